@@ -126,7 +126,7 @@ int nom_check_move(const nom_view_t *n, nom_state_t to, uint64_t expected_versio
     if (expected_version != n->version) {
         snprintf(why, why_len,
                  "nomination %llu is at version %llu, not %llu: it changed since you read it "
-                 "(now %s); read it again and retry with --expect-version %llu",
+                 "(now %s); read it again and retry with expected version %llu",
                  (unsigned long long)n->id, (unsigned long long)n->version,
                  (unsigned long long)expected_version, state_name(n->state),
                  (unsigned long long)n->version);

@@ -1,0 +1,774 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The request path (see api.h): decode -> validate -> authorise -> apply,
+ * driven by the API_OPS table.  Handlers never block and never send: they
+ * write through the transaction they are given and pack their reply; the
+ * loop sends it after the commit.
+ */
+#include "api.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dedup.h"
+#include "errors.h"
+#include "key.h"
+#include "log.h"
+#include "names.h"
+#include "text.h"
+#include "wire.pb-c.h"
+
+#define NAME_MAX_BYTES 256
+#define REASON_MAX_BYTES 1024
+#define LIST_DEFAULT 100
+#define LIST_MAX 1000
+#define LIST_SCAN_MAX 10000 /* index entries one list call may examine */
+#define CHANGES_MAX 1000
+#define HISTORY_MAX 1000
+#define PAGE_TOKEN_MAX (1 + KEY_MAX)
+
+struct api {
+    store_t *store;
+    outbox_t *outbox;
+    const config_t *cfg;
+    records_counters_t counters;
+    api_stats_t stats;
+    uint64_t prune_resume;
+};
+
+/* One request being handled. */
+typedef struct {
+    api_t *api;
+    store_txn_t *txn;
+    const Exemplar__Request *req;
+    const actor_t *actor;
+    int64_t now_ms;
+    Exemplar__Reply reply; /* the handler sets the body */
+    uint8_t *out;          /* the packed reply */
+    size_t out_len;
+    char why[512];         /* a refusal's sentence; empty: the code's default */
+    uint64_t current_version;
+    Exemplar__State current_state;
+} call_t;
+
+typedef int handler_fn(call_t *x);
+
+enum { OP_MUTATES = 1, OP_READS = 2 };
+
+typedef struct {
+    Exemplar__Request__BodyCase body;
+    const char *name;
+    handler_fn *handler;
+    unsigned flags;
+} api_op_t;
+
+static handler_fn handle_info, handle_register, handle_move, handle_get, handle_history,
+    handle_list, handle_changes;
+
+static const api_op_t API_OPS[] = {
+    {EXEMPLAR__REQUEST__BODY_INFO, "info", handle_info, 0},
+    {EXEMPLAR__REQUEST__BODY_REGISTER, "register", handle_register, OP_MUTATES},
+    {EXEMPLAR__REQUEST__BODY_MOVE, "move", handle_move, OP_MUTATES},
+    {EXEMPLAR__REQUEST__BODY_GET, "get", handle_get, OP_READS},
+    {EXEMPLAR__REQUEST__BODY_HISTORY, "history", handle_history, OP_READS},
+    {EXEMPLAR__REQUEST__BODY_LIST, "list", handle_list, OP_READS},
+    {EXEMPLAR__REQUEST__BODY_CHANGES, "changes", handle_changes, OP_READS},
+};
+
+static const api_op_t *find_op(Exemplar__Request__BodyCase body)
+{
+    for (size_t i = 0; i < sizeof(API_OPS) / sizeof(API_OPS[0]); i++)
+        if (API_OPS[i].body == body)
+            return &API_OPS[i];
+    return NULL;
+}
+
+int64_t api_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- replies ---------------------------------------------------------- */
+
+static int pack_reply(call_t *x)
+{
+    x->reply.protocol = EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1;
+    x->reply.request_id = x->req ? x->req->request_id : 0;
+    x->out = records_pack(&x->reply.base, &x->out_len);
+    return x->out ? 0 : -EX_EINTERNAL;
+}
+
+static uint8_t *error_reply(uint64_t request_id, int code, const char *message,
+                            uint64_t current_version, Exemplar__State current_state, size_t *len)
+{
+    Exemplar__Reply r = EXEMPLAR__REPLY__INIT;
+    Exemplar__Error e = EXEMPLAR__ERROR__INIT;
+    e.code = (Exemplar__ErrorCode)(code < 0 ? -code : code);
+    e.name = (char *)ex_err_name(code);
+    e.message = (char *)(message && message[0] ? message : ex_err_message(code));
+    e.current_version = current_version;
+    e.current_state = current_state;
+    r.protocol = EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1;
+    r.request_id = request_id;
+    r.error = &e;
+    return records_pack(&r.base, len);
+}
+
+uint8_t *api_error_reply(int code, const char *message, size_t *len)
+{
+    return error_reply(0, code, message, 0, EXEMPLAR__STATE__STATE_NONE, len);
+}
+
+/* A refusal with a sentence; returns code so handlers can `return refuse()`. */
+__attribute__((format(printf, 3, 4))) static int refuse(call_t *x, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(x->why, sizeof(x->why), fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+/* ---- validation helpers ----------------------------------------------- */
+
+static bool valid_state(Exemplar__State s)
+{
+    return s >= EX_STATE_MIN && s <= EX_STATE_MAX;
+}
+
+static int check_unit_code(call_t *x, const char *unit, bool required)
+{
+    if (!unit[0] && !required)
+        return 0;
+    if (!text_is_code(unit, KEY_UNIT_MAX, false))
+        return refuse(x, -EX_EINVALID,
+                      "unit \"%.40s\" is not a unit code: 1-%d characters of A-Z, 0-9, '.', "
+                      "'_' or '-' (for example 01 for Hà Nội)",
+                      unit, KEY_UNIT_MAX);
+    return 0;
+}
+
+static int check_campaign(call_t *x, const char *campaign)
+{
+    if (!campaign[0] || text_is_code(campaign, KEY_CAMPAIGN_MAX, true))
+        return 0;
+    return refuse(x, -EX_EINVALID,
+                  "campaign \"%.40s\" is not a campaign id: 1-%d characters of letters, digits, "
+                  "'.', '_' or '-' (for example 2021-2025)",
+                  campaign, KEY_CAMPAIGN_MAX);
+}
+
+/* Unit scope for reads: a unit officer sees only its own unit. */
+static int check_read_scope(call_t *x, const Exemplar__Nomination *n)
+{
+    if (nom_actor_in_scope(x->actor, n->unit))
+        return 0;
+    return refuse(x, -EX_EPERM, "%s acts for unit %s and may not read nomination %llu of unit %s",
+                  x->actor->name, x->actor->unit, (unsigned long long)n->id, n->unit);
+}
+
+static int load_nomination(call_t *x, uint64_t id, Exemplar__Nomination **out)
+{
+    if (id == 0)
+        return refuse(x, -EX_EINVALID, "id is required: nomination ids start at 1");
+    int rc = records_get_nomination(x->txn, id, out);
+    if (rc == -EX_ENOTFOUND)
+        return refuse(x, rc, "no nomination has id %llu", (unsigned long long)id);
+    return rc;
+}
+
+/* ---- handlers --------------------------------------------------------- */
+
+static int handle_info(call_t *x)
+{
+    Exemplar__InfoReply info = EXEMPLAR__INFO_REPLY__INIT;
+    info.version = (char *)EXEMPLAR_VERSION;
+    info.events_endpoint = (char *)x->api->cfg->events_endpoint;
+    info.last_seq = x->api->counters.last_seq;
+    info.nominations = x->api->counters.nominations;
+    x->reply.body_case = EXEMPLAR__REPLY__BODY_INFO;
+    x->reply.info = &info;
+    return pack_reply(x);
+}
+
+/* Appends the change for n's latest move and queues it for the feed. */
+static int record_change(call_t *x, const Exemplar__Nomination *n, Exemplar__State from,
+                         const char *verb, const char *reason, uint64_t prev_seq)
+{
+    Exemplar__Change c = EXEMPLAR__CHANGE__INIT;
+    Exemplar__Actor actor = EXEMPLAR__ACTOR__INIT;
+    actor.name = (char *)x->actor->name;
+    actor.role = (Exemplar__Role)x->actor->role;
+    actor.unit = (char *)x->actor->unit;
+    c.seq = n->last_seq;
+    c.nomination_id = n->id;
+    c.prev_seq = prev_seq;
+    c.from = from;
+    c.to = n->state;
+    c.verb = (char *)verb;
+    c.version = n->version;
+    c.actor = &actor;
+    c.reason = (char *)(reason ? reason : "");
+    c.at_ms = x->now_ms;
+    c.request_id = x->req->request_id;
+    c.unit = n->unit;
+    c.campaign = n->campaign;
+    c.kind = n->kind;
+    records_append_change(x->txn, &c);
+    return outbox_add(x->api->outbox, &c);
+}
+
+static nom_view_t view_of(const Exemplar__Nomination *n)
+{
+    nom_view_t v = {n->id, n->version, (nom_state_t)n->state, n->unit, n->campaign};
+    return v;
+}
+
+static int handle_register(call_t *x)
+{
+    const Exemplar__RegisterRequest *r = x->req->register_;
+    char *name = NULL;
+    int rc = check_unit_code(x, r->unit, true);
+    if (rc == 0)
+        rc = check_campaign(x, r->campaign);
+    if (rc < 0)
+        return rc;
+    if (r->kind != EXEMPLAR__KIND__KIND_COLLECTIVE && r->kind != EXEMPLAR__KIND__KIND_INDIVIDUAL)
+        return refuse(x, -EX_EINVALID, "kind must be collective or individual");
+    rc = text_normalize(r->name, NAME_MAX_BYTES, true, false, &name);
+    if (rc < 0)
+        return refuse(x, rc,
+                      rc == -EX_ETOOBIG ? "name is longer than %d bytes"
+                                        : "name must be 1-%d bytes of UTF-8 text without "
+                                          "control characters",
+                      NAME_MAX_BYTES);
+
+    api_t *a = x->api;
+    Exemplar__Nomination n = EXEMPLAR__NOMINATION__INIT;
+    n.id = a->counters.next_id;
+    n.version = 1;
+    n.state = EXEMPLAR__STATE__STATE_REGISTERED;
+    n.kind = r->kind;
+    n.unit = r->unit;
+    n.campaign = r->campaign[0] ? r->campaign : (char *)a->cfg->default_campaign;
+    n.name = name;
+    n.created_ms = n.updated_ms = x->now_ms;
+    n.last_seq = a->counters.last_seq + 1;
+
+    const nom_move_t *move;
+    nom_view_t before = {n.id, 0, NOM_NONE, n.unit, n.campaign};
+    rc = nom_check_move(&before, NOM_REGISTERED, 0, x->actor, NULL, NULL, x->why,
+                        sizeof(x->why), &move);
+    if (rc == 0) {
+        records_put_nomination(x->txn, &n, EXEMPLAR__STATE__STATE_NONE);
+        rc = record_change(x, &n, EXEMPLAR__STATE__STATE_NONE, move->verb, NULL, 0);
+    }
+    if (rc == 0) {
+        a->counters.next_id++;
+        a->counters.last_seq++;
+        a->counters.nominations++;
+        x->reply.body_case = EXEMPLAR__REPLY__BODY_NOMINATION;
+        x->reply.nomination = &n;
+        rc = pack_reply(x);
+    }
+    free(name);
+    return rc;
+}
+
+static int handle_move(call_t *x)
+{
+    const Exemplar__MoveRequest *r = x->req->move;
+    Exemplar__Nomination *n = NULL;
+    char *reason = NULL;
+    if (!valid_state(r->to))
+        return refuse(x, -EX_EINVALID, "to must be a state (registered .. returned), not %d",
+                      (int)r->to);
+    if (r->expected_version == 0)
+        return refuse(x, -EX_EINVALID,
+                      "expected_version is required: send the version you last read");
+    int rc = text_normalize(r->reason, REASON_MAX_BYTES, false, true, &reason);
+    if (rc < 0)
+        return refuse(x, rc, "reason must be at most %d bytes of UTF-8 text", REASON_MAX_BYTES);
+    rc = load_nomination(x, r->id, &n);
+    if (rc < 0)
+        goto out;
+
+    const nom_move_t *move;
+    nom_view_t v = view_of(n);
+    rc = nom_check_move(&v, (nom_state_t)r->to, r->expected_version, x->actor, reason, NULL,
+                        x->why, sizeof(x->why), &move);
+    if (rc < 0) {
+        x->current_version = n->version;
+        x->current_state = n->state;
+        goto out;
+    }
+    api_t *a = x->api;
+    Exemplar__State from = n->state;
+    uint64_t prev_seq = n->last_seq;
+    n->state = r->to;
+    n->version++;
+    n->updated_ms = x->now_ms;
+    n->last_seq = a->counters.last_seq + 1;
+    records_put_nomination(x->txn, n, from);
+    rc = record_change(x, n, from, move->verb, reason, prev_seq);
+    if (rc == 0) {
+        a->counters.last_seq++;
+        x->reply.body_case = EXEMPLAR__REPLY__BODY_NOMINATION;
+        x->reply.nomination = n;
+        rc = pack_reply(x);
+    }
+out:
+    if (n)
+        exemplar__nomination__free_unpacked(n, NULL);
+    free(reason);
+    return rc;
+}
+
+static int handle_get(call_t *x)
+{
+    Exemplar__Nomination *n = NULL;
+    int rc = load_nomination(x, x->req->get->id, &n);
+    if (rc == 0)
+        rc = check_read_scope(x, n);
+    if (rc == 0) {
+        x->reply.body_case = EXEMPLAR__REPLY__BODY_NOMINATION;
+        x->reply.nomination = n;
+        rc = pack_reply(x);
+    }
+    if (n)
+        exemplar__nomination__free_unpacked(n, NULL);
+    return rc;
+}
+
+static void free_changes(Exemplar__Change **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        exemplar__change__free_unpacked(v[i], NULL);
+    free(v);
+}
+
+static int handle_history(call_t *x)
+{
+    Exemplar__Nomination *n = NULL;
+    Exemplar__Change **v = NULL;
+    size_t count = 0;
+    int rc = load_nomination(x, x->req->history->id, &n);
+    if (rc == 0)
+        rc = check_read_scope(x, n);
+    if (rc == 0 && !(v = calloc(HISTORY_MAX, sizeof(*v))))
+        rc = -EX_EINTERNAL;
+    /* Walk the chain from the newest change back to the registration. */
+    for (uint64_t seq = rc == 0 ? n->last_seq : 0; seq && count < HISTORY_MAX;) {
+        rc = records_get_change(x->txn, seq, &v[count]);
+        if (rc < 0) {
+            log_error("api, history of nomination %llu is broken at change %llu (%s)",
+                      (unsigned long long)n->id, (unsigned long long)seq, ex_err_name(rc));
+            rc = -EX_ESTORAGE;
+            break;
+        }
+        seq = v[count++]->prev_seq;
+    }
+    if (rc == 0) {
+        for (size_t i = 0; i < count / 2; i++) {
+            Exemplar__Change *t = v[i];
+            v[i] = v[count - 1 - i];
+            v[count - 1 - i] = t;
+        }
+        Exemplar__HistoryReply h = EXEMPLAR__HISTORY_REPLY__INIT;
+        h.changes = v;
+        h.n_changes = count;
+        x->reply.body_case = EXEMPLAR__REPLY__BODY_HISTORY;
+        x->reply.history = &h;
+        rc = pack_reply(x);
+    }
+    free_changes(v, count);
+    if (n)
+        exemplar__nomination__free_unpacked(n, NULL);
+    return rc;
+}
+
+/* Which index a list walks; the first byte of its page tokens. */
+enum { LIST_BY_STATE = 1, LIST_BY_UNIT = 2, LIST_ALL = 3 };
+
+static bool list_match(const Exemplar__ListRequest *r, const actor_t *actor,
+                       const Exemplar__Nomination *n)
+{
+    return (r->state == EXEMPLAR__STATE__STATE_NONE || n->state == r->state) &&
+           (!r->unit[0] || strcmp(n->unit, r->unit) == 0) &&
+           (!r->campaign[0] || strcmp(n->campaign, r->campaign) == 0) &&
+           nom_actor_in_scope(actor, n->unit);
+}
+
+static int handle_list(call_t *x)
+{
+    const Exemplar__ListRequest *r = x->req->list;
+    if (r->state != EXEMPLAR__STATE__STATE_NONE && !valid_state(r->state))
+        return refuse(x, -EX_EINVALID, "state filter %d is not a state", (int)r->state);
+    int rc = check_unit_code(x, r->unit, false);
+    if (rc == 0)
+        rc = check_campaign(x, r->campaign);
+    if (rc < 0)
+        return rc;
+    if (r->limit > LIST_MAX)
+        return refuse(x, -EX_EINVALID, "limit must be 1-%d (0 means %d)", LIST_MAX, LIST_DEFAULT);
+    if (x->actor->role == ROLE_UNIT_OFFICER && r->unit[0] && strcmp(r->unit, x->actor->unit))
+        return refuse(x, -EX_EPERM, "%s acts for unit %s and may not list unit %s",
+                      x->actor->name, x->actor->unit, r->unit);
+    uint32_t limit = r->limit ? r->limit : LIST_DEFAULT;
+
+    /* Choose the index and the key prefix it is scanned under. */
+    uint8_t prefix[KEY_MAX];
+    size_t plen = 0;
+    int kind;
+    store_db_t db;
+    if (r->state != EXEMPLAR__STATE__STATE_NONE) {
+        kind = LIST_BY_STATE;
+        db = DB_BY_STATE;
+        plen = r->campaign[0] ? key_by_state(prefix, r->state, r->campaign, 0) - 8
+                              : key_by_state(prefix, r->state, NULL, 0);
+    } else if (r->unit[0]) {
+        kind = LIST_BY_UNIT;
+        db = DB_BY_UNIT;
+        plen = key_by_unit(prefix, r->unit, 0) - 8;
+    } else {
+        kind = LIST_ALL;
+        db = DB_NOMINATIONS;
+    }
+    const uint8_t *resume = NULL;
+    size_t resume_len = 0;
+    if (r->page_token.len) {
+        if (r->page_token.len > PAGE_TOKEN_MAX || r->page_token.data[0] != kind ||
+            r->page_token.len - 1 < plen || memcmp(r->page_token.data + 1, prefix, plen))
+            return refuse(x, -EX_EINVALID,
+                          "page_token does not belong to this list: send the same filters as "
+                          "for the first page");
+        resume = r->page_token.data + 1;
+        resume_len = r->page_token.len - 1;
+    }
+
+    Exemplar__Nomination **found = calloc(limit, sizeof(*found));
+    if (!found)
+        return -EX_EINTERNAL;
+    size_t count = 0, scanned = 0;
+    uint8_t last[KEY_MAX];
+    size_t last_len = 0;
+    bool more = false;
+    store_iter_t it;
+    store_val_t k, v;
+    rc = store_iter_open(x->txn, db, &it);
+    if (rc == 0)
+        rc = store_iter_seek(&it, resume ? resume : prefix, resume ? resume_len : plen, &k, &v);
+    /* Skip the entry the previous page ended on. */
+    if (rc == 0 && resume && k.len == resume_len && memcmp(k.data, resume, resume_len) == 0)
+        rc = store_iter_next(&it, &k, &v);
+    while (rc == 0) {
+        if (k.len < plen || memcmp(k.data, prefix, plen) != 0 || k.len > KEY_MAX)
+            break;
+        if (count == limit || scanned == LIST_SCAN_MAX) {
+            more = true;
+            break;
+        }
+        scanned++;
+        memcpy(last, k.data, k.len);
+        last_len = k.len;
+        Exemplar__Nomination *n = NULL;
+        if (kind == LIST_ALL) {
+            n = exemplar__nomination__unpack(NULL, v.len, v.data);
+            rc = n ? 0 : -EX_ESTORAGE;
+        } else {
+            rc = records_get_nomination(x->txn, key_index_id(k.data, k.len), &n);
+        }
+        if (rc < 0) {
+            log_error("api, index entry without a readable nomination %llu (%s)",
+                      (unsigned long long)key_index_id(k.data, k.len), ex_err_name(rc));
+            rc = -EX_ESTORAGE;
+            break;
+        }
+        if (list_match(r, x->actor, n))
+            found[count++] = n;
+        else
+            exemplar__nomination__free_unpacked(n, NULL);
+        rc = store_iter_next(&it, &k, &v);
+    }
+    store_iter_close(&it);
+    if (rc == -EX_ENOTFOUND)
+        rc = 0;
+
+    uint8_t token[PAGE_TOKEN_MAX];
+    if (rc == 0) {
+        Exemplar__ListReply l = EXEMPLAR__LIST_REPLY__INIT;
+        l.nominations = found;
+        l.n_nominations = count;
+        if (more && last_len) {
+            token[0] = (uint8_t)kind;
+            memcpy(token + 1, last, last_len);
+            l.next_page_token.data = token;
+            l.next_page_token.len = last_len + 1;
+        }
+        x->reply.body_case = EXEMPLAR__REPLY__BODY_LIST;
+        x->reply.list = &l;
+        rc = pack_reply(x);
+    }
+    for (size_t i = 0; i < count; i++)
+        exemplar__nomination__free_unpacked(found[i], NULL);
+    free(found);
+    return rc;
+}
+
+static int handle_changes(call_t *x)
+{
+    const Exemplar__ChangesRequest *r = x->req->changes;
+    if (r->limit > CHANGES_MAX)
+        return refuse(x, -EX_EINVALID, "limit must be 1-%d (0 means %d)", CHANGES_MAX,
+                      CHANGES_MAX);
+    uint32_t limit = r->limit ? r->limit : CHANGES_MAX;
+    Exemplar__Change **v = calloc(limit, sizeof(*v));
+    if (!v)
+        return -EX_EINTERNAL;
+    size_t count = 0;
+    uint8_t start[8];
+    key_put_u64(start, r->from_seq ? r->from_seq : 1);
+    store_iter_t it;
+    store_val_t k, val;
+    int rc = store_iter_open(x->txn, DB_CHANGES, &it);
+    if (rc == 0)
+        rc = store_iter_seek(&it, start, sizeof(start), &k, &val);
+    while (rc == 0 && count < limit) {
+        Exemplar__Change *c = exemplar__change__unpack(NULL, val.len, val.data);
+        if (!c) {
+            log_error("api, change %llu does not decode",
+                      (unsigned long long)(k.len == 8 ? key_get_u64(k.data) : 0));
+            rc = -EX_ESTORAGE;
+            break;
+        }
+        /* A unit officer's feed holds its own unit only. */
+        if (nom_actor_in_scope(x->actor, c->unit))
+            v[count++] = c;
+        else
+            exemplar__change__free_unpacked(c, NULL);
+        rc = store_iter_next(&it, &k, &val);
+    }
+    store_iter_close(&it);
+    if (rc == -EX_ENOTFOUND)
+        rc = 0;
+    if (rc == 0) {
+        Exemplar__ChangesReply c = EXEMPLAR__CHANGES_REPLY__INIT;
+        c.changes = v;
+        c.n_changes = count;
+        c.last_seq = x->api->counters.last_seq;
+        x->reply.body_case = EXEMPLAR__REPLY__BODY_CHANGES;
+        x->reply.changes = &c;
+        rc = pack_reply(x);
+    }
+    free_changes(v, count);
+    return rc;
+}
+
+/* ---- the batch -------------------------------------------------------- */
+
+/* Answers that a retry must see again.  Transient failures (storage,
+ * internal) and permission refusals (the keys may change) are not kept. */
+static bool remember_answer(int rc)
+{
+    return rc != -EX_EFULL && rc != -EX_ESTORAGE && rc != -EX_EINTERNAL && rc != -EX_EPERM;
+}
+
+/* Handles one call inside txn and sets *wrote when it wrote anything.  With
+ * write_error set, txn is read-only: mutating calls that are not retries
+ * are answered with write_error. */
+static void run_call(api_t *a, store_txn_t *txn, api_call_t *call, int write_error, bool *wrote)
+{
+    call_t x = {.api = a, .txn = txn, .actor = &call->actor, .now_ms = api_now_ms()};
+    Exemplar__Reply init = EXEMPLAR__REPLY__INIT;
+    x.reply = init;
+    Exemplar__Request *req = exemplar__request__unpack(NULL, call->len, call->data);
+    uint64_t digest = 0;
+    const api_op_t *op = NULL;
+    int rc = 0;
+    a->stats.requests++;
+    if (!req) {
+        rc = refuse(&x, -EX_EMALFORMED,
+                    "the message is not an encoded exemplar.Request (proto/wire.proto)");
+        goto answer;
+    }
+    x.req = req;
+    if (req->protocol != EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1) {
+        rc = refuse(&x, -EX_EPROTOCOL,
+                    "protocol version %d is not supported; this daemon speaks version 1",
+                    (int)req->protocol);
+        goto answer;
+    }
+    op = find_op(req->body_case);
+    if (!op) {
+        rc = refuse(&x, -EX_EINVALID,
+                    "the request has no body this daemon knows (field %d); see "
+                    "proto/wire.proto",
+                    (int)req->body_case);
+        goto answer;
+    }
+    if (x.actor->role == ROLE_PUBLISHER && (op->flags & OP_READS)) {
+        rc = refuse(&x, -EX_EPERM, "%s is a publisher and may not %s nominations",
+                    x.actor->name, op->name);
+        goto answer;
+    }
+    if (op->flags & OP_MUTATES) {
+        if (req->request_id == 0) {
+            rc = refuse(&x, -EX_EINVALID,
+                        "request_id is required for %s: choose a new non-zero id, and send the "
+                        "same id again only to retry",
+                        op->name);
+            goto answer;
+        }
+        digest = dedup_digest(call->data, call->len);
+        rc = dedup_lookup(txn, req->request_id, digest, &call->reply, &call->reply_len);
+        if (rc == 0)
+            goto done; /* a retry: the first answer, byte for byte */
+        if (rc == -EX_EIDREUSE) {
+            refuse(&x, rc,
+                   "request id %llu was already used for a different request; use a new id",
+                   (unsigned long long)req->request_id);
+            goto answer;
+        }
+        if (rc != -EX_ENOTFOUND)
+            goto answer;
+        if (write_error) {
+            rc = write_error;
+            goto answer;
+        }
+    }
+    rc = op->handler(&x);
+answer:
+    if (rc < 0) {
+        a->stats.refused++;
+        free(x.out);
+        x.out = error_reply(req ? req->request_id : 0, rc, x.why, x.current_version,
+                            x.current_state, &x.out_len);
+    }
+    if (op && (op->flags & OP_MUTATES) && x.out && req->request_id &&
+        (rc == 0 || remember_answer(rc)) && rc != -EX_EIDREUSE && !write_error) {
+        dedup_remember(txn, req->request_id, digest, x.now_ms, x.out, x.out_len);
+        *wrote = true;
+    }
+    if (rc < 0 && rc != -EX_ENOTFOUND)
+        log_debug("api, %s refused (%s: %s)", op ? op->name : "request", ex_err_name(rc),
+                  x.why[0] ? x.why : ex_err_message(rc));
+    call->reply = x.out;
+    call->reply_len = x.out_len;
+done:
+    if (req)
+        exemplar__request__free_unpacked(req, NULL);
+}
+
+static void clear_replies(api_call_t *calls, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(calls[i].reply);
+        calls[i].reply = NULL;
+        calls[i].reply_len = 0;
+    }
+}
+
+/* After a failed commit: read-only calls and retries are answered from a
+ * read transaction, other mutating calls with the commit's error. */
+static void answer_without_writes(api_t *a, api_call_t *calls, size_t n, int write_error)
+{
+    store_txn_t txn;
+    bool wrote = false;
+    int rc = store_txn_begin(a->store, false, &txn);
+    for (size_t i = 0; i < n; i++) {
+        if (rc == 0)
+            run_call(a, &txn, &calls[i], write_error, &wrote);
+        else
+            calls[i].reply = api_error_reply(rc, NULL, &calls[i].reply_len);
+    }
+    store_txn_abort(&txn);
+}
+
+void api_run_batch(api_t *a, api_call_t *calls, size_t n)
+{
+    a->stats.batches++;
+    for (;;) {
+        records_counters_t saved = a->counters;
+        store_txn_t txn;
+        bool wrote = false;
+        int rc = store_txn_begin(a->store, true, &txn);
+        /* After a failed write the txn is dead: the rest waits for the retry. */
+        for (size_t i = 0; rc == 0 && txn.rc == 0 && i < n; i++)
+            run_call(a, &txn, &calls[i], 0, &wrote);
+        if (rc == 0)
+            rc = wrote ? store_txn_commit(&txn) : (store_txn_abort(&txn), txn.rc);
+        if (rc == 0) {
+            outbox_publish(a->outbox);
+            return;
+        }
+        /* Nothing of the batch was written: undo what memory knows of it. */
+        a->counters = saved;
+        outbox_discard(a->outbox);
+        clear_replies(calls, n);
+        if (rc == -EX_EFULL && store_map_full(a->store) && store_grow(a->store) == 0)
+            continue; /* the same batch again, in the larger map */
+        a->stats.commit_failures++;
+        log_error("api, a batch of %zu requests was not committed (%s)", n, ex_err_message(rc));
+        answer_without_writes(a, calls, n, rc);
+        return;
+    }
+}
+
+api_t *api_new(store_t *store, outbox_t *outbox, const config_t *cfg, char *err, size_t errlen)
+{
+    api_t *a = calloc(1, sizeof(*a));
+    if (!a) {
+        snprintf(err, errlen, "api, out of memory");
+        return NULL;
+    }
+    a->store = store;
+    a->outbox = outbox;
+    a->cfg = cfg;
+    store_txn_t txn;
+    int rc = store_txn_begin(store, false, &txn);
+    if (rc == 0)
+        rc = records_load_counters(&txn, &a->counters);
+    store_txn_abort(&txn);
+    if (rc < 0) {
+        snprintf(err, errlen, "api, cannot read the store's counters (%s)", ex_err_message(rc));
+        free(a);
+        return NULL;
+    }
+    return a;
+}
+
+void api_destroy(api_t **p)
+{
+    free(*p);
+    *p = NULL;
+}
+
+void api_housekeeping(api_t *a, int64_t now_ms)
+{
+    store_txn_t txn;
+    if (store_txn_begin(a->store, true, &txn) < 0)
+        return;
+    int64_t cutoff = now_ms - (int64_t)a->cfg->request_ttl_hours * 3600 * 1000;
+    size_t dropped = dedup_prune(&txn, cutoff, 10000, &a->prune_resume);
+    int rc = dropped ? store_txn_commit(&txn) : (store_txn_abort(&txn), 0);
+    if (rc < 0)
+        log_warning("api, cannot forget old request ids (%s)", ex_err_message(rc));
+    else if (dropped)
+        log_debug("api, forgot %zu request ids older than %u hours", dropped,
+                  a->cfg->request_ttl_hours);
+}
+
+const records_counters_t *api_counters(const api_t *a)
+{
+    return &a->counters;
+}
+
+const api_stats_t *api_stats(const api_t *a)
+{
+    return &a->stats;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Requests: decode, validate, authorise, apply, answer.  API_OPS in api.c is
+ * the one table of request types.  A batch of requests runs in one LMDB
+ * write transaction (group commit); when api_run_batch returns, every call
+ * has its encoded reply and the batch's changes are durable, so the replies
+ * may be sent.
+ */
+#ifndef EXEMPLAR_API_H
+#define EXEMPLAR_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "nom.h"
+#include "outbox.h"
+#include "records.h"
+#include "store.h"
+
+typedef struct api api_t;
+
+typedef struct {
+    const uint8_t *data; /* the request as received */
+    size_t len;
+    actor_t actor;       /* who sent it (authenticated by the transport) */
+    uint8_t *reply;      /* set by api_run_batch: the encoded exemplar.Reply (free()) */
+    size_t reply_len;
+} api_call_t;
+
+/* Statistics kept by the api, read by the loop for STATUS= and logs. */
+typedef struct {
+    unsigned long long requests;
+    unsigned long long refused;
+    unsigned long long batches;
+    unsigned long long commit_failures;
+} api_stats_t;
+
+/* Reads the counters from the store.  Returns NULL with a sentence in err. */
+api_t *api_new(store_t *store, outbox_t *outbox, const config_t *cfg, char *err, size_t errlen);
+void api_destroy(api_t **p);
+
+/* Applies calls[0..n) in one write transaction and fills every reply.  When
+ * the map is full it grows the map and runs the batch again; when the commit
+ * fails otherwise, mutating calls are answered with the storage error and
+ * read-only calls are answered from a fresh read transaction. */
+void api_run_batch(api_t *a, api_call_t *calls, size_t n);
+
+/* An encoded error reply for a message that could not be handed to
+ * api_run_batch (for example a message with too many frames).  NULL when out
+ * of memory. */
+uint8_t *api_error_reply(int code, const char *message, size_t *len);
+
+/* Housekeeping: forgets request ids older than the configured time, a
+ * bounded amount per call. */
+void api_housekeeping(api_t *a, int64_t now_ms);
+
+const records_counters_t *api_counters(const api_t *a);
+const api_stats_t *api_stats(const api_t *a);
+
+/* Milliseconds since the epoch. */
+int64_t api_now_ms(void);
+
+#endif

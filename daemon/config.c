@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Configuration (see config.h).  KEYS is the one list of keys: the INI
+ * parser, the command-line flags (through config_set) and config_print all
+ * read it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "log.h"
+
+typedef enum { KEY_STRING, KEY_UINT, KEY_MIB, KEY_LOGLEVEL } key_type_t;
+
+typedef struct {
+    const char *section;
+    const char *name;
+    key_type_t type;
+    size_t offset;
+    size_t size;  /* for strings: the buffer size */
+    uint64_t min; /* for numbers, in the unit the file uses */
+    uint64_t max;
+} key_t_;
+
+#define STR(s, k, field)                                                                           \
+    {s, k, KEY_STRING, offsetof(config_t, field), sizeof(((config_t *)0)->field), 0, 0}
+#define NUM(s, k, type, field, lo, hi)                                                             \
+    {s, k, type, offsetof(config_t, field), sizeof(((config_t *)0)->field), lo, hi}
+
+static const key_t_ KEYS[] = {
+    STR("daemon", "state_dir", state_dir),
+    STR("daemon", "runtime_dir", runtime_dir),
+    STR("daemon", "default_campaign", default_campaign),
+    NUM("daemon", "log_level", KEY_LOGLEVEL, log_level, 0, 0),
+    STR("api", "endpoint", api_endpoint),
+    STR("api", "events_endpoint", events_endpoint),
+    NUM("api", "max_message_bytes", KEY_UINT, max_message_bytes, 1024, 16u << 20),
+    NUM("api", "max_batch", KEY_UINT, max_batch, 1, 65536),
+    NUM("store", "map_size_mib", KEY_MIB, map_size, 1, 1u << 24),
+    NUM("store", "map_max_mib", KEY_MIB, map_max, 1, 1u << 24),
+    NUM("store", "request_ttl_hours", KEY_UINT, request_ttl_hours, 1, 24 * 366),
+};
+
+static const key_t_ *find_key(const char *section, const char *name)
+{
+    for (size_t i = 0; i < sizeof(KEYS) / sizeof(KEYS[0]); i++)
+        if (strcmp(KEYS[i].section, section) == 0 && strcmp(KEYS[i].name, name) == 0)
+            return &KEYS[i];
+    return NULL;
+}
+
+static void put_uint(void *dst, size_t size, uint64_t v)
+{
+    if (size == sizeof(uint64_t)) {
+        uint64_t x = v;
+        memcpy(dst, &x, size);
+    } else {
+        unsigned x = (unsigned)v;
+        memcpy(dst, &x, sizeof(x));
+    }
+}
+
+static uint64_t get_uint(const void *src, size_t size)
+{
+    if (size == sizeof(uint64_t)) {
+        uint64_t x;
+        memcpy(&x, src, size);
+        return x;
+    }
+    unsigned x;
+    memcpy(&x, src, sizeof(x));
+    return x;
+}
+
+int config_set(config_t *cfg, const char *section, const char *key, const char *value, char *err,
+               size_t errlen)
+{
+    const key_t_ *k = find_key(section, key);
+    if (!k) {
+        snprintf(err, errlen, "unknown key [%s] %s", section, key);
+        return -1;
+    }
+    char *dst = (char *)cfg + k->offset;
+    switch (k->type) {
+    case KEY_STRING:
+        if (strlen(value) >= k->size) {
+            snprintf(err, errlen, "[%s] %s is too long (at most %zu bytes)", section, key,
+                     k->size - 1);
+            return -1;
+        }
+        memcpy(dst, value, strlen(value) + 1);
+        return 0;
+    case KEY_LOGLEVEL: {
+        int p = log_level_parse(value);
+        if (p < 0) {
+            snprintf(err, errlen,
+                     "[%s] %s must be one of error, warning, notice, info, debug (not \"%s\")",
+                     section, key, value);
+            return -1;
+        }
+        memcpy(dst, &p, sizeof(p));
+        return 0;
+    }
+    case KEY_UINT:
+    case KEY_MIB: {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(value, &end, 10);
+        if (errno || end == value || *end || value[0] == '-' || v < k->min || v > k->max) {
+            snprintf(err, errlen, "[%s] %s must be a whole number from %llu to %llu (not \"%s\")",
+                     section, key, (unsigned long long)k->min, (unsigned long long)k->max, value);
+            return -1;
+        }
+        put_uint(dst, k->size, k->type == KEY_MIB ? v << 20 : v);
+        return 0;
+    }
+    }
+    return -1;
+}
+
+void config_defaults(config_t *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    const char *state = getenv("STATE_DIRECTORY");
+    const char *runtime = getenv("RUNTIME_DIRECTORY");
+    /* systemd may pass several colon-separated directories: use the first. */
+    snprintf(cfg->state_dir, sizeof(cfg->state_dir), "%.*s",
+             state ? (int)strcspn(state, ":") : 15, state ? state : "exemplar-state");
+    if (runtime)
+        snprintf(cfg->runtime_dir, sizeof(cfg->runtime_dir), "%.*s", (int)strcspn(runtime, ":"),
+                 runtime);
+    snprintf(cfg->default_campaign, sizeof(cfg->default_campaign), "2021-2025");
+    cfg->log_level = LOG_INFO;
+    cfg->max_message_bytes = 64 * 1024;
+    cfg->max_batch = 256;
+    cfg->map_size = 64ull << 20;
+    cfg->map_max = 1ull << 40; /* 1 TiB: in practice, the disk is the limit */
+    cfg->request_ttl_hours = 24;
+}
+
+const char *config_default_path(char *buf, size_t len)
+{
+    const char *dir = getenv("CONFIGURATION_DIRECTORY");
+    struct stat st;
+    if (!dir)
+        return NULL;
+    snprintf(buf, len, "%.*s/exemplard.conf", (int)strcspn(dir, ":"), dir);
+    return stat(buf, &st) == 0 ? buf : NULL;
+}
+
+typedef struct {
+    config_t *cfg;
+    const char *path;
+    char *err;
+    size_t errlen;
+    int failed;
+} ini_ctx_t;
+
+static int on_ini_line(void *user, const char *section, const char *name, const char *value)
+{
+    ini_ctx_t *ctx = user;
+    char why[256];
+    if (config_set(ctx->cfg, section, name, value, why, sizeof(why)) < 0) {
+        if (!ctx->failed)
+            snprintf(ctx->err, ctx->errlen, "%s: %s", ctx->path, why);
+        ctx->failed = 1;
+        return 0; /* inih reports the line number of the first failure */
+    }
+    return 1;
+}
+
+int config_load_file(config_t *cfg, const char *path, char *err, size_t errlen)
+{
+    ini_ctx_t ctx = {cfg, path, err, errlen, 0};
+    int rc = ini_parse(path, on_ini_line, &ctx);
+    if (rc == -1) {
+        snprintf(err, errlen, "%s: cannot open (%s)", path, strerror(errno));
+        return -1;
+    }
+    if (rc != 0) {
+        if (ctx.failed) {
+            char why[512];
+            snprintf(why, sizeof(why), "%s", err);
+            snprintf(err, errlen, "%s (line %d)", why, rc);
+        } else {
+            snprintf(err, errlen, "%s: line %d is not valid INI syntax", path, rc);
+        }
+        return -1;
+    }
+    return 0;
+}
+
+/* An endpoint inside the runtime directory, e.g. ipc://DIR/api.sock. */
+static int runtime_endpoint(char *dst, size_t len, const char *dir, const char *file)
+{
+    int n = snprintf(dst, len, "ipc://%s/%s", dir, file);
+    return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+int config_finish(config_t *cfg, char *err, size_t errlen)
+{
+    if (!cfg->runtime_dir[0])
+        snprintf(cfg->runtime_dir, sizeof(cfg->runtime_dir), "%s", cfg->state_dir);
+    if ((!cfg->api_endpoint[0] && runtime_endpoint(cfg->api_endpoint, sizeof(cfg->api_endpoint),
+                                                   cfg->runtime_dir, "api.sock") < 0) ||
+        (!cfg->events_endpoint[0] &&
+         runtime_endpoint(cfg->events_endpoint, sizeof(cfg->events_endpoint), cfg->runtime_dir,
+                          "events.sock") < 0)) {
+        snprintf(err, errlen, "runtime_dir %s is too long for an ipc:// endpoint",
+                 cfg->runtime_dir);
+        return -1;
+    }
+    if (cfg->map_max < cfg->map_size) {
+        snprintf(err, errlen, "[store] map_max_mib (%llu) is below map_size_mib (%llu)",
+                 (unsigned long long)(cfg->map_max >> 20), (unsigned long long)(cfg->map_size >> 20));
+        return -1;
+    }
+    if (!cfg->default_campaign[0]) {
+        snprintf(err, errlen, "[daemon] default_campaign must not be empty");
+        return -1;
+    }
+    return 0;
+}
+
+void config_print(const config_t *cfg, FILE *f)
+{
+    const char *section = "";
+    for (size_t i = 0; i < sizeof(KEYS) / sizeof(KEYS[0]); i++) {
+        const key_t_ *k = &KEYS[i];
+        const char *src = (const char *)cfg + k->offset;
+        if (strcmp(section, k->section) != 0) {
+            fprintf(f, "%s[%s]\n", i ? "\n" : "", k->section);
+            section = k->section;
+        }
+        switch (k->type) {
+        case KEY_STRING:
+            fprintf(f, "%s = %s\n", k->name, src);
+            break;
+        case KEY_LOGLEVEL:
+            fprintf(f, "%s = %s\n", k->name, log_level_name(cfg->log_level));
+            break;
+        case KEY_UINT:
+            fprintf(f, "%s = %llu\n", k->name, (unsigned long long)get_uint(src, k->size));
+            break;
+        case KEY_MIB:
+            fprintf(f, "%s = %llu\n", k->name, (unsigned long long)(get_uint(src, k->size) >> 20));
+            break;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * exemplard's configuration: embedded defaults, then an INI file (inih), then
+ * command-line flags, then derived values.  Every key is documented in
+ * README.md ("Configuration") and systemd/exemplard.conf.
+ */
+#ifndef EXEMPLAR_CONFIG_H
+#define EXEMPLAR_CONFIG_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CONFIG_ENDPOINT_MAX 256
+#define CONFIG_CAMPAIGN_MAX 32
+
+typedef struct {
+    char state_dir[PATH_MAX];   /* the LMDB environment */
+    char runtime_dir[PATH_MAX]; /* default ipc sockets */
+    char api_endpoint[CONFIG_ENDPOINT_MAX];
+    char events_endpoint[CONFIG_ENDPOINT_MAX];
+    char default_campaign[CONFIG_CAMPAIGN_MAX + 1];
+    int log_level;              /* syslog priority */
+    size_t max_message_bytes;   /* ZMQ_MAXMSGSIZE of the api socket */
+    unsigned max_batch;         /* requests per group commit */
+    uint64_t map_size;          /* initial LMDB map size, bytes */
+    uint64_t map_max;           /* the map never grows beyond this, bytes */
+    unsigned request_ttl_hours; /* how long request ids are remembered */
+} config_t;
+
+/* Embedded defaults; $STATE_DIRECTORY and $RUNTIME_DIRECTORY (set by systemd)
+ * replace the local ./exemplar-state directory. */
+void config_defaults(config_t *cfg);
+
+/* The file to read when no --config is given: $CONFIGURATION_DIRECTORY/
+ * exemplard.conf if it exists, else NULL. */
+const char *config_default_path(char *buf, size_t len);
+
+/* Reads an INI file over cfg.  Returns 0, or -1 with a sentence naming the
+ * file, line and key in err. */
+int config_load_file(config_t *cfg, const char *path, char *err, size_t errlen);
+
+/* Sets one key as the file would ("store", "map_size_mib", "128"); flags use
+ * this too so both are validated the same way.  Returns 0 or -1 with err. */
+int config_set(config_t *cfg, const char *section, const char *key, const char *value, char *err,
+               size_t errlen);
+
+/* Fills derived values (endpoints inside the runtime directory) and checks
+ * the whole.  Returns 0 or -1 with err. */
+int config_finish(config_t *cfg, char *err, size_t errlen);
+
+/* Prints the effective configuration as an INI file. */
+void config_print(const config_t *cfg, FILE *f);
+
+#endif

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Key encoders, one per database (see store.h for the layout).  Integers are
+ * big-endian so that LMDB's byte order is numeric order: new nominations and
+ * new changes land at the end of their trees (appends, not random writes).
+ * Codes are followed by a NUL so that "01" sorts wholly before "010".
+ */
+#ifndef EXEMPLAR_KEY_H
+#define EXEMPLAR_KEY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Longest unit code and campaign id the protocol accepts. */
+#define KEY_UNIT_MAX 16
+#define KEY_CAMPAIGN_MAX 32
+/* Room for the longest composite key. */
+#define KEY_MAX (1 + KEY_CAMPAIGN_MAX + 1 + 8)
+
+static inline void key_put_u64(uint8_t *out, uint64_t v)
+{
+    for (int i = 7; i >= 0; i--, v >>= 8)
+        out[i] = (uint8_t)v;
+}
+
+static inline uint64_t key_get_u64(const void *p)
+{
+    const uint8_t *b = p;
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | b[i];
+    return v;
+}
+
+/* DB_BY_STATE: state u8 | campaign | NUL | id u64.  With id 0 it is the
+ * smallest key of (state, campaign); with campaign NULL only the state byte
+ * is written (a prefix).  Returns the key's length. */
+static inline size_t key_by_state(uint8_t out[KEY_MAX], int state, const char *campaign,
+                                  uint64_t id)
+{
+    out[0] = (uint8_t)state;
+    if (!campaign)
+        return 1;
+    size_t n = strnlen(campaign, KEY_CAMPAIGN_MAX);
+    memcpy(out + 1, campaign, n);
+    out[1 + n] = 0;
+    key_put_u64(out + 2 + n, id);
+    return 2 + n + 8;
+}
+
+/* DB_BY_UNIT: unit | NUL | id u64.  Returns the key's length. */
+static inline size_t key_by_unit(uint8_t out[KEY_MAX], const char *unit, uint64_t id)
+{
+    size_t n = strnlen(unit, KEY_UNIT_MAX);
+    memcpy(out, unit, n);
+    out[n] = 0;
+    key_put_u64(out + n + 1, id);
+    return n + 1 + 8;
+}
+
+/* The nomination id at the end of an index key. */
+static inline uint64_t key_index_id(const void *key, size_t len)
+{
+    return len >= 8 ? key_get_u64((const uint8_t *)key + len - 8) : 0;
+}
+
+#endif

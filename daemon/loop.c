@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The event loop (see loop.h).  Requests arrive on a ROUTER as
+ * [identity][payload] from DEALER clients or [identity][empty][payload] from
+ * REQ clients; replies go back in the same shape.
+ */
+#include "loop.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "errors.h"
+#include "log.h"
+#include "sdnotify.h"
+
+#define HOUSEKEEPING_MS 60000
+#define STATUS_MS 5000
+
+typedef struct {
+    zmq_msg_t identity;
+    zmq_msg_t payload;
+    bool delimiter; /* the peer is a REQ socket: echo the empty frame */
+} inbound_t;
+
+struct loop {
+    const config_t *cfg;
+    api_t *api;
+    void *sock;
+    int signal_fd;
+    inbound_t *in;
+    api_call_t *calls;
+    size_t count;
+    bool stop;
+    int64_t next_housekeeping, next_watchdog, next_status;
+    uint64_t watchdog_ms;
+    unsigned long long dropped; /* messages with no way to answer */
+};
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+loop_t *loop_new(const config_t *cfg, api_t *api, void *api_socket, int signal_fd)
+{
+    loop_t *l = calloc(1, sizeof(*l));
+    if (!l)
+        return NULL;
+    l->in = calloc(cfg->max_batch, sizeof(*l->in));
+    l->calls = calloc(cfg->max_batch, sizeof(*l->calls));
+    if (!l->in || !l->calls) {
+        loop_destroy(&l);
+        return NULL;
+    }
+    l->cfg = cfg;
+    l->api = api;
+    l->sock = api_socket;
+    l->signal_fd = signal_fd;
+    l->watchdog_ms = sdnotify_watchdog_usec() / 2000; /* ping at half the interval */
+    int64_t now = mono_ms();
+    l->next_housekeeping = now + HOUSEKEEPING_MS;
+    l->next_watchdog = now;
+    l->next_status = now + STATUS_MS;
+    return l;
+}
+
+void loop_destroy(loop_t **p)
+{
+    loop_t *l = *p;
+    if (!l)
+        return;
+    free(l->in);
+    free(l->calls);
+    free(l);
+    *p = NULL;
+}
+
+static void drain_frames(void *sock)
+{
+    int more = 1;
+    size_t len = sizeof(more);
+    while (zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &len) == 0 && more) {
+        zmq_msg_t m;
+        zmq_msg_init(&m);
+        zmq_msg_recv(&m, sock, 0);
+        zmq_msg_close(&m);
+    }
+}
+
+static bool has_more(void *sock)
+{
+    int more = 0;
+    size_t len = sizeof(more);
+    return zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &len) == 0 && more;
+}
+
+static void send_reply(loop_t *l, zmq_msg_t *identity, bool delimiter, const uint8_t *data,
+                       size_t len)
+{
+    /* ROUTER drops replies to peers that left; DONTWAIT keeps a peer that
+     * stopped reading from stalling everyone else. */
+    if (zmq_send(l->sock, zmq_msg_data(identity), zmq_msg_size(identity),
+                 ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
+        (delimiter && zmq_send(l->sock, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0) ||
+        zmq_send(l->sock, data, len, ZMQ_DONTWAIT) < 0)
+        l->dropped++;
+}
+
+/* Receives one message into slot l->count.  Returns 1 when a request was
+ * queued, 0 when it was answered or dropped here, -1 when nothing is
+ * waiting. */
+static int receive_one(loop_t *l)
+{
+    inbound_t *in = &l->in[l->count];
+    zmq_msg_init(&in->identity);
+    if (zmq_msg_recv(&in->identity, l->sock, ZMQ_DONTWAIT) < 0) {
+        zmq_msg_close(&in->identity);
+        return -1;
+    }
+    zmq_msg_init(&in->payload);
+    in->delimiter = false;
+    if (!has_more(l->sock) || zmq_msg_recv(&in->payload, l->sock, 0) < 0)
+        goto bad;
+    if (zmq_msg_size(&in->payload) == 0 && has_more(l->sock)) {
+        in->delimiter = true;
+        zmq_msg_close(&in->payload);
+        zmq_msg_init(&in->payload);
+        if (zmq_msg_recv(&in->payload, l->sock, 0) < 0)
+            goto bad;
+    }
+    if (has_more(l->sock)) {
+        size_t len = 0;
+        drain_frames(l->sock);
+        uint8_t *r = api_error_reply(EX_EMALFORMED,
+                                     "a request is one frame (an encoded exemplar.Request), "
+                                     "after an empty delimiter frame for REQ sockets",
+                                     &len);
+        if (r)
+            send_reply(l, &in->identity, in->delimiter, r, len);
+        free(r);
+        goto bad;
+    }
+    api_call_t *call = &l->calls[l->count];
+    memset(call, 0, sizeof(*call));
+    call->data = zmq_msg_data(&in->payload);
+    call->len = zmq_msg_size(&in->payload);
+    /* Every local caller is an administrator; authenticated principals come
+     * with the transport's CURVE keys. */
+    snprintf(call->actor.name, sizeof(call->actor.name), "local");
+    call->actor.role = ROLE_ADMIN;
+    l->count++;
+    return 1;
+bad:
+    l->dropped++;
+    zmq_msg_close(&in->payload);
+    zmq_msg_close(&in->identity);
+    return 0;
+}
+
+static void run_batch(loop_t *l)
+{
+    if (!l->count)
+        return;
+    api_run_batch(l->api, l->calls, l->count);
+    for (size_t i = 0; i < l->count; i++) {
+        api_call_t *c = &l->calls[i];
+        inbound_t *in = &l->in[i];
+        if (c->reply)
+            send_reply(l, &in->identity, in->delimiter, c->reply, c->reply_len);
+        free(c->reply);
+        c->reply = NULL;
+        zmq_msg_close(&in->payload);
+        zmq_msg_close(&in->identity);
+    }
+    l->count = 0;
+}
+
+static void handle_signals(loop_t *l)
+{
+    struct signalfd_siginfo si;
+    while (read(l->signal_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+        if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
+            log_notice("loop, stopping on signal %u", si.ssi_signo);
+            l->stop = true;
+        } else if (si.ssi_signo == SIGHUP) {
+            log_notice("loop, SIGHUP received (nothing to reload in this version)");
+        }
+    }
+}
+
+static void update_status(loop_t *l)
+{
+    char status[160];
+    const records_counters_t *c = api_counters(l->api);
+    snprintf(status, sizeof(status), "%llu nominations, last change %llu",
+             (unsigned long long)c->nominations, (unsigned long long)c->last_seq);
+    sdnotify_status(status);
+}
+
+/* Timers: watchdog, status and housekeeping.  Returns ms to the next one. */
+static long run_timers(loop_t *l)
+{
+    int64_t now = mono_ms();
+    if (l->watchdog_ms && now >= l->next_watchdog) {
+        sdnotify_watchdog();
+        l->next_watchdog = now + (int64_t)l->watchdog_ms;
+    }
+    if (now >= l->next_status) {
+        update_status(l);
+        l->next_status = now + STATUS_MS;
+    }
+    if (now >= l->next_housekeeping) {
+        api_housekeeping(l->api, api_now_ms());
+        l->next_housekeeping = now + HOUSEKEEPING_MS;
+    }
+    int64_t next = l->next_housekeeping < l->next_status ? l->next_housekeeping : l->next_status;
+    if (l->watchdog_ms && l->next_watchdog < next)
+        next = l->next_watchdog;
+    now = mono_ms();
+    return next > now ? (long)(next - now) : 0;
+}
+
+int loop_run(loop_t *l)
+{
+    update_status(l);
+    while (!l->stop) {
+        zmq_pollitem_t items[] = {
+            {l->sock, 0, ZMQ_POLLIN, 0},
+            {NULL, l->signal_fd, ZMQ_POLLIN, 0},
+        };
+        long timeout = run_timers(l);
+        int n = zmq_poll(items, 2, timeout);
+        if (n < 0) {
+            if (zmq_errno() == EINTR)
+                continue;
+            log_error("loop, polling failed (%s)", zmq_strerror(zmq_errno()));
+            return -1;
+        }
+        if (items[1].revents & ZMQ_POLLIN)
+            handle_signals(l);
+        if (items[0].revents & ZMQ_POLLIN) {
+            /* Everything that has arrived, up to max_batch, is one commit. */
+            while (l->count < l->cfg->max_batch && receive_one(l) >= 0)
+                ;
+            run_batch(l);
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one event loop: a zmq_poll over the api socket and a signalfd.  Each
+ * turn drains what has arrived (up to max_batch requests), runs it as one
+ * group commit through the api, and only then sends the replies and
+ * publishes the changes.  Between turns it pings the watchdog and does
+ * bounded housekeeping.
+ */
+#ifndef EXEMPLAR_LOOP_H
+#define EXEMPLAR_LOOP_H
+
+#include "api.h"
+#include "config.h"
+
+typedef struct loop loop_t;
+
+/* api_socket: a bound ROUTER.  signal_fd: a signalfd for SIGTERM, SIGINT and
+ * SIGHUP.  Returns NULL when out of memory. */
+loop_t *loop_new(const config_t *cfg, api_t *api, void *api_socket, int signal_fd);
+void loop_destroy(loop_t **p);
+
+/* Runs until SIGTERM or SIGINT; the batch in hand is finished first.
+ * Returns 0, or -1 when polling itself failed. */
+int loop_run(loop_t *l);
+
+#endif

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * exemplard: command line and configuration, start-up (store, sockets,
+ * READY=1), the loop, and an orderly stop.  Only this file chooses exit
+ * codes: 0 after a clean stop, 1 when start-up fails.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "api.h"
+#include "config.h"
+#include "log.h"
+#include "loop.h"
+#include "nom.h"
+#include "outbox.h"
+#include "sdnotify.h"
+#include "store.h"
+
+static const char USAGE[] =
+    "Usage: exemplard [OPTION]...\n"
+    "Keep the nominations of the exemplar programme (điển hình tiên tiến) in LMDB and\n"
+    "move them through their states on request over ZeroMQ.\n"
+    "\n"
+    "With no options it runs on embedded defaults: state in ./exemplar-state (or\n"
+    "$STATE_DIRECTORY under systemd), ipc:// endpoints inside it (or $RUNTIME_DIRECTORY).\n"
+    "Options override the configuration file, which overrides the defaults.\n"
+    "\n"
+    "  -c, --config=FILE          read this INI file (default: $CONFIGURATION_DIRECTORY/\n"
+    "                             exemplard.conf when that exists; else none)\n"
+    "      --state-dir=DIR        the LMDB environment             [daemon] state_dir\n"
+    "      --runtime-dir=DIR      where default sockets go         [daemon] runtime_dir\n"
+    "      --api=ENDPOINT         request socket (ROUTER)          [api] endpoint\n"
+    "      --events=ENDPOINT      change feed (PUB)                [api] events_endpoint\n"
+    "      --default-campaign=ID  campaign of registrations that name none\n"
+    "                                                              [daemon] default_campaign\n"
+    "      --map-size=MIB         initial LMDB map size; grows when full\n"
+    "                                                              [store] map_size_mib\n"
+    "      --request-ttl=HOURS    how long request ids are remembered\n"
+    "                                                              [store] request_ttl_hours\n"
+    "      --max-batch=N          requests per group commit        [api] max_batch\n"
+    "      --log-level=LEVEL      error, warning, notice, info, debug\n"
+    "                                                              [daemon] log_level\n"
+    "      --check-config         print the effective configuration and exit\n"
+    "      --print-moves          print the state machine's move table and exit\n"
+    "  -h, --help                 show this help and exit\n"
+    "      --version              show the version and exit\n"
+    "\n"
+    "Signals: SIGTERM and SIGINT finish the batch in hand, close the store and exit 0.\n"
+    "Readiness: READY=1 is sent to $NOTIFY_SOCKET once the store is open and both\n"
+    "sockets are bound (Type=notify).\n"
+    "Exit status: 0 after a clean stop, 1 when the configuration or start-up fails.\n"
+    "See exemplard.conf(5) in README.md for every configuration key.\n";
+
+enum { OPT_STATE = 256, OPT_RUNTIME, OPT_API, OPT_EVENTS, OPT_CAMPAIGN, OPT_MAPSIZE, OPT_TTL,
+       OPT_BATCH, OPT_LOGLEVEL, OPT_CHECK, OPT_MOVES, OPT_VERSION };
+
+/* Flags that set configuration keys: option -> [section] key. */
+static const struct {
+    int opt;
+    const char *section, *key;
+} FLAG_KEYS[] = {
+    {OPT_STATE, "daemon", "state_dir"},         {OPT_RUNTIME, "daemon", "runtime_dir"},
+    {OPT_API, "api", "endpoint"},               {OPT_EVENTS, "api", "events_endpoint"},
+    {OPT_CAMPAIGN, "daemon", "default_campaign"}, {OPT_MAPSIZE, "store", "map_size_mib"},
+    {OPT_TTL, "store", "request_ttl_hours"},    {OPT_BATCH, "api", "max_batch"},
+    {OPT_LOGLEVEL, "daemon", "log_level"},
+};
+
+static const struct option OPTIONS[] = {
+    {"config", required_argument, NULL, 'c'},
+    {"state-dir", required_argument, NULL, OPT_STATE},
+    {"runtime-dir", required_argument, NULL, OPT_RUNTIME},
+    {"api", required_argument, NULL, OPT_API},
+    {"events", required_argument, NULL, OPT_EVENTS},
+    {"default-campaign", required_argument, NULL, OPT_CAMPAIGN},
+    {"map-size", required_argument, NULL, OPT_MAPSIZE},
+    {"request-ttl", required_argument, NULL, OPT_TTL},
+    {"max-batch", required_argument, NULL, OPT_BATCH},
+    {"log-level", required_argument, NULL, OPT_LOGLEVEL},
+    {"check-config", no_argument, NULL, OPT_CHECK},
+    {"print-moves", no_argument, NULL, OPT_MOVES},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
+
+typedef struct {
+    const char *config_path;
+    bool check_only;
+} args_t;
+
+/* Reads the command line twice: first for --config and the actions, then,
+ * after the file is loaded, for the flags that override it. */
+static int parse_args(int argc, char **argv, config_t *cfg, args_t *args)
+{
+    char err[512], buf[PATH_MAX];
+    int c;
+    while ((c = getopt_long(argc, argv, "c:h", OPTIONS, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            args->config_path = optarg;
+            break;
+        case 'h':
+            fputs(USAGE, stdout);
+            exit(0);
+        case OPT_VERSION:
+            printf("exemplard %s\n", EXEMPLAR_VERSION);
+            exit(0);
+        case OPT_MOVES:
+            nom_print_moves(stdout);
+            exit(0);
+        case OPT_CHECK:
+            args->check_only = true;
+            break;
+        case '?':
+            fputs("Try 'exemplard --help'.\n", stderr);
+            return -1;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "exemplard: unexpected argument '%s'\nTry 'exemplard --help'.\n",
+                argv[optind]);
+        return -1;
+    }
+    config_defaults(cfg);
+    const char *path = args->config_path ? args->config_path : config_default_path(buf, sizeof(buf));
+    if (path && config_load_file(cfg, path, err, sizeof(err)) < 0) {
+        fprintf(stderr, "exemplard: config, %s\n", err);
+        return -1;
+    }
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "c:h", OPTIONS, NULL)) != -1) {
+        for (size_t i = 0; i < sizeof(FLAG_KEYS) / sizeof(FLAG_KEYS[0]); i++) {
+            if (FLAG_KEYS[i].opt == c &&
+                config_set(cfg, FLAG_KEYS[i].section, FLAG_KEYS[i].key, optarg, err,
+                           sizeof(err)) < 0) {
+                fprintf(stderr, "exemplard: %s\n", err);
+                return -1;
+            }
+        }
+    }
+    if (config_finish(cfg, err, sizeof(err)) < 0) {
+        fprintf(stderr, "exemplard: config, %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+static int block_signals(void)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    /* Blocked before ZeroMQ starts its threads, so they inherit the mask and
+     * the signals reach the signalfd only. */
+    if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+        return -1;
+    signal(SIGPIPE, SIG_IGN);
+    return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+static void *bind_api(void *ctx, const config_t *cfg, char *err, size_t errlen)
+{
+    void *s = zmq_socket(ctx, ZMQ_ROUTER);
+    int linger = 0, hwm = 100000;
+    int64_t maxmsg = (int64_t)cfg->max_message_bytes;
+    if (!s || zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof(linger)) < 0 ||
+        zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &maxmsg, sizeof(maxmsg)) < 0 ||
+        zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof(hwm)) < 0 ||
+        zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof(hwm)) < 0 ||
+        zmq_bind(s, cfg->api_endpoint) < 0) {
+        snprintf(err, errlen, "api, cannot bind %s (%s)", cfg->api_endpoint,
+                 zmq_strerror(zmq_errno()));
+        if (s)
+            zmq_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+int main(int argc, char **argv)
+{
+    static config_t cfg;
+    args_t args = {0};
+    char err[512];
+    int status = 1;
+    store_t *store = NULL;
+    outbox_t *outbox = NULL;
+    api_t *api = NULL;
+    loop_t *loop = NULL;
+    void *ctx = NULL, *sock = NULL;
+
+    if (parse_args(argc, argv, &cfg, &args) < 0)
+        return 1;
+    if (args.check_only) {
+        config_print(&cfg, stdout);
+        return 0;
+    }
+    log_set_level(cfg.log_level);
+    int sfd = block_signals();
+    if (sfd < 0) {
+        log_error("main, cannot set up signal handling (%s)", strerror(errno));
+        return 1;
+    }
+    if (strcmp(cfg.runtime_dir, cfg.state_dir) != 0 && mkdir(cfg.runtime_dir, 0750) < 0 &&
+        errno != EEXIST) {
+        log_error("main, cannot create the runtime directory %s (%s)", cfg.runtime_dir,
+                  strerror(errno));
+        goto out;
+    }
+    if (store_open(cfg.state_dir, cfg.map_size, cfg.map_max, &store, err, sizeof(err)) < 0) {
+        log_error("%s", err);
+        goto out;
+    }
+    ctx = zmq_ctx_new();
+    if (!ctx || !(outbox = outbox_new(ctx, cfg.events_endpoint, err, sizeof(err))) ||
+        !(sock = bind_api(ctx, &cfg, err, sizeof(err))) ||
+        !(api = api_new(store, outbox, &cfg, err, sizeof(err)))) {
+        log_error("%s", ctx ? err : "main, cannot create the ZeroMQ context");
+        goto out;
+    }
+    if (!(loop = loop_new(&cfg, api, sock, sfd))) {
+        log_error("main, out of memory");
+        goto out;
+    }
+    const records_counters_t *c = api_counters(api);
+    char status_line[256];
+    snprintf(status_line, sizeof(status_line), "%llu nominations, last change %llu",
+             (unsigned long long)c->nominations, (unsigned long long)c->last_seq);
+    log_info("main, ready: %s; api %s, events %s, state %s", status_line, cfg.api_endpoint,
+             cfg.events_endpoint, cfg.state_dir);
+    sdnotify_ready(status_line);
+    status = loop_run(loop) == 0 ? 0 : 1;
+    sdnotify_stopping();
+    log_info("main, stopped");
+out:
+    loop_destroy(&loop);
+    api_destroy(&api);
+    if (sock)
+        zmq_close(sock);
+    outbox_destroy(&outbox);
+    if (ctx)
+        zmq_ctx_term(ctx);
+    store_close(&store);
+    close(sfd);
+    return status;
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The change feed's queue and PUB socket (see outbox.h).  Each message is two
+ * frames: the topic (names.h: "nomination.<unit>.<state>") and the encoded
+ * exemplar.Change.
+ */
+#include "outbox.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "errors.h"
+#include "log.h"
+#include "names.h"
+#include "records.h"
+
+typedef struct {
+    char topic[96];
+    uint8_t *data;
+    size_t len;
+} pending_t;
+
+struct outbox {
+    void *pub;
+    pending_t *queue;
+    size_t count, cap;
+    unsigned long long published;
+};
+
+outbox_t *outbox_new(void *zmq_ctx, const char *endpoint, char *err, size_t errlen)
+{
+    outbox_t *o = calloc(1, sizeof(*o));
+    if (!o) {
+        snprintf(err, errlen, "outbox, out of memory");
+        return NULL;
+    }
+    o->pub = zmq_socket(zmq_ctx, ZMQ_PUB);
+    int linger = 0, hwm = 100000;
+    if (!o->pub || zmq_setsockopt(o->pub, ZMQ_LINGER, &linger, sizeof(linger)) < 0 ||
+        zmq_setsockopt(o->pub, ZMQ_SNDHWM, &hwm, sizeof(hwm)) < 0 ||
+        zmq_bind(o->pub, endpoint) < 0) {
+        snprintf(err, errlen, "outbox, cannot bind the change feed on %s (%s)", endpoint,
+                 zmq_strerror(zmq_errno()));
+        outbox_destroy(&o);
+        return NULL;
+    }
+    return o;
+}
+
+void outbox_destroy(outbox_t **p)
+{
+    outbox_t *o = *p;
+    if (!o)
+        return;
+    outbox_discard(o);
+    free(o->queue);
+    if (o->pub)
+        zmq_close(o->pub);
+    free(o);
+    *p = NULL;
+}
+
+int outbox_add(outbox_t *o, const Exemplar__Change *c)
+{
+    if (o->count == o->cap) {
+        size_t cap = o->cap ? o->cap * 2 : 64;
+        pending_t *q = realloc(o->queue, cap * sizeof(*q));
+        if (!q)
+            return -EX_EINTERNAL;
+        o->queue = q;
+        o->cap = cap;
+    }
+    pending_t *m = &o->queue[o->count];
+    if (ex_topic_format(m->topic, sizeof(m->topic), c->unit, c->to) < 0)
+        return -EX_EINTERNAL;
+    m->data = records_pack(&c->base, &m->len);
+    if (!m->data)
+        return -EX_EINTERNAL;
+    o->count++;
+    return 0;
+}
+
+void outbox_publish(outbox_t *o)
+{
+    for (size_t i = 0; i < o->count; i++) {
+        pending_t *m = &o->queue[i];
+        /* PUB never blocks: at the high-water mark a subscriber's message is
+         * dropped, and it catches up by sequence. */
+        if (zmq_send(o->pub, m->topic, strlen(m->topic), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
+            zmq_send(o->pub, m->data, m->len, ZMQ_DONTWAIT) < 0)
+            log_warning("outbox, cannot publish a change (%s)", zmq_strerror(zmq_errno()));
+        else
+            o->published++;
+    }
+    outbox_discard(o);
+}
+
+void outbox_discard(outbox_t *o)
+{
+    for (size_t i = 0; i < o->count; i++)
+        free(o->queue[i].data);
+    o->count = 0;
+}
+
+unsigned long long outbox_published(const outbox_t *o)
+{
+    return o->published;
+}

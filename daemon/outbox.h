@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The change feed: changes appended to the log during a write transaction
+ * are queued here and published on the PUB socket only after the commit, so
+ * that subscribers never see a change that was not committed.  A slow
+ * subscriber loses messages at its high-water mark (it never slows the
+ * daemon) and catches up by sequence with a ChangesRequest.
+ */
+#ifndef EXEMPLAR_OUTBOX_H
+#define EXEMPLAR_OUTBOX_H
+
+#include <stddef.h>
+
+#include "record.pb-c.h"
+
+typedef struct outbox outbox_t;
+
+/* Binds a PUB socket on endpoint.  Returns NULL with a sentence in err. */
+outbox_t *outbox_new(void *zmq_ctx, const char *endpoint, char *err, size_t errlen);
+void outbox_destroy(outbox_t **p);
+
+/* Queues a change of the current transaction.  Returns 0 or -EX_EINTERNAL
+ * when out of memory. */
+int outbox_add(outbox_t *o, const Exemplar__Change *c);
+/* The transaction committed: publish the queue in order and empty it. */
+void outbox_publish(outbox_t *o);
+/* The transaction failed: forget the queue. */
+void outbox_discard(outbox_t *o);
+
+/* How many messages were published since start. */
+unsigned long long outbox_published(const outbox_t *o);
+
+#endif

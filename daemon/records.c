@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The record layer (see records.h).  A transition costs one rewritten
+ * nomination record, an append to the change log and an index move; the
+ * history needs no database of its own because each change links to the
+ * previous change of its nomination.
+ */
+#include "records.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "errors.h"
+#include "key.h"
+
+uint8_t *records_pack(const ProtobufCMessage *m, size_t *len)
+{
+    size_t n = protobuf_c_message_get_packed_size(m);
+    uint8_t *buf = malloc(n ? n : 1);
+    if (buf)
+        *len = protobuf_c_message_pack(m, buf);
+    return buf;
+}
+
+/* Writes a packed message; a failed allocation poisons the transaction. */
+static void put_message(store_txn_t *t, store_db_t db, const void *key, size_t klen,
+                        const ProtobufCMessage *m)
+{
+    size_t len = 0;
+    uint8_t *buf = records_pack(m, &len);
+    if (!buf) {
+        if (t->rc == 0)
+            t->rc = -EX_EINTERNAL;
+        return;
+    }
+    store_put(t, db, key, klen, buf, len);
+    free(buf);
+}
+
+static uint64_t last_key(store_txn_t *t, store_db_t db)
+{
+    store_iter_t it;
+    store_val_t k, v;
+    uint64_t last = 0;
+    if (store_iter_open(t, db, &it) < 0)
+        return 0;
+    if (store_iter_last(&it, &k, &v) == 0 && k.len == 8)
+        last = key_get_u64(k.data);
+    store_iter_close(&it);
+    return last;
+}
+
+int records_load_counters(store_txn_t *t, records_counters_t *c)
+{
+    c->next_id = last_key(t, DB_NOMINATIONS) + 1;
+    c->last_seq = last_key(t, DB_CHANGES);
+    c->nominations = store_count(t, DB_NOMINATIONS);
+    return t->rc;
+}
+
+int records_get_nomination(store_txn_t *t, uint64_t id, Exemplar__Nomination **out)
+{
+    uint8_t key[8];
+    store_val_t v;
+    key_put_u64(key, id);
+    int rc = store_get(t, DB_NOMINATIONS, key, sizeof(key), &v);
+    if (rc < 0)
+        return rc;
+    *out = exemplar__nomination__unpack(NULL, v.len, v.data);
+    return *out ? 0 : -EX_ESTORAGE;
+}
+
+void records_put_nomination(store_txn_t *t, const Exemplar__Nomination *n,
+                            Exemplar__State old_state)
+{
+    uint8_t key[8], ikey[KEY_MAX];
+    key_put_u64(key, n->id);
+    put_message(t, DB_NOMINATIONS, key, sizeof(key), &n->base);
+    if (old_state != n->state) {
+        if (old_state != EXEMPLAR__STATE__STATE_NONE)
+            store_del(t, DB_BY_STATE, ikey, key_by_state(ikey, old_state, n->campaign, n->id));
+        store_put(t, DB_BY_STATE, ikey, key_by_state(ikey, n->state, n->campaign, n->id), "", 0);
+    }
+    if (old_state == EXEMPLAR__STATE__STATE_NONE)
+        store_put(t, DB_BY_UNIT, ikey, key_by_unit(ikey, n->unit, n->id), "", 0);
+}
+
+void records_append_change(store_txn_t *t, const Exemplar__Change *c)
+{
+    uint8_t key[8];
+    key_put_u64(key, c->seq);
+    put_message(t, DB_CHANGES, key, sizeof(key), &c->base);
+}
+
+int records_get_change(store_txn_t *t, uint64_t seq, Exemplar__Change **out)
+{
+    uint8_t key[8];
+    store_val_t v;
+    key_put_u64(key, seq);
+    int rc = store_get(t, DB_CHANGES, key, sizeof(key), &v);
+    if (rc < 0)
+        return rc;
+    *out = exemplar__change__unpack(NULL, v.len, v.data);
+    return *out ? 0 : -EX_ESTORAGE;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the databases hold: nominations with their two indexes, and the
+ * change log that is also every nomination's history.  Values are the
+ * protobuf records of proto/record.proto; keys are built by key.h.
+ * All writes are sticky on the transaction (store.h): check once at commit.
+ */
+#ifndef EXEMPLAR_RECORDS_H
+#define EXEMPLAR_RECORDS_H
+
+#include <stdint.h>
+
+#include "record.pb-c.h"
+#include "store.h"
+
+/* Counters derived from the data on open and advanced in memory. */
+typedef struct {
+    uint64_t next_id;     /* the next nomination id */
+    uint64_t last_seq;    /* the newest change in the log */
+    uint64_t nominations; /* how many nominations exist */
+} records_counters_t;
+
+int records_load_counters(store_txn_t *t, records_counters_t *c);
+
+/* 0 with *out (free with exemplar__nomination__free_unpacked), -EX_ENOTFOUND,
+ * or -EX_ESTORAGE for a record that does not decode. */
+int records_get_nomination(store_txn_t *t, uint64_t id, Exemplar__Nomination **out);
+
+/* Writes n and keeps the indexes in step: old_state is the state n had
+ * before (STATE_NONE for a new nomination). */
+void records_put_nomination(store_txn_t *t, const Exemplar__Nomination *n,
+                            Exemplar__State old_state);
+
+/* Appends c under c->seq (which must be the next sequence). */
+void records_append_change(store_txn_t *t, const Exemplar__Change *c);
+
+/* 0 with *out (free with exemplar__change__free_unpacked), -EX_ENOTFOUND or
+ * -EX_ESTORAGE. */
+int records_get_change(store_txn_t *t, uint64_t seq, Exemplar__Change **out);
+
+/* Packs a message into a fresh heap buffer; NULL when out of memory. */
+uint8_t *records_pack(const ProtobufCMessage *m, size_t *len);
+
+#endif

@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The LMDB environment (see store.h): opening and stamping it, growing the
+ * map, transactions with a sticky error, cursors, and the translation of
+ * LMDB's error codes into the project's.
+ */
+#include "store.h"
+
+#include <errno.h>
+#include <lmdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "errors.h"
+#include "log.h"
+
+struct store {
+    MDB_env *env;
+    MDB_dbi dbi[DB_COUNT];
+    uint64_t map_size;
+    uint64_t map_max;
+    bool map_full;
+};
+
+/* Database names in the environment; part of the on-disk format. */
+static const char *const DB_NAME[DB_COUNT] = {
+    [DB_META] = "meta",         [DB_NOMINATIONS] = "nominations",
+    [DB_CHANGES] = "changes",   [DB_BY_STATE] = "by_state",
+    [DB_BY_UNIT] = "by_unit",   [DB_REQUESTS] = "requests",
+};
+
+static const char SCHEMA_KEY[] = "schema_version";
+
+/* LMDB or errno code -> negative EX_E*. */
+static int translate(store_t *s, int rc)
+{
+    if (rc == 0)
+        return 0;
+    if (rc == MDB_MAP_FULL || rc == MDB_TXN_FULL) {
+        s->map_full = true;
+        return -EX_EFULL;
+    }
+    if (rc == MDB_NOTFOUND)
+        return -EX_ENOTFOUND;
+    if (rc == ENOSPC || rc == EDQUOT)
+        return -EX_EFULL;
+    log_error("store, operation failed (%s)", mdb_strerror(rc));
+    return -EX_ESTORAGE;
+}
+
+static int check_schema(store_t *s, char *err, size_t errlen)
+{
+    MDB_txn *txn;
+    int rc = mdb_txn_begin(s->env, NULL, 0, &txn);
+    if (rc)
+        goto fail;
+    MDB_val k = {sizeof(SCHEMA_KEY) - 1, (void *)SCHEMA_KEY}, v;
+    rc = mdb_get(txn, s->dbi[DB_META], &k, &v);
+    if (rc == MDB_NOTFOUND) {
+        uint8_t be[4] = {0, 0, 0, STORE_SCHEMA_VERSION};
+        v.mv_size = sizeof(be);
+        v.mv_data = be;
+        rc = mdb_put(txn, s->dbi[DB_META], &k, &v, 0);
+        if (rc == 0)
+            return translate(s, mdb_txn_commit(txn)) < 0 ? -EX_ESTORAGE : 0;
+    }
+    if (rc) {
+        mdb_txn_abort(txn);
+        goto fail;
+    }
+    uint32_t version = 0;
+    if (v.mv_size == 4) {
+        const uint8_t *p = v.mv_data;
+        version = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+    }
+    mdb_txn_abort(txn);
+    if (version != STORE_SCHEMA_VERSION) {
+        snprintf(err, errlen,
+                 "store, the database has schema version %u but this exemplard reads version %u "
+                 "(%s)",
+                 version, STORE_SCHEMA_VERSION,
+                 version > STORE_SCHEMA_VERSION ? "use the newer exemplard that wrote it"
+                                                : "no migration exists for it");
+        return -EX_ESTORAGE;
+    }
+    return 0;
+fail:
+    snprintf(err, errlen, "store, cannot read the schema version (%s)", mdb_strerror(rc));
+    return -EX_ESTORAGE;
+}
+
+int store_open(const char *dir, uint64_t map_size, uint64_t map_max, store_t **out, char *err,
+               size_t errlen)
+{
+    *out = NULL;
+    if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
+        snprintf(err, errlen, "store, cannot create %s (%s)", dir, strerror(errno));
+        return -EX_ESTORAGE;
+    }
+    store_t *s = calloc(1, sizeof(*s));
+    if (!s) {
+        snprintf(err, errlen, "store, out of memory");
+        return -EX_EINTERNAL;
+    }
+    s->map_size = map_size;
+    s->map_max = map_max;
+    MDB_txn *txn = NULL;
+    int rc = mdb_env_create(&s->env);
+    if (rc == 0)
+        rc = mdb_env_set_maxdbs(s->env, 16);
+    if (rc == 0)
+        rc = mdb_env_set_mapsize(s->env, map_size);
+    /* No MDB_WRITEMAP: with it a full disk is a SIGBUS instead of an error.
+     * MDB_NORDAHEAD: access is random; read-ahead only evicts useful pages. */
+    if (rc == 0)
+        rc = mdb_env_open(s->env, dir, MDB_NORDAHEAD | MDB_NOTLS, 0640);
+    if (rc) {
+        snprintf(err, errlen, "store, cannot open the environment in %s (%s)", dir,
+                 mdb_strerror(rc));
+        goto fail;
+    }
+    /* The file may already be larger than the configured map. */
+    MDB_envinfo info;
+    if (mdb_env_info(s->env, &info) == 0 && info.me_mapsize > s->map_size)
+        s->map_size = info.me_mapsize;
+
+    rc = mdb_txn_begin(s->env, NULL, 0, &txn);
+    for (int i = 0; rc == 0 && i < DB_COUNT; i++)
+        rc = mdb_dbi_open(txn, DB_NAME[i], MDB_CREATE, &s->dbi[i]);
+    if (rc == 0)
+        rc = mdb_txn_commit(txn);
+    else
+        mdb_txn_abort(txn);
+    if (rc) {
+        snprintf(err, errlen, "store, cannot open the databases in %s (%s)", dir,
+                 mdb_strerror(rc));
+        goto fail;
+    }
+    rc = check_schema(s, err, errlen);
+    if (rc < 0)
+        goto fail_closed;
+    *out = s;
+    return 0;
+fail:
+    rc = rc == ENOSPC || rc == MDB_MAP_FULL ? -EX_EFULL : -EX_ESTORAGE;
+fail_closed:
+    mdb_env_close(s->env);
+    free(s);
+    return rc;
+}
+
+void store_close(store_t **p)
+{
+    if (!*p)
+        return;
+    mdb_env_close((*p)->env);
+    free(*p);
+    *p = NULL;
+}
+
+int store_grow(store_t *s)
+{
+    if (s->map_size >= s->map_max)
+        return -EX_EFULL;
+    uint64_t next = s->map_size * 2 > s->map_max ? s->map_max : s->map_size * 2;
+    int rc = mdb_env_set_mapsize(s->env, next);
+    if (rc) {
+        log_error("store, cannot grow the map to %llu MiB (%s)", (unsigned long long)(next >> 20),
+                  mdb_strerror(rc));
+        return -EX_EFULL;
+    }
+    log_notice("store, map grown from %llu to %llu MiB", (unsigned long long)(s->map_size >> 20),
+               (unsigned long long)(next >> 20));
+    s->map_size = next;
+    s->map_full = false;
+    return 0;
+}
+
+uint64_t store_map_size(const store_t *s)
+{
+    return s->map_size;
+}
+
+bool store_map_full(const store_t *s)
+{
+    return s->map_full;
+}
+
+int store_sync(store_t *s)
+{
+    return translate(s, mdb_env_sync(s->env, 1));
+}
+
+int store_txn_begin(store_t *s, bool write, store_txn_t *t)
+{
+    MDB_txn *txn = NULL;
+    memset(t, 0, sizeof(*t));
+    t->store = s;
+    t->write = write;
+    if (write)
+        s->map_full = false;
+    int rc = translate(s, mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &txn));
+    t->txn = txn;
+    t->rc = rc;
+    return rc;
+}
+
+int store_txn_commit(store_txn_t *t)
+{
+    if (!t->txn)
+        return t->rc ? t->rc : -EX_EINTERNAL;
+    int rc = t->rc;
+    if (rc < 0 || !t->write)
+        mdb_txn_abort(t->txn);
+    else
+        rc = translate(t->store, mdb_txn_commit(t->txn));
+    t->txn = NULL;
+    return rc;
+}
+
+void store_txn_abort(store_txn_t *t)
+{
+    if (t->txn)
+        mdb_txn_abort(t->txn);
+    t->txn = NULL;
+}
+
+int store_get(store_txn_t *t, store_db_t db, const void *key, size_t klen, store_val_t *val)
+{
+    MDB_val k = {klen, (void *)key}, v;
+    int rc = mdb_get(t->txn, t->store->dbi[db], &k, &v);
+    if (rc == MDB_NOTFOUND)
+        return -EX_ENOTFOUND;
+    if (rc)
+        return translate(t->store, rc);
+    val->data = v.mv_data;
+    val->len = v.mv_size;
+    return 0;
+}
+
+void store_put(store_txn_t *t, store_db_t db, const void *key, size_t klen, const void *val,
+               size_t vlen)
+{
+    if (t->rc < 0)
+        return;
+    MDB_val k = {klen, (void *)key}, v = {vlen, (void *)val};
+    t->rc = translate(t->store, mdb_put(t->txn, t->store->dbi[db], &k, &v, 0));
+}
+
+void store_del(store_txn_t *t, store_db_t db, const void *key, size_t klen)
+{
+    if (t->rc < 0)
+        return;
+    MDB_val k = {klen, (void *)key};
+    int rc = mdb_del(t->txn, t->store->dbi[db], &k, NULL);
+    if (rc != MDB_NOTFOUND)
+        t->rc = translate(t->store, rc);
+}
+
+uint64_t store_count(store_txn_t *t, store_db_t db)
+{
+    MDB_stat st;
+    return mdb_stat(t->txn, t->store->dbi[db], &st) == 0 ? st.ms_entries : 0;
+}
+
+int store_iter_open(store_txn_t *t, store_db_t db, store_iter_t *it)
+{
+    MDB_cursor *c = NULL;
+    it->txn = t;
+    int rc = translate(t->store, mdb_cursor_open(t->txn, t->store->dbi[db], &c));
+    it->cursor = c;
+    return rc;
+}
+
+void store_iter_close(store_iter_t *it)
+{
+    if (it->cursor)
+        mdb_cursor_close(it->cursor);
+    it->cursor = NULL;
+}
+
+static int position(store_iter_t *it, MDB_val *k, MDB_cursor_op op, store_val_t *key,
+                    store_val_t *val)
+{
+    MDB_val v;
+    int rc = mdb_cursor_get(it->cursor, k, &v, op);
+    if (rc == MDB_NOTFOUND)
+        return -EX_ENOTFOUND;
+    if (rc)
+        return translate(it->txn->store, rc);
+    key->data = k->mv_data;
+    key->len = k->mv_size;
+    val->data = v.mv_data;
+    val->len = v.mv_size;
+    return 0;
+}
+
+int store_iter_seek(store_iter_t *it, const void *key, size_t klen, store_val_t *k,
+                    store_val_t *v)
+{
+    MDB_val mk = {klen, (void *)key};
+    return position(it, &mk, key ? MDB_SET_RANGE : MDB_FIRST, k, v);
+}
+
+int store_iter_next(store_iter_t *it, store_val_t *k, store_val_t *v)
+{
+    MDB_val mk;
+    return position(it, &mk, MDB_NEXT, k, v);
+}
+
+int store_iter_last(store_iter_t *it, store_val_t *k, store_val_t *v)
+{
+    MDB_val mk;
+    return position(it, &mk, MDB_LAST, k, v);
+}
+
+void store_iter_del(store_iter_t *it)
+{
+    if (it->txn->rc < 0)
+        return;
+    it->txn->rc = translate(it->txn->store, mdb_cursor_del(it->cursor, 0));
+}

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The LMDB environment and its named databases, without knowledge of what the
+ * records mean (records.h knows that).
+ *
+ * Transactions carry a sticky error (as Knot's knot_lmdb_txn_t and LMDB's
+ * MDB_TXN_ERROR): after the first failed put or delete, later calls do
+ * nothing and store_txn_commit() reports that first error, so a handler makes
+ * several writes and checks once.  LMDB's codes are translated here only:
+ *   MDB_MAP_FULL / MDB_TXN_FULL -> -EX_EFULL with store_map_full() true: grow
+ *                                  the map with store_grow() and run again;
+ *   ENOSPC / EDQUOT             -> -EX_EFULL (the disk is full; nothing written);
+ *   anything else               -> -EX_ESTORAGE.
+ * The environment is opened without MDB_WRITEMAP, so a full disk is an error
+ * from the commit, never a SIGBUS.
+ */
+#ifndef EXEMPLAR_STORE_H
+#define EXEMPLAR_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+    DB_META,        /* "schema_version" -> u32 BE */
+    DB_NOMINATIONS, /* id u64 BE -> exemplar.Nomination */
+    DB_CHANGES,     /* seq u64 BE -> exemplar.Change: the change log and every history */
+    DB_BY_STATE,    /* state u8, campaign, NUL, id u64 BE -> "" */
+    DB_BY_UNIT,     /* unit, NUL, id u64 BE -> "" */
+    DB_REQUESTS,    /* request id u64 BE -> exemplar.RequestRecord */
+    DB_COUNT
+} store_db_t;
+
+/* The schema this build reads and writes. */
+#define STORE_SCHEMA_VERSION 1u
+
+typedef struct store store_t;
+
+typedef struct {
+    const void *data;
+    size_t len;
+} store_val_t;
+
+typedef struct {
+    store_t *store;
+    void *txn; /* MDB_txn */
+    int rc;    /* sticky: 0 or the first error */
+    bool write;
+} store_txn_t;
+
+typedef struct {
+    store_txn_t *txn;
+    void *cursor; /* MDB_cursor */
+} store_iter_t;
+
+/* Opens (creating if needed) the environment in dir with an initial map of
+ * map_size bytes that may grow to map_max.  Checks the schema version: a
+ * newer one is refused; an empty environment is stamped with ours.  Returns 0
+ * or a negative EX_E* with a sentence in err. */
+int store_open(const char *dir, uint64_t map_size, uint64_t map_max, store_t **out, char *err,
+               size_t errlen);
+void store_close(store_t **p);
+
+/* Doubles the map (at most to map_max).  No transaction may be open.
+ * Returns 0, or -EX_EFULL when the map is already at its limit. */
+int store_grow(store_t *s);
+uint64_t store_map_size(const store_t *s);
+
+/* True when the last failure was the map being full (grow and retry). */
+bool store_map_full(const store_t *s);
+
+/* Forces data and meta pages to disk. */
+int store_sync(store_t *s);
+
+int store_txn_begin(store_t *s, bool write, store_txn_t *t);
+/* Commits (a write txn) or ends (a read txn); always ends the txn.  Returns
+ * the sticky error if one was recorded (then nothing is committed), else the
+ * commit's result. */
+int store_txn_commit(store_txn_t *t);
+void store_txn_abort(store_txn_t *t);
+
+/* 0 with *val pointing into the map (valid until the txn ends or the next
+ * write), -EX_ENOTFOUND, or -EX_ESTORAGE. */
+int store_get(store_txn_t *t, store_db_t db, const void *key, size_t klen, store_val_t *val);
+/* Sticky writes.  store_del ignores a missing key. */
+void store_put(store_txn_t *t, store_db_t db, const void *key, size_t klen, const void *val,
+               size_t vlen);
+void store_del(store_txn_t *t, store_db_t db, const void *key, size_t klen);
+
+/* Number of records in a database. */
+uint64_t store_count(store_txn_t *t, store_db_t db);
+
+/* Cursors.  Each positioning call returns 0 with key/val set, -EX_ENOTFOUND
+ * at the end, or -EX_ESTORAGE. */
+int store_iter_open(store_txn_t *t, store_db_t db, store_iter_t *it);
+void store_iter_close(store_iter_t *it);
+/* First record with key >= key (key NULL: the first record). */
+int store_iter_seek(store_iter_t *it, const void *key, size_t klen, store_val_t *k,
+                    store_val_t *v);
+int store_iter_next(store_iter_t *it, store_val_t *k, store_val_t *v);
+int store_iter_last(store_iter_t *it, store_val_t *k, store_val_t *v);
+/* Deletes the record under the cursor (sticky on error). */
+void store_iter_del(store_iter_t *it);
+
+#endif
