@@ -301,7 +301,7 @@ int store_iter_seek(store_iter_t *it, const void *key, size_t klen, store_val_t 
                     store_val_t *v)
 {
     MDB_val mk = {klen, (void *)key};
-    return position(it, &mk, key ? MDB_SET_RANGE : MDB_FIRST, k, v);
+    return position(it, &mk, key && klen ? MDB_SET_RANGE : MDB_FIRST, k, v);
 }
 
 int store_iter_next(store_iter_t *it, store_val_t *k, store_val_t *v)

@@ -94,7 +94,7 @@ uint64_t store_count(store_txn_t *t, store_db_t db);
  * at the end, or -EX_ESTORAGE. */
 int store_iter_open(store_txn_t *t, store_db_t db, store_iter_t *it);
 void store_iter_close(store_iter_t *it);
-/* First record with key >= key (key NULL: the first record). */
+/* First record with key >= key (key NULL or klen 0: the first record). */
 int store_iter_seek(store_iter_t *it, const void *key, size_t klen, store_val_t *k,
                     store_val_t *v);
 int store_iter_next(store_iter_t *it, store_val_t *k, store_val_t *v);

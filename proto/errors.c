@@ -52,9 +52,10 @@ _Static_assert((int)EX_EFULL == (int)EXEMPLAR__ERROR_CODE__ERROR_STORAGE_FULL, "
 
 static const err_row_t *row(int code)
 {
-    if (code < 0)
+    /* Compare before negating: -INT_MIN does not exist. */
+    if (code < 0 && code > -EX_ERR_COUNT)
         code = -code;
-    if (code >= EX_ERR_COUNT)
+    if (code < 0 || code >= EX_ERR_COUNT)
         return NULL;
     return &ERR_TABLE[code];
 }

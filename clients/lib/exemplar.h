@@ -28,6 +28,28 @@
 typedef struct ex_client ex_client_t;
 typedef struct ex_sub ex_sub_t;
 
+/* The largest request the library sends: the daemon's default
+ * max_message_bytes.  ZeroMQ silently drops a larger message and disconnects
+ * the peer, so the library refuses it up front with -EX_ETOOBIG. */
+#define EX_MAX_REQUEST_BYTES 65536
+
+/* The largest reply or change the library accepts (ZMQ_MAXMSGSIZE): a full
+ * page of 1000 records with room to spare.  Guards against a peer that is not
+ * exemplard. */
+#define EX_MAX_REPLY_BYTES (16 * 1024 * 1024)
+
+/* The process's one ZeroMQ context, created on first use and shared by every
+ * client and subscriber (thread-safe).  Applications may create their own
+ * sockets in it, e.g. to zmq_poll them together.  NULL when it cannot be
+ * created (errno set). */
+void *ex_zmq_context(void);
+
+/* Terminates the shared context.  Call it only after every ex_client_t and
+ * ex_sub_t is destroyed (their sockets have ZMQ_LINGER 0, so it does not
+ * block).  Optional: it only makes leak checkers quiet.  A later call to any
+ * function of this library creates a new context. */
+void ex_shutdown(void);
+
 typedef struct {
     const char *endpoint; /* NULL: ex_default_endpoint() */
     int timeout_ms;       /* per attempt; 0: 5000 */
@@ -45,25 +67,38 @@ const char *ex_default_endpoint(void);
  * unique.  Never 0. */
 uint64_t ex_request_id_new(void);
 
-/* Connects lazily (ZeroMQ); returns NULL only when out of memory or when the
- * endpoint is malformed (errno says which). */
+/* Connects lazily (ZeroMQ: a daemon that is not running yet is not an error;
+ * calls time out until it answers).  Returns NULL only when out of memory
+ * (ENOMEM), when the endpoint is malformed (EINVAL, ENAMETOOLONG for an ipc
+ * path too long for sun_path, EPROTONOSUPPORT for an unknown transport) or
+ * when no ZeroMQ context can be made (errno from zmq_ctx_new). */
 ex_client_t *ex_client_new(const ex_client_opts_t *opts);
 void ex_client_destroy(ex_client_t **p);
 
 /* Sends req and waits for the reply.  The library sets req->protocol, and a
  * new request id when req->request_id is 0.
  * Returns 0 with *reply set when the daemon answered, even if it refused:
- * then (*reply)->error is set.  Otherwise *reply is NULL and the result is
+ * then (*reply)->error is set and (*reply)->error->code is not 0.  When it
+ * did not refuse, the reply's body is the one the request calls for (info ->
+ * info; register, move, get -> nomination; history, list, changes -> the
+ * same name), so callers may use it without checking body_case.
+ * Otherwise *reply is NULL and the result is
  * -EX_EUNAVAIL (no answer after every attempt), -EX_EMALFORMED (the answer
- * was not an exemplar.Reply) or -EX_ETOOBIG (the request could not be
- * encoded within the protocol's size limit). */
+ * was not an exemplar.Reply, or not the body this request calls for),
+ * -EX_ETOOBIG (the request does not fit in EX_MAX_REQUEST_BYTES) or
+ * -EX_EINVALID (req has no body).  Replies that carry another request id
+ * (late answers to an earlier attempt) are discarded, not returned. */
 int ex_client_call(ex_client_t *c, Exemplar__Request *req, Exemplar__Reply **reply);
 
 /* The outcome of a call as one code: the transport error, or the daemon's
  * error code negated, or 0. */
 int ex_reply_status(int call_rc, const Exemplar__Reply *reply);
 
+/* Frees a reply from ex_client_call or a helper; NULL is fine. */
 void ex_reply_free(Exemplar__Reply *reply);
+
+/* The endpoint this client sends to (the one given, or the default). */
+const char *ex_client_endpoint(const ex_client_t *c);
 
 /* Helpers building the request for each operation.  Each returns what
  * ex_client_call returns; request_id 0 lets the library choose one (pass your
@@ -91,15 +126,21 @@ int ex_changes(ex_client_t *c, uint64_t from_seq, uint32_t limit, Exemplar__Repl
 /* Change feed.  Every committed change is published on the daemon's events
  * endpoint (InfoReply.events_endpoint) as two frames: the topic
  * "nomination.<unit>.<state>" (state = the state moved to) and the encoded
- * exemplar.Change.  topic_prefix selects what to receive ("" = everything,
- * "nomination.01." = unit 01).  Returns NULL on a malformed endpoint. */
+ * exemplar.Change.  topic_prefix selects what to receive (NULL or "" =
+ * everything, "nomination.01." = unit 01).  Like every ZeroMQ subscriber it
+ * receives only what is published after its subscription reached the daemon
+ * and drops messages when it falls too far behind: compare Change.seq with
+ * the last one seen and fill gaps with ex_changes().  Returns NULL on a
+ * malformed endpoint or without memory (errno as for ex_client_new). */
 ex_sub_t *ex_sub_new(const char *events_endpoint, const char *topic_prefix);
 void ex_sub_destroy(ex_sub_t **p);
 
 /* Waits up to timeout_ms (-1: forever) for the next change.  Returns 0 with
  * *change set (free with exemplar__change__free_unpacked(change, NULL)),
  * -EX_EUNAVAIL on timeout, -EX_EMALFORMED for a message that does not decode
- * (it is skipped). */
+ * (it is consumed: the next call reads the following one).  A signal caught
+ * by a handler ends the wait early with -EX_EUNAVAIL, as a timeout does, so
+ * that a caller can look at its flags. */
 int ex_sub_next(ex_sub_t *s, int timeout_ms, Exemplar__Change **change);
 
 #endif

@@ -1,0 +1,603 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * exemplarctl's commands: CTL_OPTIONS (every option's spelling), CMD_TABLE
+ * (name, arguments, summary, handler, options, details) and the handlers of
+ * the request/reply commands.  CMD_TABLE is the only list of commands: main.c
+ * dispatches through it and help.c prints the manual from it.
+ */
+#include "ctl.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Pages asked for when following next_page_token (the protocol's maximum). */
+#define PAGE_MAX 1000
+
+/* clang-format off */
+const ctl_opt_t CTL_GLOBAL_OPTIONS[] = {
+    { OPT_API,     "api",     "ENDPOINT", "the daemon's api endpoint (ZeroMQ syntax: ipc://PATH, tcp://HOST:PORT); overrides EXEMPLAR_API" },
+    { OPT_JSON,    "json",    NULL,       "print one JSON document on stdout instead of text (watch: one JSON object per line)" },
+    { OPT_TIMEOUT, "timeout", "MS",       "wait MS milliseconds for each answer (default 5000); a request unanswered in time is sent again, with the same request id, twice" },
+    { OPT_HELP,    "help",    NULL,       "print this manual (or, after a command, that command's page) and exit" },
+    { OPT_VERSION, "version", NULL,       "print exemplarctl's version and exit" },
+};
+/* clang-format on */
+const size_t CTL_GLOBAL_OPTIONS_COUNT = sizeof CTL_GLOBAL_OPTIONS / sizeof CTL_GLOBAL_OPTIONS[0];
+
+/* clang-format off */
+const ctl_opt_t CTL_OPTIONS[] = {
+    { OPT_UNIT,           "unit",           "CODE",     NULL },
+    { OPT_KIND,           "kind",           "KIND",     NULL },
+    { OPT_NAME,           "name",           "NAME",     NULL },
+    { OPT_CAMPAIGN,       "campaign",       "ID",       NULL },
+    { OPT_REQUEST_ID,     "request-id",     "N",        NULL },
+    { OPT_EXPECT_VERSION, "expect-version", "N",        NULL },
+    { OPT_REASON,         "reason",         "TEXT",     NULL },
+    { OPT_STATE,          "state",          "STATE",    NULL },
+    { OPT_LIMIT,          "limit",          "N",        NULL },
+    { OPT_FROM,           "from",           "SEQ",      NULL },
+    { OPT_TOPIC,          "topic",          "PREFIX",   NULL },
+    { OPT_COUNT,          "count",          "N",        NULL },
+    { OPT_EVENTS,         "events",         "ENDPOINT", NULL },
+    { OPT_WAIT,           "wait",           "SECONDS",  NULL },
+};
+/* clang-format on */
+const size_t CTL_OPTIONS_COUNT = sizeof CTL_OPTIONS / sizeof CTL_OPTIONS[0];
+
+const ctl_opt_t *ctl_opt_find(ctl_opt_key_t key)
+{
+    for (size_t i = 0; i < CTL_GLOBAL_OPTIONS_COUNT; i++)
+        if (CTL_GLOBAL_OPTIONS[i].key == key)
+            return &CTL_GLOBAL_OPTIONS[i];
+    for (size_t i = 0; i < CTL_OPTIONS_COUNT; i++)
+        if (CTL_OPTIONS[i].key == key)
+            return &CTL_OPTIONS[i];
+    return NULL;
+}
+
+/* ---- helpers ----------------------------------------------------------- */
+
+ex_client_t *ctl_client(ctl_t *ctl, int *status)
+{
+    if (ctl->client)
+        return ctl->client;
+    ex_client_opts_t opts = {
+        .endpoint = ctl->api, .timeout_ms = ctl->timeout_ms, .retries = ctl->retries};
+    ctl->client = ex_client_new(&opts);
+    if (!ctl->client) {
+        const char *ep = ctl->api ? ctl->api : ex_default_endpoint();
+        if (errno == ENOMEM)
+            *status = ctl_fail(ctl, EX_EINTERNAL, "out of memory");
+        else
+            *status = ctl_usage(ctl, "cannot use api endpoint '%s' (%s)", ep, strerror(errno));
+    }
+    return ctl->client;
+}
+
+int ctl_parse_u64(ctl_t *ctl, const char *what, const char *text, uint64_t min, uint64_t *out)
+{
+    const char *p = text;
+    uint64_t v = 0;
+    if (!*p)
+        return ctl_usage(ctl, "%s must be a number, not an empty string", what);
+    for (; *p; p++) {
+        unsigned d = (unsigned)(*p - '0');
+        if (d > 9)
+            return ctl_usage(ctl, "%s must be a number, not '%s'", what, text);
+        if (v > (UINT64_MAX - d) / 10)
+            return ctl_usage(ctl, "%s is too large: '%s'", what, text);
+        v = v * 10 + d;
+    }
+    if (v < min)
+        return ctl_usage(ctl, "%s must be at least %" PRIu64 ", not '%s'", what, min, text);
+    *out = v;
+    return 0;
+}
+
+/* All state names, "registered, fostering, ..." for messages. */
+static const char *state_list(char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int s = EX_STATE_MIN; s <= EX_STATE_MAX; s++) {
+        int n = snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+                         ex_state_name((Exemplar__State)s));
+        if (n < 0 || (size_t)n >= len - used)
+            break;
+        used += (size_t)n;
+    }
+    return buf;
+}
+
+static int parse_state(ctl_t *ctl, const char *text, Exemplar__State *out)
+{
+    *out = ex_state_parse(text);
+    if (*out != EXEMPLAR__STATE__STATE_NONE)
+        return 0;
+    char names[256];
+    return ctl_usage(ctl, "unknown state '%s' (one of: %s)", text,
+                     state_list(names, sizeof names));
+}
+
+static int parse_id(ctl_t *ctl, const char *text, uint64_t *id)
+{
+    return ctl_parse_u64(ctl, "the nomination id", text, 1, id);
+}
+
+/* A request id from --request-id, or 0 to let the library choose. */
+static int parse_request_id(ctl_t *ctl, const ctl_args_t *a, uint64_t *id)
+{
+    *id = 0;
+    const char *text = a->opt[OPT_SLOT(OPT_REQUEST_ID)];
+    return text ? ctl_parse_u64(ctl, "--request-id", text, 1, id) : 0;
+}
+
+/* Makes the call, reports a failure; returns 0 with *reply set, or the exit
+ * status. */
+static int call_status(ctl_t *ctl, int rc, Exemplar__Reply **reply)
+{
+    if (ex_reply_status(rc, *reply) == 0)
+        return 0;
+    int status = ctl_fail_call(ctl, rc, *reply);
+    ex_reply_free(*reply);
+    *reply = NULL;
+    return status;
+}
+
+/* Prints a nomination the way the run asks for. */
+static void put_nomination(const ctl_t *ctl, const Exemplar__Nomination *n)
+{
+    if (ctl->json)
+        ctl_json_print(ctl_json_nomination(n));
+    else
+        ctl_print_nomination(n);
+}
+
+/* ---- register ---------------------------------------------------------- */
+
+static int cmd_register(ctl_t *ctl, const ctl_args_t *a)
+{
+    const char *unit = a->opt[OPT_SLOT(OPT_UNIT)];
+    const char *kind_text = a->opt[OPT_SLOT(OPT_KIND)];
+    const char *name = a->opt[OPT_SLOT(OPT_NAME)];
+    if (!unit || !kind_text || !name)
+        return ctl_usage(ctl, "--unit, --kind and --name are required");
+    Exemplar__Kind kind = ex_kind_parse(kind_text);
+    if (kind == EXEMPLAR__KIND__KIND_NONE)
+        return ctl_usage(ctl, "unknown kind '%s' (collective or individual)", kind_text);
+    uint64_t request_id;
+    int status = parse_request_id(ctl, a, &request_id);
+    ex_client_t *c = status ? NULL : ctl_client(ctl, &status);
+    if (!c)
+        return status;
+
+    Exemplar__Reply *reply = NULL;
+    int rc = ex_register(c, request_id, unit, kind, name, a->opt[OPT_SLOT(OPT_CAMPAIGN)], &reply);
+    if ((status = call_status(ctl, rc, &reply)) != 0)
+        return status;
+    if (ctl->json)
+        ctl_json_print(ctl_json_nomination(reply->nomination));
+    else
+        printf("%" PRIu64 "\n", reply->nomination->id);
+    ex_reply_free(reply);
+    return EXIT_OK;
+}
+
+/* ---- move -------------------------------------------------------------- */
+
+/* The version a move was made from, when the nomination's history has a
+ * change made under request_id: a retried `move --request-id N` must send
+ * the same request as the first time (the daemon replays its first answer),
+ * but the nomination's version has moved on since. */
+static uint64_t replayed_from(ex_client_t *c, uint64_t id, uint64_t request_id)
+{
+    Exemplar__Reply *reply = NULL;
+    uint64_t from = 0;
+    if (ex_reply_status(ex_history(c, id, &reply), reply) == 0) {
+        for (size_t i = 0; i < reply->history->n_changes; i++) {
+            const Exemplar__Change *ch = reply->history->changes[i];
+            if (ch->request_id == request_id && ch->version > 0)
+                from = ch->version - 1;
+        }
+    }
+    ex_reply_free(reply);
+    return from;
+}
+
+/* The version to expect when --expect-version is not given: the current
+ * one, read just before (or the first attempt's, for a retried request id). */
+static int current_version(ctl_t *ctl, ex_client_t *c, uint64_t id, uint64_t request_id,
+                           uint64_t *version)
+{
+    Exemplar__Reply *reply = NULL;
+    int status = call_status(ctl, ex_get(c, id, &reply), &reply);
+    if (status)
+        return status;
+    *version = reply->nomination->version;
+    ex_reply_free(reply);
+    if (request_id) {
+        uint64_t replay = replayed_from(c, id, request_id);
+        if (replay)
+            *version = replay;
+    }
+    return 0;
+}
+
+static int cmd_move(ctl_t *ctl, const ctl_args_t *a)
+{
+    uint64_t id = 0, request_id = 0, expected = 0;
+    Exemplar__State to = EXEMPLAR__STATE__STATE_NONE;
+    int status = parse_id(ctl, a->argv[0], &id);
+    if (!status)
+        status = parse_state(ctl, a->argv[1], &to);
+    if (!status)
+        status = parse_request_id(ctl, a, &request_id);
+    const char *expect_text = a->opt[OPT_SLOT(OPT_EXPECT_VERSION)];
+    if (!status && expect_text)
+        status = ctl_parse_u64(ctl, "--expect-version", expect_text, 1, &expected);
+    ex_client_t *c = status ? NULL : ctl_client(ctl, &status);
+    if (!c)
+        return status;
+    if (!expect_text && (status = current_version(ctl, c, id, request_id, &expected)) != 0)
+        return status;
+
+    Exemplar__Reply *reply = NULL;
+    int rc = ex_move(c, request_id, id, to, expected, a->opt[OPT_SLOT(OPT_REASON)], &reply);
+    if ((status = call_status(ctl, rc, &reply)) != 0)
+        return status;
+    put_nomination(ctl, reply->nomination);
+    ex_reply_free(reply);
+    return EXIT_OK;
+}
+
+/* ---- show, history ----------------------------------------------------- */
+
+static int cmd_show(ctl_t *ctl, const ctl_args_t *a)
+{
+    uint64_t id;
+    int status = parse_id(ctl, a->argv[0], &id);
+    ex_client_t *c = status ? NULL : ctl_client(ctl, &status);
+    if (!c)
+        return status;
+    Exemplar__Reply *reply = NULL;
+    if ((status = call_status(ctl, ex_get(c, id, &reply), &reply)) != 0)
+        return status;
+    put_nomination(ctl, reply->nomination);
+    ex_reply_free(reply);
+    return EXIT_OK;
+}
+
+static const char *actor_text(const Exemplar__Actor *a)
+{
+    if (!a)
+        return "-";
+    if (a->name && *a->name)
+        return a->name;
+    const char *role = ex_role_name(a->role);
+    return role ? role : "-";
+}
+
+static void print_history(const Exemplar__HistoryReply *h)
+{
+    static const char *const HEADER[] = {"SEQ",     "TIME",  "FROM -> TO", "VERB",
+                                         "VERSION", "ACTOR", "REASON"};
+    static const bool RIGHT[] = {true, false, false, false, true, false, false};
+    ctl_table_t t;
+    ctl_table_init(&t, 7, HEADER, RIGHT);
+    for (size_t i = 0; i < h->n_changes; i++) {
+        const Exemplar__Change *ch = h->changes[i];
+        char seq[24], at[32], move[64], version[24];
+        snprintf(seq, sizeof seq, "%" PRIu64, ch->seq);
+        snprintf(move, sizeof move, "%s -> %s", ctl_state(ch->from), ctl_state(ch->to));
+        snprintf(version, sizeof version, "%" PRIu64, ch->version);
+        const char *row[] = {seq,     ctl_time(ch->at_ms, at, sizeof at),
+                             move,    ch->verb,
+                             version, actor_text(ch->actor),
+                             ch->reason && *ch->reason ? ch->reason : "-"};
+        ctl_table_add(&t, row);
+    }
+    ctl_table_print(&t, stdout);
+    ctl_table_deinit(&t);
+}
+
+static int cmd_history(ctl_t *ctl, const ctl_args_t *a)
+{
+    uint64_t id;
+    int status = parse_id(ctl, a->argv[0], &id);
+    ex_client_t *c = status ? NULL : ctl_client(ctl, &status);
+    if (!c)
+        return status;
+    Exemplar__Reply *reply = NULL;
+    if ((status = call_status(ctl, ex_history(c, id, &reply), &reply)) != 0)
+        return status;
+    if (ctl->json) {
+        json_object *changes = json_object_new_array();
+        for (size_t i = 0; i < reply->history->n_changes; i++)
+            json_object_array_add(changes, ctl_json_change(reply->history->changes[i]));
+        json_object *doc = json_object_new_object();
+        json_object_object_add(doc, "id", json_object_new_uint64(id));
+        json_object_object_add(doc, "changes", changes);
+        ctl_json_print(doc);
+    } else {
+        print_history(reply->history);
+    }
+    ex_reply_free(reply);
+    return EXIT_OK;
+}
+
+/* ---- list -------------------------------------------------------------- */
+
+static void list_row(ctl_table_t *t, const Exemplar__Nomination *n)
+{
+    char id[24], version[24], updated[32];
+    snprintf(id, sizeof id, "%" PRIu64, n->id);
+    snprintf(version, sizeof version, "%" PRIu64, n->version);
+    const char *kind = ex_kind_name(n->kind);
+    const char *row[] = {id,          ctl_state(n->state), kind ? kind : "-",
+                         n->unit,     n->campaign,         version,
+                         ctl_time(n->updated_ms, updated, sizeof updated), n->name};
+    ctl_table_add(t, row);
+}
+
+typedef struct {
+    ex_list_filter_t filter;
+    uint64_t limit; /* 0: all */
+} list_args_t;
+
+static int list_args(ctl_t *ctl, const ctl_args_t *a, list_args_t *l)
+{
+    memset(l, 0, sizeof *l);
+    const char *state = a->opt[OPT_SLOT(OPT_STATE)];
+    const char *limit = a->opt[OPT_SLOT(OPT_LIMIT)];
+    int status = 0;
+    if (state)
+        status = parse_state(ctl, state, &l->filter.state);
+    if (!status && limit)
+        status = ctl_parse_u64(ctl, "--limit", limit, 1, &l->limit);
+    l->filter.unit = a->opt[OPT_SLOT(OPT_UNIT)];
+    l->filter.campaign = a->opt[OPT_SLOT(OPT_CAMPAIGN)];
+    return status;
+}
+
+/* Follows next_page_token until the last page or the limit, adding every
+ * nomination to the JSON array or the table. */
+static int list_pages(ctl_t *ctl, ex_client_t *c, list_args_t *l, json_object *array,
+                      ctl_table_t *t)
+{
+    uint8_t *token = NULL;
+    uint64_t got = 0;
+    int status = 0;
+    do {
+        uint64_t left = l->limit ? l->limit - got : PAGE_MAX;
+        l->filter.limit = (uint32_t)(left < PAGE_MAX ? left : PAGE_MAX);
+        Exemplar__Reply *reply = NULL;
+        if ((status = call_status(ctl, ex_list(c, &l->filter, &reply), &reply)) != 0)
+            break;
+        const Exemplar__ListReply *page = reply->list;
+        for (size_t i = 0; i < page->n_nominations && (!l->limit || got < l->limit); i++, got++) {
+            if (array)
+                json_object_array_add(array, ctl_json_nomination(page->nominations[i]));
+            else
+                list_row(t, page->nominations[i]);
+        }
+        free(token);
+        token = NULL;
+        l->filter.page_token_len = page->next_page_token.len;
+        if (page->next_page_token.len) {
+            token = malloc(page->next_page_token.len);
+            if (token)
+                memcpy(token, page->next_page_token.data, page->next_page_token.len);
+            else
+                status = ctl_fail(ctl, EX_EINTERNAL, "out of memory");
+        }
+        l->filter.page_token = token;
+        ex_reply_free(reply);
+    } while (!status && token && (!l->limit || got < l->limit));
+    free(token);
+    return status;
+}
+
+static int cmd_list(ctl_t *ctl, const ctl_args_t *a)
+{
+    list_args_t l;
+    int status = list_args(ctl, a, &l);
+    ex_client_t *c = status ? NULL : ctl_client(ctl, &status);
+    if (!c)
+        return status;
+    static const char *const HEADER[] = {"ID",      "STATE",   "KIND",    "UNIT",
+                                         "CAMPAIGN", "VERSION", "UPDATED", "NAME"};
+    static const bool RIGHT[] = {true, false, false, false, false, true, false, false};
+    json_object *array = ctl->json ? json_object_new_array() : NULL;
+    ctl_table_t t;
+    ctl_table_init(&t, 8, HEADER, RIGHT);
+    status = list_pages(ctl, c, &l, array, &t);
+    if (!status && array) {
+        json_object *doc = json_object_new_object();
+        json_object_object_add(doc, "nominations", json_object_get(array));
+        ctl_json_print(doc);
+    } else if (!status) {
+        ctl_table_print(&t, stdout);
+    }
+    json_object_put(array);
+    ctl_table_deinit(&t);
+    return status;
+}
+
+/* ---- info, ping -------------------------------------------------------- */
+
+static int cmd_info(ctl_t *ctl, const ctl_args_t *a)
+{
+    (void)a;
+    int status;
+    ex_client_t *c = ctl_client(ctl, &status);
+    if (!c)
+        return status;
+    Exemplar__Reply *reply = NULL;
+    if ((status = call_status(ctl, ex_info(c, &reply), &reply)) != 0)
+        return status;
+    if (ctl->json)
+        ctl_json_print(ctl_json_info(reply->info, ex_client_endpoint(c)));
+    else
+        ctl_print_info(reply->info, ex_client_endpoint(c));
+    ex_reply_free(reply);
+    return EXIT_OK;
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* One Info request: one attempt of at most timeout_ms on a fresh
+ * connection.  Returns the call's result, or 1 after reporting that no client
+ * could be made (*status). */
+static int ping_once(ctl_t *ctl, int timeout_ms, Exemplar__Reply **reply, int *status)
+{
+    ex_client_destroy(&ctl->client);
+    ctl->timeout_ms = timeout_ms;
+    ctl->retries = -1;
+    ex_client_t *c = ctl_client(ctl, status);
+    return c ? ex_info(c, reply) : 1;
+}
+
+/* Asks again until the daemon answers or `wait` seconds are over; without
+ * --wait, one attempt of --timeout. */
+static int cmd_ping(ctl_t *ctl, const ctl_args_t *a)
+{
+    uint64_t wait_s = 0;
+    const char *wait_text = a->opt[OPT_SLOT(OPT_WAIT)];
+    if (wait_text && ctl_parse_u64(ctl, "--wait", wait_text, 0, &wait_s))
+        return EXIT_USAGE;
+    if (wait_s > 86400)
+        return ctl_usage(ctl, "--wait is at most 86400 seconds");
+    int per_try = ctl->timeout_ms > 0 ? ctl->timeout_ms : 5000;
+    int64_t start = now_ms(), deadline = start + (int64_t)wait_s * 1000;
+    Exemplar__Reply *reply = NULL;
+    int rc, status = EXIT_OK;
+    do {
+        int64_t left = deadline - now_ms();
+        int t = per_try;
+        if (wait_s > 0)
+            t = left >= 1000 ? 1000 : left > 0 ? (int)left : 1;
+        if ((rc = ping_once(ctl, t, &reply, &status)) > 0)
+            return status;
+    } while (rc == -EX_EUNAVAIL && now_ms() < deadline);
+    if ((status = call_status(ctl, rc, &reply)) != 0)
+        return status;
+    int64_t waited = now_ms() - start;
+    const char *api = ex_client_endpoint(ctl->client);
+    if (ctl->json) {
+        json_object *doc = ctl_json_info(reply->info, api);
+        json_object_object_add(doc, "waited_ms", json_object_new_int64(waited));
+        ctl_json_print(doc);
+    } else {
+        printf("exemplard %s is answering at %s (after %" PRId64 " ms)\n", reply->info->version,
+               api, waited);
+    }
+    ex_reply_free(reply);
+    return EXIT_OK;
+}
+
+/* ---- the table --------------------------------------------------------- */
+
+static const ctl_cmd_opt_t REGISTER_OPTS[] = {
+    {OPT_UNIT, "the unit registering it: 1-16 of A-Z 0-9 . _ - (required)"},
+    {OPT_KIND, "collective or individual (required)"},
+    {OPT_NAME, "the name of the collective or the person, UTF-8, at most 256 bytes (required)"},
+    {OPT_CAMPAIGN, "the campaign, e.g. 2021-2025 (default: the daemon's default campaign)"},
+    {OPT_REQUEST_ID, "the request id to send (default: a new one); run the same command with the "
+                     "same N again to retry safely: the daemon answers as the first time"},
+    {0, NULL},
+};
+
+static const ctl_cmd_opt_t MOVE_OPTS[] = {
+    {OPT_EXPECT_VERSION, "the version you last saw; a stale one is refused as a conflict "
+                         "(default: read the nomination first and use its version)"},
+    {OPT_REASON, "why; required by the side exits withdrawn, not-selected and returned"},
+    {OPT_REQUEST_ID, "the request id to send (default: a new one); the same N again is a safe "
+                     "retry that changes nothing"},
+    {0, NULL},
+};
+
+static const ctl_cmd_opt_t LIST_OPTS[] = {
+    {OPT_STATE, "only nominations in this state"},
+    {OPT_UNIT, "only nominations of this unit"},
+    {OPT_CAMPAIGN, "only nominations of this campaign"},
+    {OPT_LIMIT, "print at most N nominations (default: all of them)"},
+    {0, NULL},
+};
+
+static const ctl_cmd_opt_t WATCH_OPTS[] = {
+    {OPT_FROM, "first print the changes from sequence number SEQ on (1 = the whole log); "
+               "default: only changes made from now on"},
+    {OPT_TOPIC, "only changes whose topic nomination.UNIT.STATE starts with PREFIX, "
+                "e.g. nomination.01. (one unit) or nomination.01.recognized"},
+    {OPT_COUNT, "exit 0 after printing N changes (default: follow until interrupted)"},
+    {OPT_EVENTS, "the change feed's endpoint (default: the one the daemon announces in info)"},
+    {0, NULL},
+};
+
+static const ctl_cmd_opt_t PING_OPTS[] = {
+    {OPT_WAIT, "keep asking for up to SECONDS (each try on a fresh connection) until the daemon "
+               "answers; default: one try of --timeout"},
+    {0, NULL},
+};
+
+static const ctl_cmd_opt_t NO_OPTS[] = {{0, NULL}};
+
+/* clang-format off */
+const ctl_cmd_t CMD_TABLE[] = {
+    { "register", "--unit CODE --kind KIND --name NAME [--campaign ID] [--request-id N]",
+      "register a new nomination and print its id",
+      cmd_register, 0, 0, REGISTER_OPTS,
+      "The nomination starts in state registered at version 1. Prints the new id, or with "
+      "--json the whole nomination." },
+    { "move", "ID STATE [--expect-version N] [--reason TEXT] [--request-id N]",
+      "move nomination ID to STATE and print it after the move",
+      cmd_move, 2, 2, MOVE_OPTS,
+      "STATE is the state to move to (see STATES); the move table decides which moves exist, "
+      "who may make them and which need a reason ('exemplarctl help moves'). A move made "
+      "by someone else since the version you expect is refused as a conflict (exit 4) "
+      "whose message names the current version." },
+    { "show", "ID", "print one nomination",
+      cmd_show, 1, 1, NO_OPTS, NULL },
+    { "history", "ID", "print a nomination's changes, oldest first",
+      cmd_history, 1, 1, NO_OPTS,
+      "Columns: sequence number in the change log, time (UTC), the move, its verb, the "
+      "version after it, who made it and why." },
+    { "list", "[--state STATE] [--unit CODE] [--campaign ID] [--limit N]",
+      "list nominations, filtered",
+      cmd_list, 0, 0, LIST_OPTS,
+      "Reads every page the daemon has for the filter (or until --limit)." },
+    { "watch", "[--from SEQ] [--topic PREFIX] [--count N] [--events ENDPOINT]",
+      "print committed changes as they happen",
+      cmd_watch, 0, 0, WATCH_OPTS,
+      "Subscribes to the daemon's change feed first, then prints the changes from --from "
+      "on from the change log, then the live ones, in sequence order, each exactly once: "
+      "changes the feed missed (a slow start, a full buffer, a daemon restart) are fetched "
+      "from the log. With --json, one JSON object per line." },
+    { "info", "", "print the daemon's version, change feed endpoint and counts",
+      cmd_info, 0, 0, NO_OPTS, NULL },
+    { "ping", "[--wait SECONDS]", "check that the daemon answers (exit 0, or 7 if it does not)",
+      cmd_ping, 0, 0, PING_OPTS,
+      "For scripts that start exemplard and wait until it serves requests." },
+    { "help", "[COMMAND | moves]", "print this manual, one command's page, or the move table",
+      cmd_help, 0, 1, NO_OPTS,
+      "'help moves' prints the move table the daemon enforces: from, to, verb, roles, "
+      "campaign window, guard and whether a reason is needed." },
+};
+/* clang-format on */
+const size_t CMD_TABLE_COUNT = sizeof CMD_TABLE / sizeof CMD_TABLE[0];
+
+const ctl_cmd_t *ctl_cmd_find(const char *name)
+{
+    for (size_t i = 0; i < CMD_TABLE_COUNT; i++)
+        if (strcmp(CMD_TABLE[i].name, name) == 0)
+            return &CMD_TABLE[i];
+    return NULL;
+}

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * exemplarctl's internals, shared by its files: main.c (global options,
+ * dispatch), commands.c (CTL_OPTIONS, CMD_TABLE and the handlers), watch.c
+ * (the change feed), help.c (the manual, generated from the tables) and
+ * output.c (JSON documents, tables, error reports).
+ *
+ * Handlers return the process's exit status (errors.h: EXIT_*); they report
+ * their own errors through ctl_usage() and ctl_fail*() and never exit().
+ */
+#ifndef EXEMPLARCTL_CTL_H
+#define EXEMPLARCTL_CTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include "exemplar.h"
+
+#define CTL_NAME "exemplarctl"
+
+/* Every option exemplarctl knows, global or not.  Values are getopt_long's
+ * return values; the first ones are the global options. */
+typedef enum {
+    OPT_HELP = 'h',
+    OPT_API = 256,
+    OPT_JSON,
+    OPT_TIMEOUT,
+    OPT_VERSION,
+    OPT_UNIT,
+    OPT_KIND,
+    OPT_NAME,
+    OPT_CAMPAIGN,
+    OPT_REQUEST_ID,
+    OPT_EXPECT_VERSION,
+    OPT_REASON,
+    OPT_STATE,
+    OPT_LIMIT,
+    OPT_FROM,
+    OPT_TOPIC,
+    OPT_COUNT,
+    OPT_EVENTS,
+    OPT_WAIT,
+    OPT_END
+} ctl_opt_key_t;
+
+#define OPT_SLOT(key) ((key) == OPT_HELP ? 0 : (key) - OPT_API + 1)
+#define OPT_SLOTS (OPT_END - OPT_API + 1)
+
+/* One row of CTL_OPTIONS: how an option is spelled and what it takes. */
+typedef struct {
+    ctl_opt_key_t key;
+    const char *name;    /* long name, without "--" */
+    const char *metavar; /* NULL: takes no argument */
+    const char *help;    /* for the global options; commands say their own */
+} ctl_opt_t;
+
+extern const ctl_opt_t CTL_OPTIONS[];
+extern const size_t CTL_OPTIONS_COUNT;
+extern const ctl_opt_t CTL_GLOBAL_OPTIONS[];
+extern const size_t CTL_GLOBAL_OPTIONS_COUNT;
+
+const ctl_opt_t *ctl_opt_find(ctl_opt_key_t key);
+
+/* An option a command takes, with what it means for that command. */
+typedef struct {
+    ctl_opt_key_t key;
+    const char *help;
+} ctl_cmd_opt_t;
+
+/* The run's settings and the connection, opened on first use. */
+typedef struct {
+    const char *api; /* --api; NULL: ex_default_endpoint() */
+    int timeout_ms;  /* --timeout; 0: the library's default */
+    int retries;     /* as ex_client_opts_t.retries; 0: the library's default */
+    bool json;       /* --json */
+    const char *cmd; /* the command running, for messages */
+    ex_client_t *client;
+} ctl_t;
+
+/* A command line after getopt: option values by OPT_SLOT (NULL when absent;
+ * "" for flags that were given) and the positional arguments. */
+typedef struct {
+    const char *opt[OPT_SLOTS];
+    int argc;
+    char **argv;
+} ctl_args_t;
+
+typedef int ctl_handler_t(ctl_t *ctl, const ctl_args_t *a);
+
+/* One row of CMD_TABLE: it drives dispatch and the manual alike. */
+typedef struct {
+    const char *name;
+    const char *args;    /* synopsis after the name */
+    const char *summary; /* one line */
+    ctl_handler_t *handler;
+    int min_args, max_args;     /* positional arguments */
+    const ctl_cmd_opt_t *opts;  /* terminated by a zero key */
+    const char *details;        /* paragraph(s) for `help COMMAND` */
+} ctl_cmd_t;
+
+extern const ctl_cmd_t CMD_TABLE[];
+extern const size_t CMD_TABLE_COUNT;
+
+const ctl_cmd_t *ctl_cmd_find(const char *name);
+
+/* Handlers living outside commands.c. */
+int cmd_watch(ctl_t *ctl, const ctl_args_t *a);
+int cmd_help(ctl_t *ctl, const ctl_args_t *a);
+
+/* help.c: the whole manual, one command's page, the short usage. */
+void ctl_help_all(FILE *f);
+void ctl_help_cmd(FILE *f, const ctl_cmd_t *cmd);
+void ctl_usage_short(FILE *f);
+
+/* ---- connection and argument helpers (commands.c) ---------------------- */
+
+/* The client for this run, connected on first use; NULL after reporting
+ * the error (*status says the exit status). */
+ex_client_t *ctl_client(ctl_t *ctl, int *status);
+
+/* Strict decimal parsing for the command line: digits only, no overflow,
+ * at least `min`.  On error reports a usage error naming `what` and returns
+ * EXIT_USAGE; 0 otherwise. */
+int ctl_parse_u64(ctl_t *ctl, const char *what, const char *text, uint64_t min, uint64_t *out);
+
+/* ---- output.c ---------------------------------------------------------- */
+
+/* Usage error: message and a pointer to `exemplarctl help CMD` on stderr.
+ * Returns EXIT_USAGE. */
+int ctl_usage(ctl_t *ctl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Reports an error with a code from errors.h and a sentence: on stderr as
+ * "exemplarctl: <name>: <message>", with --json also on stdout as
+ * {"error":{"code":N,"name":"...","message":"..."}}.  Returns the exit
+ * status for the code. */
+int ctl_fail(ctl_t *ctl, int code, const char *message);
+
+/* Reports what went wrong with a call: the daemon's refusal (its message,
+ * plus current_version/current_state in JSON) or the transport error. */
+int ctl_fail_call(ctl_t *ctl, int rc, const Exemplar__Reply *reply);
+
+/* JSON values for the protocol's messages; enums by name, null for none. */
+json_object *ctl_json_nomination(const Exemplar__Nomination *n);
+json_object *ctl_json_change(const Exemplar__Change *ch);
+json_object *ctl_json_info(const Exemplar__InfoReply *info, const char *api);
+
+/* Prints doc as the run's one JSON document (pretty) and frees it. */
+void ctl_json_print(json_object *doc);
+/* Prints doc on one line, flushes, and frees it (watch). */
+void ctl_json_line(json_object *doc);
+/* From now on ctl_json_print prints one line too (watch's error reports
+ * stay one line of its JSON-lines stream). */
+void ctl_json_set_lines(bool on);
+
+/* Human output. */
+void ctl_print_nomination(const Exemplar__Nomination *n);
+void ctl_print_info(const Exemplar__InfoReply *info, const char *api);
+
+/* "2024-05-01T10:00:00Z"; "-" for 0. */
+const char *ctl_time(int64_t ms, char *buf, size_t len);
+/* A state's name, "-" for none. */
+const char *ctl_state(Exemplar__State s);
+
+/* Aligned text tables: add rows of cells, then print.  Columns are as wide
+ * as their widest cell (counted in characters, not bytes: names are
+ * Vietnamese); the last column is not padded. */
+#define TABLE_MAX_COLS 10
+typedef struct {
+    int ncols;
+    bool right[TABLE_MAX_COLS]; /* right-align numbers */
+    size_t width[TABLE_MAX_COLS];
+    char **cells; /* nrows * ncols, owned */
+    size_t nrows, cap;
+} ctl_table_t;
+
+void ctl_table_init(ctl_table_t *t, int ncols, const char *const *header, const bool *right);
+/* Adds a row of ncols cells (copied).  Returns 0, or -1 without memory. */
+int ctl_table_add(ctl_table_t *t, const char *const *cells);
+void ctl_table_print(const ctl_table_t *t, FILE *f);
+void ctl_table_deinit(ctl_table_t *t);
+
+#endif

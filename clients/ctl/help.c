@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * exemplarctl's manual.  Nothing here lists commands, options, states, error
+ * names or moves by hand: the pages are printed from CMD_TABLE and
+ * CTL_OPTIONS (commands.c), names.h, the error table (proto/errors.c) and
+ * the move table (daemon/nom.c), so the manual cannot drift from what the
+ * program does.
+ */
+#include "ctl.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "nom.h"
+
+#define WRAP_AT 79
+
+/* Prints text word-wrapped at WRAP_AT, going on from column `col` of the
+ * current line; further lines are indented by `indent`, and a '\n' in text
+ * starts one. */
+static void put_wrapped_at(FILE *f, int col, int indent, const char *text)
+{
+    bool line_start = col <= indent;
+    while (*text) {
+        if (*text == '\n' || *text == ' ') {
+            if (*text == '\n') {
+                fputc('\n', f);
+                col = 0;
+                line_start = true;
+            }
+            text++;
+            continue;
+        }
+        int len = (int)strcspn(text, " \n");
+        if (!line_start && col + 1 + len > WRAP_AT) {
+            fputc('\n', f);
+            col = 0;
+            line_start = true;
+        }
+        if (col == 0)
+            col = fprintf(f, "%*s", indent, "");
+        else if (!line_start)
+            col += fprintf(f, " ");
+        col += fprintf(f, "%.*s", len, text);
+        line_start = false;
+        text += len;
+    }
+    if (col)
+        fputc('\n', f);
+}
+
+static void put_wrapped(FILE *f, int indent, const char *text)
+{
+    put_wrapped_at(f, 0, indent, text);
+}
+
+static void put_option(FILE *f, const ctl_opt_t *o, const char *help)
+{
+    if (o->key == OPT_HELP)
+        fprintf(f, "    -h, --%s\n", o->name);
+    else
+        fprintf(f, "    --%s%s%s\n", o->name, o->metavar ? " " : "", o->metavar ? o->metavar : "");
+    put_wrapped(f, 8, help);
+}
+
+static void put_command(FILE *f, const ctl_cmd_t *cmd)
+{
+    fprintf(f, "    %s%s%s\n", cmd->name, *cmd->args ? " " : "", cmd->args);
+    put_wrapped(f, 8, cmd->summary);
+    if (cmd->details)
+        put_wrapped(f, 8, cmd->details);
+    for (const ctl_cmd_opt_t *o = cmd->opts; o->key; o++) {
+        const ctl_opt_t *opt = ctl_opt_find(o->key);
+        fprintf(f, "        --%s%s%s\n", opt->name, opt->metavar ? " " : "",
+                opt->metavar ? opt->metavar : "");
+        put_wrapped(f, 12, o->help);
+    }
+    fputc('\n', f);
+}
+
+static void put_states(FILE *f)
+{
+    char line[512] = "";
+    size_t used = 0;
+    for (int s = EX_STATE_MIN; s <= EX_STATE_MAX; s++) {
+        int n = snprintf(line + used, sizeof line - used, "%s%s", used ? ", " : "",
+                         ex_state_name((Exemplar__State)s));
+        if (n < 0 || (size_t)n >= sizeof line - used)
+            break;
+        used += (size_t)n;
+    }
+    put_wrapped(f, 4, line);
+    put_wrapped(f, 4, "Kinds: collective, individual. Names are case-insensitive and '_' may "
+                      "stand for '-'. 'exemplarctl help moves' prints which moves between "
+                      "states exist, who may make them and which need a reason.");
+}
+
+/* clang-format off */
+static const struct {
+    int status;
+    const char *meaning;
+} EXIT_TABLE[] = {
+    { EXIT_OK,            "success" },
+    { EXIT_FAILURE_OTHER, "the daemon refused the request as invalid, or another failure" },
+    { EXIT_USAGE,         "the command line is wrong (the message says how; see 'exemplarctl help COMMAND')" },
+    { EXIT_NOT_FOUND,     "no such nomination" },
+    { EXIT_CONFLICT,      "the nomination changed since the version you expected; the message names the current version" },
+    { EXIT_REFUSED,       "refused by the move rules: no such move, a reason is needed, the campaign window is closed, or criteria are not met" },
+    { EXIT_PERMISSION,    "your role or unit does not allow it" },
+    { EXIT_UNAVAILABLE,   "the daemon did not answer" },
+    { EXIT_STORAGE,       "the daemon's storage is full or failing; nothing was written" },
+};
+/* clang-format on */
+
+static void put_exit_statuses(FILE *f)
+{
+    for (size_t i = 0; i < sizeof EXIT_TABLE / sizeof EXIT_TABLE[0]; i++) {
+        char names[256] = "";
+        size_t used = 0;
+        for (int code = 1; code < EX_ERR_COUNT; code++) {
+            if (ex_err_exit_status(code) != EXIT_TABLE[i].status)
+                continue;
+            int n = snprintf(names + used, sizeof names - used, "%s%s", used ? ", " : " (",
+                             ex_err_name(code));
+            if (n < 0 || (size_t)n >= sizeof names - used)
+                break;
+            used += (size_t)n;
+        }
+        if (used)
+            snprintf(names + used, sizeof names - used, ")");
+        char line[512];
+        snprintf(line, sizeof line, "%s%s", EXIT_TABLE[i].meaning, names);
+        put_wrapped_at(f, fprintf(f, "    %d  ", EXIT_TABLE[i].status), 7, line);
+    }
+}
+
+static const char DESCRIPTION[] =
+    "exemplarctl registers nominations of the exemplar programme, moves them through their "
+    "states and reads them, their history and the change feed, by sending requests to "
+    "exemplard's api socket (ZeroMQ; the protocol is proto/wire.proto). Global options may "
+    "come before or after the command.\n"
+    "Every request carries a request id. A request left unanswered for --timeout is sent "
+    "again, twice, with the same id on a fresh connection; the daemon answers a repeated id "
+    "with its first answer, so a retry never applies a change twice.";
+
+static const char OUTPUT[] =
+    "For people: aligned tables and key: value blocks; times are UTC in ISO 8601. With "
+    "--json: exactly one JSON document on stdout (watch: one JSON object per line, one line "
+    "per change), fields named as in proto/*.proto, enums by their names (\"unit-reviewed\", "
+    "\"collective\"), null for none, times as *_ms (milliseconds since the epoch).\n"
+    "Errors go to stderr as 'exemplarctl: NAME: MESSAGE', MESSAGE being the daemon's own "
+    "sentence. With --json they also go to stdout as {\"error\": {\"code\": N, \"name\": "
+    "\"NAME\", \"message\": \"MESSAGE\"}}, with current_version and current_state for a "
+    "conflict. Usage errors (exit 2) go to stderr only: the command line may not have been "
+    "read far enough to know about --json.";
+
+static const char ENVIRONMENT[] =
+    "the api endpoint to use when --api is not given. Without either: "
+    "ipc:///run/exemplard/api.sock if that socket exists (the system service), else "
+    "ipc://exemplar-state/api.sock (exemplard started in the current directory with its "
+    "defaults).";
+
+static const char EXAMPLES[] =
+    "Start a daemon in a directory of its own and wait until it answers:\n"
+    "    exemplard --state-dir /tmp/ex &\n"
+    "    export EXEMPLAR_API=ipc:///tmp/ex/api.sock\n"
+    "    exemplarctl ping --wait 10\n"
+    "Register a nomination and walk it to recognized:\n"
+    "    id=$(exemplarctl register --unit 01 --kind individual --name 'Nguyễn Văn An')\n"
+    "    exemplarctl move $id fostering\n"
+    "    exemplarctl move $id unit-reviewed --expect-version 2\n"
+    "    exemplarctl move $id ministry-reviewed\n"
+    "    exemplarctl move $id recognized\n"
+    "    exemplarctl history $id\n"
+    "A side exit needs a reason:\n"
+    "    exemplarctl move 7 withdrawn --reason 'the unit withdrew it'\n"
+    "Retry a move safely (the second run changes nothing and prints the same):\n"
+    "    exemplarctl move 7 fostering --request-id 1234567\n"
+    "    exemplarctl move 7 fostering --request-id 1234567\n"
+    "Scripts:\n"
+    "    exemplarctl --json list --state fostering --unit 01 | jq '.nominations[].id'\n"
+    "    exemplarctl --json watch --from 1 --topic nomination.01. --count 10";
+
+static void put_section(FILE *f, const char *title, const char *text)
+{
+    fprintf(f, "%s\n", title);
+    put_wrapped(f, 4, text);
+    fputc('\n', f);
+}
+
+/* Example lines keep their own indentation: printed as they are. */
+static void put_verbatim(FILE *f, const char *title, const char *text)
+{
+    fprintf(f, "%s\n", title);
+    for (const char *line = text; *line;) {
+        size_t len = strcspn(line, "\n");
+        fprintf(f, "    %.*s\n", (int)len, line);
+        line += len + (line[len] == '\n');
+    }
+    fputc('\n', f);
+}
+
+void ctl_usage_short(FILE *f)
+{
+    fprintf(f, "usage: " CTL_NAME " [--api ENDPOINT] [--json] [--timeout MS] COMMAND [ARGS]\n"
+               "commands:\n");
+    for (size_t i = 0; i < CMD_TABLE_COUNT; i++)
+        fprintf(f, "    %-10s %s\n", CMD_TABLE[i].name, CMD_TABLE[i].summary);
+    fprintf(f, "'" CTL_NAME " help' prints the manual, '" CTL_NAME " help COMMAND' one page.\n");
+}
+
+void ctl_help_all(FILE *f)
+{
+    fprintf(f, "NAME\n    " CTL_NAME " - talk to exemplard, the exemplar workflow daemon\n\n");
+    fprintf(f, "SYNOPSIS\n"
+               "    " CTL_NAME " [--api ENDPOINT] [--json] [--timeout MS] COMMAND [ARGS]\n"
+               "    " CTL_NAME " help [COMMAND | moves]\n"
+               "    " CTL_NAME " --version\n\n");
+    put_section(f, "DESCRIPTION", DESCRIPTION);
+    fprintf(f, "COMMANDS\n");
+    for (size_t i = 0; i < CMD_TABLE_COUNT; i++)
+        put_command(f, &CMD_TABLE[i]);
+    fprintf(f, "GLOBAL OPTIONS\n");
+    for (size_t i = 0; i < CTL_GLOBAL_OPTIONS_COUNT; i++)
+        put_option(f, &CTL_GLOBAL_OPTIONS[i], CTL_GLOBAL_OPTIONS[i].help);
+    fprintf(f, "\nSTATES\n");
+    put_states(f);
+    fputc('\n', f);
+    put_section(f, "OUTPUT", OUTPUT);
+    fprintf(f, "ENVIRONMENT\n    EXEMPLAR_API\n");
+    put_wrapped(f, 8, ENVIRONMENT);
+    fputc('\n', f);
+    fprintf(f, "EXIT STATUS\n");
+    put_exit_statuses(f);
+    fputc('\n', f);
+    put_verbatim(f, "EXAMPLES", EXAMPLES);
+}
+
+void ctl_help_cmd(FILE *f, const ctl_cmd_t *cmd)
+{
+    fprintf(f, "usage: " CTL_NAME " [GLOBAL OPTIONS] %s%s%s\n\n", cmd->name,
+            *cmd->args ? " " : "", cmd->args);
+    put_wrapped(f, 0, cmd->summary);
+    if (cmd->details)
+        put_wrapped(f, 0, cmd->details);
+    if (cmd->opts->key)
+        fprintf(f, "\nOptions:\n");
+    for (const ctl_cmd_opt_t *o = cmd->opts; o->key; o++)
+        put_option(f, ctl_opt_find(o->key), o->help);
+    fprintf(f, "\nGlobal options: --api ENDPOINT, --json, --timeout MS ('" CTL_NAME
+               " help' describes them, the exit statuses and the environment).\n");
+}
+
+static void put_moves(FILE *f)
+{
+    fprintf(f, "The moves exemplard allows (the same table as 'exemplard --print-moves'):\n\n");
+    nom_print_moves(f);
+    fprintf(f, "\nAny other move is refused as no-such-move (exit 5). "
+               "Give a reason with --reason where REASON says required.\n");
+}
+
+int cmd_help(ctl_t *ctl, const ctl_args_t *a)
+{
+    if (a->argc == 0) {
+        ctl_help_all(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(a->argv[0], "moves") == 0) {
+        put_moves(stdout);
+        return EXIT_OK;
+    }
+    const ctl_cmd_t *cmd = ctl_cmd_find(a->argv[0]);
+    if (!cmd) {
+        ctl->cmd = NULL;
+        return ctl_usage(ctl, "no command '%s'", a->argv[0]);
+    }
+    ctl_help_cmd(stdout, cmd);
+    return EXIT_OK;
+}

@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What exemplarctl prints: the protocol's messages as JSON (field names as in
+ * the .proto files, enums by their names from names.h), the same messages for
+ * people (key/value blocks and aligned tables), and error reports whose names
+ * and exit statuses come from the one error table in proto/errors.c.
+ */
+#include "ctl.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- errors ------------------------------------------------------------ */
+
+int ctl_usage(ctl_t *ctl, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (ctl->cmd) {
+        fprintf(stderr, CTL_NAME ": %s: %s\n", ctl->cmd, msg);
+        fprintf(stderr, "Try '" CTL_NAME " help %s'.\n", ctl->cmd);
+    } else {
+        fprintf(stderr, CTL_NAME ": %s\n", msg);
+        fprintf(stderr, "Try '" CTL_NAME " help'.\n");
+    }
+    return EXIT_USAGE;
+}
+
+static json_object *error_doc(int code, const char *message)
+{
+    json_object *e = json_object_new_object();
+    json_object_object_add(e, "code", json_object_new_int(code));
+    json_object_object_add(e, "name", json_object_new_string(ex_err_name(code)));
+    json_object_object_add(e, "message", json_object_new_string(message));
+    return e;
+}
+
+static int report(ctl_t *ctl, int code, const char *message, json_object *extra)
+{
+    if (code < 0)
+        code = -code;
+    if (!message || !*message)
+        message = ex_err_message(code);
+    fprintf(stderr, CTL_NAME ": %s: %s\n", ex_err_name(code), message);
+    json_object *e = error_doc(code, message);
+    if (extra) {
+        json_object_object_foreach(extra, key, val) {
+            json_object_object_add(e, key, json_object_get(val));
+        }
+        json_object_put(extra);
+    }
+    if (ctl->json) {
+        json_object *doc = json_object_new_object();
+        json_object_object_add(doc, "error", e);
+        ctl_json_print(doc);
+    } else {
+        json_object_put(e);
+    }
+    return ex_err_exit_status(code);
+}
+
+int ctl_fail(ctl_t *ctl, int code, const char *message)
+{
+    return report(ctl, code, message, NULL);
+}
+
+/* The daemon's own sentence is the best one; conflicts also say what the
+ * nomination is now, for scripts that want to re-read and retry. */
+static int fail_refused(ctl_t *ctl, const Exemplar__Error *err)
+{
+    json_object *extra = json_object_new_object();
+    if (err->current_version)
+        json_object_object_add(extra, "current_version",
+                               json_object_new_uint64(err->current_version));
+    const char *state = ex_state_name(err->current_state);
+    if (state)
+        json_object_object_add(extra, "current_state", json_object_new_string(state));
+    return report(ctl, (int)err->code, err->message, extra);
+}
+
+int ctl_fail_call(ctl_t *ctl, int rc, const Exemplar__Reply *reply)
+{
+    if (rc == 0 && reply && reply->error)
+        return fail_refused(ctl, reply->error);
+    const char *api = ctl->client ? ex_client_endpoint(ctl->client) : ex_default_endpoint();
+    char msg[512];
+    switch (-rc) {
+    case EX_EUNAVAIL:
+        snprintf(msg, sizeof msg,
+                 "no answer from %s; is exemplard running there? (see --api, EXEMPLAR_API, "
+                 "--timeout)",
+                 api);
+        break;
+    case EX_EMALFORMED:
+        snprintf(msg, sizeof msg,
+                 "the answer from %s is not an exemplar reply; is that exemplard's api "
+                 "endpoint?",
+                 api);
+        break;
+    case EX_ETOOBIG:
+        snprintf(msg, sizeof msg, "the request is larger than %d bytes; shorten the text",
+                 EX_MAX_REQUEST_BYTES);
+        break;
+    default:
+        snprintf(msg, sizeof msg, "%s", ex_err_message(rc));
+        break;
+    }
+    return report(ctl, rc, msg, NULL);
+}
+
+/* ---- JSON -------------------------------------------------------------- */
+
+static json_object *json_str(const char *s)
+{
+    return json_object_new_string(s ? s : "");
+}
+
+/* Enum names, or null for the zero value ("none"). */
+static json_object *json_name(const char *name)
+{
+    return name ? json_object_new_string(name) : NULL;
+}
+
+json_object *ctl_json_nomination(const Exemplar__Nomination *n)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "id", json_object_new_uint64(n->id));
+    json_object_object_add(o, "version", json_object_new_uint64(n->version));
+    json_object_object_add(o, "state", json_name(ex_state_name(n->state)));
+    json_object_object_add(o, "kind", json_name(ex_kind_name(n->kind)));
+    json_object_object_add(o, "unit", json_str(n->unit));
+    json_object_object_add(o, "campaign", json_str(n->campaign));
+    json_object_object_add(o, "name", json_str(n->name));
+    json_object_object_add(o, "created_ms", json_object_new_int64(n->created_ms));
+    json_object_object_add(o, "updated_ms", json_object_new_int64(n->updated_ms));
+    json_object_object_add(o, "last_seq", json_object_new_uint64(n->last_seq));
+    return o;
+}
+
+static json_object *json_actor(const Exemplar__Actor *a)
+{
+    if (!a)
+        return NULL;
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "name", json_str(a->name));
+    json_object_object_add(o, "role", json_name(ex_role_name(a->role)));
+    json_object_object_add(o, "unit", json_str(a->unit));
+    return o;
+}
+
+json_object *ctl_json_change(const Exemplar__Change *ch)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "seq", json_object_new_uint64(ch->seq));
+    json_object_object_add(o, "nomination_id", json_object_new_uint64(ch->nomination_id));
+    json_object_object_add(o, "prev_seq", json_object_new_uint64(ch->prev_seq));
+    json_object_object_add(o, "from", json_name(ex_state_name(ch->from)));
+    json_object_object_add(o, "to", json_name(ex_state_name(ch->to)));
+    json_object_object_add(o, "verb", json_str(ch->verb));
+    json_object_object_add(o, "version", json_object_new_uint64(ch->version));
+    json_object_object_add(o, "actor", json_actor(ch->actor));
+    json_object_object_add(o, "reason", json_str(ch->reason));
+    json_object_object_add(o, "at_ms", json_object_new_int64(ch->at_ms));
+    json_object_object_add(o, "request_id", json_object_new_uint64(ch->request_id));
+    json_object_object_add(o, "unit", json_str(ch->unit));
+    json_object_object_add(o, "campaign", json_str(ch->campaign));
+    json_object_object_add(o, "kind", json_name(ex_kind_name(ch->kind)));
+    return o;
+}
+
+json_object *ctl_json_info(const Exemplar__InfoReply *info, const char *api)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "version", json_str(info->version));
+    json_object_object_add(o, "events_endpoint", json_str(info->events_endpoint));
+    json_object_object_add(o, "last_seq", json_object_new_uint64(info->last_seq));
+    json_object_object_add(o, "nominations", json_object_new_uint64(info->nominations));
+    json_object_object_add(o, "api_endpoint", json_str(api));
+    return o;
+}
+
+static bool json_lines;
+
+void ctl_json_set_lines(bool on)
+{
+    json_lines = on;
+}
+
+void ctl_json_print(json_object *doc)
+{
+    int flags = (json_lines ? JSON_C_TO_STRING_PLAIN : JSON_C_TO_STRING_PRETTY) |
+                JSON_C_TO_STRING_NOSLASHESCAPE;
+    printf("%s\n", json_object_to_json_string_ext(doc, flags));
+    fflush(stdout);
+    json_object_put(doc);
+}
+
+void ctl_json_line(json_object *doc)
+{
+    int flags = JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE;
+    printf("%s\n", json_object_to_json_string_ext(doc, flags));
+    fflush(stdout);
+    json_object_put(doc);
+}
+
+/* ---- for people -------------------------------------------------------- */
+
+const char *ctl_time(int64_t ms, char *buf, size_t len)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    if (ms <= 0 || !gmtime_r(&t, &tm) || strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(buf, len, "-");
+    return buf;
+}
+
+const char *ctl_state(Exemplar__State s)
+{
+    const char *name = ex_state_name(s);
+    return name ? name : "-";
+}
+
+static const char *or_dash(const char *s)
+{
+    return s && *s ? s : "-";
+}
+
+void ctl_print_nomination(const Exemplar__Nomination *n)
+{
+    char created[32], updated[32];
+    printf("id:        %" PRIu64 "\n", n->id);
+    printf("name:      %s\n", or_dash(n->name));
+    printf("kind:      %s\n", or_dash(ex_kind_name(n->kind)));
+    printf("unit:      %s\n", or_dash(n->unit));
+    printf("campaign:  %s\n", or_dash(n->campaign));
+    printf("state:     %s\n", ctl_state(n->state));
+    printf("version:   %" PRIu64 "\n", n->version);
+    printf("created:   %s\n", ctl_time(n->created_ms, created, sizeof created));
+    printf("updated:   %s\n", ctl_time(n->updated_ms, updated, sizeof updated));
+    printf("last seq:  %" PRIu64 "\n", n->last_seq);
+}
+
+void ctl_print_info(const Exemplar__InfoReply *info, const char *api)
+{
+    printf("api:          %s\n", or_dash(api));
+    printf("version:      %s\n", or_dash(info->version));
+    printf("events:       %s\n", or_dash(info->events_endpoint));
+    printf("last seq:     %" PRIu64 "\n", info->last_seq);
+    printf("nominations:  %" PRIu64 "\n", info->nominations);
+}
+
+/* ---- tables ------------------------------------------------------------ */
+
+/* Characters, not bytes: UTF-8 continuation bytes do not count.  Names are
+ * stored in NFC, so one code point is one column for Vietnamese text. */
+static size_t text_width(const char *s)
+{
+    size_t w = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            w++;
+    return w;
+}
+
+void ctl_table_init(ctl_table_t *t, int ncols, const char *const *header, const bool *right)
+{
+    memset(t, 0, sizeof *t);
+    t->ncols = ncols < TABLE_MAX_COLS ? ncols : TABLE_MAX_COLS;
+    for (int i = 0; i < t->ncols; i++)
+        t->right[i] = right && right[i];
+    if (header)
+        ctl_table_add(t, header);
+}
+
+int ctl_table_add(ctl_table_t *t, const char *const *cells)
+{
+    size_t n = (size_t)t->ncols;
+    if (t->nrows == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 16;
+        char **grown = realloc(t->cells, cap * n * sizeof *grown);
+        if (!grown)
+            return -1;
+        t->cells = grown;
+        t->cap = cap;
+    }
+    char **row = t->cells + t->nrows * n;
+    for (size_t i = 0; i < n; i++) {
+        row[i] = strdup(cells[i] ? cells[i] : "");
+        if (!row[i]) {
+            while (i > 0)
+                free(row[--i]);
+            return -1;
+        }
+        size_t w = text_width(row[i]);
+        if (w > t->width[i])
+            t->width[i] = w;
+    }
+    t->nrows++;
+    return 0;
+}
+
+static void pad(FILE *f, size_t n)
+{
+    while (n-- > 0)
+        fputc(' ', f);
+}
+
+void ctl_table_print(const ctl_table_t *t, FILE *f)
+{
+    size_t n = (size_t)t->ncols;
+    for (size_t r = 0; r < t->nrows; r++) {
+        char *const *row = t->cells + r * n;
+        for (size_t i = 0; i < n; i++) {
+            size_t fill = t->width[i] - text_width(row[i]);
+            bool last = i + 1 == n;
+            if (t->right[i])
+                pad(f, fill);
+            fputs(row[i], f);
+            if (!t->right[i] && !last)
+                pad(f, fill);
+            if (!last)
+                fputs("  ", f);
+        }
+        fputc('\n', f);
+    }
+}
+
+void ctl_table_deinit(ctl_table_t *t)
+{
+    for (size_t i = 0; i < t->nrows * (size_t)t->ncols; i++)
+        free(t->cells[i]);
+    free(t->cells);
+    memset(t, 0, sizeof *t);
+}

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `exemplarctl watch`: every committed change, in sequence order, each
+ * exactly once, from the change log and then live from the feed.
+ *
+ * The order of the steps is what makes it exact.  Info first (where the feed
+ * is, and the newest sequence number), then the subscription, and only then
+ * the catch-up from the log: a change committed while the catch-up runs is
+ * already on its way through the feed, and one the feed misses (the
+ * subscription reaches the daemon a little after zmq_connect returns, a slow
+ * reader's buffer overflows, the daemon restarts) shows up as a gap in the
+ * sequence numbers and is fetched from the log.  A feed that stays quiet is
+ * checked against the log every IDLE_MS, so missed changes are not held back
+ * until the next live one.
+ *
+ * The subscription takes every topic and --topic filters here: a filtered
+ * feed has gaps by design, and only an unfiltered one tells a real gap (a
+ * lost message) from a change of another unit.
+ */
+#include "ctl.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAGE_MAX 1000
+#define IDLE_MS 1000
+
+typedef struct {
+    ctl_t *ctl;
+    ex_client_t *client;
+    const char *topic; /* --topic; "" = everything */
+    uint64_t last;     /* the highest sequence number handled */
+    uint64_t count;    /* --count; 0 = until interrupted */
+    uint64_t printed;
+    bool done;         /* --count reached */
+} watch_t;
+
+static bool wanted(const watch_t *w, const Exemplar__Change *ch)
+{
+    if (!*w->topic)
+        return true;
+    char topic[128];
+    if (ex_topic_format(topic, sizeof topic, ch->unit, ch->to) < 0)
+        return false;
+    return strncmp(topic, w->topic, strlen(w->topic)) == 0;
+}
+
+static void print_header(void)
+{
+    printf("%6s  %-20s  %6s  %-8s  %-39s  %-15s  %7s  %-10s  %s\n", "SEQ", "TIME", "ID", "UNIT",
+           "FROM -> TO", "VERB", "VERSION", "ACTOR", "REASON");
+    fflush(stdout);
+}
+
+static void print_change(const Exemplar__Change *ch)
+{
+    char at[32], move[64];
+    snprintf(move, sizeof move, "%s -> %s", ctl_state(ch->from), ctl_state(ch->to));
+    const char *actor = ch->actor && ch->actor->name && *ch->actor->name ? ch->actor->name : "-";
+    printf("%6" PRIu64 "  %-20s  %6" PRIu64 "  %-8s  %-39s  %-15s  %7" PRIu64 "  %-10s  %s\n",
+           ch->seq, ctl_time(ch->at_ms, at, sizeof at), ch->nomination_id, ch->unit, move,
+           ch->verb, ch->version, actor, ch->reason && *ch->reason ? ch->reason : "-");
+    fflush(stdout);
+}
+
+/* Prints a change not handled before.  Sets w->done at --count. */
+static void handle(watch_t *w, const Exemplar__Change *ch)
+{
+    if (w->done || ch->seq <= w->last)
+        return;
+    w->last = ch->seq;
+    if (!wanted(w, ch))
+        return;
+    if (w->ctl->json)
+        ctl_json_line(ctl_json_change(ch));
+    else
+        print_change(ch);
+    if (++w->printed == w->count)
+        w->done = true;
+}
+
+/* Handles the changes after w->last from the log, up to `upto` or the end
+ * of the log.  Returns the call's status (0 or a negative code); *reply is
+ * left set on a refusal for the caller to report. */
+static int fetch(watch_t *w, uint64_t upto, Exemplar__Reply **failed)
+{
+    while (!w->done && w->last < upto) {
+        Exemplar__Reply *reply = NULL;
+        int rc = ex_reply_status(ex_changes(w->client, w->last + 1, PAGE_MAX, &reply), reply);
+        if (rc) {
+            *failed = reply;
+            return rc;
+        }
+        uint64_t before = w->last;
+        const Exemplar__ChangesReply *page = reply->changes;
+        for (size_t i = 0; i < page->n_changes; i++)
+            handle(w, page->changes[i]);
+        if (page->last_seq < upto)
+            upto = page->last_seq;
+        ex_reply_free(reply);
+        if (w->last == before) /* nothing new: the end of the log */
+            break;
+    }
+    return 0;
+}
+
+/* fetch(), reporting a failure.  Returns 0 or the exit status. */
+static int fetch_or_fail(watch_t *w, uint64_t upto)
+{
+    Exemplar__Reply *failed = NULL;
+    int rc = fetch(w, upto, &failed);
+    int status = rc ? ctl_fail_call(w->ctl, failed ? 0 : rc, failed) : 0;
+    ex_reply_free(failed);
+    return status;
+}
+
+/* The feed's endpoint: --events, else the announced one.  A daemon bound to
+ * every interface announces a wildcard host (tcp with "*" or 0.0.0.0), which
+ * cannot be connected to: the api endpoint's host is used instead. */
+static const char *feed_endpoint(const char *given, const char *announced, const char *api,
+                                 char *buf, size_t len)
+{
+    static const char *const WILDCARDS[] = {"tcp://*:", "tcp://0.0.0.0:"};
+    if (given)
+        return given;
+    if (strncmp(api, "tcp://", 6) != 0)
+        return announced;
+    const char *host = api + 6, *colon = strrchr(host, ':');
+    for (size_t i = 0; colon && i < sizeof WILDCARDS / sizeof WILDCARDS[0]; i++) {
+        size_t n = strlen(WILDCARDS[i]);
+        if (strncmp(announced, WILDCARDS[i], n) == 0) {
+            snprintf(buf, len, "tcp://%.*s:%s", (int)(colon - host), host, announced + n);
+            return buf;
+        }
+    }
+    return announced;
+}
+
+/* Follows the feed until --count or an error. */
+static int follow(watch_t *w, ex_sub_t *sub)
+{
+    int status = 0;
+    while (!w->done && !status) {
+        Exemplar__Change *ch = NULL;
+        int rc = ex_sub_next(sub, IDLE_MS, &ch);
+        if (rc == -EX_EUNAVAIL) {
+            /* Quiet: ask the log whether the feed missed something.  A
+             * daemon that does not answer may be restarting: keep waiting. */
+            Exemplar__Reply *failed = NULL;
+            rc = fetch(w, UINT64_MAX, &failed);
+            if (rc && rc != -EX_EUNAVAIL)
+                status = ctl_fail_call(w->ctl, failed ? 0 : rc, failed);
+            ex_reply_free(failed);
+            continue;
+        }
+        if (rc < 0) /* a message that is not a Change: skipped */
+            continue;
+        if (ch->seq > w->last + 1)
+            status = fetch_or_fail(w, ch->seq - 1);
+        if (!status)
+            handle(w, ch);
+        exemplar__change__free_unpacked(ch, NULL);
+    }
+    return status;
+}
+
+typedef struct {
+    uint64_t from; /* 0: only new changes */
+    uint64_t count;
+    const char *topic;
+    const char *events;
+} watch_args_t;
+
+static int watch_args(ctl_t *ctl, const ctl_args_t *a, watch_args_t *wa)
+{
+    const char *from = a->opt[OPT_SLOT(OPT_FROM)];
+    const char *count = a->opt[OPT_SLOT(OPT_COUNT)];
+    memset(wa, 0, sizeof *wa);
+    wa->topic = a->opt[OPT_SLOT(OPT_TOPIC)] ? a->opt[OPT_SLOT(OPT_TOPIC)] : "";
+    wa->events = a->opt[OPT_SLOT(OPT_EVENTS)];
+    if (from && ctl_parse_u64(ctl, "--from", from, 0, &wa->from))
+        return EXIT_USAGE;
+    if (from && wa->from == 0)
+        wa->from = 1; /* the log starts at 1 */
+    if (count && ctl_parse_u64(ctl, "--count", count, 1, &wa->count))
+        return EXIT_USAGE;
+    return 0;
+}
+
+int cmd_watch(ctl_t *ctl, const ctl_args_t *a)
+{
+    watch_args_t wa;
+    int status = watch_args(ctl, a, &wa);
+    ex_client_t *c = status ? NULL : ctl_client(ctl, &status);
+    if (!c)
+        return status;
+    Exemplar__Reply *info = NULL;
+    int rc = ex_info(c, &info);
+    if (ex_reply_status(rc, info)) {
+        status = ctl_fail_call(ctl, rc, info);
+        ex_reply_free(info);
+        return status;
+    }
+    char buf[512];
+    const char *ep = feed_endpoint(wa.events, info->info->events_endpoint, ex_client_endpoint(c),
+                                   buf, sizeof buf);
+    ex_sub_t *sub = ex_sub_new(ep, "");
+    watch_t w = {.ctl = ctl, .client = c, .topic = wa.topic, .count = wa.count,
+                 .last = wa.from ? wa.from - 1 : info->info->last_seq};
+    ex_reply_free(info);
+    if (!sub)
+        return ctl_usage(ctl, "cannot subscribe to the change feed at '%s'", ep);
+
+    if (ctl->json)
+        ctl_json_set_lines(true);
+    else
+        print_header();
+    status = fetch_or_fail(&w, UINT64_MAX);
+    if (!status)
+        status = follow(&w, sub);
+    ex_sub_destroy(&sub);
+    return status;
+}

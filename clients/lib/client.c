@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The request/reply half of libexemplar (see exemplar.h): the shared ZeroMQ
+ * context, request ids, the DEALER connection with its lazy-pirate retry, the
+ * checks every reply passes before a caller sees it, and one small builder
+ * per request.  The change feed lives in sub.c.
+ */
+#include "exemplar.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <zmq.h>
+
+#define DEFAULT_TIMEOUT_MS 5000
+#define DEFAULT_RETRIES 2
+#define SYSTEM_SOCKET "/run/exemplard/api.sock"
+#define SYSTEM_ENDPOINT "ipc://" SYSTEM_SOCKET
+#define LOCAL_ENDPOINT "ipc://exemplar-state/api.sock"
+
+struct ex_client {
+    char *endpoint;
+    int timeout_ms;
+    int retries;
+    void *sock; /* DEALER; NULL after a timeout until the next attempt */
+};
+
+/* ---- the shared context ------------------------------------------------ */
+
+static pthread_mutex_t ctx_lock = PTHREAD_MUTEX_INITIALIZER;
+static void *ctx;
+
+void *ex_zmq_context(void)
+{
+    pthread_mutex_lock(&ctx_lock);
+    if (!ctx)
+        ctx = zmq_ctx_new();
+    void *c = ctx;
+    pthread_mutex_unlock(&ctx_lock);
+    return c;
+}
+
+void ex_shutdown(void)
+{
+    pthread_mutex_lock(&ctx_lock);
+    if (ctx) {
+        /* Every socket has ZMQ_LINGER 0; EINTR only means "try again". */
+        while (zmq_ctx_term(ctx) != 0 && errno == EINTR)
+            ;
+        ctx = NULL;
+    }
+    pthread_mutex_unlock(&ctx_lock);
+}
+
+/* ---- endpoints and request ids ----------------------------------------- */
+
+const char *ex_default_endpoint(void)
+{
+    const char *env = getenv("EXEMPLAR_API");
+    if (env && *env)
+        return env;
+    struct stat st;
+    if (stat(SYSTEM_SOCKET, &st) == 0 && S_ISSOCK(st.st_mode))
+        return SYSTEM_ENDPOINT;
+    return LOCAL_ENDPOINT;
+}
+
+static int64_t clock_ms(clockid_t clock)
+{
+    struct timespec ts;
+    clock_gettime(clock, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static uint16_t random16(void)
+{
+    uint16_t r;
+    if (getrandom(&r, sizeof r, GRND_NONBLOCK) == (ssize_t)sizeof r)
+        return r;
+    /* No entropy yet (early boot): the clock's nanoseconds still differ
+     * between processes; uniqueness within the process is kept below. */
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint16_t)(ts.tv_nsec ^ (ts.tv_nsec >> 16));
+}
+
+static _Atomic uint64_t last_request_id;
+
+uint64_t ex_request_id_new(void)
+{
+    uint64_t id = (uint64_t)clock_ms(CLOCK_REALTIME) << 16 | random16();
+    uint64_t last = atomic_load(&last_request_id);
+    /* Strictly increasing within the process, even within one millisecond
+     * or when the wall clock steps back: never below the last id + 1. */
+    for (;;) {
+        uint64_t next = id > last ? id : last + 1;
+        if (atomic_compare_exchange_weak(&last_request_id, &last, next))
+            return next;
+    }
+}
+
+/* ---- the connection ---------------------------------------------------- */
+
+static void close_socket(ex_client_t *c)
+{
+    if (c->sock) {
+        zmq_close(c->sock); /* ZMQ_LINGER 0: pending requests are dropped */
+        c->sock = NULL;
+    }
+}
+
+/* Opens the DEALER and starts connecting.  0, or -1 with errno set. */
+static int open_socket(ex_client_t *c)
+{
+    void *zctx = ex_zmq_context();
+    if (!zctx)
+        return -1;
+    void *s = zmq_socket(zctx, ZMQ_DEALER);
+    if (!s)
+        return -1;
+    int zero = 0;
+    int64_t max = EX_MAX_REPLY_BYTES;
+    int sndtimeo = c->timeout_ms;
+    if (zmq_setsockopt(s, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
+        zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &max, sizeof max) != 0 ||
+        zmq_setsockopt(s, ZMQ_SNDTIMEO, &sndtimeo, sizeof sndtimeo) != 0 ||
+        zmq_connect(s, c->endpoint) != 0) {
+        int e = errno;
+        zmq_close(s);
+        errno = e;
+        return -1;
+    }
+    c->sock = s;
+    return 0;
+}
+
+ex_client_t *ex_client_new(const ex_client_opts_t *opts)
+{
+    ex_client_t *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    const char *ep = opts && opts->endpoint ? opts->endpoint : ex_default_endpoint();
+    c->endpoint = strdup(ep);
+    c->timeout_ms = opts && opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
+    c->retries = !opts || opts->retries == 0 ? DEFAULT_RETRIES
+                 : opts->retries < 0         ? 0
+                                             : opts->retries;
+    /* Connecting now checks the endpoint's syntax; the connection itself is
+     * made in the background by ZeroMQ. */
+    if (!c->endpoint || open_socket(c) != 0) {
+        int e = c->endpoint ? errno : ENOMEM;
+        ex_client_destroy(&c);
+        errno = e;
+        return NULL;
+    }
+    return c;
+}
+
+void ex_client_destroy(ex_client_t **p)
+{
+    if (!p || !*p)
+        return;
+    close_socket(*p);
+    free((*p)->endpoint);
+    free(*p);
+    *p = NULL;
+}
+
+const char *ex_client_endpoint(const ex_client_t *c)
+{
+    return c->endpoint;
+}
+
+/* ---- replies ----------------------------------------------------------- */
+
+/* Which reply body each request calls for. */
+static const struct {
+    Exemplar__Request__BodyCase request;
+    Exemplar__Reply__BodyCase reply;
+} BODY_FOR[] = {
+    {EXEMPLAR__REQUEST__BODY_INFO, EXEMPLAR__REPLY__BODY_INFO},
+    {EXEMPLAR__REQUEST__BODY_REGISTER, EXEMPLAR__REPLY__BODY_NOMINATION},
+    {EXEMPLAR__REQUEST__BODY_MOVE, EXEMPLAR__REPLY__BODY_NOMINATION},
+    {EXEMPLAR__REQUEST__BODY_GET, EXEMPLAR__REPLY__BODY_NOMINATION},
+    {EXEMPLAR__REQUEST__BODY_HISTORY, EXEMPLAR__REPLY__BODY_HISTORY},
+    {EXEMPLAR__REQUEST__BODY_LIST, EXEMPLAR__REPLY__BODY_LIST},
+    {EXEMPLAR__REQUEST__BODY_CHANGES, EXEMPLAR__REPLY__BODY_CHANGES},
+};
+
+static Exemplar__Reply__BodyCase body_for(Exemplar__Request__BodyCase request)
+{
+    for (size_t i = 0; i < sizeof BODY_FOR / sizeof BODY_FOR[0]; i++)
+        if (BODY_FOR[i].request == request)
+            return BODY_FOR[i].reply;
+    return EXEMPLAR__REPLY__BODY__NOT_SET;
+}
+
+/* A refusal with a real code, or the body the request calls for. */
+static bool reply_fits(const Exemplar__Reply *r, Exemplar__Request__BodyCase request)
+{
+    if (r->error)
+        return r->error->code != EXEMPLAR__ERROR_CODE__ERROR_OK;
+    return r->body_case == body_for(request);
+}
+
+static void drain(void *sock)
+{
+    int more = 1;
+    size_t len = sizeof more;
+    while (zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &len) == 0 && more) {
+        zmq_msg_t part;
+        zmq_msg_init(&part);
+        int rc = zmq_msg_recv(&part, sock, 0);
+        zmq_msg_close(&part);
+        if (rc < 0)
+            break;
+    }
+}
+
+/* Reads one readable message.  The daemon answers a DEALER with one frame;
+ * an empty delimiter before it (REQ framing) is tolerated.  0 with *out set,
+ * 1 when nothing could be read after all, -EX_EMALFORMED otherwise. */
+static int recv_reply(void *sock, Exemplar__Reply **out)
+{
+    zmq_msg_t msg;
+    zmq_msg_init(&msg);
+    int rc = 1;
+    if (zmq_msg_recv(&msg, sock, ZMQ_DONTWAIT) < 0)
+        goto out;
+    if (zmq_msg_size(&msg) == 0 && zmq_msg_more(&msg)) {
+        zmq_msg_close(&msg);
+        zmq_msg_init(&msg);
+        if (zmq_msg_recv(&msg, sock, ZMQ_DONTWAIT) < 0)
+            goto out;
+    }
+    rc = -EX_EMALFORMED;
+    if (zmq_msg_more(&msg)) {
+        drain(sock);
+        goto out;
+    }
+    *out = exemplar__reply__unpack(NULL, zmq_msg_size(&msg), zmq_msg_data(&msg));
+    if (*out)
+        rc = 0;
+out:
+    zmq_msg_close(&msg);
+    return rc;
+}
+
+/* Waits until `deadline` (monotonic ms) for the reply carrying `id`. */
+static int wait_reply(ex_client_t *c, uint64_t id, int64_t deadline, Exemplar__Reply **out)
+{
+    for (;;) {
+        int64_t left = deadline - clock_ms(CLOCK_MONOTONIC);
+        if (left <= 0)
+            return -EX_EUNAVAIL;
+        zmq_pollitem_t item = {.socket = c->sock, .events = ZMQ_POLLIN};
+        int n = zmq_poll(&item, 1, (long)left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -EX_EUNAVAIL;
+        Exemplar__Reply *r = NULL;
+        int rc = recv_reply(c->sock, &r);
+        if (rc < 0)
+            return rc;
+        if (rc > 0)
+            continue;
+        if (r->request_id == id) {
+            *out = r;
+            return 0;
+        }
+        /* A late answer to something this socket sent before. */
+        exemplar__reply__free_unpacked(r, NULL);
+    }
+}
+
+/* One attempt: send the bytes, wait for the matching reply.  A timeout
+ * closes the socket so that the next attempt starts on a fresh connection
+ * and no late answer of this one can arrive there. */
+static int attempt(ex_client_t *c, const uint8_t *buf, size_t len, uint64_t id,
+                   Exemplar__Reply **out)
+{
+    if (!c->sock && open_socket(c) != 0)
+        return -EX_EUNAVAIL;
+    int64_t deadline = clock_ms(CLOCK_MONOTONIC) + c->timeout_ms;
+    int rc = -EX_EUNAVAIL;
+    if (zmq_send(c->sock, buf, len, 0) == (int)len)
+        rc = wait_reply(c, id, deadline, out);
+    if (rc == -EX_EUNAVAIL)
+        close_socket(c);
+    return rc;
+}
+
+int ex_client_call(ex_client_t *c, Exemplar__Request *req, Exemplar__Reply **reply)
+{
+    *reply = NULL;
+    if (req->body_case == EXEMPLAR__REQUEST__BODY__NOT_SET)
+        return -EX_EINVALID;
+    req->protocol = EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1;
+    if (req->request_id == 0)
+        req->request_id = ex_request_id_new();
+    size_t len = exemplar__request__get_packed_size(req);
+    if (len > EX_MAX_REQUEST_BYTES)
+        return -EX_ETOOBIG;
+    uint8_t *buf = malloc(len ? len : 1);
+    if (!buf)
+        return -EX_EINTERNAL;
+    exemplar__request__pack(req, buf);
+
+    /* Lazy pirate: the same bytes, hence the same request id, every time. */
+    int rc = -EX_EUNAVAIL;
+    for (int i = 0; i <= c->retries && rc == -EX_EUNAVAIL; i++)
+        rc = attempt(c, buf, len, req->request_id, reply);
+    free(buf);
+    if (rc == 0 && !reply_fits(*reply, req->body_case)) {
+        ex_reply_free(*reply);
+        *reply = NULL;
+        rc = -EX_EMALFORMED;
+    }
+    return rc;
+}
+
+int ex_reply_status(int call_rc, const Exemplar__Reply *reply)
+{
+    if (call_rc < 0)
+        return call_rc;
+    if (reply && reply->error && reply->error->code != EXEMPLAR__ERROR_CODE__ERROR_OK)
+        return -(int)reply->error->code;
+    return 0;
+}
+
+void ex_reply_free(Exemplar__Reply *reply)
+{
+    if (reply)
+        exemplar__reply__free_unpacked(reply, NULL);
+}
+
+/* ---- one builder per request ------------------------------------------- */
+
+/* protobuf-c declares strings `char *` even when only read. */
+static char *str(const char *s)
+{
+    return (char *)(s ? s : "");
+}
+
+int ex_info(ex_client_t *c, Exemplar__Reply **reply)
+{
+    Exemplar__InfoRequest body = EXEMPLAR__INFO_REQUEST__INIT;
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_INFO;
+    req.info = &body;
+    return ex_client_call(c, &req, reply);
+}
+
+int ex_register(ex_client_t *c, uint64_t request_id, const char *unit, Exemplar__Kind kind,
+                const char *name, const char *campaign, Exemplar__Reply **reply)
+{
+    Exemplar__RegisterRequest body = EXEMPLAR__REGISTER_REQUEST__INIT;
+    body.unit = str(unit);
+    body.kind = kind;
+    body.name = str(name);
+    body.campaign = str(campaign);
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.request_id = request_id;
+    req.body_case = EXEMPLAR__REQUEST__BODY_REGISTER;
+    req.register_ = &body;
+    return ex_client_call(c, &req, reply);
+}
+
+int ex_move(ex_client_t *c, uint64_t request_id, uint64_t id, Exemplar__State to,
+            uint64_t expected_version, const char *reason, Exemplar__Reply **reply)
+{
+    Exemplar__MoveRequest body = EXEMPLAR__MOVE_REQUEST__INIT;
+    body.id = id;
+    body.to = to;
+    body.expected_version = expected_version;
+    body.reason = str(reason);
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.request_id = request_id;
+    req.body_case = EXEMPLAR__REQUEST__BODY_MOVE;
+    req.move = &body;
+    return ex_client_call(c, &req, reply);
+}
+
+int ex_get(ex_client_t *c, uint64_t id, Exemplar__Reply **reply)
+{
+    Exemplar__GetRequest body = EXEMPLAR__GET_REQUEST__INIT;
+    body.id = id;
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_GET;
+    req.get = &body;
+    return ex_client_call(c, &req, reply);
+}
+
+int ex_history(ex_client_t *c, uint64_t id, Exemplar__Reply **reply)
+{
+    Exemplar__HistoryRequest body = EXEMPLAR__HISTORY_REQUEST__INIT;
+    body.id = id;
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_HISTORY;
+    req.history = &body;
+    return ex_client_call(c, &req, reply);
+}
+
+int ex_list(ex_client_t *c, const ex_list_filter_t *filter, Exemplar__Reply **reply)
+{
+    Exemplar__ListRequest body = EXEMPLAR__LIST_REQUEST__INIT;
+    if (filter) {
+        body.state = filter->state;
+        body.unit = str(filter->unit);
+        body.campaign = str(filter->campaign);
+        body.limit = filter->limit;
+        body.page_token.data = (uint8_t *)filter->page_token;
+        body.page_token.len = filter->page_token ? filter->page_token_len : 0;
+    }
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_LIST;
+    req.list = &body;
+    return ex_client_call(c, &req, reply);
+}
+
+int ex_changes(ex_client_t *c, uint64_t from_seq, uint32_t limit, Exemplar__Reply **reply)
+{
+    Exemplar__ChangesRequest body = EXEMPLAR__CHANGES_REQUEST__INIT;
+    body.from_seq = from_seq;
+    body.limit = limit;
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_CHANGES;
+    req.changes = &body;
+    return ex_client_call(c, &req, reply);
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The change-feed half of libexemplar (see exemplar.h): a SUB socket on the
+ * daemon's events endpoint that yields decoded exemplar.Change messages.
+ * Gap detection and catch-up belong to the caller, who knows which sequence
+ * numbers it has seen (exemplarctl's watch does both).
+ */
+#include "exemplar.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+/* Changes buffered before ZeroMQ drops new ones for a slow reader; a reader
+ * that falls this far behind fills the gap with ex_changes(). */
+#define SUB_HWM 10000
+
+struct ex_sub {
+    void *sock;
+};
+
+static void *open_sub(const char *endpoint, const char *prefix)
+{
+    void *zctx = ex_zmq_context();
+    if (!zctx)
+        return NULL;
+    void *s = zmq_socket(zctx, ZMQ_SUB);
+    if (!s)
+        return NULL;
+    int zero = 0;
+    int hwm = SUB_HWM;
+    int64_t max = EX_MAX_REPLY_BYTES;
+    if (zmq_setsockopt(s, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
+        zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof hwm) != 0 ||
+        zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &max, sizeof max) != 0 ||
+        zmq_setsockopt(s, ZMQ_SUBSCRIBE, prefix, strlen(prefix)) != 0 ||
+        zmq_connect(s, endpoint) != 0) {
+        int e = errno;
+        zmq_close(s);
+        errno = e;
+        return NULL;
+    }
+    return s;
+}
+
+ex_sub_t *ex_sub_new(const char *events_endpoint, const char *topic_prefix)
+{
+    if (!events_endpoint || !*events_endpoint) {
+        errno = EINVAL;
+        return NULL;
+    }
+    ex_sub_t *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->sock = open_sub(events_endpoint, topic_prefix ? topic_prefix : "");
+    if (!s->sock) {
+        int e = errno;
+        free(s);
+        errno = e;
+        return NULL;
+    }
+    return s;
+}
+
+void ex_sub_destroy(ex_sub_t **p)
+{
+    if (!p || !*p)
+        return;
+    zmq_close((*p)->sock);
+    free(*p);
+    *p = NULL;
+}
+
+/* Receives the rest of a message the caller stopped reading. */
+static void drain(void *sock)
+{
+    int more = 1;
+    size_t len = sizeof more;
+    while (zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &len) == 0 && more) {
+        zmq_msg_t part;
+        zmq_msg_init(&part);
+        int rc = zmq_msg_recv(&part, sock, 0);
+        zmq_msg_close(&part);
+        if (rc < 0)
+            break;
+    }
+}
+
+/* Reads one [topic][Change] message that zmq_poll said is there. */
+static int recv_change(void *sock, Exemplar__Change **change)
+{
+    zmq_msg_t msg;
+    zmq_msg_init(&msg);
+    int rc = -EX_EUNAVAIL;
+    if (zmq_msg_recv(&msg, sock, ZMQ_DONTWAIT) < 0) /* the topic */
+        goto out;
+    rc = -EX_EMALFORMED;
+    if (!zmq_msg_more(&msg))
+        goto out;
+    zmq_msg_close(&msg);
+    zmq_msg_init(&msg);
+    if (zmq_msg_recv(&msg, sock, 0) < 0) /* the rest of a message is there */
+        goto out;
+    if (zmq_msg_more(&msg)) {
+        drain(sock);
+        goto out;
+    }
+    *change = exemplar__change__unpack(NULL, zmq_msg_size(&msg), zmq_msg_data(&msg));
+    if (*change)
+        rc = 0;
+out:
+    zmq_msg_close(&msg);
+    return rc;
+}
+
+int ex_sub_next(ex_sub_t *s, int timeout_ms, Exemplar__Change **change)
+{
+    *change = NULL;
+    zmq_pollitem_t item = {.socket = s->sock, .events = ZMQ_POLLIN};
+    int n = zmq_poll(&item, 1, timeout_ms < 0 ? -1L : (long)timeout_ms);
+    if (n <= 0) /* timeout, or a signal (EINTR) */
+        return -EX_EUNAVAIL;
+    return recv_change(s->sock, change);
+}

@@ -1,0 +1,473 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Bad input (guarantee 5): whatever a peer sends on the api socket gets the
+ * documented error reply (or, for an oversized message that ZeroMQ drops,
+ * no reply), changes nothing, and the daemon keeps answering.  The bytes go
+ * out from a raw DEALER socket, since no client library would send them.
+ */
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "itest.h"
+
+enum {
+    TIMEOUT_MS = 10000,
+    SILENCE_MS = 1500, /* how long an oversized message must stay unanswered */
+    MAX_MESSAGE = 65536,
+};
+
+#define S(x) EXEMPLAR__STATE__STATE_##x
+
+/* After each bad message: the daemon still serves a normal request, and the
+ * change log is where it was. */
+static void require_still_serving(harness_t *h, uint64_t seq, const char *after)
+{
+    if (!harness_alive(h))
+        fail_msg("the daemon died after %s", after);
+    ex_client_t *c = harness_client(h, TIMEOUT_MS);
+    assert_non_null(c);
+    Exemplar__Reply *r = NULL;
+    int rc = ex_info(c, &r);
+    char what[160];
+    snprintf(what, sizeof(what), "info after %s", after);
+    itest_require_ok(rc, r, what);
+    if (r->info->last_seq != seq)
+        fail_msg("after %s the change log moved from %" PRIu64 " to %" PRIu64, after, seq,
+                 r->info->last_seq);
+    ex_reply_free(r);
+    ex_client_destroy(&c);
+}
+
+/* Sends frames and requires exactly one reply frame that decodes to an error
+ * reply with `code`. */
+static void require_error_reply(harness_t *h, const void *const *frames, const size_t *lens, int n,
+                                int code, const char *what)
+{
+    harness_raw_reply_t out;
+    assert_int_equal(harness_raw_call(h, frames, lens, n, TIMEOUT_MS, &out), 0);
+    if (out.frames == 0)
+        fail_msg("%s: no reply within %d ms, expected error %s", what, TIMEOUT_MS,
+                 ex_err_name(code));
+    if (!out.reply)
+        fail_msg("%s: a reply of %zu bytes that is not an exemplar.Reply", what, out.len);
+    itest_require_error(0, out.reply, code, what);
+    harness_raw_reply_free(&out);
+}
+
+static void require_request_error(harness_t *h, const Exemplar__Request *req, int code,
+                                  const char *what)
+{
+    size_t len;
+    uint8_t *buf = harness_pack(req, &len);
+    assert_non_null(buf);
+    const void *frames[] = {buf};
+    require_error_reply(h, frames, &len, 1, code, what);
+    free(buf);
+}
+
+static uint64_t seed_one(harness_t *h, nom_t *out)
+{
+    ex_client_t *c = harness_client(h, TIMEOUT_MS);
+    assert_non_null(c);
+    *out = itest_register(c, "01", "Ứng viên hợp lệ", NULL);
+    uint64_t seq = itest_last_seq(c);
+    ex_client_destroy(&c);
+    return seq;
+}
+
+static void garbage_bytes_get_malformed(void **state)
+{
+    harness_t *h = *state;
+    nom_t n;
+    uint64_t seq = seed_one(h, &n);
+    static const uint8_t garbage[] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                      0xff, 0xff, 0x01, 0x0f, 0xde, 0xad, 0xbe, 0xef};
+    const void *frames[] = {garbage};
+    size_t lens[] = {sizeof(garbage)};
+    require_error_reply(h, frames, lens, 1, EX_EMALFORMED, "garbage bytes");
+    require_still_serving(h, seq, "garbage bytes");
+
+    static const char text[] = "GET / HTTP/1.1\r\nHost: exemplar\r\n\r\n";
+    frames[0] = text;
+    lens[0] = sizeof(text) - 1;
+    require_error_reply(h, frames, lens, 1, EX_EMALFORMED, "an HTTP request");
+    require_still_serving(h, seq, "an HTTP request");
+}
+
+static void empty_frame_is_refused(void **state)
+{
+    harness_t *h = *state;
+    nom_t n;
+    uint64_t seq = seed_one(h, &n);
+    /* zero bytes decode as a Request with every field at its default, so
+     * protocol 0: refused for its protocol (or as malformed), never served */
+    const void *frames[] = {""};
+    size_t lens[] = {0};
+    harness_raw_reply_t out;
+    assert_int_equal(harness_raw_call(h, frames, lens, 1, TIMEOUT_MS, &out), 0);
+    if (out.frames == 0)
+        fail_msg("an empty frame got no reply within %d ms", TIMEOUT_MS);
+    if (!out.reply || !out.reply->error)
+        fail_msg("an empty frame was not refused");
+    int code = (int)out.reply->error->code;
+    if (code != EX_EPROTOCOL && code != EX_EMALFORMED)
+        fail_msg("an empty frame got error %d (%s), expected protocol or malformed",
+                 (int)out.reply->error->code, out.reply->error->name);
+    harness_raw_reply_free(&out);
+    require_still_serving(h, seq, "an empty frame");
+}
+
+static void truncated_request_gets_malformed(void **state)
+{
+    harness_t *h = *state;
+    nom_t n;
+    uint64_t seq = seed_one(h, &n);
+
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__RegisterRequest reg = EXEMPLAR__REGISTER_REQUEST__INIT;
+    req.protocol = EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1;
+    req.request_id = ex_request_id_new();
+    req.body_case = EXEMPLAR__REQUEST__BODY_REGISTER;
+    req.register_ = &reg;
+    reg.unit = "01";
+    reg.kind = EXEMPLAR__KIND__KIND_COLLECTIVE;
+    reg.name = "Một cái tên đủ dài để cắt ở giữa";
+    size_t len;
+    uint8_t *buf = harness_pack(&req, &len);
+    assert_non_null(buf);
+
+    /* cut in the middle of the name: the length prefix promises more */
+    size_t cuts[] = {len - 1, len - 5, len / 2 + 4};
+    for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+        Exemplar__Request *local = exemplar__request__unpack(NULL, cuts[i], buf);
+        if (local) {
+            /* the test itself is wrong if the cut still decodes */
+            exemplar__request__free_unpacked(local, NULL);
+            fail_msg("the cut at %zu of %zu decodes locally", cuts[i], len);
+        }
+        const void *frames[] = {buf};
+        char what[64];
+        snprintf(what, sizeof(what), "a request cut to %zu of %zu bytes", cuts[i], len);
+        require_error_reply(h, frames, &cuts[i], 1, EX_EMALFORMED, what);
+        require_still_serving(h, seq, what);
+    }
+    free(buf);
+}
+
+static void unsupported_protocol_versions_are_refused(void **state)
+{
+    harness_t *h = *state;
+    nom_t n;
+    uint64_t seq = seed_one(h, &n);
+    const int versions[] = {0, 2, 99};
+    for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
+        Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+        Exemplar__RegisterRequest reg = EXEMPLAR__REGISTER_REQUEST__INIT;
+        req.protocol = (Exemplar__ProtocolVersion)versions[i];
+        req.request_id = ex_request_id_new();
+        req.body_case = EXEMPLAR__REQUEST__BODY_REGISTER;
+        req.register_ = &reg;
+        reg.unit = "01";
+        reg.kind = EXEMPLAR__KIND__KIND_COLLECTIVE;
+        reg.name = "Phiên bản lạ";
+        char what[64];
+        snprintf(what, sizeof(what), "a register with protocol %d", versions[i]);
+        require_request_error(h, &req, EX_EPROTOCOL, what);
+        require_still_serving(h, seq, what);
+    }
+}
+
+static void three_frame_message_gets_malformed(void **state)
+{
+    harness_t *h = *state;
+    nom_t n;
+    uint64_t seq = seed_one(h, &n);
+
+    /* three frames, the last a perfectly good request: still not the
+     * protocol's framing, so refused and not executed */
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__RegisterRequest reg = EXEMPLAR__REGISTER_REQUEST__INIT;
+    req.protocol = EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1;
+    req.request_id = ex_request_id_new();
+    req.body_case = EXEMPLAR__REQUEST__BODY_REGISTER;
+    req.register_ = &reg;
+    reg.unit = "01";
+    reg.kind = EXEMPLAR__KIND__KIND_COLLECTIVE;
+    reg.name = "Ba khung";
+    size_t len;
+    uint8_t *buf = harness_pack(&req, &len);
+    assert_non_null(buf);
+    const void *frames[] = {"first", "second", buf};
+    size_t lens[] = {5, 6, len};
+    require_error_reply(h, frames, lens, 3, EX_EMALFORMED, "a 3-frame message");
+    require_still_serving(h, seq, "a 3-frame message");
+    free(buf);
+}
+
+static void invalid_utf8_in_a_name_is_invalid(void **state)
+{
+    harness_t *h = *state;
+    nom_t n;
+    uint64_t seq = seed_one(h, &n);
+    static const char *const bad[] = {
+        "\xff\xfe",            /* never valid */
+        "Nguy\xe1\xbb",        /* a truncated 3-byte sequence */
+        "\xc0\xaf",            /* an overlong '/' */
+        "\xed\xa0\x80",        /* a UTF-16 surrogate */
+        "abc\xf4\x90\x80\x80", /* beyond U+10FFFF */
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+        Exemplar__RegisterRequest reg = EXEMPLAR__REGISTER_REQUEST__INIT;
+        req.protocol = EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1;
+        req.request_id = ex_request_id_new();
+        req.body_case = EXEMPLAR__REQUEST__BODY_REGISTER;
+        req.register_ = &reg;
+        reg.unit = "01";
+        reg.kind = EXEMPLAR__KIND__KIND_INDIVIDUAL;
+        reg.name = (char *)bad[i];
+        char what[64];
+        snprintf(what, sizeof(what), "a name with invalid UTF-8 (case %zu)", i);
+        require_request_error(h, &req, EX_EINVALID, what);
+        require_still_serving(h, seq, what);
+    }
+    /* invalid UTF-8 in a move's reason too */
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__MoveRequest mv = EXEMPLAR__MOVE_REQUEST__INIT;
+    req.protocol = EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1;
+    req.request_id = ex_request_id_new();
+    req.body_case = EXEMPLAR__REQUEST__BODY_MOVE;
+    req.move = &mv;
+    mv.id = n.id;
+    mv.to = S(WITHDRAWN);
+    mv.expected_version = 1;
+    mv.reason = "l\xfd do";
+    require_request_error(h, &req, EX_EINVALID, "a reason with invalid UTF-8");
+    require_still_serving(h, seq, "a reason with invalid UTF-8");
+}
+
+static void name_over_256_bytes_is_too_large(void **state)
+{
+    harness_t *h = *state;
+    nom_t n;
+    uint64_t seq = seed_one(h, &n);
+    ex_client_t *c = harness_client(h, TIMEOUT_MS);
+    assert_non_null(c);
+
+    /* 256 bytes is the limit: accepted (85 three-byte letters + 1) */
+    char name[400];
+    size_t k = 0;
+    while (k + 3 <= 255) {
+        memcpy(name + k, "\xe1\xbb\x87", 3); /* ệ, 3 bytes in UTF-8 and already NFC */
+        k += 3;
+    }
+    name[k++] = 'x';
+    name[k] = '\0';
+    assert_int_equal(strlen(name), 256);
+    itest_register(c, "01", name, NULL);
+    seq = itest_last_seq(c);
+
+    /* 257 bytes: refused */
+    name[k++] = 'y';
+    name[k] = '\0';
+    Exemplar__Reply *r = NULL;
+    int rc = ex_register(c, 0, "01", EXEMPLAR__KIND__KIND_INDIVIDUAL, name, NULL, &r);
+    itest_require_error(rc, r, EX_ETOOBIG, "a name of 257 bytes");
+    ex_reply_free(r);
+    ex_client_destroy(&c);
+    require_still_serving(h, seq, "a name of 257 bytes");
+}
+
+static void missing_or_out_of_range_fields_are_invalid(void **state)
+{
+    harness_t *h = *state;
+    nom_t n;
+    uint64_t seq = seed_one(h, &n);
+
+    /* an unknown state number as the target of a move */
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__MoveRequest mv = EXEMPLAR__MOVE_REQUEST__INIT;
+    req.protocol = EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1;
+    req.request_id = ex_request_id_new();
+    req.body_case = EXEMPLAR__REQUEST__BODY_MOVE;
+    req.move = &mv;
+    mv.id = n.id;
+    mv.to = (Exemplar__State)42;
+    mv.expected_version = 1;
+    mv.reason = "x";
+    require_request_error(h, &req, EX_EINVALID, "a move to state 42");
+    require_still_serving(h, seq, "a move to state 42");
+
+    mv.to = (Exemplar__State)-1;
+    req.request_id = ex_request_id_new();
+    require_request_error(h, &req, EX_EINVALID, "a move to state -1");
+    require_still_serving(h, seq, "a move to state -1");
+
+    /* an unknown state as a list filter */
+    Exemplar__Request lreq = EXEMPLAR__REQUEST__INIT;
+    Exemplar__ListRequest ls = EXEMPLAR__LIST_REQUEST__INIT;
+    lreq.protocol = EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1;
+    lreq.body_case = EXEMPLAR__REQUEST__BODY_LIST;
+    lreq.list = &ls;
+    ls.state = (Exemplar__State)42;
+    require_request_error(h, &lreq, EX_EINVALID, "a list of state 42");
+
+    /* an unknown kind and an empty or malformed unit at registration */
+    Exemplar__Request rreq = EXEMPLAR__REQUEST__INIT;
+    Exemplar__RegisterRequest reg = EXEMPLAR__REGISTER_REQUEST__INIT;
+    rreq.protocol = EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1;
+    rreq.body_case = EXEMPLAR__REQUEST__BODY_REGISTER;
+    rreq.register_ = &reg;
+    reg.name = "Tên";
+    reg.unit = "01";
+    reg.kind = (Exemplar__Kind)9;
+    rreq.request_id = ex_request_id_new();
+    require_request_error(h, &rreq, EX_EINVALID, "a register of kind 9");
+    reg.kind = EXEMPLAR__KIND__KIND_INDIVIDUAL;
+    reg.unit = "";
+    rreq.request_id = ex_request_id_new();
+    require_request_error(h, &rreq, EX_EINVALID, "a register without a unit");
+    reg.unit = "01/../..";
+    rreq.request_id = ex_request_id_new();
+    require_request_error(h, &rreq, EX_EINVALID, "a register with unit 01/../..");
+    reg.unit = "01";
+    reg.name = "";
+    rreq.request_id = ex_request_id_new();
+    require_request_error(h, &rreq, EX_EINVALID, "a register without a name");
+
+    /* limits of the read requests */
+    ls.state = EXEMPLAR__STATE__STATE_NONE;
+    ls.limit = 1001;
+    require_request_error(h, &lreq, EX_EINVALID, "a list with limit 1001");
+    ls.limit = 0;
+    uint8_t forged[] = {0x7f, 'x', 'y', 'z'};
+    ls.page_token.data = forged;
+    ls.page_token.len = sizeof(forged);
+    require_request_error(h, &lreq, EX_EINVALID, "a list with a forged page token");
+    ls.page_token.len = 0;
+    Exemplar__Request creq = EXEMPLAR__REQUEST__INIT;
+    Exemplar__ChangesRequest ch = EXEMPLAR__CHANGES_REQUEST__INIT;
+    creq.protocol = EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1;
+    creq.body_case = EXEMPLAR__REQUEST__BODY_CHANGES;
+    creq.changes = &ch;
+    ch.from_seq = 1;
+    ch.limit = 1001;
+    require_request_error(h, &creq, EX_EINVALID, "changes with limit 1001");
+
+    /* a request with no body at all */
+    Exemplar__Request empty = EXEMPLAR__REQUEST__INIT;
+    empty.protocol = EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1;
+    empty.request_id = ex_request_id_new();
+    require_request_error(h, &empty, EX_EINVALID, "a request without a body");
+    require_still_serving(h, seq, "requests with invalid fields");
+}
+
+static void oversized_message_is_dropped_and_the_daemon_serves_on(void **state)
+{
+    harness_t *h = *state;
+    nom_t n;
+    uint64_t seq = seed_one(h, &n);
+
+    /* a well-formed register whose name makes the message too big: if it
+     * were read at all it would be answered, so silence means dropped */
+    size_t big = MAX_MESSAGE + 4096;
+    char *name = malloc(big + 1);
+    assert_non_null(name);
+    memset(name, 'a', big);
+    name[big] = '\0';
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__RegisterRequest reg = EXEMPLAR__REGISTER_REQUEST__INIT;
+    req.protocol = EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1;
+    req.request_id = ex_request_id_new();
+    req.body_case = EXEMPLAR__REQUEST__BODY_REGISTER;
+    req.register_ = &reg;
+    reg.unit = "01";
+    reg.kind = EXEMPLAR__KIND__KIND_INDIVIDUAL;
+    reg.name = name;
+    size_t len;
+    uint8_t *buf = harness_pack(&req, &len);
+    assert_non_null(buf);
+    assert_true(len > MAX_MESSAGE);
+
+    harness_raw_reply_t out;
+    const void *frames[] = {buf};
+    assert_int_equal(harness_raw_call(h, frames, &len, 1, SILENCE_MS, &out), 0);
+    if (out.frames != 0)
+        fail_msg("a %zu-byte message was answered (%zu bytes, error %s); ZeroMQ should drop "
+                 "messages over %d bytes",
+                 len, out.len, out.reply && out.reply->error ? out.reply->error->name : "none",
+                 MAX_MESSAGE);
+    harness_raw_reply_free(&out);
+    require_still_serving(h, seq, "an oversized message");
+
+    /* raw garbage of the same size too */
+    memset(buf, 0xff, len);
+    assert_int_equal(harness_raw_call(h, frames, &len, 1, SILENCE_MS, &out), 0);
+    assert_int_equal(out.frames, 0);
+    harness_raw_reply_free(&out);
+    require_still_serving(h, seq, "an oversized garbage message");
+    free(buf);
+    free(name);
+}
+
+static void a_burst_of_bad_messages_leaves_the_daemon_serving(void **state)
+{
+    harness_t *h = *state;
+    nom_t n;
+    uint64_t seq = seed_one(h, &n);
+    itest_rng_t rng = {itest_seed("badinput burst")};
+    uint8_t buf[512];
+    bool any_valid = false;
+    for (int i = 0; i < 200; i++) {
+        size_t len = (size_t)itest_rng_range(&rng, 1, sizeof(buf));
+        for (size_t j = 0; j < len; j++)
+            buf[j] = (uint8_t)itest_rng_next(&rng);
+        /* Random bytes could, very rarely, be a valid request; those may be
+         * served.  Everything else must be refused.  Every message gets an
+         * answer either way. */
+        bool valid = false;
+        Exemplar__Request *local = exemplar__request__unpack(NULL, len, buf);
+        if (local) {
+            valid = local->protocol == EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1 &&
+                    local->body_case != EXEMPLAR__REQUEST__BODY__NOT_SET;
+            exemplar__request__free_unpacked(local, NULL);
+        }
+        any_valid |= valid;
+        harness_raw_reply_t out;
+        const void *frames[] = {buf};
+        assert_int_equal(harness_raw_call(h, frames, &len, 1, TIMEOUT_MS, &out), 0);
+        if (out.frames == 0)
+            fail_msg("random message %d (%zu bytes) got no reply", i, len);
+        if (!out.reply)
+            fail_msg("random message %d (%zu bytes) got a reply that does not decode", i, len);
+        if (!valid && !out.reply->error)
+            fail_msg("random message %d (%zu bytes) was not refused", i, len);
+        harness_raw_reply_free(&out);
+    }
+    if (!any_valid)
+        require_still_serving(h, seq, "200 random messages");
+    else if (!harness_alive(h))
+        fail_msg("the daemon died after 200 random messages");
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, harness_setup, harness_teardown)
+    const struct CMUnitTest tests[] = {
+        T(garbage_bytes_get_malformed),
+        T(empty_frame_is_refused),
+        T(truncated_request_gets_malformed),
+        T(unsupported_protocol_versions_are_refused),
+        T(three_frame_message_gets_malformed),
+        T(invalid_utf8_in_a_name_is_invalid),
+        T(name_over_256_bytes_is_too_large),
+        T(missing_or_out_of_range_fields_are_invalid),
+        T(oversized_message_is_dropped_and_the_daemon_serves_on),
+        T(a_burst_of_bad_messages_leaves_the_daemon_serving),
+    };
+#undef T
+    return cmocka_run_group_tests_name("badinput", tests, NULL, NULL);
+}

@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# exemplarctl end to end, as an administrator uses it from a shell: exit
+# statuses (0 ok, 2 usage, 3 not found, 4 conflict, 5 refused by the rules),
+# the conflict message naming the current version, --request-id retries
+# changing once, and --json output that parses.
+#
+# usage: test_cli.sh EXEMPLARD EXEMPLARCTL
+set -euo pipefail
+
+EXEMPLARD=$1
+CTL=$2
+PY=/usr/bin/python3
+
+DIR=$(mktemp -d /tmp/exc.XXXXXX)
+LOG=$DIR/exemplard.log
+PID=
+export EXEMPLAR_API="ipc://$DIR/api.sock"
+
+cleanup() {
+    if [[ -n $PID ]] && kill -0 "$PID" 2>/dev/null; then
+        kill -9 "$PID" 2>/dev/null || true
+        wait "$PID" 2>/dev/null || true
+    fi
+    if [[ -n ${EXEMPLAR_TEST_KEEP:-} ]]; then
+        echo "kept $DIR" >&2
+    else
+        rm -rf "$DIR"
+    fi
+}
+trap cleanup EXIT
+
+fail() {
+    echo "FAIL: $*" >&2
+    echo "---- exemplard log ----" >&2
+    cat "$LOG" >&2 2>/dev/null || true
+    echo "---- end of exemplard log ----" >&2
+    exit 1
+}
+
+# run STATUS ARGS...: runs exemplarctl, requires the exit status, leaves
+# stdout in $DIR/out and stderr in $DIR/err.
+run() {
+    local want=$1
+    shift
+    local got=0
+    "$CTL" "$@" >"$DIR/out" 2>"$DIR/err" </dev/null || got=$?
+    if [[ $got -ne $want ]]; then
+        fail "exemplarctl $* exited $got, expected $want
+stdout: $(cat "$DIR/out")
+stderr: $(cat "$DIR/err")"
+    fi
+}
+
+# json_get KEY [INDEX]: the first value of KEY anywhere in the JSON document
+# in $DIR/out (depth first), printed; fails if the document does not parse.
+json_get() {
+    "$PY" -c '
+import json, sys
+def find(d, key):
+    if isinstance(d, dict):
+        if key in d:
+            return d[key]
+        for v in d.values():
+            r = find(v, key)
+            if r is not None:
+                return r
+    elif isinstance(d, list):
+        for v in d:
+            r = find(v, key)
+            if r is not None:
+                return r
+    return None
+doc = json.load(open(sys.argv[1]))
+v = find(doc, sys.argv[2])
+if v is None:
+    sys.exit("no key %r in %s" % (sys.argv[2], json.dumps(doc)))
+print(len(v) if isinstance(v, list) else v)
+' "$DIR/out" "$1" || fail "--json output: cannot read $1 from: $(cat "$DIR/out")"
+}
+
+# json_parses: stdout is one JSON document.
+json_parses() {
+    "$PY" -c 'import json,sys; json.load(sys.stdin)' <"$DIR/out" ||
+        fail "exemplarctl $* --json printed no valid JSON: $(cat "$DIR/out")"
+}
+
+# ---- start the daemon and wait until it answers (no sleeping) ------------
+env -u NOTIFY_SOCKET -u STATE_DIRECTORY -u RUNTIME_DIRECTORY -u CONFIGURATION_DIRECTORY \
+    "$EXEMPLARD" --state-dir "$DIR" >"$LOG" 2>&1 &
+PID=$!
+run 0 ping --wait 10
+
+# ---- register prints the id; the main path by verbs of the table -------
+run 0 register --unit 01 --kind collective --name "Phòng Tài nguyên và Môi trường"
+ID=$(tr -d '[:space:]' <"$DIR/out")
+[[ $ID =~ ^[0-9]+$ ]] || fail "register printed \"$(cat "$DIR/out")\", expected the new id"
+
+run 0 move "$ID" fostering --expect-version 1
+run 0 move "$ID" unit-reviewed --expect-version 2
+
+# ---- a stale --expect-version: exit 4, and the current version is named --
+run 4 move "$ID" ministry-reviewed --expect-version 1
+grep -qi 'version' "$DIR/err" || fail "the conflict message does not talk about versions: $(cat "$DIR/err")"
+grep -Eq '(^|[^0-9])3([^0-9]|$)' "$DIR/err" ||
+    fail "the conflict message does not name the current version 3: $(cat "$DIR/err")"
+run 0 show "$ID" --json
+[[ $(json_get version) == 3 ]] || fail "a refused move changed the version to $(json_get version)"
+
+# ---- refused by the rules: exit 5 ----------------------------------------
+run 5 move "$ID" recognized --expect-version 3
+run 5 move "$ID" withdrawn --expect-version 3
+run 0 move "$ID" ministry-reviewed --expect-version 3
+run 0 move "$ID" recognized --expect-version 4
+run 0 history "$ID" --json
+json_parses history
+[[ $(json_get changes) == 5 ]] || fail "history of a recognized nomination: $(json_get changes) entries, expected 5"
+run 0 history "$ID"
+[[ $(grep -c . "$DIR/out") -ge 5 ]] || fail "history printed fewer than 5 lines: $(cat "$DIR/out")"
+
+# ---- the same --request-id twice changes once ----------------------------
+run 0 register --unit 02 --kind individual --name "Nguyễn Văn Bình" --json
+json_parses register
+ID2=$(json_get id)
+RID=$((0x5eed0000 + RANDOM))
+run 0 move "$ID2" fostering --expect-version 1 --request-id "$RID"
+run 0 move "$ID2" fostering --expect-version 1 --request-id "$RID"
+run 0 show "$ID2" --json
+json_parses show
+[[ $(json_get version) == 2 ]] || fail "the same --request-id twice moved to version $(json_get version), expected 2"
+run 0 history "$ID2" --json
+[[ $(json_get changes) == 2 ]] || fail "the same --request-id twice left $(json_get changes) history entries, expected 2"
+
+# ---- unknown id: exit 3 --------------------------------------------------
+run 3 show 999999
+run 3 history 999999
+run 3 move 999999 fostering --expect-version 1
+
+# ---- bad usage: exit 2 ---------------------------------------------------
+run 2
+run 2 frobnicate
+run 2 register --unit 01
+run 2 register --unit 01 --kind bogus --name "X"
+run 2 move
+run 2 move "$ID2"
+run 2 move not-a-number fostering --expect-version 2
+run 2 move "$ID2" no-such-state --expect-version 2
+run 2 show
+
+# ---- --json everywhere parses --------------------------------------------
+run 0 list --json
+json_parses list
+run 0 list --state fostering --unit 02 --json
+json_parses list
+[[ $(json_get id) == "$ID2" ]] || fail "list --state fostering --unit 02 did not list $ID2: $(cat "$DIR/out")"
+run 0 move "$ID2" unit-reviewed --expect-version 2 --json
+json_parses move
+[[ $(json_get version) == 3 ]] || fail "move --json reports version $(json_get version), expected 3"
+run 0 ping --json
+json_parses ping
+run 4 move "$ID2" withdrawn --expect-version 1 --reason "rút" --json
+json_parses "a refused move"
+
+# ---- watch replays the log from a seq, one JSON object per line ---------
+run 0 --json watch --from 1 --count 3
+[[ $(grep -c . "$DIR/out") -eq 3 ]] || fail "watch --count 3 printed: $(cat "$DIR/out")"
+"$PY" -c '
+import json, sys
+seqs = [json.loads(line)["seq"] for line in open(sys.argv[1]) if line.strip()]
+sys.exit(0 if seqs == [1, 2, 3] else "watch --from 1 printed seqs %r, expected [1, 2, 3]" % seqs)
+' "$DIR/out" || fail "watch --json --from 1 --count 3: $(cat "$DIR/out")"
+
+# ---- no daemon there: exit 7, quickly with --timeout ---------------------
+run 7 --api "ipc://$DIR/nobody-here.sock" --timeout 200 ping
+
+# ---- --api chooses the daemon over EXEMPLAR_API --------------------------
+API=$EXEMPLAR_API
+EXEMPLAR_API="ipc://$DIR/nobody-here.sock" run 0 --api "$API" show "$ID"
+
+# ---- SIGTERM: the daemon exits 0 -----------------------------------------
+kill -TERM "$PID"
+status=0
+wait "$PID" || status=$?
+PID=
+[[ $status -eq 0 ]] || fail "on SIGTERM exemplard exited $status, expected 0"
+echo "cli: all checks passed"
