@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -201,8 +202,30 @@ static int runtime_endpoint(char *dst, size_t len, const char *dir, const char *
     return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
+/* Makes dir absolute against the working directory, so that the endpoints
+ * announced to clients (InfoReply) work from any directory. */
+static int make_absolute(char *dir, size_t len)
+{
+    char cwd[PATH_MAX], joined[PATH_MAX];
+    if (dir[0] == '/' || !dir[0])
+        return 0;
+    if (!getcwd(cwd, sizeof(cwd)))
+        return -1;
+    int n = snprintf(joined, sizeof(joined), "%s/%s", cwd, dir);
+    if (n < 0 || (size_t)n >= len)
+        return -1;
+    memcpy(dir, joined, (size_t)n + 1);
+    return 0;
+}
+
 int config_finish(config_t *cfg, char *err, size_t errlen)
 {
+    if (make_absolute(cfg->state_dir, sizeof(cfg->state_dir)) < 0 ||
+        make_absolute(cfg->runtime_dir, sizeof(cfg->runtime_dir)) < 0) {
+        snprintf(err, errlen, "cannot make the state or runtime directory absolute (%s)",
+                 strerror(errno));
+        return -1;
+    }
     if (!cfg->runtime_dir[0])
         snprintf(cfg->runtime_dir, sizeof(cfg->runtime_dir), "%s", cfg->state_dir);
     if ((!cfg->api_endpoint[0] && runtime_endpoint(cfg->api_endpoint, sizeof(cfg->api_endpoint),

@@ -167,12 +167,12 @@ int store_grow(store_t *s)
     uint64_t next = s->map_size * 2 > s->map_max ? s->map_max : s->map_size * 2;
     int rc = mdb_env_set_mapsize(s->env, next);
     if (rc) {
-        log_error("store, cannot grow the map to %llu MiB (%s)", (unsigned long long)(next >> 20),
+        log_error("store, cannot grow the map to %llu KiB (%s)", (unsigned long long)(next >> 10),
                   mdb_strerror(rc));
         return -EX_EFULL;
     }
-    log_notice("store, map grown from %llu to %llu MiB", (unsigned long long)(s->map_size >> 20),
-               (unsigned long long)(next >> 20));
+    log_notice("store, map grown from %llu to %llu KiB", (unsigned long long)(s->map_size >> 10),
+               (unsigned long long)(next >> 10));
     s->map_size = next;
     s->map_full = false;
     return 0;

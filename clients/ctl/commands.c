@@ -118,8 +118,7 @@ static int parse_state(ctl_t *ctl, const char *text, Exemplar__State *out)
     if (*out != EXEMPLAR__STATE__STATE_NONE)
         return 0;
     char names[256];
-    return ctl_usage(ctl, "unknown state '%s' (one of: %s)", text,
-                     state_list(names, sizeof names));
+    return ctl_usage(ctl, "unknown state '%s' (one of: %s)", text, state_list(names, sizeof names));
 }
 
 static int parse_id(ctl_t *ctl, const char *text, uint64_t *id)
@@ -135,8 +134,8 @@ static int parse_request_id(ctl_t *ctl, const ctl_args_t *a, uint64_t *id)
     return text ? ctl_parse_u64(ctl, "--request-id", text, 1, id) : 0;
 }
 
-/* Makes the call, reports a failure; returns 0 with *reply set, or the exit
- * status. */
+/* Checks a call's outcome: 0 with *reply kept, or, after reporting the
+ * failure and freeing *reply, the exit status. */
 static int call_status(ctl_t *ctl, int rc, Exemplar__Reply **reply)
 {
     if (ex_reply_status(rc, *reply) == 0)
@@ -293,9 +292,12 @@ static void print_history(const Exemplar__HistoryReply *h)
         snprintf(seq, sizeof seq, "%" PRIu64, ch->seq);
         snprintf(move, sizeof move, "%s -> %s", ctl_state(ch->from), ctl_state(ch->to));
         snprintf(version, sizeof version, "%" PRIu64, ch->version);
-        const char *row[] = {seq,     ctl_time(ch->at_ms, at, sizeof at),
-                             move,    ch->verb,
-                             version, actor_text(ch->actor),
+        const char *row[] = {seq,
+                             ctl_time(ch->at_ms, at, sizeof at),
+                             move,
+                             ch->verb,
+                             version,
+                             actor_text(ch->actor),
                              ch->reason && *ch->reason ? ch->reason : "-"};
         ctl_table_add(&t, row);
     }
@@ -336,9 +338,14 @@ static void list_row(ctl_table_t *t, const Exemplar__Nomination *n)
     snprintf(id, sizeof id, "%" PRIu64, n->id);
     snprintf(version, sizeof version, "%" PRIu64, n->version);
     const char *kind = ex_kind_name(n->kind);
-    const char *row[] = {id,          ctl_state(n->state), kind ? kind : "-",
-                         n->unit,     n->campaign,         version,
-                         ctl_time(n->updated_ms, updated, sizeof updated), n->name};
+    const char *row[] = {id,
+                         ctl_state(n->state),
+                         kind ? kind : "-",
+                         n->unit,
+                         n->campaign,
+                         version,
+                         ctl_time(n->updated_ms, updated, sizeof updated),
+                         n->name};
     ctl_table_add(t, row);
 }
 
@@ -407,7 +414,7 @@ static int cmd_list(ctl_t *ctl, const ctl_args_t *a)
     ex_client_t *c = status ? NULL : ctl_client(ctl, &status);
     if (!c)
         return status;
-    static const char *const HEADER[] = {"ID",      "STATE",   "KIND",    "UNIT",
+    static const char *const HEADER[] = {"ID",       "STATE",   "KIND",    "UNIT",
                                          "CAMPAIGN", "VERSION", "UPDATED", "NAME"};
     static const bool RIGHT[] = {true, false, false, false, false, true, false, false};
     json_object *array = ctl->json ? json_object_new_array() : NULL;

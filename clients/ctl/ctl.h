@@ -47,8 +47,8 @@ typedef enum {
     OPT_END
 } ctl_opt_key_t;
 
-#define OPT_SLOT(key) ((key) == OPT_HELP ? 0 : (key) - OPT_API + 1)
-#define OPT_SLOTS (OPT_END - OPT_API + 1)
+#define OPT_SLOT(key) ((key) == OPT_HELP ? 0 : (key)-OPT_API + 1)
+#define OPT_SLOTS     (OPT_END - OPT_API + 1)
 
 /* One row of CTL_OPTIONS: how an option is spelled and what it takes. */
 typedef struct {
@@ -97,9 +97,9 @@ typedef struct {
     const char *args;    /* synopsis after the name */
     const char *summary; /* one line */
     ctl_handler_t *handler;
-    int min_args, max_args;     /* positional arguments */
-    const ctl_cmd_opt_t *opts;  /* terminated by a zero key */
-    const char *details;        /* paragraph(s) for `help COMMAND` */
+    int min_args, max_args;    /* positional arguments */
+    const ctl_cmd_opt_t *opts; /* terminated by a zero key */
+    const char *details;       /* paragraph(s) for `help COMMAND` */
 } ctl_cmd_t;
 
 extern const ctl_cmd_t CMD_TABLE[];

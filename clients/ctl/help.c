@@ -90,9 +90,10 @@ static void put_states(FILE *f)
         used += (size_t)n;
     }
     put_wrapped(f, 4, line);
-    put_wrapped(f, 4, "Kinds: collective, individual. Names are case-insensitive and '_' may "
-                      "stand for '-'. 'exemplarctl help moves' prints which moves between "
-                      "states exist, who may make them and which need a reason.");
+    put_wrapped(f, 4,
+                "Kinds: collective, individual. Names are case-insensitive and '_' may "
+                "stand for '-'. 'exemplarctl help moves' prints which moves between "
+                "states exist, who may make them and which need a reason.");
 }
 
 /* clang-format off */
@@ -238,8 +239,8 @@ void ctl_help_all(FILE *f)
 
 void ctl_help_cmd(FILE *f, const ctl_cmd_t *cmd)
 {
-    fprintf(f, "usage: " CTL_NAME " [GLOBAL OPTIONS] %s%s%s\n\n", cmd->name,
-            *cmd->args ? " " : "", cmd->args);
+    fprintf(f, "usage: " CTL_NAME " [GLOBAL OPTIONS] %s%s%s\n\n", cmd->name, *cmd->args ? " " : "",
+            cmd->args);
     put_wrapped(f, 0, cmd->summary);
     if (cmd->details)
         put_wrapped(f, 0, cmd->details);

@@ -50,7 +50,8 @@ static int report(ctl_t *ctl, int code, const char *message, json_object *extra)
     fprintf(stderr, CTL_NAME ": %s: %s\n", ex_err_name(code), message);
     json_object *e = error_doc(code, message);
     if (extra) {
-        json_object_object_foreach(extra, key, val) {
+        json_object_object_foreach(extra, key, val)
+        {
             json_object_object_add(e, key, json_object_get(val));
         }
         json_object_put(extra);

@@ -24,7 +24,7 @@
 #include <string.h>
 
 #define PAGE_MAX 1000
-#define IDLE_MS 1000
+#define IDLE_MS  1000
 
 typedef struct {
     ctl_t *ctl;
@@ -32,7 +32,7 @@ typedef struct {
     const char *topic; /* --topic; "" = everything */
     uint64_t last;     /* the highest sequence number handled */
     uint64_t count;    /* --count; 0 = until interrupted */
-    uint64_t printed;
+    uint64_t printed;  /* changes printed so far */
     bool done;         /* --count reached */
 } watch_t;
 
@@ -59,8 +59,8 @@ static void print_change(const Exemplar__Change *ch)
     snprintf(move, sizeof move, "%s -> %s", ctl_state(ch->from), ctl_state(ch->to));
     const char *actor = ch->actor && ch->actor->name && *ch->actor->name ? ch->actor->name : "-";
     printf("%6" PRIu64 "  %-20s  %6" PRIu64 "  %-8s  %-39s  %-15s  %7" PRIu64 "  %-10s  %s\n",
-           ch->seq, ctl_time(ch->at_ms, at, sizeof at), ch->nomination_id, ch->unit, move,
-           ch->verb, ch->version, actor, ch->reason && *ch->reason ? ch->reason : "-");
+           ch->seq, ctl_time(ch->at_ms, at, sizeof at), ch->nomination_id, ch->unit, move, ch->verb,
+           ch->version, actor, ch->reason && *ch->reason ? ch->reason : "-");
     fflush(stdout);
 }
 
@@ -206,7 +206,10 @@ int cmd_watch(ctl_t *ctl, const ctl_args_t *a)
     const char *ep = feed_endpoint(wa.events, info->info->events_endpoint, ex_client_endpoint(c),
                                    buf, sizeof buf);
     ex_sub_t *sub = ex_sub_new(ep, "");
-    watch_t w = {.ctl = ctl, .client = c, .topic = wa.topic, .count = wa.count,
+    watch_t w = {.ctl = ctl,
+                 .client = c,
+                 .topic = wa.topic,
+                 .count = wa.count,
                  .last = wa.from ? wa.from - 1 : info->info->last_seq};
     ex_reply_free(info);
     if (!sub)

@@ -18,10 +18,10 @@
 #include <zmq.h>
 
 #define DEFAULT_TIMEOUT_MS 5000
-#define DEFAULT_RETRIES 2
-#define SYSTEM_SOCKET "/run/exemplard/api.sock"
-#define SYSTEM_ENDPOINT "ipc://" SYSTEM_SOCKET
-#define LOCAL_ENDPOINT "ipc://exemplar-state/api.sock"
+#define DEFAULT_RETRIES    2
+#define SYSTEM_SOCKET      "/run/exemplard/api.sock"
+#define SYSTEM_ENDPOINT    "ipc://" SYSTEM_SOCKET
+#define LOCAL_ENDPOINT     "ipc://exemplar-state/api.sock"
 
 struct ex_client {
     char *endpoint;

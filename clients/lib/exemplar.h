@@ -62,9 +62,11 @@ typedef struct {
  * directory). */
 const char *ex_default_endpoint(void);
 
-/* A new request id: milliseconds since the epoch << 16 | 16 random bits, so
- * ids are time-ordered (cheap for the daemon to store) and practically
- * unique.  Never 0. */
+/* A new request id: milliseconds since the epoch << 16 | 16 random bits
+ * (getrandom), so ids are time-ordered (cheap for the daemon to store) and
+ * practically unique across processes.  Within one process every id is
+ * greater than the one before, even within a millisecond or when the clock
+ * steps back.  Never 0.  Thread-safe. */
 uint64_t ex_request_id_new(void);
 
 /* Connects lazily (ZeroMQ: a daemon that is not running yet is not an error;

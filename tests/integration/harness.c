@@ -26,7 +26,6 @@
 
 #include <zmq.h>
 
-
 extern char **environ;
 
 enum {

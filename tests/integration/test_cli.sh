@@ -12,6 +12,7 @@ set -euo pipefail
 EXEMPLARD=$1
 CTL=$2
 PY=/usr/bin/python3
+[[ -x $PY ]] || { echo "FAIL: $PY (Debian's python3) is needed to check --json output" >&2; exit 1; }
 
 DIR=$(mktemp -d /tmp/exc.XXXXXX)
 LOG=$DIR/exemplard.log
