@@ -63,6 +63,7 @@ typedef struct {
     double pg_ckpt_s[MAX_CLIENT_COUNTS][MAX_REPEATS];
     double pg_ckpt_kib_per_tx[MAX_CLIENT_COUNTS][MAX_REPEATS];
     char pg_settings[8][64];
+    double load_start; /* 1-minute load average before the benchmark */
 } results_t;
 
 static const char *const PG_SETTINGS[] = {
@@ -393,6 +394,7 @@ static int write_json(const opts_t *o, const results_t *res, const blkdev_t *dev
     json_object_object_add(host, "cpus", json_object_new_int((int)sysconf(_SC_NPROCESSORS_ONLN)));
     if (dev->ok)
         json_object_object_add(host, "disk", json_object_new_string(dev->name));
+    json_object_object_add(host, "loadavg_before", json_object_new_double(res->load_start));
     json_object_object_add(root, "host", host);
 
     json_object *cfg = json_object_new_object();
@@ -483,6 +485,29 @@ static int write_json(const opts_t *o, const results_t *res, const blkdev_t *dev
 
 /* ---- the run ---- */
 
+static double loadavg(void)
+{
+    double l = -1;
+    FILE *f = fopen("/proc/loadavg", "r");
+    if (f) {
+        if (fscanf(f, "%lf", &l) != 1)
+            l = -1;
+        fclose(f);
+    }
+    return l;
+}
+
+/* Other work on the machine skews both sides and the disk counters. */
+static void warn_if_busy(const char *when, double load)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    if (load > 0.5 * (double)cpus)
+        fprintf(stderr,
+                "bench: warning: load average %.1f on %ld CPUs %s: other work on this machine "
+                "makes the figures noisy\n",
+                load, cpus, when);
+}
+
 static int fail(const char *what, const char *err)
 {
     fprintf(stderr, "bench: %s: %s\n", what, err);
@@ -514,6 +539,8 @@ int main(int argc, char **argv)
         return fail(o.exemplard, strerror(errno));
     o.exemplard = exe;
     reqid_init();
+    res.load_start = loadavg();
+    warn_if_busy("before the benchmark", res.load_start);
     blkdev_t dev;
     dev_find(o.workdir, &dev);
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -599,6 +626,10 @@ int main(int argc, char **argv)
         return fail("stop exemplard", err);
 
     print_table(&o, &res);
+    if (res.load_start > 0.5 * (double)sysconf(_SC_NPROCESSORS_ONLN))
+        printf("\nwarning: the machine was busy before the benchmark (load %.1f): figures may be "
+               "noisy\n",
+               res.load_start);
     int rc = 0;
     if (o.out && write_json(&o, &res, &dev) < 0)
         rc = 1;

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
@@ -39,6 +40,9 @@ struct loop {
     bool stop;
     int64_t next_housekeeping, next_watchdog, next_status;
     uint64_t watchdog_ms;
+    loop_reload_fn reload;
+    void *reload_arg;
+    bool reload_failed;
     unsigned long long dropped; /* messages with no way to answer */
 };
 
@@ -64,7 +68,10 @@ loop_t *loop_new(const config_t *cfg, api_t *api, void *api_socket, int signal_f
     l->api = api;
     l->sock = api_socket;
     l->signal_fd = signal_fd;
-    l->watchdog_ms = sdnotify_watchdog_usec() / 2000; /* ping at half the interval */
+    /* Ping at half the interval, and at least every millisecond when the
+     * interval is shorter than two. */
+    uint64_t usec = sdnotify_watchdog_usec();
+    l->watchdog_ms = usec ? (usec / 2000 ? usec / 2000 : 1) : 0;
     int64_t now = mono_ms();
     l->next_housekeeping = now + HOUSEKEEPING_MS;
     l->next_watchdog = now;
@@ -183,6 +190,37 @@ static void run_batch(loop_t *l)
     l->count = 0;
 }
 
+void loop_set_reload(loop_t *l, loop_reload_fn fn, void *arg)
+{
+    l->reload = fn;
+    l->reload_arg = arg;
+}
+
+static void format_status(loop_t *l, char *out, size_t len)
+{
+    const records_counters_t *c = api_counters(l->api);
+    snprintf(out, len, "%llu nominations, last change %llu%s", (unsigned long long)c->nominations,
+             (unsigned long long)c->last_seq,
+             l->reload_failed ? "; the last reload failed, see the log" : "");
+}
+
+/* SIGHUP: RELOADING=1, the reload, READY=1 with a fresh STATUS=.  READY=1
+ * comes after a failed reload too: the daemon keeps serving with the
+ * configuration it had. */
+static void reload(loop_t *l)
+{
+    char status[200];
+    int64_t start = mono_ms();
+    sdnotify_reloading();
+    if (l->reload)
+        l->reload_failed = l->reload(l->reload_arg) < 0;
+    else
+        log_notice("loop, SIGHUP received (nothing to reload)");
+    log_debug("loop, reload done in %lld ms", (long long)(mono_ms() - start));
+    format_status(l, status, sizeof(status));
+    sdnotify_ready(status);
+}
+
 static void handle_signals(loop_t *l)
 {
     struct signalfd_siginfo si;
@@ -190,18 +228,16 @@ static void handle_signals(loop_t *l)
         if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
             log_notice("loop, stopping on signal %u", si.ssi_signo);
             l->stop = true;
-        } else if (si.ssi_signo == SIGHUP) {
-            log_notice("loop, SIGHUP received (nothing to reload in this version)");
+        } else if (si.ssi_signo == SIGHUP && !l->stop) {
+            reload(l);
         }
     }
 }
 
 static void update_status(loop_t *l)
 {
-    char status[160];
-    const records_counters_t *c = api_counters(l->api);
-    snprintf(status, sizeof(status), "%llu nominations, last change %llu",
-             (unsigned long long)c->nominations, (unsigned long long)c->last_seq);
+    char status[200];
+    format_status(l, status, sizeof(status));
     sdnotify_status(status);
 }
 

@@ -11,10 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zmq.h>
 
+#include "activation.h"
 #include "api.h"
 #include "config.h"
 #include "log.h"
@@ -54,10 +56,14 @@ static const char USAGE[] =
     "      --version              show the version and exit\n"
     "\n"
     "Signals: SIGTERM and SIGINT finish the batch in hand, close the store and exit 0.\n"
-    "Readiness: READY=1 is sent to $NOTIFY_SOCKET once the store is open and both\n"
-    "sockets are bound (Type=notify).\n"
+    "SIGHUP reads the configuration again; log_level, default_campaign and\n"
+    "request_ttl_hours apply at once, the other keys at the next start.\n"
+    "Under systemd (Type=notify): READY=1 once the store is open and both sockets\n"
+    "are bound, STATUS=, WATCHDOG=1 from the loop, RELOADING=1 and STOPPING=1; the api\n"
+    "socket may be passed by socket activation (exemplard.socket); lines go to the\n"
+    "journal with structured fields.\n"
     "Exit status: 0 after a clean stop, 1 when the configuration or start-up fails.\n"
-    "See exemplard.conf(5) in README.md for every configuration key.\n";
+    "See exemplard(8) and exemplard.conf(5).\n";
 
 enum { OPT_STATE = 256, OPT_RUNTIME, OPT_API, OPT_EVENTS, OPT_CAMPAIGN, OPT_MAPSIZE, OPT_TTL,
        OPT_BATCH, OPT_LOGLEVEL, OPT_CHECK, OPT_MOVES, OPT_VERSION };
@@ -95,13 +101,46 @@ static const struct option OPTIONS[] = {
 typedef struct {
     const char *config_path;
     bool check_only;
+    int argc; /* kept for reloads */
+    char **argv;
+    config_t *cfg; /* the running configuration */
 } args_t;
 
-/* Reads the command line twice: first for --config and the actions, then,
- * after the file is loaded, for the flags that override it. */
+/* The configuration: embedded defaults, then the file, then the flags that
+ * override it (getopt's second pass over argv), then derived values.  Used at
+ * start-up and again on SIGHUP.  Returns 0, or -1 with a sentence in err. */
+static int load_config(int argc, char **argv, const char *config_path, config_t *cfg, char *err,
+                       size_t errlen)
+{
+    char why[512], buf[PATH_MAX];
+    int c;
+    config_defaults(cfg);
+    const char *path = config_path ? config_path : config_default_path(buf, sizeof(buf));
+    if (path && config_load_file(cfg, path, why, sizeof(why)) < 0) {
+        snprintf(err, errlen, "config, %s", why);
+        return -1;
+    }
+    optind = 0; /* glibc: a fresh scan */
+    opterr = 0; /* the first pass has reported bad options already */
+    while ((c = getopt_long(argc, argv, "c:h", OPTIONS, NULL)) != -1) {
+        for (size_t i = 0; i < sizeof(FLAG_KEYS) / sizeof(FLAG_KEYS[0]); i++) {
+            if (FLAG_KEYS[i].opt == c &&
+                config_set(cfg, FLAG_KEYS[i].section, FLAG_KEYS[i].key, optarg, err, errlen) < 0)
+                return -1;
+        }
+    }
+    if (config_finish(cfg, why, sizeof(why)) < 0) {
+        snprintf(err, errlen, "config, %s", why);
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads the command line: first for --config and the actions, then (in
+ * load_config) for the flags that override the file. */
 static int parse_args(int argc, char **argv, config_t *cfg, args_t *args)
 {
-    char err[512], buf[PATH_MAX];
+    char err[1024];
     int c;
     while ((c = getopt_long(argc, argv, "c:h", OPTIONS, NULL)) != -1) {
         switch (c) {
@@ -130,26 +169,109 @@ static int parse_args(int argc, char **argv, config_t *cfg, args_t *args)
                 argv[optind]);
         return -1;
     }
-    config_defaults(cfg);
-    const char *path = args->config_path ? args->config_path : config_default_path(buf, sizeof(buf));
-    if (path && config_load_file(cfg, path, err, sizeof(err)) < 0) {
-        fprintf(stderr, "exemplard: config, %s\n", err);
+    args->argc = argc;
+    args->argv = argv;
+    args->cfg = cfg;
+    if (load_config(argc, argv, args->config_path, cfg, err, sizeof(err)) < 0) {
+        fprintf(stderr, "exemplard: %s\n", err);
         return -1;
     }
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "c:h", OPTIONS, NULL)) != -1) {
-        for (size_t i = 0; i < sizeof(FLAG_KEYS) / sizeof(FLAG_KEYS[0]); i++) {
-            if (FLAG_KEYS[i].opt == c &&
-                config_set(cfg, FLAG_KEYS[i].section, FLAG_KEYS[i].key, optarg, err,
-                           sizeof(err)) < 0) {
-                fprintf(stderr, "exemplard: %s\n", err);
-                return -1;
-            }
+    return 0;
+}
+
+/* Keys a reload applies to the running daemon.  api.c reads default_campaign
+ * and request_ttl_hours through its config pointer at each use, and the log
+ * level is set below; every other key sizes or names something made at
+ * start-up (the store, the sockets, the batch arrays) and needs a restart. */
+typedef struct {
+    const char *name;
+    size_t offset, size;
+    bool string; /* compare up to the NUL */
+} key_ref_t;
+
+#define NUM(name, field)                                                                           \
+    {                                                                                              \
+        name, offsetof(config_t, field), sizeof(((config_t *)0)->field), false                     \
+    }
+#define STR(name, field)                                                                           \
+    {                                                                                              \
+        name, offsetof(config_t, field), sizeof(((config_t *)0)->field), true                      \
+    }
+static const key_ref_t LIVE_KEYS[] = {
+    NUM("[daemon] log_level", log_level),
+    STR("[daemon] default_campaign", default_campaign),
+    NUM("[store] request_ttl_hours", request_ttl_hours),
+};
+static const key_ref_t RESTART_KEYS[] = {
+    STR("[daemon] state_dir", state_dir),
+    STR("[daemon] runtime_dir", runtime_dir),
+    STR("[api] endpoint", api_endpoint),
+    STR("[api] events_endpoint", events_endpoint),
+    NUM("[api] max_message_bytes", max_message_bytes),
+    NUM("[api] max_batch", max_batch),
+    NUM("[store] map_size_mib", map_size),
+    NUM("[store] map_max_mib", map_max),
+};
+#undef NUM
+#undef STR
+
+static bool key_differs(const key_ref_t *k, const config_t *a, const config_t *b)
+{
+    const char *x = (const char *)a + k->offset, *y = (const char *)b + k->offset;
+    return k->string ? strncmp(x, y, k->size) != 0 : memcmp(x, y, k->size) != 0;
+}
+
+/* SIGHUP (loop_reload_fn): reads the configuration again and applies the
+ * live keys.  A configuration that does not load changes nothing. */
+static int reload_config(void *arg)
+{
+    args_t *args = arg;
+    static config_t fresh;
+    char err[1024];
+    if (load_config(args->argc, args->argv, args->config_path, &fresh, err, sizeof(err)) < 0) {
+        log_error("main, reload failed, the running configuration stays (%s)", err);
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof(RESTART_KEYS) / sizeof(RESTART_KEYS[0]); i++)
+        if (key_differs(&RESTART_KEYS[i], &fresh, args->cfg))
+            log_warning("main, reload, %s changed; it applies at the next restart",
+                        RESTART_KEYS[i].name);
+    for (size_t i = 0; i < sizeof(LIVE_KEYS) / sizeof(LIVE_KEYS[0]); i++)
+        memcpy((char *)args->cfg + LIVE_KEYS[i].offset, (char *)&fresh + LIVE_KEYS[i].offset,
+               LIVE_KEYS[i].size);
+    log_set_level(args->cfg->log_level);
+    log_notice("main, configuration reloaded: log_level %s, default_campaign %s, "
+               "request_ttl_hours %u",
+               log_level_name(args->cfg->log_level), args->cfg->default_campaign,
+               args->cfg->request_ttl_hours);
+    return 0;
+}
+
+/* ZeroMQ aborts (an assertion) when a tcp:// endpoint cannot get the
+ * sockets it needs: AF_INET/AF_INET6, and AF_NETLINK to look up interfaces.
+ * A sandbox that forbids them (exemplard.service: RestrictAddressFamilies=
+ * AF_UNIX) gets a sentence instead.  Returns 0, or -1 with err. */
+static int check_tcp_allowed(const char *endpoint, char *err, size_t errlen)
+{
+    static const struct {
+        int family, type;
+        const char *name;
+    } NEEDED[] = {{AF_INET, SOCK_STREAM, "AF_INET"},
+                  {AF_INET6, SOCK_STREAM, "AF_INET6"},
+                  {AF_NETLINK, SOCK_RAW, "AF_NETLINK"}};
+    if (strncmp(endpoint, "tcp://", 6) != 0)
+        return 0;
+    for (size_t i = 0; i < sizeof(NEEDED) / sizeof(NEEDED[0]); i++) {
+        int fd = socket(NEEDED[i].family, NEEDED[i].type | SOCK_CLOEXEC, 0);
+        if (fd >= 0) {
+            close(fd);
+        } else if (errno == EAFNOSUPPORT || errno == EPERM || errno == EACCES) {
+            snprintf(err, errlen,
+                     "main, %s needs %s sockets, which this process may not create (%s); "
+                     "under systemd open the sandbox as exemplard(8), SECURITY, shows",
+                     endpoint, NEEDED[i].name, strerror(errno));
+            return -1;
         }
-    }
-    if (config_finish(cfg, err, sizeof(err)) < 0) {
-        fprintf(stderr, "exemplard: config, %s\n", err);
-        return -1;
     }
     return 0;
 }
@@ -169,12 +291,14 @@ static int block_signals(void)
     return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
-static void *bind_api(void *ctx, const config_t *cfg, char *err, size_t errlen)
+/* passed_fd: a listening socket from socket activation, or -1 to create one. */
+static void *bind_api(void *ctx, const config_t *cfg, int passed_fd, char *err, size_t errlen)
 {
     void *s = zmq_socket(ctx, ZMQ_ROUTER);
     int linger = 0, hwm = 100000;
     int64_t maxmsg = (int64_t)cfg->max_message_bytes;
     if (!s || zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof(linger)) < 0 ||
+        (passed_fd >= 0 && zmq_setsockopt(s, ZMQ_USE_FD, &passed_fd, sizeof(passed_fd)) < 0) ||
         zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &maxmsg, sizeof(maxmsg)) < 0 ||
         zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof(hwm)) < 0 ||
         zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof(hwm)) < 0 ||
@@ -199,6 +323,7 @@ int main(int argc, char **argv)
     api_t *api = NULL;
     loop_t *loop = NULL;
     void *ctx = NULL, *sock = NULL;
+    int api_fd = -1;
 
     if (parse_args(argc, argv, &cfg, &args) < 0)
         return 1;
@@ -218,32 +343,53 @@ int main(int argc, char **argv)
                   strerror(errno));
         goto out;
     }
+    if (check_tcp_allowed(cfg.api_endpoint, err, sizeof(err)) < 0 ||
+        check_tcp_allowed(cfg.events_endpoint, err, sizeof(err)) < 0 ||
+        activation_take_api(cfg.api_endpoint, &api_fd, err, sizeof(err)) < 0) {
+        log_error("%s", err);
+        goto out;
+    }
     if (store_open(cfg.state_dir, cfg.map_size, cfg.map_max, &store, err, sizeof(err)) < 0) {
         log_error("%s", err);
         goto out;
     }
     ctx = zmq_ctx_new();
-    if (!ctx || !(outbox = outbox_new(ctx, cfg.events_endpoint, err, sizeof(err))) ||
-        !(sock = bind_api(ctx, &cfg, err, sizeof(err))) ||
-        !(api = api_new(store, outbox, &cfg, err, sizeof(err)))) {
+    if (!ctx || !(outbox = outbox_new(ctx, cfg.events_endpoint, err, sizeof(err)))) {
         log_error("%s", ctx ? err : "main, cannot create the ZeroMQ context");
+        goto out;
+    }
+    bool activated = api_fd >= 0;
+    sock = bind_api(ctx, &cfg, api_fd, err, sizeof(err));
+    api_fd = -1; /* the ZeroMQ socket owns it, or closed it when the bind failed */
+    if (!sock || !(api = api_new(store, outbox, &cfg, err, sizeof(err)))) {
+        log_error("%s", err);
         goto out;
     }
     if (!(loop = loop_new(&cfg, api, sock, sfd))) {
         log_error("main, out of memory");
         goto out;
     }
+    loop_set_reload(loop, reload_config, &args);
     const records_counters_t *c = api_counters(api);
     char status_line[256];
     snprintf(status_line, sizeof(status_line), "%llu nominations, last change %llu",
              (unsigned long long)c->nominations, (unsigned long long)c->last_seq);
-    log_info("main, ready: %s; api %s, events %s, state %s", status_line, cfg.api_endpoint,
-             cfg.events_endpoint, cfg.state_dir);
+    log_fields(
+        LOG_INFO,
+        LOG_FIELDS(log_u64("NOMINATIONS", c->nominations), log_u64("CHANGE_SEQ", c->last_seq)),
+        "main, ready: %s; api %s%s, events %s, state %s", status_line, cfg.api_endpoint,
+        activated ? " (socket-activated)" : "", cfg.events_endpoint, cfg.state_dir);
     sdnotify_ready(status_line);
     status = loop_run(loop) == 0 ? 0 : 1;
     sdnotify_stopping();
-    log_info("main, stopped");
+    c = api_counters(api);
+    log_fields(
+        LOG_INFO,
+        LOG_FIELDS(log_u64("NOMINATIONS", c->nominations), log_u64("CHANGE_SEQ", c->last_seq)),
+        "main, stopped after change %llu", (unsigned long long)c->last_seq);
 out:
+    if (api_fd >= 0)
+        close(api_fd);
     loop_destroy(&loop);
     api_destroy(&api);
     if (sock)

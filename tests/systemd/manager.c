@@ -169,8 +169,8 @@ int mgr_recv(mgr_t *m, int timeout_ms, char *buf, size_t len, pid_t *sender)
         char space[CMSG_SPACE(sizeof(struct ucred))];
     } ctl;
     struct iovec iov = {buf, len - 1};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = &ctl,
-                         .msg_controllen = sizeof(ctl)};
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &ctl, .msg_controllen = sizeof(ctl)};
     ssize_t got = recvmsg(m->notify_fd, &msg, MSG_DONTWAIT);
     if (got < 0)
         return -1;
@@ -227,8 +227,8 @@ int mgr_expect(mgr_t *m, const char *line, int timeout_ms, char *buf, size_t len
             return -1;
         }
         if (sender != m->pid) {
-            fprintf(stderr, "manager: datagram from pid %d, not the daemon's %d: %s\n",
-                    (int)sender, (int)m->pid, buf);
+            fprintf(stderr, "manager: datagram from pid %d, not the daemon's %d: %s\n", (int)sender,
+                    (int)m->pid, buf);
             return -1;
         }
         if (mgr_has_line(buf, line))
@@ -261,8 +261,8 @@ int mgr_next_event(mgr_t *m, int timeout_ms, char *buf, size_t len)
         if (rc <= 0)
             return rc;
         if (sender != m->pid) {
-            fprintf(stderr, "manager: datagram from pid %d, not the daemon's %d: %s\n",
-                    (int)sender, (int)m->pid, buf);
+            fprintf(stderr, "manager: datagram from pid %d, not the daemon's %d: %s\n", (int)sender,
+                    (int)m->pid, buf);
             return -1;
         }
         if (!routine(buf))

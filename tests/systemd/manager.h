@@ -27,14 +27,14 @@ typedef struct {
     char stderr_path[96];   /* the daemon's stderr */
     char api_endpoint[128]; /* ipc://DIR/api.sock */
     int notify_fd;
-    pid_t pid;              /* the daemon, 0 when not running */
+    pid_t pid; /* the daemon, 0 when not running */
 } mgr_t;
 
 typedef struct {
-    const char *const *args;    /* exemplard's arguments after the defaults, NULL-terminated */
-    uint64_t watchdog_usec;     /* $WATCHDOG_USEC; 0: unset */
-    bool watchdog_other_pid;    /* WATCHDOG_PID=1 (another process) instead of the daemon's */
-    const int *listen_fds;      /* passed as fds 3, 4, ... */
+    const char *const *args; /* exemplard's arguments after the defaults, NULL-terminated */
+    uint64_t watchdog_usec;  /* $WATCHDOG_USEC; 0: unset */
+    bool watchdog_other_pid; /* WATCHDOG_PID=1 (another process) instead of the daemon's */
+    const int *listen_fds;   /* passed as fds 3, 4, ... */
     size_t n_listen;
     const char *listen_fdnames; /* $LISTEN_FDNAMES, or NULL to leave it unset */
     bool journal_stream;        /* $JOURNAL_STREAM names the daemon's stderr (as under

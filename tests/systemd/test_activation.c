@@ -5,9 +5,10 @@
  * and $LISTEN_FDNAMES (manager.h).  The daemon must serve on that very
  * socket (a client that connected before it started gets its answer), leave
  * the socket file alone (same inode while it runs and after it exits, still
- * accepting connections for the next start), accept an unnamed socket and a
- * tcp:// one, and refuse to start, with a message naming both addresses,
- * when the socket does not match its api endpoint.
+ * accepting connections for the next start), pick the socket named "api"
+ * among several, take a lone socket whatever its name, serve a tcp:// one,
+ * and refuse to start, with a message naming both addresses, when the socket
+ * does not match its api endpoint.
  */
 #include <netinet/in.h>
 #include <setjmp.h>
@@ -195,11 +196,29 @@ static void passed_tcp_socket_serves(void **state)
     snprintf(endpoint, sizeof(endpoint), "tcp://127.0.0.1:%u", ntohs(sa.sin_port));
     /* mgr_spawn passes --api ipc://...; a later --api wins. */
     const char *args[] = {"--api", endpoint, NULL};
-    mgr_spawn_t o = {.args = args, .listen_fds = &fd, .n_listen = 1, .listen_fdnames = "api"};
+    /* The only socket passed is taken whatever its name (a socket unit
+     * without FileDescriptorName= passes its own name). */
+    mgr_spawn_t o = {
+        .args = args, .listen_fds = &fd, .n_listen = 1, .listen_fdnames = "exemplard-tcp.socket"};
     start(m, &o);
     info_answered(endpoint);
     stop(m);
     close(fd);
+}
+
+static void the_socket_named_api_is_chosen(void **state)
+{
+    mgr_t *m = *state;
+    char other[128], api[128];
+    snprintf(other, sizeof(other), "%s/other.sock", m->dir);
+    snprintf(api, sizeof(api), "%s/api.sock", m->dir);
+    int fds[2] = {unix_listener(other, SOCK_STREAM), unix_listener(api, SOCK_STREAM)};
+    mgr_spawn_t o = {.listen_fds = fds, .n_listen = 2, .listen_fdnames = "other:api"};
+    start(m, &o);
+    info_answered(m->api_endpoint);
+    stop(m);
+    close(fds[0]);
+    close(fds[1]);
 }
 
 static void socket_at_another_path_is_refused(void **state)
@@ -247,6 +266,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(passed_socket_serves_the_client_that_came_first, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(passed_tcp_socket_serves, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_socket_named_api_is_chosen, setup, teardown),
         cmocka_unit_test_setup_teardown(socket_at_another_path_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(unnamed_sockets_are_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(datagram_socket_is_refused, setup, teardown),

@@ -34,8 +34,8 @@
 #include "manager.h"
 
 #define JOURNAL_SOCKET "/run/systemd/journal/socket"
-#define ENTRIES_MAX 64
-#define FIELDS_MAX 32
+#define ENTRIES_MAX    64
+#define FIELDS_MAX     32
 
 typedef struct {
     char name[64];

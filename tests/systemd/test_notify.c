@@ -229,8 +229,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(watchdog_pings_at_half_the_interval, setup, teardown),
         cmocka_unit_test_setup_teardown(no_watchdog_for_another_pid, setup, teardown),
-        cmocka_unit_test_setup_teardown(sighup_reloads_live_keys_and_survives_a_broken_file,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(sighup_reloads_live_keys_and_survives_a_broken_file, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(sigterm_sends_stopping, setup, teardown),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,74 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# test_docs.sh SYSTEMD_SRC_DIR SYSTEMD_BUILD_DIR EXEMPLARD EXEMPLARCTL
+#
+# The hand-written documents of systemd/ against the programs, so that they
+# cannot drift apart silently:
+#   - exemplard(8) names every option of `exemplard --help`;
+#   - exemplard.conf(5) and the shipped exemplard.conf name every key of
+#     `exemplard --check-config`, and the shipped file, uncommented, is
+#     exactly the defaults under systemd;
+#   - the bash completion offers exactly the commands and global options of
+#     `exemplarctl --help`, and for each command the options of
+#     `exemplarctl help COMMAND`;
+#   - the three manual pages render without warnings (when man is installed).
+set -euo pipefail
+src=$1 build=$2 exemplard=$3 exemplarctl=$4
+fail() { echo "FAIL: $*" >&2; exit 1; }
+tmp=$(mktemp -d /tmp/exdocs.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+echo "== exemplard(8) and exemplard --help"
+for opt in $("$exemplard" --help | grep -oE -- '--[a-z][a-z-]*' | sort -u); do
+    grep -qF -- "${opt//-/\\-}" "$src/man/exemplard.8" || fail "exemplard.8 does not describe $opt"
+done
+
+echo "== exemplard.conf(5), exemplard.conf and exemplard --check-config"
+keys=$("$exemplard" --check-config | sed -n 's/^\([a-z_]*\) = .*/\1/p')
+[ -n "$keys" ] || fail "exemplard --check-config printed no keys"
+for key in $keys; do
+    grep -q "^\.BI ${key}= " "$src/man/exemplard.conf.5" || fail "exemplard.conf.5 lacks $key"
+    grep -q "^#${key} = " "$src/exemplard.conf" || fail "exemplard.conf lacks #$key"
+done
+sed 's/^#\([a-z_]* = \)/\1/' "$src/exemplard.conf" >"$tmp/all.conf"
+export STATE_DIRECTORY=/var/lib/exemplard RUNTIME_DIRECTORY=/run/exemplard
+diff <("$exemplard" --check-config) <("$exemplard" --config "$tmp/all.conf" --check-config) ||
+    fail "exemplard.conf's commented values are not the defaults under systemd (above)"
+unset STATE_DIRECTORY RUNTIME_DIRECTORY
+
+echo "== bash completion and exemplarctl --help"
+complete_words() { # complete_words WORD... : what the completion offers for the last word
+    bash -c 'source "$0"; COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+             _exemplarctl; printf "%s\n" "${COMPREPLY[@]}"' \
+        "$src/exemplarctl.bash-completion" exemplarctl "$@" | sort
+}
+help=$("$exemplarctl" --help)
+section() { awk -v s="$1" '/^[A-Z][A-Z ]*$/ { on = ($0 == s); next } on' <<<"$help"; }
+commands=$(section COMMANDS | sed -n 's/^    \([a-z][a-z-]*\).*/\1/p' | sort)
+[ -n "$commands" ] || fail "no COMMANDS in exemplarctl --help"
+[ "$(complete_words "")" = "$commands" ] || fail "completed commands differ:
+$(diff <(echo "$commands") <(complete_words ""))"
+globals=$(section "GLOBAL OPTIONS" | grep -oE -- '^    (-h, )?--[a-z-]+' | grep -oE -- '--[a-z-]+' |
+    sort)
+[ "$(complete_words -)" = "$globals" ] || fail "completed global options differ:
+$(diff <(echo "$globals") <(complete_words -))"
+for cmd in $commands; do
+    want=$( (echo "$globals"
+        "$exemplarctl" help "$cmd" | awk '/^Options:/ { on = 1; next } /^$/ { on = 0 } on' |
+            { grep -oE -- '^    --[a-z-]+' || true; } | tr -d ' ') | sort -u)
+    got=$(complete_words "$cmd" -)
+    [ "$got" = "$want" ] || fail "completed options of '$cmd' differ:
+$(diff <(echo "$want") <(echo "$got"))"
+done
+echo "   $(wc -w <<<"$commands") commands, their options and the global ones"
+
+if command -v man >/dev/null; then
+    echo "== manual pages render cleanly"
+    for page in exemplard.8 exemplard.conf.5 exemplarctl.1; do
+        warnings=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l "$build/man/$page" 2>&1 \
+            >/dev/null)
+        [ -z "$warnings" ] || fail "$page: $warnings"
+    done
+fi
+echo "PASS"

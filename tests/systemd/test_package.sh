@@ -1,0 +1,80 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# test_package.sh BUILD_DIR
+#
+# What `cpack` and `cmake --install` deliver:
+#   - the .deb: Depends names every run-time library (from dpkg-shlibdeps),
+#     /etc/exemplard/exemplard.conf is a conffile, the files are all there and
+#     nothing else (no build paths), the unit names /usr/sbin/exemplard, the
+#     maintainer scripts are valid sh and executable;
+#   - `cmake --install` with another prefix: the installed unit names the
+#     installed binary, and an administrator's exemplard.conf is kept.
+# Exits 77 (skipped) without cpack or dpkg-deb.
+set -euo pipefail
+build=$(cd "$1" && pwd)
+
+for tool in cpack dpkg-deb; do
+    command -v "$tool" >/dev/null || { echo "SKIP: $tool is missing"; exit 77; }
+done
+fail() { echo "FAIL: $*" >&2; exit 1; }
+tmp=$(mktemp -d /tmp/expkg.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+echo "== cpack"
+cpack -G DEB -B "$tmp/pkg" --config "$build/CPackConfig.cmake" >"$tmp/cpack.log" 2>&1 ||
+    fail "cpack failed: $(tail -n 5 "$tmp/cpack.log")"
+deb=$(echo "$tmp"/pkg/exemplar_*.deb)
+[ -f "$deb" ] || fail "no exemplar_*.deb in $(ls "$tmp/pkg")"
+echo "   $(basename "$deb")"
+
+echo "== control"
+depends=$(dpkg-deb -f "$deb" Depends)
+for lib in libzmq5 liblmdb0 libprotobuf-c1 libsystemd0 libinih1 libjson-c5 libutf8proc2 libc6; do
+    grep -Eq "(^|, )$lib( |,|$)" <<<"$depends" || fail "Depends lacks $lib: $depends"
+done
+echo "   Depends: $depends"
+dpkg-deb -e "$deb" "$tmp/control"
+[ "$(cat "$tmp/control/conffiles")" = /etc/exemplard/exemplard.conf ] ||
+    fail "conffiles: $(cat "$tmp/control/conffiles")"
+for script in postinst prerm postrm; do
+    [ -x "$tmp/control/$script" ] || fail "$script is missing or not executable"
+    sh -n "$tmp/control/$script" || fail "$script is not valid sh"
+done
+
+echo "== contents"
+expected="./etc/exemplard/exemplard.conf
+./usr/bin/exemplarctl
+./usr/lib/systemd/system/exemplard.service
+./usr/lib/systemd/system/exemplard.socket
+./usr/lib/sysusers.d/exemplard.conf
+./usr/lib/tmpfiles.d/exemplard.conf
+./usr/sbin/exemplard
+./usr/share/bash-completion/completions/exemplarctl
+./usr/share/man/man1/exemplarctl.1.gz
+./usr/share/man/man5/exemplard.conf.5.gz
+./usr/share/man/man8/exemplard.8.gz"
+files=$(dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { print $6 }' | sort)
+[ "$files" = "$expected" ] || fail "the package's files differ:
+$(diff <(echo "$expected") <(echo "$files"))"
+mkdir "$tmp/root"
+dpkg-deb -x "$deb" "$tmp/root"
+grep -q '^ExecStart=/usr/sbin/exemplard$' "$tmp/root/usr/lib/systemd/system/exemplard.service" ||
+    fail "the packaged unit does not name /usr/sbin/exemplard"
+zcat "$tmp/root/usr/share/man/man1/exemplarctl.1.gz" | grep -q '^\.SH COMMANDS' ||
+    fail "exemplarctl.1 has no COMMANDS section"
+echo "   $(wc -l <<<"$files") files, as listed"
+
+echo "== cmake --install --prefix /opt/exemplar"
+DESTDIR="$tmp/inst" cmake --install "$build" --prefix /opt/exemplar >"$tmp/install.log" 2>&1 ||
+    fail "cmake --install failed: $(tail -n 5 "$tmp/install.log")"
+unit="$tmp/inst/opt/exemplar/lib/systemd/system/exemplard.service"
+grep -q '^ExecStart=/opt/exemplar/sbin/exemplard$' "$unit" || fail "$unit: $(grep ExecStart "$unit")"
+[ -x "$tmp/inst/opt/exemplar/sbin/exemplard" ] || fail "no /opt/exemplar/sbin/exemplard"
+conf="$tmp/inst/etc/exemplard/exemplard.conf"
+[ -f "$conf" ] || fail "no /etc/exemplard/exemplard.conf"
+echo "log_level = debug # an administrator's edit" >>"$conf"
+DESTDIR="$tmp/inst" cmake --install "$build" --prefix /opt/exemplar >"$tmp/install.log" 2>&1
+grep -q "an administrator's edit" "$conf" || fail "a second install overwrote exemplard.conf"
+echo "   unit names /opt/exemplar/sbin/exemplard; exemplard.conf kept on reinstall"
+echo "PASS"
