@@ -125,7 +125,7 @@ int exd_start(exd_t *d, const char *binary, const char *dir, char *const *extra,
         snprintf(err, err_len, "work directory path too long for a unix socket: %s", dir);
         return -1;
     }
-    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", notify);
+    memcpy(sa.sun_path, notify, strlen(notify) + 1); /* length checked above */
     unlink(notify);
     int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {

@@ -29,6 +29,8 @@
 #define CHANGES_MAX 1000
 #define HISTORY_MAX 1000
 #define PAGE_TOKEN_MAX (1 + KEY_MAX)
+#define SWEEP_STEP 20000              /* by-state entries examined per housekeeping call */
+#define PRUNE_INTERVAL_MS (60 * 1000) /* between passes over the request ids */
 
 struct api {
     store_t *store;
@@ -37,6 +39,10 @@ struct api {
     records_counters_t counters;
     api_stats_t stats;
     uint64_t prune_resume;
+    uint64_t stale_index_entries; /* by-state entries left behind and not yet swept */
+    int64_t next_prune_ms;
+    uint8_t sweep_resume[KEY_MAX];
+    size_t sweep_resume_len;
 };
 
 /* One request being handled. */
@@ -258,7 +264,7 @@ static int handle_register(call_t *x)
     n.campaign = r->campaign[0] ? r->campaign : (char *)a->cfg->default_campaign;
     n.name = name;
     n.created_ms = n.updated_ms = x->now_ms;
-    n.last_seq = a->counters.last_seq + 1;
+    n.last_seq = n.state_seq = a->counters.last_seq + 1;
 
     const nom_move_t *move;
     nom_view_t before = {n.id, 0, NOM_NONE, n.unit, n.campaign};
@@ -313,8 +319,9 @@ static int handle_move(call_t *x)
     n->state = r->to;
     n->version++;
     n->updated_ms = x->now_ms;
-    n->last_seq = a->counters.last_seq + 1;
+    n->last_seq = n->state_seq = a->counters.last_seq + 1;
     records_put_nomination(x->txn, n, from);
+    a->stale_index_entries++;
     rc = record_change(x, n, from, move->verb, reason, prev_seq);
     if (rc == 0) {
         a->counters.last_seq++;
@@ -477,19 +484,23 @@ static int handle_list(call_t *x)
         memcpy(last, k.data, k.len);
         last_len = k.len;
         Exemplar__Nomination *n = NULL;
+        uint64_t id = 0;
         if (kind == LIST_ALL) {
             n = exemplar__nomination__unpack(NULL, v.len, v.data);
             rc = n ? 0 : -EX_ESTORAGE;
         } else {
-            rc = records_get_nomination(x->txn, key_index_id(k.data, k.len), &n);
+            id = kind == LIST_BY_STATE ? records_state_entry_id(&v) : key_tail_u64(k.data, k.len);
+            rc = records_get_nomination(x->txn, id, &n);
         }
         if (rc < 0) {
             log_error("api, index entry without a readable nomination %llu (%s)",
-                      (unsigned long long)key_index_id(k.data, k.len), ex_err_name(rc));
+                      (unsigned long long)id, ex_err_name(rc));
             rc = -EX_ESTORAGE;
             break;
         }
-        if (list_match(r, x->actor, n))
+        /* By-state entries a nomination has moved on from wait for the sweep. */
+        bool live = kind != LIST_BY_STATE || records_state_entry_live(n, &k);
+        if (live && list_match(r, x->actor, n))
             found[count++] = n;
         else
             exemplar__nomination__free_unpacked(n, NULL);
@@ -729,6 +740,8 @@ api_t *api_new(store_t *store, outbox_t *outbox, const config_t *cfg, char *err,
     a->store = store;
     a->outbox = outbox;
     a->cfg = cfg;
+    /* Unknown after a restart: one background pass finds out. */
+    a->stale_index_entries = 1;
     store_txn_t txn;
     int rc = store_txn_begin(store, false, &txn);
     if (rc == 0)
@@ -748,19 +761,46 @@ void api_destroy(api_t **p)
     *p = NULL;
 }
 
+/* Sweeps stale by-state entries in key order, a bounded step at a time:
+ * deleting many entries of one leaf together costs one page write, where
+ * deleting each at its move would have cost a random page per move. */
+static size_t sweep_state_index(api_t *a, store_txn_t *txn)
+{
+    if (!a->stale_index_entries)
+        return 0;
+    bool from_start = a->sweep_resume_len == 0;
+    size_t dropped = records_sweep_state_index(txn, SWEEP_STEP, a->sweep_resume,
+                                               &a->sweep_resume_len);
+    a->stale_index_entries -= dropped < a->stale_index_entries ? dropped
+                                                               : a->stale_index_entries;
+    /* A whole pass that found nothing means the count had drifted. */
+    if (from_start && a->sweep_resume_len == 0 && dropped == 0)
+        a->stale_index_entries = 0;
+    return dropped;
+}
+
 void api_housekeeping(api_t *a, int64_t now_ms)
 {
     store_txn_t txn;
     if (store_txn_begin(a->store, true, &txn) < 0)
         return;
-    int64_t cutoff = now_ms - (int64_t)a->cfg->request_ttl_hours * 3600 * 1000;
-    size_t dropped = dedup_prune(&txn, cutoff, 10000, &a->prune_resume);
-    int rc = dropped ? store_txn_commit(&txn) : (store_txn_abort(&txn), 0);
-    if (rc < 0)
-        log_warning("api, cannot forget old request ids (%s)", ex_err_message(rc));
-    else if (dropped)
-        log_debug("api, forgot %zu request ids older than %u hours", dropped,
+    size_t forgotten = 0;
+    if (now_ms >= a->next_prune_ms) {
+        int64_t cutoff = now_ms - (int64_t)a->cfg->request_ttl_hours * 3600 * 1000;
+        forgotten = dedup_prune(&txn, cutoff, 10000, &a->prune_resume);
+        a->next_prune_ms = now_ms + (a->prune_resume ? 1000 : PRUNE_INTERVAL_MS);
+    }
+    size_t swept = sweep_state_index(a, &txn);
+    int rc = forgotten || swept ? store_txn_commit(&txn) : (store_txn_abort(&txn), 0);
+    if (rc < 0) {
+        log_warning("api, housekeeping not committed (%s)", ex_err_message(rc));
+        return;
+    }
+    if (forgotten)
+        log_debug("api, forgot %zu request ids older than %u hours", forgotten,
                   a->cfg->request_ttl_hours);
+    if (swept)
+        log_debug("api, swept %zu stale index entries", swept);
 }
 
 const records_counters_t *api_counters(const api_t *a)

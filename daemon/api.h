@@ -51,8 +51,9 @@ void api_run_batch(api_t *a, api_call_t *calls, size_t n);
  * of memory. */
 uint8_t *api_error_reply(int code, const char *message, size_t *len);
 
-/* Housekeeping: forgets request ids older than the configured time, a
- * bounded amount per call. */
+/* Housekeeping, a bounded amount of work per call (the loop calls it every
+ * second): forgets request ids older than the configured time, and sweeps
+ * stale by-state index entries. */
 void api_housekeeping(api_t *a, int64_t now_ms);
 
 const records_counters_t *api_counters(const api_t *a);

@@ -33,11 +33,15 @@ static inline uint64_t key_get_u64(const void *p)
     return v;
 }
 
-/* DB_BY_STATE: state u8 | campaign | NUL | id u64.  With id 0 it is the
- * smallest key of (state, campaign); with campaign NULL only the state byte
- * is written (a prefix).  Returns the key's length. */
+/* DB_BY_STATE: state u8 | campaign | NUL | seq u64, where seq is the change
+ * that moved the nomination into the state (the value is its id).  A move
+ * appends at the end of its (state, campaign) range instead of writing at a
+ * random place; the entry it leaves behind is stale and is skipped by
+ * readers and swept later (records.h).  With seq 0 it is the smallest key of
+ * (state, campaign); with campaign NULL only the state byte is written (a
+ * prefix).  Returns the key's length. */
 static inline size_t key_by_state(uint8_t out[KEY_MAX], int state, const char *campaign,
-                                  uint64_t id)
+                                  uint64_t seq)
 {
     out[0] = (uint8_t)state;
     if (!campaign)
@@ -45,7 +49,7 @@ static inline size_t key_by_state(uint8_t out[KEY_MAX], int state, const char *c
     size_t n = strnlen(campaign, KEY_CAMPAIGN_MAX);
     memcpy(out + 1, campaign, n);
     out[1 + n] = 0;
-    key_put_u64(out + 2 + n, id);
+    key_put_u64(out + 2 + n, seq);
     return 2 + n + 8;
 }
 
@@ -59,8 +63,9 @@ static inline size_t key_by_unit(uint8_t out[KEY_MAX], const char *unit, uint64_
     return n + 1 + 8;
 }
 
-/* The nomination id at the end of an index key. */
-static inline uint64_t key_index_id(const void *key, size_t len)
+/* The integer at the end of an index key: the id in DB_BY_UNIT, the seq in
+ * DB_BY_STATE. */
+static inline uint64_t key_tail_u64(const void *key, size_t len)
 {
     return len >= 8 ? key_get_u64((const uint8_t *)key + len - 8) : 0;
 }

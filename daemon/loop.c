@@ -20,7 +20,7 @@
 #include "log.h"
 #include "sdnotify.h"
 
-#define HOUSEKEEPING_MS 60000
+#define HOUSEKEEPING_MS 1000
 #define STATUS_MS 5000
 
 typedef struct {

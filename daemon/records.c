@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "errors.h"
 #include "key.h"
@@ -77,9 +78,10 @@ void records_put_nomination(store_txn_t *t, const Exemplar__Nomination *n,
     key_put_u64(key, n->id);
     put_message(t, DB_NOMINATIONS, key, sizeof(key), &n->base);
     if (old_state != n->state) {
-        if (old_state != EXEMPLAR__STATE__STATE_NONE)
-            store_del(t, DB_BY_STATE, ikey, key_by_state(ikey, old_state, n->campaign, n->id));
-        store_put(t, DB_BY_STATE, ikey, key_by_state(ikey, n->state, n->campaign, n->id), "", 0);
+        uint8_t id[8];
+        key_put_u64(id, n->id);
+        store_put(t, DB_BY_STATE, ikey, key_by_state(ikey, n->state, n->campaign, n->state_seq),
+                  id, sizeof(id));
     }
     if (old_state == EXEMPLAR__STATE__STATE_NONE)
         store_put(t, DB_BY_UNIT, ikey, key_by_unit(ikey, n->unit, n->id), "", 0);
@@ -102,4 +104,46 @@ int records_get_change(store_txn_t *t, uint64_t seq, Exemplar__Change **out)
         return rc;
     *out = exemplar__change__unpack(NULL, v.len, v.data);
     return *out ? 0 : -EX_ESTORAGE;
+}
+
+uint64_t records_state_entry_id(const store_val_t *val)
+{
+    return val->len == 8 ? key_get_u64(val->data) : 0;
+}
+
+bool records_state_entry_live(const Exemplar__Nomination *n, const store_val_t *key)
+{
+    const uint8_t *k = key->data;
+    return key->len > 9 && k[0] == (uint8_t)n->state &&
+           key_tail_u64(key->data, key->len) == n->state_seq;
+}
+
+size_t records_sweep_state_index(store_txn_t *t, size_t max, uint8_t *resume, size_t *resume_len)
+{
+    store_iter_t it;
+    store_val_t k, v;
+    size_t seen = 0, dropped = 0;
+    if (store_iter_open(t, DB_BY_STATE, &it) < 0)
+        return 0;
+    int rc = store_iter_seek(&it, resume, *resume_len, &k, &v);
+    for (; rc == 0 && seen < max && t->rc == 0; seen++) {
+        if (k.len > KEY_MAX)
+            break;
+        memcpy(resume, k.data, k.len);
+        *resume_len = k.len;
+        Exemplar__Nomination *n = NULL;
+        int got = records_get_nomination(t, records_state_entry_id(&v), &n);
+        /* An entry naming no nomination is as useless as a stale one. */
+        if (got == -EX_ENOTFOUND || (got == 0 && !records_state_entry_live(n, &k))) {
+            store_iter_del(&it);
+            dropped++;
+        }
+        if (n)
+            exemplar__nomination__free_unpacked(n, NULL);
+        rc = store_iter_next(&it, &k, &v);
+    }
+    if (rc == -EX_ENOTFOUND)
+        *resume_len = 0;
+    store_iter_close(&it);
+    return dropped;
 }

@@ -8,6 +8,8 @@
 #ifndef EXEMPLAR_RECORDS_H
 #define EXEMPLAR_RECORDS_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "record.pb-c.h"
@@ -27,9 +29,21 @@ int records_load_counters(store_txn_t *t, records_counters_t *c);
 int records_get_nomination(store_txn_t *t, uint64_t id, Exemplar__Nomination **out);
 
 /* Writes n and keeps the indexes in step: old_state is the state n had
- * before (STATE_NONE for a new nomination). */
+ * before (STATE_NONE for a new nomination).  A state change appends a
+ * DB_BY_STATE entry under n->state_seq and leaves the old entry stale. */
 void records_put_nomination(store_txn_t *t, const Exemplar__Nomination *n,
                             Exemplar__State old_state);
+
+/* Is the DB_BY_STATE entry (key, val) current?  Sets *id to the nomination
+ * it names either way.  A stale entry is one the nomination has moved on
+ * from. */
+bool records_state_entry_live(const Exemplar__Nomination *n, const store_val_t *key);
+uint64_t records_state_entry_id(const store_val_t *val);
+
+/* Deletes stale DB_BY_STATE entries, examining at most max entries from
+ * *resume on (a key; empty: the start), which is updated for the next call
+ * (emptied after a full pass).  Returns how many were deleted. */
+size_t records_sweep_state_index(store_txn_t *t, size_t max, uint8_t *resume, size_t *resume_len);
 
 /* Appends c under c->seq (which must be the next sequence). */
 void records_append_change(store_txn_t *t, const Exemplar__Change *c);

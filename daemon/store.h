@@ -25,7 +25,7 @@ typedef enum {
     DB_META,        /* "schema_version" -> u32 BE */
     DB_NOMINATIONS, /* id u64 BE -> exemplar.Nomination */
     DB_CHANGES,     /* seq u64 BE -> exemplar.Change: the change log and every history */
-    DB_BY_STATE,    /* state u8, campaign, NUL, id u64 BE -> "" */
+    DB_BY_STATE,    /* state u8, campaign, NUL, seq u64 BE -> id u64 BE (append-only, see key.h) */
     DB_BY_UNIT,     /* unit, NUL, id u64 BE -> "" */
     DB_REQUESTS,    /* request id u64 BE -> exemplar.RequestRecord */
     DB_COUNT

@@ -618,8 +618,8 @@ static void unit_index_keys_of_one_unit_sort_before_a_longer_code(void **state)
     assert_int_equal(la, 2 + 1 + 8);
     assert_int_equal(lb, 3 + 1 + 8);
     assert_true(cmp_keys(a, la, b, lb) < 0);
-    assert_true(key_index_id(a, la) == UINT64_MAX);
-    assert_true(key_index_id(b, lb) == 0);
+    assert_true(key_tail_u64(a, la) == UINT64_MAX);
+    assert_true(key_tail_u64(b, lb) == 0);
     /* within a unit, ids in numeric order */
     size_t l1 = key_by_unit(a, "79", 9);
     size_t l2 = key_by_unit(b, "79", 10);
@@ -641,8 +641,8 @@ static void state_index_keys_group_by_state_then_campaign(void **state)
     assert_true(cmp_keys(p, lp, a, la) < 0);
     assert_true(cmp_keys(a, la, b, lb) < 0);
     assert_true(cmp_keys(b, lb, c, lc) < 0);
-    assert_true(key_index_id(a, la) == 7);
-    /* id 0 is the smallest key of (state, campaign) */
+    assert_true(key_tail_u64(a, la) == 7);
+    /* seq 0 is the smallest key of (state, campaign) */
     uint8_t z[KEY_MAX];
     size_t lz = key_by_state(z, 2, "2021-2025", 0);
     assert_true(cmp_keys(z, lz, a, la) < 0);
@@ -664,13 +664,13 @@ static void longest_codes_fit_in_key_max(void **state)
     memset(&k, 0xaa, sizeof(k));
     size_t len = key_by_state(k.key, 1, campaign, 42); /* longer than allowed: cut */
     assert_true(len <= KEY_MAX);
-    assert_true(key_index_id(k.key, len) == 42);
+    assert_true(key_tail_u64(k.key, len) == 42);
     char unit[KEY_UNIT_MAX + 8];
     memset(unit, 'U', sizeof(unit) - 1);
     unit[sizeof(unit) - 1] = '\0';
     len = key_by_unit(k.key, unit, 43);
     assert_true(len <= KEY_MAX);
-    assert_true(key_index_id(k.key, len) == 43);
+    assert_true(key_tail_u64(k.key, len) == 43);
     for (size_t i = 0; i < sizeof(k.canary); i++)
         assert_int_equal(k.canary[i], 0xaa);
 }
