@@ -22,8 +22,9 @@ char *vitext_fold(const char *s)
     utf8proc_uint8_t *out = NULL;
     utf8proc_ssize_t n = utf8proc_map_custom(
         (const utf8proc_uint8_t *)s, 0, &out,
-        UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK |
-            UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE,
+        /* COMPOSE decomposes first; STRIPMARK drops the marks in between */
+        UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD |
+            UTF8PROC_COMPOSE,
         fold_d, NULL);
     return n < 0 ? NULL : (char *)out;
 }

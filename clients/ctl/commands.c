@@ -331,10 +331,22 @@ static void print_history(const Exemplar__HistoryReply *h)
         snprintf(seq, sizeof seq, "%" PRIu64, ch->seq);
         snprintf(move, sizeof move, "%s -> %s", ctl_state(ch->from), ctl_state(ch->to));
         snprintf(version, sizeof version, "%" PRIu64, ch->version);
+        /* issue 3: an override, a decision and a carry-over link say why too */
+        char why[1400];
+        snprintf(why, sizeof why, "%s%s%s%s%s%s%s", ch->reason && *ch->reason ? ch->reason : "",
+                 ch->override_reason && *ch->override_reason ? " [override: " : "",
+                 ch->override_reason && *ch->override_reason ? ch->override_reason : "",
+                 ch->override_reason && *ch->override_reason ? "]" : "",
+                 ch->decision ? " [decision " : "", ch->decision ? ch->decision->number : "",
+                 ch->decision ? "]" : "");
+        if (ch->linked_id) {
+            size_t used = strlen(why);
+            snprintf(why + used, sizeof why - used, " [linked: %" PRIu64 "]", ch->linked_id);
+        }
         const char *row[] = {seq,     ctl_time(ch->at_ms, at, sizeof at),
                              move,    ch->verb,
                              version, actor_text(ch->actor),
-                             ch->reason && *ch->reason ? ch->reason : "-"};
+                             why[0] ? why + (why[0] == ' ') : "-"};
         ctl_table_add(&t, row);
     }
     ctl_table_print(&t, stdout);
