@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "i18n.h"
 #include "names.h"
 #include "record.pb-c.h"
 
@@ -191,7 +192,7 @@ int nom_check_move(const nom_view_t *n, nom_state_t to, uint64_t expected_versio
                 rules->overridden(rules->arg, m->window);
         } else if (override) {
             snprintf(why, why_len,
-                     "only an administrator may override the %s window of campaign %s; %s is %s",
+                     _("only an administrator may override the %s window of campaign %s; %s is %s"),
                      nom_window_name(m->window), n->campaign, a->name,
                      ex_role_name((Exemplar__Role)a->role) ?: "without a role");
             return -EX_EPERM;
@@ -200,8 +201,8 @@ int nom_check_move(const nom_view_t *n, nom_state_t to, uint64_t expected_versio
             if (rules->window_describe)
                 rules->window_describe(rules->arg, n->campaign, m->window, dates, sizeof(dates));
             snprintf(why, why_len,
-                     "the %s window of campaign %s is not open now%s%s, so %s is refused; an "
-                     "administrator may override it with a reason (--override REASON)",
+                     _("the %s window of campaign %s is not open now%s%s, so %s is refused; an "
+                       "administrator may override it with a reason (--override REASON)"),
                      nom_window_name(m->window), n->campaign, dates[0] ? ": " : "", dates,
                      m->verb);
             return -EX_EWINDOW;
