@@ -31,7 +31,7 @@ typedef struct {
     Exemplar__Reply reply; /* the handler sets the body */
     uint8_t *out;          /* the packed reply */
     size_t out_len;
-    char why[2048];         /* a refusal's sentence; empty: the code's default */
+    char why[2048]; /* a refusal's sentence; empty: the code's default */
     uint64_t current_version;
     Exemplar__State current_state;
 } call_t;

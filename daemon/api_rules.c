@@ -20,8 +20,8 @@
 #include "text.h"
 #include "vitext.h"
 
-#define UNITS_IMPORT_MAX 500
-#define NAME_MAX_BYTES 256
+#define UNITS_IMPORT_MAX   500
+#define NAME_MAX_BYTES     256
 #define DECISION_FIELD_MAX 256
 #define OVERRIDE_MAX_BYTES 1024
 
@@ -152,10 +152,9 @@ int api_rules_register(call_t *x, Exemplar__Nomination *n, Exemplar__Unit **keep
     const campaign_t *c = rules_campaign(rules, n->campaign);
     if (!c)
         return refuse(x, -EX_ECAMPAIGN,
-                      _("campaign %s is not defined (see exemplarctl campaign show)"),
-                      n->campaign);
-    const period_t *p = r->period[0] ? campaign_period(c, r->period)
-                                     : campaign_period_for_registration(c, day);
+                      _("campaign %s is not defined (see exemplarctl campaign show)"), n->campaign);
+    const period_t *p =
+        r->period[0] ? campaign_period(c, r->period) : campaign_period_for_registration(c, day);
     if (!p)
         return refuse(x, -EX_ECAMPAIGN,
                       _("campaign %s has no period %s (see exemplarctl campaign show)"),
@@ -254,8 +253,7 @@ static int import_one(call_t *x, size_t row, const Exemplar__Unit *in, uint32_t 
         return refuse(x, -EX_EINVALID, "unit %s: valid_to %s is before valid_from %s", in->code,
                       in->valid_to, in->valid_from);
     if (in->kind[0] && strcmp(in->kind, "province") && strcmp(in->kind, "ministry-unit"))
-        return refuse(x, -EX_EINVALID, "unit %s: kind must be province or ministry-unit",
-                      in->code);
+        return refuse(x, -EX_EINVALID, "unit %s: kind must be province or ministry-unit", in->code);
     if (in->n_merged_from && !in->valid_from[0])
         return refuse(x, -EX_EINVALID,
                       "unit %s: a merge needs valid_from, the day the merged unit starts",
@@ -438,8 +436,8 @@ int api_rules_campaign_show(call_t *x)
     rules_t *rules = x->api->rules;
     size_t total = rules_campaign_count(rules);
     if (r->campaign[0] && !rules_campaign(rules, r->campaign))
-        return refuse(x, -EX_ECAMPAIGN, _("campaign %s is not defined (see exemplarctl campaign show)"),
-                      r->campaign);
+        return refuse(x, -EX_ECAMPAIGN,
+                      _("campaign %s is not defined (see exemplarctl campaign show)"), r->campaign);
     int32_t today = rules_today(rules, x->now_ms);
     dates_t d = {calloc(total * 256 + 1, 16), 0, total * 256 + 1};
     Exemplar__CampaignInfo *infos = calloc(total ? total : 1, sizeof(*infos));
@@ -482,8 +480,8 @@ static int check_title(call_t *x, const char *title)
     char codes[512] = "";
     size_t used = 0;
     for (size_t i = 0; i < b->n_titles && used < sizeof(codes); i++) {
-        int k = snprintf(codes + used, sizeof(codes) - used, "%s%s", i ? ", " : "",
-                         b->titles[i].code);
+        int k =
+            snprintf(codes + used, sizeof(codes) - used, "%s%s", i ? ", " : "", b->titles[i].code);
         if (k < 0)
             break;
         used += (size_t)k;
@@ -543,14 +541,15 @@ int api_rules_evidence_revoke(call_t *x)
     Exemplar__Evidence *e = NULL;
     int rc = ledger_evidence_get(x->txn, r->subject, r->year, r->title, &e);
     if (rc == -EX_ENOTFOUND)
-        return refuse(x, rc, "subject %s has no %.20s for %d to revoke (exemplarctl evidence list %s)",
+        return refuse(x, rc,
+                      "subject %s has no %.20s for %d to revoke (exemplarctl evidence list %s)",
                       r->subject, r->title, (int)r->year, r->subject);
     if (rc < 0)
         return rc;
     if (e->revoked) {
         exemplar__evidence__free_unpacked(e, NULL);
-        return refuse(x, -EX_ECONFLICT, "%s of %s for %d is already revoked", r->title,
-                      r->subject, (int)r->year);
+        return refuse(x, -EX_ECONFLICT, "%s of %s for %d is already revoked", r->title, r->subject,
+                      (int)r->year);
     }
     Exemplar__Decision *saved = e->revocation;
     e->revoked = true;

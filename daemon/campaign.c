@@ -96,8 +96,7 @@ __attribute__((format(printf, 3, 4))) static int fail(yctx_t *y, const yaml_node
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
-    snprintf(y->err, y->errlen, "%s line %zu: %s", y->source, n ? n->start_mark.line + 1 : 1,
-             what);
+    snprintf(y->err, y->errlen, "%s line %zu: %s", y->source, n ? n->start_mark.line + 1 : 1, what);
     return -1;
 }
 
@@ -131,8 +130,7 @@ static int copy_text(yctx_t *y, const yaml_node_t *n, const char *what, char *ds
     return 0;
 }
 
-static int parse_int(yctx_t *y, const yaml_node_t *n, const char *what, long lo, long hi,
-                     long *out)
+static int parse_int(yctx_t *y, const yaml_node_t *n, const char *what, long lo, long hi, long *out)
 {
     const char *s = scalar(n);
     char *end;
@@ -141,14 +139,13 @@ static int parse_int(yctx_t *y, const yaml_node_t *n, const char *what, long lo,
     long v = strtol(s, &end, 10);
     if (*end || v < lo || v > hi)
         return fail(y, n, "%s must be a whole number from %ld to %ld, not \"%.40s\"", what, lo, hi,
-                     s);
+                    s);
     *out = v;
     return 0;
 }
 
 /* A day: "YYYY-MM-DD", or in a relative campaign an offset "+N" / "-N". */
-static int parse_day(yctx_t *y, const yaml_node_t *n, bool relative, const char *what,
-                     int32_t *out)
+static int parse_day(yctx_t *y, const yaml_node_t *n, bool relative, const char *what, int32_t *out)
 {
     if (relative) {
         long v;
@@ -208,9 +205,9 @@ static int load(yctx_t *y, const char *text, size_t len)
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     int rc = 0;
     if (!yaml_parser_load(&parser, &y->doc)) {
-        snprintf(y->err, y->errlen, "%s line %zu: %s%s%s", y->source,
-                 parser.problem_mark.line + 1, parser.problem ? parser.problem : "invalid YAML",
-                 parser.context ? " " : "", parser.context ? parser.context : "");
+        snprintf(y->err, y->errlen, "%s line %zu: %s%s%s", y->source, parser.problem_mark.line + 1,
+                 parser.problem ? parser.problem : "invalid YAML", parser.context ? " " : "",
+                 parser.context ? parser.context : "");
         rc = -1;
     } else if (!yaml_document_get_root_node(&y->doc)) {
         snprintf(y->err, y->errlen, "%s line 1: the file is empty", y->source);
@@ -369,8 +366,7 @@ int campaign_parse(const char *text, size_t len, const char *source, campaign_t 
     if (rc == 0 && (!out->id[0] || !out->n_periods))
         rc = fail(&y, root, "a campaign needs an id and at least one period");
     if (rc == 0 && !valid_id(out->id))
-        rc = fail(&y, root, "campaign id \"%s\" must be letters, digits, '.', '_' or '-'",
-                  out->id);
+        rc = fail(&y, root, "campaign id \"%s\" must be letters, digits, '.', '_' or '-'", out->id);
     for (size_t i = 0; rc == 0 && i < out->n_periods; i++)
         if (!valid_id(out->periods[i].id))
             rc = fail(&y, root, "period id \"%s\" must be letters, digits, '.', '_' or '-'",
@@ -501,8 +497,8 @@ static int title_pair(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v
     if (a->b->n_titles == RULEBOOK_TITLES_MAX)
         return fail(y, k, "at most %d titles", RULEBOOK_TITLES_MAX);
     if (strlen(key) > TITLE_CODE_MAX || !valid_id(key))
-        return fail(y, k, "title code \"%.40s\" must be 1-%d letters, digits, '.', '_' or '-'",
-                    key, TITLE_CODE_MAX);
+        return fail(y, k, "title code \"%.40s\" must be 1-%d letters, digits, '.', '_' or '-'", key,
+                    TITLE_CODE_MAX);
     if (rulebook_title(a->b, key))
         return fail(y, k, "title %s is given twice", key);
     a->t = &a->b->titles[a->b->n_titles];

@@ -20,16 +20,16 @@
 
 #include "nom.h"
 
-#define CAMPAIGN_ID_MAX 32
-#define CAMPAIGN_PERIODS_MAX 8
-#define CAMPAIGN_YEARS_MAX 12
+#define CAMPAIGN_ID_MAX         32
+#define CAMPAIGN_PERIODS_MAX    8
+#define CAMPAIGN_YEARS_MAX      12
 #define CAMPAIGN_MILESTONES_MAX 32
-#define CAMPAIGN_TEXT_MAX 256
-#define TITLE_CODE_MAX 16
-#define RULEBOOK_TITLES_MAX 64
-#define RULEBOOK_SETS_MAX 16
-#define RULESET_TITLES_MAX 8
-#define TITLE_SATISFIES_MAX 4
+#define CAMPAIGN_TEXT_MAX       256
+#define TITLE_CODE_MAX          16
+#define RULEBOOK_TITLES_MAX     64
+#define RULEBOOK_SETS_MAX       16
+#define RULESET_TITLES_MAX      8
+#define TITLE_SATISFIES_MAX     4
 
 /* A closed range of days, both ends included. */
 typedef struct {

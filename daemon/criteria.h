@@ -15,7 +15,7 @@
 
 #include "campaign.h"
 
-#define CRITERIA_MAX 16
+#define CRITERIA_MAX          16
 #define CRITERIA_EVIDENCE_MAX 256
 
 /* One recorded title of the subject. */

@@ -31,9 +31,9 @@ int i18n_init(const char *language, const char *localedir)
 {
     if (strcmp(language, "vi") != 0 && strcmp(language, "en") != 0)
         return -1;
-    const char *dir = localedir && localedir[0]           ? localedir
-                      : has_catalog(EXEMPLAR_LOCALEDIR)    ? EXEMPLAR_LOCALEDIR
-                                                           : EXEMPLAR_BUILD_LOCALEDIR;
+    const char *dir = localedir && localedir[0]         ? localedir
+                      : has_catalog(EXEMPLAR_LOCALEDIR) ? EXEMPLAR_LOCALEDIR
+                                                        : EXEMPLAR_BUILD_LOCALEDIR;
     setlocale(LC_MESSAGES, "C.UTF-8");
     setenv("LANGUAGE", language, 1);
     bindtextdomain(EX_TEXTDOMAIN, dir);

@@ -11,8 +11,8 @@
 #include <libintl.h>
 
 #define EX_TEXTDOMAIN "exemplar"
-#define _(s) dgettext(EX_TEXTDOMAIN, s)
-#define N_(s) (s)
+#define _(s)          dgettext(EX_TEXTDOMAIN, s)
+#define N_(s)         (s)
 
 /* Selects the language ("vi" or "en") for every later _() and binds the
  * catalogue: localedir if given, else the installed one, else the build

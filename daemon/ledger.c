@@ -14,7 +14,7 @@
 #include "key.h"
 #include "records.h"
 
-#define UNIT_KEY_MAX (KEY_UNIT_MAX + 1 + 10)
+#define UNIT_KEY_MAX     (KEY_UNIT_MAX + 1 + 10)
 #define EVIDENCE_KEY_MAX (LEDGER_SUBJECT_MAX + 1 + 2 + TITLE_CODE_MAX)
 
 static size_t unit_key(uint8_t *out, const char *code, const char *valid_from)
@@ -71,8 +71,7 @@ static int scan(store_txn_t *t, store_db_t db, const uint8_t *prefix, size_t ple
     int rc = store_iter_open(t, db, &it);
     if (rc == 0)
         rc = store_iter_seek(&it, plen ? prefix : NULL, plen, &k, &v);
-    while (rc == 0 && k.len >= plen && memcmp(k.data, prefix, plen) == 0 &&
-           *n < LEDGER_LIST_MAX) {
+    while (rc == 0 && k.len >= plen && memcmp(k.data, prefix, plen) == 0 && *n < LEDGER_LIST_MAX) {
         if (*n == cap) {
             cap = cap ? cap * 2 : 32;
             ProtobufCMessage **grown = realloc(*out, cap * sizeof(*grown));
@@ -98,8 +97,8 @@ int ledger_units(store_txn_t *t, const char *code, Exemplar__Unit ***out, size_t
 {
     uint8_t prefix[UNIT_KEY_MAX];
     size_t plen = code && code[0] ? unit_key(prefix, code, "") : 0;
-    int rc = scan(t, DB_UNITS, prefix, plen, &exemplar__unit__descriptor,
-                  (ProtobufCMessage ***)out, n);
+    int rc =
+        scan(t, DB_UNITS, prefix, plen, &exemplar__unit__descriptor, (ProtobufCMessage ***)out, n);
     if (rc < 0) {
         ledger_units_free(*out, *n);
         *out = NULL;

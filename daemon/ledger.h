@@ -15,7 +15,7 @@
 #include "store.h"
 
 #define LEDGER_SUBJECT_MAX 64
-#define LEDGER_LIST_MAX 2000
+#define LEDGER_LIST_MAX    2000
 
 /* The version of unit `code` valid on `day`: 0 with *out (free with
  * exemplar__unit__free_unpacked), -EX_EUNIT when none is (*latest then

@@ -23,7 +23,7 @@
 #include "records.h"
 #include "unitcsv.h"
 
-#define CAMPAIGNS_MAX 32
+#define CAMPAIGNS_MAX  32
 #define FILE_MAX_BYTES (1 << 20)
 
 struct rules {
@@ -192,8 +192,7 @@ static int seed_units(store_txn_t *t, char *err, size_t errlen)
     for (size_t i = 0; i < sizeof(LISTS) / sizeof(LISTS[0]); i++) {
         Exemplar__Unit **units;
         size_t n;
-        if (unitcsv_parse(LISTS[i].text, *LISTS[i].len, LISTS[i].name, &units, &n, err, errlen) <
-            0)
+        if (unitcsv_parse(LISTS[i].text, *LISTS[i].len, LISTS[i].name, &units, &n, err, errlen) < 0)
             return -1;
         for (size_t j = 0; j < n; j++)
             ledger_unit_put(t, units[j]);
@@ -239,8 +238,7 @@ rules_t *rules_new(const config_t *cfg, store_t *store, char *err, size_t errlen
         (cfg->campaign_dir[0] && load_campaign_dir(r, cfg->campaign_dir, err, errlen) < 0))
         goto fail;
     if (r->enforce && !rules_campaign(r, cfg->default_campaign)) {
-        snprintf(err, errlen,
-                 "rules, the default campaign %s is not defined by any campaign file",
+        snprintf(err, errlen, "rules, the default campaign %s is not defined by any campaign file",
                  cfg->default_campaign);
         goto fail;
     }
@@ -295,8 +293,8 @@ static void window_describe(void *arg, const char *campaign, window_t w, char *b
     char from[16], to[16], today[16];
     day_format(c->day, today, sizeof(today));
     if (!p || !p->has_window[w]) {
-        snprintf(buf, len, _("period %s has no %s window (today is %s)"),
-                 p ? p->id : c->period->id, nom_window_name(w), today);
+        snprintf(buf, len, _("period %s has no %s window (today is %s)"), p ? p->id : c->period->id,
+                 nom_window_name(w), today);
         return;
     }
     snprintf(buf, len, _("in period %s it runs from %s to %s, and today is %s"), p->id,
@@ -350,7 +348,8 @@ static int head_of_unit(rules_ctx_t *c, char *text, size_t len)
     if (rc < 0)
         return rc;
     if (rc)
-        snprintf(text, len, _("[met] head of unit: the collective %s is recognized (nomination %llu)"),
+        snprintf(text, len,
+                 _("[met] head of unit: the collective %s is recognized (nomination %llu)"),
                  head_of, (unsigned long long)id);
     else
         snprintf(text, len,

@@ -12,8 +12,8 @@
 enum { COL_CODE, COL_NAME, COL_NAME_EN, COL_FROM, COL_TO, COL_MERGED, COL_KIND, COL_COUNT };
 
 static const char *const COL_NAMES[COL_COUNT] = {
-    [COL_CODE] = "code",         [COL_NAME] = "name_vi",      [COL_NAME_EN] = "name_en_ascii",
-    [COL_FROM] = "valid_from",   [COL_TO] = "valid_to",       [COL_MERGED] = "merged_from",
+    [COL_CODE] = "code",       [COL_NAME] = "name_vi", [COL_NAME_EN] = "name_en_ascii",
+    [COL_FROM] = "valid_from", [COL_TO] = "valid_to",  [COL_MERGED] = "merged_from",
     [COL_KIND] = "kind",
 };
 
@@ -22,9 +22,9 @@ typedef struct {
     char *err;
     size_t errlen;
     bool failed;
-    size_t row;             /* rows seen, the header is row 1 */
-    size_t field;           /* field index within the row */
-    int col_of[COL_COUNT];  /* header: which field holds each column, -1 none */
+    size_t row;            /* rows seen, the header is row 1 */
+    size_t field;          /* field index within the row */
+    int col_of[COL_COUNT]; /* header: which field holds each column, -1 none */
     int ncols;
     Exemplar__Unit **units;
     size_t n, cap;

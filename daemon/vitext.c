@@ -20,12 +20,12 @@ static utf8proc_int32_t fold_d(utf8proc_int32_t c, void *data)
 char *vitext_fold(const char *s)
 {
     utf8proc_uint8_t *out = NULL;
-    utf8proc_ssize_t n = utf8proc_map_custom(
-        (const utf8proc_uint8_t *)s, 0, &out,
-        /* COMPOSE decomposes first; STRIPMARK drops the marks in between */
-        UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD |
-            UTF8PROC_COMPOSE,
-        fold_d, NULL);
+    utf8proc_ssize_t n =
+        utf8proc_map_custom((const utf8proc_uint8_t *)s, 0, &out,
+                            /* COMPOSE decomposes first; STRIPMARK drops the marks in between */
+                            UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_STRIPMARK |
+                                UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE,
+                            fold_d, NULL);
     return n < 0 ? NULL : (char *)out;
 }
 
@@ -42,12 +42,18 @@ bool vitext_contains(const char *haystack, const char *needle)
 static int tone_of(utf8proc_int32_t c)
 {
     switch (c) {
-    case 0x0300: return 1; /* huyền */
-    case 0x0309: return 2; /* hỏi */
-    case 0x0303: return 3; /* ngã */
-    case 0x0301: return 4; /* sắc */
-    case 0x0323: return 5; /* nặng */
-    default: return -1;
+    case 0x0300:
+        return 1; /* huyền */
+    case 0x0309:
+        return 2; /* hỏi */
+    case 0x0303:
+        return 3; /* ngã */
+    case 0x0301:
+        return 4; /* sắc */
+    case 0x0323:
+        return 5; /* nặng */
+    default:
+        return -1;
     }
 }
 
@@ -55,10 +61,14 @@ static int tone_of(utf8proc_int32_t c)
 static int variant_of(utf8proc_int32_t c)
 {
     switch (c) {
-    case 0x0306: return 1;
-    case 0x0302: return 2;
-    case 0x031B: return 3;
-    default: return -1;
+    case 0x0306:
+        return 1;
+    case 0x0302:
+        return 2;
+    case 0x031B:
+        return 3;
+    default:
+        return -1;
     }
 }
 

@@ -312,8 +312,8 @@ static void print_evidence(ctl_t *ctl, const Exemplar__EvidenceReply *r)
         ctl_json_print(doc);
         return;
     }
-    static const char *const HEADER[] = {"SUBJECT", "YEAR",   "TITLE",
-                                         "DECISION", "DATE",  "ISSUER", "REVOKED"};
+    static const char *const HEADER[] = {"SUBJECT", "YEAR",   "TITLE",  "DECISION",
+                                         "DATE",    "ISSUER", "REVOKED"};
     static const bool RIGHT[] = {false, true, false, false, false, false, false};
     ctl_table_t t;
     ctl_table_init(&t, 7, HEADER, RIGHT);

@@ -16,7 +16,7 @@
 
 enum { TIMEOUT_MS = 10000 };
 
-#define S(x) EXEMPLAR__STATE__STATE_##x
+#define S(x)       EXEMPLAR__STATE__STATE_##x
 #define COLLECTIVE EXEMPLAR__KIND__KIND_COLLECTIVE
 #define INDIVIDUAL EXEMPLAR__KIND__KIND_INDIVIDUAL
 
@@ -158,8 +158,8 @@ static void registration_after_the_deadline_needs_an_override(void **state)
     start_on(h, "2021-09-16", 1);
     c = harness_client(h, TIMEOUT_MS);
     Exemplar__Reply *r = NULL;
-    int rc = do_register(c, "01", COLLECTIVE, "Phòng Khoáng sản", "2021-2025", "01:PKS", NULL,
-                         NULL, &r);
+    int rc =
+        do_register(c, "01", COLLECTIVE, "Phòng Khoáng sản", "2021-2025", "01:PKS", NULL, NULL, &r);
     itest_require_error(rc, r, EX_EWINDOW, "register after the deadline");
     require_message(r, "2021-09-15");
     ex_reply_free(r);
@@ -237,8 +237,7 @@ static void head_of_unit_waits_for_the_collective(void **state)
     /* the demo campaign is laid out from today: every window is open */
     nom_t unit = register_ok(c, "48", COLLECTIVE, "Sở Tài nguyên và Môi trường Đà Nẵng", "demo",
                              "48:STNMT", NULL);
-    nom_t head = register_ok(c, "48", INDIVIDUAL, "Trần Văn Đức", "demo", "CB-480001",
-                             "48:STNMT");
+    nom_t head = register_ok(c, "48", INDIVIDUAL, "Trần Văn Đức", "demo", "CB-480001", "48:STNMT");
     for (int y = 2020; y <= 2022; y++) {
         evidence(c, "48:STNMT", y, "TTLDXS");
         evidence(c, "CB-480001", y, "HTXSNV");
@@ -380,8 +379,8 @@ static void carry_over_links_the_two_periods(void **state)
     harness_t *h = new_harness(state);
     start_on(h, "2021-08-01", 0);
     ex_client_t *c = harness_client(h, TIMEOUT_MS);
-    nom_t n = register_ok(c, "02", COLLECTIVE, "Phòng Quản lý đất đai", "2021-2025", "02:PQLDD",
-                          NULL);
+    nom_t n =
+        register_ok(c, "02", COLLECTIVE, "Phòng Quản lý đất đai", "2021-2025", "02:PQLDD", NULL);
     ex_client_destroy(&c);
     start_on(h, "2022-01-10", 1);
     c = harness_client(h, TIMEOUT_MS);

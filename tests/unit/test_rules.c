@@ -128,8 +128,8 @@ static void collective_needs_ttldxs_every_year(void **state)
 {
     (void)state;
     period_t p = period_2021_2023();
-    criteria_fact_t facts[] = {{2021, "TTLDXS", false}, {2022, "TTLDXS", false},
-                               {2023, "TTLDTT", false}};
+    criteria_fact_t facts[] = {
+        {2021, "TTLDXS", false}, {2022, "TTLDXS", false}, {2023, "TTLDTT", false}};
     criteria_result_t r;
     criteria_evaluate(&book, true, &p, facts, 3, &r);
     assert_false(r.met);
@@ -148,8 +148,8 @@ static void revoked_title_breaks_the_chain(void **state)
 {
     (void)state;
     period_t p = period_2021_2023();
-    criteria_fact_t facts[] = {{2021, "TTLDXS", false}, {2022, "TTLDXS", true},
-                               {2023, "TTLDXS", false}};
+    criteria_fact_t facts[] = {
+        {2021, "TTLDXS", false}, {2022, "TTLDXS", true}, {2023, "TTLDXS", false}};
     criteria_result_t r;
     criteria_evaluate(&book, true, &p, facts, 3, &r);
     assert_false(r.met);
@@ -161,8 +161,10 @@ static void individual_needs_rating_and_title_and_higher_counts(void **state)
 {
     (void)state;
     period_t p = {.id = "2023-2025", .years = {2023, 2024}, .n_years = 2};
-    criteria_fact_t facts[] = {{2023, "HTXSNV", false}, {2023, "CSTDCS", false},
-                               {2024, "HTXSNV", false}, {2024, "CSTD-BO", false}};
+    criteria_fact_t facts[] = {{2023, "HTXSNV", false},
+                               {2023, "CSTDCS", false},
+                               {2024, "HTXSNV", false},
+                               {2024, "CSTD-BO", false}};
     criteria_result_t r;
     criteria_evaluate(&book, false, &p, facts, 4, &r);
     assert_true(r.met);
@@ -193,14 +195,14 @@ static void closed_window_refused_unless_an_admin_overrides(void **state)
     actor_t admin = {"root", ROLE_ADMIN, ""}, officer = {"ana", ROLE_UNIT_OFFICER, "01"};
     char why[512];
     const nom_move_t *m;
-    assert_int_equal(nom_check_move(&v, NOM_REGISTERED, 0, &admin, NULL, &rules, why, sizeof why,
-                                    &m),
-                     -EX_EWINDOW);
+    assert_int_equal(
+        nom_check_move(&v, NOM_REGISTERED, 0, &admin, NULL, &rules, why, sizeof why, &m),
+        -EX_EWINDOW);
     assert_non_null(strstr(why, "--override"));
     rules.override_reason = "late letter";
-    assert_int_equal(nom_check_move(&v, NOM_REGISTERED, 0, &officer, NULL, &rules, why,
-                                    sizeof why, &m),
-                     -EX_EPERM);
+    assert_int_equal(
+        nom_check_move(&v, NOM_REGISTERED, 0, &officer, NULL, &rules, why, sizeof why, &m),
+        -EX_EPERM);
     assert_int_equal(overridden, 0);
     assert_int_equal(
         nom_check_move(&v, NOM_REGISTERED, 0, &admin, NULL, &rules, why, sizeof why, &m), 0);
@@ -225,7 +227,8 @@ static void shipped_units_parse(void **state)
     static const char bad[] = "code,name_vi,colour\n01,A,red\n";
     assert_int_equal(unitcsv_parse(bad, strlen(bad), "bad.csv", &u, &n, err, sizeof err), -1);
     assert_non_null(strstr(err, "bad.csv row 1: unknown column"));
-    static const char merge[] = "code,name_vi,valid_from,merged_from\n15,Tỉnh Lào Cai,2025-07-01,10 15\n";
+    static const char merge[] =
+        "code,name_vi,valid_from,merged_from\n15,Tỉnh Lào Cai,2025-07-01,10 15\n";
     assert_int_equal(unitcsv_parse(merge, strlen(merge), "m.csv", &u, &n, err, sizeof err), 0);
     assert_int_equal(u[0]->n_merged_from, 2);
     assert_string_equal(u[0]->merged_from[1], "15");
