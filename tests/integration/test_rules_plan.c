@@ -116,7 +116,7 @@ static void evidence(ex_client_t *c, const char *subject, int year, const char *
     Exemplar__Evidence e = EXEMPLAR__EVIDENCE__INIT;
     Exemplar__Decision d = EXEMPLAR__DECISION__INIT;
     Exemplar__EvidenceAddRequest b = EXEMPLAR__EVIDENCE_ADD_REQUEST__INIT;
-    char number[32], date[16];
+    char number[32], date[32];
     snprintf(number, sizeof number, "%d/QĐ-BTNMT", year);
     snprintf(date, sizeof date, "%d-01-10", year + 1);
     d.number = number;
