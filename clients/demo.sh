@@ -1,6 +1,9 @@
 #!/bin/bash
 # Walks one sample nomination through every state with exemplarctl against a
-# daemon on its embedded defaults, and prints its history.
+# daemon on its embedded defaults, with all of the plan's rules on: it uses
+# the demo campaign (its calendar is laid out from the day the daemon first
+# loads it, so every window is open) and records the evidence the criteria
+# need, then prints the explanation and the history.
 #   clients/demo.sh [BUILD_DIR]     (default: build)
 # The daemon keeps its state in ./exemplar-state and is stopped at the end;
 # start it again with BUILD_DIR/daemon/exemplard and use exemplarctl freely.
@@ -19,12 +22,24 @@ trap 'kill -TERM $daemon 2>/dev/null; wait $daemon 2>/dev/null || true' EXIT
 
 step() { printf '\n$ exemplarctl %s\n' "$*"; "$ctl" "$@"; }
 
-id=$("$ctl" register --unit 01 --kind collective \
+subject=01:PTN-DEMO-$$
+id=$("$ctl" register --unit 01 --kind collective --campaign demo --subject "$subject" \
         --name "Phòng Tài nguyên nước, Sở Tài nguyên và Môi trường Hà Nội")
-printf '$ exemplarctl register --unit 01 --kind collective --name ...\n%s\n' "$id"
+printf '$ exemplarctl register --unit 01 --kind collective --campaign demo --subject %s --name ...\n%s\n' \
+    "$subject" "$id"
+step campaign show demo
 step move "$id" fostering
+# The criteria: "Tập thể Lao động xuất sắc" in every year of the period.
+year=$(date +%Y)
+step check "$id" || true
+for y in $((year - 3)) $((year - 2)) $((year - 1)); do
+    step evidence add "$subject" "$y" TTLDXS --decision "$((y - 2000))01/QĐ-UBND" \
+        --decision-date "$((y + 1))-01-15" --issuer "Chủ tịch UBND Thành phố Hà Nội"
+done
+step check "$id"
 step move "$id" unit-reviewed
 step move "$id" ministry-reviewed
-step move "$id" recognized
+step move "$id" recognized --decision 123/QĐ-BTNMT --decision-date "$(date +%F)" \
+    --issuer "Bộ trưởng Bộ Tài nguyên và Môi trường"
 step show "$id"
 step history "$id"

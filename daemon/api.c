@@ -13,12 +13,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "api_call.h"
 #include "dedup.h"
 #include "errors.h"
 #include "key.h"
 #include "log.h"
 #include "names.h"
 #include "text.h"
+#include "vitext.h"
 #include "wire.pb-c.h"
 
 #define NAME_MAX_BYTES 256
@@ -32,33 +34,6 @@
 #define SWEEP_STEP 20000              /* by-state entries examined per housekeeping call */
 #define PRUNE_INTERVAL_MS (60 * 1000) /* between passes over the request ids */
 
-struct api {
-    store_t *store;
-    outbox_t *outbox;
-    const config_t *cfg;
-    records_counters_t counters;
-    api_stats_t stats;
-    uint64_t prune_resume;
-    uint64_t stale_index_entries; /* by-state entries left behind and not yet swept */
-    int64_t next_prune_ms;
-    uint8_t sweep_resume[KEY_MAX];
-    size_t sweep_resume_len;
-};
-
-/* One request being handled. */
-typedef struct {
-    api_t *api;
-    store_txn_t *txn;
-    const Exemplar__Request *req;
-    const actor_t *actor;
-    int64_t now_ms;
-    Exemplar__Reply reply; /* the handler sets the body */
-    uint8_t *out;          /* the packed reply */
-    size_t out_len;
-    char why[512];         /* a refusal's sentence; empty: the code's default */
-    uint64_t current_version;
-    Exemplar__State current_state;
-} call_t;
 
 typedef int handler_fn(call_t *x);
 
@@ -82,6 +57,15 @@ static const api_op_t API_OPS[] = {
     {EXEMPLAR__REQUEST__BODY_HISTORY, "history", handle_history, OP_READS},
     {EXEMPLAR__REQUEST__BODY_LIST, "list", handle_list, OP_READS},
     {EXEMPLAR__REQUEST__BODY_CHANGES, "changes", handle_changes, OP_READS},
+    /* issue 3, the plan's rules (api_rules.c) */
+    {EXEMPLAR__REQUEST__BODY_UNITS_IMPORT, "units-import", api_rules_units_import, OP_MUTATES},
+    {EXEMPLAR__REQUEST__BODY_UNITS_LIST, "units-list", api_rules_units_list, 0},
+    {EXEMPLAR__REQUEST__BODY_CAMPAIGN_SHOW, "campaign-show", api_rules_campaign_show, 0},
+    {EXEMPLAR__REQUEST__BODY_EVIDENCE_ADD, "evidence-add", api_rules_evidence_add, OP_MUTATES},
+    {EXEMPLAR__REQUEST__BODY_EVIDENCE_REVOKE, "evidence-revoke", api_rules_evidence_revoke,
+     OP_MUTATES},
+    {EXEMPLAR__REQUEST__BODY_EVIDENCE_LIST, "evidence-list", api_rules_evidence_list, OP_READS},
+    {EXEMPLAR__REQUEST__BODY_CHECK, "check", api_rules_check, OP_READS},
 };
 
 static const api_op_t *find_op(Exemplar__Request__BodyCase body)
@@ -202,9 +186,17 @@ static int handle_info(call_t *x)
     return pack_reply(x);
 }
 
+/* What a change records besides the move itself (issue 3). */
+typedef struct {
+    const char *override_reason;
+    uint64_t linked_id;
+    Exemplar__Decision *decision;
+} change_extra_t;
+
 /* Appends the change for n's latest move and queues it for the feed. */
 static int record_change(call_t *x, const Exemplar__Nomination *n, Exemplar__State from,
-                         const char *verb, const char *reason, uint64_t prev_seq)
+                         const char *verb, const char *reason, uint64_t prev_seq,
+                         const change_extra_t *extra)
 {
     Exemplar__Change c = EXEMPLAR__CHANGE__INIT;
     Exemplar__Actor actor = EXEMPLAR__ACTOR__INIT;
@@ -225,6 +217,11 @@ static int record_change(call_t *x, const Exemplar__Nomination *n, Exemplar__Sta
     c.unit = n->unit;
     c.campaign = n->campaign;
     c.kind = n->kind;
+    if (extra) {
+        c.override_reason = (char *)(extra->override_reason ? extra->override_reason : "");
+        c.linked_id = extra->linked_id;
+        c.decision = extra->decision;
+    }
     records_append_change(x->txn, &c);
     return outbox_add(x->api->outbox, &c);
 }
@@ -256,6 +253,7 @@ static int handle_register(call_t *x)
 
     api_t *a = x->api;
     Exemplar__Nomination n = EXEMPLAR__NOMINATION__INIT;
+    Exemplar__Unit *unit = NULL;
     n.id = a->counters.next_id;
     n.version = 1;
     n.state = EXEMPLAR__STATE__STATE_REGISTERED;
@@ -268,11 +266,19 @@ static int handle_register(call_t *x)
 
     const nom_move_t *move;
     nom_view_t before = {n.id, 0, NOM_NONE, n.unit, n.campaign};
-    rc = nom_check_move(&before, NOM_REGISTERED, 0, x->actor, NULL, NULL, x->why,
-                        sizeof(x->why), &move);
+    rules_ctx_t ctx = {0};
+    nom_rules_t nr;
+    const nom_rules_t *use = NULL;
+    rc = api_rules_register(x, &n, &unit);
+    if (rc == 0)
+        rc = api_rules_bind(x, &n, r->override_reason, NULL, &ctx, &nr, &use);
+    if (rc == 0)
+        rc = nom_check_move(&before, NOM_REGISTERED, 0, x->actor, NULL, use, x->why,
+                            sizeof(x->why), &move);
     if (rc == 0) {
+        change_extra_t extra = {ctx.overridden ? r->override_reason : NULL, 0, NULL};
         records_put_nomination(x->txn, &n, EXEMPLAR__STATE__STATE_NONE);
-        rc = record_change(x, &n, EXEMPLAR__STATE__STATE_NONE, move->verb, NULL, 0);
+        rc = record_change(x, &n, EXEMPLAR__STATE__STATE_NONE, move->verb, NULL, 0, &extra);
     }
     if (rc == 0) {
         a->counters.next_id++;
@@ -283,6 +289,8 @@ static int handle_register(call_t *x)
         rc = pack_reply(x);
     }
     free(name);
+    if (unit)
+        exemplar__unit__free_unpacked(unit, NULL);
     return rc;
 }
 
@@ -290,7 +298,7 @@ static int handle_move(call_t *x)
 {
     const Exemplar__MoveRequest *r = x->req->move;
     Exemplar__Nomination *n = NULL;
-    char *reason = NULL;
+    char *reason = NULL, *override = NULL;
     if (!valid_state(r->to))
         return refuse(x, -EX_EINVALID, "to must be a state (registered .. returned), not %d",
                       (int)r->to);
@@ -300,14 +308,25 @@ static int handle_move(call_t *x)
     int rc = text_normalize(r->reason, REASON_MAX_BYTES, false, true, &reason);
     if (rc < 0)
         return refuse(x, rc, "reason must be at most %d bytes of UTF-8 text", REASON_MAX_BYTES);
+    rc = text_normalize(r->override_reason, REASON_MAX_BYTES, false, true, &override);
+    if (rc < 0) {
+        free(reason);
+        return refuse(x, rc, "override_reason must be at most %d bytes of UTF-8 text",
+                      REASON_MAX_BYTES);
+    }
     rc = load_nomination(x, r->id, &n);
     if (rc < 0)
         goto out;
 
     const nom_move_t *move;
     nom_view_t v = view_of(n);
-    rc = nom_check_move(&v, (nom_state_t)r->to, r->expected_version, x->actor, reason, NULL,
-                        x->why, sizeof(x->why), &move);
+    rules_ctx_t ctx = {0};
+    nom_rules_t nr;
+    const nom_rules_t *use = NULL;
+    rc = api_rules_bind(x, n, override, r->decision, &ctx, &nr, &use);
+    if (rc == 0)
+        rc = nom_check_move(&v, (nom_state_t)r->to, r->expected_version, x->actor, reason, use,
+                            x->why, sizeof(x->why), &move);
     if (rc < 0) {
         x->current_version = n->version;
         x->current_state = n->state;
@@ -316,13 +335,35 @@ static int handle_move(call_t *x)
     api_t *a = x->api;
     Exemplar__State from = n->state;
     uint64_t prev_seq = n->last_seq;
+    Exemplar__Nomination next = EXEMPLAR__NOMINATION__INIT;
     n->state = r->to;
     n->version++;
     n->updated_ms = x->now_ms;
     n->last_seq = n->state_seq = a->counters.last_seq + 1;
+    if (r->to == EXEMPLAR__STATE__STATE_REVOKED)
+        n->revocation = r->decision;
+    if (r->to == EXEMPLAR__STATE__STATE_CARRIED_OVER) {
+        rc = api_rules_carry_over(x, &ctx, n, &next);
+        if (rc < 0)
+            goto out;
+        n->carried_to = next.id;
+    }
+    change_extra_t extra = {ctx.overridden ? override : NULL, n->carried_to, r->decision};
     records_put_nomination(x->txn, n, from);
     a->stale_index_entries++;
-    rc = record_change(x, n, from, move->verb, reason, prev_seq);
+    rc = record_change(x, n, from, move->verb, reason, prev_seq, &extra);
+    if (rc == 0 && next.id) {
+        /* the new nomination's registration, linked back, right after */
+        change_extra_t back = {NULL, n->id, r->decision};
+        next.last_seq = next.state_seq = n->last_seq + 1;
+        records_put_nomination(x->txn, &next, EXEMPLAR__STATE__STATE_NONE);
+        rc = record_change(x, &next, EXEMPLAR__STATE__STATE_NONE, move->verb, reason, 0, &back);
+        if (rc == 0) {
+            a->counters.next_id++;
+            a->counters.nominations++;
+            a->counters.last_seq++;
+        }
+    }
     if (rc == 0) {
         a->counters.last_seq++;
         x->reply.body_case = EXEMPLAR__REPLY__BODY_NOMINATION;
@@ -330,9 +371,12 @@ static int handle_move(call_t *x)
         rc = pack_reply(x);
     }
 out:
+    if (n && r->decision && n->revocation == r->decision)
+        n->revocation = NULL; /* owned by the request, not by n */
     if (n)
         exemplar__nomination__free_unpacked(n, NULL);
     free(reason);
+    free(override);
     return rc;
 }
 
@@ -408,6 +452,7 @@ static bool list_match(const Exemplar__ListRequest *r, const actor_t *actor,
     return (r->state == EXEMPLAR__STATE__STATE_NONE || n->state == r->state) &&
            (!r->unit[0] || strcmp(n->unit, r->unit) == 0) &&
            (!r->campaign[0] || strcmp(n->campaign, r->campaign) == 0) &&
+           (!r->name_contains[0] || vitext_contains(n->name, r->name_contains)) &&
            nom_actor_in_scope(actor, n->unit);
 }
 
@@ -752,11 +797,17 @@ api_t *api_new(store_t *store, outbox_t *outbox, const config_t *cfg, char *err,
         free(a);
         return NULL;
     }
+    if (!(a->rules = rules_new(cfg, store, err, errlen))) {
+        free(a);
+        return NULL;
+    }
     return a;
 }
 
 void api_destroy(api_t **p)
 {
+    if (*p)
+        rules_destroy(&(*p)->rules);
     free(*p);
     *p = NULL;
 }

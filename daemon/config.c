@@ -15,7 +15,7 @@
 
 #include "log.h"
 
-typedef enum { KEY_STRING, KEY_UINT, KEY_MIB, KEY_LOGLEVEL } key_type_t;
+typedef enum { KEY_STRING, KEY_UINT, KEY_MIB, KEY_LOGLEVEL, KEY_BOOL } key_type_t;
 
 typedef struct {
     const char *section;
@@ -44,6 +44,12 @@ static const key_t_ KEYS[] = {
     NUM("store", "map_size_mib", KEY_MIB, map_size, 1, 1u << 24),
     NUM("store", "map_max_mib", KEY_MIB, map_max, 1, 1u << 24),
     NUM("store", "request_ttl_hours", KEY_UINT, request_ttl_hours, 1, 24 * 366),
+    NUM("rules", "enforce", KEY_BOOL, rules_enforce, 0, 1),
+    STR("rules", "today", rules_today),
+    STR("rules", "campaign_dir", campaign_dir),
+    STR("rules", "rulebook_file", rulebook_file),
+    STR("rules", "language", language),
+    STR("rules", "locale_dir", locale_dir),
 };
 
 static const key_t_ *find_key(const char *section, const char *name)
@@ -106,6 +112,20 @@ int config_set(config_t *cfg, const char *section, const char *key, const char *
         memcpy(dst, &p, sizeof(p));
         return 0;
     }
+    case KEY_BOOL: {
+        unsigned b;
+        if (strcmp(value, "yes") == 0 || strcmp(value, "true") == 0 || strcmp(value, "1") == 0)
+            b = 1;
+        else if (strcmp(value, "no") == 0 || strcmp(value, "false") == 0 ||
+                 strcmp(value, "0") == 0)
+            b = 0;
+        else {
+            snprintf(err, errlen, "[%s] %s must be yes or no (not \"%s\")", section, key, value);
+            return -1;
+        }
+        memcpy(dst, &b, sizeof(b));
+        return 0;
+    }
     case KEY_UINT:
     case KEY_MIB: {
         char *end;
@@ -141,6 +161,8 @@ void config_defaults(config_t *cfg)
     cfg->map_size = 64ull << 20;
     cfg->map_max = 1ull << 40; /* 1 TiB: in practice, the disk is the limit */
     cfg->request_ttl_hours = 24;
+    cfg->rules_enforce = 1;
+    snprintf(cfg->language, sizeof(cfg->language), "vi");
 }
 
 const char *config_default_path(char *buf, size_t len)
@@ -242,6 +264,10 @@ int config_finish(config_t *cfg, char *err, size_t errlen)
                  (unsigned long long)(cfg->map_max >> 20), (unsigned long long)(cfg->map_size >> 20));
         return -1;
     }
+    if (strcmp(cfg->language, "vi") != 0 && strcmp(cfg->language, "en") != 0) {
+        snprintf(err, errlen, "[rules] language must be vi or en (not \"%s\")", cfg->language);
+        return -1;
+    }
     if (!cfg->default_campaign[0]) {
         snprintf(err, errlen, "[daemon] default_campaign must not be empty");
         return -1;
@@ -271,6 +297,9 @@ void config_print(const config_t *cfg, FILE *f)
             break;
         case KEY_MIB:
             fprintf(f, "%s = %llu\n", k->name, (unsigned long long)(get_uint(src, k->size) >> 20));
+            break;
+        case KEY_BOOL:
+            fprintf(f, "%s = %s\n", k->name, get_uint(src, k->size) ? "yes" : "no");
             break;
         }
     }

@@ -27,6 +27,13 @@ typedef struct {
     uint64_t map_size;          /* initial LMDB map size, bytes */
     uint64_t map_max;           /* the map never grows beyond this, bytes */
     unsigned request_ttl_hours; /* how long request ids are remembered */
+    /* [rules] (issue 3) */
+    unsigned rules_enforce;       /* 1: units, windows and criteria are enforced */
+    char rules_today[16];         /* "YYYY-MM-DD": the day windows are judged on; "" = clock */
+    char campaign_dir[PATH_MAX];  /* *.yaml campaign files besides the built-in ones */
+    char rulebook_file[PATH_MAX]; /* criteria rule book; "" = built-in */
+    char language[8];             /* vi or en */
+    char locale_dir[PATH_MAX];    /* gettext catalogues; "" = installed, else build tree */
 } config_t;
 
 /* Embedded defaults; $STATE_DIRECTORY and $RUNTIME_DIRECTORY (set by systemd)

@@ -9,10 +9,13 @@
 #include <string.h>
 
 #include "errors.h"
+#include "i18n.h"
 #include "names.h"
 #include "record.pb-c.h"
 
 _Static_assert(NOM_RETURNED == (int)EXEMPLAR__STATE__STATE_RETURNED, "nom.h and record.proto");
+_Static_assert(NOM_CARRIED_OVER == (int)EXEMPLAR__STATE__STATE_CARRIED_OVER,
+               "nom.h and record.proto");
 _Static_assert(NOM_RECOGNIZED == (int)EXEMPLAR__STATE__STATE_RECOGNIZED, "nom.h and record.proto");
 _Static_assert(ROLE_ADMIN == (int)EXEMPLAR__ROLE__ROLE_ADMIN, "nom.h and record.proto");
 
@@ -41,6 +44,12 @@ const nom_move_t NOM_MOVES[] = {
     { NOM_UNIT_REVIEWED,     NOM_WITHDRAWN,         "withdraw",        UNIT,     WIN_ANY,             GUARD_NONE,         true  },
     { NOM_MINISTRY_REVIEWED, NOM_WITHDRAWN,         "withdraw",        UNIT,     WIN_ANY,             GUARD_NONE,         true  },
     { NOM_RETURNED,          NOM_WITHDRAWN,         "withdraw",        UNIT,     WIN_ANY,             GUARD_NONE,         true  },
+    /* the plan's rules: annulment of a recognition, carry-over into the next period */
+    { NOM_RECOGNIZED,        NOM_REVOKED,           "revoke",          APPROVER, WIN_ANY,             GUARD_DECISION,     true  },
+    { NOM_REGISTERED,        NOM_CARRIED_OVER,      "carry-over",      UNIT,     WIN_CARRY_OVER,      GUARD_NEXT_PERIOD,  false },
+    { NOM_FOSTERING,         NOM_CARRIED_OVER,      "carry-over",      UNIT,     WIN_CARRY_OVER,      GUARD_NEXT_PERIOD,  false },
+    { NOM_RETURNED,          NOM_CARRIED_OVER,      "carry-over",      UNIT,     WIN_CARRY_OVER,      GUARD_NEXT_PERIOD,  false },
+    { NOM_NOT_SELECTED,      NOM_CARRIED_OVER,      "carry-over",      UNIT,     WIN_CARRY_OVER,      GUARD_NEXT_PERIOD,  false },
 };
 /* clang-format on */
 
@@ -53,12 +62,15 @@ static const char *const WINDOW_NAME[WIN_COUNT] = {
     [WIN_UNIT_REVIEW] = "unit-review",
     [WIN_MINISTRY_REVIEW] = "ministry-review",
     [WIN_RECOGNITION] = "recognition",
+    [WIN_CARRY_OVER] = "carry-over",
 };
 
 static const char *const GUARD_NAME[] = {
     [GUARD_NONE] = "-",
     [GUARD_CRITERIA] = "criteria",
     [GUARD_HEAD_OF_UNIT] = "head-of-unit",
+    [GUARD_NEXT_PERIOD] = "next-period",
+    [GUARD_DECISION] = "decision",
 };
 
 const char *nom_window_name(window_t w)
@@ -68,7 +80,7 @@ const char *nom_window_name(window_t w)
 
 const char *nom_guard_name(guard_t g)
 {
-    return g <= GUARD_HEAD_OF_UNIT ? GUARD_NAME[g] : "?";
+    return g < GUARD_COUNT ? GUARD_NAME[g] : "?";
 }
 
 static const char *state_name(nom_state_t s)
@@ -174,9 +186,27 @@ int nom_check_move(const nom_view_t *n, nom_state_t to, uint64_t expected_versio
     }
     if (m->window != WIN_ANY && rules && rules->window_open &&
         !rules->window_open(rules->arg, n->campaign, m->window)) {
-        snprintf(why, why_len, "the %s window of campaign %s is not open now, so %s is refused",
-                 nom_window_name(m->window), n->campaign, m->verb);
-        return -EX_EWINDOW;
+        bool override = rules->override_reason && rules->override_reason[0];
+        if (override && a->role == ROLE_ADMIN) {
+            if (rules->overridden)
+                rules->overridden(rules->arg, m->window);
+        } else if (override) {
+            snprintf(why, why_len,
+                     _("only an administrator may override the %s window of campaign %s; %s is %s"),
+                     nom_window_name(m->window), n->campaign, a->name,
+                     ex_role_name((Exemplar__Role)a->role) ?: "without a role");
+            return -EX_EPERM;
+        } else {
+            char dates[256] = "";
+            if (rules->window_describe)
+                rules->window_describe(rules->arg, n->campaign, m->window, dates, sizeof(dates));
+            snprintf(why, why_len,
+                     _("the %s window of campaign %s is not open now%s%s, so %s is refused; an "
+                       "administrator may override it with a reason (--override REASON)"),
+                     nom_window_name(m->window), n->campaign, dates[0] ? ": " : "", dates,
+                     m->verb);
+            return -EX_EWINDOW;
+        }
     }
     if (m->guard != GUARD_NONE && rules && rules->guard) {
         int rc = rules->guard(rules->arg, n, m, why, why_len);

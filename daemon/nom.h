@@ -23,6 +23,8 @@ typedef enum {
     NOM_WITHDRAWN = 6,
     NOM_NOT_SELECTED = 7,
     NOM_RETURNED = 8,
+    NOM_REVOKED = 9,
+    NOM_CARRIED_OVER = 10,
     NOM_STATE_COUNT
 } nom_state_t;
 
@@ -48,6 +50,7 @@ typedef enum {
     WIN_UNIT_REVIEW,
     WIN_MINISTRY_REVIEW,
     WIN_RECOGNITION,
+    WIN_CARRY_OVER, /* the next period's carry-over window */
     WIN_COUNT
 } window_t;
 
@@ -72,15 +75,30 @@ struct nom_move;
 /* What a move is checked against besides the nomination itself.  The
  * callbacks may be NULL: then every window is open and every guard holds.
  * A guard returns 0 or a negative EX_E* refusal and may write an
- * explanation into why (at most why_len bytes, NUL-terminated). */
+ * explanation into why (at most why_len bytes, NUL-terminated).
+ *
+ * Window override: when the window is closed and override_reason is not
+ * empty, an admin's move passes (overridden() is told, so the caller records
+ * the reason in the history); anyone else's is refused with -EX_EPERM.
+ * window_describe, when set, adds the window's dates to the refusal. */
 typedef struct {
     void *arg;
     bool (*window_open)(void *arg, const char *campaign, window_t w);
     int (*guard)(void *arg, const nom_view_t *n, const struct nom_move *move, char *why,
                  size_t why_len);
+    void (*window_describe)(void *arg, const char *campaign, window_t w, char *buf, size_t len);
+    void (*overridden)(void *arg, window_t w);
+    const char *override_reason;
 } nom_rules_t;
 
-typedef enum { GUARD_NONE = 0, GUARD_CRITERIA, GUARD_HEAD_OF_UNIT } guard_t;
+typedef enum {
+    GUARD_NONE = 0,
+    GUARD_CRITERIA,
+    GUARD_HEAD_OF_UNIT,
+    GUARD_NEXT_PERIOD, /* the campaign has a period after the nomination's */
+    GUARD_DECISION,    /* the move names a decision (number and date) */
+    GUARD_COUNT
+} guard_t;
 
 typedef struct nom_move {
     nom_state_t from, to;

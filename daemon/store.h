@@ -28,6 +28,10 @@ typedef enum {
     DB_BY_STATE,    /* state u8, campaign, NUL, seq u64 BE -> id u64 BE (append-only, see key.h) */
     DB_BY_UNIT,     /* unit, NUL, id u64 BE -> "" */
     DB_REQUESTS,    /* request id u64 BE -> exemplar.RequestRecord */
+    /* issue 3, the plan's rules: */
+    DB_UNITS,       /* code, NUL, valid_from "YYYY-MM-DD" or "" -> exemplar.Unit */
+    DB_CAMPAIGNS,   /* campaign id -> anchor day "YYYY-MM-DD" of a relative campaign */
+    DB_EVIDENCE,    /* subject, NUL, year u16 BE, title -> exemplar.Evidence */
     DB_COUNT
 } store_db_t;
 

@@ -43,11 +43,17 @@ static const err_row_t ERR_TABLE[EX_ERR_COUNT] = {
                      EXIT_UNAVAILABLE},
     [EX_EINTERNAL] = {"internal", "internal error in the daemon; please report it with its log",
                       EXIT_FAILURE_OTHER},
+    [EX_EUNIT] = {"unknown-unit",
+                  "no such unit, or the unit is not valid on that day; see exemplarctl units list",
+                  EXIT_NOT_FOUND},
+    [EX_ECAMPAIGN] = {"unknown-campaign",
+                      "no such campaign or period; see exemplarctl campaign show", EXIT_NOT_FOUND},
 };
 
 /* The table and the wire enum must agree number for number. */
 _Static_assert((int)EX_ECONFLICT == (int)EXEMPLAR__ERROR_CODE__ERROR_CONFLICT, "errors.h and wire.proto");
 _Static_assert((int)EX_EINTERNAL == (int)EXEMPLAR__ERROR_CODE__ERROR_INTERNAL, "errors.h and wire.proto");
+_Static_assert((int)EX_ECAMPAIGN == (int)EXEMPLAR__ERROR_CODE__ERROR_UNKNOWN_CAMPAIGN, "errors.h and wire.proto");
 _Static_assert((int)EX_EFULL == (int)EXEMPLAR__ERROR_CODE__ERROR_STORAGE_FULL, "errors.h and wire.proto");
 
 static const err_row_t *row(int code)

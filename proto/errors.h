@@ -28,6 +28,8 @@ typedef enum {
     EX_ESTORAGE = 14,
     EX_EUNAVAIL = 15,
     EX_EINTERNAL = 16,
+    EX_EUNIT = 17,     /* rules: no such unit, or not valid on that day */
+    EX_ECAMPAIGN = 18, /* rules: no such campaign or period */
     EX_ERR_COUNT
 } ex_err_t;
 

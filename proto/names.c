@@ -17,6 +17,8 @@ static const char *const STATE_NAME[] = {
     [EXEMPLAR__STATE__STATE_WITHDRAWN] = "withdrawn",
     [EXEMPLAR__STATE__STATE_NOT_SELECTED] = "not-selected",
     [EXEMPLAR__STATE__STATE_RETURNED] = "returned",
+    [EXEMPLAR__STATE__STATE_REVOKED] = "revoked",
+    [EXEMPLAR__STATE__STATE_CARRIED_OVER] = "carried-over",
 };
 
 static const char *const KIND_NAME[] = {

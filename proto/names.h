@@ -24,7 +24,7 @@ Exemplar__Role ex_role_parse(const char *name);
 
 /* Every valid state, in enum order (for help texts and loops). */
 #define EX_STATE_MIN EXEMPLAR__STATE__STATE_REGISTERED
-#define EX_STATE_MAX EXEMPLAR__STATE__STATE_RETURNED
+#define EX_STATE_MAX EXEMPLAR__STATE__STATE_CARRIED_OVER
 
 /* The change feed's topic: "nomination.<unit>.<state>".  Subscribers filter
  * by prefix: "nomination." (all), "nomination.01." (unit 01).  Returns the

@@ -43,6 +43,15 @@ const ctl_opt_t CTL_OPTIONS[] = {
     { OPT_COUNT,          "count",          "N",        NULL },
     { OPT_EVENTS,         "events",         "ENDPOINT", NULL },
     { OPT_WAIT,           "wait",           "SECONDS",  NULL },
+    { OPT_SUBJECT,        "subject",        "ID",       NULL },
+    { OPT_HEAD_OF,        "head-of",        "SUBJECT",  NULL },
+    { OPT_PERIOD,         "period",         "ID",       NULL },
+    { OPT_OVERRIDE,       "override",       "REASON",   NULL },
+    { OPT_DECISION,       "decision",       "NUMBER",   NULL },
+    { OPT_DECISION_DATE,  "decision-date",  "DATE",     NULL },
+    { OPT_ISSUER,         "issuer",         "TEXT",     NULL },
+    { OPT_CODE,           "code",           "CODE",     NULL },
+    { OPT_ON,             "on",             "DATE",     NULL },
 };
 /* clang-format on */
 const size_t CTL_OPTIONS_COUNT = sizeof CTL_OPTIONS / sizeof CTL_OPTIONS[0];
@@ -174,7 +183,23 @@ static int cmd_register(ctl_t *ctl, const ctl_args_t *a)
         return status;
 
     Exemplar__Reply *reply = NULL;
-    int rc = ex_register(c, request_id, unit, kind, name, a->opt[OPT_SLOT(OPT_CAMPAIGN)], &reply);
+    Exemplar__RegisterRequest body = EXEMPLAR__REGISTER_REQUEST__INIT;
+    const char *campaign = a->opt[OPT_SLOT(OPT_CAMPAIGN)];
+    const char *subject = a->opt[OPT_SLOT(OPT_SUBJECT)], *head_of = a->opt[OPT_SLOT(OPT_HEAD_OF)];
+    const char *period = a->opt[OPT_SLOT(OPT_PERIOD)], *over = a->opt[OPT_SLOT(OPT_OVERRIDE)];
+    body.unit = (char *)unit;
+    body.kind = kind;
+    body.name = (char *)name;
+    body.campaign = (char *)(campaign ? campaign : "");
+    body.subject = (char *)(subject ? subject : "");
+    body.head_of = (char *)(head_of ? head_of : "");
+    body.period = (char *)(period ? period : "");
+    body.override_reason = (char *)(over ? over : "");
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.request_id = request_id;
+    req.body_case = EXEMPLAR__REQUEST__BODY_REGISTER;
+    req.register_ = &body;
+    int rc = ex_client_call(c, &req, &reply);
     if ((status = call_status(ctl, rc, &reply)) != 0)
         return status;
     if (ctl->json)
@@ -244,7 +269,20 @@ static int cmd_move(ctl_t *ctl, const ctl_args_t *a)
         return status;
 
     Exemplar__Reply *reply = NULL;
-    int rc = ex_move(c, request_id, id, to, expected, a->opt[OPT_SLOT(OPT_REASON)], &reply);
+    Exemplar__MoveRequest body = EXEMPLAR__MOVE_REQUEST__INIT;
+    Exemplar__Decision decision;
+    const char *reason = a->opt[OPT_SLOT(OPT_REASON)], *over = a->opt[OPT_SLOT(OPT_OVERRIDE)];
+    body.id = id;
+    body.to = to;
+    body.expected_version = expected;
+    body.reason = (char *)(reason ? reason : "");
+    body.override_reason = (char *)(over ? over : "");
+    body.decision = ctl_decision(a, &decision);
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.request_id = request_id;
+    req.body_case = EXEMPLAR__REQUEST__BODY_MOVE;
+    req.move = &body;
+    int rc = ex_client_call(c, &req, &reply);
     if ((status = call_status(ctl, rc, &reply)) != 0)
         return status;
     put_nomination(ctl, reply->nomination);
@@ -292,13 +330,22 @@ static void print_history(const Exemplar__HistoryReply *h)
         snprintf(seq, sizeof seq, "%" PRIu64, ch->seq);
         snprintf(move, sizeof move, "%s -> %s", ctl_state(ch->from), ctl_state(ch->to));
         snprintf(version, sizeof version, "%" PRIu64, ch->version);
-        const char *row[] = {seq,
-                             ctl_time(ch->at_ms, at, sizeof at),
-                             move,
-                             ch->verb,
-                             version,
-                             actor_text(ch->actor),
-                             ch->reason && *ch->reason ? ch->reason : "-"};
+        /* issue 3: an override, a decision and a carry-over link say why too */
+        char why[1400];
+        snprintf(why, sizeof why, "%s%s%s%s%s%s%s", ch->reason && *ch->reason ? ch->reason : "",
+                 ch->override_reason && *ch->override_reason ? " [override: " : "",
+                 ch->override_reason && *ch->override_reason ? ch->override_reason : "",
+                 ch->override_reason && *ch->override_reason ? "]" : "",
+                 ch->decision ? " [decision " : "", ch->decision ? ch->decision->number : "",
+                 ch->decision ? "]" : "");
+        if (ch->linked_id) {
+            size_t used = strlen(why);
+            snprintf(why + used, sizeof why - used, " [linked: %" PRIu64 "]", ch->linked_id);
+        }
+        const char *row[] = {seq,     ctl_time(ch->at_ms, at, sizeof at),
+                             move,    ch->verb,
+                             version, actor_text(ch->actor),
+                             why[0] ? why + (why[0] == ' ') : "-"};
         ctl_table_add(&t, row);
     }
     ctl_table_print(&t, stdout);
@@ -366,6 +413,7 @@ static int list_args(ctl_t *ctl, const ctl_args_t *a, list_args_t *l)
         status = ctl_parse_u64(ctl, "--limit", limit, 1, &l->limit);
     l->filter.unit = a->opt[OPT_SLOT(OPT_UNIT)];
     l->filter.campaign = a->opt[OPT_SLOT(OPT_CAMPAIGN)];
+    l->filter.name_contains = a->opt[OPT_SLOT(OPT_NAME)];
     return status;
 }
 
@@ -519,6 +567,14 @@ static const ctl_cmd_opt_t REGISTER_OPTS[] = {
     {OPT_CAMPAIGN, "the campaign, e.g. 2021-2025 (default: the daemon's default campaign)"},
     {OPT_REQUEST_ID, "the request id to send (default: a new one); run the same command with the "
                      "same N again to retry safely: the daemon answers as the first time"},
+    {OPT_SUBJECT, "the subject id evidence is recorded under: a personnel number, or the "
+                  "collective's code such as 01:PTNN (required while the rules are enforced)"},
+    {OPT_HEAD_OF, "for an individual who heads a unit: the subject id of the collective they "
+                  "lead, which must be recognized first"},
+    {OPT_PERIOD, "the campaign's period, e.g. 2021-2023 (default: the one whose registration "
+                 "window is open)"},
+    {OPT_OVERRIDE, "administrators only: register outside the registration window; REASON is "
+                   "recorded in the history"},
     {0, NULL},
 };
 
@@ -528,6 +584,11 @@ static const ctl_cmd_opt_t MOVE_OPTS[] = {
     {OPT_REASON, "why; required by the side exits withdrawn, not-selected and returned"},
     {OPT_REQUEST_ID, "the request id to send (default: a new one); the same N again is a safe "
                      "retry that changes nothing"},
+    {OPT_OVERRIDE, "administrators only: move outside the campaign window; REASON is recorded "
+                   "in the history"},
+    {OPT_DECISION, "the number of the decision behind the move (required by revoked)"},
+    {OPT_DECISION_DATE, "the decision's date, YYYY-MM-DD"},
+    {OPT_ISSUER, "who signed the decision"},
     {0, NULL},
 };
 
@@ -535,6 +596,8 @@ static const ctl_cmd_opt_t LIST_OPTS[] = {
     {OPT_STATE, "only nominations in this state"},
     {OPT_UNIT, "only nominations of this unit"},
     {OPT_CAMPAIGN, "only nominations of this campaign"},
+    {OPT_NAME, "only names containing TEXT, ignoring case and diacritics (\"ha noi\" finds "
+               "\"Hà Nội\")"},
     {OPT_LIMIT, "print at most N nominations (default: all of them)"},
     {0, NULL},
 };
@@ -556,6 +619,22 @@ static const ctl_cmd_opt_t PING_OPTS[] = {
 };
 
 static const ctl_cmd_opt_t NO_OPTS[] = {{0, NULL}};
+
+static const ctl_cmd_opt_t UNITS_OPTS[] = {
+    {OPT_CODE, "list: only the versions of this unit code"},
+    {OPT_NAME, "list: only names containing TEXT, ignoring case and diacritics; sorted in "
+               "Vietnamese order"},
+    {OPT_ON, "list, export: only versions valid on DATE (YYYY-MM-DD)"},
+    {0, NULL},
+};
+
+static const ctl_cmd_opt_t EVIDENCE_OPTS[] = {
+    {OPT_DECISION, "the decision's number, e.g. 1234/QĐ-BTNMT (required by add and revoke)"},
+    {OPT_DECISION_DATE, "the decision's date, YYYY-MM-DD (required by add and revoke)"},
+    {OPT_ISSUER, "who signed the decision"},
+    {OPT_REQUEST_ID, "the request id to send (default: a new one)"},
+    {0, NULL},
+};
 
 /* clang-format off */
 const ctl_cmd_t CMD_TABLE[] = {
@@ -593,6 +672,31 @@ const ctl_cmd_t CMD_TABLE[] = {
     { "ping", "[--wait SECONDS]", "check that the daemon answers (exit 0, or 7 if it does not)",
       cmd_ping, 0, 0, PING_OPTS,
       "For scripts that start exemplard and wait until it serves requests." },
+    { "units", "list [--code CODE] [--name TEXT] [--on DATE] | import FILE.csv | export [--on DATE]",
+      "list, import or export the unit registry",
+      cmd_units, 1, 2, UNITS_OPTS,
+      "Units are versions with validity dates: a merge (the 2025 reorganisation) closes the "
+      "absorbed units the day before and starts the merged one; an old code may be reused. "
+      "list sorts by code, or with --name in Vietnamese alphabetical order. import reads a CSV "
+      "with the header code,name_vi,name_en_ascii,valid_from,valid_to,merged_from,kind "
+      "(data/units/ has the 2021 lists and the 2025 merges); export writes the same format." },
+    { "campaign", "show [ID]", "print the campaigns' calendars: periods, windows, milestones",
+      cmd_campaign, 1, 2, NO_OPTS,
+      "Windows marked open are open on the daemon's day; the move table's WINDOW column "
+      "refers to them." },
+    { "evidence", "add SUBJECT YEAR TITLE --decision N --decision-date DATE [--issuer TEXT] | "
+                  "revoke SUBJECT YEAR TITLE --decision N --decision-date DATE | list SUBJECT",
+      "record, revoke or list a subject's titles and ratings per year",
+      cmd_evidence, 2, 4, EVIDENCE_OPTS,
+      "TITLE is a code of the rule book: TTLDXS (Tập thể Lao động xuất sắc), TTLDTT, HTXSNV "
+      "(hoàn thành xuất sắc nhiệm vụ), LDTT, CSTDCS (Chiến sĩ thi đua cơ sở), CSTD-BO, CSTD-TQ, "
+      "BK-BO, BK-TTG, CTD-BO, CTD-CP. A revoked title no longer counts: it breaks the chain of "
+      "consecutive years." },
+    { "check", "ID", "explain which criteria nomination ID meets and which it misses",
+      cmd_check, 1, 1, NO_OPTS,
+      "Per criterion of the rule sets judging the period's years: the years present, missing "
+      "and revoked; for a head of unit, whether the collective they lead is recognized. Exit 0 "
+      "when everything is met, 5 when not." },
     { "help", "[COMMAND | moves]", "print this manual, one command's page, or the move table",
       cmd_help, 0, 1, NO_OPTS,
       "'help moves' prints the move table the daemon enforces: from, to, verb, roles, "

@@ -44,6 +44,16 @@ typedef enum {
     OPT_COUNT,
     OPT_EVENTS,
     OPT_WAIT,
+    /* issue 3, the plan's rules */
+    OPT_SUBJECT,
+    OPT_HEAD_OF,
+    OPT_PERIOD,
+    OPT_OVERRIDE,
+    OPT_DECISION,
+    OPT_DECISION_DATE,
+    OPT_ISSUER,
+    OPT_CODE,
+    OPT_ON,
     OPT_END
 } ctl_opt_key_t;
 
@@ -110,6 +120,14 @@ const ctl_cmd_t *ctl_cmd_find(const char *name);
 /* Handlers living outside commands.c. */
 int cmd_watch(ctl_t *ctl, const ctl_args_t *a);
 int cmd_help(ctl_t *ctl, const ctl_args_t *a);
+/* cmd_rules.c: units, campaign, evidence, check (issue 3). */
+int cmd_units(ctl_t *ctl, const ctl_args_t *a);
+int cmd_campaign(ctl_t *ctl, const ctl_args_t *a);
+int cmd_evidence(ctl_t *ctl, const ctl_args_t *a);
+int cmd_check(ctl_t *ctl, const ctl_args_t *a);
+/* The decision given by --decision, --decision-date, --issuer (NULL when
+ * --decision is absent; d is filled and returned). */
+Exemplar__Decision *ctl_decision(const ctl_args_t *a, Exemplar__Decision *d);
 
 /* help.c: the whole manual, one command's page, the short usage. */
 void ctl_help_all(FILE *f);

@@ -141,6 +141,14 @@ json_object *ctl_json_nomination(const Exemplar__Nomination *n)
     json_object_object_add(o, "created_ms", json_object_new_int64(n->created_ms));
     json_object_object_add(o, "updated_ms", json_object_new_int64(n->updated_ms));
     json_object_object_add(o, "last_seq", json_object_new_uint64(n->last_seq));
+    json_object_object_add(o, "subject", json_str(n->subject));
+    json_object_object_add(o, "period", json_str(n->period));
+    json_object_object_add(o, "head_of", json_str(n->head_of));
+    json_object_object_add(o, "unit_name", json_str(n->unit_name));
+    json_object_object_add(o, "carried_from", json_object_new_uint64(n->carried_from));
+    json_object_object_add(o, "carried_to", json_object_new_uint64(n->carried_to));
+    if (n->revocation)
+        json_object_object_add(o, "revocation", json_str(n->revocation->number));
     return o;
 }
 
@@ -172,6 +180,10 @@ json_object *ctl_json_change(const Exemplar__Change *ch)
     json_object_object_add(o, "unit", json_str(ch->unit));
     json_object_object_add(o, "campaign", json_str(ch->campaign));
     json_object_object_add(o, "kind", json_name(ex_kind_name(ch->kind)));
+    json_object_object_add(o, "override_reason", json_str(ch->override_reason));
+    json_object_object_add(o, "linked_id", json_object_new_uint64(ch->linked_id));
+    if (ch->decision)
+        json_object_object_add(o, "decision", json_str(ch->decision->number));
     return o;
 }
 
@@ -238,8 +250,24 @@ void ctl_print_nomination(const Exemplar__Nomination *n)
     printf("id:        %" PRIu64 "\n", n->id);
     printf("name:      %s\n", or_dash(n->name));
     printf("kind:      %s\n", or_dash(ex_kind_name(n->kind)));
-    printf("unit:      %s\n", or_dash(n->unit));
+    if (n->unit_name && n->unit_name[0])
+        printf("unit:      %s (%s, as named on registration)\n", or_dash(n->unit), n->unit_name);
+    else
+        printf("unit:      %s\n", or_dash(n->unit));
     printf("campaign:  %s\n", or_dash(n->campaign));
+    if (n->period && n->period[0])
+        printf("period:    %s\n", n->period);
+    if (n->subject && n->subject[0])
+        printf("subject:   %s\n", n->subject);
+    if (n->head_of && n->head_of[0])
+        printf("head of:   %s\n", n->head_of);
+    if (n->carried_from)
+        printf("carried from: %" PRIu64 "\n", n->carried_from);
+    if (n->carried_to)
+        printf("carried to:   %" PRIu64 "\n", n->carried_to);
+    if (n->revocation)
+        printf("revoked by: %s of %s%s%s\n", n->revocation->number, n->revocation->date,
+               n->revocation->issuer[0] ? ", " : "", n->revocation->issuer);
     printf("state:     %s\n", ctl_state(n->state));
     printf("version:   %" PRIu64 "\n", n->version);
     printf("created:   %s\n", ctl_time(n->created_ms, created, sizeof created));

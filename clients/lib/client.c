@@ -190,6 +190,14 @@ static const struct {
     {EXEMPLAR__REQUEST__BODY_HISTORY, EXEMPLAR__REPLY__BODY_HISTORY},
     {EXEMPLAR__REQUEST__BODY_LIST, EXEMPLAR__REPLY__BODY_LIST},
     {EXEMPLAR__REQUEST__BODY_CHANGES, EXEMPLAR__REPLY__BODY_CHANGES},
+    /* issue 3, the plan's rules */
+    {EXEMPLAR__REQUEST__BODY_UNITS_IMPORT, EXEMPLAR__REPLY__BODY_UNITS},
+    {EXEMPLAR__REQUEST__BODY_UNITS_LIST, EXEMPLAR__REPLY__BODY_UNITS},
+    {EXEMPLAR__REQUEST__BODY_CAMPAIGN_SHOW, EXEMPLAR__REPLY__BODY_CAMPAIGN},
+    {EXEMPLAR__REQUEST__BODY_EVIDENCE_ADD, EXEMPLAR__REPLY__BODY_EVIDENCE},
+    {EXEMPLAR__REQUEST__BODY_EVIDENCE_REVOKE, EXEMPLAR__REPLY__BODY_EVIDENCE},
+    {EXEMPLAR__REQUEST__BODY_EVIDENCE_LIST, EXEMPLAR__REPLY__BODY_EVIDENCE},
+    {EXEMPLAR__REQUEST__BODY_CHECK, EXEMPLAR__REPLY__BODY_CHECK},
 };
 
 static Exemplar__Reply__BodyCase body_for(Exemplar__Request__BodyCase request)
@@ -417,6 +425,7 @@ int ex_list(ex_client_t *c, const ex_list_filter_t *filter, Exemplar__Reply **re
         body.limit = filter->limit;
         body.page_token.data = (uint8_t *)filter->page_token;
         body.page_token.len = filter->page_token ? filter->page_token_len : 0;
+        body.name_contains = str(filter->name_contains);
     }
     Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
     req.body_case = EXEMPLAR__REQUEST__BODY_LIST;

@@ -120,6 +120,7 @@ typedef struct {
     uint32_t limit;        /* 0: the daemon's default */
     const uint8_t *page_token;
     size_t page_token_len;
+    const char *name_contains; /* NULL or "": any; else without diacritics, any case */
 } ex_list_filter_t;
 
 int ex_list(ex_client_t *c, const ex_list_filter_t *filter, Exemplar__Reply **reply);

@@ -204,8 +204,8 @@ static int spawn(harness_t *h)
     int log = open(h->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
     /* EXEMPLARD_PATH: the built daemon, defined by tests/CMakeLists.txt */
-    const char *argv[24] = {EXEMPLARD_PATH, "--state-dir", h->dir};
-    int argc = 3;
+    const char *argv[24] = {EXEMPLARD_PATH, "--state-dir", h->dir, "--config", h->conf_path};
+    int argc = 5;
     for (int i = 0; h->extra[i] && argc < 23; i++)
         argv[argc++] = h->extra[i];
     argv[argc] = NULL;
@@ -305,6 +305,11 @@ fail_closed:
 
 int harness_start(harness_t *h, const char *const *extra)
 {
+    return harness_start_conf(h, HARNESS_FOUNDATION_CONF, extra);
+}
+
+int harness_start_conf(harness_t *h, const char *conf, const char *const *extra)
+{
     memset(h, 0, sizeof(*h));
     h->pidfd = -1;
     snprintf(h->dir, sizeof(h->dir), "/tmp/exh.XXXXXX");
@@ -315,6 +320,12 @@ int harness_start(harness_t *h, const char *const *extra)
     snprintf(h->api, sizeof(h->api), "ipc://%s/api.sock", h->dir);
     snprintf(h->log_path, sizeof(h->log_path), "%s/exemplard.log", h->dir);
     snprintf(h->notify_path, sizeof(h->notify_path), "%s/notify.sock", h->dir);
+    snprintf(h->conf_path, sizeof(h->conf_path), "%s/exemplard.conf", h->dir);
+    FILE *f = fopen(h->conf_path, "w");
+    if (!f || fputs(conf, f) < 0 || fclose(f) != 0) {
+        fprintf(stderr, "harness: cannot write %s: %s\n", h->conf_path, strerror(errno));
+        return -1;
+    }
     int n = 0;
     for (; extra && extra[n] && n < 7; n++)
         h->extra[n] = extra[n];

@@ -27,6 +27,7 @@ typedef struct {
     char api[96];         /* ipc://DIR/api.sock */
     char log_path[96];    /* DIR/exemplard.log */
     char notify_path[96]; /* DIR/notify.sock, bound only while starting */
+    char conf_path[96];   /* DIR/exemplard.conf, passed with --config */
     const char *extra[8]; /* further exemplard options, NULL-terminated */
     pid_t pid;            /* 0 when not running */
     int pidfd;            /* -1 when not running */
@@ -35,8 +36,15 @@ typedef struct {
 } harness_t;
 
 /* Makes the directory and starts the daemon in it.  extra may be NULL, or a
- * NULL-terminated list of further options (at most 7). */
+ * NULL-terminated list of further options (at most 7).  The daemon runs
+ * with HARNESS_FOUNDATION_CONF: the plan's rules (issue 3) off, so tests of
+ * the state machine's mechanics need no units, windows or evidence. */
 int harness_start(harness_t *h, const char *const *extra);
+
+#define HARNESS_FOUNDATION_CONF "[rules]\nenforce = no\n"
+
+/* As harness_start, with conf as the daemon's configuration file. */
+int harness_start_conf(harness_t *h, const char *conf, const char *const *extra);
 
 /* Starts the daemon again on the same directory (after stop or kill9). */
 int harness_restart(harness_t *h);

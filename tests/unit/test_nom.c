@@ -43,7 +43,8 @@ static int exits_of(nom_state_t from)
 
 static bool is_side_exit(nom_state_t to)
 {
-    return to == NOM_WITHDRAWN || to == NOM_NOT_SELECTED || to == NOM_RETURNED;
+    /* revoke is an exit too: annulling a recognition must say why (issue 3) */
+    return to == NOM_WITHDRAWN || to == NOM_NOT_SELECTED || to == NOM_RETURNED || to == NOM_REVOKED;
 }
 
 static actor_t make_actor(role_t role, const char *unit)
@@ -293,7 +294,7 @@ static void moves_that_skip_steps_or_go_back_are_refused(void **state)
 static void terminal_states_have_no_outgoing_rows(void **state)
 {
     (void)state;
-    const nom_state_t terminal[] = {NOM_RECOGNIZED, NOM_WITHDRAWN, NOM_NOT_SELECTED};
+    const nom_state_t terminal[] = {NOM_WITHDRAWN, NOM_REVOKED, NOM_CARRIED_OVER};
     for (size_t i = 0; i < sizeof(terminal) / sizeof(terminal[0]); i++) {
         assert_true(nom_is_terminal(terminal[i]));
         assert_int_equal(exits_of(terminal[i]), 0);
@@ -302,11 +303,12 @@ static void terminal_states_have_no_outgoing_rows(void **state)
     }
 }
 
-static void only_recognized_withdrawn_and_not_selected_are_terminal(void **state)
+/* Recognized may still be revoked and not-selected carried over (issue 3). */
+static void only_withdrawn_revoked_and_carried_over_are_terminal(void **state)
 {
     (void)state;
     for (int s = 0; s < NOM_STATE_COUNT; s++) {
-        bool want = s == NOM_RECOGNIZED || s == NOM_WITHDRAWN || s == NOM_NOT_SELECTED;
+        bool want = s == NOM_WITHDRAWN || s == NOM_REVOKED || s == NOM_CARRIED_OVER;
         if (nom_is_terminal((nom_state_t)s) != want)
             fail_msg("nom_is_terminal(%d) should be %s", s, want ? "true" : "false");
         /* and the table agrees: non-terminal states have an exit */
@@ -350,7 +352,8 @@ static void every_open_state_can_still_reach_recognized(void **state)
     (void)state;
     bool seen[NOM_STATE_COUNT];
     for (int s = 0; s < NOM_STATE_COUNT; s++) {
-        if (nom_is_terminal((nom_state_t)s))
+        /* recognized leads only to revoked, not-selected only to carried-over */
+        if (nom_is_terminal((nom_state_t)s) || s == NOM_RECOGNIZED || s == NOM_NOT_SELECTED)
             continue;
         reachable_from((nom_state_t)s, seen);
         if (!seen[NOM_RECOGNIZED])
@@ -419,9 +422,9 @@ static void check_move_refuses_a_move_without_a_row(void **state)
     assert_non_null(strstr(why, "fostering"));
 
     /* from a terminal state the sentence says it is final */
-    n = make_view(NOM_RECOGNIZED, 5, "01");
+    n = make_view(NOM_WITHDRAWN, 5, "01");
     why[0] = '\0';
-    rc = nom_check_move(&n, NOM_WITHDRAWN, 5, &a, "x", NULL, why, sizeof(why), &out);
+    rc = nom_check_move(&n, NOM_FOSTERING, 5, &a, "x", NULL, why, sizeof(why), &out);
     assert_int_equal(rc, -EX_ENOMOVE);
     assert_non_null(strstr(why, "final"));
 }
@@ -773,7 +776,7 @@ int main(void)
         cmocka_unit_test(each_move_belongs_to_the_role_the_plan_gives_it),
         cmocka_unit_test(moves_that_skip_steps_or_go_back_are_refused),
         cmocka_unit_test(terminal_states_have_no_outgoing_rows),
-        cmocka_unit_test(only_recognized_withdrawn_and_not_selected_are_terminal),
+        cmocka_unit_test(only_withdrawn_revoked_and_carried_over_are_terminal),
         cmocka_unit_test(every_state_is_reachable_from_none),
         cmocka_unit_test(every_open_state_can_still_reach_recognized),
         cmocka_unit_test(side_exits_need_a_reason_and_the_main_path_does_not),

@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * exemplarctl's commands for the plan's rules (issue 3): units (list,
+ * import, export), campaign show, evidence (add, revoke, list) and check.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "unitcsv.h"
+#include "vitext.h"
+
+#define CSV_MAX_BYTES (4 << 20)
+
+Exemplar__Decision *ctl_decision(const ctl_args_t *a, Exemplar__Decision *d)
+{
+    const char *number = a->opt[OPT_SLOT(OPT_DECISION)];
+    if (!number)
+        return NULL;
+    const char *date = a->opt[OPT_SLOT(OPT_DECISION_DATE)];
+    const char *issuer = a->opt[OPT_SLOT(OPT_ISSUER)];
+    exemplar__decision__init(d);
+    d->number = (char *)number;
+    d->date = (char *)(date ? date : "");
+    d->issuer = (char *)(issuer ? issuer : "");
+    return d;
+}
+
+/* Sends req; 0 with *reply, or the exit status after reporting. */
+static int call(ctl_t *ctl, Exemplar__Request *req, Exemplar__Reply **reply)
+{
+    int status;
+    ex_client_t *c = ctl_client(ctl, &status);
+    if (!c)
+        return status;
+    int rc = ex_client_call(c, req, reply);
+    if (ex_reply_status(rc, *reply) == 0)
+        return 0;
+    status = ctl_fail_call(ctl, rc, *reply);
+    ex_reply_free(*reply);
+    *reply = NULL;
+    return status;
+}
+
+static json_object *jstr(const char *s)
+{
+    return json_object_new_string(s ? s : "");
+}
+
+/* ---- units --------------------------------------------------------------- */
+
+static json_object *json_unit(const Exemplar__Unit *u)
+{
+    json_object *o = json_object_new_object(), *m = json_object_new_array();
+    json_object_object_add(o, "code", jstr(u->code));
+    json_object_object_add(o, "name", jstr(u->name));
+    json_object_object_add(o, "name_en", jstr(u->name_en));
+    json_object_object_add(o, "valid_from", jstr(u->valid_from));
+    json_object_object_add(o, "valid_to", jstr(u->valid_to));
+    for (size_t i = 0; i < u->n_merged_from; i++)
+        json_object_array_add(m, jstr(u->merged_from[i]));
+    json_object_object_add(o, "merged_from", m);
+    json_object_object_add(o, "kind", jstr(u->kind));
+    return o;
+}
+
+static int by_vietnamese_name(const void *a, const void *b)
+{
+    const Exemplar__Unit *x = *(Exemplar__Unit *const *)a, *y = *(Exemplar__Unit *const *)b;
+    int r = vitext_compare(x->name, y->name);
+    return r ? r : strcmp(x->code, y->code);
+}
+
+static int units_list(ctl_t *ctl, const ctl_args_t *a, bool csv)
+{
+    Exemplar__UnitsListRequest body = EXEMPLAR__UNITS_LIST_REQUEST__INIT;
+    const char *code = a->opt[OPT_SLOT(OPT_CODE)], *name = a->opt[OPT_SLOT(OPT_NAME)];
+    const char *on = a->opt[OPT_SLOT(OPT_ON)];
+    body.code = (char *)(code ? code : "");
+    body.name_contains = (char *)(name ? name : "");
+    body.on = (char *)(on ? on : "");
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_UNITS_LIST;
+    req.units_list = &body;
+    Exemplar__Reply *reply = NULL;
+    int status = call(ctl, &req, &reply);
+    if (status)
+        return status;
+    Exemplar__UnitsReply *u = reply->units;
+    if (name && u->n_units > 1)
+        qsort(u->units, u->n_units, sizeof(*u->units), by_vietnamese_name);
+    if (csv) {
+        unitcsv_write(stdout, u->units, u->n_units);
+    } else if (ctl->json) {
+        json_object *arr = json_object_new_array(), *doc = json_object_new_object();
+        for (size_t i = 0; i < u->n_units; i++)
+            json_object_array_add(arr, json_unit(u->units[i]));
+        json_object_object_add(doc, "units", arr);
+        ctl_json_print(doc);
+    } else {
+        static const char *const HEADER[] = {"CODE", "FROM", "TO", "MERGED FROM", "NAME"};
+        static const bool RIGHT[] = {false, false, false, false, false};
+        ctl_table_t t;
+        ctl_table_init(&t, 5, HEADER, RIGHT);
+        for (size_t i = 0; i < u->n_units; i++) {
+            const Exemplar__Unit *x = u->units[i];
+            char merged[256] = "";
+            size_t used = 0;
+            for (size_t j = 0; j < x->n_merged_from && used < sizeof merged; j++) {
+                int k = snprintf(merged + used, sizeof merged - used, "%s%s", j ? " " : "",
+                                 x->merged_from[j]);
+                if (k < 0)
+                    break;
+                used += (size_t)k;
+            }
+            const char *row[] = {x->code, x->valid_from[0] ? x->valid_from : "-",
+                                 x->valid_to[0] ? x->valid_to : "-", used ? merged : "-", x->name};
+            ctl_table_add(&t, row);
+        }
+        ctl_table_print(&t, stdout);
+        ctl_table_deinit(&t);
+    }
+    ex_reply_free(reply);
+    return EXIT_OK;
+}
+
+static int units_import(ctl_t *ctl, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ctl_usage(ctl, "cannot open %s (%s)", path, strerror(errno));
+    char *text = malloc(CSV_MAX_BYTES + 1);
+    size_t len = text ? fread(text, 1, CSV_MAX_BYTES + 1, f) : 0;
+    bool bad = !text || ferror(f) || len > CSV_MAX_BYTES;
+    fclose(f);
+    if (bad) {
+        free(text);
+        return ctl_usage(ctl, "cannot read %s, or it is larger than 4 MiB", path);
+    }
+    Exemplar__Unit **units = NULL;
+    size_t n = 0;
+    char err[512];
+    int rc = unitcsv_parse(text, len, path, &units, &n, err, sizeof err);
+    free(text);
+    if (rc < 0)
+        return ctl_fail(ctl, EX_EINVALID, err);
+    Exemplar__UnitsImportRequest body = EXEMPLAR__UNITS_IMPORT_REQUEST__INIT;
+    body.units = units;
+    body.n_units = n;
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_UNITS_IMPORT;
+    req.units_import = &body;
+    Exemplar__Reply *reply = NULL;
+    int status = call(ctl, &req, &reply);
+    unitcsv_free(units, n);
+    if (status)
+        return status;
+    if (ctl->json) {
+        json_object *doc = json_object_new_object();
+        json_object_object_add(doc, "rows", json_object_new_uint64(n));
+        json_object_object_add(doc, "changed", json_object_new_uint64(reply->units->changed));
+        ctl_json_print(doc);
+    } else {
+        printf("%zu rows imported, %u unit versions written (merged units closed included)\n", n,
+               reply->units->changed);
+    }
+    ex_reply_free(reply);
+    return EXIT_OK;
+}
+
+int cmd_units(ctl_t *ctl, const ctl_args_t *a)
+{
+    const char *sub = a->argv[0];
+    if (strcmp(sub, "list") == 0 && a->argc == 1)
+        return units_list(ctl, a, false);
+    if (strcmp(sub, "export") == 0 && a->argc == 1)
+        return units_list(ctl, a, true);
+    if (strcmp(sub, "import") == 0 && a->argc == 2)
+        return units_import(ctl, a->argv[1]);
+    return ctl_usage(ctl, "units takes list, import FILE.csv or export");
+}
+
+/* ---- campaign ------------------------------------------------------------ */
+
+static json_object *json_campaign(const Exemplar__CampaignInfo *c)
+{
+    json_object *o = json_object_new_object(), *periods = json_object_new_array();
+    json_object *ms = json_object_new_array();
+    json_object_object_add(o, "id", jstr(c->id));
+    json_object_object_add(o, "title", jstr(c->title));
+    json_object_object_add(o, "source", jstr(c->source));
+    json_object_object_add(o, "anchor", jstr(c->anchor));
+    for (size_t i = 0; i < c->n_periods; i++) {
+        const Exemplar__Period *p = c->periods[i];
+        json_object *po = json_object_new_object(), *years = json_object_new_array();
+        json_object *wins = json_object_new_array();
+        json_object_object_add(po, "id", jstr(p->id));
+        for (size_t y = 0; y < p->n_years; y++)
+            json_object_array_add(years, json_object_new_int(p->years[y]));
+        json_object_object_add(po, "years", years);
+        for (size_t w = 0; w < p->n_windows; w++) {
+            json_object *wo = json_object_new_object();
+            json_object_object_add(wo, "name", jstr(p->windows[w]->name));
+            json_object_object_add(wo, "from", jstr(p->windows[w]->from));
+            json_object_object_add(wo, "to", jstr(p->windows[w]->to));
+            json_object_object_add(wo, "open", json_object_new_boolean(p->windows[w]->open));
+            json_object_array_add(wins, wo);
+        }
+        json_object_object_add(po, "windows", wins);
+        json_object_array_add(periods, po);
+    }
+    json_object_object_add(o, "periods", periods);
+    for (size_t i = 0; i < c->n_milestones; i++) {
+        json_object *mo = json_object_new_object();
+        json_object_object_add(mo, "name", jstr(c->milestones[i]->name));
+        json_object_object_add(mo, "from", jstr(c->milestones[i]->from));
+        json_object_object_add(mo, "to", jstr(c->milestones[i]->to));
+        json_object_array_add(ms, mo);
+    }
+    json_object_object_add(o, "milestones", ms);
+    return o;
+}
+
+static void print_campaign(const Exemplar__CampaignInfo *c)
+{
+    printf("%s  %s\n  source: %s%s%s\n", c->id, c->title, c->source,
+           c->anchor[0] ? ", laid out from " : "", c->anchor);
+    for (size_t i = 0; i < c->n_periods; i++) {
+        const Exemplar__Period *p = c->periods[i];
+        printf("  period %s, years", p->id);
+        for (size_t y = 0; y < p->n_years; y++)
+            printf("%s %d", y ? "," : "", p->years[y]);
+        printf("\n");
+        for (size_t w = 0; w < p->n_windows; w++)
+            printf("    %-16s %s .. %s%s\n", p->windows[w]->name, p->windows[w]->from,
+                   p->windows[w]->to, p->windows[w]->open ? "  (open)" : "");
+    }
+    if (c->n_milestones)
+        printf("  milestones\n");
+    for (size_t i = 0; i < c->n_milestones; i++) {
+        const Exemplar__Milestone *m = c->milestones[i];
+        if (strcmp(m->from, m->to) == 0)
+            printf("    %s             %s\n", m->from, m->name);
+        else
+            printf("    %s .. %s %s\n", m->from, m->to, m->name);
+    }
+}
+
+int cmd_campaign(ctl_t *ctl, const ctl_args_t *a)
+{
+    if (strcmp(a->argv[0], "show") != 0)
+        return ctl_usage(ctl, "campaign takes show [ID]");
+    Exemplar__CampaignShowRequest body = EXEMPLAR__CAMPAIGN_SHOW_REQUEST__INIT;
+    body.campaign = a->argc > 1 ? a->argv[1] : "";
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_CAMPAIGN_SHOW;
+    req.campaign_show = &body;
+    Exemplar__Reply *reply = NULL;
+    int status = call(ctl, &req, &reply);
+    if (status)
+        return status;
+    const Exemplar__CampaignReply *r = reply->campaign;
+    if (ctl->json) {
+        json_object *doc = json_object_new_object(), *arr = json_object_new_array();
+        json_object_object_add(doc, "today", jstr(r->today));
+        for (size_t i = 0; i < r->n_campaigns; i++)
+            json_object_array_add(arr, json_campaign(r->campaigns[i]));
+        json_object_object_add(doc, "campaigns", arr);
+        ctl_json_print(doc);
+    } else {
+        printf("today (the daemon's day for windows): %s\n", r->today);
+        for (size_t i = 0; i < r->n_campaigns; i++) {
+            printf("\n");
+            print_campaign(r->campaigns[i]);
+        }
+    }
+    ex_reply_free(reply);
+    return EXIT_OK;
+}
+
+/* ---- evidence ------------------------------------------------------------ */
+
+static json_object *json_decision(const Exemplar__Decision *d)
+{
+    if (!d)
+        return NULL;
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "number", jstr(d->number));
+    json_object_object_add(o, "date", jstr(d->date));
+    json_object_object_add(o, "issuer", jstr(d->issuer));
+    return o;
+}
+
+static void print_evidence(ctl_t *ctl, const Exemplar__EvidenceReply *r)
+{
+    if (ctl->json) {
+        json_object *doc = json_object_new_object(), *arr = json_object_new_array();
+        for (size_t i = 0; i < r->n_evidence; i++) {
+            const Exemplar__Evidence *e = r->evidence[i];
+            json_object *o = json_object_new_object();
+            json_object_object_add(o, "subject", jstr(e->subject));
+            json_object_object_add(o, "year", json_object_new_int(e->year));
+            json_object_object_add(o, "title", jstr(e->title));
+            json_object_object_add(o, "decision", json_decision(e->decision));
+            json_object_object_add(o, "revoked", json_object_new_boolean(e->revoked));
+            json_object_object_add(o, "revocation", json_decision(e->revocation));
+            json_object_array_add(arr, o);
+        }
+        json_object_object_add(doc, "evidence", arr);
+        ctl_json_print(doc);
+        return;
+    }
+    static const char *const HEADER[] = {"SUBJECT", "YEAR",   "TITLE",  "DECISION",
+                                         "DATE",    "ISSUER", "REVOKED"};
+    static const bool RIGHT[] = {false, true, false, false, false, false, false};
+    ctl_table_t t;
+    ctl_table_init(&t, 7, HEADER, RIGHT);
+    for (size_t i = 0; i < r->n_evidence; i++) {
+        const Exemplar__Evidence *e = r->evidence[i];
+        char year[16], revoked[160] = "-";
+        snprintf(year, sizeof year, "%d", (int)e->year);
+        if (e->revoked)
+            snprintf(revoked, sizeof revoked, "revoked by %s of %s",
+                     e->revocation ? e->revocation->number : "?",
+                     e->revocation ? e->revocation->date : "?");
+        const char *row[] = {e->subject,
+                             year,
+                             e->title,
+                             e->decision ? e->decision->number : "-",
+                             e->decision ? e->decision->date : "-",
+                             e->decision && e->decision->issuer[0] ? e->decision->issuer : "-",
+                             revoked};
+        ctl_table_add(&t, row);
+    }
+    ctl_table_print(&t, stdout);
+    ctl_table_deinit(&t);
+}
+
+int cmd_evidence(ctl_t *ctl, const ctl_args_t *a)
+{
+    const char *sub = a->argv[0];
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__Evidence ev = EXEMPLAR__EVIDENCE__INIT;
+    Exemplar__EvidenceAddRequest add = EXEMPLAR__EVIDENCE_ADD_REQUEST__INIT;
+    Exemplar__EvidenceRevokeRequest rev = EXEMPLAR__EVIDENCE_REVOKE_REQUEST__INIT;
+    Exemplar__EvidenceListRequest list = EXEMPLAR__EVIDENCE_LIST_REQUEST__INIT;
+    Exemplar__Decision decision;
+    uint64_t year = 0;
+    bool add_or_revoke = strcmp(sub, "add") == 0 || strcmp(sub, "revoke") == 0;
+    if (strcmp(sub, "list") == 0 && a->argc == 2) {
+        list.subject = a->argv[1];
+        req.body_case = EXEMPLAR__REQUEST__BODY_EVIDENCE_LIST;
+        req.evidence_list = &list;
+    } else if (add_or_revoke && a->argc == 4) {
+        int status = ctl_parse_u64(ctl, "YEAR", a->argv[2], 1900, &year);
+        if (status)
+            return status;
+        if (year > 2999)
+            return ctl_usage(ctl, "YEAR must be at most 2999");
+        if (!ctl_decision(a, &decision))
+            return ctl_usage(ctl, "--decision NUMBER and --decision-date DATE are required");
+        const char *rid = a->opt[OPT_SLOT(OPT_REQUEST_ID)];
+        if (rid && (status = ctl_parse_u64(ctl, "--request-id", rid, 1, &req.request_id)))
+            return status;
+        if (sub[0] == 'a') {
+            ev.subject = a->argv[1];
+            ev.year = (int32_t)year;
+            ev.title = a->argv[3];
+            ev.decision = &decision;
+            add.evidence = &ev;
+            req.body_case = EXEMPLAR__REQUEST__BODY_EVIDENCE_ADD;
+            req.evidence_add = &add;
+        } else {
+            rev.subject = a->argv[1];
+            rev.year = (int32_t)year;
+            rev.title = a->argv[3];
+            rev.revocation = &decision;
+            req.body_case = EXEMPLAR__REQUEST__BODY_EVIDENCE_REVOKE;
+            req.evidence_revoke = &rev;
+        }
+    } else {
+        return ctl_usage(ctl, "evidence takes add SUBJECT YEAR TITLE, revoke SUBJECT YEAR TITLE "
+                              "or list SUBJECT");
+    }
+    Exemplar__Reply *reply = NULL;
+    int status = call(ctl, &req, &reply);
+    if (status)
+        return status;
+    print_evidence(ctl, reply->evidence);
+    ex_reply_free(reply);
+    return EXIT_OK;
+}
+
+/* ---- check --------------------------------------------------------------- */
+
+int cmd_check(ctl_t *ctl, const ctl_args_t *a)
+{
+    uint64_t id;
+    int status = ctl_parse_u64(ctl, "the nomination id", a->argv[0], 1, &id);
+    if (status)
+        return status;
+    Exemplar__CheckRequest body = EXEMPLAR__CHECK_REQUEST__INIT;
+    body.id = id;
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_CHECK;
+    req.check = &body;
+    Exemplar__Reply *reply = NULL;
+    if ((status = call(ctl, &req, &reply)) != 0)
+        return status;
+    const Exemplar__CheckReply *c = reply->check;
+    if (ctl->json) {
+        json_object *doc = json_object_new_object(), *arr = json_object_new_array();
+        json_object_object_add(doc, "id", json_object_new_uint64(c->id));
+        json_object_object_add(doc, "met", json_object_new_boolean(c->met));
+        for (size_t i = 0; i < c->n_criteria; i++) {
+            const Exemplar__CriterionResult *r = c->criteria[i];
+            json_object *o = json_object_new_object();
+            json_object *met = json_object_new_array(), *missing = json_object_new_array();
+            json_object *revoked = json_object_new_array();
+            json_object_object_add(o, "title", jstr(r->title));
+            json_object_object_add(o, "title_name", jstr(r->title_name));
+            json_object_object_add(o, "met", json_object_new_boolean(r->met));
+            for (size_t y = 0; y < r->n_met_years; y++)
+                json_object_array_add(met, json_object_new_int(r->met_years[y]));
+            for (size_t y = 0; y < r->n_missing_years; y++)
+                json_object_array_add(missing, json_object_new_int(r->missing_years[y]));
+            for (size_t y = 0; y < r->n_revoked_years; y++)
+                json_object_array_add(revoked, json_object_new_int(r->revoked_years[y]));
+            json_object_object_add(o, "met_years", met);
+            json_object_object_add(o, "missing_years", missing);
+            json_object_object_add(o, "revoked_years", revoked);
+            json_object_array_add(arr, o);
+        }
+        json_object_object_add(doc, "criteria", arr);
+        json_object_object_add(doc, "text", jstr(c->text));
+        ctl_json_print(doc);
+    } else {
+        printf("%s\n", c->text);
+    }
+    status = c->met ? EXIT_OK : EXIT_REFUSED;
+    ex_reply_free(reply);
+    return status;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Inside the request path: the api object and one call being handled, for
+ * the files that hold handlers (api.c, api_rules.c).  Not a public header:
+ * the loop and main.c use api.h.
+ */
+#ifndef EXEMPLAR_API_CALL_H
+#define EXEMPLAR_API_CALL_H
+
+#include "api.h"
+#include "key.h"
+#include "rules.h"
+#include "wire.pb-c.h"
+
+struct api {
+    store_t *store;
+    outbox_t *outbox;
+    const config_t *cfg;
+    records_counters_t counters;
+    api_stats_t stats;
+    uint64_t prune_resume;
+    int64_t next_prune_ms;
+    uint64_t stale_index_entries; /* by-state entries left behind and not yet swept */
+    uint8_t sweep_resume[KEY_MAX];
+    size_t sweep_resume_len;
+    rules_t *rules; /* units, campaigns, evidence, criteria */
+};
+
+/* One request being handled. */
+typedef struct {
+    api_t *api;
+    store_txn_t *txn;
+    const Exemplar__Request *req;
+    const actor_t *actor;
+    int64_t now_ms;
+    Exemplar__Reply reply; /* the handler sets the body */
+    uint8_t *out;          /* the packed reply */
+    size_t out_len;
+    char why[2048]; /* a refusal's sentence; empty: the code's default */
+    uint64_t current_version;
+    Exemplar__State current_state;
+} call_t;
+
+/* Handlers of the rules' requests (api_rules.c), rows of API_OPS. */
+int api_rules_units_import(call_t *x);
+int api_rules_units_list(call_t *x);
+int api_rules_campaign_show(call_t *x);
+int api_rules_evidence_add(call_t *x);
+int api_rules_evidence_revoke(call_t *x);
+int api_rules_evidence_list(call_t *x);
+int api_rules_check(call_t *x);
+
+/* Hooks of register and move (api_rules.c).  With [rules] enforce = no they
+ * only fill the new fields and answer as the foundation did. */
+
+/* Validates the register request's rules fields (unit on today's date,
+ * campaign, period, subject, head_of) and fills n's period, subject,
+ * head_of and unit_name (pointing into *keep, freed by the caller with
+ * exemplar__unit__free_unpacked when not NULL). */
+int api_rules_register(call_t *x, Exemplar__Nomination *n, Exemplar__Unit **keep);
+
+/* The rules a move of n is checked against: fills ctx and nr and sets *use
+ * to nr, or to NULL when rules are off.  ctx and nr must live until the
+ * check is done.  Also validates override_reason's use and the decision. */
+int api_rules_bind(call_t *x, const Exemplar__Nomination *n, const char *override_reason,
+                   const Exemplar__Decision *decision, rules_ctx_t *ctx, nom_rules_t *nr,
+                   const nom_rules_t **use);
+
+/* A carry-over: the nomination of the next period, registered now, linked
+ * to n (n->carried_to is set by the caller).  Fills *out from n. */
+int api_rules_carry_over(call_t *x, const rules_ctx_t *ctx, const Exemplar__Nomination *n,
+                         Exemplar__Nomination *out);
+
+#endif

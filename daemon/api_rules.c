@@ -1,0 +1,635 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The plan's rules on the request path (issue 3): units import and list,
+ * the campaign calendar, the evidence ledger, `check`, and the hooks that
+ * register and move call (unit on the registration day, period, subject,
+ * window override, carry-over).  Each handler validates its request, writes
+ * through the batch's transaction and packs its reply, as api.c's do.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_call.h"
+#include "errors.h"
+#include "i18n.h"
+#include "key.h"
+#include "ledger.h"
+#include "records.h"
+#include "text.h"
+#include "vitext.h"
+
+#define UNITS_IMPORT_MAX   500
+#define NAME_MAX_BYTES     256
+#define DECISION_FIELD_MAX 256
+#define OVERRIDE_MAX_BYTES 1024
+
+__attribute__((format(printf, 3, 4))) static int refuse(call_t *x, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(x->why, sizeof(x->why), fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+static int pack(call_t *x)
+{
+    x->reply.protocol = EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1;
+    x->reply.request_id = x->req->request_id;
+    x->out = records_pack(&x->reply.base, &x->out_len);
+    return x->out ? 0 : -EX_EINTERNAL;
+}
+
+/* Subject ids: what evidence is filed under (PROTOCOL.md, "Subjects"). */
+static bool valid_subject(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > LEDGER_SUBJECT_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-' || c == ':' || c == '/'))
+            return false;
+    }
+    return true;
+}
+
+static int check_subject(call_t *x, const char *what, const char *s)
+{
+    if (valid_subject(s))
+        return 0;
+    return refuse(x, -EX_EINVALID,
+                  "%s \"%.70s\" is not a subject id: 1-%d characters of letters, digits, '.', "
+                  "'_', '-', ':' or '/' (a personnel number, or the collective's code such as "
+                  "01:PTNN)",
+                  what, s, LEDGER_SUBJECT_MAX);
+}
+
+static int check_date(call_t *x, const char *what, const char *s, bool required)
+{
+    int32_t day;
+    if ((!s[0] && !required) || day_parse(s, &day) == 0)
+        return 0;
+    return refuse(x, -EX_EINVALID, "%s must be a date YYYY-MM-DD, not \"%.40s\"", what, s);
+}
+
+static int check_decision(call_t *x, const char *what, const Exemplar__Decision *d, bool required)
+{
+    if (!d) {
+        if (!required)
+            return 0;
+        return refuse(x, -EX_EINVALID, "%s is required: its number and date", what);
+    }
+    if ((required && !d->number[0]) || strlen(d->number) > 64 ||
+        strlen(d->issuer) > DECISION_FIELD_MAX)
+        return refuse(x, -EX_EINVALID,
+                      "%s needs a number of 1-64 bytes (e.g. 1234/QĐ-BTNMT) and an issuer of at "
+                      "most %d bytes",
+                      what, DECISION_FIELD_MAX);
+    char *tmp = NULL;
+    int rc = text_normalize(d->number, 64, false, false, &tmp);
+    free(tmp);
+    if (rc == 0)
+        rc = text_normalize(d->issuer, DECISION_FIELD_MAX, false, false, &tmp), free(tmp);
+    if (rc < 0)
+        return refuse(x, -EX_EINVALID, "%s: number and issuer must be UTF-8 text", what);
+    return check_date(x, "the decision's date", d->date, required || d->number[0]);
+}
+
+/* ---- register and move hooks -------------------------------------------- */
+
+int api_rules_register(call_t *x, Exemplar__Nomination *n, Exemplar__Unit **keep)
+{
+    const Exemplar__RegisterRequest *r = x->req->register_;
+    rules_t *rules = x->api->rules;
+    *keep = NULL;
+    if (r->subject[0] && check_subject(x, "subject", r->subject) < 0)
+        return -EX_EINVALID;
+    if (r->head_of[0] && check_subject(x, "head_of", r->head_of) < 0)
+        return -EX_EINVALID;
+    if (r->head_of[0] && r->kind != EXEMPLAR__KIND__KIND_INDIVIDUAL)
+        return refuse(x, -EX_EINVALID,
+                      "head_of is for individuals who head a unit; a collective has no head_of");
+    if (strlen(r->override_reason) > OVERRIDE_MAX_BYTES)
+        return refuse(x, -EX_ETOOBIG, "override_reason is longer than %d bytes",
+                      OVERRIDE_MAX_BYTES);
+    n->subject = r->subject;
+    n->head_of = r->head_of;
+    n->period = r->period;
+    if (!rules_enforced(rules))
+        return 0;
+    if (!r->subject[0])
+        return refuse(x, -EX_EINVALID,
+                      "subject is required: the id evidence is recorded under (the person's "
+                      "personnel number, or the collective's code such as %s:PTNN)",
+                      n->unit);
+    int32_t day = rules_today(rules, x->now_ms);
+    char today[16];
+    day_format(day, today, sizeof(today));
+    Exemplar__Unit *u = NULL, *latest = NULL;
+    int rc = ledger_unit_on(x->txn, n->unit, day, &u, &latest);
+    if (rc == -EX_EUNIT) {
+        if (latest)
+            refuse(x, rc,
+                   _("unit %s (%s) is not valid on %s: it was valid from %s to %s; register "
+                     "under the unit that replaced it (exemplarctl units list)"),
+                   latest->code, latest->name, today,
+                   latest->valid_from[0] ? latest->valid_from : "-",
+                   latest->valid_to[0] ? latest->valid_to : "-");
+        else
+            refuse(x, rc, _("no unit has the code %s (exemplarctl units list)"), n->unit);
+        if (latest)
+            exemplar__unit__free_unpacked(latest, NULL);
+        return rc;
+    }
+    if (rc < 0)
+        return rc;
+    *keep = u;
+    n->unit_name = u->name;
+    const campaign_t *c = rules_campaign(rules, n->campaign);
+    if (!c)
+        return refuse(x, -EX_ECAMPAIGN,
+                      _("campaign %s is not defined (see exemplarctl campaign show)"), n->campaign);
+    const period_t *p =
+        r->period[0] ? campaign_period(c, r->period) : campaign_period_for_registration(c, day);
+    if (!p)
+        return refuse(x, -EX_ECAMPAIGN,
+                      _("campaign %s has no period %s (see exemplarctl campaign show)"),
+                      n->campaign, r->period);
+    n->period = (char *)p->id;
+    return 0;
+}
+
+int api_rules_bind(call_t *x, const Exemplar__Nomination *n, const char *override_reason,
+                   const Exemplar__Decision *decision, rules_ctx_t *ctx, nom_rules_t *nr,
+                   const nom_rules_t **use)
+{
+    *use = NULL;
+    if (check_decision(x, "decision", decision, false) < 0)
+        return -EX_EINVALID;
+    int rc = rules_bind(ctx, x->api->rules, x->txn, n, x->now_ms, override_reason, decision, nr,
+                        x->why, sizeof(x->why));
+    if (!rules_enforced(x->api->rules)) {
+        x->why[0] = '\0';
+        return 0;
+    }
+    if (rc == 0)
+        *use = nr;
+    return rc;
+}
+
+int api_rules_carry_over(call_t *x, const rules_ctx_t *ctx, const Exemplar__Nomination *n,
+                         Exemplar__Nomination *out)
+{
+    const period_t *next =
+        ctx->campaign && ctx->period ? campaign_next_period(ctx->campaign, ctx->period) : NULL;
+    if (!next)
+        return refuse(x, -EX_ENOMOVE,
+                      _("campaign %s has no period after %s to carry nomination %llu into"),
+                      n->campaign, n->period, (unsigned long long)n->id);
+    exemplar__nomination__init(out);
+    out->id = x->api->counters.next_id;
+    out->version = 1;
+    out->state = EXEMPLAR__STATE__STATE_REGISTERED;
+    out->kind = n->kind;
+    out->unit = n->unit;
+    out->campaign = n->campaign;
+    out->name = n->name;
+    out->created_ms = out->updated_ms = x->now_ms;
+    out->subject = n->subject;
+    out->period = (char *)next->id;
+    out->head_of = n->head_of;
+    out->carried_from = n->id;
+    out->unit_name = n->unit_name;
+    return 0;
+}
+
+/* ---- units --------------------------------------------------------------- */
+
+/* Closes the open version of `code` the day before `from` (a merge). */
+static int close_absorbed(call_t *x, const char *code, int32_t from, uint32_t *changed)
+{
+    Exemplar__Unit **v = NULL;
+    size_t n = 0;
+    int rc = ledger_units(x->txn, code, &v, &n);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        int32_t f;
+        if (v[i]->valid_to[0])
+            continue;
+        if (v[i]->valid_from[0] && (day_parse(v[i]->valid_from, &f) < 0 || f >= from))
+            continue;
+        char to[16];
+        day_format(from - 1, to, sizeof(to));
+        char *saved = v[i]->valid_to;
+        v[i]->valid_to = to;
+        ledger_unit_put(x->txn, v[i]);
+        v[i]->valid_to = saved;
+        (*changed)++;
+    }
+    ledger_units_free(v, n);
+    return rc;
+}
+
+static int import_one(call_t *x, size_t row, const Exemplar__Unit *in, uint32_t *changed)
+{
+    char *name = NULL, *name_en = NULL;
+    int32_t from = 0, to = 0;
+    if (!text_is_code(in->code, KEY_UNIT_MAX, false))
+        return refuse(x, -EX_EINVALID,
+                      "unit %zu: code \"%.20s\" must be 1-%d characters of A-Z, 0-9, '.', '_' "
+                      "or '-'",
+                      row, in->code, KEY_UNIT_MAX);
+    if (check_date(x, "valid_from", in->valid_from, false) < 0 ||
+        check_date(x, "valid_to", in->valid_to, false) < 0)
+        return -EX_EINVALID;
+    if (in->valid_from[0])
+        day_parse(in->valid_from, &from);
+    if (in->valid_to[0])
+        day_parse(in->valid_to, &to);
+    if (in->valid_from[0] && in->valid_to[0] && to < from)
+        return refuse(x, -EX_EINVALID, "unit %s: valid_to %s is before valid_from %s", in->code,
+                      in->valid_to, in->valid_from);
+    if (in->kind[0] && strcmp(in->kind, "province") && strcmp(in->kind, "ministry-unit"))
+        return refuse(x, -EX_EINVALID, "unit %s: kind must be province or ministry-unit", in->code);
+    if (in->n_merged_from && !in->valid_from[0])
+        return refuse(x, -EX_EINVALID,
+                      "unit %s: a merge needs valid_from, the day the merged unit starts",
+                      in->code);
+    for (size_t i = 0; i < in->n_merged_from; i++)
+        if (!text_is_code(in->merged_from[i], KEY_UNIT_MAX, false))
+            return refuse(x, -EX_EINVALID, "unit %s: merged_from \"%.20s\" is not a unit code",
+                          in->code, in->merged_from[i]);
+    int rc = text_normalize(in->name, NAME_MAX_BYTES, true, false, &name);
+    if (rc == 0)
+        rc = text_normalize(in->name_en, NAME_MAX_BYTES, false, false, &name_en);
+    if (rc < 0) {
+        free(name);
+        return refuse(x, rc, "unit %s: names must be 1-%d bytes of UTF-8 text", in->code,
+                      NAME_MAX_BYTES);
+    }
+    /* The absorbed units, and an older open version of the same code
+     * (a rename or a reuse of the code), end the day before. */
+    for (size_t i = 0; rc == 0 && in->valid_from[0] && i < in->n_merged_from; i++)
+        rc = close_absorbed(x, in->merged_from[i], from, changed);
+    if (rc == 0 && in->valid_from[0])
+        rc = close_absorbed(x, in->code, from, changed);
+    if (rc == 0) {
+        Exemplar__Unit u = *in;
+        u.name = name;
+        u.name_en = name_en;
+        if (!u.kind[0])
+            u.kind = "province";
+        ledger_unit_put(x->txn, &u);
+        (*changed)++;
+    }
+    free(name);
+    free(name_en);
+    return rc;
+}
+
+int api_rules_units_import(call_t *x)
+{
+    const Exemplar__UnitsImportRequest *r = x->req->units_import;
+    if (r->n_units == 0 || r->n_units > UNITS_IMPORT_MAX)
+        return refuse(x, -EX_EINVALID, "an import holds 1-%d units, not %zu", UNITS_IMPORT_MAX,
+                      r->n_units);
+    uint32_t changed = 0;
+    for (size_t i = 0; i < r->n_units; i++) {
+        int rc = import_one(x, i + 1, r->units[i], &changed);
+        if (rc < 0)
+            return rc; /* the batch's transaction is not committed for this call */
+    }
+    Exemplar__UnitsReply u = EXEMPLAR__UNITS_REPLY__INIT;
+    u.changed = changed;
+    x->reply.body_case = EXEMPLAR__REPLY__BODY_UNITS;
+    x->reply.units = &u;
+    return pack(x);
+}
+
+int api_rules_units_list(call_t *x)
+{
+    const Exemplar__UnitsListRequest *r = x->req->units_list;
+    int32_t on = 0;
+    if (r->code[0] && !text_is_code(r->code, KEY_UNIT_MAX, false))
+        return refuse(x, -EX_EINVALID, "code \"%.20s\" is not a unit code", r->code);
+    if (check_date(x, "on", r->on, false) < 0)
+        return -EX_EINVALID;
+    if (r->on[0])
+        day_parse(r->on, &on);
+    Exemplar__Unit **v = NULL;
+    size_t n = 0, kept = 0;
+    int rc = ledger_units(x->txn, r->code, &v, &n);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        Exemplar__Unit *u = v[i];
+        int32_t f, t;
+        bool keep = true;
+        if (r->on[0]) {
+            keep = (!u->valid_from[0] || (day_parse(u->valid_from, &f) == 0 && f <= on)) &&
+                   (!u->valid_to[0] || (day_parse(u->valid_to, &t) == 0 && on <= t));
+        }
+        if (keep && r->name_contains[0])
+            keep = vitext_contains(u->name, r->name_contains) ||
+                   vitext_contains(u->name_en, r->name_contains);
+        if (keep)
+            v[kept++] = u;
+        else
+            exemplar__unit__free_unpacked(u, NULL);
+    }
+    Exemplar__UnitsReply u = EXEMPLAR__UNITS_REPLY__INIT;
+    u.units = v;
+    u.n_units = kept;
+    x->reply.body_case = EXEMPLAR__REPLY__BODY_UNITS;
+    x->reply.units = &u;
+    rc = pack(x);
+    ledger_units_free(v, kept);
+    return rc;
+}
+
+/* ---- campaigns ----------------------------------------------------------- */
+
+/* Dates of one campaign reply: every string the reply points to. */
+typedef struct {
+    char (*dates)[16];
+    size_t used, cap;
+} dates_t;
+
+static char *date_str(dates_t *d, int32_t day)
+{
+    if (d->used == d->cap)
+        return (char *)"";
+    return (char *)day_format(day, d->dates[d->used++], 16);
+}
+
+static int fill_campaign(const campaign_t *c, int32_t today, dates_t *d, Exemplar__CampaignInfo *ci)
+{
+    exemplar__campaign_info__init(ci);
+    ci->id = (char *)c->id;
+    ci->title = (char *)c->title;
+    ci->source = (char *)c->source;
+    ci->anchor = c->anchor ? date_str(d, c->anchor) : (char *)"";
+    ci->periods = calloc(c->n_periods, sizeof(*ci->periods));
+    ci->milestones = calloc(c->n_milestones ? c->n_milestones : 1, sizeof(*ci->milestones));
+    if (!ci->periods || !ci->milestones)
+        return -EX_EINTERNAL;
+    for (size_t i = 0; i < c->n_periods; i++) {
+        const period_t *p = &c->periods[i];
+        Exemplar__Period *ep = calloc(1, sizeof(*ep));
+        if (!ep)
+            return -EX_EINTERNAL;
+        exemplar__period__init(ep);
+        ci->periods[ci->n_periods++] = ep;
+        ep->id = (char *)p->id;
+        ep->years = (int32_t *)p->years;
+        ep->n_years = p->n_years;
+        ep->windows = calloc(WIN_COUNT, sizeof(*ep->windows));
+        if (!ep->windows)
+            return -EX_EINTERNAL;
+        for (int w = WIN_ANY + 1; w < WIN_COUNT; w++) {
+            if (!p->has_window[w])
+                continue;
+            Exemplar__Window *ew = calloc(1, sizeof(*ew));
+            if (!ew)
+                return -EX_EINTERNAL;
+            exemplar__window__init(ew);
+            ep->windows[ep->n_windows++] = ew;
+            ew->name = (char *)nom_window_name((window_t)w);
+            ew->from = date_str(d, p->window[w].from);
+            ew->to = date_str(d, p->window[w].to);
+            ew->open = period_window_open(p, (window_t)w, today);
+        }
+    }
+    for (size_t i = 0; i < c->n_milestones; i++) {
+        Exemplar__Milestone *m = calloc(1, sizeof(*m));
+        if (!m)
+            return -EX_EINTERNAL;
+        exemplar__milestone__init(m);
+        ci->milestones[ci->n_milestones++] = m;
+        m->name = (char *)c->milestones[i].name;
+        m->from = date_str(d, c->milestones[i].when.from);
+        m->to = date_str(d, c->milestones[i].when.to);
+    }
+    return 0;
+}
+
+static void free_campaign(Exemplar__CampaignInfo *ci)
+{
+    for (size_t i = 0; i < ci->n_periods; i++) {
+        for (size_t w = 0; w < ci->periods[i]->n_windows; w++)
+            free(ci->periods[i]->windows[w]);
+        free(ci->periods[i]->windows);
+        free(ci->periods[i]);
+    }
+    for (size_t i = 0; i < ci->n_milestones; i++)
+        free(ci->milestones[i]);
+    free(ci->periods);
+    free(ci->milestones);
+}
+
+int api_rules_campaign_show(call_t *x)
+{
+    const Exemplar__CampaignShowRequest *r = x->req->campaign_show;
+    rules_t *rules = x->api->rules;
+    size_t total = rules_campaign_count(rules);
+    if (r->campaign[0] && !rules_campaign(rules, r->campaign))
+        return refuse(x, -EX_ECAMPAIGN,
+                      _("campaign %s is not defined (see exemplarctl campaign show)"), r->campaign);
+    int32_t today = rules_today(rules, x->now_ms);
+    dates_t d = {calloc(total * 256 + 1, 16), 0, total * 256 + 1};
+    Exemplar__CampaignInfo *infos = calloc(total ? total : 1, sizeof(*infos));
+    Exemplar__CampaignInfo **ptrs = calloc(total ? total : 1, sizeof(*ptrs));
+    size_t n = 0;
+    int rc = d.dates && infos && ptrs ? 0 : -EX_EINTERNAL;
+    char today_text[16];
+    for (size_t i = 0; rc == 0 && i < total; i++) {
+        const campaign_t *c = rules_campaign_at(rules, i);
+        if (r->campaign[0] && strcmp(c->id, r->campaign) != 0)
+            continue;
+        ptrs[n] = &infos[n];
+        rc = fill_campaign(c, today, &d, &infos[n]);
+        n++;
+    }
+    if (rc == 0) {
+        Exemplar__CampaignReply cr = EXEMPLAR__CAMPAIGN_REPLY__INIT;
+        cr.campaigns = ptrs;
+        cr.n_campaigns = n;
+        cr.today = (char *)day_format(today, today_text, sizeof(today_text));
+        x->reply.body_case = EXEMPLAR__REPLY__BODY_CAMPAIGN;
+        x->reply.campaign = &cr;
+        rc = pack(x);
+    }
+    for (size_t i = 0; i < n; i++)
+        free_campaign(&infos[i]);
+    free(infos);
+    free(ptrs);
+    free(d.dates);
+    return rc;
+}
+
+/* ---- evidence ------------------------------------------------------------ */
+
+static int check_title(call_t *x, const char *title)
+{
+    const rulebook_t *b = rules_book(x->api->rules);
+    if (rulebook_title(b, title))
+        return 0;
+    char codes[512] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < b->n_titles && used < sizeof(codes); i++) {
+        int k =
+            snprintf(codes + used, sizeof(codes) - used, "%s%s", i ? ", " : "", b->titles[i].code);
+        if (k < 0)
+            break;
+        used += (size_t)k;
+    }
+    return refuse(x, -EX_EINVALID, "title \"%.20s\" is not in the rule book; titles: %s", title,
+                  codes);
+}
+
+static int reply_evidence(call_t *x, Exemplar__Evidence **v, size_t n)
+{
+    Exemplar__EvidenceReply e = EXEMPLAR__EVIDENCE_REPLY__INIT;
+    e.evidence = v;
+    e.n_evidence = n;
+    x->reply.body_case = EXEMPLAR__REPLY__BODY_EVIDENCE;
+    x->reply.evidence = &e;
+    return pack(x);
+}
+
+int api_rules_evidence_add(call_t *x)
+{
+    const Exemplar__Evidence *in = x->req->evidence_add->evidence;
+    if (!in)
+        return refuse(x, -EX_EINVALID, "evidence is required");
+    if (check_subject(x, "subject", in->subject) < 0 || check_title(x, in->title) < 0)
+        return -EX_EINVALID;
+    if (in->year < 1900 || in->year > 2999)
+        return refuse(x, -EX_EINVALID, "year must be from 1900 to 2999, not %d", (int)in->year);
+    if (in->revoked || in->revocation)
+        return refuse(x, -EX_EINVALID,
+                      "new evidence cannot be revoked; record it, then revoke it with its "
+                      "revoking decision");
+    if (check_decision(x, "decision", in->decision, true) < 0)
+        return -EX_EINVALID;
+    Exemplar__Evidence e = *in;
+    Exemplar__Decision d = *in->decision;
+    char *issuer = NULL, *number = NULL;
+    text_normalize(d.number, 64, false, false, &number);
+    text_normalize(d.issuer, DECISION_FIELD_MAX, false, false, &issuer);
+    d.number = number ? number : d.number;
+    d.issuer = issuer ? issuer : d.issuer;
+    e.decision = &d;
+    e.at_ms = x->now_ms;
+    ledger_evidence_put(x->txn, &e);
+    Exemplar__Evidence *one = &e;
+    int rc = reply_evidence(x, &one, 1);
+    free(number);
+    free(issuer);
+    return rc;
+}
+
+int api_rules_evidence_revoke(call_t *x)
+{
+    const Exemplar__EvidenceRevokeRequest *r = x->req->evidence_revoke;
+    if (check_subject(x, "subject", r->subject) < 0 ||
+        check_decision(x, "revocation", r->revocation, true) < 0)
+        return -EX_EINVALID;
+    Exemplar__Evidence *e = NULL;
+    int rc = ledger_evidence_get(x->txn, r->subject, r->year, r->title, &e);
+    if (rc == -EX_ENOTFOUND)
+        return refuse(x, rc,
+                      "subject %s has no %.20s for %d to revoke (exemplarctl evidence list %s)",
+                      r->subject, r->title, (int)r->year, r->subject);
+    if (rc < 0)
+        return rc;
+    if (e->revoked) {
+        exemplar__evidence__free_unpacked(e, NULL);
+        return refuse(x, -EX_ECONFLICT, "%s of %s for %d is already revoked", r->title, r->subject,
+                      (int)r->year);
+    }
+    Exemplar__Decision *saved = e->revocation;
+    e->revoked = true;
+    e->revocation = r->revocation;
+    ledger_evidence_put(x->txn, e);
+    rc = reply_evidence(x, &e, 1);
+    e->revocation = saved;
+    exemplar__evidence__free_unpacked(e, NULL);
+    return rc;
+}
+
+int api_rules_evidence_list(call_t *x)
+{
+    const char *subject = x->req->evidence_list->subject;
+    if (check_subject(x, "subject", subject) < 0)
+        return -EX_EINVALID;
+    Exemplar__Evidence **v = NULL;
+    size_t n = 0;
+    int rc = ledger_evidence_of(x->txn, subject, &v, &n);
+    if (rc == 0)
+        rc = reply_evidence(x, v, n);
+    ledger_evidence_free(v, n);
+    return rc;
+}
+
+/* ---- check --------------------------------------------------------------- */
+
+int api_rules_check(call_t *x)
+{
+    uint64_t id = x->req->check->id;
+    Exemplar__Nomination *n = NULL;
+    if (id == 0)
+        return refuse(x, -EX_EINVALID, "id is required: nomination ids start at 1");
+    int rc = records_get_nomination(x->txn, id, &n);
+    if (rc == -EX_ENOTFOUND)
+        return refuse(x, rc, "no nomination has id %llu", (unsigned long long)id);
+    if (rc < 0)
+        return rc;
+    if (!nom_actor_in_scope(x->actor, n->unit)) {
+        rc = refuse(x, -EX_EPERM, "%s acts for unit %s and may not check nomination %llu",
+                    x->actor->name, x->actor->unit, (unsigned long long)id);
+        goto out;
+    }
+    rules_ctx_t ctx;
+    nom_rules_t nr;
+    rc = rules_bind(&ctx, x->api->rules, x->txn, n, x->now_ms, NULL, NULL, &nr, x->why,
+                    sizeof(x->why));
+    if (rc < 0)
+        goto out;
+    criteria_result_t res;
+    char text[2048];
+    int met = rules_explain(&ctx, &res, text, sizeof(text));
+    if (met < 0) {
+        rc = met;
+        goto out;
+    }
+    Exemplar__CriterionResult cr[CRITERIA_MAX], *crp[CRITERIA_MAX];
+    for (size_t i = 0; i < res.n; i++) {
+        exemplar__criterion_result__init(&cr[i]);
+        crp[i] = &cr[i];
+        cr[i].title = res.c[i].title;
+        cr[i].title_name = (char *)res.c[i].title_name;
+        cr[i].met_years = res.c[i].met;
+        cr[i].n_met_years = res.c[i].n_met;
+        cr[i].missing_years = res.c[i].missing;
+        cr[i].n_missing_years = res.c[i].n_missing;
+        cr[i].revoked_years = res.c[i].revoked;
+        cr[i].n_revoked_years = res.c[i].n_revoked;
+        cr[i].met = res.c[i].n_missing == 0;
+    }
+    Exemplar__CheckReply c = EXEMPLAR__CHECK_REPLY__INIT;
+    c.id = id;
+    c.met = met == 1;
+    c.criteria = crp;
+    c.n_criteria = res.n;
+    c.text = text;
+    x->reply.body_case = EXEMPLAR__REPLY__BODY_CHECK;
+    x->reply.check = &c;
+    rc = pack(x);
+out:
+    exemplar__nomination__free_unpacked(n, NULL);
+    return rc;
+}

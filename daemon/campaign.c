@@ -1,0 +1,618 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Campaign files and the rule book (see campaign.h).  libyaml loads the
+ * document into its node tree; the walkers below accept exactly the keys
+ * the format has and name the line of anything else, so a typo in an
+ * administrator's file is an error at start-up, not a silently open window.
+ */
+#include "campaign.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#define VN_OFFSET_S (7 * 3600)
+
+/* ---- days ---------------------------------------------------------------- */
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
+ * (H. Hinnant's days_from_civil). */
+static int32_t days_from_civil(int y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    const int era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = (unsigned)(y - era * 400);
+    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int32_t)doe - 719468;
+}
+
+static void civil_from_days(int32_t z, int *y, unsigned *m, unsigned *d)
+{
+    z += 719468;
+    const int era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = (unsigned)(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (int)yoe + era * 400 + (*m <= 2);
+}
+
+int32_t day_of_ms(int64_t ms)
+{
+    int64_t s = (ms >= 0 ? ms / 1000 : (ms - 999) / 1000) + VN_OFFSET_S;
+    return (int32_t)(s >= 0 ? s / 86400 : (s - 86399) / 86400);
+}
+
+int day_parse(const char *s, int32_t *out)
+{
+    int y, m, d, n = 0;
+    if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 ||
+        s[4] != '-' || s[7] != '-' || y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1)
+        return -1;
+    static const int MDAYS[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > MDAYS[m - 1] + (m == 2 && leap))
+        return -1;
+    *out = days_from_civil(y, (unsigned)m, (unsigned)d);
+    return 0;
+}
+
+const char *day_format(int32_t day, char *buf, size_t len)
+{
+    int y;
+    unsigned m, d;
+    civil_from_days(day, &y, &m, &d);
+    snprintf(buf, len, "%04d-%02u-%02u", y, m, d);
+    return buf;
+}
+
+int day_year(int32_t day)
+{
+    int y;
+    unsigned m, d;
+    civil_from_days(day, &y, &m, &d);
+    return y;
+}
+
+/* ---- the YAML tree ------------------------------------------------------- */
+
+typedef struct {
+    yaml_document_t doc;
+    const char *source;
+    char *err;
+    size_t errlen;
+} yctx_t;
+
+__attribute__((format(printf, 3, 4))) static int fail(yctx_t *y, const yaml_node_t *n,
+                                                      const char *fmt, ...)
+{
+    char what[320];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    snprintf(y->err, y->errlen, "%s line %zu: %s", y->source, n ? n->start_mark.line + 1 : 1, what);
+    return -1;
+}
+
+static yaml_node_t *node(yctx_t *y, int index)
+{
+    return yaml_document_get_node(&y->doc, index);
+}
+
+static const char *scalar(const yaml_node_t *n)
+{
+    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+static int want(yctx_t *y, const yaml_node_t *n, yaml_node_type_t type, const char *what)
+{
+    static const char *const NAMES[] = {"nothing", "a value", "a list", "a mapping"};
+    if (n && n->type == type)
+        return 0;
+    return fail(y, n, "%s must be %s", what, NAMES[type]);
+}
+
+/* Copies a scalar of 1..len-1 bytes. */
+static int copy_text(yctx_t *y, const yaml_node_t *n, const char *what, char *dst, size_t len)
+{
+    const char *s = scalar(n);
+    if (!s)
+        return fail(y, n, "%s must be a value", what);
+    if (!s[0] || strlen(s) >= len)
+        return fail(y, n, "%s must be 1-%zu bytes long", what, len - 1);
+    memcpy(dst, s, strlen(s) + 1);
+    return 0;
+}
+
+static int parse_int(yctx_t *y, const yaml_node_t *n, const char *what, long lo, long hi, long *out)
+{
+    const char *s = scalar(n);
+    char *end;
+    if (!s || !s[0])
+        return fail(y, n, "%s must be a whole number", what);
+    long v = strtol(s, &end, 10);
+    if (*end || v < lo || v > hi)
+        return fail(y, n, "%s must be a whole number from %ld to %ld, not \"%.40s\"", what, lo, hi,
+                    s);
+    *out = v;
+    return 0;
+}
+
+/* A day: "YYYY-MM-DD", or in a relative campaign an offset "+N" / "-N". */
+static int parse_day(yctx_t *y, const yaml_node_t *n, bool relative, const char *what, int32_t *out)
+{
+    if (relative) {
+        long v;
+        if (parse_int(y, n, what, -36600, 36600, &v) < 0)
+            return -1;
+        *out = (int32_t)v;
+        return 0;
+    }
+    if (day_parse(scalar(n), out) < 0)
+        return fail(y, n, "%s must be a date YYYY-MM-DD, not \"%.40s\"", what,
+                    scalar(n) ? scalar(n) : "");
+    return 0;
+}
+
+static int parse_range(yctx_t *y, const yaml_node_t *n, bool relative, const char *what,
+                       day_range_t *out)
+{
+    if (want(y, n, YAML_SEQUENCE_NODE, what) < 0)
+        return -1;
+    yaml_node_item_t *items = n->data.sequence.items.start;
+    if (n->data.sequence.items.top - items != 2)
+        return fail(y, n, "%s must be a list of two days [FROM, TO]", what);
+    if (parse_day(y, node(y, items[0]), relative, what, &out->from) < 0 ||
+        parse_day(y, node(y, items[1]), relative, what, &out->to) < 0)
+        return -1;
+    if (out->to < out->from)
+        return fail(y, n, "%s ends before it begins", what);
+    return 0;
+}
+
+/* Calls fn for every key of a mapping; unknown keys are fn's to refuse. */
+typedef int pair_fn(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg);
+
+static int each_pair(yctx_t *y, const yaml_node_t *map, const char *what, pair_fn *fn, void *arg)
+{
+    if (want(y, map, YAML_MAPPING_NODE, what) < 0)
+        return -1;
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+         p++) {
+        yaml_node_t *k = node(y, p->key), *v = node(y, p->value);
+        const char *key = scalar(k);
+        if (!key)
+            return fail(y, k, "%s: keys must be plain names", what);
+        if (fn(y, key, k, v, arg) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int load(yctx_t *y, const char *text, size_t len)
+{
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) {
+        snprintf(y->err, y->errlen, "%s: out of memory", y->source);
+        return -1;
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    int rc = 0;
+    if (!yaml_parser_load(&parser, &y->doc)) {
+        snprintf(y->err, y->errlen, "%s line %zu: %s%s%s", y->source, parser.problem_mark.line + 1,
+                 parser.problem ? parser.problem : "invalid YAML", parser.context ? " " : "",
+                 parser.context ? parser.context : "");
+        rc = -1;
+    } else if (!yaml_document_get_root_node(&y->doc)) {
+        snprintf(y->err, y->errlen, "%s line 1: the file is empty", y->source);
+        yaml_document_delete(&y->doc);
+        rc = -1;
+    }
+    yaml_parser_delete(&parser);
+    return rc;
+}
+
+/* ---- campaigns ----------------------------------------------------------- */
+
+typedef struct {
+    campaign_t *c;
+    period_t *p;
+} camp_arg_t;
+
+static window_t window_by_name(const char *name)
+{
+    for (int w = WIN_ANY + 1; w < WIN_COUNT; w++)
+        if (strcmp(nom_window_name((window_t)w), name) == 0)
+            return (window_t)w;
+    return WIN_ANY;
+}
+
+static int window_pair(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+    camp_arg_t *a = arg;
+    window_t w = window_by_name(key);
+    if (w == WIN_ANY)
+        return fail(y, k,
+                    "unknown window \"%.40s\" (registration, fostering, unit-review, "
+                    "ministry-review, recognition, carry-over)",
+                    key);
+    if (a->p->has_window[w])
+        return fail(y, k, "window %s is given twice", key);
+    a->p->has_window[w] = true;
+    return parse_range(y, v, a->c->relative, key, &a->p->window[w]);
+}
+
+static int period_pair(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+    camp_arg_t *a = arg;
+    if (strcmp(key, "id") == 0)
+        return copy_text(y, v, "period id", a->p->id, sizeof(a->p->id));
+    if (strcmp(key, "windows") == 0)
+        return each_pair(y, v, "windows", window_pair, a);
+    if (strcmp(key, "years") == 0) {
+        if (want(y, v, YAML_SEQUENCE_NODE, "years") < 0)
+            return -1;
+        for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top;
+             i++) {
+            long year;
+            if (a->p->n_years == CAMPAIGN_YEARS_MAX)
+                return fail(y, v, "at most %d years per period", CAMPAIGN_YEARS_MAX);
+            if (parse_int(y, node(y, *i), "a year", a->c->relative ? -50 : 1900,
+                          a->c->relative ? 50 : 2999, &year) < 0)
+                return -1;
+            a->p->years[a->p->n_years++] = (int)year;
+        }
+        return 0;
+    }
+    return fail(y, k, "unknown key \"%.40s\" in a period (id, years, windows)", key);
+}
+
+static int milestone_pair(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+    camp_arg_t *a = arg;
+    milestone_t *m = &a->c->milestones[a->c->n_milestones];
+    if (strcmp(key, "name") == 0)
+        return copy_text(y, v, "milestone name", m->name, sizeof(m->name));
+    if (strcmp(key, "from") == 0)
+        return parse_day(y, v, a->c->relative, "from", &m->when.from);
+    if (strcmp(key, "to") == 0)
+        return parse_day(y, v, a->c->relative, "to", &m->when.to);
+    return fail(y, k, "unknown key \"%.40s\" in a milestone (name, from, to)", key);
+}
+
+static int campaign_pair(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+    camp_arg_t *a = arg;
+    campaign_t *c = a->c;
+    if (strcmp(key, "id") == 0)
+        return copy_text(y, v, "id", c->id, sizeof(c->id));
+    if (strcmp(key, "title") == 0)
+        return copy_text(y, v, "title", c->title, sizeof(c->title));
+    if (strcmp(key, "relative") == 0) {
+        const char *s = scalar(v);
+        if (!s || (strcmp(s, "true") && strcmp(s, "false")))
+            return fail(y, v, "relative must be true or false");
+        if (c->n_periods || c->n_milestones)
+            return fail(y, k, "relative must come before periods and milestones");
+        c->relative = strcmp(s, "true") == 0;
+        return 0;
+    }
+    if (strcmp(key, "periods") == 0 || strcmp(key, "milestones") == 0) {
+        bool periods = key[0] == 'p';
+        if (want(y, v, YAML_SEQUENCE_NODE, key) < 0)
+            return -1;
+        for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top;
+             i++) {
+            yaml_node_t *item = node(y, *i);
+            if (periods) {
+                if (c->n_periods == CAMPAIGN_PERIODS_MAX)
+                    return fail(y, item, "at most %d periods", CAMPAIGN_PERIODS_MAX);
+                a->p = &c->periods[c->n_periods];
+                if (each_pair(y, item, "a period", period_pair, a) < 0)
+                    return -1;
+                if (!a->p->id[0] || !a->p->n_years)
+                    return fail(y, item, "a period needs an id and its years");
+                if (campaign_period(c, a->p->id))
+                    return fail(y, item, "period %s is given twice", a->p->id);
+                c->n_periods++;
+            } else {
+                if (c->n_milestones == CAMPAIGN_MILESTONES_MAX)
+                    return fail(y, item, "at most %d milestones", CAMPAIGN_MILESTONES_MAX);
+                milestone_t *m = &c->milestones[c->n_milestones];
+                m->when.from = INT32_MIN;
+                m->when.to = INT32_MIN;
+                if (each_pair(y, item, "a milestone", milestone_pair, a) < 0)
+                    return -1;
+                if (!m->name[0] || m->when.from == INT32_MIN)
+                    return fail(y, item, "a milestone needs a name and from");
+                if (m->when.to == INT32_MIN)
+                    m->when.to = m->when.from;
+                if (m->when.to < m->when.from)
+                    return fail(y, item, "milestone \"%.60s\" ends before it begins", m->name);
+                c->n_milestones++;
+            }
+        }
+        return 0;
+    }
+    return fail(y, k, "unknown key \"%.40s\" (id, title, relative, periods, milestones)", key);
+}
+
+static bool valid_id(const char *s)
+{
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '.' || *s == '_' || *s == '-'))
+            return false;
+    return true;
+}
+
+int campaign_parse(const char *text, size_t len, const char *source, campaign_t *out, char *err,
+                   size_t errlen)
+{
+    yctx_t y = {.source = source, .err = err, .errlen = errlen};
+    memset(out, 0, sizeof(*out));
+    snprintf(out->source, sizeof(out->source), "%s", source);
+    if (load(&y, text, len) < 0)
+        return -1;
+    camp_arg_t a = {out, NULL};
+    yaml_node_t *root = yaml_document_get_root_node(&y.doc);
+    int rc = each_pair(&y, root, "a campaign file", campaign_pair, &a);
+    if (rc == 0 && (!out->id[0] || !out->n_periods))
+        rc = fail(&y, root, "a campaign needs an id and at least one period");
+    if (rc == 0 && !valid_id(out->id))
+        rc = fail(&y, root, "campaign id \"%s\" must be letters, digits, '.', '_' or '-'", out->id);
+    for (size_t i = 0; rc == 0 && i < out->n_periods; i++)
+        if (!valid_id(out->periods[i].id))
+            rc = fail(&y, root, "period id \"%s\" must be letters, digits, '.', '_' or '-'",
+                      out->periods[i].id);
+    yaml_document_delete(&y.doc);
+    return rc;
+}
+
+static void shift(day_range_t *r, int32_t anchor)
+{
+    r->from += anchor;
+    r->to += anchor;
+}
+
+void campaign_resolve(campaign_t *c, int32_t anchor)
+{
+    if (!c->relative)
+        return;
+    int year = day_year(anchor);
+    for (size_t i = 0; i < c->n_periods; i++) {
+        period_t *p = &c->periods[i];
+        for (size_t j = 0; j < p->n_years; j++)
+            p->years[j] += year;
+        for (int w = 0; w < WIN_COUNT; w++)
+            if (p->has_window[w])
+                shift(&p->window[w], anchor);
+    }
+    for (size_t i = 0; i < c->n_milestones; i++)
+        shift(&c->milestones[i].when, anchor);
+    c->relative = false;
+    c->anchor = anchor;
+}
+
+const period_t *campaign_period(const campaign_t *c, const char *id)
+{
+    for (size_t i = 0; i < c->n_periods; i++)
+        if (strcmp(c->periods[i].id, id) == 0)
+            return &c->periods[i];
+    return NULL;
+}
+
+const period_t *campaign_next_period(const campaign_t *c, const period_t *p)
+{
+    size_t i = (size_t)(p - c->periods);
+    return i + 1 < c->n_periods ? &c->periods[i + 1] : NULL;
+}
+
+const period_t *campaign_period_for_registration(const campaign_t *c, int32_t day)
+{
+    const period_t *started = NULL;
+    for (size_t i = 0; i < c->n_periods; i++) {
+        const period_t *p = &c->periods[i];
+        if (period_window_open(p, WIN_REGISTRATION, day))
+            return p;
+        if (p->has_window[WIN_REGISTRATION] && p->window[WIN_REGISTRATION].from <= day)
+            started = p;
+    }
+    return started ? started : &c->periods[0];
+}
+
+bool period_window_open(const period_t *p, window_t w, int32_t day)
+{
+    if (w == WIN_ANY)
+        return true;
+    return w < WIN_COUNT && p->has_window[w] && p->window[w].from <= day && day <= p->window[w].to;
+}
+
+/* ---- the rule book ------------------------------------------------------- */
+
+typedef struct {
+    rulebook_t *b;
+    title_t *t;
+    ruleset_t *s;
+} book_arg_t;
+
+static int code_list(yctx_t *y, yaml_node_t *v, const char *what, const rulebook_t *b,
+                     char (*dst)[TITLE_CODE_MAX + 1], size_t max, size_t *n)
+{
+    if (want(y, v, YAML_SEQUENCE_NODE, what) < 0)
+        return -1;
+    for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top; i++) {
+        yaml_node_t *item = node(y, *i);
+        if (*n == max)
+            return fail(y, item, "%s holds at most %zu titles", what, max);
+        if (copy_text(y, item, "a title code", dst[*n], TITLE_CODE_MAX + 1) < 0)
+            return -1;
+        if (b && !rulebook_title(b, dst[*n]))
+            return fail(y, item, "unknown title %s: list it under titles first", dst[*n]);
+        (*n)++;
+    }
+    return 0;
+}
+
+static int title_field(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+    book_arg_t *a = arg;
+    title_t *t = a->t;
+    if (strcmp(key, "name") == 0)
+        return copy_text(y, v, "title name", t->name, sizeof(t->name));
+    if (strcmp(key, "rank") == 0) {
+        long r;
+        if (parse_int(y, v, "rank", 0, 1000, &r) < 0)
+            return -1;
+        t->rank = (int)r;
+        return 0;
+    }
+    if (strcmp(key, "kind") == 0) {
+        const char *s = scalar(v);
+        if (s && strcmp(s, "collective") == 0)
+            t->kind = TITLE_COLLECTIVE;
+        else if (s && strcmp(s, "individual") == 0)
+            t->kind = TITLE_INDIVIDUAL;
+        else if (s && strcmp(s, "any") == 0)
+            t->kind = TITLE_ANY;
+        else
+            return fail(y, v, "kind must be collective, individual or any");
+        return 0;
+    }
+    if (strcmp(key, "satisfies") == 0)
+        return code_list(y, v, "satisfies", NULL, t->satisfies, TITLE_SATISFIES_MAX,
+                         &t->n_satisfies);
+    return fail(y, k, "unknown key \"%.40s\" in a title (name, kind, rank, satisfies)", key);
+}
+
+static int title_pair(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+    book_arg_t *a = arg;
+    if (a->b->n_titles == RULEBOOK_TITLES_MAX)
+        return fail(y, k, "at most %d titles", RULEBOOK_TITLES_MAX);
+    if (strlen(key) > TITLE_CODE_MAX || !valid_id(key))
+        return fail(y, k, "title code \"%.40s\" must be 1-%d letters, digits, '.', '_' or '-'", key,
+                    TITLE_CODE_MAX);
+    if (rulebook_title(a->b, key))
+        return fail(y, k, "title %s is given twice", key);
+    a->t = &a->b->titles[a->b->n_titles];
+    snprintf(a->t->code, sizeof(a->t->code), "%s", key);
+    if (each_pair(y, v, "a title", title_field, a) < 0)
+        return -1;
+    if (!a->t->name[0])
+        return fail(y, v, "title %s needs a name", key);
+    a->b->n_titles++;
+    return 0;
+}
+
+static int set_field(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+    book_arg_t *a = arg;
+    ruleset_t *s = a->s;
+    long year;
+    if (strcmp(key, "id") == 0)
+        return copy_text(y, v, "rule set id", s->id, sizeof(s->id));
+    if (strcmp(key, "law") == 0)
+        return copy_text(y, v, "law", s->law, sizeof(s->law));
+    if (strcmp(key, "from_year") == 0 || strcmp(key, "to_year") == 0) {
+        if (parse_int(y, v, key, 1900, 2999, &year) < 0)
+            return -1;
+        *(key[0] == 'f' ? &s->from_year : &s->to_year) = (int)year;
+        return 0;
+    }
+    if (strcmp(key, "collective") == 0)
+        return code_list(y, v, key, a->b, s->collective, RULESET_TITLES_MAX, &s->n_collective);
+    if (strcmp(key, "individual") == 0)
+        return code_list(y, v, key, a->b, s->individual, RULESET_TITLES_MAX, &s->n_individual);
+    return fail(y, k,
+                "unknown key \"%.40s\" in a rule set (id, law, from_year, to_year, collective, "
+                "individual)",
+                key);
+}
+
+static int book_pair(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+    book_arg_t *a = arg;
+    if (strcmp(key, "titles") == 0)
+        return each_pair(y, v, "titles", title_pair, a);
+    if (strcmp(key, "rulesets") != 0)
+        return fail(y, k, "unknown key \"%.40s\" (titles, rulesets)", key);
+    if (!a->b->n_titles)
+        return fail(y, k, "titles must come before rulesets");
+    if (want(y, v, YAML_SEQUENCE_NODE, "rulesets") < 0)
+        return -1;
+    for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top; i++) {
+        yaml_node_t *item = node(y, *i);
+        if (a->b->n_sets == RULEBOOK_SETS_MAX)
+            return fail(y, item, "at most %d rule sets", RULEBOOK_SETS_MAX);
+        a->s = &a->b->sets[a->b->n_sets];
+        if (each_pair(y, item, "a rule set", set_field, a) < 0)
+            return -1;
+        if (!a->s->id[0] || !a->s->from_year)
+            return fail(y, item, "a rule set needs an id and from_year");
+        if (a->s->to_year && a->s->to_year < a->s->from_year)
+            return fail(y, item, "rule set %s: to_year is before from_year", a->s->id);
+        for (size_t j = 0; j < a->b->n_sets; j++) {
+            const ruleset_t *o = &a->b->sets[j];
+            int o_to = o->to_year ? o->to_year : 9999, s_to = a->s->to_year ? a->s->to_year : 9999;
+            if (a->s->from_year <= o_to && o->from_year <= s_to)
+                return fail(y, item, "rule set %s covers years of rule set %s", a->s->id, o->id);
+        }
+        a->b->n_sets++;
+    }
+    return 0;
+}
+
+int rulebook_parse(const char *text, size_t len, const char *source, rulebook_t *out, char *err,
+                   size_t errlen)
+{
+    yctx_t y = {.source = source, .err = err, .errlen = errlen};
+    memset(out, 0, sizeof(*out));
+    if (load(&y, text, len) < 0)
+        return -1;
+    book_arg_t a = {out, NULL, NULL};
+    yaml_node_t *root = yaml_document_get_root_node(&y.doc);
+    int rc = each_pair(&y, root, "a rule book", book_pair, &a);
+    if (rc == 0 && !out->n_sets)
+        rc = fail(&y, root, "the rule book needs at least one rule set");
+    for (size_t i = 0; rc == 0 && i < out->n_titles; i++)
+        for (size_t j = 0; rc == 0 && j < out->titles[i].n_satisfies; j++)
+            if (!rulebook_title(out, out->titles[i].satisfies[j]))
+                rc = fail(&y, root, "title %s satisfies unknown title %s", out->titles[i].code,
+                          out->titles[i].satisfies[j]);
+    yaml_document_delete(&y.doc);
+    return rc;
+}
+
+const title_t *rulebook_title(const rulebook_t *b, const char *code)
+{
+    for (size_t i = 0; i < b->n_titles; i++)
+        if (strcmp(b->titles[i].code, code) == 0)
+            return &b->titles[i];
+    return NULL;
+}
+
+const ruleset_t *rulebook_for_year(const rulebook_t *b, int year)
+{
+    for (size_t i = 0; i < b->n_sets; i++)
+        if (b->sets[i].from_year <= year && (!b->sets[i].to_year || year <= b->sets[i].to_year))
+            return &b->sets[i];
+    return NULL;
+}
+
+bool rulebook_satisfies(const rulebook_t *b, const char *held, const char *required)
+{
+    if (strcmp(held, required) == 0)
+        return true;
+    const title_t *t = rulebook_title(b, held);
+    for (size_t i = 0; t && i < t->n_satisfies; i++)
+        if (strcmp(t->satisfies[i], required) == 0)
+            return true;
+    return false;
+}

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Campaign files and rule sets (YAML, read with libyaml): a campaign is a
+ * plan (2021-2025) made of periods (2021-2023, 2023-2025), each with the
+ * evaluation years its criteria look at and the windows the move table's
+ * WINDOW column refers to; milestones are its printable calendar.  The rule
+ * book is the title catalogue and the criteria of each legal regime, chosen
+ * by evaluation year.  Pure: parsing and lookups, no I/O besides reading
+ * the text handed in.
+ *
+ * Days are counted from 1970-01-01 in Vietnam's time (UTC+7), so "the day of
+ * a request" is the day on a Vietnamese calendar.
+ */
+#ifndef EXEMPLAR_CAMPAIGN_H
+#define EXEMPLAR_CAMPAIGN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nom.h"
+
+#define CAMPAIGN_ID_MAX         32
+#define CAMPAIGN_PERIODS_MAX    8
+#define CAMPAIGN_YEARS_MAX      12
+#define CAMPAIGN_MILESTONES_MAX 32
+#define CAMPAIGN_TEXT_MAX       256
+#define TITLE_CODE_MAX          16
+#define RULEBOOK_TITLES_MAX     64
+#define RULEBOOK_SETS_MAX       16
+#define RULESET_TITLES_MAX      8
+#define TITLE_SATISFIES_MAX     4
+
+/* A closed range of days, both ends included. */
+typedef struct {
+    int32_t from, to;
+} day_range_t;
+
+typedef struct {
+    char id[CAMPAIGN_ID_MAX + 1];
+    int years[CAMPAIGN_YEARS_MAX];
+    size_t n_years;
+    day_range_t window[WIN_COUNT];
+    bool has_window[WIN_COUNT];
+} period_t;
+
+typedef struct {
+    char name[CAMPAIGN_TEXT_MAX];
+    day_range_t when;
+} milestone_t;
+
+typedef struct {
+    char id[CAMPAIGN_ID_MAX + 1];
+    char title[CAMPAIGN_TEXT_MAX];
+    char source[CAMPAIGN_TEXT_MAX];
+    bool relative;  /* days and years are offsets until campaign_resolve() */
+    int32_t anchor; /* relative campaigns: the day they were laid out from */
+    period_t periods[CAMPAIGN_PERIODS_MAX];
+    size_t n_periods;
+    milestone_t milestones[CAMPAIGN_MILESTONES_MAX];
+    size_t n_milestones;
+} campaign_t;
+
+typedef enum { TITLE_ANY = 0, TITLE_COLLECTIVE, TITLE_INDIVIDUAL } title_kind_t;
+
+typedef struct {
+    char code[TITLE_CODE_MAX + 1];
+    char name[CAMPAIGN_TEXT_MAX];
+    title_kind_t kind;
+    int rank;
+    char satisfies[TITLE_SATISFIES_MAX][TITLE_CODE_MAX + 1];
+    size_t n_satisfies;
+} title_t;
+
+typedef struct {
+    char id[CAMPAIGN_ID_MAX + 1];
+    char law[CAMPAIGN_TEXT_MAX];
+    int from_year, to_year; /* to_year 0: open */
+    char collective[RULESET_TITLES_MAX][TITLE_CODE_MAX + 1];
+    size_t n_collective;
+    char individual[RULESET_TITLES_MAX][TITLE_CODE_MAX + 1];
+    size_t n_individual;
+} ruleset_t;
+
+typedef struct {
+    title_t titles[RULEBOOK_TITLES_MAX];
+    size_t n_titles;
+    ruleset_t sets[RULEBOOK_SETS_MAX];
+    size_t n_sets;
+} rulebook_t;
+
+/* Parses a campaign file.  source names it in messages.  Returns 0, or -1
+ * with "SOURCE line N: what is wrong" in err. */
+int campaign_parse(const char *text, size_t len, const char *source, campaign_t *out, char *err,
+                   size_t errlen);
+
+/* Lays a relative campaign out from anchor (a day): offsets become days and
+ * years.  Does nothing to an absolute campaign. */
+void campaign_resolve(campaign_t *c, int32_t anchor);
+
+/* Parses the rule book.  Returns 0 or -1 with err as campaign_parse. */
+int rulebook_parse(const char *text, size_t len, const char *source, rulebook_t *out, char *err,
+                   size_t errlen);
+
+const period_t *campaign_period(const campaign_t *c, const char *id);
+/* The period after p, or NULL. */
+const period_t *campaign_next_period(const campaign_t *c, const period_t *p);
+/* For a registration on `day` without a period: the period whose
+ * registration window is open, else the last whose registration has begun,
+ * else the first. */
+const period_t *campaign_period_for_registration(const campaign_t *c, int32_t day);
+
+/* Is w open on day in period p?  A window the period does not define is
+ * closed (WIN_ANY is always open). */
+bool period_window_open(const period_t *p, window_t w, int32_t day);
+
+const title_t *rulebook_title(const rulebook_t *b, const char *code);
+/* The rule set judging evaluation year `year`, or NULL. */
+const ruleset_t *rulebook_for_year(const rulebook_t *b, int year);
+/* Does holding title `held` meet the requirement `required`? */
+bool rulebook_satisfies(const rulebook_t *b, const char *held, const char *required);
+
+/* Day arithmetic.  day_of_ms: the Vietnamese day of a Unix time in ms. */
+int32_t day_of_ms(int64_t ms);
+/* "YYYY-MM-DD" -> day; -1 if s is not a valid date. */
+int day_parse(const char *s, int32_t *out);
+/* day -> "YYYY-MM-DD" (buf at least 11 bytes). */
+const char *day_format(int32_t day, char *buf, size_t len);
+int day_year(int32_t day);
+
+#endif

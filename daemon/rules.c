@@ -1,0 +1,495 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The rules at run time (see rules.h).  Campaign files and the rule book
+ * are read once at start; the move table's WINDOW and GUARD columns are
+ * answered here through nom_rules_t, so the table stays the one place that
+ * says which move needs what.
+ */
+#include "rules.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "embedded.h"
+#include "errors.h"
+#include "i18n.h"
+#include "key.h"
+#include "ledger.h"
+#include "log.h"
+#include "records.h"
+#include "unitcsv.h"
+
+#define CAMPAIGNS_MAX  32
+#define FILE_MAX_BYTES (1 << 20)
+
+struct rules {
+    bool enforce;
+    int32_t fixed_today; /* -1: the clock */
+    rulebook_t book;
+    campaign_t campaigns[CAMPAIGNS_MAX];
+    size_t n_campaigns;
+};
+
+static int64_t clock_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+bool rules_enforced(const rules_t *r)
+{
+    return r->enforce;
+}
+
+int32_t rules_today(const rules_t *r, int64_t now_ms)
+{
+    return r->fixed_today >= 0 ? r->fixed_today : day_of_ms(now_ms);
+}
+
+const campaign_t *rules_campaign(const rules_t *r, const char *id)
+{
+    for (size_t i = 0; i < r->n_campaigns; i++)
+        if (strcmp(r->campaigns[i].id, id) == 0)
+            return &r->campaigns[i];
+    return NULL;
+}
+
+const campaign_t *rules_campaign_at(const rules_t *r, size_t i)
+{
+    return i < r->n_campaigns ? &r->campaigns[i] : NULL;
+}
+
+size_t rules_campaign_count(const rules_t *r)
+{
+    return r->n_campaigns;
+}
+
+const rulebook_t *rules_book(const rules_t *r)
+{
+    return &r->book;
+}
+
+/* ---- loading ------------------------------------------------------------- */
+
+static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open (%s)", path, strerror(errno));
+        return NULL;
+    }
+    buf = malloc(FILE_MAX_BYTES + 1);
+    *len = buf ? fread(buf, 1, FILE_MAX_BYTES + 1, f) : 0;
+    if (!buf || ferror(f) || *len > FILE_MAX_BYTES) {
+        snprintf(err, errlen, "%s: cannot read it, or it is larger than 1 MiB", path);
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    return buf;
+}
+
+static int add_campaign(rules_t *r, const char *text, size_t len, const char *source, char *err,
+                        size_t errlen)
+{
+    campaign_t c;
+    if (campaign_parse(text, len, source, &c, err, errlen) < 0)
+        return -1;
+    campaign_t *slot = (campaign_t *)rules_campaign(r, c.id);
+    if (!slot) {
+        if (r->n_campaigns == CAMPAIGNS_MAX) {
+            snprintf(err, errlen, "%s: more than %d campaigns", source, CAMPAIGNS_MAX);
+            return -1;
+        }
+        slot = &r->campaigns[r->n_campaigns++];
+    }
+    *slot = c;
+    return 0;
+}
+
+static int name_order(const struct dirent **a, const struct dirent **b)
+{
+    return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int yaml_file(const struct dirent *d)
+{
+    size_t n = strlen(d->d_name);
+    return d->d_name[0] != '.' && n > 5 && strcmp(d->d_name + n - 5, ".yaml") == 0;
+}
+
+static int load_campaign_dir(rules_t *r, const char *dir, char *err, size_t errlen)
+{
+    struct dirent **names = NULL;
+    int n = scandir(dir, &names, yaml_file, name_order);
+    if (n < 0) {
+        snprintf(err, errlen, "[rules] campaign_dir %s: cannot read (%s)", dir, strerror(errno));
+        return -1;
+    }
+    int rc = 0;
+    for (int i = 0; i < n; i++) {
+        char path[PATH_MAX];
+        size_t len;
+        snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+        char *text = rc == 0 ? read_file(path, &len, err, errlen) : NULL;
+        if (rc == 0 && (!text || add_campaign(r, text, len, path, err, errlen) < 0))
+            rc = -1;
+        free(text);
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
+/* Relative campaigns keep the day they were first loaded on. */
+static int anchor_campaigns(rules_t *r, store_txn_t *t, int32_t today)
+{
+    for (size_t i = 0; i < r->n_campaigns; i++) {
+        campaign_t *c = &r->campaigns[i];
+        if (!c->relative)
+            continue;
+        store_val_t v;
+        char day[16];
+        int32_t anchor = today;
+        int rc = store_get(t, DB_CAMPAIGNS, c->id, strlen(c->id), &v);
+        if (rc == 0 && v.len == 10) {
+            memcpy(day, v.data, 10);
+            day[10] = '\0';
+            if (day_parse(day, &anchor) < 0)
+                anchor = today;
+        } else if (rc == -EX_ENOTFOUND) {
+            day_format(today, day, sizeof(day));
+            store_put(t, DB_CAMPAIGNS, c->id, strlen(c->id), day, 10);
+            log_info("rules, campaign %s laid out from today, %s", c->id, day);
+        } else if (rc < 0) {
+            return rc;
+        }
+        campaign_resolve(c, anchor);
+    }
+    return t->rc;
+}
+
+static int seed_units(store_txn_t *t, char *err, size_t errlen)
+{
+    if (store_count(t, DB_UNITS) > 0)
+        return 0;
+    static const struct {
+        const char *text;
+        const size_t *len;
+        const char *name;
+    } LISTS[] = {
+        {EMBED_provinces_2021, &EMBED_provinces_2021_LEN, "built-in data/units/provinces-2021.csv"},
+        {EMBED_ministry_units_2021, &EMBED_ministry_units_2021_LEN,
+         "built-in data/units/ministry-units-2021.csv"},
+    };
+    size_t total = 0;
+    for (size_t i = 0; i < sizeof(LISTS) / sizeof(LISTS[0]); i++) {
+        Exemplar__Unit **units;
+        size_t n;
+        if (unitcsv_parse(LISTS[i].text, *LISTS[i].len, LISTS[i].name, &units, &n, err, errlen) < 0)
+            return -1;
+        for (size_t j = 0; j < n; j++)
+            ledger_unit_put(t, units[j]);
+        total += n;
+        unitcsv_free(units, n);
+    }
+    log_info("rules, unit registry filled with the built-in list (%zu units)", total);
+    return t->rc;
+}
+
+rules_t *rules_new(const config_t *cfg, store_t *store, char *err, size_t errlen)
+{
+    rules_t *r = calloc(1, sizeof(*r));
+    char *book = NULL;
+    if (!r) {
+        snprintf(err, errlen, "rules, out of memory");
+        return NULL;
+    }
+    r->enforce = cfg->rules_enforce != 0;
+    r->fixed_today = -1;
+    if (cfg->rules_today[0] && day_parse(cfg->rules_today, &r->fixed_today) < 0) {
+        snprintf(err, errlen, "rules, [rules] today must be a date YYYY-MM-DD, not \"%s\"",
+                 cfg->rules_today);
+        goto fail;
+    }
+    if (i18n_init(cfg->language, cfg->locale_dir) < 0) {
+        snprintf(err, errlen, "rules, [rules] language must be vi or en");
+        goto fail;
+    }
+    size_t len = EMBED_rulesets_LEN;
+    const char *text = EMBED_rulesets, *source = "built-in data/rulesets.yaml";
+    if (cfg->rulebook_file[0]) {
+        if (!(book = read_file(cfg->rulebook_file, &len, err, errlen)))
+            goto fail;
+        text = book;
+        source = cfg->rulebook_file;
+    }
+    if (rulebook_parse(text, len, source, &r->book, err, errlen) < 0 ||
+        add_campaign(r, EMBED_campaign_2021_2025, EMBED_campaign_2021_2025_LEN,
+                     "built-in data/campaigns/2021-2025.yaml", err, errlen) < 0 ||
+        add_campaign(r, EMBED_campaign_demo, EMBED_campaign_demo_LEN,
+                     "built-in data/campaigns/demo.yaml", err, errlen) < 0 ||
+        (cfg->campaign_dir[0] && load_campaign_dir(r, cfg->campaign_dir, err, errlen) < 0))
+        goto fail;
+    if (r->enforce && !rules_campaign(r, cfg->default_campaign)) {
+        snprintf(err, errlen, "rules, the default campaign %s is not defined by any campaign file",
+                 cfg->default_campaign);
+        goto fail;
+    }
+    store_txn_t t;
+    int rc = store_txn_begin(store, true, &t);
+    if (rc == 0)
+        rc = anchor_campaigns(r, &t, rules_today(r, clock_ms()));
+    if (rc == 0 && seed_units(&t, err, errlen) < 0) {
+        store_txn_abort(&t);
+        goto fail;
+    }
+    rc = rc == 0 ? store_txn_commit(&t) : (store_txn_abort(&t), rc);
+    if (rc < 0) {
+        snprintf(err, errlen, "rules, cannot store the campaigns' anchors or the units (%s)",
+                 ex_err_message(rc));
+        goto fail;
+    }
+    free(book);
+    return r;
+fail:
+    free(book);
+    free(r);
+    return NULL;
+}
+
+void rules_destroy(rules_t **p)
+{
+    free(*p);
+    *p = NULL;
+}
+
+/* ---- the move table's callbacks ------------------------------------------ */
+
+static const period_t *window_period(const rules_ctx_t *c, window_t w)
+{
+    return w == WIN_CARRY_OVER ? campaign_next_period(c->campaign, c->period) : c->period;
+}
+
+static bool window_open(void *arg, const char *campaign, window_t w)
+{
+    (void)campaign;
+    rules_ctx_t *c = arg;
+    const period_t *p = window_period(c, w);
+    return p && period_window_open(p, w, c->day);
+}
+
+static void window_describe(void *arg, const char *campaign, window_t w, char *buf, size_t len)
+{
+    (void)campaign;
+    rules_ctx_t *c = arg;
+    const period_t *p = window_period(c, w);
+    char from[16], to[16], today[16];
+    day_format(c->day, today, sizeof(today));
+    if (!p || !p->has_window[w]) {
+        snprintf(buf, len, _("period %s has no %s window (today is %s)"), p ? p->id : c->period->id,
+                 nom_window_name(w), today);
+        return;
+    }
+    snprintf(buf, len, _("in period %s it runs from %s to %s, and today is %s"), p->id,
+             day_format(p->window[w].from, from, sizeof(from)),
+             day_format(p->window[w].to, to, sizeof(to)), today);
+}
+
+static void overridden(void *arg, window_t w)
+{
+    (void)w;
+    ((rules_ctx_t *)arg)->overridden = true;
+}
+
+/* Is the collective `subject` recognized (not revoked) in the campaign? */
+static int collective_recognized(rules_ctx_t *c, const char *subject, uint64_t *id)
+{
+    uint8_t prefix[KEY_MAX];
+    size_t plen = key_by_state(prefix, EXEMPLAR__STATE__STATE_RECOGNIZED, c->n->campaign, 0) - 8;
+    store_iter_t it;
+    store_val_t k, v;
+    int found = 0;
+    int rc = store_iter_open(c->txn, DB_BY_STATE, &it);
+    if (rc == 0)
+        rc = store_iter_seek(&it, prefix, plen, &k, &v);
+    while (rc == 0 && !found && k.len >= plen && memcmp(k.data, prefix, plen) == 0) {
+        Exemplar__Nomination *o = NULL;
+        rc = records_get_nomination(c->txn, records_state_entry_id(&v), &o);
+        if (rc < 0)
+            break;
+        /* Entries left behind by a later move (a revocation) do not count. */
+        if (records_state_entry_live(o, &k) && o->kind == EXEMPLAR__KIND__KIND_COLLECTIVE &&
+            strcmp(o->subject, subject) == 0) {
+            found = 1;
+            *id = o->id;
+        }
+        exemplar__nomination__free_unpacked(o, NULL);
+        rc = store_iter_next(&it, &k, &v);
+    }
+    store_iter_close(&it);
+    return rc < 0 && rc != -EX_ENOTFOUND ? rc : found;
+}
+
+/* The head-of-unit rule: 1 met (or not a head), 0 not met, <0 error. */
+static int head_of_unit(rules_ctx_t *c, char *text, size_t len)
+{
+    const char *head_of = c->n->head_of;
+    if (!head_of || !head_of[0]) {
+        text[0] = '\0';
+        return 1;
+    }
+    uint64_t id = 0;
+    int rc = collective_recognized(c, head_of, &id);
+    if (rc < 0)
+        return rc;
+    if (rc)
+        snprintf(text, len,
+                 _("[met] head of unit: the collective %s is recognized (nomination %llu)"),
+                 head_of, (unsigned long long)id);
+    else
+        snprintf(text, len,
+                 _("[missing] head of unit: the collective %s led by this person is not "
+                   "recognized in campaign %s; recognize the collective first (or in the same "
+                   "decision, before this person)"),
+                 head_of, c->n->campaign);
+    return rc;
+}
+
+static int criteria_of(rules_ctx_t *c, criteria_result_t *res, char *text, size_t len)
+{
+    Exemplar__Evidence **ev = NULL;
+    size_t n = 0;
+    if (!c->n->subject || !c->n->subject[0]) {
+        snprintf(text, len,
+                 _("nomination %llu has no subject id, so no evidence can be matched to it; "
+                   "evidence is recorded per subject (exemplarctl evidence add SUBJECT ...)"),
+                 (unsigned long long)c->n->id);
+        return 0;
+    }
+    int rc = ledger_evidence_of(c->txn, c->n->subject, &ev, &n);
+    if (rc < 0)
+        return rc;
+    criteria_fact_t *facts = calloc(n ? n : 1, sizeof(*facts));
+    if (!facts) {
+        ledger_evidence_free(ev, n);
+        return -EX_EINTERNAL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        facts[i].year = ev[i]->year;
+        snprintf(facts[i].title, sizeof(facts[i].title), "%s", ev[i]->title);
+        facts[i].revoked = ev[i]->revoked;
+    }
+    criteria_evaluate(&c->rules->book, c->n->kind == EXEMPLAR__KIND__KIND_COLLECTIVE, c->period,
+                      facts, n, res);
+    criteria_explain(&c->rules->book, c->period, res, text, len);
+    free(facts);
+    ledger_evidence_free(ev, n);
+    return res->met ? 1 : 0;
+}
+
+int rules_explain(rules_ctx_t *ctx, criteria_result_t *res, char *text, size_t len)
+{
+    criteria_result_t local;
+    if (!res)
+        res = &local;
+    memset(res, 0, sizeof(*res));
+    int met = criteria_of(ctx, res, text, len);
+    if (met < 0)
+        return met;
+    char head[512];
+    int head_met = head_of_unit(ctx, head, sizeof(head));
+    if (head_met < 0)
+        return head_met;
+    size_t used = strlen(text);
+    if (head[0] && used < len)
+        snprintf(text + used, len - used, "\n  %s", head);
+    return met && head_met;
+}
+
+static int guard(void *arg, const nom_view_t *v, const nom_move_t *m, char *why, size_t len)
+{
+    (void)v;
+    rules_ctx_t *c = arg;
+    char text[1536];
+    int rc;
+    switch (m->guard) {
+    case GUARD_CRITERIA:
+        rc = criteria_of(c, &(criteria_result_t){0}, text, sizeof(text));
+        if (rc < 0)
+            return rc;
+        if (rc == 0) {
+            snprintf(why, len, _("%s is refused: the criteria are not met.\n%s"), m->verb, text);
+            return -EX_ECRITERIA;
+        }
+        return 0;
+    case GUARD_HEAD_OF_UNIT:
+        rc = head_of_unit(c, text, sizeof(text));
+        if (rc < 0)
+            return rc;
+        if (rc == 0) {
+            snprintf(why, len, _("%s is refused: %s"), m->verb, text);
+            return -EX_ECRITERIA;
+        }
+        return 0;
+    case GUARD_NEXT_PERIOD:
+        if (campaign_next_period(c->campaign, c->period))
+            return 0;
+        snprintf(why, len,
+                 _("%s is refused: period %s is the last of campaign %s, there is no period to "
+                   "carry the nomination into"),
+                 m->verb, c->period->id, c->campaign->id);
+        return -EX_ENOMOVE;
+    case GUARD_DECISION: {
+        int32_t day;
+        if (c->decision && c->decision->number[0] && day_parse(c->decision->date, &day) == 0)
+            return 0;
+        snprintf(why, len,
+                 _("%s needs the decision behind it: its number and date (--decision NUMBER "
+                   "--decision-date YYYY-MM-DD)"),
+                 m->verb);
+        return -EX_EINVALID;
+    }
+    default:
+        return 0;
+    }
+}
+
+int rules_bind(rules_ctx_t *ctx, rules_t *r, store_txn_t *txn, const Exemplar__Nomination *n,
+               int64_t now_ms, const char *override_reason, const Exemplar__Decision *decision,
+               nom_rules_t *out, char *why, size_t why_len)
+{
+    memset(ctx, 0, sizeof(*ctx));
+    memset(out, 0, sizeof(*out));
+    ctx->rules = r;
+    ctx->txn = txn;
+    ctx->n = n;
+    ctx->day = rules_today(r, now_ms);
+    ctx->decision = decision;
+    ctx->campaign = rules_campaign(r, n->campaign);
+    if (!ctx->campaign) {
+        snprintf(why, why_len, _("campaign %s is not defined (see exemplarctl campaign show)"),
+                 n->campaign);
+        return -EX_ECAMPAIGN;
+    }
+    ctx->period = n->period && n->period[0] ? campaign_period(ctx->campaign, n->period)
+                                            : &ctx->campaign->periods[0];
+    if (!ctx->period) {
+        snprintf(why, why_len, _("campaign %s has no period %s (see exemplarctl campaign show)"),
+                 n->campaign, n->period);
+        return -EX_ECAMPAIGN;
+    }
+    out->arg = ctx;
+    out->window_open = window_open;
+    out->guard = guard;
+    out->window_describe = window_describe;
+    out->overridden = overridden;
+    out->override_reason = override_reason;
+    return 0;
+}

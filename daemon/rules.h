@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The plan's rules at run time: the campaigns (built-in 2021-2025 and demo,
+ * plus the administrator's files), the rule book, the day requests are
+ * judged on, the built-in unit list, and the callbacks nom_check_move()
+ * uses for the move table's WINDOW and GUARD columns.
+ *
+ * With [rules] enforce = no the daemon behaves as before the rules existed
+ * (any unit code, no windows, no guards); the foundation's tests and the
+ * benchmarks run that way.
+ */
+#ifndef EXEMPLAR_RULES_H
+#define EXEMPLAR_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "campaign.h"
+#include "config.h"
+#include "criteria.h"
+#include "nom.h"
+#include "record.pb-c.h"
+#include "store.h"
+
+typedef struct rules rules_t;
+
+/* Loads the rule book and the campaigns, lays relative campaigns out from
+ * their stored anchor (storing today's on first load) and fills an empty
+ * unit registry with the built-in list.  Returns NULL with a sentence
+ * naming the file and line in err. */
+rules_t *rules_new(const config_t *cfg, store_t *store, char *err, size_t errlen);
+void rules_destroy(rules_t **p);
+
+bool rules_enforced(const rules_t *r);
+/* The day a request made at now_ms is judged on ([rules] today or the
+ * clock, in Vietnam). */
+int32_t rules_today(const rules_t *r, int64_t now_ms);
+const campaign_t *rules_campaign(const rules_t *r, const char *id);
+const campaign_t *rules_campaign_at(const rules_t *r, size_t i);
+size_t rules_campaign_count(const rules_t *r);
+const rulebook_t *rules_book(const rules_t *r);
+
+/* What one request's checks look at. */
+typedef struct {
+    rules_t *rules;
+    store_txn_t *txn;
+    const Exemplar__Nomination *n;
+    const campaign_t *campaign;
+    const period_t *period;
+    int32_t day;
+    const Exemplar__Decision *decision;
+    bool overridden; /* set when an admin's override opened a window */
+} rules_ctx_t;
+
+/* Prepares ctx for nomination n (its campaign and period must exist:
+ * -EX_ECAMPAIGN otherwise, with why) and fills *out for nom_check_move. */
+int rules_bind(rules_ctx_t *ctx, rules_t *r, store_txn_t *txn, const Exemplar__Nomination *n,
+               int64_t now_ms, const char *override_reason, const Exemplar__Decision *decision,
+               nom_rules_t *out, char *why, size_t why_len);
+
+/* Evaluates the criteria and the head-of-unit rule for ctx's nomination:
+ * fills res (may be NULL), writes the explanation to text and returns
+ * whether everything is met (1), not (0), or a negative error. */
+int rules_explain(rules_ctx_t *ctx, criteria_result_t *res, char *text, size_t len);
+
+#endif

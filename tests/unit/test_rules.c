@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The rules' pure parts: campaign files and the rule book (errors name the
+ * line), windows by day, criteria over consecutive years (a revoked title
+ * breaks the chain, a higher title counts), the window override in
+ * nom_check_move, the units CSV, and Vietnamese folding and order.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "campaign.h"
+#include "criteria.h"
+#include "embedded.h"
+#include "errors.h"
+#include "i18n.h"
+#include "unitcsv.h"
+#include "vitext.h"
+
+static int32_t day(const char *s)
+{
+    int32_t d;
+    assert_int_equal(day_parse(s, &d), 0);
+    return d;
+}
+
+static void shipped_campaign_has_the_plans_deadline(void **state)
+{
+    (void)state;
+    campaign_t c;
+    char err[512];
+    assert_int_equal(campaign_parse(EMBED_campaign_2021_2025, EMBED_campaign_2021_2025_LEN,
+                                    "2021-2025.yaml", &c, err, sizeof err),
+                     0);
+    const period_t *p = campaign_period(&c, "2021-2023");
+    assert_non_null(p);
+    assert_true(period_window_open(p, WIN_REGISTRATION, day("2021-09-15")));
+    assert_false(period_window_open(p, WIN_REGISTRATION, day("2021-09-16")));
+    assert_true(period_window_open(p, WIN_UNIT_REVIEW, day("2023-06-30")));
+    assert_false(period_window_open(p, WIN_UNIT_REVIEW, day("2023-07-01")));
+    assert_int_equal(p->n_years, 3);
+    const period_t *next = campaign_next_period(&c, p);
+    assert_non_null(next);
+    assert_true(period_window_open(next, WIN_CARRY_OVER, day("2024-02-01")));
+    assert_null(campaign_next_period(&c, next));
+    assert_ptr_equal(campaign_period_for_registration(&c, day("2024-02-01")), next);
+    assert_ptr_equal(campaign_period_for_registration(&c, day("2021-01-01")), p);
+}
+
+static void relative_campaign_is_laid_out_from_its_anchor(void **state)
+{
+    (void)state;
+    campaign_t c;
+    char err[512], buf[16];
+    assert_int_equal(campaign_parse(EMBED_campaign_demo, EMBED_campaign_demo_LEN, "demo.yaml", &c,
+                                    err, sizeof err),
+                     0);
+    campaign_resolve(&c, day("2030-05-10"));
+    const period_t *p = &c.periods[0];
+    assert_string_equal(day_format(p->window[WIN_REGISTRATION].from, buf, sizeof buf),
+                        "2030-05-09");
+    assert_int_equal(p->years[0], 2027);
+    assert_int_equal(p->years[2], 2029);
+    assert_true(period_window_open(p, WIN_RECOGNITION, day("2030-05-10")));
+}
+
+static void campaign_errors_name_the_line(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *want;
+    } cases[] = {
+        {"id: x\nperiods:\n  - id: p\n    years: [2021]\n    windows:\n      registraton: "
+         "[2021-01-01, 2021-02-01]\n",
+         "line 6: unknown window \"registraton\""},
+        {"id: x\nperiods:\n  - id: p\n    years: [2021]\n    windows:\n      registration: "
+         "[2021-02-30, 2021-03-01]\n",
+         "line 6: registration must be a date"},
+        {"id: x\ntitel: y\n", "line 2: unknown key \"titel\""},
+        {"id: x\nperiods: [\n", "line 3"},
+        {"id: x\nperiods:\n  - id: p\n    years: [2021]\n    windows:\n      fostering: "
+         "[2022-01-01, 2021-01-01]\n",
+         "line 6: fostering ends before it begins"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        campaign_t c;
+        char err[512] = "";
+        assert_int_equal(
+            campaign_parse(cases[i].text, strlen(cases[i].text), "t.yaml", &c, err, sizeof err),
+            -1);
+        if (!strstr(err, cases[i].want))
+            fail_msg("case %zu: \"%s\" does not say \"%s\"", i, err, cases[i].want);
+    }
+}
+
+static rulebook_t book;
+
+static int load_book(void **state)
+{
+    (void)state;
+    char err[512];
+    return rulebook_parse(EMBED_rulesets, EMBED_rulesets_LEN, "rulesets.yaml", &book, err,
+                          sizeof err);
+}
+
+static void rule_sets_are_chosen_by_evaluation_year(void **state)
+{
+    (void)state;
+    assert_string_equal(rulebook_for_year(&book, 2021)->id, "ld2003");
+    assert_string_equal(rulebook_for_year(&book, 2023)->id, "ld2003");
+    assert_string_equal(rulebook_for_year(&book, 2024)->id, "ld2022");
+    assert_null(rulebook_for_year(&book, 2010));
+    assert_true(rulebook_satisfies(&book, "CSTD-BO", "CSTDCS"));
+    assert_false(rulebook_satisfies(&book, "LDTT", "CSTDCS"));
+}
+
+static period_t period_2021_2023(void)
+{
+    period_t p = {.id = "2021-2023", .years = {2021, 2022, 2023}, .n_years = 3};
+    return p;
+}
+
+static void collective_needs_ttldxs_every_year(void **state)
+{
+    (void)state;
+    period_t p = period_2021_2023();
+    criteria_fact_t facts[] = {
+        {2021, "TTLDXS", false}, {2022, "TTLDXS", false}, {2023, "TTLDTT", false}};
+    criteria_result_t r;
+    criteria_evaluate(&book, true, &p, facts, 3, &r);
+    assert_false(r.met);
+    assert_int_equal(r.n, 1);
+    assert_int_equal(r.c[0].n_missing, 1);
+    assert_int_equal(r.c[0].missing[0], 2023);
+    char text[1024];
+    criteria_explain(&book, &p, &r, text, sizeof text);
+    assert_non_null(strstr(text, "missing in 2023"));
+    strcpy(facts[2].title, "TTLDXS");
+    criteria_evaluate(&book, true, &p, facts, 3, &r);
+    assert_true(r.met);
+}
+
+static void revoked_title_breaks_the_chain(void **state)
+{
+    (void)state;
+    period_t p = period_2021_2023();
+    criteria_fact_t facts[] = {
+        {2021, "TTLDXS", false}, {2022, "TTLDXS", true}, {2023, "TTLDXS", false}};
+    criteria_result_t r;
+    criteria_evaluate(&book, true, &p, facts, 3, &r);
+    assert_false(r.met);
+    assert_int_equal(r.c[0].n_revoked, 1);
+    assert_int_equal(r.c[0].revoked[0], 2022);
+}
+
+static void individual_needs_rating_and_title_and_higher_counts(void **state)
+{
+    (void)state;
+    period_t p = {.id = "2023-2025", .years = {2023, 2024}, .n_years = 2};
+    criteria_fact_t facts[] = {{2023, "HTXSNV", false},
+                               {2023, "CSTDCS", false},
+                               {2024, "HTXSNV", false},
+                               {2024, "CSTD-BO", false}};
+    criteria_result_t r;
+    criteria_evaluate(&book, false, &p, facts, 4, &r);
+    assert_true(r.met);
+    criteria_evaluate(&book, false, &p, facts, 3, &r); /* no title in 2024 */
+    assert_false(r.met);
+}
+
+/* ---- the window override in the move table ------------------------------ */
+
+static bool closed(void *arg, const char *campaign, window_t w)
+{
+    (void)arg, (void)campaign, (void)w;
+    return false;
+}
+
+static void note_override(void *arg, window_t w)
+{
+    (void)w;
+    *(int *)arg = 1;
+}
+
+static void closed_window_refused_unless_an_admin_overrides(void **state)
+{
+    (void)state;
+    int overridden = 0;
+    nom_rules_t rules = {.arg = &overridden, .window_open = closed, .overridden = note_override};
+    nom_view_t v = {1, 0, NOM_NONE, "01", "2021-2025"};
+    actor_t admin = {"root", ROLE_ADMIN, ""}, officer = {"ana", ROLE_UNIT_OFFICER, "01"};
+    char why[512];
+    const nom_move_t *m;
+    assert_int_equal(
+        nom_check_move(&v, NOM_REGISTERED, 0, &admin, NULL, &rules, why, sizeof why, &m),
+        -EX_EWINDOW);
+    assert_non_null(strstr(why, "--override"));
+    rules.override_reason = "late letter";
+    assert_int_equal(
+        nom_check_move(&v, NOM_REGISTERED, 0, &officer, NULL, &rules, why, sizeof why, &m),
+        -EX_EPERM);
+    assert_int_equal(overridden, 0);
+    assert_int_equal(
+        nom_check_move(&v, NOM_REGISTERED, 0, &admin, NULL, &rules, why, sizeof why, &m), 0);
+    assert_int_equal(overridden, 1);
+}
+
+/* ---- units CSV and Vietnamese text --------------------------------------- */
+
+static void shipped_units_parse(void **state)
+{
+    (void)state;
+    Exemplar__Unit **u;
+    size_t n;
+    char err[256];
+    assert_int_equal(unitcsv_parse(EMBED_provinces_2021, EMBED_provinces_2021_LEN, "p.csv", &u, &n,
+                                   err, sizeof err),
+                     0);
+    assert_int_equal(n, 63);
+    assert_string_equal(u[0]->code, "01");
+    assert_string_equal(u[0]->name, "Thành phố Hà Nội");
+    unitcsv_free(u, n);
+    static const char bad[] = "code,name_vi,colour\n01,A,red\n";
+    assert_int_equal(unitcsv_parse(bad, strlen(bad), "bad.csv", &u, &n, err, sizeof err), -1);
+    assert_non_null(strstr(err, "bad.csv row 1: unknown column"));
+    static const char merge[] =
+        "code,name_vi,valid_from,merged_from\n15,Tỉnh Lào Cai,2025-07-01,10 15\n";
+    assert_int_equal(unitcsv_parse(merge, strlen(merge), "m.csv", &u, &n, err, sizeof err), 0);
+    assert_int_equal(u[0]->n_merged_from, 2);
+    assert_string_equal(u[0]->merged_from[1], "15");
+    unitcsv_free(u, n);
+}
+
+static void folding_ignores_case_diacritics_and_d(void **state)
+{
+    (void)state;
+    char *f = vitext_fold("Đắk Lắk");
+    assert_string_equal(f, "dak lak");
+    free(f);
+    assert_true(vitext_contains("Thành phố Hà Nội", "ha noi"));
+    assert_true(vitext_contains("Thành phố Hà Nội", "HÀ NỘI"));
+    assert_false(vitext_contains("Thành phố Hải Phòng", "ha noi"));
+}
+
+static void vietnamese_order(void **state)
+{
+    (void)state;
+    /* a < ă < â < b; d < đ < e; o < ô < ơ; then tones: ngang, huyền, hỏi, ngã, sắc, nặng */
+    assert_true(vitext_compare("an", "ăn") < 0);
+    assert_true(vitext_compare("ăn", "ân") < 0);
+    assert_true(vitext_compare("ân", "bà") < 0);
+    assert_true(vitext_compare("Dương", "Đà") < 0);
+    assert_true(vitext_compare("Đà", "Em") < 0);
+    assert_true(vitext_compare("ma", "mà") < 0);
+    assert_true(vitext_compare("mà", "mả") < 0);
+    assert_true(vitext_compare("mả", "mã") < 0);
+    assert_true(vitext_compare("mã", "má") < 0);
+    assert_true(vitext_compare("má", "mạ") < 0);
+    assert_true(vitext_compare("Hà Nam", "Hà Nội") < 0);
+    assert_true(vitext_compare("Hà Nội", "Hải Dương") < 0);
+}
+
+static void messages_speak_vietnamese_by_default(void **state)
+{
+    (void)state;
+    period_t p = period_2021_2023();
+    criteria_result_t r;
+    char text[1024];
+    criteria_evaluate(&book, true, &p, NULL, 0, &r);
+    assert_int_equal(i18n_init("vi", NULL), 0);
+    criteria_explain(&book, &p, &r, text, sizeof text);
+    if (!strstr(text, "thiếu"))
+        fail_msg("not in Vietnamese: %s", text);
+    assert_int_equal(i18n_init("en", NULL), 0);
+    criteria_explain(&book, &p, &r, text, sizeof text);
+    assert_non_null(strstr(text, "missing in 2021"));
+    assert_int_equal(i18n_init("fr", NULL), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(shipped_campaign_has_the_plans_deadline),
+        cmocka_unit_test(relative_campaign_is_laid_out_from_its_anchor),
+        cmocka_unit_test(campaign_errors_name_the_line),
+        cmocka_unit_test(rule_sets_are_chosen_by_evaluation_year),
+        cmocka_unit_test(collective_needs_ttldxs_every_year),
+        cmocka_unit_test(revoked_title_breaks_the_chain),
+        cmocka_unit_test(individual_needs_rating_and_title_and_higher_counts),
+        cmocka_unit_test(closed_window_refused_unless_an_admin_overrides),
+        cmocka_unit_test(shipped_units_parse),
+        cmocka_unit_test(folding_ignores_case_diacritics_and_d),
+        cmocka_unit_test(vietnamese_order),
+        cmocka_unit_test(messages_speak_vietnamese_by_default),
+    };
+    return cmocka_run_group_tests(tests, load_book, NULL);
+}
