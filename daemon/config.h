@@ -27,6 +27,10 @@ typedef struct {
     uint64_t map_size;          /* initial LMDB map size, bytes */
     uint64_t map_max;           /* the map never grows beyond this, bytes */
     unsigned request_ttl_hours; /* how long request ids are remembered */
+    /* issue 7: CURVE on tcp:// endpoints (auth.h) */
+    char auth_endpoint[CONFIG_ENDPOINT_MAX]; /* tcp:// api endpoint with CURVE; "" = none */
+    char auth_secret_key_file[PATH_MAX];     /* the daemon's CURVE secret key (Z85) */
+    char auth_keys_file[PATH_MAX];           /* client public key -> principal */
 } config_t;
 
 /* Embedded defaults; $STATE_DIRECTORY and $RUNTIME_DIRECTORY (set by systemd)

@@ -16,6 +16,7 @@
 #include <zmq.h>
 
 #include "api.h"
+#include "auth.h"
 #include "config.h"
 #include "log.h"
 #include "loop.h"
@@ -223,7 +224,8 @@ int main(int argc, char **argv)
         goto out;
     }
     ctx = zmq_ctx_new();
-    if (!ctx || !(outbox = outbox_new(ctx, cfg.events_endpoint, err, sizeof(err))) ||
+    if (!ctx || auth_init(ctx, &cfg, err, sizeof(err)) < 0 ||
+        !(outbox = outbox_new(ctx, cfg.events_endpoint, err, sizeof(err))) ||
         !(sock = bind_api(ctx, &cfg, err, sizeof(err))) ||
         !(api = api_new(store, outbox, &cfg, err, sizeof(err)))) {
         log_error("%s", ctx ? err : "main, cannot create the ZeroMQ context");
@@ -249,6 +251,7 @@ out:
     if (sock)
         zmq_close(sock);
     outbox_destroy(&outbox);
+    auth_fini();
     if (ctx)
         zmq_ctx_term(ctx);
     store_close(&store);

@@ -29,6 +29,7 @@ static const char *const DB_NAME[DB_COUNT] = {
     [DB_META] = "meta",         [DB_NOMINATIONS] = "nominations",
     [DB_CHANGES] = "changes",   [DB_BY_STATE] = "by_state",
     [DB_BY_UNIT] = "by_unit",   [DB_REQUESTS] = "requests",
+    [DB_AUDIT] = "audit", /* issue 7 */
 };
 
 static const char SCHEMA_KEY[] = "schema_version";

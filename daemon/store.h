@@ -28,6 +28,7 @@ typedef enum {
     DB_BY_STATE,    /* state u8, campaign, NUL, id u64 BE -> "" */
     DB_BY_UNIT,     /* unit, NUL, id u64 BE -> "" */
     DB_REQUESTS,    /* request id u64 BE -> exemplar.RequestRecord */
+    DB_AUDIT,       /* issue 7: seq u64 BE -> exemplar.AuditEntry (append-only) */
     DB_COUNT
 } store_db_t;
 
