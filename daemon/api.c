@@ -630,8 +630,8 @@ static void run_call(api_t *a, store_txn_t *txn, api_call_t *call, int write_err
                     (int)req->body_case);
         goto answer;
     }
-    if ((op->flags & OP_READS) && (rc = auth_check_read(x.actor, op->name, x.why,
-                                                         sizeof(x.why))) < 0)
+    if ((op->flags & OP_READS) &&
+        (rc = auth_check_read(x.actor, op->name, x.why, sizeof(x.why))) < 0)
         goto answer;
     if (op->flags & OP_MUTATES) {
         if (req->request_id == 0) {

@@ -18,7 +18,7 @@
 #include "records.h"
 
 #define AUDIT_DEFAULT 100
-#define AUDIT_MAX 1000
+#define AUDIT_MAX     1000
 
 static uint64_t last_seq(store_txn_t *txn)
 {
@@ -33,8 +33,8 @@ static uint64_t last_seq(store_txn_t *txn)
     return seq;
 }
 
-void audit_refusal(store_txn_t *txn, const actor_t *a, const char *op,
-                   const Exemplar__Request *req, int code, const char *message, int64_t now_ms)
+void audit_refusal(store_txn_t *txn, const actor_t *a, const char *op, const Exemplar__Request *req,
+                   int code, const char *message, int64_t now_ms)
 {
     Exemplar__AuditEntry e = EXEMPLAR__AUDIT_ENTRY__INIT;
     Exemplar__Actor actor = EXEMPLAR__ACTOR__INIT;

@@ -20,8 +20,8 @@
 
 /* Logs the refusal and, when txn is a write transaction, appends it (sticky
  * on txn).  req may be NULL; code is the negative EX_E* refusal. */
-void audit_refusal(store_txn_t *txn, const actor_t *a, const char *op,
-                   const Exemplar__Request *req, int code, const char *message, int64_t now_ms);
+void audit_refusal(store_txn_t *txn, const actor_t *a, const char *op, const Exemplar__Request *req,
+                   int code, const char *message, int64_t now_ms);
 
 /* Reads a page of the list newest first into *out (free with
  * audit_reply_free).  Returns 0, -EX_EINVALID (limit over 1000, with a

@@ -21,14 +21,14 @@
 #include "names.h"
 #include "text.h"
 
-#define ZAP_ENDPOINT "inproc://zeromq.zap.01"
+#define ZAP_ENDPOINT   "inproc://zeromq.zap.01"
 #define ZAP_FRAMES_MAX 8
-#define MONITORS_MAX 4
-#define KEYS_FILE_MAX (4u << 20)
+#define MONITORS_MAX   4
+#define KEYS_FILE_MAX  (4u << 20)
 /* Handshake failures: at most LOG_BURST lines per LOG_WINDOW_MS (a client
  * with the wrong server key retries every 100-200 ms, forever). */
 #define LOG_WINDOW_MS 10000
-#define LOG_BURST 5
+#define LOG_BURST     5
 
 typedef struct {
     void *sock; /* PAIR connected to the monitored socket's monitor */
@@ -89,8 +89,9 @@ static int parse_line(char *line, auth_principal_t *p, char *err, size_t errlen)
     }
     if (p->role == ROLE_UNIT_OFFICER) {
         if (!text_is_code(unit, sizeof(p->unit) - 1, false)) {
-            snprintf(err, errlen, "a unit-officer needs a unit code (1-16 of A-Z 0-9 . _ -), not "
-                                  "\"%.40s\"",
+            snprintf(err, errlen,
+                     "a unit-officer needs a unit code (1-16 of A-Z 0-9 . _ -), not "
+                     "\"%.40s\"",
                      unit);
             return -1;
         }
@@ -154,8 +155,9 @@ int auth_keys_parse(const char *text, size_t len, const char *path, auth_keys_t 
         }
         for (size_t i = 0; i < k.n; i++) {
             if (strcmp(k.v[i].name, p->name) == 0 || memcmp(k.v[i].key, p->key, 32) == 0) {
-                snprintf(err, errlen, "%s, line %d: %s %s appears twice; each principal has one "
-                                      "name and one key",
+                snprintf(err, errlen,
+                         "%s, line %d: %s %s appears twice; each principal has one "
+                         "name and one key",
                          path, lineno, strcmp(k.v[i].name, p->name) == 0 ? "name" : "key of",
                          p->name);
                 goto fail;
@@ -285,8 +287,7 @@ static void frame_text(zmq_msg_t *m, char *out, size_t len)
             out[i] = '?';
 }
 
-static void zap_reply(zmq_msg_t *request_id, const char *code, const char *text,
-                      const char *user)
+static void zap_reply(zmq_msg_t *request_id, const char *code, const char *text, const char *user)
 {
     zmq_send(A.zap, "1.0", 3, ZMQ_SNDMORE);
     zmq_send(A.zap, zmq_msg_data(request_id), zmq_msg_size(request_id), ZMQ_SNDMORE);
@@ -299,8 +300,7 @@ static void zap_reply(zmq_msg_t *request_id, const char *code, const char *text,
 /* Roles that read every unit may take the whole change feed. */
 static bool reads_all_units(role_t r)
 {
-    return r == ROLE_MINISTRY_REVIEWER || r == ROLE_APPROVER || r == ROLE_READER ||
-           r == ROLE_ADMIN;
+    return r == ROLE_MINISTRY_REVIEWER || r == ROLE_APPROVER || r == ROLE_READER || r == ROLE_ADMIN;
 }
 
 static void zap_serve(void)
@@ -341,8 +341,8 @@ static void zap_serve(void)
         goto out;
     }
     if (strcmp(mechanism, "CURVE") != 0 || n < 7 || zmq_msg_size(&f[6]) != 32) {
-        log_refusal("auth, refused a %s handshake from %s (%s): only CURVE is accepted",
-                    mechanism, address, domain);
+        log_refusal("auth, refused a %s handshake from %s (%s): only CURVE is accepted", mechanism,
+                    address, domain);
         zap_reply(&f[1], "400", "only CURVE is accepted", "");
         goto out;
     }
@@ -515,8 +515,7 @@ int auth_init(void *ctx, const config_t *cfg, char *err, size_t errlen)
                  cfg->auth_secret_key_file);
         return -1;
     }
-    log_info("auth, server public key %s; %zu principals in %s", public_key, A.keys.n,
-             A.keys_path);
+    log_info("auth, server public key %s; %zu principals in %s", public_key, A.keys.n, A.keys_path);
     if (cfg->auth_endpoint[0] && bind_api(cfg, err, errlen) < 0)
         return -1;
     return 0;

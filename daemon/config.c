@@ -146,8 +146,8 @@ void config_defaults(config_t *cfg)
     const char *conf = getenv("CONFIGURATION_DIRECTORY");
     if (conf) {
         int n = (int)strcspn(conf, ":");
-        snprintf(cfg->auth_secret_key_file, sizeof(cfg->auth_secret_key_file), "%.*s/server.key",
-                 n, conf);
+        snprintf(cfg->auth_secret_key_file, sizeof(cfg->auth_secret_key_file), "%.*s/server.key", n,
+                 conf);
         snprintf(cfg->auth_keys_file, sizeof(cfg->auth_keys_file), "%.*s/keys", n, conf);
     }
 }

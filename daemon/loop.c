@@ -264,8 +264,7 @@ int loop_run(loop_t *l)
             while (l->count < l->cfg->max_batch && (local || curve)) {
                 if (local && receive_one(l, l->sock) < 0)
                     local = false;
-                if (curve && l->count < l->cfg->max_batch &&
-                    receive_one(l, l->curve_sock) < 0)
+                if (curve && l->count < l->cfg->max_batch && receive_one(l, l->curve_sock) < 0)
                     curve = false;
             }
             run_batch(l);

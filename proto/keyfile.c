@@ -43,7 +43,7 @@ int ex_keyfile_read(const char *path, bool secret, char z85[EX_KEY_Z85_LEN + 1],
     int rc = -1;
     while (fgets(line, sizeof(line), f)) {
         line[strcspn(line, "\r\n")] = '\0';
-        /* '#' is a Z85 character too: a key is recognised before comments. */
+        /* A key line is recognised before comments ('#' is in Z85's alphabet). */
         if (ex_key_is_z85(line)) {
             memcpy(z85, line, EX_KEY_Z85_LEN + 1);
             rc = 0;
@@ -71,8 +71,7 @@ int ex_keyfile_write(const char *path, bool secret, const char *comment,
     }
     char buf[512];
     int n = snprintf(buf, sizeof(buf), "# %s\n%s\n", comment, z85);
-    bool ok = n > 0 && (size_t)n < sizeof(buf) && write(fd, buf, (size_t)n) == n &&
-              fsync(fd) == 0;
+    bool ok = n > 0 && (size_t)n < sizeof(buf) && write(fd, buf, (size_t)n) == n && fsync(fd) == 0;
     int e = errno;
     if (close(fd) < 0 && ok) {
         ok = false;

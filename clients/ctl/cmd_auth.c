@@ -100,12 +100,10 @@ static json_object *json_entry(const Exemplar__AuditEntry *e)
     const char *role = e->actor ? ex_role_name(e->actor->role) : NULL;
     json_object_object_add(o, "seq", json_object_new_uint64(e->seq));
     json_object_object_add(o, "at_ms", json_object_new_int64(e->at_ms));
-    json_object_object_add(o, "principal",
-                           json_object_new_string(e->actor ? e->actor->name : ""));
+    json_object_object_add(o, "principal", json_object_new_string(e->actor ? e->actor->name : ""));
     json_object_object_add(o, "role", role ? json_object_new_string(role) : NULL);
-    json_object_object_add(o, "unit",
-                           e->actor && e->actor->unit[0] ? json_object_new_string(e->actor->unit)
-                                                         : NULL);
+    json_object_object_add(
+        o, "unit", e->actor && e->actor->unit[0] ? json_object_new_string(e->actor->unit) : NULL);
     json_object_object_add(o, "request", json_object_new_string(e->request));
     json_object_object_add(o, "request_id", json_object_new_uint64(e->request_id));
     json_object_object_add(o, "code", json_object_new_int((int)e->code));

@@ -55,9 +55,9 @@ void ex_shutdown(void);
  * tcp:// endpoints accept only CURVE clients whose public key its keys file
  * lists (proto/PROTOCOL.md, "Security"); ipc:// endpoints take no keys. */
 typedef struct {
-    char server[41]; /* the daemon's public key (its server.pub) */
+    char server[41];  /* the daemon's public key (its server.pub) */
     char public_[41]; /* this client's public key */
-    char secret[41]; /* this client's secret key */
+    char secret[41];  /* this client's secret key */
 } ex_curve_keys_t;
 
 /* Fills keys from key files (keyfile.h): the daemon's public key file and
