@@ -88,7 +88,7 @@ static int parse_line(char *line, auth_principal_t *p, char *err, size_t errlen)
         return -1;
     }
     if (p->role == ROLE_UNIT_OFFICER) {
-        if (!text_is_code(unit, sizeof(p->unit) - 1, false)) {
+        if (strcmp(unit, "-") == 0 || !text_is_code(unit, sizeof(p->unit) - 1, false)) {
             snprintf(err, errlen,
                      "a unit-officer needs a unit code (1-16 of A-Z 0-9 . _ -), not "
                      "\"%.40s\"",
@@ -475,6 +475,29 @@ static int bind_api(const config_t *cfg, char *err, size_t errlen)
     return 0;
 }
 
+/* ipc:// callers are administrators: say so when their directory lets
+ * every local user in. */
+static void check_ipc_directory(const char *endpoint)
+{
+    if (strncmp(endpoint, "ipc://", 6) != 0)
+        return;
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof(dir), "%s", endpoint + 6);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        snprintf(dir, sizeof(dir), ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    struct stat st;
+    if (stat(dir, &st) == 0 && (st.st_mode & S_IXOTH))
+        log_warning("auth, %s is open to every local user (mode %03o), and whoever connects to "
+                    "%s acts as an administrator: make it 0750, owned by the service user and "
+                    "its administrators group (RuntimeDirectoryMode=0750 under systemd)",
+                    dir, (unsigned)(st.st_mode & 0777), endpoint);
+}
+
 int auth_init(void *ctx, const config_t *cfg, char *err, size_t errlen)
 {
     memset(&A, 0, sizeof(A));
@@ -489,6 +512,7 @@ int auth_init(void *ctx, const config_t *cfg, char *err, size_t errlen)
         snprintf(err, errlen, "auth, cannot bind the ZAP handler (%s)", zmq_strerror(zmq_errno()));
         return -1;
     }
+    check_ipc_directory(cfg->api_endpoint);
     bool tcp = cfg->auth_endpoint[0] || strncmp(cfg->events_endpoint, "tcp://", 6) == 0;
     if (!tcp)
         return 0;

@@ -551,5 +551,5 @@ int main(void)
         cmocka_unit_test(wrong_server_key_is_logged_with_a_rate_limit),
         cmocka_unit_test(keys_reload_on_sighup_without_restart),
     };
-    return cmocka_run_group_tests_name("auth", tests, setup, teardown);
+    return cmocka_run_group_tests_name("auth_curve", tests, setup, teardown);
 }
