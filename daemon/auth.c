@@ -325,9 +325,12 @@ static void zap_serve(void)
         return;
     /* version, request id, domain, address, identity, mechanism, credentials */
     if (n < 6 || !frame_is(&f[0], "1.0")) {
-        log_error("auth, a ZAP request with %d frames or another version was ignored", n);
-        if (n >= 2)
-            zap_reply(&f[1], "500", "malformed ZAP request", "");
+        log_error("auth, a ZAP request with %d frames or another version was refused", n);
+        /* REP must answer every request, or it never reads the next one. */
+        zmq_msg_t none;
+        zmq_msg_init(&none);
+        zap_reply(n >= 2 ? &f[1] : &none, "500", "malformed ZAP request", "");
+        zmq_msg_close(&none);
         goto out;
     }
     char domain[32], address[64], mechanism[16], z85[EX_KEY_Z85_LEN + 1];
