@@ -4,7 +4,8 @@
  * (a role, and unit 01 or 02 for unit officers); the rest is the request as
  * it would arrive on the api socket.  api_run_batch decodes, authorises,
  * runs the handler, audits refusals and commits to a real LMDB environment
- * in a temporary directory (on /dev/shm when it exists, so syncs are cheap),
+ * in a temporary directory ($EXEMPLAR_FUZZ_DIR, else /dev/shm when it exists,
+ * so syncs are cheap),
  * which lives for the whole run: later inputs see what earlier ones wrote.
  * Every call must get a reply that decodes as an exemplar.Reply.
  */
@@ -57,8 +58,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argc;
     (void)argv;
     char err[512];
-    snprintf(dir, sizeof(dir), "%s/exfuzz.XXXXXX",
-             access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+    /* $EXEMPLAR_FUZZ_DIR: where run.sh wants it (and removes it even after a
+     * crash, when atexit handlers do not run). */
+    const char *parent = getenv("EXEMPLAR_FUZZ_DIR");
+    if (!parent)
+        parent = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+    snprintf(dir, sizeof(dir), "%.40s/exfuzz.XXXXXX", parent);
     if (!mkdtemp(dir)) {
         perror("fuzz_api: mkdtemp");
         exit(1);

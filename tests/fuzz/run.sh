@@ -13,6 +13,12 @@ seconds=${2:-60}
 here=$(dirname "$(realpath "$0")")
 work="$build/fuzz-work"
 mkdir -p "$work"
+# fuzz_api's LMDB environment: on tmpfs when there is one, removed at the end
+shm=/dev/shm
+[ -w "$shm" ] || shm=${TMPDIR:-/tmp}
+EXEMPLAR_FUZZ_DIR=$(mktemp -d "$shm/exfuzz-run.XXXXXX")
+export EXEMPLAR_FUZZ_DIR
+trap 'rm -rf "$EXEMPLAR_FUZZ_DIR"' EXIT
 status=0
 summary=""
 for target in decode api keys; do
