@@ -14,6 +14,8 @@
 #include <time.h>
 
 #include "api_call.h"
+#include "audit.h"
+#include "auth.h"
 #include "dedup.h"
 #include "errors.h"
 #include "key.h"
@@ -47,7 +49,7 @@ typedef struct {
 } api_op_t;
 
 static handler_fn handle_info, handle_register, handle_move, handle_get, handle_history,
-    handle_list, handle_changes;
+    handle_list, handle_changes, handle_audit;
 
 static const api_op_t API_OPS[] = {
     {EXEMPLAR__REQUEST__BODY_INFO, "info", handle_info, 0},
@@ -66,6 +68,7 @@ static const api_op_t API_OPS[] = {
      OP_MUTATES},
     {EXEMPLAR__REQUEST__BODY_EVIDENCE_LIST, "evidence-list", api_rules_evidence_list, OP_READS},
     {EXEMPLAR__REQUEST__BODY_CHECK, "check", api_rules_check, OP_READS},
+    {EXEMPLAR__REQUEST__BODY_AUDIT, "audit", handle_audit, 0}, /* issue 7: audit.c */
 };
 
 static const api_op_t *find_op(Exemplar__Request__BodyCase body)
@@ -625,6 +628,22 @@ static int handle_changes(call_t *x)
     return rc;
 }
 
+/* The audit list of refused mutating requests: administrators only. */
+static int handle_audit(call_t *x)
+{
+    Exemplar__AuditReply *body = NULL;
+    int rc = auth_check_admin(x->actor, "audit", x->why, sizeof(x->why));
+    if (rc == 0)
+        rc = audit_read(x->txn, x->req->audit, &body, x->why, sizeof(x->why));
+    if (rc == 0) {
+        x->reply.body_case = EXEMPLAR__REPLY__BODY_AUDIT;
+        x->reply.audit = body;
+        rc = pack_reply(x);
+    }
+    audit_reply_free(body);
+    return rc;
+}
+
 /* ---- the batch -------------------------------------------------------- */
 
 /* Answers that a retry must see again.  Transient failures (storage,
@@ -667,11 +686,9 @@ static void run_call(api_t *a, store_txn_t *txn, api_call_t *call, int write_err
                     (int)req->body_case);
         goto answer;
     }
-    if (x.actor->role == ROLE_PUBLISHER && (op->flags & OP_READS)) {
-        rc = refuse(&x, -EX_EPERM, "%s is a publisher and may not %s nominations",
-                    x.actor->name, op->name);
+    if ((op->flags & OP_READS) &&
+        (rc = auth_check_read(x.actor, op->name, x.why, sizeof(x.why))) < 0)
         goto answer;
-    }
     if (op->flags & OP_MUTATES) {
         if (req->request_id == 0) {
             rc = refuse(&x, -EX_EINVALID,
@@ -709,6 +726,13 @@ answer:
         (rc == 0 || remember_answer(rc)) && rc != -EX_EIDREUSE && !write_error) {
         dedup_remember(txn, req->request_id, digest, x.now_ms, x.out, x.out_len);
         *wrote = true;
+    }
+    if (rc < 0 && op && (op->flags & OP_MUTATES)) {
+        /* Every refused change is audited (issue 7); with write_error the
+         * txn is read-only and only the journal gets it. */
+        audit_refusal(txn, x.actor, op->name, req, rc, x.why[0] ? x.why : ex_err_message(rc),
+                      x.now_ms);
+        *wrote = *wrote || (txn->write && !write_error);
     }
     if (rc < 0 && rc != -EX_ENOTFOUND)
         log_debug("api, %s refused (%s: %s)", op ? op->name : "request", ex_err_name(rc),

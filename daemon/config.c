@@ -50,6 +50,9 @@ static const key_t_ KEYS[] = {
     STR("rules", "rulebook_file", rulebook_file),
     STR("rules", "language", language),
     STR("rules", "locale_dir", locale_dir),
+    STR("auth", "endpoint", auth_endpoint),
+    STR("auth", "secret_key_file", auth_secret_key_file),
+    STR("auth", "keys_file", auth_keys_file),
 };
 
 static const key_t_ *find_key(const char *section, const char *name)
@@ -163,6 +166,13 @@ void config_defaults(config_t *cfg)
     cfg->request_ttl_hours = 24;
     cfg->rules_enforce = 1;
     snprintf(cfg->language, sizeof(cfg->language), "vi");
+    const char *conf = getenv("CONFIGURATION_DIRECTORY");
+    if (conf) {
+        int n = (int)strcspn(conf, ":");
+        snprintf(cfg->auth_secret_key_file, sizeof(cfg->auth_secret_key_file), "%.*s/server.key", n,
+                 conf);
+        snprintf(cfg->auth_keys_file, sizeof(cfg->auth_keys_file), "%.*s/keys", n, conf);
+    }
 }
 
 const char *config_default_path(char *buf, size_t len)
@@ -257,6 +267,19 @@ int config_finish(config_t *cfg, char *err, size_t errlen)
                           "events.sock") < 0)) {
         snprintf(err, errlen, "runtime_dir %s is too long for an ipc:// endpoint",
                  cfg->runtime_dir);
+        return -1;
+    }
+    if (strncmp(cfg->api_endpoint, "tcp://", 6) == 0) {
+        snprintf(err, errlen,
+                 "[api] endpoint %s: the api endpoint is the administrators' local socket and "
+                 "must be ipc://; put tcp:// endpoints in [auth] endpoint, where CURVE protects "
+                 "them",
+                 cfg->api_endpoint);
+        return -1;
+    }
+    if (cfg->auth_endpoint[0] && strncmp(cfg->auth_endpoint, "tcp://", 6) != 0) {
+        snprintf(err, errlen, "[auth] endpoint %s must be a tcp:// endpoint (CURVE)",
+                 cfg->auth_endpoint);
         return -1;
     }
     if (cfg->map_max < cfg->map_size) {

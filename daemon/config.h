@@ -34,6 +34,10 @@ typedef struct {
     char rulebook_file[PATH_MAX]; /* criteria rule book; "" = built-in */
     char language[8];             /* vi or en */
     char locale_dir[PATH_MAX];    /* gettext catalogues; "" = installed, else build tree */
+    /* issue 7: CURVE on tcp:// endpoints (auth.h) */
+    char auth_endpoint[CONFIG_ENDPOINT_MAX]; /* tcp:// api endpoint with CURVE; "" = none */
+    char auth_secret_key_file[PATH_MAX];     /* the daemon's CURVE secret key (Z85) */
+    char auth_keys_file[PATH_MAX];           /* client public key -> principal */
 } config_t;
 
 /* Embedded defaults; $STATE_DIRECTORY and $RUNTIME_DIRECTORY (set by systemd)

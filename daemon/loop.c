@@ -16,16 +16,19 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "auth.h"
 #include "errors.h"
 #include "log.h"
 #include "sdnotify.h"
 
 #define HOUSEKEEPING_MS 1000
 #define STATUS_MS 5000
+#define AUTH_ITEMS_MAX 8
 
 typedef struct {
     zmq_msg_t identity;
     zmq_msg_t payload;
+    void *sock;     /* the api socket it came from: the reply goes back there */
     bool delimiter; /* the peer is a REQ socket: echo the empty frame */
 } inbound_t;
 
@@ -33,6 +36,7 @@ struct loop {
     const config_t *cfg;
     api_t *api;
     void *sock;
+    void *curve_sock; /* auth.c's CURVE api socket, or NULL */
     int signal_fd;
     inbound_t *in;
     api_call_t *calls;
@@ -67,6 +71,7 @@ loop_t *loop_new(const config_t *cfg, api_t *api, void *api_socket, int signal_f
     l->cfg = cfg;
     l->api = api;
     l->sock = api_socket;
+    l->curve_sock = auth_api_socket();
     l->signal_fd = signal_fd;
     /* Ping at half the interval, and at least every millisecond when the
      * interval is shorter than two. */
@@ -109,49 +114,50 @@ static bool has_more(void *sock)
     return zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &len) == 0 && more;
 }
 
-static void send_reply(loop_t *l, zmq_msg_t *identity, bool delimiter, const uint8_t *data,
-                       size_t len)
+static void send_reply(loop_t *l, void *sock, zmq_msg_t *identity, bool delimiter,
+                       const uint8_t *data, size_t len)
 {
     /* ROUTER drops replies to peers that left; DONTWAIT keeps a peer that
      * stopped reading from stalling everyone else. */
-    if (zmq_send(l->sock, zmq_msg_data(identity), zmq_msg_size(identity),
+    if (zmq_send(sock, zmq_msg_data(identity), zmq_msg_size(identity),
                  ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
-        (delimiter && zmq_send(l->sock, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0) ||
-        zmq_send(l->sock, data, len, ZMQ_DONTWAIT) < 0)
+        (delimiter && zmq_send(sock, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0) ||
+        zmq_send(sock, data, len, ZMQ_DONTWAIT) < 0)
         l->dropped++;
 }
 
 /* Receives one message into slot l->count.  Returns 1 when a request was
  * queued, 0 when it was answered or dropped here, -1 when nothing is
  * waiting. */
-static int receive_one(loop_t *l)
+static int receive_one(loop_t *l, void *sock)
 {
     inbound_t *in = &l->in[l->count];
+    in->sock = sock;
     zmq_msg_init(&in->identity);
-    if (zmq_msg_recv(&in->identity, l->sock, ZMQ_DONTWAIT) < 0) {
+    if (zmq_msg_recv(&in->identity, sock, ZMQ_DONTWAIT) < 0) {
         zmq_msg_close(&in->identity);
         return -1;
     }
     zmq_msg_init(&in->payload);
     in->delimiter = false;
-    if (!has_more(l->sock) || zmq_msg_recv(&in->payload, l->sock, 0) < 0)
+    if (!has_more(sock) || zmq_msg_recv(&in->payload, sock, 0) < 0)
         goto bad;
-    if (zmq_msg_size(&in->payload) == 0 && has_more(l->sock)) {
+    if (zmq_msg_size(&in->payload) == 0 && has_more(sock)) {
         in->delimiter = true;
         zmq_msg_close(&in->payload);
         zmq_msg_init(&in->payload);
-        if (zmq_msg_recv(&in->payload, l->sock, 0) < 0)
+        if (zmq_msg_recv(&in->payload, sock, 0) < 0)
             goto bad;
     }
-    if (has_more(l->sock)) {
+    if (has_more(sock)) {
         size_t len = 0;
-        drain_frames(l->sock);
+        drain_frames(sock);
         uint8_t *r = api_error_reply(EX_EMALFORMED,
                                      "a request is one frame (an encoded exemplar.Request), "
                                      "after an empty delimiter frame for REQ sockets",
                                      &len);
         if (r)
-            send_reply(l, &in->identity, in->delimiter, r, len);
+            send_reply(l, sock, &in->identity, in->delimiter, r, len);
         free(r);
         goto bad;
     }
@@ -159,10 +165,12 @@ static int receive_one(loop_t *l)
     memset(call, 0, sizeof(*call));
     call->data = zmq_msg_data(&in->payload);
     call->len = zmq_msg_size(&in->payload);
-    /* Every local caller is an administrator; authenticated principals come
-     * with the transport's CURVE keys. */
-    snprintf(call->actor.name, sizeof(call->actor.name), "local");
-    call->actor.role = ROLE_ADMIN;
+    /* ipc:// callers are administrators (the runtime directory's permissions
+     * decide who connects); tcp:// callers are the principals ZAP named. */
+    if (sock == l->curve_sock)
+        auth_actor_of(&in->payload, &call->actor);
+    else
+        auth_local_actor(&call->actor);
     l->count++;
     return 1;
 bad:
@@ -181,7 +189,7 @@ static void run_batch(loop_t *l)
         api_call_t *c = &l->calls[i];
         inbound_t *in = &l->in[i];
         if (c->reply)
-            send_reply(l, &in->identity, in->delimiter, c->reply, c->reply_len);
+            send_reply(l, in->sock, &in->identity, in->delimiter, c->reply, c->reply_len);
         free(c->reply);
         c->reply = NULL;
         zmq_msg_close(&in->payload);
@@ -268,12 +276,14 @@ int loop_run(loop_t *l)
 {
     update_status(l);
     while (!l->stop) {
-        zmq_pollitem_t items[] = {
+        zmq_pollitem_t items[3 + AUTH_ITEMS_MAX] = {
             {l->sock, 0, ZMQ_POLLIN, 0},
             {NULL, l->signal_fd, ZMQ_POLLIN, 0},
+            {l->curve_sock, -1, l->curve_sock ? ZMQ_POLLIN : 0, 0}, /* fd -1: poll skips it */
         };
+        size_t nauth = auth_poll_items(items + 3, AUTH_ITEMS_MAX);
         long timeout = run_timers(l);
-        int n = zmq_poll(items, 2, timeout);
+        int n = zmq_poll(items, (int)(3 + nauth), timeout);
         if (n < 0) {
             if (zmq_errno() == EINTR)
                 continue;
@@ -282,10 +292,16 @@ int loop_run(loop_t *l)
         }
         if (items[1].revents & ZMQ_POLLIN)
             handle_signals(l);
-        if (items[0].revents & ZMQ_POLLIN) {
+        auth_poll_handle(items + 3, nauth);
+        if ((items[0].revents | items[2].revents) & ZMQ_POLLIN) {
             /* Everything that has arrived, up to max_batch, is one commit. */
-            while (l->count < l->cfg->max_batch && receive_one(l) >= 0)
-                ;
+            bool local = true, curve = l->curve_sock != NULL;
+            while (l->count < l->cfg->max_batch && (local || curve)) {
+                if (local && receive_one(l, l->sock) < 0)
+                    local = false;
+                if (curve && l->count < l->cfg->max_batch && receive_one(l, l->curve_sock) < 0)
+                    curve = false;
+            }
             run_batch(l);
         }
     }

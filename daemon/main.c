@@ -18,6 +18,7 @@
 
 #include "activation.h"
 #include "api.h"
+#include "auth.h"
 #include "config.h"
 #include "log.h"
 #include "loop.h"
@@ -240,6 +241,8 @@ static int reload_config(void *arg)
         memcpy((char *)args->cfg + LIVE_KEYS[i].offset, (char *)&fresh + LIVE_KEYS[i].offset,
                LIVE_KEYS[i].size);
     log_set_level(args->cfg->log_level);
+    /* The keys file is re-read on every reload; a broken one keeps the old keys. */
+    auth_reload();
     log_notice("main, configuration reloaded: log_level %s, default_campaign %s, "
                "request_ttl_hours %u",
                log_level_name(args->cfg->log_level), args->cfg->default_campaign,
@@ -354,7 +357,8 @@ int main(int argc, char **argv)
         goto out;
     }
     ctx = zmq_ctx_new();
-    if (!ctx || !(outbox = outbox_new(ctx, cfg.events_endpoint, err, sizeof(err)))) {
+    if (!ctx || auth_init(ctx, &cfg, err, sizeof(err)) < 0 ||
+        !(outbox = outbox_new(ctx, cfg.events_endpoint, err, sizeof(err)))) {
         log_error("%s", ctx ? err : "main, cannot create the ZeroMQ context");
         goto out;
     }
@@ -395,6 +399,7 @@ out:
     if (sock)
         zmq_close(sock);
     outbox_destroy(&outbox);
+    auth_fini();
     if (ctx)
         zmq_ctx_term(ctx);
     store_close(&store);

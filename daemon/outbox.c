@@ -11,6 +11,7 @@
 #include <zmq.h>
 
 #include "errors.h"
+#include "auth.h"
 #include "log.h"
 #include "names.h"
 #include "records.h"
@@ -37,6 +38,11 @@ outbox_t *outbox_new(void *zmq_ctx, const char *endpoint, char *err, size_t errl
     }
     o->pub = zmq_socket(zmq_ctx, ZMQ_PUB);
     int linger = 0, hwm = 100000;
+    /* issue 7: a tcp:// feed is a CURVE server (auth.h); err says why not. */
+    if (o->pub && auth_secure_socket(o->pub, endpoint, "events", err, errlen) < 0) {
+        outbox_destroy(&o);
+        return NULL;
+    }
     if (!o->pub || zmq_setsockopt(o->pub, ZMQ_LINGER, &linger, sizeof(linger)) < 0 ||
         zmq_setsockopt(o->pub, ZMQ_SNDHWM, &hwm, sizeof(hwm)) < 0 ||
         zmq_bind(o->pub, endpoint) < 0) {

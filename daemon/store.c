@@ -31,6 +31,7 @@ static const char *const DB_NAME[DB_COUNT] = {
     [DB_BY_UNIT] = "by_unit",   [DB_REQUESTS] = "requests",
     [DB_UNITS] = "units",       [DB_CAMPAIGNS] = "campaigns",
     [DB_EVIDENCE] = "evidence",
+    [DB_AUDIT] = "audit", /* issue 7 */
 };
 
 static const char SCHEMA_KEY[] = "schema_version";

@@ -32,6 +32,7 @@ typedef enum {
     DB_UNITS,       /* code, NUL, valid_from "YYYY-MM-DD" or "" -> exemplar.Unit */
     DB_CAMPAIGNS,   /* campaign id -> anchor day "YYYY-MM-DD" of a relative campaign */
     DB_EVIDENCE,    /* subject, NUL, year u16 BE, title -> exemplar.Evidence */
+    DB_AUDIT,       /* issue 7: seq u64 BE -> exemplar.AuditEntry (append-only) */
     DB_COUNT
 } store_db_t;
 

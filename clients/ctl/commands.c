@@ -21,6 +21,8 @@ const ctl_opt_t CTL_GLOBAL_OPTIONS[] = {
     { OPT_API,     "api",     "ENDPOINT", "the daemon's api endpoint (ZeroMQ syntax: ipc://PATH, tcp://HOST:PORT); overrides EXEMPLAR_API" },
     { OPT_JSON,    "json",    NULL,       "print one JSON document on stdout instead of text (watch: one JSON object per line)" },
     { OPT_TIMEOUT, "timeout", "MS",       "wait MS milliseconds for each answer (default 5000); a request unanswered in time is sent again, with the same request id, twice" },
+    { OPT_SERVER_KEY, "server-key", "FILE", "CURVE: the daemon's public key file (its server.pub) for a tcp:// endpoint; overrides EXEMPLAR_SERVER_KEY" },
+    { OPT_KEY,     "key",     "FILE",     "CURVE: your secret key file (from 'exemplarctl keygen', mode 0600); overrides EXEMPLAR_KEY" },
     { OPT_HELP,    "help",    NULL,       "print this manual (or, after a command, that command's page) and exit" },
     { OPT_VERSION, "version", NULL,       "print exemplarctl's version and exit" },
 };
@@ -52,6 +54,7 @@ const ctl_opt_t CTL_OPTIONS[] = {
     { OPT_ISSUER,         "issuer",         "TEXT",     NULL },
     { OPT_CODE,           "code",           "CODE",     NULL },
     { OPT_ON,             "on",             "DATE",     NULL },
+    { OPT_DIR,            "dir",            "DIR",      NULL },
 };
 /* clang-format on */
 const size_t CTL_OPTIONS_COUNT = sizeof CTL_OPTIONS / sizeof CTL_OPTIONS[0];
@@ -75,6 +78,9 @@ ex_client_t *ctl_client(ctl_t *ctl, int *status)
         return ctl->client;
     ex_client_opts_t opts = {
         .endpoint = ctl->api, .timeout_ms = ctl->timeout_ms, .retries = ctl->retries};
+    *status = ctl_curve_keys(ctl, &opts.curve);
+    if (*status)
+        return NULL;
     ctl->client = ex_client_new(&opts);
     if (!ctl->client) {
         const char *ep = ctl->api ? ctl->api : ex_default_endpoint();
@@ -636,6 +642,16 @@ static const ctl_cmd_opt_t EVIDENCE_OPTS[] = {
     {0, NULL},
 };
 
+static const ctl_cmd_opt_t KEYGEN_OPTS[] = {
+    {OPT_DIR, "write the files into DIR (default: the current directory)"},
+    {0, NULL},
+};
+
+static const ctl_cmd_opt_t AUDIT_OPTS[] = {
+    {OPT_LIMIT, "print at most N entries, newest first (default 100)"},
+    {0, NULL},
+};
+
 /* clang-format off */
 const ctl_cmd_t CMD_TABLE[] = {
     { "register", "--unit CODE --kind KIND --name NAME [--campaign ID] [--request-id N]",
@@ -697,6 +713,15 @@ const ctl_cmd_t CMD_TABLE[] = {
       "Per criterion of the rule sets judging the period's years: the years present, missing "
       "and revoked; for a head of unit, whether the collective they lead is recognized. Exit 0 "
       "when everything is met, 5 when not." },
+    { "keygen", "NAME [--dir DIR]", "make a CURVE key pair: NAME.key (secret, mode 0600) and NAME.pub",
+      cmd_keygen, 1, 1, KEYGEN_OPTS,
+      "Prints the keys-file line to give the daemon's administrator (role and unit still to fill "
+      "in). Never overwrites a file. 'exemplarctl keygen server' makes the daemon's own pair." },
+    { "audit", "[--limit N]", "print refused changes, newest first (administrators only)",
+      cmd_audit, 0, 0, AUDIT_OPTS,
+      "Every refused register or move is in the audit list with who asked, what and why it "
+      "was refused. Columns: sequence number, time (UTC), principal, role, unit, request, "
+      "error name and the message the caller was given." },
     { "help", "[COMMAND | moves]", "print this manual, one command's page, or the move table",
       cmd_help, 0, 1, NO_OPTS,
       "'help moves' prints the move table the daemon enforces: from, to, verb, roles, "

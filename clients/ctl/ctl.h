@@ -30,6 +30,8 @@ typedef enum {
     OPT_JSON,
     OPT_TIMEOUT,
     OPT_VERSION,
+    OPT_SERVER_KEY, /* issue 7: CURVE */
+    OPT_KEY,
     OPT_UNIT,
     OPT_KIND,
     OPT_NAME,
@@ -54,6 +56,7 @@ typedef enum {
     OPT_ISSUER,
     OPT_CODE,
     OPT_ON,
+    OPT_DIR, /* issue 7: keygen */
     OPT_END
 } ctl_opt_key_t;
 
@@ -87,6 +90,8 @@ typedef struct {
     int timeout_ms;  /* --timeout; 0: the library's default */
     int retries;     /* as ex_client_opts_t.retries; 0: the library's default */
     bool json;       /* --json */
+    const char *server_key_file; /* --server-key / $EXEMPLAR_SERVER_KEY (CURVE) */
+    const char *key_file;        /* --key / $EXEMPLAR_KEY: this client's secret key */
     const char *cmd; /* the command running, for messages */
     ex_client_t *client;
 } ctl_t;
@@ -119,6 +124,13 @@ const ctl_cmd_t *ctl_cmd_find(const char *name);
 
 /* Handlers living outside commands.c. */
 int cmd_watch(ctl_t *ctl, const ctl_args_t *a);
+int cmd_keygen(ctl_t *ctl, const ctl_args_t *a); /* cmd_auth.c */
+int cmd_audit(ctl_t *ctl, const ctl_args_t *a);  /* cmd_auth.c */
+
+/* The CURVE keys of this run (--server-key and --key, or the environment),
+ * loaded on first use.  Returns 0 with *keys NULL when none are given, 0
+ * with *keys set, or an exit status after reporting the error. */
+int ctl_curve_keys(ctl_t *ctl, const ex_curve_keys_t **keys);
 int cmd_help(ctl_t *ctl, const ctl_args_t *a);
 /* cmd_rules.c: units, campaign, evidence, check (issue 3). */
 int cmd_units(ctl_t *ctl, const ctl_args_t *a);

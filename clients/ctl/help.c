@@ -230,6 +230,11 @@ void ctl_help_all(FILE *f)
     put_section(f, "OUTPUT", OUTPUT);
     fprintf(f, "ENVIRONMENT\n    EXEMPLAR_API\n");
     put_wrapped(f, 8, ENVIRONMENT);
+    fprintf(f, "    EXEMPLAR_SERVER_KEY, EXEMPLAR_KEY\n");
+    put_wrapped(f, 8,
+                "Key files for CURVE, as --server-key and --key: a daemon's tcp:// "
+                "endpoint admits only clients whose public key its keys file lists, "
+                "and acts for them with the role and unit given there.");
     fputc('\n', f);
     fprintf(f, "EXIT STATUS\n");
     put_exit_statuses(f);
@@ -248,8 +253,9 @@ void ctl_help_cmd(FILE *f, const ctl_cmd_t *cmd)
         fprintf(f, "\nOptions:\n");
     for (const ctl_cmd_opt_t *o = cmd->opts; o->key; o++)
         put_option(f, ctl_opt_find(o->key), o->help);
-    fprintf(f, "\nGlobal options: --api ENDPOINT, --json, --timeout MS ('" CTL_NAME
-               " help' describes them, the exit statuses and the environment).\n");
+    fprintf(f,
+            "\nGlobal options: --api ENDPOINT, --json, --timeout MS, --server-key FILE, --key "
+            "FILE ('" CTL_NAME " help' describes them, the exit statuses and the environment).\n");
 }
 
 static void put_moves(FILE *f)

@@ -44,6 +44,12 @@ static int apply_global(ctl_t *ctl, int key, const char *arg, action_t *action)
     case OPT_JSON:
         ctl->json = true;
         return 0;
+    case OPT_SERVER_KEY:
+        ctl->server_key_file = arg;
+        return 0;
+    case OPT_KEY:
+        ctl->key_file = arg;
+        return 0;
     case OPT_TIMEOUT:
         if (ctl_parse_u64(ctl, "--timeout", arg, 1, &ms))
             return EXIT_USAGE;
@@ -128,6 +134,8 @@ static int run(ctl_t *ctl, const ctl_cmd_t *cmd, int argc, char **argv)
 int main(int argc, char **argv)
 {
     ctl_t ctl = {0};
+    ctl.server_key_file = getenv("EXEMPLAR_SERVER_KEY");
+    ctl.key_file = getenv("EXEMPLAR_KEY");
     ctl_args_t unused = {0};
     action_t action = RUN;
     int status = parse(&ctl, NULL, argc, argv, &unused, &action);

@@ -205,11 +205,10 @@ int cmd_watch(ctl_t *ctl, const ctl_args_t *a)
     char buf[512];
     const char *ep = feed_endpoint(wa.events, info->info->events_endpoint, ex_client_endpoint(c),
                                    buf, sizeof buf);
-    ex_sub_t *sub = ex_sub_new(ep, "");
-    watch_t w = {.ctl = ctl,
-                 .client = c,
-                 .topic = wa.topic,
-                 .count = wa.count,
+    const ex_curve_keys_t *keys = NULL;
+    ctl_curve_keys(ctl, &keys); /* already loaded by ctl_client */
+    ex_sub_t *sub = ex_sub_new_curve(ep, "", keys);
+    watch_t w = {.ctl = ctl, .client = c, .topic = wa.topic, .count = wa.count,
                  .last = wa.from ? wa.from - 1 : info->info->last_seq};
     ex_reply_free(info);
     if (!sub)

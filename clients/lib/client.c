@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,8 @@
 
 struct ex_client {
     char *endpoint;
+    bool curve;
+    ex_curve_keys_t keys;
     int timeout_ms;
     int retries;
     void *sock; /* DEALER; NULL after a timeout until the next attempt */
@@ -104,6 +107,35 @@ uint64_t ex_request_id_new(void)
     }
 }
 
+/* ---- CURVE ------------------------------------------------------------- */
+
+int ex_curve_keys_load(const char *server_key_file, const char *secret_key_file,
+                       ex_curve_keys_t *keys, char *err, size_t errlen)
+{
+    memset(keys, 0, sizeof(*keys));
+    if (ex_keyfile_read(server_key_file, false, keys->server, err, errlen) < 0 ||
+        ex_keyfile_read(secret_key_file, true, keys->secret, err, errlen) < 0)
+        return -EX_EINVALID;
+    if (zmq_curve_public(keys->public_, keys->secret) != 0) {
+        snprintf(err, errlen, "%s does not hold a CURVE secret key", secret_key_file);
+        return -EX_EINVALID;
+    }
+    return 0;
+}
+
+int ex_curve_apply(void *s, const ex_curve_keys_t *k)
+{
+    if (!ex_key_is_z85(k->server) || !ex_key_is_z85(k->public_) || !ex_key_is_z85(k->secret)) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (zmq_setsockopt(s, ZMQ_CURVE_SERVERKEY, k->server, EX_KEY_Z85_LEN) != 0 ||
+        zmq_setsockopt(s, ZMQ_CURVE_PUBLICKEY, k->public_, EX_KEY_Z85_LEN) != 0 ||
+        zmq_setsockopt(s, ZMQ_CURVE_SECRETKEY, k->secret, EX_KEY_Z85_LEN) != 0)
+        return -1;
+    return 0;
+}
+
 /* ---- the connection ---------------------------------------------------- */
 
 static void close_socket(ex_client_t *c)
@@ -129,7 +161,7 @@ static int open_socket(ex_client_t *c)
     if (zmq_setsockopt(s, ZMQ_LINGER, &zero, sizeof zero) != 0 ||
         zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &max, sizeof max) != 0 ||
         zmq_setsockopt(s, ZMQ_SNDTIMEO, &sndtimeo, sizeof sndtimeo) != 0 ||
-        zmq_connect(s, c->endpoint) != 0) {
+        (c->curve && ex_curve_apply(s, &c->keys) != 0) || zmq_connect(s, c->endpoint) != 0) {
         int e = errno;
         zmq_close(s);
         errno = e;
@@ -146,6 +178,10 @@ ex_client_t *ex_client_new(const ex_client_opts_t *opts)
         return NULL;
     const char *ep = opts && opts->endpoint ? opts->endpoint : ex_default_endpoint();
     c->endpoint = strdup(ep);
+    if (opts && opts->curve) {
+        c->curve = true;
+        c->keys = *opts->curve;
+    }
     c->timeout_ms = opts && opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
     c->retries = !opts || opts->retries == 0 ? DEFAULT_RETRIES
                  : opts->retries < 0         ? 0
@@ -166,6 +202,7 @@ void ex_client_destroy(ex_client_t **p)
     if (!p || !*p)
         return;
     close_socket(*p);
+    memset(&(*p)->keys, 0, sizeof((*p)->keys));
     free((*p)->endpoint);
     free(*p);
     *p = NULL;
@@ -198,6 +235,7 @@ static const struct {
     {EXEMPLAR__REQUEST__BODY_EVIDENCE_REVOKE, EXEMPLAR__REPLY__BODY_EVIDENCE},
     {EXEMPLAR__REQUEST__BODY_EVIDENCE_LIST, EXEMPLAR__REPLY__BODY_EVIDENCE},
     {EXEMPLAR__REQUEST__BODY_CHECK, EXEMPLAR__REPLY__BODY_CHECK},
+    {EXEMPLAR__REQUEST__BODY_AUDIT, EXEMPLAR__REPLY__BODY_AUDIT},
 };
 
 static Exemplar__Reply__BodyCase body_for(Exemplar__Request__BodyCase request)
@@ -441,5 +479,16 @@ int ex_changes(ex_client_t *c, uint64_t from_seq, uint32_t limit, Exemplar__Repl
     Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
     req.body_case = EXEMPLAR__REQUEST__BODY_CHANGES;
     req.changes = &body;
+    return ex_client_call(c, &req, reply);
+}
+
+int ex_audit(ex_client_t *c, uint64_t before_seq, uint32_t limit, Exemplar__Reply **reply)
+{
+    Exemplar__AuditRequest body = EXEMPLAR__AUDIT_REQUEST__INIT;
+    body.before_seq = before_seq;
+    body.limit = limit;
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_AUDIT;
+    req.audit = &body;
     return ex_client_call(c, &req, reply);
 }

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "errors.h"
+#include "keyfile.h"
 #include "names.h"
 #include "record.pb-c.h"
 #include "wire.pb-c.h"
@@ -50,10 +51,27 @@ void *ex_zmq_context(void);
  * function of this library creates a new context. */
 void ex_shutdown(void);
 
+/* CURVE keys, Z85 text (40 characters each, NUL-terminated).  A daemon's
+ * tcp:// endpoints accept only CURVE clients whose public key its keys file
+ * lists (proto/PROTOCOL.md, "Security"); ipc:// endpoints take no keys. */
+typedef struct {
+    char server[41];  /* the daemon's public key (its server.pub) */
+    char public_[41]; /* this client's public key */
+    char secret[41];  /* this client's secret key */
+} ex_curve_keys_t;
+
+/* Fills keys from key files (keyfile.h): the daemon's public key file and
+ * this client's secret key file (which must not be readable by others); the
+ * public key is derived from the secret one.  Returns 0, or -EX_EINVALID
+ * with a sentence naming the file in err. */
+int ex_curve_keys_load(const char *server_key_file, const char *secret_key_file,
+                       ex_curve_keys_t *keys, char *err, size_t errlen);
+
 typedef struct {
     const char *endpoint; /* NULL: ex_default_endpoint() */
     int timeout_ms;       /* per attempt; 0: 5000 */
     int retries;          /* further attempts after a timeout; <0: none, 0: 2 */
+    const ex_curve_keys_t *curve; /* NULL: no CURVE (ipc://); copied by ex_client_new */
 } ex_client_opts_t;
 
 /* The api endpoint to use when none is given: $EXEMPLAR_API if set, else
@@ -88,7 +106,9 @@ void ex_client_destroy(ex_client_t **p);
  * -EX_EUNAVAIL (no answer after every attempt), -EX_EMALFORMED (the answer
  * was not an exemplar.Reply, or not the body this request calls for),
  * -EX_ETOOBIG (the request does not fit in EX_MAX_REQUEST_BYTES) or
- * -EX_EINVALID (req has no body).  Replies that carry another request id
+ * -EX_EINVALID (req has no body).  A CURVE client whose key the daemon
+ * does not know gets no answer at all (-EX_EUNAVAIL): ZeroMQ refuses it in
+ * the handshake, before any request is read.  Replies that carry another request id
  * (late answers to an earlier attempt) are discarded, not returned. */
 int ex_client_call(ex_client_t *c, Exemplar__Request *req, Exemplar__Reply **reply);
 
@@ -125,6 +145,9 @@ typedef struct {
 
 int ex_list(ex_client_t *c, const ex_list_filter_t *filter, Exemplar__Reply **reply);
 int ex_changes(ex_client_t *c, uint64_t from_seq, uint32_t limit, Exemplar__Reply **reply);
+/* The audit list newest first, entries with seq < before_seq (0: from the
+ * newest); administrators only (else the reply's error is permission). */
+int ex_audit(ex_client_t *c, uint64_t before_seq, uint32_t limit, Exemplar__Reply **reply);
 
 /* Change feed.  Every committed change is published on the daemon's events
  * endpoint (InfoReply.events_endpoint) as two frames: the topic
@@ -136,6 +159,15 @@ int ex_changes(ex_client_t *c, uint64_t from_seq, uint32_t limit, Exemplar__Repl
  * the last one seen and fill gaps with ex_changes().  Returns NULL on a
  * malformed endpoint or without memory (errno as for ex_client_new). */
 ex_sub_t *ex_sub_new(const char *events_endpoint, const char *topic_prefix);
+/* The same on a tcp:// feed with CURVE (keys NULL: none).  The daemon admits
+ * only roles that read every unit to its feed (reader, ministry-reviewer,
+ * approver, admin); a refused key gets no changes at all. */
+ex_sub_t *ex_sub_new_curve(const char *events_endpoint, const char *topic_prefix,
+                           const ex_curve_keys_t *keys);
+
+/* Sets the CURVE client options of a ZeroMQ socket (before it connects).
+ * Returns 0 or -1 with errno set. */
+int ex_curve_apply(void *zmq_socket, const ex_curve_keys_t *keys);
 void ex_sub_destroy(ex_sub_t **p);
 
 /* Waits up to timeout_ms (-1: forever) for the next change.  Returns 0 with

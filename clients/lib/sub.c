@@ -20,7 +20,7 @@ struct ex_sub {
     void *sock;
 };
 
-static void *open_sub(const char *endpoint, const char *prefix)
+static void *open_sub(const char *endpoint, const char *prefix, const ex_curve_keys_t *keys)
 {
     void *zctx = ex_zmq_context();
     if (!zctx)
@@ -35,7 +35,7 @@ static void *open_sub(const char *endpoint, const char *prefix)
         zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof hwm) != 0 ||
         zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &max, sizeof max) != 0 ||
         zmq_setsockopt(s, ZMQ_SUBSCRIBE, prefix, strlen(prefix)) != 0 ||
-        zmq_connect(s, endpoint) != 0) {
+        (keys && ex_curve_apply(s, keys) != 0) || zmq_connect(s, endpoint) != 0) {
         int e = errno;
         zmq_close(s);
         errno = e;
@@ -46,6 +46,12 @@ static void *open_sub(const char *endpoint, const char *prefix)
 
 ex_sub_t *ex_sub_new(const char *events_endpoint, const char *topic_prefix)
 {
+    return ex_sub_new_curve(events_endpoint, topic_prefix, NULL);
+}
+
+ex_sub_t *ex_sub_new_curve(const char *events_endpoint, const char *topic_prefix,
+                           const ex_curve_keys_t *keys)
+{
     if (!events_endpoint || !*events_endpoint) {
         errno = EINVAL;
         return NULL;
@@ -53,7 +59,7 @@ ex_sub_t *ex_sub_new(const char *events_endpoint, const char *topic_prefix)
     ex_sub_t *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
-    s->sock = open_sub(events_endpoint, topic_prefix ? topic_prefix : "");
+    s->sock = open_sub(events_endpoint, topic_prefix ? topic_prefix : "", keys);
     if (!s->sock) {
         int e = errno;
         free(s);

@@ -1,0 +1,643 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Authentication (see auth.h): the keys file, the ZAP handler, CURVE server
+ * options and handshake monitors, and the role checks that are not rows of
+ * the move table.  The module holds one table of principals for the whole
+ * daemon (the loop is single-threaded, so no lock), swapped whole on reload.
+ */
+#include "auth.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "errors.h"
+#include "keyfile.h"
+#include "log.h"
+#include "names.h"
+#include "text.h"
+
+#define ZAP_ENDPOINT   "inproc://zeromq.zap.01"
+#define ZAP_FRAMES_MAX 8
+#define MONITORS_MAX   4
+#define KEYS_FILE_MAX  (4u << 20)
+/* Handshake failures: at most LOG_BURST lines per LOG_WINDOW_MS (a client
+ * with the wrong server key retries every 100-200 ms, forever). */
+#define LOG_WINDOW_MS 10000
+#define LOG_BURST     5
+
+typedef struct {
+    void *sock; /* PAIR connected to the monitored socket's monitor */
+    char endpoint[CONFIG_ENDPOINT_MAX];
+} monitor_t;
+
+static struct {
+    void *ctx;
+    void *zap;
+    void *api;
+    monitor_t mon[MONITORS_MAX];
+    size_t nmon;
+    auth_keys_t keys;
+    char keys_path[PATH_MAX];
+    char secret[EX_KEY_Z85_LEN + 1];
+    bool have_secret;
+    int64_t window_start;
+    unsigned logged, suppressed;
+} A;
+
+/* ---- the keys file ------------------------------------------------------ */
+
+static bool valid_name(const char *s)
+{
+    size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._@-");
+    return n >= 1 && n <= AUTH_NAME_MAX && s[n] == '\0';
+}
+
+/* One line's four fields into p.  Returns 0 or -1 with err. */
+static int parse_line(char *line, auth_principal_t *p, char *err, size_t errlen)
+{
+    char *save = NULL;
+    char *name = strtok_r(line, " \t", &save);
+    char *role = strtok_r(NULL, " \t", &save);
+    char *unit = strtok_r(NULL, " \t", &save);
+    char *key = strtok_r(NULL, " \t", &save);
+    char *extra = strtok_r(NULL, " \t", &save);
+    if (!key || extra) {
+        snprintf(err, errlen, "expected four fields: NAME ROLE UNIT PUBLIC-KEY");
+        return -1;
+    }
+    if (!valid_name(name)) {
+        snprintf(err, errlen,
+                 "principal name \"%.70s\" is not 1-%d characters of letters, digits, '.', '_', "
+                 "'@' or '-'",
+                 name, AUTH_NAME_MAX);
+        return -1;
+    }
+    memset(p, 0, sizeof(*p));
+    memcpy(p->name, name, strlen(name) + 1);
+    p->role = (role_t)ex_role_parse(role);
+    if (p->role == ROLE_NONE) {
+        snprintf(err, errlen,
+                 "role \"%.40s\" is not one of unit-officer, ministry-reviewer, approver, "
+                 "publisher, reader, admin",
+                 role);
+        return -1;
+    }
+    if (p->role == ROLE_UNIT_OFFICER) {
+        if (strcmp(unit, "-") == 0 || !text_is_code(unit, sizeof(p->unit) - 1, false)) {
+            snprintf(err, errlen,
+                     "a unit-officer needs a unit code (1-16 of A-Z 0-9 . _ -), not "
+                     "\"%.40s\"",
+                     unit);
+            return -1;
+        }
+        memcpy(p->unit, unit, strlen(unit) + 1);
+    } else if (strcmp(unit, "-") != 0) {
+        snprintf(err, errlen, "only unit-officers have a unit: write \"-\" for a %s, not \"%.40s\"",
+                 ex_role_name((Exemplar__Role)p->role), unit);
+        return -1;
+    }
+    if (!ex_key_is_z85(key) || !zmq_z85_decode(p->key, key)) {
+        snprintf(err, errlen,
+                 "public key \"%.50s\" is not 40 characters of Z85 (copy the key line of the "
+                 "client's NAME.pub)",
+                 key);
+        return -1;
+    }
+    return 0;
+}
+
+int auth_keys_parse(const char *text, size_t len, const char *path, auth_keys_t *out, char *err,
+                    size_t errlen)
+{
+    auth_keys_t k = {0};
+    size_t cap = 0;
+    int lineno = 0;
+    char why[256];
+    for (size_t pos = 0; pos < len;) {
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - text) : len;
+        char line[512];
+        lineno++;
+        if (end - pos >= sizeof(line)) {
+            snprintf(err, errlen, "%s, line %d: the line is longer than %zu bytes", path, lineno,
+                     sizeof(line) - 1);
+            goto fail;
+        }
+        if (memchr(text + pos, '\0', end - pos)) {
+            snprintf(err, errlen, "%s, line %d: the line holds a NUL byte", path, lineno);
+            goto fail;
+        }
+        memcpy(line, text + pos, end - pos);
+        line[end - pos] = '\0';
+        pos = end + 1;
+        line[strcspn(line, "\r")] = '\0';
+        if (line[strspn(line, " \t")] == '\0' || line[strspn(line, " \t")] == '#')
+            continue;
+        if (k.n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            auth_principal_t *v = realloc(k.v, ncap * sizeof(*v));
+            if (!v) {
+                snprintf(err, errlen, "%s: out of memory", path);
+                goto fail;
+            }
+            k.v = v;
+            cap = ncap;
+        }
+        auth_principal_t *p = &k.v[k.n];
+        if (parse_line(line, p, why, sizeof(why)) < 0) {
+            snprintf(err, errlen, "%s, line %d: %s", path, lineno, why);
+            goto fail;
+        }
+        for (size_t i = 0; i < k.n; i++) {
+            if (strcmp(k.v[i].name, p->name) == 0 || memcmp(k.v[i].key, p->key, 32) == 0) {
+                snprintf(err, errlen,
+                         "%s, line %d: %s %s appears twice; each principal has one "
+                         "name and one key",
+                         path, lineno, strcmp(k.v[i].name, p->name) == 0 ? "name" : "key of",
+                         p->name);
+                goto fail;
+            }
+        }
+        k.n++;
+    }
+    *out = k;
+    return 0;
+fail:
+    auth_keys_free(&k);
+    return -1;
+}
+
+int auth_keys_load(const char *path, auth_keys_t *out, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "re");
+    if (!f) {
+        snprintf(err, errlen, "cannot open the keys file %s (%s)", path, strerror(errno));
+        return -1;
+    }
+    char *buf = malloc(KEYS_FILE_MAX);
+    size_t len = buf ? fread(buf, 1, KEYS_FILE_MAX, f) : 0;
+    int rc = -1;
+    if (!buf)
+        snprintf(err, errlen, "%s: out of memory", path);
+    else if (ferror(f))
+        snprintf(err, errlen, "cannot read the keys file %s (%s)", path, strerror(errno));
+    else if (len == KEYS_FILE_MAX)
+        snprintf(err, errlen, "the keys file %s is larger than %u MiB", path, KEYS_FILE_MAX >> 20);
+    else
+        rc = auth_keys_parse(buf, len, path, out, err, errlen);
+    free(buf);
+    fclose(f);
+    return rc;
+}
+
+void auth_keys_free(auth_keys_t *k)
+{
+    free(k->v);
+    k->v = NULL;
+    k->n = 0;
+}
+
+static const auth_principal_t *find_key(const uint8_t key[32])
+{
+    for (size_t i = 0; i < A.keys.n; i++)
+        if (memcmp(A.keys.v[i].key, key, 32) == 0)
+            return &A.keys.v[i];
+    return NULL;
+}
+
+static const auth_principal_t *find_name(const char *name)
+{
+    for (size_t i = 0; i < A.keys.n; i++)
+        if (strcmp(A.keys.v[i].name, name) == 0)
+            return &A.keys.v[i];
+    return NULL;
+}
+
+int auth_reload(void)
+{
+    if (!A.keys_path[0]) {
+        log_notice("auth, no keys file in use (no tcp:// endpoint): nothing to reload");
+        return 0;
+    }
+    auth_keys_t k;
+    char err[512];
+    if (auth_keys_load(A.keys_path, &k, err, sizeof(err)) < 0) {
+        log_error("auth, keys not reloaded, the previous %zu principals stay in force (%s)",
+                  A.keys.n, err);
+        return -1;
+    }
+    auth_keys_free(&A.keys);
+    A.keys = k;
+    log_notice("auth, keys reloaded from %s: %zu principals", A.keys_path, A.keys.n);
+    return 0;
+}
+
+/* ---- rate-limited logging of handshake failures ------------------------- */
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+__attribute__((format(printf, 1, 2))) static void log_refusal(const char *fmt, ...)
+{
+    int64_t now = mono_ms();
+    if (now - A.window_start >= LOG_WINDOW_MS) {
+        if (A.suppressed)
+            log_warning("auth, %u more handshake failures were not logged in the last %d s",
+                        A.suppressed, LOG_WINDOW_MS / 1000);
+        A.window_start = now;
+        A.logged = A.suppressed = 0;
+    }
+    if (A.logged >= LOG_BURST) {
+        A.suppressed++;
+        return;
+    }
+    A.logged++;
+    char line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    log_warning("%s%s", line, A.logged == LOG_BURST ? " (further failures summarised)" : "");
+}
+
+/* ---- the ZAP handler (RFC 27) ------------------------------------------- */
+
+static bool frame_is(zmq_msg_t *m, const char *s)
+{
+    return zmq_msg_size(m) == strlen(s) && memcmp(zmq_msg_data(m), s, strlen(s)) == 0;
+}
+
+/* A frame as a short printable string (ZAP's domain, address, mechanism). */
+static void frame_text(zmq_msg_t *m, char *out, size_t len)
+{
+    size_t n = zmq_msg_size(m) < len - 1 ? zmq_msg_size(m) : len - 1;
+    memcpy(out, zmq_msg_data(m), n);
+    out[n] = '\0';
+    for (size_t i = 0; i < n; i++)
+        if (out[i] < 0x20 || out[i] == 0x7f)
+            out[i] = '?';
+}
+
+static void zap_reply(zmq_msg_t *request_id, const char *code, const char *text, const char *user)
+{
+    zmq_send(A.zap, "1.0", 3, ZMQ_SNDMORE);
+    zmq_send(A.zap, zmq_msg_data(request_id), zmq_msg_size(request_id), ZMQ_SNDMORE);
+    zmq_send(A.zap, code, strlen(code), ZMQ_SNDMORE);
+    zmq_send(A.zap, text, strlen(text), ZMQ_SNDMORE);
+    zmq_send(A.zap, user, strlen(user), ZMQ_SNDMORE);
+    zmq_send(A.zap, "", 0, 0);
+}
+
+/* Roles that read every unit may take the whole change feed. */
+static bool reads_all_units(role_t r)
+{
+    return r == ROLE_MINISTRY_REVIEWER || r == ROLE_APPROVER || r == ROLE_READER || r == ROLE_ADMIN;
+}
+
+static void zap_serve(void)
+{
+    zmq_msg_t f[ZAP_FRAMES_MAX];
+    int n = 0;
+    for (;;) {
+        zmq_msg_init(&f[n]);
+        if (zmq_msg_recv(&f[n], A.zap, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&f[n]);
+            break;
+        }
+        bool more = zmq_msg_more(&f[n]);
+        if (n + 1 < ZAP_FRAMES_MAX)
+            n++;
+        else
+            zmq_msg_close(&f[n]);
+        if (!more)
+            break;
+    }
+    if (n == 0)
+        return;
+    /* version, request id, domain, address, identity, mechanism, credentials */
+    if (n < 6 || !frame_is(&f[0], "1.0")) {
+        log_error("auth, a ZAP request with %d frames or another version was refused", n);
+        /* REP must answer every request, or it never reads the next one. */
+        zmq_msg_t none;
+        zmq_msg_init(&none);
+        zap_reply(n >= 2 ? &f[1] : &none, "500", "malformed ZAP request", "");
+        zmq_msg_close(&none);
+        goto out;
+    }
+    char domain[32], address[64], mechanism[16], z85[EX_KEY_Z85_LEN + 1];
+    frame_text(&f[2], domain, sizeof(domain));
+    frame_text(&f[3], address, sizeof(address));
+    frame_text(&f[5], mechanism, sizeof(mechanism));
+    if (strcmp(mechanism, "NULL") == 0) {
+        /* Only ipc:// sockets run without CURVE; the directory's
+         * permissions decide who connects there. */
+        zap_reply(&f[1], "200", "OK", "");
+        goto out;
+    }
+    if (strcmp(mechanism, "CURVE") != 0 || n < 7 || zmq_msg_size(&f[6]) != 32) {
+        log_refusal("auth, refused a %s handshake from %s (%s): only CURVE is accepted", mechanism,
+                    address, domain);
+        zap_reply(&f[1], "400", "only CURVE is accepted", "");
+        goto out;
+    }
+    const uint8_t *key = zmq_msg_data(&f[6]);
+    zmq_z85_encode(z85, key, 32);
+    const auth_principal_t *p = find_key(key);
+    if (!p) {
+        log_refusal("auth, refused unknown client key %s from %s (%s): it is not in the keys "
+                    "file %s",
+                    z85, address, domain, A.keys_path);
+        zap_reply(&f[1], "400", "unknown key", "");
+    } else if (strcmp(domain, "events") == 0 && !reads_all_units(p->role)) {
+        log_refusal("auth, refused %s (%s) on the change feed from %s: the feed carries every "
+                    "unit; this role reads its changes with ChangesRequest",
+                    p->name, ex_role_name((Exemplar__Role)p->role), address);
+        zap_reply(&f[1], "400", "role may not subscribe to the whole feed", "");
+    } else {
+        log_info("auth, %s (%s) connected from %s (%s)", p->name,
+                 ex_role_name((Exemplar__Role)p->role), address, domain);
+        zap_reply(&f[1], "200", "OK", p->name);
+    }
+out:
+    for (int i = 0; i < n; i++)
+        zmq_msg_close(&f[i]);
+}
+
+/* ---- handshake monitors ------------------------------------------------- */
+
+static const char *handshake_failure(uint16_t event)
+{
+    switch (event) {
+    case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
+        return "failed";
+    case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
+        return "failed a protocol check (often: the client uses the wrong server key)";
+    case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
+        return "was refused by ZAP";
+    default:
+        return NULL;
+    }
+}
+
+static void monitor_serve(monitor_t *m)
+{
+    zmq_msg_t ev, ep;
+    zmq_msg_init(&ev);
+    zmq_msg_init(&ep);
+    if (zmq_msg_recv(&ev, m->sock, ZMQ_DONTWAIT) < 0)
+        goto out;
+    if (!zmq_msg_more(&ev) || zmq_msg_recv(&ep, m->sock, 0) < 0 || zmq_msg_size(&ev) != 6)
+        goto out;
+    uint16_t event;
+    uint32_t value;
+    memcpy(&event, zmq_msg_data(&ev), sizeof(event));
+    memcpy(&value, (const uint8_t *)zmq_msg_data(&ev) + 2, sizeof(value));
+    const char *what = handshake_failure(event);
+    /* ZAP refusals were logged with the key and address by zap_serve. */
+    if (what && event != ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+        log_refusal("auth, a CURVE handshake on %s %s (code %#x)", m->endpoint, what,
+                    (unsigned)value);
+out:
+    zmq_msg_close(&ev);
+    zmq_msg_close(&ep);
+}
+
+/* ---- sockets ------------------------------------------------------------ */
+
+int auth_secure_socket(void *sock, const char *endpoint, const char *domain, char *err,
+                       size_t errlen)
+{
+    if (strncmp(endpoint, "tcp://", 6) != 0)
+        return 0;
+    if (!A.have_secret) {
+        snprintf(err, errlen,
+                 "auth, %s is a tcp:// endpoint and needs CURVE: set [auth] secret_key_file to "
+                 "the daemon's secret key ('exemplarctl keygen server') and [auth] keys_file",
+                 endpoint);
+        return -1;
+    }
+    if (A.nmon == MONITORS_MAX) {
+        snprintf(err, errlen, "auth, more than %d tcp:// endpoints", MONITORS_MAX);
+        return -1;
+    }
+    int one = 1;
+    monitor_t *m = &A.mon[A.nmon];
+    char inproc[64];
+    snprintf(inproc, sizeof(inproc), "inproc://exemplard.monitor.%zu", A.nmon);
+    snprintf(m->endpoint, sizeof(m->endpoint), "%s", endpoint);
+    if (zmq_setsockopt(sock, ZMQ_CURVE_SERVER, &one, sizeof(one)) < 0 ||
+        zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, A.secret, EX_KEY_Z85_LEN) < 0 ||
+        zmq_setsockopt(sock, ZMQ_ZAP_DOMAIN, domain, strlen(domain)) < 0 ||
+        zmq_socket_monitor(sock, inproc,
+                           ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+                               ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                               ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) < 0 ||
+        !(m->sock = zmq_socket(A.ctx, ZMQ_PAIR)) || zmq_connect(m->sock, inproc) < 0) {
+        snprintf(err, errlen, "auth, cannot set up CURVE on %s (%s)", endpoint,
+                 zmq_strerror(zmq_errno()));
+        if (m->sock)
+            zmq_close(m->sock);
+        m->sock = NULL;
+        return -1;
+    }
+    int linger = 0;
+    zmq_setsockopt(m->sock, ZMQ_LINGER, &linger, sizeof(linger));
+    A.nmon++;
+    return 0;
+}
+
+static int bind_api(const config_t *cfg, char *err, size_t errlen)
+{
+    A.api = zmq_socket(A.ctx, ZMQ_ROUTER);
+    int linger = 0, hwm = 100000;
+    int64_t maxmsg = (int64_t)cfg->max_message_bytes;
+    if (!A.api || zmq_setsockopt(A.api, ZMQ_LINGER, &linger, sizeof(linger)) < 0 ||
+        zmq_setsockopt(A.api, ZMQ_MAXMSGSIZE, &maxmsg, sizeof(maxmsg)) < 0 ||
+        zmq_setsockopt(A.api, ZMQ_SNDHWM, &hwm, sizeof(hwm)) < 0 ||
+        zmq_setsockopt(A.api, ZMQ_RCVHWM, &hwm, sizeof(hwm)) < 0) {
+        snprintf(err, errlen, "auth, cannot create the CURVE api socket (%s)",
+                 zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    if (auth_secure_socket(A.api, cfg->auth_endpoint, "api", err, errlen) < 0)
+        return -1;
+    if (zmq_bind(A.api, cfg->auth_endpoint) < 0) {
+        snprintf(err, errlen, "auth, cannot bind %s (%s)", cfg->auth_endpoint,
+                 zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    return 0;
+}
+
+/* ipc:// callers are administrators: say so when their directory lets
+ * every local user in. */
+static void check_ipc_directory(const char *endpoint)
+{
+    if (strncmp(endpoint, "ipc://", 6) != 0)
+        return;
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof(dir), "%s", endpoint + 6);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        snprintf(dir, sizeof(dir), ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    struct stat st;
+    if (stat(dir, &st) == 0 && (st.st_mode & S_IXOTH))
+        log_warning("auth, %s is open to every local user (mode %03o), and whoever connects to "
+                    "%s acts as an administrator: make it 0750, owned by the service user and "
+                    "its administrators group (RuntimeDirectoryMode=0750 under systemd)",
+                    dir, (unsigned)(st.st_mode & 0777), endpoint);
+}
+
+int auth_init(void *ctx, const config_t *cfg, char *err, size_t errlen)
+{
+    memset(&A, 0, sizeof(A));
+    A.ctx = ctx;
+    A.window_start = mono_ms() - LOG_WINDOW_MS;
+    /* Bound before any CURVE socket: without a handler, libzmq would admit
+     * every client key. */
+    A.zap = zmq_socket(ctx, ZMQ_REP);
+    int linger = 0;
+    if (!A.zap || zmq_setsockopt(A.zap, ZMQ_LINGER, &linger, sizeof(linger)) < 0 ||
+        zmq_bind(A.zap, ZAP_ENDPOINT) < 0) {
+        snprintf(err, errlen, "auth, cannot bind the ZAP handler (%s)", zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    check_ipc_directory(cfg->api_endpoint);
+    bool tcp = cfg->auth_endpoint[0] || strncmp(cfg->events_endpoint, "tcp://", 6) == 0;
+    if (!tcp)
+        return 0;
+    char why[512];
+    if (!cfg->auth_secret_key_file[0] || !cfg->auth_keys_file[0]) {
+        snprintf(err, errlen,
+                 "auth, tcp:// endpoints need [auth] secret_key_file (the daemon's CURVE secret "
+                 "key) and [auth] keys_file (the clients' public keys)");
+        return -1;
+    }
+    if (ex_keyfile_read(cfg->auth_secret_key_file, true, A.secret, why, sizeof(why)) < 0) {
+        snprintf(err, errlen, "auth, %s", why);
+        return -1;
+    }
+    A.have_secret = true;
+    snprintf(A.keys_path, sizeof(A.keys_path), "%s", cfg->auth_keys_file);
+    if (auth_keys_load(A.keys_path, &A.keys, why, sizeof(why)) < 0) {
+        snprintf(err, errlen, "auth, %s", why);
+        return -1;
+    }
+    char public_key[EX_KEY_Z85_LEN + 1];
+    if (zmq_curve_public(public_key, A.secret) < 0) {
+        snprintf(err, errlen, "auth, %s holds no valid CURVE secret key",
+                 cfg->auth_secret_key_file);
+        return -1;
+    }
+    log_info("auth, server public key %s; %zu principals in %s", public_key, A.keys.n, A.keys_path);
+    if (cfg->auth_endpoint[0] && bind_api(cfg, err, errlen) < 0)
+        return -1;
+    return 0;
+}
+
+void auth_fini(void)
+{
+    if (A.api)
+        zmq_close(A.api);
+    for (size_t i = 0; i < A.nmon; i++)
+        if (A.mon[i].sock)
+            zmq_close(A.mon[i].sock);
+    if (A.zap)
+        zmq_close(A.zap);
+    auth_keys_free(&A.keys);
+    memset(A.secret, 0, sizeof(A.secret));
+    memset(&A, 0, sizeof(A));
+}
+
+void *auth_api_socket(void)
+{
+    return A.api;
+}
+
+size_t auth_poll_items(zmq_pollitem_t *items, size_t cap)
+{
+    size_t n = 0;
+    if (A.zap && n < cap)
+        items[n++] = (zmq_pollitem_t){A.zap, 0, ZMQ_POLLIN, 0};
+    for (size_t i = 0; i < A.nmon && n < cap; i++)
+        items[n++] = (zmq_pollitem_t){A.mon[i].sock, 0, ZMQ_POLLIN, 0};
+    return n;
+}
+
+void auth_poll_handle(const zmq_pollitem_t *items, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!(items[i].revents & ZMQ_POLLIN))
+            continue;
+        if (items[i].socket == A.zap) {
+            zap_serve();
+            continue;
+        }
+        for (size_t j = 0; j < A.nmon; j++)
+            if (items[i].socket == A.mon[j].sock)
+                monitor_serve(&A.mon[j]);
+    }
+}
+
+/* ---- actors and checks -------------------------------------------------- */
+
+void auth_actor_of(zmq_msg_t *msg, actor_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    const char *uid = zmq_msg_gets(msg, "User-Id");
+    const auth_principal_t *p = uid && uid[0] ? find_name(uid) : NULL;
+    if (!p) {
+        /* Removed from the keys file since it connected: no role at all. */
+        snprintf(out->name, sizeof(out->name), "%s", uid && uid[0] ? uid : "unknown");
+        out->role = ROLE_NONE;
+        return;
+    }
+    memcpy(out->name, p->name, sizeof(out->name));
+    out->role = p->role;
+    memcpy(out->unit, p->unit, sizeof(out->unit));
+}
+
+void auth_local_actor(actor_t *out)
+{
+    memset(out, 0, sizeof(*out));
+    snprintf(out->name, sizeof(out->name), "local");
+    out->role = ROLE_ADMIN;
+}
+
+static const char *role_text(role_t r)
+{
+    const char *n = ex_role_name((Exemplar__Role)r);
+    return n ? n : "no role (not in the keys file)";
+}
+
+int auth_check_read(const actor_t *a, const char *op, char *why, size_t why_len)
+{
+    if (a->role != ROLE_NONE && a->role != ROLE_PUBLISHER && a->role < ROLE_COUNT)
+        return 0;
+    snprintf(why, why_len,
+             "%s needs the role unit-officer, ministry-reviewer, approver, reader or admin; %s "
+             "has %s",
+             op, a->name, role_text(a->role));
+    return -EX_EPERM;
+}
+
+int auth_check_admin(const actor_t *a, const char *op, char *why, size_t why_len)
+{
+    if (a->role == ROLE_ADMIN)
+        return 0;
+    snprintf(why, why_len, "%s needs the role admin; %s has %s", op, a->name, role_text(a->role));
+    return -EX_EPERM;
+}

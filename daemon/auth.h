@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Who is asking (issue 7).  Every tcp:// endpoint of the daemon speaks CURVE;
+ * the ZAP handler here (a REP socket on inproc://zeromq.zap.01, served by the
+ * loop like any other source) admits only client keys listed in the keys
+ * file and names the principal in the ZAP reply's user id, which ZeroMQ then
+ * attaches to every message of that connection ("User-Id").  ipc:// endpoints
+ * have no keys: whoever can enter the runtime directory is an administrator.
+ *
+ * The keys file ([auth] keys_file, by default $CONFIGURATION_DIRECTORY/keys)
+ * has one principal per line, four fields separated by blanks:
+ *
+ *     # NAME          ROLE               UNIT  PUBLIC KEY (Z85, from NAME.pub)
+ *     lan.hanoi       unit-officer       01    rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7
+ *     minh.bo         ministry-reviewer  -     Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID
+ *
+ * NAME is 1-63 characters of letters, digits, '.', '_', '@' and '-', unique
+ * in the file; ROLE one of unit-officer, ministry-reviewer, approver,
+ * publisher, reader, admin; UNIT the unit code of a unit-officer and "-" for
+ * every other role.  Lines starting with '#' and empty lines are ignored.
+ * The file is read at start and again on SIGHUP (auth_reload); a file with
+ * an error is refused as a whole and the previous table stays in force.
+ *
+ * The principal's role and unit are looked up by name when each request
+ * arrives, not when the connection is made: a reload that removes or
+ * changes a principal takes effect on open connections at their next
+ * request.
+ *
+ * Functions return 0 or -1 (with a sentence in err) unless said otherwise.
+ */
+#ifndef EXEMPLAR_AUTH_H
+#define EXEMPLAR_AUTH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <zmq.h>
+
+#include "config.h"
+#include "nom.h"
+
+#define AUTH_NAME_MAX 63
+
+typedef struct {
+    char name[AUTH_NAME_MAX + 1];
+    role_t role;
+    char unit[17];
+    uint8_t key[32]; /* the CURVE public key */
+} auth_principal_t;
+
+typedef struct {
+    auth_principal_t *v;
+    size_t n;
+} auth_keys_t;
+
+/* Parses the text of a keys file (pure; path is used in messages only). */
+int auth_keys_parse(const char *text, size_t len, const char *path, auth_keys_t *out, char *err,
+                    size_t errlen);
+int auth_keys_load(const char *path, auth_keys_t *out, char *err, size_t errlen);
+void auth_keys_free(auth_keys_t *k);
+
+/* Binds the ZAP handler in ctx, reads the daemon's secret key and the keys
+ * file when any tcp:// endpoint is configured, and binds the CURVE api
+ * socket on [auth] endpoint if set.  Call before any socket binds. */
+int auth_init(void *ctx, const config_t *cfg, char *err, size_t errlen);
+
+/* Closes what auth_init opened; call before zmq_ctx_term. */
+void auth_fini(void);
+
+/* Reads the keys file again (SIGHUP).  On an error the table in force is
+ * kept and the error logged.  Returns 0 or -1. */
+int auth_reload(void);
+
+/* The CURVE api socket (a ROUTER), or NULL when [auth] endpoint is empty. */
+void *auth_api_socket(void);
+
+/* Before zmq_bind: makes sock a CURVE server with ZAP domain `domain` when
+ * endpoint is tcp://, and watches its handshakes; does nothing for other
+ * transports.  Fails when no server key is configured. */
+int auth_secure_socket(void *sock, const char *endpoint, const char *domain, char *err,
+                       size_t errlen);
+
+/* The actor of a message received on the CURVE socket (from its User-Id). */
+void auth_actor_of(zmq_msg_t *msg, actor_t *out);
+
+/* The actor of a message received on an ipc:// endpoint: an administrator. */
+void auth_local_actor(actor_t *out);
+
+/* May a reads nominations at all (unit scope is checked per record)?
+ * 0, or -EX_EPERM with a sentence naming the missing role in why. */
+int auth_check_read(const actor_t *a, const char *op, char *why, size_t why_len);
+
+/* Is a an administrator?  0, or -EX_EPERM with a sentence in why. */
+int auth_check_admin(const actor_t *a, const char *op, char *why, size_t why_len);
+
+/* The loop's poll sources of this module (the ZAP socket and handshake
+ * monitors): fills up to cap items and returns how many. */
+size_t auth_poll_items(zmq_pollitem_t *items, size_t cap);
+
+/* Serves the items auth_poll_items filled that are readable. */
+void auth_poll_handle(const zmq_pollitem_t *items, size_t n);
+
+#endif
