@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api_events.h"
 #include "dedup.h"
 #include "errors.h"
 #include "key.h"
@@ -56,7 +57,9 @@ typedef struct {
 
 typedef int handler_fn(call_t *x);
 
-enum { OP_MUTATES = 1, OP_READS = 2 };
+/* OP_ID_OPTIONAL: mutating, but the body carries its own identity (events:
+ * publisher + seq), so a request id is remembered only when one is sent. */
+enum { OP_MUTATES = 1, OP_READS = 2, OP_ID_OPTIONAL = 4 };
 
 typedef struct {
     Exemplar__Request__BodyCase body;
@@ -66,7 +69,7 @@ typedef struct {
 } api_op_t;
 
 static handler_fn handle_info, handle_register, handle_move, handle_get, handle_history,
-    handle_list, handle_changes;
+    handle_list, handle_changes, handle_publish, handle_stats, handle_evidence;
 
 static const api_op_t API_OPS[] = {
     {EXEMPLAR__REQUEST__BODY_INFO, "info", handle_info, 0},
@@ -76,6 +79,10 @@ static const api_op_t API_OPS[] = {
     {EXEMPLAR__REQUEST__BODY_HISTORY, "history", handle_history, OP_READS},
     {EXEMPLAR__REQUEST__BODY_LIST, "list", handle_list, OP_READS},
     {EXEMPLAR__REQUEST__BODY_CHANGES, "changes", handle_changes, OP_READS},
+    /* Issue 4: events in (api_events.c). */
+    {EXEMPLAR__REQUEST__BODY_PUBLISH, "publish", handle_publish, OP_MUTATES | OP_ID_OPTIONAL},
+    {EXEMPLAR__REQUEST__BODY_STATS, "stats", handle_stats, OP_READS},
+    {EXEMPLAR__REQUEST__BODY_EVIDENCE, "evidence", handle_evidence, OP_READS},
 };
 
 static const api_op_t *find_op(Exemplar__Request__BodyCase body)
@@ -196,6 +203,56 @@ static int handle_info(call_t *x)
     return pack_reply(x);
 }
 
+/* What the event handlers (api_events.c) work with. */
+static api_events_ctx_t events_ctx(call_t *x)
+{
+    api_events_ctx_t c = {x->txn,    x->api->outbox, &x->api->counters, x->api->cfg,
+                          x->actor,  x->now_ms,      x->why,           sizeof(x->why)};
+    return c;
+}
+
+static int handle_publish(call_t *x)
+{
+    Exemplar__PublishReply body;
+    api_events_ctx_t ev = events_ctx(x);
+    int rc = api_events_publish(&ev, x->req->publish, &body);
+    if (rc == 0) {
+        x->reply.body_case = EXEMPLAR__REPLY__BODY_PUBLISH;
+        x->reply.publish = &body;
+        rc = pack_reply(x);
+        api_events_publish_reply_free(&body);
+    }
+    return rc;
+}
+
+static int handle_stats(call_t *x)
+{
+    Exemplar__StatsReply body;
+    api_events_ctx_t ev = events_ctx(x);
+    int rc = api_events_stats(&ev, &body);
+    if (rc == 0) {
+        x->reply.body_case = EXEMPLAR__REPLY__BODY_STATS;
+        x->reply.stats = &body;
+        rc = pack_reply(x);
+        api_events_stats_reply_free(&body);
+    }
+    return rc;
+}
+
+static int handle_evidence(call_t *x)
+{
+    Exemplar__EvidenceReply body;
+    api_events_ctx_t ev = events_ctx(x);
+    int rc = api_events_evidence(&ev, x->req->evidence, &body);
+    if (rc == 0) {
+        x->reply.body_case = EXEMPLAR__REPLY__BODY_EVIDENCE;
+        x->reply.evidence = &body;
+        rc = pack_reply(x);
+        api_events_evidence_reply_free(&body);
+    }
+    return rc;
+}
+
 /* Appends the change for n's latest move and queues it for the feed. */
 static int record_change(call_t *x, const Exemplar__Nomination *n, Exemplar__State from,
                          const char *verb, const char *reason, uint64_t prev_seq)
@@ -240,6 +297,8 @@ static int handle_register(call_t *x)
         return rc;
     if (r->kind != EXEMPLAR__KIND__KIND_COLLECTIVE && r->kind != EXEMPLAR__KIND__KIND_INDIVIDUAL)
         return refuse(x, -EX_EINVALID, "kind must be collective or individual");
+    if (api_events_check_subject(r->subject, x->why, sizeof(x->why)) < 0)
+        return -EX_EINVALID;
     rc = text_normalize(r->name, NAME_MAX_BYTES, true, false, &name);
     if (rc < 0)
         return refuse(x, rc,
@@ -259,6 +318,7 @@ static int handle_register(call_t *x)
     n.name = name;
     n.created_ms = n.updated_ms = x->now_ms;
     n.last_seq = a->counters.last_seq + 1;
+    n.subject = r->subject;
 
     const nom_move_t *move;
     nom_view_t before = {n.id, 0, NOM_NONE, n.unit, n.campaign};
@@ -272,6 +332,10 @@ static int handle_register(call_t *x)
         a->counters.next_id++;
         a->counters.last_seq++;
         a->counters.nominations++;
+        api_events_ctx_t ev = events_ctx(x);
+        rc = api_events_on_register(&ev, &n);
+    }
+    if (rc == 0) {
         x->reply.body_case = EXEMPLAR__REPLY__BODY_NOMINATION;
         x->reply.nomination = &n;
         rc = pack_reply(x);
@@ -616,7 +680,7 @@ static void run_call(api_t *a, store_txn_t *txn, api_call_t *call, int write_err
                     x.actor->name, op->name);
         goto answer;
     }
-    if (op->flags & OP_MUTATES) {
+    if ((op->flags & OP_MUTATES) && !(req->request_id == 0 && (op->flags & OP_ID_OPTIONAL))) {
         if (req->request_id == 0) {
             rc = refuse(&x, -EX_EINVALID,
                         "request_id is required for %s: choose a new non-zero id, and send the "
@@ -641,7 +705,13 @@ static void run_call(api_t *a, store_txn_t *txn, api_call_t *call, int write_err
             goto answer;
         }
     }
+    if (write_error && (op->flags & OP_MUTATES)) {
+        rc = write_error; /* an id-less publish after a failed commit */
+        goto answer;
+    }
     rc = op->handler(&x);
+    if (rc == 0 && (op->flags & OP_MUTATES))
+        *wrote = true;
 answer:
     if (rc < 0) {
         a->stats.refused++;

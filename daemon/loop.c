@@ -16,6 +16,7 @@
 #include <zmq.h>
 
 #include "errors.h"
+#include "feeds.h"
 #include "log.h"
 #include "sdnotify.h"
 
@@ -26,6 +27,8 @@ typedef struct {
     zmq_msg_t identity;
     zmq_msg_t payload;
     bool delimiter; /* the peer is a REQ socket: echo the empty frame */
+    int feed;       /* -1: from the api socket; else the publisher feed it came from */
+    uint8_t *owned; /* a feed's request (the messages are then unused) */
 } inbound_t;
 
 struct loop {
@@ -33,6 +36,8 @@ struct loop {
     api_t *api;
     void *sock;
     int signal_fd;
+    feeds_t *feeds;          /* issue 4: publisher feeds, polled beside the api */
+    zmq_pollitem_t *items;   /* api, signals, then one per feed */
     inbound_t *in;
     api_call_t *calls;
     size_t count;
@@ -54,9 +59,14 @@ loop_t *loop_new(const config_t *cfg, api_t *api, void *api_socket, int signal_f
     loop_t *l = calloc(1, sizeof(*l));
     if (!l)
         return NULL;
+    char err[512];
     l->in = calloc(cfg->max_batch, sizeof(*l->in));
     l->calls = calloc(cfg->max_batch, sizeof(*l->calls));
-    if (!l->in || !l->calls) {
+    l->feeds = feeds_new(cfg, err, sizeof(err));
+    l->items = l->feeds ? calloc(2 + feeds_count(l->feeds), sizeof(*l->items)) : NULL;
+    if (!l->in || !l->calls || !l->items) {
+        if (!l->feeds)
+            log_error("%s", err);
         loop_destroy(&l);
         return NULL;
     }
@@ -79,6 +89,8 @@ void loop_destroy(loop_t **p)
         return;
     free(l->in);
     free(l->calls);
+    free(l->items);
+    feeds_destroy(&l->feeds);
     free(l);
     *p = NULL;
 }
@@ -127,6 +139,8 @@ static int receive_one(loop_t *l)
     }
     zmq_msg_init(&in->payload);
     in->delimiter = false;
+    in->feed = -1;
+    in->owned = NULL;
     if (!has_more(l->sock) || zmq_msg_recv(&in->payload, l->sock, 0) < 0)
         goto bad;
     if (zmq_msg_size(&in->payload) == 0 && has_more(l->sock)) {
@@ -165,6 +179,39 @@ bad:
     return 0;
 }
 
+/* Receives one event of feed i into slot l->count; as receive_one. */
+static int receive_feed(loop_t *l, size_t i)
+{
+    inbound_t *in = &l->in[l->count];
+    api_call_t *call = &l->calls[l->count];
+    memset(call, 0, sizeof(*call));
+    size_t len = 0;
+    int rc = feeds_receive(l->feeds, i, &in->owned, &len, &call->actor);
+    if (rc <= 0)
+        return rc;
+    in->feed = (int)i;
+    in->delimiter = false;
+    call->data = in->owned;
+    call->len = len;
+    l->count++;
+    return 1;
+}
+
+/* Fills the batch from every readable source in turn, one message each per
+ * round, so that a busy feed cannot starve the api or the other way round. */
+static void receive_all(loop_t *l, size_t nitems)
+{
+    bool any = true;
+    while (any && l->count < l->cfg->max_batch) {
+        any = false;
+        if ((l->items[0].revents & ZMQ_POLLIN) && receive_one(l) >= 0)
+            any = true;
+        for (size_t i = 2; i < nitems && l->count < l->cfg->max_batch; i++)
+            if ((l->items[i].revents & ZMQ_POLLIN) && receive_feed(l, i - 2) >= 0)
+                any = true;
+    }
+}
+
 static void run_batch(loop_t *l)
 {
     if (!l->count)
@@ -173,12 +220,20 @@ static void run_batch(loop_t *l)
     for (size_t i = 0; i < l->count; i++) {
         api_call_t *c = &l->calls[i];
         inbound_t *in = &l->in[i];
-        if (c->reply)
-            send_reply(l, &in->identity, in->delimiter, c->reply, c->reply_len);
+        if (in->feed >= 0) {
+            /* A feed has no one to answer: refusals are logged. */
+            if (c->reply)
+                feeds_answered(l->feeds, (size_t)in->feed, c->reply, c->reply_len);
+            free(in->owned);
+            in->owned = NULL;
+        } else {
+            if (c->reply)
+                send_reply(l, &in->identity, in->delimiter, c->reply, c->reply_len);
+            zmq_msg_close(&in->payload);
+            zmq_msg_close(&in->identity);
+        }
         free(c->reply);
         c->reply = NULL;
-        zmq_msg_close(&in->payload);
-        zmq_msg_close(&in->identity);
     }
     l->count = 0;
 }
@@ -232,12 +287,14 @@ int loop_run(loop_t *l)
 {
     update_status(l);
     while (!l->stop) {
-        zmq_pollitem_t items[] = {
-            {l->sock, 0, ZMQ_POLLIN, 0},
-            {NULL, l->signal_fd, ZMQ_POLLIN, 0},
-        };
+        zmq_pollitem_t *items = l->items;
+        size_t nitems = 2 + feeds_count(l->feeds);
+        items[0] = (zmq_pollitem_t){l->sock, 0, ZMQ_POLLIN, 0};
+        items[1] = (zmq_pollitem_t){NULL, l->signal_fd, ZMQ_POLLIN, 0};
+        for (size_t i = 2; i < nitems; i++)
+            items[i] = (zmq_pollitem_t){feeds_socket(l->feeds, i - 2), 0, ZMQ_POLLIN, 0};
         long timeout = run_timers(l);
-        int n = zmq_poll(items, 2, timeout);
+        int n = zmq_poll(items, (int)nitems, timeout);
         if (n < 0) {
             if (zmq_errno() == EINTR)
                 continue;
@@ -246,12 +303,9 @@ int loop_run(loop_t *l)
         }
         if (items[1].revents & ZMQ_POLLIN)
             handle_signals(l);
-        if (items[0].revents & ZMQ_POLLIN) {
-            /* Everything that has arrived, up to max_batch, is one commit. */
-            while (l->count < l->cfg->max_batch && receive_one(l) >= 0)
-                ;
-            run_batch(l);
-        }
+        /* Everything that has arrived, up to max_batch, is one commit. */
+        receive_all(l, nitems);
+        run_batch(l);
     }
     return 0;
 }

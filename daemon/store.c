@@ -29,6 +29,10 @@ static const char *const DB_NAME[DB_COUNT] = {
     [DB_META] = "meta",         [DB_NOMINATIONS] = "nominations",
     [DB_CHANGES] = "changes",   [DB_BY_STATE] = "by_state",
     [DB_BY_UNIT] = "by_unit",   [DB_REQUESTS] = "requests",
+    /* Issue 4. */
+    [DB_EVENTS] = "events",     [DB_EVENTS_SEEN] = "events_seen",
+    [DB_EVENTS_BY_SUBJECT] = "events_by_subject", [DB_PUBLISHERS] = "publishers",
+    [DB_BY_SUBJECT] = "nominations_by_subject",
 };
 
 static const char SCHEMA_KEY[] = "schema_version";
@@ -109,7 +113,7 @@ int store_open(const char *dir, uint64_t map_size, uint64_t map_max, store_t **o
     MDB_txn *txn = NULL;
     int rc = mdb_env_create(&s->env);
     if (rc == 0)
-        rc = mdb_env_set_maxdbs(s->env, 16);
+        rc = mdb_env_set_maxdbs(s->env, 32);
     if (rc == 0)
         rc = mdb_env_set_mapsize(s->env, map_size);
     /* No MDB_WRITEMAP: with it a full disk is a SIGBUS instead of an error.

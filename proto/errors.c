@@ -43,11 +43,16 @@ static const err_row_t ERR_TABLE[EX_ERR_COUNT] = {
                      EXIT_UNAVAILABLE},
     [EX_EINTERNAL] = {"internal", "internal error in the daemon; please report it with its log",
                       EXIT_FAILURE_OTHER},
+    [EX_EEVCONFLICT] = {"event-conflict",
+                        "the publisher already sent a different event under this sequence "
+                        "number; send each event again only with its first seq and event_id",
+                        EXIT_CONFLICT},
 };
 
 /* The table and the wire enum must agree number for number. */
 _Static_assert((int)EX_ECONFLICT == (int)EXEMPLAR__ERROR_CODE__ERROR_CONFLICT, "errors.h and wire.proto");
 _Static_assert((int)EX_EINTERNAL == (int)EXEMPLAR__ERROR_CODE__ERROR_INTERNAL, "errors.h and wire.proto");
+_Static_assert((int)EX_EEVCONFLICT == (int)EXEMPLAR__ERROR_CODE__ERROR_EVENT_CONFLICT, "errors.h and wire.proto");
 _Static_assert((int)EX_EFULL == (int)EXEMPLAR__ERROR_CODE__ERROR_STORAGE_FULL, "errors.h and wire.proto");
 
 static const err_row_t *row(int code)
@@ -55,8 +60,8 @@ static const err_row_t *row(int code)
     /* Compare before negating: -INT_MIN does not exist. */
     if (code < 0 && code > -EX_ERR_COUNT)
         code = -code;
-    if (code < 0 || code >= EX_ERR_COUNT)
-        return NULL;
+    if (code < 0 || code >= EX_ERR_COUNT || !ERR_TABLE[code].name)
+        return NULL; /* unknown, or a number reserved for another area */
     return &ERR_TABLE[code];
 }
 

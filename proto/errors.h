@@ -28,6 +28,9 @@ typedef enum {
     EX_ESTORAGE = 14,
     EX_EUNAVAIL = 15,
     EX_EINTERNAL = 16,
+    /* 17-19: rules (issue 3). */
+    EX_EEVCONFLICT = 20, /* events (issue 4): a publisher's seq reused for another event id */
+    /* 21-22: events; 23-25: auth (issue 7). */
     EX_ERR_COUNT
 } ex_err_t;
 
