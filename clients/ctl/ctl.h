@@ -44,6 +44,17 @@ typedef enum {
     OPT_COUNT,
     OPT_EVENTS,
     OPT_WAIT,
+    /* events (issue 4, cmd_events.c) */
+    OPT_PUBLISHER,
+    OPT_EVENT_ID,
+    OPT_SEQ,
+    OPT_TYPE,
+    OPT_SUBJECT,
+    OPT_YEAR,
+    OPT_VALUE,
+    OPT_DECISION,
+    OPT_FILE,
+    OPT_BATCH,
     OPT_END
 } ctl_opt_key_t;
 
@@ -110,6 +121,12 @@ const ctl_cmd_t *ctl_cmd_find(const char *name);
 /* Handlers living outside commands.c. */
 int cmd_watch(ctl_t *ctl, const ctl_args_t *a);
 int cmd_help(ctl_t *ctl, const ctl_args_t *a);
+/* cmd_events.c (issue 4): event publish, stats, evidence. */
+int cmd_event(ctl_t *ctl, const ctl_args_t *a);
+int cmd_stats(ctl_t *ctl, const ctl_args_t *a);
+int cmd_evidence(ctl_t *ctl, const ctl_args_t *a);
+extern const ctl_cmd_opt_t EVENT_OPTS[];
+extern const ctl_cmd_opt_t EVIDENCE_OPTS[];
 
 /* help.c: the whole manual, one command's page, the short usage. */
 void ctl_help_all(FILE *f);

@@ -140,6 +140,7 @@ json_object *ctl_json_nomination(const Exemplar__Nomination *n)
     json_object_object_add(o, "created_ms", json_object_new_int64(n->created_ms));
     json_object_object_add(o, "updated_ms", json_object_new_int64(n->updated_ms));
     json_object_object_add(o, "last_seq", json_object_new_uint64(n->last_seq));
+    json_object_object_add(o, "subject", json_str(n->subject));
     return o;
 }
 
@@ -171,6 +172,8 @@ json_object *ctl_json_change(const Exemplar__Change *ch)
     json_object_object_add(o, "unit", json_str(ch->unit));
     json_object_object_add(o, "campaign", json_str(ch->campaign));
     json_object_object_add(o, "kind", json_name(ex_kind_name(ch->kind)));
+    if (ch->event_seq)
+        json_object_object_add(o, "event_seq", json_object_new_uint64(ch->event_seq));
     return o;
 }
 
@@ -244,6 +247,8 @@ void ctl_print_nomination(const Exemplar__Nomination *n)
     printf("created:   %s\n", ctl_time(n->created_ms, created, sizeof created));
     printf("updated:   %s\n", ctl_time(n->updated_ms, updated, sizeof updated));
     printf("last seq:  %" PRIu64 "\n", n->last_seq);
+    if (n->subject && *n->subject)
+        printf("subject:   %s\n", n->subject);
 }
 
 void ctl_print_info(const Exemplar__InfoReply *info, const char *api)
