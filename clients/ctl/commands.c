@@ -549,7 +549,9 @@ static const ctl_cmd_opt_t WATCH_OPTS[] = {
     {OPT_FROM, "first print the changes from sequence number SEQ on (1 = the whole log); "
                "default: only changes made from now on"},
     {OPT_TOPIC, "only changes whose topic nomination.UNIT.STATE starts with PREFIX, "
-                "e.g. nomination.01. (one unit) or nomination.01.recognized"},
+                "e.g. nomination.01. (one unit) or nomination.01.recognized; a PREFIX starting "
+                "with event. prints stored events instead (event.TYPE.SUBJECT, e.g. "
+                "event.title-awarded.), live only"},
     {OPT_COUNT, "exit 0 after printing N changes (default: follow until interrupted)"},
     {OPT_EVENTS, "the change feed's endpoint (default: the one the daemon announces in info)"},
     {0, NULL},
