@@ -206,8 +206,16 @@ static int handle_info(call_t *x)
 /* What the event handlers (api_events.c) work with. */
 static api_events_ctx_t events_ctx(call_t *x)
 {
-    api_events_ctx_t c = {x->txn,    x->api->outbox, &x->api->counters, x->api->cfg,
-                          x->actor,  x->now_ms,      x->why,           sizeof(x->why)};
+    api_events_ctx_t c = {
+        .txn = x->txn,
+        .outbox = x->api->outbox,
+        .counters = &x->api->counters,
+        .cfg = x->api->cfg,
+        .actor = x->actor,
+        .now_ms = x->now_ms,
+        .why = x->why,
+        .why_len = sizeof(x->why),
+    };
     return c;
 }
 

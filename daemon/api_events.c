@@ -20,7 +20,7 @@
 #include "names.h"
 #include "text.h"
 
-#define TEXT_MAX 256   /* titles, ratings, decision fields, unit names */
+#define TEXT_MAX 256 /* titles, ratings, decision fields, unit names */
 #define YEAR_MIN 1900
 #define YEAR_MAX 2200
 /* Longest key of events_seen / events_by_subject / nominations_by_subject. */
@@ -151,8 +151,8 @@ static int check_event(const api_events_ctx_t *ctx, size_t i, const Exemplar__Ev
                       "or '-'",
                       i, e->publisher, EV_PUBLISHER_MAX);
     if (ctx->actor->role == ROLE_PUBLISHER && strcmp(e->publisher, ctx->actor->name) != 0)
-        return refuse(ctx, -EX_EPERM, "event %zu names publisher %.40s but comes from publisher %s", i,
-                      e->publisher, ctx->actor->name);
+        return refuse(ctx, -EX_EPERM, "event %zu names publisher %.40s but comes from publisher %s",
+                      i, e->publisher, ctx->actor->name);
     char *id = NULL;
     bool ascii = e->event_id[0] && plain_ascii(e->event_id, EV_EVENT_ID_MAX);
     int rc = ascii ? 0 : text_normalize(e->event_id, EV_EVENT_ID_MAX, true, false, &id);
@@ -168,16 +168,17 @@ static int check_event(const api_events_ctx_t *ctx, size_t i, const Exemplar__Ev
                       "event %zu: seq is required: the publisher numbers its events 1, 2, 3, ...",
                       i);
     if (!ex_event_type_name(e->type))
-        return refuse(ctx, -EX_EINVALID, "event %zu: type %d is not an event type (title-awarded .. unit-merged)",
-                      i, (int)e->type);
+        return refuse(ctx, -EX_EINVALID,
+                      "event %zu: type %d is not an event type (title-awarded .. unit-merged)", i,
+                      (int)e->type);
     if (!e->subject[0] || api_events_check_subject(e->subject, ctx->why, ctx->why_len) < 0)
         return refuse(ctx, -EX_EINVALID,
                       "event %zu: subject must be 1-%d of letters, digits, '.', '_' or '-' (the "
                       "person's or collective's id)",
                       i, EV_SUBJECT_MAX);
     if (e->year && (e->year < YEAR_MIN || e->year > YEAR_MAX))
-        return refuse(ctx, -EX_EINVALID, "event %zu: year %u is not between %d and %d (0 for none)", i, e->year,
-                      YEAR_MIN, YEAR_MAX);
+        return refuse(ctx, -EX_EINVALID, "event %zu: year %u is not between %d and %d (0 for none)",
+                      i, e->year, YEAR_MIN, YEAR_MAX);
     if (e->detail_case != EXEMPLAR__EVENT__DETAIL__NOT_SET &&
         e->detail_case != ex_event_detail_for(e->type))
         return refuse(ctx, -EX_EINVALID, "event %zu: its detail does not belong to type %s", i,
@@ -191,7 +192,8 @@ static int check_event(const api_events_ctx_t *ctx, size_t i, const Exemplar__Ev
                           "characters, at most %d bytes each",
                           i, TEXT_MAX);
     if (e->ingest_seq || e->received_ms)
-        return refuse(ctx, -EX_EINVALID, "event %zu: ingest_seq and received_ms are set by exemplard; send 0", i);
+        return refuse(ctx, -EX_EINVALID,
+                      "event %zu: ingest_seq and received_ms are set by exemplard; send 0", i);
     return 0;
 }
 
@@ -351,8 +353,8 @@ static void evidence_reason(const Exemplar__Event *e, char *buf, size_t len)
     char year[16] = "";
     if (e->year)
         snprintf(year, sizeof(year), " %u", e->year);
-    snprintf(buf, len, "%s%s%s%s (%s/%s%s%s)", ex_event_type_name(e->type), year, what[0] ? ": " : "",
-             what, e->publisher, e->event_id,
+    snprintf(buf, len, "%s%s%s%s (%s/%s%s%s)", ex_event_type_name(e->type), year,
+             what[0] ? ": " : "", what, e->publisher, e->event_id,
              e->decision && e->decision->number[0] ? ", decision " : "",
              e->decision ? e->decision->number : "");
 }
@@ -455,9 +457,11 @@ int api_events_publish(const api_events_ctx_t *ctx, const Exemplar__PublishReque
     Exemplar__PublishReply init = EXEMPLAR__PUBLISH_REPLY__INIT;
     *out = init;
     if (r->n_events == 0)
-        return refuse(ctx, -EX_EINVALID, "a publish request carries 1-%d events, not none", EV_PUBLISH_MAX);
+        return refuse(ctx, -EX_EINVALID, "a publish request carries 1-%d events, not none",
+                      EV_PUBLISH_MAX);
     if (r->n_events > EV_PUBLISH_MAX)
-        return refuse(ctx, -EX_ETOOBIG, "a publish request carries at most %d events, not %zu; split it",
+        return refuse(ctx, -EX_ETOOBIG,
+                      "a publish request carries at most %d events, not %zu; split it",
                       EV_PUBLISH_MAX, r->n_events);
     int rc = 0;
     for (size_t i = 0; i < r->n_events && rc == 0; i++)
@@ -514,7 +518,8 @@ void api_events_publish_reply_free(Exemplar__PublishReply *out)
 static const config_publisher_t *configured(const config_t *cfg, const char *name, size_t len)
 {
     for (unsigned i = 0; i < cfg->npublishers; i++)
-        if (strlen(cfg->publishers[i].name) == len && memcmp(cfg->publishers[i].name, name, len) == 0)
+        if (strlen(cfg->publishers[i].name) == len &&
+            memcmp(cfg->publishers[i].name, name, len) == 0)
             return &cfg->publishers[i];
     return NULL;
 }
@@ -621,7 +626,8 @@ int api_events_evidence(const api_events_ctx_t *ctx, const Exemplar__EvidenceReq
         return refuse(ctx, -EX_EINVALID, "subject must be 1-%d of letters, digits, '.', '_' or '-'",
                       EV_SUBJECT_MAX);
     if (r->limit > EV_EVIDENCE_MAX)
-        return refuse(ctx, -EX_EINVALID, "limit must be 1-%d (0 means %d)", EV_EVIDENCE_MAX, EV_EVIDENCE_MAX);
+        return refuse(ctx, -EX_EINVALID, "limit must be 1-%d (0 means %d)", EV_EVIDENCE_MAX,
+                      EV_EVIDENCE_MAX);
     if (r->after == UINT64_MAX)
         return 0;
     uint32_t limit = r->limit ? r->limit : EV_EVIDENCE_MAX;
@@ -646,8 +652,8 @@ int api_events_evidence(const api_events_ctx_t *ctx, const Exemplar__EvidenceReq
         rc = store_get(ctx->txn, DB_EVENTS, k8, 8, &ev);
         Exemplar__Event *e = rc == 0 ? exemplar__event__unpack(NULL, ev.len, ev.data) : NULL;
         if (!e) {
-            log_error("events, subject %s lists event %" PRIu64 " which does not read",
-                      r->subject, key_get_u64(k8));
+            log_error("events, subject %s lists event %" PRIu64 " which does not read", r->subject,
+                      key_get_u64(k8));
             rc = -EX_ESTORAGE;
             break;
         }
@@ -730,7 +736,7 @@ int api_events_on_register(const api_events_ctx_t *ctx, Exemplar__Nomination *n)
     }
     free(seqs);
     if (recorded)
-        log_debug("events, nomination %" PRIu64 " of subject %s recorded %zu earlier events",
-                  n->id, n->subject, recorded);
+        log_debug("events, nomination %" PRIu64 " of subject %s recorded %zu earlier events", n->id,
+                  n->subject, recorded);
     return rc;
 }

@@ -35,10 +35,10 @@
 
 /* Longest publisher name, subject and event id the protocol accepts. */
 #define EV_PUBLISHER_MAX 32
-#define EV_SUBJECT_MAX 64
-#define EV_EVENT_ID_MAX 128
+#define EV_SUBJECT_MAX   64
+#define EV_EVENT_ID_MAX  128
 /* Events in one PublishRequest; records recorded at one registration. */
-#define EV_PUBLISH_MAX 1000
+#define EV_PUBLISH_MAX  1000
 #define EV_EVIDENCE_MAX 1000
 
 /* What a handler works with: the batch's transaction and the api's state. */

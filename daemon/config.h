@@ -15,11 +15,11 @@
 #define CONFIG_ENDPOINT_MAX 256
 #define CONFIG_CAMPAIGN_MAX 32
 /* Publisher feeds (issue 4): [publisher.NAME] sections. */
-#define CONFIG_PUBLISHERS_MAX 16
+#define CONFIG_PUBLISHERS_MAX     16
 #define CONFIG_PUBLISHER_NAME_MAX 32
-#define CONFIG_TOPICS_MAX 8
-#define CONFIG_TOPIC_MAX 128
-#define CONFIG_PUBLISHER_SECTION "publisher."
+#define CONFIG_TOPICS_MAX         8
+#define CONFIG_TOPIC_MAX          128
+#define CONFIG_PUBLISHER_SECTION  "publisher."
 
 /* A publisher whose PUB feed exemplard subscribes to: [publisher.NAME] with
  * endpoint = ZeroMQ endpoint (required) and topic = prefix (repeatable; none

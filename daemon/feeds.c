@@ -19,9 +19,9 @@
 #include "records.h"
 #include "wire.pb-c.h"
 
-#define FEED_HWM 100000
+#define FEED_HWM         100000
 #define FEED_MAX_MESSAGE (1 << 20)
-#define LOG_EVERY_MS 10000
+#define LOG_EVERY_MS     10000
 
 typedef struct {
     const config_publisher_t *cfg;

@@ -36,8 +36,8 @@ struct loop {
     api_t *api;
     void *sock;
     int signal_fd;
-    feeds_t *feeds;          /* issue 4: publisher feeds, polled beside the api */
-    zmq_pollitem_t *items;   /* api, signals, then one per feed */
+    feeds_t *feeds;        /* issue 4: publisher feeds, polled beside the api */
+    zmq_pollitem_t *items; /* api, signals, then one per feed */
     inbound_t *in;
     api_call_t *calls;
     size_t count;

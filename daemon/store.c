@@ -30,8 +30,10 @@ static const char *const DB_NAME[DB_COUNT] = {
     [DB_CHANGES] = "changes",   [DB_BY_STATE] = "by_state",
     [DB_BY_UNIT] = "by_unit",   [DB_REQUESTS] = "requests",
     /* Issue 4. */
-    [DB_EVENTS] = "events",     [DB_EVENTS_SEEN] = "events_seen",
-    [DB_EVENTS_BY_SUBJECT] = "events_by_subject", [DB_PUBLISHERS] = "publishers",
+    [DB_EVENTS] = "events",
+    [DB_EVENTS_SEEN] = "events_seen",
+    [DB_EVENTS_BY_SUBJECT] = "events_by_subject",
+    [DB_PUBLISHERS] = "publishers",
     [DB_BY_SUBJECT] = "nominations_by_subject",
 };
 

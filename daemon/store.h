@@ -28,12 +28,12 @@ typedef enum {
     DB_BY_STATE,    /* state u8, campaign, NUL, id u64 BE -> "" */
     DB_BY_UNIT,     /* unit, NUL, id u64 BE -> "" */
     DB_REQUESTS,    /* request id u64 BE -> exemplar.RequestRecord */
-    /* Issue 4 (events in, notifications out); keys in daemon/ingest.h. */
-    DB_EVENTS,           /* ingest seq u64 BE -> exemplar.Event: the event log (appended) */
-    DB_EVENTS_SEEN,      /* publisher, NUL, seq u64 BE -> event_id: dedup, appends per publisher */
+    /* Issue 4 (events in, notifications out); keys in daemon/api_events.c. */
+    DB_EVENTS,            /* ingest seq u64 BE -> exemplar.Event: the event log (appended) */
+    DB_EVENTS_SEEN,       /* publisher, NUL, seq u64 BE -> event_id: dedup, appends per publisher */
     DB_EVENTS_BY_SUBJECT, /* subject, NUL, ingest seq u64 BE -> "": evidence for a subject */
-    DB_PUBLISHERS,       /* publisher name -> exemplar.PublisherRecord (counters, last seq) */
-    DB_BY_SUBJECT,       /* subject, NUL, nomination id u64 BE -> "": nominations of a subject */
+    DB_PUBLISHERS,        /* publisher name -> exemplar.PublisherRecord (counters, last seq) */
+    DB_BY_SUBJECT,        /* subject, NUL, nomination id u64 BE -> "": nominations of a subject */
     DB_COUNT
 } store_db_t;
 

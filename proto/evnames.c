@@ -13,18 +13,18 @@ static const struct {
     Exemplar__Event__DetailCase detail;
 } EVENT_TYPES[] = {
     [EXEMPLAR__EVENT_TYPE__EVENT_TITLE_AWARDED] = {"title-awarded",
-                                                    EXEMPLAR__EVENT__DETAIL_TITLE_AWARDED},
-    [EXEMPLAR__EVENT_TYPE__EVENT_PERFORMANCE_RATING] =
-        {"performance-rating", EXEMPLAR__EVENT__DETAIL_PERFORMANCE_RATING},
+                                                   EXEMPLAR__EVENT__DETAIL_TITLE_AWARDED},
+    [EXEMPLAR__EVENT_TYPE__EVENT_PERFORMANCE_RATING] = {"performance-rating",
+                                                        EXEMPLAR__EVENT__DETAIL_PERFORMANCE_RATING},
     [EXEMPLAR__EVENT_TYPE__EVENT_DISCIPLINE] = {"discipline", EXEMPLAR__EVENT__DETAIL_DISCIPLINE},
     [EXEMPLAR__EVENT_TYPE__EVENT_DECISION_REVOKED] = {"decision-revoked",
-                                                       EXEMPLAR__EVENT__DETAIL_DECISION_REVOKED},
+                                                      EXEMPLAR__EVENT__DETAIL_DECISION_REVOKED},
     [EXEMPLAR__EVENT_TYPE__EVENT_PERSON_MOVED] = {"person-moved",
-                                                   EXEMPLAR__EVENT__DETAIL_PERSON_MOVED},
+                                                  EXEMPLAR__EVENT__DETAIL_PERSON_MOVED},
     [EXEMPLAR__EVENT_TYPE__EVENT_UNIT_RENAMED] = {"unit-renamed",
-                                                   EXEMPLAR__EVENT__DETAIL_UNIT_RENAMED},
+                                                  EXEMPLAR__EVENT__DETAIL_UNIT_RENAMED},
     [EXEMPLAR__EVENT_TYPE__EVENT_UNIT_MERGED] = {"unit-merged",
-                                                  EXEMPLAR__EVENT__DETAIL_UNIT_MERGED},
+                                                 EXEMPLAR__EVENT__DETAIL_UNIT_MERGED},
 };
 
 #define TYPE_COUNT ((int)(sizeof(EVENT_TYPES) / sizeof(EVENT_TYPES[0])))

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BATCH_DEFAULT 100
-#define BATCH_MAX 1000
+#define BATCH_DEFAULT  100
+#define BATCH_MAX      1000
 #define LINE_MAX_BYTES 16384
 
 const ctl_cmd_opt_t EVENT_OPTS[] = {
@@ -159,8 +159,9 @@ static int publish(ctl_t *ctl, ex_client_t *c, evbuf_t *b, size_t n, totals_t *t
     }
     if (ex_reply_status(rc, reply) != 0) {
         if (b[0].line)
-            fprintf(stderr, CTL_NAME ": event: the batch of lines %lu-%lu was refused; nothing "
-                            "of it was stored (event N below counts from line %lu)\n",
+            fprintf(stderr,
+                    CTL_NAME ": event: the batch of lines %lu-%lu was refused; nothing "
+                             "of it was stored (event N below counts from line %lu)\n",
                     b[0].line, b[n - 1].line, b[0].line);
         int status = ctl_fail_call(ctl, rc, reply);
         ex_reply_free(reply);
@@ -416,12 +417,12 @@ int cmd_stats(ctl_t *ctl, const ctl_args_t *a)
         for (size_t i = 0; i < s->n_publishers; i++) {
             const Exemplar__PublisherStats *p = s->publishers[i];
             char num[6][24];
-            const uint64_t vals[6] = {p->last_seq, p->events, p->duplicates,
+            const uint64_t vals[6] = {p->last_seq, p->events,  p->duplicates,
                                       p->gaps,     p->missing, p->late};
             for (int k = 0; k < 6; k++)
                 snprintf(num[k], sizeof num[k], "%" PRIu64, vals[k]);
-            const char *row[] = {p->name, num[0], num[1], num[2], num[3], num[4], num[5],
-                                 p->endpoint[0] ? p->endpoint : "-"};
+            const char *row[] = {p->name, num[0], num[1], num[2],
+                                 num[3],  num[4], num[5], p->endpoint[0] ? p->endpoint : "-"};
             ctl_table_add(&t, row);
         }
         ctl_table_print(&t, stdout);
@@ -445,8 +446,7 @@ static json_object *json_event(const Exemplar__Event *e)
     json_object_object_add(o, "year", json_object_new_uint64(e->year));
     json_object_object_add(o, "received_ms", json_object_new_int64(e->received_ms));
     if (e->decision)
-        json_object_object_add(o, "decision_number",
-                               json_object_new_string(e->decision->number));
+        json_object_object_add(o, "decision_number", json_object_new_string(e->decision->number));
     return o;
 }
 

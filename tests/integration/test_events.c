@@ -28,12 +28,12 @@
 
 enum {
     TIMEOUT_MS = 10000,
-    DISTINCT = 10000,   /* events in the first test */
-    PUBLISHERS = 2,     /* they interleave */
+    DISTINCT = 10000, /* events in the first test */
+    PUBLISHERS = 2,   /* they interleave */
     SUBJECTS = 500,
-    BATCH_NEW = 80,     /* new events per batch ... */
-    BATCH_DUPS = 20,    /* ... and repeats of earlier ones */
-    PROBES = 50,        /* probes before a subscriber counts as dead */
+    BATCH_NEW = 80,  /* new events per batch ... */
+    BATCH_DUPS = 20, /* ... and repeats of earlier ones */
+    PROBES = 50,     /* probes before a subscriber counts as dead */
     PROBE_WAIT_MS = 200,
     RECV_MS = 5000,
 };
@@ -312,7 +312,7 @@ static void feed_send(feed_fixture_t *f, uint64_t seq)
 {
     ev_t e;
     make_event(&e, (seq - 1) * PUBLISHERS + 1); /* publisher "gso", this seq */
-    e.ev.publisher = (char *)""; /* the configuration names the publisher */
+    e.ev.publisher = (char *)"";                /* the configuration names the publisher */
     size_t len = exemplar__event__get_packed_size(&e.ev);
     uint8_t buf[512];
     assert_true(len <= sizeof(buf));
@@ -481,9 +481,8 @@ static void a_unit_topic_subscriber_gets_exactly_that_units_changes_in_order(voi
     for (int round = 0; round < 3; round++) {
         for (int i = 0; i < 9; i++)
             if ((i + round) % 2 == 0 && n[i].state != S(UNIT_REVIEWED))
-                n[i] = itest_move(c, &n[i], n[i].state == S(REGISTERED) ? S(FOSTERING)
-                                                                        : S(UNIT_REVIEWED),
-                                  NULL);
+                n[i] = itest_move(
+                    c, &n[i], n[i].state == S(REGISTERED) ? S(FOSTERING) : S(UNIT_REVIEWED), NULL);
         ev_t e;
         make_event(&e, (uint64_t)round * PUBLISHERS); /* moet seq round+1 */
         snprintf(e.subject, sizeof(e.subject), "Q%d", round);

@@ -117,10 +117,10 @@ static void exit_statuses_are_as_documented(void **state)
     static const struct {
         int code, status;
     } want[] = {
-        {EX_OK, 0},        {EX_EMALFORMED, 1}, {EX_EPROTOCOL, 1}, {EX_EINVALID, 1},
-        {EX_ENOTFOUND, 3}, {EX_ECONFLICT, 4},  {EX_ENOMOVE, 5},   {EX_EREASON, 5},
-        {EX_EWINDOW, 5},   {EX_ECRITERIA, 5},  {EX_EPERM, 6},     {EX_EIDREUSE, 1},
-        {EX_ETOOBIG, 1},   {EX_EFULL, 8},      {EX_ESTORAGE, 8},  {EX_EUNAVAIL, 7},
+        {EX_OK, 0},        {EX_EMALFORMED, 1},  {EX_EPROTOCOL, 1}, {EX_EINVALID, 1},
+        {EX_ENOTFOUND, 3}, {EX_ECONFLICT, 4},   {EX_ENOMOVE, 5},   {EX_EREASON, 5},
+        {EX_EWINDOW, 5},   {EX_ECRITERIA, 5},   {EX_EPERM, 6},     {EX_EIDREUSE, 1},
+        {EX_ETOOBIG, 1},   {EX_EFULL, 8},       {EX_ESTORAGE, 8},  {EX_EUNAVAIL, 7},
         {EX_EINTERNAL, 1}, {EX_EEVCONFLICT, 4},
     };
     assert_int_equal(sizeof(want) / sizeof(want[0]), exemplar__error_code__descriptor.n_values);
