@@ -841,6 +841,16 @@ void api_housekeeping(api_t *a, int64_t now_ms)
                   a->cfg->request_ttl_hours);
 }
 
+bool api_background(api_t *a, bool quiet)
+{
+    bool more = false;
+    int rc = api_events_index(a->store, a->cfg->events_index_lag, quiet, &more);
+    if (rc < 0)
+        log_warning("api, cannot extend the subject index of events (%s); retrying later",
+                    ex_err_message(rc));
+    return more;
+}
+
 const records_counters_t *api_counters(const api_t *a)
 {
     return &a->counters;

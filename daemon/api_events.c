@@ -66,6 +66,8 @@ static void put_message(store_txn_t *t, store_db_t db, const void *key, size_t k
     free(buf);
 }
 
+static uint64_t indexed_upto(store_txn_t *t);
+
 /* ---- validation ---------------------------------------------------------- */
 
 int api_events_check_subject(const char *subject, char *why, size_t why_len)
@@ -441,7 +443,6 @@ static int store_event(const api_events_ctx_t *ctx, Exemplar__Event *e, uint64_t
     put_message(ctx->txn, DB_EVENTS, k8, sizeof(k8), &e->base);
     store_put(ctx->txn, DB_EVENTS_SEEN, key, name_key(key, e->publisher, e->seq), e->event_id,
               strlen(e->event_id));
-    store_put(ctx->txn, DB_EVENTS_BY_SUBJECT, key, name_key(key, e->subject, seq), "", 0);
     char topic[128];
     if (ex_event_topic_format(topic, sizeof(topic), e->type, e->subject) < 0)
         return -EX_EINTERNAL;
@@ -552,6 +553,7 @@ int api_events_stats(const api_events_ctx_t *ctx, Exemplar__StatsReply *out)
     out->events = store_count(ctx->txn, DB_EVENTS);
     out->last_change_seq = ctx->counters->last_seq;
     out->nominations = ctx->counters->nominations;
+    out->indexed = indexed_upto(ctx->txn);
     store_iter_t it;
     store_val_t k, v;
     int rc = store_iter_open(ctx->txn, DB_PUBLISHERS, &it);
@@ -615,6 +617,182 @@ void api_events_stats_reply_free(Exemplar__StatsReply *out)
     out->n_publishers = 0;
 }
 
+/* ---- the subject index ----------------------------------------------------------- */
+
+static const char INDEXED_KEY[] = "events_indexed";
+/* Events one indexing step takes at most (80 bytes of memory each). */
+#define INDEX_STEP_MAX 65536u
+
+/* How far events_by_subject reaches: every event up to this ingest seq is
+ * in it, none after. */
+static uint64_t indexed_upto(store_txn_t *t)
+{
+    store_val_t v;
+    if (store_get(t, DB_META, INDEXED_KEY, sizeof(INDEXED_KEY) - 1, &v) < 0 || v.len != 8)
+        return 0;
+    return key_get_u64(v.data);
+}
+
+static int load_event(store_txn_t *t, uint64_t seq, Exemplar__Event **out)
+{
+    uint8_t k8[8];
+    store_val_t v;
+    key_put_u64(k8, seq);
+    int rc = store_get(t, DB_EVENTS, k8, 8, &v);
+    *out = rc == 0 ? exemplar__event__unpack(NULL, v.len, v.data) : NULL;
+    if (rc == 0 && !*out)
+        rc = -EX_ESTORAGE;
+    if (rc < 0)
+        log_error("events, event %" PRIu64 " of the log does not read (%s)", seq, ex_err_name(rc));
+    return rc;
+}
+
+/* The events naming subject with ingest seq > after, oldest first, at most
+ * limit of them into out (room for limit), *more when others follow: the
+ * indexed part from events_by_subject, then the part of the log the index
+ * does not reach yet, scanned. */
+static int subject_events(store_txn_t *t, const char *subject, uint64_t after, uint32_t limit,
+                          Exemplar__Event **out, size_t *n, bool *more)
+{
+    uint64_t upto = indexed_upto(t);
+    uint8_t start[EV_KEY_MAX];
+    size_t klen = name_key(start, subject, after + 1), plen = klen - 8;
+    store_iter_t it;
+    store_val_t k, v;
+    *n = 0;
+    *more = false;
+    int rc = 0;
+    if (after < upto) {
+        rc = store_iter_open(t, DB_EVENTS_BY_SUBJECT, &it);
+        if (rc == 0)
+            rc = store_iter_seek(&it, start, klen, &k, &v);
+        while (rc == 0 && k.len == klen && memcmp(k.data, start, plen) == 0) {
+            if (*n == limit) {
+                *more = true;
+                break;
+            }
+            rc = load_event(t, key_get_u64((const uint8_t *)k.data + plen), &out[*n]);
+            if (rc < 0)
+                break;
+            (*n)++;
+            rc = store_iter_next(&it, &k, &v);
+        }
+        store_iter_close(&it);
+        if (rc == -EX_ENOTFOUND)
+            rc = 0;
+    }
+    if (rc < 0 || *more)
+        return rc;
+    /* The tail: at most events_index_lag events plus what arrived since. */
+    uint8_t k8[8];
+    key_put_u64(k8, (after > upto ? after : upto) + 1);
+    rc = store_iter_open(t, DB_EVENTS, &it);
+    if (rc == 0)
+        rc = store_iter_seek(&it, k8, 8, &k, &v);
+    while (rc == 0) {
+        Exemplar__Event *e = exemplar__event__unpack(NULL, v.len, v.data);
+        if (!e) {
+            rc = -EX_ESTORAGE;
+            break;
+        }
+        if (strcmp(e->subject, subject) != 0) {
+            exemplar__event__free_unpacked(e, NULL);
+        } else if (*n == limit) {
+            exemplar__event__free_unpacked(e, NULL);
+            *more = true;
+            break;
+        } else {
+            out[(*n)++] = e;
+        }
+        rc = store_iter_next(&it, &k, &v);
+    }
+    store_iter_close(&it);
+    return rc == -EX_ENOTFOUND ? 0 : rc;
+}
+
+typedef struct {
+    uint8_t key[EV_KEY_MAX];
+    uint8_t len;
+} index_key_t;
+
+static int by_key(const void *a, const void *b)
+{
+    const index_key_t *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->key, y->key, n);
+    return c ? c : (int)x->len - (int)y->len;
+}
+
+int api_events_index(store_t *s, unsigned lag, bool quiet, bool *more)
+{
+    store_txn_t t;
+    store_iter_t it;
+    store_val_t k, v;
+    *more = false;
+    int rc = store_txn_begin(s, false, &t);
+    if (rc < 0)
+        return rc;
+    uint64_t upto = indexed_upto(&t), last = 0;
+    rc = store_iter_open(&t, DB_EVENTS, &it);
+    if (rc == 0 && store_iter_last(&it, &k, &v) == 0 && k.len == 8)
+        last = key_get_u64(k.data);
+    store_iter_close(&it);
+    store_txn_abort(&t);
+    if (rc < 0 || last <= upto)
+        return rc;
+    if (!quiet && last - upto < lag) {
+        *more = true; /* not yet: wait for a quiet moment */
+        return 0;
+    }
+
+    size_t step = lag == 0 ? 1 : lag < INDEX_STEP_MAX ? lag : INDEX_STEP_MAX;
+    index_key_t *keys = malloc(step * sizeof(*keys));
+    if (!keys)
+        return -EX_EINTERNAL;
+    size_t n = 0;
+    uint64_t seq = upto;
+    rc = store_txn_begin(s, true, &t);
+    uint8_t k8[8];
+    key_put_u64(k8, upto + 1);
+    if (rc == 0)
+        rc = store_iter_open(&t, DB_EVENTS, &it);
+    if (rc == 0) {
+        rc = store_iter_seek(&it, k8, 8, &k, &v);
+        while (rc == 0 && n < step && k.len == 8) {
+            Exemplar__Event *e = exemplar__event__unpack(NULL, v.len, v.data);
+            if (!e) {
+                rc = -EX_ESTORAGE;
+                break;
+            }
+            seq = key_get_u64(k.data);
+            keys[n].len = (uint8_t)name_key(keys[n].key, e->subject, seq);
+            n++;
+            exemplar__event__free_unpacked(e, NULL);
+            rc = store_iter_next(&it, &k, &v);
+        }
+        store_iter_close(&it);
+        if (rc == -EX_ENOTFOUND)
+            rc = 0;
+    }
+    /* Sorted, the inserts walk the index once from left to right. */
+    qsort(keys, n, sizeof(*keys), by_key);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        store_put(&t, DB_EVENTS_BY_SUBJECT, keys[i].key, keys[i].len, "", 0);
+    key_put_u64(k8, seq);
+    if (rc == 0)
+        store_put(&t, DB_META, INDEXED_KEY, sizeof(INDEXED_KEY) - 1, k8, 8);
+    if (rc == 0)
+        rc = store_txn_commit(&t);
+    else
+        store_txn_abort(&t);
+    free(keys);
+    if (rc == 0) {
+        *more = seq < last;
+        log_debug("events, subject index extended to event %" PRIu64 " (%zu events)", seq, n);
+    }
+    return rc;
+}
+
 /* ---- evidence ---------------------------------------------------------------- */
 
 int api_events_evidence(const api_events_ctx_t *ctx, const Exemplar__EvidenceRequest *r,
@@ -634,35 +812,10 @@ int api_events_evidence(const api_events_ctx_t *ctx, const Exemplar__EvidenceReq
     out->events = calloc(limit, sizeof(*out->events));
     if (!out->events)
         return -EX_EINTERNAL;
-    uint8_t start[EV_KEY_MAX];
-    size_t klen = name_key(start, r->subject, r->after + 1), plen = klen - 8;
-    store_iter_t it;
-    store_val_t k, v;
-    int rc = store_iter_open(ctx->txn, DB_EVENTS_BY_SUBJECT, &it);
-    if (rc == 0)
-        rc = store_iter_seek(&it, start, klen, &k, &v);
-    while (rc == 0 && k.len == klen && memcmp(k.data, start, plen) == 0) {
-        if (out->n_events == limit) {
-            out->more = true;
-            break;
-        }
-        uint8_t k8[8];
-        memcpy(k8, (const uint8_t *)k.data + plen, 8);
-        store_val_t ev;
-        rc = store_get(ctx->txn, DB_EVENTS, k8, 8, &ev);
-        Exemplar__Event *e = rc == 0 ? exemplar__event__unpack(NULL, ev.len, ev.data) : NULL;
-        if (!e) {
-            log_error("events, subject %s lists event %" PRIu64 " which does not read", r->subject,
-                      key_get_u64(k8));
-            rc = -EX_ESTORAGE;
-            break;
-        }
-        out->events[out->n_events++] = e;
-        rc = store_iter_next(&it, &k, &v);
-    }
-    store_iter_close(&it);
-    if (rc == -EX_ENOTFOUND)
-        rc = 0;
+    bool more = false;
+    int rc =
+        subject_events(ctx->txn, r->subject, r->after, limit, out->events, &out->n_events, &more);
+    out->more = more;
     if (rc < 0)
         api_events_evidence_reply_free(out);
     return rc;
@@ -685,58 +838,23 @@ int api_events_on_register(const api_events_ctx_t *ctx, Exemplar__Nomination *n)
         return 0;
     uint8_t key[EV_KEY_MAX];
     store_put(ctx->txn, DB_BY_SUBJECT, key, name_key(key, n->subject, n->id), "", 0);
-    size_t plen = name_key(key, n->subject, 0) - 8;
-    store_iter_t it;
-    store_val_t k, v;
-    size_t recorded = 0;
-    int rc = store_iter_open(ctx->txn, DB_EVENTS_BY_SUBJECT, &it);
-    if (rc == 0)
-        rc = store_iter_seek(&it, key, plen, &k, &v);
-    /* The subject's events are read into a list first: writing the
-     * nomination and the change log while walking is fine for LMDB, but a
-     * list keeps the walk simple to reason about. */
-    uint64_t *seqs = NULL;
-    size_t count = 0, cap = 0;
-    while (rc == 0 && k.len == plen + 8 && memcmp(k.data, key, plen) == 0) {
-        if (count == EV_EVIDENCE_MAX) {
-            log_warning("events, subject %s has more than %d events; nomination %" PRIu64
-                        " records the first %d in its history",
-                        n->subject, EV_EVIDENCE_MAX, n->id, EV_EVIDENCE_MAX);
-            break;
-        }
-        if (count == cap) {
-            size_t c = cap ? cap * 2 : 16;
-            uint64_t *p = realloc(seqs, c * sizeof(*p));
-            if (!p) {
-                rc = -EX_EINTERNAL;
-                break;
-            }
-            seqs = p;
-            cap = c;
-        }
-        seqs[count++] = key_get_u64((const uint8_t *)k.data + plen);
-        rc = store_iter_next(&it, &k, &v);
-    }
-    store_iter_close(&it);
-    if (rc == -EX_ENOTFOUND)
-        rc = 0;
-    for (size_t i = 0; i < count && rc == 0; i++) {
-        uint8_t k8[8];
-        store_val_t ev;
-        key_put_u64(k8, seqs[i]);
-        rc = store_get(ctx->txn, DB_EVENTS, k8, 8, &ev);
-        Exemplar__Event *e = rc == 0 ? exemplar__event__unpack(NULL, ev.len, ev.data) : NULL;
-        if (!e) {
-            rc = -EX_ESTORAGE;
-            break;
-        }
-        rc = append_evidence(ctx, n, e);
-        exemplar__event__free_unpacked(e, NULL);
-        recorded++;
-    }
-    free(seqs);
-    if (recorded)
+    Exemplar__Event **v = calloc(EV_EVIDENCE_MAX, sizeof(*v));
+    if (!v)
+        return -EX_EINTERNAL;
+    size_t count = 0;
+    bool more = false;
+    int rc = subject_events(ctx->txn, n->subject, 0, EV_EVIDENCE_MAX, v, &count, &more);
+    if (more)
+        log_warning("events, subject %s has more than %d events; nomination %" PRIu64
+                    " records the first %d in its history",
+                    n->subject, EV_EVIDENCE_MAX, n->id, EV_EVIDENCE_MAX);
+    for (size_t i = 0; i < count && rc == 0; i++)
+        rc = append_evidence(ctx, n, v[i]);
+    for (size_t i = 0; i < count; i++)
+        exemplar__event__free_unpacked(v[i], NULL);
+    free(v);
+    if (rc == 0 && count)
         log_debug("events, nomination %" PRIu64 " of subject %s recorded %zu earlier events", n->id,
-                  n->subject, recorded);
+                  n->subject, count);
     return rc;
 }

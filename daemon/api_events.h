@@ -10,8 +10,12 @@
  * sequence, `events_seen` keyed by publisher + the publisher's seq (the
  * dedup record: new events of one publisher land at the end of its range,
  * an append, where a key of random event ids would cost a random leaf per
- * event), `events_by_subject` (evidence for a subject), `publishers` (one
- * record of counters per publisher) and `nominations_by_subject`.
+ * event), `publishers` (one record of counters per publisher) and
+ * `nominations_by_subject`.  `events_by_subject` (evidence for a subject) is
+ * derived from the log off the acknowledgement path (api_events_index):
+ * its keys are random, and inserting them one by one with each batch cost
+ * three quarters of the ingestion rate (bench/events.c); meta key
+ * "events_indexed" says how far it reaches.
  *
  * Correlation: every stored event is recorded in the history of each
  * nomination registered with the same subject, as a Change with verb
@@ -23,6 +27,7 @@
 #ifndef EXEMPLAR_API_EVENTS_H
 #define EXEMPLAR_API_EVENTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -82,5 +87,13 @@ int api_events_check_subject(const char *subject, char *why, size_t why_len);
  * most EV_EVIDENCE_MAX; more are logged).  Updates n (last_seq, updated_ms)
  * and writes it again when it records anything.  0 or an error. */
 int api_events_on_register(const api_events_ctx_t *ctx, Exemplar__Nomination *n);
+
+/* Extends events_by_subject (which is derived from the event log) by up to
+ * `lag` events in one write transaction of its own, inserting the keys in
+ * sorted order so that each leaf of the index is rewritten once per step.
+ * Runs when quiet, or when the index lags by `lag` events or more; sets
+ * *more while it still lags.  The acknowledgement path never waits for it:
+ * readers merge the index with a scan of the log after it. */
+int api_events_index(store_t *s, unsigned lag, bool quiet, bool *more);
 
 #endif

@@ -45,6 +45,7 @@ static const key_t_ KEYS[] = {
     NUM("store", "map_size_mib", KEY_MIB, map_size, 1, 1u << 24),
     NUM("store", "map_max_mib", KEY_MIB, map_max, 1, 1u << 24),
     NUM("store", "request_ttl_hours", KEY_UINT, request_ttl_hours, 1, 24 * 366),
+    NUM("store", "events_index_lag", KEY_UINT, events_index_lag, 1, 10000000),
 };
 
 static const key_t_ *find_key(const char *section, const char *name)
@@ -198,6 +199,7 @@ void config_defaults(config_t *cfg)
     cfg->map_size = 64ull << 20;
     cfg->map_max = 1ull << 40; /* 1 TiB: in practice, the disk is the limit */
     cfg->request_ttl_hours = 24;
+    cfg->events_index_lag = 20000;
 }
 
 const char *config_default_path(char *buf, size_t len)

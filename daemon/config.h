@@ -43,6 +43,7 @@ typedef struct {
     uint64_t map_size;          /* initial LMDB map size, bytes */
     uint64_t map_max;           /* the map never grows beyond this, bytes */
     unsigned request_ttl_hours; /* how long request ids are remembered */
+    unsigned events_index_lag;  /* issue 4: events the subject index may lag behind */
     config_publisher_t publishers[CONFIG_PUBLISHERS_MAX]; /* issue 4: feeds to subscribe to */
     unsigned npublishers;
 } config_t;

@@ -21,6 +21,7 @@
 #include "sdnotify.h"
 
 #define HOUSEKEEPING_MS 60000
+#define QUIET_MS 50 /* api silence after which background work runs */
 #define STATUS_MS 5000
 
 typedef struct {
@@ -42,6 +43,7 @@ struct loop {
     api_call_t *calls;
     size_t count;
     bool stop;
+    bool backlog; /* api_background has more to do */
     int64_t next_housekeeping, next_watchdog, next_status;
     uint64_t watchdog_ms;
     unsigned long long dropped; /* messages with no way to answer */
@@ -294,6 +296,8 @@ int loop_run(loop_t *l)
         for (size_t i = 2; i < nitems; i++)
             items[i] = (zmq_pollitem_t){feeds_socket(l->feeds, i - 2), 0, ZMQ_POLLIN, 0};
         long timeout = run_timers(l);
+        if (l->backlog && timeout > QUIET_MS)
+            timeout = QUIET_MS;
         int n = zmq_poll(items, (int)nitems, timeout);
         if (n < 0) {
             if (zmq_errno() == EINTR)
@@ -306,6 +310,7 @@ int loop_run(loop_t *l)
         /* Everything that has arrived, up to max_batch, is one commit. */
         receive_all(l, nitems);
         run_batch(l);
+        l->backlog = api_background(l->api, n == 0);
     }
     return 0;
 }

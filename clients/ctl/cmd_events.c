@@ -391,6 +391,7 @@ int cmd_stats(ctl_t *ctl, const ctl_args_t *a)
         json_object_object_add(doc, "gaps", json_object_new_uint64(s->gaps));
         json_object_object_add(doc, "nominations", json_object_new_uint64(s->nominations));
         json_object_object_add(doc, "last_change_seq", json_object_new_uint64(s->last_change_seq));
+        json_object_object_add(doc, "indexed", json_object_new_uint64(s->indexed));
         for (size_t i = 0; i < s->n_publishers; i++) {
             const Exemplar__PublisherStats *p = s->publishers[i];
             json_object *o = json_object_new_object();
@@ -407,8 +408,9 @@ int cmd_stats(ctl_t *ctl, const ctl_args_t *a)
         json_object_object_add(doc, "publishers", pubs);
         ctl_json_print(doc);
     } else {
-        printf("events: %" PRIu64 "   duplicates dropped: %" PRIu64 "   gaps: %" PRIu64 "\n\n",
-               s->events, s->duplicates, s->gaps);
+        printf("events: %" PRIu64 "   duplicates dropped: %" PRIu64 "   gaps: %" PRIu64
+               "   subject index: %" PRIu64 "\n\n",
+               s->events, s->duplicates, s->gaps, s->indexed);
         static const char *const HEADER[] = {"PUBLISHER", "LAST SEQ", "EVENTS", "DUPLICATES",
                                              "GAPS",      "MISSING",  "LATE",   "FEED"};
         static const bool RIGHT[] = {false, true, true, true, true, true, true, false};

@@ -70,6 +70,40 @@ static void make_event(ev_t *e, uint64_t k)
 
 /* ---- 10 000 events, duplicates, kill -9 ----------------------------------- */
 
+/* A daemon whose subject index may lag by 1000 events only, so that evidence
+ * is read from the index and from the log after it. */
+static char lag_dir[64], lag_conf[96];
+
+static int lagging_index_setup(void **state)
+{
+    char *dir = lag_dir, *conf = lag_conf;
+    snprintf(lag_dir, sizeof(lag_dir), "/tmp/exev.XXXXXX");
+    if (!mkdtemp(dir))
+        return -1;
+    snprintf(lag_conf, sizeof(lag_conf), "%s/exemplard.conf", dir);
+    FILE *f = fopen(conf, "w");
+    if (!f)
+        return -1;
+    fprintf(f, "[store]\nevents_index_lag = 1000\n");
+    fclose(f);
+    harness_t *h = calloc(1, sizeof(*h));
+    const char *extra[] = {"--config", conf, NULL};
+    if (!h || harness_start(h, extra) < 0) {
+        free(h);
+        return -1;
+    }
+    *state = h;
+    return 0;
+}
+
+static int lagging_index_teardown(void **state)
+{
+    int rc = harness_teardown(state);
+    unlink(lag_conf);
+    rmdir(lag_dir);
+    return rc;
+}
+
 typedef struct {
     uint64_t k[BATCH_NEW + BATCH_DUPS];
     size_t n;
@@ -214,6 +248,9 @@ static void ten_thousand_events_with_duplicates_survive_a_kill_exactly_once(void
     /* Repeats: the mixed-in ones, plus what the in-flight batch committed. */
     assert_true(dups >= dup_sent && dups <= dup_sent + BATCH_NEW + BATCH_DUPS);
     assert_true(accepted <= DISTINCT);
+    /* The index kept within its lag of the log while events kept coming. */
+    if (r->stats->indexed < DISTINCT - 1000 - BATCH_NEW - BATCH_DUPS)
+        fail_msg("the subject index covers %" PRIu64 " of %d events", r->stats->indexed, DISTINCT);
     ex_reply_free(r);
 
     /* The evidence ledger: every (publisher, seq) once, under its subject. */
@@ -530,8 +567,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(
-            ten_thousand_events_with_duplicates_survive_a_kill_exactly_once, harness_setup,
-            harness_teardown),
+            ten_thousand_events_with_duplicates_survive_a_kill_exactly_once, lagging_index_setup,
+            lagging_index_teardown),
         cmocka_unit_test_setup_teardown(
             a_reused_seq_and_bad_fields_are_refused_and_nothing_is_stored, harness_setup,
             harness_teardown),
