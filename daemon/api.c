@@ -16,6 +16,7 @@
 #include "api_call.h"
 #include "audit.h"
 #include "auth.h"
+#include "api_events.h"
 #include "dedup.h"
 #include "errors.h"
 #include "key.h"
@@ -39,7 +40,9 @@
 
 typedef int handler_fn(call_t *x);
 
-enum { OP_MUTATES = 1, OP_READS = 2 };
+/* OP_ID_OPTIONAL: mutating, but the body carries its own identity (events:
+ * publisher + seq), so a request id is remembered only when one is sent. */
+enum { OP_MUTATES = 1, OP_READS = 2, OP_ID_OPTIONAL = 4 };
 
 typedef struct {
     Exemplar__Request__BodyCase body;
@@ -49,7 +52,7 @@ typedef struct {
 } api_op_t;
 
 static handler_fn handle_info, handle_register, handle_move, handle_get, handle_history,
-    handle_list, handle_changes, handle_audit;
+    handle_list, handle_changes, handle_audit, handle_publish, handle_stats, handle_evidence;
 
 static const api_op_t API_OPS[] = {
     {EXEMPLAR__REQUEST__BODY_INFO, "info", handle_info, 0},
@@ -69,6 +72,10 @@ static const api_op_t API_OPS[] = {
     {EXEMPLAR__REQUEST__BODY_EVIDENCE_LIST, "evidence-list", api_rules_evidence_list, OP_READS},
     {EXEMPLAR__REQUEST__BODY_CHECK, "check", api_rules_check, OP_READS},
     {EXEMPLAR__REQUEST__BODY_AUDIT, "audit", handle_audit, 0}, /* issue 7: audit.c */
+    /* events in (api_events.c) */
+    {EXEMPLAR__REQUEST__BODY_PUBLISH, "publish", handle_publish, OP_MUTATES | OP_ID_OPTIONAL},
+    {EXEMPLAR__REQUEST__BODY_STATS, "stats", handle_stats, OP_READS},
+    {EXEMPLAR__REQUEST__BODY_EVENT_LIST, "event-list", handle_evidence, OP_READS},
 };
 
 static const api_op_t *find_op(Exemplar__Request__BodyCase body)
@@ -195,6 +202,63 @@ typedef struct {
     uint64_t linked_id;
     Exemplar__Decision *decision;
 } change_extra_t;
+/* What the event handlers (api_events.c) work with. */
+static api_events_ctx_t events_ctx(call_t *x)
+{
+    api_events_ctx_t c = {
+        .txn = x->txn,
+        .outbox = x->api->outbox,
+        .counters = &x->api->counters,
+        .cfg = x->api->cfg,
+        .actor = x->actor,
+        .now_ms = x->now_ms,
+        .why = x->why,
+        .why_len = sizeof(x->why),
+    };
+    return c;
+}
+
+static int handle_publish(call_t *x)
+{
+    Exemplar__PublishReply body;
+    api_events_ctx_t ev = events_ctx(x);
+    int rc = api_events_publish(&ev, x->req->publish, &body);
+    if (rc == 0) {
+        x->reply.body_case = EXEMPLAR__REPLY__BODY_PUBLISH;
+        x->reply.publish = &body;
+        rc = pack_reply(x);
+        api_events_publish_reply_free(&body);
+    }
+    return rc;
+}
+
+static int handle_stats(call_t *x)
+{
+    Exemplar__StatsReply body;
+    api_events_ctx_t ev = events_ctx(x);
+    int rc = api_events_stats(&ev, &body);
+    if (rc == 0) {
+        x->reply.body_case = EXEMPLAR__REPLY__BODY_STATS;
+        x->reply.stats = &body;
+        rc = pack_reply(x);
+        api_events_stats_reply_free(&body);
+    }
+    return rc;
+}
+
+static int handle_evidence(call_t *x)
+{
+    Exemplar__EventListReply body;
+    api_events_ctx_t ev = events_ctx(x);
+    int rc = api_events_evidence(&ev, x->req->event_list, &body);
+    if (rc == 0) {
+        x->reply.body_case = EXEMPLAR__REPLY__BODY_EVENT_LIST;
+        x->reply.event_list = &body;
+        rc = pack_reply(x);
+        api_events_evidence_reply_free(&body);
+    }
+    return rc;
+}
 
 /* Appends the change for n's latest move and queues it for the feed. */
 static int record_change(call_t *x, const Exemplar__Nomination *n, Exemplar__State from,
@@ -246,6 +310,8 @@ static int handle_register(call_t *x)
         return rc;
     if (r->kind != EXEMPLAR__KIND__KIND_COLLECTIVE && r->kind != EXEMPLAR__KIND__KIND_INDIVIDUAL)
         return refuse(x, -EX_EINVALID, "kind must be collective or individual");
+    if (api_events_check_subject(r->subject, x->why, sizeof(x->why)) < 0)
+        return -EX_EINVALID;
     rc = text_normalize(r->name, NAME_MAX_BYTES, true, false, &name);
     if (rc < 0)
         return refuse(x, rc,
@@ -287,6 +353,10 @@ static int handle_register(call_t *x)
         a->counters.next_id++;
         a->counters.last_seq++;
         a->counters.nominations++;
+        api_events_ctx_t ev = events_ctx(x);
+        rc = api_events_on_register(&ev, &n);
+    }
+    if (rc == 0) {
         x->reply.body_case = EXEMPLAR__REPLY__BODY_NOMINATION;
         x->reply.nomination = &n;
         rc = pack_reply(x);
@@ -689,7 +759,7 @@ static void run_call(api_t *a, store_txn_t *txn, api_call_t *call, int write_err
     if ((op->flags & OP_READS) &&
         (rc = auth_check_read(x.actor, op->name, x.why, sizeof(x.why))) < 0)
         goto answer;
-    if (op->flags & OP_MUTATES) {
+    if ((op->flags & OP_MUTATES) && !(req->request_id == 0 && (op->flags & OP_ID_OPTIONAL))) {
         if (req->request_id == 0) {
             rc = refuse(&x, -EX_EINVALID,
                         "request_id is required for %s: choose a new non-zero id, and send the "
@@ -714,7 +784,13 @@ static void run_call(api_t *a, store_txn_t *txn, api_call_t *call, int write_err
             goto answer;
         }
     }
+    if (write_error && (op->flags & OP_MUTATES)) {
+        rc = write_error; /* an id-less publish after a failed commit */
+        goto answer;
+    }
     rc = op->handler(&x);
+    if (rc == 0 && (op->flags & OP_MUTATES))
+        *wrote = true;
 answer:
     if (rc < 0) {
         a->stats.refused++;
@@ -876,6 +952,16 @@ void api_housekeeping(api_t *a, int64_t now_ms)
                   a->cfg->request_ttl_hours);
     if (swept)
         log_debug("api, swept %zu stale index entries", swept);
+}
+
+bool api_background(api_t *a, bool quiet)
+{
+    bool more = false;
+    int rc = api_events_index(a->store, a->cfg->events_index_lag, quiet, &more);
+    if (rc < 0)
+        log_warning("api, cannot extend the subject index of events (%s); retrying later",
+                    ex_err_message(rc));
+    return more;
 }
 
 const records_counters_t *api_counters(const api_t *a)

@@ -9,6 +9,7 @@
 #ifndef EXEMPLAR_API_H
 #define EXEMPLAR_API_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,6 +56,12 @@ uint8_t *api_error_reply(int code, const char *message, size_t *len);
  * second): forgets request ids older than the configured time, and sweeps
  * stale by-state index entries. */
 void api_housekeeping(api_t *a, int64_t now_ms);
+
+/* Work done between batches, off the acknowledgement path: extends the
+ * subject index of events (issue 4) by a bounded step when the api has been
+ * quiet or the index lags by [store] events_index_lag events or more.
+ * Returns true while the index still lags (the loop then comes back soon). */
+bool api_background(api_t *a, bool quiet);
 
 const records_counters_t *api_counters(const api_t *a);
 const api_stats_t *api_stats(const api_t *a);

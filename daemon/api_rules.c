@@ -43,23 +43,9 @@ static int pack(call_t *x)
 }
 
 /* Subject ids: what evidence is filed under (PROTOCOL.md, "Subjects"). */
-static bool valid_subject(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > LEDGER_SUBJECT_MAX)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == '-' || c == ':' || c == '/'))
-            return false;
-    }
-    return true;
-}
-
 static int check_subject(call_t *x, const char *what, const char *s)
 {
-    if (valid_subject(s))
+    if (text_is_subject(s, LEDGER_SUBJECT_MAX))
         return 0;
     return refuse(x, -EX_EINVALID,
                   "%s \"%.70s\" is not a subject id: 1-%d characters of letters, digits, '.', "

@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <ctype.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <ini.h>
 #include <stdlib.h>
@@ -53,6 +55,7 @@ static const key_t_ KEYS[] = {
     STR("auth", "endpoint", auth_endpoint),
     STR("auth", "secret_key_file", auth_secret_key_file),
     STR("auth", "keys_file", auth_keys_file),
+    NUM("store", "events_index_lag", KEY_UINT, events_index_lag, 1, 10000000),
 };
 
 static const key_t_ *find_key(const char *section, const char *name)
@@ -86,9 +89,65 @@ static uint64_t get_uint(const void *src, size_t size)
     return x;
 }
 
+/* [publisher.NAME] endpoint = ..., topic = ... (repeatable).  Sections are
+ * made on first use; a second section with the same name adds to the first. */
+static int set_publisher(config_t *cfg, const char *section, const char *key, const char *value,
+                         char *err, size_t errlen)
+{
+    const char *name = section + strlen(CONFIG_PUBLISHER_SECTION);
+    size_t n = strlen(name);
+    bool ok = n >= 1 && n <= CONFIG_PUBLISHER_NAME_MAX;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = isalnum((unsigned char)name[i]) || strchr("._-", name[i]);
+    if (!ok) {
+        snprintf(err, errlen,
+                 "[%s]: a publisher's name must be 1-%d of A-Z a-z 0-9 . _ - (it is the name "
+                 "its events carry)",
+                 section, CONFIG_PUBLISHER_NAME_MAX);
+        return -1;
+    }
+    config_publisher_t *p = NULL;
+    for (unsigned i = 0; i < cfg->npublishers && !p; i++)
+        if (strcmp(cfg->publishers[i].name, name) == 0)
+            p = &cfg->publishers[i];
+    if (!p) {
+        if (cfg->npublishers == CONFIG_PUBLISHERS_MAX) {
+            snprintf(err, errlen, "[%s]: at most %d publisher sections are allowed", section,
+                     CONFIG_PUBLISHERS_MAX);
+            return -1;
+        }
+        p = &cfg->publishers[cfg->npublishers++];
+        memset(p, 0, sizeof(*p));
+        memcpy(p->name, name, n + 1);
+    }
+    if (strcmp(key, "endpoint") == 0) {
+        if (!value[0] || strlen(value) >= sizeof(p->endpoint)) {
+            snprintf(err, errlen, "[%s] endpoint must be 1-%zu bytes (e.g. tcp://host:5561)",
+                     section, sizeof(p->endpoint) - 1);
+            return -1;
+        }
+        memcpy(p->endpoint, value, strlen(value) + 1);
+        return 0;
+    }
+    if (strcmp(key, "topic") == 0) {
+        if (p->ntopics == CONFIG_TOPICS_MAX || strlen(value) >= CONFIG_TOPIC_MAX) {
+            snprintf(err, errlen, "[%s] topic: at most %d topics of at most %d bytes", section,
+                     CONFIG_TOPICS_MAX, CONFIG_TOPIC_MAX - 1);
+            return -1;
+        }
+        memcpy(p->topics[p->ntopics++], value, strlen(value) + 1);
+        return 0;
+    }
+    snprintf(err, errlen, "unknown key [%s] %s (a publisher section has endpoint and topic)",
+             section, key);
+    return -1;
+}
+
 int config_set(config_t *cfg, const char *section, const char *key, const char *value, char *err,
                size_t errlen)
 {
+    if (strncmp(section, CONFIG_PUBLISHER_SECTION, strlen(CONFIG_PUBLISHER_SECTION)) == 0)
+        return set_publisher(cfg, section, key, value, err, errlen);
     const key_t_ *k = find_key(section, key);
     if (!k) {
         snprintf(err, errlen, "unknown key [%s] %s", section, key);
@@ -173,6 +232,7 @@ void config_defaults(config_t *cfg)
                  conf);
         snprintf(cfg->auth_keys_file, sizeof(cfg->auth_keys_file), "%.*s/keys", n, conf);
     }
+    cfg->events_index_lag = 20000;
 }
 
 const char *config_default_path(char *buf, size_t len)
@@ -295,6 +355,13 @@ int config_finish(config_t *cfg, char *err, size_t errlen)
         snprintf(err, errlen, "[daemon] default_campaign must not be empty");
         return -1;
     }
+    for (unsigned i = 0; i < cfg->npublishers; i++) {
+        if (!cfg->publishers[i].endpoint[0]) {
+            snprintf(err, errlen, "[%s%s] has no endpoint (the publisher's PUB socket)",
+                     CONFIG_PUBLISHER_SECTION, cfg->publishers[i].name);
+            return -1;
+        }
+    }
     return 0;
 }
 
@@ -325,5 +392,11 @@ void config_print(const config_t *cfg, FILE *f)
             fprintf(f, "%s = %s\n", k->name, get_uint(src, k->size) ? "yes" : "no");
             break;
         }
+    }
+    for (unsigned i = 0; i < cfg->npublishers; i++) {
+        const config_publisher_t *p = &cfg->publishers[i];
+        fprintf(f, "\n[%s%s]\nendpoint = %s\n", CONFIG_PUBLISHER_SECTION, p->name, p->endpoint);
+        for (unsigned t = 0; t < p->ntopics; t++)
+            fprintf(f, "topic = %s\n", p->topics[t]);
     }
 }

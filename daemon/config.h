@@ -14,6 +14,22 @@
 
 #define CONFIG_ENDPOINT_MAX 256
 #define CONFIG_CAMPAIGN_MAX 32
+/* Publisher feeds (issue 4): [publisher.NAME] sections. */
+#define CONFIG_PUBLISHERS_MAX     16
+#define CONFIG_PUBLISHER_NAME_MAX 32
+#define CONFIG_TOPICS_MAX         8
+#define CONFIG_TOPIC_MAX          128
+#define CONFIG_PUBLISHER_SECTION  "publisher."
+
+/* A publisher whose PUB feed exemplard subscribes to: [publisher.NAME] with
+ * endpoint = ZeroMQ endpoint (required) and topic = prefix (repeatable; none
+ * means every message). */
+typedef struct {
+    char name[CONFIG_PUBLISHER_NAME_MAX + 1];
+    char endpoint[CONFIG_ENDPOINT_MAX];
+    char topics[CONFIG_TOPICS_MAX][CONFIG_TOPIC_MAX];
+    unsigned ntopics;
+} config_publisher_t;
 
 typedef struct {
     char state_dir[PATH_MAX];   /* the LMDB environment */
@@ -38,6 +54,9 @@ typedef struct {
     char auth_endpoint[CONFIG_ENDPOINT_MAX]; /* tcp:// api endpoint with CURVE; "" = none */
     char auth_secret_key_file[PATH_MAX];     /* the daemon's CURVE secret key (Z85) */
     char auth_keys_file[PATH_MAX];           /* client public key -> principal */
+    unsigned events_index_lag;  /* issue 4: events the subject index may lag behind */
+    config_publisher_t publishers[CONFIG_PUBLISHERS_MAX]; /* issue 4: feeds to subscribe to */
+    unsigned npublishers;
 } config_t;
 
 /* Embedded defaults; $STATE_DIRECTORY and $RUNTIME_DIRECTORY (set by systemd)

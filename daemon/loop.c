@@ -18,10 +18,12 @@
 
 #include "auth.h"
 #include "errors.h"
+#include "feeds.h"
 #include "log.h"
 #include "sdnotify.h"
 
 #define HOUSEKEEPING_MS 1000
+#define QUIET_MS 50 /* api silence after which background work runs */
 #define STATUS_MS 5000
 #define AUTH_ITEMS_MAX 8
 
@@ -30,6 +32,8 @@ typedef struct {
     zmq_msg_t payload;
     void *sock;     /* the api socket it came from: the reply goes back there */
     bool delimiter; /* the peer is a REQ socket: echo the empty frame */
+    int feed;       /* -1: from the api socket; else the publisher feed it came from */
+    uint8_t *owned; /* a feed's request (the messages are then unused) */
 } inbound_t;
 
 struct loop {
@@ -38,10 +42,13 @@ struct loop {
     void *sock;
     void *curve_sock; /* auth.c's CURVE api socket, or NULL */
     int signal_fd;
+    feeds_t *feeds;        /* issue 4: publisher feeds, polled beside the api */
+    zmq_pollitem_t *items; /* api, signals, CURVE api, one per feed, ZAP */
     inbound_t *in;
     api_call_t *calls;
     size_t count;
     bool stop;
+    bool backlog; /* api_background has more to do */
     int64_t next_housekeeping, next_watchdog, next_status;
     uint64_t watchdog_ms;
     loop_reload_fn reload;
@@ -62,9 +69,15 @@ loop_t *loop_new(const config_t *cfg, api_t *api, void *api_socket, int signal_f
     loop_t *l = calloc(1, sizeof(*l));
     if (!l)
         return NULL;
+    char err[512];
     l->in = calloc(cfg->max_batch, sizeof(*l->in));
     l->calls = calloc(cfg->max_batch, sizeof(*l->calls));
-    if (!l->in || !l->calls) {
+    l->feeds = feeds_new(cfg, err, sizeof(err));
+    l->items = l->feeds ? calloc(3 + feeds_count(l->feeds) + AUTH_ITEMS_MAX, sizeof(*l->items))
+                        : NULL;
+    if (!l->in || !l->calls || !l->items) {
+        if (!l->feeds)
+            log_error("%s", err);
         loop_destroy(&l);
         return NULL;
     }
@@ -91,6 +104,8 @@ void loop_destroy(loop_t **p)
         return;
     free(l->in);
     free(l->calls);
+    free(l->items);
+    feeds_destroy(&l->feeds);
     free(l);
     *p = NULL;
 }
@@ -140,6 +155,8 @@ static int receive_one(loop_t *l, void *sock)
     }
     zmq_msg_init(&in->payload);
     in->delimiter = false;
+    in->feed = -1;
+    in->owned = NULL;
     if (!has_more(sock) || zmq_msg_recv(&in->payload, sock, 0) < 0)
         goto bad;
     if (zmq_msg_size(&in->payload) == 0 && has_more(sock)) {
@@ -180,6 +197,43 @@ bad:
     return 0;
 }
 
+/* Receives one event of feed i into slot l->count; as receive_one. */
+static int receive_feed(loop_t *l, size_t i)
+{
+    inbound_t *in = &l->in[l->count];
+    api_call_t *call = &l->calls[l->count];
+    memset(call, 0, sizeof(*call));
+    size_t len = 0;
+    int rc = feeds_receive(l->feeds, i, &in->owned, &len, &call->actor);
+    if (rc <= 0)
+        return rc;
+    in->feed = (int)i;
+    in->delimiter = false;
+    call->data = in->owned;
+    call->len = len;
+    l->count++;
+    return 1;
+}
+
+/* Fills the batch from every readable source in turn, one message each per
+ * round, so that a busy source cannot starve the others. */
+static void receive_all(loop_t *l, size_t nfeeds)
+{
+    size_t max = l->cfg->max_batch;
+    bool any = true;
+    while (any && l->count < max) {
+        any = false;
+        if ((l->items[0].revents & ZMQ_POLLIN) && receive_one(l, l->sock) >= 0)
+            any = true;
+        if (l->curve_sock && l->count < max && (l->items[2].revents & ZMQ_POLLIN) &&
+            receive_one(l, l->curve_sock) >= 0)
+            any = true;
+        for (size_t i = 0; i < nfeeds && l->count < max; i++)
+            if ((l->items[3 + i].revents & ZMQ_POLLIN) && receive_feed(l, i) >= 0)
+                any = true;
+    }
+}
+
 static void run_batch(loop_t *l)
 {
     if (!l->count)
@@ -188,12 +242,20 @@ static void run_batch(loop_t *l)
     for (size_t i = 0; i < l->count; i++) {
         api_call_t *c = &l->calls[i];
         inbound_t *in = &l->in[i];
-        if (c->reply)
-            send_reply(l, in->sock, &in->identity, in->delimiter, c->reply, c->reply_len);
+        if (in->feed >= 0) {
+            /* A feed has no one to answer: refusals are logged. */
+            if (c->reply)
+                feeds_answered(l->feeds, (size_t)in->feed, c->reply, c->reply_len);
+            free(in->owned);
+            in->owned = NULL;
+        } else {
+            if (c->reply)
+                send_reply(l, in->sock, &in->identity, in->delimiter, c->reply, c->reply_len);
+            zmq_msg_close(&in->payload);
+            zmq_msg_close(&in->identity);
+        }
         free(c->reply);
         c->reply = NULL;
-        zmq_msg_close(&in->payload);
-        zmq_msg_close(&in->identity);
     }
     l->count = 0;
 }
@@ -276,14 +338,20 @@ int loop_run(loop_t *l)
 {
     update_status(l);
     while (!l->stop) {
-        zmq_pollitem_t items[3 + AUTH_ITEMS_MAX] = {
-            {l->sock, 0, ZMQ_POLLIN, 0},
-            {NULL, l->signal_fd, ZMQ_POLLIN, 0},
-            {l->curve_sock, -1, l->curve_sock ? ZMQ_POLLIN : 0, 0}, /* fd -1: poll skips it */
-        };
-        size_t nauth = auth_poll_items(items + 3, AUTH_ITEMS_MAX);
+        /* api, signals, the CURVE api (fd -1 when absent: poll skips it), one
+         * per publisher feed, then the ZAP handler's sockets. */
+        zmq_pollitem_t *items = l->items;
+        size_t nfeeds = feeds_count(l->feeds);
+        items[0] = (zmq_pollitem_t){l->sock, 0, ZMQ_POLLIN, 0};
+        items[1] = (zmq_pollitem_t){NULL, l->signal_fd, ZMQ_POLLIN, 0};
+        items[2] = (zmq_pollitem_t){l->curve_sock, -1, l->curve_sock ? ZMQ_POLLIN : 0, 0};
+        for (size_t i = 0; i < nfeeds; i++)
+            items[3 + i] = (zmq_pollitem_t){feeds_socket(l->feeds, i), 0, ZMQ_POLLIN, 0};
+        size_t nauth = auth_poll_items(items + 3 + nfeeds, AUTH_ITEMS_MAX);
         long timeout = run_timers(l);
-        int n = zmq_poll(items, (int)(3 + nauth), timeout);
+        if (l->backlog && timeout > QUIET_MS)
+            timeout = QUIET_MS;
+        int n = zmq_poll(items, (int)(3 + nfeeds + nauth), timeout);
         if (n < 0) {
             if (zmq_errno() == EINTR)
                 continue;
@@ -292,18 +360,11 @@ int loop_run(loop_t *l)
         }
         if (items[1].revents & ZMQ_POLLIN)
             handle_signals(l);
-        auth_poll_handle(items + 3, nauth);
-        if ((items[0].revents | items[2].revents) & ZMQ_POLLIN) {
-            /* Everything that has arrived, up to max_batch, is one commit. */
-            bool local = true, curve = l->curve_sock != NULL;
-            while (l->count < l->cfg->max_batch && (local || curve)) {
-                if (local && receive_one(l, l->sock) < 0)
-                    local = false;
-                if (curve && l->count < l->cfg->max_batch && receive_one(l, l->curve_sock) < 0)
-                    curve = false;
-            }
-            run_batch(l);
-        }
+        auth_poll_handle(items + 3 + nfeeds, nauth);
+        /* Everything that has arrived, up to max_batch, is one commit. */
+        receive_all(l, nfeeds);
+        run_batch(l);
+        l->backlog = api_background(l->api, n == 0);
     }
     return 0;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The one event loop: a zmq_poll over the api socket and a signalfd.  Each
+ * The one event loop: a zmq_poll over the api socket, a signalfd and the
+ * publisher feeds of the configuration (feeds.h, issue 4).  Each
  * turn drains what has arrived (up to max_batch requests), runs it as one
  * group commit through the api, and only then sends the replies and
  * publishes the changes.  Between turns it pings the watchdog (WATCHDOG=1 at

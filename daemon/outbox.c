@@ -2,7 +2,8 @@
 /*
  * The change feed's queue and PUB socket (see outbox.h).  Each message is two
  * frames: the topic (names.h: "nomination.<unit>.<state>") and the encoded
- * exemplar.Change.
+ * exemplar.Change, or (issue 4) "event.<type>.<subject>" and the encoded
+ * exemplar.Event.
  */
 #include "outbox.h"
 
@@ -17,7 +18,7 @@
 #include "records.h"
 
 typedef struct {
-    char topic[96];
+    char topic[160]; /* nomination.<unit>.<state> or event.<type>.<subject> */
     uint8_t *data;
     size_t len;
 } pending_t;
@@ -67,7 +68,7 @@ void outbox_destroy(outbox_t **p)
     *p = NULL;
 }
 
-int outbox_add(outbox_t *o, const Exemplar__Change *c)
+int outbox_add_message(outbox_t *o, const char *topic, const ProtobufCMessage *m)
 {
     if (o->count == o->cap) {
         size_t cap = o->cap ? o->cap * 2 : 64;
@@ -77,14 +78,24 @@ int outbox_add(outbox_t *o, const Exemplar__Change *c)
         o->queue = q;
         o->cap = cap;
     }
-    pending_t *m = &o->queue[o->count];
-    if (ex_topic_format(m->topic, sizeof(m->topic), c->unit, c->to) < 0)
+    pending_t *p = &o->queue[o->count];
+    size_t n = strlen(topic);
+    if (n >= sizeof(p->topic))
         return -EX_EINTERNAL;
-    m->data = records_pack(&c->base, &m->len);
-    if (!m->data)
+    memcpy(p->topic, topic, n + 1);
+    p->data = records_pack(m, &p->len);
+    if (!p->data)
         return -EX_EINTERNAL;
     o->count++;
     return 0;
+}
+
+int outbox_add(outbox_t *o, const Exemplar__Change *c)
+{
+    char topic[96];
+    if (ex_topic_format(topic, sizeof(topic), c->unit, c->to) < 0)
+        return -EX_EINTERNAL;
+    return outbox_add_message(o, topic, &c->base);
 }
 
 void outbox_publish(outbox_t *o)

@@ -32,6 +32,12 @@ static const char *const DB_NAME[DB_COUNT] = {
     [DB_UNITS] = "units",       [DB_CAMPAIGNS] = "campaigns",
     [DB_EVIDENCE] = "evidence",
     [DB_AUDIT] = "audit", /* issue 7 */
+    /* Issue 4. */
+    [DB_EVENTS] = "events",
+    [DB_EVENTS_SEEN] = "events_seen",
+    [DB_EVENTS_BY_SUBJECT] = "events_by_subject",
+    [DB_PUBLISHERS] = "publishers",
+    [DB_BY_SUBJECT] = "nominations_by_subject",
 };
 
 static const char SCHEMA_KEY[] = "schema_version";
@@ -112,7 +118,7 @@ int store_open(const char *dir, uint64_t map_size, uint64_t map_max, store_t **o
     MDB_txn *txn = NULL;
     int rc = mdb_env_create(&s->env);
     if (rc == 0)
-        rc = mdb_env_set_maxdbs(s->env, 16);
+        rc = mdb_env_set_maxdbs(s->env, 32);
     if (rc == 0)
         rc = mdb_env_set_mapsize(s->env, map_size);
     /* No MDB_WRITEMAP: with it a full disk is a SIGBUS instead of an error.

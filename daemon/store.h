@@ -33,6 +33,12 @@ typedef enum {
     DB_CAMPAIGNS,   /* campaign id -> anchor day "YYYY-MM-DD" of a relative campaign */
     DB_EVIDENCE,    /* subject, NUL, year u16 BE, title -> exemplar.Evidence */
     DB_AUDIT,       /* issue 7: seq u64 BE -> exemplar.AuditEntry (append-only) */
+    /* Issue 4 (events in, notifications out); keys in daemon/api_events.c. */
+    DB_EVENTS,            /* ingest seq u64 BE -> exemplar.Event: the event log (appended) */
+    DB_EVENTS_SEEN,       /* publisher, NUL, seq u64 BE -> event_id: dedup, appends per publisher */
+    DB_EVENTS_BY_SUBJECT, /* subject, NUL, ingest seq u64 BE -> "": evidence for a subject */
+    DB_PUBLISHERS,        /* publisher name -> exemplar.PublisherRecord (counters, last seq) */
+    DB_BY_SUBJECT,        /* subject, NUL, nomination id u64 BE -> "": nominations of a subject */
     DB_COUNT
 } store_db_t;
 

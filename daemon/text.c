@@ -56,3 +56,17 @@ bool text_is_code(const char *s, size_t max_len, bool lower_ok)
     }
     return true;
 }
+
+bool text_is_subject(const char *s, size_t max_len)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > max_len)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-' || c == ':' || c == '/'))
+            return false;
+    }
+    return true;
+}

@@ -20,4 +20,9 @@ int text_normalize(const char *s, size_t max_bytes, bool required, bool multilin
  * '.', '_' and '-'. */
 bool text_is_code(const char *s, size_t max_len, bool lower_ok);
 
+/* True when s is a subject id: 1..max_len characters of letters, digits,
+ * '.', '_', '-', ':' and '/' (a personnel number, or a collective's code such
+ * as 01:PTNN). */
+bool text_is_subject(const char *s, size_t max_len);
+
 #endif

@@ -48,12 +48,18 @@ static const err_row_t ERR_TABLE[EX_ERR_COUNT] = {
                   EXIT_NOT_FOUND},
     [EX_ECAMPAIGN] = {"unknown-campaign",
                       "no such campaign or period; see exemplarctl campaign show", EXIT_NOT_FOUND},
+    [EX_EEVCONFLICT] = {"event-conflict",
+                        "the publisher already sent a different event under this sequence "
+                        "number; send each event again only with its first seq and event_id",
+                        EXIT_CONFLICT},
 };
 
 /* The table and the wire enum must agree number for number. */
 _Static_assert((int)EX_ECONFLICT == (int)EXEMPLAR__ERROR_CODE__ERROR_CONFLICT, "errors.h and wire.proto");
 _Static_assert((int)EX_EINTERNAL == (int)EXEMPLAR__ERROR_CODE__ERROR_INTERNAL, "errors.h and wire.proto");
 _Static_assert((int)EX_ECAMPAIGN == (int)EXEMPLAR__ERROR_CODE__ERROR_UNKNOWN_CAMPAIGN, "errors.h and wire.proto");
+_Static_assert((int)EX_EEVCONFLICT == (int)EXEMPLAR__ERROR_CODE__ERROR_EVENT_CONFLICT,
+               "errors.h and wire.proto");
 _Static_assert((int)EX_EFULL == (int)EXEMPLAR__ERROR_CODE__ERROR_STORAGE_FULL, "errors.h and wire.proto");
 
 static const err_row_t *row(int code)
@@ -61,8 +67,8 @@ static const err_row_t *row(int code)
     /* Compare before negating: -INT_MIN does not exist. */
     if (code < 0 && code > -EX_ERR_COUNT)
         code = -code;
-    if (code < 0 || code >= EX_ERR_COUNT)
-        return NULL;
+    if (code < 0 || code >= EX_ERR_COUNT || !ERR_TABLE[code].name)
+        return NULL; /* unknown, or a number reserved for another area */
     return &ERR_TABLE[code];
 }
 

@@ -55,6 +55,14 @@ const ctl_opt_t CTL_OPTIONS[] = {
     { OPT_CODE,           "code",           "CODE",     NULL },
     { OPT_ON,             "on",             "DATE",     NULL },
     { OPT_DIR,            "dir",            "DIR",      NULL },
+    { OPT_PUBLISHER,      "publisher",      "NAME",     NULL },
+    { OPT_EVENT_ID,       "event-id",       "ID",       NULL },
+    { OPT_SEQ,            "seq",            "N",        NULL },
+    { OPT_TYPE,           "type",           "TYPE",     NULL },
+    { OPT_YEAR,           "year",           "YEAR",     NULL },
+    { OPT_VALUE,          "value",          "TEXT",     NULL },
+    { OPT_FILE,           "file",           "FILE",     NULL },
+    { OPT_BATCH,          "batch",          "N",        NULL },
 };
 /* clang-format on */
 const size_t CTL_OPTIONS_COUNT = sizeof CTL_OPTIONS / sizeof CTL_OPTIONS[0];
@@ -571,6 +579,8 @@ static const ctl_cmd_opt_t REGISTER_OPTS[] = {
     {OPT_KIND, "collective or individual (required)"},
     {OPT_NAME, "the name of the collective or the person, UTF-8, at most 256 bytes (required)"},
     {OPT_CAMPAIGN, "the campaign, e.g. 2021-2025 (default: the daemon's default campaign)"},
+    {OPT_SUBJECT, "the person's or collective's id that events name (e.g. CB-0042): events "
+                  "about it are recorded in the nomination's history"},
     {OPT_REQUEST_ID, "the request id to send (default: a new one); run the same command with the "
                      "same N again to retry safely: the daemon answers as the first time"},
     {OPT_SUBJECT, "the subject id evidence is recorded under: a personnel number, or the "
@@ -612,7 +622,9 @@ static const ctl_cmd_opt_t WATCH_OPTS[] = {
     {OPT_FROM, "first print the changes from sequence number SEQ on (1 = the whole log); "
                "default: only changes made from now on"},
     {OPT_TOPIC, "only changes whose topic nomination.UNIT.STATE starts with PREFIX, "
-                "e.g. nomination.01. (one unit) or nomination.01.recognized"},
+                "e.g. nomination.01. (one unit) or nomination.01.recognized; a PREFIX starting "
+                "with event. prints stored events instead (event.TYPE.SUBJECT, e.g. "
+                "event.title-awarded.), live only"},
     {OPT_COUNT, "exit 0 after printing N changes (default: follow until interrupted)"},
     {OPT_EVENTS, "the change feed's endpoint (default: the one the daemon announces in info)"},
     {0, NULL},
@@ -654,7 +666,7 @@ static const ctl_cmd_opt_t AUDIT_OPTS[] = {
 
 /* clang-format off */
 const ctl_cmd_t CMD_TABLE[] = {
-    { "register", "--unit CODE --kind KIND --name NAME [--campaign ID] [--request-id N]",
+    { "register", "--unit CODE --kind KIND --name NAME [--campaign ID] [--subject ID] [--request-id N]",
       "register a new nomination and print its id",
       cmd_register, 0, 0, REGISTER_OPTS,
       "The nomination starts in state registered at version 1. Prints the new id, or with "
@@ -683,6 +695,27 @@ const ctl_cmd_t CMD_TABLE[] = {
       "on from the change log, then the live ones, in sequence order, each exactly once: "
       "changes the feed missed (a slow start, a full buffer, a daemon restart) are fetched "
       "from the log. With --json, one JSON object per line." },
+    { "event", "publish (--type TYPE --subject ID --publisher NAME --event-id ID --seq N [--year YEAR] [--value TEXT] [--decision NUMBER] | --file FILE.jsonl [--publisher NAME] [--batch N]) | list SUBJECT [--limit N]",
+      "publish events as an agency service would, or list the events naming a subject",
+      cmd_event, 1, 2, EVENT_OPTS,
+      "One event from the options, or a file of JSON lines (one event per line; '-' reads "
+      "stdin) sent in batches of --batch events, each batch one transaction. An event's "
+      "identity is (publisher, seq): sending it again is acknowledged and ignored, so a "
+      "failed run can simply be run again. JSON keys: publisher, event_id, seq, type, "
+      "subject, year, at_ms, decision {number, date, issuer}, and the type's detail: title "
+      "(title-awarded), rating (performance-rating), measure (discipline), revoked_event_id, "
+      "revoked_number (decision-revoked), from_unit, to_unit (person-moved), new_code, "
+      "new_name (unit-renamed), into_unit (unit-merged). TYPE is one of title-awarded, "
+      "performance-rating, discipline, decision-revoked, person-moved, unit-renamed, "
+      "unit-merged. Prints how many were accepted and how many were duplicates. 'event list "
+      "SUBJECT' prints the events naming SUBJECT, oldest first: events are kept whether or not "
+      "a nomination names the subject yet, and a nomination registered with --subject records "
+      "them in its history (verb evidence)." },
+    { "stats", "", "print event counters per publisher: events, duplicates dropped, gaps",
+      cmd_stats, 0, 0, NO_OPTS,
+      "A gap is a jump in a publisher's sequence numbers (events it sent that never "
+      "arrived); each is logged once by the daemon and counted here, with the sequence "
+      "numbers it skipped (missing) and the events that arrived late into a gap." },
     { "info", "", "print the daemon's version, change feed endpoint and counts",
       cmd_info, 0, 0, NO_OPTS, NULL },
     { "ping", "[--wait SECONDS]", "check that the daemon answers (exit 0, or 7 if it does not)",

@@ -57,6 +57,15 @@ typedef enum {
     OPT_CODE,
     OPT_ON,
     OPT_DIR, /* issue 7: keygen */
+    /* events (issue 4, cmd_events.c) */
+    OPT_PUBLISHER,
+    OPT_EVENT_ID,
+    OPT_SEQ,
+    OPT_TYPE,
+    OPT_YEAR,
+    OPT_VALUE,
+    OPT_FILE,
+    OPT_BATCH,
     OPT_END
 } ctl_opt_key_t;
 
@@ -140,6 +149,10 @@ int cmd_check(ctl_t *ctl, const ctl_args_t *a);
 /* The decision given by --decision, --decision-date, --issuer (NULL when
  * --decision is absent; d is filled and returned). */
 Exemplar__Decision *ctl_decision(const ctl_args_t *a, Exemplar__Decision *d);
+/* cmd_events.c (issue 4): event publish|list, stats. */
+int cmd_event(ctl_t *ctl, const ctl_args_t *a);
+int cmd_stats(ctl_t *ctl, const ctl_args_t *a);
+extern const ctl_cmd_opt_t EVENT_OPTS[];
 
 /* help.c: the whole manual, one command's page, the short usage. */
 void ctl_help_all(FILE *f);

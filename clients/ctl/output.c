@@ -184,6 +184,8 @@ json_object *ctl_json_change(const Exemplar__Change *ch)
     json_object_object_add(o, "linked_id", json_object_new_uint64(ch->linked_id));
     if (ch->decision)
         json_object_object_add(o, "decision", json_str(ch->decision->number));
+    if (ch->event_seq)
+        json_object_object_add(o, "event_seq", json_object_new_uint64(ch->event_seq));
     return o;
 }
 
@@ -273,6 +275,8 @@ void ctl_print_nomination(const Exemplar__Nomination *n)
     printf("created:   %s\n", ctl_time(n->created_ms, created, sizeof created));
     printf("updated:   %s\n", ctl_time(n->updated_ms, updated, sizeof updated));
     printf("last seq:  %" PRIu64 "\n", n->last_seq);
+    if (n->subject && *n->subject)
+        printf("subject:   %s\n", n->subject);
 }
 
 void ctl_print_info(const Exemplar__InfoReply *info, const char *api)

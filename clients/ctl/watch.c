@@ -188,6 +188,50 @@ static int watch_args(ctl_t *ctl, const ctl_args_t *a, watch_args_t *wa)
     return 0;
 }
 
+/* --topic event.…: stored events as the feed publishes them (issue 4).
+ * Events have no catch-up log of their own here: `exemplarctl evidence`
+ * reads what was stored before. */
+static int watch_events(ctl_t *ctl, const char *ep, const watch_args_t *wa)
+{
+    ex_sub_t *sub = ex_sub_new(ep, wa->topic);
+    if (!sub)
+        return ctl_usage(ctl, "cannot subscribe to the change feed at '%s'", ep);
+    if (ctl->json)
+        ctl_json_set_lines(true);
+    else
+        printf("%8s  %-20s  %-12s  %-20s  %-12s  %s\n", "INGEST", "TYPE", "PUBLISHER", "EVENT ID",
+               "SUBJECT", "YEAR");
+    uint64_t printed = 0;
+    while (!wa->count || printed < wa->count) {
+        Exemplar__Event *e = NULL;
+        int rc = ex_sub_next_event(sub, -1, &e);
+        if (rc == -EX_EUNAVAIL)
+            break; /* interrupted */
+        if (rc < 0)
+            continue;
+        const char *type = ex_event_type_name(e->type);
+        if (ctl->json) {
+            json_object *o = json_object_new_object();
+            json_object_object_add(o, "ingest_seq", json_object_new_uint64(e->ingest_seq));
+            json_object_object_add(o, "type", json_object_new_string(type ? type : ""));
+            json_object_object_add(o, "publisher", json_object_new_string(e->publisher));
+            json_object_object_add(o, "event_id", json_object_new_string(e->event_id));
+            json_object_object_add(o, "seq", json_object_new_uint64(e->seq));
+            json_object_object_add(o, "subject", json_object_new_string(e->subject));
+            json_object_object_add(o, "year", json_object_new_uint64(e->year));
+            ctl_json_line(o);
+        } else {
+            printf("%8" PRIu64 "  %-20s  %-12s  %-20s  %-12s  %u\n", e->ingest_seq,
+                   type ? type : "-", e->publisher, e->event_id, e->subject, e->year);
+            fflush(stdout);
+        }
+        exemplar__event__free_unpacked(e, NULL);
+        printed++;
+    }
+    ex_sub_destroy(&sub);
+    return EXIT_OK;
+}
+
 int cmd_watch(ctl_t *ctl, const ctl_args_t *a)
 {
     watch_args_t wa;
@@ -205,6 +249,12 @@ int cmd_watch(ctl_t *ctl, const ctl_args_t *a)
     char buf[512];
     const char *ep = feed_endpoint(wa.events, info->info->events_endpoint, ex_client_endpoint(c),
                                    buf, sizeof buf);
+    if (strncmp(wa.topic, "event.", 6) == 0) {
+        char copy[512];
+        snprintf(copy, sizeof copy, "%s", ep);
+        ex_reply_free(info);
+        return watch_events(ctl, copy, &wa);
+    }
     const ex_curve_keys_t *keys = NULL;
     ctl_curve_keys(ctl, &keys); /* already loaded by ctl_client */
     ex_sub_t *sub = ex_sub_new_curve(ep, "", keys);

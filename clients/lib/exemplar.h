@@ -22,6 +22,7 @@
 
 #include "errors.h"
 #include "keyfile.h"
+#include "evnames.h"
 #include "names.h"
 #include "record.pb-c.h"
 #include "wire.pb-c.h"
@@ -177,5 +178,44 @@ void ex_sub_destroy(ex_sub_t **p);
  * by a handler ends the wait early with -EX_EUNAVAIL, as a timeout does, so
  * that a caller can look at its flags. */
 int ex_sub_next(ex_sub_t *s, int timeout_ms, Exemplar__Change **change);
+
+/* ---- events (issue 4) ----------------------------------------------------
+ * Agency services publish facts as exemplar.Event (proto/events.proto).  An
+ * event's identity is (publisher, seq): sending it again with the same seq
+ * and event_id is acknowledged and ignored, so a publisher retries freely;
+ * the same seq with another event_id is refused (EX_EEVCONFLICT). */
+
+/* The change feed also carries every stored event as
+ * ["event.<type>.<subject>"][exemplar.Event]; ex_sub_next skips those and
+ * ex_sub_next_event skips changes.  Subscribe with a prefix such as "event."
+ * or "event.title-awarded." to receive only events.  Results as for
+ * ex_sub_next; free with exemplar__event__free_unpacked(event, NULL). */
+int ex_sub_next_event(ex_sub_t *s, int timeout_ms, Exemplar__Event **event);
+
+/* Publishes events[0..n) (1-1000, and the encoded request within
+ * EX_MAX_REQUEST_BYTES) as one PublishRequest: one transaction, answered
+ * after the durable commit with reply->publish (accepted, duplicates, the
+ * ingest_seq of each event or 0 for a duplicate).  request_id 0 sends none:
+ * events carry their own identity.  Returns as ex_client_call; the daemon
+ * refuses with EX_EINVALID (a field, named with the event's index),
+ * EX_ETOOBIG, EX_EEVCONFLICT or a storage error, and then stores none of
+ * the events. */
+int ex_publish(ex_client_t *c, uint64_t request_id, Exemplar__Event *const *events, size_t n,
+               Exemplar__Reply **reply);
+
+/* Counters of event ingestion per publisher: reply->stats. */
+int ex_stats(ex_client_t *c, Exemplar__Reply **reply);
+
+/* Events naming `subject`, oldest first, with ingest_seq > after (0: from
+ * the first); at most limit (0: 1000): reply->evidence, more = true when
+ * another page follows. */
+int ex_evidence(ex_client_t *c, const char *subject, uint64_t after, uint32_t limit,
+                Exemplar__Reply **reply);
+
+/* The subject of a registration (RegisterRequest.subject): like
+ * ex_register, with the person's or collective's id that events name. */
+int ex_register_subject(ex_client_t *c, uint64_t request_id, const char *unit, Exemplar__Kind kind,
+                        const char *name, const char *campaign, const char *subject,
+                        Exemplar__Reply **reply);
 
 #endif

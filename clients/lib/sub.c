@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zmq.h>
 
 /* Changes buffered before ZeroMQ drops new ones for a slow reader; a reader
@@ -93,8 +94,11 @@ static void drain(void *sock)
     }
 }
 
-/* Reads one [topic][Change] message that zmq_poll said is there. */
-static int recv_change(void *sock, Exemplar__Change **change)
+/* Reads one [topic][body] message that zmq_poll said is there and decodes
+ * the body with `unpack` when the topic starts with `kind`; 1 when the
+ * message is of another kind (skipped). */
+static int recv_message(void *sock, const char *kind, ProtobufCMessage **out,
+                        ProtobufCMessage *(*unpack)(size_t, const uint8_t *))
 {
     zmq_msg_t msg;
     zmq_msg_init(&msg);
@@ -104,6 +108,12 @@ static int recv_change(void *sock, Exemplar__Change **change)
     rc = -EX_EMALFORMED;
     if (!zmq_msg_more(&msg))
         goto out;
+    size_t klen = strlen(kind);
+    if (zmq_msg_size(&msg) < klen || memcmp(zmq_msg_data(&msg), kind, klen) != 0) {
+        drain(sock);
+        rc = 1;
+        goto out;
+    }
     zmq_msg_close(&msg);
     zmq_msg_init(&msg);
     if (zmq_msg_recv(&msg, sock, 0) < 0) /* the rest of a message is there */
@@ -112,20 +122,58 @@ static int recv_change(void *sock, Exemplar__Change **change)
         drain(sock);
         goto out;
     }
-    *change = exemplar__change__unpack(NULL, zmq_msg_size(&msg), zmq_msg_data(&msg));
-    if (*change)
+    *out = unpack(zmq_msg_size(&msg), zmq_msg_data(&msg));
+    if (*out)
         rc = 0;
 out:
     zmq_msg_close(&msg);
     return rc;
 }
 
+static ProtobufCMessage *unpack_change(size_t len, const uint8_t *data)
+{
+    return (ProtobufCMessage *)exemplar__change__unpack(NULL, len, data);
+}
+
+static ProtobufCMessage *unpack_event(size_t len, const uint8_t *data)
+{
+    return (ProtobufCMessage *)exemplar__event__unpack(NULL, len, data);
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits for the next message of one kind, skipping the others. */
+static int next_of(ex_sub_t *s, int timeout_ms, const char *kind, ProtobufCMessage **out,
+                   ProtobufCMessage *(*unpack)(size_t, const uint8_t *))
+{
+    int64_t deadline = timeout_ms < 0 ? INT64_MAX : mono_ms() + timeout_ms;
+    for (;;) {
+        int64_t left = timeout_ms < 0 ? -1 : deadline - mono_ms();
+        if (timeout_ms >= 0 && left < 0)
+            left = 0;
+        zmq_pollitem_t item = {.socket = s->sock, .events = ZMQ_POLLIN};
+        int n = zmq_poll(&item, 1, (long)left);
+        if (n <= 0) /* timeout, or a signal (EINTR) */
+            return -EX_EUNAVAIL;
+        int rc = recv_message(s->sock, kind, out, unpack);
+        if (rc <= 0)
+            return rc;
+    }
+}
+
 int ex_sub_next(ex_sub_t *s, int timeout_ms, Exemplar__Change **change)
 {
     *change = NULL;
-    zmq_pollitem_t item = {.socket = s->sock, .events = ZMQ_POLLIN};
-    int n = zmq_poll(&item, 1, timeout_ms < 0 ? -1L : (long)timeout_ms);
-    if (n <= 0) /* timeout, or a signal (EINTR) */
-        return -EX_EUNAVAIL;
-    return recv_change(s->sock, change);
+    return next_of(s, timeout_ms, "nomination.", (ProtobufCMessage **)change, unpack_change);
+}
+
+int ex_sub_next_event(ex_sub_t *s, int timeout_ms, Exemplar__Event **event)
+{
+    *event = NULL;
+    return next_of(s, timeout_ms, "event.", (ProtobufCMessage **)event, unpack_event);
 }

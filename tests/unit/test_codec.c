@@ -36,10 +36,14 @@ static void proto_spelling(const char *enum_name, const char *prefix, char *out,
 
 /* ---- errors ------------------------------------------------------------- */
 
+/* Codes are numbered in ranges per area (wire.proto); numbers a range has
+ * not used yet are "unknown".  The wire enum lists the codes in use. */
 static void every_error_code_has_a_distinct_name_and_message(void **state)
 {
     (void)state;
-    for (int c = 0; c < EX_ERR_COUNT; c++) {
+    const ProtobufCEnumDescriptor *e = &exemplar__error_code__descriptor;
+    for (unsigned ci = 0; ci < e->n_values; ci++) {
+        int c = e->values[ci].value;
         const char *name = ex_err_name(c);
         const char *msg = ex_err_message(c);
         assert_non_null(name);
@@ -48,7 +52,8 @@ static void every_error_code_has_a_distinct_name_and_message(void **state)
             fail_msg("code %d has no name", c);
         if (msg[0] == '\0')
             fail_msg("code %d has no message", c);
-        for (int d = 0; d < c; d++) {
+        for (unsigned di = 0; di < ci; di++) {
+            int d = e->values[di].value;
             if (strcmp(name, ex_err_name(d)) == 0)
                 fail_msg("codes %d and %d share the name %s", d, c, name);
             if (strcmp(msg, ex_err_message(d)) == 0)
@@ -61,7 +66,10 @@ static void error_names_are_the_wire_enum_names(void **state)
 {
     (void)state;
     const ProtobufCEnumDescriptor *d = &exemplar__error_code__descriptor;
-    assert_int_equal(d->n_values, EX_ERR_COUNT);
+    unsigned named = 0;
+    for (int c = 0; c < EX_ERR_COUNT; c++)
+        named += strcmp(ex_err_name(c), "unknown") != 0;
+    assert_int_equal(d->n_values, named);
     for (unsigned i = 0; i < d->n_values; i++) {
         char want[64];
         proto_spelling(d->values[i].name, "ERROR_", want, sizeof(want));
@@ -114,8 +122,9 @@ static void exit_statuses_are_as_documented(void **state)
         {EX_EWINDOW, 5},   {EX_ECRITERIA, 5},  {EX_EPERM, 6},     {EX_EIDREUSE, 1},
         {EX_ETOOBIG, 1},   {EX_EFULL, 8},      {EX_ESTORAGE, 8},  {EX_EUNAVAIL, 7},
         {EX_EINTERNAL, 1}, {EX_EUNIT, 3},      {EX_ECAMPAIGN, 3},
+        {EX_EEVCONFLICT, 4},
     };
-    assert_int_equal(sizeof(want) / sizeof(want[0]), EX_ERR_COUNT);
+    assert_int_equal(sizeof(want) / sizeof(want[0]), exemplar__error_code__descriptor.n_values);
     for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
         int got = ex_err_exit_status(want[i].code);
         if (got != want[i].status)

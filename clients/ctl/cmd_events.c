@@ -1,0 +1,510 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * exemplarctl's event commands (issue 4): `event publish` (one event from
+ * options, or JSON lines in batches), `stats` (ingestion counters per
+ * publisher) and `evidence SUBJECT`.  JSON lines are parsed with json-c;
+ * each line is one event with the .proto's field names and the type's
+ * detail as flat keys (see the `event` entry of CMD_TABLE).
+ */
+#include "ctl.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BATCH_DEFAULT  100
+#define BATCH_MAX      1000
+#define LINE_MAX_BYTES 16384
+
+const ctl_cmd_opt_t EVENT_OPTS[] = {
+    {OPT_TYPE, "the event's type: title-awarded, performance-rating, discipline, "
+               "decision-revoked, person-moved, unit-renamed or unit-merged"},
+    {OPT_SUBJECT, "the person's or collective's id the event is about, e.g. CB-0042"},
+    {OPT_PUBLISHER, "the publishing service's name, e.g. moet (with --file: for lines that name "
+                    "none)"},
+    {OPT_EVENT_ID, "the publisher's id of the event, unique for that publisher"},
+    {OPT_SEQ, "the publisher's sequence number of the event (1, 2, 3, ...)"},
+    {OPT_YEAR, "the year the fact belongs to, e.g. 2023"},
+    {OPT_VALUE, "the type's main text: the title, the rating, the measure, the revoked event id, "
+                "the unit moved to, the new unit code, or the unit merged into"},
+    {OPT_DECISION, "the number of the decision the event rests on, e.g. 1234/QĐ-BGDĐT"},
+    {OPT_FILE, "publish the events of FILE, one JSON object per line ('-': stdin)"},
+    {OPT_BATCH, "with --file: events per request, each one transaction (1-1000, default 100)"},
+    {OPT_LIMIT, "list: print at most N events (default: all of them)"},
+    {0, NULL},
+};
+
+
+/* One event being built, with the storage its pointers refer to. */
+typedef struct {
+    Exemplar__Event ev;
+    Exemplar__Decision decision;
+    union {
+        Exemplar__TitleAwarded title;
+        Exemplar__PerformanceRating rating;
+        Exemplar__Discipline discipline;
+        Exemplar__DecisionRevoked revoked;
+        Exemplar__PersonMoved moved;
+        Exemplar__UnitRenamed renamed;
+        Exemplar__UnitMerged merged;
+    } d;
+    json_object *json; /* owns the strings of a line's event */
+    unsigned long line;
+} evbuf_t;
+
+static char *str(const char *s)
+{
+    return (char *)(s ? s : "");
+}
+
+/* Fills the detail of e's type from a lookup function (option or JSON key). */
+static void set_detail(evbuf_t *b, const char *(*get)(void *arg, const char *key), void *arg)
+{
+    Exemplar__Event *e = &b->ev;
+    switch (e->type) {
+    case EXEMPLAR__EVENT_TYPE__EVENT_TITLE_AWARDED:
+        exemplar__title_awarded__init(&b->d.title);
+        b->d.title.title = str(get(arg, "title"));
+        e->title_awarded = &b->d.title;
+        break;
+    case EXEMPLAR__EVENT_TYPE__EVENT_PERFORMANCE_RATING:
+        exemplar__performance_rating__init(&b->d.rating);
+        b->d.rating.rating = str(get(arg, "rating"));
+        e->performance_rating = &b->d.rating;
+        break;
+    case EXEMPLAR__EVENT_TYPE__EVENT_DISCIPLINE:
+        exemplar__discipline__init(&b->d.discipline);
+        b->d.discipline.measure = str(get(arg, "measure"));
+        e->discipline = &b->d.discipline;
+        break;
+    case EXEMPLAR__EVENT_TYPE__EVENT_DECISION_REVOKED:
+        exemplar__decision_revoked__init(&b->d.revoked);
+        b->d.revoked.revoked_event_id = str(get(arg, "revoked_event_id"));
+        b->d.revoked.revoked_number = str(get(arg, "revoked_number"));
+        e->decision_revoked = &b->d.revoked;
+        break;
+    case EXEMPLAR__EVENT_TYPE__EVENT_PERSON_MOVED:
+        exemplar__person_moved__init(&b->d.moved);
+        b->d.moved.from_unit = str(get(arg, "from_unit"));
+        b->d.moved.to_unit = str(get(arg, "to_unit"));
+        e->person_moved = &b->d.moved;
+        break;
+    case EXEMPLAR__EVENT_TYPE__EVENT_UNIT_RENAMED:
+        exemplar__unit_renamed__init(&b->d.renamed);
+        b->d.renamed.new_code = str(get(arg, "new_code"));
+        b->d.renamed.new_name = str(get(arg, "new_name"));
+        e->unit_renamed = &b->d.renamed;
+        break;
+    case EXEMPLAR__EVENT_TYPE__EVENT_UNIT_MERGED:
+        exemplar__unit_merged__init(&b->d.merged);
+        b->d.merged.into_unit = str(get(arg, "into_unit"));
+        e->unit_merged = &b->d.merged;
+        break;
+    default:
+        return;
+    }
+    e->detail_case = ex_event_detail_for(e->type);
+}
+
+static void evbuf_init(evbuf_t *b)
+{
+    memset(b, 0, sizeof(*b));
+    exemplar__event__init(&b->ev);
+    exemplar__decision__init(&b->decision);
+}
+
+static void evbuf_deinit(evbuf_t *b)
+{
+    json_object_put(b->json);
+    b->json = NULL;
+}
+
+/* ---- the reply ---------------------------------------------------------- */
+
+typedef struct {
+    uint64_t accepted, duplicates, batches;
+} totals_t;
+
+static void print_totals(const ctl_t *ctl, const totals_t *t)
+{
+    if (ctl->json) {
+        json_object *doc = json_object_new_object();
+        json_object_object_add(doc, "accepted", json_object_new_uint64(t->accepted));
+        json_object_object_add(doc, "duplicates", json_object_new_uint64(t->duplicates));
+        json_object_object_add(doc, "batches", json_object_new_uint64(t->batches));
+        ctl_json_print(doc);
+    } else {
+        printf("%" PRIu64 " accepted, %" PRIu64 " duplicates (already stored), in %" PRIu64
+               " request%s\n",
+               t->accepted, t->duplicates, t->batches, t->batches == 1 ? "" : "s");
+    }
+}
+
+/* Publishes b[0..n) as one request and adds the answer to t. */
+static int publish(ctl_t *ctl, ex_client_t *c, evbuf_t *b, size_t n, totals_t *t)
+{
+    Exemplar__Event *v[BATCH_MAX];
+    for (size_t i = 0; i < n; i++)
+        v[i] = &b[i].ev;
+    Exemplar__Reply *reply = NULL;
+    int rc = ex_publish(c, 0, v, n, &reply);
+    if (rc == -EX_ETOOBIG) {
+        fprintf(stderr, CTL_NAME ": event: the batch from line %lu is larger than %d bytes\n",
+                b[0].line, EX_MAX_REQUEST_BYTES);
+        return ctl_fail(ctl, EX_ETOOBIG, "use a smaller --batch");
+    }
+    if (ex_reply_status(rc, reply) != 0) {
+        if (b[0].line)
+            fprintf(stderr,
+                    CTL_NAME ": event: the batch of lines %lu-%lu was refused; nothing "
+                             "of it was stored (event N below counts from line %lu)\n",
+                    b[0].line, b[n - 1].line, b[0].line);
+        int status = ctl_fail_call(ctl, rc, reply);
+        ex_reply_free(reply);
+        return status;
+    }
+    t->accepted += reply->publish->accepted;
+    t->duplicates += reply->publish->duplicates;
+    t->batches++;
+    ex_reply_free(reply);
+    return 0;
+}
+
+/* ---- one event from the options ------------------------------------------ */
+
+static const char *from_value(void *arg, const char *key)
+{
+    (void)key; /* every detail's main text is --value */
+    const ctl_args_t *a = arg;
+    return a->opt[OPT_SLOT(OPT_VALUE)];
+}
+
+static int publish_one(ctl_t *ctl, const ctl_args_t *a)
+{
+    const char *type = a->opt[OPT_SLOT(OPT_TYPE)];
+    const char *subject = a->opt[OPT_SLOT(OPT_SUBJECT)];
+    const char *publisher = a->opt[OPT_SLOT(OPT_PUBLISHER)];
+    const char *event_id = a->opt[OPT_SLOT(OPT_EVENT_ID)];
+    const char *seq = a->opt[OPT_SLOT(OPT_SEQ)];
+    if (!type || !subject || !publisher || !event_id || !seq)
+        return ctl_usage(ctl, "--type, --subject, --publisher, --event-id and --seq are required "
+                              "(or --file)");
+    evbuf_t b;
+    evbuf_init(&b);
+    b.ev.type = ex_event_type_parse(type);
+    if (b.ev.type == EXEMPLAR__EVENT_TYPE__EVENT_NONE)
+        return ctl_usage(ctl, "unknown event type '%s' (see 'exemplarctl help event')", type);
+    uint64_t n = 0;
+    if (ctl_parse_u64(ctl, "--seq", seq, 1, &n))
+        return EXIT_USAGE;
+    b.ev.seq = n;
+    const char *year = a->opt[OPT_SLOT(OPT_YEAR)];
+    if (year && ctl_parse_u64(ctl, "--year", year, 1, &n))
+        return EXIT_USAGE;
+    if (year && n > 9999)
+        return ctl_usage(ctl, "--year must be a year, not '%s'", year);
+    b.ev.year = year ? (uint32_t)n : 0;
+    b.ev.subject = (char *)subject;
+    b.ev.publisher = (char *)publisher;
+    b.ev.event_id = (char *)event_id;
+    if (a->opt[OPT_SLOT(OPT_VALUE)])
+        set_detail(&b, from_value, (void *)a);
+    if (a->opt[OPT_SLOT(OPT_DECISION)]) {
+        b.decision.number = (char *)a->opt[OPT_SLOT(OPT_DECISION)];
+        b.ev.decision = &b.decision;
+    }
+    int status;
+    ex_client_t *c = ctl_client(ctl, &status);
+    if (!c)
+        return status;
+    totals_t t = {0};
+    if ((status = publish(ctl, c, &b, 1, &t)) == 0)
+        print_totals(ctl, &t);
+    return status;
+}
+
+/* ---- JSON lines ------------------------------------------------------------ */
+
+static const char *json_key(void *arg, const char *key)
+{
+    json_object *v;
+    if (!json_object_object_get_ex(arg, key, &v) || !json_object_is_type(v, json_type_string))
+        return NULL;
+    return json_object_get_string(v);
+}
+
+/* Reads an unsigned integer key; 0 when absent.  -1 when present but not a
+ * non-negative integer. */
+static int json_u64(json_object *o, const char *key, uint64_t *out)
+{
+    json_object *v;
+    *out = 0;
+    if (!json_object_object_get_ex(o, key, &v))
+        return 0;
+    if (!json_object_is_type(v, json_type_int))
+        return -1;
+    errno = 0;
+    uint64_t x = json_object_get_uint64(v);
+    if (errno || json_object_get_int64(v) < 0)
+        return -1;
+    *out = x;
+    return 0;
+}
+
+/* Parses one line into b.  Returns 0 or the exit status after reporting. */
+static int parse_line(ctl_t *ctl, const char *line, unsigned long lineno, const char *publisher,
+                      evbuf_t *b)
+{
+    evbuf_init(b);
+    b->line = lineno;
+    enum json_tokener_error jerr;
+    b->json = json_tokener_parse_verbose(line, &jerr);
+    if (!b->json || !json_object_is_type(b->json, json_type_object))
+        return ctl_usage(ctl, "line %lu is not a JSON object (%s)", lineno,
+                         b->json ? "another JSON value" : json_tokener_error_desc(jerr));
+    json_object *o = b->json;
+    const char *type = json_key(o, "type");
+    b->ev.type = ex_event_type_parse(type);
+    if (b->ev.type == EXEMPLAR__EVENT_TYPE__EVENT_NONE)
+        return ctl_usage(ctl, "line %lu: \"type\" must be an event type such as title-awarded",
+                         lineno);
+    uint64_t seq, year, at;
+    int64_t at_ms = 0;
+    json_object *v;
+    if (json_u64(o, "seq", &seq) < 0 || json_u64(o, "year", &year) < 0 || year > 9999 ||
+        json_u64(o, "at_ms", &at) < 0)
+        return ctl_usage(ctl, "line %lu: \"seq\", \"year\" and \"at_ms\" must be whole numbers",
+                         lineno);
+    if (json_object_object_get_ex(o, "at_ms", &v))
+        at_ms = json_object_get_int64(v);
+    b->ev.seq = seq;
+    b->ev.year = (uint32_t)year;
+    b->ev.at_ms = at_ms;
+    const char *p = json_key(o, "publisher");
+    b->ev.publisher = str(p && *p ? p : publisher);
+    b->ev.event_id = str(json_key(o, "event_id"));
+    b->ev.subject = str(json_key(o, "subject"));
+    set_detail(b, json_key, o);
+    json_object *d;
+    if (json_object_object_get_ex(o, "decision", &d) && json_object_is_type(d, json_type_object)) {
+        b->decision.number = str(json_key(d, "number"));
+        b->decision.date = str(json_key(d, "date"));
+        b->decision.issuer = str(json_key(d, "issuer"));
+        b->ev.decision = &b->decision;
+    }
+    return 0;
+}
+
+static int publish_file(ctl_t *ctl, const ctl_args_t *a)
+{
+    const char *path = a->opt[OPT_SLOT(OPT_FILE)];
+    const char *publisher = a->opt[OPT_SLOT(OPT_PUBLISHER)];
+    const char *batch_text = a->opt[OPT_SLOT(OPT_BATCH)];
+    uint64_t batch = BATCH_DEFAULT;
+    if (batch_text && ctl_parse_u64(ctl, "--batch", batch_text, 1, &batch))
+        return EXIT_USAGE;
+    if (batch > BATCH_MAX)
+        return ctl_usage(ctl, "--batch is at most %d events", BATCH_MAX);
+    for (ctl_opt_key_t k = OPT_EVENT_ID; k <= OPT_DECISION; k++)
+        if (k != OPT_SUBJECT && a->opt[OPT_SLOT(k)] && k != OPT_PUBLISHER)
+            return ctl_usage(ctl, "--file takes the events' fields from the file; only "
+                                  "--publisher and --batch go with it");
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    if (!f)
+        return ctl_fail(ctl, EX_EINVALID, strerror(errno));
+    int status = 0;
+    ex_client_t *c = ctl_client(ctl, &status);
+    evbuf_t *b = c ? calloc(batch, sizeof(*b)) : NULL;
+    if (c && !b)
+        status = ctl_fail(ctl, EX_EINTERNAL, "out of memory");
+    totals_t t = {0};
+    size_t n = 0;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    unsigned long lineno = 0;
+    while (b && status == 0 && (len = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        if ((size_t)len > LINE_MAX_BYTES) {
+            status = ctl_usage(ctl, "line %lu is longer than %d bytes", lineno, LINE_MAX_BYTES);
+            break;
+        }
+        if (strspn(line, " \t\r\n") == (size_t)len)
+            continue; /* blank lines are allowed */
+        status = parse_line(ctl, line, lineno, publisher, &b[n]);
+        n++;
+        if (status == 0 && n == batch) {
+            status = publish(ctl, c, b, n, &t);
+            for (size_t i = 0; i < n; i++)
+                evbuf_deinit(&b[i]);
+            n = 0;
+        }
+    }
+    if (b && status == 0 && ferror(f))
+        status = ctl_fail(ctl, EX_EINVALID, strerror(errno));
+    if (b && status == 0 && n)
+        status = publish(ctl, c, b, n, &t);
+    for (size_t i = 0; b && i < n; i++)
+        evbuf_deinit(&b[i]);
+    free(b);
+    free(line);
+    if (f != stdin)
+        fclose(f);
+    if (status == 0)
+        print_totals(ctl, &t);
+    return status;
+}
+
+static int list_events(ctl_t *ctl, const ctl_args_t *a);
+
+int cmd_event(ctl_t *ctl, const ctl_args_t *a)
+{
+    if (strcmp(a->argv[0], "list") == 0) {
+        if (a->argc != 2)
+            return ctl_usage(ctl, "event list takes one SUBJECT");
+        return list_events(ctl, a);
+    }
+    if (strcmp(a->argv[0], "publish") != 0)
+        return ctl_usage(ctl, "unknown event action '%s' (publish or list)", a->argv[0]);
+    if (a->argc != 1)
+        return ctl_usage(ctl, "event publish takes options only");
+    return a->opt[OPT_SLOT(OPT_FILE)] ? publish_file(ctl, a) : publish_one(ctl, a);
+}
+
+/* ---- stats ------------------------------------------------------------------ */
+
+int cmd_stats(ctl_t *ctl, const ctl_args_t *a)
+{
+    (void)a;
+    int status;
+    ex_client_t *c = ctl_client(ctl, &status);
+    if (!c)
+        return status;
+    Exemplar__Reply *reply = NULL;
+    int rc = ex_stats(c, &reply);
+    if (ex_reply_status(rc, reply) != 0) {
+        status = ctl_fail_call(ctl, rc, reply);
+        ex_reply_free(reply);
+        return status;
+    }
+    const Exemplar__StatsReply *s = reply->stats;
+    if (ctl->json) {
+        json_object *doc = json_object_new_object();
+        json_object *pubs = json_object_new_array();
+        json_object_object_add(doc, "events", json_object_new_uint64(s->events));
+        json_object_object_add(doc, "duplicates", json_object_new_uint64(s->duplicates));
+        json_object_object_add(doc, "gaps", json_object_new_uint64(s->gaps));
+        json_object_object_add(doc, "nominations", json_object_new_uint64(s->nominations));
+        json_object_object_add(doc, "last_change_seq", json_object_new_uint64(s->last_change_seq));
+        json_object_object_add(doc, "indexed", json_object_new_uint64(s->indexed));
+        for (size_t i = 0; i < s->n_publishers; i++) {
+            const Exemplar__PublisherStats *p = s->publishers[i];
+            json_object *o = json_object_new_object();
+            json_object_object_add(o, "name", json_object_new_string(p->name));
+            json_object_object_add(o, "last_seq", json_object_new_uint64(p->last_seq));
+            json_object_object_add(o, "events", json_object_new_uint64(p->events));
+            json_object_object_add(o, "duplicates", json_object_new_uint64(p->duplicates));
+            json_object_object_add(o, "gaps", json_object_new_uint64(p->gaps));
+            json_object_object_add(o, "missing", json_object_new_uint64(p->missing));
+            json_object_object_add(o, "late", json_object_new_uint64(p->late));
+            json_object_object_add(o, "endpoint", json_object_new_string(p->endpoint));
+            json_object_array_add(pubs, o);
+        }
+        json_object_object_add(doc, "publishers", pubs);
+        ctl_json_print(doc);
+    } else {
+        printf("events: %" PRIu64 "   duplicates dropped: %" PRIu64 "   gaps: %" PRIu64
+               "   subject index: %" PRIu64 "\n\n",
+               s->events, s->duplicates, s->gaps, s->indexed);
+        static const char *const HEADER[] = {"PUBLISHER", "LAST SEQ", "EVENTS", "DUPLICATES",
+                                             "GAPS",      "MISSING",  "LATE",   "FEED"};
+        static const bool RIGHT[] = {false, true, true, true, true, true, true, false};
+        ctl_table_t t;
+        ctl_table_init(&t, 8, HEADER, RIGHT);
+        for (size_t i = 0; i < s->n_publishers; i++) {
+            const Exemplar__PublisherStats *p = s->publishers[i];
+            char num[6][24];
+            const uint64_t vals[6] = {p->last_seq, p->events,  p->duplicates,
+                                      p->gaps,     p->missing, p->late};
+            for (int k = 0; k < 6; k++)
+                snprintf(num[k], sizeof num[k], "%" PRIu64, vals[k]);
+            const char *row[] = {p->name, num[0], num[1], num[2],
+                                 num[3],  num[4], num[5], p->endpoint[0] ? p->endpoint : "-"};
+            ctl_table_add(&t, row);
+        }
+        ctl_table_print(&t, stdout);
+        ctl_table_deinit(&t);
+    }
+    ex_reply_free(reply);
+    return EXIT_OK;
+}
+
+/* ---- evidence ---------------------------------------------------------------- */
+
+static json_object *json_event(const Exemplar__Event *e)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "ingest_seq", json_object_new_uint64(e->ingest_seq));
+    json_object_object_add(o, "publisher", json_object_new_string(e->publisher));
+    json_object_object_add(o, "event_id", json_object_new_string(e->event_id));
+    json_object_object_add(o, "seq", json_object_new_uint64(e->seq));
+    json_object_object_add(o, "type", json_object_new_string(str(ex_event_type_name(e->type))));
+    json_object_object_add(o, "subject", json_object_new_string(e->subject));
+    json_object_object_add(o, "year", json_object_new_uint64(e->year));
+    json_object_object_add(o, "received_ms", json_object_new_int64(e->received_ms));
+    if (e->decision)
+        json_object_object_add(o, "decision_number", json_object_new_string(e->decision->number));
+    return o;
+}
+
+/* event list SUBJECT: the events naming SUBJECT, oldest first. */
+static int list_events(ctl_t *ctl, const ctl_args_t *a)
+{
+    uint64_t limit = 0;
+    const char *limit_text = a->opt[OPT_SLOT(OPT_LIMIT)];
+    if (limit_text && ctl_parse_u64(ctl, "--limit", limit_text, 1, &limit))
+        return EXIT_USAGE;
+    int status;
+    ex_client_t *c = ctl_client(ctl, &status);
+    if (!c)
+        return status;
+    json_object *array = ctl->json ? json_object_new_array() : NULL;
+    if (!ctl->json)
+        printf("%8s  %-20s  %-12s  %-20s  %6s  %s\n", "INGEST", "TYPE", "PUBLISHER", "EVENT ID",
+               "YEAR", "RECEIVED");
+    uint64_t after = 0, got = 0;
+    bool more = true;
+    while (more && (!limit || got < limit)) {
+        Exemplar__Reply *reply = NULL;
+        int rc = ex_evidence(c, a->argv[1], after, 0, &reply);
+        if (ex_reply_status(rc, reply) != 0) {
+            status = ctl_fail_call(ctl, rc, reply);
+            ex_reply_free(reply);
+            json_object_put(array);
+            return status;
+        }
+        const Exemplar__EventListReply *r = reply->event_list;
+        for (size_t i = 0; i < r->n_events && (!limit || got < limit); i++, got++) {
+            const Exemplar__Event *e = r->events[i];
+            after = e->ingest_seq;
+            if (array) {
+                json_object_array_add(array, json_event(e));
+            } else {
+                char at[32];
+                printf("%8" PRIu64 "  %-20s  %-12s  %-20s  %6u  %s\n", e->ingest_seq,
+                       str(ex_event_type_name(e->type)), e->publisher, e->event_id, e->year,
+                       ctl_time(e->received_ms, at, sizeof at));
+            }
+        }
+        more = r->more && r->n_events;
+        ex_reply_free(reply);
+    }
+    if (array) {
+        json_object *doc = json_object_new_object();
+        json_object_object_add(doc, "subject", json_object_new_string(a->argv[1]));
+        json_object_object_add(doc, "events", array);
+        ctl_json_print(doc);
+    }
+    return EXIT_OK;
+}
