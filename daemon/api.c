@@ -26,17 +26,16 @@
 #include "vitext.h"
 #include "wire.pb-c.h"
 
-#define NAME_MAX_BYTES 256
-#define REASON_MAX_BYTES 1024
-#define LIST_DEFAULT 100
-#define LIST_MAX 1000
-#define LIST_SCAN_MAX 10000 /* index entries one list call may examine */
-#define CHANGES_MAX 1000
-#define HISTORY_MAX 1000
-#define PAGE_TOKEN_MAX (1 + KEY_MAX)
-#define SWEEP_STEP 20000              /* by-state entries examined per housekeeping call */
+#define NAME_MAX_BYTES    256
+#define REASON_MAX_BYTES  1024
+#define LIST_DEFAULT      100
+#define LIST_MAX          1000
+#define LIST_SCAN_MAX     10000 /* index entries one list call may examine */
+#define CHANGES_MAX       1000
+#define HISTORY_MAX       1000
+#define PAGE_TOKEN_MAX    (1 + KEY_MAX)
+#define SWEEP_STEP        20000       /* by-state entries examined per housekeeping call */
 #define PRUNE_INTERVAL_MS (60 * 1000) /* between passes over the request ids */
-
 
 typedef int handler_fn(call_t *x);
 
@@ -342,8 +341,8 @@ static int handle_register(call_t *x)
     if (rc == 0)
         rc = api_rules_bind(x, &n, r->override_reason, NULL, &ctx, &nr, &use);
     if (rc == 0)
-        rc = nom_check_move(&before, NOM_REGISTERED, 0, x->actor, NULL, use, x->why,
-                            sizeof(x->why), &move);
+        rc = nom_check_move(&before, NOM_REGISTERED, 0, x->actor, NULL, use, x->why, sizeof(x->why),
+                            &move);
     if (rc == 0) {
         change_extra_t extra = {ctx.overridden ? r->override_reason : NULL, 0, NULL};
         records_put_nomination(x->txn, &n, EXEMPLAR__STATE__STATE_NONE);
@@ -542,8 +541,8 @@ static int handle_list(call_t *x)
     if (r->limit > LIST_MAX)
         return refuse(x, -EX_EINVALID, "limit must be 1-%d (0 means %d)", LIST_MAX, LIST_DEFAULT);
     if (x->actor->role == ROLE_UNIT_OFFICER && r->unit[0] && strcmp(r->unit, x->actor->unit))
-        return refuse(x, -EX_EPERM, "%s acts for unit %s and may not list unit %s",
-                      x->actor->name, x->actor->unit, r->unit);
+        return refuse(x, -EX_EPERM, "%s acts for unit %s and may not list unit %s", x->actor->name,
+                      x->actor->unit, r->unit);
     uint32_t limit = r->limit ? r->limit : LIST_DEFAULT;
 
     /* Choose the index and the key prefix it is scanned under. */
@@ -653,8 +652,7 @@ static int handle_changes(call_t *x)
 {
     const Exemplar__ChangesRequest *r = x->req->changes;
     if (r->limit > CHANGES_MAX)
-        return refuse(x, -EX_EINVALID, "limit must be 1-%d (0 means %d)", CHANGES_MAX,
-                      CHANGES_MAX);
+        return refuse(x, -EX_EINVALID, "limit must be 1-%d (0 means %d)", CHANGES_MAX, CHANGES_MAX);
     uint32_t limit = r->limit ? r->limit : CHANGES_MAX;
     Exemplar__Change **v = calloc(limit, sizeof(*v));
     if (!v)
@@ -772,8 +770,7 @@ static void run_call(api_t *a, store_txn_t *txn, api_call_t *call, int write_err
         if (rc == 0)
             goto done; /* a retry: the first answer, byte for byte */
         if (rc == -EX_EIDREUSE) {
-            refuse(&x, rc,
-                   "request id %llu was already used for a different request; use a new id",
+            refuse(&x, rc, "request id %llu was already used for a different request; use a new id",
                    (unsigned long long)req->request_id);
             goto answer;
         }
@@ -920,10 +917,9 @@ static size_t sweep_state_index(api_t *a, store_txn_t *txn)
     if (!a->stale_index_entries)
         return 0;
     bool from_start = a->sweep_resume_len == 0;
-    size_t dropped = records_sweep_state_index(txn, SWEEP_STEP, a->sweep_resume,
-                                               &a->sweep_resume_len);
-    a->stale_index_entries -= dropped < a->stale_index_entries ? dropped
-                                                               : a->stale_index_entries;
+    size_t dropped =
+        records_sweep_state_index(txn, SWEEP_STEP, a->sweep_resume, &a->sweep_resume_len);
+    a->stale_index_entries -= dropped < a->stale_index_entries ? dropped : a->stale_index_entries;
     /* A whole pass that found nothing means the count had drifted. */
     if (from_start && a->sweep_resume_len == 0 && dropped == 0)
         a->stale_index_entries = 0;

@@ -24,8 +24,8 @@ typedef struct api api_t;
 typedef struct {
     const uint8_t *data; /* the request as received */
     size_t len;
-    actor_t actor;       /* who sent it (authenticated by the transport) */
-    uint8_t *reply;      /* set by api_run_batch: the encoded exemplar.Reply (free()) */
+    actor_t actor;  /* who sent it (authenticated by the transport) */
+    uint8_t *reply; /* set by api_run_batch: the encoded exemplar.Reply (free()) */
     size_t reply_len;
 } api_call_t;
 

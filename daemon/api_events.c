@@ -88,7 +88,7 @@ int api_events_check_subject(const char *subject, char *why, size_t why_len)
 static bool plain_ascii(const char *s, size_t max)
 {
     size_t i = 0;
-    for (; s[i] && i <= max; i++)
+    for (; i <= max && s[i]; i++)
         if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] > 0x7e)
             return false;
     return i <= max;

@@ -30,9 +30,13 @@ typedef struct {
 } key_t_;
 
 #define STR(s, k, field)                                                                           \
-    {s, k, KEY_STRING, offsetof(config_t, field), sizeof(((config_t *)0)->field), 0, 0}
+    {                                                                                              \
+        s, k, KEY_STRING, offsetof(config_t, field), sizeof(((config_t *)0)->field), 0, 0          \
+    }
 #define NUM(s, k, type, field, lo, hi)                                                             \
-    {s, k, type, offsetof(config_t, field), sizeof(((config_t *)0)->field), lo, hi}
+    {                                                                                              \
+        s, k, type, offsetof(config_t, field), sizeof(((config_t *)0)->field), lo, hi              \
+    }
 
 static const key_t_ KEYS[] = {
     STR("daemon", "state_dir", state_dir),
@@ -178,8 +182,7 @@ int config_set(config_t *cfg, const char *section, const char *key, const char *
         unsigned b;
         if (strcmp(value, "yes") == 0 || strcmp(value, "true") == 0 || strcmp(value, "1") == 0)
             b = 1;
-        else if (strcmp(value, "no") == 0 || strcmp(value, "false") == 0 ||
-                 strcmp(value, "0") == 0)
+        else if (strcmp(value, "no") == 0 || strcmp(value, "false") == 0 || strcmp(value, "0") == 0)
             b = 0;
         else {
             snprintf(err, errlen, "[%s] %s must be yes or no (not \"%s\")", section, key, value);
@@ -211,8 +214,8 @@ void config_defaults(config_t *cfg)
     const char *state = getenv("STATE_DIRECTORY");
     const char *runtime = getenv("RUNTIME_DIRECTORY");
     /* systemd may pass several colon-separated directories: use the first. */
-    snprintf(cfg->state_dir, sizeof(cfg->state_dir), "%.*s",
-             state ? (int)strcspn(state, ":") : 15, state ? state : "exemplar-state");
+    snprintf(cfg->state_dir, sizeof(cfg->state_dir), "%.*s", state ? (int)strcspn(state, ":") : 15,
+             state ? state : "exemplar-state");
     if (runtime)
         snprintf(cfg->runtime_dir, sizeof(cfg->runtime_dir), "%.*s", (int)strcspn(runtime, ":"),
                  runtime);
@@ -344,7 +347,8 @@ int config_finish(config_t *cfg, char *err, size_t errlen)
     }
     if (cfg->map_max < cfg->map_size) {
         snprintf(err, errlen, "[store] map_max_mib (%llu) is below map_size_mib (%llu)",
-                 (unsigned long long)(cfg->map_max >> 20), (unsigned long long)(cfg->map_size >> 20));
+                 (unsigned long long)(cfg->map_max >> 20),
+                 (unsigned long long)(cfg->map_size >> 20));
         return -1;
     }
     if (strcmp(cfg->language, "vi") != 0 && strcmp(cfg->language, "en") != 0) {

@@ -54,7 +54,7 @@ typedef struct {
     char auth_endpoint[CONFIG_ENDPOINT_MAX]; /* tcp:// api endpoint with CURVE; "" = none */
     char auth_secret_key_file[PATH_MAX];     /* the daemon's CURVE secret key (Z85) */
     char auth_keys_file[PATH_MAX];           /* client public key -> principal */
-    unsigned events_index_lag;  /* issue 4: events the subject index may lag behind */
+    unsigned events_index_lag;               /* issue 4: events the subject index may lag behind */
     config_publisher_t publishers[CONFIG_PUBLISHERS_MAX]; /* issue 4: feeds to subscribe to */
     unsigned npublishers;
 } config_t;

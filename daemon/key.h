@@ -13,7 +13,7 @@
 #include <string.h>
 
 /* Longest unit code and campaign id the protocol accepts. */
-#define KEY_UNIT_MAX 16
+#define KEY_UNIT_MAX     16
 #define KEY_CAMPAIGN_MAX 32
 /* Room for the longest composite key. */
 #define KEY_MAX (1 + KEY_CAMPAIGN_MAX + 1 + 8)

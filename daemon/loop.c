@@ -23,9 +23,9 @@
 #include "sdnotify.h"
 
 #define HOUSEKEEPING_MS 1000
-#define QUIET_MS 50 /* api silence after which background work runs */
-#define STATUS_MS 5000
-#define AUTH_ITEMS_MAX 8
+#define QUIET_MS        50 /* api silence after which background work runs */
+#define STATUS_MS       5000
+#define AUTH_ITEMS_MAX  8
 
 typedef struct {
     zmq_msg_t identity;
@@ -73,8 +73,8 @@ loop_t *loop_new(const config_t *cfg, api_t *api, void *api_socket, int signal_f
     l->in = calloc(cfg->max_batch, sizeof(*l->in));
     l->calls = calloc(cfg->max_batch, sizeof(*l->calls));
     l->feeds = feeds_new(cfg, err, sizeof(err));
-    l->items = l->feeds ? calloc(3 + feeds_count(l->feeds) + AUTH_ITEMS_MAX, sizeof(*l->items))
-                        : NULL;
+    l->items =
+        l->feeds ? calloc(3 + feeds_count(l->feeds) + AUTH_ITEMS_MAX, sizeof(*l->items)) : NULL;
     if (!l->in || !l->calls || !l->items) {
         if (!l->feeds)
             log_error("%s", err);
@@ -134,8 +134,8 @@ static void send_reply(loop_t *l, void *sock, zmq_msg_t *identity, bool delimite
 {
     /* ROUTER drops replies to peers that left; DONTWAIT keeps a peer that
      * stopped reading from stalling everyone else. */
-    if (zmq_send(sock, zmq_msg_data(identity), zmq_msg_size(identity),
-                 ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
+    if (zmq_send(sock, zmq_msg_data(identity), zmq_msg_size(identity), ZMQ_SNDMORE | ZMQ_DONTWAIT) <
+            0 ||
         (delimiter && zmq_send(sock, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0) ||
         zmq_send(sock, data, len, ZMQ_DONTWAIT) < 0)
         l->dropped++;

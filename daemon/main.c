@@ -66,18 +66,34 @@ static const char USAGE[] =
     "Exit status: 0 after a clean stop, 1 when the configuration or start-up fails.\n"
     "See exemplard(8) and exemplard.conf(5).\n";
 
-enum { OPT_STATE = 256, OPT_RUNTIME, OPT_API, OPT_EVENTS, OPT_CAMPAIGN, OPT_MAPSIZE, OPT_TTL,
-       OPT_BATCH, OPT_LOGLEVEL, OPT_CHECK, OPT_MOVES, OPT_VERSION };
+enum {
+    OPT_STATE = 256,
+    OPT_RUNTIME,
+    OPT_API,
+    OPT_EVENTS,
+    OPT_CAMPAIGN,
+    OPT_MAPSIZE,
+    OPT_TTL,
+    OPT_BATCH,
+    OPT_LOGLEVEL,
+    OPT_CHECK,
+    OPT_MOVES,
+    OPT_VERSION
+};
 
 /* Flags that set configuration keys: option -> [section] key. */
 static const struct {
     int opt;
     const char *section, *key;
 } FLAG_KEYS[] = {
-    {OPT_STATE, "daemon", "state_dir"},         {OPT_RUNTIME, "daemon", "runtime_dir"},
-    {OPT_API, "api", "endpoint"},               {OPT_EVENTS, "api", "events_endpoint"},
-    {OPT_CAMPAIGN, "daemon", "default_campaign"}, {OPT_MAPSIZE, "store", "map_size_mib"},
-    {OPT_TTL, "store", "request_ttl_hours"},    {OPT_BATCH, "api", "max_batch"},
+    {OPT_STATE, "daemon", "state_dir"},
+    {OPT_RUNTIME, "daemon", "runtime_dir"},
+    {OPT_API, "api", "endpoint"},
+    {OPT_EVENTS, "api", "events_endpoint"},
+    {OPT_CAMPAIGN, "daemon", "default_campaign"},
+    {OPT_MAPSIZE, "store", "map_size_mib"},
+    {OPT_TTL, "store", "request_ttl_hours"},
+    {OPT_BATCH, "api", "max_batch"},
     {OPT_LOGLEVEL, "daemon", "log_level"},
 };
 

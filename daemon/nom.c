@@ -19,7 +19,7 @@ _Static_assert(NOM_CARRIED_OVER == (int)EXEMPLAR__STATE__STATE_CARRIED_OVER,
 _Static_assert(NOM_RECOGNIZED == (int)EXEMPLAR__STATE__STATE_RECOGNIZED, "nom.h and record.proto");
 _Static_assert(ROLE_ADMIN == (int)EXEMPLAR__ROLE__ROLE_ADMIN, "nom.h and record.proto");
 
-#define UNIT ROLE_BIT(ROLE_UNIT_OFFICER)
+#define UNIT     ROLE_BIT(ROLE_UNIT_OFFICER)
 #define REVIEWER ROLE_BIT(ROLE_MINISTRY_REVIEWER)
 #define APPROVER ROLE_BIT(ROLE_APPROVER)
 
@@ -130,9 +130,9 @@ static void roles_text(unsigned roles, char *buf, size_t len)
     }
 }
 
-int nom_check_move(const nom_view_t *n, nom_state_t to, uint64_t expected_version,
-                   const actor_t *a, const char *reason, const nom_rules_t *rules, char *why,
-                   size_t why_len, const nom_move_t **out)
+int nom_check_move(const nom_view_t *n, nom_state_t to, uint64_t expected_version, const actor_t *a,
+                   const char *reason, const nom_rules_t *rules, char *why, size_t why_len,
+                   const nom_move_t **out)
 {
     *out = NULL;
     if (expected_version != n->version) {
@@ -151,8 +151,8 @@ int nom_check_move(const nom_view_t *n, nom_state_t to, uint64_t expected_versio
         for (size_t i = 0; i < NOM_MOVES_COUNT; i++) {
             if (NOM_MOVES[i].from != n->state)
                 continue;
-            int k = snprintf(allowed + used, sizeof(allowed) - used, "%s%s",
-                             used ? ", " : "", state_name(NOM_MOVES[i].to));
+            int k = snprintf(allowed + used, sizeof(allowed) - used, "%s%s", used ? ", " : "",
+                             state_name(NOM_MOVES[i].to));
             if (k < 0 || (size_t)k >= sizeof(allowed) - used)
                 break;
             used += (size_t)k;
@@ -203,8 +203,7 @@ int nom_check_move(const nom_view_t *n, nom_state_t to, uint64_t expected_versio
             snprintf(why, why_len,
                      _("the %s window of campaign %s is not open now%s%s, so %s is refused; an "
                        "administrator may override it with a reason (--override REASON)"),
-                     nom_window_name(m->window), n->campaign, dates[0] ? ": " : "", dates,
-                     m->verb);
+                     nom_window_name(m->window), n->campaign, dates[0] ? ": " : "", dates, m->verb);
             return -EX_EWINDOW;
         }
     }
@@ -219,8 +218,8 @@ int nom_check_move(const nom_view_t *n, nom_state_t to, uint64_t expected_versio
 
 void nom_print_moves(FILE *f)
 {
-    fprintf(f, "%-18s %-18s %-16s %-32s %-16s %-13s %s\n", "FROM", "TO", "VERB", "ROLES",
-            "WINDOW", "GUARD", "REASON");
+    fprintf(f, "%-18s %-18s %-16s %-32s %-16s %-13s %s\n", "FROM", "TO", "VERB", "ROLES", "WINDOW",
+            "GUARD", "REASON");
     for (size_t i = 0; i < NOM_MOVES_COUNT; i++) {
         const nom_move_t *m = &NOM_MOVES[i];
         char roles[128];

@@ -124,9 +124,9 @@ bool nom_is_terminal(nom_state_t s);
  * (-EX_EPERM), reason (-EX_EREASON), window (-EX_EWINDOW), guard (the guard's
  * code, usually -EX_ECRITERIA).  Returns 0 and the row in *out, or the
  * refusal with a sentence in why. */
-int nom_check_move(const nom_view_t *n, nom_state_t to, uint64_t expected_version,
-                   const actor_t *a, const char *reason, const nom_rules_t *rules, char *why,
-                   size_t why_len, const nom_move_t **out);
+int nom_check_move(const nom_view_t *n, nom_state_t to, uint64_t expected_version, const actor_t *a,
+                   const char *reason, const nom_rules_t *rules, char *why, size_t why_len,
+                   const nom_move_t **out);
 
 /* May actor a act on nominations of `unit` at all (unit scope)? */
 bool nom_actor_in_scope(const actor_t *a, const char *unit);

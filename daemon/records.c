@@ -80,8 +80,8 @@ void records_put_nomination(store_txn_t *t, const Exemplar__Nomination *n,
     if (old_state != n->state) {
         uint8_t id[8];
         key_put_u64(id, n->id);
-        store_put(t, DB_BY_STATE, ikey, key_by_state(ikey, n->state, n->campaign, n->state_seq),
-                  id, sizeof(id));
+        store_put(t, DB_BY_STATE, ikey, key_by_state(ikey, n->state, n->campaign, n->state_seq), id,
+                  sizeof(id));
     }
     if (old_state == EXEMPLAR__STATE__STATE_NONE)
         store_put(t, DB_BY_UNIT, ikey, key_by_unit(ikey, n->unit, n->id), "", 0);

@@ -26,10 +26,14 @@ struct store {
 
 /* Database names in the environment; part of the on-disk format. */
 static const char *const DB_NAME[DB_COUNT] = {
-    [DB_META] = "meta",         [DB_NOMINATIONS] = "nominations",
-    [DB_CHANGES] = "changes",   [DB_BY_STATE] = "by_state",
-    [DB_BY_UNIT] = "by_unit",   [DB_REQUESTS] = "requests",
-    [DB_UNITS] = "units",       [DB_CAMPAIGNS] = "campaigns",
+    [DB_META] = "meta",
+    [DB_NOMINATIONS] = "nominations",
+    [DB_CHANGES] = "changes",
+    [DB_BY_STATE] = "by_state",
+    [DB_BY_UNIT] = "by_unit",
+    [DB_REQUESTS] = "requests",
+    [DB_UNITS] = "units",
+    [DB_CAMPAIGNS] = "campaigns",
     [DB_EVIDENCE] = "evidence",
     [DB_AUDIT] = "audit", /* issue 7 */
     /* Issue 4. */
@@ -143,8 +147,7 @@ int store_open(const char *dir, uint64_t map_size, uint64_t map_max, store_t **o
     else
         mdb_txn_abort(txn);
     if (rc) {
-        snprintf(err, errlen, "store, cannot open the databases in %s (%s)", dir,
-                 mdb_strerror(rc));
+        snprintf(err, errlen, "store, cannot open the databases in %s (%s)", dir, mdb_strerror(rc));
         goto fail;
     }
     rc = check_schema(s, err, errlen);
@@ -306,8 +309,7 @@ static int position(store_iter_t *it, MDB_val *k, MDB_cursor_op op, store_val_t 
     return 0;
 }
 
-int store_iter_seek(store_iter_t *it, const void *key, size_t klen, store_val_t *k,
-                    store_val_t *v)
+int store_iter_seek(store_iter_t *it, const void *key, size_t klen, store_val_t *k, store_val_t *v)
 {
     MDB_val mk = {klen, (void *)key};
     return position(it, &mk, key && klen ? MDB_SET_RANGE : MDB_FIRST, k, v);

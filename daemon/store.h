@@ -29,10 +29,10 @@ typedef enum {
     DB_BY_UNIT,     /* unit, NUL, id u64 BE -> "" */
     DB_REQUESTS,    /* request id u64 BE -> exemplar.RequestRecord */
     /* issue 3, the plan's rules: */
-    DB_UNITS,       /* code, NUL, valid_from "YYYY-MM-DD" or "" -> exemplar.Unit */
-    DB_CAMPAIGNS,   /* campaign id -> anchor day "YYYY-MM-DD" of a relative campaign */
-    DB_EVIDENCE,    /* subject, NUL, year u16 BE, title -> exemplar.Evidence */
-    DB_AUDIT,       /* issue 7: seq u64 BE -> exemplar.AuditEntry (append-only) */
+    DB_UNITS,     /* code, NUL, valid_from "YYYY-MM-DD" or "" -> exemplar.Unit */
+    DB_CAMPAIGNS, /* campaign id -> anchor day "YYYY-MM-DD" of a relative campaign */
+    DB_EVIDENCE,  /* subject, NUL, year u16 BE, title -> exemplar.Evidence */
+    DB_AUDIT,     /* issue 7: seq u64 BE -> exemplar.AuditEntry (append-only) */
     /* Issue 4 (events in, notifications out); keys in daemon/api_events.c. */
     DB_EVENTS,            /* ingest seq u64 BE -> exemplar.Event: the event log (appended) */
     DB_EVENTS_SEEN,       /* publisher, NUL, seq u64 BE -> event_id: dedup, appends per publisher */
@@ -106,8 +106,7 @@ uint64_t store_count(store_txn_t *t, store_db_t db);
 int store_iter_open(store_txn_t *t, store_db_t db, store_iter_t *it);
 void store_iter_close(store_iter_t *it);
 /* First record with key >= key (key NULL or klen 0: the first record). */
-int store_iter_seek(store_iter_t *it, const void *key, size_t klen, store_val_t *k,
-                    store_val_t *v);
+int store_iter_seek(store_iter_t *it, const void *key, size_t klen, store_val_t *k, store_val_t *v);
 int store_iter_next(store_iter_t *it, store_val_t *k, store_val_t *v);
 int store_iter_last(store_iter_t *it, store_val_t *k, store_val_t *v);
 /* Deletes the record under the cursor (sticky on error). */

@@ -55,12 +55,16 @@ static const err_row_t ERR_TABLE[EX_ERR_COUNT] = {
 };
 
 /* The table and the wire enum must agree number for number. */
-_Static_assert((int)EX_ECONFLICT == (int)EXEMPLAR__ERROR_CODE__ERROR_CONFLICT, "errors.h and wire.proto");
-_Static_assert((int)EX_EINTERNAL == (int)EXEMPLAR__ERROR_CODE__ERROR_INTERNAL, "errors.h and wire.proto");
-_Static_assert((int)EX_ECAMPAIGN == (int)EXEMPLAR__ERROR_CODE__ERROR_UNKNOWN_CAMPAIGN, "errors.h and wire.proto");
+_Static_assert((int)EX_ECONFLICT == (int)EXEMPLAR__ERROR_CODE__ERROR_CONFLICT,
+               "errors.h and wire.proto");
+_Static_assert((int)EX_EINTERNAL == (int)EXEMPLAR__ERROR_CODE__ERROR_INTERNAL,
+               "errors.h and wire.proto");
+_Static_assert((int)EX_ECAMPAIGN == (int)EXEMPLAR__ERROR_CODE__ERROR_UNKNOWN_CAMPAIGN,
+               "errors.h and wire.proto");
 _Static_assert((int)EX_EEVCONFLICT == (int)EXEMPLAR__ERROR_CODE__ERROR_EVENT_CONFLICT,
                "errors.h and wire.proto");
-_Static_assert((int)EX_EFULL == (int)EXEMPLAR__ERROR_CODE__ERROR_STORAGE_FULL, "errors.h and wire.proto");
+_Static_assert((int)EX_EFULL == (int)EXEMPLAR__ERROR_CODE__ERROR_STORAGE_FULL,
+               "errors.h and wire.proto");
 
 static const err_row_t *row(int code)
 {

@@ -28,8 +28,8 @@ typedef enum {
     EX_ESTORAGE = 14,
     EX_EUNAVAIL = 15,
     EX_EINTERNAL = 16,
-    EX_EUNIT = 17,     /* rules: no such unit, or not valid on that day */
-    EX_ECAMPAIGN = 18, /* rules: no such campaign or period */
+    EX_EUNIT = 17,       /* rules: no such unit, or not valid on that day */
+    EX_ECAMPAIGN = 18,   /* rules: no such campaign or period */
     EX_EEVCONFLICT = 19, /* events: a publisher's seq reused for another event id */
     EX_ERR_COUNT
 } ex_err_t;
@@ -41,10 +41,10 @@ enum {
     EXIT_USAGE = 2,         /* bad command line */
     EXIT_NOT_FOUND = 3,
     EXIT_CONFLICT = 4,
-    EXIT_REFUSED = 5,       /* refused by the rules: no such move, reason, window, criteria */
+    EXIT_REFUSED = 5, /* refused by the rules: no such move, reason, window, criteria */
     EXIT_PERMISSION = 6,
-    EXIT_UNAVAILABLE = 7,   /* the daemon did not answer */
-    EXIT_STORAGE = 8,       /* the daemon's store is full or failing */
+    EXIT_UNAVAILABLE = 7, /* the daemon did not answer */
+    EXIT_STORAGE = 8,     /* the daemon's store is full or failing */
 };
 
 /* Stable lower-case name of a code ("conflict"); "unknown" for codes this

@@ -35,7 +35,6 @@ const ctl_cmd_opt_t EVENT_OPTS[] = {
     {0, NULL},
 };
 
-
 /* One event being built, with the storage its pointers refer to. */
 typedef struct {
     Exemplar__Event ev;

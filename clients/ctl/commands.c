@@ -356,9 +356,12 @@ static void print_history(const Exemplar__HistoryReply *h)
             size_t used = strlen(why);
             snprintf(why + used, sizeof why - used, " [linked: %" PRIu64 "]", ch->linked_id);
         }
-        const char *row[] = {seq,     ctl_time(ch->at_ms, at, sizeof at),
-                             move,    ch->verb,
-                             version, actor_text(ch->actor),
+        const char *row[] = {seq,
+                             ctl_time(ch->at_ms, at, sizeof at),
+                             move,
+                             ch->verb,
+                             version,
+                             actor_text(ch->actor),
                              why[0] ? why + (why[0] == ' ') : "-"};
         ctl_table_add(&t, row);
     }

@@ -95,13 +95,13 @@ typedef struct {
 
 /* The run's settings and the connection, opened on first use. */
 typedef struct {
-    const char *api; /* --api; NULL: ex_default_endpoint() */
-    int timeout_ms;  /* --timeout; 0: the library's default */
-    int retries;     /* as ex_client_opts_t.retries; 0: the library's default */
-    bool json;       /* --json */
+    const char *api;             /* --api; NULL: ex_default_endpoint() */
+    int timeout_ms;              /* --timeout; 0: the library's default */
+    int retries;                 /* as ex_client_opts_t.retries; 0: the library's default */
+    bool json;                   /* --json */
     const char *server_key_file; /* --server-key / $EXEMPLAR_SERVER_KEY (CURVE) */
     const char *key_file;        /* --key / $EXEMPLAR_KEY: this client's secret key */
-    const char *cmd; /* the command running, for messages */
+    const char *cmd;             /* the command running, for messages */
     ex_client_t *client;
 } ctl_t;
 

@@ -258,7 +258,10 @@ int cmd_watch(ctl_t *ctl, const ctl_args_t *a)
     const ex_curve_keys_t *keys = NULL;
     ctl_curve_keys(ctl, &keys); /* already loaded by ctl_client */
     ex_sub_t *sub = ex_sub_new_curve(ep, "", keys);
-    watch_t w = {.ctl = ctl, .client = c, .topic = wa.topic, .count = wa.count,
+    watch_t w = {.ctl = ctl,
+                 .client = c,
+                 .topic = wa.topic,
+                 .count = wa.count,
                  .last = wa.from ? wa.from - 1 : info->info->last_seq};
     ex_reply_free(info);
     if (!sub)

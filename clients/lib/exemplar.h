@@ -69,9 +69,9 @@ int ex_curve_keys_load(const char *server_key_file, const char *secret_key_file,
                        ex_curve_keys_t *keys, char *err, size_t errlen);
 
 typedef struct {
-    const char *endpoint; /* NULL: ex_default_endpoint() */
-    int timeout_ms;       /* per attempt; 0: 5000 */
-    int retries;          /* further attempts after a timeout; <0: none, 0: 2 */
+    const char *endpoint;         /* NULL: ex_default_endpoint() */
+    int timeout_ms;               /* per attempt; 0: 5000 */
+    int retries;                  /* further attempts after a timeout; <0: none, 0: 2 */
     const ex_curve_keys_t *curve; /* NULL: no CURVE (ipc://); copied by ex_client_new */
 } ex_client_opts_t;
 

@@ -131,29 +131,29 @@ static int setup(void **state)
         return -1;
     snprintf(fx->dir, sizeof(fx->dir), "/tmp/exa.XXXXXX");
     if (!mkdtemp(fx->dir))
-        return -1;
+        goto fail;
     snprintf(fx->conf, sizeof(fx->conf), "%s/exemplard.conf", fx->dir);
     snprintf(fx->keys_path, sizeof(fx->keys_path), "%s/keys", fx->dir);
     char server_secret[41], path[128], text[1024];
     if (zmq_curve_keypair(fx->server_public, server_secret) != 0)
-        return -1;
+        goto fail;
     snprintf(path, sizeof(path), "%s/server.key", fx->dir);
     snprintf(text, sizeof(text), "# the daemon's secret key\n%s\n", server_secret);
     if (write_file(path, text) < 0 || chmod(path, 0600) < 0)
-        return -1;
+        goto fail;
     for (int i = 0; i < NPRINCIPALS; i++) {
         fx->p[i] = PRINCIPALS[i];
         new_keys(fx->server_public, &fx->p[i].keys);
     }
     if (write_keys(fx, ~0u, NULL) < 0)
-        return -1;
+        goto fail;
     int port = free_port();
     if (port < 0)
-        return -1;
+        goto fail;
     snprintf(fx->endpoint, sizeof(fx->endpoint), "tcp://127.0.0.1:%d", port);
     int events_port = free_port();
     if (events_port < 0 || events_port == port)
-        return -1;
+        goto fail;
     snprintf(fx->events, sizeof(fx->events), "tcp://127.0.0.1:%d", events_port);
     snprintf(text, sizeof(text),
              /* The role matrix is about roles: the plan's windows and criteria are
@@ -163,15 +163,18 @@ static int setup(void **state)
              "[auth]\nendpoint = %s\nsecret_key_file = %s/server.key\nkeys_file = %s\n",
              fx->events, fx->endpoint, fx->dir, fx->keys_path);
     if (write_file(fx->conf, text) < 0)
-        return -1;
+        goto fail;
     const char *extra[] = {"-c", fx->conf, NULL};
     if (harness_start(&fx->h, extra) < 0)
-        return -1;
+        goto fail;
     fx->local = harness_client(&fx->h, TIMEOUT_MS);
     for (int i = 0; i < NPRINCIPALS; i++)
         fx->p[i].client = curve_client(fx, &fx->p[i].keys, TIMEOUT_MS);
     *state = fx;
     return 0;
+fail:
+    free(fx);
+    return -1;
 }
 
 static int teardown(void **state)

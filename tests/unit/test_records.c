@@ -128,8 +128,8 @@ static void sweep_removes_only_stale_entries_in_bounded_steps(void **state)
     for (uint64_t id = 1; id <= 10; id++) {
         put(f->store, id, EXEMPLAR__STATE__STATE_NONE, EXEMPLAR__STATE__STATE_REGISTERED, id);
         if (id % 2)
-            put(f->store, id, EXEMPLAR__STATE__STATE_REGISTERED,
-                EXEMPLAR__STATE__STATE_FOSTERING, 100 + id);
+            put(f->store, id, EXEMPLAR__STATE__STATE_REGISTERED, EXEMPLAR__STATE__STATE_FOSTERING,
+                100 + id);
     }
     uint8_t resume[KEY_MAX];
     size_t resume_len = 0, dropped = 0;
