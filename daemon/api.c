@@ -213,6 +213,8 @@ static api_events_ctx_t events_ctx(call_t *x)
         .now_ms = x->now_ms,
         .why = x->why,
         .why_len = sizeof(x->why),
+        .on_fact = api_rules_event_fact,
+        .fact_arg = x->api->rules,
     };
     return c;
 }

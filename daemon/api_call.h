@@ -10,6 +10,7 @@
 #include "api.h"
 #include "key.h"
 #include "rules.h"
+#include "events.pb-c.h"
 #include "wire.pb-c.h"
 
 struct api {
@@ -65,6 +66,15 @@ int api_rules_register(call_t *x, Exemplar__Nomination *n, Exemplar__Unit **keep
 int api_rules_bind(call_t *x, const Exemplar__Nomination *n, const char *override_reason,
                    const Exemplar__Decision *decision, rules_ctx_t *ctx, nom_rules_t *nr,
                    const nom_rules_t **use);
+
+/* Events become evidence (api_events_ctx_t.on_fact; arg is the rules_t): a
+ * title awarded or a performance rating whose text is a title of the rule
+ * book (by code, or by name ignoring case and diacritics) is recorded in the
+ * ledger for the event's subject and year; a decision revoked marks the
+ * subject's evidence resting on that decision number revoked.  Events the
+ * rule book does not know are kept as events only.  Returns 0 or a storage
+ * error. */
+int api_rules_event_fact(void *rules, store_txn_t *txn, const Exemplar__Event *e, int64_t now_ms);
 
 /* A carry-over: the nomination of the next period, registered now, linked
  * to n (n->carried_to is set by the caller).  Fills *out from n. */

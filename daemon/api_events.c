@@ -448,6 +448,8 @@ static int store_event(const api_events_ctx_t *ctx, Exemplar__Event *e, uint64_t
     if (ex_event_topic_format(topic, sizeof(topic), e->type, e->subject) < 0)
         return -EX_EINTERNAL;
     int rc = outbox_add_message(ctx->outbox, topic, &e->base);
+    if (rc == 0 && ctx->on_fact)
+        rc = ctx->on_fact(ctx->fact_arg, ctx->txn, e, ctx->now_ms);
     if (rc == 0)
         rc = correlate(ctx, e);
     return rc;

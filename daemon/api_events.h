@@ -56,6 +56,10 @@ typedef struct {
     int64_t now_ms;
     char *why; /* a refusal's sentence (why_len bytes) */
     size_t why_len;
+    /* Called for every newly stored event, in the same transaction: the
+     * plan's rules turn titles, ratings and revocations into evidence. */
+    int (*on_fact)(void *arg, store_txn_t *txn, const Exemplar__Event *e, int64_t now_ms);
+    void *fact_arg;
 } api_events_ctx_t;
 
 /* Stores the request's events, all or none.  Returns 0 with *out filled

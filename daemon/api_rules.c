@@ -16,6 +16,8 @@
 #include "i18n.h"
 #include "key.h"
 #include "ledger.h"
+#include "campaign.h"
+#include "log.h"
 #include "records.h"
 #include "text.h"
 #include "vitext.h"
@@ -618,4 +620,78 @@ int api_rules_check(call_t *x)
 out:
     exemplar__nomination__free_unpacked(n, NULL);
     return rc;
+}
+
+/* ---- events become evidence ---------------------------------------------- */
+
+/* The rule book's title an event names: by code, else by name with case and
+ * diacritics folded ("Chiến sĩ thi đua cơ sở", "chien si thi dua co so"). */
+static const title_t *title_named(const rulebook_t *b, const char *text)
+{
+    const title_t *t = rulebook_title(b, text);
+    if (t || !text[0])
+        return t;
+    char *want = vitext_fold(text);
+    for (size_t i = 0; want && !t && i < b->n_titles; i++) {
+        char *have = vitext_fold(b->titles[i].name);
+        if (have && strcmp(have, want) == 0)
+            t = &b->titles[i];
+        free(have);
+    }
+    free(want);
+    return t;
+}
+
+/* Marks revoked every evidence of subject resting on decision `number`. */
+static int revoke_by_decision(store_txn_t *txn, const char *subject, const char *number,
+                              Exemplar__Decision *by)
+{
+    Exemplar__Evidence **v = NULL;
+    size_t n = 0;
+    int rc = ledger_evidence_of(txn, subject, &v, &n);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        Exemplar__Evidence *e = v[i];
+        if (e->revoked || !e->decision || strcmp(e->decision->number, number) != 0)
+            continue;
+        Exemplar__Decision *saved = e->revocation;
+        e->revoked = true;
+        e->revocation = by;
+        ledger_evidence_put(txn, e);
+        e->revocation = saved;
+        log_info("rules, %s of %s for %d revoked by an event (decision %s)", e->title, subject,
+                 (int)e->year, number);
+    }
+    ledger_evidence_free(v, n);
+    return rc == -EX_ENOTFOUND ? 0 : rc;
+}
+
+int api_rules_event_fact(void *rules, store_txn_t *txn, const Exemplar__Event *e, int64_t now_ms)
+{
+    const rulebook_t *b = rules_book(rules);
+    const char *text = NULL;
+    Exemplar__Decision none = EXEMPLAR__DECISION__INIT;
+    if (e->detail_case == EXEMPLAR__EVENT__DETAIL_TITLE_AWARDED)
+        text = e->title_awarded->title;
+    else if (e->detail_case == EXEMPLAR__EVENT__DETAIL_PERFORMANCE_RATING)
+        text = e->performance_rating->rating;
+    else if (e->detail_case == EXEMPLAR__EVENT__DETAIL_DECISION_REVOKED &&
+             e->decision_revoked->revoked_number[0])
+        return revoke_by_decision(txn, e->subject, e->decision_revoked->revoked_number,
+                                  e->decision ? e->decision : &none);
+    if (!text || e->year < 1900 || e->year > 2999)
+        return 0;
+    const title_t *t = title_named(b, text);
+    if (!t) {
+        log_debug("rules, event %s of %s names \"%s\", not a title of the rule book", e->event_id,
+                  e->publisher, text);
+        return 0;
+    }
+    Exemplar__Evidence ev = EXEMPLAR__EVIDENCE__INIT;
+    ev.subject = e->subject;
+    ev.year = (int32_t)e->year;
+    ev.title = (char *)t->code;
+    ev.decision = e->decision ? e->decision : &none;
+    ev.at_ms = now_ms;
+    ledger_evidence_put(txn, &ev);
+    return txn->rc;
 }

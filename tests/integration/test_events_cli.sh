@@ -144,6 +144,24 @@ n=$(grep -o '"verb":"evidence"' "$DIR/out" | wc -l)
 run 0 show "$ID" --json
 [[ $(json_get subject) == CB-0042 && $(json_get version) == 1 ]] || fail "show: $(cat "$DIR/out")"
 
+# ---- events become the rules' evidence: the title of 2023 is in the ledger,
+# under the rule book's code, and a decision-revoked event revokes it --------
+run 0 evidence list CB-0042 --json
+grep -q '"title":"CSTDCS"' "$DIR/out" || fail "the 2023 title is not evidence: $(cat "$DIR/out")"
+grep -q '"revoked":true' "$DIR/out" && fail "evidence revoked too early: $(cat "$DIR/out")"
+# A rating the rule book does not know ("excellent") stays an event only.
+grep -q '"year":2024' "$DIR/out" && fail "an unknown rating became evidence: $(cat "$DIR/out")"
+run 0 event publish --type decision-revoked --subject CB-0042 --publisher moet --event-id HUY-1 \
+    --seq 7 --value QĐ-17 --decision 99/QĐ-HUY
+run 0 evidence list CB-0042 --json
+grep -q '"revoked":true' "$DIR/out" && fail "revoked by an event id, not a decision number"
+cat >"$DIR/revoke.jsonl" <<'JSONL'
+{"event_id": "HUY-2", "seq": 8, "type": "decision-revoked", "subject": "CB-0042", "revoked_number": "1234/QĐ-BGDĐT", "decision": {"number": "100/QĐ-HUY", "date": "2024-05-01"}}
+JSONL
+run 0 event publish --file "$DIR/revoke.jsonl" --publisher moet
+run 0 evidence list CB-0042 --json
+grep -q '"revoked":true' "$DIR/out" || fail "the revoked decision still counts: $(cat "$DIR/out")"
+
 # ---- watch --topic event.: a live event, as one JSON line ---------------------
 "$CTL" --json watch --topic event.discipline. --count 1 >"$DIR/watch" 2>&1 </dev/null &
 WPID=$!
