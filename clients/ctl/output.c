@@ -275,8 +275,6 @@ void ctl_print_nomination(const Exemplar__Nomination *n)
     printf("created:   %s\n", ctl_time(n->created_ms, created, sizeof created));
     printf("updated:   %s\n", ctl_time(n->updated_ms, updated, sizeof updated));
     printf("last seq:  %" PRIu64 "\n", n->last_seq);
-    if (n->subject && *n->subject)
-        printf("subject:   %s\n", n->subject);
 }
 
 void ctl_print_info(const Exemplar__InfoReply *info, const char *api)
