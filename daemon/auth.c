@@ -623,21 +623,27 @@ static const char *role_text(role_t r)
     return n ? n : "no role (not in the keys file)";
 }
 
+int auth_check_role(const actor_t *a, const char *op, unsigned roles, char *why, size_t why_len)
+{
+    if (a->role == ROLE_ADMIN ||
+        (a->role > ROLE_NONE && a->role < ROLE_COUNT && (roles & ROLE_BIT(a->role))))
+        return 0;
+    char names[160];
+    nom_roles_text(roles, names, sizeof(names));
+    for (char *p = names; *p; p++)
+        if (*p == '|')
+            *p = '/';
+    snprintf(why, why_len, "%s needs the role %s%sadmin; %s has %s", op, names,
+             names[0] ? " or " : "", a->name, role_text(a->role));
+    return -EX_EPERM;
+}
+
 int auth_check_read(const actor_t *a, const char *op, char *why, size_t why_len)
 {
-    if (a->role != ROLE_NONE && a->role != ROLE_PUBLISHER && a->role < ROLE_COUNT)
-        return 0;
-    snprintf(why, why_len,
-             "%s needs the role unit-officer, ministry-reviewer, approver, reader or admin; %s "
-             "has %s",
-             op, a->name, role_text(a->role));
-    return -EX_EPERM;
+    return auth_check_role(a, op, AUTH_READERS, why, why_len);
 }
 
 int auth_check_admin(const actor_t *a, const char *op, char *why, size_t why_len)
 {
-    if (a->role == ROLE_ADMIN)
-        return 0;
-    snprintf(why, why_len, "%s needs the role admin; %s has %s", op, a->name, role_text(a->role));
-    return -EX_EPERM;
+    return auth_check_role(a, op, 0, why, why_len);
 }

@@ -88,6 +88,16 @@ void auth_local_actor(actor_t *out);
 
 /* May a reads nominations at all (unit scope is checked per record)?
  * 0, or -EX_EPERM with a sentence naming the missing role in why. */
+/* The roles that read every kind of record (unit officers within their
+ * unit); publishers and principals without a role do not. */
+#define AUTH_READERS                                                                               \
+    (ROLE_BIT(ROLE_UNIT_OFFICER) | ROLE_BIT(ROLE_MINISTRY_REVIEWER) | ROLE_BIT(ROLE_APPROVER) |    \
+     ROLE_BIT(ROLE_READER))
+
+/* 0 when a holds one of roles (ROLE_BIT()s) or is admin; else -EX_EPERM with
+ * a sentence naming the roles op needs and the one a has. */
+int auth_check_role(const actor_t *a, const char *op, unsigned roles, char *why, size_t why_len);
+
 int auth_check_read(const actor_t *a, const char *op, char *why, size_t why_len);
 
 /* Is a an administrator?  0, or -EX_EPERM with a sentence in why. */

@@ -50,6 +50,7 @@ static const key_t_ KEYS[] = {
     NUM("store", "map_size_mib", KEY_MIB, map_size, 1, 1u << 24),
     NUM("store", "map_max_mib", KEY_MIB, map_max, 1, 1u << 24),
     NUM("store", "request_ttl_hours", KEY_UINT, request_ttl_hours, 1, 24 * 366),
+    NUM("store", "events_index_lag", KEY_UINT, events_index_lag, 1, 10000000),
     NUM("rules", "enforce", KEY_BOOL, rules_enforce, 0, 1),
     STR("rules", "today", rules_today),
     STR("rules", "campaign_dir", campaign_dir),
@@ -59,7 +60,6 @@ static const key_t_ KEYS[] = {
     STR("auth", "endpoint", auth_endpoint),
     STR("auth", "secret_key_file", auth_secret_key_file),
     STR("auth", "keys_file", auth_keys_file),
-    NUM("store", "events_index_lag", KEY_UINT, events_index_lag, 1, 10000000),
 };
 
 static const key_t_ *find_key(const char *section, const char *name)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #ifndef EXEMPLAR_LOCALEDIR
 #define EXEMPLAR_LOCALEDIR "/usr/local/share/locale"
@@ -27,13 +28,36 @@ static int has_catalog(const char *dir)
     return n > 0 && (size_t)n < sizeof(path) && stat(path, &st) == 0;
 }
 
+/* PREFIX/share/locale for the running PREFIX/sbin/exemplard (or bin/): the
+ * catalogue installed with the binary.  EXEMPLAR_LOCALEDIR is the configure
+ * prefix's, which a package installed elsewhere (cpack installs under /usr,
+ * the build's prefix is /usr/local) does not match.  0, or -1. */
+static int exe_localedir(char *dir, size_t len)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n <= 0)
+        return -1;
+    exe[n] = '\0';
+    for (int up = 0; up < 2; up++) { /* drop "/exemplard", then "/sbin" */
+        char *slash = strrchr(exe, '/');
+        if (!slash)
+            return -1;
+        *slash = '\0';
+    }
+    int m = snprintf(dir, len, "%s/share/locale", exe);
+    return m > 0 && (size_t)m < len && has_catalog(dir) ? 0 : -1;
+}
+
 int i18n_init(const char *language, const char *localedir)
 {
     if (strcmp(language, "vi") != 0 && strcmp(language, "en") != 0)
         return -1;
-    const char *dir = localedir && localedir[0]         ? localedir
-                      : has_catalog(EXEMPLAR_LOCALEDIR) ? EXEMPLAR_LOCALEDIR
-                                                        : EXEMPLAR_BUILD_LOCALEDIR;
+    static char beside[4096];
+    const char *dir = localedir && localedir[0]                    ? localedir
+                      : has_catalog(EXEMPLAR_LOCALEDIR)            ? EXEMPLAR_LOCALEDIR
+                      : exe_localedir(beside, sizeof(beside)) == 0 ? beside
+                                                                   : EXEMPLAR_BUILD_LOCALEDIR;
     setlocale(LC_MESSAGES, "C.UTF-8");
     setenv("LANGUAGE", language, 1);
     bindtextdomain(EX_TEXTDOMAIN, dir);

@@ -15,8 +15,9 @@
 #define N_(s)         (s)
 
 /* Selects the language ("vi" or "en") for every later _() and binds the
- * catalogue: localedir if given, else the installed one, else the build
- * tree's.  Returns 0, or -1 when the language is not one of those. */
+ * catalogue: localedir if given, else the installed one (under the configure
+ * prefix, or under the prefix the running binary is installed in), else the
+ * build tree's.  Returns 0, or -1 when the language is not one of those. */
 int i18n_init(const char *language, const char *localedir);
 
 #endif

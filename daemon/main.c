@@ -57,7 +57,7 @@ static const char USAGE[] =
     "      --version              show the version and exit\n"
     "\n"
     "Signals: SIGTERM and SIGINT finish the batch in hand, close the store and exit 0.\n"
-    "SIGHUP reads the configuration again; log_level, default_campaign and\n"
+    "SIGHUP reads the configuration and the keys file again; log_level, default_campaign and\n"
     "request_ttl_hours apply at once, the other keys at the next start.\n"
     "Under systemd (Type=notify): READY=1 once the store is open and both sockets\n"
     "are bound, STATUS=, WATCHDOG=1 from the loop, RELOADING=1 and STOPPING=1; the api\n"

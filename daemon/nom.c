@@ -114,8 +114,7 @@ bool nom_actor_in_scope(const actor_t *a, const char *unit)
     return unit && strcmp(a->unit, unit) == 0;
 }
 
-/* Roles of a row as text: "unit-officer|ministry-reviewer". */
-static void roles_text(unsigned roles, char *buf, size_t len)
+void nom_roles_text(unsigned roles, char *buf, size_t len)
 {
     size_t used = 0;
     buf[0] = '\0';
@@ -168,7 +167,7 @@ int nom_check_move(const nom_view_t *n, nom_state_t to, uint64_t expected_versio
     if (a->role != ROLE_ADMIN) {
         if (!(m->roles & ROLE_BIT(a->role))) {
             char roles[128];
-            roles_text(m->roles, roles, sizeof(roles));
+            nom_roles_text(m->roles, roles, sizeof(roles));
             snprintf(why, why_len, "%s needs the role %s (or admin); %s is %s", m->verb, roles,
                      a->name, ex_role_name((Exemplar__Role)a->role) ?: "without a role");
             return -EX_EPERM;
@@ -223,7 +222,7 @@ void nom_print_moves(FILE *f)
     for (size_t i = 0; i < NOM_MOVES_COUNT; i++) {
         const nom_move_t *m = &NOM_MOVES[i];
         char roles[128];
-        roles_text(m->roles, roles, sizeof(roles));
+        nom_roles_text(m->roles, roles, sizeof(roles));
         fprintf(f, "%-18s %-18s %-16s %-32s %-16s %-13s %s\n",
                 m->from == NOM_NONE ? "(new)" : state_name(m->from), state_name(m->to), m->verb,
                 roles, nom_window_name(m->window), nom_guard_name(m->guard),

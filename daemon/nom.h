@@ -131,6 +131,9 @@ int nom_check_move(const nom_view_t *n, nom_state_t to, uint64_t expected_versio
 /* May actor a act on nominations of `unit` at all (unit scope)? */
 bool nom_actor_in_scope(const actor_t *a, const char *unit);
 
+/* Roles as text, "unit-officer|ministry-reviewer" ("" for none). */
+void nom_roles_text(unsigned roles, char *buf, size_t len);
+
 /* Names used in docs and help. */
 const char *nom_window_name(window_t w);
 const char *nom_guard_name(guard_t g);
