@@ -80,23 +80,29 @@ static int64_t clock_ms(clockid_t clock)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static uint16_t random16(void)
+static uint32_t random24(void)
 {
-    uint16_t r;
+    uint32_t r;
     if (getrandom(&r, sizeof r, GRND_NONBLOCK) == (ssize_t)sizeof r)
-        return r;
+        return r & 0xffffff;
     /* No entropy yet (early boot): the clock's nanoseconds still differ
      * between processes; uniqueness within the process is kept below. */
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint16_t)(ts.tv_nsec ^ (ts.tv_nsec >> 16));
+    return (uint32_t)(ts.tv_nsec ^ (ts.tv_nsec >> 24)) & 0xffffff;
 }
+
+/* 2020-01-01T00:00:00Z: ids count milliseconds from here in 40 bits, which
+ * last until 2054, leaving 24 random bits against collisions between
+ * processes (16 bits collided within minutes at thousands of requests/s). */
+#define ID_EPOCH_MS 1577836800000LL
 
 static _Atomic uint64_t last_request_id;
 
 uint64_t ex_request_id_new(void)
 {
-    uint64_t id = (uint64_t)clock_ms(CLOCK_REALTIME) << 16 | random16();
+    int64_t ms = clock_ms(CLOCK_REALTIME) - ID_EPOCH_MS;
+    uint64_t id = (uint64_t)(ms > 0 ? ms : 0) << 24 | random24();
     uint64_t last = atomic_load(&last_request_id);
     /* Strictly increasing within the process, even within one millisecond
      * or when the wall clock steps back: never below the last id + 1. */

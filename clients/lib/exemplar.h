@@ -81,7 +81,7 @@ typedef struct {
  * directory). */
 const char *ex_default_endpoint(void);
 
-/* A new request id: milliseconds since the epoch << 16 | 16 random bits
+/* A new request id: milliseconds since 2020-01-01 << 24 | 24 random bits
  * (getrandom), so ids are time-ordered (cheap for the daemon to store) and
  * practically unique across processes.  Within one process every id is
  * greater than the one before, even within a millisecond or when the clock

@@ -38,8 +38,8 @@ class Unavailable(Exception):
 
 def request_id():
     """A time-ordered request id, as the C client makes them: milliseconds
-    since the epoch << 16 | 16 random bits.  Never 0."""
-    return (int(time.time() * 1000) << 16) | random.getrandbits(16) or 1
+    since 2020-01-01 << 24 | 24 random bits, as the C client.  Never 0."""
+    return ((int(time.time() * 1000) - 1577836800000) << 24) | random.getrandbits(24) or 1
 
 
 class Client:
