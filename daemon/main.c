@@ -362,9 +362,12 @@ int main(int argc, char **argv)
                   strerror(errno));
         goto out;
     }
-    if (check_tcp_allowed(cfg.api_endpoint, err, sizeof(err)) < 0 ||
-        check_tcp_allowed(cfg.events_endpoint, err, sizeof(err)) < 0 ||
-        activation_take_api(cfg.api_endpoint, &api_fd, err, sizeof(err)) < 0) {
+    bool tcp_ok = check_tcp_allowed(cfg.api_endpoint, err, sizeof(err)) == 0 &&
+                  check_tcp_allowed(cfg.events_endpoint, err, sizeof(err)) == 0 &&
+                  check_tcp_allowed(cfg.auth_endpoint, err, sizeof(err)) == 0;
+    for (unsigned i = 0; tcp_ok && i < cfg.npublishers; i++)
+        tcp_ok = check_tcp_allowed(cfg.publishers[i].endpoint, err, sizeof(err)) == 0;
+    if (!tcp_ok || activation_take_api(cfg.api_endpoint, &api_fd, err, sizeof(err)) < 0) {
         log_error("%s", err);
         goto out;
     }

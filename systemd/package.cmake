@@ -6,7 +6,10 @@
 #
 # makes build/exemplar_<version>_<arch>.deb: exemplard, exemplarctl, the units,
 # the sysusers.d/tmpfiles.d entries, /etc/exemplard/exemplard.conf (a
-# conffile), the manual pages and the bash completion.  Its maintainer scripts
+# conffile), the manual pages, the bash completion, the Vietnamese message
+# catalogue (/usr/share/locale/vi/LC_MESSAGES/exemplar.mo) and the default
+# data for administrators (/usr/share/exemplar: campaigns, unit lists, rule
+# book; the daemon has them compiled in).  Its maintainer scripts
 # (systemd/debian/) create the exemplard user and directories, enable and
 # start exemplard.service on the first installation, restart it on upgrade
 # when it runs, and stop and disable it on removal.  The state in
@@ -38,7 +41,8 @@ set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # dpkg-shlibdeps adds every shared library the binaries link, with the
 # minimum versions they need (libzmq5, liblmdb0, libprotobuf-c1, libsystemd0,
-# libinih1, libjson-c5, libutf8proc2, libc6); tests/systemd checks the list.
+# libinih1, libjson-c5, libutf8proc2, libcsv3, libyaml-0-2, libc6);
+# tests/systemd checks the list.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "systemd")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA

@@ -6,9 +6,10 @@
  * socket (a client that connected before it started gets its answer), leave
  * the socket file alone (same inode while it runs and after it exits, still
  * accepting connections for the next start), pick the socket named "api"
- * among several, take a lone socket whatever its name, serve a tcp:// one,
- * and refuse to start, with a message naming both addresses, when the socket
- * does not match its api endpoint.
+ * among several, take a lone socket whatever its name, and refuse to start,
+ * with a message naming both addresses, when the socket does not match its
+ * api endpoint.  A tcp:// api is refused with a sentence pointing to
+ * [auth] endpoint (CURVE), which is not socket-activated.
  */
 #include <netinet/in.h>
 #include <setjmp.h>
@@ -183,7 +184,12 @@ static void passed_socket_serves_the_client_that_came_first(void **state)
     close(fd);
 }
 
-static void passed_tcp_socket_serves(void **state)
+/* A tcp:// api is refused since every tcp:// endpoint needs CURVE: the
+ * network endpoint is [auth] endpoint, which the daemon binds itself (socket
+ * activation covers the ipc:// api only; exemplard(8)).  Both ways a tcp
+ * socket unit could be pointed at the daemon end in a sentence saying what
+ * to do instead, before anything is served. */
+static void passed_tcp_socket_is_refused(void **state)
 {
     mgr_t *m = *state;
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
@@ -192,17 +198,27 @@ static void passed_tcp_socket_serves(void **state)
     assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
     assert_int_equal(listen(fd, 16), 0);
     assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &salen), 0);
-    char endpoint[64];
+    char endpoint[64], why[512];
     snprintf(endpoint, sizeof(endpoint), "tcp://127.0.0.1:%u", ntohs(sa.sin_port));
-    /* mgr_spawn passes --api ipc://...; a later --api wins. */
+
+    /* --api tcp://: refused by the configuration, naming [auth] endpoint.
+     * mgr_spawn passes --api ipc://...; a later --api wins. */
     const char *args[] = {"--api", endpoint, NULL};
-    /* The only socket passed is taken whatever its name (a socket unit
-     * without FileDescriptorName= passes its own name). */
     mgr_spawn_t o = {
         .args = args, .listen_fds = &fd, .n_listen = 1, .listen_fdnames = "exemplard-tcp.socket"};
-    start(m, &o);
-    info_answered(endpoint);
-    stop(m);
+    snprintf(why, sizeof(why),
+             "[api] endpoint %s: the api endpoint is the administrators' local socket and must "
+             "be ipc://; put tcp:// endpoints in [auth] endpoint, where CURVE protects them",
+             endpoint);
+    refused(m, &o, why);
+
+    /* The tcp socket passed to a daemon whose api is ipc:// (a socket unit
+     * with ListenStream=HOST:PORT): the addresses differ, and both are named. */
+    mgr_spawn_t plain = {.listen_fds = &fd, .n_listen = 1, .listen_fdnames = "api"};
+    snprintf(why, sizeof(why), "not on the api endpoint %s", m->api_endpoint);
+    refused(m, &plain, why);
+    snprintf(why, sizeof(why), "127.0.0.1:%u", ntohs(sa.sin_port));
+    assert_true(mgr_stderr_contains(m, why));
     close(fd);
 }
 
@@ -265,7 +281,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(passed_socket_serves_the_client_that_came_first, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(passed_tcp_socket_serves, setup, teardown),
+        cmocka_unit_test_setup_teardown(passed_tcp_socket_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(the_socket_named_api_is_chosen, setup, teardown),
         cmocka_unit_test_setup_teardown(socket_at_another_path_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(unnamed_sockets_are_refused, setup, teardown),

@@ -25,17 +25,48 @@ for opt in $("$exemplard" --help | grep -oE -- '--[a-z][a-z-]*' | sort -u); do
 done
 
 echo "== exemplard.conf(5), exemplard.conf and exemplard --check-config"
-keys=$("$exemplard" --check-config | sed -n 's/^\([a-z_]*\) = .*/\1/p')
+# The defaults under systemd: its three directories.  --config /dev/null, so
+# that a /etc/exemplard/exemplard.conf on this machine is not read.
+export STATE_DIRECTORY=/var/lib/exemplard RUNTIME_DIRECTORY=/run/exemplard \
+    CONFIGURATION_DIRECTORY=/etc/exemplard
+defaults=$("$exemplard" --config /dev/null --check-config)
+keys=$(sed -n 's/^\([a-z_]*\) = .*/\1/p' <<<"$defaults" | sort -u)
 [ -n "$keys" ] || fail "exemplard --check-config printed no keys"
 for key in $keys; do
     grep -q "^\.BI ${key}= " "$src/man/exemplard.conf.5" || fail "exemplard.conf.5 lacks $key"
     grep -q "^#${key} = " "$src/exemplard.conf" || fail "exemplard.conf lacks #$key"
 done
+for section in $(sed -n 's/^\[\([a-z]*\)\]$/\1/p' <<<"$defaults" | sort -u); do
+    grep -qx "\.SH \[$section\]" "$src/man/exemplard.conf.5" ||
+        fail "exemplard.conf.5 has no section [$section]"
+    grep -qx "\[$section\]" "$src/exemplard.conf" || fail "exemplard.conf has no [$section]"
+done
+# [publisher.NAME] sections have no defaults to print: their keys by hand.
+grep -qx '\.SH \[publisher\.NAME\]' "$src/man/exemplard.conf.5" ||
+    fail "exemplard.conf.5 has no section [publisher.NAME]"
+for key in endpoint topic; do
+    sed -n '/^\.SH \[publisher\.NAME\]/,/^\.SH /p' "$src/man/exemplard.conf.5" |
+        grep -q "^\.BI ${key}= " || fail "exemplard.conf.5 [publisher.NAME] lacks $key"
+done
+grep -q '^#   \[publisher\.' "$src/exemplard.conf" || fail "exemplard.conf shows no [publisher.NAME]"
+# The example is valid: exemplard.conf(5)'s EXAMPLE is accepted as written.
+sed -n '/^\.SH EXAMPLE/,/^\.SH /p' "$src/man/exemplard.conf.5" | sed -n '/^\.nf/,/^\.fi/p' |
+    sed '1d;$d; s/\\-/-/g' >"$tmp/example.conf"
+"$exemplard" --config "$tmp/example.conf" --check-config >/dev/null ||
+    fail "exemplard.conf(5)'s EXAMPLE is refused"
 sed 's/^#\([a-z_]* = \)/\1/' "$src/exemplard.conf" >"$tmp/all.conf"
-export STATE_DIRECTORY=/var/lib/exemplard RUNTIME_DIRECTORY=/run/exemplard
-diff <("$exemplard" --check-config) <("$exemplard" --config "$tmp/all.conf" --check-config) ||
+diff <(echo "$defaults") <("$exemplard" --config "$tmp/all.conf" --check-config) ||
     fail "exemplard.conf's commented values are not the defaults under systemd (above)"
-unset STATE_DIRECTORY RUNTIME_DIRECTORY
+unset STATE_DIRECTORY RUNTIME_DIRECTORY CONFIGURATION_DIRECTORY
+
+echo "== exemplard(8), SECURITY: the network api is [auth] endpoint"
+security=$(sed -n '/^\.SH SECURITY/,/^\.SH /p' "$src/man/exemplard.8")
+for text in '[auth] endpoint' 'exemplarctl keygen server' 'chown exemplard:exemplard server.key' \
+    'AF_NETLINK' 'PrivateNetwork=no' '\-\-server\-key'; do
+    grep -qF -- "$text" <<<"$security" || fail "exemplard.8 SECURITY does not show $text"
+done
+! grep -q '^endpoint = tcp://' <<<"$(sed -n '/^\[api\]/,/^\[/p' <<<"$security")" ||
+    fail "exemplard.8 SECURITY still sets a tcp:// [api] endpoint"
 
 echo "== bash completion and exemplarctl --help"
 complete_words() { # complete_words WORD... : what the completion offers for the last word

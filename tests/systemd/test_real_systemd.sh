@@ -10,7 +10,10 @@
 #      written by hand: active, enabled, its STATUS= line, the exemplard user,
 #      the directories and socket modes the units promise, and a security
 #      rating of at most 1.0 from the running systemd;
-#   2. exemplarctl (inside the container) registers and moves nominations;
+#   2. exemplarctl (inside the container) registers nominations in the demo
+#      campaign with their subjects, records the evidence the criteria need
+#      and moves them, all with the plan's rules on; a refusal is in
+#      Vietnamese;
 #   3. `systemctl reload` brackets a reload with RELOADING=1/READY=1;
 #   4. SIGSTOP: the watchdog (2 s, from a drop-in) kills exemplard and systemd
 #      starts it again; a request sent while it hung is retried and applied
@@ -19,8 +22,10 @@
 #      through the socket, and the socket survives its restarts;
 #   6. the journal, read back with `journalctl -o json`, carries the daemon's
 #      structured fields (PRIORITY, CODE_FILE, CHANGE_SEQ, NOMINATIONS, ...);
-#   7. a tcp:// endpoint works with the drop-in exemplard(8) documents, and
-#      without AF_NETLINK the daemon refuses with a sentence;
+#   7. the CURVE network api ([auth] endpoint, with the daemon's key pair and
+#      a keys file) works with the drop-in exemplard(8) documents: roles are
+#      applied and an unknown key gets no answer; without AF_NETLINK the
+#      daemon refuses with a sentence;
 #   8. the container powers off cleanly.
 #
 # Needs root, systemd-nspawn (systemd-container), debootstrap, nsenter, jq and
@@ -166,20 +171,47 @@ echo "   active, enabled, STATUS= '0 nominations, last change 0', security $scor
 # ---------------------------------------------------------------------------
 step="2. exemplarctl"
 log "$step"
+# The rules are on, as the package ships them: each registration names its
+# subject and the demo campaign (laid out from the day the daemon first
+# loaded it, so its registration window is open today), and the move to
+# unit-reviewed needs the evidence the criteria ask for: a collective needs
+# "Tập thể Lao động xuất sắc" (TTLDXS) in each year of period demo-1, the
+# three years before this one (as clients/demo.sh does).
 ids=()
-for i in 1 2 3 4; do
-    id=$(ctl register --unit 0$i --kind individual --name "Nguyễn Văn $i") || fail "register $i"
+# Official province codes of the built-in registry (03 and 05 do not exist).
+units=(01 02 04 06)
+kinds=(collective collective individual individual)
+subjects=(01:REAL-1 02:REAL-2 CB-REAL-3 CB-REAL-4)
+for i in 0 1 2 3; do
+    id=$(ctl register --unit "${units[$i]}" --kind "${kinds[$i]}" --campaign demo \
+        --subject "${subjects[$i]}" --name "Nguyễn Văn $((i + 1))") ||
+        fail "register $((i + 1)) in the demo campaign"
     ids+=("$id")
 done
-ctl move "${ids[0]}" fostering >/dev/null
-ctl move "${ids[0]}" unit-reviewed >/dev/null
-ctl move "${ids[1]}" fostering >/dev/null
-ctl move "${ids[2]}" withdrawn --reason "the unit withdrew it" >/dev/null
+year=$(in_ct date +%Y)
+for y in $((year - 3)) $((year - 2)) $((year - 1)); do
+    ctl evidence add 01:REAL-1 "$y" TTLDXS --decision "$((y - 2000))01/QĐ-UBND" \
+        --decision-date "$((y + 1))-01-15" --issuer "Chủ tịch UBND" >/dev/null ||
+        fail "evidence add for $y"
+done
+ctl move "${ids[0]}" fostering >/dev/null || fail "move ${ids[0]} fostering"
+ctl check "${ids[0]}" >/dev/null || fail "the criteria of ${ids[0]} are not met: $(ctl check "${ids[0]}")"
+ctl move "${ids[0]}" unit-reviewed >/dev/null || fail "move ${ids[0]} unit-reviewed"
+ctl move "${ids[1]}" fostering >/dev/null || fail "move ${ids[1]} fostering"
+ctl move "${ids[2]}" withdrawn --reason "the unit withdrew it" >/dev/null || fail "withdraw ${ids[2]}"
+# Without its evidence the second collective is refused, in Vietnamese: the
+# package's catalogue is found (this root has no build tree to fall back on).
+rc=0
+refusal=$(ctl move "${ids[1]}" unit-reviewed 2>&1) || rc=$?
+[ "$rc" -eq 5 ] || fail "unit review without evidence gave exit status $rc: $refusal"
+grep -qF "bị từ chối: chưa đạt tiêu chí" <<<"$refusal" ||
+    fail "the criteria refusal is not in Vietnamese: $refusal"
 # state and version of each nomination as acknowledged
 declare -A want=(["${ids[0]}"]="unit-reviewed 3" ["${ids[1]}"]="fostering 2"
     ["${ids[2]}"]="withdrawn 2" ["${ids[3]}"]="registered 1")
 acked_seq=$(ctl --json info | jq -r .last_seq)
 [ "$acked_seq" = 8 ] || fail "last_seq is $acked_seq after 8 changes"
+echo "   4 registered in campaign demo, evidence recorded, criteria met; a refusal in Vietnamese"
 
 # ---------------------------------------------------------------------------
 step="3. reload"
@@ -196,8 +228,8 @@ pid_before=$(prop MainPID)
 in_ct systemctl kill --kill-who=main -s SIGSTOP exemplard.service
 # Sent while the daemon hangs: exemplarctl retries with the same request id
 # until the restarted daemon answers.
-ctl --timeout 4000 register --unit 09 --kind collective --name "Phòng 9" --request-id 777 \
-    >"$work/inflight.out" 2>&1 &
+ctl --timeout 4000 register --unit 08 --kind collective --name "Phòng 8" --campaign demo \
+    --subject 08:REAL-8 --request-id 777 >"$work/inflight.out" 2>&1 &
 inflight=$!
 restarted() {
     [ "$(prop NRestarts)" -ge 1 ] && [ "$(prop ActiveState)" = active ] &&
@@ -208,7 +240,8 @@ in_ct journalctl -u exemplard -o cat | grep -q "Watchdog timeout" ||
     fail "systemd did not log a watchdog timeout"
 wait "$inflight" || fail "the request sent during the hang failed: $(cat "$work/inflight.out")"
 inflight_id=$(cat "$work/inflight.out")
-[ "$(ctl register --unit 09 --kind collective --name "Phòng 9" --request-id 777)" = "$inflight_id" ] ||
+[ "$(ctl register --unit 08 --kind collective --name "Phòng 8" --campaign demo \
+    --subject 08:REAL-8 --request-id 777)" = "$inflight_id" ] ||
     fail "request id 777 sent again did not get the first answer"
 for id in "${!want[@]}"; do
     got="$(show "$id" '.state + " " + (.version | tostring)')"
@@ -254,15 +287,35 @@ check _SYSTEMD_UNIT exemplard.service
 reloaded=$(entries 'select(.MESSAGE | startswith("main, configuration reloaded")) | .PRIORITY' |
     head -n 1)
 [ "$reloaded" = '"5"' ] || fail "journal: the reload entry has PRIORITY $reloaded, want 5"
+# The refused unit review of step 2 is audited in the journal.
+audited=$(entries 'select(.MESSAGE | startswith("audit, move of nomination")) | .PRIORITY' |
+    head -n 1)
+[ "$audited" = '"5"' ] || fail "journal: no audit entry (PRIORITY 5) for the refused move"
 fields=$(entries 'select(.NOMINATION_ID != null)' | wc -l)
-echo "   fields read back; $fields entries carry NOMINATION_ID"
+echo "   fields read back; the refusal audited; $fields entries carry NOMINATION_ID"
 
 # ---------------------------------------------------------------------------
-step="7. tcp endpoint"
+step="7. the CURVE endpoint"
 log "$step"
-# The drop-in exemplard(8), SECURITY, gives for tcp:// endpoints.  Without
-# AF_NETLINK the daemon must refuse with a sentence, not abort in ZeroMQ.
+# What exemplard(8), SECURITY, shows for network clients: the daemon's key
+# pair made in /etc/exemplard (the secret key the service user's), the
+# clients' public keys in /etc/exemplard/keys, [auth] endpoint set, and the
+# drop-in that opens the network.  Without AF_NETLINK the daemon must refuse
+# with a sentence, not abort in ZeroMQ.  The clients are this build's
+# exemplarctl run in the container's network namespace, with keys made here.
 in_ct systemctl disable --now exemplard.socket 2>/dev/null
+mkdir "$work/keys"
+host_ctl="$build/clients/ctl/exemplarctl"
+for who in admin.test reader.test stranger.test; do
+    "$host_ctl" keygen "$who" --dir "$work/keys" >/dev/null || fail "keygen $who"
+done
+in_ct sh -c 'cd /etc/exemplard && exemplarctl keygen server >/dev/null &&
+    chown exemplard:exemplard server.key' || fail "keygen server in /etc/exemplard"
+in_ct cat /etc/exemplard/server.pub >"$work/keys/server.pub"
+pub() { grep -v '^#' "$work/keys/$1.pub"; }
+printf 'admin.test admin - %s\nreader.test reader - %s\n' "$(pub admin.test)" \
+    "$(pub reader.test)" | in_ct sh -c 'cat >/etc/exemplard/keys'
+in_ct sh -c 'printf "\n[auth]\nendpoint = tcp://127.0.0.1:7410\n" >>/etc/exemplard/exemplard.conf'
 in_ct sh -c 'cat >/etc/systemd/system/exemplard.service.d/tcp.conf' <<'EOF'
 [Service]
 PrivateNetwork=no
@@ -270,7 +323,6 @@ RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6
 IPAddressDeny=
 IPAddressAllow=127.0.0.0/8
 EOF
-in_ct sh -c 'printf "[api]\nendpoint = tcp://127.0.0.1:5555\n" >>/etc/exemplard/exemplard.conf'
 in_ct systemctl daemon-reload
 in_ct systemctl restart exemplard.service 2>/dev/null && fail "started without AF_NETLINK"
 in_ct journalctl -u exemplard -o cat | grep -q "needs AF_NETLINK sockets, which this process may not" ||
@@ -278,9 +330,25 @@ in_ct journalctl -u exemplard -o cat | grep -q "needs AF_NETLINK sockets, which 
 in_ct sed -i 's/AF_INET6$/AF_INET6 AF_NETLINK/' /etc/systemd/system/exemplard.service.d/tcp.conf
 in_ct systemctl daemon-reload
 in_ct systemctl reset-failed exemplard.service
-in_ct systemctl restart exemplard.service || fail "does not start with the tcp drop-in"
-[ "$(in_ct exemplarctl --api tcp://127.0.0.1:5555 --json info | jq -r .last_seq)" = 9 ] ||
-    fail "no answer on tcp://127.0.0.1:5555"
+in_ct systemctl restart exemplard.service || fail "does not start with [auth] endpoint and the drop-in"
+net_ctl() { # net_ctl KEYNAME ARGS...: exemplarctl over CURVE as KEYNAME
+    local who=$1
+    shift
+    nsenter -t "$leader" -n "$host_ctl" --api tcp://127.0.0.1:7410 \
+        --server-key "$work/keys/server.pub" --key "$work/keys/$who.key" "$@"
+}
+[ "$(net_ctl admin.test --json info | jq -r .last_seq)" = 9 ] ||
+    fail "the admin key gets no answer on tcp://127.0.0.1:7410"
+[ "$(net_ctl reader.test --json show "${ids[0]}" | jq -r .state)" = unit-reviewed ] ||
+    fail "the reader key cannot read"
+rc=0
+out=$(net_ctl reader.test move "${ids[1]}" withdrawn --reason "not mine" 2>&1) || rc=$?
+[ "$rc" -eq 6 ] || fail "a reader's move gave exit status $rc (want 6, permission): $out"
+rc=0
+out=$(net_ctl stranger.test --timeout 500 info 2>&1) || rc=$?
+[ "$rc" -eq 7 ] || fail "a key not in the keys file gave exit status $rc (want 7, no answer): $out"
+[ "$(ctl --json info | jq -r .last_seq)" = 9 ] || fail "the ipc:// api stopped answering"
+echo "   [auth] endpoint: admin and reader keys served with their roles, an unknown key ignored"
 
 # ---------------------------------------------------------------------------
 step="8. power off"

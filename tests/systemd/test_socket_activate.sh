@@ -41,8 +41,12 @@ inode=$(stat -c %i "$dir/api.sock")
 [ "$(cat "/proc/$pid/comm")" != exemplard ] || fail "exemplard runs before any connection"
 [ ! -e "$dir/state" ] || fail "exemplard ran before any connection"
 
+# The daemon runs with the rules on (its defaults, as under systemd): the
+# registration names a subject and the demo campaign, whose registration
+# window is open from the day the daemon first loads it.
 id=$("$exemplarctl" --api "ipc://$dir/api.sock" --timeout 10000 register --unit 01 \
-    --kind individual --name "Trần Thị B") || fail "the first request was not answered"
+    --kind individual --campaign demo --subject CB-0001 --name "Trần Thị B") ||
+    fail "the first request was not answered"
 [ "$id" = 1 ] || fail "register printed '$id'"
 [ "$(cat "/proc/$pid/comm")" = exemplard ] || fail "the request was not served by exemplard"
 [ "$(stat -c %i "$dir/api.sock")" = "$inode" ] || fail "exemplard replaced the socket file"
