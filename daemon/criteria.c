@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Criteria evaluation and its explanation (see criteria.h).  The rule book
- * is data (data/rulesets.yaml); this file only knows that a requirement is
+ * is data (daemon/data/rulesets.yaml); this file only knows that a requirement is
  * "title T in every year the rule set of that year lists it".
  */
 #include "criteria.h"

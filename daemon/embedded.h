@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The default data shipped inside exemplard: the files under data/, turned
+ * The default data shipped inside exemplard: the files under daemon/data/, turned
  * into byte arrays by daemon/CMakeLists.txt at build time (NUL-terminated;
  * the _LEN excludes the NUL).
  */

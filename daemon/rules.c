@@ -184,9 +184,9 @@ static int seed_units(store_txn_t *t, char *err, size_t errlen)
         const size_t *len;
         const char *name;
     } LISTS[] = {
-        {EMBED_provinces_2021, &EMBED_provinces_2021_LEN, "built-in data/units/provinces-2021.csv"},
+        {EMBED_provinces_2021, &EMBED_provinces_2021_LEN, "built-in daemon/data/units/provinces-2021.csv"},
         {EMBED_ministry_units_2021, &EMBED_ministry_units_2021_LEN,
-         "built-in data/units/ministry-units-2021.csv"},
+         "built-in daemon/data/units/ministry-units-2021.csv"},
     };
     size_t total = 0;
     for (size_t i = 0; i < sizeof(LISTS) / sizeof(LISTS[0]); i++) {
@@ -223,7 +223,7 @@ rules_t *rules_new(const config_t *cfg, store_t *store, char *err, size_t errlen
         goto fail;
     }
     size_t len = EMBED_rulesets_LEN;
-    const char *text = EMBED_rulesets, *source = "built-in data/rulesets.yaml";
+    const char *text = EMBED_rulesets, *source = "built-in daemon/data/rulesets.yaml";
     if (cfg->rulebook_file[0]) {
         if (!(book = read_file(cfg->rulebook_file, &len, err, errlen)))
             goto fail;
@@ -232,9 +232,9 @@ rules_t *rules_new(const config_t *cfg, store_t *store, char *err, size_t errlen
     }
     if (rulebook_parse(text, len, source, &r->book, err, errlen) < 0 ||
         add_campaign(r, EMBED_campaign_2021_2025, EMBED_campaign_2021_2025_LEN,
-                     "built-in data/campaigns/2021-2025.yaml", err, errlen) < 0 ||
+                     "built-in daemon/data/campaigns/2021-2025.yaml", err, errlen) < 0 ||
         add_campaign(r, EMBED_campaign_demo, EMBED_campaign_demo_LEN,
-                     "built-in data/campaigns/demo.yaml", err, errlen) < 0 ||
+                     "built-in daemon/data/campaigns/demo.yaml", err, errlen) < 0 ||
         (cfg->campaign_dir[0] && load_campaign_dir(r, cfg->campaign_dir, err, errlen) < 0))
         goto fail;
     if (r->enforce && !rules_campaign(r, cfg->default_campaign)) {

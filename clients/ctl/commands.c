@@ -731,7 +731,7 @@ const ctl_cmd_t CMD_TABLE[] = {
       "absorbed units the day before and starts the merged one; an old code may be reused. "
       "list sorts by code, or with --name in Vietnamese alphabetical order. import reads a CSV "
       "with the header code,name_vi,name_en_ascii,valid_from,valid_to,merged_from,kind "
-      "(data/units/ has the 2021 lists and the 2025 merges); export writes the same format." },
+      "(daemon/data/units/ has the 2021 lists and the 2025 merges); export writes the same format." },
     { "campaign", "show [ID]", "print the campaigns' calendars: periods, windows, milestones",
       cmd_campaign, 1, 2, NO_OPTS,
       "Windows marked open are open on the daemon's day; the move table's WINDOW column "
