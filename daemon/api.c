@@ -306,6 +306,14 @@ static int record_change(call_t *x, const Exemplar__Nomination *n, Exemplar__Sta
         c.decision = extra->decision;
     }
     records_append_change(x->txn, &c);
+    /* Debug only: the change log itself is the durable record, and a line per
+     * change at full load would outrun journald's rate limit. */
+    log_fields(LOG_DEBUG,
+               LOG_FIELDS(log_u64("CHANGE_SEQ", c.seq), log_u64("NOMINATION_ID", c.nomination_id),
+                          log_str("UNIT", c.unit), log_u64("REQUEST_ID", c.request_id)),
+               "api, change %llu: nomination %llu %s -> %s (%s)", (unsigned long long)c.seq,
+               (unsigned long long)c.nomination_id, ex_state_name(from) ?: "new",
+               ex_state_name(c.to) ?: "?", verb);
     return outbox_add(x->api->outbox, &c);
 }
 

@@ -74,7 +74,13 @@ void audit_refusal(store_txn_t *txn, const actor_t *a, const char *op, const Exe
                  (unsigned long long)e.nomination_id, ex_state_name(e.to) ?: "?");
     else if (e.unit && e.unit[0])
         snprintf(target, sizeof(target), " in unit %.16s", e.unit);
-    log_notice("audit, %s%s by %s (%s%s%s) refused (%s: %s)%s", op, target, a->name,
+    log_fields(LOG_NOTICE,
+               LOG_FIELDS(log_u64("NOMINATION_ID", e.nomination_id),
+                          log_str("UNIT", e.unit ? e.unit : ""),
+                          log_u64("REQUEST_ID", req ? req->request_id : 0),
+                          log_str("ERROR_CODE", e.code_name), log_str("PRINCIPAL", a->name),
+                          log_u64("AUDIT_SEQ", stored ? e.seq : 0)),
+               "audit, %s%s by %s (%s%s%s) refused (%s: %s)%s", op, target, a->name,
                ex_role_name((Exemplar__Role)a->role) ?: "no role", a->unit[0] ? ", unit " : "",
                a->unit, e.code_name, message, stored ? "" : " [not stored: no write transaction]");
 }

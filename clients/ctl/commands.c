@@ -582,12 +582,11 @@ static const ctl_cmd_opt_t REGISTER_OPTS[] = {
     {OPT_KIND, "collective or individual (required)"},
     {OPT_NAME, "the name of the collective or the person, UTF-8, at most 256 bytes (required)"},
     {OPT_CAMPAIGN, "the campaign, e.g. 2021-2025 (default: the daemon's default campaign)"},
-    {OPT_SUBJECT, "the person's or collective's id that events name (e.g. CB-0042): events "
-                  "about it are recorded in the nomination's history"},
     {OPT_REQUEST_ID, "the request id to send (default: a new one); run the same command with the "
                      "same N again to retry safely: the daemon answers as the first time"},
     {OPT_SUBJECT, "the subject id evidence is recorded under: a personnel number, or the "
-                  "collective's code such as 01:PTNN (required while the rules are enforced)"},
+                  "collective's code such as 01:PTNN (required while the rules are enforced); "
+                  "published events naming it are recorded in the nomination's history"},
     {OPT_HEAD_OF, "for an individual who heads a unit: the subject id of the collective they "
                   "lead, which must be recognized first"},
     {OPT_PERIOD, "the campaign's period, e.g. 2021-2023 (default: the one whose registration "
