@@ -228,6 +228,17 @@ static const key_ref_t RESTART_KEYS[] = {
     NUM("[api] max_batch", max_batch),
     NUM("[store] map_size_mib", map_size),
     NUM("[store] map_max_mib", map_max),
+    NUM("[store] events_index_lag", events_index_lag),
+    NUM("[rules] enforce", rules_enforce),
+    STR("[rules] today", rules_today),
+    STR("[rules] campaign_dir", campaign_dir),
+    STR("[rules] rulebook_file", rulebook_file),
+    STR("[rules] language", language),
+    STR("[rules] locale_dir", locale_dir),
+    STR("[auth] endpoint", auth_endpoint),
+    STR("[auth] secret_key_file", auth_secret_key_file),
+    STR("[auth] keys_file", auth_keys_file), /* the file itself is re-read */
+    NUM("[publisher.*] sections", npublishers),
 };
 #undef NUM
 #undef STR
