@@ -47,25 +47,6 @@ static size_t name_key(uint8_t out[EV_KEY_MAX], const char *name, uint64_t v)
     return n + 1 + 8;
 }
 
-static uint8_t *pack(const ProtobufCMessage *m, size_t *len)
-{
-    return records_pack(m, len);
-}
-
-static void put_message(store_txn_t *t, store_db_t db, const void *key, size_t klen,
-                        const ProtobufCMessage *m)
-{
-    size_t len = 0;
-    uint8_t *buf = pack(m, &len);
-    if (!buf) {
-        if (t->rc == 0)
-            t->rc = -EX_EINTERNAL;
-        return;
-    }
-    store_put(t, db, key, klen, buf, len);
-    free(buf);
-}
-
 static uint64_t indexed_upto(store_txn_t *t);
 
 /* ---- validation ---------------------------------------------------------- */
@@ -298,7 +279,7 @@ static int pub_load(store_txn_t *t, const char *name, pubstate_t *p)
 static void pub_flush(store_txn_t *t, pubstate_t *p)
 {
     if (p->loaded && p->dirty)
-        put_message(t, DB_PUBLISHERS, p->name, strlen(p->name), &p->rec.base);
+        records_put_message(t, DB_PUBLISHERS, p->name, strlen(p->name), &p->rec.base);
     p->dirty = false;
 }
 
@@ -441,7 +422,7 @@ static int store_event(const api_events_ctx_t *ctx, Exemplar__Event *e, uint64_t
     e->ingest_seq = seq;
     e->received_ms = ctx->now_ms;
     key_put_u64(k8, seq);
-    put_message(ctx->txn, DB_EVENTS, k8, sizeof(k8), &e->base);
+    records_put_message(ctx->txn, DB_EVENTS, k8, sizeof(k8), &e->base);
     store_put(ctx->txn, DB_EVENTS_SEEN, key, name_key(key, e->publisher, e->seq), e->event_id,
               strlen(e->event_id));
     char topic[128];

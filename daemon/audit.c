@@ -59,14 +59,10 @@ void audit_refusal(store_txn_t *txn, const actor_t *a, const char *op, const Exe
     bool stored = txn->write && txn->rc == 0;
     if (stored) {
         e.seq = last_seq(txn) + 1;
-        size_t len;
-        uint8_t *buf = records_pack(&e.base, &len);
         uint8_t key[8];
         key_put_u64(key, e.seq);
-        if (buf)
-            store_put(txn, DB_AUDIT, key, sizeof(key), buf, len);
-        stored = buf != NULL;
-        free(buf);
+        records_put_message(txn, DB_AUDIT, key, sizeof(key), &e.base);
+        stored = txn->rc == 0;
     }
     char target[64] = "";
     if (e.nomination_id)

@@ -61,15 +61,7 @@ void dedup_remember(store_txn_t *t, uint64_t id, uint64_t digest, int64_t now_ms
     r.reply.data = (uint8_t *)reply;
     r.reply.len = len;
     key_put_u64(key, id);
-    size_t vlen = 0;
-    uint8_t *buf = records_pack(&r.base, &vlen);
-    if (!buf) {
-        if (t->rc == 0)
-            t->rc = -EX_EINTERNAL;
-        return;
-    }
-    store_put(t, DB_REQUESTS, key, sizeof(key), buf, vlen);
-    free(buf);
+    records_put_message(t, DB_REQUESTS, key, sizeof(key), &r.base);
 }
 
 size_t dedup_prune(store_txn_t *t, int64_t cutoff_ms, size_t max, uint64_t *resume)

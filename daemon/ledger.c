@@ -39,24 +39,10 @@ static size_t evidence_key(uint8_t *out, const char *subject, int year, const ch
     return n + 3 + t;
 }
 
-static void put(store_txn_t *t, store_db_t db, const void *key, size_t klen,
-                const ProtobufCMessage *m)
-{
-    size_t len = 0;
-    uint8_t *buf = records_pack(m, &len);
-    if (!buf) {
-        if (t->rc == 0)
-            t->rc = -EX_EINTERNAL;
-        return;
-    }
-    store_put(t, db, key, klen, buf, len);
-    free(buf);
-}
-
 void ledger_unit_put(store_txn_t *t, const Exemplar__Unit *u)
 {
     uint8_t key[UNIT_KEY_MAX];
-    put(t, DB_UNITS, key, unit_key(key, u->code, u->valid_from), &u->base);
+    records_put_message(t, DB_UNITS, key, unit_key(key, u->code, u->valid_from), &u->base);
 }
 
 /* Every record under prefix, decoded with unpack; at most LEDGER_LIST_MAX. */
@@ -152,7 +138,8 @@ int ledger_unit_on(store_txn_t *t, const char *code, int32_t day, Exemplar__Unit
 void ledger_evidence_put(store_txn_t *t, const Exemplar__Evidence *e)
 {
     uint8_t key[EVIDENCE_KEY_MAX];
-    put(t, DB_EVIDENCE, key, evidence_key(key, e->subject, e->year, e->title), &e->base);
+    records_put_message(t, DB_EVIDENCE, key, evidence_key(key, e->subject, e->year, e->title),
+                        &e->base);
 }
 
 int ledger_evidence_get(store_txn_t *t, const char *subject, int year, const char *title,

@@ -23,9 +23,8 @@ uint8_t *records_pack(const ProtobufCMessage *m, size_t *len)
     return buf;
 }
 
-/* Writes a packed message; a failed allocation poisons the transaction. */
-static void put_message(store_txn_t *t, store_db_t db, const void *key, size_t klen,
-                        const ProtobufCMessage *m)
+void records_put_message(store_txn_t *t, store_db_t db, const void *key, size_t klen,
+                         const ProtobufCMessage *m)
 {
     size_t len = 0;
     uint8_t *buf = records_pack(m, &len);
@@ -76,7 +75,7 @@ void records_put_nomination(store_txn_t *t, const Exemplar__Nomination *n,
 {
     uint8_t key[8], ikey[KEY_MAX];
     key_put_u64(key, n->id);
-    put_message(t, DB_NOMINATIONS, key, sizeof(key), &n->base);
+    records_put_message(t, DB_NOMINATIONS, key, sizeof(key), &n->base);
     if (old_state != n->state) {
         uint8_t id[8];
         key_put_u64(id, n->id);
@@ -91,7 +90,7 @@ void records_append_change(store_txn_t *t, const Exemplar__Change *c)
 {
     uint8_t key[8];
     key_put_u64(key, c->seq);
-    put_message(t, DB_CHANGES, key, sizeof(key), &c->base);
+    records_put_message(t, DB_CHANGES, key, sizeof(key), &c->base);
 }
 
 int records_get_change(store_txn_t *t, uint64_t seq, Exemplar__Change **out)

@@ -52,6 +52,11 @@ void records_append_change(store_txn_t *t, const Exemplar__Change *c);
  * -EX_ESTORAGE. */
 int records_get_change(store_txn_t *t, uint64_t seq, Exemplar__Change **out);
 
+/* Writes m, packed, under key (sticky; a failed allocation poisons the
+ * transaction with -EX_EINTERNAL). */
+void records_put_message(store_txn_t *t, store_db_t db, const void *key, size_t klen,
+                         const ProtobufCMessage *m);
+
 /* Packs a message into a fresh heap buffer; NULL when out of memory. */
 uint8_t *records_pack(const ProtobufCMessage *m, size_t *len);
 

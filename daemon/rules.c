@@ -184,7 +184,8 @@ static int seed_units(store_txn_t *t, char *err, size_t errlen)
         const size_t *len;
         const char *name;
     } LISTS[] = {
-        {EMBED_provinces_2021, &EMBED_provinces_2021_LEN, "built-in daemon/data/units/provinces-2021.csv"},
+        {EMBED_provinces_2021, &EMBED_provinces_2021_LEN,
+         "built-in daemon/data/units/provinces-2021.csv"},
         {EMBED_ministry_units_2021, &EMBED_ministry_units_2021_LEN,
          "built-in daemon/data/units/ministry-units-2021.csv"},
     };
