@@ -923,6 +923,16 @@ api_t *api_new(store_t *store, outbox_t *outbox, const config_t *cfg, char *err,
     return a;
 }
 
+int api_reload_rules(api_t *a, const config_t *cfg, char *err, size_t errlen)
+{
+    rules_t *fresh = rules_new(cfg, a->store, err, errlen);
+    if (!fresh)
+        return -EX_EINVALID;
+    rules_destroy(&a->rules);
+    a->rules = fresh;
+    return 0;
+}
+
 void api_destroy(api_t **p)
 {
     if (*p)

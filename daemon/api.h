@@ -52,6 +52,11 @@ void api_run_batch(api_t *a, api_call_t *calls, size_t n);
  * of memory. */
 uint8_t *api_error_reply(int code, const char *message, size_t *len);
 
+/* Reads the campaign files and the rule book again (SIGHUP) as cfg says and
+ * replaces the running ones; on failure nothing changes and err says why.
+ * No transaction may be open (the loop calls it between batches). */
+int api_reload_rules(api_t *a, const config_t *cfg, char *err, size_t errlen);
+
 /* Housekeeping, a bounded amount of work per call (the loop calls it every
  * second): forgets request ids older than the configured time, and sweeps
  * stale by-state index entries. */

@@ -121,6 +121,7 @@ typedef struct {
     int argc; /* kept for reloads */
     char **argv;
     config_t *cfg; /* the running configuration */
+    api_t *api;    /* set once running: reloads replace its rules */
 } args_t;
 
 /* The configuration: embedded defaults, then the file, then the flags that
@@ -264,14 +265,26 @@ static int reload_config(void *arg)
         if (key_differs(&RESTART_KEYS[i], &fresh, args->cfg))
             log_warning("main, reload, %s changed; it applies at the next restart",
                         RESTART_KEYS[i].name);
+    /* The running configuration with the live keys of the file: the campaign
+     * files and the rule book are read again against it, and nothing changes
+     * unless they load. */
+    static config_t next;
+    next = *args->cfg;
     for (size_t i = 0; i < sizeof(LIVE_KEYS) / sizeof(LIVE_KEYS[0]); i++)
-        memcpy((char *)args->cfg + LIVE_KEYS[i].offset, (char *)&fresh + LIVE_KEYS[i].offset,
+        memcpy((char *)&next + LIVE_KEYS[i].offset, (char *)&fresh + LIVE_KEYS[i].offset,
+               LIVE_KEYS[i].size);
+    if (args->api && api_reload_rules(args->api, &next, err, sizeof(err)) < 0) {
+        log_error("main, reload failed, the running configuration and campaigns stay (%s)", err);
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof(LIVE_KEYS) / sizeof(LIVE_KEYS[0]); i++)
+        memcpy((char *)args->cfg + LIVE_KEYS[i].offset, (char *)&next + LIVE_KEYS[i].offset,
                LIVE_KEYS[i].size);
     log_set_level(args->cfg->log_level);
     /* The keys file is re-read on every reload; a broken one keeps the old keys. */
     auth_reload();
     log_notice("main, configuration reloaded: log_level %s, default_campaign %s, "
-               "request_ttl_hours %u",
+               "request_ttl_hours %u; campaigns, rule book and keys read again",
                log_level_name(args->cfg->log_level), args->cfg->default_campaign,
                args->cfg->request_ttl_hours);
     return 0;
@@ -403,6 +416,7 @@ int main(int argc, char **argv)
         log_error("main, out of memory");
         goto out;
     }
+    args.api = api;
     loop_set_reload(loop, reload_config, &args);
     const records_counters_t *c = api_counters(api);
     char status_line[256];

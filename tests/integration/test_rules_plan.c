@@ -8,9 +8,11 @@
  * 2023-2025, revocation, and filtering names without diacritics.
  */
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "itest.h"
 
@@ -437,6 +439,63 @@ static void list_finds_names_without_diacritics(void **state)
     ex_client_destroy(&c);
 }
 
+/* Asks for one campaign; returns the reply's error code (0: found). */
+static int show_campaign(ex_client_t *c, const char *id)
+{
+    Exemplar__CampaignShowRequest b = EXEMPLAR__CAMPAIGN_SHOW_REQUEST__INIT;
+    b.campaign = (char *)id;
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_CAMPAIGN_SHOW;
+    req.campaign_show = &b;
+    Exemplar__Reply *r = NULL;
+    int rc = ex_client_call(c, &req, &r);
+    assert_int_equal(rc, 0);
+    int code = r->error ? (int)r->error->code : 0;
+    ex_reply_free(r);
+    return code;
+}
+
+static void campaign_files_are_read_again_on_sighup(void **state)
+{
+    harness_t *h = new_harness(state);
+    char dir[64], conf[256], path[128];
+    snprintf(dir, sizeof dir, "/tmp/excamp.XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    snprintf(conf, sizeof conf, "[rules]\nenforce = yes\nlanguage = en\ncampaign_dir = %s\n", dir);
+    assert_int_equal(harness_start_conf(h, conf, NULL), 0);
+    ex_client_t *c = harness_client(h, TIMEOUT_MS);
+    assert_int_equal(show_campaign(c, "extra"), EX_ECAMPAIGN);
+
+    snprintf(path, sizeof path, "%s/extra.yaml", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("id: extra\ntitle: Added while running\nrelative: true\nperiods:\n"
+          "  - id: extra-1\n    years: [-1]\n    windows:\n      registration: [-1, +30]\n"
+          "milestones:\n  - name: Registration\n    from: -1\n    to: +30\n",
+          f);
+    fclose(f);
+    assert_int_equal(kill(h->pid, SIGHUP), 0);
+    /* The reload happens between two turns of the loop: ask until it shows,
+     * within a deadline (each answer is a full round trip, no sleeping). */
+    int code = EX_ECAMPAIGN;
+    for (int i = 0; i < 2000 && code == EX_ECAMPAIGN; i++)
+        code = show_campaign(c, "extra");
+    assert_int_equal(code, 0);
+
+    /* A broken file is refused whole: the running campaigns stay. */
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("id: extra\nnot_a_key: 1\n", f);
+    fclose(f);
+    assert_int_equal(kill(h->pid, SIGHUP), 0);
+    assert_int_equal(show_campaign(c, "demo"), 0);
+    assert_int_equal(show_campaign(c, "extra"), 0);
+    assert_int_equal(harness_alive(h), 1);
+    ex_client_destroy(&c);
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -446,6 +505,7 @@ int main(void)
         cmocka_unit_test_teardown(units_merge_keeps_the_original_unit, teardown),
         cmocka_unit_test_teardown(carry_over_links_the_two_periods, teardown),
         cmocka_unit_test_teardown(list_finds_names_without_diacritics, teardown),
+        cmocka_unit_test_teardown(campaign_files_are_read_again_on_sighup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
