@@ -139,7 +139,7 @@ static void collective_needs_ttldxs_every_year(void **state)
     char text[1024];
     criteria_explain(&book, &p, &r, text, sizeof text);
     assert_non_null(strstr(text, "missing in 2023"));
-    strcpy(facts[2].title, "TTLDXS");
+    snprintf(facts[2].title, sizeof(facts[2].title), "TTLDXS");
     criteria_evaluate(&book, true, &p, facts, 3, &r);
     assert_true(r.met);
 }
