@@ -221,8 +221,10 @@ static void fill_progress(row_t *r, const char *unit, const char *unit_name,
     r->pr.n_states = n;
 }
 
-/* The unit's name on the period's last day (or its newest), "" if unknown. */
-static Exemplar__Unit *unit_named(call_t *x, const target_t *t)
+/* The unit's newest version valid during the period (else its newest
+ * version; *in_period tells which, when not NULL), or NULL if no unit has
+ * that code. */
+static Exemplar__Unit *unit_named(call_t *x, const target_t *t, bool *in_period)
 {
     Exemplar__Unit **v = NULL;
     size_t n = 0;
@@ -232,9 +234,14 @@ static Exemplar__Unit *unit_named(call_t *x, const target_t *t)
     }
     day_range_t span = period_span(t->period);
     size_t pick = n - 1;
+    bool found = false;
     for (size_t i = 0; i < n; i++)
-        if (unit_overlaps(v[i], span))
+        if (unit_overlaps(v[i], span)) {
             pick = i;
+            found = true;
+        }
+    if (in_period)
+        *in_period = found;
     Exemplar__Unit *u = v[pick];
     v[pick] = NULL;
     ledger_units_free(v, n);
@@ -251,7 +258,7 @@ static int reply_plan(call_t *x, const target_t *t)
     int rc = plans_history(x->txn, t->unit, t->campaign, t->period->id, &hist, &nh);
     if (rc == 0)
         rc = unit_nominations(x, t, &tally, &noms, &nn);
-    Exemplar__Unit *u = rc == 0 ? unit_named(x, t) : NULL;
+    Exemplar__Unit *u = rc == 0 ? unit_named(x, t, NULL) : NULL;
     if (rc == 0) {
         row_t row;
         fill_progress(&row, t->unit, u ? u->name : "", nh ? hist[nh - 1] : NULL, &tally);
@@ -337,10 +344,19 @@ int api_plans_submit(call_t *x)
     if ((rc = check_document(x, r->document, verb == PLAN_SUBMIT)) < 0)
         return rc;
     if (rules_enforced(x->api->rules)) {
-        Exemplar__Unit *u = unit_named(x, &t);
+        bool in_period = false;
+        Exemplar__Unit *u = unit_named(x, &t, &in_period);
         if (!u)
             return refuse(x, -EX_EUNIT, "no unit has the code %s (exemplarctl units list)",
                           r->unit);
+        if (!in_period) {
+            rc = refuse(x, -EX_EUNIT,
+                        "unit %s (%s) is not valid during period %s: it was valid from %s to %s",
+                        u->code, u->name, t.period->id, u->valid_from[0] ? u->valid_from : "-",
+                        u->valid_to[0] ? u->valid_to : "-");
+            exemplar__unit__free_unpacked(u, NULL);
+            return rc;
+        }
         exemplar__unit__free_unpacked(u, NULL);
     }
     Exemplar__UnitPlan *cur = NULL;

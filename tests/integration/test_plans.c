@@ -189,6 +189,29 @@ static void submitted_on_time_and_late(void **state)
     rc = review(c, true, "01", NULL, &r);
     itest_require_ok(rc, r, "accept a plan on time without a reason");
     ex_reply_free(r);
+
+    /* a unit that starts after the period has no plan for it */
+    Exemplar__Unit u = EXEMPLAR__UNIT__INIT;
+    Exemplar__Unit *units[] = {&u};
+    u.code = "NEW1";
+    u.name = "Tỉnh Mới";
+    u.valid_from = "2025-07-01";
+    Exemplar__UnitsImportRequest imp = EXEMPLAR__UNITS_IMPORT_REQUEST__INIT;
+    imp.units = units;
+    imp.n_units = 1;
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_UNITS_IMPORT;
+    req.units_import = &imp;
+    rc = ex_client_call(c, &req, &r);
+    itest_require_ok(rc, r, "import a unit of 2025");
+    ex_reply_free(r);
+    rc = submit(c, "NEW1", 1, 0, false, 0, &r);
+    itest_require_error(rc, r, EX_EUNIT, "submit for a unit not valid in the period");
+    ex_reply_free(r);
+    r = list(c);
+    for (size_t i = 0; i < r->plan_list->n_units; i++)
+        assert_string_not_equal(r->plan_list->units[i]->unit, "NEW1");
+    ex_reply_free(r);
     ex_client_destroy(&c);
 }
 
