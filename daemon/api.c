@@ -60,6 +60,8 @@ typedef struct {
 #define R_EVIDENCE ROLE_BIT(ROLE_MINISTRY_REVIEWER)
 #define R_PUBLISH  ROLE_BIT(ROLE_PUBLISHER)
 #define R_ADMIN    0u
+#define R_PLAN     ROLE_BIT(ROLE_UNIT_OFFICER)      /* own unit: api_plans.c checks it */
+#define R_REVIEW   ROLE_BIT(ROLE_MINISTRY_REVIEWER) /* accept and return plans */
 
 static handler_fn handle_info, handle_register, handle_move, handle_get, handle_history,
     handle_list, handle_changes, handle_audit, handle_publish, handle_stats, handle_evidence;
@@ -90,6 +92,12 @@ static const api_op_t API_OPS[] = {
      R_PUBLISH},
     {EXEMPLAR__REQUEST__BODY_STATS, "stats", handle_stats, OP_READS, R_READ},
     {EXEMPLAR__REQUEST__BODY_EVENT_LIST, "event-list", handle_evidence, OP_READS, R_READ},
+    /* issue 9, unit plans (api_plans.c) */
+    {EXEMPLAR__REQUEST__BODY_PLAN_SUBMIT, "plan-submit", api_plans_submit, OP_MUTATES, R_PLAN},
+    {EXEMPLAR__REQUEST__BODY_PLAN_SHOW, "plan-show", api_plans_show, OP_READS, R_READ},
+    {EXEMPLAR__REQUEST__BODY_PLAN_LIST, "plan-list", api_plans_list, OP_READS, R_READ},
+    {EXEMPLAR__REQUEST__BODY_PLAN_ACCEPT, "plan-accept", api_plans_accept, OP_MUTATES, R_REVIEW},
+    {EXEMPLAR__REQUEST__BODY_PLAN_RETURN, "plan-return", api_plans_return, OP_MUTATES, R_REVIEW},
 };
 
 static const api_op_t *find_op(Exemplar__Request__BodyCase body)

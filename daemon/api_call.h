@@ -51,6 +51,15 @@ int api_rules_evidence_revoke(call_t *x);
 int api_rules_evidence_list(call_t *x);
 int api_rules_check(call_t *x);
 
+/* Handlers of the unit plans' requests (api_plans.c, issue 9), rows of
+ * API_OPS: submit (or save a draft) for one's own unit, show and list
+ * progress (unit officers: their own unit only), accept and return. */
+int api_plans_submit(call_t *x);
+int api_plans_show(call_t *x);
+int api_plans_list(call_t *x);
+int api_plans_accept(call_t *x);
+int api_plans_return(call_t *x);
+
 /* Hooks of register and move (api_rules.c).  With [rules] enforce = no they
  * only fill the new fields and answer as the foundation did. */
 

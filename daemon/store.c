@@ -42,6 +42,7 @@ static const char *const DB_NAME[DB_COUNT] = {
     [DB_EVENTS_BY_SUBJECT] = "events_by_subject",
     [DB_PUBLISHERS] = "publishers",
     [DB_BY_SUBJECT] = "nominations_by_subject",
+    [DB_PLANS] = "plans", /* issue 9 */
 };
 
 static const char SCHEMA_KEY[] = "schema_version";

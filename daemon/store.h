@@ -39,6 +39,8 @@ typedef enum {
     DB_EVENTS_BY_SUBJECT, /* subject, NUL, ingest seq u64 BE -> "": evidence for a subject */
     DB_PUBLISHERS,        /* publisher name -> exemplar.PublisherRecord (counters, last seq) */
     DB_BY_SUBJECT,        /* subject, NUL, nomination id u64 BE -> "": nominations of a subject */
+    /* Issue 9, unit plans (daemon/plans.c): */
+    DB_PLANS, /* unit, NUL, campaign, NUL, period, NUL, version u32 BE -> exemplar.UnitPlan */
     DB_COUNT
 } store_db_t;
 

@@ -63,6 +63,10 @@ const ctl_opt_t CTL_OPTIONS[] = {
     { OPT_VALUE,          "value",          "TEXT",     NULL },
     { OPT_FILE,           "file",           "FILE",     NULL },
     { OPT_BATCH,          "batch",          "N",        NULL },
+    { OPT_COLLECTIVE,     "collective",     "N",        NULL },
+    { OPT_INDIVIDUAL,     "individual",     "N",        NULL },
+    { OPT_SOLUTIONS,      "solutions",      "TEXT",     NULL },
+    { OPT_DRAFT,          "draft",          NULL,       NULL },
 };
 /* clang-format on */
 const size_t CTL_OPTIONS_COUNT = sizeof CTL_OPTIONS / sizeof CTL_OPTIONS[0];
@@ -648,6 +652,25 @@ static const ctl_cmd_opt_t UNITS_OPTS[] = {
     {0, NULL},
 };
 
+static const ctl_cmd_opt_t PLAN_OPTS[] = {
+    {OPT_PERIOD, "the campaign period, e.g. 2021-2023 (required)"},
+    {OPT_CAMPAIGN, "the campaign (default: the daemon's default campaign)"},
+    {OPT_UNIT, "list: only this unit"},
+    {OPT_COLLECTIVE, "submit: the expected number of collective exemplars"},
+    {OPT_INDIVIDUAL, "submit: the expected number of individual exemplars"},
+    {OPT_SOLUTIONS, "submit: the unit's solutions and responsibilities, UTF-8 (at most 8192 "
+                    "bytes; required to submit)"},
+    {OPT_DECISION, "submit: the number of the unit's own plan document (required to submit)"},
+    {OPT_DECISION_DATE, "submit: that document's date, YYYY-MM-DD"},
+    {OPT_ISSUER, "submit: who signed that document"},
+    {OPT_DRAFT, "submit: save a draft without sending it to the Ministry"},
+    {OPT_REASON, "return: why the plan must be revised (required); accept: why a late plan is "
+                 "accepted (required for a late plan)"},
+    {OPT_EXPECT_VERSION, "submit, accept, return: refuse (exit 4) unless the plan is at version N"},
+    {OPT_REQUEST_ID, "submit, accept, return: the request id to send (default: a new one)"},
+    {0, NULL},
+};
+
 static const ctl_cmd_opt_t EVIDENCE_OPTS[] = {
     {OPT_DECISION, "the decision's number, e.g. 1234/QĐ-BTNMT (required by add and revoke)"},
     {OPT_DECISION_DATE, "the decision's date, YYYY-MM-DD (required by add and revoke)"},
@@ -748,6 +771,22 @@ const ctl_cmd_t CMD_TABLE[] = {
       "Per criterion of the rule sets judging the period's years: the years present, missing "
       "and revoked; for a head of unit, whether the collective they lead is recognized. Exit 0 "
       "when everything is met, 5 when not." },
+    { "plan", "submit UNIT --period ID [--collective N] [--individual N] [--solutions TEXT] "
+              "[--decision NUMBER --decision-date DATE] [--draft] | show UNIT --period ID | "
+              "list --period ID [--unit CODE] | accept UNIT --period ID [--reason TEXT] | "
+              "return UNIT --period ID --reason TEXT",
+      "submit, show, review or list the units' plans and expected exemplars per period",
+      cmd_plan, 1, 2, PLAN_OPTS,
+      "A unit officer submits its own unit's plan (expected collective and individual "
+      "exemplars, solutions and responsibilities, the unit's plan document) with its "
+      "registration list: the unit's nominations in that period. After the period's "
+      "registration deadline a submission is recorded as late. A ministry reviewer (or an "
+      "administrator) accepts it, with a reason when it was late, or returns it with a reason; "
+      "the unit then submits again. Every version is kept: 'plan show' prints the plan, its "
+      "registration list, progress and history. 'plan list' prints every unit of the registry "
+      "valid in the period: its status (no-plan, draft, submitted, late, accepted, returned), "
+      "registered/expected collectives and individuals, recognized, and whether it is behind "
+      "(fewer live nominations than expected)." },
     { "keygen", "NAME [--dir DIR]", "make a CURVE key pair: NAME.key (secret, mode 0600) and NAME.pub",
       cmd_keygen, 1, 1, KEYGEN_OPTS,
       "Prints the keys-file line to give the daemon's administrator (role and unit still to fill "

@@ -66,6 +66,11 @@ typedef enum {
     OPT_VALUE,
     OPT_FILE,
     OPT_BATCH,
+    /* unit plans (issue 9, cmd_plans.c) */
+    OPT_COLLECTIVE,
+    OPT_INDIVIDUAL,
+    OPT_SOLUTIONS,
+    OPT_DRAFT,
     OPT_END
 } ctl_opt_key_t;
 
@@ -152,6 +157,8 @@ Exemplar__Decision *ctl_decision(const ctl_args_t *a, Exemplar__Decision *d);
 /* cmd_events.c (issue 4): event publish|list, stats. */
 int cmd_event(ctl_t *ctl, const ctl_args_t *a);
 int cmd_stats(ctl_t *ctl, const ctl_args_t *a);
+/* cmd_plans.c (issue 9): plan submit|show|list|accept|return. */
+int cmd_plan(ctl_t *ctl, const ctl_args_t *a);
 extern const ctl_cmd_opt_t EVENT_OPTS[];
 
 /* help.c: the whole manual, one command's page, the short usage. */

@@ -128,6 +128,25 @@ class Client:
         req.stats.SetInParent()
         return self.call(req)
 
+    def plan_submit(self, unit, period, collective=0, individual=0, solutions="",
+                    document=("", ""), campaign="", draft=False):
+        """Saves a draft or submits a unit's plan (plans.proto); returns the
+        PlanReply (plan, history, registrations, progress)."""
+        req = wire_pb2.Request()
+        r = req.plan_submit
+        r.unit, r.period, r.campaign, r.draft = unit, period, campaign, draft
+        r.expected_collective, r.expected_individual = collective, individual
+        r.solutions = solutions
+        if document[0]:
+            r.document.number, r.document.date = document
+        return self.call(req)
+
+    def plan_list(self, period, campaign="", unit=""):
+        """Progress of every unit valid in the period: a PlanListReply."""
+        req = wire_pb2.Request()
+        req.plan_list.period, req.plan_list.campaign, req.plan_list.unit = period, campaign, unit
+        return self.call(req)
+
     def evidence(self, subject, after=0, limit=0):
         req = wire_pb2.Request()
         req.event_list.subject, req.event_list.after, req.event_list.limit = subject, after, limit

@@ -12,13 +12,17 @@ import tempfile
 root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 out = os.path.join(root, "tests", "fuzz", "corpus")
 gen = tempfile.mkdtemp()
-protos = [os.path.join(root, "proto", p) for p in ("record.proto", "auth.proto", "wire.proto")]
+protos = [os.path.join(root, "proto", p)
+          for p in ("rules.proto", "record.proto", "auth.proto", "events.proto", "plans.proto",
+                    "wire.proto")]
 subprocess.run(["protoc", "-I", os.path.join(root, "proto"), "--python_out", gen] + protos,
                check=True)
 sys.path.insert(0, gen)
 import wire_pb2 as w  # noqa: E402
 import record_pb2 as r  # noqa: E402
 import auth_pb2 as a  # noqa: E402
+import plans_pb2 as p  # noqa: E402
+import rules_pb2 as ru  # noqa: E402
 
 
 def req(**body):
@@ -42,6 +46,14 @@ requests = {
     "list": req(list=w.ListRequest(state=r.STATE_REGISTERED, unit="01", limit=10)),
     "changes": req(changes=w.ChangesRequest(from_seq=1, limit=5)),
     "audit": req(audit=a.AuditRequest(limit=5)),
+    # issue 9: unit plans
+    "plan-submit01": req(plan_submit=p.PlanSubmitRequest(
+        unit="01", campaign="2021-2025", period="2021-2023", expected_collective=2,
+        expected_individual=1, solutions="Giải pháp",
+        document=ru.Decision(number="12/KH", date="2021-09-01"))),
+    "plan-return01": req(plan_return=p.PlanReviewRequest(
+        unit="01", campaign="2021-2025", period="2021-2023", reason="Bổ sung")),
+    "plan-list": req(plan_list=p.PlanListRequest(campaign="2021-2025", period="2021-2023")),
 }
 # fuzz_api: who asks (role; bit 7 = unit 02 for unit officers), then the request
 roles = {"admin": 6, "uo01": 1, "uo02": 0x81, "reviewer": 2, "reader": 5, "publisher": 4}

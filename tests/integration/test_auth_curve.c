@@ -579,6 +579,99 @@ static void keys_reload_on_sighup_without_restart(void **state)
     assert_true(harness_alive(&fx->h));
 }
 
+/* ---- unit plans (issue 9) ----------------------------------------------- */
+
+static int plan_submit(ex_client_t *c, const char *unit, Exemplar__Reply **r)
+{
+    Exemplar__PlanSubmitRequest b = EXEMPLAR__PLAN_SUBMIT_REQUEST__INIT;
+    Exemplar__Decision d = EXEMPLAR__DECISION__INIT;
+    d.number = "7/KH";
+    d.date = "2021-09-01";
+    b.unit = (char *)unit;
+    b.campaign = "2021-2025";
+    b.period = "2021-2023";
+    b.expected_collective = 1;
+    b.solutions = "Giải pháp và trách nhiệm";
+    b.document = &d;
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_PLAN_SUBMIT;
+    req.plan_submit = &b;
+    return ex_client_call(c, &req, r);
+}
+
+static int plan_call(ex_client_t *c, Exemplar__Request__BodyCase body, const char *unit,
+                     Exemplar__Reply **r)
+{
+    Exemplar__PlanReviewRequest rv = EXEMPLAR__PLAN_REVIEW_REQUEST__INIT;
+    Exemplar__PlanShowRequest sh = EXEMPLAR__PLAN_SHOW_REQUEST__INIT;
+    Exemplar__PlanListRequest ls = EXEMPLAR__PLAN_LIST_REQUEST__INIT;
+    rv.unit = sh.unit = (char *)unit;
+    rv.campaign = sh.campaign = ls.campaign = "2021-2025";
+    rv.period = sh.period = ls.period = "2021-2023";
+    rv.reason = "Bổ sung giải pháp";
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = body;
+    if (body == EXEMPLAR__REQUEST__BODY_PLAN_ACCEPT)
+        req.plan_accept = &rv;
+    else if (body == EXEMPLAR__REQUEST__BODY_PLAN_RETURN)
+        req.plan_return = &rv;
+    else if (body == EXEMPLAR__REQUEST__BODY_PLAN_SHOW)
+        req.plan_show = &sh;
+    else
+        req.plan_list = &ls;
+    return ex_client_call(c, &req, r);
+}
+
+/* A unit officer submits its own unit's plan only and reads only its own;
+ * the ministry reviewer returns and accepts; nobody else does. */
+static void plans_are_submitted_by_the_unit_and_reviewed_by_the_ministry(void **state)
+{
+    fixture_t *fx = *state;
+    Exemplar__Reply *r = NULL;
+    int rc = plan_submit(fx->p[UO02].client, "01", &r);
+    require_permission(rc, r, &fx->p[UO02], "unit officer of 02 submits the plan of 01");
+    ex_reply_free(r);
+    for (int i = REVIEWER; i <= READER; i++) {
+        rc = plan_submit(fx->p[i].client, "01", &r);
+        require_permission(rc, r, &fx->p[i], "a role without units submits a plan");
+        ex_reply_free(r);
+    }
+    rc = plan_submit(fx->p[UO01].client, "01", &r);
+    itest_require_ok(rc, r, "unit officer of 01 submits its own plan");
+    assert_string_equal(r->plan->plan->actor, "lan.hanoi");
+    ex_reply_free(r);
+
+    rc = plan_call(fx->p[UO02].client, EXEMPLAR__REQUEST__BODY_PLAN_SHOW, "01", &r);
+    require_permission(rc, r, &fx->p[UO02], "unit officer of 02 reads the plan of 01");
+    ex_reply_free(r);
+    rc = plan_call(fx->p[UO02].client, EXEMPLAR__REQUEST__BODY_PLAN_LIST, "", &r);
+    itest_require_ok(rc, r, "unit officer lists plans");
+    assert_int_equal(r->plan_list->n_units, 1);
+    assert_string_equal(r->plan_list->units[0]->unit, "02");
+    ex_reply_free(r);
+    rc = plan_call(fx->p[READER].client, EXEMPLAR__REQUEST__BODY_PLAN_SHOW, "01", &r);
+    itest_require_ok(rc, r, "reader reads a plan");
+    ex_reply_free(r);
+
+    const int not_reviewers[] = {UO01, APPROVER, READER, PUBLISHER};
+    for (size_t i = 0; i < sizeof not_reviewers / sizeof not_reviewers[0]; i++) {
+        principal_t *p = &fx->p[not_reviewers[i]];
+        rc = plan_call(p->client, EXEMPLAR__REQUEST__BODY_PLAN_ACCEPT, "01", &r);
+        require_permission(rc, r, p, "accept a plan without the reviewer's role");
+        ex_reply_free(r);
+    }
+    rc = plan_call(fx->p[REVIEWER].client, EXEMPLAR__REQUEST__BODY_PLAN_RETURN, "01", &r);
+    itest_require_ok(rc, r, "the ministry reviewer returns the plan");
+    ex_reply_free(r);
+    rc = plan_submit(fx->p[UO01].client, "01", &r);
+    itest_require_ok(rc, r, "unit officer of 01 submits again");
+    ex_reply_free(r);
+    rc = plan_call(fx->p[REVIEWER].client, EXEMPLAR__REQUEST__BODY_PLAN_ACCEPT, "01", &r);
+    itest_require_ok(rc, r, "the ministry reviewer accepts the plan");
+    assert_int_equal(r->plan->n_history, 4);
+    ex_reply_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -587,6 +680,7 @@ int main(void)
         cmocka_unit_test(publisher_cannot_move_or_read),
         cmocka_unit_test(reads_are_scoped_to_the_unit),
         cmocka_unit_test(only_admins_read_the_audit_list),
+        cmocka_unit_test(plans_are_submitted_by_the_unit_and_reviewed_by_the_ministry),
         cmocka_unit_test(unknown_key_gets_no_answer),
         cmocka_unit_test(change_feed_admits_only_roles_that_read_every_unit),
         cmocka_unit_test(wrong_server_key_is_logged_with_a_rate_limit),

@@ -110,6 +110,24 @@ run 7 --api "ipc://$DIR/nobody-here.sock" --timeout 200 ping
 API=$EXEMPLAR_API
 EXEMPLAR_API="ipc://$DIR/nobody-here.sock" run 0 --api "$API" show "$ID"
 
+# ---- unit plans (issue 9): submit, every unit listed, return, show -------
+P=(--period 2021-2023 --campaign 2021-2025)
+run 2 plan list
+run 0 plan submit 01 "${P[@]}" --collective 2 --individual 1 --solutions "Giải pháp, trách nhiệm" \
+    --decision 12/KH-UBND --decision-date 2021-09-01
+run 0 plan list "${P[@]}"
+grep -Eq '^01 +(submitted|late) +[0-9]+/2 +[0-9]+/1 ' "$DIR/out" || fail "plan list, unit 01: $(grep '^01 ' "$DIR/out")"
+[[ $(grep -c ' no-plan ' "$DIR/out") -ge 90 ]] || fail "plan list does not show every unit: $(cat "$DIR/out")"
+run 0 plan list "${P[@]}" --json
+json_parses plan list
+[[ $(json_get units) -ge 91 ]] || fail "plan list --json: $(json_get units) units"
+run 5 plan return 01 "${P[@]}"
+run 0 plan return 01 "${P[@]}" --reason "Bổ sung giải pháp"
+run 4 plan submit 01 "${P[@]}" --collective 2 --solutions x --decision 1/KH --decision-date 2021-09-01 \
+    --expect-version 1
+run 0 plan show 01 "${P[@]}" --json
+[[ $(json_get history) == 2 && $(json_get state) == returned ]] || fail "plan show: $(cat "$DIR/out")"
+
 # ---- SIGTERM: the daemon exits 0 -----------------------------------------
 kill -TERM "$PID"
 status=0

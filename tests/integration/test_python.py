@@ -82,6 +82,15 @@ def main():
         check([e.event_id for e in evidence.events] == ["QĐ-2023-17", "KL-2024-3"],
               "evidence: %s" % evidence)
 
+        # issue 9: a unit plan, and the progress of every unit of the period
+        plan = c.plan_submit("01", "2021-2023", campaign="2021-2025", collective=2,
+                             solutions="Giải pháp và trách nhiệm", document=("5/KH", "2021-09-01"))
+        check(plan.plan.version == 1 and plan.progress.status in ("submitted", "late"),
+              "plan submit: %s" % plan.plan)
+        rows = {u.unit: u for u in c.plan_list("2021-2023", campaign="2021-2025").units}
+        check(rows["01"].expected_collective == 2 and rows["02"].status == "no-plan",
+              "plan list: %s" % rows.get("01"))
+
         stats = c.stats()
         check(stats.events == 2 and stats.duplicates == 1, "stats: %s" % stats)
 
