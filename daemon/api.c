@@ -41,7 +41,9 @@ typedef int handler_fn(call_t *x);
 
 /* OP_ID_OPTIONAL: mutating, but the body carries its own identity (events:
  * publisher + seq), so a request id is remembered only when one is sent. */
-enum { OP_MUTATES = 1, OP_READS = 2, OP_ID_OPTIONAL = 4 };
+/* OP_MAY_WRITE: not a change of the data (no request id, not remembered),
+ * but the handler may write derived data and says so in call_t.wrote. */
+enum { OP_MUTATES = 1, OP_READS = 2, OP_ID_OPTIONAL = 4, OP_MAY_WRITE = 8 };
 
 typedef struct {
     Exemplar__Request__BodyCase body;
@@ -98,6 +100,8 @@ static const api_op_t API_OPS[] = {
     {EXEMPLAR__REQUEST__BODY_PLAN_LIST, "plan-list", api_plans_list, OP_READS, R_READ},
     {EXEMPLAR__REQUEST__BODY_PLAN_ACCEPT, "plan-accept", api_plans_accept, OP_MUTATES, R_REVIEW},
     {EXEMPLAR__REQUEST__BODY_PLAN_RETURN, "plan-return", api_plans_return, OP_MUTATES, R_REVIEW},
+    /* issue 8, operator tools (api_ops.c) */
+    {EXEMPLAR__REQUEST__BODY_FSCK, "fsck", api_ops_fsck, OP_MAY_WRITE, R_ADMIN},
 };
 
 static const api_op_t *find_op(Exemplar__Request__BodyCase body)
@@ -816,7 +820,7 @@ static void run_call(api_t *a, store_txn_t *txn, api_call_t *call, int write_err
         goto answer;
     }
     rc = op->handler(&x);
-    if (rc == 0 && (op->flags & OP_MUTATES))
+    if (rc == 0 && ((op->flags & OP_MUTATES) || x.wrote))
         *wrote = true;
 answer:
     if (rc < 0) {

@@ -40,6 +40,7 @@ typedef struct {
     char why[2048]; /* a refusal's sentence; empty: the code's default */
     uint64_t current_version;
     Exemplar__State current_state;
+    bool wrote; /* set by a handler of an OP_MAY_WRITE request that wrote */
 } call_t;
 
 /* Handlers of the rules' requests (api_rules.c), rows of API_OPS. */
@@ -59,6 +60,13 @@ int api_plans_show(call_t *x);
 int api_plans_list(call_t *x);
 int api_plans_accept(call_t *x);
 int api_plans_return(call_t *x);
+
+/* Operator tools (api_ops.c, issue 8), rows of API_OPS.  fsck checks the
+ * nominations against their indexes and histories and the change log for
+ * gaps, in one pass over the store (it holds the loop for that long); with
+ * repair set it rebuilds by_state and by_unit in the call's transaction and
+ * sets x->wrote. */
+int api_ops_fsck(call_t *x);
 
 /* Hooks of register and move (api_rules.c).  With [rules] enforce = no they
  * only fill the new fields and answer as the foundation did. */

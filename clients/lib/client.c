@@ -251,6 +251,7 @@ static const struct {
     {EXEMPLAR__REQUEST__BODY_PLAN_LIST, EXEMPLAR__REPLY__BODY_PLAN_LIST},
     {EXEMPLAR__REQUEST__BODY_PLAN_ACCEPT, EXEMPLAR__REPLY__BODY_PLAN},
     {EXEMPLAR__REQUEST__BODY_PLAN_RETURN, EXEMPLAR__REPLY__BODY_PLAN},
+    {EXEMPLAR__REQUEST__BODY_FSCK, EXEMPLAR__REPLY__BODY_FSCK}, /* issue 8 */
 };
 
 static Exemplar__Reply__BodyCase body_for(Exemplar__Request__BodyCase request)
