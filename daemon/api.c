@@ -553,7 +553,7 @@ static int handle_history(call_t *x)
 }
 
 /* Which index a list walks; the first byte of its page tokens. */
-enum { LIST_BY_STATE = 1, LIST_BY_UNIT = 2, LIST_ALL = 3 };
+enum { LIST_BY_STATE = 1, LIST_BY_UNIT = 2, LIST_ALL = 3, LIST_AS_OF = 4 };
 
 static bool list_match(const Exemplar__ListRequest *r, const actor_t *actor,
                        const Exemplar__Nomination *n)
@@ -580,6 +580,8 @@ static int handle_list(call_t *x)
     if (x->actor->role == ROLE_UNIT_OFFICER && r->unit[0] && strcmp(r->unit, x->actor->unit))
         return refuse(x, -EX_EPERM, "%s acts for unit %s and may not list unit %s", x->actor->name,
                       x->actor->unit, r->unit);
+    if (r->as_of_ms < 0)
+        return refuse(x, -EX_EINVALID, "as_of_ms must be a time after 1970 (ms since the epoch)");
     uint32_t limit = r->limit ? r->limit : LIST_DEFAULT;
 
     /* Choose the index and the key prefix it is scanned under. */
@@ -587,7 +589,11 @@ static int handle_list(call_t *x)
     size_t plen = 0;
     int kind;
     store_db_t db;
-    if (r->state != EXEMPLAR__STATE__STATE_NONE) {
+    if (r->as_of_ms) {
+        /* the indexes hold the present only: walk every nomination */
+        kind = LIST_AS_OF;
+        db = DB_NOMINATIONS;
+    } else if (r->state != EXEMPLAR__STATE__STATE_NONE) {
         kind = LIST_BY_STATE;
         db = DB_BY_STATE;
         plen = r->campaign[0] ? key_by_state(prefix, r->state, r->campaign, 0) - 8
@@ -639,7 +645,7 @@ static int handle_list(call_t *x)
         last_len = k.len;
         Exemplar__Nomination *n = NULL;
         uint64_t id = 0;
-        if (kind == LIST_ALL) {
+        if (kind == LIST_ALL || kind == LIST_AS_OF) {
             n = exemplar__nomination__unpack(NULL, v.len, v.data);
             rc = n ? 0 : -EX_ESTORAGE;
         } else {
@@ -654,6 +660,10 @@ static int handle_list(call_t *x)
         }
         /* By-state entries a nomination has moved on from wait for the sweep. */
         bool live = kind != LIST_BY_STATE || records_state_entry_live(n, &k);
+        if (kind == LIST_AS_OF && (rc = api_ops_rewind(x->txn, n, r->as_of_ms, &live)) < 0) {
+            exemplar__nomination__free_unpacked(n, NULL);
+            break;
+        }
         if (live && list_match(r, x->actor, n))
             found[count++] = n;
         else

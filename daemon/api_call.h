@@ -68,6 +68,13 @@ int api_plans_return(call_t *x);
  * sets x->wrote. */
 int api_ops_fsck(call_t *x);
 
+/* Rewinds n to the instant as_of_ms from its history: state, version,
+ * updated_ms, last_seq and state_seq become those of its last change at or
+ * before it (carried_to and revocation are cleared when it was not yet
+ * carried over or revoked).  *existed is false, and n unchanged, when n was
+ * registered later.  Returns 0, or -EX_ESTORAGE for a broken history. */
+int api_ops_rewind(store_txn_t *t, Exemplar__Nomination *n, int64_t as_of_ms, bool *existed);
+
 /* Hooks of register and move (api_rules.c).  With [rules] enforce = no they
  * only fill the new fields and answer as the foundation did. */
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Operator tools (issue 8): fsck checks what can be derived against what it
+ * Operator tools (issue 8): as-of lists rewind nominations through their
+ * histories (api_ops_rewind); fsck checks what can be derived against what it
  * is derived from, and rebuilds the derivable indexes on request.
  *
  *   - by_state: every nomination has exactly one live entry, the one under
@@ -375,6 +376,51 @@ static int rebuild_indexes(store_txn_t *t)
     if (rc == -EX_ENOTFOUND)
         rc = 0;
     return rc < 0 ? rc : t->rc;
+}
+
+int api_ops_rewind(store_txn_t *t, Exemplar__Nomination *n, int64_t as_of_ms, bool *existed)
+{
+    *existed = false;
+    Exemplar__Change *c = NULL;
+    uint64_t seq = n->last_seq;
+    /* Back from the newest change to the last one at or before as_of_ms. */
+    while (seq) {
+        if (records_get_change(t, seq, &c) < 0) {
+            log_error("api, history of nomination %" PRIu64 " is broken at change %" PRIu64, n->id,
+                      seq);
+            return -EX_ESTORAGE;
+        }
+        if (c->at_ms <= as_of_ms)
+            break;
+        seq = c->prev_seq;
+        exemplar__change__free_unpacked(c, NULL);
+        c = NULL;
+    }
+    if (!c)
+        return 0; /* registered later */
+    *existed = true;
+    n->state = c->to;
+    n->version = c->version;
+    n->updated_ms = c->at_ms;
+    n->last_seq = c->seq;
+    /* The move into that state: evidence changes (from == to) are not moves. */
+    n->state_seq = c->seq;
+    while (c->from == c->to && c->prev_seq) {
+        uint64_t prev = c->prev_seq;
+        exemplar__change__free_unpacked(c, NULL);
+        c = NULL;
+        if (records_get_change(t, prev, &c) < 0)
+            return -EX_ESTORAGE;
+        n->state_seq = c->seq;
+    }
+    exemplar__change__free_unpacked(c, NULL);
+    if (n->state != EXEMPLAR__STATE__STATE_CARRIED_OVER)
+        n->carried_to = 0;
+    if (n->state != EXEMPLAR__STATE__STATE_REVOKED && n->revocation) {
+        protobuf_c_message_free_unpacked(&n->revocation->base, NULL);
+        n->revocation = NULL;
+    }
+    return 0;
 }
 
 int api_ops_fsck(call_t *x)

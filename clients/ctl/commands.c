@@ -68,6 +68,7 @@ const ctl_opt_t CTL_OPTIONS[] = {
     { OPT_SOLUTIONS,      "solutions",      "TEXT",     NULL },
     { OPT_DRAFT,          "draft",          NULL,       NULL },
     { OPT_REPAIR,         "repair",         NULL,       NULL },
+    { OPT_AS_OF,          "as-of",          "DATE",     NULL },
 };
 /* clang-format on */
 const size_t CTL_OPTIONS_COUNT = sizeof CTL_OPTIONS / sizeof CTL_OPTIONS[0];
@@ -436,6 +437,9 @@ static int list_args(ctl_t *ctl, const ctl_args_t *a, list_args_t *l)
     l->filter.unit = a->opt[OPT_SLOT(OPT_UNIT)];
     l->filter.campaign = a->opt[OPT_SLOT(OPT_CAMPAIGN)];
     l->filter.name_contains = a->opt[OPT_SLOT(OPT_NAME)];
+    const char *as_of = a->opt[OPT_SLOT(OPT_AS_OF)];
+    if (!status && as_of)
+        status = ctl_parse_as_of(ctl, as_of, &l->filter.as_of_ms);
     return status;
 }
 
@@ -622,6 +626,9 @@ static const ctl_cmd_opt_t LIST_OPTS[] = {
     {OPT_NAME, "only names containing TEXT, ignoring case and diacritics (\"ha noi\" finds "
                "\"Hà Nội\")"},
     {OPT_LIMIT, "print at most N nominations (default: all of them)"},
+    {OPT_AS_OF, "every nomination as it was at the end of DATE (YYYY-MM-DD, UTC) or at an "
+                "instant (YYYY-MM-DDTHH:MM:SS[.mmm]Z), from its history; nominations "
+                "registered later are left out and the filters apply to the past state"},
     {0, NULL},
 };
 
@@ -717,10 +724,12 @@ const ctl_cmd_t CMD_TABLE[] = {
       cmd_history, 1, 1, NO_OPTS,
       "Columns: sequence number in the change log, time (UTC), the move, its verb, the "
       "version after it, who made it and why." },
-    { "list", "[--state STATE] [--unit CODE] [--campaign ID] [--limit N]",
+    { "list", "[--state STATE] [--unit CODE] [--campaign ID] [--limit N] [--as-of DATE]",
       "list nominations, filtered",
       cmd_list, 0, 0, LIST_OPTS,
-      "Reads every page the daemon has for the filter (or until --limit)." },
+      "Reads every page the daemon has for the filter (or until --limit). With --as-of the "
+      "daemon rebuilds each nomination's state, version and last change time on that date "
+      "from its history; it walks every nomination, so it is slower than a list of today." },
     { "watch", "[--from SEQ] [--topic PREFIX] [--count N] [--events ENDPOINT]",
       "print committed changes as they happen",
       cmd_watch, 0, 0, WATCH_OPTS,

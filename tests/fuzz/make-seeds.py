@@ -57,6 +57,8 @@ requests = {
     "plan-list": req(plan_list=p.PlanListRequest(campaign="2021-2025", period="2021-2023")),
     # issue 8: operator tools
     "fsck": req(fsck=o.FsckRequest(max_problems=5)),
+    "list-as-of": req(list=w.ListRequest(state=r.STATE_FOSTERING, limit=5,
+                                         as_of_ms=1_656_633_599_999)),
 }
 # fuzz_api: who asks (role; bit 7 = unit 02 for unit officers), then the request
 roles = {"admin": 6, "uo01": 1, "uo02": 0x81, "reviewer": 2, "reader": 5, "publisher": 4}

@@ -5,13 +5,15 @@
  * environment opened with the lmdb library, index entries deleted or put
  * wrong, daemon started again) is reported and repaired; a damaged change
  * log is reported and left for a restore.  exemplarctl's exit status is
- * checked too: 0 clean, 1 problems.
+ * checked too: 0 clean, 1 problems.  Lists as of past instants (the at_ms of
+ * each change, no sleeping) against the change log read back as the oracle.
  */
 #include <inttypes.h>
 #include <lmdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "itest.h"
 
@@ -249,6 +251,137 @@ static void damaged_change_log_is_reported_not_repaired(void **state)
     assert_int_equal(ctl_fsck(h, false), 1);
 }
 
+/* ---- as-of ---------------------------------------------------------------- */
+
+enum { AS_OF_MAX = 16 };
+
+typedef struct {
+    bool exists;
+    Exemplar__State state;
+    uint64_t version, last_seq;
+    int64_t updated_ms;
+} past_t;
+
+/* The oracle: each nomination's last change at or before t in the log. */
+static void expected_at(const Exemplar__ChangesReply *log, int64_t t, past_t *past)
+{
+    memset(past, 0, AS_OF_MAX * sizeof(*past));
+    for (size_t i = 0; i < log->n_changes; i++) {
+        const Exemplar__Change *ch = log->changes[i];
+        assert_true(ch->nomination_id < AS_OF_MAX);
+        if (ch->at_ms > t)
+            continue;
+        past_t *p = &past[ch->nomination_id];
+        *p = (past_t){true, ch->to, ch->version, ch->seq, ch->at_ms};
+    }
+}
+
+/* The daemon's answer, paged two at a time, checked against the oracle. */
+static void require_as_of(ex_client_t *c, const Exemplar__ChangesReply *log, int64_t t,
+                          Exemplar__State filter)
+{
+    past_t past[AS_OF_MAX];
+    expected_at(log, t, past);
+    bool seen[AS_OF_MAX] = {false};
+    uint8_t token[64];
+    ex_list_filter_t f = {.state = filter, .limit = 2, .as_of_ms = t};
+    do {
+        Exemplar__Reply *r = NULL;
+        int rc = ex_list(c, &f, &r);
+        itest_require_ok(rc, r, "list as of");
+        for (size_t i = 0; i < r->list->n_nominations; i++) {
+            const Exemplar__Nomination *n = r->list->nominations[i];
+            assert_true(n->id < AS_OF_MAX && past[n->id].exists && !seen[n->id]);
+            seen[n->id] = true;
+            if (n->state != past[n->id].state || n->version != past[n->id].version ||
+                n->last_seq != past[n->id].last_seq || n->updated_ms != past[n->id].updated_ms)
+                fail_msg("as of %" PRId64 ": nomination %" PRIu64 " is %d v%" PRIu64
+                         " (change %" PRIu64 "), expected %d v%" PRIu64 " (change %" PRIu64 ")",
+                         t, n->id, (int)n->state, n->version, n->last_seq, (int)past[n->id].state,
+                         past[n->id].version, past[n->id].last_seq);
+        }
+        assert_true(r->list->next_page_token.len <= sizeof(token));
+        memcpy(token, r->list->next_page_token.data, r->list->next_page_token.len);
+        f.page_token = token;
+        f.page_token_len = r->list->next_page_token.len;
+        ex_reply_free(r);
+    } while (f.page_token_len);
+    for (size_t id = 0; id < AS_OF_MAX; id++) {
+        bool want = past[id].exists && (filter == S(NONE) || past[id].state == filter);
+        if (want != seen[id])
+            fail_msg("as of %" PRId64 ": nomination %zu %s", t, id,
+                     want ? "is missing" : "should not be listed");
+    }
+}
+
+static void list_as_of_shows_each_past_instant(void **state)
+{
+    harness_t *h = *state;
+    ex_client_t *c = harness_client(h, TIMEOUT_MS);
+    assert_non_null(c);
+    nom_t a = itest_register(c, "01", "Một", NULL);
+    nom_t b = itest_register(c, "02", "Hai", NULL);
+    a = itest_move(c, &a, S(FOSTERING), NULL);
+    a = itest_move(c, &a, S(UNIT_REVIEWED), NULL);
+    nom_t d = itest_register(c, "01", "Ba", NULL);
+    b = itest_move(c, &b, S(FOSTERING), NULL);
+    itest_move(c, &a, S(WITHDRAWN), "rút");
+    itest_move(c, &d, S(WITHDRAWN), "rút");
+    itest_register(c, "03", "Bốn", NULL);
+
+    Exemplar__Reply *log = NULL;
+    int rc = ex_changes(c, 1, 100, &log);
+    itest_require_ok(rc, log, "changes");
+    const Exemplar__ChangesReply *cl = log->changes;
+    assert_int_equal(cl->n_changes, 9);
+    /* before the first change: nothing; at every change's instant: the oracle */
+    require_as_of(c, cl, cl->changes[0]->at_ms - 1, S(NONE));
+    for (size_t k = 0; k < cl->n_changes; k++) {
+        require_as_of(c, cl, cl->changes[k]->at_ms, S(NONE));
+        require_as_of(c, cl, cl->changes[k]->at_ms, S(FOSTERING));
+        require_as_of(c, cl, cl->changes[k]->at_ms, S(WITHDRAWN));
+    }
+
+    /* exemplarctl: an ISO instant with milliseconds, a date before, today */
+    int64_t t = cl->changes[4]->at_ms;
+    time_t secs = (time_t)(t / 1000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    char iso[96], today[48], out[16384];
+    int64_t last = cl->changes[cl->n_changes - 1]->at_ms;
+    snprintf(iso, sizeof(iso), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(t % 1000));
+    secs = (time_t)(last / 1000);
+    struct tm lt;
+    gmtime_r(&secs, &lt);
+    snprintf(today, sizeof(today), "%04d-%02d-%02d", lt.tm_year + 1900, lt.tm_mon + 1, lt.tm_mday);
+    past_t past[AS_OF_MAX];
+    expected_at(cl, t, past);
+    size_t want = 0;
+    for (size_t id = 0; id < AS_OF_MAX; id++)
+        want += past[id].exists;
+    const char *at_iso[] = {EXEMPLARCTL_PATH, "--api", h->api, "list", "--as-of", iso, NULL};
+    assert_int_equal(harness_run(at_iso, out, sizeof(out)), 0);
+    size_t lines = 0;
+    for (const char *p = out; (p = strchr(p, '\n')); p++)
+        lines++;
+    if (lines != want + 1) /* the header */
+        fail_msg("list --as-of %s printed %zu lines, expected %zu:\n%s", iso, lines, want + 1, out);
+    const char *before[] = {EXEMPLARCTL_PATH, "--api",   h->api,       "--json",
+                            "list",           "--as-of", "2020-01-01", NULL};
+    assert_int_equal(harness_run(before, out, sizeof(out)), 0);
+    assert_non_null(strstr(out, "\"nominations\":[\n  ]"));
+    const char *day[] = {EXEMPLARCTL_PATH, "--api",     h->api, "list", "--as-of", today,
+                         "--state",        "withdrawn", NULL};
+    assert_int_equal(harness_run(day, out, sizeof(out)), 0);
+    assert_non_null(strstr(out, "Một"));
+    assert_non_null(strstr(out, "Ba"));
+    const char *bad[] = {EXEMPLARCTL_PATH, "--api", h->api, "list", "--as-of", "2021-02-30", NULL};
+    assert_int_equal(harness_run(bad, out, sizeof(out)), 2);
+    ex_reply_free(log);
+    ex_client_destroy(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +389,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(damaged_indexes_are_reported_and_repaired, harness_setup,
                                         harness_teardown),
         cmocka_unit_test_setup_teardown(damaged_change_log_is_reported_not_repaired, harness_setup,
+                                        harness_teardown),
+        cmocka_unit_test_setup_teardown(list_as_of_shows_each_past_instant, harness_setup,
                                         harness_teardown),
     };
     return cmocka_run_group_tests_name("ops", tests, NULL, NULL);
