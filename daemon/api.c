@@ -260,17 +260,96 @@ static int handle_publish(call_t *x)
     return rc;
 }
 
+/* Nominations per state: one pass over the nominations the first time,
+ * kept in step by count_move() after that. */
+static int count_states(call_t *x)
+{
+    records_counters_t *c = &x->api->counters;
+    if (c->in_state_known)
+        return 0;
+    memset(c->in_state, 0, sizeof(c->in_state));
+    store_iter_t it;
+    store_val_t k, v;
+    int rc = store_iter_open(x->txn, DB_NOMINATIONS, &it);
+    if (rc == 0)
+        rc = store_iter_seek(&it, NULL, 0, &k, &v);
+    for (; rc == 0; rc = store_iter_next(&it, &k, &v)) {
+        Exemplar__Nomination *n = exemplar__nomination__unpack(NULL, v.len, v.data);
+        if (!n) {
+            rc = -EX_ESTORAGE;
+            break;
+        }
+        if ((size_t)n->state < sizeof(c->in_state) / sizeof(c->in_state[0]))
+            c->in_state[n->state]++;
+        exemplar__nomination__free_unpacked(n, NULL);
+    }
+    store_iter_close(&it);
+    if (rc == -EX_ENOTFOUND)
+        rc = 0;
+    c->in_state_known = rc == 0;
+    return rc;
+}
+
+static void count_move(api_t *a, Exemplar__State from, Exemplar__State to)
+{
+    records_counters_t *c = &a->counters;
+    const size_t n = sizeof(c->in_state) / sizeof(c->in_state[0]);
+    if (!c->in_state_known)
+        return;
+    if (from != EXEMPLAR__STATE__STATE_NONE && (size_t)from < n && c->in_state[from])
+        c->in_state[from]--;
+    if ((size_t)to < n)
+        c->in_state[to]++;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The p-th percentile (nearest rank) of the commit window, in µs. */
+static uint64_t commit_percentile(const uint32_t *sorted, size_t n, unsigned p)
+{
+    if (!n)
+        return 0;
+    size_t rank = (n * p + 99) / 100;
+    return sorted[rank ? rank - 1 : 0];
+}
+
 static int handle_stats(call_t *x)
 {
     Exemplar__StatsReply body;
     api_events_ctx_t ev = events_ctx(x);
-    int rc = api_events_stats(&ev, &body);
-    if (rc == 0) {
-        x->reply.body_case = EXEMPLAR__REPLY__BODY_STATS;
-        x->reply.stats = &body;
-        rc = pack_reply(x);
-        api_events_stats_reply_free(&body);
-    }
+    api_t *a = x->api;
+    int rc = count_states(x);
+    if (rc == 0)
+        rc = api_events_stats(&ev, &body);
+    if (rc < 0)
+        return rc;
+    uint64_t by_state[EX_STATE_MAX + 1];
+    for (size_t s = 0; s <= EX_STATE_MAX; s++)
+        by_state[s] = a->counters.in_state[s];
+    body.nominations_by_state = by_state;
+    body.n_nominations_by_state = EX_STATE_MAX + 1;
+    body.requests = a->stats.requests;
+    body.refused = a->stats.refused;
+    body.batches = a->stats.batches;
+    body.mean_batch_size = a->stats.batches ? (double)a->stats.requests / a->stats.batches : 0;
+    body.commit_failures = a->stats.commit_failures;
+    uint32_t sorted[API_COMMIT_WINDOW];
+    size_t n = a->commit_samples;
+    memcpy(sorted, a->commit_us, n * sizeof(sorted[0]));
+    qsort(sorted, n, sizeof(sorted[0]), cmp_u32);
+    body.commit_samples = (uint32_t)n;
+    body.commit_p50_us = commit_percentile(sorted, n, 50);
+    body.commit_p99_us = commit_percentile(sorted, n, 99);
+    x->reply.body_case = EXEMPLAR__REPLY__BODY_STATS;
+    x->reply.stats = &body;
+    rc = pack_reply(x);
+    body.nominations_by_state = NULL;
+    body.n_nominations_by_state = 0;
+    api_events_stats_reply_free(&body);
     return rc;
 }
 
@@ -386,6 +465,7 @@ static int handle_register(call_t *x)
         rc = record_change(x, &n, EXEMPLAR__STATE__STATE_NONE, move->verb, NULL, 0, &extra);
     }
     if (rc == 0) {
+        count_move(a, EXEMPLAR__STATE__STATE_NONE, n.state);
         a->counters.next_id++;
         a->counters.last_seq++;
         a->counters.nominations++;
@@ -471,9 +551,11 @@ static int handle_move(call_t *x)
             a->counters.next_id++;
             a->counters.nominations++;
             a->counters.last_seq++;
+            count_move(a, EXEMPLAR__STATE__STATE_NONE, next.state);
         }
     }
     if (rc == 0) {
+        count_move(a, from, n->state);
         a->counters.last_seq++;
         x->reply.body_case = EXEMPLAR__REPLY__BODY_NOMINATION;
         x->reply.nomination = n;
@@ -886,6 +968,22 @@ static void answer_without_writes(api_t *a, api_call_t *calls, size_t n, int wri
     store_txn_abort(&txn);
 }
 
+static int64_t mono_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Keeps the latest API_COMMIT_WINDOW commit times for stats. */
+static void note_commit(api_t *a, int64_t us)
+{
+    a->commit_us[a->commit_next] = us > UINT32_MAX ? UINT32_MAX : (uint32_t)(us < 0 ? 0 : us);
+    a->commit_next = (a->commit_next + 1) % API_COMMIT_WINDOW;
+    if (a->commit_samples < API_COMMIT_WINDOW)
+        a->commit_samples++;
+}
+
 void api_run_batch(api_t *a, api_call_t *calls, size_t n)
 {
     a->stats.batches++;
@@ -897,8 +995,15 @@ void api_run_batch(api_t *a, api_call_t *calls, size_t n)
         /* After a failed write the txn is dead: the rest waits for the retry. */
         for (size_t i = 0; rc == 0 && txn.rc == 0 && i < n; i++)
             run_call(a, &txn, &calls[i], 0, &wrote);
-        if (rc == 0)
-            rc = wrote ? store_txn_commit(&txn) : (store_txn_abort(&txn), txn.rc);
+        if (rc == 0 && wrote) {
+            int64_t started = mono_us();
+            rc = store_txn_commit(&txn);
+            if (rc == 0)
+                note_commit(a, mono_us() - started);
+        } else if (rc == 0) {
+            store_txn_abort(&txn);
+            rc = txn.rc;
+        }
         if (rc == 0) {
             outbox_publish(a->outbox);
             return;

@@ -13,6 +13,8 @@
 #include "events.pb-c.h"
 #include "wire.pb-c.h"
 
+#define API_COMMIT_WINDOW 1024 /* commit times kept for stats' percentiles */
+
 struct api {
     store_t *store;
     outbox_t *outbox;
@@ -25,6 +27,9 @@ struct api {
     uint8_t sweep_resume[KEY_MAX];
     size_t sweep_resume_len;
     rules_t *rules; /* units, campaigns, evidence, criteria */
+    /* issue 8: the latest commit times (µs), a ring for the percentiles */
+    uint32_t commit_us[API_COMMIT_WINDOW];
+    size_t commit_samples, commit_next;
 };
 
 /* One request being handled. */

@@ -753,9 +753,11 @@ const ctl_cmd_t CMD_TABLE[] = {
       "SUBJECT' prints the events naming SUBJECT, oldest first: events are kept whether or not "
       "a nomination names the subject yet, and a nomination registered with --subject records "
       "them in its history (verb evidence)." },
-    { "stats", "", "print event counters per publisher: events, duplicates dropped, gaps",
+    { "stats", "", "print nominations by state, request, batch and commit-time counters, and event counters per publisher",
       cmd_stats, 0, 0, NO_OPTS,
-      "A gap is a jump in a publisher's sequence numbers (events it sent that never "
+      "Nominations by state (counted from the store); requests handled and refused, batches "
+      "(group commits) and their mean size since the daemon started; the median and 99th "
+      "percentile of the commit time (the durable sync) over the last 1024 commits. A gap is a jump in a publisher's sequence numbers (events it sent that never "
       "arrived); each is logged once by the daemon and counted here, with the sequence "
       "numbers it skipped (missing) and the events that arrived late into a gap." },
     { "info", "", "print the daemon's version, change feed endpoint and counts",

@@ -7,6 +7,8 @@
  * log is reported and left for a restore.  exemplarctl's exit status is
  * checked too: 0 clean, 1 problems.  Lists as of past instants (the at_ms of
  * each change, no sleeping) against the change log read back as the oracle.
+ * Stats: nominations by state, request and batch counters and commit
+ * latency percentiles exist and move with the requests made.
  */
 #include <inttypes.h>
 #include <lmdb.h>
@@ -382,6 +384,84 @@ static void list_as_of_shows_each_past_instant(void **state)
     ex_client_destroy(&c);
 }
 
+/* ---- stats ----------------------------------------------------------------- */
+
+static Exemplar__Reply *stats(ex_client_t *c)
+{
+    Exemplar__Reply *r = NULL;
+    int rc = ex_stats(c, &r);
+    itest_require_ok(rc, r, "stats");
+    assert_int_equal(r->body_case, EXEMPLAR__REPLY__BODY_STATS);
+    assert_int_equal(r->stats->n_nominations_by_state, EXEMPLAR__STATE__STATE_CARRIED_OVER + 1);
+    return r;
+}
+
+static void stats_count_states_requests_batches_and_commit_times(void **state)
+{
+    harness_t *h = *state;
+    ex_client_t *c = harness_client(h, TIMEOUT_MS);
+    assert_non_null(c);
+    nom_t a = itest_register(c, "01", "Một", NULL);
+    Exemplar__Reply *r0 = stats(c);
+    const Exemplar__StatsReply *s0 = r0->stats;
+    assert_true(s0->nominations_by_state[S(REGISTERED)] == 1);
+    assert_true(s0->requests >= 2 && s0->batches >= 1 && s0->batches <= s0->requests);
+    assert_true(s0->commit_samples >= 1);
+    assert_true(s0->commit_p50_us > 0 && s0->commit_p99_us >= s0->commit_p50_us);
+
+    /* counted from here on by the moves themselves */
+    nom_t b = itest_register(c, "01", "Hai", NULL);
+    itest_register(c, "02", "Ba", NULL);
+    a = itest_move(c, &a, S(FOSTERING), NULL);
+    itest_move(c, &b, S(WITHDRAWN), "rút");
+    Exemplar__Reply *bad = NULL;
+    int rc = ex_move(c, 0, a.id, S(RECOGNIZED), a.version, NULL, &bad);
+    itest_require_error(rc, bad, EX_ENOMOVE, "no such move");
+    ex_reply_free(bad);
+
+    Exemplar__Reply *r1 = stats(c);
+    const Exemplar__StatsReply *s1 = r1->stats;
+    assert_true(s1->nominations_by_state[S(REGISTERED)] == 1);
+    assert_true(s1->nominations_by_state[S(FOSTERING)] == 1);
+    assert_true(s1->nominations_by_state[S(WITHDRAWN)] == 1);
+    assert_true(s1->nominations_by_state[S(NONE)] == 0);
+    assert_true(s1->requests >= s0->requests + 6);
+    assert_true(s1->refused >= s0->refused + 1);
+    assert_true(s1->batches > s0->batches);
+    assert_true(s1->mean_batch_size >= 1.0);
+    assert_true(s1->mean_batch_size * (double)s1->batches <= (double)s1->requests + 0.5);
+    assert_true(s1->commit_samples >= s0->commit_samples + 5);
+    assert_true(s1->commit_p50_us > 0 && s1->commit_p99_us >= s1->commit_p50_us);
+    assert_true(s1->commit_failures == 0);
+    uint64_t by_state[EXEMPLAR__STATE__STATE_CARRIED_OVER + 1];
+    memcpy(by_state, s1->nominations_by_state, sizeof(by_state));
+    ex_reply_free(r0);
+    ex_reply_free(r1);
+    ex_client_destroy(&c);
+
+    /* a fresh daemon counts the same from the store; its counters start over */
+    assert_int_equal(harness_stop(h), 0);
+    assert_int_equal(harness_restart(h), 0);
+    c = harness_client(h, TIMEOUT_MS);
+    Exemplar__Reply *r2 = stats(c);
+    assert_memory_equal(r2->stats->nominations_by_state, by_state, sizeof(by_state));
+    assert_true(r2->stats->commit_samples == 0 && r2->stats->commit_p50_us == 0);
+    ex_reply_free(r2);
+
+    /* exemplarctl prints them */
+    char out[8192];
+    const char *argv[] = {EXEMPLARCTL_PATH, "--api", h->api, "stats", NULL};
+    assert_int_equal(harness_run(argv, out, sizeof(out)), 0);
+    assert_non_null(strstr(out, "fostering 1, unit-reviewed 0"));
+    assert_non_null(strstr(out, "commit latency (last"));
+    const char *json[] = {EXEMPLARCTL_PATH, "--api", h->api, "--json", "stats", NULL};
+    assert_int_equal(harness_run(json, out, sizeof(out)), 0);
+    assert_non_null(strstr(out, "\"withdrawn\":1"));
+    assert_non_null(strstr(out, "\"p99_us\":"));
+    assert_non_null(strstr(out, "\"mean_batch_size\":"));
+    ex_client_destroy(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -392,6 +472,8 @@ int main(void)
                                         harness_teardown),
         cmocka_unit_test_setup_teardown(list_as_of_shows_each_past_instant, harness_setup,
                                         harness_teardown),
+        cmocka_unit_test_setup_teardown(stats_count_states_requests_batches_and_commit_times,
+                                        harness_setup, harness_teardown),
     };
     return cmocka_run_group_tests_name("ops", tests, NULL, NULL);
 }
