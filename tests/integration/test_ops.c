@@ -303,7 +303,8 @@ static void require_as_of(ex_client_t *c, const Exemplar__ChangesReply *log, int
                          past[n->id].version, past[n->id].last_seq);
         }
         assert_true(r->list->next_page_token.len <= sizeof(token));
-        memcpy(token, r->list->next_page_token.data, r->list->next_page_token.len);
+        if (r->list->next_page_token.len)
+            memcpy(token, r->list->next_page_token.data, r->list->next_page_token.len);
         f.page_token = token;
         f.page_token_len = r->list->next_page_token.len;
         ex_reply_free(r);
