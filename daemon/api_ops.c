@@ -40,10 +40,11 @@ typedef struct {
     char **sentences; /* the first `want` problems */
     size_t want, kept;
     uint64_t problems;
+    uint64_t index_problems; /* of which by_state and by_unit ones */
     Exemplar__FsckReply *out;
 } fsck_t;
 
-__attribute__((format(printf, 2, 3))) static void problem(fsck_t *f, const char *fmt, ...)
+static void vproblem(fsck_t *f, const char *fmt, va_list ap)
 {
     f->problems++;
     if (f->kept == f->want)
@@ -51,11 +52,27 @@ __attribute__((format(printf, 2, 3))) static void problem(fsck_t *f, const char 
     char *s = malloc(FSCK_SENTENCE_MAX);
     if (!s)
         return;
+    vsnprintf(s, FSCK_SENTENCE_MAX, fmt, ap);
+    f->sentences[f->kept++] = s;
+}
+
+/* A problem of the history, the change log or a record: not derivable. */
+__attribute__((format(printf, 2, 3))) static void problem(fsck_t *f, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(s, FSCK_SENTENCE_MAX, fmt, ap);
+    vproblem(f, fmt, ap);
     va_end(ap);
-    f->sentences[f->kept++] = s;
+}
+
+/* A problem of by_state or by_unit: a rebuild from the nominations fixes it. */
+__attribute__((format(printf, 2, 3))) static void index_problem(fsck_t *f, const char *fmt, ...)
+{
+    f->index_problems++;
+    va_list ap;
+    va_start(ap, fmt);
+    vproblem(f, fmt, ap);
+    va_end(ap);
 }
 
 static const char *state_name(Exemplar__State s)
@@ -85,10 +102,10 @@ static int check_by_state(fsck_t *f)
         Exemplar__Nomination *n = NULL;
         int got = id ? records_get_nomination(f->txn, id, &n) : -EX_ENOTFOUND;
         if (got == -EX_ENOTFOUND) {
-            problem(f,
-                    "by_state entry of change %" PRIu64 " names nomination %" PRIu64
-                    ", which does not exist",
-                    seq, id);
+            index_problem(f,
+                          "by_state entry of change %" PRIu64 " names nomination %" PRIu64
+                          ", which does not exist",
+                          seq, id);
             continue;
         }
         if (got < 0) {
@@ -101,10 +118,10 @@ static int check_by_state(fsck_t *f)
             uint8_t want[KEY_MAX];
             size_t wlen = key_by_state(want, n->state, n->campaign, n->state_seq);
             if (wlen != k.len || memcmp(want, k.data, wlen) != 0)
-                problem(f,
-                        "by_state entry of change %" PRIu64 " lists nomination %" PRIu64
-                        " as %s under another campaign than its own (%s)",
-                        seq, id, state_name(n->state), n->campaign);
+                index_problem(f,
+                              "by_state entry of change %" PRIu64 " lists nomination %" PRIu64
+                              " as %s under another campaign than its own (%s)",
+                              seq, id, state_name(n->state), n->campaign);
             bump(f->live, f->max_id, id);
         }
         exemplar__nomination__free_unpacked(n, NULL);
@@ -131,9 +148,9 @@ static int check_by_unit(fsck_t *f)
         Exemplar__Nomination *n = NULL;
         int got = records_get_nomination(f->txn, id, &n);
         if (got == -EX_ENOTFOUND) {
-            problem(f,
-                    "by_unit entry of unit %s names nomination %" PRIu64 ", which does not exist",
-                    unit, id);
+            index_problem(
+                f, "by_unit entry of unit %s names nomination %" PRIu64 ", which does not exist",
+                unit, id);
             continue;
         }
         if (got < 0) {
@@ -141,10 +158,10 @@ static int check_by_unit(fsck_t *f)
             break;
         }
         if (strcmp(n->unit, unit) != 0)
-            problem(f,
-                    "by_unit entry of unit %s names nomination %" PRIu64
-                    ", which belongs to unit %s",
-                    unit, id, n->unit);
+            index_problem(f,
+                          "by_unit entry of unit %s names nomination %" PRIu64
+                          ", which belongs to unit %s",
+                          unit, id, n->unit);
         else
             bump(f->units, f->max_id, id);
         exemplar__nomination__free_unpacked(n, NULL);
@@ -275,11 +292,13 @@ static int check_nominations(fsck_t *f)
         unsigned live = id <= f->max_id ? f->live[id] : 0;
         unsigned units = id <= f->max_id ? f->units[id] : 0;
         if (live != 1)
-            problem(f, "nomination %" PRIu64 " (%s) has %u live by_state entries instead of 1", id,
-                    state_name(n->state), live);
+            index_problem(f,
+                          "nomination %" PRIu64 " (%s) has %u live by_state entries instead of 1",
+                          id, state_name(n->state), live);
         if (units != 1)
-            problem(f, "nomination %" PRIu64 " of unit %s has %u by_unit entries instead of 1", id,
-                    n->unit, units);
+            index_problem(f,
+                          "nomination %" PRIu64 " of unit %s has %u by_unit entries instead of 1",
+                          id, n->unit, units);
         rc = check_history(f, n);
         exemplar__nomination__free_unpacked(n, NULL);
         if (rc < 0)
@@ -335,27 +354,11 @@ static int run_checks(fsck_t *f)
     return rc;
 }
 
-/* Deletes every entry of db (in key order, one cursor). */
-static void clear_db(store_txn_t *t, store_db_t db)
-{
-    store_iter_t it;
-    store_val_t k, v;
-    if (store_iter_open(t, db, &it) < 0)
-        return;
-    int rc = store_iter_seek(&it, NULL, 0, &k, &v);
-    while (rc == 0 && t->rc == 0) {
-        store_iter_del(&it);
-        /* after a delete the cursor rests on the next entry */
-        rc = store_iter_seek(&it, NULL, 0, &k, &v);
-    }
-    store_iter_close(&it);
-}
-
 /* Rebuilds by_state (live entries only) and by_unit from the nominations. */
 static int rebuild_indexes(store_txn_t *t)
 {
-    clear_db(t, DB_BY_STATE);
-    clear_db(t, DB_BY_UNIT);
+    store_clear(t, DB_BY_STATE);
+    store_clear(t, DB_BY_UNIT);
     store_iter_t it;
     store_val_t k, v;
     int rc = store_iter_open(t, DB_NOMINATIONS, &it);
@@ -442,24 +445,20 @@ int api_ops_fsck(call_t *x)
     f.units = calloc(f.max_id + 1, 1);
     f.sentences = calloc(f.want, sizeof(*f.sentences));
     int rc = f.live && f.units && f.sentences ? run_checks(&f) : -EX_EINTERNAL;
-    uint64_t found = out.problems;
     if (rc == 0 && r->repair) {
         rc = rebuild_indexes(x->txn);
         if (rc == 0) {
+            /* What the rebuild cannot fix: histories, the log, records. */
             x->wrote = true;
             x->api->sweep_resume_len = 0;
-            size_t kept = f.kept;
-            f.want = kept; /* keep the sentences of the first pass only */
-            rc = run_checks(&f);
-            out.problems_after_repair = out.problems;
-            out.problems = found;
             out.repaired = true;
+            out.problems_after_repair = f.problems - f.index_problems;
         }
     }
     if (rc == 0) {
-        log_notice("api, fsck: %" PRIu64 " nominations, %" PRIu64 " changes, %" PRIu64
-                   " problems%s",
-                   out.nominations, out.changes, found, out.repaired ? ", indexes rebuilt" : "");
+        log_notice(
+            "api, fsck: %" PRIu64 " nominations, %" PRIu64 " changes, %" PRIu64 " problems%s",
+            out.nominations, out.changes, out.problems, out.repaired ? ", indexes rebuilt" : "");
         out.problem_list = f.sentences;
         out.n_problem_list = f.kept;
         x->reply.protocol = EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1;

@@ -14,6 +14,9 @@
 #include <string.h>
 
 #define FSCK_PROBLEMS_MAX 1000
+/* A check of a large store takes seconds: wait this long by default, and
+ * never send it again (a second request would queue a second full pass). */
+#define FSCK_TIMEOUT_MS (10 * 60 * 1000)
 
 static json_object *fsck_json(const Exemplar__FsckReply *f)
 {
@@ -61,6 +64,9 @@ int cmd_fsck(ctl_t *ctl, const ctl_args_t *a)
         return status;
     if (limit > FSCK_PROBLEMS_MAX)
         return ctl_usage(ctl, "--limit is at most %d", FSCK_PROBLEMS_MAX);
+    if (ctl->timeout_ms <= 0)
+        ctl->timeout_ms = FSCK_TIMEOUT_MS;
+    ctl->retries = -1;
     ex_client_t *c = ctl_client(ctl, &status);
     if (!c)
         return status;

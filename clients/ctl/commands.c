@@ -693,8 +693,8 @@ static const ctl_cmd_opt_t KEYGEN_OPTS[] = {
 };
 
 static const ctl_cmd_opt_t FSCK_OPTS[] = {
-    {OPT_REPAIR, "rebuild the by_state and by_unit indexes from the nominations, in one "
-                 "transaction, then check again"},
+    {OPT_REPAIR, "after the check, rebuild the by_state and by_unit indexes from the "
+                 "nominations, in the same transaction; exit 0 when nothing else is wrong"},
     {OPT_LIMIT, "print at most N problems (1-1000, default 20); all are counted"},
     {0, NULL},
 };
@@ -825,7 +825,9 @@ const ctl_cmd_t CMD_TABLE[] = {
       "as sentences; exit 0 when the store is clean, 1 when problems remain. --repair "
       "rebuilds the derivable indexes; a broken history or change log is reported, not "
       "repaired (restore a backup). The daemon does the whole check in one pass and "
-      "answers nothing else meanwhile: on a store of 1 M nominations that is seconds." },
+      "answers nothing else meanwhile: 7 s for 1 M nominations with 1.5 M changes on a "
+      "2-core machine. exemplarctl waits up to 10 minutes for the answer (or --timeout) "
+      "and does not send the request again." },
     { "help", "[COMMAND | moves]", "print this manual, one command's page, or the move table",
       cmd_help, 0, 1, NO_OPTS,
       "'help moves' prints the move table the daemon enforces: from, to, verb, roles, "
