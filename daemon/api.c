@@ -41,7 +41,9 @@ typedef int handler_fn(call_t *x);
 
 /* OP_ID_OPTIONAL: mutating, but the body carries its own identity (events:
  * publisher + seq), so a request id is remembered only when one is sent. */
-enum { OP_MUTATES = 1, OP_READS = 2, OP_ID_OPTIONAL = 4 };
+/* OP_MAY_WRITE: not a change of the data (no request id, not remembered),
+ * but the handler may write derived data and says so in call_t.wrote. */
+enum { OP_MUTATES = 1, OP_READS = 2, OP_ID_OPTIONAL = 4, OP_MAY_WRITE = 8 };
 
 typedef struct {
     Exemplar__Request__BodyCase body;
@@ -98,6 +100,8 @@ static const api_op_t API_OPS[] = {
     {EXEMPLAR__REQUEST__BODY_PLAN_LIST, "plan-list", api_plans_list, OP_READS, R_READ},
     {EXEMPLAR__REQUEST__BODY_PLAN_ACCEPT, "plan-accept", api_plans_accept, OP_MUTATES, R_REVIEW},
     {EXEMPLAR__REQUEST__BODY_PLAN_RETURN, "plan-return", api_plans_return, OP_MUTATES, R_REVIEW},
+    /* issue 8, operator tools (api_ops.c) */
+    {EXEMPLAR__REQUEST__BODY_FSCK, "fsck", api_ops_fsck, OP_MAY_WRITE, R_ADMIN},
 };
 
 static const api_op_t *find_op(Exemplar__Request__BodyCase body)
@@ -256,17 +260,96 @@ static int handle_publish(call_t *x)
     return rc;
 }
 
+/* Nominations per state: one pass over the nominations the first time,
+ * kept in step by count_move() after that. */
+static int count_states(call_t *x)
+{
+    records_counters_t *c = &x->api->counters;
+    if (c->in_state_known)
+        return 0;
+    memset(c->in_state, 0, sizeof(c->in_state));
+    store_iter_t it;
+    store_val_t k, v;
+    int rc = store_iter_open(x->txn, DB_NOMINATIONS, &it);
+    if (rc == 0)
+        rc = store_iter_seek(&it, NULL, 0, &k, &v);
+    for (; rc == 0; rc = store_iter_next(&it, &k, &v)) {
+        Exemplar__Nomination *n = exemplar__nomination__unpack(NULL, v.len, v.data);
+        if (!n) {
+            rc = -EX_ESTORAGE;
+            break;
+        }
+        if ((size_t)n->state < sizeof(c->in_state) / sizeof(c->in_state[0]))
+            c->in_state[n->state]++;
+        exemplar__nomination__free_unpacked(n, NULL);
+    }
+    store_iter_close(&it);
+    if (rc == -EX_ENOTFOUND)
+        rc = 0;
+    c->in_state_known = rc == 0;
+    return rc;
+}
+
+static void count_move(api_t *a, Exemplar__State from, Exemplar__State to)
+{
+    records_counters_t *c = &a->counters;
+    const size_t n = sizeof(c->in_state) / sizeof(c->in_state[0]);
+    if (!c->in_state_known)
+        return;
+    if (from != EXEMPLAR__STATE__STATE_NONE && (size_t)from < n && c->in_state[from])
+        c->in_state[from]--;
+    if ((size_t)to < n)
+        c->in_state[to]++;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The p-th percentile (nearest rank) of the commit window, in µs. */
+static uint64_t commit_percentile(const uint32_t *sorted, size_t n, unsigned p)
+{
+    if (!n)
+        return 0;
+    size_t rank = (n * p + 99) / 100;
+    return sorted[rank ? rank - 1 : 0];
+}
+
 static int handle_stats(call_t *x)
 {
     Exemplar__StatsReply body;
     api_events_ctx_t ev = events_ctx(x);
-    int rc = api_events_stats(&ev, &body);
-    if (rc == 0) {
-        x->reply.body_case = EXEMPLAR__REPLY__BODY_STATS;
-        x->reply.stats = &body;
-        rc = pack_reply(x);
-        api_events_stats_reply_free(&body);
-    }
+    api_t *a = x->api;
+    int rc = count_states(x);
+    if (rc == 0)
+        rc = api_events_stats(&ev, &body);
+    if (rc < 0)
+        return rc;
+    uint64_t by_state[EX_STATE_MAX + 1];
+    for (size_t s = 0; s <= EX_STATE_MAX; s++)
+        by_state[s] = a->counters.in_state[s];
+    body.nominations_by_state = by_state;
+    body.n_nominations_by_state = EX_STATE_MAX + 1;
+    body.requests = a->stats.requests;
+    body.refused = a->stats.refused;
+    body.batches = a->stats.batches;
+    body.mean_batch_size = a->stats.batches ? (double)a->stats.requests / a->stats.batches : 0;
+    body.commit_failures = a->stats.commit_failures;
+    uint32_t sorted[API_COMMIT_WINDOW];
+    size_t n = a->commit_samples;
+    memcpy(sorted, a->commit_us, n * sizeof(sorted[0]));
+    qsort(sorted, n, sizeof(sorted[0]), cmp_u32);
+    body.commit_samples = (uint32_t)n;
+    body.commit_p50_us = commit_percentile(sorted, n, 50);
+    body.commit_p99_us = commit_percentile(sorted, n, 99);
+    x->reply.body_case = EXEMPLAR__REPLY__BODY_STATS;
+    x->reply.stats = &body;
+    rc = pack_reply(x);
+    body.nominations_by_state = NULL;
+    body.n_nominations_by_state = 0;
+    api_events_stats_reply_free(&body);
     return rc;
 }
 
@@ -382,6 +465,7 @@ static int handle_register(call_t *x)
         rc = record_change(x, &n, EXEMPLAR__STATE__STATE_NONE, move->verb, NULL, 0, &extra);
     }
     if (rc == 0) {
+        count_move(a, EXEMPLAR__STATE__STATE_NONE, n.state);
         a->counters.next_id++;
         a->counters.last_seq++;
         a->counters.nominations++;
@@ -467,9 +551,11 @@ static int handle_move(call_t *x)
             a->counters.next_id++;
             a->counters.nominations++;
             a->counters.last_seq++;
+            count_move(a, EXEMPLAR__STATE__STATE_NONE, next.state);
         }
     }
     if (rc == 0) {
+        count_move(a, from, n->state);
         a->counters.last_seq++;
         x->reply.body_case = EXEMPLAR__REPLY__BODY_NOMINATION;
         x->reply.nomination = n;
@@ -549,7 +635,7 @@ static int handle_history(call_t *x)
 }
 
 /* Which index a list walks; the first byte of its page tokens. */
-enum { LIST_BY_STATE = 1, LIST_BY_UNIT = 2, LIST_ALL = 3 };
+enum { LIST_BY_STATE = 1, LIST_BY_UNIT = 2, LIST_ALL = 3, LIST_AS_OF = 4 };
 
 static bool list_match(const Exemplar__ListRequest *r, const actor_t *actor,
                        const Exemplar__Nomination *n)
@@ -576,6 +662,8 @@ static int handle_list(call_t *x)
     if (x->actor->role == ROLE_UNIT_OFFICER && r->unit[0] && strcmp(r->unit, x->actor->unit))
         return refuse(x, -EX_EPERM, "%s acts for unit %s and may not list unit %s", x->actor->name,
                       x->actor->unit, r->unit);
+    if (r->as_of_ms < 0)
+        return refuse(x, -EX_EINVALID, "as_of_ms must be a time after 1970 (ms since the epoch)");
     uint32_t limit = r->limit ? r->limit : LIST_DEFAULT;
 
     /* Choose the index and the key prefix it is scanned under. */
@@ -583,7 +671,11 @@ static int handle_list(call_t *x)
     size_t plen = 0;
     int kind;
     store_db_t db;
-    if (r->state != EXEMPLAR__STATE__STATE_NONE) {
+    if (r->as_of_ms) {
+        /* the indexes hold the present only: walk every nomination */
+        kind = LIST_AS_OF;
+        db = DB_NOMINATIONS;
+    } else if (r->state != EXEMPLAR__STATE__STATE_NONE) {
         kind = LIST_BY_STATE;
         db = DB_BY_STATE;
         plen = r->campaign[0] ? key_by_state(prefix, r->state, r->campaign, 0) - 8
@@ -635,7 +727,7 @@ static int handle_list(call_t *x)
         last_len = k.len;
         Exemplar__Nomination *n = NULL;
         uint64_t id = 0;
-        if (kind == LIST_ALL) {
+        if (kind == LIST_ALL || kind == LIST_AS_OF) {
             n = exemplar__nomination__unpack(NULL, v.len, v.data);
             rc = n ? 0 : -EX_ESTORAGE;
         } else {
@@ -650,6 +742,10 @@ static int handle_list(call_t *x)
         }
         /* By-state entries a nomination has moved on from wait for the sweep. */
         bool live = kind != LIST_BY_STATE || records_state_entry_live(n, &k);
+        if (kind == LIST_AS_OF && (rc = api_ops_rewind(x->txn, n, r->as_of_ms, &live)) < 0) {
+            exemplar__nomination__free_unpacked(n, NULL);
+            break;
+        }
         if (live && list_match(r, x->actor, n))
             found[count++] = n;
         else
@@ -816,7 +912,7 @@ static void run_call(api_t *a, store_txn_t *txn, api_call_t *call, int write_err
         goto answer;
     }
     rc = op->handler(&x);
-    if (rc == 0 && (op->flags & OP_MUTATES))
+    if (rc == 0 && ((op->flags & OP_MUTATES) || x.wrote))
         *wrote = true;
 answer:
     if (rc < 0) {
@@ -872,6 +968,22 @@ static void answer_without_writes(api_t *a, api_call_t *calls, size_t n, int wri
     store_txn_abort(&txn);
 }
 
+static int64_t mono_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Keeps the latest API_COMMIT_WINDOW commit times for stats. */
+static void note_commit(api_t *a, int64_t us)
+{
+    a->commit_us[a->commit_next] = us > UINT32_MAX ? UINT32_MAX : (uint32_t)(us < 0 ? 0 : us);
+    a->commit_next = (a->commit_next + 1) % API_COMMIT_WINDOW;
+    if (a->commit_samples < API_COMMIT_WINDOW)
+        a->commit_samples++;
+}
+
 void api_run_batch(api_t *a, api_call_t *calls, size_t n)
 {
     a->stats.batches++;
@@ -883,8 +995,15 @@ void api_run_batch(api_t *a, api_call_t *calls, size_t n)
         /* After a failed write the txn is dead: the rest waits for the retry. */
         for (size_t i = 0; rc == 0 && txn.rc == 0 && i < n; i++)
             run_call(a, &txn, &calls[i], 0, &wrote);
-        if (rc == 0)
-            rc = wrote ? store_txn_commit(&txn) : (store_txn_abort(&txn), txn.rc);
+        if (rc == 0 && wrote) {
+            int64_t started = mono_us();
+            rc = store_txn_commit(&txn);
+            if (rc == 0)
+                note_commit(a, mono_us() - started);
+        } else if (rc == 0) {
+            store_txn_abort(&txn);
+            rc = txn.rc;
+        }
         if (rc == 0) {
             outbox_publish(a->outbox);
             return;

@@ -13,6 +13,8 @@
 #include "events.pb-c.h"
 #include "wire.pb-c.h"
 
+#define API_COMMIT_WINDOW 1024 /* commit times kept for stats' percentiles */
+
 struct api {
     store_t *store;
     outbox_t *outbox;
@@ -25,6 +27,9 @@ struct api {
     uint8_t sweep_resume[KEY_MAX];
     size_t sweep_resume_len;
     rules_t *rules; /* units, campaigns, evidence, criteria */
+    /* issue 8: the latest commit times (µs), a ring for the percentiles */
+    uint32_t commit_us[API_COMMIT_WINDOW];
+    size_t commit_samples, commit_next;
 };
 
 /* One request being handled. */
@@ -40,6 +45,7 @@ typedef struct {
     char why[2048]; /* a refusal's sentence; empty: the code's default */
     uint64_t current_version;
     Exemplar__State current_state;
+    bool wrote; /* set by a handler of an OP_MAY_WRITE request that wrote */
 } call_t;
 
 /* Handlers of the rules' requests (api_rules.c), rows of API_OPS. */
@@ -59,6 +65,20 @@ int api_plans_show(call_t *x);
 int api_plans_list(call_t *x);
 int api_plans_accept(call_t *x);
 int api_plans_return(call_t *x);
+
+/* Operator tools (api_ops.c, issue 8), rows of API_OPS.  fsck checks the
+ * nominations against their indexes and histories and the change log for
+ * gaps, in one pass over the store (it holds the loop for that long); with
+ * repair set it rebuilds by_state and by_unit in the call's transaction and
+ * sets x->wrote. */
+int api_ops_fsck(call_t *x);
+
+/* Rewinds n to the instant as_of_ms from its history: state, version,
+ * updated_ms, last_seq and state_seq become those of its last change at or
+ * before it (carried_to and revocation are cleared when it was not yet
+ * carried over or revoked).  *existed is false, and n unchanged, when n was
+ * registered later.  Returns 0, or -EX_ESTORAGE for a broken history. */
+int api_ops_rewind(store_txn_t *t, Exemplar__Nomination *n, int64_t as_of_ms, bool *existed);
 
 /* Hooks of register and move (api_rules.c).  With [rules] enforce = no they
  * only fill the new fields and answer as the foundation did. */

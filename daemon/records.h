@@ -20,6 +20,10 @@ typedef struct {
     uint64_t next_id;     /* the next nomination id */
     uint64_t last_seq;    /* the newest change in the log */
     uint64_t nominations; /* how many nominations exist */
+    /* Nominations per state (index: the State number), counted on first use
+     * (in_state_known) and kept in step by every move after that. */
+    uint64_t in_state[16];
+    bool in_state_known;
 } records_counters_t;
 
 int records_load_counters(store_txn_t *t, records_counters_t *c);

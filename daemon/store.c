@@ -272,6 +272,13 @@ void store_del(store_txn_t *t, store_db_t db, const void *key, size_t klen)
         t->rc = translate(t->store, rc);
 }
 
+void store_clear(store_txn_t *t, store_db_t db)
+{
+    if (t->rc < 0)
+        return;
+    t->rc = translate(t->store, mdb_drop(t->txn, t->store->dbi[db], 0));
+}
+
 uint64_t store_count(store_txn_t *t, store_db_t db)
 {
     MDB_stat st;

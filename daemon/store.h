@@ -99,6 +99,9 @@ int store_get(store_txn_t *t, store_db_t db, const void *key, size_t klen, store
 void store_put(store_txn_t *t, store_db_t db, const void *key, size_t klen, const void *val,
                size_t vlen);
 void store_del(store_txn_t *t, store_db_t db, const void *key, size_t klen);
+/* Sticky: empties a database (its pages are freed in one go; the database
+ * stays open).  For rebuilding derived indexes (fsck --repair). */
+void store_clear(store_txn_t *t, store_db_t db);
 
 /* Number of records in a database. */
 uint64_t store_count(store_txn_t *t, store_db_t db);

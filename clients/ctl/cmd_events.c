@@ -397,6 +397,21 @@ int cmd_stats(ctl_t *ctl, const ctl_args_t *a)
         json_object_object_add(doc, "nominations", json_object_new_uint64(s->nominations));
         json_object_object_add(doc, "last_change_seq", json_object_new_uint64(s->last_change_seq));
         json_object_object_add(doc, "indexed", json_object_new_uint64(s->indexed));
+        json_object *states = json_object_new_object();
+        for (size_t i = 1; i < s->n_nominations_by_state; i++)
+            json_object_object_add(states, ctl_state((Exemplar__State)i),
+                                   json_object_new_uint64(s->nominations_by_state[i]));
+        json_object_object_add(doc, "nominations_by_state", states);
+        json_object_object_add(doc, "requests", json_object_new_uint64(s->requests));
+        json_object_object_add(doc, "refused", json_object_new_uint64(s->refused));
+        json_object_object_add(doc, "batches", json_object_new_uint64(s->batches));
+        json_object_object_add(doc, "mean_batch_size", json_object_new_double(s->mean_batch_size));
+        json_object_object_add(doc, "commit_failures", json_object_new_uint64(s->commit_failures));
+        json_object *lat = json_object_new_object();
+        json_object_object_add(lat, "samples", json_object_new_uint64(s->commit_samples));
+        json_object_object_add(lat, "p50_us", json_object_new_uint64(s->commit_p50_us));
+        json_object_object_add(lat, "p99_us", json_object_new_uint64(s->commit_p99_us));
+        json_object_object_add(doc, "commit_latency", lat);
         for (size_t i = 0; i < s->n_publishers; i++) {
             const Exemplar__PublisherStats *p = s->publishers[i];
             json_object *o = json_object_new_object();
@@ -413,6 +428,16 @@ int cmd_stats(ctl_t *ctl, const ctl_args_t *a)
         json_object_object_add(doc, "publishers", pubs);
         ctl_json_print(doc);
     } else {
+        printf("nominations:");
+        for (size_t i = 1; i < s->n_nominations_by_state; i++)
+            printf("%s %s %" PRIu64, i > 1 ? "," : "", ctl_state((Exemplar__State)i),
+                   s->nominations_by_state[i]);
+        printf("\nrequests: %" PRIu64 "   refused: %" PRIu64 "   batches: %" PRIu64
+               " (mean size %.2f)   commit failures: %" PRIu64 "\n",
+               s->requests, s->refused, s->batches, s->mean_batch_size, s->commit_failures);
+        printf("commit latency (last %" PRIu32 " commits): p50 %" PRIu64 " us, p99 %" PRIu64
+               " us\n",
+               s->commit_samples, s->commit_p50_us, s->commit_p99_us);
         printf("events: %" PRIu64 "   duplicates dropped: %" PRIu64 "   gaps: %" PRIu64
                "   subject index: %" PRIu64 "\n\n",
                s->events, s->duplicates, s->gaps, s->indexed);

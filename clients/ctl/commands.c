@@ -67,6 +67,8 @@ const ctl_opt_t CTL_OPTIONS[] = {
     { OPT_INDIVIDUAL,     "individual",     "N",        NULL },
     { OPT_SOLUTIONS,      "solutions",      "TEXT",     NULL },
     { OPT_DRAFT,          "draft",          NULL,       NULL },
+    { OPT_REPAIR,         "repair",         NULL,       NULL },
+    { OPT_AS_OF,          "as-of",          "DATE",     NULL },
 };
 /* clang-format on */
 const size_t CTL_OPTIONS_COUNT = sizeof CTL_OPTIONS / sizeof CTL_OPTIONS[0];
@@ -435,6 +437,9 @@ static int list_args(ctl_t *ctl, const ctl_args_t *a, list_args_t *l)
     l->filter.unit = a->opt[OPT_SLOT(OPT_UNIT)];
     l->filter.campaign = a->opt[OPT_SLOT(OPT_CAMPAIGN)];
     l->filter.name_contains = a->opt[OPT_SLOT(OPT_NAME)];
+    const char *as_of = a->opt[OPT_SLOT(OPT_AS_OF)];
+    if (!status && as_of)
+        status = ctl_parse_as_of(ctl, as_of, &l->filter.as_of_ms);
     return status;
 }
 
@@ -621,6 +626,9 @@ static const ctl_cmd_opt_t LIST_OPTS[] = {
     {OPT_NAME, "only names containing TEXT, ignoring case and diacritics (\"ha noi\" finds "
                "\"Hà Nội\")"},
     {OPT_LIMIT, "print at most N nominations (default: all of them)"},
+    {OPT_AS_OF, "every nomination as it was at the end of DATE (YYYY-MM-DD, UTC) or at an "
+                "instant (YYYY-MM-DDTHH:MM:SS[.mmm]Z), from its history; nominations "
+                "registered later are left out and the filters apply to the past state"},
     {0, NULL},
 };
 
@@ -684,6 +692,13 @@ static const ctl_cmd_opt_t KEYGEN_OPTS[] = {
     {0, NULL},
 };
 
+static const ctl_cmd_opt_t FSCK_OPTS[] = {
+    {OPT_REPAIR, "after the check, rebuild the by_state and by_unit indexes from the "
+                 "nominations, in the same transaction; exit 0 when nothing else is wrong"},
+    {OPT_LIMIT, "print at most N problems (1-1000, default 20); all are counted"},
+    {0, NULL},
+};
+
 static const ctl_cmd_opt_t AUDIT_OPTS[] = {
     {OPT_LIMIT, "print at most N entries, newest first (default 100)"},
     {0, NULL},
@@ -709,10 +724,12 @@ const ctl_cmd_t CMD_TABLE[] = {
       cmd_history, 1, 1, NO_OPTS,
       "Columns: sequence number in the change log, time (UTC), the move, its verb, the "
       "version after it, who made it and why." },
-    { "list", "[--state STATE] [--unit CODE] [--campaign ID] [--limit N]",
+    { "list", "[--state STATE] [--unit CODE] [--campaign ID] [--limit N] [--as-of DATE]",
       "list nominations, filtered",
       cmd_list, 0, 0, LIST_OPTS,
-      "Reads every page the daemon has for the filter (or until --limit)." },
+      "Reads every page the daemon has for the filter (or until --limit). With --as-of the "
+      "daemon rebuilds each nomination's state, version and last change time on that date "
+      "from its history; it walks every nomination, so it is slower than a list of today." },
     { "watch", "[--from SEQ] [--topic PREFIX] [--count N] [--events ENDPOINT]",
       "print committed changes as they happen",
       cmd_watch, 0, 0, WATCH_OPTS,
@@ -736,9 +753,11 @@ const ctl_cmd_t CMD_TABLE[] = {
       "SUBJECT' prints the events naming SUBJECT, oldest first: events are kept whether or not "
       "a nomination names the subject yet, and a nomination registered with --subject records "
       "them in its history (verb evidence)." },
-    { "stats", "", "print event counters per publisher: events, duplicates dropped, gaps",
+    { "stats", "", "print nominations by state, request, batch and commit-time counters, and event counters per publisher",
       cmd_stats, 0, 0, NO_OPTS,
-      "A gap is a jump in a publisher's sequence numbers (events it sent that never "
+      "Nominations by state (counted from the store); requests handled and refused, batches "
+      "(group commits) and their mean size since the daemon started; the median and 99th "
+      "percentile of the commit time (the durable sync) over the last 1024 commits. A gap is a jump in a publisher's sequence numbers (events it sent that never "
       "arrived); each is logged once by the daemon and counted here, with the sequence "
       "numbers it skipped (missing) and the events that arrived late into a gap." },
     { "info", "", "print the daemon's version, change feed endpoint and counts",
@@ -796,6 +815,19 @@ const ctl_cmd_t CMD_TABLE[] = {
       "Every refused register or move is in the audit list with who asked, what and why it "
       "was refused. Columns: sequence number, time (UTC), principal, role, unit, request, "
       "error name and the message the caller was given." },
+    { "fsck", "[--repair] [--limit N]", "check the store's indexes, histories and change log (administrators only)",
+      cmd_fsck, 0, 0, FSCK_OPTS,
+      "Checks that every nomination has exactly one live by_state entry and one by_unit "
+      "entry, that every index entry names an existing nomination, that replaying each "
+      "nomination's history from its registration gives its state and version, and that "
+      "the change log has no gaps. Stale by_state entries (left by moves, swept by "
+      "housekeeping) are counted, not reported. Prints the counts and the first problems "
+      "as sentences; exit 0 when the store is clean, 1 when problems remain. --repair "
+      "rebuilds the derivable indexes; a broken history or change log is reported, not "
+      "repaired (restore a backup). The daemon does the whole check in one pass and "
+      "answers nothing else meanwhile: 7 s for 1 M nominations with 1.5 M changes on a "
+      "2-core machine. exemplarctl waits up to 10 minutes for the answer (or --timeout) "
+      "and does not send the request again." },
     { "help", "[COMMAND | moves]", "print this manual, one command's page, or the move table",
       cmd_help, 0, 1, NO_OPTS,
       "'help moves' prints the move table the daemon enforces: from, to, verb, roles, "

@@ -71,6 +71,9 @@ typedef enum {
     OPT_INDIVIDUAL,
     OPT_SOLUTIONS,
     OPT_DRAFT,
+    /* operator tools (issue 8, cmd_ops.c) */
+    OPT_REPAIR,
+    OPT_AS_OF,
     OPT_END
 } ctl_opt_key_t;
 
@@ -159,6 +162,12 @@ int cmd_event(ctl_t *ctl, const ctl_args_t *a);
 int cmd_stats(ctl_t *ctl, const ctl_args_t *a);
 /* cmd_plans.c (issue 9): plan submit|show|list|accept|return. */
 int cmd_plan(ctl_t *ctl, const ctl_args_t *a);
+/* cmd_ops.c (issue 8): fsck. */
+int cmd_fsck(ctl_t *ctl, const ctl_args_t *a);
+/* list --as-of: DATE (YYYY-MM-DD: the end of that day, UTC) or an ISO time
+ * (YYYY-MM-DDTHH:MM:SS[.mmm][Z], UTC) as ms since the epoch; a usage error
+ * (returned) otherwise. */
+int ctl_parse_as_of(ctl_t *ctl, const char *text, int64_t *ms);
 extern const ctl_cmd_opt_t EVENT_OPTS[];
 
 /* help.c: the whole manual, one command's page, the short usage. */

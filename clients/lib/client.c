@@ -251,6 +251,7 @@ static const struct {
     {EXEMPLAR__REQUEST__BODY_PLAN_LIST, EXEMPLAR__REPLY__BODY_PLAN_LIST},
     {EXEMPLAR__REQUEST__BODY_PLAN_ACCEPT, EXEMPLAR__REPLY__BODY_PLAN},
     {EXEMPLAR__REQUEST__BODY_PLAN_RETURN, EXEMPLAR__REPLY__BODY_PLAN},
+    {EXEMPLAR__REQUEST__BODY_FSCK, EXEMPLAR__REPLY__BODY_FSCK}, /* issue 8 */
 };
 
 static Exemplar__Reply__BodyCase body_for(Exemplar__Request__BodyCase request)
@@ -479,6 +480,7 @@ int ex_list(ex_client_t *c, const ex_list_filter_t *filter, Exemplar__Reply **re
         body.page_token.data = (uint8_t *)filter->page_token;
         body.page_token.len = filter->page_token ? filter->page_token_len : 0;
         body.name_contains = str(filter->name_contains);
+        body.as_of_ms = filter->as_of_ms;
     }
     Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
     req.body_case = EXEMPLAR__REQUEST__BODY_LIST;

@@ -142,6 +142,7 @@ typedef struct {
     const uint8_t *page_token;
     size_t page_token_len;
     const char *name_contains; /* NULL or "": any; else without diacritics, any case */
+    int64_t as_of_ms;          /* 0: now; else the nominations as they were then (issue 8) */
 } ex_list_filter_t;
 
 int ex_list(ex_client_t *c, const ex_list_filter_t *filter, Exemplar__Reply **reply);

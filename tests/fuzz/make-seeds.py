@@ -14,7 +14,7 @@ out = os.path.join(root, "tests", "fuzz", "corpus")
 gen = tempfile.mkdtemp()
 protos = [os.path.join(root, "proto", p)
           for p in ("rules.proto", "record.proto", "auth.proto", "events.proto", "plans.proto",
-                    "wire.proto")]
+                    "ops.proto", "wire.proto")]
 subprocess.run(["protoc", "-I", os.path.join(root, "proto"), "--python_out", gen] + protos,
                check=True)
 sys.path.insert(0, gen)
@@ -23,6 +23,7 @@ import record_pb2 as r  # noqa: E402
 import auth_pb2 as a  # noqa: E402
 import plans_pb2 as p  # noqa: E402
 import rules_pb2 as ru  # noqa: E402
+import ops_pb2 as o  # noqa: E402
 
 
 def req(**body):
@@ -54,6 +55,10 @@ requests = {
     "plan-return01": req(plan_return=p.PlanReviewRequest(
         unit="01", campaign="2021-2025", period="2021-2023", reason="Bổ sung")),
     "plan-list": req(plan_list=p.PlanListRequest(campaign="2021-2025", period="2021-2023")),
+    # issue 8: operator tools
+    "fsck": req(fsck=o.FsckRequest(max_problems=5)),
+    "list-as-of": req(list=w.ListRequest(state=r.STATE_FOSTERING, limit=5,
+                                         as_of_ms=1_656_633_599_999)),
 }
 # fuzz_api: who asks (role; bit 7 = unit 02 for unit officers), then the request
 roles = {"admin": 6, "uo01": 1, "uo02": 0x81, "reviewer": 2, "reader": 5, "publisher": 4}

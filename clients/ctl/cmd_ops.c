@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * exemplarctl's operator tools (issue 8): `fsck [--repair]`, which asks the
+ * daemon to check its store (FsckRequest, proto/ops.proto) and prints the
+ * counts and the problems found.  Exit 0 when the store is clean (after a
+ * repair: when the repair left nothing), 1 when problems remain.  And the
+ * parsing of `list --as-of DATE` (commands.c sends the list).
+ */
+#include "ctl.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FSCK_PROBLEMS_MAX 1000
+/* A check of a large store takes seconds: wait this long by default, and
+ * never send it again (a second request would queue a second full pass). */
+#define FSCK_TIMEOUT_MS (10 * 60 * 1000)
+
+static json_object *fsck_json(const Exemplar__FsckReply *f)
+{
+    json_object *doc = json_object_new_object();
+    json_object_object_add(doc, "nominations", json_object_new_uint64(f->nominations));
+    json_object_object_add(doc, "changes", json_object_new_uint64(f->changes));
+    json_object_object_add(doc, "last_seq", json_object_new_uint64(f->last_seq));
+    json_object_object_add(doc, "by_state_entries", json_object_new_uint64(f->by_state_entries));
+    json_object_object_add(doc, "by_state_stale", json_object_new_uint64(f->by_state_stale));
+    json_object_object_add(doc, "by_unit_entries", json_object_new_uint64(f->by_unit_entries));
+    json_object_object_add(doc, "problems", json_object_new_uint64(f->problems));
+    json_object *list = json_object_new_array();
+    for (size_t i = 0; i < f->n_problem_list; i++)
+        json_object_array_add(list, json_object_new_string(f->problem_list[i]));
+    json_object_object_add(doc, "problem_list", list);
+    json_object_object_add(doc, "repaired", json_object_new_boolean(f->repaired));
+    json_object_object_add(doc, "problems_after_repair",
+                           json_object_new_uint64(f->problems_after_repair));
+    return doc;
+}
+
+static void fsck_print(const Exemplar__FsckReply *f)
+{
+    printf("nominations:      %" PRIu64 "\n", f->nominations);
+    printf("changes:          %" PRIu64 " (last %" PRIu64 ")\n", f->changes, f->last_seq);
+    printf("by_state entries: %" PRIu64 " (%" PRIu64 " stale, swept by housekeeping)\n",
+           f->by_state_entries, f->by_state_stale);
+    printf("by_unit entries:  %" PRIu64 "\n", f->by_unit_entries);
+    printf("problems:         %" PRIu64 "\n", f->problems);
+    for (size_t i = 0; i < f->n_problem_list; i++)
+        printf("  - %s\n", f->problem_list[i]);
+    if (f->n_problem_list < f->problems)
+        printf("  (%" PRIu64 " more not shown; see --limit)\n", f->problems - f->n_problem_list);
+    if (f->repaired)
+        printf("repaired: by_state and by_unit rebuilt; %" PRIu64 " problems remain\n",
+               f->problems_after_repair);
+}
+
+int cmd_fsck(ctl_t *ctl, const ctl_args_t *a)
+{
+    uint64_t limit = 20;
+    const char *text = a->opt[OPT_SLOT(OPT_LIMIT)];
+    int status = text ? ctl_parse_u64(ctl, "--limit", text, 1, &limit) : 0;
+    if (status)
+        return status;
+    if (limit > FSCK_PROBLEMS_MAX)
+        return ctl_usage(ctl, "--limit is at most %d", FSCK_PROBLEMS_MAX);
+    if (ctl->timeout_ms <= 0)
+        ctl->timeout_ms = FSCK_TIMEOUT_MS;
+    ctl->retries = -1;
+    ex_client_t *c = ctl_client(ctl, &status);
+    if (!c)
+        return status;
+    Exemplar__FsckRequest body = EXEMPLAR__FSCK_REQUEST__INIT;
+    body.repair = a->opt[OPT_SLOT(OPT_REPAIR)] != NULL;
+    body.max_problems = (uint32_t)limit;
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_FSCK;
+    req.fsck = &body;
+    Exemplar__Reply *reply = NULL;
+    int rc = ex_client_call(c, &req, &reply);
+    if (ex_reply_status(rc, reply) != 0) {
+        status = ctl_fail_call(ctl, rc, reply);
+        ex_reply_free(reply);
+        return status;
+    }
+    const Exemplar__FsckReply *f = reply->fsck;
+    if (ctl->json)
+        ctl_json_print(fsck_json(f));
+    else
+        fsck_print(f);
+    status = (f->repaired ? f->problems_after_repair : f->problems) ? EXIT_FAILURE_OTHER : EXIT_OK;
+    ex_reply_free(reply);
+    return status;
+}
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian; Howard Hinnant's
+ * days_from_civil). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+static bool leap(unsigned y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* n digits at p as a number; -1 when one is not a digit. */
+static long digits(const char *p, int n)
+{
+    long v = 0;
+    for (int i = 0; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9')
+            return -1;
+        v = v * 10 + (p[i] - '0');
+    }
+    return v;
+}
+
+int ctl_parse_as_of(ctl_t *ctl, const char *text, int64_t *ms)
+{
+    static const unsigned MDAYS[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    size_t len = strnlen(text, 32);
+    long y = len >= 10 ? digits(text, 4) : -1;
+    long mo = y >= 0 && text[4] == '-' ? digits(text + 5, 2) : -1;
+    long d = mo >= 0 && text[7] == '-' ? digits(text + 8, 2) : -1;
+    bool ok = y >= 1970 && mo >= 1 && mo <= 12 && d >= 1 &&
+              d <= (long)(MDAYS[mo - 1] + (mo == 2 && leap((unsigned)y)));
+    long hh = 23, mi = 59, ss = 59, frac = 999;
+    if (ok && len > 10) {
+        /* YYYY-MM-DDTHH:MM:SS[.mmm][Z] */
+        ok =
+            len >= 19 && (text[10] == 'T' || text[10] == ' ') && text[13] == ':' && text[16] == ':';
+        hh = ok ? digits(text + 11, 2) : -1;
+        mi = ok ? digits(text + 14, 2) : -1;
+        ss = ok ? digits(text + 17, 2) : -1;
+        frac = 0;
+        size_t at = 19;
+        if (ok && len > at && text[at] == '.') {
+            frac = len >= at + 4 ? digits(text + at + 1, 3) : -1;
+            at += 4;
+        }
+        if (ok && len > at && text[at] == 'Z')
+            at++;
+        ok = ok && at == len && hh >= 0 && hh <= 23 && mi >= 0 && mi <= 59 && ss >= 0 && ss <= 59 &&
+             frac >= 0;
+    }
+    if (!ok)
+        return ctl_usage(ctl,
+                         "--as-of must be a date YYYY-MM-DD (the end of that day, UTC) or a "
+                         "time YYYY-MM-DDTHH:MM:SS[.mmm]Z (UTC), not '%s'",
+                         text);
+    int64_t days = days_from_civil(y, (unsigned)mo, (unsigned)d);
+    *ms = ((days * 24 + hh) * 60 + mi) * 60000 + ss * 1000 + frac;
+    return 0;
+}
