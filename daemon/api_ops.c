@@ -15,7 +15,8 @@
  *   - the change log: sequences 1..last without a gap.
  *
  * One pass over each database inside the call's transaction: the loop
- * answers nothing else meanwhile (README: "Operating it").
+ * answers nothing else meanwhile (README: "Operating it"), but keeps the
+ * watchdog fed.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -27,6 +28,7 @@
 #include "errors.h"
 #include "log.h"
 #include "names.h"
+#include "sdnotify.h"
 
 #define FSCK_PROBLEMS_DEFAULT 20
 #define FSCK_PROBLEMS_MAX     1000
@@ -43,6 +45,16 @@ typedef struct {
     uint64_t index_problems; /* of which by_state and by_unit ones */
     Exemplar__FsckReply *out;
 } fsck_t;
+
+/* A long check is work, not a hang: keep the service manager's watchdog fed
+ * every 64 Ki records while it runs (a no-op outside systemd), so a repair
+ * of a large store is not killed half-way. */
+static void keep_alive(void)
+{
+    static unsigned records;
+    if ((++records & 0xffff) == 0)
+        sdnotify_watchdog();
+}
 
 static void vproblem(fsck_t *f, const char *fmt, va_list ap)
 {
@@ -96,6 +108,7 @@ static int check_by_state(fsck_t *f)
     if (rc == 0)
         rc = store_iter_seek(&it, NULL, 0, &k, &v);
     for (; rc == 0; rc = store_iter_next(&it, &k, &v)) {
+        keep_alive();
         f->out->by_state_entries++;
         uint64_t id = records_state_entry_id(&v);
         uint64_t seq = key_tail_u64(k.data, k.len);
@@ -139,6 +152,7 @@ static int check_by_unit(fsck_t *f)
     if (rc == 0)
         rc = store_iter_seek(&it, NULL, 0, &k, &v);
     for (; rc == 0; rc = store_iter_next(&it, &k, &v)) {
+        keep_alive();
         f->out->by_unit_entries++;
         uint64_t id = key_tail_u64(k.data, k.len);
         size_t ulen = k.len > 9 ? k.len - 9 : 0;
@@ -279,6 +293,7 @@ static int check_nominations(fsck_t *f)
     if (rc == 0)
         rc = store_iter_seek(&it, NULL, 0, &k, &v);
     for (; rc == 0; rc = store_iter_next(&it, &k, &v)) {
+        keep_alive();
         f->out->nominations++;
         uint64_t key = k.len == 8 ? key_get_u64(k.data) : 0;
         Exemplar__Nomination *n = exemplar__nomination__unpack(NULL, v.len, v.data);
@@ -318,6 +333,7 @@ static int check_change_log(fsck_t *f)
     if (rc == 0)
         rc = store_iter_seek(&it, NULL, 0, &k, &v);
     for (; rc == 0; rc = store_iter_next(&it, &k, &v)) {
+        keep_alive();
         f->out->changes++;
         uint64_t seq = k.len == 8 ? key_get_u64(k.data) : 0;
         if (seq != expect) {
@@ -361,6 +377,7 @@ static int rebuild_indexes(store_txn_t *t)
     if (rc == 0)
         rc = store_iter_seek(&it, NULL, 0, &k, &v);
     for (; rc == 0 && t->rc == 0; rc = store_iter_next(&it, &k, &v)) {
+        keep_alive();
         Exemplar__Nomination *n = exemplar__nomination__unpack(NULL, v.len, v.data);
         if (!n)
             continue; /* reported by the check; nothing to derive from */
