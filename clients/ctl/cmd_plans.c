@@ -12,27 +12,6 @@
 #include "ctl.h"
 #include "names.h"
 
-/* Sends req; 0 with *reply, or the exit status after reporting. */
-static int call(ctl_t *ctl, Exemplar__Request *req, Exemplar__Reply **reply)
-{
-    int status;
-    ex_client_t *c = ctl_client(ctl, &status);
-    if (!c)
-        return status;
-    int rc = ex_client_call(c, req, reply);
-    if (ex_reply_status(rc, *reply) == 0)
-        return 0;
-    status = ctl_fail_call(ctl, rc, *reply);
-    ex_reply_free(*reply);
-    *reply = NULL;
-    return status;
-}
-
-static json_object *jstr(const char *s)
-{
-    return json_object_new_string(s ? s : "");
-}
-
 static const char *opt(const ctl_args_t *a, ctl_opt_key_t key)
 {
     const char *v = a->opt[OPT_SLOT(key)];
@@ -58,27 +37,27 @@ static const char *plan_state_name(Exemplar__PlanState s)
 static json_object *json_plan(const Exemplar__UnitPlan *p)
 {
     json_object *o = json_object_new_object(), *ids = json_object_new_array();
-    json_object_object_add(o, "unit", jstr(p->unit));
-    json_object_object_add(o, "campaign", jstr(p->campaign));
-    json_object_object_add(o, "period", jstr(p->period));
+    json_object_object_add(o, "unit", ctl_json_str(p->unit));
+    json_object_object_add(o, "campaign", ctl_json_str(p->campaign));
+    json_object_object_add(o, "period", ctl_json_str(p->period));
     json_object_object_add(o, "version", json_object_new_int64(p->version));
-    json_object_object_add(o, "state", jstr(plan_state_name(p->state)));
-    json_object_object_add(o, "verb", jstr(p->verb));
+    json_object_object_add(o, "state", ctl_json_str(plan_state_name(p->state)));
+    json_object_object_add(o, "verb", ctl_json_str(p->verb));
     json_object_object_add(o, "expected_collective", json_object_new_int64(p->expected_collective));
     json_object_object_add(o, "expected_individual", json_object_new_int64(p->expected_individual));
-    json_object_object_add(o, "solutions", jstr(p->solutions));
+    json_object_object_add(o, "solutions", ctl_json_str(p->solutions));
     if (p->document) {
         json_object *d = json_object_new_object();
-        json_object_object_add(d, "number", jstr(p->document->number));
-        json_object_object_add(d, "date", jstr(p->document->date));
-        json_object_object_add(d, "issuer", jstr(p->document->issuer));
+        json_object_object_add(d, "number", ctl_json_str(p->document->number));
+        json_object_object_add(d, "date", ctl_json_str(p->document->date));
+        json_object_object_add(d, "issuer", ctl_json_str(p->document->issuer));
         json_object_object_add(o, "document", d);
     }
-    json_object_object_add(o, "submitted_on", jstr(p->submitted_on));
+    json_object_object_add(o, "submitted_on", ctl_json_str(p->submitted_on));
     json_object_object_add(o, "late", json_object_new_boolean(p->late));
-    json_object_object_add(o, "deadline", jstr(p->deadline));
-    json_object_object_add(o, "reason", jstr(p->reason));
-    json_object_object_add(o, "actor", jstr(p->actor));
+    json_object_object_add(o, "deadline", ctl_json_str(p->deadline));
+    json_object_object_add(o, "reason", ctl_json_str(p->reason));
+    json_object_object_add(o, "actor", ctl_json_str(p->actor));
     json_object_object_add(o, "at_ms", json_object_new_int64(p->at_ms));
     for (size_t i = 0; i < p->n_registered; i++)
         json_object_array_add(ids, json_object_new_uint64(p->registered[i]));
@@ -89,9 +68,9 @@ static json_object *json_plan(const Exemplar__UnitPlan *p)
 static json_object *json_progress(const Exemplar__PlanProgress *p)
 {
     json_object *o = json_object_new_object(), *st = json_object_new_object();
-    json_object_object_add(o, "unit", jstr(p->unit));
-    json_object_object_add(o, "unit_name", jstr(p->unit_name));
-    json_object_object_add(o, "status", jstr(p->status));
+    json_object_object_add(o, "unit", ctl_json_str(p->unit));
+    json_object_object_add(o, "unit_name", ctl_json_str(p->unit_name));
+    json_object_object_add(o, "status", ctl_json_str(p->status));
     json_object_object_add(o, "late", json_object_new_boolean(p->late));
     json_object_object_add(o, "version", json_object_new_int64(p->version));
     json_object_object_add(o, "expected_collective", json_object_new_int64(p->expected_collective));
@@ -216,10 +195,10 @@ static int print_list(ctl_t *ctl, const Exemplar__PlanListReply *r)
 {
     if (ctl->json) {
         json_object *doc = json_object_new_object(), *arr = json_object_new_array();
-        json_object_object_add(doc, "campaign", jstr(r->campaign));
-        json_object_object_add(doc, "period", jstr(r->period));
-        json_object_object_add(doc, "deadline", jstr(r->deadline));
-        json_object_object_add(doc, "today", jstr(r->today));
+        json_object_object_add(doc, "campaign", ctl_json_str(r->campaign));
+        json_object_object_add(doc, "period", ctl_json_str(r->period));
+        json_object_object_add(doc, "deadline", ctl_json_str(r->deadline));
+        json_object_object_add(doc, "today", ctl_json_str(r->today));
         for (size_t i = 0; i < r->n_units; i++)
             json_object_array_add(arr, json_progress(r->units[i]));
         json_object_object_add(doc, "units", arr);
@@ -333,7 +312,7 @@ int cmd_plan(ctl_t *ctl, const ctl_args_t *a)
     if (mutating && rid && (status = ctl_parse_u64(ctl, "--request-id", rid, 1, &req.request_id)))
         return status;
     Exemplar__Reply *reply = NULL;
-    if ((status = call(ctl, &req, &reply)))
+    if ((status = ctl_call(ctl, &req, &reply)))
         return status;
     status = reply->body_case == EXEMPLAR__REPLY__BODY_PLAN_LIST ? print_list(ctl, reply->plan_list)
                                                                  : print_plan(ctl, reply->plan);

@@ -28,41 +28,20 @@ Exemplar__Decision *ctl_decision(const ctl_args_t *a, Exemplar__Decision *d)
     return d;
 }
 
-/* Sends req; 0 with *reply, or the exit status after reporting. */
-static int call(ctl_t *ctl, Exemplar__Request *req, Exemplar__Reply **reply)
-{
-    int status;
-    ex_client_t *c = ctl_client(ctl, &status);
-    if (!c)
-        return status;
-    int rc = ex_client_call(c, req, reply);
-    if (ex_reply_status(rc, *reply) == 0)
-        return 0;
-    status = ctl_fail_call(ctl, rc, *reply);
-    ex_reply_free(*reply);
-    *reply = NULL;
-    return status;
-}
-
-static json_object *jstr(const char *s)
-{
-    return json_object_new_string(s ? s : "");
-}
-
 /* ---- units --------------------------------------------------------------- */
 
 static json_object *json_unit(const Exemplar__Unit *u)
 {
     json_object *o = json_object_new_object(), *m = json_object_new_array();
-    json_object_object_add(o, "code", jstr(u->code));
-    json_object_object_add(o, "name", jstr(u->name));
-    json_object_object_add(o, "name_en", jstr(u->name_en));
-    json_object_object_add(o, "valid_from", jstr(u->valid_from));
-    json_object_object_add(o, "valid_to", jstr(u->valid_to));
+    json_object_object_add(o, "code", ctl_json_str(u->code));
+    json_object_object_add(o, "name", ctl_json_str(u->name));
+    json_object_object_add(o, "name_en", ctl_json_str(u->name_en));
+    json_object_object_add(o, "valid_from", ctl_json_str(u->valid_from));
+    json_object_object_add(o, "valid_to", ctl_json_str(u->valid_to));
     for (size_t i = 0; i < u->n_merged_from; i++)
-        json_object_array_add(m, jstr(u->merged_from[i]));
+        json_object_array_add(m, ctl_json_str(u->merged_from[i]));
     json_object_object_add(o, "merged_from", m);
-    json_object_object_add(o, "kind", jstr(u->kind));
+    json_object_object_add(o, "kind", ctl_json_str(u->kind));
     return o;
 }
 
@@ -85,7 +64,7 @@ static int units_list(ctl_t *ctl, const ctl_args_t *a, bool csv)
     req.body_case = EXEMPLAR__REQUEST__BODY_UNITS_LIST;
     req.units_list = &body;
     Exemplar__Reply *reply = NULL;
-    int status = call(ctl, &req, &reply);
+    int status = ctl_call(ctl, &req, &reply);
     if (status)
         return status;
     Exemplar__UnitsReply *u = reply->units;
@@ -153,7 +132,7 @@ static int units_import(ctl_t *ctl, const char *path)
     req.body_case = EXEMPLAR__REQUEST__BODY_UNITS_IMPORT;
     req.units_import = &body;
     Exemplar__Reply *reply = NULL;
-    int status = call(ctl, &req, &reply);
+    int status = ctl_call(ctl, &req, &reply);
     unitcsv_free(units, n);
     if (status)
         return status;
@@ -188,23 +167,23 @@ static json_object *json_campaign(const Exemplar__CampaignInfo *c)
 {
     json_object *o = json_object_new_object(), *periods = json_object_new_array();
     json_object *ms = json_object_new_array();
-    json_object_object_add(o, "id", jstr(c->id));
-    json_object_object_add(o, "title", jstr(c->title));
-    json_object_object_add(o, "source", jstr(c->source));
-    json_object_object_add(o, "anchor", jstr(c->anchor));
+    json_object_object_add(o, "id", ctl_json_str(c->id));
+    json_object_object_add(o, "title", ctl_json_str(c->title));
+    json_object_object_add(o, "source", ctl_json_str(c->source));
+    json_object_object_add(o, "anchor", ctl_json_str(c->anchor));
     for (size_t i = 0; i < c->n_periods; i++) {
         const Exemplar__Period *p = c->periods[i];
         json_object *po = json_object_new_object(), *years = json_object_new_array();
         json_object *wins = json_object_new_array();
-        json_object_object_add(po, "id", jstr(p->id));
+        json_object_object_add(po, "id", ctl_json_str(p->id));
         for (size_t y = 0; y < p->n_years; y++)
             json_object_array_add(years, json_object_new_int(p->years[y]));
         json_object_object_add(po, "years", years);
         for (size_t w = 0; w < p->n_windows; w++) {
             json_object *wo = json_object_new_object();
-            json_object_object_add(wo, "name", jstr(p->windows[w]->name));
-            json_object_object_add(wo, "from", jstr(p->windows[w]->from));
-            json_object_object_add(wo, "to", jstr(p->windows[w]->to));
+            json_object_object_add(wo, "name", ctl_json_str(p->windows[w]->name));
+            json_object_object_add(wo, "from", ctl_json_str(p->windows[w]->from));
+            json_object_object_add(wo, "to", ctl_json_str(p->windows[w]->to));
             json_object_object_add(wo, "open", json_object_new_boolean(p->windows[w]->open));
             json_object_array_add(wins, wo);
         }
@@ -214,9 +193,9 @@ static json_object *json_campaign(const Exemplar__CampaignInfo *c)
     json_object_object_add(o, "periods", periods);
     for (size_t i = 0; i < c->n_milestones; i++) {
         json_object *mo = json_object_new_object();
-        json_object_object_add(mo, "name", jstr(c->milestones[i]->name));
-        json_object_object_add(mo, "from", jstr(c->milestones[i]->from));
-        json_object_object_add(mo, "to", jstr(c->milestones[i]->to));
+        json_object_object_add(mo, "name", ctl_json_str(c->milestones[i]->name));
+        json_object_object_add(mo, "from", ctl_json_str(c->milestones[i]->from));
+        json_object_object_add(mo, "to", ctl_json_str(c->milestones[i]->to));
         json_object_array_add(ms, mo);
     }
     json_object_object_add(o, "milestones", ms);
@@ -258,13 +237,13 @@ int cmd_campaign(ctl_t *ctl, const ctl_args_t *a)
     req.body_case = EXEMPLAR__REQUEST__BODY_CAMPAIGN_SHOW;
     req.campaign_show = &body;
     Exemplar__Reply *reply = NULL;
-    int status = call(ctl, &req, &reply);
+    int status = ctl_call(ctl, &req, &reply);
     if (status)
         return status;
     const Exemplar__CampaignReply *r = reply->campaign;
     if (ctl->json) {
         json_object *doc = json_object_new_object(), *arr = json_object_new_array();
-        json_object_object_add(doc, "today", jstr(r->today));
+        json_object_object_add(doc, "today", ctl_json_str(r->today));
         for (size_t i = 0; i < r->n_campaigns; i++)
             json_object_array_add(arr, json_campaign(r->campaigns[i]));
         json_object_object_add(doc, "campaigns", arr);
@@ -287,9 +266,9 @@ static json_object *json_decision(const Exemplar__Decision *d)
     if (!d)
         return NULL;
     json_object *o = json_object_new_object();
-    json_object_object_add(o, "number", jstr(d->number));
-    json_object_object_add(o, "date", jstr(d->date));
-    json_object_object_add(o, "issuer", jstr(d->issuer));
+    json_object_object_add(o, "number", ctl_json_str(d->number));
+    json_object_object_add(o, "date", ctl_json_str(d->date));
+    json_object_object_add(o, "issuer", ctl_json_str(d->issuer));
     return o;
 }
 
@@ -300,9 +279,9 @@ static void print_evidence(ctl_t *ctl, const Exemplar__EvidenceReply *r)
         for (size_t i = 0; i < r->n_evidence; i++) {
             const Exemplar__Evidence *e = r->evidence[i];
             json_object *o = json_object_new_object();
-            json_object_object_add(o, "subject", jstr(e->subject));
+            json_object_object_add(o, "subject", ctl_json_str(e->subject));
             json_object_object_add(o, "year", json_object_new_int(e->year));
-            json_object_object_add(o, "title", jstr(e->title));
+            json_object_object_add(o, "title", ctl_json_str(e->title));
             json_object_object_add(o, "decision", json_decision(e->decision));
             json_object_object_add(o, "revoked", json_object_new_boolean(e->revoked));
             json_object_object_add(o, "revocation", json_decision(e->revocation));
@@ -385,7 +364,7 @@ int cmd_evidence(ctl_t *ctl, const ctl_args_t *a)
                               "or list SUBJECT");
     }
     Exemplar__Reply *reply = NULL;
-    int status = call(ctl, &req, &reply);
+    int status = ctl_call(ctl, &req, &reply);
     if (status)
         return status;
     print_evidence(ctl, reply->evidence);
@@ -407,7 +386,7 @@ int cmd_check(ctl_t *ctl, const ctl_args_t *a)
     req.body_case = EXEMPLAR__REQUEST__BODY_CHECK;
     req.check = &body;
     Exemplar__Reply *reply = NULL;
-    if ((status = call(ctl, &req, &reply)) != 0)
+    if ((status = ctl_call(ctl, &req, &reply)) != 0)
         return status;
     const Exemplar__CheckReply *c = reply->check;
     if (ctl->json) {
@@ -419,8 +398,8 @@ int cmd_check(ctl_t *ctl, const ctl_args_t *a)
             json_object *o = json_object_new_object();
             json_object *met = json_object_new_array(), *missing = json_object_new_array();
             json_object *revoked = json_object_new_array();
-            json_object_object_add(o, "title", jstr(r->title));
-            json_object_object_add(o, "title_name", jstr(r->title_name));
+            json_object_object_add(o, "title", ctl_json_str(r->title));
+            json_object_object_add(o, "title_name", ctl_json_str(r->title_name));
             json_object_object_add(o, "met", json_object_new_boolean(r->met));
             for (size_t y = 0; y < r->n_met_years; y++)
                 json_object_array_add(met, json_object_new_int(r->met_years[y]));
@@ -434,7 +413,7 @@ int cmd_check(ctl_t *ctl, const ctl_args_t *a)
             json_object_array_add(arr, o);
         }
         json_object_object_add(doc, "criteria", arr);
-        json_object_object_add(doc, "text", jstr(c->text));
+        json_object_object_add(doc, "text", ctl_json_str(c->text));
         ctl_json_print(doc);
     } else {
         printf("%s\n", c->text);

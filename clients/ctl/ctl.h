@@ -202,6 +202,13 @@ int ctl_fail(ctl_t *ctl, int code, const char *message);
  * plus current_version/current_state in JSON) or the transport error. */
 int ctl_fail_call(ctl_t *ctl, int rc, const Exemplar__Reply *reply);
 
+/* Sends req on the run's connection: 0 with *reply, or the exit status after
+ * reporting the failure (then *reply is NULL). */
+int ctl_call(ctl_t *ctl, Exemplar__Request *req, Exemplar__Reply **reply);
+
+/* A JSON string, "" for NULL. */
+json_object *ctl_json_str(const char *s);
+
 /* JSON values for the protocol's messages; enums by name, null for none. */
 json_object *ctl_json_nomination(const Exemplar__Nomination *n);
 json_object *ctl_json_change(const Exemplar__Change *ch);

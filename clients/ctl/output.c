@@ -85,6 +85,26 @@ static int fail_refused(ctl_t *ctl, const Exemplar__Error *err)
     return report(ctl, (int)err->code, err->message, extra);
 }
 
+int ctl_call(ctl_t *ctl, Exemplar__Request *req, Exemplar__Reply **reply)
+{
+    int status;
+    ex_client_t *c = ctl_client(ctl, &status);
+    if (!c)
+        return status;
+    int rc = ex_client_call(c, req, reply);
+    if (ex_reply_status(rc, *reply) == 0)
+        return 0;
+    status = ctl_fail_call(ctl, rc, *reply);
+    ex_reply_free(*reply);
+    *reply = NULL;
+    return status;
+}
+
+json_object *ctl_json_str(const char *s)
+{
+    return json_object_new_string(s ? s : "");
+}
+
 int ctl_fail_call(ctl_t *ctl, int rc, const Exemplar__Reply *reply)
 {
     if (rc == 0 && reply && reply->error)
