@@ -56,7 +56,7 @@ static void keep_alive(void)
         sdnotify_watchdog();
 }
 
-static void vproblem(fsck_t *f, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void vproblem(fsck_t *f, const char *fmt, va_list ap)
 {
     f->problems++;
     if (f->kept == f->want)
