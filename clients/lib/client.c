@@ -6,6 +6,7 @@
  * per request.  The change feed lives in sub.c.
  */
 #include "exemplar.h"
+#include "zmq_util.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -270,7 +271,7 @@ static bool reply_fits(const Exemplar__Reply *r, Exemplar__Request__BodyCase req
     return r->body_case == body_for(request);
 }
 
-static void drain(void *sock)
+void ex_zmq_drain(void *sock)
 {
     int more = 1;
     size_t len = sizeof more;
@@ -302,7 +303,7 @@ static int recv_reply(void *sock, Exemplar__Reply **out)
     }
     rc = -EX_EMALFORMED;
     if (zmq_msg_more(&msg)) {
-        drain(sock);
+        ex_zmq_drain(sock);
         goto out;
     }
     *out = exemplar__reply__unpack(NULL, zmq_msg_size(&msg), zmq_msg_data(&msg));

@@ -6,6 +6,7 @@
  * numbers it has seen (exemplarctl's watch does both).
  */
 #include "exemplar.h"
+#include "zmq_util.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -79,21 +80,6 @@ void ex_sub_destroy(ex_sub_t **p)
     *p = NULL;
 }
 
-/* Receives the rest of a message the caller stopped reading. */
-static void drain(void *sock)
-{
-    int more = 1;
-    size_t len = sizeof more;
-    while (zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &len) == 0 && more) {
-        zmq_msg_t part;
-        zmq_msg_init(&part);
-        int rc = zmq_msg_recv(&part, sock, 0);
-        zmq_msg_close(&part);
-        if (rc < 0)
-            break;
-    }
-}
-
 /* Reads one [topic][body] message that zmq_poll said is there and decodes
  * the body with `unpack` when the topic starts with `kind`; 1 when the
  * message is of another kind (skipped). */
@@ -110,7 +96,7 @@ static int recv_message(void *sock, const char *kind, ProtobufCMessage **out,
         goto out;
     size_t klen = strlen(kind);
     if (zmq_msg_size(&msg) < klen || memcmp(zmq_msg_data(&msg), kind, klen) != 0) {
-        drain(sock);
+        ex_zmq_drain(sock);
         rc = 1;
         goto out;
     }
@@ -119,7 +105,7 @@ static int recv_message(void *sock, const char *kind, ProtobufCMessage **out,
     if (zmq_msg_recv(&msg, sock, 0) < 0) /* the rest of a message is there */
         goto out;
     if (zmq_msg_more(&msg)) {
-        drain(sock);
+        ex_zmq_drain(sock);
         goto out;
     }
     *out = unpack(zmq_msg_size(&msg), zmq_msg_data(&msg));
