@@ -332,3 +332,27 @@ uint64_t itest_seed(const char *test)
             seed, seed);
     return seed;
 }
+
+harness_t *itest_new_harness(void **state)
+{
+    harness_t *h = calloc(1, sizeof(*h));
+    assert_non_null(h);
+    *state = h;
+    return h;
+}
+
+void itest_start_rules_on(harness_t *h, const char *day, int restart)
+{
+    char conf[256];
+    snprintf(conf, sizeof conf, "[rules]\nenforce = yes\nlanguage = en\ntoday = %s\n", day);
+    if (!restart) {
+        assert_int_equal(harness_start_conf(h, conf, NULL), 0);
+        return;
+    }
+    assert_int_equal(harness_stop(h), 0);
+    FILE *f = fopen(h->conf_path, "w");
+    assert_non_null(f);
+    fputs(conf, f);
+    fclose(f);
+    assert_int_equal(harness_restart(h), 0);
+}

@@ -103,6 +103,13 @@ size_t itest_list_ids_at(const char *file, int line, ex_client_t *c, const ex_li
 typedef struct {
     uint64_t s;
 } itest_rng_t;
+/* A zeroed harness stored in *state for harness_teardown to clean up. */
+harness_t *itest_new_harness(void **state);
+
+/* Starts (restart 0) or restarts the daemon with the plan's rules on,
+ * messages in English and [rules] today = day. */
+void itest_start_rules_on(harness_t *h, const char *day, int restart);
+
 uint64_t itest_rng_next(itest_rng_t *r);
 /* Uniform in [lo, hi]. */
 uint64_t itest_rng_range(itest_rng_t *r, uint64_t lo, uint64_t hi);

@@ -19,35 +19,6 @@ enum { TIMEOUT_MS = 10000 };
 #define P(x)   EXEMPLAR__PLAN_STATE__PLAN_##x
 #define PERIOD "2021-2023"
 
-static void start_on(harness_t *h, const char *day, int restart)
-{
-    char conf[256];
-    snprintf(conf, sizeof conf, "[rules]\nenforce = yes\nlanguage = en\ntoday = %s\n", day);
-    if (!restart) {
-        assert_int_equal(harness_start_conf(h, conf, NULL), 0);
-        return;
-    }
-    assert_int_equal(harness_stop(h), 0);
-    FILE *f = fopen(h->conf_path, "w");
-    assert_non_null(f);
-    fputs(conf, f);
-    fclose(f);
-    assert_int_equal(harness_restart(h), 0);
-}
-
-static int teardown(void **state)
-{
-    return harness_teardown(state);
-}
-
-static harness_t *new_harness(void **state)
-{
-    harness_t *h = calloc(1, sizeof(*h));
-    assert_non_null(h);
-    *state = h;
-    return h;
-}
-
 static int submit(ex_client_t *c, const char *unit, uint32_t collective, uint32_t individual,
                   bool draft, uint32_t expected_version, Exemplar__Reply **r)
 {
@@ -143,8 +114,8 @@ static void require_message(const Exemplar__Reply *r, const char *part)
  * with a reason, and the list says late until then. */
 static void submitted_on_time_and_late(void **state)
 {
-    harness_t *h = new_harness(state);
-    start_on(h, "2021-09-15", 0); /* the deadline itself */
+    harness_t *h = itest_new_harness(state);
+    itest_start_rules_on(h, "2021-09-15", 0); /* the deadline itself */
     ex_client_t *c = harness_client(h, TIMEOUT_MS);
     Exemplar__Reply *r = NULL;
     int rc = submit(c, "01", 3, 2, false, 0, &r);
@@ -161,7 +132,7 @@ static void submitted_on_time_and_late(void **state)
     ex_reply_free(r);
     ex_client_destroy(&c);
 
-    start_on(h, "2021-09-20", 1);
+    itest_start_rules_on(h, "2021-09-20", 1);
     c = harness_client(h, TIMEOUT_MS);
     rc = submit(c, "02", 1, 0, false, 0, &r);
     itest_require_ok(rc, r, "submit after the deadline");
@@ -218,8 +189,8 @@ static void submitted_on_time_and_late(void **state)
 /* draft -> submitted -> returned -> resubmitted: every version kept. */
 static void returned_and_resubmitted_with_history(void **state)
 {
-    harness_t *h = new_harness(state);
-    start_on(h, "2021-09-01", 0);
+    harness_t *h = itest_new_harness(state);
+    itest_start_rules_on(h, "2021-09-01", 0);
     ex_client_t *c = harness_client(h, TIMEOUT_MS);
     Exemplar__Reply *r = NULL;
     int rc = submit(c, "79", 2, 0, true, 0, &r);
@@ -347,8 +318,8 @@ static void evidence(ex_client_t *c, const char *subject, int year)
  * a plan. */
 static void progress_and_units_without_a_plan(void **state)
 {
-    harness_t *h = new_harness(state);
-    start_on(h, "2021-09-10", 0);
+    harness_t *h = itest_new_harness(state);
+    itest_start_rules_on(h, "2021-09-10", 0);
     ex_client_t *c = harness_client(h, TIMEOUT_MS);
     const Exemplar__Kind COLL = EXEMPLAR__KIND__KIND_COLLECTIVE;
     const Exemplar__Kind IND = EXEMPLAR__KIND__KIND_INDIVIDUAL;
@@ -414,9 +385,9 @@ static void progress_and_units_without_a_plan(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(submitted_on_time_and_late, teardown),
-        cmocka_unit_test_teardown(returned_and_resubmitted_with_history, teardown),
-        cmocka_unit_test_teardown(progress_and_units_without_a_plan, teardown),
+        cmocka_unit_test_teardown(submitted_on_time_and_late, harness_teardown),
+        cmocka_unit_test_teardown(returned_and_resubmitted_with_history, harness_teardown),
+        cmocka_unit_test_teardown(progress_and_units_without_a_plan, harness_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

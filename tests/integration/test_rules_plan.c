@@ -22,36 +22,6 @@ enum { TIMEOUT_MS = 10000 };
 #define COLLECTIVE EXEMPLAR__KIND__KIND_COLLECTIVE
 #define INDIVIDUAL EXEMPLAR__KIND__KIND_INDIVIDUAL
 
-/* Starts (or restarts) the daemon with the rules on and today = day. */
-static void start_on(harness_t *h, const char *day, int restart)
-{
-    char conf[256];
-    snprintf(conf, sizeof conf, "[rules]\nenforce = yes\nlanguage = en\ntoday = %s\n", day);
-    if (!restart) {
-        assert_int_equal(harness_start_conf(h, conf, NULL), 0);
-        return;
-    }
-    assert_int_equal(harness_stop(h), 0);
-    FILE *f = fopen(h->conf_path, "w");
-    assert_non_null(f);
-    fputs(conf, f);
-    fclose(f);
-    assert_int_equal(harness_restart(h), 0);
-}
-
-static int teardown(void **state)
-{
-    return harness_teardown(state);
-}
-
-static harness_t *new_harness(void **state)
-{
-    harness_t *h = calloc(1, sizeof(*h));
-    assert_non_null(h);
-    *state = h;
-    return h;
-}
-
 static int do_register(ex_client_t *c, const char *unit, Exemplar__Kind kind, const char *name,
                        const char *campaign, const char *subject, const char *head_of,
                        const char *override, Exemplar__Reply **r)
@@ -149,15 +119,15 @@ static void require_message(const Exemplar__Reply *r, const char *part)
  * history. */
 static void registration_after_the_deadline_needs_an_override(void **state)
 {
-    harness_t *h = new_harness(state);
-    start_on(h, "2021-09-15", 0);
+    harness_t *h = itest_new_harness(state);
+    itest_start_rules_on(h, "2021-09-15", 0);
     ex_client_t *c = harness_client(h, TIMEOUT_MS);
     /* on the deadline itself: allowed */
     nom_t ok = register_ok(c, "01", COLLECTIVE, "Phòng Đo đạc", "2021-2025", "01:PDD", NULL);
     assert_int_equal(ok.state, S(REGISTERED));
     ex_client_destroy(&c);
 
-    start_on(h, "2021-09-16", 1);
+    itest_start_rules_on(h, "2021-09-16", 1);
     c = harness_client(h, TIMEOUT_MS);
     Exemplar__Reply *r = NULL;
     int rc =
@@ -185,13 +155,13 @@ static void registration_after_the_deadline_needs_an_override(void **state)
  * passes once 2023 is added. */
 static void unit_review_names_the_missing_year(void **state)
 {
-    harness_t *h = new_harness(state);
-    start_on(h, "2021-09-01", 0);
+    harness_t *h = itest_new_harness(state);
+    itest_start_rules_on(h, "2021-09-01", 0);
     ex_client_t *c = harness_client(h, TIMEOUT_MS);
     nom_t n = register_ok(c, "79", COLLECTIVE, "Chi cục Bảo vệ môi trường", "2021-2025",
                           "79:CCBVMT", NULL);
     ex_client_destroy(&c);
-    start_on(h, "2022-01-10", 1);
+    itest_start_rules_on(h, "2022-01-10", 1);
     c = harness_client(h, TIMEOUT_MS);
     n = move_ok(c, &n, S(FOSTERING), NULL);
     /* too early for the unit review: the window is Q1-Q2 2023 */
@@ -201,7 +171,7 @@ static void unit_review_names_the_missing_year(void **state)
     ex_reply_free(r);
     ex_client_destroy(&c);
 
-    start_on(h, "2023-03-01", 1);
+    itest_start_rules_on(h, "2023-03-01", 1);
     c = harness_client(h, TIMEOUT_MS);
     evidence(c, "79:CCBVMT", 2021, "TTLDXS");
     evidence(c, "79:CCBVMT", 2022, "TTLDXS");
@@ -233,8 +203,8 @@ static Exemplar__Reply *check(ex_client_t *c, uint64_t id)
  * collective nomination.  Also: a revoked title breaks the chain. */
 static void head_of_unit_waits_for_the_collective(void **state)
 {
-    harness_t *h = new_harness(state);
-    start_on(h, "2023-08-01", 0);
+    harness_t *h = itest_new_harness(state);
+    itest_start_rules_on(h, "2023-08-01", 0);
     ex_client_t *c = harness_client(h, TIMEOUT_MS);
     /* the demo campaign is laid out from today: every window is open */
     nom_t unit = register_ok(c, "48", COLLECTIVE, "Sở Tài nguyên và Môi trường Đà Nẵng", "demo",
@@ -318,8 +288,8 @@ static size_t list_units(ex_client_t *c, const char *code, const char *name, con
  * and a nomination of a merged unit still shows its original unit. */
 static void units_merge_keeps_the_original_unit(void **state)
 {
-    harness_t *h = new_harness(state);
-    start_on(h, "2024-02-01", 0);
+    harness_t *h = itest_new_harness(state);
+    itest_start_rules_on(h, "2024-02-01", 0);
     ex_client_t *c = harness_client(h, TIMEOUT_MS);
     Exemplar__Reply *r = NULL;
     assert_int_equal(list_units(c, "", "", "", &r), 63 + 34);
@@ -360,7 +330,7 @@ static void units_merge_keeps_the_original_unit(void **state)
     ex_reply_free(r);
     ex_client_destroy(&c);
 
-    start_on(h, "2025-08-01", 1);
+    itest_start_rules_on(h, "2025-08-01", 1);
     c = harness_client(h, TIMEOUT_MS);
     rc = do_register(c, "10", COLLECTIVE, "X", "2021-2025", "10:X", NULL, "late", &r);
     itest_require_error(rc, r, EX_EUNIT, "register under a merged unit");
@@ -378,17 +348,17 @@ static void units_merge_keeps_the_original_unit(void **state)
  * 2024 as a linked pair; refused outside the carry-over window. */
 static void carry_over_links_the_two_periods(void **state)
 {
-    harness_t *h = new_harness(state);
-    start_on(h, "2021-08-01", 0);
+    harness_t *h = itest_new_harness(state);
+    itest_start_rules_on(h, "2021-08-01", 0);
     ex_client_t *c = harness_client(h, TIMEOUT_MS);
     nom_t n =
         register_ok(c, "02", COLLECTIVE, "Phòng Quản lý đất đai", "2021-2025", "02:PQLDD", NULL);
     ex_client_destroy(&c);
-    start_on(h, "2022-01-10", 1);
+    itest_start_rules_on(h, "2022-01-10", 1);
     c = harness_client(h, TIMEOUT_MS);
     n = move_ok(c, &n, S(FOSTERING), NULL);
     ex_client_destroy(&c);
-    start_on(h, "2023-05-01", 1);
+    itest_start_rules_on(h, "2023-05-01", 1);
     c = harness_client(h, TIMEOUT_MS);
     Exemplar__Reply *r = NULL;
     int rc = do_move(c, &n, S(NOT_SELECTED), "chưa đủ 3 năm TTLĐXS", NULL, NULL, &r);
@@ -402,7 +372,7 @@ static void carry_over_links_the_two_periods(void **state)
     ex_reply_free(r);
     ex_client_destroy(&c);
 
-    start_on(h, "2024-02-01", 1);
+    itest_start_rules_on(h, "2024-02-01", 1);
     c = harness_client(h, TIMEOUT_MS);
     rc = do_move(c, &n, S(CARRIED_OVER), NULL, NULL, NULL, &r);
     itest_require_ok(rc, r, "carry-over");
@@ -426,8 +396,8 @@ static void carry_over_links_the_two_periods(void **state)
 /* Lists filter names without diacritics. */
 static void list_finds_names_without_diacritics(void **state)
 {
-    harness_t *h = new_harness(state);
-    start_on(h, "2026-01-05", 0);
+    harness_t *h = itest_new_harness(state);
+    itest_start_rules_on(h, "2026-01-05", 0);
     ex_client_t *c = harness_client(h, TIMEOUT_MS);
     register_ok(c, "01", INDIVIDUAL, "Đặng Thị Hồng", "demo", "CB-1", NULL);
     register_ok(c, "01", INDIVIDUAL, "Nguyễn Văn Dũng", "demo", "CB-2", NULL);
@@ -457,7 +427,7 @@ static int show_campaign(ex_client_t *c, const char *id)
 
 static void campaign_files_are_read_again_on_sighup(void **state)
 {
-    harness_t *h = new_harness(state);
+    harness_t *h = itest_new_harness(state);
     char dir[64], conf[256], path[128];
     snprintf(dir, sizeof dir, "/tmp/excamp.XXXXXX");
     assert_non_null(mkdtemp(dir));
@@ -499,13 +469,14 @@ static void campaign_files_are_read_again_on_sighup(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(registration_after_the_deadline_needs_an_override, teardown),
-        cmocka_unit_test_teardown(unit_review_names_the_missing_year, teardown),
-        cmocka_unit_test_teardown(head_of_unit_waits_for_the_collective, teardown),
-        cmocka_unit_test_teardown(units_merge_keeps_the_original_unit, teardown),
-        cmocka_unit_test_teardown(carry_over_links_the_two_periods, teardown),
-        cmocka_unit_test_teardown(list_finds_names_without_diacritics, teardown),
-        cmocka_unit_test_teardown(campaign_files_are_read_again_on_sighup, teardown),
+        cmocka_unit_test_teardown(registration_after_the_deadline_needs_an_override,
+                                  harness_teardown),
+        cmocka_unit_test_teardown(unit_review_names_the_missing_year, harness_teardown),
+        cmocka_unit_test_teardown(head_of_unit_waits_for_the_collective, harness_teardown),
+        cmocka_unit_test_teardown(units_merge_keeps_the_original_unit, harness_teardown),
+        cmocka_unit_test_teardown(carry_over_links_the_two_periods, harness_teardown),
+        cmocka_unit_test_teardown(list_finds_names_without_diacritics, harness_teardown),
+        cmocka_unit_test_teardown(campaign_files_are_read_again_on_sighup, harness_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
