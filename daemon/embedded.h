@@ -19,5 +19,7 @@ extern const char EMBED_campaign_demo[];
 extern const size_t EMBED_campaign_demo_LEN;
 extern const char EMBED_rulesets[];
 extern const size_t EMBED_rulesets_LEN;
+extern const char EMBED_holidays_vn[];
+extern const size_t EMBED_holidays_vn_LEN;
 
 #endif
