@@ -48,6 +48,11 @@ int32_t day_of_ms(int64_t ms)
     return (int32_t)(s >= 0 ? s / 86400 : (s - 86399) / 86400);
 }
 
+int64_t day_start_ms(int32_t day)
+{
+    return ((int64_t)day * 86400 - VN_OFFSET_S) * 1000;
+}
+
 int day_parse(const char *s, int32_t *out)
 {
     int y, m, d, n = 0;
@@ -223,7 +228,39 @@ static int load(yctx_t *y, const char *text, size_t len)
 typedef struct {
     campaign_t *c;
     period_t *p;
+    /* per milestone: where its deadline fields were given (0: not) */
+    size_t deadline_line[CAMPAIGN_MILESTONES_MAX];
+    size_t due_line[CAMPAIGN_MILESTONES_MAX];
 } camp_arg_t;
+
+static const char *const MILESTONE_ACTION_NAME[MILESTONE_ACTION_COUNT] = {
+    [MILESTONE_INFO] = "",
+    [MILESTONE_PLAN] = "plan",
+};
+
+const char *milestone_action_name(milestone_action_t a)
+{
+    return a < MILESTONE_ACTION_COUNT ? MILESTONE_ACTION_NAME[a] : "";
+}
+
+/* "HH:MM" or "HH:MM:SS" -> seconds into the day; -1 if not such a time. */
+static int32_t parse_time(const char *s)
+{
+    size_t len = s ? strlen(s) : 0;
+    if (len != 5 && len != 8)
+        return -1;
+    int part[3] = {0, 0, 0};
+    for (size_t i = 0; i < len; i++) {
+        bool colon = i % 3 == 2;
+        if (colon ? s[i] != ':' : (s[i] < '0' || s[i] > '9'))
+            return -1;
+        if (!colon)
+            part[i / 3] = part[i / 3] * 10 + (s[i] - '0');
+    }
+    if (part[0] > 23 || part[1] > 59 || part[2] > 59)
+        return -1;
+    return part[0] * 3600 + part[1] * 60 + part[2];
+}
 
 static window_t window_by_name(const char *name)
 {
@@ -283,7 +320,74 @@ static int milestone_pair(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_
         return parse_day(y, v, a->c->relative, "from", &m->when.from);
     if (strcmp(key, "to") == 0)
         return parse_day(y, v, a->c->relative, "to", &m->when.to);
-    return fail(y, k, "unknown key \"%.40s\" in a milestone (name, from, to)", key);
+    size_t at = a->c->n_milestones;
+    if (strcmp(key, "deadline") == 0) {
+        const char *s = scalar(v);
+        for (int i = MILESTONE_INFO + 1; s && i < MILESTONE_ACTION_COUNT; i++)
+            if (strcmp(s, MILESTONE_ACTION_NAME[i]) == 0) {
+                m->action = (milestone_action_t)i;
+                a->deadline_line[at] = k->start_mark.line + 1;
+                return 0;
+            }
+        return fail(y, v,
+                    "unknown deadline \"%.40s\": what units must have done by it (plan: "
+                    "submitted the period's plan)",
+                    s ? s : "");
+    }
+    if (strcmp(key, "period") == 0)
+        return copy_text(y, v, "period", m->period, sizeof(m->period));
+    if (strcmp(key, "due_time") == 0) {
+        int32_t secs = parse_time(scalar(v));
+        if (secs < 0)
+            return fail(y, v, "due_time must be HH:MM or HH:MM:SS (Vietnam time), not \"%.40s\"",
+                        scalar(v) ? scalar(v) : "");
+        m->due_secs = secs;
+        a->due_line[at] = k->start_mark.line + 1;
+        return 0;
+    }
+    if (strcmp(key, "due_working_days") == 0) {
+        long n;
+        if (parse_int(y, v, "due_working_days", 1, 2600, &n) < 0)
+            return -1;
+        m->due_working_days = (int32_t)n;
+        a->due_line[at] = k->start_mark.line + 1;
+        return 0;
+    }
+    return fail(y, k,
+                "unknown key \"%.40s\" in a milestone (name, from, to, deadline, period, "
+                "due_time, due_working_days)",
+                key);
+}
+
+/* The day a working-day deadline falls on, counted from the milestone's
+ * from (w NULL: Monday to Friday). */
+static void resolve_due(milestone_t *m, const workdays_t *w)
+{
+    m->due_day =
+        m->due_working_days ? workdays_add(w, m->when.from, m->due_working_days) : m->when.to;
+}
+
+/* A deadline names its period; due_time and due_working_days belong to a
+ * deadline.  The period is checked once the whole file is read (periods may
+ * come after milestones). */
+static int check_deadline(yctx_t *y, camp_arg_t *a, const yaml_node_t *item)
+{
+    milestone_t *m = &a->c->milestones[a->c->n_milestones];
+    if (m->action != MILESTONE_INFO && !m->period[0])
+        return fail(y, item,
+                    "milestone \"%.60s\" is a deadline: say which period it is about "
+                    "(period: ID)",
+                    m->name);
+    if (m->action == MILESTONE_INFO && (m->period[0] || a->due_line[a->c->n_milestones]))
+        return fail(y, item,
+                    "milestone \"%.60s\": period, due_time and due_working_days belong to a "
+                    "deadline (deadline: plan)",
+                    m->name);
+    if (!a->c->relative || !m->due_working_days)
+        resolve_due(m, NULL);
+    else
+        m->due_day = m->when.to;
+    return 0;
 }
 
 static int campaign_pair(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
@@ -327,6 +431,7 @@ static int campaign_pair(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t
                 milestone_t *m = &c->milestones[c->n_milestones];
                 m->when.from = INT32_MIN;
                 m->when.to = INT32_MIN;
+                m->due_secs = MILESTONE_DUE_SECS_DEFAULT;
                 if (each_pair(y, item, "a milestone", milestone_pair, a) < 0)
                     return -1;
                 if (!m->name[0] || m->when.from == INT32_MIN)
@@ -335,6 +440,8 @@ static int campaign_pair(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t
                     m->when.to = m->when.from;
                 if (m->when.to < m->when.from)
                     return fail(y, item, "milestone \"%.60s\" ends before it begins", m->name);
+                if (check_deadline(y, a, item) < 0)
+                    return -1;
                 c->n_milestones++;
             }
         }
@@ -360,9 +467,15 @@ int campaign_parse(const char *text, size_t len, const char *source, campaign_t 
     snprintf(out->source, sizeof(out->source), "%s", source);
     if (load(&y, text, len) < 0)
         return -1;
-    camp_arg_t a = {out, NULL};
+    camp_arg_t *a = calloc(1, sizeof(*a));
+    if (!a) {
+        snprintf(err, errlen, "%s: out of memory", source);
+        yaml_document_delete(&y.doc);
+        return -1;
+    }
+    a->c = out;
     yaml_node_t *root = yaml_document_get_root_node(&y.doc);
-    int rc = each_pair(&y, root, "a campaign file", campaign_pair, &a);
+    int rc = each_pair(&y, root, "a campaign file", campaign_pair, a);
     if (rc == 0 && (!out->id[0] || !out->n_periods))
         rc = fail(&y, root, "a campaign needs an id and at least one period");
     if (rc == 0 && !valid_id(out->id))
@@ -371,6 +484,15 @@ int campaign_parse(const char *text, size_t len, const char *source, campaign_t 
         if (!valid_id(out->periods[i].id))
             rc = fail(&y, root, "period id \"%s\" must be letters, digits, '.', '_' or '-'",
                       out->periods[i].id);
+    for (size_t i = 0; rc == 0 && i < out->n_milestones; i++) {
+        const milestone_t *m = &out->milestones[i];
+        if (m->action != MILESTONE_INFO && !campaign_period(out, m->period)) {
+            rc = -1;
+            snprintf(err, errlen, "%s line %zu: milestone \"%.60s\": campaign %s has no period %s",
+                     source, a->deadline_line[i], m->name, out->id, m->period);
+        }
+    }
+    free(a);
     yaml_document_delete(&y.doc);
     return rc;
 }
@@ -394,10 +516,25 @@ void campaign_resolve(campaign_t *c, int32_t anchor)
             if (p->has_window[w])
                 shift(&p->window[w], anchor);
     }
-    for (size_t i = 0; i < c->n_milestones; i++)
-        shift(&c->milestones[i].when, anchor);
     c->relative = false;
     c->anchor = anchor;
+    for (size_t i = 0; i < c->n_milestones; i++) {
+        shift(&c->milestones[i].when, anchor);
+        resolve_due(&c->milestones[i], NULL);
+    }
+}
+
+void campaign_resolve_workdays(campaign_t *c, const workdays_t *w)
+{
+    if (c->relative)
+        return;
+    for (size_t i = 0; i < c->n_milestones; i++)
+        resolve_due(&c->milestones[i], w);
+}
+
+int64_t milestone_due_ms(const milestone_t *m)
+{
+    return day_start_ms(m->due_day) + (int64_t)m->due_secs * 1000;
 }
 
 const period_t *campaign_period(const campaign_t *c, const char *id)

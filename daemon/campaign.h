@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "nom.h"
+#include "workdays.h"
 
 #define CAMPAIGN_ID_MAX         32
 #define CAMPAIGN_PERIODS_MAX    8
@@ -44,9 +45,24 @@ typedef struct {
     bool has_window[WIN_COUNT];
 } period_t;
 
+/* What units must have done by a milestone that is a deadline. */
+typedef enum {
+    MILESTONE_INFO = 0, /* not a deadline: a date on the calendar */
+    MILESTONE_PLAN,     /* submitted the period's plan (plans_unit_has_acted) */
+    MILESTONE_ACTION_COUNT
+} milestone_action_t;
+
+#define MILESTONE_DUE_SECS_DEFAULT 86399 /* 23:59:59 */
+
 typedef struct {
     char name[CAMPAIGN_TEXT_MAX];
     day_range_t when;
+    /* Deadlines (issue 5): `deadline: ACTION` with the period it is about. */
+    milestone_action_t action;
+    char period[CAMPAIGN_ID_MAX + 1]; /* "" unless action != MILESTONE_INFO */
+    int32_t due_day;                  /* the deadline's day: `to`, or `from` + due_working_days */
+    int32_t due_secs;                 /* seconds into due_day, Vietnam time (default 86399) */
+    int32_t due_working_days;         /* 0: not counted in working days */
 } milestone_t;
 
 typedef struct {
@@ -98,6 +114,20 @@ int campaign_parse(const char *text, size_t len, const char *source, campaign_t 
  * years.  Does nothing to an absolute campaign. */
 void campaign_resolve(campaign_t *c, int32_t anchor);
 
+/* Counts the milestones' working-day deadlines (due_working_days) with the
+ * holidays of w (NULL: Monday to Friday).  campaign_parse() and
+ * campaign_resolve() count Monday to Friday; rules.c calls this once the
+ * holidays are known.  Does nothing to a relative campaign not yet laid
+ * out. */
+void campaign_resolve_workdays(campaign_t *c, const workdays_t *w);
+
+/* The deadline of m as Unix ms: due_day at due_secs in Vietnam (UTC+7, no
+ * daylight saving time). */
+int64_t milestone_due_ms(const milestone_t *m);
+
+/* "plan" for MILESTONE_PLAN; "" for MILESTONE_INFO. */
+const char *milestone_action_name(milestone_action_t a);
+
 /* Parses the rule book.  Returns 0 or -1 with err as campaign_parse. */
 int rulebook_parse(const char *text, size_t len, const char *source, rulebook_t *out, char *err,
                    size_t errlen);
@@ -120,8 +150,10 @@ const ruleset_t *rulebook_for_year(const rulebook_t *b, int year);
 /* Does holding title `held` meet the requirement `required`? */
 bool rulebook_satisfies(const rulebook_t *b, const char *held, const char *required);
 
-/* Day arithmetic.  day_of_ms: the Vietnamese day of a Unix time in ms. */
+/* Day arithmetic.  day_start_ms: the Unix time in ms at which a Vietnamese
+ * day begins.  day_of_ms: the Vietnamese day of a Unix time in ms. */
 int32_t day_of_ms(int64_t ms);
+int64_t day_start_ms(int32_t day);
 /* "YYYY-MM-DD" -> day; -1 if s is not a valid date. */
 int day_parse(const char *s, int32_t *out);
 /* day -> "YYYY-MM-DD" (buf at least 11 bytes). */

@@ -55,6 +55,7 @@ static const key_t_ KEYS[] = {
     STR("rules", "today", rules_today),
     STR("rules", "campaign_dir", campaign_dir),
     STR("rules", "rulebook_file", rulebook_file),
+    STR("rules", "holidays_file", holidays_file),
     STR("rules", "language", language),
     STR("rules", "locale_dir", locale_dir),
     STR("auth", "endpoint", auth_endpoint),

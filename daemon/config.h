@@ -48,6 +48,7 @@ typedef struct {
     char rules_today[16];         /* "YYYY-MM-DD": the day windows are judged on; "" = clock */
     char campaign_dir[PATH_MAX];  /* *.yaml campaign files besides the built-in ones */
     char rulebook_file[PATH_MAX]; /* criteria rule book; "" = built-in */
+    char holidays_file[PATH_MAX]; /* issue 5: holidays over the built-in ones; "" = none */
     char language[8];             /* vi or en */
     char locale_dir[PATH_MAX];    /* gettext catalogues; "" = installed, else build tree */
     /* issue 7: CURVE on tcp:// endpoints (auth.h) */

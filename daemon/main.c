@@ -234,6 +234,7 @@ static const key_ref_t RESTART_KEYS[] = {
     STR("[rules] today", rules_today),
     STR("[rules] campaign_dir", campaign_dir),
     STR("[rules] rulebook_file", rulebook_file),
+    STR("[rules] holidays_file", holidays_file), /* the file itself is re-read */
     STR("[rules] language", language),
     STR("[rules] locale_dir", locale_dir),
     STR("[auth] endpoint", auth_endpoint),

@@ -30,6 +30,7 @@ struct rules {
     bool enforce;
     int32_t fixed_today; /* -1: the clock */
     rulebook_t book;
+    workdays_t *workdays; /* built-in holidays + [rules] holidays_file */
     campaign_t campaigns[CAMPAIGNS_MAX];
     size_t n_campaigns;
 };
@@ -72,6 +73,11 @@ size_t rules_campaign_count(const rules_t *r)
 const rulebook_t *rules_book(const rules_t *r)
 {
     return &r->book;
+}
+
+const workdays_t *rules_workdays(const rules_t *r)
+{
+    return r->workdays;
 }
 
 /* ---- loading ------------------------------------------------------------- */
@@ -175,6 +181,25 @@ static int anchor_campaigns(rules_t *r, store_txn_t *t, int32_t today)
     return t->rc;
 }
 
+/* The built-in holidays, then the administrator's on top. */
+static int load_workdays(rules_t *r, const config_t *cfg, char *err, size_t errlen)
+{
+    if (!(r->workdays = workdays_new())) {
+        snprintf(err, errlen, "rules, out of memory");
+        return -1;
+    }
+    if (workdays_parse(r->workdays, EMBED_holidays_vn, EMBED_holidays_vn_LEN,
+                       "built-in daemon/data/holidays-vn.yaml", err, errlen) < 0)
+        return -1;
+    if (!cfg->holidays_file[0])
+        return 0;
+    size_t len;
+    char *text = read_file(cfg->holidays_file, &len, err, errlen);
+    int rc = text ? workdays_parse(r->workdays, text, len, cfg->holidays_file, err, errlen) : -1;
+    free(text);
+    return rc;
+}
+
 static int seed_units(store_txn_t *t, char *err, size_t errlen)
 {
     if (store_count(t, DB_UNITS) > 0)
@@ -236,7 +261,8 @@ rules_t *rules_new(const config_t *cfg, store_t *store, char *err, size_t errlen
                      "built-in daemon/data/campaigns/2021-2025.yaml", err, errlen) < 0 ||
         add_campaign(r, EMBED_campaign_demo, EMBED_campaign_demo_LEN,
                      "built-in daemon/data/campaigns/demo.yaml", err, errlen) < 0 ||
-        (cfg->campaign_dir[0] && load_campaign_dir(r, cfg->campaign_dir, err, errlen) < 0))
+        (cfg->campaign_dir[0] && load_campaign_dir(r, cfg->campaign_dir, err, errlen) < 0) ||
+        load_workdays(r, cfg, err, errlen) < 0)
         goto fail;
     if (r->enforce && !rules_campaign(r, cfg->default_campaign)) {
         snprintf(err, errlen, "rules, the default campaign %s is not defined by any campaign file",
@@ -247,6 +273,9 @@ rules_t *rules_new(const config_t *cfg, store_t *store, char *err, size_t errlen
     int rc = store_txn_begin(store, true, &t);
     if (rc == 0)
         rc = anchor_campaigns(r, &t, rules_today(r, clock_ms()));
+    /* Working-day deadlines are counted once the holidays are known. */
+    for (size_t i = 0; rc == 0 && i < r->n_campaigns; i++)
+        campaign_resolve_workdays(&r->campaigns[i], r->workdays);
     if (rc == 0 && seed_units(&t, err, errlen) < 0) {
         store_txn_abort(&t);
         goto fail;
@@ -261,12 +290,14 @@ rules_t *rules_new(const config_t *cfg, store_t *store, char *err, size_t errlen
     return r;
 fail:
     free(book);
-    free(r);
+    rules_destroy(&r);
     return NULL;
 }
 
 void rules_destroy(rules_t **p)
 {
+    if (*p)
+        workdays_destroy(&(*p)->workdays);
     free(*p);
     *p = NULL;
 }

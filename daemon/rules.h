@@ -22,12 +22,14 @@
 #include "nom.h"
 #include "record.pb-c.h"
 #include "store.h"
+#include "workdays.h"
 
 typedef struct rules rules_t;
 
-/* Loads the rule book and the campaigns, lays relative campaigns out from
- * their stored anchor (storing today's on first load) and fills an empty
- * unit registry with the built-in list.  Returns NULL with a sentence
+/* Loads the rule book, the campaigns and the holidays, lays relative
+ * campaigns out from their stored anchor (storing today's on first load),
+ * counts working-day deadlines and fills an empty unit registry with the
+ * built-in list.  Returns NULL with a sentence
  * naming the file and line in err. */
 rules_t *rules_new(const config_t *cfg, store_t *store, char *err, size_t errlen);
 void rules_destroy(rules_t **p);
@@ -40,6 +42,9 @@ const campaign_t *rules_campaign(const rules_t *r, const char *id);
 const campaign_t *rules_campaign_at(const rules_t *r, size_t i);
 size_t rules_campaign_count(const rules_t *r);
 const rulebook_t *rules_book(const rules_t *r);
+/* The working-day calendar: the built-in holidays (daemon/data/
+ * holidays-vn.yaml) with [rules] holidays_file over them.  Never NULL. */
+const workdays_t *rules_workdays(const rules_t *r);
 
 /* What one request's checks look at. */
 typedef struct {
