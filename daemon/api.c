@@ -64,6 +64,7 @@ typedef struct {
 #define R_ADMIN    0u
 #define R_PLAN     ROLE_BIT(ROLE_UNIT_OFFICER)      /* own unit: api_plans.c checks it */
 #define R_REVIEW   ROLE_BIT(ROLE_MINISTRY_REVIEWER) /* accept and return plans */
+#define R_WORK     ROLE_BIT(ROLE_WORKER)            /* take, deliver, acknowledge jobs */
 
 static handler_fn handle_info, handle_register, handle_move, handle_get, handle_history,
     handle_list, handle_changes, handle_audit, handle_publish, handle_stats, handle_evidence;
@@ -102,6 +103,12 @@ static const api_op_t API_OPS[] = {
     {EXEMPLAR__REQUEST__BODY_PLAN_RETURN, "plan-return", api_plans_return, OP_MUTATES, R_REVIEW},
     /* issue 8, operator tools (api_ops.c) */
     {EXEMPLAR__REQUEST__BODY_FSCK, "fsck", api_ops_fsck, OP_MAY_WRITE, R_ADMIN},
+    /* issue 5: timers and jobs (api_jobs.c) */
+    {EXEMPLAR__REQUEST__BODY_JOB_LEASE, "job-lease", api_jobs_lease, OP_MUTATES, R_WORK},
+    {EXEMPLAR__REQUEST__BODY_JOB_DELIVER, "job-deliver", api_jobs_deliver, OP_MUTATES, R_WORK},
+    {EXEMPLAR__REQUEST__BODY_JOB_ACK, "job-ack", api_jobs_ack, OP_MUTATES, R_WORK},
+    {EXEMPLAR__REQUEST__BODY_JOB_LIST, "job-list", api_jobs_list, OP_READS, R_READ | R_WORK},
+    {EXEMPLAR__REQUEST__BODY_JOB_RETRY, "job-retry", api_jobs_retry, OP_MUTATES, R_ADMIN},
 };
 
 static const api_op_t *find_op(Exemplar__Request__BodyCase body)
@@ -121,7 +128,7 @@ int64_t api_now_ms(void)
 
 /* ---- replies ---------------------------------------------------------- */
 
-static int pack_reply(call_t *x)
+int api_pack(call_t *x)
 {
     x->reply.protocol = EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1;
     x->reply.request_id = x->req ? x->req->request_id : 0;
@@ -150,8 +157,7 @@ uint8_t *api_error_reply(int code, const char *message, size_t *len)
     return error_reply(0, code, message, 0, EXEMPLAR__STATE__STATE_NONE, len);
 }
 
-/* A refusal with a sentence; returns code so handlers can `return refuse()`. */
-__attribute__((format(printf, 3, 4))) static int refuse(call_t *x, int code, const char *fmt, ...)
+int api_refuse(call_t *x, int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -172,10 +178,10 @@ static int check_unit_code(call_t *x, const char *unit, bool required)
     if (!unit[0] && !required)
         return 0;
     if (!text_is_code(unit, KEY_UNIT_MAX, false))
-        return refuse(x, -EX_EINVALID,
-                      "unit \"%.40s\" is not a unit code: 1-%d characters of A-Z, 0-9, '.', "
-                      "'_' or '-' (for example 01 for Hà Nội)",
-                      unit, KEY_UNIT_MAX);
+        return api_refuse(x, -EX_EINVALID,
+                          "unit \"%.40s\" is not a unit code: 1-%d characters of A-Z, 0-9, '.', "
+                          "'_' or '-' (for example 01 for Hà Nội)",
+                          unit, KEY_UNIT_MAX);
     return 0;
 }
 
@@ -183,10 +189,11 @@ static int check_campaign(call_t *x, const char *campaign)
 {
     if (!campaign[0] || text_is_code(campaign, KEY_CAMPAIGN_MAX, true))
         return 0;
-    return refuse(x, -EX_EINVALID,
-                  "campaign \"%.40s\" is not a campaign id: 1-%d characters of letters, digits, "
-                  "'.', '_' or '-' (for example 2021-2025)",
-                  campaign, KEY_CAMPAIGN_MAX);
+    return api_refuse(
+        x, -EX_EINVALID,
+        "campaign \"%.40s\" is not a campaign id: 1-%d characters of letters, digits, "
+        "'.', '_' or '-' (for example 2021-2025)",
+        campaign, KEY_CAMPAIGN_MAX);
 }
 
 /* Unit scope for reads: a unit officer sees only its own unit. */
@@ -194,17 +201,18 @@ static int check_read_scope(call_t *x, const Exemplar__Nomination *n)
 {
     if (nom_actor_in_scope(x->actor, n->unit))
         return 0;
-    return refuse(x, -EX_EPERM, "%s acts for unit %s and may not read nomination %llu of unit %s",
-                  x->actor->name, x->actor->unit, (unsigned long long)n->id, n->unit);
+    return api_refuse(x, -EX_EPERM,
+                      "%s acts for unit %s and may not read nomination %llu of unit %s",
+                      x->actor->name, x->actor->unit, (unsigned long long)n->id, n->unit);
 }
 
 static int load_nomination(call_t *x, uint64_t id, Exemplar__Nomination **out)
 {
     if (id == 0)
-        return refuse(x, -EX_EINVALID, "id is required: nomination ids start at 1");
+        return api_refuse(x, -EX_EINVALID, "id is required: nomination ids start at 1");
     int rc = records_get_nomination(x->txn, id, out);
     if (rc == -EX_ENOTFOUND)
-        return refuse(x, rc, "no nomination has id %llu", (unsigned long long)id);
+        return api_refuse(x, rc, "no nomination has id %llu", (unsigned long long)id);
     return rc;
 }
 
@@ -219,7 +227,7 @@ static int handle_info(call_t *x)
     info.nominations = x->api->counters.nominations;
     x->reply.body_case = EXEMPLAR__REPLY__BODY_INFO;
     x->reply.info = &info;
-    return pack_reply(x);
+    return api_pack(x);
 }
 
 /* What a change records besides the move itself (issue 3). */
@@ -254,7 +262,7 @@ static int handle_publish(call_t *x)
     if (rc == 0) {
         x->reply.body_case = EXEMPLAR__REPLY__BODY_PUBLISH;
         x->reply.publish = &body;
-        rc = pack_reply(x);
+        rc = api_pack(x);
         api_events_publish_reply_free(&body);
     }
     return rc;
@@ -346,7 +354,7 @@ static int handle_stats(call_t *x)
     body.commit_p99_us = commit_percentile(sorted, n, 99);
     x->reply.body_case = EXEMPLAR__REPLY__BODY_STATS;
     x->reply.stats = &body;
-    rc = pack_reply(x);
+    rc = api_pack(x);
     body.nominations_by_state = NULL;
     body.n_nominations_by_state = 0;
     api_events_stats_reply_free(&body);
@@ -361,7 +369,7 @@ static int handle_evidence(call_t *x)
     if (rc == 0) {
         x->reply.body_case = EXEMPLAR__REPLY__BODY_EVENT_LIST;
         x->reply.event_list = &body;
-        rc = pack_reply(x);
+        rc = api_pack(x);
         api_events_evidence_reply_free(&body);
     }
     return rc;
@@ -424,16 +432,16 @@ static int handle_register(call_t *x)
     if (rc < 0)
         return rc;
     if (r->kind != EXEMPLAR__KIND__KIND_COLLECTIVE && r->kind != EXEMPLAR__KIND__KIND_INDIVIDUAL)
-        return refuse(x, -EX_EINVALID, "kind must be collective or individual");
+        return api_refuse(x, -EX_EINVALID, "kind must be collective or individual");
     if (api_events_check_subject(r->subject, x->why, sizeof(x->why)) < 0)
         return -EX_EINVALID;
     rc = text_normalize(r->name, NAME_MAX_BYTES, true, false, &name);
     if (rc < 0)
-        return refuse(x, rc,
-                      rc == -EX_ETOOBIG ? "name is longer than %d bytes"
-                                        : "name must be 1-%d bytes of UTF-8 text without "
-                                          "control characters",
-                      NAME_MAX_BYTES);
+        return api_refuse(x, rc,
+                          rc == -EX_ETOOBIG ? "name is longer than %d bytes"
+                                            : "name must be 1-%d bytes of UTF-8 text without "
+                                              "control characters",
+                          NAME_MAX_BYTES);
 
     api_t *a = x->api;
     Exemplar__Nomination n = EXEMPLAR__NOMINATION__INIT;
@@ -475,7 +483,7 @@ static int handle_register(call_t *x)
     if (rc == 0) {
         x->reply.body_case = EXEMPLAR__REPLY__BODY_NOMINATION;
         x->reply.nomination = &n;
-        rc = pack_reply(x);
+        rc = api_pack(x);
     }
     free(name);
     if (unit)
@@ -489,19 +497,19 @@ static int handle_move(call_t *x)
     Exemplar__Nomination *n = NULL;
     char *reason = NULL, *override = NULL;
     if (!valid_state(r->to))
-        return refuse(x, -EX_EINVALID, "to must be a state (registered .. returned), not %d",
-                      (int)r->to);
+        return api_refuse(x, -EX_EINVALID, "to must be a state (registered .. returned), not %d",
+                          (int)r->to);
     if (r->expected_version == 0)
-        return refuse(x, -EX_EINVALID,
-                      "expected_version is required: send the version you last read");
+        return api_refuse(x, -EX_EINVALID,
+                          "expected_version is required: send the version you last read");
     int rc = text_normalize(r->reason, REASON_MAX_BYTES, false, true, &reason);
     if (rc < 0)
-        return refuse(x, rc, "reason must be at most %d bytes of UTF-8 text", REASON_MAX_BYTES);
+        return api_refuse(x, rc, "reason must be at most %d bytes of UTF-8 text", REASON_MAX_BYTES);
     rc = text_normalize(r->override_reason, REASON_MAX_BYTES, false, true, &override);
     if (rc < 0) {
         free(reason);
-        return refuse(x, rc, "override_reason must be at most %d bytes of UTF-8 text",
-                      REASON_MAX_BYTES);
+        return api_refuse(x, rc, "override_reason must be at most %d bytes of UTF-8 text",
+                          REASON_MAX_BYTES);
     }
     rc = load_nomination(x, r->id, &n);
     if (rc < 0)
@@ -559,7 +567,7 @@ static int handle_move(call_t *x)
         a->counters.last_seq++;
         x->reply.body_case = EXEMPLAR__REPLY__BODY_NOMINATION;
         x->reply.nomination = n;
-        rc = pack_reply(x);
+        rc = api_pack(x);
     }
 out:
     if (n && r->decision && n->revocation == r->decision)
@@ -580,7 +588,7 @@ static int handle_get(call_t *x)
     if (rc == 0) {
         x->reply.body_case = EXEMPLAR__REPLY__BODY_NOMINATION;
         x->reply.nomination = n;
-        rc = pack_reply(x);
+        rc = api_pack(x);
     }
     if (n)
         exemplar__nomination__free_unpacked(n, NULL);
@@ -626,7 +634,7 @@ static int handle_history(call_t *x)
         h.n_changes = count;
         x->reply.body_case = EXEMPLAR__REPLY__BODY_HISTORY;
         x->reply.history = &h;
-        rc = pack_reply(x);
+        rc = api_pack(x);
     }
     free_changes(v, count);
     if (n)
@@ -651,19 +659,21 @@ static int handle_list(call_t *x)
 {
     const Exemplar__ListRequest *r = x->req->list;
     if (r->state != EXEMPLAR__STATE__STATE_NONE && !valid_state(r->state))
-        return refuse(x, -EX_EINVALID, "state filter %d is not a state", (int)r->state);
+        return api_refuse(x, -EX_EINVALID, "state filter %d is not a state", (int)r->state);
     int rc = check_unit_code(x, r->unit, false);
     if (rc == 0)
         rc = check_campaign(x, r->campaign);
     if (rc < 0)
         return rc;
     if (r->limit > LIST_MAX)
-        return refuse(x, -EX_EINVALID, "limit must be 1-%d (0 means %d)", LIST_MAX, LIST_DEFAULT);
+        return api_refuse(x, -EX_EINVALID, "limit must be 1-%d (0 means %d)", LIST_MAX,
+                          LIST_DEFAULT);
     if (x->actor->role == ROLE_UNIT_OFFICER && r->unit[0] && strcmp(r->unit, x->actor->unit))
-        return refuse(x, -EX_EPERM, "%s acts for unit %s and may not list unit %s", x->actor->name,
-                      x->actor->unit, r->unit);
+        return api_refuse(x, -EX_EPERM, "%s acts for unit %s and may not list unit %s",
+                          x->actor->name, x->actor->unit, r->unit);
     if (r->as_of_ms < 0)
-        return refuse(x, -EX_EINVALID, "as_of_ms must be a time after 1970 (ms since the epoch)");
+        return api_refuse(x, -EX_EINVALID,
+                          "as_of_ms must be a time after 1970 (ms since the epoch)");
     uint32_t limit = r->limit ? r->limit : LIST_DEFAULT;
 
     /* Choose the index and the key prefix it is scanned under. */
@@ -693,9 +703,9 @@ static int handle_list(call_t *x)
     if (r->page_token.len) {
         if (r->page_token.len > PAGE_TOKEN_MAX || r->page_token.data[0] != kind ||
             r->page_token.len - 1 < plen || memcmp(r->page_token.data + 1, prefix, plen))
-            return refuse(x, -EX_EINVALID,
-                          "page_token does not belong to this list: send the same filters as "
-                          "for the first page");
+            return api_refuse(x, -EX_EINVALID,
+                              "page_token does not belong to this list: send the same filters as "
+                              "for the first page");
         resume = r->page_token.data + 1;
         resume_len = r->page_token.len - 1;
     }
@@ -769,7 +779,7 @@ static int handle_list(call_t *x)
         }
         x->reply.body_case = EXEMPLAR__REPLY__BODY_LIST;
         x->reply.list = &l;
-        rc = pack_reply(x);
+        rc = api_pack(x);
     }
     for (size_t i = 0; i < count; i++)
         exemplar__nomination__free_unpacked(found[i], NULL);
@@ -781,7 +791,8 @@ static int handle_changes(call_t *x)
 {
     const Exemplar__ChangesRequest *r = x->req->changes;
     if (r->limit > CHANGES_MAX)
-        return refuse(x, -EX_EINVALID, "limit must be 1-%d (0 means %d)", CHANGES_MAX, CHANGES_MAX);
+        return api_refuse(x, -EX_EINVALID, "limit must be 1-%d (0 means %d)", CHANGES_MAX,
+                          CHANGES_MAX);
     uint32_t limit = r->limit ? r->limit : CHANGES_MAX;
     Exemplar__Change **v = calloc(limit, sizeof(*v));
     if (!v)
@@ -819,7 +830,7 @@ static int handle_changes(call_t *x)
         c.last_seq = x->api->counters.last_seq;
         x->reply.body_case = EXEMPLAR__REPLY__BODY_CHANGES;
         x->reply.changes = &c;
-        rc = pack_reply(x);
+        rc = api_pack(x);
     }
     free_changes(v, count);
     return rc;
@@ -833,7 +844,7 @@ static int handle_audit(call_t *x)
     if (rc == 0) {
         x->reply.body_case = EXEMPLAR__REPLY__BODY_AUDIT;
         x->reply.audit = body;
-        rc = pack_reply(x);
+        rc = api_pack(x);
     }
     audit_reply_free(body);
     return rc;
@@ -862,33 +873,33 @@ static void run_call(api_t *a, store_txn_t *txn, api_call_t *call, int write_err
     int rc = 0;
     a->stats.requests++;
     if (!req) {
-        rc = refuse(&x, -EX_EMALFORMED,
-                    "the message is not an encoded exemplar.Request (proto/wire.proto)");
+        rc = api_refuse(&x, -EX_EMALFORMED,
+                        "the message is not an encoded exemplar.Request (proto/wire.proto)");
         goto answer;
     }
     x.req = req;
     if (req->protocol != EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1) {
-        rc = refuse(&x, -EX_EPROTOCOL,
-                    "protocol version %d is not supported; this daemon speaks version 1",
-                    (int)req->protocol);
+        rc = api_refuse(&x, -EX_EPROTOCOL,
+                        "protocol version %d is not supported; this daemon speaks version 1",
+                        (int)req->protocol);
         goto answer;
     }
     op = find_op(req->body_case);
     if (!op) {
-        rc = refuse(&x, -EX_EINVALID,
-                    "the request has no body this daemon knows (field %d); see "
-                    "proto/wire.proto",
-                    (int)req->body_case);
+        rc = api_refuse(&x, -EX_EINVALID,
+                        "the request has no body this daemon knows (field %d); see "
+                        "proto/wire.proto",
+                        (int)req->body_case);
         goto answer;
     }
     if ((rc = auth_check_role(x.actor, op->name, op->roles, x.why, sizeof(x.why))) < 0)
         goto answer;
     if ((op->flags & OP_MUTATES) && !(req->request_id == 0 && (op->flags & OP_ID_OPTIONAL))) {
         if (req->request_id == 0) {
-            rc = refuse(&x, -EX_EINVALID,
-                        "request_id is required for %s: choose a new non-zero id, and send the "
-                        "same id again only to retry",
-                        op->name);
+            rc = api_refuse(&x, -EX_EINVALID,
+                            "request_id is required for %s: choose a new non-zero id, and send the "
+                            "same id again only to retry",
+                            op->name);
             goto answer;
         }
         digest = dedup_digest(call->data, call->len);
@@ -896,8 +907,9 @@ static void run_call(api_t *a, store_txn_t *txn, api_call_t *call, int write_err
         if (rc == 0)
             goto done; /* a retry: the first answer, byte for byte */
         if (rc == -EX_EIDREUSE) {
-            refuse(&x, rc, "request id %llu was already used for a different request; use a new id",
-                   (unsigned long long)req->request_id);
+            api_refuse(&x, rc,
+                       "request id %llu was already used for a different request; use a new id",
+                       (unsigned long long)req->request_id);
             goto answer;
         }
         if (rc != -EX_ENOTFOUND)
@@ -912,7 +924,7 @@ static void run_call(api_t *a, store_txn_t *txn, api_call_t *call, int write_err
         goto answer;
     }
     rc = op->handler(&x);
-    if (rc == 0 && ((op->flags & OP_MUTATES) || x.wrote))
+    if (rc == 0 && (((op->flags & OP_MUTATES) && !x.unchanged) || x.wrote))
         *wrote = true;
 answer:
     if (rc < 0) {
@@ -922,7 +934,7 @@ answer:
                             x.current_state, &x.out_len);
     }
     if (op && (op->flags & OP_MUTATES) && x.out && req->request_id &&
-        (rc == 0 || remember_answer(rc)) && rc != -EX_EIDREUSE && !write_error) {
+        (rc == 0 || remember_answer(rc)) && rc != -EX_EIDREUSE && !write_error && !x.unchanged) {
         dedup_remember(txn, req->request_id, digest, x.now_ms, x.out, x.out_len);
         *wrote = true;
     }
@@ -1043,7 +1055,8 @@ api_t *api_new(store_t *store, outbox_t *outbox, const config_t *cfg, char *err,
         free(a);
         return NULL;
     }
-    if (!(a->rules = rules_new(cfg, store, err, errlen))) {
+    if (timers_cfg_from(cfg, &a->timers, err, errlen) < 0 ||
+        !(a->rules = rules_new(cfg, store, err, errlen))) {
         free(a);
         return NULL;
     }
@@ -1052,11 +1065,16 @@ api_t *api_new(store_t *store, outbox_t *outbox, const config_t *cfg, char *err,
 
 int api_reload_rules(api_t *a, const config_t *cfg, char *err, size_t errlen)
 {
+    timers_cfg_t timers;
+    if (timers_cfg_from(cfg, &timers, err, errlen) < 0)
+        return -EX_EINVALID;
     rules_t *fresh = rules_new(cfg, a->store, err, errlen);
     if (!fresh)
         return -EX_EINVALID;
     rules_destroy(&a->rules);
     a->rules = fresh;
+    a->timers = timers;
+    a->next_timer_sync_ms = 0; /* the campaigns may have changed: derive again */
     return 0;
 }
 
@@ -1097,7 +1115,8 @@ void api_housekeeping(api_t *a, int64_t now_ms)
         a->next_prune_ms = now_ms + (a->prune_resume ? 1000 : PRUNE_INTERVAL_MS);
     }
     size_t swept = sweep_state_index(a, &txn);
-    int rc = forgotten || swept ? store_txn_commit(&txn) : (store_txn_abort(&txn), 0);
+    bool jobs = api_jobs_tick(a, &txn, now_ms);
+    int rc = forgotten || swept || jobs ? store_txn_commit(&txn) : (store_txn_abort(&txn), 0);
     if (rc < 0) {
         log_warning("api, housekeeping not committed (%s)", ex_err_message(rc));
         return;

@@ -10,10 +10,12 @@
 #include "api.h"
 #include "key.h"
 #include "rules.h"
+#include "timers.h"
 #include "events.pb-c.h"
 #include "wire.pb-c.h"
 
 #define API_COMMIT_WINDOW 1024 /* commit times kept for stats' percentiles */
+#define API_WORKERS_SEEN  32   /* worker names remembered for stats */
 
 struct api {
     store_t *store;
@@ -30,6 +32,14 @@ struct api {
     /* issue 8: the latest commit times (µs), a ring for the percentiles */
     uint32_t commit_us[API_COMMIT_WINDOW];
     size_t commit_samples, commit_next;
+    /* issue 5: timers and jobs */
+    timers_cfg_t timers;
+    int64_t next_timer_sync_ms; /* 0: derive at the next tick */
+    unsigned long long leases_taken_back;
+    struct {
+        char name[65];
+        int64_t at_ms;
+    } workers_seen[API_WORKERS_SEEN];
 };
 
 /* One request being handled. */
@@ -46,7 +56,17 @@ typedef struct {
     uint64_t current_version;
     Exemplar__State current_state;
     bool wrote; /* set by a handler of an OP_MAY_WRITE request that wrote */
+    /* Set by a mutating request's handler that changed nothing (a lease
+     * that found no job): its answer is not remembered, so an idle worker's
+     * polling costs no durable write. */
+    bool unchanged;
 } call_t;
+
+/* A refusal with a sentence in x->why; returns code so that handlers can
+ * `return api_refuse(...)`. */
+__attribute__((format(printf, 3, 4))) int api_refuse(call_t *x, int code, const char *fmt, ...);
+/* Packs x->reply (protocol and request id filled in) into x->out. */
+int api_pack(call_t *x);
 
 /* Handlers of the rules' requests (api_rules.c), rows of API_OPS. */
 int api_rules_units_import(call_t *x);
@@ -72,6 +92,21 @@ int api_plans_return(call_t *x);
  * repair set it rebuilds by_state and by_unit in the call's transaction and
  * sets x->wrote. */
 int api_ops_fsck(call_t *x);
+
+/* Timers and jobs (api_jobs.c, issue 5), rows of API_OPS: workers lease,
+ * deliver and acknowledge; readers list (unit officers: their unit's
+ * jobs); administrators retry a parked job or fire a timer now. */
+int api_jobs_lease(call_t *x);
+int api_jobs_deliver(call_t *x);
+int api_jobs_ack(call_t *x);
+int api_jobs_list(call_t *x);
+int api_jobs_retry(call_t *x);
+/* The loop's tick inside housekeeping's write transaction: derives the
+ * timers when due (start, reload, hourly), fires the due ones, takes back
+ * leases that ran out.  Returns whether it wrote. */
+bool api_jobs_tick(api_t *a, store_txn_t *txn, int64_t now_ms);
+/* Workers that asked for jobs in the last ten minutes. */
+size_t api_jobs_workers(const api_t *a, int64_t now_ms);
 
 /* Rewinds n to the instant as_of_ms from its history: state, version,
  * updated_ms, last_seq and state_seq become those of its last change at or

@@ -26,23 +26,6 @@
 #define PLAN_NOMS_MAX   10000 /* nominations of one unit a reply carries */
 #define PLAN_STATES     16
 
-__attribute__((format(printf, 3, 4))) static int refuse(call_t *x, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(x->why, sizeof(x->why), fmt, ap);
-    va_end(ap);
-    return code;
-}
-
-static int pack(call_t *x)
-{
-    x->reply.protocol = EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1;
-    x->reply.request_id = x->req->request_id;
-    x->out = records_pack(&x->reply.base, &x->out_len);
-    return x->out ? 0 : -EX_EINTERNAL;
-}
-
 /* The plan a request names: its campaign (default: the daemon's) and period. */
 typedef struct {
     const char *unit;
@@ -57,22 +40,22 @@ static int resolve(call_t *x, const char *unit, bool unit_required, const char *
 {
     memset(t, 0, sizeof(*t));
     if ((unit[0] || unit_required) && !text_is_code(unit, KEY_UNIT_MAX, false))
-        return refuse(x, -EX_EINVALID,
-                      "unit \"%.40s\" is not a unit code: 1-%d characters of A-Z, 0-9, '.', "
-                      "'_' or '-'",
-                      unit, KEY_UNIT_MAX);
+        return api_refuse(x, -EX_EINVALID,
+                          "unit \"%.40s\" is not a unit code: 1-%d characters of A-Z, 0-9, '.', "
+                          "'_' or '-'",
+                          unit, KEY_UNIT_MAX);
     t->unit = unit;
     t->campaign = campaign[0] ? campaign : x->api->cfg->default_campaign;
     if (!period[0])
-        return refuse(x, -EX_EINVALID, "period is required, for example 2021-2023");
+        return api_refuse(x, -EX_EINVALID, "period is required, for example 2021-2023");
     const campaign_t *c = rules_campaign(x->api->rules, t->campaign);
     if (!c)
-        return refuse(x, -EX_ECAMPAIGN, "campaign %.40s is not defined (exemplarctl campaign show)",
-                      t->campaign);
+        return api_refuse(x, -EX_ECAMPAIGN,
+                          "campaign %.40s is not defined (exemplarctl campaign show)", t->campaign);
     if (!(t->period = campaign_period(c, period)))
-        return refuse(x, -EX_ECAMPAIGN,
-                      "campaign %s has no period %.40s (exemplarctl campaign show)", t->campaign,
-                      period);
+        return api_refuse(x, -EX_ECAMPAIGN,
+                          "campaign %s has no period %.40s (exemplarctl campaign show)",
+                          t->campaign, period);
     t->deadline = -1;
     if (t->period->has_window[WIN_REGISTRATION]) {
         t->deadline = t->period->window[WIN_REGISTRATION].to;
@@ -85,8 +68,8 @@ static int check_scope(call_t *x, const char *what, const char *unit)
 {
     if (nom_actor_in_scope(x->actor, unit))
         return 0;
-    return refuse(x, -EX_EPERM, "%s acts for unit %s and may not %s the plan of unit %s",
-                  x->actor->name, x->actor->unit, what, unit);
+    return api_refuse(x, -EX_EPERM, "%s acts for unit %s and may not %s the plan of unit %s",
+                      x->actor->name, x->actor->unit, what, unit);
 }
 
 /* The first and last day of any window of p: the period's span. */
@@ -271,7 +254,7 @@ static int reply_plan(call_t *x, const target_t *t)
         body.progress = &row.pr;
         x->reply.body_case = EXEMPLAR__REPLY__BODY_PLAN;
         x->reply.plan = &body;
-        rc = pack(x);
+        rc = api_pack(x);
     }
     if (u)
         exemplar__unit__free_unpacked(u, NULL);
@@ -285,18 +268,18 @@ static int check_document(call_t *x, const Exemplar__Decision *d, bool required)
     int32_t day;
     if (!d || (!d->number[0] && !d->date[0])) {
         if (required)
-            return refuse(x, -EX_EINVALID,
-                          "document is required to submit: the number and date of the unit's "
-                          "own plan (for example 123/KH-STNMT, 2021-09-10)");
+            return api_refuse(x, -EX_EINVALID,
+                              "document is required to submit: the number and date of the unit's "
+                              "own plan (for example 123/KH-STNMT, 2021-09-10)");
         return 0;
     }
     if (!d->number[0] || strlen(d->number) > PLAN_NUMBER_MAX || strlen(d->issuer) > PLAN_ISSUER_MAX)
-        return refuse(x, -EX_EINVALID,
-                      "document needs a number of 1-%d bytes and an issuer of at most %d bytes",
-                      PLAN_NUMBER_MAX, PLAN_ISSUER_MAX);
+        return api_refuse(x, -EX_EINVALID,
+                          "document needs a number of 1-%d bytes and an issuer of at most %d bytes",
+                          PLAN_NUMBER_MAX, PLAN_ISSUER_MAX);
     if (day_parse(d->date, &day) < 0)
-        return refuse(x, -EX_EINVALID,
-                      "the document's date must be a date YYYY-MM-DD, not \"%.40s\"", d->date);
+        return api_refuse(x, -EX_EINVALID,
+                          "the document's date must be a date YYYY-MM-DD, not \"%.40s\"", d->date);
     return 0;
 }
 
@@ -306,23 +289,24 @@ static int check_version(call_t *x, const target_t *t, uint32_t expected, uint32
     if (!expected || expected == current)
         return 0;
     x->current_version = current;
-    return refuse(x, -EX_ECONFLICT,
-                  "the plan of unit %s for %s is at version %u, not %u: show it again and retry",
-                  t->unit, t->period->id, current, expected);
+    return api_refuse(
+        x, -EX_ECONFLICT,
+        "the plan of unit %s for %s is at version %u, not %u: show it again and retry", t->unit,
+        t->period->id, current, expected);
 }
 
 static int refuse_move(call_t *x, const target_t *t, const Exemplar__UnitPlan *cur,
                        plan_verb_t verb)
 {
-    return refuse(x, -EX_ENOMOVE, "the plan of unit %s for %s is %s: it cannot be %s now (%s)",
-                  t->unit, t->period->id, cur ? plans_state_name(cur->state) : "not written",
-                  verb == PLAN_SUBMIT   ? "submitted"
-                  : verb == PLAN_SAVE   ? "saved as a draft"
-                  : verb == PLAN_RETURN ? "returned"
-                                        : "accepted",
-                  verb == PLAN_SUBMIT || verb == PLAN_SAVE
-                      ? "a submitted plan changes again only after the Ministry returns it"
-                      : "the Ministry reviews submitted plans only");
+    return api_refuse(x, -EX_ENOMOVE, "the plan of unit %s for %s is %s: it cannot be %s now (%s)",
+                      t->unit, t->period->id, cur ? plans_state_name(cur->state) : "not written",
+                      verb == PLAN_SUBMIT   ? "submitted"
+                      : verb == PLAN_SAVE   ? "saved as a draft"
+                      : verb == PLAN_RETURN ? "returned"
+                                            : "accepted",
+                      verb == PLAN_SUBMIT || verb == PLAN_SAVE
+                          ? "a submitted plan changes again only after the Ministry returns it"
+                          : "the Ministry reviews submitted plans only");
 }
 
 int api_plans_submit(call_t *x)
@@ -336,24 +320,25 @@ int api_plans_submit(call_t *x)
         return rc;
     plan_verb_t verb = r->draft ? PLAN_SAVE : PLAN_SUBMIT;
     if (r->expected_collective > PLANS_EXPECTED_MAX || r->expected_individual > PLANS_EXPECTED_MAX)
-        return refuse(x, -EX_EINVALID, "expected numbers must be 0-%d", PLANS_EXPECTED_MAX);
+        return api_refuse(x, -EX_EINVALID, "expected numbers must be 0-%d", PLANS_EXPECTED_MAX);
     if (verb == PLAN_SUBMIT && !r->expected_collective && !r->expected_individual)
-        return refuse(x, -EX_EINVALID,
-                      "a plan registers the expected number of exemplars: set the collective "
-                      "or the individual number (or both)");
+        return api_refuse(x, -EX_EINVALID,
+                          "a plan registers the expected number of exemplars: set the collective "
+                          "or the individual number (or both)");
     if ((rc = check_document(x, r->document, verb == PLAN_SUBMIT)) < 0)
         return rc;
     if (rules_enforced(x->api->rules)) {
         bool in_period = false;
         Exemplar__Unit *u = unit_named(x, &t, &in_period);
         if (!u)
-            return refuse(x, -EX_EUNIT, "no unit has the code %s (exemplarctl units list)",
-                          r->unit);
+            return api_refuse(x, -EX_EUNIT, "no unit has the code %s (exemplarctl units list)",
+                              r->unit);
         if (!in_period) {
-            rc = refuse(x, -EX_EUNIT,
-                        "unit %s (%s) is not valid during period %s: it was valid from %s to %s",
-                        u->code, u->name, t.period->id, u->valid_from[0] ? u->valid_from : "-",
-                        u->valid_to[0] ? u->valid_to : "-");
+            rc =
+                api_refuse(x, -EX_EUNIT,
+                           "unit %s (%s) is not valid during period %s: it was valid from %s to %s",
+                           u->code, u->name, t.period->id, u->valid_from[0] ? u->valid_from : "-",
+                           u->valid_to[0] ? u->valid_to : "-");
             exemplar__unit__free_unpacked(u, NULL);
             return rc;
         }
@@ -376,11 +361,11 @@ int api_plans_submit(call_t *x)
         rc = text_normalize(r->solutions, PLANS_SOLUTIONS_MAX, verb == PLAN_SUBMIT, true,
                             &solutions);
         if (rc < 0)
-            refuse(x, rc,
-                   rc == -EX_ETOOBIG ? "solutions is longer than %d bytes"
-                                     : "solutions (the unit's solutions and responsibilities) "
-                                       "must be 1-%d bytes of UTF-8 text",
-                   PLANS_SOLUTIONS_MAX);
+            api_refuse(x, rc,
+                       rc == -EX_ETOOBIG ? "solutions is longer than %d bytes"
+                                         : "solutions (the unit's solutions and responsibilities) "
+                                           "must be 1-%d bytes of UTF-8 text",
+                       PLANS_SOLUTIONS_MAX);
     }
     plans_tally_t tally;
     if (rc == 0 && verb == PLAN_SUBMIT)
@@ -434,7 +419,7 @@ static int review(call_t *x, const Exemplar__PlanReviewRequest *r, plan_verb_t v
     Exemplar__UnitPlan *cur = NULL;
     rc = plans_latest(x->txn, t.unit, t.campaign, t.period->id, &cur);
     if (rc == -EX_ENOTFOUND)
-        return refuse(x, rc, "unit %s has no plan for %s %s", t.unit, t.campaign, t.period->id);
+        return api_refuse(x, rc, "unit %s has no plan for %s %s", t.unit, t.campaign, t.period->id);
     if (rc < 0)
         return rc;
     char *reason = NULL;
@@ -443,14 +428,15 @@ static int review(call_t *x, const Exemplar__PlanReviewRequest *r, plan_verb_t v
     if (rc == 0 && plans_next_state(cur->state, verb, &to) < 0)
         rc = refuse_move(x, &t, cur, verb);
     if (rc == 0 && (rc = text_normalize(r->reason, PLAN_REASON_MAX, false, true, &reason)) < 0)
-        refuse(x, rc, "reason must be at most %d bytes of UTF-8 text", PLAN_REASON_MAX);
+        api_refuse(x, rc, "reason must be at most %d bytes of UTF-8 text", PLAN_REASON_MAX);
     if (rc == 0 && verb == PLAN_RETURN && !reason[0])
-        rc = refuse(x, -EX_EREASON, "returning a plan needs a reason: what the unit should revise");
+        rc = api_refuse(x, -EX_EREASON,
+                        "returning a plan needs a reason: what the unit should revise");
     if (rc == 0 && verb == PLAN_ACCEPT && cur->late && !reason[0])
-        rc = refuse(x, -EX_EREASON,
-                    "the plan of unit %s was submitted late (on %s, the deadline was %s): "
-                    "accepting it needs a reason",
-                    t.unit, cur->submitted_on, cur->deadline);
+        rc = api_refuse(x, -EX_EREASON,
+                        "the plan of unit %s was submitted late (on %s, the deadline was %s): "
+                        "accepting it needs a reason",
+                        t.unit, cur->submitted_on, cur->deadline);
     if (rc == 0) {
         Exemplar__UnitPlan p = *cur;
         p.version = cur->version + 1;
@@ -551,7 +537,7 @@ int api_plans_list(call_t *x)
         body.behind = behind;
         x->reply.body_case = EXEMPLAR__REPLY__BODY_PLAN_LIST;
         x->reply.plan_list = &body;
-        rc = pack(x);
+        rc = api_pack(x);
     }
     for (size_t i = 0; rows && i < kept; i++)
         if (rows[i].plan)

@@ -27,33 +27,16 @@
 #define DECISION_FIELD_MAX 256
 #define OVERRIDE_MAX_BYTES 1024
 
-__attribute__((format(printf, 3, 4))) static int refuse(call_t *x, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(x->why, sizeof(x->why), fmt, ap);
-    va_end(ap);
-    return code;
-}
-
-static int pack(call_t *x)
-{
-    x->reply.protocol = EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1;
-    x->reply.request_id = x->req->request_id;
-    x->out = records_pack(&x->reply.base, &x->out_len);
-    return x->out ? 0 : -EX_EINTERNAL;
-}
-
 /* Subject ids: what evidence is filed under (PROTOCOL.md, "Subjects"). */
 static int check_subject(call_t *x, const char *what, const char *s)
 {
     if (text_is_subject(s, LEDGER_SUBJECT_MAX))
         return 0;
-    return refuse(x, -EX_EINVALID,
-                  "%s \"%.70s\" is not a subject id: 1-%d characters of letters, digits, '.', "
-                  "'_', '-', ':' or '/' (a personnel number, or the collective's code such as "
-                  "01:PTNN)",
-                  what, s, LEDGER_SUBJECT_MAX);
+    return api_refuse(x, -EX_EINVALID,
+                      "%s \"%.70s\" is not a subject id: 1-%d characters of letters, digits, '.', "
+                      "'_', '-', ':' or '/' (a personnel number, or the collective's code such as "
+                      "01:PTNN)",
+                      what, s, LEDGER_SUBJECT_MAX);
 }
 
 static int check_date(call_t *x, const char *what, const char *s, bool required)
@@ -61,7 +44,7 @@ static int check_date(call_t *x, const char *what, const char *s, bool required)
     int32_t day;
     if ((!s[0] && !required) || day_parse(s, &day) == 0)
         return 0;
-    return refuse(x, -EX_EINVALID, "%s must be a date YYYY-MM-DD, not \"%.40s\"", what, s);
+    return api_refuse(x, -EX_EINVALID, "%s must be a date YYYY-MM-DD, not \"%.40s\"", what, s);
 }
 
 static int check_decision(call_t *x, const char *what, const Exemplar__Decision *d, bool required)
@@ -69,21 +52,22 @@ static int check_decision(call_t *x, const char *what, const Exemplar__Decision 
     if (!d) {
         if (!required)
             return 0;
-        return refuse(x, -EX_EINVALID, "%s is required: its number and date", what);
+        return api_refuse(x, -EX_EINVALID, "%s is required: its number and date", what);
     }
     if ((required && !d->number[0]) || strlen(d->number) > 64 ||
         strlen(d->issuer) > DECISION_FIELD_MAX)
-        return refuse(x, -EX_EINVALID,
-                      "%s needs a number of 1-64 bytes (e.g. 1234/QĐ-BTNMT) and an issuer of at "
-                      "most %d bytes",
-                      what, DECISION_FIELD_MAX);
+        return api_refuse(
+            x, -EX_EINVALID,
+            "%s needs a number of 1-64 bytes (e.g. 1234/QĐ-BTNMT) and an issuer of at "
+            "most %d bytes",
+            what, DECISION_FIELD_MAX);
     char *tmp = NULL;
     int rc = text_normalize(d->number, 64, false, false, &tmp);
     free(tmp);
     if (rc == 0)
         rc = text_normalize(d->issuer, DECISION_FIELD_MAX, false, false, &tmp), free(tmp);
     if (rc < 0)
-        return refuse(x, -EX_EINVALID, "%s: number and issuer must be UTF-8 text", what);
+        return api_refuse(x, -EX_EINVALID, "%s: number and issuer must be UTF-8 text", what);
     return check_date(x, "the decision's date", d->date, required || d->number[0]);
 }
 
@@ -99,21 +83,22 @@ int api_rules_register(call_t *x, Exemplar__Nomination *n, Exemplar__Unit **keep
     if (r->head_of[0] && check_subject(x, "head_of", r->head_of) < 0)
         return -EX_EINVALID;
     if (r->head_of[0] && r->kind != EXEMPLAR__KIND__KIND_INDIVIDUAL)
-        return refuse(x, -EX_EINVALID,
-                      "head_of is for individuals who head a unit; a collective has no head_of");
+        return api_refuse(
+            x, -EX_EINVALID,
+            "head_of is for individuals who head a unit; a collective has no head_of");
     if (strlen(r->override_reason) > OVERRIDE_MAX_BYTES)
-        return refuse(x, -EX_ETOOBIG, "override_reason is longer than %d bytes",
-                      OVERRIDE_MAX_BYTES);
+        return api_refuse(x, -EX_ETOOBIG, "override_reason is longer than %d bytes",
+                          OVERRIDE_MAX_BYTES);
     n->subject = r->subject;
     n->head_of = r->head_of;
     n->period = r->period;
     if (!rules_enforced(rules))
         return 0;
     if (!r->subject[0])
-        return refuse(x, -EX_EINVALID,
-                      "subject is required: the id evidence is recorded under (the person's "
-                      "personnel number, or the collective's code such as %s:PTNN)",
-                      n->unit);
+        return api_refuse(x, -EX_EINVALID,
+                          "subject is required: the id evidence is recorded under (the person's "
+                          "personnel number, or the collective's code such as %s:PTNN)",
+                          n->unit);
     int32_t day = rules_today(rules, x->now_ms);
     char today[16];
     day_format(day, today, sizeof(today));
@@ -121,14 +106,14 @@ int api_rules_register(call_t *x, Exemplar__Nomination *n, Exemplar__Unit **keep
     int rc = ledger_unit_on(x->txn, n->unit, day, &u, &latest);
     if (rc == -EX_EUNIT) {
         if (latest)
-            refuse(x, rc,
-                   _("unit %s (%s) is not valid on %s: it was valid from %s to %s; register "
-                     "under the unit that replaced it (exemplarctl units list)"),
-                   latest->code, latest->name, today,
-                   latest->valid_from[0] ? latest->valid_from : "-",
-                   latest->valid_to[0] ? latest->valid_to : "-");
+            api_refuse(x, rc,
+                       _("unit %s (%s) is not valid on %s: it was valid from %s to %s; register "
+                         "under the unit that replaced it (exemplarctl units list)"),
+                       latest->code, latest->name, today,
+                       latest->valid_from[0] ? latest->valid_from : "-",
+                       latest->valid_to[0] ? latest->valid_to : "-");
         else
-            refuse(x, rc, _("no unit has the code %s (exemplarctl units list)"), n->unit);
+            api_refuse(x, rc, _("no unit has the code %s (exemplarctl units list)"), n->unit);
         if (latest)
             exemplar__unit__free_unpacked(latest, NULL);
         return rc;
@@ -139,14 +124,15 @@ int api_rules_register(call_t *x, Exemplar__Nomination *n, Exemplar__Unit **keep
     n->unit_name = u->name;
     const campaign_t *c = rules_campaign(rules, n->campaign);
     if (!c)
-        return refuse(x, -EX_ECAMPAIGN,
-                      _("campaign %s is not defined (see exemplarctl campaign show)"), n->campaign);
+        return api_refuse(x, -EX_ECAMPAIGN,
+                          _("campaign %s is not defined (see exemplarctl campaign show)"),
+                          n->campaign);
     const period_t *p =
         r->period[0] ? campaign_period(c, r->period) : campaign_period_for_registration(c, day);
     if (!p)
-        return refuse(x, -EX_ECAMPAIGN,
-                      _("campaign %s has no period %s (see exemplarctl campaign show)"),
-                      n->campaign, r->period);
+        return api_refuse(x, -EX_ECAMPAIGN,
+                          _("campaign %s has no period %s (see exemplarctl campaign show)"),
+                          n->campaign, r->period);
     n->period = (char *)p->id;
     return 0;
 }
@@ -175,9 +161,9 @@ int api_rules_carry_over(call_t *x, const rules_ctx_t *ctx, const Exemplar__Nomi
     const period_t *next =
         ctx->campaign && ctx->period ? campaign_next_period(ctx->campaign, ctx->period) : NULL;
     if (!next)
-        return refuse(x, -EX_ENOMOVE,
-                      _("campaign %s has no period after %s to carry nomination %llu into"),
-                      n->campaign, n->period, (unsigned long long)n->id);
+        return api_refuse(x, -EX_ENOMOVE,
+                          _("campaign %s has no period after %s to carry nomination %llu into"),
+                          n->campaign, n->period, (unsigned long long)n->id);
     exemplar__nomination__init(out);
     out->id = x->api->counters.next_id;
     out->version = 1;
@@ -226,10 +212,10 @@ static int import_one(call_t *x, size_t row, const Exemplar__Unit *in, uint32_t 
     char *name = NULL, *name_en = NULL;
     int32_t from = 0, to = 0;
     if (!text_is_code(in->code, KEY_UNIT_MAX, false))
-        return refuse(x, -EX_EINVALID,
-                      "unit %zu: code \"%.20s\" must be 1-%d characters of A-Z, 0-9, '.', '_' "
-                      "or '-'",
-                      row, in->code, KEY_UNIT_MAX);
+        return api_refuse(x, -EX_EINVALID,
+                          "unit %zu: code \"%.20s\" must be 1-%d characters of A-Z, 0-9, '.', '_' "
+                          "or '-'",
+                          row, in->code, KEY_UNIT_MAX);
     if (check_date(x, "valid_from", in->valid_from, false) < 0 ||
         check_date(x, "valid_to", in->valid_to, false) < 0)
         return -EX_EINVALID;
@@ -238,25 +224,26 @@ static int import_one(call_t *x, size_t row, const Exemplar__Unit *in, uint32_t 
     if (in->valid_to[0])
         day_parse(in->valid_to, &to);
     if (in->valid_from[0] && in->valid_to[0] && to < from)
-        return refuse(x, -EX_EINVALID, "unit %s: valid_to %s is before valid_from %s", in->code,
-                      in->valid_to, in->valid_from);
+        return api_refuse(x, -EX_EINVALID, "unit %s: valid_to %s is before valid_from %s", in->code,
+                          in->valid_to, in->valid_from);
     if (in->kind[0] && strcmp(in->kind, "province") && strcmp(in->kind, "ministry-unit"))
-        return refuse(x, -EX_EINVALID, "unit %s: kind must be province or ministry-unit", in->code);
+        return api_refuse(x, -EX_EINVALID, "unit %s: kind must be province or ministry-unit",
+                          in->code);
     if (in->n_merged_from && !in->valid_from[0])
-        return refuse(x, -EX_EINVALID,
-                      "unit %s: a merge needs valid_from, the day the merged unit starts",
-                      in->code);
+        return api_refuse(x, -EX_EINVALID,
+                          "unit %s: a merge needs valid_from, the day the merged unit starts",
+                          in->code);
     for (size_t i = 0; i < in->n_merged_from; i++)
         if (!text_is_code(in->merged_from[i], KEY_UNIT_MAX, false))
-            return refuse(x, -EX_EINVALID, "unit %s: merged_from \"%.20s\" is not a unit code",
-                          in->code, in->merged_from[i]);
+            return api_refuse(x, -EX_EINVALID, "unit %s: merged_from \"%.20s\" is not a unit code",
+                              in->code, in->merged_from[i]);
     int rc = text_normalize(in->name, NAME_MAX_BYTES, true, false, &name);
     if (rc == 0)
         rc = text_normalize(in->name_en, NAME_MAX_BYTES, false, false, &name_en);
     if (rc < 0) {
         free(name);
-        return refuse(x, rc, "unit %s: names must be 1-%d bytes of UTF-8 text", in->code,
-                      NAME_MAX_BYTES);
+        return api_refuse(x, rc, "unit %s: names must be 1-%d bytes of UTF-8 text", in->code,
+                          NAME_MAX_BYTES);
     }
     /* The absorbed units, and an older open version of the same code
      * (a rename or a reuse of the code), end the day before. */
@@ -282,8 +269,8 @@ int api_rules_units_import(call_t *x)
 {
     const Exemplar__UnitsImportRequest *r = x->req->units_import;
     if (r->n_units == 0 || r->n_units > UNITS_IMPORT_MAX)
-        return refuse(x, -EX_EINVALID, "an import holds 1-%d units, not %zu", UNITS_IMPORT_MAX,
-                      r->n_units);
+        return api_refuse(x, -EX_EINVALID, "an import holds 1-%d units, not %zu", UNITS_IMPORT_MAX,
+                          r->n_units);
     uint32_t changed = 0;
     for (size_t i = 0; i < r->n_units; i++) {
         int rc = import_one(x, i + 1, r->units[i], &changed);
@@ -294,7 +281,7 @@ int api_rules_units_import(call_t *x)
     u.changed = changed;
     x->reply.body_case = EXEMPLAR__REPLY__BODY_UNITS;
     x->reply.units = &u;
-    return pack(x);
+    return api_pack(x);
 }
 
 int api_rules_units_list(call_t *x)
@@ -302,7 +289,7 @@ int api_rules_units_list(call_t *x)
     const Exemplar__UnitsListRequest *r = x->req->units_list;
     int32_t on = 0;
     if (r->code[0] && !text_is_code(r->code, KEY_UNIT_MAX, false))
-        return refuse(x, -EX_EINVALID, "code \"%.20s\" is not a unit code", r->code);
+        return api_refuse(x, -EX_EINVALID, "code \"%.20s\" is not a unit code", r->code);
     if (check_date(x, "on", r->on, false) < 0)
         return -EX_EINVALID;
     if (r->on[0])
@@ -333,7 +320,7 @@ int api_rules_units_list(call_t *x)
     u.n_units = kept;
     x->reply.body_case = EXEMPLAR__REPLY__BODY_UNITS;
     x->reply.units = &u;
-    rc = pack(x);
+    rc = api_pack(x);
     ledger_units_free(v, kept);
     return rc;
 }
@@ -424,8 +411,9 @@ int api_rules_campaign_show(call_t *x)
     rules_t *rules = x->api->rules;
     size_t total = rules_campaign_count(rules);
     if (r->campaign[0] && !rules_campaign(rules, r->campaign))
-        return refuse(x, -EX_ECAMPAIGN,
-                      _("campaign %s is not defined (see exemplarctl campaign show)"), r->campaign);
+        return api_refuse(x, -EX_ECAMPAIGN,
+                          _("campaign %s is not defined (see exemplarctl campaign show)"),
+                          r->campaign);
     int32_t today = rules_today(rules, x->now_ms);
     dates_t d = {calloc(total * 256 + 1, 16), 0, total * 256 + 1};
     Exemplar__CampaignInfo *infos = calloc(total ? total : 1, sizeof(*infos));
@@ -448,7 +436,7 @@ int api_rules_campaign_show(call_t *x)
         cr.today = (char *)day_format(today, today_text, sizeof(today_text));
         x->reply.body_case = EXEMPLAR__REPLY__BODY_CAMPAIGN;
         x->reply.campaign = &cr;
-        rc = pack(x);
+        rc = api_pack(x);
     }
     for (size_t i = 0; i < n; i++)
         free_campaign(&infos[i]);
@@ -474,8 +462,8 @@ static int check_title(call_t *x, const char *title)
             break;
         used += (size_t)k;
     }
-    return refuse(x, -EX_EINVALID, "title \"%.20s\" is not in the rule book; titles: %s", title,
-                  codes);
+    return api_refuse(x, -EX_EINVALID, "title \"%.20s\" is not in the rule book; titles: %s", title,
+                      codes);
 }
 
 static int reply_evidence(call_t *x, Exemplar__Evidence **v, size_t n)
@@ -485,22 +473,22 @@ static int reply_evidence(call_t *x, Exemplar__Evidence **v, size_t n)
     e.n_evidence = n;
     x->reply.body_case = EXEMPLAR__REPLY__BODY_EVIDENCE;
     x->reply.evidence = &e;
-    return pack(x);
+    return api_pack(x);
 }
 
 int api_rules_evidence_add(call_t *x)
 {
     const Exemplar__Evidence *in = x->req->evidence_add->evidence;
     if (!in)
-        return refuse(x, -EX_EINVALID, "evidence is required");
+        return api_refuse(x, -EX_EINVALID, "evidence is required");
     if (check_subject(x, "subject", in->subject) < 0 || check_title(x, in->title) < 0)
         return -EX_EINVALID;
     if (in->year < 1900 || in->year > 2999)
-        return refuse(x, -EX_EINVALID, "year must be from 1900 to 2999, not %d", (int)in->year);
+        return api_refuse(x, -EX_EINVALID, "year must be from 1900 to 2999, not %d", (int)in->year);
     if (in->revoked || in->revocation)
-        return refuse(x, -EX_EINVALID,
-                      "new evidence cannot be revoked; record it, then revoke it with its "
-                      "revoking decision");
+        return api_refuse(x, -EX_EINVALID,
+                          "new evidence cannot be revoked; record it, then revoke it with its "
+                          "revoking decision");
     if (check_decision(x, "decision", in->decision, true) < 0)
         return -EX_EINVALID;
     Exemplar__Evidence e = *in;
@@ -529,15 +517,15 @@ int api_rules_evidence_revoke(call_t *x)
     Exemplar__Evidence *e = NULL;
     int rc = ledger_evidence_get(x->txn, r->subject, r->year, r->title, &e);
     if (rc == -EX_ENOTFOUND)
-        return refuse(x, rc,
-                      "subject %s has no %.20s for %d to revoke (exemplarctl evidence list %s)",
-                      r->subject, r->title, (int)r->year, r->subject);
+        return api_refuse(x, rc,
+                          "subject %s has no %.20s for %d to revoke (exemplarctl evidence list %s)",
+                          r->subject, r->title, (int)r->year, r->subject);
     if (rc < 0)
         return rc;
     if (e->revoked) {
         exemplar__evidence__free_unpacked(e, NULL);
-        return refuse(x, -EX_ECONFLICT, "%s of %s for %d is already revoked", r->title, r->subject,
-                      (int)r->year);
+        return api_refuse(x, -EX_ECONFLICT, "%s of %s for %d is already revoked", r->title,
+                          r->subject, (int)r->year);
     }
     Exemplar__Decision *saved = e->revocation;
     e->revoked = true;
@@ -570,15 +558,15 @@ int api_rules_check(call_t *x)
     uint64_t id = x->req->check->id;
     Exemplar__Nomination *n = NULL;
     if (id == 0)
-        return refuse(x, -EX_EINVALID, "id is required: nomination ids start at 1");
+        return api_refuse(x, -EX_EINVALID, "id is required: nomination ids start at 1");
     int rc = records_get_nomination(x->txn, id, &n);
     if (rc == -EX_ENOTFOUND)
-        return refuse(x, rc, "no nomination has id %llu", (unsigned long long)id);
+        return api_refuse(x, rc, "no nomination has id %llu", (unsigned long long)id);
     if (rc < 0)
         return rc;
     if (!nom_actor_in_scope(x->actor, n->unit)) {
-        rc = refuse(x, -EX_EPERM, "%s acts for unit %s and may not check nomination %llu",
-                    x->actor->name, x->actor->unit, (unsigned long long)id);
+        rc = api_refuse(x, -EX_EPERM, "%s acts for unit %s and may not check nomination %llu",
+                        x->actor->name, x->actor->unit, (unsigned long long)id);
         goto out;
     }
     rules_ctx_t ctx;
@@ -616,7 +604,7 @@ int api_rules_check(call_t *x)
     c.text = text;
     x->reply.body_case = EXEMPLAR__REPLY__BODY_CHECK;
     x->reply.check = &c;
-    rc = pack(x);
+    rc = api_pack(x);
 out:
     exemplar__nomination__free_unpacked(n, NULL);
     return rc;

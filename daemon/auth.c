@@ -83,7 +83,7 @@ static int parse_line(char *line, auth_principal_t *p, char *err, size_t errlen)
     if (p->role == ROLE_NONE) {
         snprintf(err, errlen,
                  "role \"%.40s\" is not one of unit-officer, ministry-reviewer, approver, "
-                 "publisher, reader, admin",
+                 "publisher, reader, admin, worker",
                  role);
         return -1;
     }

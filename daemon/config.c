@@ -61,6 +61,12 @@ static const key_t_ KEYS[] = {
     STR("auth", "endpoint", auth_endpoint),
     STR("auth", "secret_key_file", auth_secret_key_file),
     STR("auth", "keys_file", auth_keys_file),
+    STR("workers", "remind_before", workers_remind_before),
+    STR("workers", "remind_after", workers_remind_after),
+    STR("workers", "stale_after", workers_stale_after),
+    STR("workers", "summary_delay", workers_summary_delay),
+    STR("workers", "catch_up", workers_catch_up),
+    NUM("workers", "max_attempts", KEY_UINT, workers_max_attempts, 1, 100),
 };
 
 static const key_t_ *find_key(const char *section, const char *name)
@@ -237,6 +243,12 @@ void config_defaults(config_t *cfg)
         snprintf(cfg->auth_keys_file, sizeof(cfg->auth_keys_file), "%.*s/keys", n, conf);
     }
     cfg->events_index_lag = 20000;
+    snprintf(cfg->workers_remind_before, sizeof(cfg->workers_remind_before), "14d 7d 1d");
+    snprintf(cfg->workers_remind_after, sizeof(cfg->workers_remind_after), "1d 7d");
+    snprintf(cfg->workers_stale_after, sizeof(cfg->workers_stale_after), "1d");
+    snprintf(cfg->workers_summary_delay, sizeof(cfg->workers_summary_delay), "1d");
+    snprintf(cfg->workers_catch_up, sizeof(cfg->workers_catch_up), "7d");
+    cfg->workers_max_attempts = 5;
 }
 
 const char *config_default_path(char *buf, size_t len)

@@ -57,6 +57,13 @@ typedef struct {
     char auth_keys_file[PATH_MAX];           /* client public key -> principal */
     unsigned events_index_lag;               /* issue 4: events the subject index may lag behind */
     config_publisher_t publishers[CONFIG_PUBLISHERS_MAX]; /* issue 4: feeds to subscribe to */
+    /* [workers] (issue 5): durations as text, parsed by timers_cfg_from() */
+    char workers_remind_before[128]; /* reminders before each deadline */
+    char workers_remind_after[128];  /* reminders to units still overdue after it */
+    char workers_stale_after[128];   /* reminders after a state's last window closed */
+    char workers_summary_delay[32];  /* the quarter's summary job, after its end */
+    char workers_catch_up[32];       /* timers older than this on first sight are skipped */
+    unsigned workers_max_attempts;   /* failures before a job is parked */
     unsigned npublishers;
 } config_t;
 

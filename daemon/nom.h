@@ -37,6 +37,7 @@ typedef enum {
     ROLE_PUBLISHER = 4,
     ROLE_READER = 5,
     ROLE_ADMIN = 6,
+    ROLE_WORKER = 7,
     ROLE_COUNT
 } role_t;
 

@@ -42,7 +42,11 @@ static const char *const DB_NAME[DB_COUNT] = {
     [DB_EVENTS_BY_SUBJECT] = "events_by_subject",
     [DB_PUBLISHERS] = "publishers",
     [DB_BY_SUBJECT] = "nominations_by_subject",
-    [DB_PLANS] = "plans", /* issue 9 */
+    [DB_PLANS] = "plans",   /* issue 9 */
+    [DB_TIMERS] = "timers", /* issue 5 */
+    [DB_TIMER_DUE] = "timer_due",
+    [DB_JOBS] = "jobs",
+    [DB_JOB_QUEUE] = "job_queue",
 };
 
 static const char SCHEMA_KEY[] = "schema_version";

@@ -41,6 +41,11 @@ typedef enum {
     DB_BY_SUBJECT,        /* subject, NUL, nomination id u64 BE -> "": nominations of a subject */
     /* Issue 9, unit plans (daemon/plans.c): */
     DB_PLANS, /* unit, NUL, campaign, NUL, period, NUL, version u32 BE -> exemplar.UnitPlan */
+    /* Issue 5, timers and jobs (daemon/jobs.c): */
+    DB_TIMERS,    /* timer id -> exemplar.Timer */
+    DB_TIMER_DUE, /* fire_ms u64 BE, timer id -> "": the pending timers in firing order */
+    DB_JOBS,      /* job id -> exemplar.Job */
+    DB_JOB_QUEUE, /* available_ms u64 BE, job id -> "": ready and leased jobs */
     DB_COUNT
 } store_db_t;
 

@@ -52,6 +52,10 @@ static const err_row_t ERR_TABLE[EX_ERR_COUNT] = {
                         "the publisher already sent a different event under this sequence "
                         "number; send each event again only with its first seq and event_id",
                         EXIT_CONFLICT},
+    [EX_ELEASE] = {"lease-lost",
+                   "the job's lease ended and the job was handed to another worker; drop it "
+                   "without acknowledging",
+                   EXIT_CONFLICT},
 };
 
 /* The table and the wire enum must agree number for number. */
@@ -62,6 +66,8 @@ _Static_assert((int)EX_EINTERNAL == (int)EXEMPLAR__ERROR_CODE__ERROR_INTERNAL,
 _Static_assert((int)EX_ECAMPAIGN == (int)EXEMPLAR__ERROR_CODE__ERROR_UNKNOWN_CAMPAIGN,
                "errors.h and wire.proto");
 _Static_assert((int)EX_EEVCONFLICT == (int)EXEMPLAR__ERROR_CODE__ERROR_EVENT_CONFLICT,
+               "errors.h and wire.proto");
+_Static_assert((int)EX_ELEASE == (int)EXEMPLAR__ERROR_CODE__ERROR_LEASE_LOST,
                "errors.h and wire.proto");
 _Static_assert((int)EX_EFULL == (int)EXEMPLAR__ERROR_CODE__ERROR_STORAGE_FULL,
                "errors.h and wire.proto");

@@ -31,6 +31,7 @@ typedef enum {
     EX_EUNIT = 17,       /* rules: no such unit, or not valid on that day */
     EX_ECAMPAIGN = 18,   /* rules: no such campaign or period */
     EX_EEVCONFLICT = 19, /* events: a publisher's seq reused for another event id */
+    EX_ELEASE = 20,      /* workers: the job's lease ended and it went to another worker */
     EX_ERR_COUNT
 } ex_err_t;
 

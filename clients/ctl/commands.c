@@ -69,6 +69,8 @@ const ctl_opt_t CTL_OPTIONS[] = {
     { OPT_DRAFT,          "draft",          NULL,       NULL },
     { OPT_REPAIR,         "repair",         NULL,       NULL },
     { OPT_AS_OF,          "as-of",          "DATE",     NULL },
+    { OPT_TIMERS,         "timers",         NULL,       NULL },
+    { OPT_PREFIX,         "prefix",         "TEXT",     NULL },
 };
 /* clang-format on */
 const size_t CTL_OPTIONS_COUNT = sizeof CTL_OPTIONS / sizeof CTL_OPTIONS[0];
@@ -638,7 +640,9 @@ static const ctl_cmd_opt_t WATCH_OPTS[] = {
     {OPT_TOPIC, "only changes whose topic nomination.UNIT.STATE starts with PREFIX, "
                 "e.g. nomination.01. (one unit) or nomination.01.recognized; a PREFIX starting "
                 "with event. prints stored events instead (event.TYPE.SUBJECT, e.g. "
-                "event.title-awarded.), live only"},
+                "event.title-awarded.), live only; a PREFIX starting with notify. prints the "
+                "reminders and summaries the workers announce (notify.UNIT or notify.ministry), "
+                "live only"},
     {OPT_COUNT, "exit 0 after printing N changes (default: follow until interrupted)"},
     {OPT_EVENTS, "the change feed's endpoint (default: the one the daemon announces in info)"},
     {0, NULL},
@@ -689,6 +693,15 @@ static const ctl_cmd_opt_t EVIDENCE_OPTS[] = {
 
 static const ctl_cmd_opt_t KEYGEN_OPTS[] = {
     {OPT_DIR, "write the files into DIR (default: the current directory)"},
+    {0, NULL},
+};
+
+static const ctl_cmd_opt_t JOBS_OPTS[] = {
+    {OPT_STATE, "only jobs in STATE: ready, leased, done or parked"},
+    {OPT_KIND, "only KIND: remind-deadline, remind-overdue, remind-stale or summary"},
+    {OPT_PREFIX, "only ids starting with TEXT, e.g. remind/2021-2025/ or summary/"},
+    {OPT_TIMERS, "list (or show) the timers the jobs come from instead"},
+    {OPT_LIMIT, "print at most N (1-1000, default 100)"},
     {0, NULL},
 };
 
@@ -815,6 +828,23 @@ const ctl_cmd_t CMD_TABLE[] = {
       "Every refused register or move is in the audit list with who asked, what and why it "
       "was refused. Columns: sequence number, time (UTC), principal, role, unit, request, "
       "error name and the message the caller was given." },
+    { "jobs", "[--state STATE] [--kind KIND] [--prefix TEXT] [--timers] | show ID | retry ID",
+      "list the timers and jobs of reminders and summaries; retry a parked job",
+      cmd_jobs, 0, 2, JOBS_OPTS,
+      "The daemon derives timers from the campaigns: reminders before and after every "
+      "deadline milestone ([workers] remind_before, remind_after), a reminder after the last "
+      "window a state can be left in has closed (stale_after), and a summary after every "
+      "quarter (summary_delay). A timer that fires makes jobs, one per unit that has not "
+      "acted (reminders) or one per quarter (summaries), with deterministic ids such as "
+      "remind/2021-2025/2021-2023/plan/2021-09-15/-7d/HNI. Workers (exemplar-remind, "
+      "exemplar-summary) lease them, record each delivery (topic, journal, mail, file) and "
+      "acknowledge; a job whose lease ends unacknowledged is handed out again, and after "
+      "[workers] max_attempts failures it is parked. Columns: id, kind, state (ready, leased, "
+      "done, parked), when it is next available (a lease's end), attempts, channels "
+      "delivered. 'jobs show ID' prints one job with its deliveries and last error; "
+      "'jobs retry ID' (administrators) hands a parked or done job out again with its "
+      "failures forgotten (channels already delivered are not repeated), or makes a pending "
+      "or skipped timer fire now." },
     { "fsck", "[--repair] [--limit N]", "check the store's indexes, histories and change log (administrators only)",
       cmd_fsck, 0, 0, FSCK_OPTS,
       "Checks that every nomination has exactly one live by_state entry and one by_unit "

@@ -74,6 +74,9 @@ typedef enum {
     /* operator tools (issue 8, cmd_ops.c) */
     OPT_REPAIR,
     OPT_AS_OF,
+    /* timers and jobs (issue 5, cmd_jobs.c) */
+    OPT_TIMERS,
+    OPT_PREFIX,
     OPT_END
 } ctl_opt_key_t;
 
@@ -162,6 +165,8 @@ int cmd_event(ctl_t *ctl, const ctl_args_t *a);
 int cmd_stats(ctl_t *ctl, const ctl_args_t *a);
 /* cmd_plans.c (issue 9): plan submit|show|list|accept|return. */
 int cmd_plan(ctl_t *ctl, const ctl_args_t *a);
+/* cmd_jobs.c (issue 5): jobs [show ID | retry ID]. */
+int cmd_jobs(ctl_t *ctl, const ctl_args_t *a);
 /* cmd_ops.c (issue 8): fsck. */
 int cmd_fsck(ctl_t *ctl, const ctl_args_t *a);
 /* list --as-of: DATE (YYYY-MM-DD: the end of that day, UTC) or an ISO time

@@ -232,6 +232,49 @@ static int watch_events(ctl_t *ctl, const char *ep, const watch_args_t *wa)
     return EXIT_OK;
 }
 
+/* --topic notify.…: reminders and summaries as the workers announce them
+ * (issue 5), live only; `exemplarctl jobs show ID` has what was delivered. */
+static int watch_notifications(ctl_t *ctl, const char *ep, const watch_args_t *wa)
+{
+    const ex_curve_keys_t *keys = NULL;
+    ctl_curve_keys(ctl, &keys);
+    ex_sub_t *sub = ex_sub_new_curve(ep, wa->topic, keys);
+    if (!sub)
+        return ctl_usage(ctl, "cannot subscribe to the change feed at '%s'", ep);
+    if (ctl->json)
+        ctl_json_set_lines(true);
+    uint64_t printed = 0;
+    while (!wa->count || printed < wa->count) {
+        Exemplar__Notification *nt = NULL;
+        int rc = ex_sub_next_notification(sub, -1, &nt);
+        if (rc == -EX_EUNAVAIL)
+            break; /* interrupted */
+        if (rc < 0)
+            continue;
+        char at[32];
+        ctl_time(nt->at_ms, at, sizeof at);
+        if (ctl->json) {
+            json_object *o = json_object_new_object();
+            json_object_object_add(o, "job", ctl_json_str(nt->job));
+            json_object_object_add(o, "unit", ctl_json_str(nt->unit));
+            json_object_object_add(o, "at", ctl_json_str(at));
+            json_object_object_add(o, "lang", ctl_json_str(nt->lang));
+            json_object_object_add(o, "subject", ctl_json_str(nt->subject));
+            json_object_object_add(o, "text", ctl_json_str(nt->text));
+            json_object_object_add(o, "link", ctl_json_str(nt->link));
+            ctl_json_line(o);
+        } else {
+            printf("%s  %s  %s\n%s\n", at, nt->unit[0] ? nt->unit : "ministry", nt->subject,
+                   nt->text);
+            fflush(stdout);
+        }
+        exemplar__notification__free_unpacked(nt, NULL);
+        printed++;
+    }
+    ex_sub_destroy(&sub);
+    return EXIT_OK;
+}
+
 int cmd_watch(ctl_t *ctl, const ctl_args_t *a)
 {
     watch_args_t wa;
@@ -254,6 +297,12 @@ int cmd_watch(ctl_t *ctl, const ctl_args_t *a)
         snprintf(copy, sizeof copy, "%s", ep);
         ex_reply_free(info);
         return watch_events(ctl, copy, &wa);
+    }
+    if (strncmp(wa.topic, "notify.", 7) == 0) {
+        char copy[512];
+        snprintf(copy, sizeof copy, "%s", ep);
+        ex_reply_free(info);
+        return watch_notifications(ctl, copy, &wa);
     }
     const ex_curve_keys_t *keys = NULL;
     ctl_curve_keys(ctl, &keys); /* already loaded by ctl_client */

@@ -193,6 +193,12 @@ int ex_sub_next(ex_sub_t *s, int timeout_ms, Exemplar__Change **change);
  * ex_sub_next; free with exemplar__event__free_unpacked(event, NULL). */
 int ex_sub_next_event(ex_sub_t *s, int timeout_ms, Exemplar__Event **event);
 
+/* Reminders and summaries announced by the workers (issue 5) travel as
+ * ["notify.<unit>" or "notify.ministry"][exemplar.Notification]; subscribe
+ * with "notify." or "notify.<unit>" and read them with this.  Results as for
+ * ex_sub_next; free with exemplar__notification__free_unpacked(nt, NULL). */
+int ex_sub_next_notification(ex_sub_t *s, int timeout_ms, Exemplar__Notification **nt);
+
 /* Publishes events[0..n) (1-1000, and the encoded request within
  * EX_MAX_REQUEST_BYTES) as one PublishRequest: one transaction, answered
  * after the durable commit with reply->publish (accepted, duplicates, the

@@ -126,6 +126,11 @@ static ProtobufCMessage *unpack_event(size_t len, const uint8_t *data)
     return (ProtobufCMessage *)exemplar__event__unpack(NULL, len, data);
 }
 
+static ProtobufCMessage *unpack_notification(size_t len, const uint8_t *data)
+{
+    return (ProtobufCMessage *)exemplar__notification__unpack(NULL, len, data);
+}
+
 static int64_t mono_ms(void)
 {
     struct timespec ts;
@@ -162,4 +167,10 @@ int ex_sub_next_event(ex_sub_t *s, int timeout_ms, Exemplar__Event **event)
 {
     *event = NULL;
     return next_of(s, timeout_ms, "event.", (ProtobufCMessage **)event, unpack_event);
+}
+
+int ex_sub_next_notification(ex_sub_t *s, int timeout_ms, Exemplar__Notification **nt)
+{
+    *nt = NULL;
+    return next_of(s, timeout_ms, "notify.", (ProtobufCMessage **)nt, unpack_notification);
 }

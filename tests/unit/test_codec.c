@@ -122,6 +122,7 @@ static void exit_statuses_are_as_documented(void **state)
         {EX_EWINDOW, 5},   {EX_ECRITERIA, 5},  {EX_EPERM, 6},     {EX_EIDREUSE, 1},
         {EX_ETOOBIG, 1},   {EX_EFULL, 8},      {EX_ESTORAGE, 8},  {EX_EUNAVAIL, 7},
         {EX_EINTERNAL, 1}, {EX_EUNIT, 3},      {EX_ECAMPAIGN, 3}, {EX_EEVCONFLICT, 4},
+        {EX_ELEASE, 4},
     };
     assert_int_equal(sizeof(want) / sizeof(want[0]), exemplar__error_code__descriptor.n_values);
     for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {

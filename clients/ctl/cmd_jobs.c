@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * exemplarctl's view of timers and jobs (issue 5): `jobs` lists jobs (or,
+ * with --timers, the timers they come from), `jobs show ID` prints one with
+ * its deliveries, `jobs retry ID` hands a parked job out again or fires a
+ * timer now (administrators).
+ */
+#include "ctl.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define JOBS_PAGE 1000
+
+static const char *const JOB_KIND[] = {"-", "remind-deadline", "remind-overdue", "remind-stale",
+                                       "summary"};
+static const char *const JOB_STATE[] = {"-", "ready", "leased", "done", "parked"};
+static const char *const TIMER_STATE[] = {"-", "pending", "fired", "cancelled", "skipped"};
+
+#define NAME_OF(table, v) ((unsigned)(v) < sizeof(table) / sizeof((table)[0]) ? (table)[(v)] : "-")
+
+static int parse_named(const char *const *table, size_t n, const char *s)
+{
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(table[i], s) == 0)
+            return (int)i;
+    return -1;
+}
+
+static json_object *delivery_json(const Exemplar__Delivery *d)
+{
+    char t[32];
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "channel", ctl_json_str(d->channel));
+    json_object_object_add(o, "at", ctl_json_str(ctl_time(d->at_ms, t, sizeof(t))));
+    json_object_object_add(o, "worker", ctl_json_str(d->worker));
+    json_object_object_add(o, "detail", ctl_json_str(d->detail));
+    return o;
+}
+
+static json_object *job_json(const Exemplar__Job *j)
+{
+    char t[32];
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "id", ctl_json_str(j->id));
+    json_object_object_add(o, "kind", ctl_json_str(NAME_OF(JOB_KIND, j->kind)));
+    json_object_object_add(o, "state", ctl_json_str(NAME_OF(JOB_STATE, j->state)));
+    json_object_object_add(o, "timer", ctl_json_str(j->timer));
+    json_object_object_add(o, "unit", ctl_json_str(j->unit));
+    json_object_object_add(o, "campaign", ctl_json_str(j->campaign));
+    json_object_object_add(o, "period", ctl_json_str(j->period));
+    json_object_object_add(o, "milestone", ctl_json_str(j->milestone));
+    json_object_object_add(o, "deadline", ctl_json_str(ctl_time(j->deadline_ms, t, sizeof(t))));
+    json_object_object_add(o, "offset", ctl_json_str(j->offset));
+    json_object_object_add(o, "quarter", ctl_json_str(j->quarter));
+    json_object_object_add(o, "created", ctl_json_str(ctl_time(j->created_ms, t, sizeof(t))));
+    json_object_object_add(o, "available", ctl_json_str(ctl_time(j->available_ms, t, sizeof(t))));
+    json_object_object_add(o, "attempts", json_object_new_int64(j->attempts));
+    json_object_object_add(o, "failures", json_object_new_int64(j->failures));
+    json_object_object_add(o, "last_error", ctl_json_str(j->last_error));
+    json_object_object_add(o, "worker", ctl_json_str(j->worker));
+    json_object_object_add(o, "done", ctl_json_str(ctl_time(j->done_ms, t, sizeof(t))));
+    json_object *d = json_object_new_array();
+    for (size_t i = 0; i < j->n_deliveries; i++)
+        json_object_array_add(d, delivery_json(j->deliveries[i]));
+    json_object_object_add(o, "deliveries", d);
+    return o;
+}
+
+static json_object *timer_json(const Exemplar__Timer *tm)
+{
+    char t[32];
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "id", ctl_json_str(tm->id));
+    json_object_object_add(o, "kind", ctl_json_str(NAME_OF(JOB_KIND, tm->kind)));
+    json_object_object_add(o, "state", ctl_json_str(NAME_OF(TIMER_STATE, tm->state)));
+    json_object_object_add(o, "fire", ctl_json_str(ctl_time(tm->fire_ms, t, sizeof(t))));
+    json_object_object_add(o, "deadline", ctl_json_str(ctl_time(tm->deadline_ms, t, sizeof(t))));
+    json_object_object_add(o, "campaign", ctl_json_str(tm->campaign));
+    json_object_object_add(o, "period", ctl_json_str(tm->period));
+    json_object_object_add(o, "milestone", ctl_json_str(tm->milestone));
+    json_object_object_add(o, "offset", ctl_json_str(tm->offset));
+    json_object_object_add(o, "quarter", ctl_json_str(tm->quarter));
+    json_object_object_add(o, "fired", ctl_json_str(ctl_time(tm->fired_ms, t, sizeof(t))));
+    json_object_object_add(o, "jobs", json_object_new_int64(tm->jobs));
+    return o;
+}
+
+static void print_job(const Exemplar__Job *j)
+{
+    char t[32];
+    printf("id:         %s\n", j->id);
+    printf("kind:       %s\n", NAME_OF(JOB_KIND, j->kind));
+    printf("state:      %s\n", NAME_OF(JOB_STATE, j->state));
+    if (j->unit[0])
+        printf("unit:       %s\n", j->unit);
+    if (j->quarter[0])
+        printf("quarter:    %s\n", j->quarter);
+    if (j->campaign[0])
+        printf("campaign:   %s, period %s\n", j->campaign, j->period);
+    if (j->milestone[0])
+        printf("milestone:  %s\n", j->milestone);
+    printf("deadline:   %s (offset %s)\n", ctl_time(j->deadline_ms, t, sizeof(t)), j->offset);
+    printf("created:    %s\n", ctl_time(j->created_ms, t, sizeof(t)));
+    printf("attempts:   %u (failures %u)\n", j->attempts, j->failures);
+    if (j->worker[0])
+        printf("worker:     %s\n", j->worker);
+    if (j->last_error[0])
+        printf("last error: %s\n", j->last_error);
+    if (j->done_ms)
+        printf("done:       %s\n", ctl_time(j->done_ms, t, sizeof(t)));
+    for (size_t i = 0; i < j->n_deliveries; i++) {
+        const Exemplar__Delivery *d = j->deliveries[i];
+        printf("delivered:  %s %s by %s%s%s\n", d->channel, ctl_time(d->at_ms, t, sizeof(t)),
+               d->worker, d->detail[0] ? ": " : "", d->detail);
+    }
+}
+
+static void print_jobs_table(const Exemplar__JobsReply *r)
+{
+    static const char *const head[] = {"ID", "KIND", "STATE", "AVAILABLE", "TRIES", "DELIVERED"};
+    static const bool right[] = {false, false, false, false, true, false};
+    ctl_table_t t;
+    ctl_table_init(&t, 6, head, right);
+    for (size_t i = 0; i < r->n_jobs; i++) {
+        const Exemplar__Job *j = r->jobs[i];
+        char at[32], tries[16], channels[64] = "";
+        snprintf(tries, sizeof(tries), "%u", j->attempts);
+        for (size_t d = 0; d < j->n_deliveries; d++) {
+            size_t used = strlen(channels);
+            snprintf(channels + used, sizeof(channels) - used, "%s%s", used ? "," : "",
+                     j->deliveries[d]->channel);
+        }
+        const char *cells[] = {j->id,
+                               NAME_OF(JOB_KIND, j->kind),
+                               NAME_OF(JOB_STATE, j->state),
+                               ctl_time(j->available_ms, at, sizeof(at)),
+                               tries,
+                               channels[0] ? channels : "-"};
+        ctl_table_add(&t, cells);
+    }
+    ctl_table_print(&t, stdout);
+    ctl_table_deinit(&t);
+}
+
+static void print_timers_table(const Exemplar__JobsReply *r)
+{
+    static const char *const head[] = {"ID", "KIND", "STATE", "FIRES", "JOBS"};
+    static const bool right[] = {false, false, false, false, true};
+    ctl_table_t t;
+    ctl_table_init(&t, 5, head, right);
+    for (size_t i = 0; i < r->n_timers; i++) {
+        const Exemplar__Timer *tm = r->timers[i];
+        char at[32], jobs[16];
+        snprintf(jobs, sizeof(jobs), "%u", tm->jobs);
+        const char *cells[] = {tm->id, NAME_OF(JOB_KIND, tm->kind), NAME_OF(TIMER_STATE, tm->state),
+                               ctl_time(tm->fire_ms, at, sizeof(at)), jobs};
+        ctl_table_add(&t, cells);
+    }
+    ctl_table_print(&t, stdout);
+    ctl_table_deinit(&t);
+}
+
+static int list(ctl_t *ctl, const ctl_args_t *a, const char *exact)
+{
+    Exemplar__JobListRequest body = EXEMPLAR__JOB_LIST_REQUEST__INIT;
+    const char *state = a->opt[OPT_SLOT(OPT_STATE)];
+    const char *kind = a->opt[OPT_SLOT(OPT_KIND)];
+    const char *limit_text = a->opt[OPT_SLOT(OPT_LIMIT)];
+    body.timers = a->opt[OPT_SLOT(OPT_TIMERS)] != NULL;
+    if (state) {
+        int s = body.timers ? -1 : parse_named(JOB_STATE, 5, state);
+        if (s < 0)
+            return ctl_usage(ctl, "--state must be ready, leased, done or parked (jobs only)");
+        body.state = (Exemplar__JobState)s;
+    }
+    if (kind) {
+        int k = parse_named(JOB_KIND, 5, kind);
+        if (k < 0)
+            return ctl_usage(ctl, "--kind must be remind-deadline, remind-overdue, "
+                                  "remind-stale or summary");
+        body.kind = (Exemplar__JobKind)k;
+    }
+    uint64_t limit = exact ? 1 : 100;
+    int status = limit_text ? ctl_parse_u64(ctl, "--limit", limit_text, 1, &limit) : 0;
+    if (status)
+        return status;
+    if (limit > JOBS_PAGE)
+        return ctl_usage(ctl, "--limit is at most %d", JOBS_PAGE);
+    body.limit = (uint32_t)limit;
+    body.prefix = (char *)(exact                          ? exact
+                           : a->opt[OPT_SLOT(OPT_PREFIX)] ? a->opt[OPT_SLOT(OPT_PREFIX)]
+                                                          : "");
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_JOB_LIST;
+    req.job_list = &body;
+    Exemplar__Reply *reply = NULL;
+    if ((status = ctl_call(ctl, &req, &reply)) != 0)
+        return status;
+    const Exemplar__JobsReply *r = reply->jobs;
+    if (exact) {
+        bool found = body.timers ? r->n_timers && strcmp(r->timers[0]->id, exact) == 0
+                                 : r->n_jobs && strcmp(r->jobs[0]->id, exact) == 0;
+        if (!found) {
+            ex_reply_free(reply);
+            char msg[512];
+            snprintf(msg, sizeof(msg), "there is no %s %s (exemplarctl jobs%s)",
+                     body.timers ? "timer" : "job", exact, body.timers ? " --timers" : "");
+            return ctl_fail(ctl, EX_ENOTFOUND, msg);
+        }
+        if (ctl->json)
+            ctl_json_print(body.timers ? timer_json(r->timers[0]) : job_json(r->jobs[0]));
+        else if (body.timers)
+            print_timers_table(r);
+        else
+            print_job(r->jobs[0]);
+    } else if (ctl->json) {
+        json_object *doc = json_object_new_object();
+        json_object *arr = json_object_new_array();
+        for (size_t i = 0; i < r->n_jobs; i++)
+            json_object_array_add(arr, job_json(r->jobs[i]));
+        for (size_t i = 0; i < r->n_timers; i++)
+            json_object_array_add(arr, timer_json(r->timers[i]));
+        json_object_object_add(doc, body.timers ? "timers" : "jobs", arr);
+        json_object_object_add(doc, "next_after", ctl_json_str(r->next_after));
+        ctl_json_print(doc);
+    } else {
+        if (body.timers)
+            print_timers_table(r);
+        else
+            print_jobs_table(r);
+        if (r->next_after[0])
+            printf("(more: --prefix narrows the list, --limit raises the page)\n");
+    }
+    ex_reply_free(reply);
+    return EXIT_OK;
+}
+
+static int retry(ctl_t *ctl, const char *id)
+{
+    Exemplar__JobRetryRequest body = EXEMPLAR__JOB_RETRY_REQUEST__INIT;
+    body.id = (char *)id;
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_JOB_RETRY;
+    req.job_retry = &body;
+    Exemplar__Reply *reply = NULL;
+    int status = ctl_call(ctl, &req, &reply);
+    if (status != 0)
+        return status;
+    const Exemplar__JobsReply *r = reply->jobs;
+    if (ctl->json)
+        ctl_json_print(r->n_jobs ? job_json(r->jobs[0]) : timer_json(r->timers[0]));
+    else if (r->n_jobs)
+        printf("job %s is ready again\n", r->jobs[0]->id);
+    else
+        printf("timer %s fires now\n", r->timers[0]->id);
+    ex_reply_free(reply);
+    return EXIT_OK;
+}
+
+int cmd_jobs(ctl_t *ctl, const ctl_args_t *a)
+{
+    if (a->argc == 0)
+        return list(ctl, a, NULL);
+    const char *verb = a->argv[0];
+    if (strcmp(verb, "show") == 0 && a->argc == 2)
+        return list(ctl, a, a->argv[1]);
+    if (strcmp(verb, "retry") == 0 && a->argc == 2)
+        return retry(ctl, a->argv[1]);
+    return ctl_usage(ctl, "expected no argument, 'show ID' or 'retry ID'");
+}

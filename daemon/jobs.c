@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Timers and jobs in LMDB (see jobs.h).
+ */
+#include "jobs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "errors.h"
+#include "key.h"
+#include "records.h"
+
+static const char *const KIND_NAME[] = {
+    [EXEMPLAR__JOB_KIND__JOB_REMIND_DEADLINE] = "remind-deadline",
+    [EXEMPLAR__JOB_KIND__JOB_REMIND_OVERDUE] = "remind-overdue",
+    [EXEMPLAR__JOB_KIND__JOB_REMIND_STALE] = "remind-stale",
+    [EXEMPLAR__JOB_KIND__JOB_SUMMARY] = "summary",
+};
+
+static const char *const STATE_NAME[] = {
+    [EXEMPLAR__JOB_STATE__JOB_READY] = "ready",
+    [EXEMPLAR__JOB_STATE__JOB_LEASED] = "leased",
+    [EXEMPLAR__JOB_STATE__JOB_DONE] = "done",
+    [EXEMPLAR__JOB_STATE__JOB_PARKED] = "parked",
+};
+
+static const char *const TIMER_STATE_NAME[] = {
+    [EXEMPLAR__TIMER_STATE__TIMER_PENDING] = "pending",
+    [EXEMPLAR__TIMER_STATE__TIMER_FIRED] = "fired",
+    [EXEMPLAR__TIMER_STATE__TIMER_CANCELLED] = "cancelled",
+    [EXEMPLAR__TIMER_STATE__TIMER_SKIPPED] = "skipped",
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *name_of(const char *const *names, size_t n, int v)
+{
+    return v > 0 && (size_t)v < n ? names[v] : NULL;
+}
+
+static int parse_name(const char *const *names, size_t n, const char *s)
+{
+    for (size_t i = 1; s && i < n; i++)
+        if (names[i] && strcmp(names[i], s) == 0)
+            return (int)i;
+    return 0;
+}
+
+const char *jobs_kind_name(Exemplar__JobKind k)
+{
+    return name_of(KIND_NAME, COUNT(KIND_NAME), (int)k);
+}
+
+Exemplar__JobKind jobs_kind_parse(const char *s)
+{
+    return (Exemplar__JobKind)parse_name(KIND_NAME, COUNT(KIND_NAME), s);
+}
+
+const char *jobs_state_name(Exemplar__JobState s)
+{
+    return name_of(STATE_NAME, COUNT(STATE_NAME), (int)s);
+}
+
+Exemplar__JobState jobs_state_parse(const char *s)
+{
+    return (Exemplar__JobState)parse_name(STATE_NAME, COUNT(STATE_NAME), s);
+}
+
+const char *jobs_timer_state_name(Exemplar__TimerState s)
+{
+    return name_of(TIMER_STATE_NAME, COUNT(TIMER_STATE_NAME), (int)s);
+}
+
+/* Order index key: time u64 BE (negative times as 0) | id. */
+static size_t order_key(uint8_t out[8 + JOBS_ID_MAX], int64_t ms, const char *id)
+{
+    size_t n = strnlen(id, JOBS_ID_MAX);
+    key_put_u64(out, ms < 0 ? 0 : (uint64_t)ms);
+    memcpy(out + 8, id, n);
+    return 8 + n;
+}
+
+static size_t id_len(const char *id)
+{
+    return strnlen(id, JOBS_ID_MAX);
+}
+
+int jobs_timer_get(store_txn_t *t, const char *id, Exemplar__Timer **out)
+{
+    store_val_t v;
+    *out = NULL;
+    int rc = store_get(t, DB_TIMERS, id, id_len(id), &v);
+    if (rc < 0)
+        return rc;
+    *out = exemplar__timer__unpack(NULL, v.len, v.data);
+    return *out ? 0 : -EX_ESTORAGE;
+}
+
+void jobs_timer_put(store_txn_t *t, const Exemplar__Timer *tm, const Exemplar__Timer *old)
+{
+    uint8_t k[8 + JOBS_ID_MAX];
+    bool was = old && old->state == EXEMPLAR__TIMER_STATE__TIMER_PENDING;
+    bool is = tm->state == EXEMPLAR__TIMER_STATE__TIMER_PENDING;
+    if (was && (!is || old->fire_ms != tm->fire_ms))
+        store_del(t, DB_TIMER_DUE, k, order_key(k, old->fire_ms, old->id));
+    if (is && (!was || old->fire_ms != tm->fire_ms))
+        store_put(t, DB_TIMER_DUE, k, order_key(k, tm->fire_ms, tm->id), "", 0);
+    records_put_message(t, DB_TIMERS, tm->id, id_len(tm->id), &tm->base);
+}
+
+int jobs_get(store_txn_t *t, const char *id, Exemplar__Job **out)
+{
+    store_val_t v;
+    *out = NULL;
+    int rc = store_get(t, DB_JOBS, id, id_len(id), &v);
+    if (rc < 0)
+        return rc;
+    *out = exemplar__job__unpack(NULL, v.len, v.data);
+    return *out ? 0 : -EX_ESTORAGE;
+}
+
+static bool queued(const Exemplar__Job *j)
+{
+    return j->state == EXEMPLAR__JOB_STATE__JOB_READY ||
+           j->state == EXEMPLAR__JOB_STATE__JOB_LEASED;
+}
+
+void jobs_put(store_txn_t *t, const Exemplar__Job *j, const Exemplar__Job *old)
+{
+    uint8_t k[8 + JOBS_ID_MAX];
+    bool was = old && queued(old);
+    bool is = queued(j);
+    if (was && (!is || old->available_ms != j->available_ms))
+        store_del(t, DB_JOB_QUEUE, k, order_key(k, old->available_ms, old->id));
+    if (is && (!was || old->available_ms != j->available_ms))
+        store_put(t, DB_JOB_QUEUE, k, order_key(k, j->available_ms, j->id), "", 0);
+    Exemplar__Job stored = *j;
+    stored.context = NULL;
+    records_put_message(t, DB_JOBS, j->id, id_len(j->id), &stored.base);
+}
+
+int jobs_due(store_txn_t *t, store_db_t db, int64_t until_ms, char (*ids)[JOBS_ID_MAX + 1],
+             size_t max)
+{
+    store_iter_t it;
+    store_val_t k, v;
+    size_t n = 0;
+    int rc = store_iter_open(t, db, &it);
+    if (rc < 0)
+        return rc;
+    for (rc = store_iter_seek(&it, NULL, 0, &k, &v); rc == 0 && n < max;
+         rc = store_iter_next(&it, &k, &v)) {
+        if (k.len <= 8 || k.len > 8 + JOBS_ID_MAX) {
+            rc = -EX_ESTORAGE;
+            break;
+        }
+        if ((int64_t)key_get_u64(k.data) > until_ms)
+            break;
+        memcpy(ids[n], (const uint8_t *)k.data + 8, k.len - 8);
+        ids[n][k.len - 8] = 0;
+        n++;
+    }
+    store_iter_close(&it);
+    if (rc < 0 && rc != -EX_ENOTFOUND)
+        return rc;
+    return (int)n;
+}
+
+int64_t jobs_next_time(store_txn_t *t, store_db_t db)
+{
+    store_iter_t it;
+    store_val_t k, v;
+    int64_t next = INT64_MAX;
+    if (store_iter_open(t, db, &it) < 0)
+        return next;
+    if (store_iter_seek(&it, NULL, 0, &k, &v) == 0 && k.len > 8)
+        next = (int64_t)key_get_u64(k.data);
+    store_iter_close(&it);
+    return next;
+}
+
+bool jobs_delivered(const Exemplar__Job *j, const char *channel)
+{
+    for (size_t i = 0; i < j->n_deliveries; i++)
+        if (j->deliveries[i]->channel && strcmp(j->deliveries[i]->channel, channel) == 0)
+            return true;
+    return false;
+}
+
+int64_t jobs_backoff_ms(uint32_t failures)
+{
+    if (failures == 0)
+        return 0;
+    if (failures > 9)
+        return 300000;
+    int64_t ms = 1000ll << (failures - 1);
+    return ms > 300000 ? 300000 : ms;
+}

@@ -1,0 +1,245 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * exemplar-remind: takes the daemon's reminder jobs and delivers each
+ * reminder once: on the daemon's notification topic notify.<unit>, to the
+ * journal, and by mail when a sendmail command and the unit's address are
+ * configured (issue 5).  Stateless: everything it must remember is recorded
+ * in the daemon under the job's id.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <systemd/sd-journal.h>
+#include <unistd.h>
+
+#include "compose.h"
+#include "errors.h"
+#include "i18n.h"
+#include "mail.h"
+#include "worker.h"
+
+#define NAME "exemplar-remind"
+
+typedef struct {
+    const char *lang;
+    const char *sendmail;
+    const char *from;
+    recipients_t *recipients;
+} remind_t;
+
+static const char USAGE[] =
+    "Usage: " NAME " [OPTION]...\n"
+    "Deliver the deadline reminders of exemplard: each reminder job goes out once on the\n"
+    "daemon's notification topic notify.<unit>, to the journal, and by mail when --sendmail\n"
+    "and the unit's address (--recipients) are known.  Runs until SIGTERM.\n"
+    "\n"
+    "  --api ENDPOINT        the daemon's api (default: $EXEMPLAR_API, else\n"
+    "                        ipc:///run/exemplard/api.sock)\n"
+    "  --server-key FILE     the daemon's CURVE public key (tcp:// endpoints)\n"
+    "  --key FILE            this worker's CURVE secret key (role worker in the keys file)\n"
+    "  --name NAME           the name leases are recorded under (default: remind@HOSTNAME)\n"
+    "  --lang vi|en          the reminders' language (default: vi)\n"
+    "  --sendmail COMMAND    a sendmail-compatible command reading the message on its\n"
+    "                        standard input, e.g. \"/usr/sbin/sendmail -t -i\" (default: no mail)\n"
+    "  --recipients FILE     CSV with a header row: unit,address[,name]\n"
+    "  --from ADDRESS        the From: of reminder mails (default: exemplar@HOSTNAME)\n"
+    "  --lease SECONDS       how long a job is held before it is handed out again (default 60)\n"
+    "  --idle MS             how often to ask when no job is ready (default 2000)\n"
+    "  --once                exit when no job is ready\n"
+    "  --locale-dir DIR      where the message catalogues are (default: installed)\n"
+    "  -h, --help            print this help\n"
+    "\n"
+    "Every delivery is recorded in the daemon under the job's deterministic id before the\n"
+    "job is acknowledged; a channel already recorded is not delivered again, so a worker\n"
+    "killed mid-job is replaced without doubling the topic or journal reminder.  A mail\n"
+    "carries the Message-ID <JOB-ID@exemplar>: if a worker dies between sendmail and\n"
+    "recording it, the second copy is recognisably the same message.  A failed mail is\n"
+    "reported and retried with backoff; after [workers] max_attempts it is parked\n"
+    "(exemplarctl jobs --state parked; exemplarctl jobs retry ID).\n"
+    "\n"
+    "Exit status: 0 stopped by a signal (or --once with nothing left), 1 the daemon could\n"
+    "not be used, 2 usage error.\n";
+
+static int do_reminder(worker_t *w, const Exemplar__Job *job, void *arg)
+{
+    const remind_t *r = arg;
+    reminder_t msg;
+    if (compose_reminder(job, r->lang, &msg) < 0)
+        return worker_fail(w, "job %s is not a reminder (kind %d)", job->id, (int)job->kind);
+    bool already = false;
+    if (!worker_delivered(w, job, "topic")) {
+        Exemplar__Notification nt = EXEMPLAR__NOTIFICATION__INIT;
+        nt.subject = msg.subject;
+        nt.text = msg.text;
+        nt.lang = (char *)r->lang;
+        if (worker_deliver(w, job, "topic", "", &nt, &already) < 0)
+            return -1;
+    }
+    if (!worker_delivered(w, job, "journal")) {
+        sd_journal_send("MESSAGE=%s", msg.subject, "PRIORITY=%d", LOG_NOTICE, "JOB_ID=%s", job->id,
+                        "UNIT=%s", job->unit, "REMINDER=%s", msg.text, "SYSLOG_IDENTIFIER=" NAME,
+                        NULL);
+        if (worker_deliver(w, job, "journal", "", NULL, &already) < 0)
+            return -1;
+    }
+    const char *to = recipients_address(r->recipients, job->unit);
+    if (r->sendmail && to && !worker_delivered(w, job, "mail")) {
+        char err[512];
+        if (mail_send(r->sendmail, r->from, to, job->id, msg.subject, msg.text, err, sizeof(err)) <
+            0)
+            return worker_fail(w, "mail to %s: %s", to, err);
+        if (worker_deliver(w, job, "mail", to, NULL, &already) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+enum {
+    O_API = 256,
+    O_SERVER_KEY,
+    O_KEY,
+    O_NAME,
+    O_LANG,
+    O_SENDMAIL,
+    O_RECIPIENTS,
+    O_FROM,
+    O_LEASE,
+    O_IDLE,
+    O_ONCE,
+    O_LOCALE_DIR
+};
+
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, NAME ": ");
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry '" NAME " --help'.\n");
+    return 2;
+}
+
+static int parse_int(const char *s, long min, long max, long *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option LONGOPTS[] = {
+        {"api", required_argument, NULL, O_API},
+        {"server-key", required_argument, NULL, O_SERVER_KEY},
+        {"key", required_argument, NULL, O_KEY},
+        {"name", required_argument, NULL, O_NAME},
+        {"lang", required_argument, NULL, O_LANG},
+        {"sendmail", required_argument, NULL, O_SENDMAIL},
+        {"recipients", required_argument, NULL, O_RECIPIENTS},
+        {"from", required_argument, NULL, O_FROM},
+        {"lease", required_argument, NULL, O_LEASE},
+        {"idle", required_argument, NULL, O_IDLE},
+        {"once", no_argument, NULL, O_ONCE},
+        {"locale-dir", required_argument, NULL, O_LOCALE_DIR},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    char host[HOST_NAME_MAX + 1] = "localhost", name[128], from[300];
+    gethostname(host, sizeof(host));
+    host[sizeof(host) - 1] = 0;
+    snprintf(name, sizeof(name), "remind@%.100s", host);
+    snprintf(from, sizeof(from), "exemplar@%.200s", host);
+    remind_t r = {.lang = "vi", .from = from};
+    worker_opts_t opts = {.name = name};
+    const char *server_key = NULL, *key = NULL, *recipients = NULL, *locale_dir = NULL;
+    long v;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", LONGOPTS, NULL)) != -1) {
+        switch (c) {
+        case O_API:
+            opts.endpoint = optarg;
+            break;
+        case O_SERVER_KEY:
+            server_key = optarg;
+            break;
+        case O_KEY:
+            key = optarg;
+            break;
+        case O_NAME:
+            opts.name = optarg;
+            break;
+        case O_LANG:
+            if (strcmp(optarg, "vi") != 0 && strcmp(optarg, "en") != 0)
+                return usage_error("--lang must be vi or en, not \"%s\"", optarg);
+            r.lang = optarg;
+            break;
+        case O_SENDMAIL:
+            r.sendmail = optarg;
+            break;
+        case O_RECIPIENTS:
+            recipients = optarg;
+            break;
+        case O_FROM:
+            if (!strchr(optarg, '@') || strpbrk(optarg, "\r\n"))
+                return usage_error("--from must be one mail address, not \"%s\"", optarg);
+            r.from = optarg;
+            break;
+        case O_LEASE:
+            if (parse_int(optarg, 1, 3600, &v) < 0)
+                return usage_error("--lease must be 1-3600 seconds, not \"%s\"", optarg);
+            opts.lease_ms = (uint32_t)v * 1000;
+            break;
+        case O_IDLE:
+            if (parse_int(optarg, 10, 3600000, &v) < 0)
+                return usage_error("--idle must be 10-3600000 ms, not \"%s\"", optarg);
+            opts.idle_ms = (int)v;
+            break;
+        case O_ONCE:
+            opts.once = true;
+            break;
+        case O_LOCALE_DIR:
+            locale_dir = optarg;
+            break;
+        case 'h':
+            fputs(USAGE, stdout);
+            return 0;
+        default:
+            fprintf(stderr, "Try '" NAME " --help'.\n");
+            return 2;
+        }
+    }
+    if (optind < argc)
+        return usage_error("unexpected argument \"%s\"", argv[optind]);
+    if (!!server_key != !!key)
+        return usage_error("%s", "--server-key and --key go together (CURVE)");
+    ex_curve_keys_t curve;
+    char err[512];
+    if (server_key && ex_curve_keys_load(server_key, key, &curve, err, sizeof(err)) < 0) {
+        fprintf(stderr, NAME ": %s\n", err);
+        return 2;
+    }
+    opts.curve = server_key ? &curve : NULL;
+    if (recipients && !(r.recipients = recipients_load(recipients, err, sizeof(err)))) {
+        fprintf(stderr, NAME ": %s\n", err);
+        return 2;
+    }
+    if (recipients && !r.sendmail)
+        fprintf(stderr, NAME ": warning: --recipients without --sendmail: no mail is sent\n");
+    i18n_init(r.lang, locale_dir);
+    static const Exemplar__JobKind KINDS[] = {EXEMPLAR__JOB_KIND__JOB_REMIND_DEADLINE,
+                                              EXEMPLAR__JOB_KIND__JOB_REMIND_OVERDUE,
+                                              EXEMPLAR__JOB_KIND__JOB_REMIND_STALE};
+    opts.kinds = KINDS;
+    opts.n_kinds = sizeof(KINDS) / sizeof(KINDS[0]);
+    int rc = worker_run(&opts, do_reminder, &r);
+    recipients_free(&r.recipients);
+    ex_shutdown();
+    return rc;
+}
