@@ -219,6 +219,13 @@ static const key_ref_t LIVE_KEYS[] = {
     NUM("[daemon] log_level", log_level),
     STR("[daemon] default_campaign", default_campaign),
     NUM("[store] request_ttl_hours", request_ttl_hours),
+    /* issue 5: timers are derived again from these on reload */
+    STR("[workers] remind_before", workers_remind_before),
+    STR("[workers] remind_after", workers_remind_after),
+    STR("[workers] stale_after", workers_stale_after),
+    STR("[workers] summary_delay", workers_summary_delay),
+    STR("[workers] catch_up", workers_catch_up),
+    NUM("[workers] max_attempts", workers_max_attempts),
 };
 static const key_ref_t RESTART_KEYS[] = {
     STR("[daemon] state_dir", state_dir),

@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# test_docs.sh SYSTEMD_SRC_DIR SYSTEMD_BUILD_DIR EXEMPLARD EXEMPLARCTL
+# test_docs.sh SYSTEMD_SRC_DIR SYSTEMD_BUILD_DIR EXEMPLARD EXEMPLARCTL EXEMPLAR_REMIND
 #
 # The hand-written documents of systemd/ against the programs, so that they
 # cannot drift apart silently:
-#   - exemplard(8) names every option of `exemplard --help`;
+#   - exemplard(8) names every option of `exemplard --help`, exemplar-remind(8)
+#     every option of `exemplar-remind --help`;
 #   - exemplard.conf(5) and the shipped exemplard.conf name every key of
 #     `exemplard --check-config`, and the shipped file, uncommented, is
 #     exactly the defaults under systemd;
@@ -14,7 +15,7 @@
 #     `exemplarctl help COMMAND`;
 #   - the three manual pages render without warnings (when man is installed).
 set -euo pipefail
-src=$1 build=$2 exemplard=$3 exemplarctl=$4
+src=$1 build=$2 exemplard=$3 exemplarctl=$4 remind=$5
 fail() { echo "FAIL: $*" >&2; exit 1; }
 tmp=$(mktemp -d /tmp/exdocs.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -22,6 +23,12 @@ trap 'rm -rf "$tmp"' EXIT
 echo "== exemplard(8) and exemplard --help"
 for opt in $("$exemplard" --help | grep -oE -- '--[a-z][a-z-]*' | sort -u); do
     grep -qF -- "${opt//-/\\-}" "$src/man/exemplard.8" || fail "exemplard.8 does not describe $opt"
+done
+
+echo "== exemplar-remind(8) and exemplar-remind --help"
+for opt in $("$remind" --help | grep -oE -- '--[a-z][a-z-]*' | sort -u); do
+    grep -qF -- "${opt//-/\\-}" "$src/man/exemplar-remind.8" ||
+        fail "exemplar-remind.8 does not describe $opt"
 done
 
 echo "== exemplard.conf(5), exemplard.conf and exemplard --check-config"

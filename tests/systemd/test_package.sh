@@ -47,7 +47,9 @@ done
 
 echo "== contents"
 expected="./etc/exemplard/exemplard.conf
+./usr/bin/exemplar-remind
 ./usr/bin/exemplarctl
+./usr/lib/systemd/system/exemplar-remind.service
 ./usr/lib/systemd/system/exemplard.service
 ./usr/lib/systemd/system/exemplard.socket
 ./usr/lib/sysusers.d/exemplard.conf
@@ -63,6 +65,7 @@ expected="./etc/exemplard/exemplard.conf
 ./usr/share/locale/vi/LC_MESSAGES/exemplar.mo
 ./usr/share/man/man1/exemplarctl.1.gz
 ./usr/share/man/man5/exemplard.conf.5.gz
+./usr/share/man/man8/exemplar-remind.8.gz
 ./usr/share/man/man8/exemplard.8.gz"
 files=$(dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { print $6 }' | sort)
 [ "$files" = "$expected" ] || fail "the package's files differ:
