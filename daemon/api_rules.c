@@ -328,8 +328,9 @@ int api_rules_units_list(call_t *x)
 /* ---- campaigns ----------------------------------------------------------- */
 
 /* Dates of one campaign reply: every string the reply points to. */
+#define DATE_SLOT 24 /* "YYYY-MM-DD HH:MM" and its NUL, with room */
 typedef struct {
-    char (*dates)[16];
+    char (*dates)[DATE_SLOT];
     size_t used, cap;
 } dates_t;
 
@@ -337,7 +338,18 @@ static char *date_str(dates_t *d, int32_t day)
 {
     if (d->used == d->cap)
         return (char *)"";
-    return (char *)day_format(day, d->dates[d->used++], 16);
+    return (char *)day_format(day, d->dates[d->used++], DATE_SLOT);
+}
+
+/* A deadline as "YYYY-MM-DD HH:MM", Vietnam time. */
+static char *due_str(dates_t *d, const milestone_t *m)
+{
+    if (d->used == d->cap)
+        return (char *)"";
+    char *slot = d->dates[d->used++], day[16];
+    snprintf(slot, DATE_SLOT, "%s %02d:%02d", day_format(m->due_day, day, sizeof(day)),
+             (int)(m->due_secs / 3600), (int)(m->due_secs / 60 % 60));
+    return slot;
 }
 
 static int fill_campaign(const campaign_t *c, int32_t today, dates_t *d, Exemplar__CampaignInfo *ci)
@@ -387,6 +399,12 @@ static int fill_campaign(const campaign_t *c, int32_t today, dates_t *d, Exempla
         m->name = (char *)c->milestones[i].name;
         m->from = date_str(d, c->milestones[i].when.from);
         m->to = date_str(d, c->milestones[i].when.to);
+        if (c->milestones[i].action != MILESTONE_INFO) {
+            m->deadline = (char *)milestone_action_name(c->milestones[i].action);
+            m->period = (char *)c->milestones[i].period;
+            m->due_ms = milestone_due_ms(&c->milestones[i]);
+            m->due = due_str(d, &c->milestones[i]);
+        }
     }
     return 0;
 }
@@ -415,7 +433,7 @@ int api_rules_campaign_show(call_t *x)
                           _("campaign %s is not defined (see exemplarctl campaign show)"),
                           r->campaign);
     int32_t today = rules_today(rules, x->now_ms);
-    dates_t d = {calloc(total * 256 + 1, 16), 0, total * 256 + 1};
+    dates_t d = {calloc(total * 256 + 1, DATE_SLOT), 0, total * 256 + 1};
     Exemplar__CampaignInfo *infos = calloc(total ? total : 1, sizeof(*infos));
     Exemplar__CampaignInfo **ptrs = calloc(total ? total : 1, sizeof(*ptrs));
     size_t n = 0;

@@ -347,7 +347,7 @@ static int milestone_pair(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_
     }
     if (strcmp(key, "due_working_days") == 0) {
         long n;
-        if (parse_int(y, v, "due_working_days", 1, 2600, &n) < 0)
+        if (parse_int(y, v, "due_working_days", 1, MILESTONE_DUE_WD_MAX, &n) < 0)
             return -1;
         m->due_working_days = (int32_t)n;
         a->due_line[at] = k->start_mark.line + 1;
@@ -383,10 +383,10 @@ static int check_deadline(yctx_t *y, camp_arg_t *a, const yaml_node_t *item)
                     "milestone \"%.60s\": period, due_time and due_working_days belong to a "
                     "deadline (deadline: plan)",
                     m->name);
-    if (!a->c->relative || !m->due_working_days)
+    /* A relative campaign's days are offsets until campaign_resolve(). */
+    m->due_day = m->when.to;
+    if (!a->c->relative)
         resolve_due(m, NULL);
-    else
-        m->due_day = m->when.to;
     return 0;
 }
 

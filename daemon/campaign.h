@@ -3,10 +3,11 @@
  * Campaign files and rule sets (YAML, read with libyaml): a campaign is a
  * plan (2021-2025) made of periods (2021-2023, 2023-2025), each with the
  * evaluation years its criteria look at and the windows the move table's
- * WINDOW column refers to; milestones are its printable calendar.  The rule
- * book is the title catalogue and the criteria of each legal regime, chosen
- * by evaluation year.  Pure: parsing and lookups, no I/O besides reading
- * the text handed in.
+ * WINDOW column refers to; milestones are its printable calendar, and a
+ * milestone may be a deadline units must act by (deadline, period, due).
+ * The rule book is the title catalogue and the criteria of each legal
+ * regime, chosen by evaluation year.  Pure: parsing and lookups, no I/O
+ * besides reading the text handed in.
  *
  * Days are counted from 1970-01-01 in Vietnam's time (UTC+7), so "the day of
  * a request" is the day on a Vietnamese calendar.
@@ -53,6 +54,7 @@ typedef enum {
 } milestone_action_t;
 
 #define MILESTONE_DUE_SECS_DEFAULT 86399 /* 23:59:59 */
+#define MILESTONE_DUE_WD_MAX       2600  /* due_working_days: about ten years */
 
 typedef struct {
     char name[CAMPAIGN_TEXT_MAX];

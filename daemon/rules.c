@@ -191,12 +191,16 @@ static int load_workdays(rules_t *r, const config_t *cfg, char *err, size_t errl
     if (workdays_parse(r->workdays, EMBED_holidays_vn, EMBED_holidays_vn_LEN,
                        "built-in daemon/data/holidays-vn.yaml", err, errlen) < 0)
         return -1;
+    size_t builtin = workdays_count(r->workdays);
     if (!cfg->holidays_file[0])
         return 0;
     size_t len;
     char *text = read_file(cfg->holidays_file, &len, err, errlen);
     int rc = text ? workdays_parse(r->workdays, text, len, cfg->holidays_file, err, errlen) : -1;
     free(text);
+    if (rc == 0)
+        log_info("rules, holidays: %zu built-in days, %zu with %s", builtin,
+                 workdays_count(r->workdays), cfg->holidays_file);
     return rc;
 }
 

@@ -283,7 +283,8 @@ static int parse_root(pctx_t *p)
             if (parse_entry(p, yaml_document_get_node(&p->doc, *i)) < 0)
                 return -1;
     }
-    qsort(p->add, p->n_add, sizeof(*p->add), by_day_then_line);
+    if (p->n_add) /* qsort's array must not be NULL, even when empty */
+        qsort(p->add, p->n_add, sizeof(*p->add), by_day_then_line);
     for (size_t i = 1; i < p->n_add; i++)
         if (p->add[i].day == p->add[i - 1].day) {
             char d[16];

@@ -196,6 +196,12 @@ static json_object *json_campaign(const Exemplar__CampaignInfo *c)
         json_object_object_add(mo, "name", ctl_json_str(c->milestones[i]->name));
         json_object_object_add(mo, "from", ctl_json_str(c->milestones[i]->from));
         json_object_object_add(mo, "to", ctl_json_str(c->milestones[i]->to));
+        if (c->milestones[i]->deadline[0]) {
+            json_object_object_add(mo, "deadline", ctl_json_str(c->milestones[i]->deadline));
+            json_object_object_add(mo, "period", ctl_json_str(c->milestones[i]->period));
+            json_object_object_add(mo, "due", ctl_json_str(c->milestones[i]->due));
+            json_object_object_add(mo, "due_ms", json_object_new_int64(c->milestones[i]->due_ms));
+        }
         json_object_array_add(ms, mo);
     }
     json_object_object_add(o, "milestones", ms);
@@ -224,6 +230,9 @@ static void print_campaign(const Exemplar__CampaignInfo *c)
             printf("    %s             %s\n", m->from, m->name);
         else
             printf("    %s .. %s %s\n", m->from, m->to, m->name);
+        if (m->deadline[0])
+            printf("      deadline: %s for period %s, due %s (Vietnam)\n", m->deadline, m->period,
+                   m->due);
     }
 }
 

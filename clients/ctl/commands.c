@@ -789,7 +789,10 @@ const ctl_cmd_t CMD_TABLE[] = {
     { "campaign", "show [ID]", "print the campaigns' calendars: periods, windows, milestones",
       cmd_campaign, 1, 2, NO_OPTS,
       "Windows marked open are open on the daemon's day; the move table's WINDOW column "
-      "refers to them." },
+      "refers to them. A milestone that is a deadline says what units must have done by it "
+      "(plan: sent the period's plan), for which period, and when it is due in Vietnam's time "
+      "(--json: due and due_ms); deadlines in working days count Vietnam's public holidays "
+      "and [rules] holidays_file." },
     { "evidence", "add SUBJECT YEAR TITLE --decision N --decision-date DATE [--issuer TEXT] | "
                   "revoke SUBJECT YEAR TITLE --decision N --decision-date DATE | list SUBJECT",
       "record, revoke or list a subject's titles and ratings per year",

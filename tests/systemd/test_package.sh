@@ -58,6 +58,7 @@ expected="./etc/exemplard/exemplard.conf
 ./usr/share/bash-completion/completions/exemplarctl
 ./usr/share/exemplar/campaigns/2021-2025.yaml
 ./usr/share/exemplar/campaigns/demo.yaml
+./usr/share/exemplar/holidays-vn.yaml
 ./usr/share/exemplar/rulesets.yaml
 ./usr/share/exemplar/units/ministry-units-2021.csv
 ./usr/share/exemplar/units/provinces-2021.csv

@@ -222,6 +222,9 @@ static void an_administrators_file_adds_and_overrides(void **state)
     /* No English name: the Vietnamese one. */
     assert_string_equal(workdays_holiday_name(w, day("2026-12-30"), true), "Ngày nghỉ của đơn vị");
     assert_int_equal(workdays_count(w), builtin + 3);
+    /* An empty list is a valid file that adds nothing. */
+    assert_int_equal(workdays_parse(w, "holidays: []\n", 13, "empty.yaml", err, sizeof err), 0);
+    assert_int_equal(workdays_count(w), builtin + 3);
     workdays_destroy(&w);
 }
 
