@@ -73,6 +73,11 @@ int api_plans_return(call_t *x);
  * sets x->wrote. */
 int api_ops_fsck(call_t *x);
 
+/* The quarterly summary (api_summary.c, issue 5), a row of API_OPS: catches
+ * the tallies up in the call's transaction (sets x->wrote), then answers
+ * from them; unit officers get their own unit only. */
+int api_summary(call_t *x);
+
 /* Rewinds n to the instant as_of_ms from its history: state, version,
  * updated_ms, last_seq and state_seq become those of its last change at or
  * before it (carried_to and revocation are cleared when it was not yet

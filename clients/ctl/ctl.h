@@ -74,6 +74,10 @@ typedef enum {
     /* operator tools (issue 8, cmd_ops.c) */
     OPT_REPAIR,
     OPT_AS_OF,
+    /* the quarterly summary (issue 5, cmd_summary.c) */
+    OPT_FORMAT,
+    OPT_OUTPUT,
+    OPT_LANG,
     OPT_END
 } ctl_opt_key_t;
 
@@ -162,6 +166,8 @@ int cmd_event(ctl_t *ctl, const ctl_args_t *a);
 int cmd_stats(ctl_t *ctl, const ctl_args_t *a);
 /* cmd_plans.c (issue 9): plan submit|show|list|accept|return. */
 int cmd_plan(ctl_t *ctl, const ctl_args_t *a);
+/* cmd_summary.c (issue 5): summary QUARTER. */
+int cmd_summary(ctl_t *ctl, const ctl_args_t *a);
 /* cmd_ops.c (issue 8): fsck. */
 int cmd_fsck(ctl_t *ctl, const ctl_args_t *a);
 /* list --as-of: DATE (YYYY-MM-DD: the end of that day, UTC) or an ISO time

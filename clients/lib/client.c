@@ -253,6 +253,7 @@ static const struct {
     {EXEMPLAR__REQUEST__BODY_PLAN_ACCEPT, EXEMPLAR__REPLY__BODY_PLAN},
     {EXEMPLAR__REQUEST__BODY_PLAN_RETURN, EXEMPLAR__REPLY__BODY_PLAN},
     {EXEMPLAR__REQUEST__BODY_FSCK, EXEMPLAR__REPLY__BODY_FSCK}, /* issue 8 */
+    {EXEMPLAR__REQUEST__BODY_SUMMARY, EXEMPLAR__REPLY__BODY_SUMMARY}, /* issue 5 */
 };
 
 static Exemplar__Reply__BodyCase body_for(Exemplar__Request__BodyCase request)
