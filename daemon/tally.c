@@ -412,7 +412,7 @@ void tally_clear(store_txn_t *t)
 int tally_background(store_t *s, unsigned lag, bool quiet, bool *more)
 {
     store_txn_t t;
-    uint64_t upto, last;
+    uint64_t upto = 0, last = 0;
     *more = false;
     int rc = store_txn_begin(s, false, &t);
     if (rc == 0)

@@ -47,6 +47,7 @@ done
 
 echo "== contents"
 expected="./etc/exemplard/exemplard.conf
+./usr/bin/exemplar-summary
 ./usr/bin/exemplarctl
 ./usr/lib/systemd/system/exemplard.service
 ./usr/lib/systemd/system/exemplard.socket

@@ -79,6 +79,7 @@ static const label_t TEXT[SR_T_COUNT_WORDS] = {
     [SR_T_SCOPE] = {"Phạm vi đơn vị", "Unit scope"},
     [SR_T_REGISTRATION] = {"Đăng ký và nộp kế hoạch", "Registration and plan"},
     [SR_T_TOTAL_NOMS] = {"Tổng số đề cử", "Nominations"},
+    [SR_T_OTHER] = {"Khác (rút, không chọn, trả lại...)", "Other (withdrawn, not selected, ...)"},
 };
 
 const char *sr_text(int which, sr_lang_t lang)

@@ -73,7 +73,7 @@ static void td_num(FILE *f, uint64_t n)
  * counts those in it and beyond (side exits are left out). */
 static void funnel(FILE *f, const Exemplar__Summary *s, sr_lang_t lang)
 {
-    uint64_t in[PATH_N], reached[PATH_N], top = 1;
+    uint64_t in[PATH_N] = {0}, reached[PATH_N] = {0}, top = 1;
     for (size_t i = 0; i < PATH_N; i++)
         in[i] = sr_count(s, NULL, -1, PATH[i]);
     for (size_t i = PATH_N; i-- > 0;)
@@ -130,7 +130,7 @@ static void unit_bars(FILE *f, const Exemplar__Summary *s, sr_lang_t lang)
         fprintf(f, "<rect x=\"%d\" y=\"8\" width=\"14\" height=\"14\" fill=\"%s\"/>", x,
                 i < PATH_N ? COLOR[i] : OTHER_COLOR);
         fprintf(f, "<text x=\"%d\" y=\"20\" class=\"leg\">", x + 18);
-        esc(f, i < PATH_N ? summary_state_label(PATH[i], lang) : "…");
+        esc(f, i < PATH_N ? summary_state_label(PATH[i], lang) : sr_text(SR_T_OTHER, lang));
         fputs("</text>", f);
     }
     fputs("\n", f);
@@ -161,7 +161,7 @@ static void unit_bars(FILE *f, const Exemplar__Summary *s, sr_lang_t lang)
                     "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\">"
                     "<title>",
                     x, y + 3, w < 1 ? 1 : w, ROW - 6, i < PATH_N ? COLOR[i] : OTHER_COLOR);
-            esc(f, i < PATH_N ? summary_state_label(PATH[i], lang) : "…");
+            esc(f, i < PATH_N ? summary_state_label(PATH[i], lang) : sr_text(SR_T_OTHER, lang));
             fprintf(f, ": %" PRIu64 "</title></rect>", c);
             x += w;
         }

@@ -44,6 +44,7 @@ enum {
     SR_T_SCOPE,
     SR_T_REGISTRATION,
     SR_T_TOTAL_NOMS,
+    SR_T_OTHER,
     SR_T_COUNT_
 };
 #define SR_T_COUNT_WORDS SR_T_COUNT_
