@@ -22,6 +22,7 @@
 #include "key.h"
 #include "log.h"
 #include "names.h"
+#include "tally.h"
 #include "text.h"
 #include "vitext.h"
 #include "wire.pb-c.h"
@@ -36,6 +37,7 @@
 #define PAGE_TOKEN_MAX    (1 + KEY_MAX)
 #define SWEEP_STEP        20000       /* by-state entries examined per housekeeping call */
 #define PRUNE_INTERVAL_MS (60 * 1000) /* between passes over the request ids */
+#define TALLY_LAG         20000       /* changes the tallies may lag while the api is busy */
 
 typedef int handler_fn(call_t *x);
 
@@ -109,6 +111,8 @@ static const api_op_t API_OPS[] = {
     {EXEMPLAR__REQUEST__BODY_JOB_ACK, "job-ack", api_jobs_ack, OP_MUTATES, R_WORK},
     {EXEMPLAR__REQUEST__BODY_JOB_LIST, "job-list", api_jobs_list, OP_READS, R_READ | R_WORK},
     {EXEMPLAR__REQUEST__BODY_JOB_RETRY, "job-retry", api_jobs_retry, OP_MUTATES, R_ADMIN},
+    /* issue 5, the quarterly summary (api_summary.c): catches the tallies up */
+    {EXEMPLAR__REQUEST__BODY_SUMMARY, "summary", api_summary, OP_READS | OP_MAY_WRITE, R_READ},
 };
 
 static const api_op_t *find_op(Exemplar__Request__BodyCase body)
@@ -246,6 +250,7 @@ static api_events_ctx_t events_ctx(call_t *x)
         .cfg = x->api->cfg,
         .actor = x->actor,
         .now_ms = x->now_ms,
+        .day = rules_today(x->api->rules, x->now_ms),
         .why = x->why,
         .why_len = sizeof(x->why),
         .on_fact = api_rules_event_fact,
@@ -395,6 +400,7 @@ static int record_change(call_t *x, const Exemplar__Nomination *n, Exemplar__Sta
     c.actor = &actor;
     c.reason = (char *)(reason ? reason : "");
     c.at_ms = x->now_ms;
+    c.day = rules_today(x->api->rules, x->now_ms);
     c.request_id = x->req->request_id;
     c.unit = n->unit;
     c.campaign = n->campaign;
@@ -1135,7 +1141,13 @@ bool api_background(api_t *a, bool quiet)
     if (rc < 0)
         log_warning("api, cannot extend the subject index of events (%s); retrying later",
                     ex_err_message(rc));
-    return more;
+    /* issue 5: the quarterly tallies follow the change log the same way */
+    bool tally_more = false;
+    rc = tally_background(a->store, TALLY_LAG, quiet, &tally_more);
+    if (rc < 0)
+        log_warning("api, cannot advance the quarterly tallies (%s); retrying later",
+                    ex_err_message(rc));
+    return more || tally_more;
 }
 
 const records_counters_t *api_counters(const api_t *a)

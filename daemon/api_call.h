@@ -107,6 +107,10 @@ int api_jobs_retry(call_t *x);
 bool api_jobs_tick(api_t *a, store_txn_t *txn, int64_t now_ms);
 /* Workers that asked for jobs in the last ten minutes. */
 size_t api_jobs_workers(const api_t *a, int64_t now_ms);
+/* The quarterly summary (api_summary.c, issue 5), a row of API_OPS: catches
+ * the tallies up in the call's transaction (sets x->wrote), then answers
+ * from them; unit officers get their own unit only. */
+int api_summary(call_t *x);
 
 /* Rewinds n to the instant as_of_ms from its history: state, version,
  * updated_ms, last_seq and state_seq become those of its last change at or

@@ -363,6 +363,7 @@ static int append_evidence(const api_events_ctx_t *ctx, Exemplar__Nomination *n,
     c.actor = &actor;
     c.reason = reason;
     c.at_ms = ctx->now_ms;
+    c.day = ctx->day;
     c.unit = n->unit;
     c.campaign = n->campaign;
     c.kind = n->kind;

@@ -54,7 +54,8 @@ typedef struct {
     const config_t *cfg;
     const actor_t *actor;
     int64_t now_ms;
-    char *why; /* a refusal's sentence (why_len bytes) */
+    int32_t day; /* issue 5: the day changes are judged on (rules_today) */
+    char *why;   /* a refusal's sentence (why_len bytes) */
     size_t why_len;
     /* Called for every newly stored event, in the same transaction: the
      * plan's rules turn titles, ratings and revocations into evidence. */

@@ -518,6 +518,7 @@ int api_rules_evidence_add(call_t *x)
     d.issuer = issuer ? issuer : d.issuer;
     e.decision = &d;
     e.at_ms = x->now_ms;
+    e.day = rules_today(x->api->rules, x->now_ms);
     ledger_evidence_put(x->txn, &e);
     Exemplar__Evidence *one = &e;
     int rc = reply_evidence(x, &one, 1);
@@ -548,6 +549,7 @@ int api_rules_evidence_revoke(call_t *x)
     Exemplar__Decision *saved = e->revocation;
     e->revoked = true;
     e->revocation = r->revocation;
+    e->revoked_day = rules_today(x->api->rules, x->now_ms);
     ledger_evidence_put(x->txn, e);
     rc = reply_evidence(x, &e, 1);
     e->revocation = saved;
@@ -650,7 +652,7 @@ static const title_t *title_named(const rulebook_t *b, const char *text)
 
 /* Marks revoked every evidence of subject resting on decision `number`. */
 static int revoke_by_decision(store_txn_t *txn, const char *subject, const char *number,
-                              Exemplar__Decision *by)
+                              Exemplar__Decision *by, int32_t day)
 {
     Exemplar__Evidence **v = NULL;
     size_t n = 0;
@@ -662,6 +664,7 @@ static int revoke_by_decision(store_txn_t *txn, const char *subject, const char 
         Exemplar__Decision *saved = e->revocation;
         e->revoked = true;
         e->revocation = by;
+        e->revoked_day = day;
         ledger_evidence_put(txn, e);
         e->revocation = saved;
         log_info("rules, %s of %s for %d revoked by an event (decision %s)", e->title, subject,
@@ -683,7 +686,7 @@ int api_rules_event_fact(void *rules, store_txn_t *txn, const Exemplar__Event *e
     else if (e->detail_case == EXEMPLAR__EVENT__DETAIL_DECISION_REVOKED &&
              e->decision_revoked->revoked_number[0])
         return revoke_by_decision(txn, e->subject, e->decision_revoked->revoked_number,
-                                  e->decision ? e->decision : &none);
+                                  e->decision ? e->decision : &none, rules_today(rules, now_ms));
     if (!text || e->year < 1900 || e->year > 2999)
         return 0;
     const title_t *t = title_named(b, text);
@@ -698,6 +701,7 @@ int api_rules_event_fact(void *rules, store_txn_t *txn, const Exemplar__Event *e
     ev.title = (char *)t->code;
     ev.decision = e->decision ? e->decision : &none;
     ev.at_ms = now_ms;
+    ev.day = rules_today(rules, now_ms);
     ledger_evidence_put(txn, &ev);
     return txn->rc;
 }

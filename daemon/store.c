@@ -47,6 +47,11 @@ static const char *const DB_NAME[DB_COUNT] = {
     [DB_TIMER_DUE] = "timer_due",
     [DB_JOBS] = "jobs",
     [DB_JOB_QUEUE] = "job_queue",
+    [DB_TALLY] = "tally",
+    [DB_TALLY_MOVES] = "tally_moves",
+    [DB_TALLY_RECOGNIZED] = "tally_recognized",
+    [DB_TALLY_REVIEW] = "tally_review",
+    [DB_TALLY_QUARTERS] = "tally_quarters",
 };
 
 static const char SCHEMA_KEY[] = "schema_version";
@@ -92,6 +97,24 @@ static int check_schema(store_t *s, char *err, size_t errlen)
     if (v.mv_size == 4) {
         const uint8_t *p = v.mv_data;
         version = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+    }
+    if (version == 1) {
+        /* 1 -> 2: the tally databases exist now (opened above), empty and
+         * without a position: the daemon derives them from the change log. */
+        uint8_t be[4] = {0, 0, 0, STORE_SCHEMA_VERSION};
+        v.mv_size = sizeof(be);
+        v.mv_data = be;
+        rc = mdb_put(txn, s->dbi[DB_META], &k, &v, 0);
+        if (rc == 0)
+            rc = mdb_txn_commit(txn);
+        else
+            mdb_txn_abort(txn);
+        if (rc)
+            goto fail;
+        log_notice("store, migrated schema version 1 to %u: the quarterly tallies are built from "
+                   "the change log in the background",
+                   STORE_SCHEMA_VERSION);
+        return 0;
     }
     mdb_txn_abort(txn);
     if (version != STORE_SCHEMA_VERSION) {

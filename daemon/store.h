@@ -46,11 +46,20 @@ typedef enum {
     DB_TIMER_DUE, /* fire_ms u64 BE, timer id -> "": the pending timers in firing order */
     DB_JOBS,      /* job id -> exemplar.Job */
     DB_JOB_QUEUE, /* available_ms u64 BE, job id -> "": ready and leased jobs */
+    /* Issue 5, the quarterly summary's tallies (daemon/tally.h), derived from `changes`: */
+    DB_TALLY,            /* quarter u16, campaign, NUL, unit, NUL, kind, state -> entered, left */
+    DB_TALLY_MOVES,      /* quarter u16, campaign, NUL, unit, NUL, from, to -> count */
+    DB_TALLY_RECOGNIZED, /* quarter u16, seq u64 -> id u64, day i32 */
+    DB_TALLY_REVIEW,     /* id u64 -> spans at unit-/ministry-reviewed (enter, leave day) */
+    DB_TALLY_QUARTERS,   /* quarter u16 -> first and last seq of its changes */
     DB_COUNT
 } store_db_t;
 
-/* The schema this build reads and writes. */
-#define STORE_SCHEMA_VERSION 1u
+/* The schema this build reads and writes.  2 (issue 5): the tally
+ * databases; a version 1 store is migrated on open by stamping it (the
+ * tallies are derived: empty with no position, the daemon builds them from
+ * the change log in its background step, and a summary catches up first). */
+#define STORE_SCHEMA_VERSION 2u
 
 typedef struct store store_t;
 

@@ -71,6 +71,9 @@ const ctl_opt_t CTL_OPTIONS[] = {
     { OPT_AS_OF,          "as-of",          "DATE",     NULL },
     { OPT_TIMERS,         "timers",         NULL,       NULL },
     { OPT_PREFIX,         "prefix",         "TEXT",     NULL },
+    { OPT_FORMAT,         "format",         "FORMAT",   NULL }, /* issue 5 */
+    { OPT_OUTPUT,         "output",         "PATH",     NULL },
+    { OPT_LANG,           "lang",           "LANG",     NULL },
 };
 /* clang-format on */
 const size_t CTL_OPTIONS_COUNT = sizeof CTL_OPTIONS / sizeof CTL_OPTIONS[0];
@@ -705,6 +708,17 @@ static const ctl_cmd_opt_t JOBS_OPTS[] = {
     {0, NULL},
 };
 
+static const ctl_cmd_opt_t SUMMARY_OPTS[] = {
+    {OPT_FORMAT, "json, csv (UTF-8 with a BOM), xlsx, html (one page with SVG charts) or all; "
+                 "without it the summary is printed as text (--json: as JSON)"},
+    {OPT_AS_OF, "a day YYYY-MM-DD inside the quarter (default: its last day)"},
+    {OPT_OUTPUT, "the file to write (one format; default: standard output, xlsx: "
+                 "summary-QUARTER.xlsx) or the directory (--format all; default: .)"},
+    {OPT_LANG, "vi (default) or en: the labels of csv, xlsx, html and the text"},
+    {OPT_CAMPAIGN, "one campaign only (default: every campaign)"},
+    {0, NULL},
+};
+
 static const ctl_cmd_opt_t FSCK_OPTS[] = {
     {OPT_REPAIR, "after the check, rebuild the by_state and by_unit indexes from the "
                  "nominations, in the same transaction; exit 0 when nothing else is wrong"},
@@ -861,6 +875,16 @@ const ctl_cmd_t CMD_TABLE[] = {
       "answers nothing else meanwhile: 7 s for 1 M nominations with 1.5 M changes on a "
       "2-core machine. exemplarctl waits up to 10 minutes for the answer (or --timeout) "
       "and does not send the request again." },
+    { "summary", "QUARTER [--format FORMAT] [--as-of DATE] [--output PATH] [--lang vi|en] [--campaign ID]",
+      "the quarterly summary of QUARTER (e.g. 2023Q3), as of its last day",
+      cmd_summary, 1, 1, SUMMARY_OPTS,
+      "Nominations by unit, kind and state at the end of the quarter (or of --as-of), the "
+      "moves made in the quarter, the exemplars recognized in it, the units without a "
+      "submitted plan past its deadline and the nominations under review whose evidence "
+      "does not meet the criteria. A change counts on the day the daemon judged it on, so "
+      "asking again later gives the same numbers. Readers and above; a unit officer gets "
+      "its own unit. The files are those exemplar-summary writes into the reports "
+      "directory." },
     { "help", "[COMMAND | moves]", "print this manual, one command's page, or the move table",
       cmd_help, 0, 1, NO_OPTS,
       "'help moves' prints the move table the daemon enforces: from, to, verb, roles, "

@@ -77,6 +77,10 @@ typedef enum {
     /* timers and jobs (issue 5, cmd_jobs.c) */
     OPT_TIMERS,
     OPT_PREFIX,
+    /* the quarterly summary (issue 5, cmd_summary.c) */
+    OPT_FORMAT,
+    OPT_OUTPUT,
+    OPT_LANG,
     OPT_END
 } ctl_opt_key_t;
 
@@ -167,6 +171,8 @@ int cmd_stats(ctl_t *ctl, const ctl_args_t *a);
 int cmd_plan(ctl_t *ctl, const ctl_args_t *a);
 /* cmd_jobs.c (issue 5): jobs [show ID | retry ID]. */
 int cmd_jobs(ctl_t *ctl, const ctl_args_t *a);
+/* cmd_summary.c (issue 5): summary QUARTER. */
+int cmd_summary(ctl_t *ctl, const ctl_args_t *a);
 /* cmd_ops.c (issue 8): fsck. */
 int cmd_fsck(ctl_t *ctl, const ctl_args_t *a);
 /* list --as-of: DATE (YYYY-MM-DD: the end of that day, UTC) or an ISO time

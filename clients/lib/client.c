@@ -258,6 +258,7 @@ static const struct {
     {EXEMPLAR__REQUEST__BODY_JOB_ACK, EXEMPLAR__REPLY__BODY_JOBS},
     {EXEMPLAR__REQUEST__BODY_JOB_LIST, EXEMPLAR__REPLY__BODY_JOBS},
     {EXEMPLAR__REQUEST__BODY_JOB_RETRY, EXEMPLAR__REPLY__BODY_JOBS},
+    {EXEMPLAR__REQUEST__BODY_SUMMARY, EXEMPLAR__REPLY__BODY_SUMMARY}, /* issue 5 */
 };
 
 static Exemplar__Reply__BodyCase body_for(Exemplar__Request__BodyCase request)

@@ -48,6 +48,7 @@ done
 echo "== contents"
 expected="./etc/exemplard/exemplard.conf
 ./usr/bin/exemplar-remind
+./usr/bin/exemplar-summary
 ./usr/bin/exemplarctl
 ./usr/lib/systemd/system/exemplar-remind.service
 ./usr/lib/systemd/system/exemplard.service

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * exemplarctl summary QUARTER (issue 5): asks the daemon for the quarter's
+ * summary (SummaryRequest, proto/summary.proto) and prints it as text, or
+ * writes it in one format or all four with the renderers exemplar-summary
+ * uses (workers/summary/summary_render.h).
+ */
+#include "ctl.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errors.h"
+#include "summary_render.h"
+
+static void print_text(const Exemplar__Summary *s, sr_lang_t lang)
+{
+    printf("%s %s (%s .. %s)%s%s\n", lang == SR_EN ? "Quarter" : "Quý", s->quarter, s->from,
+           s->as_of, s->scope_unit[0] ? ", unit " : "", s->scope_unit);
+    printf("%-8s %-36s %-12s %-26s %8s\n", "unit", "name", "kind", "state", "count");
+    for (size_t i = 0; i < s->n_rows; i++) {
+        const Exemplar__SummaryRow *r = s->rows[i];
+        printf("%-8s %-36.36s %-12s %-26s %8" PRIu64 "\n", r->unit, r->unit_name,
+               summary_kind_label(r->kind, lang), summary_state_label(r->state, lang), r->count);
+    }
+    printf("nominations: %" PRIu64 "   moves: %zu rows   recognized: %" PRIu64
+           "   overdue units: %zu   evidence gaps: %" PRIu64 "\n",
+           s->nominations, s->n_moves, s->recognized_count, s->n_overdue, s->gap_count);
+}
+
+/* One format into one file (or standard output). */
+static int write_one(ctl_t *ctl, const Exemplar__Summary *s, unsigned format, sr_lang_t lang,
+                     const char *out)
+{
+    char err[512] = "", def[64];
+    if (format == SR_XLSX) {
+        if (!out) {
+            snprintf(def, sizeof(def), "summary-%s.xlsx", s->quarter);
+            out = def;
+        }
+        if (summary_render_xlsx(s, lang, out, err, sizeof(err)) < 0)
+            return ctl_fail(ctl, EX_ESTORAGE, err);
+        return EXIT_OK;
+    }
+    FILE *f = out ? fopen(out, "w") : stdout;
+    if (!f) {
+        snprintf(err, sizeof(err), "cannot write %s (%s)", out, strerror(errno));
+        return ctl_fail(ctl, EX_ESTORAGE, err);
+    }
+    int rc = format == SR_JSON  ? summary_render_json(s, f)
+             : format == SR_CSV ? summary_render_csv(s, lang, f)
+                                : summary_render_html(s, lang, f);
+    if (fflush(f) != 0)
+        rc = -EX_ESTORAGE;
+    if (out && fclose(f) != 0)
+        rc = -EX_ESTORAGE;
+    if (rc < 0) {
+        snprintf(err, sizeof(err), "cannot write %s", out ? out : "the output");
+        return ctl_fail(ctl, EX_ESTORAGE, err);
+    }
+    return EXIT_OK;
+}
+
+int cmd_summary(ctl_t *ctl, const ctl_args_t *a)
+{
+    const char *fmt = a->opt[OPT_SLOT(OPT_FORMAT)], *out = a->opt[OPT_SLOT(OPT_OUTPUT)];
+    const char *lang_text = a->opt[OPT_SLOT(OPT_LANG)];
+    const char *as_of = a->opt[OPT_SLOT(OPT_AS_OF)], *campaign = a->opt[OPT_SLOT(OPT_CAMPAIGN)];
+    unsigned format = fmt ? summary_format_parse(fmt) : 0;
+    sr_lang_t lang = SR_VI;
+    if (fmt && !format)
+        return ctl_usage(ctl, "--format is json, csv, xlsx, html or all, not '%s'", fmt);
+    if (lang_text && summary_lang_parse(lang_text, &lang) < 0)
+        return ctl_usage(ctl, "--lang is vi or en, not '%s'", lang_text);
+    int status = 0;
+    ex_client_t *c = ctl_client(ctl, &status);
+    if (!c)
+        return status;
+    Exemplar__Reply *reply = NULL;
+    int rc = summary_fetch(c, a->argv[0], as_of ? as_of : "", campaign ? campaign : "", &reply);
+    if (ex_reply_status(rc, reply) != 0) {
+        status = ctl_fail_call(ctl, rc, reply);
+        ex_reply_free(reply);
+        return status;
+    }
+    const Exemplar__Summary *s = reply->summary->summary;
+    if (format == SR_ALL) {
+        char err[512] = "";
+        const char *dir = out ? out : ".";
+        status = summary_write_files(s, dir, SR_ALL, lang, err, sizeof(err)) < 0
+                     ? ctl_fail(ctl, EX_ESTORAGE, err)
+                     : EXIT_OK;
+        if (status == EXIT_OK)
+            printf(
+                "%s/summary-%s.json\n%s/summary-%s.csv\n%s/summary-%s.xlsx\n%s/summary-%s.html\n",
+                dir, s->quarter, dir, s->quarter, dir, s->quarter, dir, s->quarter);
+    } else if (format) {
+        status = write_one(ctl, s, format, lang, out);
+    } else if (ctl->json) {
+        status = write_one(ctl, s, SR_JSON, lang, NULL);
+    } else {
+        print_text(s, lang);
+        status = EXIT_OK;
+    }
+    ex_reply_free(reply);
+    return status;
+}

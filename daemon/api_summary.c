@@ -1,0 +1,443 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The quarterly summary (issue 5): a quarter's nominations by unit x kind x
+ * state, its moves and recognitions (from the tallies, tally.h), the units
+ * overdue with their plans (plans.h: append-only versions, so "by that day"
+ * is exact) and the nominations under review whose evidence does not meet
+ * the criteria (criteria.h over the ledger's evidence recorded by that day),
+ * all as of the end of one day of the quarter (its last by default).
+ *
+ * The request is a read, but the tallies may lag the change log by what
+ * the background step has not reached yet: the handler catches them up in
+ * the batch's write transaction first (OP_MAY_WRITE, x->wrote).
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_call.h"
+#include "criteria.h"
+#include "errors.h"
+#include "ledger.h"
+#include "log.h"
+#include "plans.h"
+#include "tally.h"
+#include "text.h"
+
+#define GAP_IDS_MAX 100 /* nominations listed per unit */
+
+__attribute__((format(printf, 3, 4))) static int refuse(call_t *x, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(x->why, sizeof(x->why), fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+/* Unit names on the as-of day, looked up once per code. */
+typedef struct {
+    char code[17];
+    char *name;
+} uname_t;
+
+typedef struct {
+    call_t *x;
+    int32_t day;
+    char day_text[16];
+    uname_t *names;
+    size_t n_names, cap_names;
+} ctx_t;
+
+static const char *unit_name(ctx_t *c, const char *code)
+{
+    for (size_t i = 0; i < c->n_names; i++)
+        if (strcmp(c->names[i].code, code) == 0)
+            return c->names[i].name ? c->names[i].name : code;
+    if (c->n_names == c->cap_names) {
+        size_t cap = c->cap_names ? c->cap_names * 2 : 64;
+        uname_t *v = realloc(c->names, cap * sizeof(*v));
+        if (!v)
+            return code;
+        c->names = v;
+        c->cap_names = cap;
+    }
+    uname_t *u = &c->names[c->n_names++];
+    snprintf(u->code, sizeof(u->code), "%s", code);
+    u->name = NULL;
+    Exemplar__Unit *on = NULL, *latest = NULL;
+    if (ledger_unit_on(c->x->txn, code, c->day, &on, &latest) == 0 && on)
+        u->name = strdup(on->name);
+    else if (latest)
+        u->name = strdup(latest->name);
+    if (on)
+        exemplar__unit__free_unpacked(on, NULL);
+    if (latest)
+        exemplar__unit__free_unpacked(latest, NULL);
+    return u->name ? u->name : code;
+}
+
+/* Brings the tallies up to the change log, in the batch's transaction. */
+static int catch_up(call_t *x)
+{
+    uint64_t upto, last;
+    int rc = tally_position(x->txn, &upto, &last);
+    if (rc < 0 || upto >= last)
+        return rc;
+    if (!x->txn->write)
+        return refuse(x, -EX_ESTORAGE,
+                      "the quarterly tallies are behind the change log and the store cannot be "
+                      "written just now; ask again");
+    bool more = true;
+    while (rc == 0 && more)
+        rc = tally_advance(x->txn, (size_t)-1, &more);
+    if (rc == 0)
+        x->wrote = true;
+    return rc;
+}
+
+/* ---- overdue units ------------------------------------------------------ */
+
+static bool valid_on(const Exemplar__Unit *u, const char *day)
+{
+    return (!u->valid_from[0] || strcmp(u->valid_from, day) <= 0) &&
+           (!u->valid_to[0] || strcmp(day, u->valid_to) <= 0);
+}
+
+static int32_t period_end(const period_t *p)
+{
+    int32_t end = INT32_MIN;
+    for (int w = 0; w < WIN_COUNT; w++)
+        if (p->has_window[w] && p->window[w].to > end)
+            end = p->window[w].to;
+    return end;
+}
+
+/* Did unit submit its plan for (campaign, period) by the as-of day? */
+static int submitted_by(ctx_t *c, const char *unit, const char *campaign, const char *period,
+                        bool *yes)
+{
+    Exemplar__UnitPlan **v = NULL;
+    size_t n = 0;
+    *yes = false;
+    int rc = plans_history(c->x->txn, unit, campaign, period, &v, &n);
+    if (rc == -EX_ENOTFOUND)
+        return 0;
+    for (size_t i = 0; rc == 0 && i < n && !*yes; i++)
+        *yes = v[i]->submitted_on[0] && strcmp(v[i]->submitted_on, c->day_text) <= 0;
+    plans_free(v, n);
+    return rc;
+}
+
+static int add_overdue(ctx_t *c, Exemplar__Summary *s, const Exemplar__Unit *u,
+                       const campaign_t *cp, const period_t *p)
+{
+    Exemplar__SummaryOverdue **v = realloc(s->overdue, (s->n_overdue + 1) * sizeof(*v));
+    Exemplar__SummaryOverdue *o = calloc(1, sizeof(*o));
+    if (v)
+        s->overdue = v;
+    if (!v || !o) {
+        free(o);
+        return -EX_EINTERNAL;
+    }
+    exemplar__summary_overdue__init(o);
+    char due[16];
+    day_format(p->window[WIN_REGISTRATION].to, due, sizeof(due));
+    o->unit = strdup(u->code);
+    o->unit_name = strdup(u->name);
+    o->campaign = strdup(cp->id);
+    o->period = strdup(p->id);
+    o->milestone = strdup("registration");
+    o->due = strdup(due);
+    s->overdue[s->n_overdue++] = o;
+    (void)c;
+    return o->unit && o->unit_name && o->campaign && o->period && o->milestone && o->due
+               ? 0
+               : -EX_EINTERNAL;
+}
+
+static int overdue_units(ctx_t *c, const char *campaign, const char *only, int32_t q_first,
+                         Exemplar__Summary *s)
+{
+    rules_t *rules = c->x->api->rules;
+    Exemplar__Unit **units = NULL;
+    size_t nu = 0;
+    int rc = ledger_units(c->x->txn, only && only[0] ? only : NULL, &units, &nu);
+    if (rc == -EX_ENOTFOUND)
+        rc = 0;
+    for (size_t ci = 0; rc == 0 && ci < rules_campaign_count(rules); ci++) {
+        const campaign_t *cp = rules_campaign_at(rules, ci);
+        if (campaign && campaign[0] && strcmp(cp->id, campaign) != 0)
+            continue;
+        for (size_t pi = 0; rc == 0 && pi < cp->n_periods; pi++) {
+            const period_t *p = &cp->periods[pi];
+            if (!p->has_window[WIN_REGISTRATION] || p->window[WIN_REGISTRATION].to > c->day ||
+                period_end(p) < q_first)
+                continue;
+            const char *prev = "";
+            for (size_t i = 0; rc == 0 && i < nu; i++) {
+                const Exemplar__Unit *u = units[i];
+                if (!valid_on(u, c->day_text) || strcmp(u->code, prev) == 0)
+                    continue;
+                prev = u->code;
+                bool yes;
+                rc = submitted_by(c, u->code, cp->id, p->id, &yes);
+                if (rc == 0 && !yes)
+                    rc = add_overdue(c, s, u, cp, p);
+            }
+        }
+    }
+    ledger_units_free(units, nu);
+    return rc;
+}
+
+/* ---- evidence gaps ------------------------------------------------------ */
+
+/* Are n's criteria met by the evidence recorded by the as-of day? */
+static int criteria_met_on(ctx_t *c, const Exemplar__Nomination *n, bool *met)
+{
+    rules_t *rules = c->x->api->rules;
+    *met = true;
+    const campaign_t *cp = rules_campaign(rules, n->campaign);
+    const period_t *p = cp ? campaign_period(cp, n->period) : NULL;
+    if (!p)
+        return 0; /* no rules for it: nothing to judge */
+    if (!n->subject[0]) {
+        *met = false;
+        return 0;
+    }
+    Exemplar__Evidence **ev = NULL;
+    size_t ne = 0;
+    int rc = ledger_evidence_of(c->x->txn, n->subject, &ev, &ne);
+    if (rc == -EX_ENOTFOUND)
+        rc = 0;
+    criteria_fact_t *facts = rc == 0 ? calloc(ne ? ne : 1, sizeof(*facts)) : NULL;
+    if (rc == 0 && !facts)
+        rc = -EX_EINTERNAL;
+    size_t nf = 0;
+    for (size_t i = 0; rc == 0 && i < ne; i++) {
+        const Exemplar__Evidence *e = ev[i];
+        int32_t day = e->day ? e->day : day_of_ms(e->at_ms);
+        if (day > c->day)
+            continue; /* recorded later */
+        facts[nf].year = e->year;
+        snprintf(facts[nf].title, sizeof(facts[nf].title), "%s", e->title);
+        facts[nf].revoked = e->revoked && (e->revoked_day == 0 || e->revoked_day <= c->day);
+        nf++;
+    }
+    if (rc == 0) {
+        criteria_result_t res;
+        criteria_evaluate(rules_book(rules), n->kind == EXEMPLAR__KIND__KIND_COLLECTIVE, p, facts,
+                          nf, &res);
+        *met = res.met;
+    }
+    free(facts);
+    ledger_evidence_free(ev, ne);
+    return rc;
+}
+
+static int add_gap(ctx_t *c, Exemplar__Summary *s, const Exemplar__Nomination *n)
+{
+    Exemplar__SummaryGap *g = NULL;
+    for (size_t i = 0; i < s->n_gaps && !g; i++)
+        if (strcmp(s->gaps[i]->unit, n->unit) == 0)
+            g = s->gaps[i];
+    if (!g) {
+        Exemplar__SummaryGap **v = realloc(s->gaps, (s->n_gaps + 1) * sizeof(*v));
+        if (v)
+            s->gaps = v;
+        if (!v || !(g = calloc(1, sizeof(*g))))
+            return -EX_EINTERNAL;
+        exemplar__summary_gap__init(g);
+        g->unit = strdup(n->unit);
+        g->unit_name = strdup(unit_name(c, n->unit));
+        g->nominations = calloc(GAP_IDS_MAX, sizeof(uint64_t));
+        s->gaps[s->n_gaps++] = g;
+        if (!g->unit || !g->unit_name || !g->nominations)
+            return -EX_EINTERNAL;
+    }
+    g->count++;
+    s->gap_count++;
+    if (g->n_nominations < GAP_IDS_MAX)
+        g->nominations[g->n_nominations++] = n->id;
+    return 0;
+}
+
+static int evidence_gaps(ctx_t *c, const char *campaign, const char *only, Exemplar__Summary *s)
+{
+    uint64_t *ids = NULL;
+    size_t n = 0;
+    int rc = tally_in_review(c->x->txn, c->day, &ids, &n);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        Exemplar__Nomination *nom = NULL;
+        rc = records_get_nomination(c->x->txn, ids[i], &nom);
+        if (rc == -EX_ENOTFOUND) {
+            rc = 0;
+            continue;
+        }
+        bool met = true;
+        if (rc == 0 && (!campaign || !campaign[0] || strcmp(nom->campaign, campaign) == 0) &&
+            (!only || !only[0] || strcmp(nom->unit, only) == 0))
+            rc = criteria_met_on(c, nom, &met);
+        if (rc == 0 && !met)
+            rc = add_gap(c, s, nom);
+        if (nom)
+            exemplar__nomination__free_unpacked(nom, NULL);
+    }
+    free(ids);
+    return rc;
+}
+
+/* ---- the reply ---------------------------------------------------------- */
+
+static int fill_tallies(ctx_t *c, const tally_result_t *t, Exemplar__Summary *s)
+{
+    s->rows = calloc(t->n_rows ? t->n_rows : 1, sizeof(*s->rows));
+    s->moves = calloc(t->n_moves ? t->n_moves : 1, sizeof(*s->moves));
+    s->recognized = calloc(t->n_recog ? t->n_recog : 1, sizeof(*s->recognized));
+    if (!s->rows || !s->moves || !s->recognized)
+        return -EX_EINTERNAL;
+    for (size_t i = 0; i < t->n_rows; i++) {
+        Exemplar__SummaryRow *r = calloc(1, sizeof(*r));
+        if (!r)
+            return -EX_EINTERNAL;
+        exemplar__summary_row__init(r);
+        s->rows[s->n_rows++] = r;
+        r->unit = strdup(t->rows[i].unit);
+        r->unit_name = strdup(unit_name(c, t->rows[i].unit));
+        r->kind = (Exemplar__Kind)t->rows[i].a;
+        r->state = (Exemplar__State)t->rows[i].b;
+        r->count = (uint64_t)t->rows[i].count;
+        s->nominations += r->count;
+        if (!r->unit || !r->unit_name)
+            return -EX_EINTERNAL;
+    }
+    for (size_t i = 0; i < t->n_moves; i++) {
+        Exemplar__SummaryMove *m = calloc(1, sizeof(*m));
+        if (!m)
+            return -EX_EINTERNAL;
+        exemplar__summary_move__init(m);
+        s->moves[s->n_moves++] = m;
+        m->unit = strdup(t->moves[i].unit);
+        m->from = (Exemplar__State)t->moves[i].a;
+        m->to = (Exemplar__State)t->moves[i].b;
+        m->count = (uint64_t)t->moves[i].count;
+        if (!m->unit)
+            return -EX_EINTERNAL;
+    }
+    s->recognized_count = t->recog_count;
+    for (size_t i = 0; i < t->n_recog; i++) {
+        Exemplar__Nomination *n = NULL;
+        int rc = records_get_nomination(c->x->txn, t->recog[i].id, &n);
+        if (rc == -EX_ENOTFOUND)
+            continue;
+        if (rc < 0)
+            return rc;
+        Exemplar__SummaryRecognized *r = calloc(1, sizeof(*r));
+        char day[16];
+        if (!r) {
+            exemplar__nomination__free_unpacked(n, NULL);
+            return -EX_EINTERNAL;
+        }
+        exemplar__summary_recognized__init(r);
+        s->recognized[s->n_recognized++] = r;
+        r->id = n->id;
+        r->name = strdup(n->name);
+        r->unit = strdup(n->unit);
+        r->unit_name = strdup(n->unit_name[0] ? n->unit_name : unit_name(c, n->unit));
+        r->kind = n->kind;
+        r->day = strdup(day_format(t->recog[i].day, day, sizeof(day)));
+        r->campaign = strdup(n->campaign);
+        exemplar__nomination__free_unpacked(n, NULL);
+        if (!r->name || !r->unit || !r->unit_name || !r->day || !r->campaign)
+            return -EX_EINTERNAL;
+    }
+    return 0;
+}
+
+int api_summary(call_t *x)
+{
+    const Exemplar__SummaryRequest *r = x->req->summary;
+    unsigned q;
+    if (tally_quarter_parse(r->quarter, &q) < 0)
+        return refuse(x, -EX_EINVALID,
+                      "quarter \"%.20s\" is not a quarter: write YEAR Q N, for example 2023Q3 "
+                      "(July to September 2023; N is 1-4, the year 1970-2999)",
+                      r->quarter);
+    int32_t first = tally_quarter_first_day(q), last = tally_quarter_last_day(q), day = last;
+    char from_text[16], last_text[16];
+    day_format(first, from_text, sizeof(from_text));
+    day_format(last, last_text, sizeof(last_text));
+    if (r->as_of[0] && (day_parse(r->as_of, &day) < 0 || day < first || day > last))
+        return refuse(x, -EX_EINVALID,
+                      "as_of \"%.20s\" must be a day YYYY-MM-DD of quarter %s (%s to %s)", r->as_of,
+                      r->quarter, from_text, last_text);
+    if (r->campaign[0] && !text_is_code(r->campaign, KEY_CAMPAIGN_MAX, true))
+        return refuse(x, -EX_EINVALID,
+                      "campaign \"%.40s\" is not a campaign id: 1-%d characters of letters, "
+                      "digits, '.', '_' or '-' (for example 2021-2025)",
+                      r->campaign, KEY_CAMPAIGN_MAX);
+    if (r->campaign[0] && !rules_campaign(x->api->rules, r->campaign))
+        return refuse(x, -EX_ECAMPAIGN, "no campaign %s (exemplarctl campaign show lists them)",
+                      r->campaign);
+    /* A unit officer's summary holds its own unit only. */
+    const char *only = x->actor->role == ROLE_UNIT_OFFICER ? x->actor->unit : "";
+
+    ctx_t c = {.x = x, .day = day};
+    day_format(day, c.day_text, sizeof(c.day_text));
+    tally_result_t t = {0};
+    Exemplar__Summary s = EXEMPLAR__SUMMARY__INIT;
+    char quarter[32];
+    snprintf(quarter, sizeof(quarter), "%uQ%u", q / 4, q % 4 + 1);
+    s.quarter = quarter;
+    s.as_of = c.day_text;
+    s.from = from_text;
+    s.generated_at_ms = x->now_ms;
+    s.campaign = r->campaign;
+    s.scope_unit = (char *)only;
+    int rc = catch_up(x);
+    if (rc == 0)
+        rc = tally_query(x->txn, day, r->campaign, only, &t);
+    if (rc == 0)
+        rc = fill_tallies(&c, &t, &s);
+    if (rc == 0)
+        rc = overdue_units(&c, r->campaign, only, first, &s);
+    if (rc == 0)
+        rc = evidence_gaps(&c, r->campaign, only, &s);
+    if (rc == 0) {
+        Exemplar__SummaryReply body = EXEMPLAR__SUMMARY_REPLY__INIT;
+        body.summary = &s;
+        x->reply.protocol = EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1;
+        x->reply.request_id = x->req->request_id;
+        x->reply.body_case = EXEMPLAR__REPLY__BODY_SUMMARY;
+        x->reply.summary = &body;
+        x->out = records_pack(&x->reply.base, &x->out_len);
+        rc = x->out ? 0 : -EX_EINTERNAL;
+    }
+    /* Free what was allocated; the strings of s itself live on the stack. */
+    s.quarter = s.as_of = s.from = s.campaign = s.scope_unit = (char *)"";
+    for (size_t i = 0; i < s.n_rows; i++)
+        exemplar__summary_row__free_unpacked(s.rows[i], NULL);
+    for (size_t i = 0; i < s.n_moves; i++)
+        exemplar__summary_move__free_unpacked(s.moves[i], NULL);
+    for (size_t i = 0; i < s.n_recognized; i++)
+        exemplar__summary_recognized__free_unpacked(s.recognized[i], NULL);
+    for (size_t i = 0; i < s.n_overdue; i++)
+        exemplar__summary_overdue__free_unpacked(s.overdue[i], NULL);
+    for (size_t i = 0; i < s.n_gaps; i++)
+        exemplar__summary_gap__free_unpacked(s.gaps[i], NULL);
+    free(s.rows);
+    free(s.moves);
+    free(s.recognized);
+    free(s.overdue);
+    free(s.gaps);
+    for (size_t i = 0; i < c.n_names; i++)
+        free(c.names[i].name);
+    free(c.names);
+    tally_result_free(&t);
+    if (rc < 0 && rc != -EX_EINVALID && !x->why[0])
+        log_warning("api, summary of %s failed (%s)", r->quarter, ex_err_message(rc));
+    return rc;
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Quarterly tallies (issue 5): aggregates derived from the change log so
+ * that a quarter's summary reads a few thousand keys instead of replaying
+ * millions of history entries.  A change counts in the quarter of the day
+ * it was judged on (Change.day; day_of_ms(at_ms) for records older than
+ * that field).  Databases (store.h), all derivable from `changes`:
+ *
+ *   tally            quarter u16 | campaign NUL | unit NUL | kind u8 | state u8
+ *                    -> entered u64, left u64: nominations that entered and
+ *                    left the state in that quarter (counts at the end of Q
+ *                    are the sums of entered - left over quarters <= Q);
+ *   tally_moves      quarter u16 | campaign NUL | unit NUL | from u8 | to u8 -> count u64;
+ *   tally_recognized quarter u16 | seq u64 -> id u64, day i32 (appended);
+ *   tally_review     id u64 -> (enter day i32, leave day i32)*: the spans a
+ *                    nomination spent at unit-reviewed or ministry-reviewed
+ *                    (leave INT32_MAX while it is there);
+ *   tally_quarters   quarter u16 -> first seq u64, last seq u64 of its changes;
+ *   meta "tally_seq" -> u64: the change log is tallied up to this sequence.
+ *
+ * The tally lags the log: the loop's background step advances it in bounded
+ * steps off the acknowledgement path (tally_advance), and a summary first
+ * catches up in the batch's transaction.  Writes are sticky (store.h).
+ */
+#ifndef EXEMPLAR_TALLY_H
+#define EXEMPLAR_TALLY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+#define TALLY_RECOGNIZED_MAX 1000 /* recognitions listed (all are counted) */
+
+/* Quarters are numbered year * 4 + (quarter - 1). */
+unsigned tally_quarter_of_day(int32_t day);
+int32_t tally_quarter_first_day(unsigned q);
+int32_t tally_quarter_last_day(unsigned q);
+/* "2023Q3" -> 0 with *q; -1 when it is not YYYYQn (year 1970-9999, n 1-4). */
+int tally_quarter_parse(const char *s, unsigned *q);
+
+/* *upto: the change log is tallied up to it; *last: the newest change. */
+int tally_position(store_txn_t *t, uint64_t *upto, uint64_t *last);
+
+/* Tallies at most max changes after the position (write txn) and moves the
+ * position.  *more: changes remain.  Returns 0 or a storage error (also
+ * -EX_ESTORAGE for a change that does not decode). */
+int tally_advance(store_txn_t *t, size_t max, bool *more);
+
+/* Empties the tally and its position (fsck --repair, then advance). */
+void tally_clear(store_txn_t *t);
+
+/* The loop's background step: advances by a bounded step in a write
+ * transaction of its own when quiet or lagging by lag changes or more.
+ * *more: it still lags. */
+int tally_background(store_t *s, unsigned lag, bool quiet, bool *more);
+
+typedef struct {
+    char unit[17];
+    uint8_t a, b; /* rows: kind, state; moves: from, to */
+    int64_t count;
+} tally_row_t;
+
+typedef struct {
+    uint64_t seq, id;
+    int32_t day;
+} tally_recog_t;
+
+typedef struct {
+    tally_row_t *rows; /* by unit, kind, state; counts at the end of as_of */
+    size_t n_rows;
+    tally_row_t *moves; /* moves in the quarter up to as_of: by unit, from, to */
+    size_t n_moves;
+    tally_recog_t *recog; /* the first TALLY_RECOGNIZED_MAX recognitions */
+    size_t n_recog;
+    uint64_t recog_count;
+} tally_result_t;
+
+/* The tallies of the quarter holding as_of, as of the end of that day, for
+ * one campaign (NULL or "": all) and one unit (NULL or "": all).  The tally
+ * must be caught up.  A day before the quarter's last adds a scan of the
+ * quarter's changes.  Free with tally_result_free. */
+int tally_query(store_txn_t *t, int32_t as_of, const char *campaign, const char *unit,
+                tally_result_t *out);
+void tally_result_free(tally_result_t *r);
+
+/* The nominations at unit-reviewed or ministry-reviewed at the end of day
+ * (from tally_review).  Free *ids. */
+int tally_in_review(store_txn_t *t, int32_t day, uint64_t **ids, size_t *n);
+
+/* fsck: compares the tally summed over every quarter with the nominations'
+ * current states per (campaign, unit, kind, state).  The tally must be
+ * caught up.  Calls report(arg, sentence) for each difference (at most
+ * max_reports) and returns their number in *problems. */
+int tally_check(store_txn_t *t, void (*report)(void *arg, const char *sentence), void *arg,
+                uint64_t *problems);
+
+#endif

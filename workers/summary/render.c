@@ -1,0 +1,444 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The summary's labels (one table, Vietnamese and English), its JSON and
+ * CSV forms, fetching it from the daemon and writing the files of every
+ * format into a directory (summary_render.h).
+ */
+#include "summary_render.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "errors.h"
+#include "names.h"
+#include "render_int.h"
+
+/* ---- labels ------------------------------------------------------------- */
+
+typedef struct {
+    const char *vi, *en;
+} label_t;
+
+static const label_t STATE_LABEL[] = {
+    [EXEMPLAR__STATE__STATE_NONE] = {"(mới)", "(new)"},
+    [EXEMPLAR__STATE__STATE_REGISTERED] = {"Đăng ký", "Registered"},
+    [EXEMPLAR__STATE__STATE_FOSTERING] = {"Bồi dưỡng", "Fostering"},
+    [EXEMPLAR__STATE__STATE_UNIT_REVIEWED] = {"Bình xét cấp đơn vị", "Unit-reviewed"},
+    [EXEMPLAR__STATE__STATE_MINISTRY_REVIEWED] = {"Bộ xem xét", "Ministry-reviewed"},
+    [EXEMPLAR__STATE__STATE_RECOGNIZED] = {"Công nhận", "Recognized"},
+    [EXEMPLAR__STATE__STATE_WITHDRAWN] = {"Rút đăng ký", "Withdrawn"},
+    [EXEMPLAR__STATE__STATE_NOT_SELECTED] = {"Không được chọn", "Not selected"},
+    [EXEMPLAR__STATE__STATE_RETURNED] = {"Trả lại bồi dưỡng thêm", "Returned"},
+    [EXEMPLAR__STATE__STATE_REVOKED] = {"Thu hồi công nhận", "Revoked"},
+    [EXEMPLAR__STATE__STATE_CARRIED_OVER] = {"Chuyển sang giai đoạn sau", "Carried over"},
+};
+
+static const label_t KIND_LABEL[] = {
+    [EXEMPLAR__KIND__KIND_NONE] = {"-", "-"},
+    [EXEMPLAR__KIND__KIND_COLLECTIVE] = {"Tập thể", "Collective"},
+    [EXEMPLAR__KIND__KIND_INDIVIDUAL] = {"Cá nhân", "Individual"},
+};
+
+/* Words of the page and the sheets, by SR_T_*. */
+static const label_t TEXT[SR_T_COUNT_WORDS] = {
+    [SR_T_TITLE] = {"Báo cáo tổng hợp điển hình tiên tiến", "Exemplar summary"},
+    [SR_T_QUARTER] = {"Quý", "Quarter"},
+    [SR_T_AS_OF] = {"Số liệu tính đến hết ngày", "Figures as of the end of"},
+    [SR_T_CAMPAIGN] = {"Kế hoạch", "Campaign"},
+    [SR_T_ALL_CAMPAIGNS] = {"tất cả", "all"},
+    [SR_T_UNIT] = {"Đơn vị", "Unit"},
+    [SR_T_UNIT_CODE] = {"Mã đơn vị", "Unit code"},
+    [SR_T_KIND] = {"Loại", "Kind"},
+    [SR_T_STATE] = {"Trạng thái", "State"},
+    [SR_T_COUNT] = {"Số lượng", "Count"},
+    [SR_T_TOTAL] = {"Tổng", "Total"},
+    [SR_T_FUNNEL] = {"Phễu trạng thái", "State funnel"},
+    [SR_T_BY_UNIT] = {"Theo đơn vị", "By unit"},
+    [SR_T_NOMINATIONS] = {"Đề cử theo đơn vị, loại và trạng thái",
+                          "Nominations by unit, kind and state"},
+    [SR_T_MOVES] = {"Chuyển trạng thái trong quý", "Moves in the quarter"},
+    [SR_T_FROM] = {"Từ", "From"},
+    [SR_T_TO] = {"Sang", "To"},
+    [SR_T_RECOGNIZED] = {"Điển hình được công nhận trong quý", "Recognized in the quarter"},
+    [SR_T_NAME] = {"Tên", "Name"},
+    [SR_T_DAY] = {"Ngày", "Day"},
+    [SR_T_OVERDUE] = {"Đơn vị chưa nộp kế hoạch đúng hạn", "Units overdue with their plan"},
+    [SR_T_PERIOD] = {"Giai đoạn", "Period"},
+    [SR_T_MILESTONE] = {"Mốc", "Milestone"},
+    [SR_T_DUE] = {"Hạn", "Due"},
+    [SR_T_GAPS] = {"Hồ sơ đang xét còn thiếu minh chứng", "Under review, evidence missing"},
+    [SR_T_IDS] = {"Mã đề cử", "Nomination ids"},
+    [SR_T_NONE] = {"Không có.", "None."},
+    [SR_T_GENERATED] = {"Lập lúc (UTC)", "Generated at (UTC)"},
+    [SR_T_SCOPE] = {"Phạm vi đơn vị", "Unit scope"},
+    [SR_T_REGISTRATION] = {"Đăng ký và nộp kế hoạch", "Registration and plan"},
+    [SR_T_TOTAL_NOMS] = {"Tổng số đề cử", "Nominations"},
+    [SR_T_OTHER] = {"Khác (rút, không chọn, trả lại...)", "Other (withdrawn, not selected, ...)"},
+};
+
+const char *sr_text(int which, sr_lang_t lang)
+{
+    return lang == SR_EN ? TEXT[which].en : TEXT[which].vi;
+}
+
+const char *summary_state_label(int state, sr_lang_t lang)
+{
+    if (state < 0 || (size_t)state >= sizeof(STATE_LABEL) / sizeof(STATE_LABEL[0]))
+        return "?";
+    return lang == SR_EN ? STATE_LABEL[state].en : STATE_LABEL[state].vi;
+}
+
+const char *summary_kind_label(int kind, sr_lang_t lang)
+{
+    if (kind < 0 || (size_t)kind >= sizeof(KIND_LABEL) / sizeof(KIND_LABEL[0]))
+        return "?";
+    return lang == SR_EN ? KIND_LABEL[kind].en : KIND_LABEL[kind].vi;
+}
+
+const char *sr_milestone_label(const char *m, sr_lang_t lang)
+{
+    return strcmp(m, "registration") == 0 ? sr_text(SR_T_REGISTRATION, lang) : m;
+}
+
+unsigned summary_format_parse(const char *name)
+{
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } F[] = {
+        {"json", SR_JSON}, {"csv", SR_CSV}, {"xlsx", SR_XLSX}, {"html", SR_HTML}, {"all", SR_ALL}};
+    for (size_t i = 0; name && i < sizeof(F) / sizeof(F[0]); i++)
+        if (strcmp(name, F[i].name) == 0)
+            return F[i].bit;
+    return 0;
+}
+
+int summary_lang_parse(const char *name, sr_lang_t *lang)
+{
+    if (name && strcmp(name, "vi") == 0)
+        *lang = SR_VI;
+    else if (name && strcmp(name, "en") == 0)
+        *lang = SR_EN;
+    else
+        return -1;
+    return 0;
+}
+
+void sr_format_time(int64_t ms, char *buf, size_t len)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm))
+        snprintf(buf, len, "%" PRId64, ms);
+}
+
+/* The unit codes of the rows, in order, with their names (pointers into s). */
+size_t sr_units(const Exemplar__Summary *s, const char ***codes, const char ***names)
+{
+    *codes = calloc(s->n_rows ? s->n_rows : 1, sizeof(**codes));
+    *names = calloc(s->n_rows ? s->n_rows : 1, sizeof(**names));
+    size_t n = 0;
+    if (!*codes || !*names)
+        return 0;
+    for (size_t i = 0; i < s->n_rows; i++) {
+        if (n && strcmp((*codes)[n - 1], s->rows[i]->unit) == 0)
+            continue;
+        (*codes)[n] = s->rows[i]->unit;
+        (*names)[n] = s->rows[i]->unit_name;
+        n++;
+    }
+    return n;
+}
+
+uint64_t sr_count(const Exemplar__Summary *s, const char *unit, int kind, int state)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < s->n_rows; i++)
+        if ((!unit || strcmp(s->rows[i]->unit, unit) == 0) &&
+            (kind < 0 || (int)s->rows[i]->kind == kind) && (int)s->rows[i]->state == state)
+            n += s->rows[i]->count;
+    return n;
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+static json_object *str(const char *s)
+{
+    return json_object_new_string(s ? s : "");
+}
+
+int summary_render_json(const Exemplar__Summary *s, FILE *f)
+{
+    json_object *doc = json_object_new_object();
+    char when[32];
+    sr_format_time(s->generated_at_ms, when, sizeof(when));
+    json_object_object_add(doc, "quarter", str(s->quarter));
+    json_object_object_add(doc, "from", str(s->from));
+    json_object_object_add(doc, "as_of", str(s->as_of));
+    json_object_object_add(doc, "campaign", str(s->campaign));
+    json_object_object_add(doc, "scope_unit", str(s->scope_unit));
+    json_object_object_add(doc, "generated_at_ms", json_object_new_int64(s->generated_at_ms));
+    json_object_object_add(doc, "nominations", json_object_new_uint64(s->nominations));
+    json_object *a = json_object_new_array();
+    for (size_t i = 0; i < s->n_rows; i++) {
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "unit", str(s->rows[i]->unit));
+        json_object_object_add(o, "unit_name", str(s->rows[i]->unit_name));
+        json_object_object_add(o, "kind", str(ex_kind_name(s->rows[i]->kind)));
+        json_object_object_add(o, "state", str(ex_state_name(s->rows[i]->state)));
+        json_object_object_add(o, "count", json_object_new_uint64(s->rows[i]->count));
+        json_object_array_add(a, o);
+    }
+    json_object_object_add(doc, "rows", a);
+    a = json_object_new_array();
+    for (size_t i = 0; i < s->n_moves; i++) {
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "unit", str(s->moves[i]->unit));
+        json_object_object_add(o, "from",
+                               str(s->moves[i]->from ? ex_state_name(s->moves[i]->from) : "new"));
+        json_object_object_add(o, "to", str(ex_state_name(s->moves[i]->to)));
+        json_object_object_add(o, "count", json_object_new_uint64(s->moves[i]->count));
+        json_object_array_add(a, o);
+    }
+    json_object_object_add(doc, "moves", a);
+    json_object_object_add(doc, "recognized_count", json_object_new_uint64(s->recognized_count));
+    a = json_object_new_array();
+    for (size_t i = 0; i < s->n_recognized; i++) {
+        const Exemplar__SummaryRecognized *r = s->recognized[i];
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "id", json_object_new_uint64(r->id));
+        json_object_object_add(o, "name", str(r->name));
+        json_object_object_add(o, "unit", str(r->unit));
+        json_object_object_add(o, "unit_name", str(r->unit_name));
+        json_object_object_add(o, "kind", str(ex_kind_name(r->kind)));
+        json_object_object_add(o, "day", str(r->day));
+        json_object_object_add(o, "campaign", str(r->campaign));
+        json_object_array_add(a, o);
+    }
+    json_object_object_add(doc, "recognized", a);
+    a = json_object_new_array();
+    for (size_t i = 0; i < s->n_overdue; i++) {
+        const Exemplar__SummaryOverdue *r = s->overdue[i];
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "unit", str(r->unit));
+        json_object_object_add(o, "unit_name", str(r->unit_name));
+        json_object_object_add(o, "campaign", str(r->campaign));
+        json_object_object_add(o, "period", str(r->period));
+        json_object_object_add(o, "milestone", str(r->milestone));
+        json_object_object_add(o, "due", str(r->due));
+        json_object_array_add(a, o);
+    }
+    json_object_object_add(doc, "overdue", a);
+    json_object_object_add(doc, "gap_count", json_object_new_uint64(s->gap_count));
+    a = json_object_new_array();
+    for (size_t i = 0; i < s->n_gaps; i++) {
+        const Exemplar__SummaryGap *g = s->gaps[i];
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "unit", str(g->unit));
+        json_object_object_add(o, "unit_name", str(g->unit_name));
+        json_object_object_add(o, "count", json_object_new_uint64(g->count));
+        json_object *ids = json_object_new_array();
+        for (size_t j = 0; j < g->n_nominations; j++)
+            json_object_array_add(ids, json_object_new_uint64(g->nominations[j]));
+        json_object_object_add(o, "nominations", ids);
+        json_object_array_add(a, o);
+    }
+    json_object_object_add(doc, "gaps", a);
+    const char *text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
+                                                               JSON_C_TO_STRING_NOSLASHESCAPE);
+    int rc = fprintf(f, "%s\n", text) < 0 ? -EX_ESTORAGE : 0;
+    json_object_put(doc);
+    return rc;
+}
+
+/* ---- CSV ---------------------------------------------------------------- */
+
+/* One record: fields quoted by libcsv, separated by commas, CRLF (RFC 4180). */
+static void csv_row(FILE *f, const char *const *fields, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            fputc(',', f);
+        csv_fwrite(f, fields[i], strlen(fields[i]));
+    }
+    fputs("\r\n", f);
+}
+
+int summary_render_csv(const Exemplar__Summary *s, sr_lang_t lang, FILE *f)
+{
+    char num[32], id[32];
+    fputs("\xEF\xBB\xBF", f); /* the BOM: Excel then reads UTF-8 */
+    {
+        const char *h[] = {sr_text(SR_T_TITLE, lang), sr_text(SR_T_QUARTER, lang), s->quarter,
+                           sr_text(SR_T_AS_OF, lang), s->as_of};
+        csv_row(f, h, 5);
+    }
+    fputs("\r\n", f);
+    {
+        const char *h[] = {sr_text(SR_T_NOMINATIONS, lang)};
+        csv_row(f, h, 1);
+        const char *c[] = {sr_text(SR_T_UNIT_CODE, lang), sr_text(SR_T_UNIT, lang),
+                           sr_text(SR_T_KIND, lang), sr_text(SR_T_STATE, lang),
+                           sr_text(SR_T_COUNT, lang)};
+        csv_row(f, c, 5);
+    }
+    for (size_t i = 0; i < s->n_rows; i++) {
+        const Exemplar__SummaryRow *r = s->rows[i];
+        snprintf(num, sizeof(num), "%" PRIu64, r->count);
+        const char *v[] = {r->unit, r->unit_name, summary_kind_label(r->kind, lang),
+                           summary_state_label(r->state, lang), num};
+        csv_row(f, v, 5);
+    }
+    fputs("\r\n", f);
+    {
+        const char *h[] = {sr_text(SR_T_MOVES, lang)};
+        csv_row(f, h, 1);
+        const char *c[] = {sr_text(SR_T_UNIT_CODE, lang), sr_text(SR_T_FROM, lang),
+                           sr_text(SR_T_TO, lang), sr_text(SR_T_COUNT, lang)};
+        csv_row(f, c, 4);
+    }
+    for (size_t i = 0; i < s->n_moves; i++) {
+        const Exemplar__SummaryMove *m = s->moves[i];
+        snprintf(num, sizeof(num), "%" PRIu64, m->count);
+        const char *v[] = {m->unit, summary_state_label(m->from, lang),
+                           summary_state_label(m->to, lang), num};
+        csv_row(f, v, 4);
+    }
+    fputs("\r\n", f);
+    {
+        snprintf(num, sizeof(num), "%" PRIu64, s->recognized_count);
+        const char *h[] = {sr_text(SR_T_RECOGNIZED, lang), num};
+        csv_row(f, h, 2);
+        const char *c[] = {sr_text(SR_T_IDS, lang),  sr_text(SR_T_NAME, lang),
+                           sr_text(SR_T_UNIT, lang), sr_text(SR_T_KIND, lang),
+                           sr_text(SR_T_DAY, lang),  sr_text(SR_T_CAMPAIGN, lang)};
+        csv_row(f, c, 6);
+    }
+    for (size_t i = 0; i < s->n_recognized; i++) {
+        const Exemplar__SummaryRecognized *r = s->recognized[i];
+        snprintf(id, sizeof(id), "%" PRIu64, r->id);
+        const char *v[] = {id,     r->name,    r->unit_name, summary_kind_label(r->kind, lang),
+                           r->day, r->campaign};
+        csv_row(f, v, 6);
+    }
+    fputs("\r\n", f);
+    {
+        const char *h[] = {sr_text(SR_T_OVERDUE, lang)};
+        csv_row(f, h, 1);
+        const char *c[] = {sr_text(SR_T_UNIT_CODE, lang), sr_text(SR_T_UNIT, lang),
+                           sr_text(SR_T_CAMPAIGN, lang),  sr_text(SR_T_PERIOD, lang),
+                           sr_text(SR_T_MILESTONE, lang), sr_text(SR_T_DUE, lang)};
+        csv_row(f, c, 6);
+    }
+    for (size_t i = 0; i < s->n_overdue; i++) {
+        const Exemplar__SummaryOverdue *o = s->overdue[i];
+        const char *v[] = {
+            o->unit, o->unit_name, o->campaign, o->period, sr_milestone_label(o->milestone, lang),
+            o->due};
+        csv_row(f, v, 6);
+    }
+    fputs("\r\n", f);
+    {
+        snprintf(num, sizeof(num), "%" PRIu64, s->gap_count);
+        const char *h[] = {sr_text(SR_T_GAPS, lang), num};
+        csv_row(f, h, 2);
+        const char *c[] = {sr_text(SR_T_UNIT_CODE, lang), sr_text(SR_T_UNIT, lang),
+                           sr_text(SR_T_COUNT, lang), sr_text(SR_T_IDS, lang)};
+        csv_row(f, c, 4);
+    }
+    for (size_t i = 0; i < s->n_gaps; i++) {
+        const Exemplar__SummaryGap *g = s->gaps[i];
+        char ids[1024] = "";
+        size_t used = 0;
+        for (size_t j = 0; j < g->n_nominations && used + 24 < sizeof(ids); j++)
+            used += (size_t)snprintf(ids + used, sizeof(ids) - used, "%s%" PRIu64, j ? " " : "",
+                                     g->nominations[j]);
+        snprintf(num, sizeof(num), "%" PRIu64, g->count);
+        const char *v[] = {g->unit, g->unit_name, num, ids};
+        csv_row(f, v, 4);
+    }
+    return ferror(f) ? -EX_ESTORAGE : 0;
+}
+
+/* ---- files -------------------------------------------------------------- */
+
+static const struct {
+    unsigned bit;
+    const char *ext;
+} FORMATS[] = {{SR_JSON, "json"}, {SR_CSV, "csv"}, {SR_XLSX, "xlsx"}, {SR_HTML, "html"}};
+
+int summary_write_files(const Exemplar__Summary *s, const char *dir, unsigned formats,
+                        sr_lang_t lang, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < sizeof(FORMATS) / sizeof(FORMATS[0]); i++) {
+        if (!(formats & FORMATS[i].bit))
+            continue;
+        char path[4096], tmp[4200];
+        snprintf(path, sizeof(path), "%s/summary-%s.%s", dir, s->quarter, FORMATS[i].ext);
+        snprintf(tmp, sizeof(tmp), "%s/.summary-%s.%s.%ld.tmp", dir, s->quarter, FORMATS[i].ext,
+                 (long)getpid());
+        int rc = 0;
+        if (FORMATS[i].bit == SR_XLSX) {
+            rc = summary_render_xlsx(s, lang, tmp, err, errlen);
+        } else {
+            FILE *f = fopen(tmp, "w");
+            if (!f) {
+                snprintf(err, errlen, "cannot write %s (%s)", tmp, strerror(errno));
+                return -EX_ESTORAGE;
+            }
+            rc = FORMATS[i].bit == SR_JSON  ? summary_render_json(s, f)
+                 : FORMATS[i].bit == SR_CSV ? summary_render_csv(s, lang, f)
+                                            : summary_render_html(s, lang, f);
+            if (fflush(f) != 0 || fsync(fileno(f)) != 0)
+                rc = -EX_ESTORAGE;
+            if (fclose(f) != 0)
+                rc = -EX_ESTORAGE;
+            if (rc < 0)
+                snprintf(err, errlen, "cannot write %s (%s)", tmp, strerror(errno));
+        }
+        if (rc == 0 && rename(tmp, path) != 0) {
+            snprintf(err, errlen, "cannot rename %s to %s (%s)", tmp, path, strerror(errno));
+            rc = -EX_ESTORAGE;
+        }
+        if (rc < 0) {
+            unlink(tmp);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+int summary_fetch(ex_client_t *c, const char *quarter, const char *as_of, const char *campaign,
+                  Exemplar__Reply **reply)
+{
+    Exemplar__SummaryRequest body = EXEMPLAR__SUMMARY_REQUEST__INIT;
+    body.quarter = (char *)quarter;
+    body.as_of = (char *)(as_of ? as_of : "");
+    body.campaign = (char *)(campaign ? campaign : "");
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_SUMMARY;
+    req.summary = &body;
+    return ex_client_call(c, &req, reply);
+}
+
+int summary_write_all(ex_client_t *c, const char *quarter, const char *as_of, const char *campaign,
+                      const char *dir, sr_lang_t lang, char *err, size_t errlen)
+{
+    Exemplar__Reply *reply = NULL;
+    int rc = ex_reply_status(summary_fetch(c, quarter, as_of, campaign, &reply), reply);
+    if (rc < 0) {
+        snprintf(err, errlen, "%s",
+                 reply && reply->error ? reply->error->message : ex_err_message(rc));
+        ex_reply_free(reply);
+        return rc;
+    }
+    rc = summary_write_files(reply->summary->summary, dir, SR_ALL, lang, err, errlen);
+    ex_reply_free(reply);
+    return rc;
+}

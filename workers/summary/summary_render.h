@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The quarterly summary rendered for people (issue 5), shared by exemplarctl
+ * and exemplar-summary: JSON (json-c), CSV (libcsv, UTF-8 with a BOM so that
+ * Excel reads Vietnamese), XLSX (libxlsxwriter) and one self-contained HTML
+ * page with inline SVG charts (the state funnel and per-unit bars).  Labels
+ * are Vietnamese by default, English on request; one table holds both.
+ *
+ * Every function returns 0 or a negative EX_E* code (errors.h) with a
+ * sentence in err.
+ */
+#ifndef EXEMPLAR_SUMMARY_RENDER_H
+#define EXEMPLAR_SUMMARY_RENDER_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "exemplar.h"
+#include "summary.pb-c.h"
+
+typedef enum { SR_VI = 0, SR_EN = 1 } sr_lang_t;
+
+enum {
+    SR_JSON = 1,
+    SR_CSV = 2,
+    SR_XLSX = 4,
+    SR_HTML = 8,
+    SR_ALL = 15,
+};
+
+/* "json", "csv", "xlsx", "html" -> SR_*; "all" -> SR_ALL; 0 when unknown. */
+unsigned summary_format_parse(const char *name);
+/* "vi" / "en" -> 0 with *lang; -1 when unknown. */
+int summary_lang_parse(const char *name, sr_lang_t *lang);
+
+/* The label of a state or a kind in lang ("Bồi dưỡng" / "Fostering"). */
+const char *summary_state_label(int state, sr_lang_t lang);
+const char *summary_kind_label(int kind, sr_lang_t lang);
+
+int summary_render_json(const Exemplar__Summary *s, FILE *f);
+int summary_render_csv(const Exemplar__Summary *s, sr_lang_t lang, FILE *f);
+int summary_render_html(const Exemplar__Summary *s, sr_lang_t lang, FILE *f);
+/* XLSX needs a file name (libxlsxwriter writes a zip). */
+int summary_render_xlsx(const Exemplar__Summary *s, sr_lang_t lang, const char *path, char *err,
+                        size_t errlen);
+
+/* Writes the formats of `formats` (SR_*) as DIR/summary-QUARTER.EXT, each
+ * through a temporary name renamed into place, so a reader never sees half
+ * a file.  Returns 0 or -EX_ESTORAGE with a sentence in err. */
+int summary_write_files(const Exemplar__Summary *s, const char *dir, unsigned formats,
+                        sr_lang_t lang, char *err, size_t errlen);
+
+/* Asks the daemon for the summary of quarter ("2023Q3") as of as_of (""
+ * = the quarter's last day) of campaign ("" = all).  0 with *reply (free
+ * with ex_reply_free; reply->summary->summary is the summary), or the
+ * client's error code (then *reply may hold the daemon's error reply). */
+int summary_fetch(ex_client_t *c, const char *quarter, const char *as_of, const char *campaign,
+                  Exemplar__Reply **reply);
+
+/* The one-shot of exemplar-summary (and the job the worker loop runs):
+ * fetches the summary and writes every format into dir.  Returns 0 or a
+ * negative EX_E* with a sentence in err. */
+int summary_write_all(ex_client_t *c, const char *quarter, const char *as_of, const char *campaign,
+                      const char *dir, sr_lang_t lang, char *err, size_t errlen);
+
+#endif
