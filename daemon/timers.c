@@ -329,8 +329,11 @@ int timers_sync(store_txn_t *txn, const rules_t *r, const timers_cfg_t *c, int64
                 out->created++;
             rc = 0;
         } else if (rc == 0) {
-            bool revive =
-                old->state == EXEMPLAR__TIMER_STATE__TIMER_CANCELLED && sp->fire_ms >= stale_before;
+            /* A cancelled deadline that came back, or a skipped timer that a
+             * longer catch_up now reaches, is pending again. */
+            bool revive = (old->state == EXEMPLAR__TIMER_STATE__TIMER_CANCELLED ||
+                           old->state == EXEMPLAR__TIMER_STATE__TIMER_SKIPPED) &&
+                          sp->fire_ms >= stale_before;
             if ((old->state == EXEMPLAR__TIMER_STATE__TIMER_PENDING &&
                  (old->fire_ms != sp->fire_ms || old->deadline_ms != sp->deadline_ms)) ||
                 revive) {

@@ -8,7 +8,9 @@
  * new timers are added, pending timers whose deadline left the campaign
  * files are cancelled, those whose moment moved are moved, and timers first
  * derived more than catch_up after their moment are recorded as skipped (a
- * new installation does not remind anyone of 2021).  A timer that fires
+ * new installation does not remind anyone of 2021); a skipped or cancelled
+ * timer within catch_up again (a longer catch_up, a deadline restored) is
+ * pending again.  A timer that fires
  * makes its jobs in the same transaction, so a restart neither loses nor
  * repeats it.
  */

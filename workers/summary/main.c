@@ -1,100 +1,270 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * exemplar-summary (issue 5): renders a quarter's summary into the reports
- * directory in every format (summary_write_all).  This is the one-shot
- * mode; the job loop (leased "summary" jobs, the announcement on the
- * notification topic) is built on the same function.
+ * directory in every format (summary_write_all).
  *
- *   exemplar-summary --quarter 2023Q3 [--as-of DATE] [--campaign ID]
- *                    [--reports-dir DIR] [--api ENDPOINT] [--lang vi|en]
- *
- * Exit 0 when every file was written, 1 on a refusal or a write error, 2
- * on a usage error.
+ * As a service (no --quarter) it leases the daemon's "summary" jobs, one
+ * per ended quarter, writes the four files, records the delivery on the
+ * "file" channel and announces it on notify.ministry (the "topic" channel),
+ * then acknowledges.  With --quarter it writes one quarter now and exits.
  */
 #include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "errors.h"
 #include "summary_render.h"
+#include "worker.h"
 
+#define NAME                "exemplar-summary"
 #define REPORTS_DIR_DEFAULT "/var/lib/exemplard/reports"
+#define FETCH_TIMEOUT_MS    (10 * 60 * 1000) /* a first summary may build its tallies */
 
-static int usage(FILE *f, int status)
+static const char USAGE[] =
+    "Usage: " NAME " [OPTION]...\n"
+    "       " NAME " --quarter YYYYQn [--as-of YYYY-MM-DD] [--campaign ID] [OPTION]...\n"
+    "Write the quarterly summaries of exemplard as summary-YYYYQn.{json,csv,xlsx,html} into\n"
+    "the reports directory.  Without --quarter it runs as a service: it takes the daemon's\n"
+    "summary jobs (one after each quarter ends, [workers] summary_delay), writes the files,\n"
+    "announces them on the notification topic notify.ministry and acknowledges.\n"
+    "\n"
+    "  --quarter YYYYQn      write this quarter now and exit (e.g. 2023Q3)\n"
+    "  --as-of YYYY-MM-DD    with --quarter: a day inside the quarter (default: its last)\n"
+    "  --campaign ID         with --quarter: one campaign only (default: every campaign)\n"
+    "  --reports-dir DIR     where the files go (default " REPORTS_DIR_DEFAULT ")\n"
+    "  --lang vi|en          the labels of csv, xlsx, html and the announcement (default vi)\n"
+    "  --api ENDPOINT        the daemon's api (default: $EXEMPLAR_API, else\n"
+    "                        ipc:///run/exemplard/api.sock)\n"
+    "  --server-key FILE     the daemon's CURVE public key (tcp:// endpoints)\n"
+    "  --key FILE            this worker's CURVE secret key (role worker in the keys file)\n"
+    "  --name NAME           the name leases are recorded under (default: summary@HOSTNAME)\n"
+    "  --lease SECONDS       how long a job is held before it is handed out again\n"
+    "                        (default 600)\n"
+    "  --idle MS             how often to ask when no job is ready (default 2000)\n"
+    "  --once                exit when no job is ready\n"
+    "  -h, --help            print this help\n"
+    "\n"
+    "Files are written to a temporary name and renamed, so a reader never sees half a\n"
+    "file; writing a quarter again gives the same numbers (the summary is computed from\n"
+    "the history as of the quarter's last day).\n"
+    "\n"
+    "Exit status: 0 done (or stopped by a signal), 1 the daemon refused or a file could\n"
+    "not be written, 2 usage error.\n";
+
+typedef struct {
+    ex_client_t *fetch; /* the summaries are fetched on their own connection */
+    const char *dir;
+    sr_lang_t lang;
+} summary_job_t;
+
+static int do_summary(worker_t *w, const Exemplar__Job *job, void *arg)
 {
-    fprintf(f, "usage: exemplar-summary --quarter YYYYQn [--as-of YYYY-MM-DD] [--campaign ID]\n"
-               "                        [--reports-dir DIR] [--api ENDPOINT] [--lang vi|en]\n"
-               "Writes summary-YYYYQn.{json,csv,xlsx,html} into DIR (default " REPORTS_DIR_DEFAULT
-               ").\n");
-    return status;
+    const summary_job_t *s = arg;
+    if (job->kind != EXEMPLAR__JOB_KIND__JOB_SUMMARY || !job->quarter[0])
+        return worker_fail(w, "job %s is not a quarterly summary", job->id);
+    char html[PATH_MAX];
+    snprintf(html, sizeof(html), "%s/summary-%s.html", s->dir, job->quarter);
+    bool already = false;
+    if (!worker_delivered(w, job, "file")) {
+        char err[512] = "";
+        if (summary_write_all(s->fetch, job->quarter, "", "", s->dir, s->lang, err, sizeof(err)) <
+            0)
+            return worker_fail(w, "summary of %s: %s", job->quarter, err);
+        if (worker_deliver(w, job, "file", html, NULL, &already) < 0)
+            return -1;
+    }
+    if (!worker_delivered(w, job, "topic")) {
+        char subject[256], text[2048];
+        bool vi = s->lang == SR_VI;
+        snprintf(subject, sizeof(subject),
+                 vi ? "Báo cáo tổng hợp %s đã sẵn sàng" : "The summary of %s is ready",
+                 job->quarter);
+        snprintf(text, sizeof(text),
+                 vi ? "Báo cáo tổng hợp phong trào điển hình tiên tiến %s (số liệu tính đến "
+                      "ngày cuối quý, từ lịch sử):\n"
+                    : "The summary of the exemplar programme for %s (as of the quarter's "
+                      "last day, from the history):\n",
+                 job->quarter);
+        static const char *const EXT[] = {"html", "xlsx", "csv", "json"};
+        for (size_t i = 0; i < sizeof(EXT) / sizeof(EXT[0]); i++) {
+            size_t used = strlen(text);
+            snprintf(text + used, sizeof(text) - used, "  %s/summary-%s.%s\n", s->dir, job->quarter,
+                     EXT[i]);
+        }
+        Exemplar__Notification nt = EXEMPLAR__NOTIFICATION__INIT;
+        nt.subject = subject;
+        nt.text = text;
+        nt.lang = (char *)(vi ? "vi" : "en");
+        nt.link = html;
+        if (worker_deliver(w, job, "topic", "", &nt, &already) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+enum {
+    O_QUARTER = 256,
+    O_AS_OF,
+    O_CAMPAIGN,
+    O_DIR,
+    O_LANG,
+    O_API,
+    O_SERVER_KEY,
+    O_KEY,
+    O_NAME,
+    O_LEASE,
+    O_IDLE,
+    O_ONCE
+};
+
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, NAME ": ");
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry '" NAME " --help'.\n");
+    return 2;
+}
+
+static int parse_int(const char *s, long min, long max, long *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (!*s || *end || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
     static const struct option OPTS[] = {
-        {"quarter", required_argument, NULL, 'q'},  {"as-of", required_argument, NULL, 'a'},
-        {"campaign", required_argument, NULL, 'c'}, {"reports-dir", required_argument, NULL, 'd'},
-        {"api", required_argument, NULL, 'e'},      {"lang", required_argument, NULL, 'l'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        {"quarter", required_argument, NULL, O_QUARTER},
+        {"as-of", required_argument, NULL, O_AS_OF},
+        {"campaign", required_argument, NULL, O_CAMPAIGN},
+        {"reports-dir", required_argument, NULL, O_DIR},
+        {"lang", required_argument, NULL, O_LANG},
+        {"api", required_argument, NULL, O_API},
+        {"server-key", required_argument, NULL, O_SERVER_KEY},
+        {"key", required_argument, NULL, O_KEY},
+        {"name", required_argument, NULL, O_NAME},
+        {"lease", required_argument, NULL, O_LEASE},
+        {"idle", required_argument, NULL, O_IDLE},
+        {"once", no_argument, NULL, O_ONCE},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
-    const char *quarter = NULL, *as_of = "", *campaign = "", *dir = REPORTS_DIR_DEFAULT;
-    const char *api = NULL;
-    sr_lang_t lang = SR_VI;
+    char host[HOST_NAME_MAX + 1] = "localhost", name[128];
+    gethostname(host, sizeof(host));
+    host[sizeof(host) - 1] = 0;
+    snprintf(name, sizeof(name), "summary@%.100s", host);
+    const char *quarter = NULL, *as_of = "", *campaign = "", *server_key = NULL, *key = NULL;
+    summary_job_t job = {.dir = REPORTS_DIR_DEFAULT, .lang = SR_VI};
+    worker_opts_t opts = {.name = name, .lease_ms = 600000};
+    long v;
     int o;
     while ((o = getopt_long(argc, argv, "h", OPTS, NULL)) != -1) {
         switch (o) {
-        case 'q':
+        case O_QUARTER:
             quarter = optarg;
             break;
-        case 'a':
+        case O_AS_OF:
             as_of = optarg;
             break;
-        case 'c':
+        case O_CAMPAIGN:
             campaign = optarg;
             break;
-        case 'd':
-            dir = optarg;
+        case O_DIR:
+            job.dir = optarg;
             break;
-        case 'e':
-            api = optarg;
+        case O_LANG:
+            if (summary_lang_parse(optarg, &job.lang) < 0)
+                return usage_error("--lang is vi or en, not '%s'", optarg);
             break;
-        case 'l':
-            if (summary_lang_parse(optarg, &lang) < 0) {
-                fprintf(stderr, "exemplar-summary: --lang is vi or en, not '%s'\n", optarg);
-                return 2;
-            }
+        case O_API:
+            opts.endpoint = optarg;
+            break;
+        case O_SERVER_KEY:
+            server_key = optarg;
+            break;
+        case O_KEY:
+            key = optarg;
+            break;
+        case O_NAME:
+            opts.name = optarg;
+            break;
+        case O_LEASE:
+            if (parse_int(optarg, 1, 3600, &v) < 0)
+                return usage_error("--lease must be 1-3600 seconds, not '%s'", optarg);
+            opts.lease_ms = (uint32_t)v * 1000;
+            break;
+        case O_IDLE:
+            if (parse_int(optarg, 10, 3600000, &v) < 0)
+                return usage_error("--idle must be 10-3600000 ms, not '%s'", optarg);
+            opts.idle_ms = (int)v;
+            break;
+        case O_ONCE:
+            opts.once = true;
             break;
         case 'h':
-            return usage(stdout, 0);
+            fputs(USAGE, stdout);
+            return 0;
         default:
-            return usage(stderr, 2);
+            fprintf(stderr, "Try '" NAME " --help'.\n");
+            return 2;
         }
     }
-    if (!quarter || optind != argc) {
-        fprintf(stderr, "exemplar-summary: --quarter is required (for example 2023Q3)\n");
-        return usage(stderr, 2);
-    }
+    if (optind != argc)
+        return usage_error("unexpected argument '%s'", argv[optind]);
+    if (!quarter && (as_of[0] || campaign[0]))
+        return usage_error("%s", "--as-of and --campaign go with --quarter");
+    if (!!server_key != !!key)
+        return usage_error("%s", "--server-key and --key go together (CURVE)");
     struct stat st;
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "exemplar-summary: the reports directory %s does not exist\n", dir);
+    if (stat(job.dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, NAME ": the reports directory %s does not exist\n", job.dir);
         return 1;
     }
-    ex_client_opts_t opts = {0};
-    opts.endpoint = api;
-    ex_client_t *c = ex_client_new(&opts);
-    if (!c) {
-        fprintf(stderr, "exemplar-summary: cannot create a client for %s\n",
-                api ? api : "the default endpoint");
-        return 1;
-    }
+    ex_curve_keys_t curve;
     char err[512] = "";
-    int rc = summary_write_all(c, quarter, as_of, campaign, dir, lang, err, sizeof(err));
-    ex_client_destroy(&c);
-    if (rc < 0) {
-        fprintf(stderr, "exemplar-summary: summary of %s: %s\n", quarter, err);
+    if (server_key && ex_curve_keys_load(server_key, key, &curve, err, sizeof(err)) < 0) {
+        fprintf(stderr, NAME ": %s\n", err);
+        return 2;
+    }
+    opts.curve = server_key ? &curve : NULL;
+    ex_client_opts_t co = {.endpoint = opts.endpoint,
+                           .timeout_ms = FETCH_TIMEOUT_MS,
+                           .retries = -1,
+                           .curve = opts.curve};
+    job.fetch = ex_client_new(&co);
+    if (!job.fetch) {
+        fprintf(stderr, NAME ": cannot use endpoint %s\n",
+                opts.endpoint ? opts.endpoint : ex_default_endpoint());
         return 1;
     }
-    printf("%s/summary-%s.{json,csv,xlsx,html}\n", dir, quarter);
-    return 0;
+    int rc;
+    if (quarter) {
+        rc = summary_write_all(job.fetch, quarter, as_of, campaign, job.dir, job.lang, err,
+                               sizeof(err));
+        if (rc < 0)
+            fprintf(stderr, NAME ": summary of %s: %s\n", quarter, err);
+        else
+            printf("%s/summary-%s.{json,csv,xlsx,html}\n", job.dir, quarter);
+        rc = rc < 0 ? 1 : 0;
+    } else {
+        static const Exemplar__JobKind KINDS[] = {EXEMPLAR__JOB_KIND__JOB_SUMMARY};
+        opts.kinds = KINDS;
+        opts.n_kinds = 1;
+        rc = worker_run(&opts, do_summary, &job);
+    }
+    ex_client_destroy(&job.fetch);
+    ex_shutdown();
+    return rc;
 }
