@@ -344,6 +344,8 @@ static int handle_stats(call_t *x)
     body.commit_samples = (uint32_t)n;
     body.commit_p50_us = commit_percentile(sorted, n, 50);
     body.commit_p99_us = commit_percentile(sorted, n, 99);
+    body.map_size_bytes = store_map_size(a->store);
+    body.map_used_bytes = store_map_used(a->store);
     x->reply.body_case = EXEMPLAR__REPLY__BODY_STATS;
     x->reply.stats = &body;
     rc = pack_reply(x);

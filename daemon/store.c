@@ -196,6 +196,15 @@ uint64_t store_map_size(const store_t *s)
     return s->map_size;
 }
 
+uint64_t store_map_used(const store_t *s)
+{
+    MDB_envinfo info;
+    MDB_stat st;
+    if (mdb_env_info(s->env, &info) != 0 || mdb_env_stat(s->env, &st) != 0)
+        return 0;
+    return ((uint64_t)info.me_last_pgno + 1) * st.ms_psize;
+}
+
 bool store_map_full(const store_t *s)
 {
     return s->map_full;

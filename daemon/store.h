@@ -78,6 +78,9 @@ void store_close(store_t **p);
  * Returns 0, or -EX_EFULL when the map is already at its limit. */
 int store_grow(store_t *s);
 uint64_t store_map_size(const store_t *s);
+/* Bytes of the map in use (the last page written + 1, times the page size);
+ * 0 if LMDB cannot say. */
+uint64_t store_map_used(const store_t *s);
 
 /* True when the last failure was the map being full (grow and retry). */
 bool store_map_full(const store_t *s);
