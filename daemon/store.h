@@ -10,6 +10,8 @@
  *   MDB_MAP_FULL / MDB_TXN_FULL -> -EX_EFULL with store_map_full() true: grow
  *                                  the map with store_grow() and run again;
  *   ENOSPC / EDQUOT             -> -EX_EFULL (the disk is full; nothing written);
+ *   EIO with under 1 MiB left on the disk -> -EX_EFULL (LMDB's word for a short
+ *                                  write, which a filling disk causes);
  *   anything else               -> -EX_ESTORAGE.
  * The environment is opened without MDB_WRITEMAP, so a full disk is an error
  * from the commit, never a SIGBUS.

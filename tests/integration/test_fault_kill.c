@@ -67,7 +67,7 @@ typedef struct {
     bool reg;
     const char *unit; /* register */
     char name[48];
-    uint64_t id;      /* the nomination */
+    uint64_t id;               /* the nomination */
     uint64_t expected_version; /* move */
     Exemplar__State to;
     uint64_t version; /* acknowledged */
@@ -283,8 +283,7 @@ static void verify_acks(ex_client_t *c, writer_t *w, int round)
                          ", but version %" PRIu64 " was acknowledged",
                          round, id, g.version, all[i].version);
             uint64_t v = all[i].version;
-            if (v == 0 || v > h->history->n_changes ||
-                h->history->changes[v - 1]->version != v ||
+            if (v == 0 || v > h->history->n_changes || h->history->changes[v - 1]->version != v ||
                 h->history->changes[v - 1]->to != all[i].state)
                 fail_msg("round %d: the history of %" PRIu64
                          " lacks the acknowledged change to version %" PRIu64,
@@ -431,8 +430,8 @@ static void every_acknowledged_change_survives_50_kills(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(every_acknowledged_change_survives_50_kills,
-                                        harness_setup, harness_teardown),
+        cmocka_unit_test_setup_teardown(every_acknowledged_change_survives_50_kills, harness_setup,
+                                        harness_teardown),
     };
     return cmocka_run_group_tests_name("fault_kill", tests, NULL, NULL);
 }

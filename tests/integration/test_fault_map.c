@@ -181,8 +181,9 @@ static void map_grows_then_refuses_at_its_ceiling(void **state)
     size_t before = sh.n_ids;
     uint64_t grown = 0;
     for (int i = 0; i < 2000 && grown <= 4 * MIB; i++) {
-        nom_t n = itest_register(c, "02", "Cá nhân sau khi nâng trần ......................"
-                                          "..................................................",
+        nom_t n = itest_register(c, "02",
+                                 "Cá nhân sau khi nâng trần ......................"
+                                 "..................................................",
                                  NULL);
         sh.ids[sh.n_ids++] = n.id;
         if (i % 50 == 49)
