@@ -37,8 +37,8 @@ enum { DBN_NOMS, DBN_CHANGES, DBN_BY_STATE, DBN_BY_UNIT, DBN_REQUESTS, DBN_COUNT
 static const char *const DBN_NAME[DBN_COUNT] = {"nominations", "changes", "by_state", "by_unit",
                                                 "requests"};
 
-static const char *const VERBS[] = {"", "register", "foster", "review-unit", "review-ministry",
-                                    "recognize"};
+static const char *const VERBS[] = {
+    "", "register", "foster", "review-unit", "review-ministry", "recognize"};
 
 typedef struct {
     MDB_env *env;

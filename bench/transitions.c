@@ -74,7 +74,7 @@ typedef struct {
 /* The state listed alone: fostering, the one the runs fill (a list of one
  * state served by the by-state index, not a scan of a million). */
 #define LIST_STATE BS_FOSTERING
-#define LIST_PAGE 1000
+#define LIST_PAGE  1000
 
 static const char *const PG_SETTINGS[] = {
     "server_version",   "synchronous_commit", "fsync",        "wal_sync_method",
