@@ -472,3 +472,66 @@ const target_t EXD_TARGET = {
     .move = exd_move,
     .disconnect = exd_disconnect,
 };
+
+/* ---- listing and counters (issue 8) --------------------------------------- */
+
+int exd_list(const char *endpoint, int state, uint32_t page, uint64_t *rows, double *seconds,
+             char *err, size_t err_len)
+{
+    ex_client_opts_t o = {.endpoint = endpoint, .timeout_ms = 60000, .retries = -1};
+    ex_client_t *c = ex_client_new(&o);
+    if (!c) {
+        snprintf(err, err_len, "exemplard: no client for %s", endpoint);
+        return -1;
+    }
+    ex_list_filter_t f = {.state = (Exemplar__State)state, .limit = page};
+    uint8_t token[256];
+    int rc = 0;
+    *rows = 0;
+    double t0 = now_s();
+    for (;;) {
+        Exemplar__Reply *r = NULL;
+        rc = ex_list(c, &f, &r);
+        if (rc == 0 && r->error)
+            rc = -(int)r->error->code;
+        if (rc < 0) {
+            snprintf(err, err_len, "exemplard: list: %s", ex_err_message(rc));
+            ex_reply_free(r);
+            break;
+        }
+        *rows += r->list->n_nominations;
+        size_t len = r->list->next_page_token.len;
+        if (len == 0 || len > sizeof(token)) {
+            if (len > sizeof(token)) {
+                snprintf(err, err_len, "exemplard: a page token of %zu bytes", len);
+                rc = -1;
+            }
+            ex_reply_free(r);
+            break;
+        }
+        memcpy(token, r->list->next_page_token.data, len);
+        f.page_token = token;
+        f.page_token_len = len;
+        ex_reply_free(r);
+    }
+    *seconds = now_s() - t0;
+    ex_client_destroy(&c);
+    return rc < 0 ? -1 : 0;
+}
+
+int exd_counters(const char *endpoint, uint64_t *requests, uint64_t *batches)
+{
+    ex_client_opts_t o = {.endpoint = endpoint, .timeout_ms = 60000, .retries = -1};
+    ex_client_t *c = ex_client_new(&o);
+    Exemplar__Reply *r = NULL;
+    int rc = c ? ex_stats(c, &r) : -1;
+    if (rc == 0 && !r->error) {
+        *requests = r->stats->requests;
+        *batches = r->stats->batches;
+    } else {
+        rc = -1;
+    }
+    ex_reply_free(r);
+    ex_client_destroy(&c);
+    return rc;
+}

@@ -49,6 +49,17 @@ int exd_mem(const exd_t *d, exd_mem_t *m);
 int exd_seed(const char *endpoint, model_t *m, int window, double *seconds, char *err,
              size_t err_len);
 
+/* Pages through every nomination (state 0) or those in one state with
+ * ListRequest, `page` a request, following next_page_token, on one client.
+ * 0, or -1 with err. */
+int exd_list(const char *endpoint, int state, uint32_t page, uint64_t *rows, double *seconds,
+             char *err, size_t err_len);
+
+/* The daemon's request and batch counters (StatsReply): the mean batch size
+ * of a run is the difference of requests over the difference of batches.
+ * 0, or -1. */
+int exd_counters(const char *endpoint, uint64_t *requests, uint64_t *batches);
+
 /* The target moving nominations through libexemplar; arg is the endpoint
  * (a const char * that outlives the runs). */
 extern const target_t EXD_TARGET;

@@ -333,3 +333,61 @@ const target_t PG_TARGET = {
     .move = pg_move,
     .disconnect = pg_disconnect,
 };
+
+/* ---- listing (issue 8) ---------------------------------------------------- */
+
+int pg_index_state(const pg_conf_t *c, char *err, size_t err_len)
+{
+    PGconn *db = pg_open(c, err, err_len);
+    if (!db)
+        return -1;
+    int rc = pg_exec(db, "CREATE INDEX IF NOT EXISTS nominations_state ON nominations (state, id)",
+                     err, err_len);
+    if (rc == 0)
+        rc = pg_exec(db, "VACUUM (ANALYZE) nominations", err, err_len);
+    PQfinish(db);
+    return rc;
+}
+
+int pg_list(const pg_conf_t *c, int state, int page, uint64_t *rows, double *seconds, char *err,
+            size_t err_len)
+{
+    static const char ALL[] = "SELECT id, version, state, kind, unit, campaign, name, created,"
+                              " updated FROM nominations WHERE id > $1 ORDER BY id LIMIT $2";
+    static const char ONE[] = "SELECT id, version, state, kind, unit, campaign, name, created,"
+                              " updated FROM nominations WHERE state = $3 AND id > $1"
+                              " ORDER BY id LIMIT $2";
+    PGconn *db = pg_open(c, err, err_len);
+    if (!db)
+        return -1;
+    PGresult *p = PQprepare(db, "list", state ? ONE : ALL, state ? 3 : 2, NULL);
+    int rc = PQresultStatus(p) == PGRES_COMMAND_OK ? 0 : -1;
+    if (rc < 0)
+        snprintf(err, err_len, "postgres: prepare list: %s", PQerrorMessage(db));
+    PQclear(p);
+    char last[24] = "0", limit[16], st[8];
+    snprintf(limit, sizeof(limit), "%d", page);
+    snprintf(st, sizeof(st), "%d", state);
+    const char *params[3] = {last, limit, st};
+    *rows = 0;
+    double t0 = now_s();
+    while (rc == 0) {
+        PGresult *r = PQexecPrepared(db, "list", state ? 3 : 2, params, NULL, NULL, 0);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+            snprintf(err, err_len, "postgres: list: %s", PQerrorMessage(db));
+            PQclear(r);
+            rc = -1;
+            break;
+        }
+        int n = PQntuples(r);
+        if (n > 0)
+            snprintf(last, sizeof(last), "%s", PQgetvalue(r, n - 1, 0));
+        *rows += (uint64_t)n;
+        PQclear(r);
+        if (n < page)
+            break;
+    }
+    *seconds = now_s() - t0;
+    PQfinish(db);
+    return rc;
+}

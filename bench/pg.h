@@ -12,6 +12,7 @@
 #define EXEMPLAR_BENCH_PG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common.h"
 
@@ -40,6 +41,16 @@ int pg_checkpoint(const pg_conf_t *c, double *seconds, char *err, size_t err_len
 
 /* SHOW name into buf ("" when unknown).  0, or -1. */
 int pg_show(const pg_conf_t *c, const char *const *names, size_t n, char values[][64], char *err,
+            size_t err_len);
+
+/* Listing (issue 8).  pg_index_state adds the index a one-state list
+ * needs (exemplard keeps its by-state index too).  pg_list pages through
+ * every nomination (state 0) or those in one state, `page` rows a query,
+ * with keyset pagination (WHERE id > the last id seen ORDER BY id LIMIT
+ * page), every column, on one connection; *rows and *seconds as measured.
+ * 0, or -1 with err. */
+int pg_index_state(const pg_conf_t *c, char *err, size_t err_len);
+int pg_list(const pg_conf_t *c, int state, int page, uint64_t *rows, double *seconds, char *err,
             size_t err_len);
 
 /* The move target; arg is a const pg_conf_t *. */

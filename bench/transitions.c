@@ -64,7 +64,17 @@ typedef struct {
     double pg_ckpt_kib_per_tx[MAX_CLIENT_COUNTS][MAX_REPEATS];
     char pg_settings[8][64];
     double load_start; /* 1-minute load average before the benchmark */
+    /* issue 8: the daemon's mean group-commit size in each run (StatsReply) */
+    double exd_batch[MAX_CLIENT_COUNTS][MAX_REPEATS];
+    /* issue 8: paging through every nomination and through one state */
+    double list_exd_s[2][MAX_REPEATS], list_pg_s[2][MAX_REPEATS];
+    uint64_t list_exd_rows[2], list_pg_rows[2];
 } results_t;
+
+/* The state listed alone: fostering, the one the runs fill (a list of one
+ * state served by the by-state index, not a scan of a million). */
+#define LIST_STATE BS_FOSTERING
+#define LIST_PAGE  1000
 
 static const char *const PG_SETTINGS[] = {
     "server_version",   "synchronous_commit", "fsync",        "wal_sync_method",
@@ -298,6 +308,29 @@ static void print_table(const opts_t *o, const results_t *res)
         }
         printf("\n");
     }
+    printf("\nexemplard group commits, mean requests per batch (median of the runs):");
+    for (int c = 0; c < o->nclients; c++) {
+        double b[MAX_REPEATS];
+        memcpy(b, res->exd_batch[c], sizeof(b));
+        printf(" %d clients: %.1f%s", o->clients[c], median(b, (size_t)o->repeats),
+               c + 1 < o->nclients ? ";" : "\n");
+    }
+    static const char *const LIST_WHAT[2] = {"every nomination", "one state (fostering)"};
+    printf("\nlisting, pages of %d, median of %d (seconds; rows):\n", LIST_PAGE, o->repeats);
+    for (int k = 0; k < 2; k++) {
+        double e[MAX_REPEATS], p[MAX_REPEATS];
+        memcpy(e, res->list_exd_s[k], sizeof(e));
+        memcpy(p, res->list_pg_s[k], sizeof(p));
+        double me = median(e, (size_t)o->repeats);
+        printf("  %-22s exemplard %.3f s (%llu rows)", LIST_WHAT[k], me,
+               (unsigned long long)res->list_exd_rows[k]);
+        if (o->use_pg) {
+            double mp = median(p, (size_t)o->repeats);
+            printf(", postgres %.3f s (%llu rows), postgres/exemplard %.2fx", mp,
+                   (unsigned long long)res->list_pg_rows[k], me > 0 ? mp / me : 0);
+        }
+        printf("\n");
+    }
     bool dev = true;
     for (int c = 0; c < o->nclients; c++)
         dev = dev && summarise_runs(res->exd[c], o->repeats).has_dev;
@@ -476,6 +509,40 @@ static int write_json(const opts_t *o, const results_t *res, const blkdev_t *dev
     }
     json_object_object_add(root, "results", rs);
 
+    /* issue 8: batch sizes and listing */
+    json_object *bs = json_object_new_array();
+    for (int c = 0; c < o->nclients; c++) {
+        double b[MAX_REPEATS];
+        memcpy(b, res->exd_batch[c], sizeof(b));
+        json_object *row = json_object_new_object();
+        json_object_object_add(row, "clients", json_object_new_int(o->clients[c]));
+        json_object_object_add(row, "mean_batch_size",
+                               json_object_new_double(median(b, (size_t)o->repeats)));
+        json_object_array_add(bs, row);
+    }
+    json_object_object_add(root, "batch_sizes", bs);
+    json_object *ls = json_object_new_object();
+    static const char *const LIST_KEY[2] = {"all", "one_state"};
+    for (int k = 0; k < 2; k++) {
+        double e[MAX_REPEATS], p[MAX_REPEATS];
+        memcpy(e, res->list_exd_s[k], sizeof(e));
+        memcpy(p, res->list_pg_s[k], sizeof(p));
+        json_object *row = json_object_new_object();
+        json_object_object_add(row, "exemplard_seconds",
+                               json_object_new_double(median(e, (size_t)o->repeats)));
+        json_object_object_add(row, "exemplard_rows",
+                               json_object_new_int64((int64_t)res->list_exd_rows[k]));
+        if (o->use_pg) {
+            json_object_object_add(row, "postgres_seconds",
+                                   json_object_new_double(median(p, (size_t)o->repeats)));
+            json_object_object_add(row, "postgres_rows",
+                                   json_object_new_int64((int64_t)res->list_pg_rows[k]));
+        }
+        json_object_object_add(ls, LIST_KEY[k], row);
+    }
+    json_object_object_add(ls, "page", json_object_new_int(LIST_PAGE));
+    json_object_object_add(root, "list", ls);
+
     int rc = json_object_to_file_ext(o->out, root, JSON_C_TO_STRING_PRETTY) == 0 ? 0 : -1;
     if (rc < 0)
         fprintf(stderr, "bench: cannot write %s: %s\n", o->out, json_util_get_last_err());
@@ -596,11 +663,16 @@ int main(int argc, char **argv)
     for (int c = 0; c < o.nclients; c++) {
         for (int r = 0; r < o.repeats; r++, k++) {
             uint64_t seed = (uint64_t)k * 1000003u;
+            uint64_t req0 = 0, bat0 = 0, req1 = 0, bat1 = 0;
+            exd_counters(d.endpoint, &req0, &bat0);
             if (run_transitions(&tx, &mx, o.clients[c], o.duration_s, budget(&mx, total - k), seed,
                                 &dev, &res.exd[c][r], err, sizeof(err)) < 0) {
                 exd_kill(&d);
                 return fail("measure exemplard", err);
             }
+            /* the stats request itself is one request of a batch of its own */
+            if (exd_counters(d.endpoint, &req1, &bat1) == 0 && bat1 > bat0 + 1)
+                res.exd_batch[c][r] = (double)(req1 - req0 - 1) / (double)(bat1 - bat0 - 1);
             print_run("exemplard", &res.exd[c][r], r, o.repeats);
             if (!o.use_pg)
                 continue;
@@ -619,6 +691,29 @@ int main(int argc, char **argv)
             if (has && dev_read(&dev, &s1) == 0 && res.pg[c][r].ops > 0)
                 res.pg_ckpt_kib_per_tx[c][r] = (double)(s1.write_sectors - s0.write_sectors) *
                                                512.0 / 1024.0 / (double)res.pg[c][r].ops;
+        }
+    }
+    /* Listing: every nomination, then one state, on both sides. */
+    if (o.use_pg && pg_index_state(&o.pg, err, sizeof(err)) < 0) {
+        exd_kill(&d);
+        return fail("postgres index", err);
+    }
+    for (int l = 0; l < 2; l++) {
+        int state = l ? LIST_STATE : 0;
+        for (int r = 0; r < o.repeats; r++) {
+            if (exd_list(d.endpoint, state, LIST_PAGE, &res.list_exd_rows[l], &res.list_exd_s[l][r],
+                         err, sizeof(err)) < 0) {
+                exd_kill(&d);
+                return fail("list exemplard", err);
+            }
+            if (o.use_pg && pg_list(&o.pg, state, LIST_PAGE, &res.list_pg_rows[l],
+                                    &res.list_pg_s[l][r], err, sizeof(err)) < 0) {
+                exd_kill(&d);
+                return fail("list postgres", err);
+            }
+            fprintf(stderr, "  list %s %d/%d: exemplard %.3f s, %llu rows; postgres %.3f s\n",
+                    l ? "one state" : "all", r + 1, o.repeats, res.list_exd_s[l][r],
+                    (unsigned long long)res.list_exd_rows[l], res.list_pg_s[l][r]);
         }
     }
     exd_mem(&d, &res.mem_end);

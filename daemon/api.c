@@ -357,6 +357,8 @@ static int handle_stats(call_t *x)
     body.commit_samples = (uint32_t)n;
     body.commit_p50_us = commit_percentile(sorted, n, 50);
     body.commit_p99_us = commit_percentile(sorted, n, 99);
+    body.map_size_bytes = store_map_size(a->store);
+    body.map_used_bytes = store_map_used(a->store);
     x->reply.body_case = EXEMPLAR__REPLY__BODY_STATS;
     x->reply.stats = &body;
     rc = api_pack(x);
@@ -865,6 +867,23 @@ static bool remember_answer(int rc)
     return rc != -EX_EFULL && rc != -EX_ESTORAGE && rc != -EX_EINTERNAL && rc != -EX_EPERM;
 }
 
+/* What a storage-full refusal tells the person: which limit was reached and
+ * what frees it (the map's ceiling is configuration, a full disk is not). */
+static void full_why(const api_t *a, char *why, size_t len)
+{
+    if (store_map_full(a->store))
+        snprintf(why, len,
+                 "the database reached its size limit ([store] map_max_mib = %llu); nothing was "
+                 "written: raise map_max_mib and restart exemplard, then retry with the same "
+                 "request id",
+                 (unsigned long long)(a->cfg->map_max >> 20));
+    else
+        snprintf(why, len,
+                 "the disk holding %.1024s is full; nothing was written: free space there, then "
+                 "retry with the same request id",
+                 a->cfg->state_dir);
+}
+
 /* Handles one call inside txn and sets *wrote when it wrote anything.  With
  * write_error set, txn is read-only: mutating calls that are not retries
  * are answered with write_error. */
@@ -922,11 +941,15 @@ static void run_call(api_t *a, store_txn_t *txn, api_call_t *call, int write_err
             goto answer;
         if (write_error) {
             rc = write_error;
+            if (rc == -EX_EFULL)
+                full_why(a, x.why, sizeof(x.why));
             goto answer;
         }
     }
     if (write_error && (op->flags & OP_MUTATES)) {
         rc = write_error; /* an id-less publish after a failed commit */
+        if (rc == -EX_EFULL)
+            full_why(a, x.why, sizeof(x.why));
         goto answer;
     }
     rc = op->handler(&x);

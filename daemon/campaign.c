@@ -153,7 +153,7 @@ static int parse_int(yctx_t *y, const yaml_node_t *n, const char *what, long lo,
 static int parse_day(yctx_t *y, const yaml_node_t *n, bool relative, const char *what, int32_t *out)
 {
     if (relative) {
-        long v;
+        long v = 0; /* parse_int sets it; GCC -O2 does not see that */
         if (parse_int(y, n, what, -36600, 36600, &v) < 0)
             return -1;
         *out = (int32_t)v;
@@ -297,7 +297,7 @@ static int period_pair(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *
             return -1;
         for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top;
              i++) {
-            long year;
+            long year = 0; /* as above */
             if (a->p->n_years == CAMPAIGN_YEARS_MAX)
                 return fail(y, v, "at most %d years per period", CAMPAIGN_YEARS_MAX);
             if (parse_int(y, node(y, *i), "a year", a->c->relative ? -50 : 1900,

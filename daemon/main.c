@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -342,6 +343,23 @@ static int block_signals(void)
     return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
+/* Every client connection costs the daemon a file descriptor, and a service
+ * manager's default soft limit (systemd: 1024) is below what a busy daemon
+ * needs: a thousand clients would exhaust it and libzmq would drop every new
+ * connection (the clients wait forever).  The hard limit is the
+ * administrator's ceiling (LimitNOFILE=); the soft one is ours to raise. */
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= rl.rlim_max)
+        return;
+    rlim_t was = rl.rlim_cur;
+    rl.rlim_cur = rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+        log_warning("main, cannot raise the open file limit from %llu to %llu (%s)",
+                    (unsigned long long)was, (unsigned long long)rl.rlim_max, strerror(errno));
+}
+
 /* passed_fd: a listening socket from socket activation, or -1 to create one. */
 static void *bind_api(void *ctx, const config_t *cfg, int passed_fd, char *err, size_t errlen)
 {
@@ -383,6 +401,7 @@ int main(int argc, char **argv)
         return 0;
     }
     log_set_level(cfg.log_level);
+    raise_fd_limit();
     int sfd = block_signals();
     if (sfd < 0) {
         log_error("main, cannot set up signal handling (%s)", strerror(errno));

@@ -10,6 +10,8 @@
  *   MDB_MAP_FULL / MDB_TXN_FULL -> -EX_EFULL with store_map_full() true: grow
  *                                  the map with store_grow() and run again;
  *   ENOSPC / EDQUOT             -> -EX_EFULL (the disk is full; nothing written);
+ *   EIO with under 1 MiB left on the disk -> -EX_EFULL (LMDB's word for a short
+ *                                  write, which a filling disk causes);
  *   anything else               -> -EX_ESTORAGE.
  * The environment is opened without MDB_WRITEMAP, so a full disk is an error
  * from the commit, never a SIGBUS.
@@ -92,6 +94,9 @@ void store_close(store_t **p);
  * Returns 0, or -EX_EFULL when the map is already at its limit. */
 int store_grow(store_t *s);
 uint64_t store_map_size(const store_t *s);
+/* Bytes of the map in use (the last page written + 1, times the page size);
+ * 0 if LMDB cannot say. */
+uint64_t store_map_used(const store_t *s);
 
 /* True when the last failure was the map being full (grow and retry). */
 bool store_map_full(const store_t *s);

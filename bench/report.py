@@ -1,0 +1,102 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+#
+# bench/report.py DIR: the one table of bench/run-all, from the JSON the
+# stages wrote in DIR (transitions.json, rawlmdb.json, events.json and,
+# when the summary stage exists, summary.json).  Each row: the target, the
+# figure measured, the baseline from the same run, the ratio, met or missed.
+import json
+import os
+import sys
+
+d = sys.argv[1]
+
+
+def load(name):
+    p = os.path.join(d, name)
+    if not os.path.exists(p) or os.path.getsize(p) == 0:
+        return None
+    with open(p) as f:
+        return json.load(f)
+
+
+tr = load("transitions.json")
+raw = load("rawlmdb.json")
+ev = load("events.json")
+sm = load("summary.json")
+rows = []
+
+
+def row(target, measured, baseline, ratio, met):
+    rows.append((target, measured, baseline,
+                 "" if ratio is None else "%.2f" % ratio,
+                 "-" if met is None else ("met" if met else "MISSED")))
+
+
+n = tr["config"].get("nominations", 0) if tr else 0
+if tr:
+    rawby = {}
+    if raw:
+        for r in raw["results"]:
+            rawby[r["batch"]] = r["tps"]
+    batch = {b["clients"]: b["mean_batch_size"] for b in tr.get("batch_sizes", [])}
+    for r in tr["results"]:
+        c = r["clients"]
+        e = r["exemplard"]
+        lat = "p50/p99/p999 %.2f/%.2f/%.2f ms" % (e["p50_ms"], e["p99_ms"], e["p999_ms"])
+        if "postgres" in r:
+            p = r["postgres"]["tps"]
+            ratio = e["tps"] / p if p else 0
+            row("durable moves/s, %d clients >= PostgreSQL (aim 2x)" % c,
+                "%.0f/s (%s)" % (e["tps"], lat), "PostgreSQL %.0f/s" % p, ratio, ratio >= 1)
+        b = batch.get(c)
+        if b is not None:
+            k = max(1, int(b + 0.5))
+            if k in rawby:
+                ratio = e["tps"] / rawby[k] if rawby[k] else 0
+                row("durable moves/s, %d clients >= 70%% raw LMDB, same batch" % c,
+                    "%.0f/s (batch %.1f)" % (e["tps"], b), "raw LMDB %.0f/s (batch %d)" % (rawby[k], k),
+                    ratio, ratio >= 0.7)
+    ls = tr.get("list")
+    if ls:
+        for key, what in (("all", "every nomination"), ("one_state", "one state (fostering)")):
+            x = ls[key]
+            if "postgres_seconds" in x:
+                ratio = x["postgres_seconds"] / x["exemplard_seconds"] if x["exemplard_seconds"] else 0
+                row("list %s (%d rows), pages of %d, <= PostgreSQL's time" % (what, x["exemplard_rows"], ls["page"]),
+                    "%.3f s" % x["exemplard_seconds"],
+                    "PostgreSQL keyset %.3f s (%d rows)" % (x["postgres_seconds"], x["postgres_rows"]),
+                    ratio, ratio >= 1)
+    ex = tr["exemplard"]
+    ready = ex["ready_ms_loaded"]
+    row("start-to-READY, warm, %d nominations <= 50 ms" % n, "%.1f ms" % ready, "target 50 ms",
+        50 / ready if ready else None, ready <= 50)
+    for key, when in (("memory_at_ready", "at READY"), ("memory_after_runs", "after the runs")):
+        m = ex[key]
+        anon = m.get("anon_kib", 0) / 1024
+        row("RssAnon %s <= 32 MiB" % when, "%.1f MiB" % anon, "target 32 MiB",
+            32 / anon if anon else None, anon <= 32)
+if ev:
+    row("durable events/s >= 100 000", "%.0f/s" % ev["exemplard_eps"], "target 100 000/s",
+        ev["exemplard_eps"] / 100000, ev["exemplard_eps"] >= 100000)
+    row("durable events/s >= 50% raw LMDB inserts", "%.0f/s" % ev["exemplard_eps"],
+        "raw LMDB %.0f/s" % ev["raw_lmdb_eps"], ev["ratio"], ev["ratio"] >= 0.5)
+if sm:
+    e, p = sm.get("exemplard_seconds"), sm.get("postgres_seconds")
+    ratio = p / e if e and p else None
+    row("summarise %d nominations, 5x history <= PostgreSQL's time" % n,
+        "%.3f s" % e if e else "?", "PostgreSQL %.3f s" % p if p else "?", ratio,
+        None if ratio is None else ratio >= 1)
+else:
+    row("summarise nominations with 5x history entries", "not measured",
+        "bench/run-summary (summary branch) not present", None, None)
+
+w = [max(len(r[i]) for r in rows + [("target", "measured", "baseline", "ratio", "met?")])
+     for i in range(5)]
+head = ("target", "measured", "baseline", "ratio", "met?")
+print(" | ".join(h.ljust(w[i]) for i, h in enumerate(head)))
+print("-+-".join("-" * x for x in w))
+for r in rows:
+    print(" | ".join(c.ljust(w[i]) for i, c in enumerate(r)))
+print("\nratio: exemplard / baseline for rates, baseline / exemplard for times and targets "
+      "(above 1 is better); medians of the runs; %d nominations" % n)
