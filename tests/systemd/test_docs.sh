@@ -1,12 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# test_docs.sh SYSTEMD_SRC_DIR SYSTEMD_BUILD_DIR EXEMPLARD EXEMPLARCTL EXEMPLAR_REMIND
+# test_docs.sh SYSTEMD_SRC_DIR SYSTEMD_BUILD_DIR EXEMPLARD EXEMPLARCTL EXEMPLAR_REMIND EXEMPLAR_SUMMARY
 #
 # The hand-written documents of systemd/ against the programs, so that they
 # cannot drift apart silently:
-#   - exemplard(8) names every option of `exemplard --help`, exemplar-remind(8)
-#     every option of `exemplar-remind --help`;
+#   - exemplard(8) names every option of `exemplard --help`, and the workers'
+#     manuals every option of their --help;
 #   - exemplard.conf(5) and the shipped exemplard.conf name every key of
 #     `exemplard --check-config`, and the shipped file, uncommented, is
 #     exactly the defaults under systemd;
@@ -15,7 +15,7 @@
 #     `exemplarctl help COMMAND`;
 #   - the three manual pages render without warnings (when man is installed).
 set -euo pipefail
-src=$1 build=$2 exemplard=$3 exemplarctl=$4 remind=$5
+src=$1 build=$2 exemplard=$3 exemplarctl=$4 remind=$5 summary=$6
 fail() { echo "FAIL: $*" >&2; exit 1; }
 tmp=$(mktemp -d /tmp/exdocs.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -25,10 +25,12 @@ for opt in $("$exemplard" --help | grep -oE -- '--[a-z][a-z-]*' | sort -u); do
     grep -qF -- "${opt//-/\\-}" "$src/man/exemplard.8" || fail "exemplard.8 does not describe $opt"
 done
 
-echo "== exemplar-remind(8) and exemplar-remind --help"
-for opt in $("$remind" --help | grep -oE -- '--[a-z][a-z-]*' | sort -u); do
-    grep -qF -- "${opt//-/\\-}" "$src/man/exemplar-remind.8" ||
-        fail "exemplar-remind.8 does not describe $opt"
+echo "== exemplar-remind(8), exemplar-summary(8) and their --help"
+for worker in "$remind" "$summary"; do
+    page="$src/man/$(basename "$worker").8"
+    for opt in $("$worker" --help | grep -oE -- '--[a-z][a-z-]*' | sort -u); do
+        grep -qF -- "${opt//-/\\-}" "$page" || fail "$(basename "$page") does not describe $opt"
+    done
 done
 
 echo "== exemplard.conf(5), exemplard.conf and exemplard --check-config"

@@ -51,6 +51,7 @@ expected="./etc/exemplard/exemplard.conf
 ./usr/bin/exemplar-summary
 ./usr/bin/exemplarctl
 ./usr/lib/systemd/system/exemplar-remind.service
+./usr/lib/systemd/system/exemplar-summary.service
 ./usr/lib/systemd/system/exemplard.service
 ./usr/lib/systemd/system/exemplard.socket
 ./usr/lib/sysusers.d/exemplard.conf
@@ -68,6 +69,7 @@ expected="./etc/exemplard/exemplard.conf
 ./usr/share/man/man1/exemplarctl.1.gz
 ./usr/share/man/man5/exemplard.conf.5.gz
 ./usr/share/man/man8/exemplar-remind.8.gz
+./usr/share/man/man8/exemplar-summary.8.gz
 ./usr/share/man/man8/exemplard.8.gz"
 files=$(dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { print $6 }' | sort)
 [ "$files" = "$expected" ] || fail "the package's files differ:

@@ -1,21 +1,21 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# test_units.sh SYSTEMD_SRC_DIR SYSTEMD_BUILD_DIR EXEMPLARD EXEMPLAR_REMIND
+# test_units.sh SYSTEMD_SRC_DIR SYSTEMD_BUILD_DIR EXEMPLARD EXEMPLAR_REMIND EXEMPLAR_SUMMARY
 #
 # The unit files as systemd itself reads them, without a running systemd:
 #   - `systemd-analyze verify` prints nothing for exemplard.service,
-#     exemplard.socket and exemplar-remind.service (it exits 0 even for unknown keys, so any output fails);
+#     exemplard.socket and the workers' services (it exits 0 even for unknown keys, so any output fails);
 #     the copies verified name the built exemplard, since verify checks that
 #     ExecStart= exists, and find the built manual pages for Documentation=;
 #   - `systemd-analyze security --offline=yes` rates exemplard.service and
-#     exemplar-remind.service 1.0 or lower, on the file in the source tree as it is shipped;
+#     the workers' services 1.0 or lower, on the file in the source tree as it is shipped;
 #   - systemd-sysusers and systemd-tmpfiles apply the sysusers.d and
 #     tmpfiles.d entries to an empty root: the user, group and directories
 #     come out as the units expect.
 # Exits 77 (skipped) when systemd-analyze is missing.
 set -euo pipefail
-src=$1 build=$2 exemplard=$3 remind=$4
+src=$1 build=$2 exemplard=$3 remind=$4 summary=$5
 
 command -v systemd-analyze >/dev/null ||
     { echo "SKIP: systemd-analyze is missing (apt-get install systemd)"; exit 77; }
@@ -27,24 +27,25 @@ echo "== systemd-analyze verify"
 sed "s#/usr/sbin/exemplard#$exemplard#" "$src/exemplard.service" >"$tmp/exemplard.service"
 cp "$src/exemplard.socket" "$tmp/"
 sed "s#/usr/bin/exemplar-remind#$remind#" "$src/exemplar-remind.service" >"$tmp/exemplar-remind.service"
+sed "s#/usr/bin/exemplar-summary#$summary#" "$src/exemplar-summary.service" >"$tmp/exemplar-summary.service"
 grep -q "^ExecStart=$exemplard\$" "$tmp/exemplard.service" || fail "no ExecStart=/usr/sbin/exemplard"
 man_opt=--man=no
 if command -v man >/dev/null; then
-    for page in exemplard.8 exemplard.conf.5 exemplarctl.1 exemplar-remind.8; do
+    for page in exemplard.8 exemplard.conf.5 exemplarctl.1 exemplar-remind.8 exemplar-summary.8; do
         mkdir -p "$tmp/man/man${page##*.}"
         cp "$build/man/$page" "$tmp/man/man${page##*.}/"
     done
     man_opt=--man=yes
 fi
 out=$(cd "$tmp" && MANPATH="$tmp/man" systemd-analyze verify "$man_opt" \
-    exemplard.service exemplard.socket exemplar-remind.service 2>&1) ||
+    exemplard.service exemplard.socket exemplar-remind.service exemplar-summary.service 2>&1) ||
     fail "verify failed: $out"
 [ -z "$out" ] || fail "systemd-analyze verify printed:
 $out"
 echo "   silent ($man_opt)"
 
 echo "== systemd-analyze security --offline=yes"
-for unit in exemplard.service exemplar-remind.service; do
+for unit in exemplard.service exemplar-remind.service exemplar-summary.service; do
     report=$(systemd-analyze security --offline=yes "$src/$unit" 2>&1) || true
     score=$(sed -n "s/.*Overall exposure level for $unit: \([0-9.]*\).*/\1/p" <<<"$report")
     [ -n "$score" ] || fail "no rating in:
