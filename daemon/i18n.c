@@ -59,6 +59,10 @@ int i18n_init(const char *language, const char *localedir)
                       : exe_localedir(beside, sizeof(beside)) == 0 ? beside
                                                                    : EXEMPLAR_BUILD_LOCALEDIR;
     setlocale(LC_MESSAGES, "C.UTF-8");
+    /* Translations other catalogues give (the C library's strerror in
+     * Vietnamese, for LANGUAGE=vi) are converted to LC_CTYPE's charset:
+     * without UTF-8 there, the log would show "L?i" for "Lỗi". */
+    setlocale(LC_CTYPE, "C.UTF-8");
     setenv("LANGUAGE", language, 1);
     bindtextdomain(EX_TEXTDOMAIN, dir);
     bind_textdomain_codeset(EX_TEXTDOMAIN, "UTF-8");
