@@ -14,7 +14,7 @@ out = os.path.join(root, "tests", "fuzz", "corpus")
 gen = tempfile.mkdtemp()
 protos = [os.path.join(root, "proto", p)
           for p in ("rules.proto", "record.proto", "auth.proto", "events.proto", "plans.proto",
-                    "ops.proto", "wire.proto")]
+                    "ops.proto", "workers.proto", "summary.proto", "wire.proto")]
 subprocess.run(["protoc", "-I", os.path.join(root, "proto"), "--python_out", gen] + protos,
                check=True)
 sys.path.insert(0, gen)
@@ -24,6 +24,8 @@ import auth_pb2 as a  # noqa: E402
 import plans_pb2 as p  # noqa: E402
 import rules_pb2 as ru  # noqa: E402
 import ops_pb2 as o  # noqa: E402
+import workers_pb2 as wk  # noqa: E402
+import summary_pb2 as su  # noqa: E402
 
 
 def req(**body):
@@ -59,9 +61,21 @@ requests = {
     "fsck": req(fsck=o.FsckRequest(max_problems=5)),
     "list-as-of": req(list=w.ListRequest(state=r.STATE_FOSTERING, limit=5,
                                          as_of_ms=1_656_633_599_999)),
+    # issue 5: timers, jobs, the summary
+    "job-lease": req(job_lease=wk.JobLeaseRequest(worker="remind@host", lease_ms=2000, max=3,
+                                                  kinds=[wk.JOB_REMIND_DEADLINE])),
+    "job-deliver": req(job_deliver=wk.JobDeliverRequest(
+        id="remind/2021-2025/2021-2023/plan/2021-09-15/-7d/01", lease=1, channel="topic",
+        notification=wk.Notification(subject="Nhắc việc", text="Hạn gửi kế hoạch", lang="vi"))),
+    "job-ack": req(job_ack=wk.JobAckRequest(id="summary/2026Q3", lease=1, ok=False,
+                                            error="sendmail exited 75")),
+    "job-list": req(job_list=wk.JobListRequest(prefix="remind/", limit=5, timers=True)),
+    "job-retry": req(job_retry=wk.JobRetryRequest(id="summary/2026Q3")),
+    "summary": req(summary=su.SummaryRequest(quarter="2023Q3", as_of="2023-08-15")),
 }
 # fuzz_api: who asks (role; bit 7 = unit 02 for unit officers), then the request
-roles = {"admin": 6, "uo01": 1, "uo02": 0x81, "reviewer": 2, "reader": 5, "publisher": 4}
+roles = {"admin": 6, "uo01": 1, "uo02": 0x81, "reviewer": 2, "reader": 5, "publisher": 4,
+         "worker": 7}
 os.makedirs(os.path.join(out, "api"), exist_ok=True)
 for rn, rb in roles.items():
     for qn, q in requests.items():
