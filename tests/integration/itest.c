@@ -293,6 +293,7 @@ size_t itest_list_ids_at(const char *file, int line, ex_client_t *c, const ex_li
         if (tlen > sizeof(token)) {
             print_error("%s: a page token of %zu bytes\n", what, tlen);
             _fail(file, line);
+            return n; /* _fail does not return; -O3 does not know it */
         }
         memcpy(token, r->list->next_page_token.data, tlen);
         f.page_token = token;
