@@ -367,6 +367,7 @@ int main(int argc, char **argv)
     loop_t *loop = NULL;
     void *ctx = NULL, *sock = NULL;
     int api_fd = -1;
+    int lock_fd = -1;
 
     if (parse_args(argc, argv, &cfg, &args) < 0)
         return 1;
@@ -395,7 +396,15 @@ int main(int argc, char **argv)
         log_error("%s", err);
         goto out;
     }
-    if (store_open(cfg.state_dir, cfg.map_size, cfg.map_max, &store, err, sizeof(err)) < 0) {
+    /* One exemplard per state directory; restore and import take the same
+     * lock, so none of them runs next to a daemon (store.h). */
+    if (mkdir(cfg.state_dir, 0750) < 0 && errno != EEXIST) {
+        log_error("main, cannot create the state directory %s (%s)", cfg.state_dir,
+                  strerror(errno));
+        goto out;
+    }
+    if (store_lock_dir(cfg.state_dir, &lock_fd, err, sizeof(err)) < 0 ||
+        store_open(cfg.state_dir, cfg.map_size, cfg.map_max, &store, err, sizeof(err)) < 0) {
         log_error("%s", err);
         goto out;
     }
@@ -447,6 +456,8 @@ out:
     if (ctx)
         zmq_ctx_term(ctx);
     store_close(&store);
+    if (lock_fd >= 0)
+        close(lock_fd);
     close(sfd);
     return status;
 }

@@ -69,6 +69,8 @@ const ctl_opt_t CTL_OPTIONS[] = {
     { OPT_DRAFT,          "draft",          NULL,       NULL },
     { OPT_REPAIR,         "repair",         NULL,       NULL },
     { OPT_AS_OF,          "as-of",          "DATE",     NULL },
+    { OPT_STATE_DIR,      "state-dir",      "DIR",      NULL },
+    { OPT_FORCE,          "force",          NULL,       NULL },
 };
 /* clang-format on */
 const size_t CTL_OPTIONS_COUNT = sizeof CTL_OPTIONS / sizeof CTL_OPTIONS[0];
@@ -699,6 +701,19 @@ static const ctl_cmd_opt_t FSCK_OPTS[] = {
     {0, NULL},
 };
 
+static const ctl_cmd_opt_t BACKUP_OPTS[] = {
+    {OPT_STATE_DIR, "the daemon's state directory (default: [daemon] state_dir of "
+                    "/etc/exemplard/exemplard.conf or $EXEMPLAR_CONFIG, else /var/lib/exemplard)"},
+    {OPT_FORCE, "replace FILE when it exists"},
+    {0, NULL},
+};
+
+static const ctl_cmd_opt_t STATE_DIR_OPTS[] = {
+    {OPT_STATE_DIR, "the daemon's state directory (default: [daemon] state_dir of "
+                    "/etc/exemplard/exemplard.conf or $EXEMPLAR_CONFIG, else /var/lib/exemplard)"},
+    {0, NULL},
+};
+
 static const ctl_cmd_opt_t AUDIT_OPTS[] = {
     {OPT_LIMIT, "print at most N entries, newest first (default 100)"},
     {0, NULL},
@@ -828,6 +843,24 @@ const ctl_cmd_t CMD_TABLE[] = {
       "answers nothing else meanwhile: 7 s for 1 M nominations with 1.5 M changes on a "
       "2-core machine. exemplarctl waits up to 10 minutes for the answer (or --timeout) "
       "and does not send the request again." },
+    { "backup", "FILE [--state-dir DIR] [--force]",
+      "copy the store, consistent and compacted, while the daemon serves",
+      cmd_backup, 1, 1, BACKUP_OPTS,
+      "Opens the daemon's LMDB environment read-only, as LMDB's mdb_copy does (so it needs "
+      "the rights of the exemplard user, or root) and copies one snapshot, compacted, to "
+      "FILE.tmp; syncs it, checks that it opens, counts it and renames it to FILE. The daemon "
+      "keeps serving and is never blocked; changes committed after the snapshot was taken are "
+      "not in the copy. Prints the size, the nominations and the last change sequence of the "
+      "copy. Refuses to replace an existing FILE (exit 4) without --force. While a copy runs "
+      "the daemon cannot reuse the pages it frees, so its data file may grow." },
+    { "restore", "FILE [--state-dir DIR]",
+      "replace the stopped daemon's store with a backup",
+      cmd_restore, 1, 1, STATE_DIR_OPTS,
+      "Checks that FILE is a backup of this schema, refuses while exemplard runs on the state "
+      "directory (exit 4: it holds DIR/exemplard.lock), keeps the current data file as "
+      "data.mdb.before-restore (replacing an older one), writes the backup next to it, syncs "
+      "it and renames it over data.mdb, then syncs the directory. Procedure: systemctl stop "
+      "exemplard; exemplarctl restore FILE; systemctl start exemplard; exemplarctl fsck." },
     { "help", "[COMMAND | moves]", "print this manual, one command's page, or the move table",
       cmd_help, 0, 1, NO_OPTS,
       "'help moves' prints the move table the daemon enforces: from, to, verb, roles, "
