@@ -861,6 +861,26 @@ const ctl_cmd_t CMD_TABLE[] = {
       "data.mdb.before-restore (replacing an older one), writes the backup next to it, syncs "
       "it and renames it over data.mdb, then syncs the directory. Procedure: systemctl stop "
       "exemplard; exemplarctl restore FILE; systemctl start exemplard; exemplarctl fsck." },
+    { "export", "[FILE|-] [--state-dir DIR] [--force]",
+      "write the whole store as JSON lines, while the daemon serves",
+      cmd_export, 0, 1, BACKUP_OPTS,
+      "Opens the daemon's environment read-only (like backup: the exemplard user's rights) and "
+      "writes one snapshot: a header line, one line {\"type\",\"key\",\"value\"} per record "
+      "(units, campaigns, evidence, plans, publishers, events, nominations, the change log "
+      "that is every history, audit entries, remembered requests) and an end line that counts "
+      "them. Values are the stored records in JSON: field names as in the .proto files, enums "
+      "by name, 64-bit integers as numbers, bytes in base64; keys are the LMDB keys in base64. "
+      "Indexes are not written: import rebuilds them. FILE defaults to - (stdout); a FILE is "
+      "written as FILE.tmp, synced and renamed, and an existing one is kept without --force." },
+    { "import", "FILE|- [--state-dir DIR]",
+      "fill an empty, stopped store from an export",
+      cmd_import, 1, 1, STATE_DIR_OPTS,
+      "Refuses while exemplard runs on the state directory (exit 4) and when its store holds "
+      "anything (exit 4). Builds the new store in DIR/import.tmp in transactions of 20000 "
+      "records, rebuilds the indexes, checks the end line and the header's counts, and only "
+      "then moves the data file into place: a failed or cut import changes nothing. The "
+      "result has the same ids, versions and change sequences. Then: systemctl start "
+      "exemplard; exemplarctl fsck." },
     { "help", "[COMMAND | moves]", "print this manual, one command's page, or the move table",
       cmd_help, 0, 1, NO_OPTS,
       "'help moves' prints the move table the daemon enforces: from, to, verb, roles, "

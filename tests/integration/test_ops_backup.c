@@ -10,6 +10,13 @@
  * the same change log up to it, the same nominations (those registered
  * after it absent), each nomination's history cut at it, nothing
  * half-applied; and fsck passes.
+ *
+ * Export and import: a store with nominations, histories, events, evidence
+ * and a plan is exported while its daemon serves; import is refused while
+ * the second daemon runs and into its non-empty store, then fills the
+ * emptied one; the second daemon answers the same (the whole list, every
+ * nomination and history, evidence, events, the plan), fsck passes, and its
+ * own export is the same file byte for byte.
  */
 #include <inttypes.h>
 #include <pthread.h>
@@ -284,12 +291,187 @@ static void restore_refuses_what_is_not_a_backup(void **state)
     assert_int_equal(harness_restart(h), 0);
 }
 
+/* Runs exemplarctl with args (NULL-terminated, at most 30) and requires
+ * the exit status; the output is in out. */
+static void ctl_expect(int status, char *out, size_t len, const char *const *args)
+{
+    const char *argv[32] = {EXEMPLARCTL_PATH};
+    size_t n = 1;
+    for (; args[n - 1] && n < 31; n++)
+        argv[n] = args[n - 1];
+    argv[n] = NULL;
+    int rc = harness_run(argv, out, len);
+    if (rc != status)
+        fail_msg("exemplarctl %s %s: exit %d, expected %d: %s", args[0], args[1] ? args[1] : "", rc,
+                 status, out);
+}
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    char *buf = malloc((size_t)n + 1);
+    assert_true(fread(buf, 1, (size_t)n, f) == (size_t)n);
+    buf[n] = 0;
+    fclose(f);
+    return buf;
+}
+
+/* What exemplarctl --json prints for these, from one daemon. */
+static void answers(const harness_t *h, char *out, size_t len)
+{
+    static const char *const QUERIES[][8] = {
+        {"evidence", "list", "CB-0042", NULL},
+        {"evidence", "list", "CB-0077", NULL},
+        {"event", "list", "CB-0042", NULL},
+        {"plan", "show", "01", "--period", "2021-2023", "--campaign", "2021-2025", NULL},
+        {"list", NULL},
+        {"audit", NULL},
+    };
+    size_t used = 0;
+    for (size_t q = 0; q < sizeof(QUERIES) / sizeof(QUERIES[0]); q++) {
+        const char *args[12] = {"--api", h->api, "--json"};
+        for (size_t i = 0; QUERIES[q][i]; i++)
+            args[3 + i] = QUERIES[q][i];
+        ctl_expect(0, out + used, len - used, args);
+        used += strlen(out + used);
+    }
+}
+
+static void export_import_gives_the_same_store(void **state)
+{
+    harness_t *h = *state;
+    ex_client_t *c = harness_client(h, TIMEOUT_MS);
+    assert_non_null(c);
+    fill(c, 120);
+    char out[1 << 16];
+    const char *api[] = {"--api", h->api};
+#define CTL(status, ...)                                                                           \
+    do {                                                                                           \
+        const char *a_[] = {api[0], api[1], __VA_ARGS__, NULL};                                    \
+        ctl_expect(status, out, sizeof(out), a_);                                                  \
+    } while (0)
+    CTL(0, "register", "--unit", "01", "--kind", "individual", "--name", "Nguyễn Văn An",
+        "--subject", "CB-0042");
+    CTL(0, "event", "publish", "--type", "title-awarded", "--subject", "CB-0042", "--publisher",
+        "moet", "--event-id", "QĐ-17", "--seq", "1", "--year", "2023", "--value",
+        "Chiến sĩ thi đua cơ sở", "--decision", "1234/QĐ-BGDĐT");
+    CTL(0, "event", "publish", "--type", "performance-rating", "--subject", "CB-0077",
+        "--publisher", "moha", "--event-id", "R-9", "--seq", "4", "--year", "2022");
+    CTL(0, "evidence", "add", "CB-0042", "2022", "CSTDCS", "--decision", "5/QĐ", "--decision-date",
+        "2022-12-01");
+    CTL(0, "evidence", "revoke", "CB-0042", "2022", "CSTDCS", "--decision", "6/QĐ",
+        "--decision-date", "2023-01-05");
+    CTL(0, "plan", "submit", "01", "--period", "2021-2023", "--campaign", "2021-2025",
+        "--collective", "2", "--individual", "1", "--solutions", "Giải pháp", "--decision",
+        "12/KH-UBND", "--decision-date", "2021-09-01");
+    CTL(0, "plan", "return", "01", "--period", "2021-2023", "--campaign", "2021-2025", "--reason",
+        "Bổ sung");
+    CTL(5, "move", "1", "recognized"); /* a refusal, for the audit list */
+#undef CTL
+
+    char file[128], file2[128], data[128];
+    snprintf(file, sizeof(file), "%s/export.jsonl", h->dir);
+    const char *exp[] = {"--json", "export", file, "--state-dir", h->dir, NULL};
+    ctl_expect(0, out, sizeof(out), exp);
+    assert_true(json_u64(out, "last_seq") == itest_last_seq(c));
+    print_message("export: %" PRIu64 " records, %" PRIu64 " nominations\n",
+                  json_u64(out, "records"), json_u64(out, "nominations"));
+    ctl_expect(4, out, sizeof(out), exp); /* the file exists */
+
+    harness_t h2 = {0};
+    h2.pidfd = -1;
+    assert_int_equal(harness_start(&h2, NULL), 0);
+    const char *imp[] = {"import", file, "--state-dir", h2.dir, NULL};
+    ctl_expect(4, out, sizeof(out), imp); /* the daemon runs */
+    assert_non_null(strstr(out, "exemplard.lock"));
+    assert_int_equal(harness_stop(&h2), 0);
+    ctl_expect(4, out, sizeof(out), imp); /* its store holds the built-in units */
+    assert_non_null(strstr(out, "not empty"));
+    snprintf(data, sizeof(data), "%s/data.mdb", h2.dir);
+    assert_int_equal(unlink(data), 0);
+    ctl_expect(0, out, sizeof(out), imp);
+    assert_int_equal(harness_restart(&h2), 0);
+
+    ex_client_t *c2 = harness_client(&h2, TIMEOUT_MS);
+    require_same_as_of(c, c2, UINT64_MAX);
+    char *a1 = malloc(1 << 20), *a2 = malloc(1 << 20);
+    answers(h, a1, 1 << 20);
+    answers(&h2, a2, 1 << 20);
+    assert_string_equal(a1, a2);
+    assert_non_null(strstr(a1, "1234/QĐ-BGDĐT"));
+    assert_non_null(strstr(a1, "returned"));
+    free(a1);
+    free(a2);
+    assert_int_equal(ctl_fsck_exit(&h2), 0);
+
+    /* the imported store exports to the same bytes */
+    snprintf(file2, sizeof(file2), "%s/export2.jsonl", h2.dir);
+    const char *exp2[] = {"export", file2, "--state-dir", h2.dir, NULL};
+    ctl_expect(0, out, sizeof(out), exp2);
+    char *t1 = read_file(file), *t2 = read_file(file2);
+    assert_string_equal(t1, t2);
+    free(t1);
+    free(t2);
+    ex_client_destroy(&c2);
+    ex_client_destroy(&c);
+    assert_int_equal(harness_stop(&h2), 0);
+    harness_cleanup(&h2, 0);
+}
+
+static void import_refuses_a_cut_or_broken_file(void **state)
+{
+    harness_t *h = *state;
+    ex_client_t *c = harness_client(h, TIMEOUT_MS);
+    fill(c, 5);
+    ex_client_destroy(&c);
+    char file[128], cut[128], dir[128], out[8192];
+    snprintf(file, sizeof(file), "%s/export.jsonl", h->dir);
+    snprintf(cut, sizeof(cut), "%s/cut.jsonl", h->dir);
+    snprintf(dir, sizeof(dir), "%s/empty", h->dir);
+    const char *exp[] = {"export", file, "--state-dir", h->dir, NULL};
+    ctl_expect(0, out, sizeof(out), exp);
+    /* all but the end line */
+    char *text = read_file(file);
+    char *end = strstr(text, "{\"type\":\"end\"");
+    assert_non_null(end);
+    FILE *f = fopen(cut, "w");
+    fwrite(text, 1, (size_t)(end - text), f);
+    fclose(f);
+    const char *imp[] = {"import", cut, "--state-dir", dir, NULL};
+    ctl_expect(1, out, sizeof(out), imp);
+    assert_non_null(strstr(out, "cut short"));
+    /* nothing was left behind */
+    char data[160];
+    struct stat st;
+    snprintf(data, sizeof(data), "%s/data.mdb", dir);
+    assert_int_equal(stat(data, &st), -1);
+    /* a damaged record names its line and field */
+    char *nom = strstr(text, "\"state\":\"STATE_");
+    assert_non_null(nom);
+    nom[5] = 'x'; /* "state" -> "statx": not a field */
+    f = fopen(cut, "w");
+    fputs(text, f);
+    fclose(f);
+    ctl_expect(1, out, sizeof(out), imp);
+    assert_non_null(strstr(out, "is not a field"));
+    assert_non_null(strstr(out, "line "));
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(backup_under_load_restores_to_the_same_answers,
                                         harness_setup, harness_teardown),
         cmocka_unit_test_setup_teardown(restore_refuses_what_is_not_a_backup, harness_setup,
+                                        harness_teardown),
+        cmocka_unit_test_setup_teardown(export_import_gives_the_same_store, harness_setup,
+                                        harness_teardown),
+        cmocka_unit_test_setup_teardown(import_refuses_a_cut_or_broken_file, harness_setup,
                                         harness_teardown),
     };
     return cmocka_run_group_tests_name("ops_backup", tests, NULL, NULL);
