@@ -60,6 +60,7 @@ static const key_t_ KEYS[] = {
     STR("auth", "endpoint", auth_endpoint),
     STR("auth", "secret_key_file", auth_secret_key_file),
     STR("auth", "keys_file", auth_keys_file),
+    STR("stats", "listen", stats_listen), /* issue 8: Prometheus endpoint; "" = off */
 };
 
 static const key_t_ *find_key(const char *section, const char *name)

@@ -368,6 +368,7 @@ int main(int argc, char **argv)
     void *ctx = NULL, *sock = NULL;
     int api_fd = -1;
     int lock_fd = -1;
+    metrics_t *metrics = NULL;
 
     if (parse_args(argc, argv, &cfg, &args) < 0)
         return 1;
@@ -425,6 +426,15 @@ int main(int argc, char **argv)
         log_error("main, out of memory");
         goto out;
     }
+    /* issue 8: the Prometheus endpoint, with figures before READY */
+    if (cfg.stats_listen[0]) {
+        if (!(metrics = metrics_new(cfg.stats_listen, err, sizeof(err)))) {
+            log_error("%s", err);
+            goto out;
+        }
+        metrics_refresh(metrics, api);
+        loop_set_metrics(loop, metrics);
+    }
     args.api = api;
     loop_set_reload(loop, reload_config, &args);
     const records_counters_t *c = api_counters(api);
@@ -448,6 +458,7 @@ out:
     if (api_fd >= 0)
         close(api_fd);
     loop_destroy(&loop);
+    metrics_destroy(&metrics);
     api_destroy(&api);
     if (sock)
         zmq_close(sock);
