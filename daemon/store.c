@@ -145,10 +145,23 @@ int store_open(const char *dir, uint64_t map_size, uint64_t map_max, store_t **o
                  mdb_strerror(rc));
         goto fail;
     }
-    /* The file may already be larger than the configured map. */
+    /* The file may already be larger than the configured map.  LMDB then
+     * maps exactly the pages in use (a restored backup, an import), so the
+     * first write at start would find the map full: leave room, half the
+     * used size and 16 MiB more, within map_max. */
     MDB_envinfo info;
-    if (mdb_env_info(s->env, &info) == 0 && info.me_mapsize > s->map_size)
-        s->map_size = info.me_mapsize;
+    MDB_stat st;
+    if (mdb_env_info(s->env, &info) == 0 && mdb_env_stat(s->env, &st) == 0) {
+        uint64_t used = ((uint64_t)info.me_last_pgno + 1) * st.ms_psize;
+        uint64_t want = used + used / 2 + (16u << 20);
+        if (info.me_mapsize > s->map_size)
+            s->map_size = info.me_mapsize;
+        if (s->map_size < want && s->map_size < s->map_max) {
+            want = want > s->map_max ? s->map_max : want;
+            if (mdb_env_set_mapsize(s->env, want) == 0)
+                s->map_size = want;
+        }
+    }
 
     rc = mdb_txn_begin(s->env, NULL, 0, &txn);
     for (int i = 0; rc == 0 && i < DB_COUNT; i++)
