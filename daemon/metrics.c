@@ -206,8 +206,10 @@ metrics_t *metrics_new(const char *listen, char *err, size_t errlen)
     int e = errno;
     freeaddrinfo(ai);
     if (!m->httpd) {
-        snprintf(err, errlen, "metrics, cannot listen for HTTP on %s (%s)", listen,
-                 e ? strerror(e) : "libmicrohttpd refused");
+        snprintf(err, errlen,
+                 "metrics, cannot listen for HTTP on %s (%s); under systemd the sandbox must "
+                 "allow AF_INET: see exemplard(8), SECURITY",
+                 listen, e ? strerror(e) : "libmicrohttpd refused");
         metrics_destroy(&m);
         return NULL;
     }

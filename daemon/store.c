@@ -147,16 +147,16 @@ int store_open(const char *dir, uint64_t map_size, uint64_t map_max, store_t **o
     }
     /* The file may already be larger than the configured map.  LMDB then
      * maps exactly the pages in use (a restored backup, an import), so the
-     * first write at start would find the map full: leave room, half the
-     * used size and 16 MiB more, within map_max. */
+     * first write at start would find the map full: when less than a third
+     * of the map is free, make it twice the used size, within map_max. */
     MDB_envinfo info;
     MDB_stat st;
     if (mdb_env_info(s->env, &info) == 0 && mdb_env_stat(s->env, &st) == 0) {
         uint64_t used = ((uint64_t)info.me_last_pgno + 1) * st.ms_psize;
-        uint64_t want = used + used / 2 + (16u << 20);
+        uint64_t want = used * 2;
         if (info.me_mapsize > s->map_size)
             s->map_size = info.me_mapsize;
-        if (s->map_size < want && s->map_size < s->map_max) {
+        if (used + used / 2 > s->map_size && s->map_size < s->map_max) {
             want = want > s->map_max ? s->map_max : want;
             if (mdb_env_set_mapsize(s->env, want) == 0)
                 s->map_size = want;

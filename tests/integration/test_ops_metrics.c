@@ -54,8 +54,11 @@ static char *http(int port, const char *method, const char *path)
     ssize_t r;
     while ((r = read(fd, buf + used, cap - used - 1)) > 0) {
         used += (size_t)r;
-        if (cap - used < 1024)
-            buf = realloc(buf, cap *= 2);
+        if (cap - used < 1024) {
+            char *more = realloc(buf, cap *= 2);
+            assert_non_null(more);
+            buf = more;
+        }
     }
     buf[used] = 0;
     close(fd);
