@@ -216,8 +216,10 @@ static void backup_under_load_restores_to_the_same_answers(void **state)
     assert_int_equal(pthread_create(&th, NULL, writer_main, &w), 0);
     /* Wait until the writer writes, then back up until one copy was taken
      * while it wrote (acknowledgements before and after it). */
-    while (atomic_load(&w.acked) < 10)
+    for (int i = 0; atomic_load(&w.acked) < 10; i++) {
+        assert_true(i < 10000); /* 10 s */
         usleep(1000);
+    }
     uint64_t upto = 0, acked_before = 0, backups = 0;
     for (int i = 0; i < 20; i++) {
         acked_before = atomic_load(&w.acked);
@@ -462,12 +464,29 @@ static void import_refuses_a_cut_or_broken_file(void **state)
     free(text);
 }
 
+/* The daemon's lock on its state directory: a second exemplard there is
+ * refused with a sentence, before it binds anything. */
+static void a_second_daemon_on_the_state_dir_is_refused(void **state)
+{
+    harness_t *h = *state;
+    char out[4096], rt[128];
+    snprintf(rt, sizeof(rt), "--runtime-dir=%s/second", h->dir);
+    const char *argv[] = {
+        EXEMPLARD_PATH, "--state-dir", h->dir, "--config", h->conf_path, rt, NULL};
+    assert_int_equal(harness_run(argv, out, sizeof(out)), 1);
+    assert_non_null(strstr(out, "exemplard.lock"));
+    assert_non_null(strstr(out, "is in use"));
+    assert_int_equal(harness_alive(h), 1); /* the first one serves on */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(backup_under_load_restores_to_the_same_answers,
                                         harness_setup, harness_teardown),
         cmocka_unit_test_setup_teardown(restore_refuses_what_is_not_a_backup, harness_setup,
+                                        harness_teardown),
+        cmocka_unit_test_setup_teardown(a_second_daemon_on_the_state_dir_is_refused, harness_setup,
                                         harness_teardown),
         cmocka_unit_test_setup_teardown(export_import_gives_the_same_store, harness_setup,
                                         harness_teardown),
