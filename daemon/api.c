@@ -330,42 +330,93 @@ static uint64_t commit_percentile(const uint32_t *sorted, size_t n, unsigned p)
     return sorted[rank ? rank - 1 : 0];
 }
 
-static int handle_stats(call_t *x)
+/* Fills body with the figures of `stats` (by_state and by_code are its
+ * arrays; free body with api_events_stats_reply_free after clearing them). */
+static int stats_fill(call_t *x, Exemplar__StatsReply *body, uint64_t *by_state, uint64_t *by_code)
 {
-    Exemplar__StatsReply body;
     api_events_ctx_t ev = events_ctx(x);
     api_t *a = x->api;
     int rc = count_states(x);
     if (rc == 0)
-        rc = api_events_stats(&ev, &body);
+        rc = api_events_stats(&ev, body);
     if (rc < 0)
         return rc;
-    uint64_t by_state[EX_STATE_MAX + 1];
     for (size_t s = 0; s <= EX_STATE_MAX; s++)
         by_state[s] = a->counters.in_state[s];
-    body.nominations_by_state = by_state;
-    body.n_nominations_by_state = EX_STATE_MAX + 1;
-    body.requests = a->stats.requests;
-    body.refused = a->stats.refused;
-    body.batches = a->stats.batches;
-    body.mean_batch_size = a->stats.batches ? (double)a->stats.requests / a->stats.batches : 0;
-    body.commit_failures = a->stats.commit_failures;
+    body->nominations_by_state = by_state;
+    body->n_nominations_by_state = EX_STATE_MAX + 1;
+    body->requests = a->stats.requests;
+    body->refused = a->stats.refused;
+    body->batches = a->stats.batches;
+    body->mean_batch_size = a->stats.batches ? (double)a->stats.requests / a->stats.batches : 0;
+    body->commit_failures = a->stats.commit_failures;
     uint32_t sorted[API_COMMIT_WINDOW];
     size_t n = a->commit_samples;
     memcpy(sorted, a->commit_us, n * sizeof(sorted[0]));
     qsort(sorted, n, sizeof(sorted[0]), cmp_u32);
-    body.commit_samples = (uint32_t)n;
-    body.commit_p50_us = commit_percentile(sorted, n, 50);
-    body.commit_p99_us = commit_percentile(sorted, n, 99);
-    body.map_size_bytes = store_map_size(a->store);
-    body.map_used_bytes = store_map_used(a->store);
+    body->commit_samples = (uint32_t)n;
+    body->commit_p50_us = commit_percentile(sorted, n, 50);
+    body->commit_p99_us = commit_percentile(sorted, n, 99);
+    /* issue 8: refusals by code, commits, feed connections, the map */
+    for (size_t c = 0; c < EX_ERR_COUNT; c++)
+        by_code[c] = a->stats.refused_by_code[c];
+    body->refused_by_code = by_code;
+    body->n_refused_by_code = EX_ERR_COUNT;
+    body->commits = a->stats.commits;
+    body->commit_us_total = a->stats.commit_us_total;
+    body->subscribers = outbox_subscribers(a->outbox);
+    uint64_t map = 0, pages = 0, psize = 0;
+    if (store_usage(a->store, &map, &pages, &psize) == 0) {
+        body->map_bytes = map;
+        body->map_used_pages = pages;
+        body->page_size = (uint32_t)psize;
+    }
+    /* issue 5: timers and jobs */
+    body->workers = api_jobs_workers(a, x->now_ms);
+    body->jobs = store_count(x->txn, DB_JOBS);
+    body->jobs_waiting = store_count(x->txn, DB_JOB_QUEUE);
+    body->timers_pending = store_count(x->txn, DB_TIMER_DUE);
+    return 0;
+}
+
+static void stats_clear(Exemplar__StatsReply *body)
+{
+    body->nominations_by_state = NULL;
+    body->n_nominations_by_state = 0;
+    body->refused_by_code = NULL;
+    body->n_refused_by_code = 0;
+    api_events_stats_reply_free(body);
+}
+
+static int handle_stats(call_t *x)
+{
+    Exemplar__StatsReply body;
+    uint64_t by_state[EX_STATE_MAX + 1], by_code[EX_ERR_COUNT];
+    int rc = stats_fill(x, &body, by_state, by_code);
+    if (rc < 0)
+        return rc;
     x->reply.body_case = EXEMPLAR__REPLY__BODY_STATS;
     x->reply.stats = &body;
     rc = api_pack(x);
-    body.nominations_by_state = NULL;
-    body.n_nominations_by_state = 0;
-    api_events_stats_reply_free(&body);
+    stats_clear(&body);
     return rc;
+}
+
+int api_stats_snapshot(api_t *a, Exemplar__StatsReply *body, uint64_t *by_state, uint64_t *by_code)
+{
+    store_txn_t txn;
+    int rc = store_txn_begin(a->store, false, &txn);
+    if (rc < 0)
+        return rc;
+    call_t x = {.api = a, .txn = &txn, .now_ms = api_now_ms()};
+    rc = stats_fill(&x, body, by_state, by_code);
+    store_txn_abort(&txn);
+    return rc;
+}
+
+void api_stats_snapshot_free(Exemplar__StatsReply *body)
+{
+    stats_clear(body);
 }
 
 static int handle_evidence(call_t *x)
@@ -958,6 +1009,8 @@ static void run_call(api_t *a, store_txn_t *txn, api_call_t *call, int write_err
 answer:
     if (rc < 0) {
         a->stats.refused++;
+        if (-rc < EX_ERR_COUNT)
+            a->stats.refused_by_code[-rc]++;
         free(x.out);
         x.out = error_reply(req ? req->request_id : 0, rc, x.why, x.current_version,
                             x.current_state, &x.out_len);
@@ -1023,6 +1076,8 @@ static void note_commit(api_t *a, int64_t us)
     a->commit_next = (a->commit_next + 1) % API_COMMIT_WINDOW;
     if (a->commit_samples < API_COMMIT_WINDOW)
         a->commit_samples++;
+    a->stats.commits++;
+    a->stats.commit_us_total += us > 0 ? (unsigned long long)us : 0;
 }
 
 void api_run_batch(api_t *a, api_call_t *calls, size_t n)
@@ -1134,6 +1189,7 @@ static size_t sweep_state_index(api_t *a, store_txn_t *txn)
 
 void api_housekeeping(api_t *a, int64_t now_ms)
 {
+    outbox_monitor_drain(a->outbox); /* issue 8: count the feed's connections */
     store_txn_t txn;
     if (store_txn_begin(a->store, true, &txn) < 0)
         return;

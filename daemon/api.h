@@ -14,6 +14,8 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "errors.h"
+#include "events.pb-c.h"
 #include "nom.h"
 #include "outbox.h"
 #include "records.h"
@@ -35,6 +37,10 @@ typedef struct {
     unsigned long long refused;
     unsigned long long batches;
     unsigned long long commit_failures;
+    /* issue 8: refusals per error code, durable commits and their summed time */
+    unsigned long long refused_by_code[EX_ERR_COUNT];
+    unsigned long long commits;
+    unsigned long long commit_us_total;
 } api_stats_t;
 
 /* Reads the counters from the store.  Returns NULL with a sentence in err. */
@@ -70,6 +76,13 @@ bool api_background(api_t *a, bool quiet);
 
 const records_counters_t *api_counters(const api_t *a);
 const api_stats_t *api_stats(const api_t *a);
+
+/* Everything `exemplarctl stats` shows, from a read transaction of its own
+ * (never a write): for the Prometheus endpoint (metrics.c).  by_state needs
+ * EX_STATE_MAX + 1 slots and by_code EX_ERR_COUNT; body points into them.
+ * Returns 0 (free body with api_stats_snapshot_free) or a negative EX_E*. */
+int api_stats_snapshot(api_t *a, Exemplar__StatsReply *body, uint64_t *by_state, uint64_t *by_code);
+void api_stats_snapshot_free(Exemplar__StatsReply *body);
 
 /* Milliseconds since the epoch. */
 int64_t api_now_ms(void);

@@ -40,11 +40,7 @@ __attribute__((format(printf, 3, 4))) static int refuse(const api_events_ctx_t *
 /* name NUL u64: the key shape of the three name-prefixed databases. */
 static size_t name_key(uint8_t out[EV_KEY_MAX], const char *name, uint64_t v)
 {
-    size_t n = strnlen(name, EV_SUBJECT_MAX);
-    memcpy(out, name, n);
-    out[n] = 0;
-    key_put_u64(out + n + 1, v);
-    return n + 1 + 8;
+    return key_name_u64(out, name, EV_SUBJECT_MAX, v);
 }
 
 static uint64_t indexed_upto(store_txn_t *t);

@@ -67,6 +67,7 @@ static const key_t_ KEYS[] = {
     STR("workers", "summary_delay", workers_summary_delay),
     STR("workers", "catch_up", workers_catch_up),
     NUM("workers", "max_attempts", KEY_UINT, workers_max_attempts, 1, 100),
+    STR("stats", "listen", stats_listen), /* issue 8: Prometheus endpoint; "" = off */
 };
 
 static const key_t_ *find_key(const char *section, const char *name)

@@ -56,6 +56,7 @@ typedef struct {
     char auth_secret_key_file[PATH_MAX];     /* the daemon's CURVE secret key (Z85) */
     char auth_keys_file[PATH_MAX];           /* client public key -> principal */
     unsigned events_index_lag;               /* issue 4: events the subject index may lag behind */
+    char stats_listen[CONFIG_ENDPOINT_MAX];  /* issue 8: ADDRESS:PORT of /metrics; "" = off */
     config_publisher_t publishers[CONFIG_PUBLISHERS_MAX]; /* issue 4: feeds to subscribe to */
     /* [workers] (issue 5): durations as text, parsed by timers_cfg_from() */
     char workers_remind_before[128]; /* reminders before each deadline */

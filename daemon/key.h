@@ -63,6 +63,19 @@ static inline size_t key_by_unit(uint8_t out[KEY_MAX], const char *unit, uint64_
     return n + 1 + 8;
 }
 
+/* A name (a subject id, a publisher), NUL, u64: DB_BY_SUBJECT,
+ * DB_EVENTS_SEEN and DB_EVENTS_BY_SUBJECT (daemon/api_events.c).  At most
+ * max bytes of the name are used; out needs max + 9 bytes.  Returns the
+ * key's length. */
+static inline size_t key_name_u64(uint8_t *out, const char *name, size_t max, uint64_t v)
+{
+    size_t n = strnlen(name, max);
+    memcpy(out, name, n);
+    out[n] = 0;
+    key_put_u64(out + n + 1, v);
+    return n + 1 + 8;
+}
+
 /* The integer at the end of an index key: the id in DB_BY_UNIT, the seq in
  * DB_BY_STATE. */
 static inline uint64_t key_tail_u64(const void *key, size_t len)

@@ -48,7 +48,8 @@ struct loop {
     api_call_t *calls;
     size_t count;
     bool stop;
-    bool backlog; /* api_background has more to do */
+    bool backlog;       /* api_background has more to do */
+    metrics_t *metrics; /* issue 8: the Prometheus snapshot, or NULL */
     int64_t next_housekeeping, next_watchdog, next_status;
     uint64_t watchdog_ms;
     loop_reload_fn reload;
@@ -260,6 +261,11 @@ static void run_batch(loop_t *l)
     l->count = 0;
 }
 
+void loop_set_metrics(loop_t *l, metrics_t *m)
+{
+    l->metrics = m;
+}
+
 void loop_set_reload(loop_t *l, loop_reload_fn fn, void *arg)
 {
     l->reload = fn;
@@ -325,6 +331,8 @@ static long run_timers(loop_t *l)
     }
     if (now >= l->next_housekeeping) {
         api_housekeeping(l->api, api_now_ms());
+        if (l->metrics)
+            metrics_refresh(l->metrics, l->api);
         l->next_housekeeping = now + HOUSEKEEPING_MS;
     }
     int64_t next = l->next_housekeeping < l->next_status ? l->next_housekeeping : l->next_status;

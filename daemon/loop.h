@@ -13,6 +13,7 @@
 
 #include "api.h"
 #include "config.h"
+#include "metrics.h"
 
 typedef struct loop loop_t;
 
@@ -28,6 +29,9 @@ typedef int (*loop_reload_fn)(void *arg);
 
 /* Without a reload function SIGHUP only logs that nothing was reloaded. */
 void loop_set_reload(loop_t *l, loop_reload_fn fn, void *arg);
+
+/* issue 8: refresh m's snapshot every second (housekeeping). */
+void loop_set_metrics(loop_t *l, metrics_t *m);
 
 /* Runs until SIGTERM or SIGINT; the batch in hand is finished first.
  * Returns 0, or -1 when polling itself failed. */

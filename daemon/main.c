@@ -393,6 +393,8 @@ int main(int argc, char **argv)
     loop_t *loop = NULL;
     void *ctx = NULL, *sock = NULL;
     int api_fd = -1;
+    int lock_fd = -1;
+    metrics_t *metrics = NULL;
 
     if (parse_args(argc, argv, &cfg, &args) < 0)
         return 1;
@@ -422,7 +424,15 @@ int main(int argc, char **argv)
         log_error("%s", err);
         goto out;
     }
-    if (store_open(cfg.state_dir, cfg.map_size, cfg.map_max, &store, err, sizeof(err)) < 0) {
+    /* One exemplard per state directory; restore and import take the same
+     * lock, so none of them runs next to a daemon (store.h). */
+    if (mkdir(cfg.state_dir, 0750) < 0 && errno != EEXIST) {
+        log_error("main, cannot create the state directory %s (%s)", cfg.state_dir,
+                  strerror(errno));
+        goto out;
+    }
+    if (store_lock_dir(cfg.state_dir, &lock_fd, err, sizeof(err)) < 0 ||
+        store_open(cfg.state_dir, cfg.map_size, cfg.map_max, &store, err, sizeof(err)) < 0) {
         log_error("%s", err);
         goto out;
     }
@@ -442,6 +452,15 @@ int main(int argc, char **argv)
     if (!(loop = loop_new(&cfg, api, sock, sfd))) {
         log_error("main, out of memory");
         goto out;
+    }
+    /* issue 8: the Prometheus endpoint, with figures before READY */
+    if (cfg.stats_listen[0]) {
+        if (!(metrics = metrics_new(cfg.stats_listen, err, sizeof(err)))) {
+            log_error("%s", err);
+            goto out;
+        }
+        metrics_refresh(metrics, api);
+        loop_set_metrics(loop, metrics);
     }
     args.api = api;
     loop_set_reload(loop, reload_config, &args);
@@ -466,6 +485,7 @@ out:
     if (api_fd >= 0)
         close(api_fd);
     loop_destroy(&loop);
+    metrics_destroy(&metrics);
     api_destroy(&api);
     if (sock)
         zmq_close(sock);
@@ -474,6 +494,8 @@ out:
     if (ctx)
         zmq_ctx_term(ctx);
     store_close(&store);
+    if (lock_fd >= 0)
+        close(lock_fd);
     close(sfd);
     return status;
 }

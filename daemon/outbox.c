@@ -25,6 +25,8 @@ typedef struct {
 
 struct outbox {
     void *pub;
+    void *mon;             /* PAIR end of the PUB socket's monitor; NULL if none */
+    long long subscribers; /* connections accepted and not yet disconnected */
     pending_t *queue;
     size_t count, cap;
     unsigned long long published;
@@ -57,7 +59,50 @@ outbox_t *outbox_new(void *zmq_ctx, const char *endpoint, char *err, size_t errl
         outbox_destroy(&o);
         return NULL;
     }
+    /* issue 8: connections come and go on the monitor; without it the
+     * count stays 0 (stats only). */
+    char ep[64];
+    snprintf(ep, sizeof(ep), "inproc://exemplar-outbox-monitor-%p", (void *)o);
+    if (zmq_socket_monitor(o->pub, ep, ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED) == 0) {
+        o->mon = zmq_socket(zmq_ctx, ZMQ_PAIR);
+        if (o->mon && (zmq_setsockopt(o->mon, ZMQ_LINGER, &linger, sizeof(linger)) < 0 ||
+                       zmq_connect(o->mon, ep) < 0)) {
+            zmq_close(o->mon);
+            o->mon = NULL;
+        }
+    }
+    if (!o->mon)
+        log_warning("outbox, no monitor on the change feed (%s): its connections are not counted",
+                    zmq_strerror(zmq_errno()));
     return o;
+}
+
+void outbox_monitor_drain(outbox_t *o)
+{
+    zmq_msg_t msg;
+    if (!o->mon)
+        return;
+    zmq_msg_init(&msg);
+    while (zmq_msg_recv(&msg, o->mon, ZMQ_DONTWAIT) >= 0) {
+        /* frame 1: u16 event, u32 value (host order); frame 2: the endpoint */
+        if (zmq_msg_size(&msg) >= 2) {
+            uint16_t ev;
+            memcpy(&ev, zmq_msg_data(&msg), sizeof(ev));
+            if (ev == ZMQ_EVENT_ACCEPTED)
+                o->subscribers++;
+            else if (ev == ZMQ_EVENT_DISCONNECTED && o->subscribers > 0)
+                o->subscribers--;
+        }
+        while (zmq_msg_more(&msg) && zmq_msg_recv(&msg, o->mon, ZMQ_DONTWAIT) >= 0)
+            ;
+    }
+    zmq_msg_close(&msg);
+}
+
+unsigned long long outbox_subscribers(outbox_t *o)
+{
+    outbox_monitor_drain(o);
+    return (unsigned long long)o->subscribers;
 }
 
 void outbox_destroy(outbox_t **p)
@@ -67,6 +112,10 @@ void outbox_destroy(outbox_t **p)
         return;
     outbox_discard(o);
     free(o->queue);
+    if (o->mon) {
+        zmq_socket_monitor(o->pub, NULL, 0);
+        zmq_close(o->mon);
+    }
     if (o->pub)
         zmq_close(o->pub);
     free(o);

@@ -31,6 +31,13 @@ void outbox_publish(outbox_t *o);
 /* The transaction failed: forget the queue. */
 void outbox_discard(outbox_t *o);
 
+/* Connections to the change feed now (issue 8), from the PUB socket's
+ * monitor (accepted minus disconnected); drains the monitor's events. */
+unsigned long long outbox_subscribers(outbox_t *o);
+/* Reads the monitor's pending events; the loop calls it every second so
+ * that they never pile up. */
+void outbox_monitor_drain(outbox_t *o);
+
 /* How many messages were published since start. */
 unsigned long long outbox_published(const outbox_t *o);
 

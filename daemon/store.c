@@ -7,12 +7,15 @@
 #include "store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <lmdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 #include "errors.h"
 #include "log.h"
@@ -24,6 +27,7 @@ struct store {
     uint64_t map_max;
     bool map_full;
     char dir[4096]; /* the environment's directory, to look at its disk */
+    bool readonly;
 };
 
 /* Below this much free space, an EIO from a write is the disk being full. */
@@ -92,11 +96,17 @@ static int translate(store_t *s, int rc)
 static int check_schema(store_t *s, char *err, size_t errlen)
 {
     MDB_txn *txn;
-    int rc = mdb_txn_begin(s->env, NULL, 0, &txn);
+    int rc = mdb_txn_begin(s->env, NULL, s->readonly ? MDB_RDONLY : 0, &txn);
     if (rc)
         goto fail;
     MDB_val k = {sizeof(SCHEMA_KEY) - 1, (void *)SCHEMA_KEY}, v;
     rc = mdb_get(txn, s->dbi[DB_META], &k, &v);
+    if (rc == MDB_NOTFOUND && s->readonly) {
+        mdb_txn_abort(txn);
+        snprintf(err, errlen,
+                 "store, the environment has no schema version: not an exemplard store");
+        return -EX_ESTORAGE;
+    }
     if (rc == MDB_NOTFOUND) {
         uint8_t be[4] = {0, 0, 0, STORE_SCHEMA_VERSION};
         v.mv_size = sizeof(be);
@@ -179,10 +189,23 @@ int store_open(const char *dir, uint64_t map_size, uint64_t map_max, store_t **o
                  mdb_strerror(rc));
         goto fail;
     }
-    /* The file may already be larger than the configured map. */
+    /* The file may already be larger than the configured map.  LMDB then
+     * maps exactly the pages in use (a restored backup, an import), so the
+     * first write at start would find the map full: when less than a third
+     * of the map is free, make it twice the used size, within map_max. */
     MDB_envinfo info;
-    if (mdb_env_info(s->env, &info) == 0 && info.me_mapsize > s->map_size)
-        s->map_size = info.me_mapsize;
+    MDB_stat st;
+    if (mdb_env_info(s->env, &info) == 0 && mdb_env_stat(s->env, &st) == 0) {
+        uint64_t used = ((uint64_t)info.me_last_pgno + 1) * st.ms_psize;
+        uint64_t want = used * 2;
+        if (info.me_mapsize > s->map_size)
+            s->map_size = info.me_mapsize;
+        if (used + used / 2 > s->map_size && s->map_size < s->map_max) {
+            want = want > s->map_max ? s->map_max : want;
+            if (mdb_env_set_mapsize(s->env, want) == 0)
+                s->map_size = want;
+        }
+    }
 
     rc = mdb_txn_begin(s->env, NULL, 0, &txn);
     for (int i = 0; rc == 0 && i < DB_COUNT; i++)
@@ -217,6 +240,120 @@ void store_close(store_t **p)
     *p = NULL;
 }
 
+int store_open_readonly(const char *path, bool nosubdir, store_t **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    struct stat st;
+    char data[4096];
+    snprintf(data, sizeof(data), nosubdir ? "%s" : "%s/data.mdb", path);
+    if (stat(data, &st) < 0) {
+        snprintf(err, errlen, "store, no LMDB environment at %s (%s)", data, strerror(errno));
+        return errno == ENOENT ? -EX_ENOTFOUND : -EX_ESTORAGE;
+    }
+    store_t *s = calloc(1, sizeof(*s));
+    if (!s) {
+        snprintf(err, errlen, "store, out of memory");
+        return -EX_EINTERNAL;
+    }
+    s->readonly = true;
+    MDB_txn *txn = NULL;
+    /* MDB_NOTLS as the daemon; a map size of 0 means "as large as the file
+     * says", so the reader follows the daemon's grown map. */
+    unsigned flags = MDB_RDONLY | MDB_NOTLS | MDB_NORDAHEAD;
+    if (nosubdir)
+        flags |= MDB_NOSUBDIR | MDB_NOLOCK;
+    int rc = mdb_env_create(&s->env);
+    if (rc == 0)
+        rc = mdb_env_set_maxdbs(s->env, 32);
+    if (rc == 0)
+        rc = mdb_env_open(s->env, path, flags, 0640);
+    if (rc) {
+        snprintf(err, errlen, "store, cannot open %s read-only (%s)", path,
+                 rc == EACCES ? "permission denied: run as the exemplard user or root"
+                              : mdb_strerror(rc));
+        goto fail;
+    }
+    MDB_envinfo info;
+    if (mdb_env_info(s->env, &info) == 0)
+        s->map_size = s->map_max = info.me_mapsize;
+    rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn);
+    for (int i = 0; rc == 0 && i < DB_COUNT; i++)
+        rc = mdb_dbi_open(txn, DB_NAME[i], 0, &s->dbi[i]);
+    /* Handles opened in a read transaction stay valid after it ends only
+     * when it commits. */
+    if (rc == 0)
+        rc = mdb_txn_commit(txn);
+    else if (txn)
+        mdb_txn_abort(txn);
+    if (rc) {
+        snprintf(err, errlen, "store, %s is not an exemplard store of this version (%s)", path,
+                 rc == MDB_NOTFOUND ? "a database is missing" : mdb_strerror(rc));
+        goto fail;
+    }
+    rc = check_schema(s, err, errlen);
+    if (rc < 0)
+        goto fail_closed;
+    *out = s;
+    return 0;
+fail:
+    rc = -EX_ESTORAGE;
+fail_closed:
+    mdb_env_close(s->env);
+    free(s);
+    return rc;
+}
+
+int store_copy_compact(store_t *s, int fd, char *err, size_t errlen)
+{
+    int rc = mdb_env_copyfd2(s->env, fd, MDB_CP_COMPACT);
+    if (rc == 0)
+        return 0;
+    snprintf(err, errlen, "store, the copy failed (%s)", mdb_strerror(rc));
+    return rc == ENOSPC || rc == EDQUOT ? -EX_EFULL : -EX_ESTORAGE;
+}
+
+int store_usage(store_t *s, uint64_t *map_bytes, uint64_t *used_pages, uint64_t *page_size)
+{
+    MDB_envinfo info;
+    MDB_stat st;
+    int rc = mdb_env_info(s->env, &info);
+    if (rc == 0)
+        rc = mdb_env_stat(s->env, &st);
+    if (rc)
+        return translate(s, rc);
+    *map_bytes = info.me_mapsize;
+    *used_pages = (uint64_t)info.me_last_pgno + 1;
+    *page_size = st.ms_psize;
+    return 0;
+}
+
+int store_lock_dir(const char *dir, int *fd, char *err, size_t errlen)
+{
+    char path[4096];
+    *fd = -1;
+    snprintf(path, sizeof(path), "%s/" STORE_LOCK_FILE, dir);
+    int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+    if (f < 0) {
+        snprintf(err, errlen, "store, cannot open the lock file %s (%s)", path, strerror(errno));
+        return -EX_ESTORAGE;
+    }
+    if (flock(f, LOCK_EX | LOCK_NB) < 0) {
+        int e = errno;
+        close(f);
+        if (e == EWOULDBLOCK) {
+            snprintf(err, errlen,
+                     "store, %s is in use: an exemplard (or an exemplarctl restore or import) "
+                     "holds %s; stop it first (systemctl stop exemplard)",
+                     dir, path);
+            return -EX_ECONFLICT;
+        }
+        snprintf(err, errlen, "store, cannot lock %s (%s)", path, strerror(e));
+        return -EX_ESTORAGE;
+    }
+    *fd = f;
+    return 0;
+}
+
 int store_grow(store_t *s)
 {
     if (s->map_size >= s->map_max)
@@ -240,15 +377,6 @@ uint64_t store_map_size(const store_t *s)
     return s->map_size;
 }
 
-uint64_t store_map_used(const store_t *s)
-{
-    MDB_envinfo info;
-    MDB_stat st;
-    if (mdb_env_info(s->env, &info) != 0 || mdb_env_stat(s->env, &st) != 0)
-        return 0;
-    return ((uint64_t)info.me_last_pgno + 1) * st.ms_psize;
-}
-
 bool store_map_full(const store_t *s)
 {
     return s->map_full;
@@ -267,7 +395,14 @@ int store_txn_begin(store_t *s, bool write, store_txn_t *t)
     t->write = write;
     if (write)
         s->map_full = false;
-    int rc = translate(s, mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &txn));
+    int lrc = mdb_txn_begin(s->env, NULL, write ? 0 : MDB_RDONLY, &txn);
+    if (lrc == MDB_MAP_RESIZED && s->readonly) {
+        /* Another process (the daemon) grew the map: adopt its size. */
+        lrc = mdb_env_set_mapsize(s->env, 0);
+        if (lrc == 0)
+            lrc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn);
+    }
+    int rc = translate(s, lrc);
     t->txn = txn;
     t->rc = rc;
     return rc;

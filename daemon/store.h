@@ -90,13 +90,41 @@ int store_open(const char *dir, uint64_t map_size, uint64_t map_max, store_t **o
                size_t errlen);
 void store_close(store_t **p);
 
+/* Opens an existing environment read-only (MDB_RDONLY), as a second process
+ * next to a running exemplard: no database is created, nothing is written
+ * but the reader table of lock.mdb (so the caller needs write access to
+ * that file: the exemplard user or root).  The map is as large as the file
+ * says; a map grown by the daemon meanwhile is followed on the next
+ * store_txn_begin.  With nosubdir, path is the data file itself (a backup)
+ * and no lock file is used at all (MDB_NOLOCK: nobody else may write it).
+ * Checks the schema version like store_open.  Returns 0, or -EX_ENOTFOUND
+ * when there is no environment, or -EX_ESTORAGE, with a sentence in err. */
+int store_open_readonly(const char *path, bool nosubdir, store_t **out, char *err, size_t errlen);
+
+/* Writes a consistent copy of the environment to fd, compacted (free pages
+ * left out, pages renumbered: LMDB's mdb_env_copyfd2 with MDB_CP_COMPACT).
+ * It runs in its own read transaction, so the writer is never blocked; the
+ * copy is the snapshot of the moment it starts.  Returns 0 or -EX_ESTORAGE
+ * (-EX_EFULL for a full disk) with a sentence in err. */
+int store_copy_compact(store_t *s, int fd, char *err, size_t errlen);
+
+/* Map size in bytes, pages in use and the page size, as LMDB reports them
+ * in a read transaction (stats). */
+int store_usage(store_t *s, uint64_t *map_bytes, uint64_t *used_pages, uint64_t *page_size);
+
+/* The state directory's lock: exemplard holds an exclusive flock(2) on
+ * DIR/exemplard.lock for its whole life, and so do `exemplarctl restore` and
+ * `import` while they replace or fill the store, so that neither runs next
+ * to a daemon.  Returns 0 with *fd (close it to release), or -EX_ECONFLICT
+ * when another process holds the lock, or -EX_ESTORAGE, with a sentence in
+ * err.  The lock dies with the process, so a crash never leaves it held. */
+#define STORE_LOCK_FILE "exemplard.lock"
+int store_lock_dir(const char *dir, int *fd, char *err, size_t errlen);
+
 /* Doubles the map (at most to map_max).  No transaction may be open.
  * Returns 0, or -EX_EFULL when the map is already at its limit. */
 int store_grow(store_t *s);
 uint64_t store_map_size(const store_t *s);
-/* Bytes of the map in use (the last page written + 1, times the page size);
- * 0 if LMDB cannot say. */
-uint64_t store_map_used(const store_t *s);
 
 /* True when the last failure was the map being full (grow and retry). */
 bool store_map_full(const store_t *s);

@@ -411,7 +411,23 @@ int cmd_stats(ctl_t *ctl, const ctl_args_t *a)
         json_object_object_add(lat, "samples", json_object_new_uint64(s->commit_samples));
         json_object_object_add(lat, "p50_us", json_object_new_uint64(s->commit_p50_us));
         json_object_object_add(lat, "p99_us", json_object_new_uint64(s->commit_p99_us));
+        json_object_object_add(lat, "commits", json_object_new_uint64(s->commits));
+        json_object_object_add(lat, "total_us", json_object_new_uint64(s->commit_us_total));
         json_object_object_add(doc, "commit_latency", lat);
+        /* issue 8: refusals by code, feed connections, the map */
+        json_object *codes = json_object_new_object();
+        for (size_t i = 1; i < s->n_refused_by_code; i++)
+            json_object_object_add(codes, ex_err_name((int)i),
+                                   json_object_new_uint64(s->refused_by_code[i]));
+        json_object_object_add(doc, "refused_by_code", codes);
+        json_object_object_add(doc, "subscribers", json_object_new_uint64(s->subscribers));
+        json_object_object_add(doc, "workers", json_object_new_uint64(s->workers));
+        json_object_object_add(doc, "jobs", json_object_new_uint64(s->jobs));
+        json_object_object_add(doc, "jobs_waiting", json_object_new_uint64(s->jobs_waiting));
+        json_object_object_add(doc, "timers_pending", json_object_new_uint64(s->timers_pending));
+        json_object_object_add(doc, "map_bytes", json_object_new_uint64(s->map_bytes));
+        json_object_object_add(doc, "map_used_pages", json_object_new_uint64(s->map_used_pages));
+        json_object_object_add(doc, "page_size", json_object_new_uint64(s->page_size));
         for (size_t i = 0; i < s->n_publishers; i++) {
             const Exemplar__PublisherStats *p = s->publishers[i];
             json_object *o = json_object_new_object();
@@ -438,6 +454,22 @@ int cmd_stats(ctl_t *ctl, const ctl_args_t *a)
         printf("commit latency (last %" PRIu32 " commits): p50 %" PRIu64 " us, p99 %" PRIu64
                " us\n",
                s->commit_samples, s->commit_p50_us, s->commit_p99_us);
+        printf("refused by code:");
+        bool any = false;
+        for (size_t i = 1; i < s->n_refused_by_code; i++)
+            if (s->refused_by_code[i]) {
+                printf("%s %s %" PRIu64, any ? "," : "", ex_err_name((int)i),
+                       s->refused_by_code[i]);
+                any = true;
+            }
+        printf("%s\n", any ? "" : " none");
+        printf("change feed subscribers: %" PRIu64 "   map: %" PRIu64 " MiB, %" PRIu64
+               " of %" PRIu64 " pages of %" PRIu32 " bytes in use\n",
+               s->subscribers, s->map_bytes >> 20, s->map_used_pages,
+               s->page_size ? s->map_bytes / s->page_size : 0, s->page_size);
+        printf("workers: %" PRIu64 "   jobs: %" PRIu64 " (%" PRIu64 " ready or leased)   timers "
+               "pending: %" PRIu64 "\n",
+               s->workers, s->jobs, s->jobs_waiting, s->timers_pending);
         printf("events: %" PRIu64 "   duplicates dropped: %" PRIu64 "   gaps: %" PRIu64
                "   subject index: %" PRIu64 "\n\n",
                s->events, s->duplicates, s->gaps, s->indexed);

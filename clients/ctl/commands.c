@@ -74,6 +74,8 @@ const ctl_opt_t CTL_OPTIONS[] = {
     { OPT_FORMAT,         "format",         "FORMAT",   NULL }, /* issue 5 */
     { OPT_OUTPUT,         "output",         "PATH",     NULL },
     { OPT_LANG,           "lang",           "LANG",     NULL },
+    { OPT_STATE_DIR,      "state-dir",      "DIR",      NULL },
+    { OPT_FORCE,          "force",          NULL,       NULL },
 };
 /* clang-format on */
 const size_t CTL_OPTIONS_COUNT = sizeof CTL_OPTIONS / sizeof CTL_OPTIONS[0];
@@ -726,6 +728,19 @@ static const ctl_cmd_opt_t FSCK_OPTS[] = {
     {0, NULL},
 };
 
+static const ctl_cmd_opt_t BACKUP_OPTS[] = {
+    {OPT_STATE_DIR, "the daemon's state directory (default: [daemon] state_dir of "
+                    "/etc/exemplard/exemplard.conf or $EXEMPLAR_CONFIG, else /var/lib/exemplard)"},
+    {OPT_FORCE, "replace FILE when it exists"},
+    {0, NULL},
+};
+
+static const ctl_cmd_opt_t STATE_DIR_OPTS[] = {
+    {OPT_STATE_DIR, "the daemon's state directory (default: [daemon] state_dir of "
+                    "/etc/exemplard/exemplard.conf or $EXEMPLAR_CONFIG, else /var/lib/exemplard)"},
+    {0, NULL},
+};
+
 static const ctl_cmd_opt_t AUDIT_OPTS[] = {
     {OPT_LIMIT, "print at most N entries, newest first (default 100)"},
     {0, NULL},
@@ -885,6 +900,44 @@ const ctl_cmd_t CMD_TABLE[] = {
       "asking again later gives the same numbers. Readers and above; a unit officer gets "
       "its own unit. The files are those exemplar-summary writes into the reports "
       "directory." },
+    { "backup", "FILE [--state-dir DIR] [--force]",
+      "copy the store, consistent and compacted, while the daemon serves",
+      cmd_backup, 1, 1, BACKUP_OPTS,
+      "Opens the daemon's LMDB environment read-only, as LMDB's mdb_copy does (so it needs "
+      "the rights of the exemplard user, or root) and copies one snapshot, compacted, to "
+      "FILE.tmp; syncs it, checks that it opens, counts it and renames it to FILE. The daemon "
+      "keeps serving and is never blocked; changes committed after the snapshot was taken are "
+      "not in the copy. Prints the size, the nominations and the last change sequence of the "
+      "copy. Refuses to replace an existing FILE (exit 4) without --force. While a copy runs "
+      "the daemon cannot reuse the pages it frees, so its data file may grow." },
+    { "restore", "FILE [--state-dir DIR]",
+      "replace the stopped daemon's store with a backup",
+      cmd_restore, 1, 1, STATE_DIR_OPTS,
+      "Checks that FILE is a backup of this schema, refuses while exemplard runs on the state "
+      "directory (exit 4: it holds DIR/exemplard.lock), keeps the current data file as "
+      "data.mdb.before-restore (replacing an older one), writes the backup next to it, syncs "
+      "it and renames it over data.mdb, then syncs the directory. Procedure: systemctl stop "
+      "exemplard; exemplarctl restore FILE; systemctl start exemplard; exemplarctl fsck." },
+    { "export", "[FILE|-] [--state-dir DIR] [--force]",
+      "write the whole store as JSON lines, while the daemon serves",
+      cmd_export, 0, 1, BACKUP_OPTS,
+      "Opens the daemon's environment read-only (like backup: the exemplard user's rights) and "
+      "writes one snapshot: a header line, one line {\"type\",\"key\",\"value\"} per record "
+      "(units, campaigns, evidence, plans, publishers, events, nominations, the change log "
+      "that is every history, audit entries, remembered requests) and an end line that counts "
+      "them. Values are the stored records in JSON: field names as in the .proto files, enums "
+      "by name, 64-bit integers as numbers, bytes in base64; keys are the LMDB keys in base64. "
+      "Indexes are not written: import rebuilds them. FILE defaults to - (stdout); a FILE is "
+      "written as FILE.tmp, synced and renamed, and an existing one is kept without --force." },
+    { "import", "FILE|- [--state-dir DIR]",
+      "fill an empty, stopped store from an export",
+      cmd_import, 1, 1, STATE_DIR_OPTS,
+      "Refuses while exemplard runs on the state directory (exit 4) and when its store holds "
+      "anything (exit 4). Builds the new store in DIR/import.tmp in transactions of 20000 "
+      "records, rebuilds the indexes, checks the end line and the header's counts, and only "
+      "then moves the data file into place: a failed or cut import changes nothing. The "
+      "result has the same ids, versions and change sequences. Then: systemctl start "
+      "exemplard; exemplarctl fsck." },
     { "help", "[COMMAND | moves]", "print this manual, one command's page, or the move table",
       cmd_help, 0, 1, NO_OPTS,
       "'help moves' prints the move table the daemon enforces: from, to, verb, roles, "

@@ -81,6 +81,8 @@ typedef enum {
     OPT_FORMAT,
     OPT_OUTPUT,
     OPT_LANG,
+    OPT_STATE_DIR, /* backup, restore, export, import (cmd_backup.c, cmd_export.c) */
+    OPT_FORCE,
     OPT_END
 } ctl_opt_key_t;
 
@@ -175,6 +177,12 @@ int cmd_jobs(ctl_t *ctl, const ctl_args_t *a);
 int cmd_summary(ctl_t *ctl, const ctl_args_t *a);
 /* cmd_ops.c (issue 8): fsck. */
 int cmd_fsck(ctl_t *ctl, const ctl_args_t *a);
+/* cmd_backup.c, cmd_export.c (issue 8): these open the daemon's store
+ * themselves. */
+int cmd_backup(ctl_t *ctl, const ctl_args_t *a);
+int cmd_restore(ctl_t *ctl, const ctl_args_t *a);
+int cmd_export(ctl_t *ctl, const ctl_args_t *a);
+int cmd_import(ctl_t *ctl, const ctl_args_t *a);
 /* list --as-of: DATE (YYYY-MM-DD: the end of that day, UTC) or an ISO time
  * (YYYY-MM-DDTHH:MM:SS[.mmm][Z], UTC) as ms since the epoch; a usage error
  * (returned) otherwise. */

@@ -85,9 +85,9 @@ static void *writer_main(void *arg)
 static uint64_t map_size(ex_client_t *c, uint64_t *used)
 {
     Exemplar__Reply *r = fault_stats(c);
-    uint64_t size = r->stats->map_size_bytes;
+    uint64_t size = r->stats->map_bytes;
     if (used)
-        *used = r->stats->map_used_bytes;
+        *used = r->stats->map_used_pages * r->stats->page_size;
     ex_reply_free(r);
     return size;
 }

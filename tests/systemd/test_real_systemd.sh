@@ -22,6 +22,8 @@
 #      through the socket, and the socket survives its restarts;
 #   6. the journal, read back with `journalctl -o json`, carries the daemon's
 #      structured fields (PRIORITY, CODE_FILE, CHANGE_SEQ, NOMINATIONS, ...);
+#   7a. [stats] listen: refused with a sentence by the sandbox as shipped,
+#      /metrics served with the loopback drop-in of exemplard(8);
 #   7. the CURVE network api ([auth] endpoint, with the daemon's key pair and
 #      a keys file) works with the drop-in exemplard(8) documents: roles are
 #      applied and an unknown key gets no answer; without AF_NETLINK the
@@ -44,7 +46,7 @@ skip() {
 }
 [ -z "${EXEMPLAR_TEST_NO_NSPAWN:-}" ] || skip "EXEMPLAR_TEST_NO_NSPAWN: $EXEMPLAR_TEST_NO_NSPAWN"
 [ "$(id -u)" -eq 0 ] || skip "booting a container with systemd-nspawn needs root"
-for tool in systemd-nspawn debootstrap nsenter jq cpack dpkg-deb; do
+for tool in systemd-nspawn debootstrap nsenter jq cpack dpkg-deb curl; do
     command -v "$tool" >/dev/null ||
         skip "$tool is missing (apt-get install systemd-container debootstrap util-linux jq cmake)"
 done
@@ -293,6 +295,33 @@ audited=$(entries 'select(.MESSAGE | startswith("audit, move of nomination")) | 
 [ "$audited" = '"5"' ] || fail "journal: no audit entry (PRIORITY 5) for the refused move"
 fields=$(entries 'select(.NOMINATION_ID != null)' | wc -l)
 echo "   fields read back; the refusal audited; $fields entries carry NOMINATION_ID"
+
+# ---------------------------------------------------------------------------
+step="7a. the Prometheus endpoint"
+log "$step"
+# issue 8: [stats] listen under the unit as shipped cannot make its socket
+# (RestrictAddressFamilies=AF_UNIX): the daemon refuses to start with a
+# sentence; with the loopback drop-in of exemplard(8) it serves /metrics.
+in_ct systemctl disable --now exemplard.socket 2>/dev/null
+in_ct sh -c 'printf "\n[stats]\nlisten = 127.0.0.1:9469\n" >>/etc/exemplard/exemplard.conf'
+in_ct systemctl restart exemplard.service 2>/dev/null && fail "/metrics started inside the sandbox"
+# (journald may take a moment to store the dead process's last line)
+until_ok 10 sh -c "nsenter -t $leader -m -u -i -n -p -C -- journalctl -u exemplard -o cat |
+    grep -q 'the sandbox must allow AF_INET'" ||
+    fail "no sentence about the sandbox in the journal: $(in_ct journalctl -u exemplard -o cat | tail -n 3)"
+in_ct sh -c 'cat >/etc/systemd/system/exemplard.service.d/stats.conf' <<'EOF'
+[Service]
+PrivateNetwork=no
+RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6
+IPAddressDeny=any
+IPAddressAllow=localhost
+EOF
+in_ct systemctl daemon-reload
+in_ct systemctl reset-failed exemplard.service
+in_ct systemctl restart exemplard.service || fail "does not start with [stats] listen and the drop-in"
+until_ok 10 sh -c "nsenter -t $leader -n curl -sf http://127.0.0.1:9469/metrics |
+    grep -qx 'exemplar_last_change_seq 9'" || fail "no exemplar_last_change_seq 9 at /metrics"
+echo "   [stats] listen: refused by the sandbox as shipped, served with the loopback drop-in"
 
 # ---------------------------------------------------------------------------
 step="7. the CURVE endpoint"
