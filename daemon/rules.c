@@ -229,8 +229,13 @@ static int seed_units(store_txn_t *t, char *err, size_t errlen)
         total += n;
         unitcsv_free(units, n);
     }
+    if (t->rc < 0) {
+        snprintf(err, errlen, "rules, cannot store the built-in unit list (%s)",
+                 ex_err_message(t->rc));
+        return -1;
+    }
     log_info("rules, unit registry filled with the built-in list (%zu units)", total);
-    return t->rc;
+    return 0;
 }
 
 rules_t *rules_new(const config_t *cfg, store_t *store, char *err, size_t errlen)
