@@ -145,9 +145,14 @@ static void stalled_subscriber_does_not_hold_the_daemon(void **state)
     print_message("sub: %d changes acknowledged in %" PRId64 " ms with a stalled subscriber; "
                   "daemon RssAnon %ld -> %ld KiB\n",
                   CHANGES, took, rss0, rss1);
+#ifndef __SANITIZE_ADDRESS__
+    /* Under AddressSanitizer freed memory waits in its quarantine, so the
+     * daemon's footprint says nothing about what it holds: bound it only in
+     * a plain build. */
     if (rss1 - rss0 > RSS_BOUND_KIB)
         fail_msg("the daemon's anonymous memory grew by %ld KiB (bound %d KiB)", rss1 - rss0,
                  RSS_BOUND_KIB);
+#endif
 
     /* the subscriber wakes up: what it was sent is in order... */
     size_t got = 0;

@@ -380,6 +380,23 @@ out=$(net_ctl stranger.test --timeout 500 info 2>&1) || rc=$?
 echo "   [auth] endpoint: admin and reader keys served with their roles, an unknown key ignored"
 
 # ---------------------------------------------------------------------------
+step="7b. the workers"
+log "$step"
+# Both workers start as shipped, reach the daemon's socket from their own
+# sandboxes as the exemplard user, and ask for jobs (the daemon counts them).
+in_ct systemctl start exemplar-remind.service exemplar-summary.service ||
+    fail "the workers' services did not start"
+workers() { [ "$(ctl --json stats | jq -r .workers)" -ge 2 ]; }
+until_ok 20 workers || fail "the daemon saw $(ctl --json stats | jq -r .workers) workers, not 2:
+$(in_ct systemctl --no-pager status exemplar-remind.service exemplar-summary.service 2>&1 | tail -n 20)"
+for unit in exemplar-remind exemplar-summary; do
+    [ "$(in_ct systemctl show -p ActiveState --value $unit.service)" = active ] ||
+        fail "$unit.service is not active"
+done
+in_ct test -d /var/lib/exemplard/reports || fail "exemplar-summary's reports directory is missing"
+echo "   exemplar-remind and exemplar-summary active and asking for jobs"
+
+# ---------------------------------------------------------------------------
 step="8. power off"
 log "$step"
 in_ct systemctl poweroff --no-block
