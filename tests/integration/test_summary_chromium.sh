@@ -74,7 +74,7 @@ print(f"{w}x{h}, {len(colours)} colours")
 sys.exit(0 if len(colours) >= 8 else 1)
 PYEOF
 
-for want in 'id="funnel"' 'id="units"' 'Phễu trạng thái' 'Theo đơn vị' 'Đăng ký' 'Bồi dưỡng' \
+for want in 'id="funnel"' 'id="units"' 'Quý III/2023' 'Phễu trạng thái' 'Theo đơn vị' 'Đăng ký' 'Bồi dưỡng' \
     'Bình xét cấp đơn vị' 'Bộ xem xét' 'Công nhận' 'Thành phố Hà Nội' 'Vụ Khoa học và Công nghệ'; do
     grep -qF "$want" "$DIR/dom.html" || fail "the DOM lacks $want"
 done

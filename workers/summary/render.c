@@ -82,6 +82,20 @@ static const label_t TEXT[SR_T_COUNT_WORDS] = {
     [SR_T_OTHER] = {"Khác (rút, không chọn, trả lại...)", "Other (withdrawn, not selected, ...)"},
 };
 
+const char *summary_quarter_label(const char *quarter, sr_lang_t lang, char *buf, size_t len)
+{
+    /* "2023Q3" -> "Quý III/2023" (as Vietnamese reports write it) or "Q3 2023". */
+    static const char *const ROMAN[] = {"I", "II", "III", "IV"};
+    int year = 0, q = 0;
+    if (sscanf(quarter, "%4dQ%1d", &year, &q) != 2 || q < 1 || q > 4)
+        snprintf(buf, len, "%s", quarter);
+    else if (lang == SR_EN)
+        snprintf(buf, len, "Q%d %d", q, year);
+    else
+        snprintf(buf, len, "Quý %s/%d", ROMAN[q - 1], year);
+    return buf;
+}
+
 const char *sr_text(int which, sr_lang_t lang)
 {
     return lang == SR_EN ? TEXT[which].en : TEXT[which].vi;

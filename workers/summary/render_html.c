@@ -233,9 +233,11 @@ int summary_render_html(const Exemplar__Summary *s, sr_lang_t lang, FILE *f)
     fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
             lang == SR_EN ? "en" : "vi");
     fputs("<title>", f);
+    char label[64];
+    summary_quarter_label(s->quarter, lang, label, sizeof(label));
     esc(f, sr_text(SR_T_TITLE, lang));
     fputs(" ", f);
-    esc(f, s->quarter);
+    esc(f, label);
     fputs("</title>\n<style>\n"
           "body{font-family:sans-serif;margin:24px;color:#222}\n"
           "h1{font-size:22px}h2{font-size:18px;margin-top:28px}\n"
@@ -251,10 +253,10 @@ int summary_render_html(const Exemplar__Summary *s, sr_lang_t lang, FILE *f)
           f);
     esc(f, sr_text(SR_T_TITLE, lang));
     fputs(" — ", f);
-    esc(f, sr_text(SR_T_QUARTER, lang));
-    fputs(" ", f);
+    esc(f, label);
+    fputs(" (", f);
     esc(f, s->quarter);
-    fputs("</h1>\n<p>", f);
+    fputs(")</h1>\n<p>", f);
     esc(f, sr_text(SR_T_AS_OF, lang));
     fputs(" ", f);
     esc(f, s->as_of);

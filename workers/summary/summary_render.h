@@ -33,6 +33,10 @@ unsigned summary_format_parse(const char *name);
 /* "vi" / "en" -> 0 with *lang; -1 when unknown. */
 int summary_lang_parse(const char *name, sr_lang_t *lang);
 
+/* A quarter as people write it: "Quý III/2023" (vi) or "Q3 2023" (en);
+ * anything else is copied as it is. */
+const char *summary_quarter_label(const char *quarter, sr_lang_t lang, char *buf, size_t len);
+
 /* The label of a state or a kind in lang ("Bồi dưỡng" / "Fostering"). */
 const char *summary_state_label(int state, sr_lang_t lang);
 const char *summary_kind_label(int kind, sr_lang_t lang);
