@@ -678,10 +678,16 @@ static size_t expire_leases(api_t *a, store_txn_t *txn, int64_t now_ms)
         Exemplar__Job *j = NULL;
         if (jobs_get(txn, ids[i], &j) < 0)
             continue;
-        if (j->state == EXEMPLAR__JOB_STATE__JOB_LEASED && take_back(a, txn, &j, now_ms) == 0)
-            taken++;
-        if (j)
+        if (j->state != EXEMPLAR__JOB_STATE__JOB_LEASED) {
             exemplar__job__free_unpacked(j, NULL);
+            continue;
+        }
+        /* take_back replaces the record with the stored one (NULL on error) */
+        Exemplar__Job *now = j;
+        if (take_back(a, txn, &now, now_ms) == 0)
+            taken++;
+        if (now)
+            exemplar__job__free_unpacked(now, NULL);
     }
     return taken;
 }

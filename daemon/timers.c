@@ -253,6 +253,12 @@ static int spec_cmp(const void *a, const void *b)
     return strcmp(((const spec_t *)a)->id, ((const spec_t *)b)->id);
 }
 
+/* bsearch: an id against a spec. */
+static int spec_id_cmp(const void *id, const void *spec)
+{
+    return strcmp(id, ((const spec_t *)spec)->id);
+}
+
 static void fill_timer(Exemplar__Timer *t, spec_t *sp)
 {
     t->id = sp->id;
@@ -277,9 +283,7 @@ static int cancel_vanished(store_txn_t *txn, const specs_t *s, size_t *cancelled
         return -EX_EINTERNAL;
     int n = jobs_due(txn, DB_TIMER_DUE, INT64_MAX, ids, SPEC_MAX);
     for (int i = 0; i < n; i++) {
-        spec_t probe;
-        snprintf(probe.id, sizeof(probe.id), "%s", ids[i]);
-        if (bsearch(&probe, s->v, s->n, sizeof(spec_t), spec_cmp))
+        if (bsearch(ids[i], s->v, s->n, sizeof(spec_t), spec_id_cmp))
             continue;
         Exemplar__Timer *old = NULL;
         if (jobs_timer_get(txn, ids[i], &old) == 0) {

@@ -66,7 +66,7 @@ static const char USAGE[] =
 static int do_reminder(worker_t *w, const Exemplar__Job *job, void *arg)
 {
     const remind_t *r = arg;
-    reminder_t msg;
+    reminder_t msg = {{0}};
     if (compose_reminder(job, r->lang, &msg) < 0)
         return worker_fail(w, "job %s is not a reminder (kind %d)", job->id, (int)job->kind);
     bool already = false;
