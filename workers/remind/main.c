@@ -8,7 +8,6 @@
  */
 #include <getopt.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include "i18n.h"
 #include "mail.h"
 #include "worker.h"
+#include "worker_cli.h"
 
 #define NAME "exemplar-remind"
 
@@ -97,87 +97,40 @@ static int do_reminder(worker_t *w, const Exemplar__Job *job, void *arg)
     return 0;
 }
 
-enum {
-    O_API = 256,
-    O_SERVER_KEY,
-    O_KEY,
-    O_NAME,
-    O_LANG,
-    O_SENDMAIL,
-    O_RECIPIENTS,
-    O_FROM,
-    O_LEASE,
-    O_IDLE,
-    O_ONCE,
-    O_LOCALE_DIR
-};
-
-__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, NAME ": ");
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\nTry '" NAME " --help'.\n");
-    return 2;
-}
-
-static int parse_int(const char *s, long min, long max, long *out)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || v < min || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
+enum { O_LANG = 256, O_SENDMAIL, O_RECIPIENTS, O_FROM, O_LOCALE_DIR };
 
 int main(int argc, char **argv)
 {
     static const struct option LONGOPTS[] = {
-        {"api", required_argument, NULL, O_API},
-        {"server-key", required_argument, NULL, O_SERVER_KEY},
-        {"key", required_argument, NULL, O_KEY},
-        {"name", required_argument, NULL, O_NAME},
+        WORKER_LONGOPTS,
         {"lang", required_argument, NULL, O_LANG},
         {"sendmail", required_argument, NULL, O_SENDMAIL},
         {"recipients", required_argument, NULL, O_RECIPIENTS},
         {"from", required_argument, NULL, O_FROM},
-        {"lease", required_argument, NULL, O_LEASE},
-        {"idle", required_argument, NULL, O_IDLE},
-        {"once", no_argument, NULL, O_ONCE},
         {"locale-dir", required_argument, NULL, O_LOCALE_DIR},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    char host[HOST_NAME_MAX + 1] = "localhost", name[128], from[300];
+    worker_opts_t opts = {0};
+    worker_cli_t cli;
+    worker_cli_init(&cli, NAME, "remind", &opts);
+    char host[HOST_NAME_MAX + 1] = "localhost", from[300];
     gethostname(host, sizeof(host));
     host[sizeof(host) - 1] = 0;
-    snprintf(name, sizeof(name), "remind@%.100s", host);
     snprintf(from, sizeof(from), "exemplar@%.200s", host);
     remind_t r = {.lang = "vi", .from = from};
-    worker_opts_t opts = {.name = name};
-    const char *server_key = NULL, *key = NULL, *recipients = NULL, *locale_dir = NULL;
-    long v;
+    const char *recipients = NULL, *locale_dir = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "h", LONGOPTS, NULL)) != -1) {
+        int common = worker_cli_option(&cli, c, optarg);
+        if (common == 2)
+            return 2;
+        if (common)
+            continue;
         switch (c) {
-        case O_API:
-            opts.endpoint = optarg;
-            break;
-        case O_SERVER_KEY:
-            server_key = optarg;
-            break;
-        case O_KEY:
-            key = optarg;
-            break;
-        case O_NAME:
-            opts.name = optarg;
-            break;
         case O_LANG:
             if (strcmp(optarg, "vi") != 0 && strcmp(optarg, "en") != 0)
-                return usage_error("--lang must be vi or en, not \"%s\"", optarg);
+                return worker_cli_usage(&cli, "--lang must be vi or en, not \"%s\"", optarg);
             r.lang = optarg;
             break;
         case O_SENDMAIL:
@@ -188,21 +141,9 @@ int main(int argc, char **argv)
             break;
         case O_FROM:
             if (!strchr(optarg, '@') || strpbrk(optarg, "\r\n"))
-                return usage_error("--from must be one mail address, not \"%s\"", optarg);
+                return worker_cli_usage(&cli, "--from must be one mail address, not \"%s\"",
+                                        optarg);
             r.from = optarg;
-            break;
-        case O_LEASE:
-            if (parse_int(optarg, 1, 3600, &v) < 0)
-                return usage_error("--lease must be 1-3600 seconds, not \"%s\"", optarg);
-            opts.lease_ms = (uint32_t)v * 1000;
-            break;
-        case O_IDLE:
-            if (parse_int(optarg, 10, 3600000, &v) < 0)
-                return usage_error("--idle must be 10-3600000 ms, not \"%s\"", optarg);
-            opts.idle_ms = (int)v;
-            break;
-        case O_ONCE:
-            opts.once = true;
             break;
         case O_LOCALE_DIR:
             locale_dir = optarg;
@@ -216,16 +157,10 @@ int main(int argc, char **argv)
         }
     }
     if (optind < argc)
-        return usage_error("unexpected argument \"%s\"", argv[optind]);
-    if (!!server_key != !!key)
-        return usage_error("%s", "--server-key and --key go together (CURVE)");
-    ex_curve_keys_t curve;
-    char err[512];
-    if (server_key && ex_curve_keys_load(server_key, key, &curve, err, sizeof(err)) < 0) {
-        fprintf(stderr, NAME ": %s\n", err);
+        return worker_cli_usage(&cli, "unexpected argument \"%s\"", argv[optind]);
+    if (worker_cli_finish(&cli) != 0)
         return 2;
-    }
-    opts.curve = server_key ? &curve : NULL;
+    char err[512];
     if (recipients && !(r.recipients = recipients_load(recipients, err, sizeof(err)))) {
         fprintf(stderr, NAME ": %s\n", err);
         return 2;

@@ -20,6 +20,7 @@
 #include "errors.h"
 #include "summary_render.h"
 #include "worker.h"
+#include "worker_cli.h"
 
 #define NAME                "exemplar-summary"
 #define REPORTS_DIR_DEFAULT "/var/lib/exemplard/reports"
@@ -107,70 +108,32 @@ static int do_summary(worker_t *w, const Exemplar__Job *job, void *arg)
     return 0;
 }
 
-enum {
-    O_QUARTER = 256,
-    O_AS_OF,
-    O_CAMPAIGN,
-    O_DIR,
-    O_LANG,
-    O_API,
-    O_SERVER_KEY,
-    O_KEY,
-    O_NAME,
-    O_LEASE,
-    O_IDLE,
-    O_ONCE
-};
-
-__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, NAME ": ");
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\nTry '" NAME " --help'.\n");
-    return 2;
-}
-
-static int parse_int(const char *s, long min, long max, long *out)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || v < min || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
+enum { O_QUARTER = 256, O_AS_OF, O_CAMPAIGN, O_DIR, O_LANG };
 
 int main(int argc, char **argv)
 {
     static const struct option OPTS[] = {
+        WORKER_LONGOPTS,
         {"quarter", required_argument, NULL, O_QUARTER},
         {"as-of", required_argument, NULL, O_AS_OF},
         {"campaign", required_argument, NULL, O_CAMPAIGN},
         {"reports-dir", required_argument, NULL, O_DIR},
         {"lang", required_argument, NULL, O_LANG},
-        {"api", required_argument, NULL, O_API},
-        {"server-key", required_argument, NULL, O_SERVER_KEY},
-        {"key", required_argument, NULL, O_KEY},
-        {"name", required_argument, NULL, O_NAME},
-        {"lease", required_argument, NULL, O_LEASE},
-        {"idle", required_argument, NULL, O_IDLE},
-        {"once", no_argument, NULL, O_ONCE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    char host[HOST_NAME_MAX + 1] = "localhost", name[128];
-    gethostname(host, sizeof(host));
-    host[sizeof(host) - 1] = 0;
-    snprintf(name, sizeof(name), "summary@%.100s", host);
-    const char *quarter = NULL, *as_of = "", *campaign = "", *server_key = NULL, *key = NULL;
+    worker_opts_t opts = {.lease_ms = 600000};
+    worker_cli_t cli;
+    worker_cli_init(&cli, NAME, "summary", &opts);
+    const char *quarter = NULL, *as_of = "", *campaign = "";
     summary_job_t job = {.dir = REPORTS_DIR_DEFAULT, .lang = SR_VI};
-    worker_opts_t opts = {.name = name, .lease_ms = 600000};
-    long v;
     int o;
     while ((o = getopt_long(argc, argv, "h", OPTS, NULL)) != -1) {
+        int common = worker_cli_option(&cli, o, optarg);
+        if (common == 2)
+            return 2;
+        if (common)
+            continue;
         switch (o) {
         case O_QUARTER:
             quarter = optarg;
@@ -186,32 +149,7 @@ int main(int argc, char **argv)
             break;
         case O_LANG:
             if (summary_lang_parse(optarg, &job.lang) < 0)
-                return usage_error("--lang is vi or en, not '%s'", optarg);
-            break;
-        case O_API:
-            opts.endpoint = optarg;
-            break;
-        case O_SERVER_KEY:
-            server_key = optarg;
-            break;
-        case O_KEY:
-            key = optarg;
-            break;
-        case O_NAME:
-            opts.name = optarg;
-            break;
-        case O_LEASE:
-            if (parse_int(optarg, 1, 3600, &v) < 0)
-                return usage_error("--lease must be 1-3600 seconds, not '%s'", optarg);
-            opts.lease_ms = (uint32_t)v * 1000;
-            break;
-        case O_IDLE:
-            if (parse_int(optarg, 10, 3600000, &v) < 0)
-                return usage_error("--idle must be 10-3600000 ms, not '%s'", optarg);
-            opts.idle_ms = (int)v;
-            break;
-        case O_ONCE:
-            opts.once = true;
+                return worker_cli_usage(&cli, "--lang is vi or en, not '%s'", optarg);
             break;
         case 'h':
             fputs(USAGE, stdout);
@@ -222,23 +160,17 @@ int main(int argc, char **argv)
         }
     }
     if (optind != argc)
-        return usage_error("unexpected argument '%s'", argv[optind]);
+        return worker_cli_usage(&cli, "unexpected argument '%s'", argv[optind]);
     if (!quarter && (as_of[0] || campaign[0]))
-        return usage_error("%s", "--as-of and --campaign go with --quarter");
-    if (!!server_key != !!key)
-        return usage_error("%s", "--server-key and --key go together (CURVE)");
+        return worker_cli_usage(&cli, "%s", "--as-of and --campaign go with --quarter");
+    if (worker_cli_finish(&cli) != 0)
+        return 2;
     struct stat st;
     if (stat(job.dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         fprintf(stderr, NAME ": the reports directory %s does not exist\n", job.dir);
         return 1;
     }
-    ex_curve_keys_t curve;
     char err[512] = "";
-    if (server_key && ex_curve_keys_load(server_key, key, &curve, err, sizeof(err)) < 0) {
-        fprintf(stderr, NAME ": %s\n", err);
-        return 2;
-    }
-    opts.curve = server_key ? &curve : NULL;
     ex_client_opts_t co = {.endpoint = opts.endpoint,
                            .timeout_ms = FETCH_TIMEOUT_MS,
                            .retries = -1,
