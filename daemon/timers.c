@@ -72,7 +72,7 @@ static void ymd(int32_t day, int *y, int *m)
 
 static int32_t day_of(int y, int m)
 {
-    char buf[16];
+    char buf[32]; /* room for any int: GCC 12 checks the worst case */
     int32_t d = 0;
     snprintf(buf, sizeof(buf), "%04d-%02d-01", y, m);
     day_parse(buf, &d);
