@@ -1143,7 +1143,7 @@ bool api_background(api_t *a, bool quiet)
                     ex_err_message(rc));
     /* issue 5: the quarterly tallies follow the change log the same way */
     bool tally_more = false;
-    rc = tally_background(a->store, TALLY_LAG, quiet, &tally_more);
+    rc = tally_background(a->store, a->rules, TALLY_LAG, quiet, &tally_more);
     if (rc < 0)
         log_warning("api, cannot advance the quarterly tallies (%s); retrying later",
                     ex_err_message(rc));
