@@ -795,13 +795,19 @@ int tally_background(store_t *s, const rules_t *rules, unsigned lag, bool quiet,
         *more = true; /* not yet: wait for a quiet moment */
         return 0;
     }
-    rc = store_txn_begin(s, true, &t);
-    if (rc == 0)
-        rc = tally_advance(&t, rules, TALLY_STEP, more);
-    if (rc == 0)
-        rc = store_txn_commit(&t);
-    else
-        store_txn_abort(&t);
+    for (;;) {
+        rc = store_txn_begin(s, true, &t);
+        if (rc == 0)
+            rc = tally_advance(&t, rules, TALLY_STEP, more);
+        if (rc == 0)
+            rc = store_txn_commit(&t);
+        else
+            store_txn_abort(&t);
+        /* The tallies grow the store as requests do: a larger map, again. */
+        if (rc == -EX_EFULL && store_map_full(s) && store_grow(s) == 0)
+            continue;
+        break;
+    }
     if (rc < 0)
         *more = false;
     return rc;
