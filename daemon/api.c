@@ -37,7 +37,7 @@
 #define PAGE_TOKEN_MAX    (1 + KEY_MAX)
 #define SWEEP_STEP        20000       /* by-state entries examined per housekeeping call */
 #define PRUNE_INTERVAL_MS (60 * 1000) /* between passes over the request ids */
-#define TALLY_LAG         20000       /* changes the tallies may lag while the api is busy */
+#define TALLY_LAG         5000        /* changes the tallies may lag while the api is busy */
 
 typedef int handler_fn(call_t *x);
 
