@@ -884,7 +884,9 @@ const ctl_cmd_t CMD_TABLE[] = {
       "does not meet the criteria. A change counts on the day the daemon judged it on, so "
       "asking again later gives the same numbers. Readers and above; a unit officer gets "
       "its own unit. The files are those exemplar-summary writes into the reports "
-      "directory." },
+      "directory. While the daemon is still building its tallies from the change log "
+      "(after an upgrade) the summary is refused as unavailable (exit "
+      "status 7) with how far the build is: ask again a little later." },
     { "help", "[COMMAND | moves]", "print this manual, one command's page, or the move table",
       cmd_help, 0, 1, NO_OPTS,
       "'help moves' prints the move table the daemon enforces: from, to, verb, roles, "
