@@ -6,9 +6,11 @@
  * about 5 changes each (register 2021Q3, foster 2022, unit review 2023Q1-Q2,
  * ministry review and recognition 2023Q3-Q4, some side exits), each change
  * stamped with its judged day.  Then `exemplard --state-dir DIR` and
- * `exemplarctl summary 2023Q3` time the request (bench/run-summary).
+ * `exemplarctl summary 2023Q3` time the request (bench/run-summary).  With
+ * CSVDIR it also writes the same data as nominations.csv and history.csv
+ * for PostgreSQL's COPY (bench/summary.sql).
  *
- *   bench_summary_gen DIR [NOMINATIONS]
+ *   bench_summary_gen DIR [NOMINATIONS [CSVDIR]]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,8 +33,18 @@ static uint32_t next(void)
 int main(int argc, char **argv)
 {
     if (argc < 2)
-        return fprintf(stderr, "usage: bench_summary_gen DIR [NOMINATIONS]\n"), 2;
+        return fprintf(stderr, "usage: bench_summary_gen DIR [NOMINATIONS [CSVDIR]]\n"), 2;
     uint64_t n = argc > 2 ? strtoull(argv[2], NULL, 10) : 1000000;
+    FILE *noms = NULL, *hist = NULL;
+    if (argc > 3) {
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/nominations.csv", argv[3]);
+        noms = fopen(path, "w");
+        snprintf(path, sizeof(path), "%s/history.csv", argv[3]);
+        hist = fopen(path, "w");
+        if (!noms || !hist)
+            return fprintf(stderr, "cannot write the CSV files in %s\n", argv[3]), 1;
+    }
     char err[512];
     store_t *s;
     if (store_open(argv[1], 8ull << 30, 64ull << 30, &s, err, sizeof(err)) < 0)
@@ -83,6 +95,12 @@ int main(int argc, char **argv)
             c.day = k < steps ? DAY[k] + (int32_t)(next() % 40) : DAY[steps - 1] + 45;
             c.at_ms = 1700000000000ll + (int64_t)seq;
             records_append_change(&t, &c);
+            if (hist) {
+                char day[16];
+                fprintf(hist, "%llu,%llu,%d,%d,%s,%s,%s,%d\n", (unsigned long long)c.seq,
+                        (unsigned long long)id, (int)c.from, (int)c.to,
+                        day_format(c.day, day, sizeof(day)), unit, c.campaign, (int)c.kind);
+            }
             prev = c.seq;
             from = to;
             changes++;
@@ -91,6 +109,9 @@ int main(int argc, char **argv)
         nm.state = from;
         nm.last_seq = nm.state_seq = prev;
         records_put_nomination(&t, &nm, EXEMPLAR__STATE__STATE_NONE);
+        if (noms)
+            fprintf(noms, "%llu,%d,%s,%s,%s,%d\n", (unsigned long long)id, (int)nm.kind, unit,
+                    nm.campaign, nm.period, (int)nm.state);
         if (id % PER_TXN == 0 || id == n) {
             rc = store_txn_commit(&t);
             if (rc == -EX_EFULL && store_map_full(s))
@@ -100,6 +121,8 @@ int main(int argc, char **argv)
         }
     }
     store_close(&s);
+    if (noms && (fclose(noms) != 0 || fclose(hist) != 0))
+        return fprintf(stderr, "cannot write the CSV files in %s\n", argv[3]), 1;
     printf("%llu nominations, %llu changes\n", (unsigned long long)n, (unsigned long long)changes);
     return rc < 0 ? 1 : 0;
 }

@@ -37,7 +37,7 @@
 #define PAGE_TOKEN_MAX    (1 + KEY_MAX)
 #define SWEEP_STEP        20000       /* by-state entries examined per housekeeping call */
 #define PRUNE_INTERVAL_MS (60 * 1000) /* between passes over the request ids */
-#define TALLY_LAG         20000       /* changes the tallies may lag while the api is busy */
+#define TALLY_LAG         5000        /* changes the tallies may lag while the api is busy */
 
 typedef int handler_fn(call_t *x);
 
@@ -1222,7 +1222,7 @@ bool api_background(api_t *a, bool quiet)
                     ex_err_message(rc));
     /* issue 5: the quarterly tallies follow the change log the same way */
     bool tally_more = false;
-    rc = tally_background(a->store, TALLY_LAG, quiet, &tally_more);
+    rc = tally_background(a->store, a->rules, TALLY_LAG, quiet, &tally_more);
     if (rc < 0)
         log_warning("api, cannot advance the quarterly tallies (%s); retrying later",
                     ex_err_message(rc));

@@ -45,6 +45,7 @@ typedef struct {
     uint64_t problems;
     uint64_t index_problems; /* of which by_state and by_unit ones */
     Exemplar__FsckReply *out;
+    const rules_t *rules; /* the criteria of the tallies' evidence gaps */
 } fsck_t;
 
 /* A long check is work, not a hang: keep the service manager's watchdog fed
@@ -364,12 +365,12 @@ static void tally_problem(void *arg, const char *sentence)
 static int check_tally(fsck_t *f, bool *wrote)
 {
     uint64_t upto, last, problems = 0;
-    bool more = true;
-    int rc = tally_position(f->txn, &upto, &last);
-    if (rc < 0 || (upto < last && !f->txn->write))
+    bool more = true, dirty;
+    int rc = tally_position(f->txn, &upto, &last, &dirty);
+    if (rc < 0 || ((upto < last || dirty) && !f->txn->write))
         return rc;
-    while (rc == 0 && upto < last && more) {
-        rc = tally_advance(f->txn, (size_t)-1, &more);
+    while (rc == 0 && (upto < last || dirty) && more) {
+        rc = tally_advance(f->txn, f->rules, (size_t)-1, &more);
         *wrote = true;
     }
     /* Over a broken history or change log the tally cannot agree: those
@@ -478,7 +479,7 @@ int api_ops_fsck(call_t *x)
     if (r->repair && !x->txn->write)
         return -EX_ESTORAGE;
     Exemplar__FsckReply out = EXEMPLAR__FSCK_REPLY__INIT;
-    fsck_t f = {.txn = x->txn, .out = &out};
+    fsck_t f = {.txn = x->txn, .out = &out, .rules = x->api->rules};
     f.max_id = x->api->counters.next_id ? x->api->counters.next_id - 1 : 0;
     f.want = r->max_problems ? r->max_problems : FSCK_PROBLEMS_DEFAULT;
     f.live = calloc(f.max_id + 1, 1);
@@ -497,7 +498,7 @@ int api_ops_fsck(call_t *x)
         if (rc == 0)
             tally_clear(x->txn);
         while (rc == 0 && more)
-            rc = tally_advance(x->txn, (size_t)-1, &more);
+            rc = tally_advance(x->txn, x->api->rules, (size_t)-1, &more);
         if (rc == 0) {
             /* What the rebuild cannot fix: histories, the log, records. */
             x->wrote = true;

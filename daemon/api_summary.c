@@ -4,12 +4,14 @@
  * state, its moves and recognitions (from the tallies, tally.h), the units
  * overdue with their plans (plans.h: append-only versions, so "by that day"
  * is exact) and the nominations under review whose evidence does not meet
- * the criteria (criteria.h over the ledger's evidence recorded by that day),
- * all as of the end of one day of the quarter (its last by default).
+ * the criteria (counted in the tallies as they are judged, tally.h), all as
+ * of the end of one day of the quarter (its last by default).
  *
  * The request is a read, but the tallies may lag the change log by what
- * the background step has not reached yet: the handler catches them up in
- * the batch's write transaction first (OP_MAY_WRITE, x->wrote).
+ * the background step has not reached yet: the handler catches up a lag of
+ * at most CATCH_UP_MAX changes in the batch's write transaction first
+ * (OP_MAY_WRITE, x->wrote), and refuses a larger one as unavailable, saying
+ * how far the build is, rather than hold the loop for seconds.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -18,7 +20,6 @@
 #include <string.h>
 
 #include "api_call.h"
-#include "criteria.h"
 #include "errors.h"
 #include "ledger.h"
 #include "log.h"
@@ -26,7 +27,8 @@
 #include "tally.h"
 #include "text.h"
 
-#define GAP_IDS_MAX 100 /* nominations listed per unit */
+#define GAP_IDS_MAX  100   /* nominations listed per unit */
+#define CATCH_UP_MAX 10000 /* changes a summary tallies itself: one step, about 0.1 s */
 
 __attribute__((format(printf, 3, 4))) static int refuse(call_t *x, int code, const char *fmt, ...)
 {
@@ -79,22 +81,34 @@ static const char *unit_name(ctx_t *c, const char *code)
     return u->name ? u->name : code;
 }
 
-/* Brings the tallies up to the change log, in the batch's transaction. */
+/* Brings the tallies up to the change log, in the batch's transaction,
+ * when they lag by at most CATCH_UP_MAX changes. */
 static int catch_up(call_t *x)
 {
     uint64_t upto, last;
-    int rc = tally_position(x->txn, &upto, &last);
-    if (rc < 0 || upto >= last)
+    bool dirty;
+    int rc = tally_position(x->txn, &upto, &last, &dirty);
+    if (rc < 0 || (upto >= last && !dirty))
         return rc;
+    if (last - upto > CATCH_UP_MAX)
+        return refuse(x, -EX_EUNAVAIL,
+                      "the quarterly tallies are still being built from the change log in the "
+                      "background: %" PRIu64 " of %" PRIu64 " changes (%" PRIu64
+                      "%%) so far; ask again in a minute",
+                      upto, last, last ? upto * 100 / last : 0);
     if (!x->txn->write)
         return refuse(x, -EX_ESTORAGE,
                       "the quarterly tallies are behind the change log and the store cannot be "
                       "written just now; ask again");
     bool more = true;
-    while (rc == 0 && more)
-        rc = tally_advance(x->txn, (size_t)-1, &more);
+    for (int steps = 0; rc == 0 && more && steps < 4; steps++)
+        rc = tally_advance(x->txn, x->api->rules, CATCH_UP_MAX, &more);
     if (rc == 0)
         x->wrote = true;
+    if (rc == 0 && more)
+        return refuse(x, -EX_EUNAVAIL,
+                      "the quarterly tallies are still judging the evidence of changed subjects "
+                      "in the background; ask again in a minute");
     return rc;
 }
 
@@ -195,99 +209,44 @@ static int overdue_units(ctx_t *c, const char *campaign, const char *only, int32
 
 /* ---- evidence gaps ------------------------------------------------------ */
 
-/* Are n's criteria met by the evidence recorded by the as-of day? */
-static int criteria_met_on(ctx_t *c, const Exemplar__Nomination *n, bool *met)
+/* The gap counts per unit come from the tallies (summed over kinds); the
+ * nominations listed, up to GAP_IDS_MAX per unit, from tally_gaps. */
+static int evidence_gaps(ctx_t *c, const tally_result_t *t, const char *campaign,
+                         Exemplar__Summary *s)
 {
-    rules_t *rules = c->x->api->rules;
-    *met = true;
-    const campaign_t *cp = rules_campaign(rules, n->campaign);
-    const period_t *p = cp ? campaign_period(cp, n->period) : NULL;
-    if (!p)
-        return 0; /* no rules for it: nothing to judge */
-    if (!n->subject[0]) {
-        *met = false;
-        return 0;
-    }
-    Exemplar__Evidence **ev = NULL;
-    size_t ne = 0;
-    int rc = ledger_evidence_of(c->x->txn, n->subject, &ev, &ne);
-    if (rc == -EX_ENOTFOUND)
-        rc = 0;
-    criteria_fact_t *facts = rc == 0 ? calloc(ne ? ne : 1, sizeof(*facts)) : NULL;
-    if (rc == 0 && !facts)
-        rc = -EX_EINTERNAL;
-    size_t nf = 0;
-    for (size_t i = 0; rc == 0 && i < ne; i++) {
-        const Exemplar__Evidence *e = ev[i];
-        int32_t day = e->day ? e->day : day_of_ms(e->at_ms);
-        if (day > c->day)
-            continue; /* recorded later */
-        facts[nf].year = e->year;
-        snprintf(facts[nf].title, sizeof(facts[nf].title), "%s", e->title);
-        facts[nf].revoked = e->revoked && (e->revoked_day == 0 || e->revoked_day <= c->day);
-        nf++;
-    }
-    if (rc == 0) {
-        criteria_result_t res;
-        criteria_evaluate(rules_book(rules), n->kind == EXEMPLAR__KIND__KIND_COLLECTIVE, p, facts,
-                          nf, &res);
-        *met = res.met;
-    }
-    free(facts);
-    ledger_evidence_free(ev, ne);
-    return rc;
-}
-
-static int add_gap(ctx_t *c, Exemplar__Summary *s, const Exemplar__Nomination *n)
-{
-    Exemplar__SummaryGap *g = NULL;
-    for (size_t i = 0; i < s->n_gaps && !g; i++)
-        if (strcmp(s->gaps[i]->unit, n->unit) == 0)
-            g = s->gaps[i];
-    if (!g) {
-        Exemplar__SummaryGap **v = realloc(s->gaps, (s->n_gaps + 1) * sizeof(*v));
-        if (v)
-            s->gaps = v;
-        if (!v || !(g = calloc(1, sizeof(*g))))
-            return -EX_EINTERNAL;
-        exemplar__summary_gap__init(g);
-        g->unit = strdup(n->unit);
-        g->unit_name = strdup(unit_name(c, n->unit));
-        g->nominations = calloc(GAP_IDS_MAX, sizeof(uint64_t));
-        s->gaps[s->n_gaps++] = g;
-        if (!g->unit || !g->unit_name || !g->nominations)
-            return -EX_EINTERNAL;
-    }
-    g->count++;
-    s->gap_count++;
-    if (g->n_nominations < GAP_IDS_MAX)
-        g->nominations[g->n_nominations++] = n->id;
-    return 0;
-}
-
-static int evidence_gaps(ctx_t *c, const char *campaign, const char *only, Exemplar__Summary *s)
-{
-    uint64_t *ids = NULL;
-    size_t n = 0;
-    int rc = tally_in_review(c->x->txn, c->day, &ids, &n);
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        Exemplar__Nomination *nom = NULL;
-        rc = records_get_nomination(c->x->txn, ids[i], &nom);
-        if (rc == -EX_ENOTFOUND) {
-            rc = 0;
+    for (size_t i = 0; i < t->n_gaps; i++) {
+        const tally_row_t *r = &t->gaps[i];
+        if (r->count <= 0)
             continue;
+        Exemplar__SummaryGap *g = NULL;
+        if (s->n_gaps && strcmp(s->gaps[s->n_gaps - 1]->unit, r->unit) == 0)
+            g = s->gaps[s->n_gaps - 1]; /* rows come by unit, then kind */
+        if (!g) {
+            Exemplar__SummaryGap **v = realloc(s->gaps, (s->n_gaps + 1) * sizeof(*v));
+            if (v)
+                s->gaps = v;
+            if (!v || !(g = calloc(1, sizeof(*g))))
+                return -EX_EINTERNAL;
+            exemplar__summary_gap__init(g);
+            s->gaps[s->n_gaps++] = g;
+            g->unit = strdup(r->unit);
+            g->unit_name = strdup(unit_name(c, r->unit));
+            g->nominations = calloc(GAP_IDS_MAX, sizeof(uint64_t));
+            if (!g->unit || !g->unit_name || !g->nominations)
+                return -EX_EINTERNAL;
         }
-        bool met = true;
-        if (rc == 0 && (!campaign || !campaign[0] || strcmp(nom->campaign, campaign) == 0) &&
-            (!only || !only[0] || strcmp(nom->unit, only) == 0))
-            rc = criteria_met_on(c, nom, &met);
-        if (rc == 0 && !met)
-            rc = add_gap(c, s, nom);
-        if (nom)
-            exemplar__nomination__free_unpacked(nom, NULL);
+        g->count += (uint64_t)r->count;
+        s->gap_count += (uint64_t)r->count;
     }
-    free(ids);
-    return rc;
+    for (size_t i = 0; i < s->n_gaps; i++) {
+        Exemplar__SummaryGap *g = s->gaps[i];
+        size_t want = g->count < GAP_IDS_MAX ? (size_t)g->count : GAP_IDS_MAX;
+        int rc = tally_gap_ids(c->x->txn, c->day, campaign, g->unit, want, g->nominations,
+                               &g->n_nominations);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
 }
 
 /* ---- the reply ---------------------------------------------------------- */
@@ -405,7 +364,7 @@ int api_summary(call_t *x)
     if (rc == 0)
         rc = overdue_units(&c, r->campaign, only, first, &s);
     if (rc == 0)
-        rc = evidence_gaps(&c, r->campaign, only, &s);
+        rc = evidence_gaps(&c, &t, r->campaign, &s);
     if (rc == 0) {
         Exemplar__SummaryReply body = EXEMPLAR__SUMMARY_REPLY__INIT;
         body.summary = &s;

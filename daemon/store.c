@@ -61,6 +61,9 @@ static const char *const DB_NAME[DB_COUNT] = {
     [DB_TALLY_RECOGNIZED] = "tally_recognized",
     [DB_TALLY_REVIEW] = "tally_review",
     [DB_TALLY_QUARTERS] = "tally_quarters",
+    [DB_TALLY_DAYS] = "tally_days",
+    [DB_TALLY_GAPS] = "tally_gaps",
+    [DB_TALLY_DIRTY] = "tally_dirty",
 };
 
 static const char SCHEMA_KEY[] = "schema_version";
@@ -124,22 +127,36 @@ static int check_schema(store_t *s, char *err, size_t errlen)
         const uint8_t *p = v.mv_data;
         version = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
     }
-    if (version == 1) {
-        /* 1 -> 2: the tally databases exist now (opened above), empty and
-         * without a position: the daemon derives them from the change log. */
+    if (version == 1 || version == 2) {
+        /* 1 or 2 -> 3: the tally databases exist now (opened above); the
+         * tallies are derived, so they are emptied with their position
+         * (tally.h's "tally_seq") and the daemon builds them again from the
+         * change log in the background, the days and evidence gaps with them. */
+        static const char TALLY_SEQ[] = "tally_seq";
+        MDB_val tk = {sizeof(TALLY_SEQ) - 1, (void *)TALLY_SEQ};
+        static const store_db_t TALLIES[] = {
+            DB_TALLY,          DB_TALLY_MOVES, DB_TALLY_RECOGNIZED, DB_TALLY_REVIEW,
+            DB_TALLY_QUARTERS, DB_TALLY_DAYS,  DB_TALLY_GAPS,       DB_TALLY_DIRTY};
+        for (size_t i = 0; rc == 0 && i < sizeof(TALLIES) / sizeof(TALLIES[0]); i++)
+            rc = mdb_drop(txn, s->dbi[TALLIES[i]], 0);
+        if (rc == 0) {
+            rc = mdb_del(txn, s->dbi[DB_META], &tk, NULL);
+            rc = rc == MDB_NOTFOUND ? 0 : rc;
+        }
         uint8_t be[4] = {0, 0, 0, STORE_SCHEMA_VERSION};
         v.mv_size = sizeof(be);
         v.mv_data = be;
-        rc = mdb_put(txn, s->dbi[DB_META], &k, &v, 0);
+        if (rc == 0)
+            rc = mdb_put(txn, s->dbi[DB_META], &k, &v, 0);
         if (rc == 0)
             rc = mdb_txn_commit(txn);
         else
             mdb_txn_abort(txn);
         if (rc)
             goto fail;
-        log_notice("store, migrated schema version 1 to %u: the quarterly tallies are built from "
+        log_notice("store, migrated schema version %u to %u: the quarterly tallies are built from "
                    "the change log in the background",
-                   STORE_SCHEMA_VERSION);
+                   version, STORE_SCHEMA_VERSION);
         return 0;
     }
     mdb_txn_abort(txn);

@@ -54,14 +54,19 @@ typedef enum {
     DB_TALLY_RECOGNIZED, /* quarter u16, seq u64 -> id u64, day i32 */
     DB_TALLY_REVIEW,     /* id u64 -> spans at unit-/ministry-reviewed (enter, leave day) */
     DB_TALLY_QUARTERS,   /* quarter u16 -> first and last seq of its changes */
+    DB_TALLY_DAYS,       /* quarter u16, day u8, type u8, campaign, NUL, unit, NUL, a, b -> a, b */
+    DB_TALLY_GAPS,       /* unit, NUL, campaign, NUL, id u64 -> kind, evidence-gap spans */
+    DB_TALLY_DIRTY,      /* subject -> "": evidence changed, its gap spans to recompute */
     DB_COUNT
 } store_db_t;
 
 /* The schema this build reads and writes.  2 (issue 5): the tally
- * databases; a version 1 store is migrated on open by stamping it (the
- * tallies are derived: empty with no position, the daemon builds them from
- * the change log in its background step, and a summary catches up first). */
-#define STORE_SCHEMA_VERSION 2u
+ * databases; 3: the per-day tallies and the evidence gaps in them.  A
+ * version 1 or 2 store is migrated on open by emptying the tallies and
+ * stamping it (the tallies are derived: the daemon builds them again from
+ * the change log in its background step; a summary meanwhile is refused
+ * as unavailable with how far the build is). */
+#define STORE_SCHEMA_VERSION 3u
 
 typedef struct store store_t;
 

@@ -77,7 +77,7 @@ static const store_db_t DERIVED[] = {
     /* issue 5: the order indexes of timers and jobs; the quarterly tallies,
      * which the daemon builds from the change log (meta has no tally_seq) */
     DB_TIMER_DUE, DB_JOB_QUEUE, DB_TALLY, DB_TALLY_MOVES, DB_TALLY_RECOGNIZED, DB_TALLY_REVIEW,
-    DB_TALLY_QUARTERS};
+    DB_TALLY_QUARTERS, DB_TALLY_DAYS, DB_TALLY_GAPS, DB_TALLY_DIRTY};
 
 /* A database this build neither exports nor rebuilds would be lost: refuse
  * instead (a new database needs a row in EXPORTED or DERIVED). */

@@ -899,7 +899,9 @@ const ctl_cmd_t CMD_TABLE[] = {
       "does not meet the criteria. A change counts on the day the daemon judged it on, so "
       "asking again later gives the same numbers. Readers and above; a unit officer gets "
       "its own unit. The files are those exemplar-summary writes into the reports "
-      "directory." },
+      "directory. While the daemon is still building its tallies from the change log "
+      "(after an upgrade) the summary is refused as unavailable (exit "
+      "status 7) with how far the build is: ask again a little later." },
     { "backup", "FILE [--state-dir DIR] [--force]",
       "copy the store, consistent and compacted, while the daemon serves",
       cmd_backup, 1, 1, BACKUP_OPTS,

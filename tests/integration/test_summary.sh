@@ -111,6 +111,11 @@ run 0 --json summary 2023Q3 --as-of 2023-08-01
 check 's["as_of"] == "2023-08-01" and s["recognized_count"] == 0 and s["gap_count"] == 0'
 check 'count("01","collective","ministry-reviewed") == 1 and moves("01","ministry-reviewed","recognized") == 0'
 check 'moves("01","unit-reviewed","ministry-reviewed") == 2'
+# The revocation of 2023-08-25 opens C's evidence gap on that day, not before.
+run 0 --json summary 2023Q3 --as-of 2023-08-24
+check 's["gap_count"] == 0 and s["recognized_count"] == 0'
+run 0 --json summary 2023Q3 --as-of 2023-08-25
+check 's["gap_count"] == 1 and s["gaps"][0]["nominations"] == ['"$C"'] and s["recognized_count"] == 1'
 # Quarter II: the unit reviews.
 run 0 --json summary 2023Q2
 check 'moves("01","fostering","unit-reviewed") == 3 and count("01","individual","unit-reviewed") == 2'
