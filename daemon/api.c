@@ -1187,6 +1187,18 @@ static size_t sweep_state_index(api_t *a, store_txn_t *txn)
     return dropped;
 }
 
+/* A background write that found the map full: grow it (no transaction is
+ * open here), so that the next try succeeds as a request batch would.
+ * Returns whether it grew. */
+static bool grew_after(api_t *a, int rc)
+{
+    if (rc != -EX_EFULL || !store_map_full(a->store) || store_grow(a->store) < 0)
+        return false;
+    log_info("api, the map was full for a background write; grown to %llu MiB",
+             (unsigned long long)(store_map_size(a->store) >> 20));
+    return true;
+}
+
 void api_housekeeping(api_t *a, int64_t now_ms)
 {
     outbox_monitor_drain(a->outbox); /* issue 8: count the feed's connections */
@@ -1203,7 +1215,8 @@ void api_housekeeping(api_t *a, int64_t now_ms)
     bool jobs = api_jobs_tick(a, &txn, now_ms);
     int rc = forgotten || swept || jobs ? store_txn_commit(&txn) : (store_txn_abort(&txn), 0);
     if (rc < 0) {
-        log_warning("api, housekeeping not committed (%s)", ex_err_message(rc));
+        if (!grew_after(a, rc))
+            log_warning("api, housekeeping not committed (%s)", ex_err_message(rc));
         return;
     }
     if (forgotten)
@@ -1217,7 +1230,7 @@ bool api_background(api_t *a, bool quiet)
 {
     bool more = false;
     int rc = api_events_index(a->store, a->cfg->events_index_lag, quiet, &more);
-    if (rc < 0)
+    if (rc < 0 && !grew_after(a, rc))
         log_warning("api, cannot extend the subject index of events (%s); retrying later",
                     ex_err_message(rc));
     /* issue 5: the quarterly tallies follow the change log the same way */
