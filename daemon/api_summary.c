@@ -14,7 +14,6 @@
  * how far the build is, rather than hold the loop for seconds.
  */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,15 +28,6 @@
 
 #define GAP_IDS_MAX  100   /* nominations listed per unit */
 #define CATCH_UP_MAX 10000 /* changes a summary tallies itself: one step, about 0.1 s */
-
-__attribute__((format(printf, 3, 4))) static int refuse(call_t *x, int code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(x->why, sizeof(x->why), fmt, ap);
-    va_end(ap);
-    return code;
-}
 
 /* Unit names on the as-of day, looked up once per code. */
 typedef struct {
@@ -91,24 +81,25 @@ static int catch_up(call_t *x)
     if (rc < 0 || (upto >= last && !dirty))
         return rc;
     if (last - upto > CATCH_UP_MAX)
-        return refuse(x, -EX_EUNAVAIL,
-                      "the quarterly tallies are still being built from the change log in the "
-                      "background: %" PRIu64 " of %" PRIu64 " changes (%" PRIu64
-                      "%%) so far; ask again in a minute",
-                      upto, last, last ? upto * 100 / last : 0);
+        return api_refuse(x, -EX_EUNAVAIL,
+                          "the quarterly tallies are still being built from the change log in the "
+                          "background: %" PRIu64 " of %" PRIu64 " changes (%" PRIu64
+                          "%%) so far; ask again in a minute",
+                          upto, last, last ? upto * 100 / last : 0);
     if (!x->txn->write)
-        return refuse(x, -EX_ESTORAGE,
-                      "the quarterly tallies are behind the change log and the store cannot be "
-                      "written just now; ask again");
+        return api_refuse(x, -EX_ESTORAGE,
+                          "the quarterly tallies are behind the change log and the store cannot be "
+                          "written just now; ask again");
     bool more = true;
     for (int steps = 0; rc == 0 && more && steps < 4; steps++)
         rc = tally_advance(x->txn, x->api->rules, CATCH_UP_MAX, &more);
     if (rc == 0)
         x->wrote = true;
     if (rc == 0 && more)
-        return refuse(x, -EX_EUNAVAIL,
-                      "the quarterly tallies are still judging the evidence of changed subjects "
-                      "in the background; ask again in a minute");
+        return api_refuse(
+            x, -EX_EUNAVAIL,
+            "the quarterly tallies are still judging the evidence of changed subjects "
+            "in the background; ask again in a minute");
     return rc;
 }
 
@@ -321,26 +312,26 @@ int api_summary(call_t *x)
     const Exemplar__SummaryRequest *r = x->req->summary;
     unsigned q;
     if (tally_quarter_parse(r->quarter, &q) < 0)
-        return refuse(x, -EX_EINVALID,
-                      "quarter \"%.20s\" is not a quarter: write YEAR Q N, for example 2023Q3 "
-                      "(July to September 2023; N is 1-4, the year 1970-2999)",
-                      r->quarter);
+        return api_refuse(x, -EX_EINVALID,
+                          "quarter \"%.20s\" is not a quarter: write YEAR Q N, for example 2023Q3 "
+                          "(July to September 2023; N is 1-4, the year 1970-2999)",
+                          r->quarter);
     int32_t first = tally_quarter_first_day(q), last = tally_quarter_last_day(q), day = last;
     char from_text[16], last_text[16];
     day_format(first, from_text, sizeof(from_text));
     day_format(last, last_text, sizeof(last_text));
     if (r->as_of[0] && (day_parse(r->as_of, &day) < 0 || day < first || day > last))
-        return refuse(x, -EX_EINVALID,
-                      "as_of \"%.20s\" must be a day YYYY-MM-DD of quarter %s (%s to %s)", r->as_of,
-                      r->quarter, from_text, last_text);
+        return api_refuse(x, -EX_EINVALID,
+                          "as_of \"%.20s\" must be a day YYYY-MM-DD of quarter %s (%s to %s)",
+                          r->as_of, r->quarter, from_text, last_text);
     if (r->campaign[0] && !text_is_code(r->campaign, KEY_CAMPAIGN_MAX, true))
-        return refuse(x, -EX_EINVALID,
-                      "campaign \"%.40s\" is not a campaign id: 1-%d characters of letters, "
-                      "digits, '.', '_' or '-' (for example 2021-2025)",
-                      r->campaign, KEY_CAMPAIGN_MAX);
+        return api_refuse(x, -EX_EINVALID,
+                          "campaign \"%.40s\" is not a campaign id: 1-%d characters of letters, "
+                          "digits, '.', '_' or '-' (for example 2021-2025)",
+                          r->campaign, KEY_CAMPAIGN_MAX);
     if (r->campaign[0] && !rules_campaign(x->api->rules, r->campaign))
-        return refuse(x, -EX_ECAMPAIGN, "no campaign %s (exemplarctl campaign show lists them)",
-                      r->campaign);
+        return api_refuse(x, -EX_ECAMPAIGN, "no campaign %s (exemplarctl campaign show lists them)",
+                          r->campaign);
     /* A unit officer's summary holds its own unit only. */
     const char *only = x->actor->role == ROLE_UNIT_OFFICER ? x->actor->unit : "";
 
@@ -368,12 +359,9 @@ int api_summary(call_t *x)
     if (rc == 0) {
         Exemplar__SummaryReply body = EXEMPLAR__SUMMARY_REPLY__INIT;
         body.summary = &s;
-        x->reply.protocol = EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1;
-        x->reply.request_id = x->req->request_id;
         x->reply.body_case = EXEMPLAR__REPLY__BODY_SUMMARY;
         x->reply.summary = &body;
-        x->out = records_pack(&x->reply.base, &x->out_len);
-        rc = x->out ? 0 : -EX_EINTERNAL;
+        rc = api_pack(x);
     }
     /* Free what was allocated; the strings of s itself live on the stack. */
     s.quarter = s.as_of = s.from = s.campaign = s.scope_unit = (char *)"";
