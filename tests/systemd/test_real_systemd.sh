@@ -395,6 +395,33 @@ for unit in exemplar-remind exemplar-summary; do
 done
 in_ct test -d /var/lib/exemplard/reports || fail "exemplar-summary's reports directory is missing"
 echo "   exemplar-remind and exemplar-summary active and asking for jobs"
+# A deadline seconds away, as an administrator would add one: a campaign
+# file, [rules] campaign_dir and a short [workers] remind_before, then a
+# restart.  The shipped exemplar-remind delivers every reminder from its
+# sandbox: on the daemon's topic and to the journal, each once.
+due=$(($(date +%s) + 12))
+due_day=$(TZ=Asia/Ho_Chi_Minh date -d "@$due" +%F)
+due_time=$(TZ=Asia/Ho_Chi_Minh date -d "@$due" +%H:%M:%S)
+in_ct mkdir -p /etc/exemplard/campaigns
+printf '%s\n' "id: soon" "title: Hạn gần" "periods:" "  - id: p1" \
+    "    years: [2023, 2024, 2025]" "    windows:" "      registration: [$due_day, $due_day]" \
+    "milestones:" "  - name: Hạn gửi kế hoạch (kiểm thử)" "    from: $due_day" "    to: $due_day" \
+    "    deadline: plan" "    period: p1" "    due_time: \"$due_time\"" |
+    in_ct sh -c 'cat >/etc/exemplard/campaigns/soon.yaml'
+printf '\n[rules]\ncampaign_dir = /etc/exemplard/campaigns\n[workers]\nremind_before = 6s\nremind_after = 0\n' |
+    in_ct sh -c 'cat >>/etc/exemplard/exemplard.conf'
+in_ct systemctl restart exemplard.service || fail "exemplard did not restart with the campaign file"
+reminded() {
+    [ "$(ctl --json jobs --prefix remind/soon/ --limit 1000 |
+        jq '[.jobs[] | select(.state == "done" and ([.deliveries[].channel] | sort) == ["journal", "topic"])] | length')" -ge 90 ]
+}
+until_ok 40 reminded || fail "the reminders of a deadline seconds away were not all delivered:
+$(ctl jobs --prefix remind/soon/ | head -n 5)"
+sent=$(in_ct journalctl -t exemplar-remind -o json |
+    jq -s '[.[] | select((.JOB_ID // "") | startswith("remind/soon/"))] | length')
+jobs=$(ctl --json jobs --prefix remind/soon/ --limit 1000 | jq '.jobs | length')
+[ "$sent" = "$jobs" ] || fail "$jobs reminder jobs but $sent reminders in the journal"
+echo "   a deadline 12 s away: $jobs units reminded, each once on the topic and in the journal"
 
 # ---------------------------------------------------------------------------
 step="8. power off"
