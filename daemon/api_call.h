@@ -35,7 +35,6 @@ struct api {
     /* issue 5: timers and jobs */
     timers_cfg_t timers;
     int64_t next_timer_sync_ms; /* 0: derive at the next tick */
-    unsigned long long leases_taken_back;
     struct {
         char name[65];
         int64_t at_ms;

@@ -72,7 +72,6 @@ static int take_back(api_t *a, store_txn_t *txn, Exemplar__Job **j, int64_t now_
     upd.state = upd.failures >= a->timers.max_attempts ? EXEMPLAR__JOB_STATE__JOB_PARKED
                                                        : EXEMPLAR__JOB_STATE__JOB_READY;
     jobs_put(txn, &upd, *j);
-    a->leases_taken_back++;
     log_fields(upd.state == EXEMPLAR__JOB_STATE__JOB_PARKED ? LOG_WARNING : LOG_INFO,
                LOG_FIELDS(log_str("JOB_ID", upd.id), log_str("UNIT", upd.unit)), "jobs, %s: %s%s",
                upd.id, why,
@@ -95,13 +94,39 @@ static int load_job(api_t *a, store_txn_t *txn, const char *id, int64_t now_ms, 
     return rc;
 }
 
+/* Takes back the leases that ran out (at most EXPIRE_STEP): from the lease
+ * request before it looks for ready jobs, and from the tick so that
+ * `exemplarctl jobs` shows them as they are even when no worker asks.
+ * Returns how many. */
+static size_t expire_leases(api_t *a, store_txn_t *txn, int64_t now_ms)
+{
+    char ids[EXPIRE_STEP][JOBS_ID_MAX + 1];
+    int n = jobs_due(txn, DB_JOB_QUEUE, EXEMPLAR__JOB_STATE__JOB_LEASED, now_ms, ids, EXPIRE_STEP);
+    size_t taken = 0;
+    for (int i = 0; i < n; i++) {
+        Exemplar__Job *j = NULL;
+        if (jobs_get(txn, ids[i], &j) < 0)
+            continue;
+        if (j->state != EXEMPLAR__JOB_STATE__JOB_LEASED) {
+            exemplar__job__free_unpacked(j, NULL);
+            continue;
+        }
+        /* take_back replaces the record with the stored one (NULL on error) */
+        Exemplar__Job *now = j;
+        if (take_back(a, txn, &now, now_ms) == 0)
+            taken++;
+        if (now)
+            exemplar__job__free_unpacked(now, NULL);
+    }
+    return taken;
+}
+
 /* ---- lease ---------------------------------------------------------------- */
 
 static void format_due(int64_t ms, char *buf, size_t len)
 {
-    int64_t vn = ms + 7 * 3600000ll;
-    int32_t day = (int32_t)(vn >= 0 ? vn / 86400000ll : (vn - 86399999ll) / 86400000ll);
-    int64_t in_day = vn - (int64_t)day * 86400000ll;
+    int32_t day = day_of_ms(ms);
+    int64_t in_day = ms - day_start_ms(day);
     char d[16];
     day_format(day, d, sizeof(d));
     snprintf(buf, len, "%s %02d:%02d", d, (int)(in_day / 3600000), (int)(in_day / 60000 % 60));
@@ -129,12 +154,6 @@ static void context_free(context_t *c)
     for (size_t i = 0; i < c->nnoms; i++)
         exemplar__nomination__free_unpacked(c->noms[i], NULL);
     free(c->noms);
-}
-
-static bool live_state(Exemplar__State s)
-{
-    return s != EXEMPLAR__STATE__STATE_WITHDRAWN && s != EXEMPLAR__STATE__STATE_NOT_SELECTED &&
-           s != EXEMPLAR__STATE__STATE_REVOKED && s != EXEMPLAR__STATE__STATE_CARRIED_OVER;
 }
 
 /* What the reminder of job j is about, as of now. */
@@ -174,7 +193,7 @@ static int fill_context(call_t *x, const Exemplar__Job *j, context_t *c)
         if ((rc = records_get_nomination(x->txn, key_tail_u64(k.data, k.len), &n)) < 0)
             break;
         bool mine = strcmp(n->campaign, j->campaign) == 0 && strcmp(n->period, j->period) == 0;
-        if (mine && live_state(n->state))
+        if (mine && plans_state_live(n->state))
             c->ctx.nominations++;
         if (mine && j->kind == EXEMPLAR__JOB_KIND__JOB_REMIND_STALE &&
             n->state == j->state_waiting) {
@@ -270,17 +289,19 @@ int api_jobs_lease(call_t *x)
     Exemplar__Job **out = calloc(max, sizeof(*out));
     context_t *ctx = calloc(max, sizeof(*ctx));
     int rc = ids && stored && leased && out && ctx ? 0 : -EX_EINTERNAL;
-    int due = rc == 0 ? jobs_due(x->txn, DB_JOB_QUEUE, x->now_ms, ids, QUEUE_SCAN) : 0;
+    size_t taken = rc == 0 ? expire_leases(a, x->txn, x->now_ms) : 0;
+    int due = rc == 0 ? jobs_due(x->txn, DB_JOB_QUEUE, EXEMPLAR__JOB_STATE__JOB_READY, x->now_ms,
+                                 ids, QUEUE_SCAN)
+                      : 0;
     if (due < 0)
         rc = due;
     size_t n = 0;
-    unsigned long long taken_before = a->leases_taken_back;
     for (int i = 0; rc == 0 && i < due && n < max; i++) {
         Exemplar__Job *j = NULL;
-        if ((rc = load_job(a, x->txn, ids[i], x->now_ms, &j)) < 0)
+        if ((rc = jobs_get(x->txn, ids[i], &j)) < 0)
             break;
-        bool wanted = j->state == EXEMPLAR__JOB_STATE__JOB_READY && r->n_kinds == 0;
-        for (size_t k = 0; j->state == EXEMPLAR__JOB_STATE__JOB_READY && k < r->n_kinds; k++)
+        bool wanted = r->n_kinds == 0;
+        for (size_t k = 0; k < r->n_kinds; k++)
             wanted = wanted || r->kinds[k] == j->kind;
         if (!wanted) {
             exemplar__job__free_unpacked(j, NULL);
@@ -306,7 +327,7 @@ int api_jobs_lease(call_t *x)
     }
     /* Nothing leased: not remembered; leases taken back are written. */
     x->unchanged = n == 0;
-    x->wrote = a->leases_taken_back != taken_before;
+    x->wrote = taken > 0;
     if (rc == 0) {
         Exemplar__JobsReply body = EXEMPLAR__JOBS_REPLY__INIT;
         body.jobs = out;
@@ -667,31 +688,6 @@ int api_jobs_retry(call_t *x)
 
 /* ---- the loop's tick ------------------------------------------------------ */
 
-/* Takes back leases that ran out (so that `exemplarctl jobs` shows them as
- * they are even when no worker asks). */
-static size_t expire_leases(api_t *a, store_txn_t *txn, int64_t now_ms)
-{
-    char ids[EXPIRE_STEP][JOBS_ID_MAX + 1];
-    int n = jobs_due(txn, DB_JOB_QUEUE, now_ms, ids, EXPIRE_STEP);
-    size_t taken = 0;
-    for (int i = 0; i < n; i++) {
-        Exemplar__Job *j = NULL;
-        if (jobs_get(txn, ids[i], &j) < 0)
-            continue;
-        if (j->state != EXEMPLAR__JOB_STATE__JOB_LEASED) {
-            exemplar__job__free_unpacked(j, NULL);
-            continue;
-        }
-        /* take_back replaces the record with the stored one (NULL on error) */
-        Exemplar__Job *now = j;
-        if (take_back(a, txn, &now, now_ms) == 0)
-            taken++;
-        if (now)
-            exemplar__job__free_unpacked(now, NULL);
-    }
-    return taken;
-}
-
 bool api_jobs_tick(api_t *a, store_txn_t *txn, int64_t now_ms)
 {
     bool wrote = false;
@@ -712,7 +708,7 @@ bool api_jobs_tick(api_t *a, store_txn_t *txn, int64_t now_ms)
             wrote = true;
         }
     }
-    if (jobs_next_time(txn, DB_TIMER_DUE) <= now_ms) {
+    if (jobs_next_time(txn, DB_TIMER_DUE, 0) <= now_ms) {
         size_t made = 0;
         int fired = timers_fire_due(txn, a->rules, now_ms, 64, &made);
         if (fired < 0)
@@ -722,7 +718,8 @@ bool api_jobs_tick(api_t *a, store_txn_t *txn, int64_t now_ms)
             wrote = true;
         }
     }
-    if (jobs_next_time(txn, DB_JOB_QUEUE) <= now_ms && expire_leases(a, txn, now_ms))
+    if (jobs_next_time(txn, DB_JOB_QUEUE, EXEMPLAR__JOB_STATE__JOB_LEASED) <= now_ms &&
+        expire_leases(a, txn, now_ms))
         wrote = true;
     return wrote;
 }

@@ -72,13 +72,18 @@ const char *jobs_timer_state_name(Exemplar__TimerState s)
     return name_of(TIMER_STATE_NAME, COUNT(TIMER_STATE_NAME), (int)s);
 }
 
-/* Order index key: time u64 BE (negative times as 0) | id. */
-static size_t order_key(uint8_t out[8 + JOBS_ID_MAX], int64_t ms, const char *id)
+/* Order index key: [state u8 (job_queue only)] | time u64 BE (negative
+ * times as 0) | id.  A part of 0 writes no state byte (timer_due). */
+#define ORDER_KEY_MAX (1 + 8 + JOBS_ID_MAX)
+
+static size_t order_key(uint8_t out[ORDER_KEY_MAX], int part, int64_t ms, const char *id)
 {
-    size_t n = strnlen(id, JOBS_ID_MAX);
-    key_put_u64(out, ms < 0 ? 0 : (uint64_t)ms);
-    memcpy(out + 8, id, n);
-    return 8 + n;
+    size_t n = strnlen(id, JOBS_ID_MAX), o = 0;
+    if (part)
+        out[o++] = (uint8_t)part;
+    key_put_u64(out + o, ms < 0 ? 0 : (uint64_t)ms);
+    memcpy(out + o + 8, id, n);
+    return o + 8 + n;
 }
 
 static size_t id_len(const char *id)
@@ -99,13 +104,13 @@ int jobs_timer_get(store_txn_t *t, const char *id, Exemplar__Timer **out)
 
 void jobs_timer_put(store_txn_t *t, const Exemplar__Timer *tm, const Exemplar__Timer *old)
 {
-    uint8_t k[8 + JOBS_ID_MAX];
+    uint8_t k[ORDER_KEY_MAX];
     bool was = old && old->state == EXEMPLAR__TIMER_STATE__TIMER_PENDING;
     bool is = tm->state == EXEMPLAR__TIMER_STATE__TIMER_PENDING;
     if (was && (!is || old->fire_ms != tm->fire_ms))
-        store_del(t, DB_TIMER_DUE, k, order_key(k, old->fire_ms, old->id));
+        store_del(t, DB_TIMER_DUE, k, order_key(k, 0, old->fire_ms, old->id));
     if (is && (!was || old->fire_ms != tm->fire_ms))
-        store_put(t, DB_TIMER_DUE, k, order_key(k, tm->fire_ms, tm->id), "", 0);
+        store_put(t, DB_TIMER_DUE, k, order_key(k, 0, tm->fire_ms, tm->id), "", 0);
     records_put_message(t, DB_TIMERS, tm->id, id_len(tm->id), &tm->base);
 }
 
@@ -128,37 +133,44 @@ static bool queued(const Exemplar__Job *j)
 
 void jobs_put(store_txn_t *t, const Exemplar__Job *j, const Exemplar__Job *old)
 {
-    uint8_t k[8 + JOBS_ID_MAX];
+    uint8_t k[ORDER_KEY_MAX];
     bool was = old && queued(old);
     bool is = queued(j);
-    if (was && (!is || old->available_ms != j->available_ms))
-        store_del(t, DB_JOB_QUEUE, k, order_key(k, old->available_ms, old->id));
-    if (is && (!was || old->available_ms != j->available_ms))
-        store_put(t, DB_JOB_QUEUE, k, order_key(k, j->available_ms, j->id), "", 0);
+    bool same = was && is && old->state == j->state && old->available_ms == j->available_ms;
+    if (was && !same)
+        store_del(t, DB_JOB_QUEUE, k, order_key(k, old->state, old->available_ms, old->id));
+    if (is && !same)
+        store_put(t, DB_JOB_QUEUE, k, order_key(k, j->state, j->available_ms, j->id), "", 0);
     Exemplar__Job stored = *j;
     stored.context = NULL;
     records_put_message(t, DB_JOBS, j->id, id_len(j->id), &stored.base);
 }
 
-int jobs_due(store_txn_t *t, store_db_t db, int64_t until_ms, char (*ids)[JOBS_ID_MAX + 1],
-             size_t max)
+int jobs_due(store_txn_t *t, store_db_t db, int part, int64_t until_ms,
+             char (*ids)[JOBS_ID_MAX + 1], size_t max)
 {
+    uint8_t prefix = (uint8_t)part;
+    size_t plen = part ? 1 : 0;
     store_iter_t it;
     store_val_t k, v;
     size_t n = 0;
     int rc = store_iter_open(t, db, &it);
     if (rc < 0)
         return rc;
-    for (rc = store_iter_seek(&it, NULL, 0, &k, &v); rc == 0 && n < max;
+    for (rc = store_iter_seek(&it, &prefix, plen, &k, &v); rc == 0 && n < max;
          rc = store_iter_next(&it, &k, &v)) {
-        if (k.len <= 8 || k.len > 8 + JOBS_ID_MAX) {
+        if (plen && (k.len < 1 || *(const uint8_t *)k.data != prefix))
+            break;
+        const uint8_t *key = (const uint8_t *)k.data + plen;
+        size_t klen = k.len - plen;
+        if (klen <= 8 || klen > 8 + JOBS_ID_MAX) {
             rc = -EX_ESTORAGE;
             break;
         }
-        if ((int64_t)key_get_u64(k.data) > until_ms)
+        if ((int64_t)key_get_u64(key) > until_ms)
             break;
-        memcpy(ids[n], (const uint8_t *)k.data + 8, k.len - 8);
-        ids[n][k.len - 8] = 0;
+        memcpy(ids[n], key + 8, klen - 8);
+        ids[n][klen - 8] = 0;
         n++;
     }
     store_iter_close(&it);
@@ -167,15 +179,18 @@ int jobs_due(store_txn_t *t, store_db_t db, int64_t until_ms, char (*ids)[JOBS_I
     return (int)n;
 }
 
-int64_t jobs_next_time(store_txn_t *t, store_db_t db)
+int64_t jobs_next_time(store_txn_t *t, store_db_t db, int part)
 {
     store_iter_t it;
     store_val_t k, v;
+    uint8_t prefix = (uint8_t)part;
+    size_t plen = part ? 1 : 0;
     int64_t next = INT64_MAX;
     if (store_iter_open(t, db, &it) < 0)
         return next;
-    if (store_iter_seek(&it, NULL, 0, &k, &v) == 0 && k.len > 8)
-        next = (int64_t)key_get_u64(k.data);
+    if (store_iter_seek(&it, &prefix, plen, &k, &v) == 0 && k.len > plen + 8 &&
+        (!plen || *(const uint8_t *)k.data == prefix))
+        next = (int64_t)key_get_u64((const uint8_t *)k.data + plen);
     store_iter_close(&it);
     return next;
 }

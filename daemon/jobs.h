@@ -6,8 +6,10 @@
  * keys.  A job is kept under its id in `jobs`; while ready or leased it has
  * an entry (available_ms, id) in `job_queue`, so the jobs a worker may take,
  * and the leases that have run out, are the first keys.  The put functions
- * keep each index in step with the record's state.  Writes are sticky on the
- * transaction (store.h).
+ * keep each index in step with the record's state.  job_queue keys start with
+ * the job's state, so the ready jobs and the leases that ran out are each the
+ * first keys of their own part.  Writes are sticky on the transaction
+ * (store.h).
  */
 #ifndef EXEMPLAR_JOBS_H
 #define EXEMPLAR_JOBS_H
@@ -41,14 +43,15 @@ int jobs_get(store_txn_t *t, const char *id, Exemplar__Job **out);
 /* Writes j (its context is never stored); old as for jobs_timer_put. */
 void jobs_put(store_txn_t *t, const Exemplar__Job *j, const Exemplar__Job *old);
 
-/* The first entries of an order index (DB_TIMER_DUE or DB_JOB_QUEUE) whose
- * time is at or before until_ms: up to max ids copied into ids (each
- * JOBS_ID_MAX + 1 bytes).  Returns how many, or a negative error. */
-int jobs_due(store_txn_t *t, store_db_t db, int64_t until_ms, char (*ids)[JOBS_ID_MAX + 1],
-             size_t max);
+/* The first entries of an order index whose time is at or before until_ms:
+ * up to max ids copied into ids (each JOBS_ID_MAX + 1 bytes).  part is 0
+ * for DB_TIMER_DUE and a job state (ready, leased) for DB_JOB_QUEUE.
+ * Returns how many, or a negative error. */
+int jobs_due(store_txn_t *t, store_db_t db, int part, int64_t until_ms,
+             char (*ids)[JOBS_ID_MAX + 1], size_t max);
 
-/* The earliest time in an order index, or INT64_MAX when it is empty. */
-int64_t jobs_next_time(store_txn_t *t, store_db_t db);
+/* The earliest time in an order index (or its part), INT64_MAX when empty. */
+int64_t jobs_next_time(store_txn_t *t, store_db_t db, int part);
 
 /* Does the record hold a delivery on channel? */
 bool jobs_delivered(const Exemplar__Job *j, const char *channel);

@@ -108,13 +108,16 @@ const char *plans_status(const Exemplar__UnitPlan *p)
     return s && p->state != EXEMPLAR__PLAN_STATE__PLAN_NONE ? s : "no-plan";
 }
 
+bool plans_state_live(Exemplar__State s)
+{
+    return s != EXEMPLAR__STATE__STATE_WITHDRAWN && s != EXEMPLAR__STATE__STATE_NOT_SELECTED &&
+           s != EXEMPLAR__STATE__STATE_REVOKED && s != EXEMPLAR__STATE__STATE_CARRIED_OVER;
+}
+
 void plans_tally_add(plans_tally_t *t, const Exemplar__Nomination *n)
 {
     bool collective = n->kind == EXEMPLAR__KIND__KIND_COLLECTIVE;
-    bool live = n->state != EXEMPLAR__STATE__STATE_WITHDRAWN &&
-                n->state != EXEMPLAR__STATE__STATE_NOT_SELECTED &&
-                n->state != EXEMPLAR__STATE__STATE_REVOKED &&
-                n->state != EXEMPLAR__STATE__STATE_CARRIED_OVER;
+    bool live = plans_state_live(n->state);
     if ((unsigned)n->state < sizeof(t->by_state) / sizeof(t->by_state[0]))
         t->by_state[n->state]++;
     if (collective) {

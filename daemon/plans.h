@@ -53,6 +53,9 @@ typedef struct {
     uint32_t recognized;
 } plans_tally_t;
 
+/* Does a nomination in state s still count towards a plan (not withdrawn,
+ * not selected, revoked or carried over)? */
+bool plans_state_live(Exemplar__State s);
 void plans_tally_add(plans_tally_t *t, const Exemplar__Nomination *n);
 /* Behind: a plan promises more of a kind than the unit has live nominations. */
 bool plans_behind(const plans_tally_t *t, uint32_t expected_collective,

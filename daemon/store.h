@@ -47,7 +47,7 @@ typedef enum {
     DB_TIMERS,    /* timer id -> exemplar.Timer */
     DB_TIMER_DUE, /* fire_ms u64 BE, timer id -> "": the pending timers in firing order */
     DB_JOBS,      /* job id -> exemplar.Job */
-    DB_JOB_QUEUE, /* available_ms u64 BE, job id -> "": ready and leased jobs */
+    DB_JOB_QUEUE, /* state u8, available_ms u64 BE, job id -> "": ready and leased jobs */
     /* Issue 5, the quarterly summary's tallies (daemon/tally.h), derived from `changes`: */
     DB_TALLY,            /* quarter u16, campaign, NUL, unit, NUL, kind, state -> entered, left */
     DB_TALLY_MOVES,      /* quarter u16, campaign, NUL, unit, NUL, from, to -> count */

@@ -16,6 +16,7 @@
 #include "nom.h"
 #include "plans.h"
 #include "records.h"
+#include "tally.h"
 
 #define SPEC_MAX 4096
 /* The summaries: quarters from the first campaign's start to a year ahead. */
@@ -58,40 +59,6 @@ int timers_cfg_from(const config_t *cfg, timers_cfg_t *out, char *err, size_t er
     }
     out->max_attempts = cfg->workers_max_attempts;
     return 0;
-}
-
-/* ---- quarters ------------------------------------------------------------ */
-
-static void ymd(int32_t day, int *y, int *m)
-{
-    char buf[16];
-    day_format(day, buf, sizeof(buf));
-    *y = atoi(buf);
-    *m = atoi(buf + 5);
-}
-
-static int32_t day_of(int y, int m)
-{
-    char buf[32]; /* room for any int year, as GCC checks */
-    int32_t d = 0;
-    snprintf(buf, sizeof(buf), "%04d-%02d-01", y, m);
-    day_parse(buf, &d);
-    return d;
-}
-
-void timers_quarter_of(int32_t day, char *buf, size_t len)
-{
-    int y, m;
-    ymd(day, &y, &m);
-    snprintf(buf, len, "%04dQ%d", y, (m - 1) / 3 + 1);
-}
-
-int32_t timers_quarter_end(int32_t day)
-{
-    int y, m;
-    ymd(day, &y, &m);
-    int next = ((m - 1) / 3 + 1) * 3 + 1;
-    return next > 12 ? day_of(y + 1, 1) : day_of(y, next);
 }
 
 /* ---- deriving ------------------------------------------------------------ */
@@ -229,22 +196,18 @@ static void derive_summaries(specs_t *s, int64_t now_ms)
     if (first == INT32_MAX)
         return;
     const workdays_t *w = rules_workdays(s->rules);
-    int32_t today = day_of_ms(now_ms);
-    int32_t until = today;
-    for (int q = 0; q < QUARTERS_AHEAD; q++)
-        until = timers_quarter_end(until);
-    for (int32_t start = first; start < until;) {
-        int32_t end = timers_quarter_end(start);
+    /* Quarters as tally.h numbers them (year * 4 + quarter - 1). */
+    unsigned until = tally_quarter_of_day(day_of_ms(now_ms)) + QUARTERS_AHEAD;
+    for (unsigned q = tally_quarter_of_day(first); q < until; q++) {
         spec_t *sp = spec_add(s);
         if (!sp)
             return;
         sp->kind = EXEMPLAR__JOB_KIND__JOB_SUMMARY;
-        timers_quarter_of(start, sp->quarter, sizeof(sp->quarter));
-        sp->deadline_ms = day_start_ms(end);
+        snprintf(sp->quarter, sizeof(sp->quarter), "%04uQ%u", (q / 4) % 10000, q % 4 + 1);
+        sp->deadline_ms = day_start_ms(tally_quarter_last_day(q) + 1);
         sp->fire_ms = duration_shift(w, sp->deadline_ms, &s->cfg->summary_delay, 1);
         offset_text(&s->cfg->summary_delay, 1, sp->offset, sizeof(sp->offset));
         snprintf(sp->id, sizeof(sp->id), "summary/%s", sp->quarter);
-        start = end;
     }
 }
 
@@ -281,7 +244,7 @@ static int cancel_vanished(store_txn_t *txn, const specs_t *s, size_t *cancelled
     char(*ids)[JOBS_ID_MAX + 1] = calloc(SPEC_MAX, sizeof(*ids));
     if (!ids)
         return -EX_EINTERNAL;
-    int n = jobs_due(txn, DB_TIMER_DUE, INT64_MAX, ids, SPEC_MAX);
+    int n = jobs_due(txn, DB_TIMER_DUE, 0, INT64_MAX, ids, SPEC_MAX);
     for (int i = 0; i < n; i++) {
         if (bsearch(ids[i], s->v, s->n, sizeof(spec_t), spec_id_cmp))
             continue;
@@ -491,7 +454,7 @@ int timers_fire_due(store_txn_t *txn, const rules_t *r, int64_t now_ms, size_t m
     if (max > 64)
         max = 64;
     char ids[64][JOBS_ID_MAX + 1];
-    int n = jobs_due(txn, DB_TIMER_DUE, now_ms, ids, max);
+    int n = jobs_due(txn, DB_TIMER_DUE, 0, now_ms, ids, max);
     for (int i = 0; i < n; i++) {
         Exemplar__Timer *old = NULL;
         int rc = jobs_timer_get(txn, ids[i], &old);

@@ -50,9 +50,4 @@ int timers_sync(store_txn_t *txn, const rules_t *r, const timers_cfg_t *c, int64
  * fired, or a negative error. */
 int timers_fire_due(store_txn_t *txn, const rules_t *r, int64_t now_ms, size_t max, size_t *jobs);
 
-/* The quarter ("2026Q3") a Vietnamese day falls in; and the first day of the
- * quarter after it. */
-void timers_quarter_of(int32_t day, char *buf, size_t len);
-int32_t timers_quarter_end(int32_t day);
-
 #endif

@@ -4,7 +4,6 @@
  */
 #include "worker_cli.h"
 
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,10 +16,10 @@ void worker_cli_init(worker_cli_t *cli, const char *prog, const char *name_prefi
     memset(cli, 0, sizeof(*cli));
     cli->prog = prog;
     cli->opts = opts;
-    char host[HOST_NAME_MAX + 1] = "localhost";
-    gethostname(host, sizeof(host));
-    host[sizeof(host) - 1] = 0;
-    snprintf(cli->name, sizeof(cli->name), "%s@%.100s", name_prefix, host);
+    snprintf(cli->host, sizeof(cli->host), "localhost");
+    gethostname(cli->host, sizeof(cli->host));
+    cli->host[sizeof(cli->host) - 1] = 0;
+    snprintf(cli->name, sizeof(cli->name), "%s@%.100s", name_prefix, cli->host);
     opts->name = cli->name;
 }
 

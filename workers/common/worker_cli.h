@@ -39,6 +39,7 @@ typedef struct {
     worker_opts_t *opts;
     const char *server_key, *key;
     ex_curve_keys_t curve;
+    char host[256]; /* this machine's name */
     char name[128]; /* the default name: PREFIX@HOSTNAME */
 } worker_cli_t;
 

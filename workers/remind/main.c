@@ -7,12 +7,10 @@
  * in the daemon under the job's id.
  */
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <systemd/sd-journal.h>
-#include <unistd.h>
 
 #include "compose.h"
 #include "errors.h"
@@ -114,10 +112,8 @@ int main(int argc, char **argv)
     worker_opts_t opts = {0};
     worker_cli_t cli;
     worker_cli_init(&cli, NAME, "remind", &opts);
-    char host[HOST_NAME_MAX + 1] = "localhost", from[300];
-    gethostname(host, sizeof(host));
-    host[sizeof(host) - 1] = 0;
-    snprintf(from, sizeof(from), "exemplar@%.200s", host);
+    char from[300];
+    snprintf(from, sizeof(from), "exemplar@%.200s", cli.host);
     remind_t r = {.lang = "vi", .from = from};
     const char *recipients = NULL, *locale_dir = NULL;
     int c;
