@@ -67,7 +67,12 @@ int ctl_store_fail(ctl_t *ctl, int rc, const char *err)
 int ctl_sync_dir_of(const char *path)
 {
     char copy[PATH_MAX];
-    snprintf(copy, sizeof(copy), "%s", path);
+    size_t len = strlen(path);
+    if (len >= sizeof(copy)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(copy, path, len + 1);
     int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return -1;
