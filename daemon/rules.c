@@ -426,6 +426,44 @@ static int seed_units(store_txn_t *t, char *err, size_t errlen)
     return 0;
 }
 
+int rules_unit_as_of(store_txn_t *t, const char *code, int32_t day, Exemplar__Unit **out)
+{
+    char at[KEY_UNIT_MAX + 1];
+    snprintf(at, sizeof(at), "%s", code);
+    Exemplar__Unit *fallback = NULL; /* what code named last */
+    *out = NULL;
+    /* Each hop moves to a later version, so a chain is short; the bound
+     * only guards against a registry whose successors loop. */
+    for (int hop = 0; hop < 16; hop++) {
+        Exemplar__Unit *on = NULL, *latest = NULL;
+        int rc = ledger_unit_on(t, at, day, &on, &latest);
+        if (rc == 0) {
+            if (fallback)
+                exemplar__unit__free_unpacked(fallback, NULL);
+            *out = on;
+            return 0;
+        }
+        if (rc != -EX_EUNIT) {
+            if (fallback)
+                exemplar__unit__free_unpacked(fallback, NULL);
+            return rc;
+        }
+        int32_t from;
+        bool next = latest && latest->successor[0] && latest->valid_to[0] &&
+                    day_parse(latest->successor_from, &from) == 0 && from <= day;
+        if (next)
+            snprintf(at, sizeof(at), "%s", latest->successor);
+        if (!fallback)
+            fallback = latest;
+        else if (latest)
+            exemplar__unit__free_unpacked(latest, NULL);
+        if (!next)
+            break;
+    }
+    *out = fallback;
+    return -EX_EUNIT;
+}
+
 const char *rules_unit_addressee(const Exemplar__Unit *u, int32_t day)
 {
     char d[16];

@@ -53,6 +53,13 @@ const workdays_t *rules_workdays(const rules_t *r);
  * in err. */
 int rules_builtin_units(Exemplar__Unit ***out, size_t *n, char *err, size_t errlen);
 
+/* The unit that stands for code on day: the version of code valid then,
+ * or, when code had ended by then, the version valid then of its successor
+ * (followed through several merges or renames).  0 with *out (free with
+ * exemplar__unit__free_unpacked); -EX_EUNIT when none is valid, with *out
+ * the last version code had (NULL when code is unknown). */
+int rules_unit_as_of(store_txn_t *t, const char *code, int32_t day, Exemplar__Unit **out);
+
 /* The office that acts for unit version u on day (reminders and reports
  * are addressed to it): its addressee then, else the unit's own name. */
 const char *rules_unit_addressee(const Exemplar__Unit *u, int32_t day);
