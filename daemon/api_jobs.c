@@ -170,6 +170,7 @@ static int fill_context(call_t *x, const Exemplar__Job *j, context_t *c)
         exemplar__unit__free_unpacked(latest, NULL);
     }
     c->ctx.unit_name = c->unit ? c->unit->name : (char *)"";
+    c->ctx.addressee = c->unit ? (char *)rules_unit_addressee(c->unit, today) : (char *)"";
     const campaign_t *camp = rules_campaign(x->api->rules, j->campaign);
     c->ctx.campaign_title = camp ? (char *)camp->title : (char *)"";
     if (plans_latest(x->txn, j->unit, j->campaign, j->period, &c->plan) < 0)

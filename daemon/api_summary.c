@@ -29,9 +29,12 @@
 #define GAP_IDS_MAX  100   /* nominations listed per unit */
 #define CATCH_UP_MAX 10000 /* changes a summary tallies itself: one step, about 0.1 s */
 
-/* Unit names on the as-of day, looked up once per code. */
+/* Unit names on the as-of day, looked up once per code: the unit that
+ * stood for the code that day (itself, or its successor once it had ended)
+ * and that unit's name then. */
 typedef struct {
     char code[17];
+    char as_of[17];
     char *name;
 } uname_t;
 
@@ -43,32 +46,76 @@ typedef struct {
     size_t n_names, cap_names;
 } ctx_t;
 
-static const char *unit_name(ctx_t *c, const char *code)
+static const uname_t *unit_of(ctx_t *c, const char *code)
 {
     for (size_t i = 0; i < c->n_names; i++)
         if (strcmp(c->names[i].code, code) == 0)
-            return c->names[i].name ? c->names[i].name : code;
+            return &c->names[i];
     if (c->n_names == c->cap_names) {
         size_t cap = c->cap_names ? c->cap_names * 2 : 64;
         uname_t *v = realloc(c->names, cap * sizeof(*v));
         if (!v)
-            return code;
+            return NULL;
         c->names = v;
         c->cap_names = cap;
     }
     uname_t *u = &c->names[c->n_names++];
     snprintf(u->code, sizeof(u->code), "%s", code);
+    snprintf(u->as_of, sizeof(u->as_of), "%s", code);
     u->name = NULL;
-    Exemplar__Unit *on = NULL, *latest = NULL;
-    if (ledger_unit_on(c->x->txn, code, c->day, &on, &latest) == 0 && on)
+    Exemplar__Unit *on = NULL;
+    int rc = rules_unit_as_of(c->x->txn, code, c->day, &on);
+    if (on) {
         u->name = strdup(on->name);
-    else if (latest)
-        u->name = strdup(latest->name);
-    if (on)
+        if (rc == 0)
+            snprintf(u->as_of, sizeof(u->as_of), "%s", on->code);
         exemplar__unit__free_unpacked(on, NULL);
-    if (latest)
-        exemplar__unit__free_unpacked(latest, NULL);
-    return u->name ? u->name : code;
+    }
+    return u;
+}
+
+static const char *unit_name(ctx_t *c, const char *code)
+{
+    const uname_t *u = unit_of(c, code);
+    return u && u->name ? u->name : code;
+}
+
+static int by_unit_a_b(const void *x, const void *y)
+{
+    const tally_row_t *p = x, *q = y;
+    int r = strcmp(p->unit, q->unit);
+    if (r)
+        return r;
+    if (p->a != q->a)
+        return p->a < q->a ? -1 : 1;
+    return p->b < q->b ? -1 : p->b > q->b;
+}
+
+/* Rows of a code that had ended by the as-of day count under the unit that
+ * stood for it that day (its successor: old Yên Bái's and old Lào Cai's
+ * nominations under new Lào Cai from 1 July 2025), so a unit is one row per
+ * kind and state, under the name it had that day. */
+static void regroup(ctx_t *c, tally_row_t *v, size_t *n)
+{
+    bool moved = false;
+    for (size_t i = 0; i < *n; i++) {
+        const uname_t *u = unit_of(c, v[i].unit);
+        if (u && strcmp(u->as_of, v[i].unit) != 0) {
+            snprintf(v[i].unit, sizeof(v[i].unit), "%s", u->as_of);
+            moved = true;
+        }
+    }
+    if (!moved)
+        return;
+    qsort(v, *n, sizeof(*v), by_unit_a_b);
+    size_t k = 0;
+    for (size_t i = 0; i < *n; i++) {
+        if (k && by_unit_a_b(&v[k - 1], &v[i]) == 0)
+            v[k - 1].count += v[i].count;
+        else
+            v[k++] = v[i];
+    }
+    *n = k;
 }
 
 /* Brings the tallies up to the change log, in the batch's transaction,
@@ -232,10 +279,18 @@ static int evidence_gaps(ctx_t *c, const tally_result_t *t, const char *campaign
     for (size_t i = 0; i < s->n_gaps; i++) {
         Exemplar__SummaryGap *g = s->gaps[i];
         size_t want = g->count < GAP_IDS_MAX ? (size_t)g->count : GAP_IDS_MAX;
-        int rc = tally_gap_ids(c->x->txn, c->day, campaign, g->unit, want, g->nominations,
-                               &g->n_nominations);
-        if (rc < 0)
-            return rc;
+        /* The codes regrouped under this unit (regroup): each one's ids. */
+        for (size_t k = 0; k < c->n_names && g->n_nominations < want; k++) {
+            size_t got = 0;
+            if (strcmp(c->names[k].as_of, g->unit) != 0)
+                continue;
+            int rc =
+                tally_gap_ids(c->x->txn, c->day, campaign, c->names[k].code,
+                              want - g->n_nominations, g->nominations + g->n_nominations, &got);
+            if (rc < 0)
+                return rc;
+            g->n_nominations += got;
+        }
     }
     return 0;
 }
@@ -350,8 +405,12 @@ int api_summary(call_t *x)
     int rc = catch_up(x);
     if (rc == 0)
         rc = tally_query(x->txn, day, r->campaign, only, &t);
-    if (rc == 0)
+    if (rc == 0) {
+        regroup(&c, t.rows, &t.n_rows);
+        regroup(&c, t.moves, &t.n_moves);
+        regroup(&c, t.gaps, &t.n_gaps);
         rc = fill_tallies(&c, &t, &s);
+    }
     if (rc == 0)
         rc = overdue_units(&c, r->campaign, only, first, &s);
     if (rc == 0)

@@ -204,38 +204,277 @@ static int load_workdays(rules_t *r, const config_t *cfg, char *err, size_t errl
     return rc;
 }
 
-static int seed_units(store_txn_t *t, char *err, size_t errlen)
+/* ---- the built-in unit registry ------------------------------------------ */
+
+/* The built-in lists in the order things happened.  A later list's version
+ * of a code, or a unit it names in merged_from, ends the earlier open
+ * version the day before and becomes its successor: the rule `units
+ * import` applies to a merge, so the built-in history reads like one an
+ * administrator would have imported. */
+static const struct {
+    const char *text;
+    const size_t *len;
+    const char *name;
+} UNIT_LISTS[] = {
+    {EMBED_provinces_2021, &EMBED_provinces_2021_LEN,
+     "built-in daemon/data/units/provinces-2021.csv"},
+    {EMBED_ministry_units_2021, &EMBED_ministry_units_2021_LEN,
+     "built-in daemon/data/units/ministry-units-2021.csv"},
+    {EMBED_ministry_units_2022_11_01, &EMBED_ministry_units_2022_11_01_LEN,
+     "built-in daemon/data/units/ministry-units-2022-11-01.csv"},
+    {EMBED_provinces_2025_01_01, &EMBED_provinces_2025_01_01_LEN,
+     "built-in daemon/data/units/provinces-2025-01-01.csv"},
+    {EMBED_ministry_units_2025_03_01, &EMBED_ministry_units_2025_03_01_LEN,
+     "built-in daemon/data/units/ministry-units-2025-03-01.csv"},
+    {EMBED_provinces_2025_07_01, &EMBED_provinces_2025_07_01_LEN,
+     "built-in daemon/data/units/provinces-2025-07-01.csv"},
+};
+
+/* Replaces a string field of an unpacked message ("" keeps the default). */
+static int set_str(char **field, const char *value)
 {
-    if (store_count(t, DB_UNITS) > 0)
-        return 0;
-    static const struct {
-        const char *text;
-        const size_t *len;
-        const char *name;
-    } LISTS[] = {
-        {EMBED_provinces_2021, &EMBED_provinces_2021_LEN,
-         "built-in daemon/data/units/provinces-2021.csv"},
-        {EMBED_ministry_units_2021, &EMBED_ministry_units_2021_LEN,
-         "built-in daemon/data/units/ministry-units-2021.csv"},
-    };
-    size_t total = 0;
-    for (size_t i = 0; i < sizeof(LISTS) / sizeof(LISTS[0]); i++) {
-        Exemplar__Unit **units;
-        size_t n;
-        if (unitcsv_parse(LISTS[i].text, *LISTS[i].len, LISTS[i].name, &units, &n, err, errlen) < 0)
+    char *d = value && value[0] ? strdup(value) : (char *)protobuf_c_empty_string;
+    if (!d)
+        return -1;
+    if (*field && *field != protobuf_c_empty_string)
+        free(*field);
+    *field = d;
+    return 0;
+}
+
+/* Ends every open version of code that began before `next` does. */
+static int close_before(Exemplar__Unit **v, size_t upto, const char *code,
+                        const Exemplar__Unit *next, int32_t from)
+{
+    for (size_t j = 0; j < upto; j++) {
+        Exemplar__Unit *w = v[j];
+        int32_t f;
+        if (strcmp(w->code, code) != 0 || w->valid_to[0])
+            continue;
+        if (w->valid_from[0] && (day_parse(w->valid_from, &f) < 0 || f >= from))
+            continue;
+        char to[16];
+        day_format(from - 1, to, sizeof(to));
+        if (set_str(&w->valid_to, to) < 0 || set_str(&w->successor, next->code) < 0 ||
+            set_str(&w->successor_from, next->valid_from) < 0)
             return -1;
-        for (size_t j = 0; j < n; j++)
-            ledger_unit_put(t, units[j]);
-        total += n;
-        unitcsv_free(units, n);
     }
-    if (t->rc < 0) {
-        snprintf(err, errlen, "rules, cannot store the built-in unit list (%s)",
-                 ex_err_message(t->rc));
+    return 0;
+}
+
+/* Does [from, to] (empty = unbounded) meet unit version u's days?  Dates
+ * are YYYY-MM-DD, so they compare as strings. */
+static bool meets(const char *from, const char *to, const Exemplar__Unit *u)
+{
+    if (to[0] && u->valid_from[0] && strcmp(to, u->valid_from) < 0)
+        return false;
+    if (from[0] && u->valid_to[0] && strcmp(from, u->valid_to) > 0)
+        return false;
+    return true;
+}
+
+/* Gives each version the addressee rows of its code that meet its days. */
+static int attach_addressees(Exemplar__Unit **v, size_t n, Exemplar__Unit *const *rows,
+                             size_t nrows)
+{
+    for (size_t i = 0; i < nrows; i++) {
+        const Exemplar__Unit *a = rows[i];
+        for (size_t j = 0; j < n; j++) {
+            Exemplar__Unit *u = v[j];
+            if (strcmp(u->code, a->code) != 0 || !meets(a->valid_from, a->valid_to, u))
+                continue;
+            Exemplar__Addressee **grown =
+                realloc(u->addressees, (u->n_addressees + 1) * sizeof(*grown));
+            if (!grown)
+                return -1;
+            u->addressees = grown;
+            Exemplar__Addressee *ad = malloc(sizeof(*ad));
+            if (!ad)
+                return -1;
+            exemplar__addressee__init(ad);
+            u->addressees[u->n_addressees++] = ad;
+            if (set_str(&ad->name, a->name) < 0 || set_str(&ad->valid_from, a->valid_from) < 0 ||
+                set_str(&ad->valid_to, a->valid_to) < 0 || set_str(&ad->source, a->source) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+int rules_builtin_units(Exemplar__Unit ***out, size_t *count, char *err, size_t errlen)
+{
+    Exemplar__Unit **all = NULL, **rows = NULL;
+    size_t n = 0, nrows = 0;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < sizeof(UNIT_LISTS) / sizeof(UNIT_LISTS[0]); i++) {
+        if (unitcsv_parse(UNIT_LISTS[i].text, *UNIT_LISTS[i].len, UNIT_LISTS[i].name, &rows, &nrows,
+                          err, errlen) < 0) {
+            rc = -1;
+            break;
+        }
+        Exemplar__Unit **grown = realloc(all, (n + nrows) * sizeof(*grown));
+        if (!grown) {
+            unitcsv_free(rows, nrows);
+            rc = -2;
+            break;
+        }
+        all = grown;
+        memcpy(all + n, rows, nrows * sizeof(*rows));
+        n += nrows;
+        free(rows);
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        Exemplar__Unit *u = all[i];
+        int32_t from;
+        if (!u->valid_from[0])
+            continue;
+        if (day_parse(u->valid_from, &from) < 0) {
+            snprintf(err, errlen, "built-in unit %s: valid_from \"%s\" is not a date", u->code,
+                     u->valid_from);
+            rc = -1;
+            break;
+        }
+        for (size_t m = 0; rc == 0 && m < u->n_merged_from; m++)
+            rc = close_before(all, i, u->merged_from[m], u, from) < 0 ? -2 : 0;
+        if (rc == 0)
+            rc = close_before(all, i, u->code, u, from) < 0 ? -2 : 0;
+    }
+    if (rc == 0) {
+        if (unitcsv_parse(EMBED_unit_addressees, EMBED_unit_addressees_LEN,
+                          "built-in daemon/data/units/addressees.csv", &rows, &nrows, err,
+                          errlen) < 0) {
+            rc = -1;
+        } else {
+            rc = attach_addressees(all, n, rows, nrows) < 0 ? -2 : 0;
+            unitcsv_free(rows, nrows);
+        }
+    }
+    if (rc == -2)
+        snprintf(err, errlen, "rules, out of memory reading the built-in unit lists");
+    if (rc < 0) {
+        unitcsv_free(all, n);
         return -1;
     }
-    log_info("rules, unit registry filled with the built-in list (%zu units)", total);
+    *out = all;
+    *count = n;
     return 0;
+}
+
+/* Adds the built-in versions a store lacks and completes the ones it holds
+ * (an end day, successor, addressees or source it has not got), so a store
+ * filled by an older exemplard, or by an administrator's import of the
+ * same merges, learns the later lists without losing what it was told. */
+static int seed_units(store_txn_t *t, char *err, size_t errlen)
+{
+    Exemplar__Unit **v = NULL;
+    size_t n = 0, added = 0, completed = 0;
+    if (rules_builtin_units(&v, &n, err, errlen) < 0)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const Exemplar__Unit *u = v[i];
+        Exemplar__Unit **have = NULL;
+        size_t nh = 0;
+        if ((rc = ledger_units(t, u->code, &have, &nh)) < 0)
+            break;
+        const Exemplar__Unit *h = NULL;
+        for (size_t k = 0; k < nh && !h; k++)
+            if (strcmp(have[k]->valid_from, u->valid_from) == 0)
+                h = have[k];
+        if (!h) {
+            ledger_unit_put(t, u);
+            added++;
+        } else {
+            Exemplar__Unit m = *h;
+            bool changed = false;
+            if (!m.valid_to[0] && u->valid_to[0]) {
+                m.valid_to = u->valid_to;
+                changed = true;
+            }
+            if (!m.successor[0] && u->successor[0] && strcmp(m.valid_to, u->valid_to) == 0) {
+                m.successor = u->successor;
+                m.successor_from = u->successor_from;
+                changed = true;
+            }
+            if (!m.n_addressees && u->n_addressees) {
+                m.addressees = u->addressees;
+                m.n_addressees = u->n_addressees;
+                changed = true;
+            }
+            if (!m.source[0] && u->source[0]) {
+                m.source = u->source;
+                changed = true;
+            }
+            if (changed) {
+                ledger_unit_put(t, &m);
+                completed++;
+            }
+        }
+        ledger_units_free(have, nh);
+    }
+    unitcsv_free(v, n);
+    if (rc == 0)
+        rc = t->rc;
+    if (rc < 0) {
+        snprintf(err, errlen, "rules, cannot store the built-in unit list (%s)",
+                 ex_err_message(rc));
+        return -1;
+    }
+    if (added || completed)
+        log_info("rules, unit registry: %zu built-in unit versions added, %zu completed", added,
+                 completed);
+    return 0;
+}
+
+int rules_unit_as_of(store_txn_t *t, const char *code, int32_t day, Exemplar__Unit **out)
+{
+    char at[KEY_UNIT_MAX + 1];
+    snprintf(at, sizeof(at), "%s", code);
+    Exemplar__Unit *fallback = NULL; /* what code named last */
+    *out = NULL;
+    /* Each hop moves to a later version, so a chain is short; the bound
+     * only guards against a registry whose successors loop. */
+    for (int hop = 0; hop < 16; hop++) {
+        Exemplar__Unit *on = NULL, *latest = NULL;
+        int rc = ledger_unit_on(t, at, day, &on, &latest);
+        if (rc == 0) {
+            if (fallback)
+                exemplar__unit__free_unpacked(fallback, NULL);
+            *out = on;
+            return 0;
+        }
+        if (rc != -EX_EUNIT) {
+            if (fallback)
+                exemplar__unit__free_unpacked(fallback, NULL);
+            return rc;
+        }
+        int32_t from;
+        bool next = latest && latest->successor[0] && latest->valid_to[0] &&
+                    day_parse(latest->successor_from, &from) == 0 && from <= day;
+        if (next)
+            snprintf(at, sizeof(at), "%s", latest->successor);
+        if (!fallback)
+            fallback = latest;
+        else if (latest)
+            exemplar__unit__free_unpacked(latest, NULL);
+        if (!next)
+            break;
+    }
+    *out = fallback;
+    return -EX_EUNIT;
+}
+
+const char *rules_unit_addressee(const Exemplar__Unit *u, int32_t day)
+{
+    char d[16];
+    day_format(day, d, sizeof(d));
+    for (size_t i = 0; i < u->n_addressees; i++) {
+        const Exemplar__Addressee *a = u->addressees[i];
+        if ((!a->valid_from[0] || strcmp(a->valid_from, d) <= 0) &&
+            (!a->valid_to[0] || strcmp(d, a->valid_to) <= 0))
+            return a->name;
+    }
+    return u->name;
 }
 
 rules_t *rules_new(const config_t *cfg, store_t *store, char *err, size_t errlen)

@@ -21,6 +21,7 @@
 #include "criteria.h"
 #include "nom.h"
 #include "record.pb-c.h"
+#include "rules.pb-c.h"
 #include "store.h"
 #include "workdays.h"
 
@@ -28,8 +29,8 @@ typedef struct rules rules_t;
 
 /* Loads the rule book, the campaigns and the holidays, lays relative
  * campaigns out from their stored anchor (storing today's on first load),
- * counts working-day deadlines and fills an empty unit registry with the
- * built-in list.  Returns NULL with a sentence
+ * counts working-day deadlines and adds the built-in unit versions the
+ * registry lacks (rules_builtin_units).  Returns NULL with a sentence
  * naming the file and line in err. */
 rules_t *rules_new(const config_t *cfg, store_t *store, char *err, size_t errlen);
 void rules_destroy(rules_t **p);
@@ -45,6 +46,23 @@ const rulebook_t *rules_book(const rules_t *r);
 /* The working-day calendar: the built-in holidays (daemon/data/
  * holidays-vn.yaml) with [rules] holidays_file over them.  Never NULL. */
 const workdays_t *rules_workdays(const rules_t *r);
+
+/* The built-in unit registry (daemon/data/units/), every version with its
+ * end day, successor and addressees worked out: what rules_new() adds to a
+ * store that lacks it.  Free with unitcsv_free.  Returns 0, or -1 with why
+ * in err. */
+int rules_builtin_units(Exemplar__Unit ***out, size_t *n, char *err, size_t errlen);
+
+/* The unit that stands for code on day: the version of code valid then,
+ * or, when code had ended by then, the version valid then of its successor
+ * (followed through several merges or renames).  0 with *out (free with
+ * exemplar__unit__free_unpacked); -EX_EUNIT when none is valid, with *out
+ * the last version code had (NULL when code is unknown). */
+int rules_unit_as_of(store_txn_t *t, const char *code, int32_t day, Exemplar__Unit **out);
+
+/* The office that acts for unit version u on day (reminders and reports
+ * are addressed to it): its addressee then, else the unit's own name. */
+const char *rules_unit_addressee(const Exemplar__Unit *u, int32_t day);
 
 /* What one request's checks look at. */
 typedef struct {

@@ -9,12 +9,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { COL_CODE, COL_NAME, COL_NAME_EN, COL_FROM, COL_TO, COL_MERGED, COL_KIND, COL_COUNT };
+enum {
+    COL_CODE,
+    COL_NAME,
+    COL_NAME_EN,
+    COL_FROM,
+    COL_TO,
+    COL_MERGED,
+    COL_KIND,
+    COL_SOURCE,
+    COL_COUNT
+};
 
 static const char *const COL_NAMES[COL_COUNT] = {
-    [COL_CODE] = "code",       [COL_NAME] = "name_vi", [COL_NAME_EN] = "name_en_ascii",
-    [COL_FROM] = "valid_from", [COL_TO] = "valid_to",  [COL_MERGED] = "merged_from",
-    [COL_KIND] = "kind",
+    [COL_CODE] = "code",       [COL_NAME] = "name_vi",  [COL_NAME_EN] = "name_en_ascii",
+    [COL_FROM] = "valid_from", [COL_TO] = "valid_to",   [COL_MERGED] = "merged_from",
+    [COL_KIND] = "kind",       [COL_SOURCE] = "source",
 };
 
 typedef struct {
@@ -98,7 +108,7 @@ static void on_field(void *data, size_t len, void *arg)
         snprintf(name, sizeof(name), "%.*s", (int)(len < 40 ? len : 40), s);
         return failf(p,
                      "unknown column (code, name_vi, name_en_ascii, valid_from, valid_to, "
-                     "merged_from, kind): ",
+                     "merged_from, kind, source): ",
                      name);
     }
     if (!p->cur) {
@@ -116,6 +126,7 @@ static void on_field(void *data, size_t len, void *arg)
         [COL_CODE] = &p->cur->code,       [COL_NAME] = &p->cur->name,
         [COL_NAME_EN] = &p->cur->name_en, [COL_FROM] = &p->cur->valid_from,
         [COL_TO] = &p->cur->valid_to,     [COL_KIND] = &p->cur->kind,
+        [COL_SOURCE] = &p->cur->source,
     };
     if (!len)
         return;
@@ -166,6 +177,14 @@ int unitcsv_parse(const char *text, size_t len, const char *source, Exemplar__Un
 {
     struct csv_parser csv;
     parse_t p = {.source = source, .err = err, .errlen = errlen};
+    /* Lines starting with # before the header are comments: the shipped
+     * lists say there where their rows come from. */
+    while (len > 0 && text[0] == '#') {
+        const char *nl = memchr(text, '\n', len);
+        size_t skip = nl ? (size_t)(nl - text) + 1 : len;
+        text += skip;
+        len -= skip;
+    }
     for (int c = 0; c < COL_COUNT; c++)
         p.col_of[c] = -1;
     *out = NULL;
@@ -227,6 +246,7 @@ void unitcsv_write(FILE *f, Exemplar__Unit *const *units, size_t n)
         field(f, u->valid_from, false);
         field(f, u->valid_to, false);
         field(f, merged, false);
-        field(f, u->kind, true);
+        field(f, u->kind, false);
+        field(f, u->source, true);
     }
 }

@@ -2,9 +2,13 @@
 /*
  * The units CSV format (libcsv), shared by exemplard (its built-in unit
  * list) and exemplarctl (units import / export).  Columns, by header name:
- *   code, name_vi, name_en_ascii, valid_from, valid_to, merged_from, kind
+ *   code, name_vi, name_en_ascii, valid_from, valid_to, merged_from, kind,
+ *   source
  * code and name_vi are required; the others may be missing or empty.
- * merged_from lists the codes a merged unit absorbed, separated by spaces.
+ * merged_from lists the codes whose work the unit carries on (a merge, or
+ * the previous holder of a split unit's work), separated by spaces; source
+ * names the act the version rests on.  Lines starting with # before the
+ * header are comments.
  */
 #ifndef EXEMPLAR_UNITCSV_H
 #define EXEMPLAR_UNITCSV_H

@@ -42,7 +42,36 @@ static json_object *json_unit(const Exemplar__Unit *u)
         json_object_array_add(m, ctl_json_str(u->merged_from[i]));
     json_object_object_add(o, "merged_from", m);
     json_object_object_add(o, "kind", ctl_json_str(u->kind));
+    json_object_object_add(o, "successor", ctl_json_str(u->successor));
+    json_object_object_add(o, "successor_from", ctl_json_str(u->successor_from));
+    json_object *ads = json_object_new_array();
+    for (size_t i = 0; i < u->n_addressees; i++) {
+        const Exemplar__Addressee *ad = u->addressees[i];
+        json_object *x = json_object_new_object();
+        json_object_object_add(x, "name", ctl_json_str(ad->name));
+        json_object_object_add(x, "valid_from", ctl_json_str(ad->valid_from));
+        json_object_object_add(x, "valid_to", ctl_json_str(ad->valid_to));
+        json_object_object_add(x, "source", ctl_json_str(ad->source));
+        json_object_array_add(ads, x);
+    }
+    json_object_object_add(o, "addressees", ads);
+    json_object_object_add(o, "source", ctl_json_str(u->source));
     return o;
+}
+
+/* The office that acts for u on day (YYYY-MM-DD; empty: its latest one),
+ * else the unit's name.  Dates compare as strings. */
+static const char *addressee_on(const Exemplar__Unit *u, const char *day)
+{
+    if (!day || !day[0])
+        return u->n_addressees ? u->addressees[u->n_addressees - 1]->name : u->name;
+    for (size_t i = 0; i < u->n_addressees; i++) {
+        const Exemplar__Addressee *a = u->addressees[i];
+        if ((!a->valid_from[0] || strcmp(a->valid_from, day) <= 0) &&
+            (!a->valid_to[0] || strcmp(day, a->valid_to) <= 0))
+            return a->name;
+    }
+    return u->name;
 }
 
 static int by_vietnamese_name(const void *a, const void *b)
@@ -79,10 +108,13 @@ static int units_list(ctl_t *ctl, const ctl_args_t *a, bool csv)
         json_object_object_add(doc, "units", arr);
         ctl_json_print(doc);
     } else {
-        static const char *const HEADER[] = {"CODE", "FROM", "TO", "MERGED FROM", "NAME"};
-        static const bool RIGHT[] = {false, false, false, false, false};
+        /* Names as the registry held them on --on's day, who took over, and
+         * the office addressed on that day (without --on: its latest). */
+        static const char *const HEADER[] = {"CODE",      "FROM", "TO",       "MERGED FROM",
+                                             "SUCCESSOR", "NAME", "ADDRESSEE"};
+        static const bool RIGHT[] = {false, false, false, false, false, false, false};
         ctl_table_t t;
-        ctl_table_init(&t, 5, HEADER, RIGHT);
+        ctl_table_init(&t, 7, HEADER, RIGHT);
         for (size_t i = 0; i < u->n_units; i++) {
             const Exemplar__Unit *x = u->units[i];
             char merged[256] = "";
@@ -94,8 +126,17 @@ static int units_list(ctl_t *ctl, const ctl_args_t *a, bool csv)
                     break;
                 used += (size_t)k;
             }
-            const char *row[] = {x->code, x->valid_from[0] ? x->valid_from : "-",
-                                 x->valid_to[0] ? x->valid_to : "-", used ? merged : "-", x->name};
+            char successor[64] = "-";
+            if (x->successor[0])
+                snprintf(successor, sizeof successor, "%s from %s", x->successor,
+                         x->successor_from);
+            const char *row[] = {x->code,
+                                 x->valid_from[0] ? x->valid_from : "-",
+                                 x->valid_to[0] ? x->valid_to : "-",
+                                 used ? merged : "-",
+                                 successor,
+                                 x->name,
+                                 addressee_on(x, on)};
             ctl_table_add(&t, row);
         }
         ctl_table_print(&t, stdout);

@@ -330,6 +330,10 @@ printf '%%s\\n----\\n' "$msg" >> %(log)s
     check(topic == "notify." + mailed[0] and n.lang == "vi" and "Nhắc việc" in n.subject,
           "the reminder of %s: %s %r" % (mailed[0], topic, n.subject))
     check("Còn thiếu" in n.text and "p1" in n.text, "the reminder says what is missing")
+    # Addressed to the office that acts for the province today (the
+    # registry's addressee), not to the province as a whole.
+    check("Kính gửi: Sở Nông nghiệp và Môi trường " in n.text,
+          "the reminder is addressed to the department: " + n.text.splitlines()[0])
     h = [j for j in t1 if j["id"] == held][0]
     check(h["attempts"] >= 2 and h["failures"] >= 1 and h["worker"] == "remind-b",
           "the held job was handed out again: %s" % h)

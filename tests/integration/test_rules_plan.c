@@ -284,7 +284,10 @@ static size_t list_units(ex_client_t *c, const char *code, const char *name, con
     return (*r)->units->n_units;
 }
 
-/* Done when: the shipped unit list loads, a 2025 merge can be recorded,
+/* Done when: the shipped unit list loads with the 2025 reorganisation
+ * built in (each ended version naming its successor, each province its
+ * department by days), a reused code names each unit as of its days, an
+ * administrator's import of the same merge changes nothing but that row,
  * and a nomination of a merged unit still shows its original unit. */
 static void units_merge_keeps_the_original_unit(void **state)
 {
@@ -292,19 +295,47 @@ static void units_merge_keeps_the_original_unit(void **state)
     itest_start_rules_on(h, "2024-02-01", 0);
     ex_client_t *c = harness_client(h, TIMEOUT_MS);
     Exemplar__Reply *r = NULL;
-    assert_int_equal(list_units(c, "", "", "", &r), 63 + 34);
+    /* 2021: 63 provinces, 34 ministry units; 2022: 10 ministry units;
+     * 2025: Huế, 19 units of the new ministry, 23 merged provinces. */
+    assert_int_equal(list_units(c, "", "", "", &r), 63 + 34 + 10 + 1 + 19 + 23);
     ex_reply_free(r);
-    /* "ha noi" finds "Thành phố Hà Nội"; "dak lak" finds "Đắk Lắk" */
+    /* "ha noi" finds "Thành phố Hà Nội"; "dak lak" finds "Đắk Lắk" (the 2021
+     * province, and the merged one of 2025) */
     assert_int_equal(list_units(c, "", "ha noi", "", &r), 1);
     assert_string_equal(r->units->units[0]->code, "01");
     ex_reply_free(r);
-    assert_int_equal(list_units(c, "", "dak lak", "", &r), 1);
+    assert_int_equal(list_units(c, "", "dak lak", "", &r), 2);
+    ex_reply_free(r);
+
+    /* Code 15: old Yên Bái until 30 June 2025, then new Lào Cai. */
+    assert_int_equal(list_units(c, "15", "", "", &r), 2);
+    const Exemplar__Unit *yb = r->units->units[0];
+    assert_string_equal(yb->name, "Tỉnh Yên Bái");
+    assert_string_equal(yb->valid_to, "2025-06-30");
+    assert_string_equal(yb->successor, "15");
+    assert_string_equal(yb->successor_from, "2025-07-01");
+    assert_int_equal(yb->n_addressees, 2);
+    assert_string_equal(yb->addressees[0]->name, "Sở Tài nguyên và Môi trường tỉnh Yên Bái");
+    assert_string_equal(yb->addressees[0]->valid_to, "2025-02-28");
+    assert_string_equal(yb->addressees[1]->name, "Sở Nông nghiệp và Môi trường tỉnh Yên Bái");
+    assert_string_equal(r->units->units[1]->name, "Tỉnh Lào Cai");
+    ex_reply_free(r);
+    assert_int_equal(list_units(c, "10", "", "", &r), 1);
+    assert_string_equal(r->units->units[0]->valid_to, "2025-06-30");
+    assert_string_equal(r->units->units[0]->successor, "15");
+    ex_reply_free(r);
+    /* Huế from 1 January 2025. */
+    assert_int_equal(list_units(c, "46", "", "2025-01-01", &r), 1);
+    assert_string_equal(r->units->units[0]->name, "Thành phố Huế");
     ex_reply_free(r);
 
     nom_t old = register_ok(c, "10", COLLECTIVE, "Văn phòng Đăng ký đất đai Lào Cai", "2021-2025",
                             "10:VPDK", NULL);
+    nom_t yen_bai = register_ok(c, "15", COLLECTIVE, "Văn phòng Đăng ký đất đai Yên Bái",
+                                "2021-2025", "15:VPDK", NULL);
 
-    /* the 2025 merge: Lào Cai (10) + Yên Bái (15) -> Lào Cai, code 15 */
+    /* An administrator imports the same merge: only its own row is written
+     * (10 and old 15 are closed already). */
     Exemplar__Unit u = EXEMPLAR__UNIT__INIT, *up = &u;
     char *merged[] = {"10", "15"};
     u.code = "15";
@@ -320,18 +351,19 @@ static void units_merge_keeps_the_original_unit(void **state)
     req.units_import = &b;
     int rc = ex_client_call(c, &req, &r);
     itest_require_ok(rc, r, "units import");
-    assert_int_equal(r->units->changed, 3); /* 10 and old 15 closed, new 15 */
-    ex_reply_free(r);
-    assert_int_equal(list_units(c, "10", "", "", &r), 1);
-    assert_string_equal(r->units->units[0]->valid_to, "2025-06-30");
-    ex_reply_free(r);
-    assert_int_equal(list_units(c, "15", "", "2025-07-01", &r), 1);
-    assert_string_equal(r->units->units[0]->name, "Tỉnh Lào Cai");
+    assert_int_equal(r->units->changed, 1);
     ex_reply_free(r);
     ex_client_destroy(&c);
 
     itest_start_rules_on(h, "2025-08-01", 1);
     c = harness_client(h, TIMEOUT_MS);
+    /* The restart completes the imported row with the built-in addressee. */
+    assert_int_equal(list_units(c, "15", "", "2025-07-01", &r), 1);
+    assert_string_equal(r->units->units[0]->name, "Tỉnh Lào Cai");
+    assert_int_equal(r->units->units[0]->n_addressees, 1);
+    assert_string_equal(r->units->units[0]->addressees[0]->name,
+                        "Sở Nông nghiệp và Môi trường tỉnh Lào Cai");
+    ex_reply_free(r);
     rc = do_register(c, "10", COLLECTIVE, "X", "2021-2025", "10:X", NULL, "late", &r);
     itest_require_error(rc, r, EX_EUNIT, "register under a merged unit");
     require_message(r, "2025-06-30");
@@ -340,6 +372,11 @@ static void units_merge_keeps_the_original_unit(void **state)
     itest_require_ok(rc, r, "get");
     assert_string_equal(r->nomination->unit, "10");
     assert_string_equal(r->nomination->unit_name, "Tỉnh Lào Cai");
+    ex_reply_free(r);
+    /* Registered under 15 before the merger: still Yên Bái's. */
+    rc = ex_get(c, yen_bai.id, &r);
+    itest_require_ok(rc, r, "get");
+    assert_string_equal(r->nomination->unit_name, "Tỉnh Yên Bái");
     ex_reply_free(r);
     ex_client_destroy(&c);
 }

@@ -150,20 +150,21 @@ static void shipped_campaign_shows_its_plan_deadlines(void **state)
 
 static void working_day_deadline_counts_the_holidays(void **state)
 {
-    /* Built in for 2026: 1 and 2 September.  Thursday 27 August + 3 working
-     * days: Fri 28, Mon 31, Thu 3 September. */
+    /* Built in for 2026, as announced: Saturday 29 August to Wednesday 2
+     * September off (Monday 31 August swapped for Saturday 22 August).
+     * Thursday 27 August + 3 working days: Fri 28, Thu 3, Fri 4 September. */
     fixture_t *f = fixture(state, "holidays: []\n");
     assert_int_equal(start(f), 0);
     ex_client_t *c = harness_client(&f->h, TIMEOUT_MS);
     char due[64];
     int64_t ms = 0;
     assert_int_equal(show_due(c, "wd", due, sizeof due, &ms), 1);
-    assert_string_equal(due, "wd-1 2026-09-03 17:00");
+    assert_string_equal(due, "wd-1 2026-09-04 17:00");
 
-    /* The announced schedule differs: 1 September is worked, 3 is off. */
+    /* An administrator's file differs: 31 August and 1 September worked. */
     write_file(f->holidays, "holidays:\n"
-                            "  - date: 2026-09-01\n    working: true\n    name: Ngày làm việc\n"
-                            "  - date: 2026-09-03\n    name: Nghỉ lễ Quốc khánh\n");
+                            "  - date: 2026-08-31\n    working: true\n    name: Ngày làm việc\n"
+                            "  - date: 2026-09-01\n    working: true\n    name: Ngày làm việc\n");
     assert_int_equal(kill(f->h.pid, SIGHUP), 0);
     /* The reload happens between two turns of the loop: ask until it shows,
      * within a deadline (each answer is a full round trip, no sleeping). */

@@ -62,8 +62,12 @@ expected="./etc/exemplard/exemplard.conf
 ./usr/share/exemplar/campaigns/demo.yaml
 ./usr/share/exemplar/holidays-vn.yaml
 ./usr/share/exemplar/rulesets.yaml
+./usr/share/exemplar/units/addressees.csv
 ./usr/share/exemplar/units/ministry-units-2021.csv
+./usr/share/exemplar/units/ministry-units-2022-11-01.csv
+./usr/share/exemplar/units/ministry-units-2025-03-01.csv
 ./usr/share/exemplar/units/provinces-2021.csv
+./usr/share/exemplar/units/provinces-2025-01-01.csv
 ./usr/share/exemplar/units/provinces-2025-07-01.csv
 ./usr/share/locale/vi/LC_MESSAGES/exemplar.mo
 ./usr/share/man/man1/exemplarctl.1.gz

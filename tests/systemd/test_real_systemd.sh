@@ -180,10 +180,11 @@ log "$step"
 # "Tập thể Lao động xuất sắc" (TTLDXS) in each year of period demo-1, the
 # three years before this one (as clients/demo.sh does).
 ids=()
-# Official province codes of the built-in registry (03 and 05 do not exist).
-units=(01 02 04 06)
+# Official province codes valid today in the built-in registry (03 and 05
+# do not exist; 02 and 06 were merged into 08 and 19 on 1 July 2025).
+units=(01 04 11 12)
 kinds=(collective collective individual individual)
-subjects=(01:REAL-1 02:REAL-2 CB-REAL-3 CB-REAL-4)
+subjects=(01:REAL-1 04:REAL-2 CB-REAL-3 CB-REAL-4)
 for i in 0 1 2 3; do
     id=$(ctl register --unit "${units[$i]}" --kind "${kinds[$i]}" --campaign demo \
         --subject "${subjects[$i]}" --name "Nguyễn Văn $((i + 1))") ||

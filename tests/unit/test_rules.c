@@ -3,7 +3,8 @@
  * The rules' pure parts: campaign files and the rule book (errors name the
  * line), windows by day, criteria over consecutive years (a revoked title
  * breaks the chain, a higher title counts), the window override in
- * nom_check_move, the units CSV, and Vietnamese folding and order.
+ * nom_check_move, the units CSV, the built-in unit registry (successors,
+ * addressees, the 2025 reorganisation), and Vietnamese folding and order.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 #include "embedded.h"
 #include "errors.h"
 #include "i18n.h"
+#include "rules.h"
 #include "unitcsv.h"
 #include "vitext.h"
 
@@ -235,6 +237,108 @@ static void shipped_units_parse(void **state)
     unitcsv_free(u, n);
 }
 
+/* The built-in registry's version of code valid on day (NULL: none). */
+static const Exemplar__Unit *version_on(Exemplar__Unit *const *v, size_t n, const char *code,
+                                        const char *on)
+{
+    const Exemplar__Unit *found = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const Exemplar__Unit *u = v[i];
+        if (strcmp(u->code, code) != 0)
+            continue;
+        if ((u->valid_from[0] && strcmp(u->valid_from, on) > 0) ||
+            (u->valid_to[0] && strcmp(on, u->valid_to) > 0))
+            continue;
+        if (found)
+            fail_msg("two versions of %s are valid on %s", code, on);
+        found = u;
+    }
+    return found;
+}
+
+static size_t valid_on(Exemplar__Unit *const *v, size_t n, const char *kind, const char *on)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i]->kind, kind) == 0 && version_on(v, n, v[i]->code, on) == v[i])
+            k++;
+    return k;
+}
+
+static void builtin_registry_knows_2025(void **state)
+{
+    (void)state;
+    Exemplar__Unit **v;
+    size_t n;
+    char err[256];
+    if (rules_builtin_units(&v, &n, err, sizeof err) < 0)
+        fail_msg("%s", err);
+    /* 63 provinces until the merger, 34 after it. */
+    assert_int_equal(valid_on(v, n, "province", "2021-09-15"), 63);
+    assert_int_equal(valid_on(v, n, "province", "2025-06-30"), 63);
+    assert_int_equal(valid_on(v, n, "province", "2025-07-01"), 34);
+    /* Huế: a centrally-run city from 1 January 2025, not 1 July. */
+    assert_string_equal(version_on(v, n, "46", "2024-12-31")->name, "Tỉnh Thừa Thiên Huế");
+    assert_string_equal(version_on(v, n, "46", "2025-01-01")->name, "Thành phố Huế");
+    assert_string_equal(version_on(v, n, "46", "2026-12-07")->name, "Thành phố Huế");
+    /* Code 15 reused: old Yên Bái ends on 30 June 2025, new Lào Cai (old 10
+     * and 15) carries both on. */
+    const Exemplar__Unit *yb = version_on(v, n, "15", "2025-06-30");
+    assert_string_equal(yb->name, "Tỉnh Yên Bái");
+    assert_string_equal(yb->valid_to, "2025-06-30");
+    assert_string_equal(yb->successor, "15");
+    assert_string_equal(yb->successor_from, "2025-07-01");
+    assert_string_equal(version_on(v, n, "10", "2025-06-30")->successor, "15");
+    assert_null(version_on(v, n, "10", "2025-07-01"));
+    const Exemplar__Unit *lc = version_on(v, n, "15", "2025-07-01");
+    assert_string_equal(lc->name, "Tỉnh Lào Cai");
+    assert_string_equal(lc->successor, "");
+    /* The office addressed, as of each day. */
+    assert_string_equal(rules_unit_addressee(yb, day("2025-02-28")),
+                        "Sở Tài nguyên và Môi trường tỉnh Yên Bái");
+    assert_string_equal(rules_unit_addressee(yb, day("2025-03-01")),
+                        "Sở Nông nghiệp và Môi trường tỉnh Yên Bái");
+    assert_string_equal(rules_unit_addressee(lc, day("2025-07-01")),
+                        "Sở Nông nghiệp và Môi trường tỉnh Lào Cai");
+    assert_string_equal(
+        rules_unit_addressee(version_on(v, n, "01", "2021-09-15"), day("2021-09-15")),
+        "Sở Tài nguyên và Môi trường thành phố Hà Nội");
+    assert_string_equal(
+        rules_unit_addressee(version_on(v, n, "46", "2025-02-01"), day("2025-02-01")),
+        "Sở Tài nguyên và Môi trường thành phố Huế");
+    /* The ministry: Decree 68/2022 and the 2025 merger of the ministries. */
+    const Exemplar__Unit *tcmt = version_on(v, n, "B.TCMT", "2022-10-31");
+    assert_string_equal(tcmt->successor, "B.CKSONMT");
+    assert_string_equal(tcmt->successor_from, "2022-11-01");
+    assert_string_equal(version_on(v, n, "B.CKSONMT", "2025-02-28")->successor, "B.CMT");
+    assert_string_equal(version_on(v, n, "B.PC", "2025-03-01")->valid_from, "2025-03-01");
+    assert_string_equal(
+        rules_unit_addressee(version_on(v, n, "B.PC", "2025-03-01"), day("2025-03-01")),
+        "Vụ Pháp chế");
+    /* Every ended version names its successor, which starts the next day. */
+    for (size_t i = 0; i < n; i++) {
+        const Exemplar__Unit *u = v[i];
+        if (!u->valid_to[0])
+            continue;
+        if (!u->successor[0])
+            fail_msg("%s ends on %s without a successor", u->code, u->valid_to);
+        assert_int_equal(day(u->successor_from), day(u->valid_to) + 1);
+        const Exemplar__Unit *next = version_on(v, n, u->successor, u->successor_from);
+        if (!next || strcmp(next->valid_from, u->successor_from) != 0)
+            fail_msg("%s's successor %s has no version from %s", u->code, u->successor,
+                     u->successor_from);
+    }
+    unitcsv_free(v, n);
+    /* The lists' comment lines are not rows. */
+    Exemplar__Unit **u;
+    static const char commented[] = "# a list\n# of one\ncode,name_vi,source\n01,A,NQ 1\n";
+    assert_int_equal(unitcsv_parse(commented, strlen(commented), "c.csv", &u, &n, err, sizeof err),
+                     0);
+    assert_int_equal(n, 1);
+    assert_string_equal(u[0]->source, "NQ 1");
+    unitcsv_free(u, n);
+}
+
 static void folding_ignores_case_diacritics_and_d(void **state)
 {
     (void)state;
@@ -293,6 +397,7 @@ int main(void)
         cmocka_unit_test(individual_needs_rating_and_title_and_higher_counts),
         cmocka_unit_test(closed_window_refused_unless_an_admin_overrides),
         cmocka_unit_test(shipped_units_parse),
+        cmocka_unit_test(builtin_registry_knows_2025),
         cmocka_unit_test(folding_ignores_case_diacritics_and_d),
         cmocka_unit_test(vietnamese_order),
         cmocka_unit_test(messages_speak_vietnamese_by_default),

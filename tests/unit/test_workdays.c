@@ -129,9 +129,42 @@ static void swapped_working_saturday(void **state)
     assert_true(workdays_is_working(vn, day("2024-05-04")));
     assert_null(workdays_holiday_name(vn, day("2024-05-04"), false));
     assert_false(workdays_is_working(vn, day("2024-05-05")));
-    /* 2025: Saturday 8 February worked for Monday 27 January. */
+    /* 2025: Friday 2 May off, Saturday 26 April worked (Thông báo
+     * 6150/TB-BLĐTBXH).  Tết 2025 needed no swap: Monday 27 January is one
+     * of the five Tết days and Saturday 8 February stays a day off. */
+    assert_false(workdays_is_working(vn, day("2025-05-02")));
+    assert_true(workdays_is_working(vn, day("2025-04-26")));
     assert_false(workdays_is_working(vn, day("2025-01-27")));
-    assert_true(workdays_is_working(vn, day("2025-02-08")));
+    assert_false(workdays_is_working(vn, day("2025-02-08")));
+    assert_null(workdays_holiday_name(vn, day("2025-02-08"), false));
+}
+
+/* 2026 as announced: 2 January swapped for Saturday 10 January (Công văn
+ * 12729/VPCP-KGVX of 25/12/2025), and 31 August for Saturday 22 August. */
+static void announced_2026_swaps(void **state)
+{
+    (void)state;
+    assert_false(workdays_is_working(vn, day("2026-01-01")));
+    assert_false(workdays_is_working(vn, day("2026-01-02")));
+    assert_non_null(strstr(workdays_holiday_name(vn, day("2026-01-02"), true), "10 January 2026"));
+    assert_true(workdays_is_working(vn, day("2026-01-10")));
+    assert_null(workdays_holiday_name(vn, day("2026-01-10"), false));
+    assert_false(workdays_is_working(vn, day("2026-01-11")));
+    /* Wednesday 31 December 2025 + 1 working day: Monday 5 January. */
+    assert_string_equal(fmt(workdays_add(vn, day("2025-12-31"), 1)), "2026-01-05");
+    /* Friday 9 January + 1: the working Saturday 10 January. */
+    assert_string_equal(fmt(workdays_add(vn, day("2026-01-09"), 1)), "2026-01-10");
+    assert_string_equal(fmt(workdays_add(vn, day("2026-01-12"), -1)), "2026-01-10");
+    /* Tết: Saturday 14 to Sunday 22 February. */
+    assert_true(workdays_is_working(vn, day("2026-02-13")));
+    for (int32_t d = day("2026-02-14"); d <= day("2026-02-22"); d++)
+        assert_false(workdays_is_working(vn, d));
+    assert_true(workdays_is_working(vn, day("2026-02-23")));
+    /* Quốc khánh: Saturday 29 August to Wednesday 2 September. */
+    assert_true(workdays_is_working(vn, day("2026-08-22")));
+    for (int32_t d = day("2026-08-29"); d <= day("2026-09-02"); d++)
+        assert_false(workdays_is_working(vn, d));
+    assert_string_equal(fmt(workdays_add(vn, day("2026-08-27"), 3)), "2026-09-04");
 }
 
 static void every_year_has_its_holidays(void **state)
@@ -537,6 +570,7 @@ int main(void)
         cmocka_unit_test(national_day_and_its_adjacent_day),
         cmocka_unit_test(compensatory_days),
         cmocka_unit_test(swapped_working_saturday),
+        cmocka_unit_test(announced_2026_swaps),
         cmocka_unit_test(every_year_has_its_holidays),
         cmocka_unit_test(adding_working_days_across_tet_and_weekends),
         cmocka_unit_test(an_administrators_file_adds_and_overrides),

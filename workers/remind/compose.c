@@ -108,7 +108,10 @@ static const char *plan_words(const char *status)
 
 static void header(text_t *t, const Exemplar__Job *j, const Exemplar__ReminderContext *c)
 {
-    add(t, _("To: %s (unit %s)\n"), c->unit_name[0] ? c->unit_name : j->unit, j->unit);
+    /* The office that acts for the unit (the registry's addressee on the
+     * day), else the unit's name, else its code. */
+    const char *to = c->addressee[0] ? c->addressee : c->unit_name[0] ? c->unit_name : j->unit;
+    add(t, _("To: %s (unit %s)\n"), to, j->unit);
     add(t, _("Campaign: %s, period %s\n"), c->campaign_title[0] ? c->campaign_title : j->campaign,
         j->period);
     add(t, "\n");
