@@ -270,6 +270,39 @@ def feed(c, n):
               f.last_seq == last + 3, f"a filtered feed: {ch}")
 
 
+def gap(c):
+    """A gap on the live feed, made for certain: the daemon runs for a while
+    with its feed on another socket, so the subscriber misses what it
+    publishes; back on the usual socket, the next live change arrives with
+    a jump in its sequence, and the feed fetches what it missed from the log
+    (the idle check, which would also find them, is put off)."""
+    f = exemplar.ChangeFeed(c, idle_ms=600000)
+    check(f.next(timeout_ms=200) is None, "nothing new yet")
+    start = f.last_seq
+    d.conf = os.path.join(TMP, "elsewhere.conf")
+    with open(d.conf, "w") as conf:
+        conf.write(f"[api]\nevents_endpoint = ipc://{TMP}/elsewhere.sock\n")
+    d.restart()
+    missed = [c.register("01", Kind.INDIVIDUAL, f"Bỏ lỡ {i}", campaign="demo",
+                         subject=f"CB-3{i}").id for i in range(2)]
+    d.conf = None
+    d.restart()
+    got = []
+    while not got or got[-1].seq < start + 3:  # live changes until one gets through
+        c.register("02", Kind.INDIVIDUAL, "Sau khi khởi động lại", campaign="demo",
+                   subject=f"CB-4{len(got)}")
+        ch = f.next(timeout_ms=500)
+        while ch is not None:
+            got.append(ch)
+            ch = f.next(timeout_ms=0)
+        check(len(got) < 100, "the feed never came back")
+    check([x.seq for x in got] == list(range(start + 1, got[-1].seq + 1)),
+          f"the gap was filled, in order: {[x.seq for x in got]}")
+    check([x.nomination_id for x in got[:2]] == missed and f.gaps == 1 and f.from_log >= 2,
+          f"the missed changes came from the log: gaps {f.gaps}, from_log {f.from_log}")
+    f.close()
+
+
 def unavailable():
     """Unavailable after every attempt, with the request id to retry with;
     and a request sent before the daemon listens is answered once it does,
@@ -331,6 +364,7 @@ def main():
         plans(c)
         operators(c)
         feed(c, n)
+        gap(c)
         keys_and_endpoints()
         unavailable()
         c.close()

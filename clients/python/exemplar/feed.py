@@ -44,8 +44,10 @@ class ChangeFeed:
     from_seq: the first sequence wanted (1 for everything; last_seq + 1 of a
     previous run to resume); None for only changes after now.  topic: a
     topic prefix such as "nomination.01." (empty: every change).
-    last_seq is the highest sequence handled (store it to resume later);
-    gaps counts jumps seen on the live feed and filled from the log."""
+    last_seq is the sequence of the last change next() has returned (or
+    passed over as outside the topic): store it, and resume with
+    from_seq=last_seq + 1.  gaps counts jumps seen on the live feed and
+    filled from the log; from_log counts changes taken from the log."""
 
     def __init__(self, client: Client, *, from_seq: Optional[int] = None, topic: str = "",
                  endpoint: Optional[str] = None, idle_ms: int = 1000) -> None:
@@ -56,6 +58,7 @@ class ChangeFeed:
         info = client.info()
         self.endpoint = endpoint or feed_endpoint(info.events_endpoint, client.endpoint)
         self.last_seq = from_seq - 1 if from_seq else info.last_seq
+        self._handled = self.last_seq  # the highest sequence received, queued or returned
         self.topic = topic.encode()
         self.idle_ms = idle_ms
         self.gaps = 0
@@ -99,28 +102,27 @@ class ChangeFeed:
         return f"nomination.{ch.unit}.{state}".encode().startswith(self.topic)
 
     def _handle(self, ch: model.Change) -> None:
-        if ch.seq <= self.last_seq:
+        if ch.seq <= self._handled:
             return  # seen already (from the log, or twice on the feed)
-        self.last_seq = ch.seq
-        if self._wanted(ch):
-            self._pending.append(ch)
+        self._handled = ch.seq
+        self._pending.append(ch)
 
     def _fetch(self, upto: Optional[int] = None) -> bool:
-        """Handles the log's changes after last_seq, up to `upto` (None: the
+        """Queues the log's changes after those received, up to `upto` (None: the
         end of the log).  False when the daemon did not answer."""
         self._checked = time.monotonic()
-        while upto is None or self.last_seq < upto:
+        while upto is None or self._handled < upto:
             try:
-                page = self.client.changes(self.last_seq + 1, PAGE)
+                page = self.client.changes(self._handled + 1, PAGE)
             except errors.Unavailable:
                 return False
-            before = self.last_seq
+            before = self._handled
             for ch in page.changes:
                 if upto is not None and ch.seq > upto:
                     break
-                self.from_log += ch.seq > self.last_seq
+                self.from_log += ch.seq > self._handled
                 self._handle(ch)
-            if self.last_seq == before:
+            if self._handled == before:
                 break  # nothing new: the end of the log
         return True
 
@@ -134,7 +136,7 @@ class ChangeFeed:
         except Exception:
             return  # undecodable: the log has every change, a gap will fetch it
         ch = convert.from_pb(model.Change, pb)
-        if ch.seq > self.last_seq + 1:
+        if ch.seq > self._handled + 1:
             self.gaps += 1
             if not self._fetch(ch.seq - 1):
                 return  # the log is away (restart?): this change comes from it later
@@ -145,8 +147,11 @@ class ChangeFeed:
         None when none came in time."""
         deadline = None if timeout_ms is None else time.monotonic() + timeout_ms / 1000
         while True:
-            if self._pending:
-                return self._pending.popleft()
+            while self._pending:
+                ch = self._pending.popleft()
+                self.last_seq = ch.seq
+                if self._wanted(ch):
+                    return ch
             if not self._caught_up:
                 self._caught_up = self._fetch()
                 if self._pending:
