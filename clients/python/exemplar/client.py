@@ -18,7 +18,7 @@ A Client is not thread-safe (ZeroMQ sockets are not): one per thread.
 import os
 import stat
 import time
-from typing import Iterable, Iterator, List, Optional, Sequence, Union
+from typing import Any, Iterable, Iterator, List, Optional, Sequence, Union
 
 import zmq
 
@@ -81,6 +81,12 @@ def feed_endpoint(announced: str, api_endpoint: str) -> str:
         if announced.startswith(wildcard):
             return f"tcp://{host}:{announced[len(wildcard):]}"
     return announced
+
+
+def _enum(value: int) -> Any:
+    """An enum argument as its wire number (the .pyi stubs of protoc type
+    enum fields by their wrapper class; any int is valid on the wire)."""
+    return int(value)
 
 
 def _decision(d: DecisionLike, target) -> None:
@@ -240,7 +246,7 @@ class Client:
                  campaign: str = "", subject: str = "", head_of: str = "", period: str = "",
                  override_reason: str = "", request_id: Optional[int] = None) -> model.Nomination:
         """Registers a nomination (state registered, version 1)."""
-        body = wire_pb2.RegisterRequest(unit=unit, kind=int(kind), name=name, campaign=campaign,
+        body = wire_pb2.RegisterRequest(unit=unit, kind=_enum(kind), name=name, campaign=campaign,
                                         subject=subject, head_of=head_of, period=period,
                                         override_reason=override_reason)
         return self._typed("register", body, request_id)
@@ -250,7 +256,7 @@ class Client:
              request_id: Optional[int] = None) -> model.Nomination:
         """Moves a nomination, if the move table allows it from its state and
         expected_version is its version (Conflict otherwise)."""
-        body = wire_pb2.MoveRequest(id=id, to=int(to), expected_version=expected_version,
+        body = wire_pb2.MoveRequest(id=id, to=_enum(to), expected_version=expected_version,
                                     reason=reason, override_reason=override_reason)
         _decision(decision, body.decision)
         return self._typed("move", body, request_id)
@@ -267,7 +273,7 @@ class Client:
              page_token: bytes = b"") -> model.ListReply:
         """One page of nominations; continue with next_page_token while it is
         not empty (or use iter_list)."""
-        body = wire_pb2.ListRequest(state=int(state), unit=unit, campaign=campaign,
+        body = wire_pb2.ListRequest(state=_enum(state), unit=unit, campaign=campaign,
                                     name_contains=name_contains, as_of_ms=as_of_ms,
                                     limit=limit, page_token=page_token)
         return self._typed("list", body)
@@ -396,7 +402,7 @@ class Client:
 
     def job_lease(self, worker: str, kinds: Iterable[Union[model.JobKind, int]] = (), *,
                   lease_ms: int = 0, max: int = 0) -> model.JobsReply:
-        body = workers_pb2.JobLeaseRequest(worker=worker, kinds=[int(k) for k in kinds],
+        body = workers_pb2.JobLeaseRequest(worker=worker, kinds=[_enum(k) for k in kinds],
                                            lease_ms=lease_ms, max=max)
         return self._typed("job_lease", body)
 
@@ -417,7 +423,7 @@ class Client:
     def job_list(self, *, state: Union[model.JobState, int] = 0,
                  kind: Union[model.JobKind, int] = 0, prefix: str = "", limit: int = 0,
                  after: str = "", timers: bool = False) -> model.JobsReply:
-        body = workers_pb2.JobListRequest(state=int(state), kind=int(kind), prefix=prefix,
+        body = workers_pb2.JobListRequest(state=_enum(state), kind=_enum(kind), prefix=prefix,
                                           limit=limit, after=after, timers=timers)
         return self._typed("job_list", body)
 

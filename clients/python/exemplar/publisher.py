@@ -48,6 +48,7 @@ class EventPublisher:
     # ---- the state file -------------------------------------------------
 
     def _load(self) -> None:
+        assert self.state_file is not None
         with open(self.state_file, encoding="utf-8") as f:
             st = json.load(f)
         if st.get("publisher") != self.publisher:
