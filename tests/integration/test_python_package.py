@@ -27,7 +27,9 @@ from test_python_daemon import Daemon, check, cleanup, fail, tempdir
 
 EXEMPLARD, CTL = sys.argv[1:3]
 TMP = tempdir("expk.")
-d = Daemon(EXEMPLARD, TMP)
+# the daemon subscribes to a publisher feed the test binds (FeedPublisher)
+CONFIG = f"[publisher.pyfeed]\nendpoint = ipc://{TMP}/pyfeed.sock\n"
+d = Daemon(EXEMPLARD, TMP, CONFIG)
 
 
 def wait_until(fn, what, timeout_s=20):
@@ -190,6 +192,30 @@ def events(c):
           f"event_list page 2: {rest}")
 
 
+def feed_publisher(c):
+    """A publisher's own feed, which the daemon subscribes to: nobody
+    answers, the events show up in the daemon's stats and evidence."""
+    with exemplar.FeedPublisher(f"ipc://{TMP}/pyfeed.sock", "pyfeed",
+                                state_file=os.path.join(TMP, "pyfeed.state")) as fp:
+        check(fp.wait_subscribed(20000), "the daemon subscribed to the publisher's feed")
+        sent = fp.publish([
+            Event(event_id="F-1", type=EventType.TITLE_AWARDED, subject="CB-0042", year=2022,
+                  title_awarded=TitleAwarded(title="Chiến sĩ thi đua cơ sở")),
+            Event(event_id="F-2", type=EventType.PERFORMANCE_RATING, subject="CB-0042",
+                  year=2022, performance_rating=model.PerformanceRating(rating="excellent"))])
+        check([e.seq for e in sent] == [1, 2] and fp.next_seq == 3, f"numbered: {sent}")
+        st = wait_until(lambda: [p for p in c.stats().publishers
+                                 if p.name == "pyfeed" and p.events == 2], "the feed's events")[0]
+        check(st.last_seq == 2 and st.gaps == 0 and st.endpoint.endswith("pyfeed.sock"),
+              f"the feed publisher's stats: {st}")
+    got = [e for e in c.event_list("CB-0042").events if e.publisher == "pyfeed"]
+    check([e.event_id for e in got] == ["F-1", "F-2"] and got[0].received_ms > 0,
+          f"the feed's events as evidence: {got}")
+    with exemplar.FeedPublisher(f"ipc://{TMP}/pyfeed2.sock", "pyfeed",
+                                state_file=os.path.join(TMP, "pyfeed.state")) as again:
+        check(again.next_seq == 3, "the feed publisher's numbering is kept in its state file")
+
+
 def plans(c):
     camp = c.campaign_show("demo").campaigns[0]
     period = camp.periods[0].id
@@ -279,13 +305,14 @@ def gap(c):
     f = exemplar.ChangeFeed(c, idle_ms=600000)
     check(f.next(timeout_ms=200) is None, "nothing new yet")
     start = f.last_seq
+    usual = d.conf
     d.conf = os.path.join(TMP, "elsewhere.conf")
     with open(d.conf, "w") as conf:
-        conf.write(f"[api]\nevents_endpoint = ipc://{TMP}/elsewhere.sock\n")
+        conf.write(CONFIG + f"[api]\nevents_endpoint = ipc://{TMP}/elsewhere.sock\n")
     d.restart()
     missed = [c.register("01", Kind.INDIVIDUAL, f"Bỏ lỡ {i}", campaign="demo",
                          subject=f"CB-3{i}").id for i in range(2)]
-    d.conf = None
+    d.conf = usual
     d.restart()
     got = []
     while not got or got[-1].seq < start + 3:  # live changes until one gets through
@@ -361,6 +388,7 @@ def main():
         n = nominations(c)
         rules(c, n)
         events(c)
+        feed_publisher(c)
         plans(c)
         operators(c)
         feed(c, n)

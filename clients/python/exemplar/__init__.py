@@ -24,12 +24,12 @@ from .errors import (Conflict, CriteriaNotMet, EventConflict, ExemplarError, Inv
 from .feed import ChangeFeed
 from .ids import new_request_id
 from .keys import CurveKeys, generate_key_pair, read_key_file
-from .publisher import EventPublisher
+from .publisher import EventPublisher, FeedPublisher
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Client", "ChangeFeed", "EventPublisher", "CurveKeys", "read_key_file",
+    "Client", "ChangeFeed", "EventPublisher", "FeedPublisher", "CurveKeys", "read_key_file",
     "generate_key_pair", "new_request_id", "default_endpoint", "feed_endpoint",
     "State", "Kind", "Role", "EventType", "model", "errors",
     "ExemplarError", "Malformed", "ProtocolMismatch", "Invalid", "KeyFileError", "NotFound",

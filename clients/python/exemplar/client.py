@@ -215,17 +215,15 @@ class Client:
             if reply is None:
                 continue
             if reply.HasField("error") and reply.error.code != wire_pb2.ERROR_OK:
-                raise errors.from_reply(reply.error)
+                raise errors.from_reply(reply.error, req.request_id)
             if reply.WhichOneof("body") != BODY_FOR[body]:
                 raise errors.Malformed(f"the daemon answered {body} with "
                                        f"{reply.WhichOneof('body') or 'nothing'}")
             return getattr(reply, BODY_FOR[body])
-        err = errors.Unavailable(
+        raise errors.Unavailable(
             f"no answer from {self.endpoint} after {self.retries + 1} attempts of "
             f"{self.timeout_ms} ms; is exemplard running (and your key listed)? retry with "
-            f"request_id={req.request_id}")
-        err.request_id = req.request_id  # type: ignore[attr-defined]
-        raise err
+            f"request_id={req.request_id}", request_id=req.request_id)
 
     def _typed(self, body: str, message=None, request_id: Optional[int] = None):
         pb = self.call(body, message, request_id=request_id)

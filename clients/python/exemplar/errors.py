@@ -19,7 +19,8 @@ classes are grouped as exemplarctl's exit statuses group the codes, so one
     └── Unavailable                       retryable: no answer in time
 
 ``retryable`` is true where sending the same request again, with the same
-request id, is the right reaction (PROTOCOL.md, "Error codes").
+request id (``request_id``), is the right reaction (PROTOCOL.md, "Error
+codes").
 """
 
 from typing import Dict, Optional, Type
@@ -37,7 +38,8 @@ class ExemplarError(Exception):
     retryable: bool = False
 
     def __init__(self, message: str, *, code: Optional[int] = None, name: Optional[str] = None,
-                 current_version: int = 0, current_state: int = 0) -> None:
+                 current_version: int = 0, current_state: int = 0,
+                 request_id: int = 0) -> None:
         if code is not None:
             self.code = code
         if name is not None:
@@ -45,6 +47,7 @@ class ExemplarError(Exception):
         self.message = message
         self.current_version = current_version
         self.current_state = current_state
+        self.request_id = request_id  # the request's id (0: refused before sending)
         super().__init__(f"{self.name} ({self.code}): {message}")
 
 
@@ -150,10 +153,11 @@ BY_CODE: Dict[int, Type[ExemplarError]] = {
 }
 
 
-def from_reply(error) -> ExemplarError:
+def from_reply(error, request_id: int = 0) -> ExemplarError:
     """The exception for a wire.proto Error.  A code this package does not
     know yet (a newer daemon) is an ExemplarError with the daemon's code and
     name."""
     cls = BY_CODE.get(error.code, ExemplarError)
     return cls(error.message, code=error.code, name=error.name or None,
-               current_version=error.current_version, current_state=error.current_state)
+               current_version=error.current_version, current_state=error.current_state,
+               request_id=request_id)
