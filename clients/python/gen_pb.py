@@ -88,6 +88,10 @@ def member_names(enum) -> list:
     short = [n[len(prefix):] for n in names]
     if len(names) < 2 or any(not s.isidentifier() or keyword.iskeyword(s) for s in short):
         return names
+    # JOB_KIND_NONE, JOB_REMIND_DEADLINE: the zero value is JobKind.NONE
+    zero = [i for i, v in enumerate(enum.value) if v.number == 0]
+    if zero and short[zero[0]].endswith("_NONE") and "NONE" not in short:
+        short[zero[0]] = "NONE"
     return short
 
 
