@@ -274,6 +274,47 @@ def operators(c):
     expect(exemplar.Invalid, c.summary, "2023Q5")
 
 
+def subscription(c):
+    """The raw feed: events, changes and notifications decoded by topic."""
+    pub = exemplar.EventPublisher(c, "moet", state_file=os.path.join(TMP, "moet.state"))
+    with exemplar.Subscription(c, "") as sub:
+        got = []
+        ev = None
+        for i in range(100):  # until the subscription has reached the daemon
+            pub.publish([Event(event_id=f"SUB-{i}", type=EventType.DISCIPLINE,
+                               subject="CB-0042", year=2024)])
+            m = sub.next(timeout_ms=500)
+            while m is not None:
+                got.append(m)
+                if isinstance(m[1], model.Event):
+                    topic, ev = m
+                m = sub.next(timeout_ms=0)
+            if ev is not None:
+                break
+        check(ev is not None and topic == "event.discipline.CB-0042" and
+              ev.publisher == "moet" and ev.event_id == f"SUB-{i}" and ev.ingest_seq > 0 and
+              ev.received_ms > 0, f"an event on the feed: {got}")
+        # its evidence change, under the nomination's topic (before or after it)
+        while not any(isinstance(x, model.Change) and x.event_seq == ev.ingest_seq
+                      for _, x in got):
+            m = sub.next(timeout_ms=5000)
+            check(m is not None, f"no evidence change for the event: {got}")
+            got.append(m)
+        topic, ch = [(t, x) for t, x in got if isinstance(x, model.Change) and
+                     x.event_seq == ev.ingest_seq][0]
+        check(topic.startswith("nomination.01.") and ch.verb == "evidence",
+              f"the evidence change: {topic} {ch}")
+        job = c.job_lease("py-test", [model.JobKind.REMIND_DEADLINE], lease_ms=60000).jobs[0]
+        c.job_deliver(job.id, job.attempts, "topic", notification=model.Notification(
+            subject="Nhắc hạn kế hoạch", text="Đơn vị chưa gửi kế hoạch.", lang="vi"))
+        topic, nt = sub.next(timeout_ms=5000) or ("", None)
+        check(topic == f"notify.{job.unit}" and isinstance(nt, model.Notification) and
+              nt.job == job.id and nt.subject == "Nhắc hạn kế hoạch", f"a notification: {nt}")
+        c.job_ack(job.id, job.attempts)
+    e = expect(exemplar.Invalid, exemplar.Subscription, c, "jobs.")
+    check("nomination." in e.message, str(e))
+
+
 def feed(c, n):
     """The change feed: from the log (from_seq=1), then live."""
     with exemplar.ChangeFeed(c, from_seq=1) as f:
@@ -391,6 +432,7 @@ def main():
         feed_publisher(c)
         plans(c)
         operators(c)
+        subscription(c)
         feed(c, n)
         gap(c)
         keys_and_endpoints()

@@ -21,7 +21,7 @@ from .errors import (Conflict, CriteriaNotMet, EventConflict, ExemplarError, Inv
                      PermissionDenied, ProtocolMismatch, ReasonRequired, Refused,
                      RequestIdReused, StorageError, StorageFull, TooLarge, InternalError,
                      Unavailable, UnknownCampaign, UnknownUnit)
-from .feed import ChangeFeed
+from .feed import ChangeFeed, Subscription
 from .ids import new_request_id
 from .keys import CurveKeys, generate_key_pair, read_key_file
 from .publisher import EventPublisher, FeedPublisher
@@ -29,7 +29,7 @@ from .publisher import EventPublisher, FeedPublisher
 __version__ = "0.1.0"
 
 __all__ = [
-    "Client", "ChangeFeed", "EventPublisher", "FeedPublisher", "CurveKeys", "read_key_file",
+    "Client", "ChangeFeed", "Subscription", "EventPublisher", "FeedPublisher", "CurveKeys", "read_key_file",
     "generate_key_pair", "new_request_id", "default_endpoint", "feed_endpoint",
     "State", "Kind", "Role", "EventType", "model", "errors",
     "ExemplarError", "Malformed", "ProtocolMismatch", "Invalid", "KeyFileError", "NotFound",

@@ -25,12 +25,12 @@ treats as "try again at the next idle check".
 
 import collections
 import time
-from typing import Deque, Iterator, Optional
+from typing import Deque, Iterator, Optional, Tuple, Union
 
 import zmq
 
 from . import convert, errors
-from ._pb import model, record_pb2
+from ._pb import events_pb2, model, record_pb2, workers_pb2
 from .client import MAX_REPLY_BYTES, Client, feed_endpoint
 
 SUB_HWM = 10000   # changes buffered before ZeroMQ drops new ones (a gap, filled from the log)
@@ -172,3 +172,74 @@ class ChangeFeed:
             ch = self.next()
             if ch is not None:
                 yield ch
+
+
+class Subscription:
+    """The raw feed under a topic prefix, decoded by topic: `nomination.`
+    topics as model.Change, `event.` as model.Event (stored events, with
+    ingest_seq and received_ms), `notify.` as model.Notification (reminders
+    and summary announcements).  No catch-up and no gap detection: for
+    changes use ChangeFeed; events missed are in event_list (by subject),
+    notifications in the jobs' records (job_list)."""
+
+    KINDS = ((b"nomination.", record_pb2.Change, "Change"),
+             (b"event.", events_pb2.Event, "Event"),
+             (b"notify.", workers_pb2.Notification, "Notification"))
+
+    def __init__(self, client: Client, prefix: str, *, endpoint: Optional[str] = None) -> None:
+        if not any(prefix.encode().startswith(k) or k.startswith(prefix.encode())
+                   for k, _, _ in self.KINDS):
+            raise errors.Invalid(f"topic prefix {prefix!r}: the feed's topics start with "
+                                 "'nomination.', 'event.' or 'notify.'")
+        self.endpoint = endpoint or client.events_endpoint()
+        s = client.context.socket(zmq.SUB)
+        s.setsockopt(zmq.LINGER, 0)
+        s.setsockopt(zmq.RCVHWM, SUB_HWM)
+        s.setsockopt(zmq.MAXMSGSIZE, MAX_REPLY_BYTES)
+        s.setsockopt(zmq.SUBSCRIBE, prefix.encode())
+        if client.keys is not None:
+            client.keys.apply(s)
+        try:
+            s.connect(self.endpoint)
+        except zmq.ZMQError as e:
+            s.close(linger=0)
+            raise errors.Invalid(f"cannot subscribe to the feed at {self.endpoint!r} "
+                                 f"({e})") from None
+        self._sub: Optional[zmq.Socket] = s
+
+    def next(self, timeout_ms: Optional[int] = None
+             ) -> Optional[Tuple[str, Union[model.Change, model.Event, model.Notification]]]:
+        """(topic, message) of the next message, or None when none came in
+        timeout_ms (None: wait for ever).  Messages that do not decode are
+        skipped."""
+        assert self._sub is not None, "the subscription is closed"
+        deadline = None if timeout_ms is None else time.monotonic() + timeout_ms / 1000
+        while True:
+            wait = -1 if deadline is None else int((deadline - time.monotonic()) * 1000)
+            if deadline is not None and wait <= 0:
+                return None
+            if not self._sub.poll(wait):
+                continue
+            frames = self._sub.recv_multipart()
+            if len(frames) != 2:
+                continue
+            for prefix, pb_class, name in self.KINDS:
+                if frames[0].startswith(prefix):
+                    pb = pb_class()
+                    try:
+                        pb.ParseFromString(frames[1])
+                    except Exception:
+                        break
+                    return frames[0].decode(errors="replace"), convert.from_pb(
+                        getattr(model, name), pb)
+
+    def close(self) -> None:
+        if self._sub is not None:
+            self._sub.close(linger=0)
+            self._sub = None
+
+    def __enter__(self) -> "Subscription":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
