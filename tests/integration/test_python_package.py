@@ -399,6 +399,21 @@ def unavailable():
     check(exemplar.Client(d2.api).info().nominations == 1,
           "the early request was applied once, whatever the attempts")
     c.close()
+    # A feed whose daemon is away: next() keeps to its timeout (one short
+    # attempt per log read, however patient the client), and goes on when
+    # the daemon is back.
+    c = exemplar.Client(d2.api, timeout_ms=300, retries=20)
+    f = exemplar.ChangeFeed(c, idle_ms=100)
+    d2.stop()
+    t0 = time.monotonic()
+    check(f.next(timeout_ms=200) is None and time.monotonic() - t0 < 2,
+          f"next() while the daemon is away took {time.monotonic() - t0:.1f}s")
+    d2.start()
+    n = c.register("01", Kind.INDIVIDUAL, "Ngô Văn F", campaign="demo", subject="CB-11")
+    ch = f.next(timeout_ms=10000)
+    check(ch is not None and ch.nomination_id == n.id, f"the feed after the restart: {ch}")
+    f.close()
+    c.close()
     d2.stop()
 
 

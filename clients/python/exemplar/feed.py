@@ -56,6 +56,11 @@ class ChangeFeed:
                                  "'nomination.'")
         self.client = client
         info = client.info()
+        # The log is read on a connection of its own with one attempt per
+        # read: a daemon that is away costs next() at most timeout_ms, and the
+        # read is simply made again at the next idle check (it changes nothing).
+        self._log = Client(client.endpoint, keys=client.keys, timeout_ms=client.timeout_ms,
+                           retries=0, context=client.context)
         self.endpoint = endpoint or feed_endpoint(info.events_endpoint, client.endpoint)
         self.last_seq = from_seq - 1 if from_seq else info.last_seq
         self._handled = self.last_seq  # the highest sequence received, queued or returned
@@ -85,6 +90,7 @@ class ChangeFeed:
         if self._sub is not None:
             self._sub.close(linger=0)
             self._sub = None
+        self._log.close()
 
     def __enter__(self) -> "ChangeFeed":
         return self
@@ -113,7 +119,7 @@ class ChangeFeed:
         self._checked = time.monotonic()
         while upto is None or self._handled < upto:
             try:
-                page = self.client.changes(self._handled + 1, PAGE)
+                page = self._log.changes(self._handled + 1, PAGE)
             except errors.Unavailable:
                 return False
             before = self._handled
