@@ -8,7 +8,14 @@ exemplar._pb, copyright, changelog, the py3compile/py3clean scripts);
 lintian without an error or a warning; and the unpacked tree imports and
 talks to the real daemon.
 
-usage: test_python_deb.py EXEMPLARD CLIENT_SRC PROTO_DIR"""
+With `install` after the arguments, instead: the package installed and
+removed with dpkg in the real-systemd test root (tests/systemd/test-root.sh,
+under systemd-nspawn --volatile=overlay, so the cached root is not written):
+its maintainer scripts run cleanly, its files come and go.  The root has no
+Python, so the install forces the dependencies and py3compile is absent (the
+scripts' other branch).  Exits 77 (skipped) where nspawn cannot run.
+
+usage: test_python_deb.py EXEMPLARD CLIENT_SRC PROTO_DIR [install]"""
 
 import glob
 import os
@@ -19,6 +26,7 @@ import sys
 from test_python_daemon import Daemon, check, cleanup, fail, tempdir
 
 EXEMPLARD, CLIENT_SRC, PROTO = (os.path.abspath(a) for a in sys.argv[1:4])
+INSTALL = sys.argv[4:5] == ["install"]
 TMP = tempdir("exdb.")
 SITE = "usr/lib/python3/dist-packages"
 
@@ -28,6 +36,43 @@ def run(*argv, **kw):
     if p.returncode != 0:
         fail(f"{' '.join(argv)} exited {p.returncode}:\n{p.stdout}{p.stderr}")
     return p.stdout
+
+
+def lifecycle(deb):
+    root_sh = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "systemd",
+                           "test-root.sh")
+    if shutil.which("systemd-nspawn") is None or os.geteuid() != 0:
+        print("SKIP: needs root and systemd-nspawn")
+        raise SystemExit(77)
+    p = subprocess.run(["bash", root_sh], capture_output=True, text=True)
+    if p.returncode != 0:
+        print(f"SKIP: no test root ({p.stderr.strip()})")
+        raise SystemExit(77)
+    root = p.stdout.strip()
+    site = f"/{SITE}/exemplar"
+    script = f"""set -e
+dpkg -i --force-depends /debs/{os.path.basename(deb)}
+dpkg-query -W -f='${{Status}}\\n' python3-exemplar
+test -f {site}/client.py && test -f {site}/_pb/wire_pb2.py
+test -f /usr/share/doc/python3-exemplar/copyright
+dpkg -r python3-exemplar
+test ! -e {site}
+echo lifecycle-done
+"""
+    p = subprocess.run(["systemd-nspawn", "-D", root, "--register=no", "--keep-unit", "-q",
+                        "--volatile=overlay", f"--bind-ro={os.path.dirname(deb)}:/debs",
+                        "/bin/sh", "-c", script], capture_output=True, text=True,
+                       stdin=subprocess.DEVNULL, timeout=120)
+    out = p.stdout.replace("\r", "")
+    if p.returncode != 0 and "lifecycle-done" not in out and "Failed" in p.stderr:
+        print(f"SKIP: systemd-nspawn cannot run here ({p.stderr.strip()})")
+        raise SystemExit(77)
+    check(p.returncode == 0 and "install ok installed" in out and "lifecycle-done" in out,
+          f"install and remove in the test root:\n{out}{p.stderr}")
+    noise = [line for line in (out + p.stderr).splitlines()
+             if "cannot remove" in line or "rmdir" in line or "find:" in line]
+    check(not noise, f"the maintainer scripts are not clean: {noise}")
+    print("python3-exemplar installed and removed: ok")
 
 
 def main():
@@ -44,6 +89,8 @@ def main():
     check(os.path.basename(deb).startswith("python3-exemplar_") and deb.endswith("_all.deb"),
           f"the package's file: {deb}")
 
+    if INSTALL:
+        return lifecycle(deb)
     fields = {f: run("dpkg-deb", "-f", deb, f).strip()
               for f in ("Package", "Architecture", "Depends", "Section", "Maintainer")}
     check(fields["Package"] == "python3-exemplar" and fields["Architecture"] == "all" and
