@@ -1,6 +1,10 @@
 # SPDX-License-Identifier: MIT
 """A small Python client of exemplard, written from proto/*.proto alone.
 
+Superseded by the `exemplar` package beside it (README.md: every request,
+CURVE, the change feed, the event publisher, typed results); kept for the
+scripts and tests that import it.
+
 The protocol is proto/PROTOCOL.md: one ZeroMQ DEALER socket to the daemon's
 api endpoint, one frame per request (an encoded exemplar.Request) and one
 frame per reply (an encoded exemplar.Reply that echoes the request id).  The
@@ -32,8 +36,12 @@ class ExemplarError(Exception):
         self.message = message
 
 
-class Unavailable(Exception):
-    """No answer within the timeout after every attempt."""
+class Unavailable(ExemplarError):
+    """No answer within the timeout after every attempt (code 15, as the
+    package's exemplar.Unavailable)."""
+
+    def __init__(self, message):
+        super().__init__(15, "unavailable", message)
 
 
 def request_id():
