@@ -379,11 +379,12 @@ static int check_notification(call_t *x, Exemplar__Notification *nt, char **subj
     if (!nt)
         return api_refuse(x, -EX_EINVALID,
                           "channel topic needs the notification to publish (subject and text)");
-    int rc = text_normalize(nt->subject, SUBJECT_MAX, true, false, subject);
+    char bad[200];
+    int rc = text_check_name(nt->subject, SUBJECT_MAX, subject, bad, sizeof(bad));
     if (rc < 0)
         return api_refuse(x, rc,
-                          "notification.subject must be one line of 1-%d bytes of UTF-8 text",
-                          SUBJECT_MAX);
+                          "notification.subject %s (one line of 1-%d bytes of visible UTF-8 text)",
+                          bad, SUBJECT_MAX);
     rc = text_normalize(nt->text, TEXT_MAX, true, true, text);
     if (rc < 0)
         return api_refuse(x, rc, "notification.text must be 1-%d bytes of UTF-8 text", TEXT_MAX);
