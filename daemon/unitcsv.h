@@ -5,6 +5,8 @@
  *   code, name_vi, name_en_ascii, valid_from, valid_to, merged_from, kind
  * code and name_vi are required; the others may be missing or empty.
  * merged_from lists the codes a merged unit absorbed, separated by spaces.
+ * A cell that would start a spreadsheet formula (= + - @ tab CR) is written
+ * with a leading single quote, which the parser removes again (csvcell.h).
  */
 #ifndef EXEMPLAR_UNITCSV_H
 #define EXEMPLAR_UNITCSV_H
