@@ -943,6 +943,7 @@ static void run_call(api_t *a, store_txn_t *txn, api_call_t *call, int write_err
     Exemplar__Reply init = EXEMPLAR__REPLY__INIT;
     x.reply = init;
     Exemplar__Request *req = exemplar__request__unpack(NULL, call->len, call->data);
+    call->rc = 0;
     uint64_t digest = 0;
     const api_op_t *op = NULL;
     int rc = 0;
@@ -1036,6 +1037,7 @@ answer:
                   x.why[0] ? x.why : ex_err_message(rc));
     call->reply = x.out;
     call->reply_len = x.out_len;
+    call->rc = rc;
 done:
     if (req)
         exemplar__request__free_unpacked(req, NULL);

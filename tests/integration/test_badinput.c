@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "itest.h"
 
@@ -464,6 +465,62 @@ static void missing_or_out_of_range_fields_are_invalid(void **state)
     require_still_serving(h, seq, "requests with invalid fields");
 }
 
+/* How many lines of the daemon's log contain text. */
+static int log_lines(const harness_t *h, const char *text)
+{
+    FILE *f = fopen(h->log_path, "r");
+    if (!f)
+        return 0;
+    char line[2048];
+    int n = 0;
+    while (fgets(line, sizeof(line), f))
+        n += strstr(line, text) != NULL;
+    fclose(f);
+    return n;
+}
+
+/* Waits (polling a condition, up to TIMEOUT_MS) until the log holds text. */
+static void wait_for_log(const harness_t *h, const char *text)
+{
+    for (int i = 0; i < TIMEOUT_MS / 10; i++) {
+        if (log_lines(h, text) > 0)
+            return;
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    harness_dump_log(h);
+    fail_msg("the daemon's log never said: %s", text);
+}
+
+/* Malformed messages are logged, but a flood of them leaves a bounded number
+ * of lines (the same limit as handshake failures: 5 per 10 s). */
+static void a_flood_of_malformed_messages_is_logged_within_a_limit(void **state)
+{
+    harness_t *h = *state;
+    nom_t n;
+    uint64_t seq = seed_one(h, &n);
+    static const uint8_t garbage[] = {0xff, 0xff, 0xff, 0xff, 0x0f};
+    const void *frames[] = {garbage};
+    size_t len = sizeof(garbage);
+    for (int i = 0; i < 60; i++) {
+        harness_raw_reply_t out;
+        assert_int_equal(harness_raw_call(h, frames, &len, 1, TIMEOUT_MS, &out), 0);
+        assert_true(out.frames > 0 && out.reply && out.reply->error);
+        assert_int_equal(out.reply->error->code, EX_EMALFORMED);
+        harness_raw_reply_free(&out);
+    }
+    int lines = log_lines(h, "refused a malformed message");
+    print_message("60 malformed messages: %d log lines\n", lines);
+    if (lines < 1 || lines > 5) {
+        harness_dump_log(h);
+        fail_msg("60 malformed messages left %d log lines, expected 1-5", lines);
+    }
+    assert_int_equal(log_lines(h, "further ones summarised"), 1);
+    /* each of those connections sent a message: none is taken for an oversized one */
+    assert_int_equal(log_lines(h, "closed before any message of it arrived"), 0);
+    require_still_serving(h, seq, "a flood of malformed messages");
+}
+
 static void oversized_message_is_dropped_and_the_daemon_serves_on(void **state)
 {
     harness_t *h = *state;
@@ -501,6 +558,8 @@ static void oversized_message_is_dropped_and_the_daemon_serves_on(void **state)
                  MAX_MESSAGE);
     harness_raw_reply_free(&out);
     require_still_serving(h, seq, "an oversized message");
+    /* ZeroMQ told no one but the socket monitor: the daemon logs it */
+    wait_for_log(h, "closed before any message of it arrived");
 
     /* raw garbage of the same size too */
     memset(buf, 0xff, len);
@@ -566,6 +625,7 @@ int main(void)
         T(names_with_bidi_or_invisible_characters_are_invalid),
         T(name_over_256_bytes_is_too_large),
         T(missing_or_out_of_range_fields_are_invalid),
+        T(a_flood_of_malformed_messages_is_logged_within_a_limit),
         T(oversized_message_is_dropped_and_the_daemon_serves_on),
         T(a_burst_of_bad_messages_leaves_the_daemon_serving),
     };
