@@ -22,6 +22,7 @@
 #include "key.h"
 #include "log.h"
 #include "names.h"
+#include "pbcheck.h"
 #include "tally.h"
 #include "text.h"
 #include "vitext.h"
@@ -494,12 +495,10 @@ static int handle_register(call_t *x)
         return api_refuse(x, -EX_EINVALID, "kind must be collective or individual");
     if (api_events_check_subject(r->subject, x->why, sizeof(x->why)) < 0)
         return -EX_EINVALID;
-    rc = text_normalize(r->name, NAME_MAX_BYTES, true, false, &name);
+    char bad[200];
+    rc = text_check_name(r->name, NAME_MAX_BYTES, &name, bad, sizeof(bad));
     if (rc < 0)
-        return api_refuse(x, rc,
-                          rc == -EX_ETOOBIG ? "name is longer than %d bytes"
-                                            : "name must be 1-%d bytes of UTF-8 text without "
-                                              "control characters",
+        return api_refuse(x, rc, "name %s (names are 1-%d bytes of visible UTF-8 text)", bad,
                           NAME_MAX_BYTES);
 
     api_t *a = x->api;
@@ -944,6 +943,7 @@ static void run_call(api_t *a, store_txn_t *txn, api_call_t *call, int write_err
     Exemplar__Reply init = EXEMPLAR__REPLY__INIT;
     x.reply = init;
     Exemplar__Request *req = exemplar__request__unpack(NULL, call->len, call->data);
+    call->rc = 0;
     uint64_t digest = 0;
     const api_op_t *op = NULL;
     int rc = 0;
@@ -1003,6 +1003,11 @@ static void run_call(api_t *a, store_txn_t *txn, api_call_t *call, int write_err
             full_why(a, x.why, sizeof(x.why));
         goto answer;
     }
+    /* protobuf-c cut every string at its first NUL and did not check UTF-8:
+     * the raw bytes are checked before a handler sees the decoded request. */
+    if ((rc = pbcheck_strings(&exemplar__request__descriptor, call->data, call->len, x.why,
+                              sizeof(x.why))) < 0)
+        goto answer;
     rc = op->handler(&x);
     if (rc == 0 && (((op->flags & OP_MUTATES) && !x.unchanged) || x.wrote))
         *wrote = true;
@@ -1032,6 +1037,7 @@ answer:
                   x.why[0] ? x.why : ex_err_message(rc));
     call->reply = x.out;
     call->reply_len = x.out_len;
+    call->rc = rc;
 done:
     if (req)
         exemplar__request__free_unpacked(req, NULL);

@@ -29,6 +29,7 @@ typedef struct {
     actor_t actor;  /* who sent it (authenticated by the transport) */
     uint8_t *reply; /* set by api_run_batch: the encoded exemplar.Reply (free()) */
     size_t reply_len;
+    int rc; /* set by api_run_batch: 0, or the refusal's -EX_E* code */
 } api_call_t;
 
 /* Statistics kept by the api, read by the loop for STATUS= and logs. */

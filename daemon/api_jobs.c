@@ -9,8 +9,14 @@
  * delivery is published by the daemon itself in the same transaction, and
  * every request carries a request id, so a worker or daemon that dies
  * between a commit and its answer finds the same answer when it asks again.
+ *
+ * A lease is proven by a secret, not by the attempts counter everyone can
+ * list: job_lease hands the holder 16 random bytes (libsodium), the job
+ * keeps only their BLAKE2b hash and the principal that took the lease, and
+ * deliver and ack must bring the token from that same principal.
  */
 #include <ctype.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +46,14 @@
 #define WORKER_NAME_MAX  64
 #define SYNC_EVERY_MS    3600000ll /* derive timers again hourly (quarters roll on) */
 #define EXPIRE_STEP      64
+#define TOKEN_BYTES      16
+#define TOKEN_HASH_BYTES crypto_generichash_BYTES
+
+/* What a reply may show of a job: never its lease's hash. */
+static void hide_lease(Exemplar__Job *j)
+{
+    j->lease_hash.len = 0;
+}
 
 static bool valid_worker(const char *s)
 {
@@ -283,13 +297,17 @@ int api_jobs_lease(call_t *x)
                               "kinds[%zu] = %d is not a job kind (workers.proto JobKind)", i,
                               (int)r->kinds[i]);
     note_worker(a, r->worker, x->now_ms);
+    if (sodium_init() < 0)
+        return api_refuse(x, -EX_EINTERNAL, "libsodium could not be initialised");
 
     char(*ids)[JOBS_ID_MAX + 1] = calloc(QUEUE_SCAN, sizeof(*ids));
     Exemplar__Job **stored = calloc(max, sizeof(*stored)); /* owned, freed below */
     Exemplar__Job *leased = calloc(max, sizeof(*leased));  /* shallow copies, as leased */
     Exemplar__Job **out = calloc(max, sizeof(*out));
     context_t *ctx = calloc(max, sizeof(*ctx));
-    int rc = ids && stored && leased && out && ctx ? 0 : -EX_EINTERNAL;
+    uint8_t(*token)[TOKEN_BYTES] = calloc(max, sizeof(*token));
+    uint8_t(*hash)[TOKEN_HASH_BYTES] = calloc(max, sizeof(*hash));
+    int rc = ids && stored && leased && out && ctx && token && hash ? 0 : -EX_EINTERNAL;
     size_t taken = rc == 0 ? expire_leases(a, x->txn, x->now_ms) : 0;
     int due = rc == 0 ? jobs_due(x->txn, DB_JOB_QUEUE, EXEMPLAR__JOB_STATE__JOB_READY, x->now_ms,
                                  ids, QUEUE_SCAN)
@@ -315,7 +333,13 @@ int api_jobs_lease(call_t *x)
         upd->attempts++;
         upd->worker = r->worker;
         upd->available_ms = x->now_ms + lease_ms;
+        randombytes_buf(token[n], TOKEN_BYTES);
+        crypto_generichash(hash[n], TOKEN_HASH_BYTES, token[n], TOKEN_BYTES, NULL, 0);
+        upd->lease_hash = (ProtobufCBinaryData){TOKEN_HASH_BYTES, hash[n]};
+        upd->lease_principal = (char *)x->actor->name;
         jobs_put(x->txn, upd, j);
+        hide_lease(upd);
+        upd->lease_token = (ProtobufCBinaryData){TOKEN_BYTES, token[n]};
         if (upd->kind != EXEMPLAR__JOB_KIND__JOB_SUMMARY) {
             rc = fill_context(x, upd, &ctx[n]);
             upd->context = &ctx[n].ctx;
@@ -341,6 +365,9 @@ int api_jobs_lease(call_t *x)
         context_free(&ctx[i]);
         exemplar__job__free_unpacked(stored[i], NULL);
     }
+    sodium_memzero(token, max * sizeof(*token));
+    free(hash);
+    free(token);
     free(ctx);
     free(out);
     free(leased);
@@ -351,6 +378,8 @@ int api_jobs_lease(call_t *x)
 
 static int reply_jobs(call_t *x, Exemplar__Job **jobs, size_t n, bool already)
 {
+    for (size_t i = 0; i < n; i++)
+        hide_lease(jobs[i]);
     Exemplar__JobsReply body = EXEMPLAR__JOBS_REPLY__INIT;
     body.jobs = jobs;
     body.n_jobs = n;
@@ -380,11 +409,12 @@ static int check_notification(call_t *x, Exemplar__Notification *nt, char **subj
     if (!nt)
         return api_refuse(x, -EX_EINVALID,
                           "channel topic needs the notification to publish (subject and text)");
-    int rc = text_normalize(nt->subject, SUBJECT_MAX, true, false, subject);
+    char bad[200];
+    int rc = text_check_name(nt->subject, SUBJECT_MAX, subject, bad, sizeof(bad));
     if (rc < 0)
         return api_refuse(x, rc,
-                          "notification.subject must be one line of 1-%d bytes of UTF-8 text",
-                          SUBJECT_MAX);
+                          "notification.subject %s (one line of 1-%d bytes of visible UTF-8 text)",
+                          bad, SUBJECT_MAX);
     rc = text_normalize(nt->text, TEXT_MAX, true, true, text);
     if (rc < 0)
         return api_refuse(x, rc, "notification.text must be 1-%d bytes of UTF-8 text", TEXT_MAX);
@@ -393,6 +423,33 @@ static int check_notification(call_t *x, Exemplar__Notification *nt, char **subj
                           nt->lang);
     if (strlen(nt->link) > DETAIL_MAX)
         return api_refuse(x, -EX_ETOOBIG, "notification.link is longer than %d bytes", DETAIL_MAX);
+    return 0;
+}
+
+/* Is the caller the holder of the job's latest lease?  The token must hash
+ * to the stored one and the principal must be the one that took the lease:
+ * a token read off another worker's traffic is not enough, nor the attempts
+ * counter job_list shows.  0, or a refusal. */
+static int check_holder(call_t *x, const Exemplar__Job *j, ProtobufCBinaryData token)
+{
+    if (token.len == 0)
+        return api_refuse(x, -EX_EINVALID,
+                          "lease_token is required: send back the lease_token of the job_lease "
+                          "reply (a worker that sends only the lease number predates lease "
+                          "tokens: update it)");
+    uint8_t h[TOKEN_HASH_BYTES];
+    crypto_generichash(h, sizeof(h), token.data, token.len, NULL, 0);
+    if (j->lease_hash.len != sizeof(h) || sodium_memcmp(h, j->lease_hash.data, sizeof(h)) != 0)
+        return api_refuse(x, -EX_ELEASE,
+                          "this lease_token is not the current lease of job %s (the job is %s): "
+                          "drop the job; its deliveries so far are recorded and will not be "
+                          "repeated",
+                          j->id, jobs_state_name(j->state));
+    if (strcmp(j->lease_principal, x->actor->name) != 0)
+        return api_refuse(x, -EX_EPERM,
+                          "job %s is leased to another principal: only the principal that took "
+                          "a lease may deliver or acknowledge under it",
+                          j->id);
     return 0;
 }
 
@@ -414,9 +471,11 @@ int api_jobs_deliver(call_t *x)
         (rc = check_notification(x, r->notification, &subject, &text)) < 0)
         return rc;
     Exemplar__Job *j = NULL;
-    if ((rc = find_job(x, r->id, &j)) < 0) {
+    if ((rc = find_job(x, r->id, &j)) < 0 || (rc = check_holder(x, j, r->lease_token)) < 0) {
         free(subject);
         free(text);
+        if (j)
+            exemplar__job__free_unpacked(j, NULL);
         return rc;
     }
     bool already = jobs_delivered(j, r->channel);
@@ -470,17 +529,18 @@ int api_jobs_deliver(call_t *x)
 
 /* ---- ack ------------------------------------------------------------------ */
 
-static int check_lease(call_t *x, const Exemplar__Job *j, uint32_t lease)
+static int check_lease(call_t *x, const Exemplar__Job *j, ProtobufCBinaryData token)
 {
-    if (j->state == EXEMPLAR__JOB_STATE__JOB_LEASED && j->attempts == lease)
-        return 0;
-    if (j->state == EXEMPLAR__JOB_STATE__JOB_LEASED || j->state == EXEMPLAR__JOB_STATE__JOB_READY)
+    int rc = check_holder(x, j, token);
+    if (rc < 0 || j->state == EXEMPLAR__JOB_STATE__JOB_LEASED)
+        return rc;
+    if (j->state == EXEMPLAR__JOB_STATE__JOB_READY)
         return api_refuse(x, -EX_ELEASE,
-                          "lease %u of job %s has ended (the job is %s, lease %u): drop the job; "
+                          "the lease of job %s has ended (the job is ready again): drop the job; "
                           "its deliveries so far are recorded and will not be repeated",
-                          lease, j->id, jobs_state_name(j->state), j->attempts);
-    return api_refuse(x, -EX_ELEASE, "job %s is %s: lease %u is no longer held", j->id,
-                      jobs_state_name(j->state), lease);
+                          j->id);
+    return api_refuse(x, -EX_ELEASE, "job %s is %s: the lease is no longer held", j->id,
+                      jobs_state_name(j->state));
 }
 
 int api_jobs_ack(call_t *x)
@@ -493,7 +553,7 @@ int api_jobs_ack(call_t *x)
     Exemplar__Job *j = NULL;
     int rc = find_job(x, r->id, &j);
     if (rc == 0)
-        rc = check_lease(x, j, r->lease);
+        rc = check_lease(x, j, r->lease_token);
     Exemplar__Job upd;
     if (rc == 0) {
         upd = *j;
@@ -599,6 +659,7 @@ int api_jobs_list(call_t *x)
                 exemplar__job__free_unpacked(j, NULL);
                 continue;
             }
+            hide_lease(j);
             items[n++] = j;
         }
     }

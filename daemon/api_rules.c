@@ -237,13 +237,17 @@ static int import_one(call_t *x, size_t row, const Exemplar__Unit *in, uint32_t 
         if (!text_is_code(in->merged_from[i], KEY_UNIT_MAX, false))
             return api_refuse(x, -EX_EINVALID, "unit %s: merged_from \"%.20s\" is not a unit code",
                               in->code, in->merged_from[i]);
-    int rc = text_normalize(in->name, NAME_MAX_BYTES, true, false, &name);
-    if (rc == 0)
-        rc = text_normalize(in->name_en, NAME_MAX_BYTES, false, false, &name_en);
+    char bad[200];
+    const char *field = "name";
+    int rc = text_check_name(in->name, NAME_MAX_BYTES, &name, bad, sizeof(bad));
+    if (rc == 0 && in->name_en[0]) {
+        field = "name_en";
+        rc = text_check_name(in->name_en, NAME_MAX_BYTES, &name_en, bad, sizeof(bad));
+    }
     if (rc < 0) {
         free(name);
-        return api_refuse(x, rc, "unit %s: names must be 1-%d bytes of UTF-8 text", in->code,
-                          NAME_MAX_BYTES);
+        return api_refuse(x, rc, "unit %s: %s %s (names are 1-%d bytes of visible UTF-8 text)",
+                          in->code, field, bad, NAME_MAX_BYTES);
     }
     /* The absorbed units, and an older open version of the same code
      * (a rename or a reuse of the code), end the day before. */
@@ -254,7 +258,7 @@ static int import_one(call_t *x, size_t row, const Exemplar__Unit *in, uint32_t 
     if (rc == 0) {
         Exemplar__Unit u = *in;
         u.name = name;
-        u.name_en = name_en;
+        u.name_en = name_en ? name_en : "";
         if (!u.kind[0])
             u.kind = "province";
         ledger_unit_put(x->txn, &u);

@@ -19,20 +19,18 @@
 #include "keyfile.h"
 #include "log.h"
 #include "names.h"
+#include "peerlog.h"
 #include "text.h"
 
 #define ZAP_ENDPOINT   "inproc://zeromq.zap.01"
 #define ZAP_FRAMES_MAX 8
 #define MONITORS_MAX   4
 #define KEYS_FILE_MAX  (4u << 20)
-/* Handshake failures: at most LOG_BURST lines per LOG_WINDOW_MS (a client
- * with the wrong server key retries every 100-200 ms, forever). */
-#define LOG_WINDOW_MS 10000
-#define LOG_BURST     5
 
 typedef struct {
     void *sock; /* PAIR connected to the monitored socket's monitor */
     char endpoint[CONFIG_ENDPOINT_MAX];
+    bool api; /* an api socket: connections closed unheard are logged (peerlog.h) */
 } monitor_t;
 
 static struct {
@@ -45,8 +43,6 @@ static struct {
     char keys_path[PATH_MAX];
     char secret[EX_KEY_Z85_LEN + 1];
     bool have_secret;
-    int64_t window_start;
-    unsigned logged, suppressed;
 } A;
 
 /* ---- the keys file ------------------------------------------------------ */
@@ -239,35 +235,9 @@ int auth_reload(void)
 
 /* ---- rate-limited logging of handshake failures ------------------------- */
 
-static int64_t mono_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-__attribute__((format(printf, 1, 2))) static void log_refusal(const char *fmt, ...)
-{
-    int64_t now = mono_ms();
-    if (now - A.window_start >= LOG_WINDOW_MS) {
-        if (A.suppressed)
-            log_warning("auth, %u more handshake failures were not logged in the last %d s",
-                        A.suppressed, LOG_WINDOW_MS / 1000);
-        A.window_start = now;
-        A.logged = A.suppressed = 0;
-    }
-    if (A.logged >= LOG_BURST) {
-        A.suppressed++;
-        return;
-    }
-    A.logged++;
-    char line[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    log_warning("%s%s", line, A.logged == LOG_BURST ? " (further failures summarised)" : "");
-}
+/* A client with the wrong server key retries every 100-200 ms, forever: the
+ * lines share peerlog's budget for handshake failures. */
+#define log_refusal(...) peerlog(PEERLOG_HANDSHAKE, LOG_WARNING, __VA_ARGS__)
 
 /* ---- the ZAP handler (RFC 27) ------------------------------------------- */
 
@@ -363,8 +333,9 @@ static void zap_serve(void)
                     p->name, ex_role_name((Exemplar__Role)p->role), address);
         zap_reply(&f[1], "400", "role may not subscribe to the whole feed", "");
     } else {
-        log_info("auth, %s (%s) connected from %s (%s)", p->name,
-                 ex_role_name((Exemplar__Role)p->role), address, domain);
+        /* One line per connection, as many as clients reconnect: limited. */
+        peerlog(PEERLOG_CONNECTED, LOG_INFO, "auth, %s (%s) connected from %s (%s)", p->name,
+                ex_role_name((Exemplar__Role)p->role), address, domain);
         zap_reply(&f[1], "200", "OK", p->name);
     }
 out:
@@ -402,6 +373,8 @@ static void monitor_serve(monitor_t *m)
     memcpy(&event, zmq_msg_data(&ev), sizeof(event));
     memcpy(&value, (const uint8_t *)zmq_msg_data(&ev) + 2, sizeof(value));
     const char *what = handshake_failure(event);
+    if (m->api)
+        peerlog_monitor_event(m->endpoint, event, value);
     /* ZAP refusals were logged with the key and address by zap_serve. */
     if (what && event != ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
         log_refusal("auth, a CURVE handshake on %s %s (code %#x)", m->endpoint, what,
@@ -412,6 +385,33 @@ out:
 }
 
 /* ---- sockets ------------------------------------------------------------ */
+
+/* Watches sock's handshakes and, for an api socket, its connections (see
+ * peerlog.h: a connection closed before any message of it arrived).  The
+ * caller checked there is room.  Returns 0 or -1 (zmq_errno() says why). */
+static int add_monitor(void *sock, const char *endpoint, bool api)
+{
+    monitor_t *m = &A.mon[A.nmon];
+    char inproc[64];
+    snprintf(inproc, sizeof(inproc), "inproc://exemplard.monitor.%zu", A.nmon);
+    snprintf(m->endpoint, sizeof(m->endpoint), "%s", endpoint);
+    m->api = api;
+    int events = ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                 ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
+    if (api)
+        events |= ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED;
+    if (zmq_socket_monitor(sock, inproc, events) < 0 || !(m->sock = zmq_socket(A.ctx, ZMQ_PAIR)) ||
+        zmq_connect(m->sock, inproc) < 0) {
+        if (m->sock)
+            zmq_close(m->sock);
+        m->sock = NULL;
+        return -1;
+    }
+    int linger = 0;
+    zmq_setsockopt(m->sock, ZMQ_LINGER, &linger, sizeof(linger));
+    A.nmon++;
+    return 0;
+}
 
 int auth_secure_socket(void *sock, const char *endpoint, const char *domain, char *err,
                        size_t errlen)
@@ -430,28 +430,27 @@ int auth_secure_socket(void *sock, const char *endpoint, const char *domain, cha
         return -1;
     }
     int one = 1;
-    monitor_t *m = &A.mon[A.nmon];
-    char inproc[64];
-    snprintf(inproc, sizeof(inproc), "inproc://exemplard.monitor.%zu", A.nmon);
-    snprintf(m->endpoint, sizeof(m->endpoint), "%s", endpoint);
     if (zmq_setsockopt(sock, ZMQ_CURVE_SERVER, &one, sizeof(one)) < 0 ||
         zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, A.secret, EX_KEY_Z85_LEN) < 0 ||
         zmq_setsockopt(sock, ZMQ_ZAP_DOMAIN, domain, strlen(domain)) < 0 ||
-        zmq_socket_monitor(sock, inproc,
-                           ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
-                               ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
-                               ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) < 0 ||
-        !(m->sock = zmq_socket(A.ctx, ZMQ_PAIR)) || zmq_connect(m->sock, inproc) < 0) {
+        add_monitor(sock, endpoint, strcmp(domain, "api") == 0) < 0) {
         snprintf(err, errlen, "auth, cannot set up CURVE on %s (%s)", endpoint,
                  zmq_strerror(zmq_errno()));
-        if (m->sock)
-            zmq_close(m->sock);
-        m->sock = NULL;
         return -1;
     }
-    int linger = 0;
-    zmq_setsockopt(m->sock, ZMQ_LINGER, &linger, sizeof(linger));
-    A.nmon++;
+    return 0;
+}
+
+int auth_watch_api_socket(void *sock, const char *endpoint, char *err, size_t errlen)
+{
+    if (A.nmon == MONITORS_MAX) {
+        snprintf(err, errlen, "auth, more than %d monitored endpoints", MONITORS_MAX);
+        return -1;
+    }
+    if (add_monitor(sock, endpoint, true) < 0) {
+        snprintf(err, errlen, "auth, cannot monitor %s (%s)", endpoint, zmq_strerror(zmq_errno()));
+        return -1;
+    }
     return 0;
 }
 
@@ -505,7 +504,6 @@ int auth_init(void *ctx, const config_t *cfg, char *err, size_t errlen)
 {
     memset(&A, 0, sizeof(A));
     A.ctx = ctx;
-    A.window_start = mono_ms() - LOG_WINDOW_MS;
     /* Bound before any CURVE socket: without a handler, libzmq would admit
      * every client key. */
     A.zap = zmq_socket(ctx, ZMQ_REP);

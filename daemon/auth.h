@@ -103,6 +103,11 @@ int auth_check_read(const actor_t *a, const char *op, char *why, size_t why_len)
 /* Is a an administrator?  0, or -EX_EPERM with a sentence in why. */
 int auth_check_admin(const actor_t *a, const char *op, char *why, size_t why_len);
 
+/* Watches a local (ipc://) api socket's connections, as auth_secure_socket
+ * does for the CURVE one, so that a connection ZeroMQ closed for an
+ * oversized message is logged (peerlog.h).  Returns 0 or -1 with err. */
+int auth_watch_api_socket(void *sock, const char *endpoint, char *err, size_t errlen);
+
 /* The loop's poll sources of this module (the ZAP socket and handshake
  * monitors): fills up to cap items and returns how many. */
 size_t auth_poll_items(zmq_pollitem_t *items, size_t cap);

@@ -16,6 +16,7 @@
 
 #include "errors.h"
 #include "log.h"
+#include "pbcheck.h"
 #include "records.h"
 #include "wire.pb-c.h"
 
@@ -169,6 +170,14 @@ int feeds_receive(feeds_t *f, size_t i, uint8_t **request, size_t *len, actor_t 
         drain(d->sock);
         zmq_msg_close(&body);
         return drop(d, "more than two frames");
+    }
+    /* Checked to the byte before protobuf-c cuts a string at a NUL: the
+     * event is re-encoded below, so the api could no longer see it. */
+    char bad[256];
+    if (pbcheck_strings(&exemplar__event__descriptor, zmq_msg_data(&body), zmq_msg_size(&body), bad,
+                        sizeof(bad)) < 0) {
+        zmq_msg_close(&body);
+        return drop(d, bad);
     }
     Exemplar__Event *e = exemplar__event__unpack(NULL, zmq_msg_size(&body), zmq_msg_data(&body));
     zmq_msg_close(&body);

@@ -20,7 +20,9 @@
 #include "errors.h"
 #include "feeds.h"
 #include "log.h"
+#include "peerlog.h"
 #include "sdnotify.h"
+#include "wire.pb-c.h"
 
 #define HOUSEKEEPING_MS 1000
 #define QUIET_MS        50 /* api silence after which background work runs */
@@ -87,6 +89,11 @@ loop_t *loop_new(const config_t *cfg, api_t *api, void *api_socket, int signal_f
     l->sock = api_socket;
     l->curve_sock = auth_api_socket();
     l->signal_fd = signal_fd;
+    /* Oversized messages leave no trace but a closed connection: watch the
+     * local api socket's connections too (the CURVE one is watched by auth). */
+    peerlog_set_max_message(cfg->max_message_bytes);
+    if (api_socket && auth_watch_api_socket(api_socket, cfg->api_endpoint, err, sizeof(err)) < 0)
+        log_warning("%s; oversized messages there are not logged", err);
     /* Ping at half the interval, and at least every millisecond when the
      * interval is shorter than two. */
     uint64_t usec = sdnotify_watchdog_usec();
@@ -142,6 +149,16 @@ static void send_reply(loop_t *l, void *sock, zmq_msg_t *identity, bool delimite
         l->dropped++;
 }
 
+/* A message that is not a request: logged with the peer, within peerlog's
+ * budget, so a flood of them cannot flood the journal. */
+static void log_malformed(zmq_msg_t *payload, const char *why)
+{
+    const char *uid = zmq_msg_gets(payload, "User-Id");
+    const char *addr = zmq_msg_gets(payload, "Peer-Address");
+    peerlog(PEERLOG_MALFORMED, LOG_WARNING, "api, refused a malformed message from %s%s%s (%s)",
+            uid ? uid : "a local client", addr ? " at " : "", addr ? addr : "", why);
+}
+
 /* Receives one message into slot l->count.  Returns 1 when a request was
  * queued, 0 when it was answered or dropped here, -1 when nothing is
  * waiting. */
@@ -160,6 +177,7 @@ static int receive_one(loop_t *l, void *sock)
     in->owned = NULL;
     if (!has_more(sock) || zmq_msg_recv(&in->payload, sock, 0) < 0)
         goto bad;
+    peerlog_message_from(zmq_msg_get(&in->payload, ZMQ_SRCFD));
     if (zmq_msg_size(&in->payload) == 0 && has_more(sock)) {
         in->delimiter = true;
         zmq_msg_close(&in->payload);
@@ -170,6 +188,7 @@ static int receive_one(loop_t *l, void *sock)
     if (has_more(sock)) {
         size_t len = 0;
         drain_frames(sock);
+        log_malformed(&in->payload, "more than one frame after the delimiter");
         uint8_t *r = api_error_reply(EX_EMALFORMED,
                                      "a request is one frame (an encoded exemplar.Request), "
                                      "after an empty delimiter frame for REQ sockets",
@@ -235,6 +254,20 @@ static void receive_all(loop_t *l, size_t nfeeds)
     }
 }
 
+/* The api refused a message as malformed (or of another protocol version):
+ * its reply says why. */
+static void log_refused_reply(inbound_t *in, const api_call_t *c)
+{
+    if (!peerlog_may(PEERLOG_MALFORMED)) {
+        peerlog_suppress(PEERLOG_MALFORMED); /* counted, not decoded */
+        return;
+    }
+    Exemplar__Reply *r = c->reply ? exemplar__reply__unpack(NULL, c->reply_len, c->reply) : NULL;
+    log_malformed(&in->payload, r && r->error ? r->error->message : ex_err_name(c->rc));
+    if (r)
+        exemplar__reply__free_unpacked(r, NULL);
+}
+
 static void run_batch(loop_t *l)
 {
     if (!l->count)
@@ -250,6 +283,8 @@ static void run_batch(loop_t *l)
             free(in->owned);
             in->owned = NULL;
         } else {
+            if (c->rc == -EX_EMALFORMED || c->rc == -EX_EPROTOCOL)
+                log_refused_reply(in, c);
             if (c->reply)
                 send_reply(l, in->sock, &in->identity, in->delimiter, c->reply, c->reply_len);
             zmq_msg_close(&in->payload);

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvcell.h"
+
 enum {
     COL_CODE,
     COL_NAME,
@@ -120,6 +122,11 @@ static void on_field(void *data, size_t len, void *arg)
     int col = column_of(p, field);
     if (col < 0)
         return failf(p, "more fields than the header has", "");
+    /* A cell unitcsv_write protected against spreadsheet formulas reads
+     * back as it was (csvcell.h). */
+    const char *plain = csvcell_unescape(s);
+    len -= (size_t)(plain - s);
+    s = plain;
     if (col == COL_MERGED)
         return add_merged(p, s, len);
     char **dst[COL_COUNT] = {
@@ -218,10 +225,12 @@ void unitcsv_free(Exemplar__Unit **units, size_t n)
     free(units);
 }
 
+/* Names come from administrators' files and the api: a cell that would
+ * start a spreadsheet formula is written with csvcell's reversible prefix. */
 static void field(FILE *f, const char *s, bool last)
 {
     if (s && *s)
-        csv_fwrite(f, s, strlen(s));
+        csvcell_fwrite(f, s);
     fputc(last ? '\n' : ',', f);
 }
 

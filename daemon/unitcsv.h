@@ -9,6 +9,8 @@
  * the previous holder of a split unit's work), separated by spaces; source
  * names the act the version rests on.  Lines starting with # before the
  * header are comments.
+ * A cell that would start a spreadsheet formula (= + - @ tab CR) is written
+ * with a leading single quote, which the parser removes again (csvcell.h).
  */
 #ifndef EXEMPLAR_UNITCSV_H
 #define EXEMPLAR_UNITCSV_H

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pbcheck.h"
 #include "wire.pb-c.h"
 
 static const ProtobufCMessageDescriptor *const TYPES[] = {
@@ -77,6 +78,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1)
         return 0;
     const ProtobufCMessageDescriptor *d = TYPES[data[0] % (sizeof(TYPES) / sizeof(TYPES[0]))];
+    /* pbcheck walks the same bytes first, as the daemon does: any bytes
+     * must leave it in bounds (ASan), whatever it answers. */
+    char why[256];
+    (void)pbcheck_strings(d, data + 1, size - 1, why, sizeof(why));
     ProtobufCMessage *m = protobuf_c_message_unpack(d, NULL, size - 1, data + 1);
     if (!m)
         return 0;

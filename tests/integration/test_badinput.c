@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "itest.h"
 
@@ -249,6 +250,105 @@ static void invalid_utf8_in_a_name_is_invalid(void **state)
     require_still_serving(h, seq, "a reason with invalid UTF-8");
 }
 
+/* Sends the request with every '#' of its encoding replaced by b (protobuf-c
+ * packs C strings, so a NUL only gets in afterwards) and requires `invalid`
+ * with a message that names `field`. */
+static void require_invalid_naming(harness_t *h, const Exemplar__Request *req, char b,
+                                   const char *field, const char *what)
+{
+    size_t len;
+    uint8_t *buf = harness_pack(req, &len);
+    assert_non_null(buf);
+    for (size_t i = 0; i < len; i++)
+        if (buf[i] == '#')
+            buf[i] = (uint8_t)b;
+    harness_raw_reply_t out;
+    const void *frames[] = {buf};
+    assert_int_equal(harness_raw_call(h, frames, &len, 1, TIMEOUT_MS, &out), 0);
+    if (out.frames == 0 || !out.reply)
+        fail_msg("%s: no decodable reply", what);
+    itest_require_error(0, out.reply, EX_EINVALID, what);
+    if (!strstr(out.reply->error->message, field))
+        fail_msg("%s: the refusal \"%s\" does not name the field %s", what,
+                 out.reply->error->message, field);
+    harness_raw_reply_free(&out);
+    free(buf);
+}
+
+static void a_nul_inside_a_string_is_invalid_naming_the_field(void **state)
+{
+    harness_t *h = *state;
+    nom_t n;
+    uint64_t seq = seed_one(h, &n);
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__RegisterRequest reg = EXEMPLAR__REGISTER_REQUEST__INIT;
+    req.protocol = EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1;
+    req.request_id = ex_request_id_new();
+    req.body_case = EXEMPLAR__REQUEST__BODY_REGISTER;
+    req.register_ = &reg;
+    reg.unit = "01";
+    reg.kind = EXEMPLAR__KIND__KIND_INDIVIDUAL;
+    reg.name = "L\xc3\xaa V\xc4\x83n# <script>"; /* "Lê Văn\0 <script>" */
+    require_invalid_naming(h, &req, '\0', "register.name", "a name with a NUL");
+    require_still_serving(h, seq, "a name with a NUL");
+    /* invalid UTF-8 in the same place is named too */
+    req.request_id = ex_request_id_new();
+    require_invalid_naming(h, &req, (char)0xff, "register.name", "a name with a 0xff byte");
+
+    /* a reason, and a string in a field no handler checks (the campaign) */
+    Exemplar__MoveRequest mv = EXEMPLAR__MOVE_REQUEST__INIT;
+    req.request_id = ex_request_id_new();
+    req.body_case = EXEMPLAR__REQUEST__BODY_MOVE;
+    req.move = &mv;
+    mv.id = n.id;
+    mv.to = S(WITHDRAWN);
+    mv.expected_version = 1;
+    mv.reason = "l\xc3\xbd do#r\xc3\xb5 r\xc3\xa0ng";
+    require_invalid_naming(h, &req, '\0', "move.reason", "a reason with a NUL");
+    require_still_serving(h, seq, "a reason with a NUL");
+}
+
+static void names_with_bidi_or_invisible_characters_are_invalid(void **state)
+{
+    harness_t *h = *state;
+    nom_t n;
+    uint64_t seq = seed_one(h, &n);
+    ex_client_t *c = harness_client(h, TIMEOUT_MS);
+    assert_non_null(c);
+    static const struct {
+        const char *name, *expect;
+    } bad[] = {
+        {"   ", "only spaces"},
+        {"Nguy\xe1\xbb\x85n \xe2\x80\xae"
+         "cisum",
+         "U+202E"}, /* right-to-left override */
+        {"\xe2\x81\xa6L\xc3\xaa V\xc4\x83n\xe2\x81\xa9", "U+2066"},
+        {"L\xc3\xaa\xe2\x80\x8bV\xc4\x83n", "U+200B"}, /* zero-width space */
+        {"\xef\xbb\xbfL\xc3\xaa V\xc4\x83n", "U+FEFF"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        Exemplar__Reply *r = NULL;
+        int rc = ex_register(c, 0, "01", EXEMPLAR__KIND__KIND_INDIVIDUAL, bad[i].name, NULL, &r);
+        char what[64];
+        snprintf(what, sizeof(what), "name case %zu", i);
+        itest_require_error(rc, r, EX_EINVALID, what);
+        if (!strstr(r->error->message, bad[i].expect) || !strstr(r->error->message, "name"))
+            fail_msg("%s: \"%s\" does not name the field and %s", what, r->error->message,
+                     bad[i].expect);
+        ex_reply_free(r);
+    }
+    require_still_serving(h, seq, "names with invisible characters");
+    /* Vietnamese typed with separate tone marks is fine, stored composed,
+     * and the spaces around it are trimmed */
+    Exemplar__Reply *r = NULL;
+    int rc = ex_register(c, 0, "01", EXEMPLAR__KIND__KIND_INDIVIDUAL,
+                         " Le\xcc\x82 Va\xcc\x86n Ta\xcc\x81m ", NULL, &r);
+    itest_require_ok(rc, r, "a decomposed Vietnamese name");
+    assert_string_equal(r->nomination->name, "L\xc3\xaa V\xc4\x83n T\xc3\xa1m");
+    ex_reply_free(r);
+    ex_client_destroy(&c);
+}
+
 static void name_over_256_bytes_is_too_large(void **state)
 {
     harness_t *h = *state;
@@ -365,6 +465,62 @@ static void missing_or_out_of_range_fields_are_invalid(void **state)
     require_still_serving(h, seq, "requests with invalid fields");
 }
 
+/* How many lines of the daemon's log contain text. */
+static int log_lines(const harness_t *h, const char *text)
+{
+    FILE *f = fopen(h->log_path, "r");
+    if (!f)
+        return 0;
+    char line[2048];
+    int n = 0;
+    while (fgets(line, sizeof(line), f))
+        n += strstr(line, text) != NULL;
+    fclose(f);
+    return n;
+}
+
+/* Waits (polling a condition, up to TIMEOUT_MS) until the log holds text. */
+static void wait_for_log(const harness_t *h, const char *text)
+{
+    for (int i = 0; i < TIMEOUT_MS / 10; i++) {
+        if (log_lines(h, text) > 0)
+            return;
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    harness_dump_log(h);
+    fail_msg("the daemon's log never said: %s", text);
+}
+
+/* Malformed messages are logged, but a flood of them leaves a bounded number
+ * of lines (the same limit as handshake failures: 5 per 10 s). */
+static void a_flood_of_malformed_messages_is_logged_within_a_limit(void **state)
+{
+    harness_t *h = *state;
+    nom_t n;
+    uint64_t seq = seed_one(h, &n);
+    static const uint8_t garbage[] = {0xff, 0xff, 0xff, 0xff, 0x0f};
+    const void *frames[] = {garbage};
+    size_t len = sizeof(garbage);
+    for (int i = 0; i < 60; i++) {
+        harness_raw_reply_t out;
+        assert_int_equal(harness_raw_call(h, frames, &len, 1, TIMEOUT_MS, &out), 0);
+        assert_true(out.frames > 0 && out.reply && out.reply->error);
+        assert_int_equal(out.reply->error->code, EX_EMALFORMED);
+        harness_raw_reply_free(&out);
+    }
+    int lines = log_lines(h, "refused a malformed message");
+    print_message("60 malformed messages: %d log lines\n", lines);
+    if (lines < 1 || lines > 5) {
+        harness_dump_log(h);
+        fail_msg("60 malformed messages left %d log lines, expected 1-5", lines);
+    }
+    assert_int_equal(log_lines(h, "further ones summarised"), 1);
+    /* each of those connections sent a message: none is taken for an oversized one */
+    assert_int_equal(log_lines(h, "closed before any message of it arrived"), 0);
+    require_still_serving(h, seq, "a flood of malformed messages");
+}
+
 static void oversized_message_is_dropped_and_the_daemon_serves_on(void **state)
 {
     harness_t *h = *state;
@@ -402,6 +558,8 @@ static void oversized_message_is_dropped_and_the_daemon_serves_on(void **state)
                  MAX_MESSAGE);
     harness_raw_reply_free(&out);
     require_still_serving(h, seq, "an oversized message");
+    /* ZeroMQ told no one but the socket monitor: the daemon logs it */
+    wait_for_log(h, "closed before any message of it arrived");
 
     /* raw garbage of the same size too */
     memset(buf, 0xff, len);
@@ -463,8 +621,11 @@ int main(void)
         T(unsupported_protocol_versions_are_refused),
         T(three_frame_message_gets_malformed),
         T(invalid_utf8_in_a_name_is_invalid),
+        T(a_nul_inside_a_string_is_invalid_naming_the_field),
+        T(names_with_bidi_or_invisible_characters_are_invalid),
         T(name_over_256_bytes_is_too_large),
         T(missing_or_out_of_range_fields_are_invalid),
+        T(a_flood_of_malformed_messages_is_logged_within_a_limit),
         T(oversized_message_is_dropped_and_the_daemon_serves_on),
         T(a_burst_of_bad_messages_leaves_the_daemon_serving),
     };

@@ -345,17 +345,29 @@ typedef struct {
     void *pub;
 } feed_fixture_t;
 
-static void feed_send(feed_fixture_t *f, uint64_t seq)
+/* Sends gso's event seq; with title set, that title, every '#' of the
+ * encoding then replaced by a NUL (protobuf-c packs C strings). */
+static void feed_send_titled(feed_fixture_t *f, uint64_t seq, const char *title)
 {
     ev_t e;
     make_event(&e, (seq - 1) * PUBLISHERS + 1); /* publisher "gso", this seq */
     e.ev.publisher = (char *)"";                /* the configuration names the publisher */
+    if (title)
+        e.title.title = (char *)title;
     size_t len = exemplar__event__get_packed_size(&e.ev);
     uint8_t buf[512];
     assert_true(len <= sizeof(buf));
     exemplar__event__pack(&e.ev, buf);
+    for (size_t i = 0; title && i < len; i++)
+        if (buf[i] == '#')
+            buf[i] = 0;
     assert_int_equal(zmq_send(f->pub, "gso.title", 9, ZMQ_SNDMORE), 9);
     assert_int_equal(zmq_send(f->pub, buf, len, 0), (int)len);
+}
+
+static void feed_send(feed_fixture_t *f, uint64_t seq)
+{
+    feed_send_titled(f, seq, NULL);
 }
 
 /* Waits on the daemon's feed for the event of publisher gso with seq. */
@@ -465,6 +477,17 @@ static void a_publisher_feed_gap_is_counted_and_the_daemon_keeps_going(void **st
     assert_int_equal(g->gaps, 1);
     assert_int_equal(g->last_seq, 21);
     ex_reply_free(r);
+
+    /* A NUL inside a string is dropped whole, not stored cut at the NUL. */
+    feed_send_titled(&f, 22, "Chi\xe1\xba\xbfn s\xc4\xa9#<script>");
+    feed_send(&f, 23);
+    wait_stored(s, 23);
+    rc = ex_stats(c, &r);
+    itest_require_ok(rc, r, "stats");
+    g = gso_stats(r);
+    assert_int_equal(g->events, 21); /* 23 stored, 22 not */
+    assert_int_equal(g->last_seq, 23);
+    ex_reply_free(r); /* (the drop is logged at most once per feed per 10 s) */
 
     ex_sub_destroy(&s);
     ex_client_destroy(&c);

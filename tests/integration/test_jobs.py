@@ -363,10 +363,17 @@ printf '%%s\\n----\\n' "$msg" >> %(log)s
     lease.job_lease.lease_ms = 60000
     got = c.call(lease).jobs
     check(len(got) == 1 and got[0].id == quarter, "leased %s" % [j.id for j in got])
-    token = got[0].attempts
+    token = got[0].lease_token
+    check(len(token) >= 16, "the lease reply carries a lease token: %r" % token)
+    listed = wire_pb2.Request()
+    listed.job_list.prefix = quarter
+    for j in c.call(listed).jobs:
+        check(not j.lease_token and not j.lease_hash, "job_list shows the lease's secret: %s" % j)
+    shown = json.dumps(jobs(quarter))
+    check(token.hex() not in shown and "lease_hash" not in shown, "exemplarctl jobs shows it")
 
     deliver = wire_pb2.Request()
-    deliver.job_deliver.id, deliver.job_deliver.lease = quarter, token
+    deliver.job_deliver.id, deliver.job_deliver.lease_token = quarter, token
     deliver.job_deliver.channel = "topic"
     deliver.job_deliver.notification.subject = "Tổng hợp đã sẵn sàng"
     deliver.job_deliver.notification.text = "Báo cáo tổng hợp quý."
@@ -383,7 +390,7 @@ printf '%%s\\n----\\n' "$msg" >> %(log)s
     deliver.request_id = exemplar_client.request_id()
     check(c.call(deliver).already, "a new delivery on a recorded channel is answered already")
     ack = wire_pb2.Request()
-    ack.job_ack.id, ack.job_ack.lease, ack.job_ack.ok = quarter, token, True
+    ack.job_ack.id, ack.job_ack.lease_token, ack.job_ack.ok = quarter, token, True
     ack.request_id = exemplar_client.request_id()
     acked = c.call(ack)
     d.kill9()

@@ -25,7 +25,11 @@ struct worker {
     const worker_opts_t *opts;
     ex_client_t *client;
     char why[1024]; /* the current job's failure */
-    uint32_t lease; /* the current job's lease (its attempts value) */
+    uint32_t lease; /* the current job's attempts value (for daemons before lease tokens) */
+    /* the current lease's secret from the job_lease reply, sent back with
+     * every delivery and the acknowledgement */
+    uint8_t token[64];
+    size_t token_len;
     const Exemplar__Job *job;
     /* deliveries recorded under the current lease, besides the job's own */
     char done[8][16];
@@ -123,6 +127,7 @@ int worker_deliver(worker_t *w, const Exemplar__Job *job, const char *channel, c
     Exemplar__JobDeliverRequest body = EXEMPLAR__JOB_DELIVER_REQUEST__INIT;
     body.id = job->id;
     body.lease = w->lease;
+    body.lease_token = (ProtobufCBinaryData){w->token_len, w->token};
     body.channel = (char *)channel;
     body.detail = (char *)(detail ? detail : "");
     body.notification = (Exemplar__Notification *)nt;
@@ -149,6 +154,7 @@ static void acknowledge(worker_t *w, const Exemplar__Job *job, bool ok)
     Exemplar__JobAckRequest body = EXEMPLAR__JOB_ACK_REQUEST__INIT;
     body.id = job->id;
     body.lease = w->lease;
+    body.lease_token = (ProtobufCBinaryData){w->token_len, w->token};
     body.ok = ok;
     body.error = ok ? (char *)"" : w->why;
     Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
@@ -183,6 +189,9 @@ static void run_job(worker_t *w, const Exemplar__Job *job, worker_job_fn fn, voi
 {
     w->why[0] = 0;
     w->lease = job->attempts;
+    w->token_len = job->lease_token.len <= sizeof(w->token) ? job->lease_token.len : 0;
+    if (w->token_len)
+        memcpy(w->token, job->lease_token.data, w->token_len);
     w->job = job;
     w->n_done = 0;
     int rc = fn(w, job, arg);

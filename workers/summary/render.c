@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "csvcell.h"
 #include "errors.h"
 #include "names.h"
 #include "render_int.h"
@@ -273,13 +274,16 @@ int summary_render_json(const Exemplar__Summary *s, FILE *f)
 
 /* ---- CSV ---------------------------------------------------------------- */
 
-/* One record: fields quoted by libcsv, separated by commas, CRLF (RFC 4180). */
+/* One record: fields quoted by libcsv, separated by commas, CRLF (RFC 4180).
+ * Names come from users: a cell that would start a spreadsheet formula gets
+ * csvcell's quote prefix.  The numbers this file writes (counts, ids) are
+ * never negative, so every cell goes through it. */
 static void csv_row(FILE *f, const char *const *fields, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         if (i)
             fputc(',', f);
-        csv_fwrite(f, fields[i], strlen(fields[i]));
+        csvcell_fwrite(f, fields[i]);
     }
     fputs("\r\n", f);
 }

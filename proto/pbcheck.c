@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pbcheck: every string of an encoded message checked to the byte before
+ * protobuf-c turns it into a C string (see pbcheck.h).  The walk follows the
+ * wire format (varint tags, the four wire types protobuf-c accepts) and the
+ * descriptors protoc-c generated, so a field added to a .proto is checked
+ * without touching this file.
+ */
+#include "pbcheck.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "errors.h"
+
+typedef struct {
+    char path[256]; /* the dotted path of the message being walked */
+    char *why;
+    size_t why_len;
+} walk_t;
+
+static int varint(const uint8_t *p, size_t len, size_t *i, uint64_t *v)
+{
+    uint64_t r = 0;
+    for (unsigned shift = 0; shift < 64; shift += 7) {
+        if (*i >= len)
+            return -1;
+        uint8_t b = p[(*i)++];
+        r |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *v = r;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* Reads one field at p[*i]: its number, wire type and, for length-delimited
+ * values, where the value starts and how long it is.  -1 when malformed. */
+static int next_field(const uint8_t *p, size_t len, size_t *i, uint32_t *num, unsigned *wt,
+                      size_t *start, size_t *n)
+{
+    uint64_t tag, v;
+    if (varint(p, len, i, &tag) < 0 || (tag >> 3) == 0 || (tag >> 3) > 0x1fffffff)
+        return -1;
+    *num = (uint32_t)(tag >> 3);
+    *wt = (unsigned)(tag & 7);
+    switch (*wt) {
+    case PROTOBUF_C_WIRE_TYPE_VARINT:
+        return varint(p, len, i, &v);
+    case PROTOBUF_C_WIRE_TYPE_64BIT:
+        if (len - *i < 8)
+            return -1;
+        *i += 8;
+        return 0;
+    case PROTOBUF_C_WIRE_TYPE_32BIT:
+        if (len - *i < 4)
+            return -1;
+        *i += 4;
+        return 0;
+    case PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED:
+        if (varint(p, len, i, &v) < 0 || v > len - *i)
+            return -1;
+        *start = *i;
+        *n = (size_t)v;
+        *i += (size_t)v;
+        return 0;
+    default: /* groups (3, 4) and 6, 7: protobuf-c refuses them too */
+        return -1;
+    }
+}
+
+/* How many times field num occurs in p[0..end): a repeated field's index,
+ * worked out only when there is something to report. */
+static size_t occurrences(const uint8_t *p, size_t end, uint32_t num)
+{
+    size_t i = 0, count = 0, start, n;
+    uint32_t f;
+    unsigned wt;
+    while (i < end && next_field(p, end, &i, &f, &wt, &start, &n) == 0)
+        count += f == num;
+    return count;
+}
+
+/* Appends field f (with its index when repeated) to w->path; returns the
+ * old length so the caller can cut it back. */
+static size_t push(walk_t *w, const ProtobufCFieldDescriptor *f, const uint8_t *p, size_t at)
+{
+    size_t old = strlen(w->path);
+    size_t room = sizeof(w->path) - old;
+    const char *dot = old ? "." : "";
+    if (f->label == PROTOBUF_C_LABEL_REPEATED)
+        snprintf(w->path + old, room, "%s%s[%zu]", dot, f->name, occurrences(p, at, f->id));
+    else
+        snprintf(w->path + old, room, "%s%s", dot, f->name);
+    return old;
+}
+
+static int refuse(walk_t *w, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int refuse(walk_t *w, int rc, const char *fmt, ...)
+{
+    if (w->why && w->why_len) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(w->why, w->why_len, fmt, ap);
+        va_end(ap);
+    }
+    return rc;
+}
+
+static int check_string(walk_t *w, const uint8_t *s, size_t n)
+{
+    const uint8_t *nul = memchr(s, 0, n);
+    if (nul)
+        return refuse(w, -EX_EINVALID,
+                      "%s holds a NUL byte (byte %zu of %zu); text fields must be UTF-8 without "
+                      "NUL bytes",
+                      w->path, (size_t)(nul - s), n);
+    for (size_t i = 0; i < n;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (k <= 0)
+            return refuse(w, -EX_EINVALID,
+                          "%s is not valid UTF-8 (byte %zu of %zu); send text encoded as UTF-8",
+                          w->path, i, n);
+        i += (size_t)k;
+    }
+    return 0;
+}
+
+static int walk(walk_t *w, const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t len,
+                int depth)
+{
+    if (depth > PBCHECK_DEPTH_MAX)
+        return refuse(w, -EX_EMALFORMED, "%s: messages nested deeper than %d levels", w->path,
+                      PBCHECK_DEPTH_MAX);
+    size_t i = 0;
+    while (i < len) {
+        size_t at = i, start = 0, n = 0;
+        uint32_t num;
+        unsigned wt;
+        if (next_field(p, len, &i, &num, &wt, &start, &n) < 0)
+            return refuse(w, -EX_EMALFORMED, "%s%sthe field at byte %zu is cut short or malformed",
+                          w->path, w->path[0] ? ": " : "", at);
+        if (wt != PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED)
+            continue;
+        const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(d, num);
+        if (!f || (f->type != PROTOBUF_C_TYPE_STRING && f->type != PROTOBUF_C_TYPE_MESSAGE))
+            continue;
+        size_t old = push(w, f, p, at);
+        int rc = f->type == PROTOBUF_C_TYPE_STRING
+                     ? check_string(w, p + start, n)
+                     : walk(w, (const ProtobufCMessageDescriptor *)f->descriptor, p + start, n,
+                            depth + 1);
+        w->path[old] = '\0';
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+int pbcheck_strings(const ProtobufCMessageDescriptor *d, const uint8_t *buf, size_t len, char *why,
+                    size_t why_len)
+{
+    walk_t w = {.why = why, .why_len = why_len};
+    if (why && why_len)
+        why[0] = '\0';
+    if (len && !buf)
+        return refuse(&w, -EX_EMALFORMED, "no bytes");
+    return walk(&w, d, buf, len, 0);
+}
