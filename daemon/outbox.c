@@ -7,8 +7,10 @@
  */
 #include "outbox.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zmq.h>
 
 #include "errors.h"
@@ -25,6 +27,7 @@ typedef struct {
 
 struct outbox {
     void *pub;
+    char endpoint[256];    /* as bound (ZMQ_LAST_ENDPOINT: a wildcard port resolved) */
     void *mon;             /* PAIR end of the PUB socket's monitor; NULL if none */
     long long subscribers; /* connections accepted and not yet disconnected */
     pending_t *queue;
@@ -59,6 +62,9 @@ outbox_t *outbox_new(void *zmq_ctx, const char *endpoint, char *err, size_t errl
         outbox_destroy(&o);
         return NULL;
     }
+    size_t eplen = sizeof(o->endpoint);
+    if (zmq_getsockopt(o->pub, ZMQ_LAST_ENDPOINT, o->endpoint, &eplen) < 0)
+        snprintf(o->endpoint, sizeof(o->endpoint), "%s", endpoint);
     /* issue 8: connections come and go on the monitor; without it the
      * count stays 0 (stats only). */
     char ep[64];
@@ -75,6 +81,38 @@ outbox_t *outbox_new(void *zmq_ctx, const char *endpoint, char *err, size_t errl
         log_warning("outbox, no monitor on the change feed (%s): its connections are not counted",
                     zmq_strerror(zmq_errno()));
     return o;
+}
+
+/* Unbinding terminates the listener and every connection it accepted
+ * (libzmq owns them under the listener); binding the same address again
+ * may find the old listening socket not yet closed by ZeroMQ's I/O thread,
+ * so it is tried for up to a second.  The loop runs nothing else meanwhile:
+ * no change is published to a feed that is not bound. */
+int outbox_reauthenticate(outbox_t *o)
+{
+    if (strncmp(o->endpoint, "tcp://", 6) != 0)
+        return 0; /* ipc:// subscribers are administrators, with no key to revoke */
+    if (zmq_unbind(o->pub, o->endpoint) < 0) {
+        log_error("outbox, cannot unbind the change feed %s to cut its subscribers (%s)",
+                  o->endpoint, zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    for (int i = 0; i < 200; i++) {
+        if (zmq_bind(o->pub, o->endpoint) == 0) {
+            log_notice("outbox, the change feed %s was bound again: its subscribers "
+                       "authenticate again and catch up by sequence",
+                       o->endpoint);
+            return 0;
+        }
+        if (zmq_errno() != EADDRINUSE)
+            break;
+        struct timespec ts = {0, 5 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    log_error("outbox, cannot bind the change feed %s again (%s): it has no subscribers until "
+              "exemplard restarts",
+              o->endpoint, zmq_strerror(zmq_errno()));
+    return -1;
 }
 
 void outbox_monitor_drain(outbox_t *o)
