@@ -28,6 +28,9 @@
 
 enum { TIMEOUT_MS = 10000, NO_ANSWER_MS = 600 };
 
+/* The last line of a reload that loaded (main.c), after keys and feed. */
+#define RELOADED "main, configuration reloaded"
+
 #define S(x) EXEMPLAR__STATE__STATE_##x
 
 typedef struct {
@@ -504,10 +507,10 @@ static void reload_cuts_the_feed_of_a_revoked_key_and_keeps_the_others(void **st
     uint64_t seen = drain(kept, first, 100);
     drain(revoked, 0, 100);
 
-    /* kiem.toan is removed from the keys file */
+    /* kiem.toan is removed from the keys file (the reload's last line comes
+     * after the keys and the feed are dealt with) */
     assert_int_equal(write_keys(fx, ~0u & ~(1u << READER2)), 0);
-    reload_and_wait(fx, "was bound again");
-    wait_for_log(fx, "kiem.toan (removed) lost the change feed");
+    reload_and_wait(fx, RELOADED);
     uint64_t after = drain(revoked, 0, 100); /* published before the reload, if any */
 
     /* The kept subscriber receives again (ZeroMQ reconnects it through ZAP)
@@ -528,6 +531,8 @@ static void reload_cuts_the_feed_of_a_revoked_key_and_keeps_the_others(void **st
                  " (last before the reload: %" PRIu64 ")",
                  ch->seq, after);
     assert_int_equal(rc, -EX_EUNAVAIL);
+    wait_for_log(fx, "kiem.toan (removed) lost the change feed");
+    wait_for_log(fx, "was bound again");
     wait_for_log(fx, "refused unknown client key");
     /* and its api connection has no role either */
     Exemplar__Reply *r = NULL;
@@ -538,7 +543,7 @@ static void reload_cuts_the_feed_of_a_revoked_key_and_keeps_the_others(void **st
     ex_sub_destroy(&revoked);
     /* back, for the tests after */
     assert_int_equal(write_keys(fx, ~0u), 0);
-    reload_and_wait(fx, "keys reloaded from");
+    reload_and_wait(fx, RELOADED);
 }
 
 /* A key replaced under the same name: the old connection has no role. */
@@ -549,11 +554,12 @@ static void replaced_key_loses_its_open_connection(void **state)
     itest_get(fx->p[READER].client, n.id);
     assert_int_equal(zmq_curve_keypair(fx->p[READER].keys.public_, fx->p[READER].keys.secret), 0);
     assert_int_equal(write_keys(fx, ~0u), 0);
-    reload_and_wait(fx, "thanh.tra (given a new key) lost the change feed");
+    reload_and_wait(fx, RELOADED);
     Exemplar__Reply *r = NULL;
     int rc = ex_get(fx->p[READER].client, n.id, &r);
     itest_require_error(rc, r, EX_EPERM, "get on a connection made with a replaced key");
     ex_reply_free(r);
+    wait_for_log(fx, "thanh.tra (given a new key) lost the change feed");
     ex_client_t *c = curve_client(fx, &fx->p[READER].keys, TIMEOUT_MS);
     itest_get(c, n.id);
     ex_client_destroy(&c);
