@@ -140,6 +140,17 @@ static void keys_file_others_may_write_is_refused(void **state)
         assert_null(k.v);
     }
     assert_int_equal(chmod(dir, 0700), 0);
+    /* owned by another user (only root can give a file away) */
+    if (geteuid() == 0) {
+        const char *targets[] = {path, dir};
+        for (size_t i = 0; i < 2; i++) {
+            auth_keys_t k = {0};
+            assert_int_equal(chown(targets[i], 65534, (gid_t)-1), 0);
+            assert_int_equal(auth_keys_load(path, &k, err, sizeof(err)), -1);
+            assert_non_null(strstr(err, "belongs to uid 65534"));
+            assert_int_equal(chown(targets[i], 0, (gid_t)-1), 0);
+        }
+    }
     assert_int_equal(chmod(path, 0666), 0);
     auth_keys_t k = {0};
     assert_int_equal(auth_keys_load(path, &k, err, sizeof(err)), -1);
