@@ -355,6 +355,17 @@ static void scope_is_checked_before_the_nomination_is_revealed(void **state)
     itest_require_error(rc, r, EX_EPERM, "check out of scope");
     require_silent_about(r, secrets, "check out of scope");
     ex_reply_free(r);
+    /* a plan of another unit: refused before its campaign and period are
+     * looked at */
+    Exemplar__PlanShowRequest ps = EXEMPLAR__PLAN_SHOW_REQUEST__INIT;
+    ps.unit = "01";
+    ps.period = "1999-2001";
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_PLAN_SHOW;
+    req.plan_show = &ps;
+    rc = ex_client_call(uo, &req, &r);
+    itest_require_error(rc, r, EX_EPERM, "plan of another unit, in a period nobody has");
+    ex_reply_free(r);
     /* an id nobody has is not-found for everyone (ids are no secret) */
     rc = ex_get(uo, n.id + 1000, &r);
     itest_require_error(rc, r, EX_ENOTFOUND, "get of an id nobody has");
