@@ -1243,6 +1243,7 @@ static bool grew_after(api_t *a, int rc)
 void api_housekeeping(api_t *a, int64_t now_ms)
 {
     outbox_monitor_drain(a->outbox); /* issue 8: count the feed's connections */
+    outbox_tick(a->outbox);          /* a feed re-bound by a reload publishes again */
     store_txn_t txn;
     if (store_txn_begin(a->store, true, &txn) < 0)
         return;

@@ -84,6 +84,11 @@ void auth_fini(void);
  * at the handshake only; else 0. */
 int auth_reload(void);
 
+/* How many CURVE handshakes on the change feed ZAP has judged (admitted or
+ * refused) since start: outbox_reauthenticate waits for the subscribers it
+ * cut to come back before it publishes again. */
+unsigned long long auth_feed_handshakes(void);
+
 /* The CURVE api socket (a ROUTER), or NULL when [auth] endpoint is empty. */
 void *auth_api_socket(void);
 
