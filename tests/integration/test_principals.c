@@ -554,6 +554,20 @@ static void reload_cuts_the_feed_of_a_revoked_key_and_keeps_the_others(void **st
                  " (last before the reload: %" PRIu64 ")",
                  ch->seq, after);
     assert_int_equal(rc, -EX_EUNAVAIL);
+    /* stats counts the feed's connections: the kept one, not the cut ones */
+    unsigned long long subscribers = 0;
+    for (int i = 0; i < 200; i++) {
+        Exemplar__Reply *st = NULL;
+        rc = ex_stats(fx->p[READER].client, &st);
+        itest_require_ok(rc, st, "stats");
+        subscribers = st->stats->subscribers;
+        ex_reply_free(st);
+        if (subscribers == 1)
+            break;
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    assert_int_equal(subscribers, 1);
     wait_for_log(fx, "kiem.toan (removed) lost the change feed");
     wait_for_log(fx, "was bound again");
     wait_for_log(fx, "refused unknown client key");
