@@ -315,9 +315,9 @@ int api_plans_submit(call_t *x)
     target_t t;
     /* scope first: a plan of another unit says nothing, not even its period */
     int rc = check_scope(x, "submit", r->unit);
-    if (rc == 0)
-        rc = resolve(x, r->unit, true, r->campaign, r->period, &t);
     if (rc < 0)
+        return rc;
+    if ((rc = resolve(x, r->unit, true, r->campaign, r->period, &t)) < 0)
         return rc;
     plan_verb_t verb = r->draft ? PLAN_SAVE : PLAN_SUBMIT;
     if (r->expected_collective > PLANS_EXPECTED_MAX || r->expected_individual > PLANS_EXPECTED_MAX)
@@ -469,8 +469,9 @@ int api_plans_show(call_t *x)
     const Exemplar__PlanShowRequest *r = x->req->plan_show;
     target_t t;
     int rc = check_scope(x, "read", r->unit);
-    if (rc == 0)
-        rc = resolve(x, r->unit, true, r->campaign, r->period, &t);
+    if (rc < 0)
+        return rc;
+    rc = resolve(x, r->unit, true, r->campaign, r->period, &t);
     return rc < 0 ? rc : reply_plan(x, &t);
 }
 
