@@ -412,6 +412,15 @@ static void zap_reply(zmq_msg_t *request_id, const char *code, const char *text,
     zmq_send(A.zap, "", 0, 0);
 }
 
+/* The user id holds the key too: a connection made with a key the keys
+ * file no longer gives this name has no role (auth_actor_of). */
+static void zap_admit(zmq_msg_t *request_id, const auth_principal_t *p, const char *z85)
+{
+    char user[AUTH_NAME_MAX + 2 + EX_KEY_Z85_LEN];
+    snprintf(user, sizeof(user), "%s %s", p->name, z85);
+    zap_reply(request_id, "200", "OK", user);
+}
+
 static void zap_serve(void)
 {
     zmq_msg_t f[ZAP_FRAMES_MAX];
@@ -475,11 +484,7 @@ static void zap_serve(void)
     } else {
         log_info("auth, %s (%s) connected from %s (%s)", p->name,
                  ex_role_name((Exemplar__Role)p->role), address, domain);
-        /* The user id holds the key too: a connection made with a key the
-         * keys file no longer gives this name has no role (auth_actor_of). */
-        char user[AUTH_NAME_MAX + 2 + EX_KEY_Z85_LEN];
-        snprintf(user, sizeof(user), "%s %s", p->name, z85);
-        zap_reply(&f[1], "200", "OK", user);
+        zap_admit(&f[1], p, z85);
     }
 out:
     for (int i = 0; i < n; i++)
