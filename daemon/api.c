@@ -68,6 +68,9 @@ typedef struct {
 #define R_PLAN     ROLE_BIT(ROLE_UNIT_OFFICER)      /* own unit: api_plans.c checks it */
 #define R_REVIEW   ROLE_BIT(ROLE_MINISTRY_REVIEWER) /* accept and return plans */
 #define R_WORK     ROLE_BIT(ROLE_WORKER)            /* take, deliver, acknowledge jobs */
+/* Whole-programme figures (stats): the roles that read every unit; a unit
+ * officer's own figures are in its unit's summary. */
+#define R_PROGRAMME (R_READ & ~ROLE_BIT(ROLE_UNIT_OFFICER))
 
 static handler_fn handle_info, handle_register, handle_move, handle_get, handle_history,
     handle_list, handle_changes, handle_audit, handle_publish, handle_stats, handle_evidence;
@@ -96,7 +99,7 @@ static const api_op_t API_OPS[] = {
     /* events in (api_events.c) */
     {EXEMPLAR__REQUEST__BODY_PUBLISH, "publish", handle_publish, OP_MUTATES | OP_ID_OPTIONAL,
      R_PUBLISH},
-    {EXEMPLAR__REQUEST__BODY_STATS, "stats", handle_stats, OP_READS, R_READ},
+    {EXEMPLAR__REQUEST__BODY_STATS, "stats", handle_stats, OP_READS, R_PROGRAMME},
     {EXEMPLAR__REQUEST__BODY_EVENT_LIST, "event-list", handle_evidence, OP_READS, R_READ},
     /* issue 9, unit plans (api_plans.c) */
     {EXEMPLAR__REQUEST__BODY_PLAN_SUBMIT, "plan-submit", api_plans_submit, OP_MUTATES, R_PLAN},
@@ -201,14 +204,32 @@ static int check_campaign(call_t *x, const char *campaign)
         campaign, KEY_CAMPAIGN_MAX);
 }
 
-/* Unit scope for reads: a unit officer sees only its own unit. */
-static int check_read_scope(call_t *x, const Exemplar__Nomination *n)
+int api_check_scope(call_t *x, const Exemplar__Nomination *n, const char *verb)
 {
     if (nom_actor_in_scope(x->actor, n->unit))
         return 0;
+    return api_refuse(x, -EX_EPERM, "%s acts for unit %s and may not %s nomination %llu",
+                      x->actor->name, x->actor->unit, verb, (unsigned long long)n->id);
+}
+
+/* Unit scope for reads: a unit officer sees only its own unit. */
+static int check_read_scope(call_t *x, const Exemplar__Nomination *n)
+{
+    return api_check_scope(x, n, "read");
+}
+
+/* An override opens a closed window and is the administrator's alone; sent
+ * by anyone else it is refused whether or not the window is open, never
+ * dropped in silence. */
+static int check_override(call_t *x, const char *override_reason, const char *verb)
+{
+    if (!override_reason || !override_reason[0] || x->actor->role == ROLE_ADMIN)
+        return 0;
     return api_refuse(x, -EX_EPERM,
-                      "%s acts for unit %s and may not read nomination %llu of unit %s",
-                      x->actor->name, x->actor->unit, (unsigned long long)n->id, n->unit);
+                      "only an administrator may override a campaign window (override_reason); "
+                      "%s is %s: send the %s without an override",
+                      x->actor->name, ex_role_name((Exemplar__Role)x->actor->role) ?: "no role",
+                      verb);
 }
 
 static int load_nomination(call_t *x, uint64_t id, Exemplar__Nomination **out)
@@ -495,6 +516,12 @@ static int handle_register(call_t *x)
         return api_refuse(x, -EX_EINVALID, "kind must be collective or individual");
     if (api_events_check_subject(r->subject, x->why, sizeof(x->why)) < 0)
         return -EX_EINVALID;
+    /* Scope and override before the unit, campaign and rules are looked at. */
+    if (!nom_actor_in_scope(x->actor, r->unit))
+        return api_refuse(x, -EX_EPERM, "%s acts for unit %s and may not register in unit %s",
+                          x->actor->name, x->actor->unit, r->unit);
+    if ((rc = check_override(x, r->override_reason, "registration")) < 0)
+        return rc;
     char bad[200];
     rc = text_check_name(r->name, NAME_MAX_BYTES, &name, bad, sizeof(bad));
     if (rc < 0)
@@ -570,6 +597,13 @@ static int handle_move(call_t *x)
                           REASON_MAX_BYTES);
     }
     rc = load_nomination(x, r->id, &n);
+    /* Scope before anything that reveals the nomination (version, state,
+     * campaign): nom_check_move checks it first too, but the rules bound
+     * before it may refuse with the nomination's campaign and period. */
+    if (rc == 0)
+        rc = api_check_scope(x, n, "move");
+    if (rc == 0)
+        rc = check_override(x, override, "move");
     if (rc < 0)
         goto out;
 
@@ -979,12 +1013,19 @@ static void run_call(api_t *a, store_txn_t *txn, api_call_t *call, int write_err
             goto answer;
         }
         digest = dedup_digest(call->data, call->len);
-        rc = dedup_lookup(txn, req->request_id, digest, &call->reply, &call->reply_len);
+        bool other = false;
+        rc = dedup_lookup(txn, req->request_id, x.actor->name, digest, &call->reply,
+                          &call->reply_len, &other);
         if (rc == 0)
             goto done; /* a retry: the first answer, byte for byte */
         if (rc == -EX_EIDREUSE) {
+            /* Another principal's id: refused and audited, and nothing of
+             * the first request (not even whether it matched) is said. */
             api_refuse(&x, rc,
-                       "request id %llu was already used for a different request; use a new id",
+                       other ? "request id %llu was already used by another sender (or before "
+                               "this daemon recorded senders); choose a new id"
+                             : "request id %llu was already used for a different request; use "
+                               "a new id",
                        (unsigned long long)req->request_id);
             goto answer;
         }
@@ -1022,7 +1063,7 @@ answer:
     }
     if (op && (op->flags & OP_MUTATES) && x.out && req->request_id &&
         (rc == 0 || remember_answer(rc)) && rc != -EX_EIDREUSE && !write_error && !x.unchanged) {
-        dedup_remember(txn, req->request_id, digest, x.now_ms, x.out, x.out_len);
+        dedup_remember(txn, req->request_id, x.actor->name, digest, x.now_ms, x.out, x.out_len);
         *wrote = true;
     }
     if (rc < 0 && op && (op->flags & OP_MUTATES)) {
@@ -1208,6 +1249,7 @@ static bool grew_after(api_t *a, int rc)
 void api_housekeeping(api_t *a, int64_t now_ms)
 {
     outbox_monitor_drain(a->outbox); /* issue 8: count the feed's connections */
+    outbox_tick(a->outbox);          /* a feed re-bound by a reload publishes again */
     store_txn_t txn;
     if (store_txn_begin(a->store, true, &txn) < 0)
         return;

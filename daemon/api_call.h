@@ -67,6 +67,11 @@ __attribute__((format(printf, 3, 4))) int api_refuse(call_t *x, int code, const 
 /* Packs x->reply (protocol and request id filled in) into x->out. */
 int api_pack(call_t *x);
 
+/* Unit scope of a request that names nomination n, checked before anything
+ * of n (version, state, name) is revealed: 0, or -EX_EPERM with a sentence
+ * naming the caller, its unit, `verb` and n's id only. */
+int api_check_scope(call_t *x, const Exemplar__Nomination *n, const char *verb);
+
 /* Handlers of the rules' requests (api_rules.c), rows of API_OPS. */
 int api_rules_units_import(call_t *x);
 int api_rules_units_list(call_t *x);

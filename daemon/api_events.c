@@ -776,6 +776,34 @@ int api_events_index(store_t *s, unsigned lag, bool quiet, bool *more)
 
 /* ---- evidence ---------------------------------------------------------------- */
 
+int api_events_subject_in_scope(store_txn_t *t, const actor_t *a, const char *subject, bool *in)
+{
+    *in = a->role != ROLE_UNIT_OFFICER;
+    if (*in)
+        return 0;
+    uint8_t prefix[EV_KEY_MAX];
+    size_t plen = name_key(prefix, subject, 0) - 8;
+    store_iter_t it;
+    store_val_t k, v;
+    int rc = store_iter_open(t, DB_BY_SUBJECT, &it);
+    if (rc == 0)
+        rc = store_iter_seek(&it, prefix, plen, &k, &v);
+    for (int seen = 0; rc == 0 && !*in && seen < 1000; seen++) {
+        if (k.len != plen + 8 || memcmp(k.data, prefix, plen) != 0)
+            break;
+        Exemplar__Nomination *n = NULL;
+        rc = records_get_nomination(t, key_get_u64((const uint8_t *)k.data + plen), &n);
+        if (rc == 0)
+            *in = nom_actor_in_scope(a, n->unit);
+        if (n)
+            exemplar__nomination__free_unpacked(n, NULL);
+        if (rc == 0)
+            rc = store_iter_next(&it, &k, &v);
+    }
+    store_iter_close(&it);
+    return rc == -EX_ENOTFOUND ? 0 : rc;
+}
+
 int api_events_evidence(const api_events_ctx_t *ctx, const Exemplar__EventListRequest *r,
                         Exemplar__EventListReply *out)
 {
@@ -787,6 +815,15 @@ int api_events_evidence(const api_events_ctx_t *ctx, const Exemplar__EventListRe
     if (r->limit > EV_EVIDENCE_MAX)
         return refuse(ctx, -EX_EINVALID, "limit must be 1-%d (0 means %d)", EV_EVIDENCE_MAX,
                       EV_EVIDENCE_MAX);
+    bool in = false;
+    int rc = api_events_subject_in_scope(ctx->txn, ctx->actor, r->subject, &in);
+    if (rc < 0)
+        return rc;
+    if (!in)
+        return refuse(ctx, -EX_EPERM,
+                      "%s acts for unit %s and reads the events only of subjects of its unit's "
+                      "nominations; %.64s is not the subject of one",
+                      ctx->actor->name, ctx->actor->unit, r->subject);
     if (r->after == UINT64_MAX)
         return 0;
     uint32_t limit = r->limit ? r->limit : EV_EVIDENCE_MAX;
@@ -794,8 +831,7 @@ int api_events_evidence(const api_events_ctx_t *ctx, const Exemplar__EventListRe
     if (!out->events)
         return -EX_EINTERNAL;
     bool more = false;
-    int rc =
-        subject_events(ctx->txn, r->subject, r->after, limit, out->events, &out->n_events, &more);
+    rc = subject_events(ctx->txn, r->subject, r->after, limit, out->events, &out->n_events, &more);
     out->more = more;
     if (rc < 0)
         api_events_evidence_reply_free(out);

@@ -83,6 +83,12 @@ int api_events_evidence(const api_events_ctx_t *ctx, const Exemplar__EventListRe
                         Exemplar__EventListReply *out);
 void api_events_evidence_reply_free(Exemplar__EventListReply *out);
 
+/* Unit scope of a subject's evidence and events: a unit officer reads them
+ * only for subjects of nominations of its own unit (*in set), like `list`;
+ * every other role reads every subject.  Looks at no more than 1000 of the
+ * subject's nominations.  0, or a storage error. */
+int api_events_subject_in_scope(store_txn_t *t, const actor_t *a, const char *subject, bool *in);
+
 /* RegisterRequest.subject: empty or a valid subject.  0 or -EX_EINVALID with
  * a sentence in why. */
 int api_events_check_subject(const char *subject, char *why, size_t why_len);

@@ -68,7 +68,7 @@ static int check_scope(call_t *x, const char *what, const char *unit)
 {
     if (nom_actor_in_scope(x->actor, unit))
         return 0;
-    return api_refuse(x, -EX_EPERM, "%s acts for unit %s and may not %s the plan of unit %s",
+    return api_refuse(x, -EX_EPERM, "%s acts for unit %s and may not %s the plan of unit %.40s",
                       x->actor->name, x->actor->unit, what, unit);
 }
 
@@ -313,10 +313,11 @@ int api_plans_submit(call_t *x)
 {
     const Exemplar__PlanSubmitRequest *r = x->req->plan_submit;
     target_t t;
-    int rc = resolve(x, r->unit, true, r->campaign, r->period, &t);
+    /* scope first: a plan of another unit says nothing, not even its period */
+    int rc = check_scope(x, "submit", r->unit);
     if (rc < 0)
         return rc;
-    if ((rc = check_scope(x, "submit", r->unit)) < 0)
+    if ((rc = resolve(x, r->unit, true, r->campaign, r->period, &t)) < 0)
         return rc;
     plan_verb_t verb = r->draft ? PLAN_SAVE : PLAN_SUBMIT;
     if (r->expected_collective > PLANS_EXPECTED_MAX || r->expected_individual > PLANS_EXPECTED_MAX)
@@ -467,9 +468,10 @@ int api_plans_show(call_t *x)
 {
     const Exemplar__PlanShowRequest *r = x->req->plan_show;
     target_t t;
-    int rc = resolve(x, r->unit, true, r->campaign, r->period, &t);
-    if (rc == 0)
-        rc = check_scope(x, "read", r->unit);
+    int rc = check_scope(x, "read", r->unit);
+    if (rc < 0)
+        return rc;
+    rc = resolve(x, r->unit, true, r->campaign, r->period, &t);
     return rc < 0 ? rc : reply_plan(x, &t);
 }
 

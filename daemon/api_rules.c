@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "api_call.h"
+#include "api_events.h"
 #include "errors.h"
 #include "i18n.h"
 #include "key.h"
@@ -566,9 +567,18 @@ int api_rules_evidence_list(call_t *x)
     const char *subject = x->req->evidence_list->subject;
     if (check_subject(x, "subject", subject) < 0)
         return -EX_EINVALID;
+    bool in = false;
+    int rc = api_events_subject_in_scope(x->txn, x->actor, subject, &in);
+    if (rc < 0)
+        return rc;
+    if (!in)
+        return api_refuse(x, -EX_EPERM,
+                          "%s acts for unit %s and reads the evidence only of subjects of its "
+                          "unit's nominations; %.64s is not the subject of one",
+                          x->actor->name, x->actor->unit, subject);
     Exemplar__Evidence **v = NULL;
     size_t n = 0;
-    int rc = ledger_evidence_of(x->txn, subject, &v, &n);
+    rc = ledger_evidence_of(x->txn, subject, &v, &n);
     if (rc == 0)
         rc = reply_evidence(x, v, n);
     ledger_evidence_free(v, n);
@@ -588,11 +598,8 @@ int api_rules_check(call_t *x)
         return api_refuse(x, rc, "no nomination has id %llu", (unsigned long long)id);
     if (rc < 0)
         return rc;
-    if (!nom_actor_in_scope(x->actor, n->unit)) {
-        rc = api_refuse(x, -EX_EPERM, "%s acts for unit %s and may not check nomination %llu",
-                        x->actor->name, x->actor->unit, (unsigned long long)id);
+    if ((rc = api_check_scope(x, n, "check")) < 0)
         goto out;
-    }
     rules_ctx_t ctx;
     nom_rules_t nr;
     rc = rules_bind(&ctx, x->api->rules, x->txn, n, x->now_ms, NULL, NULL, &nr, x->why,

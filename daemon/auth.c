@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "errors.h"
 #include "keyfile.h"
@@ -43,6 +44,7 @@ static struct {
     char keys_path[PATH_MAX];
     char secret[EX_KEY_Z85_LEN + 1];
     bool have_secret;
+    unsigned long long feed_handshakes; /* CURVE handshakes judged on the "events" domain */
 } A;
 
 /* ---- the keys file ------------------------------------------------------ */
@@ -71,6 +73,16 @@ static int parse_line(char *line, auth_principal_t *p, char *err, size_t errlen)
                  "principal name \"%.70s\" is not 1-%d characters of letters, digits, '.', '_', "
                  "'@' or '-'",
                  name, AUTH_NAME_MAX);
+        return -1;
+    }
+    /* "local" names the ipc:// administrator in the audit list and in the
+     * remembered answers of request ids: a key of the same name would be
+     * taken for it. */
+    if (strcmp(name, AUTH_LOCAL_NAME) == 0) {
+        snprintf(err, errlen,
+                 "principal name \"%s\" is reserved for callers on the ipc:// endpoints; "
+                 "choose another name",
+                 name);
         return -1;
     }
     memset(p, 0, sizeof(*p));
@@ -168,11 +180,79 @@ fail:
     return -1;
 }
 
+/* Whoever may write the keys file, or replace it in its directory, may make
+ * themselves an administrator: as OpenSSH's StrictModes, the file must be
+ * owned by root or the daemon's user and writable by its owner only, and its
+ * directory likewise unless it has the sticky bit (whose other users cannot
+ * rename or remove a file they do not own). */
+static int keys_file_safe(int fd, const char *path, char *err, size_t errlen)
+{
+    struct stat st, dst;
+    uid_t me = geteuid();
+    if (fstat(fd, &st) < 0) {
+        snprintf(err, errlen, "cannot read the keys file %s (%s)", path, strerror(errno));
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "the keys file %s is not a regular file", path);
+        return -1;
+    }
+    if (st.st_uid != 0 && st.st_uid != me) {
+        snprintf(err, errlen,
+                 "the keys file %s belongs to uid %u, neither root nor the daemon's user (uid "
+                 "%u): whoever owns it may make themselves an administrator; run chown root %s",
+                 path, (unsigned)st.st_uid, (unsigned)me, path);
+        return -1;
+    }
+    if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+        snprintf(err, errlen,
+                 "the keys file %s is writable by %s (mode %04o): anyone who can write it may "
+                 "make themselves an administrator; run chmod 640 %s",
+                 path, (st.st_mode & S_IWOTH) ? "every local user" : "its group",
+                 (unsigned)(st.st_mode & 07777), path);
+        return -1;
+    }
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof(dir), "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        snprintf(dir, sizeof(dir), ".");
+    else if (slash == dir)
+        dir[1] = '\0';
+    else
+        *slash = '\0';
+    if (stat(dir, &dst) < 0) {
+        snprintf(err, errlen, "cannot look at the directory %s of the keys file (%s)", dir,
+                 strerror(errno));
+        return -1;
+    }
+    if (dst.st_uid != 0 && dst.st_uid != me) {
+        snprintf(err, errlen,
+                 "the directory %s holding the keys file %s belongs to uid %u, neither root nor "
+                 "the daemon's user (uid %u): its owner may replace the file; run chown root %s",
+                 dir, path, (unsigned)dst.st_uid, (unsigned)me, dir);
+        return -1;
+    }
+    if ((dst.st_mode & (S_IWGRP | S_IWOTH)) && !(dst.st_mode & S_ISVTX)) {
+        snprintf(err, errlen,
+                 "the directory %s holding the keys file %s is writable by %s (mode %04o): "
+                 "anyone who can write it may replace the file; run chmod go-w %s",
+                 dir, path, (dst.st_mode & S_IWOTH) ? "every local user" : "its group",
+                 (unsigned)(dst.st_mode & 07777), dir);
+        return -1;
+    }
+    return 0;
+}
+
 int auth_keys_load(const char *path, auth_keys_t *out, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "re");
     if (!f) {
         snprintf(err, errlen, "cannot open the keys file %s (%s)", path, strerror(errno));
+        return -1;
+    }
+    if (keys_file_safe(fileno(f), path, err, errlen) < 0) {
+        fclose(f);
         return -1;
     }
     char *buf = malloc(KEYS_FILE_MAX);
@@ -214,6 +294,36 @@ static const auth_principal_t *find_name(const char *name)
     return NULL;
 }
 
+/* Roles that read every unit may take the whole change feed. */
+static bool reads_all_units(role_t r)
+{
+    return r == ROLE_MINISTRY_REVIEWER || r == ROLE_APPROVER || r == ROLE_READER || r == ROLE_ADMIN;
+}
+
+/* Did the change from the table in force to `next` take the change feed
+ * from anyone who had it: a principal of a feed role removed, demoted to a
+ * role without the feed, or given another key?  Names the first in who. */
+static bool feed_revoked(const auth_keys_t *next, char *who, size_t len)
+{
+    for (size_t i = 0; i < A.keys.n; i++) {
+        const auth_principal_t *was = &A.keys.v[i], *now = NULL;
+        if (!reads_all_units(was->role))
+            continue;
+        for (size_t j = 0; j < next->n && !now; j++)
+            if (strcmp(next->v[j].name, was->name) == 0)
+                now = &next->v[j];
+        const char *why = !now                             ? "removed"
+                          : !reads_all_units(now->role)    ? "demoted"
+                          : memcmp(now->key, was->key, 32) ? "given a new key"
+                                                           : NULL;
+        if (why) {
+            snprintf(who, len, "%s (%s)", was->name, why);
+            return true;
+        }
+    }
+    return false;
+}
+
 int auth_reload(void)
 {
     if (!A.keys_path[0]) {
@@ -221,16 +331,21 @@ int auth_reload(void)
         return 0;
     }
     auth_keys_t k;
-    char err[512];
+    char err[768], who[AUTH_NAME_MAX + 32];
     if (auth_keys_load(A.keys_path, &k, err, sizeof(err)) < 0) {
         log_error("auth, keys not reloaded, the previous %zu principals stay in force (%s)",
                   A.keys.n, err);
         return -1;
     }
+    bool revoked = feed_revoked(&k, who, sizeof(who));
     auth_keys_free(&A.keys);
     A.keys = k;
     log_notice("auth, keys reloaded from %s: %zu principals", A.keys_path, A.keys.n);
-    return 0;
+    if (revoked)
+        log_notice("auth, %s lost the change feed: its subscribers are made to authenticate "
+                   "again",
+                   who);
+    return revoked ? 1 : 0;
 }
 
 /* ---- rate-limited logging of handshake failures ------------------------- */
@@ -267,10 +382,13 @@ static void zap_reply(zmq_msg_t *request_id, const char *code, const char *text,
     zmq_send(A.zap, "", 0, 0);
 }
 
-/* Roles that read every unit may take the whole change feed. */
-static bool reads_all_units(role_t r)
+/* The user id holds the key too: a connection made with a key the keys
+ * file no longer gives this name has no role (auth_actor_of). */
+static void zap_admit(zmq_msg_t *request_id, const auth_principal_t *p, const char *z85)
 {
-    return r == ROLE_MINISTRY_REVIEWER || r == ROLE_APPROVER || r == ROLE_READER || r == ROLE_ADMIN;
+    char user[AUTH_NAME_MAX + 2 + EX_KEY_Z85_LEN];
+    snprintf(user, sizeof(user), "%s %s", p->name, z85);
+    zap_reply(request_id, "200", "OK", user);
 }
 
 static void zap_serve(void)
@@ -322,6 +440,7 @@ static void zap_serve(void)
     const uint8_t *key = zmq_msg_data(&f[6]);
     zmq_z85_encode(z85, key, 32);
     const auth_principal_t *p = find_key(key);
+    A.feed_handshakes += strcmp(domain, "events") == 0;
     if (!p) {
         log_refusal("auth, refused unknown client key %s from %s (%s): it is not in the keys "
                     "file %s",
@@ -336,7 +455,7 @@ static void zap_serve(void)
         /* One line per connection, as many as clients reconnect: limited. */
         peerlog(PEERLOG_CONNECTED, LOG_INFO, "auth, %s (%s) connected from %s (%s)", p->name,
                 ex_role_name((Exemplar__Role)p->role), address, domain);
-        zap_reply(&f[1], "200", "OK", p->name);
+        zap_admit(&f[1], p, z85);
     }
 out:
     for (int i = 0; i < n; i++)
@@ -560,6 +679,11 @@ void auth_fini(void)
     memset(&A, 0, sizeof(A));
 }
 
+unsigned long long auth_feed_handshakes(void)
+{
+    return A.feed_handshakes;
+}
+
 void *auth_api_socket(void)
 {
     return A.api;
@@ -596,10 +720,23 @@ void auth_actor_of(zmq_msg_t *msg, actor_t *out)
 {
     memset(out, 0, sizeof(*out));
     const char *uid = zmq_msg_gets(msg, "User-Id");
-    const auth_principal_t *p = uid && uid[0] ? find_name(uid) : NULL;
+    char name[AUTH_NAME_MAX + 1] = "unknown";
+    uint8_t key[32];
+    const char *sp = uid ? strchr(uid, ' ') : NULL;
+    size_t n = sp ? (size_t)(sp - uid) : 0;
+    const auth_principal_t *p = NULL;
+    if (n && n <= AUTH_NAME_MAX) {
+        memcpy(name, uid, n);
+        name[n] = '\0';
+        p = find_name(name);
+        /* Removed from the keys file since it connected, or its key was
+         * replaced: no role at all. */
+        if (p && (strlen(sp + 1) != EX_KEY_Z85_LEN || !zmq_z85_decode(key, sp + 1) ||
+                  memcmp(key, p->key, 32) != 0))
+            p = NULL;
+    }
     if (!p) {
-        /* Removed from the keys file since it connected: no role at all. */
-        snprintf(out->name, sizeof(out->name), "%s", uid && uid[0] ? uid : "unknown");
+        snprintf(out->name, sizeof(out->name), "%s", name);
         out->role = ROLE_NONE;
         return;
     }
@@ -611,7 +748,7 @@ void auth_actor_of(zmq_msg_t *msg, actor_t *out)
 void auth_local_actor(actor_t *out)
 {
     memset(out, 0, sizeof(*out));
-    snprintf(out->name, sizeof(out->name), "local");
+    snprintf(out->name, sizeof(out->name), "%s", AUTH_LOCAL_NAME);
     out->role = ROLE_ADMIN;
 }
 

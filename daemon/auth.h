@@ -21,10 +21,16 @@
  * The file is read at start and again on SIGHUP (auth_reload); a file with
  * an error is refused as a whole and the previous table stays in force.
  *
- * The principal's role and unit are looked up by name when each request
- * arrives, not when the connection is made: a reload that removes or
- * changes a principal takes effect on open connections at their next
- * request.
+ * The principal's role and unit are looked up by name (and checked against
+ * the key the connection was made with) when each request arrives, not when
+ * the connection is made: a reload that removes, changes or re-keys a
+ * principal takes effect on open api connections at their next request.
+ * The change feed cannot refuse per message: a reload that takes it from
+ * someone makes every subscriber authenticate again (auth_reload).
+ *
+ * The keys file must be owned by root or the daemon's user and writable by
+ * its owner only, and so must its directory unless it is sticky (OpenSSH's
+ * StrictModes): otherwise start and reload refuse it, naming the fix.
  *
  * Functions return 0 or -1 (with a sentence in err) unless said otherwise.
  */
@@ -40,6 +46,9 @@
 #include "nom.h"
 
 #define AUTH_NAME_MAX 63
+/* The principal of every ipc:// caller (an administrator); no key may take
+ * this name. */
+#define AUTH_LOCAL_NAME "local"
 
 typedef struct {
     char name[AUTH_NAME_MAX + 1];
@@ -68,8 +77,17 @@ int auth_init(void *ctx, const config_t *cfg, char *err, size_t errlen);
 void auth_fini(void);
 
 /* Reads the keys file again (SIGHUP).  On an error the table in force is
- * kept and the error logged.  Returns 0 or -1. */
+ * kept and the error logged.  Returns -1 then, 1 when the new table takes
+ * the change feed from a principal that had it (removed, demoted to a role
+ * without the feed, or given another key): the caller must then make every
+ * subscriber authenticate again (outbox_reauthenticate), since ZAP is asked
+ * at the handshake only; else 0. */
 int auth_reload(void);
+
+/* How many CURVE handshakes on the change feed ZAP has judged (admitted or
+ * refused) since start: outbox_reauthenticate waits for the subscribers it
+ * cut to come back before it publishes again. */
+unsigned long long auth_feed_handshakes(void);
 
 /* The CURVE api socket (a ROUTER), or NULL when [auth] endpoint is empty. */
 void *auth_api_socket(void);

@@ -3,7 +3,9 @@
  * Remembered answers (see dedup.h), in DB_REQUESTS keyed by the request id
  * in big-endian order.  Clients that make ids time-ordered (the C client
  * does) make every new record an append; pruning walks the database in
- * bounded steps so that it never stalls the loop.
+ * bounded steps so that it never stalls the loop.  The sender's principal
+ * is in the value, not in the key: the key stays 8 time-ordered bytes (an
+ * append, shared/RECIPES.md), and one lookup finds whoever used the id.
  */
 #include "dedup.h"
 
@@ -26,10 +28,12 @@ uint64_t dedup_digest(const void *data, size_t len)
     return h;
 }
 
-int dedup_lookup(store_txn_t *t, uint64_t id, uint64_t digest, uint8_t **reply, size_t *len)
+int dedup_lookup(store_txn_t *t, uint64_t id, const char *principal, uint64_t digest,
+                 uint8_t **reply, size_t *len, bool *other)
 {
     uint8_t key[8];
     store_val_t v;
+    *other = false;
     key_put_u64(key, id);
     int rc = store_get(t, DB_REQUESTS, key, sizeof(key), &v);
     if (rc < 0)
@@ -38,7 +42,11 @@ int dedup_lookup(store_txn_t *t, uint64_t id, uint64_t digest, uint8_t **reply, 
     if (!r)
         return -EX_ESTORAGE;
     rc = -EX_EIDREUSE;
-    if (r->digest == digest) {
+    /* The principal is compared before the digest, so that whether another
+     * principal's request was the same or not is never revealed. */
+    if (!r->principal[0] || strcmp(r->principal, principal) != 0) {
+        *other = true;
+    } else if (r->digest == digest) {
         *reply = malloc(r->reply.len ? r->reply.len : 1);
         rc = *reply ? 0 : -EX_EINTERNAL;
         if (*reply) {
@@ -51,8 +59,8 @@ int dedup_lookup(store_txn_t *t, uint64_t id, uint64_t digest, uint8_t **reply, 
     return rc;
 }
 
-void dedup_remember(store_txn_t *t, uint64_t id, uint64_t digest, int64_t now_ms,
-                    const uint8_t *reply, size_t len)
+void dedup_remember(store_txn_t *t, uint64_t id, const char *principal, uint64_t digest,
+                    int64_t now_ms, const uint8_t *reply, size_t len)
 {
     Exemplar__RequestRecord r = EXEMPLAR__REQUEST_RECORD__INIT;
     uint8_t key[8];
@@ -60,6 +68,7 @@ void dedup_remember(store_txn_t *t, uint64_t id, uint64_t digest, int64_t now_ms
     r.digest = digest;
     r.reply.data = (uint8_t *)reply;
     r.reply.len = len;
+    r.principal = (char *)principal;
     key_put_u64(key, id);
     records_put_message(t, DB_REQUESTS, key, sizeof(key), &r.base);
 }

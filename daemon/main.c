@@ -121,8 +121,9 @@ typedef struct {
     bool check_only;
     int argc; /* kept for reloads */
     char **argv;
-    config_t *cfg; /* the running configuration */
-    api_t *api;    /* set once running: reloads replace its rules */
+    config_t *cfg;    /* the running configuration */
+    api_t *api;       /* set once running: reloads replace its rules */
+    outbox_t *outbox; /* set once running: a reload may cut its subscribers */
 } args_t;
 
 /* The configuration: embedded defaults, then the file, then the flags that
@@ -290,8 +291,11 @@ static int reload_config(void *arg)
         memcpy((char *)args->cfg + LIVE_KEYS[i].offset, (char *)&next + LIVE_KEYS[i].offset,
                LIVE_KEYS[i].size);
     log_set_level(args->cfg->log_level);
-    /* The keys file is re-read on every reload; a broken one keeps the old keys. */
-    auth_reload();
+    /* The keys file is re-read on every reload; a broken one keeps the old keys.
+     * ZAP admits a subscriber only at its handshake: when the reload takes
+     * the feed from anyone, every subscriber authenticates again. */
+    if (auth_reload() > 0 && args->outbox)
+        outbox_reauthenticate(args->outbox);
     log_notice("main, configuration reloaded: log_level %s, default_campaign %s, "
                "request_ttl_hours %u; campaigns, rule book and keys read again",
                log_level_name(args->cfg->log_level), args->cfg->default_campaign,
@@ -463,6 +467,7 @@ int main(int argc, char **argv)
         loop_set_metrics(loop, metrics);
     }
     args.api = api;
+    args.outbox = outbox;
     loop_set_reload(loop, reload_config, &args);
     const records_counters_t *c = api_counters(api);
     char status_line[256];

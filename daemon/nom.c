@@ -134,6 +134,14 @@ int nom_check_move(const nom_view_t *n, nom_state_t to, uint64_t expected_versio
                    const nom_move_t **out)
 {
     *out = NULL;
+    /* Unit scope first: a nomination of another unit says nothing of its
+     * version or state to a unit officer (the refusal names no more than
+     * its id, which the caller sent). */
+    if (a->role != ROLE_ADMIN && !nom_actor_in_scope(a, n->unit)) {
+        snprintf(why, why_len, "%s acts for unit %s and may not act on nomination %llu", a->name,
+                 a->unit, (unsigned long long)n->id);
+        return -EX_EPERM;
+    }
     if (expected_version != n->version) {
         snprintf(why, why_len,
                  "nomination %llu is at version %llu, not %llu: it changed since you read it "
@@ -170,11 +178,6 @@ int nom_check_move(const nom_view_t *n, nom_state_t to, uint64_t expected_versio
             nom_roles_text(m->roles, roles, sizeof(roles));
             snprintf(why, why_len, "%s needs the role %s (or admin); %s is %s", m->verb, roles,
                      a->name, ex_role_name((Exemplar__Role)a->role) ?: "without a role");
-            return -EX_EPERM;
-        }
-        if (!nom_actor_in_scope(a, n->unit)) {
-            snprintf(why, why_len, "%s acts for unit %s and may not %s a nomination of unit %s",
-                     a->name, a->unit, m->verb, n->unit);
             return -EX_EPERM;
         }
     }

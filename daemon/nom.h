@@ -120,10 +120,11 @@ const nom_move_t *nom_find_move(nom_state_t from, nom_state_t to);
 /* True for states no move leaves. */
 bool nom_is_terminal(nom_state_t s);
 
-/* Checks a move of n to `to` by actor a, in this order: expected version
- * (-EX_ECONFLICT), a row for (state, to) (-EX_ENOMOVE), role and unit scope
- * (-EX_EPERM), reason (-EX_EREASON), window (-EX_EWINDOW), guard (the guard's
- * code, usually -EX_ECRITERIA).  Returns 0 and the row in *out, or the
+/* Checks a move of n to `to` by actor a, in this order: unit scope
+ * (-EX_EPERM, before anything of n is revealed), expected version
+ * (-EX_ECONFLICT), a row for (state, to) (-EX_ENOMOVE), role (-EX_EPERM),
+ * reason (-EX_EREASON), window (-EX_EWINDOW), guard (the guard's code,
+ * usually -EX_ECRITERIA).  Returns 0 and the row in *out, or the
  * refusal with a sentence in why. */
 int nom_check_move(const nom_view_t *n, nom_state_t to, uint64_t expected_version, const actor_t *a,
                    const char *reason, const nom_rules_t *rules, char *why, size_t why_len,

@@ -7,8 +7,10 @@
  */
 #include "outbox.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zmq.h>
 
 #include "errors.h"
@@ -25,12 +27,33 @@ typedef struct {
 
 struct outbox {
     void *pub;
+    char endpoint[256];    /* as bound (ZMQ_LAST_ENDPOINT: a wildcard port resolved) */
     void *mon;             /* PAIR end of the PUB socket's monitor; NULL if none */
     long long subscribers; /* connections accepted and not yet disconnected */
     pending_t *queue;
     size_t count, cap;
     unsigned long long published;
+    /* After a re-bind (outbox_reauthenticate) committed messages wait here,
+     * in order, until the subscribers that were cut have passed ZAP again,
+     * so that the ones still valid miss nothing. */
+    pending_t *held;
+    size_t nheld, heldcap;
+    int64_t hold_until;                        /* monotonic ms; 0: not holding */
+    int64_t release_at;                        /* once every expected handshake was judged */
+    unsigned long long hold_base, hold_expect; /* auth_feed_handshakes() */
 };
+
+/* The longest a re-bound feed waits for its subscribers, and the time a
+ * subscriber admitted by ZAP needs to send its subscription. */
+#define HOLD_MAX_MS   2000
+#define HOLD_GRACE_MS 100
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 outbox_t *outbox_new(void *zmq_ctx, const char *endpoint, char *err, size_t errlen)
 {
@@ -59,6 +82,9 @@ outbox_t *outbox_new(void *zmq_ctx, const char *endpoint, char *err, size_t errl
         outbox_destroy(&o);
         return NULL;
     }
+    size_t eplen = sizeof(o->endpoint);
+    if (zmq_getsockopt(o->pub, ZMQ_LAST_ENDPOINT, o->endpoint, &eplen) < 0)
+        snprintf(o->endpoint, sizeof(o->endpoint), "%s", endpoint);
     /* issue 8: connections come and go on the monitor; without it the
      * count stays 0 (stats only). */
     char ep[64];
@@ -75,6 +101,60 @@ outbox_t *outbox_new(void *zmq_ctx, const char *endpoint, char *err, size_t errl
         log_warning("outbox, no monitor on the change feed (%s): its connections are not counted",
                     zmq_strerror(zmq_errno()));
     return o;
+}
+
+/* Unbinding terminates the listener and every connection it accepted
+ * (libzmq owns them under the listener); binding the same address again
+ * may find the old listening socket not yet closed by ZeroMQ's I/O thread,
+ * so it is tried for up to a second.  The loop runs nothing else meanwhile:
+ * no change is published to a feed that is not bound. */
+int outbox_reauthenticate(outbox_t *o)
+{
+    if (strncmp(o->endpoint, "tcp://", 6) != 0)
+        return 0; /* ipc:// subscribers are administrators, with no key to revoke */
+    outbox_monitor_drain(o);
+    unsigned long long connected = o->subscribers > 0 ? (unsigned long long)o->subscribers : 0;
+    if (zmq_unbind(o->pub, o->endpoint) < 0) {
+        log_error("outbox, cannot unbind the change feed %s to cut its subscribers (%s)",
+                  o->endpoint, zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    /* The connections close only once the socket's own thread has
+     * acknowledged the end of their pipes, and a PUB socket is never polled:
+     * asking for its events makes it process ZeroMQ's commands, here for
+     * 50 ms (holding() goes on doing so).  The monitor reports no
+     * disconnection for connections closed this way: none is left. */
+    for (int i = 0; i < 25; i++) {
+        int events = 0;
+        size_t elen = sizeof(events);
+        zmq_getsockopt(o->pub, ZMQ_EVENTS, &events, &elen);
+        struct timespec ts = {0, 2 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    outbox_monitor_drain(o);
+    o->subscribers = 0;
+    for (int i = 0; i < 200; i++) {
+        if (zmq_bind(o->pub, o->endpoint) == 0) {
+            log_notice("outbox, the change feed %s was bound again: its %llu subscribers "
+                       "authenticate again",
+                       o->endpoint, connected);
+            if (connected) {
+                o->hold_until = mono_ms() + HOLD_MAX_MS;
+                o->release_at = 0;
+                o->hold_base = auth_feed_handshakes();
+                o->hold_expect = connected;
+            }
+            return 0;
+        }
+        if (zmq_errno() != EADDRINUSE)
+            break;
+        struct timespec ts = {0, 5 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    log_error("outbox, cannot bind the change feed %s again (%s): it has no subscribers until "
+              "exemplard restarts",
+              o->endpoint, zmq_strerror(zmq_errno()));
+    return -1;
 }
 
 void outbox_monitor_drain(outbox_t *o)
@@ -111,6 +191,9 @@ void outbox_destroy(outbox_t **p)
     if (!o)
         return;
     outbox_discard(o);
+    for (size_t i = 0; i < o->nheld; i++)
+        free(o->held[i].data);
+    free(o->held);
     free(o->queue);
     if (o->mon) {
         zmq_socket_monitor(o->pub, NULL, 0);
@@ -152,10 +235,10 @@ int outbox_add(outbox_t *o, const Exemplar__Change *c)
     return outbox_add_message(o, topic, &c->base);
 }
 
-void outbox_publish(outbox_t *o)
+static void send_all(outbox_t *o, pending_t *v, size_t n)
 {
-    for (size_t i = 0; i < o->count; i++) {
-        pending_t *m = &o->queue[i];
+    for (size_t i = 0; i < n; i++) {
+        pending_t *m = &v[i];
         /* PUB never blocks: at the high-water mark a subscriber's message is
          * dropped, and it catches up by sequence. */
         if (zmq_send(o->pub, m->topic, strlen(m->topic), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0 ||
@@ -164,6 +247,63 @@ void outbox_publish(outbox_t *o)
         else
             o->published++;
     }
+}
+
+/* Is the feed still waiting for the subscribers it cut?  Publishes what it
+ * held, in order, once they are back (every connection it had was judged by
+ * ZAP, plus a moment for their subscriptions) or HOLD_MAX_MS have passed. */
+static bool holding(outbox_t *o)
+{
+    if (!o->hold_until)
+        return false;
+    int events = 0;
+    size_t elen = sizeof(events);
+    zmq_getsockopt(o->pub, ZMQ_EVENTS, &events, &elen); /* attach the returning subscribers */
+    int64_t now = mono_ms();
+    if (!o->release_at && auth_feed_handshakes() - o->hold_base >= o->hold_expect)
+        o->release_at = now + HOLD_GRACE_MS;
+    if (now < o->hold_until && (!o->release_at || now < o->release_at))
+        return true;
+    send_all(o, o->held, o->nheld);
+    for (size_t i = 0; i < o->nheld; i++)
+        free(o->held[i].data);
+    log_info("outbox, the change feed publishes again (%zu messages waited for %llu of %llu "
+             "subscribers to authenticate again)",
+             o->nheld, auth_feed_handshakes() - o->hold_base, o->hold_expect);
+    o->nheld = 0;
+    o->hold_until = o->release_at = 0;
+    return false;
+}
+
+void outbox_tick(outbox_t *o)
+{
+    holding(o);
+}
+
+void outbox_publish(outbox_t *o)
+{
+    if (holding(o)) {
+        if (o->nheld + o->count > o->heldcap) {
+            size_t cap = (o->nheld + o->count) * 2;
+            pending_t *v = realloc(o->held, cap * sizeof(*v));
+            if (!v) {
+                /* no memory to wait with: publish now, subscribers catch up */
+                o->hold_until = 1;
+                holding(o);
+                send_all(o, o->queue, o->count);
+                outbox_discard(o);
+                return;
+            }
+            o->held = v;
+            o->heldcap = cap;
+        }
+        /* the data changes hands: the queue forgets it without freeing */
+        memcpy(o->held + o->nheld, o->queue, o->count * sizeof(*o->queue));
+        o->nheld += o->count;
+        o->count = 0;
+        return;
+    }
+    send_all(o, o->queue, o->count);
     outbox_discard(o);
 }
 

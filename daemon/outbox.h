@@ -31,6 +31,21 @@ void outbox_publish(outbox_t *o);
 /* The transaction failed: forget the queue. */
 void outbox_discard(outbox_t *o);
 
+/* Makes every subscriber of a tcp:// (CURVE) feed authenticate again, so
+ * that a key revoked by a reload of the keys file loses its subscription:
+ * the feed is unbound, which closes every connection, and bound again on
+ * the same address.  Subscribers reconnect by themselves (ZeroMQ) through
+ * the ZAP handler; until every connection the feed had was judged again
+ * (at most 2 s), committed messages are held and then published in order,
+ * so the subscribers still valid miss nothing (one that takes longer fills
+ * the gap by sequence, ChangesRequest).  Does nothing for ipc:// feeds.
+ * 0, or -1 (logged). */
+int outbox_reauthenticate(outbox_t *o);
+
+/* Publishes what a re-bound feed held once its wait is over; the loop's
+ * housekeeping calls it every second. */
+void outbox_tick(outbox_t *o);
+
 /* Connections to the change feed now (issue 8), from the PUB socket's
  * monitor (accepted minus disconnected); drains the monitor's events. */
 unsigned long long outbox_subscribers(outbox_t *o);

@@ -80,10 +80,12 @@ static int free_port(void)
     return ntohs(a.sin_port);
 }
 
+/* Mode 0640 whatever the umask: the daemon refuses a keys file others may
+ * write. */
 static int write_file(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");
-    if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
+    if (!f || fchmod(fileno(f), 0640) < 0 || fputs(text, f) < 0 || fclose(f) != 0) {
         perror(path);
         return -1;
     }

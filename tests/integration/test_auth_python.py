@@ -82,6 +82,7 @@ def main():
         f.write("# NAME ROLE UNIT PUBLIC-KEY\n")
         f.write(f"lan.hanoi unit-officer 01 {lan_pub.decode()}\n")
         f.write(f"thanh.tra reader - {rd_pub.decode()}\n")
+    os.chmod(f"{TMP}/keys", 0o640)  # the daemon refuses a keys file others may write
     port = free_port()
     endpoint = f"tcp://127.0.0.1:{port}"
     with open(f"{TMP}/exemplard.conf", "w") as f:

@@ -22,6 +22,7 @@ PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); prin
 run 0 keygen server --dir "$DIR"
 run 0 keygen lan --dir "$DIR"
 printf 'lan.hanoi unit-officer 01 %s\n' "$(grep -v '^#' "$DIR/lan.pub")" >"$DIR/keys"
+chmod 640 "$DIR/keys" # the daemon refuses a keys file others may write
 
 start() {
     if [[ -n $PID ]]; then

@@ -344,7 +344,8 @@ in_ct sh -c 'cd /etc/exemplard && exemplarctl keygen server >/dev/null &&
 in_ct cat /etc/exemplard/server.pub >"$work/keys/server.pub"
 pub() { grep -v '^#' "$work/keys/$1.pub"; }
 printf 'admin.test admin - %s\nreader.test reader - %s\n' "$(pub admin.test)" \
-    "$(pub reader.test)" | in_ct sh -c 'cat >/etc/exemplard/keys'
+    "$(pub reader.test)" |
+    in_ct sh -c 'umask 027 && cat >/etc/exemplard/keys && chgrp exemplard /etc/exemplard/keys'
 in_ct sh -c 'printf "\n[auth]\nendpoint = tcp://127.0.0.1:7410\n" >>/etc/exemplard/exemplard.conf'
 in_ct sh -c 'cat >/etc/systemd/system/exemplard.service.d/tcp.conf' <<'EOF'
 [Service]

@@ -10,7 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -74,6 +77,8 @@ static void errors_name_the_line_and_the_field(void **state)
         {"lan/x reader - " K1 "\n", "principal name"},
         {"lan reader - " K1 "\nlan admin - " K2 "\n", "line 2: name lan appears twice"},
         {"lan reader - " K1 "\nmai admin - " K1 "\n", "line 2: key of mai appears twice"},
+        /* the name of every ipc:// caller, in the audit list and request ids */
+        {"local admin - " K1 "\n", "\"local\" is reserved"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         auth_keys_t k = {0};
@@ -90,6 +95,70 @@ static void errors_name_the_line_and_the_field(void **state)
     const char nul[] = "lan reader - " K1 "\0x\n";
     assert_int_equal(auth_keys_parse(nul, sizeof(nul) - 1, "keys", &k, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "NUL"));
+}
+
+/* As OpenSSH's StrictModes: whoever may write the file or replace it in
+ * its directory may make themselves an administrator. */
+static void keys_file_others_may_write_is_refused(void **state)
+{
+    (void)state;
+    char dir[64] = "/tmp/exk.XXXXXX", path[96], err[768];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/keys", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_true(fputs("lan reader - " K1 "\n", f) >= 0);
+    assert_int_equal(fclose(f), 0);
+    static const struct {
+        mode_t file, dir;
+        const char *says; /* NULL: loads */
+    } cases[] = {
+        {0640, 0700, NULL},
+        {0644, 0755, NULL},
+        {0600, 01777, NULL}, /* sticky, as /tmp */
+        {0666, 0700, "writable by every local user (mode 0666)"},
+        {0660, 0700, "writable by its group (mode 0660)"},
+        {0640, 0770, "is writable by its group (mode 0770)"},
+        {0640, 0777, "run chmod go-w"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        assert_int_equal(chmod(path, cases[i].file), 0);
+        assert_int_equal(chmod(dir, cases[i].dir), 0);
+        auth_keys_t k = {0};
+        err[0] = '\0';
+        int rc = auth_keys_load(path, &k, err, sizeof(err));
+        if (!cases[i].says) {
+            if (rc != 0)
+                fail_msg("case %zu: refused: %s", i, err);
+            assert_int_equal(k.n, 1);
+            auth_keys_free(&k);
+            continue;
+        }
+        if (rc != -1 || !strstr(err, cases[i].says) || !strstr(err, path))
+            fail_msg("case %zu: expected an error saying \"%s\" about %s, got \"%s\"", i,
+                     cases[i].says, path, err);
+        assert_null(k.v);
+    }
+    assert_int_equal(chmod(dir, 0700), 0);
+    /* owned by another user (only root can give a file away) */
+    if (geteuid() == 0) {
+        const char *targets[] = {path, dir};
+        for (size_t i = 0; i < 2; i++) {
+            auth_keys_t k = {0};
+            assert_int_equal(chown(targets[i], 65534, (gid_t)-1), 0);
+            assert_int_equal(auth_keys_load(path, &k, err, sizeof(err)), -1);
+            assert_non_null(strstr(err, "belongs to uid 65534"));
+            assert_int_equal(chown(targets[i], 0, (gid_t)-1), 0);
+        }
+    }
+    assert_int_equal(chmod(path, 0666), 0);
+    auth_keys_t k = {0};
+    assert_int_equal(auth_keys_load(path, &k, err, sizeof(err)), -1);
+    char fix[128];
+    snprintf(fix, sizeof(fix), "run chmod 640 %s", path);
+    assert_non_null(strstr(err, fix));
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(rmdir(dir), 0);
 }
 
 static void role_checks_name_the_missing_role(void **state)
@@ -115,6 +184,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(well_formed_file_gives_every_principal),
         cmocka_unit_test(errors_name_the_line_and_the_field),
+        cmocka_unit_test(keys_file_others_may_write_is_refused),
         cmocka_unit_test(role_checks_name_the_missing_role),
     };
     return cmocka_run_group_tests_name("auth", tests, NULL, NULL);
