@@ -31,6 +31,7 @@
 
 #include "ctl_store.h"
 #include "key.h"
+#include "safefile.h"
 #include "store.h"
 
 /* ---- the state directory -------------------------------------------------- */
@@ -81,6 +82,11 @@ int ctl_sync_dir_of(const char *path)
     return rc;
 }
 
+int ctl_file_status(int rc)
+{
+    return rc == -EEXIST ? EX_ECONFLICT : rc == -ENOSPC || rc == -EDQUOT ? EX_EFULL : EX_ESTORAGE;
+}
+
 int64_t ctl_now_ms(void)
 {
     struct timespec ts;
@@ -116,37 +122,30 @@ int ctl_store_counts(store_t *s, uint64_t *nominations, uint64_t *last_seq)
 int cmd_backup(ctl_t *ctl, const ctl_args_t *a)
 {
     const char *file = a->argv[0];
-    char dir[PATH_MAX], tmp[PATH_MAX + 8], err[3 * PATH_MAX], msg[3 * PATH_MAX + 64];
+    char dir[PATH_MAX], tmp[PATH_MAX + 64], err[3 * PATH_MAX], msg[3 * PATH_MAX + 64];
     ctl_state_dir(a, dir, sizeof(dir));
     bool force = a->opt[OPT_SLOT(OPT_FORCE)] != NULL;
     struct stat st;
-    if (!force && stat(file, &st) == 0) {
+    if (!force && lstat(file, &st) == 0) {
         snprintf(msg, sizeof(msg), "%s exists; pass --force to replace it", file);
         return ctl_fail(ctl, EX_ECONFLICT, msg);
     }
-    if (snprintf(tmp, sizeof(tmp), "%s.tmp", file) >= (int)sizeof(tmp))
-        return ctl_usage(ctl, "the file name is too long");
     int64_t start = ctl_now_ms();
     store_t *s = NULL, *copy = NULL;
     int rc = store_open_readonly(dir, false, &s, err, sizeof(err));
     if (rc < 0)
         return ctl_store_fail(ctl, rc, err);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-    if (fd < 0) {
+    /* A temporary nobody else can have made (proto/safefile.h), never FILE.tmp. */
+    ex_safefile_t sf;
+    rc = ex_safefile_open(&sf, file, CTL_FILE_MODE, force ? EX_SAFEFILE_REPLACE : 0, err,
+                          sizeof(err));
+    if (rc < 0) {
         store_close(&s);
-        snprintf(msg, sizeof(msg), "cannot create %s (%s)", tmp, strerror(errno));
-        return ctl_fail(ctl, EX_ESTORAGE, msg);
+        return ctl_fail(ctl, ctl_file_status(rc), err);
     }
-    rc = store_copy_compact(s, fd, err, sizeof(err));
+    ex_safefile_temp_path(&sf, tmp, sizeof(tmp));
+    rc = store_copy_compact(s, sf.fd, err, sizeof(err));
     store_close(&s);
-    if (rc == 0 && fsync(fd) < 0) {
-        snprintf(err, sizeof(err), "cannot sync %s (%s)", tmp, strerror(errno));
-        rc = -EX_ESTORAGE;
-    }
-    if (close(fd) < 0 && rc == 0) {
-        snprintf(err, sizeof(err), "cannot write %s (%s)", tmp, strerror(errno));
-        rc = -EX_ESTORAGE;
-    }
     /* The copy must open as a store of our schema before it is called FILE. */
     uint64_t noms = 0, last = 0;
     if (rc == 0)
@@ -154,17 +153,20 @@ int cmd_backup(ctl_t *ctl, const ctl_args_t *a)
     if (rc == 0) {
         rc = ctl_store_counts(copy, &noms, &last);
         if (rc < 0)
-            snprintf(err, sizeof(err), "the copy %s cannot be read back", tmp);
+            snprintf(err, sizeof(err), "the copy of %s cannot be read back", file);
         store_close(&copy);
     }
-    if (rc == 0 && (stat(tmp, &st) < 0 || rename(tmp, file) < 0 || ctl_sync_dir_of(file) < 0)) {
-        snprintf(err, sizeof(err), "cannot move %s to %s (%s)", tmp, file, strerror(errno));
+    if (rc == 0 && fstat(sf.fd, &st) < 0) {
+        snprintf(err, sizeof(err), "cannot read the copy of %s (%s)", file, strerror(errno));
         rc = -EX_ESTORAGE;
     }
     if (rc < 0) {
-        unlink(tmp);
+        ex_safefile_abort(&sf);
         return ctl_store_fail(ctl, rc, err);
     }
+    rc = ex_safefile_commit(&sf, err, sizeof(err));
+    if (rc < 0)
+        return ctl_fail(ctl, ctl_file_status(rc), err);
     int64_t ms = ctl_now_ms() - start;
     if (ctl->json) {
         json_object *doc = json_object_new_object();

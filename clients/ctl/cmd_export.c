@@ -39,6 +39,7 @@
 #include "plans.pb-c.h"
 #include "jobs.h"
 #include "records.h"
+#include "safefile.h"
 #include "store.h"
 
 #define EXPORT_FORMAT         "exemplar-export"
@@ -151,7 +152,7 @@ int cmd_export(ctl_t *ctl, const ctl_args_t *a)
 {
     const char *file = a->argc > 0 ? a->argv[0] : "-";
     bool to_stdout = strcmp(file, "-") == 0;
-    char dir[PATH_MAX], tmp[PATH_MAX + 8], err[3 * PATH_MAX] = "";
+    char dir[PATH_MAX], err[3 * PATH_MAX] = "";
     ctl_state_dir(a, dir, sizeof(dir));
     int db = unknown_database();
     if (db >= 0) {
@@ -160,21 +161,32 @@ int cmd_export(ctl_t *ctl, const ctl_args_t *a)
         return ctl_fail(ctl, EX_EINTERNAL, err);
     }
     struct stat st;
-    if (!to_stdout && !a->opt[OPT_SLOT(OPT_FORCE)] && stat(file, &st) == 0) {
+    if (!to_stdout && !a->opt[OPT_SLOT(OPT_FORCE)] && lstat(file, &st) == 0) {
         snprintf(err, sizeof(err), "%s exists; pass --force to replace it", file);
         return ctl_fail(ctl, EX_ECONFLICT, err);
     }
-    snprintf(tmp, sizeof(tmp), "%s.tmp", file);
     int64_t start = ctl_now_ms();
     store_t *s = NULL;
     int rc = store_open_readonly(dir, false, &s, err, sizeof(err));
     if (rc < 0)
         return ctl_store_fail(ctl, rc, err);
-    FILE *f = to_stdout ? stdout : fopen(tmp, "we");
-    if (!f) {
-        store_close(&s);
-        snprintf(err, sizeof(err), "cannot create %s (%s)", tmp, strerror(errno));
-        return ctl_fail(ctl, EX_ESTORAGE, err);
+    /* A temporary nobody else can have made (proto/safefile.h), never FILE.tmp. */
+    ex_safefile_t sf = {.fd = -1, .dirfd = -1};
+    FILE *f = stdout;
+    if (!to_stdout) {
+        rc = ex_safefile_open(&sf, file, CTL_FILE_MODE,
+                              a->opt[OPT_SLOT(OPT_FORCE)] ? EX_SAFEFILE_REPLACE : 0, err,
+                              sizeof(err));
+        f = rc == 0 ? fdopen(sf.fd, "w") : NULL;
+        if (!f) {
+            if (rc == 0) {
+                rc = -errno;
+                snprintf(err, sizeof(err), "cannot write %s (%s)", file, strerror(errno));
+                ex_safefile_abort(&sf);
+            }
+            store_close(&s);
+            return ctl_fail(ctl, ctl_file_status(rc), err);
+        }
     }
     /* One read transaction: every line is of the same snapshot. */
     store_txn_t t;
@@ -208,24 +220,32 @@ int cmd_export(ctl_t *ctl, const ctl_args_t *a)
         json_object_object_add(end, "records", json_object_new_uint64(count));
         put_line(f, end);
     }
-    if (rc == 0 && (fflush(f) != 0 || ferror(f) || (!to_stdout && fsync(fileno(f)) < 0))) {
-        snprintf(err, sizeof(err), "cannot write %s (%s)", to_stdout ? "stdout" : tmp,
+    if (rc == 0 && (fflush(f) != 0 || ferror(f))) {
+        snprintf(err, sizeof(err), "cannot write %s (%s)", to_stdout ? "stdout" : file,
                  strerror(errno));
         rc = -EX_ESTORAGE;
     }
-    if (!to_stdout && fclose(f) != 0 && rc == 0) {
-        snprintf(err, sizeof(err), "cannot write %s (%s)", tmp, strerror(errno));
-        rc = -EX_ESTORAGE;
+    int status = 0;
+    if (!to_stdout) {
+        /* the stream lets go of the descriptor; commit syncs and closes it */
+        int fd = dup(sf.fd);
+        fclose(f);
+        if (fd < 0 && rc == 0) {
+            snprintf(err, sizeof(err), "cannot write %s (%s)", file, strerror(errno));
+            rc = -EX_ESTORAGE;
+        }
+        sf.fd = fd;
+        if (rc == 0) {
+            int c = ex_safefile_commit(&sf, err, sizeof(err));
+            status = c < 0 ? ctl_file_status(c) : 0;
+        } else {
+            ex_safefile_abort(&sf);
+        }
     }
-    if (rc == 0 && !to_stdout && (rename(tmp, file) < 0 || ctl_sync_dir_of(file) < 0)) {
-        snprintf(err, sizeof(err), "cannot move %s to %s (%s)", tmp, file, strerror(errno));
-        rc = -EX_ESTORAGE;
-    }
-    if (rc < 0) {
-        if (!to_stdout)
-            unlink(tmp);
+    if (rc < 0)
         return ctl_store_fail(ctl, rc, err[0] ? err : "cannot read the store");
-    }
+    if (status)
+        return ctl_fail(ctl, status, err);
     int64_t ms = ctl_now_ms() - start;
     if (ctl->json && !to_stdout) {
         json_object *doc = json_object_new_object();

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# exemplarctl's operator tools never hurt what they touch:
+#   - backup, export and summary --output write a temporary nobody else can
+#     have made: a symlink or someone's 0666 file planted at FILE.tmp is
+#     neither followed nor reused, a symlink at FILE is replaced, not written
+#     through, and the file is mode 0640 whatever the umask;
+#   - restore checks a backup before installing it: a truncated one, a
+#     bit-flipped meta page and a bit-flipped data page are refused (exit 1,
+#     "invalid"), no signal reaches the shell, and the store is untouched;
+#   - import parses strictly: invalid UTF-8, trailing commas, text after the
+#     object, two objects on a line are refused with the line number, and
+#     nothing is imported.
+#
+# usage: test_ops_files.sh EXEMPLARD EXEMPLARCTL
+set -euo pipefail
+
+EXEMPLARD=$1
+CTL=$2
+PY=/usr/bin/python3
+[[ -x $PY ]] || { echo "FAIL: $PY (Debian's python3) is needed" >&2; exit 1; }
+
+# shellcheck source=cli_lib.sh
+source "$(dirname "$0")/cli_lib.sh"
+
+STATE=$DIR/state
+mkdir -m 0750 -p "$STATE"
+start_daemon() {
+    export EXEMPLAR_API="ipc://$1/api.sock"
+    env -u NOTIFY_SOCKET -u STATE_DIRECTORY -u RUNTIME_DIRECTORY -u CONFIGURATION_DIRECTORY \
+        "$EXEMPLARD" --state-dir "$1" --config "$DIR/exemplard.conf" >>"$LOG" 2>&1 &
+    PID=$!
+    run 0 ping --wait 10
+}
+stop_daemon() {
+    kill -TERM "$PID"
+    wait "$PID" || true
+    PID=
+}
+printf '[rules]\nenforce = no\n' >"$DIR/exemplard.conf"
+start_daemon "$STATE"
+for i in 1 2 3; do
+    run 0 register --unit 01 --kind individual --name "Nguyễn Văn Bình $i"
+done
+ID=$(tr -d '[:space:]' <"$DIR/out")
+run 0 move "$ID" fostering --expect-version 1
+
+mode_of() { stat -c %a "$1"; }
+inode_of() { stat -c %i "$1"; }
+
+# ---- 1. backup, export, summary --output: no planted temporary is used ----
+OUT=$DIR/out.d
+mkdir -p "$OUT"
+chmod 0777 "$OUT" # a directory others may write to, as a shared one is
+echo "precious" >"$DIR/victim"
+for cmd in backup export; do
+    file=$OUT/$cmd.file
+    # a symlink planted at FILE.tmp: neither followed nor made FILE
+    ln -s "$DIR/victim" "$file.tmp"
+    (umask 0 && "$CTL" "$cmd" "$file" --state-dir "$STATE" >"$DIR/out" 2>"$DIR/err") ||
+        fail "$cmd with a symlink at $file.tmp failed: $(cat "$DIR/err")"
+    [[ $(cat "$DIR/victim") == precious ]] || fail "$cmd wrote through the symlink $file.tmp"
+    [[ -f $file && ! -L $file ]] || fail "$cmd: $file is not a regular file"
+    [[ -L $file.tmp ]] || fail "$cmd removed or replaced the planted $file.tmp"
+    [[ $(mode_of "$file") == 640 ]] || fail "$cmd: $file has mode $(mode_of "$file") under umask 0, not 640"
+    rm -f "$file" "$file.tmp"
+    # someone else's world-writable FILE.tmp: not reused as the backup
+    echo "planted" >"$file.tmp"
+    chmod 0666 "$file.tmp"
+    planted=$(inode_of "$file.tmp")
+    run 0 "$cmd" "$file" --state-dir "$STATE"
+    [[ $(inode_of "$file") != "$planted" ]] || fail "$cmd reused the planted $file.tmp as $file"
+    [[ $(cat "$file.tmp") == planted ]] || fail "$cmd wrote into the planted $file.tmp"
+    [[ $(mode_of "$file") == 640 ]] || fail "$cmd: $file has mode $(mode_of "$file"), not 640"
+    # an existing FILE needs --force; with it, a symlink at FILE is replaced
+    run 4 "$cmd" "$file" --state-dir "$STATE"
+    rm -f "$file"
+    ln -s "$DIR/victim" "$file"
+    run 4 "$cmd" "$file" --state-dir "$STATE"
+    run 0 "$cmd" "$file" --state-dir "$STATE" --force
+    [[ $(cat "$DIR/victim") == precious ]] || fail "$cmd --force wrote through the symlink $file"
+    [[ -f $file && ! -L $file ]] || fail "$cmd --force: $file is still a symlink"
+    # no temporary is left behind
+    left=$(find "$OUT" -name ".$cmd.file.*" | wc -l)
+    [[ $left -eq 0 ]] || fail "$cmd left temporaries: $(ls -a "$OUT")"
+done
+# the backup and the export are whole: a restore and an import take them
+run 0 backup "$OUT/plain.mdb" --state-dir "$STATE"
+run 0 export "$OUT/plain.jsonl" --state-dir "$STATE"
+# summary --output: a symlink at the output is replaced, never written through
+for fmt in csv xlsx; do
+    ln -s "$DIR/victim" "$OUT/summary.$fmt"
+    run 0 summary 2026Q4 --format "$fmt" --output "$OUT/summary.$fmt"
+    [[ $(cat "$DIR/victim") == precious ]] || fail "summary --format $fmt wrote through a symlink"
+    [[ -f $OUT/summary.$fmt && ! -L $OUT/summary.$fmt && -s $OUT/summary.$fmt ]] ||
+        fail "summary --format $fmt: the output is not a new file"
+    [[ $(mode_of "$OUT/summary.$fmt") == 640 ]] || fail "summary --output: mode $(mode_of "$OUT/summary.$fmt")"
+done
+
+#@restore
+
+#@import
+
+echo "ok"
