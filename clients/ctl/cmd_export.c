@@ -34,6 +34,7 @@
 #include "api_events.h"
 #include "ctl_store.h"
 #include "events.pb-c.h"
+#include "exportfmt.h"
 #include "key.h"
 #include "pbjson.h"
 #include "plans.pb-c.h"
@@ -47,29 +48,10 @@
 /* Records per import transaction. */
 #define IMPORT_BATCH 20000
 
-/* The databases exported, in file order; value NULL: a plain string (a
- * campaign's anchor day). */
-typedef struct {
-    store_db_t db;
-    const char *type;
-    const ProtobufCMessageDescriptor *desc;
-} exported_t;
-
-static const exported_t EXPORTED[] = {
-    {DB_UNITS, "unit", &exemplar__unit__descriptor},
-    {DB_CAMPAIGNS, "campaign", NULL},
-    {DB_EVIDENCE, "evidence", &exemplar__evidence__descriptor},
-    {DB_PLANS, "plan", &exemplar__unit_plan__descriptor},
-    {DB_PUBLISHERS, "publisher", &exemplar__publisher_record__descriptor},
-    {DB_EVENTS, "event", &exemplar__event__descriptor},
-    {DB_NOMINATIONS, "nomination", &exemplar__nomination__descriptor},
-    {DB_CHANGES, "change", &exemplar__change__descriptor},
-    {DB_AUDIT, "audit", &exemplar__audit_entry__descriptor},
-    {DB_REQUESTS, "request", &exemplar__request_record__descriptor},
-    {DB_TIMERS, "timer", &exemplar__timer__descriptor}, /* issue 5 */
-    {DB_JOBS, "job", &exemplar__job__descriptor},
-};
-#define EXPORTED_COUNT (sizeof(EXPORTED) / sizeof(EXPORTED[0]))
+/* The databases exported, in file order (daemon/exportfmt.c). */
+typedef exportfmt_type_t exported_t;
+#define EXPORTED       EXPORTFMT_TYPES
+#define EXPORTED_COUNT EXPORTFMT_COUNT
 
 /* Databases rebuilt from the exported ones (meta: the schema version is in
  * the header, the events index position starts over). */
@@ -277,14 +259,6 @@ typedef struct {
     uint64_t line_no; /* of the batch's first line */
 } importer_t;
 
-static const exported_t *find_type(const char *type)
-{
-    for (size_t i = 0; i < EXPORTED_COUNT; i++)
-        if (strcmp(EXPORTED[i].type, type) == 0)
-            return &EXPORTED[i];
-    return NULL;
-}
-
 /* The indexes a record brings with it. */
 static int put_derived(store_txn_t *t, const exported_t *x, const uint8_t *k, size_t klen,
                        const uint8_t *val, size_t len)
@@ -335,62 +309,30 @@ static int put_derived(store_txn_t *t, const exported_t *x, const uint8_t *k, si
     return 0;
 }
 
-/* One record line into the transaction. */
+/* One record line into the transaction: read strictly and checked as the
+ * api checks what a peer sends (daemon/exportfmt.c). */
 static int import_line(importer_t *im, store_txn_t *t, json_object *line, uint64_t no)
 {
-    json_object *jt, *jk, *jv;
-    if (!json_object_object_get_ex(line, "type", &jt) ||
-        !json_object_object_get_ex(line, "key", &jk) ||
-        !json_object_object_get_ex(line, "value", &jv)) {
-        snprintf(im->err, im->errlen, "line %" PRIu64 ": a record needs type, key and value", no);
-        return -EX_EINVALID;
+    exportfmt_record_t r;
+    char why[512];
+    int rc = exportfmt_record(line, &r, why, sizeof(why));
+    if (rc < 0) {
+        snprintf(im->err, im->errlen, "line %" PRIu64 ": %s; nothing imported", no, why);
+        return rc;
     }
-    const exported_t *x = find_type(json_object_get_string(jt));
-    if (!x) {
-        snprintf(im->err, im->errlen, "line %" PRIu64 ": unknown record type '%s'", no,
-                 json_object_get_string(jt));
-        return -EX_EINVALID;
-    }
-    uint8_t *key = NULL, *val = NULL;
-    size_t klen = 0, vlen = 0;
-    char why[256];
-    int rc = 0;
-    if (!json_object_is_type(jk, json_type_string) ||
-        pbjson_unbase64(json_object_get_string(jk), (size_t)json_object_get_string_len(jk), &key,
-                        &klen) < 0 ||
-        klen == 0 || klen > 511) {
-        snprintf(im->err, im->errlen, "line %" PRIu64 ": key must be 1-511 bytes in base64", no);
-        rc = -EX_EINVALID;
-    } else if (x->desc) {
-        if (pbjson_to_packed(x->desc, jv, &val, &vlen, why, sizeof(why)) < 0) {
-            snprintf(im->err, im->errlen, "line %" PRIu64 ": %s value: %s", no, x->type, why);
-            rc = -EX_EINVALID;
-        }
-    } else if (!json_object_is_type(jv, json_type_string)) {
-        snprintf(im->err, im->errlen, "line %" PRIu64 ": a %s value is a string", no, x->type);
-        rc = -EX_EINVALID;
-    } else {
-        vlen = (size_t)json_object_get_string_len(jv);
-        val = malloc(vlen + 1);
-        if (val)
-            memcpy(val, json_object_get_string(jv), vlen);
-        else
-            rc = -EX_EINTERNAL;
-    }
-    if (rc == 0) {
-        if (x->db == DB_NOMINATIONS || x->db == DB_TIMERS || x->db == DB_JOBS)
-            rc = put_derived(t, x, key, klen, val, vlen); /* writes the record too */
-        else
-            store_put(t, x->db, key, klen, val, vlen);
-        if (rc == 0 && x->db == DB_EVENTS)
-            rc = put_derived(t, x, key, klen, val, vlen);
-        if (rc < 0)
-            snprintf(im->err, im->errlen,
-                     "line %" PRIu64 ": the %s does not decode or does not match its key", no,
-                     x->type);
-    }
-    free(key);
-    free(val);
+    const exported_t *x = r.type;
+    if (x->db == DB_NOMINATIONS || x->db == DB_TIMERS || x->db == DB_JOBS)
+        rc = put_derived(t, x, r.key, r.klen, r.val, r.vlen); /* writes the record too */
+    else
+        store_put(t, x->db, r.key, r.klen, r.val, r.vlen);
+    if (rc == 0 && x->db == DB_EVENTS)
+        rc = put_derived(t, x, r.key, r.klen, r.val, r.vlen);
+    if (rc < 0)
+        snprintf(im->err, im->errlen,
+                 "line %" PRIu64 ": the %s does not decode or does not match its key; nothing "
+                 "imported",
+                 no, x->type);
+    exportfmt_record_free(&r);
     return rc;
 }
 
@@ -455,16 +397,18 @@ static int import_file(FILE *in, store_t *s, uint64_t *records, uint64_t *noms, 
     size_t cap = 0;
     uint64_t no = 0, want_last = 0, want_noms = 0, end_records = UINT64_MAX;
     int rc = 0;
-    while (rc == 0 && getline(&buf, &cap, in) > 0) {
+    ssize_t got;
+    while (rc == 0 && (got = getline(&buf, &cap, in)) > 0) {
         no++;
-        json_object *line = json_tokener_parse(buf);
-        json_object *jt;
-        if (!line || !json_object_object_get_ex(line, "type", &jt)) {
-            snprintf(err, errlen, "line %" PRIu64 ": not a JSON object with a type", no);
-            json_object_put(line);
-            rc = -EX_EINVALID;
+        /* exactly one strict JSON object per line (daemon/exportfmt.c) */
+        json_object *line = NULL, *jt;
+        char why[256];
+        rc = exportfmt_parse_line(buf, (size_t)got, &line, why, sizeof(why));
+        if (rc < 0) {
+            snprintf(err, errlen, "line %" PRIu64 ": %s; nothing imported", no, why);
             break;
         }
+        json_object_object_get_ex(line, "type", &jt);
         const char *type = json_object_get_string(jt);
         if (no == 1) {
             json_object *f, *fv, *sv, *l, *n;

@@ -100,6 +100,43 @@ done
 
 #@restore
 
-#@import
+# ---- 3. import reads strictly, refuses with the line number, imports nothing
+LINE=$("$PY" - "$OUT/plain.jsonl" "$DIR/bad" <<'PYEOF'
+import sys, os
+src, out = sys.argv[1], sys.argv[2]
+os.makedirs(out, exist_ok=True)
+lines = open(src, 'rb').read().split(b'\n')
+no = next(i for i, l in enumerate(lines) if l.startswith(b'{"type":"nomination"'))
+nom = lines[no]
+assert nom.endswith(b'}}'), nom
+name = 'Nguyễn Văn Bình'.encode()
+assert name in nom, nom
+variants = {
+    'utf8': nom.replace(name, b'Nguy\xff\xfen V\xc3n'),
+    'comma': nom[:-2] + b',}}',
+    'after': nom + b' trailing words',
+    'two': nom + b' ' + nom,
+    'nul': nom.replace(name, b'L\\u00ea V\\u0103n\\u0000 <script>'),
+    'control': nom.replace(name, b'L\\u00ea\\u0007'),
+    'unit': nom.replace(b'"unit":"01"', b'"unit":"<b>"'),
+}
+for tag, line in variants.items():
+    copy = list(lines)
+    copy[no] = line
+    open(os.path.join(out, tag + '.jsonl'), 'wb').write(b'\n'.join(copy))
+print(no + 1)
+PYEOF
+)
+for f in "$DIR"/bad/*.jsonl; do
+    tag=$(basename "$f" .jsonl)
+    target=$DIR/import-$tag
+    run 1 import "$f" --state-dir "$target"
+    grep -q "line $LINE:" "$DIR/err" || fail "import of the $tag variant does not name line $LINE: $(cat "$DIR/err")"
+    grep -q "nothing imported" "$DIR/err" || fail "import of the $tag variant: $(cat "$DIR/err")"
+    [[ ! -e $target/data.mdb ]] || fail "import of the $tag variant left a store in $target"
+    echo "import $tag: $(cat "$DIR/err")"
+done
+# the untouched export still imports
+run 0 import "$OUT/plain.jsonl" --state-dir "$DIR/import-plain"
 
 echo "ok"
