@@ -98,7 +98,53 @@ for fmt in csv xlsx; do
     [[ $(mode_of "$OUT/summary.$fmt") == 640 ]] || fail "summary --output: mode $(mode_of "$OUT/summary.$fmt")"
 done
 
-#@restore
+# ---- 2. restore checks a backup before installing it ----------------------
+# A second state directory with a restored store, to see it stay untouched.
+STATE2=$DIR/state2
+run 0 restore "$OUT/plain.mdb" --state-dir "$STATE2"
+run 0 restore "$OUT/plain.mdb" --state-dir "$STATE2" # now with a data.mdb.before-restore
+sums() { (cd "$STATE2" && sha256sum data.mdb data.mdb.before-restore && ls -a); }
+sums >"$DIR/sums.before"
+"$PY" - "$OUT/plain.mdb" "$DIR/damaged" <<'PYEOF'
+import os, struct, sys
+src, out = sys.argv[1], sys.argv[2]
+os.makedirs(out, exist_ok=True)
+data = bytearray(open(src, 'rb').read())
+psize = struct.unpack_from('<I', data, 40)[0]       # meta page 0: the free list's md_pad
+main_root = struct.unpack_from('<Q', data, psize + 128)[0]  # meta page 1: the main db's root
+def write(tag, b):
+    open(os.path.join(out, tag + '.mdb'), 'wb').write(b)
+# cut short: the last pages missing (mapping them would SIGBUS)
+write('truncated', data[:len(data) - 2 * psize])
+# a meta page with a bit flipped: meta 1's last page, far past the end
+b = bytearray(data); b[psize + 136 + 1] ^= 0x40; write('meta-flipped', b)
+# a data page with a bit flipped: a leaf page (not the main database's)
+# loses its P_LEAF flag
+leaves = [n for n in range(2, len(data) // psize)
+          if n != main_root and struct.unpack_from('<H', data, n * psize + 10)[0] == 0x02]
+assert leaves, 'no leaf page to damage'
+b = bytearray(data); b[leaves[-1] * psize + 10] ^= 0x02; write('data-flipped', b)
+PYEOF
+for f in "$DIR"/damaged/*.mdb; do
+    tag=$(basename "$f" .mdb)
+    got=0
+    "$CTL" restore "$f" --state-dir "$STATE2" >"$DIR/out" 2>"$DIR/err" </dev/null || got=$?
+    [[ $got -eq 1 ]] || fail "restore of a $tag backup exited $got, expected 1 (invalid): $(cat "$DIR/err")"
+    grep -q 'is not a backup this exemplarctl can restore' "$DIR/err" ||
+        fail "restore of a $tag backup: $(cat "$DIR/err")"
+    grep -q 'nothing was installed' "$DIR/err" || fail "restore of a $tag backup: $(cat "$DIR/err")"
+    sums >"$DIR/sums.after"
+    cmp -s "$DIR/sums.before" "$DIR/sums.after" ||
+        fail "restore of a $tag backup changed $STATE2: $(diff "$DIR/sums.before" "$DIR/sums.after")"
+    echo "restore $tag: $(cat "$DIR/err")"
+done
+# the restored store serves
+stop_daemon
+start_daemon "$STATE2"
+run 0 show "$ID" --json
+[[ $(json_get version) == 2 ]] || fail "the restored nomination has version $(json_get version)"
+stop_daemon
+start_daemon "$STATE"
 
 # ---- 3. import reads strictly, refuses with the line number, imports nothing
 LINE=$("$PY" - "$OUT/plain.jsonl" "$DIR/bad" <<'PYEOF'
