@@ -507,9 +507,7 @@ int cmd_import(ctl_t *ctl, const ctl_args_t *a)
     char dir[PATH_MAX], tmpdir[PATH_MAX + 16], data[PATH_MAX + 16], tmpdata[PATH_MAX + 32];
     char lockf[PATH_MAX + 16], err[4 * PATH_MAX] = "";
     ctl_state_dir(a, dir, sizeof(dir));
-    snprintf(tmpdir, sizeof(tmpdir), "%s/import.tmp", dir);
     snprintf(data, sizeof(data), "%s/data.mdb", dir);
-    snprintf(tmpdata, sizeof(tmpdata), "%s/data.mdb", tmpdir);
     snprintf(lockf, sizeof(lockf), "%s/lock.mdb", dir);
     FILE *in = from_stdin ? stdin : fopen(file, "re");
     if (!in) {
@@ -539,10 +537,21 @@ int cmd_import(ctl_t *ctl, const ctl_args_t *a)
     }
     store_t *s = NULL;
     uint64_t records = 0, noms = 0, last = 0;
+    bool made = false;
     if (rc == 0) {
-        remove_tmp(tmpdir); /* left by an import that was killed */
-        rc = store_open(tmpdir, 1ull << 30, 1ull << 40, &s, err, sizeof(err));
+        /* A directory of its own, made here with mode 0700 (mkdtemp): a
+         * name fixed in advance could be a symlink to somewhere else. */
+        snprintf(tmpdir, sizeof(tmpdir), "%s/import.XXXXXX", dir);
+        made = mkdtemp(tmpdir) != NULL;
+        if (!made) {
+            snprintf(err, sizeof(err), "cannot create a directory in %s (%s)", dir,
+                     strerror(errno));
+            rc = -EX_ESTORAGE;
+        }
+        snprintf(tmpdata, sizeof(tmpdata), "%s/data.mdb", tmpdir);
     }
+    if (rc == 0)
+        rc = store_open(tmpdir, 1ull << 30, 1ull << 40, &s, err, sizeof(err));
     if (rc == 0)
         rc = import_file(in, s, &records, &noms, &last, err, sizeof(err));
     if (rc == 0 && store_sync(s) < 0) {
@@ -560,10 +569,10 @@ int cmd_import(ctl_t *ctl, const ctl_args_t *a)
         snprintf(err, sizeof(err), "cannot move %s to %s (%s)", tmpdata, data, strerror(errno));
         rc = -EX_ESTORAGE;
     }
-    if (lock >= 0) {
+    if (made)
         remove_tmp(tmpdir);
+    if (lock >= 0)
         close(lock);
-    }
     if (!from_stdin)
         fclose(in);
     if (rc < 0)

@@ -941,7 +941,7 @@ const ctl_cmd_t CMD_TABLE[] = {
       "fill an empty, stopped store from an export",
       cmd_import, 1, 1, STATE_DIR_OPTS,
       "Refuses while exemplard runs on the state directory (exit 4) and when its store holds "
-      "anything (exit 4). Builds the new store in DIR/import.tmp in transactions of 20000 "
+      "anything (exit 4). Builds the new store in a new DIR/import.XXXXXX in transactions of 20000 "
       "records, rebuilds the indexes, checks the end line and the header's counts, and only "
       "then moves the data file into place: a failed or cut import changes nothing. Each line "
       "must be one strict JSON object, valid UTF-8, every string text the api would accept; "
