@@ -124,6 +124,16 @@ leaves = [n for n in range(2, len(data) // psize)
           if n != main_root and struct.unpack_from('<H', data, n * psize + 10)[0] == 0x02]
 assert leaves, 'no leaf page to damage'
 b = bytearray(data); b[leaves[-1] * psize + 10] ^= 0x02; write('data-flipped', b)
+# a record with a bit flipped: the length of a nomination's name (field 7,
+# tag 0x3a) grows past the record's end, so the record no longer decodes
+name = 'Nguyễn Văn Bình 1'.encode()
+b = bytearray(data)
+hits = [i for i in range(2, len(b)) if b[i:i + len(name)] == name and b[i - 2] == 0x3a
+        and b[i - 1] == len(name)]
+assert hits, 'no nomination name to damage'
+for i in hits:
+    b[i - 1] ^= 0x40
+write('record-flipped', b)
 PYEOF
 for f in "$DIR"/damaged/*.mdb; do
     tag=$(basename "$f" .mdb)
