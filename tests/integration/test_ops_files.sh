@@ -25,7 +25,7 @@ PY=/usr/bin/python3
 source "$(dirname "$0")/cli_lib.sh"
 
 STATE=$DIR/state
-mkdir -m 0750 -p "$STATE"
+mkdir -m 0750 "$STATE"
 start_daemon() {
     export EXEMPLAR_API="ipc://$1/api.sock"
     env -u NOTIFY_SOCKET -u STATE_DIRECTORY -u RUNTIME_DIRECTORY -u CONFIGURATION_DIRECTORY \
