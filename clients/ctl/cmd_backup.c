@@ -6,14 +6,18 @@
  * LMDB's own mdb_copy does.
  *
  * backup: the environment opened read-only next to the running daemon; LMDB
- * copies one read transaction's snapshot, compacted, to FILE.tmp (the
- * writer is never blocked: a compacting copy takes no writer lock); the copy
- * is synced, opened and counted, then renamed to FILE and the directory
- * synced.  restore: FILE is checked (an LMDB environment of our schema), the
- * state directory's lock is taken (store_lock_dir: refused while exemplard
- * runs), the copy is written next to data.mdb, synced, the old file kept as
- * data.mdb.before-restore and the copy renamed over data.mdb (atomic), the
- * directory synced.
+ * copies one read transaction's snapshot, compacted, to a temporary in
+ * FILE's directory that nobody else can have made (proto/safefile.h: never
+ * a fixed name such as FILE.tmp; the writer is never blocked: a compacting
+ * copy takes no writer lock); the copy's meta pages are checked
+ * (daemon/mdbfile.h), it is opened and counted, then renamed to FILE and
+ * the directory synced.  restore: FILE's size and meta pages are checked
+ * with plain reads, the state directory's lock is taken (store_lock_dir:
+ * refused while exemplard runs), FILE is copied to a temporary next to
+ * data.mdb and that copy checked in a child process (every page read, every
+ * record decoded, fsck's checks: a damaged file can crash only the child);
+ * then the old file is kept as data.mdb.before-restore, the copy renamed
+ * over data.mdb (atomic) and the directory synced.
  */
 #include "ctl.h"
 

@@ -18,7 +18,10 @@
  * directory inside the state directory in large transactions (the map grows
  * as needed), checks the end line and the header's counts, and only then
  * renames the new data file into place: a failed or cut import leaves the
- * state directory as it was.
+ * state directory as it was.  Each line is read strictly and each record
+ * checked as the api checks what a peer sends (daemon/exportfmt.c).  export
+ * writes FILE through a temporary nobody else can have made
+ * (proto/safefile.h).
  */
 #include "ctl.h"
 
