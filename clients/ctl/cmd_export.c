@@ -18,7 +18,10 @@
  * directory inside the state directory in large transactions (the map grows
  * as needed), checks the end line and the header's counts, and only then
  * renames the new data file into place: a failed or cut import leaves the
- * state directory as it was.
+ * state directory as it was.  Each line is read strictly and each record
+ * checked as the api checks what a peer sends (daemon/exportfmt.c).  export
+ * writes FILE through a temporary nobody else can have made
+ * (proto/safefile.h).
  */
 #include "ctl.h"
 
@@ -34,11 +37,13 @@
 #include "api_events.h"
 #include "ctl_store.h"
 #include "events.pb-c.h"
+#include "exportfmt.h"
 #include "key.h"
 #include "pbjson.h"
 #include "plans.pb-c.h"
 #include "jobs.h"
 #include "records.h"
+#include "safefile.h"
 #include "store.h"
 
 #define EXPORT_FORMAT         "exemplar-export"
@@ -46,29 +51,10 @@
 /* Records per import transaction. */
 #define IMPORT_BATCH 20000
 
-/* The databases exported, in file order; value NULL: a plain string (a
- * campaign's anchor day). */
-typedef struct {
-    store_db_t db;
-    const char *type;
-    const ProtobufCMessageDescriptor *desc;
-} exported_t;
-
-static const exported_t EXPORTED[] = {
-    {DB_UNITS, "unit", &exemplar__unit__descriptor},
-    {DB_CAMPAIGNS, "campaign", NULL},
-    {DB_EVIDENCE, "evidence", &exemplar__evidence__descriptor},
-    {DB_PLANS, "plan", &exemplar__unit_plan__descriptor},
-    {DB_PUBLISHERS, "publisher", &exemplar__publisher_record__descriptor},
-    {DB_EVENTS, "event", &exemplar__event__descriptor},
-    {DB_NOMINATIONS, "nomination", &exemplar__nomination__descriptor},
-    {DB_CHANGES, "change", &exemplar__change__descriptor},
-    {DB_AUDIT, "audit", &exemplar__audit_entry__descriptor},
-    {DB_REQUESTS, "request", &exemplar__request_record__descriptor},
-    {DB_TIMERS, "timer", &exemplar__timer__descriptor}, /* issue 5 */
-    {DB_JOBS, "job", &exemplar__job__descriptor},
-};
-#define EXPORTED_COUNT (sizeof(EXPORTED) / sizeof(EXPORTED[0]))
+/* The databases exported, in file order (daemon/exportfmt.c). */
+typedef exportfmt_type_t exported_t;
+#define EXPORTED       EXPORTFMT_TYPES
+#define EXPORTED_COUNT EXPORTFMT_COUNT
 
 /* Databases rebuilt from the exported ones (meta: the schema version is in
  * the header, the events index position starts over). */
@@ -151,7 +137,7 @@ int cmd_export(ctl_t *ctl, const ctl_args_t *a)
 {
     const char *file = a->argc > 0 ? a->argv[0] : "-";
     bool to_stdout = strcmp(file, "-") == 0;
-    char dir[PATH_MAX], tmp[PATH_MAX + 8], err[3 * PATH_MAX] = "";
+    char dir[PATH_MAX], err[3 * PATH_MAX] = "";
     ctl_state_dir(a, dir, sizeof(dir));
     int db = unknown_database();
     if (db >= 0) {
@@ -160,21 +146,32 @@ int cmd_export(ctl_t *ctl, const ctl_args_t *a)
         return ctl_fail(ctl, EX_EINTERNAL, err);
     }
     struct stat st;
-    if (!to_stdout && !a->opt[OPT_SLOT(OPT_FORCE)] && stat(file, &st) == 0) {
+    if (!to_stdout && !a->opt[OPT_SLOT(OPT_FORCE)] && lstat(file, &st) == 0) {
         snprintf(err, sizeof(err), "%s exists; pass --force to replace it", file);
         return ctl_fail(ctl, EX_ECONFLICT, err);
     }
-    snprintf(tmp, sizeof(tmp), "%s.tmp", file);
     int64_t start = ctl_now_ms();
     store_t *s = NULL;
     int rc = store_open_readonly(dir, false, &s, err, sizeof(err));
     if (rc < 0)
         return ctl_store_fail(ctl, rc, err);
-    FILE *f = to_stdout ? stdout : fopen(tmp, "we");
-    if (!f) {
-        store_close(&s);
-        snprintf(err, sizeof(err), "cannot create %s (%s)", tmp, strerror(errno));
-        return ctl_fail(ctl, EX_ESTORAGE, err);
+    /* A temporary nobody else can have made (proto/safefile.h), never FILE.tmp. */
+    ex_safefile_t sf = {.fd = -1, .dirfd = -1};
+    FILE *f = stdout;
+    if (!to_stdout) {
+        rc = ex_safefile_open(&sf, file, CTL_FILE_MODE,
+                              a->opt[OPT_SLOT(OPT_FORCE)] ? EX_SAFEFILE_REPLACE : 0, err,
+                              sizeof(err));
+        f = rc == 0 ? fdopen(sf.fd, "w") : NULL;
+        if (!f) {
+            if (rc == 0) {
+                rc = -errno;
+                snprintf(err, sizeof(err), "cannot write %s (%s)", file, strerror(errno));
+                ex_safefile_abort(&sf);
+            }
+            store_close(&s);
+            return ctl_fail(ctl, ctl_file_status(rc), err);
+        }
     }
     /* One read transaction: every line is of the same snapshot. */
     store_txn_t t;
@@ -208,24 +205,32 @@ int cmd_export(ctl_t *ctl, const ctl_args_t *a)
         json_object_object_add(end, "records", json_object_new_uint64(count));
         put_line(f, end);
     }
-    if (rc == 0 && (fflush(f) != 0 || ferror(f) || (!to_stdout && fsync(fileno(f)) < 0))) {
-        snprintf(err, sizeof(err), "cannot write %s (%s)", to_stdout ? "stdout" : tmp,
+    if (rc == 0 && (fflush(f) != 0 || ferror(f))) {
+        snprintf(err, sizeof(err), "cannot write %s (%s)", to_stdout ? "stdout" : file,
                  strerror(errno));
         rc = -EX_ESTORAGE;
     }
-    if (!to_stdout && fclose(f) != 0 && rc == 0) {
-        snprintf(err, sizeof(err), "cannot write %s (%s)", tmp, strerror(errno));
-        rc = -EX_ESTORAGE;
+    int status = 0;
+    if (!to_stdout) {
+        /* the stream lets go of the descriptor; commit syncs and closes it */
+        int fd = dup(sf.fd);
+        fclose(f);
+        if (fd < 0 && rc == 0) {
+            snprintf(err, sizeof(err), "cannot write %s (%s)", file, strerror(errno));
+            rc = -EX_ESTORAGE;
+        }
+        sf.fd = fd;
+        if (rc == 0) {
+            int c = ex_safefile_commit(&sf, err, sizeof(err));
+            status = c < 0 ? ctl_file_status(c) : 0;
+        } else {
+            ex_safefile_abort(&sf);
+        }
     }
-    if (rc == 0 && !to_stdout && (rename(tmp, file) < 0 || ctl_sync_dir_of(file) < 0)) {
-        snprintf(err, sizeof(err), "cannot move %s to %s (%s)", tmp, file, strerror(errno));
-        rc = -EX_ESTORAGE;
-    }
-    if (rc < 0) {
-        if (!to_stdout)
-            unlink(tmp);
+    if (rc < 0)
         return ctl_store_fail(ctl, rc, err[0] ? err : "cannot read the store");
-    }
+    if (status)
+        return ctl_fail(ctl, status, err);
     int64_t ms = ctl_now_ms() - start;
     if (ctl->json && !to_stdout) {
         json_object *doc = json_object_new_object();
@@ -256,14 +261,6 @@ typedef struct {
     size_t errlen;
     uint64_t line_no; /* of the batch's first line */
 } importer_t;
-
-static const exported_t *find_type(const char *type)
-{
-    for (size_t i = 0; i < EXPORTED_COUNT; i++)
-        if (strcmp(EXPORTED[i].type, type) == 0)
-            return &EXPORTED[i];
-    return NULL;
-}
 
 /* The indexes a record brings with it. */
 static int put_derived(store_txn_t *t, const exported_t *x, const uint8_t *k, size_t klen,
@@ -315,62 +312,30 @@ static int put_derived(store_txn_t *t, const exported_t *x, const uint8_t *k, si
     return 0;
 }
 
-/* One record line into the transaction. */
+/* One record line into the transaction: read strictly and checked as the
+ * api checks what a peer sends (daemon/exportfmt.c). */
 static int import_line(importer_t *im, store_txn_t *t, json_object *line, uint64_t no)
 {
-    json_object *jt, *jk, *jv;
-    if (!json_object_object_get_ex(line, "type", &jt) ||
-        !json_object_object_get_ex(line, "key", &jk) ||
-        !json_object_object_get_ex(line, "value", &jv)) {
-        snprintf(im->err, im->errlen, "line %" PRIu64 ": a record needs type, key and value", no);
-        return -EX_EINVALID;
+    exportfmt_record_t r;
+    char why[512];
+    int rc = exportfmt_record(line, &r, why, sizeof(why));
+    if (rc < 0) {
+        snprintf(im->err, im->errlen, "line %" PRIu64 ": %s; nothing imported", no, why);
+        return rc;
     }
-    const exported_t *x = find_type(json_object_get_string(jt));
-    if (!x) {
-        snprintf(im->err, im->errlen, "line %" PRIu64 ": unknown record type '%s'", no,
-                 json_object_get_string(jt));
-        return -EX_EINVALID;
-    }
-    uint8_t *key = NULL, *val = NULL;
-    size_t klen = 0, vlen = 0;
-    char why[256];
-    int rc = 0;
-    if (!json_object_is_type(jk, json_type_string) ||
-        pbjson_unbase64(json_object_get_string(jk), (size_t)json_object_get_string_len(jk), &key,
-                        &klen) < 0 ||
-        klen == 0 || klen > 511) {
-        snprintf(im->err, im->errlen, "line %" PRIu64 ": key must be 1-511 bytes in base64", no);
-        rc = -EX_EINVALID;
-    } else if (x->desc) {
-        if (pbjson_to_packed(x->desc, jv, &val, &vlen, why, sizeof(why)) < 0) {
-            snprintf(im->err, im->errlen, "line %" PRIu64 ": %s value: %s", no, x->type, why);
-            rc = -EX_EINVALID;
-        }
-    } else if (!json_object_is_type(jv, json_type_string)) {
-        snprintf(im->err, im->errlen, "line %" PRIu64 ": a %s value is a string", no, x->type);
-        rc = -EX_EINVALID;
-    } else {
-        vlen = (size_t)json_object_get_string_len(jv);
-        val = malloc(vlen + 1);
-        if (val)
-            memcpy(val, json_object_get_string(jv), vlen);
-        else
-            rc = -EX_EINTERNAL;
-    }
-    if (rc == 0) {
-        if (x->db == DB_NOMINATIONS || x->db == DB_TIMERS || x->db == DB_JOBS)
-            rc = put_derived(t, x, key, klen, val, vlen); /* writes the record too */
-        else
-            store_put(t, x->db, key, klen, val, vlen);
-        if (rc == 0 && x->db == DB_EVENTS)
-            rc = put_derived(t, x, key, klen, val, vlen);
-        if (rc < 0)
-            snprintf(im->err, im->errlen,
-                     "line %" PRIu64 ": the %s does not decode or does not match its key", no,
-                     x->type);
-    }
-    free(key);
-    free(val);
+    const exported_t *x = r.type;
+    if (x->db == DB_NOMINATIONS || x->db == DB_TIMERS || x->db == DB_JOBS)
+        rc = put_derived(t, x, r.key, r.klen, r.val, r.vlen); /* writes the record too */
+    else
+        store_put(t, x->db, r.key, r.klen, r.val, r.vlen);
+    if (rc == 0 && x->db == DB_EVENTS)
+        rc = put_derived(t, x, r.key, r.klen, r.val, r.vlen);
+    if (rc < 0)
+        snprintf(im->err, im->errlen,
+                 "line %" PRIu64 ": the %s does not decode or does not match its key; nothing "
+                 "imported",
+                 no, x->type);
+    exportfmt_record_free(&r);
     return rc;
 }
 
@@ -435,16 +400,18 @@ static int import_file(FILE *in, store_t *s, uint64_t *records, uint64_t *noms, 
     size_t cap = 0;
     uint64_t no = 0, want_last = 0, want_noms = 0, end_records = UINT64_MAX;
     int rc = 0;
-    while (rc == 0 && getline(&buf, &cap, in) > 0) {
+    ssize_t got;
+    while (rc == 0 && (got = getline(&buf, &cap, in)) > 0) {
         no++;
-        json_object *line = json_tokener_parse(buf);
-        json_object *jt;
-        if (!line || !json_object_object_get_ex(line, "type", &jt)) {
-            snprintf(err, errlen, "line %" PRIu64 ": not a JSON object with a type", no);
-            json_object_put(line);
-            rc = -EX_EINVALID;
+        /* exactly one strict JSON object per line (daemon/exportfmt.c) */
+        json_object *line = NULL, *jt;
+        char why[256];
+        rc = exportfmt_parse_line(buf, (size_t)got, &line, why, sizeof(why));
+        if (rc < 0) {
+            snprintf(err, errlen, "line %" PRIu64 ": %s; nothing imported", no, why);
             break;
         }
+        json_object_object_get_ex(line, "type", &jt);
         const char *type = json_object_get_string(jt);
         if (no == 1) {
             json_object *f, *fv, *sv, *l, *n;
@@ -543,9 +510,7 @@ int cmd_import(ctl_t *ctl, const ctl_args_t *a)
     char dir[PATH_MAX], tmpdir[PATH_MAX + 16], data[PATH_MAX + 16], tmpdata[PATH_MAX + 32];
     char lockf[PATH_MAX + 16], err[4 * PATH_MAX] = "";
     ctl_state_dir(a, dir, sizeof(dir));
-    snprintf(tmpdir, sizeof(tmpdir), "%s/import.tmp", dir);
     snprintf(data, sizeof(data), "%s/data.mdb", dir);
-    snprintf(tmpdata, sizeof(tmpdata), "%s/data.mdb", tmpdir);
     snprintf(lockf, sizeof(lockf), "%s/lock.mdb", dir);
     FILE *in = from_stdin ? stdin : fopen(file, "re");
     if (!in) {
@@ -575,10 +540,21 @@ int cmd_import(ctl_t *ctl, const ctl_args_t *a)
     }
     store_t *s = NULL;
     uint64_t records = 0, noms = 0, last = 0;
+    bool made = false;
     if (rc == 0) {
-        remove_tmp(tmpdir); /* left by an import that was killed */
-        rc = store_open(tmpdir, 1ull << 30, 1ull << 40, &s, err, sizeof(err));
+        /* A directory of its own, made here with mode 0700 (mkdtemp): a
+         * name fixed in advance could be a symlink to somewhere else. */
+        snprintf(tmpdir, sizeof(tmpdir), "%s/import.XXXXXX", dir);
+        made = mkdtemp(tmpdir) != NULL;
+        if (!made) {
+            snprintf(err, sizeof(err), "cannot create a directory in %s (%s)", dir,
+                     strerror(errno));
+            rc = -EX_ESTORAGE;
+        }
+        snprintf(tmpdata, sizeof(tmpdata), "%s/data.mdb", tmpdir);
     }
+    if (rc == 0)
+        rc = store_open(tmpdir, 1ull << 30, 1ull << 40, &s, err, sizeof(err));
     if (rc == 0)
         rc = import_file(in, s, &records, &noms, &last, err, sizeof(err));
     if (rc == 0 && store_sync(s) < 0) {
@@ -596,10 +572,10 @@ int cmd_import(ctl_t *ctl, const ctl_args_t *a)
         snprintf(err, sizeof(err), "cannot move %s to %s (%s)", tmpdata, data, strerror(errno));
         rc = -EX_ESTORAGE;
     }
-    if (lock >= 0) {
+    if (made)
         remove_tmp(tmpdir);
+    if (lock >= 0)
         close(lock);
-    }
     if (!from_stdin)
         fclose(in);
     if (rc < 0)

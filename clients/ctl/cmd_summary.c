@@ -9,10 +9,13 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "errors.h"
+#include "safefile.h"
 #include "summary_render.h"
 
 static void print_text(const Exemplar__Summary *s, sr_lang_t lang)
@@ -30,36 +33,57 @@ static void print_text(const Exemplar__Summary *s, sr_lang_t lang)
            s->nominations, s->n_moves, s->recognized_count, s->n_overdue, s->gap_count);
 }
 
-/* One format into one file (or standard output). */
+/* One format into one file (or standard output).  A file is written as
+ * backups and exports are (proto/safefile.h): a temporary nobody else can
+ * have made, mode 0640, synced and renamed over the file. */
 static int write_one(ctl_t *ctl, const Exemplar__Summary *s, unsigned format, sr_lang_t lang,
                      const char *out)
 {
-    char err[512] = "", def[64];
-    if (format == SR_XLSX) {
-        if (!out) {
-            snprintf(def, sizeof(def), "summary-%s.xlsx", s->quarter);
-            out = def;
-        }
-        if (summary_render_xlsx(s, lang, out, err, sizeof(err)) < 0)
-            return ctl_fail(ctl, EX_ESTORAGE, err);
+    char err[PATH_MAX + 512] = "", def[64], tmp[PATH_MAX + 64];
+    if (format == SR_XLSX && !out) {
+        snprintf(def, sizeof(def), "summary-%s.xlsx", s->quarter);
+        out = def;
+    }
+    if (!out) {
+        int rc = format == SR_JSON  ? summary_render_json(s, stdout)
+                 : format == SR_CSV ? summary_render_csv(s, lang, stdout)
+                                    : summary_render_html(s, lang, stdout);
+        if (fflush(stdout) != 0 || rc < 0)
+            return ctl_fail(ctl, EX_ESTORAGE, "cannot write the output");
         return EXIT_OK;
     }
-    FILE *f = out ? fopen(out, "w") : stdout;
-    if (!f) {
-        snprintf(err, sizeof(err), "cannot write %s (%s)", out, strerror(errno));
-        return ctl_fail(ctl, EX_ESTORAGE, err);
+    ex_safefile_t sf;
+    int rc = ex_safefile_open(&sf, out, 0640, EX_SAFEFILE_REPLACE, err, sizeof(err));
+    if (rc < 0)
+        return ctl_fail(ctl, rc == -ENOSPC ? EX_EFULL : EX_ESTORAGE, err);
+    if (format == SR_XLSX) {
+        /* libxlsxwriter wants a path: the temporary's own (for an unnamed
+         * one, /proc/self/fd/N reopens the same new file). */
+        ex_safefile_temp_path(&sf, tmp, sizeof(tmp));
+        rc = summary_render_xlsx(s, lang, tmp, err, sizeof(err));
+    } else {
+        FILE *f = fdopen(dup(sf.fd), "w");
+        if (!f) {
+            rc = -EX_ESTORAGE;
+        } else {
+            rc = format == SR_JSON  ? summary_render_json(s, f)
+                 : format == SR_CSV ? summary_render_csv(s, lang, f)
+                                    : summary_render_html(s, lang, f);
+            if (fflush(f) != 0 || ferror(f))
+                rc = -EX_ESTORAGE;
+            if (fclose(f) != 0)
+                rc = -EX_ESTORAGE;
+        }
+        if (rc < 0)
+            snprintf(err, sizeof(err), "cannot write %s (%s)", out, strerror(errno));
     }
-    int rc = format == SR_JSON  ? summary_render_json(s, f)
-             : format == SR_CSV ? summary_render_csv(s, lang, f)
-                                : summary_render_html(s, lang, f);
-    if (fflush(f) != 0)
-        rc = -EX_ESTORAGE;
-    if (out && fclose(f) != 0)
-        rc = -EX_ESTORAGE;
     if (rc < 0) {
-        snprintf(err, sizeof(err), "cannot write %s", out ? out : "the output");
+        ex_safefile_abort(&sf);
         return ctl_fail(ctl, EX_ESTORAGE, err);
     }
+    rc = ex_safefile_commit(&sf, err, sizeof(err));
+    if (rc < 0)
+        return ctl_fail(ctl, rc == -ENOSPC ? EX_EFULL : EX_ESTORAGE, err);
     return EXIT_OK;
 }
 

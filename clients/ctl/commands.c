@@ -906,8 +906,10 @@ const ctl_cmd_t CMD_TABLE[] = {
       "copy the store, consistent and compacted, while the daemon serves",
       cmd_backup, 1, 1, BACKUP_OPTS,
       "Opens the daemon's LMDB environment read-only, as LMDB's mdb_copy does (so it needs "
-      "the rights of the exemplard user, or root) and copies one snapshot, compacted, to "
-      "FILE.tmp; syncs it, checks that it opens, counts it and renames it to FILE. The daemon "
+      "the rights of the exemplard user, or root) and copies one snapshot, compacted, to a "
+      "new temporary file in FILE's directory that nobody else can have made (never FILE.tmp), "
+      "mode 0640; syncs it, checks its meta pages and that it opens, counts it and renames it "
+      "to FILE. The daemon "
       "keeps serving and is never blocked; changes committed after the snapshot was taken are "
       "not in the copy. Prints the size, the nominations and the last change sequence of the "
       "copy. Refuses to replace an existing FILE (exit 4) without --force. While a copy runs "
@@ -915,10 +917,13 @@ const ctl_cmd_t CMD_TABLE[] = {
     { "restore", "FILE [--state-dir DIR]",
       "replace the stopped daemon's store with a backup",
       cmd_restore, 1, 1, STATE_DIR_OPTS,
-      "Checks that FILE is a backup of this schema, refuses while exemplard runs on the state "
-      "directory (exit 4: it holds DIR/exemplard.lock), keeps the current data file as "
-      "data.mdb.before-restore (replacing an older one), writes the backup next to it, syncs "
-      "it and renames it over data.mdb, then syncs the directory. Procedure: systemctl stop "
+      "Checks FILE's size and LMDB meta pages with plain reads, refuses while exemplard runs on "
+      "the state directory (exit 4: it holds DIR/exemplard.lock), copies FILE next to data.mdb "
+      "and checks the copy in a child process: opened read-only as a store of this schema, "
+      "every page read, every record decoded, fsck's checks run. A damaged or cut backup is "
+      "refused (exit 1, invalid) and nothing is installed. Then keeps the current data file as "
+      "data.mdb.before-restore (replacing an older one), syncs the copy and renames it over "
+      "data.mdb, then syncs the directory. Procedure: systemctl stop "
       "exemplard; exemplarctl restore FILE; systemctl start exemplard; exemplarctl fsck." },
     { "export", "[FILE|-] [--state-dir DIR] [--force]",
       "write the whole store as JSON lines, while the daemon serves",
@@ -930,14 +935,17 @@ const ctl_cmd_t CMD_TABLE[] = {
       "them. Values are the stored records in JSON: field names as in the .proto files, enums "
       "by name, 64-bit integers as numbers, bytes in base64; keys are the LMDB keys in base64. "
       "Indexes are not written: import rebuilds them. FILE defaults to - (stdout); a FILE is "
-      "written as FILE.tmp, synced and renamed, and an existing one is kept without --force." },
+      "written as backup writes its copy (a new temporary, mode 0640, synced and renamed), and "
+      "an existing one is kept without --force." },
     { "import", "FILE|- [--state-dir DIR]",
       "fill an empty, stopped store from an export",
       cmd_import, 1, 1, STATE_DIR_OPTS,
       "Refuses while exemplard runs on the state directory (exit 4) and when its store holds "
-      "anything (exit 4). Builds the new store in DIR/import.tmp in transactions of 20000 "
+      "anything (exit 4). Builds the new store in a new DIR/import.XXXXXX in transactions of 20000 "
       "records, rebuilds the indexes, checks the end line and the header's counts, and only "
-      "then moves the data file into place: a failed or cut import changes nothing. The "
+      "then moves the data file into place: a failed or cut import changes nothing. Each line "
+      "must be one strict JSON object, valid UTF-8, every string text the api would accept; "
+      "otherwise the refusal names the line (exit 1). The "
       "result has the same ids, versions and change sequences. Then: systemctl start "
       "exemplard; exemplarctl fsck." },
     { "help", "[COMMAND | moves]", "print this manual, one command's page, or the move table",

@@ -32,6 +32,14 @@ int ctl_sync_dir_of(const char *path);
 /* Nominations and the newest change's sequence in s (one read txn). */
 int ctl_store_counts(store_t *s, uint64_t *nominations, uint64_t *last_seq);
 
+/* The mode of every file exemplarctl writes whole (backup, export,
+ * summary --output) and of the data file restore installs. */
+#define CTL_FILE_MODE 0640
+
+/* The EX_E* status for a failed ex_safefile_* call (a negative errno):
+ * EEXIST conflict, ENOSPC full, else storage. */
+int ctl_file_status(int rc);
+
 /* CLOCK_MONOTONIC in ms. */
 int64_t ctl_now_ms(void);
 

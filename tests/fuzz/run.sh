@@ -21,7 +21,7 @@ export EXEMPLAR_FUZZ_DIR
 trap 'rm -rf "$EXEMPLAR_FUZZ_DIR"' EXIT
 status=0
 summary=""
-for target in decode api keys calendar; do
+for target in decode api keys calendar import restore; do
     bin="$build/tests/fuzz/fuzz_$target"
     corpus="$work/corpus-$target"
     rm -rf "$corpus"

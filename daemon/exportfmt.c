@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The export format (exportfmt.h): the table of exported databases and the
+ * strict reading of a line and of a record.  An import must never store
+ * what the api would have refused: a store filled with invalid UTF-8 passes
+ * fsck but breaks every client that decodes its replies.
+ */
+#include "exportfmt.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.pb-c.h"
+#include "errors.h"
+#include "events.pb-c.h"
+#include "key.h"
+#include "pbjson.h"
+#include "plans.pb-c.h"
+#include "record.pb-c.h"
+#include "rules.pb-c.h"
+#include "workers.pb-c.h"
+#include "text.h"
+
+const exportfmt_type_t EXPORTFMT_TYPES[] = {
+    {DB_UNITS, "unit", &exemplar__unit__descriptor},
+    {DB_CAMPAIGNS, "campaign", NULL},
+    {DB_EVIDENCE, "evidence", &exemplar__evidence__descriptor},
+    {DB_PLANS, "plan", &exemplar__unit_plan__descriptor},
+    {DB_PUBLISHERS, "publisher", &exemplar__publisher_record__descriptor},
+    {DB_EVENTS, "event", &exemplar__event__descriptor},
+    {DB_NOMINATIONS, "nomination", &exemplar__nomination__descriptor},
+    {DB_CHANGES, "change", &exemplar__change__descriptor},
+    {DB_AUDIT, "audit", &exemplar__audit_entry__descriptor},
+    {DB_REQUESTS, "request", &exemplar__request_record__descriptor},
+    {DB_TIMERS, "timer", &exemplar__timer__descriptor},
+    {DB_JOBS, "job", &exemplar__job__descriptor},
+};
+const size_t EXPORTFMT_COUNT = sizeof(EXPORTFMT_TYPES) / sizeof(EXPORTFMT_TYPES[0]);
+
+/* The same limits the api applies (api.c, api_events.h, key.h). */
+#define NAME_MAX_BYTES 256
+#define SUBJECT_MAX    64
+#define PUBLISHER_MAX  32
+#define KEY_BYTES_MAX  511
+
+typedef enum {
+    CHECK_CODE,     /* a unit code: text_is_code, upper case */
+    CHECK_CAMPAIGN, /* a campaign id: text_is_code, lower case allowed */
+    CHECK_SUBJECT,  /* a subject id: text_is_subject */
+    CHECK_NAME,     /* a name: text_normalize one line, and already NFC */
+} check_t;
+
+/* The fields the api restricts beyond "text": which record, which field,
+ * which check, and whether it may be empty. */
+static const struct {
+    const char *type, *field;
+    check_t check;
+    size_t max;
+    bool optional;
+} FIELD_CHECKS[] = {
+    {"unit", "code", CHECK_CODE, KEY_UNIT_MAX, false},
+    {"unit", "name", CHECK_NAME, NAME_MAX_BYTES, false},
+    {"nomination", "unit", CHECK_CODE, KEY_UNIT_MAX, false},
+    {"nomination", "campaign", CHECK_CAMPAIGN, KEY_CAMPAIGN_MAX, true},
+    {"nomination", "name", CHECK_NAME, NAME_MAX_BYTES, false},
+    {"nomination", "subject", CHECK_SUBJECT, SUBJECT_MAX, true},
+    {"nomination", "head_of", CHECK_SUBJECT, SUBJECT_MAX, true},
+    {"evidence", "subject", CHECK_SUBJECT, SUBJECT_MAX, false},
+    {"event", "publisher", CHECK_CAMPAIGN, PUBLISHER_MAX, false},
+    {"event", "subject", CHECK_SUBJECT, SUBJECT_MAX, false},
+};
+
+const exportfmt_type_t *exportfmt_find(const char *type)
+{
+    for (size_t i = 0; i < EXPORTFMT_COUNT; i++)
+        if (strcmp(EXPORTFMT_TYPES[i].type, type) == 0)
+            return &EXPORTFMT_TYPES[i];
+    return NULL;
+}
+
+int exportfmt_parse_line(const char *line, size_t len, json_object **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    while (len > 0 && line[len - 1] == '\n')
+        len--;
+    if (memchr(line, '\0', len)) {
+        snprintf(err, errlen, "a NUL byte is not JSON");
+        return -EX_EINVALID;
+    }
+    if (len > INT32_MAX) {
+        snprintf(err, errlen, "the line is too long");
+        return -EX_EINVALID;
+    }
+    json_tokener *tok = json_tokener_new();
+    if (!tok) {
+        snprintf(err, errlen, "out of memory");
+        return -EX_EINTERNAL;
+    }
+    /* trailing text is allowed by the tokenizer only to be refused below with
+     * a sentence of its own */
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS |
+                                    JSON_TOKENER_VALIDATE_UTF8);
+    json_object *o = json_tokener_parse_ex(tok, line, (int)len);
+    enum json_tokener_error jerr = json_tokener_get_error(tok);
+    size_t end = json_tokener_get_parse_end(tok);
+    json_tokener_free(tok);
+    int rc = 0;
+    if (jerr == json_tokener_continue) {
+        snprintf(err, errlen, "the JSON object is not closed on its line");
+        rc = -EX_EINVALID;
+    } else if (jerr != json_tokener_success || !o) {
+        snprintf(err, errlen, "not strict JSON at byte %zu (%s)", end + 1,
+                 json_tokener_error_desc(jerr));
+        rc = -EX_EINVALID;
+    } else if (!json_object_is_type(o, json_type_object)) {
+        snprintf(err, errlen, "not a JSON object");
+        rc = -EX_EINVALID;
+    } else {
+        for (size_t i = end; rc == 0 && i < len; i++)
+            if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r') {
+                snprintf(err, errlen, "text after the JSON object at byte %zu", i + 1);
+                rc = -EX_EINVALID;
+            }
+    }
+    json_object *jt;
+    if (rc == 0 && (!json_object_object_get_ex(o, "type", &jt) ||
+                    !json_object_is_type(jt, json_type_string))) {
+        snprintf(err, errlen, "a line needs a string \"type\"");
+        rc = -EX_EINVALID;
+    }
+    if (rc < 0) {
+        json_object_put(o);
+        return rc;
+    }
+    *out = o;
+    return 0;
+}
+
+/* A string as the api takes text: UTF-8 without NUL or control characters
+ * (newline and tab allowed).  NULL when fine, else why not. */
+static const char *text_problem(const char *s, size_t len)
+{
+    if (strlen(s) != len)
+        return "holds a NUL character";
+    char *nfc = NULL;
+    int rc = text_normalize(s, len + 64, false, true, &nfc);
+    free(nfc);
+    if (rc == -EX_EINTERNAL)
+        return "cannot be checked (out of memory)";
+    return rc < 0 ? "is not UTF-8 text (invalid UTF-8 or a control character)" : NULL;
+}
+
+/* Every string in o, keys included, as text; path names the place. */
+static int check_strings(json_object *o, char *path, size_t pathlen, char *err, size_t errlen)
+{
+    size_t used = strlen(path);
+    const char *why;
+    switch (json_object_get_type(o)) {
+    case json_type_string:
+        why = text_problem(json_object_get_string(o), (size_t)json_object_get_string_len(o));
+        if (why) {
+            snprintf(err, errlen, "%s %s", path, why);
+            return -EX_EINVALID;
+        }
+        return 0;
+    case json_type_object: {
+        json_object_object_foreach(o, k, v)
+        {
+            if ((why = text_problem(k, strlen(k)))) {
+                snprintf(err, errlen, "a member name in %s %s", path, why);
+                return -EX_EINVALID;
+            }
+            snprintf(path + used, pathlen - used, ".%s", k);
+            int rc = check_strings(v, path, pathlen, err, errlen);
+            path[used] = '\0';
+            if (rc < 0)
+                return rc;
+        }
+        return 0;
+    }
+    case json_type_array:
+        for (size_t i = 0; i < json_object_array_length(o); i++) {
+            snprintf(path + used, pathlen - used, "[%zu]", i);
+            int rc = check_strings(json_object_array_get_idx(o, i), path, pathlen, err, errlen);
+            path[used] = '\0';
+            if (rc < 0)
+                return rc;
+        }
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+/* The restricted fields of a decoded record. */
+static int check_fields(const exportfmt_type_t *x, const ProtobufCMessage *m, char *err,
+                        size_t errlen)
+{
+    for (size_t i = 0; i < sizeof(FIELD_CHECKS) / sizeof(FIELD_CHECKS[0]); i++) {
+        if (strcmp(FIELD_CHECKS[i].type, x->type) != 0)
+            continue;
+        const ProtobufCFieldDescriptor *f =
+            protobuf_c_message_descriptor_get_field_by_name(x->desc, FIELD_CHECKS[i].field);
+        if (!f || f->type != PROTOBUF_C_TYPE_STRING || f->label == PROTOBUF_C_LABEL_REPEATED)
+            continue; /* the table names a field this schema does not have */
+        const char *s = *(const char *const *)((const char *)m + f->offset);
+        if (!s)
+            s = "";
+        size_t max = FIELD_CHECKS[i].max;
+        bool ok = true;
+        const char *want = "";
+        if (!s[0]) {
+            ok = FIELD_CHECKS[i].optional;
+            want = "must not be empty";
+        } else if (FIELD_CHECKS[i].check == CHECK_CODE) {
+            ok = text_is_code(s, max, false);
+            want = "must be 1-16 of A-Z 0-9 . _ -";
+        } else if (FIELD_CHECKS[i].check == CHECK_CAMPAIGN) {
+            ok = text_is_code(s, max, true);
+            want = "must be letters, digits, '.', '_' and '-'";
+        } else if (FIELD_CHECKS[i].check == CHECK_SUBJECT) {
+            ok = text_is_subject(s, max);
+            want = "must be 1-64 of letters, digits, '.', '_', '-', ':' and '/'";
+        } else {
+            /* The api's own name check: a name it would refuse (invisible
+             * or bidi characters, only spaces) is not imported either. */
+            char *nfc = NULL;
+            char bad[160];
+            int rc = text_check_name(s, max, &nfc, bad, sizeof(bad));
+            ok = rc == 0 && strcmp(nfc, s) == 0;
+            want = rc < 0 ? bad : "is not as the api stores names (Unicode NFC, no outer spaces)";
+            free(nfc);
+        }
+        if (!ok) {
+            snprintf(err, errlen, "%s value: %s %s", x->type, FIELD_CHECKS[i].field, want);
+            return -EX_EINVALID;
+        }
+    }
+    return 0;
+}
+
+void exportfmt_record_free(exportfmt_record_t *r)
+{
+    free(r->key);
+    free(r->val);
+    r->key = r->val = NULL;
+}
+
+int exportfmt_record(json_object *line, exportfmt_record_t *r, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof(*r));
+    json_object *jt, *jk, *jv;
+    if (!json_object_object_get_ex(line, "type", &jt) ||
+        !json_object_object_get_ex(line, "key", &jk) ||
+        !json_object_object_get_ex(line, "value", &jv) || json_object_object_length(line) != 3) {
+        snprintf(err, errlen, "a record has type, key and value, and nothing else");
+        return -EX_EINVALID;
+    }
+    /* json-c gives a string for any type (a null's is NULL) */
+    const char *type = json_object_is_type(jt, json_type_string) ? json_object_get_string(jt) : "";
+    r->type = exportfmt_find(type);
+    if (!r->type) {
+        snprintf(err, errlen, "unknown record type '%.64s'", type);
+        return -EX_EINVALID;
+    }
+    if (!json_object_is_type(jk, json_type_string) ||
+        pbjson_unbase64(json_object_get_string(jk), (size_t)json_object_get_string_len(jk), &r->key,
+                        &r->klen) < 0 ||
+        r->klen == 0 || r->klen > KEY_BYTES_MAX) {
+        exportfmt_record_free(r);
+        snprintf(err, errlen, "key must be 1-511 bytes in base64");
+        return -EX_EINVALID;
+    }
+    char path[256];
+    snprintf(path, sizeof(path), "%s value", r->type->type);
+    int rc = check_strings(jv, path, sizeof(path), err, errlen);
+    if (rc == 0 && !r->type->desc) {
+        if (!json_object_is_type(jv, json_type_string)) {
+            snprintf(err, errlen, "a %s value is a string", r->type->type);
+            rc = -EX_EINVALID;
+        } else {
+            r->vlen = (size_t)json_object_get_string_len(jv);
+            r->val = malloc(r->vlen + 1);
+            if (r->val)
+                memcpy(r->val, json_object_get_string(jv), r->vlen);
+            else
+                rc = -EX_EINTERNAL;
+        }
+    } else if (rc == 0) {
+        /* the stored bytes are pbjson's packing, as export read them */
+        char why[256];
+        ProtobufCMessage *m = NULL;
+        if (pbjson_to_packed(r->type->desc, jv, &r->val, &r->vlen, why, sizeof(why)) < 0) {
+            snprintf(err, errlen, "%s value: %s", r->type->type, why);
+            rc = -EX_EINVALID;
+        } else if (!(m = protobuf_c_message_unpack(r->type->desc, NULL, r->vlen, r->val))) {
+            snprintf(err, errlen, "%s value: the record does not encode", r->type->type);
+            rc = -EX_EINVALID;
+        } else {
+            rc = check_fields(r->type, m, err, errlen);
+            protobuf_c_message_free_unpacked(m, NULL);
+        }
+    }
+    if (rc == -EX_EINTERNAL)
+        snprintf(err, errlen, "out of memory");
+    if (rc < 0)
+        exportfmt_record_free(r);
+    return rc;
+}
