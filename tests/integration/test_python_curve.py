@@ -98,7 +98,7 @@ def over_curve(api):
     n = lan.move(n.id, State.FOSTERING, expected_version=n.version)
     check(n.state == State.FOSTERING, f"the unit officer's move: {n}")
     try:
-        lan.register("02", Kind.INDIVIDUAL, "Bình", campaign="demo", subject="CB-201")
+        lan.register("04", Kind.INDIVIDUAL, "Bình", campaign="demo", subject="CB-201")
         fail("a unit officer registered in another unit")
     except exemplar.PermissionDenied as e:
         check(e.code == 10 and "01" in e.message, f"scope refusal: {e}")
@@ -177,7 +177,7 @@ def acceptance(py, env, api):
 
     d.restart()
     # changes made at once, while the service's subscription is still reconnecting
-    m = admin.register("02", Kind.COLLECTIVE, "Phòng Kế hoạch", campaign="demo",
+    m = admin.register("04", Kind.COLLECTIVE, "Phòng Kế hoạch", campaign="demo",
                        subject="02:PKH")
     admin.move(m.id, State.FOSTERING, expected_version=1)
     check(service.ask("publish CB-100 2") == "published 2 0", "facts after the restart")

@@ -227,7 +227,7 @@ def plans(c):
     shown = c.plan_show("01", period, campaign="demo")
     check(shown.plan == r.plan and len(shown.history) == 1, f"plan_show: {shown.plan}")
     rows = {u.unit: u for u in c.plan_list(period, campaign="demo").units}
-    check(rows["01"].expected_individual == 1 and rows["02"].status == "no-plan",
+    check(rows["01"].expected_individual == 1 and rows["04"].status == "no-plan",
           f"plan_list: {rows.get('01')}")
     expect(exemplar.ReasonRequired, c.plan_return, "01", period, "", campaign="demo")
     r = c.plan_return("01", period, "Bổ sung số liệu", campaign="demo", expected_version=1)
@@ -259,13 +259,13 @@ def operators(c):
     got = c.job_lease("py-test", [model.JobKind.REMIND_DEADLINE], lease_ms=60000, max=1).jobs
     check(len(got) == 1 and got[0].state == model.JobState.LEASED, f"job_lease: {got}")
     job = got[0]
-    r = c.job_deliver(job.id, job.attempts, "journal", detail="printed by the test")
+    r = c.job_deliver(job.id, job.lease_token, "journal", detail="printed by the test")
     check(not r.already, f"job_deliver: {r}")
     rid = exemplar.new_request_id()
-    c.job_ack(job.id, job.attempts, ok=True, request_id=rid)
-    check(c.job_ack(job.id, job.attempts, ok=True, request_id=rid) is not None,
+    c.job_ack(job.id, job.lease_token, ok=True, request_id=rid)
+    check(c.job_ack(job.id, job.lease_token, ok=True, request_id=rid) is not None,
           "a retried acknowledgement (same id) is answered again")
-    expect(exemplar.LeaseLost, c.job_ack, job.id, job.attempts)
+    expect(exemplar.LeaseLost, c.job_ack, job.id, job.lease_token)
     done = c.job_list(prefix=job.id).jobs[0]
     check(done.state == model.JobState.DONE and done.deliveries, f"the job: {done}")
     q = time.strftime("%Y") + "Q" + str((time.gmtime().tm_mon - 1) // 3 + 1)
@@ -305,12 +305,12 @@ def subscription(c):
         check(topic.startswith("nomination.01.") and ch.verb == "evidence",
               f"the evidence change: {topic} {ch}")
         job = c.job_lease("py-test", [model.JobKind.REMIND_DEADLINE], lease_ms=60000).jobs[0]
-        c.job_deliver(job.id, job.attempts, "topic", notification=model.Notification(
+        c.job_deliver(job.id, job.lease_token, "topic", notification=model.Notification(
             subject="Nhắc hạn kế hoạch", text="Đơn vị chưa gửi kế hoạch.", lang="vi"))
         topic, nt = sub.next(timeout_ms=5000) or ("", None)
         check(topic == f"notify.{job.unit}" and isinstance(nt, model.Notification) and
               nt.job == job.id and nt.subject == "Nhắc hạn kế hoạch", f"a notification: {nt}")
-        c.job_ack(job.id, job.attempts)
+        c.job_ack(job.id, job.lease_token)
     e = expect(exemplar.Invalid, exemplar.Subscription, c, "jobs.")
     check("nomination." in e.message, str(e))
 
@@ -325,15 +325,15 @@ def feed(c, n):
             check(ch is not None, f"the feed's catch-up stopped at {seen[-1:]}")
             seen.append(ch)
         check([x.seq for x in seen] == list(range(1, last + 1)), "the catch-up is complete")
-        c.register("02", Kind.INDIVIDUAL, "Trần Thị Bình", campaign="demo", subject="CB-7")
+        c.register("04", Kind.INDIVIDUAL, "Trần Thị Bình", campaign="demo", subject="CB-7")
         ch = f.next(timeout_ms=5000)
-        check(ch is not None and ch.seq == last + 1 and ch.unit == "02" and
+        check(ch is not None and ch.seq == last + 1 and ch.unit == "04" and
               ch.verb == "register", f"a live change: {ch}")
-    with exemplar.ChangeFeed(c, topic="nomination.02.") as f:
+    with exemplar.ChangeFeed(c, topic="nomination.04.") as f:
         c.register("01", Kind.INDIVIDUAL, "Lê Văn C", campaign="demo", subject="CB-8")
-        c.register("02", Kind.INDIVIDUAL, "Phạm Thị D", campaign="demo", subject="CB-9")
+        c.register("04", Kind.INDIVIDUAL, "Phạm Thị D", campaign="demo", subject="CB-9")
         ch = f.next(timeout_ms=5000)
-        check(ch is not None and ch.unit == "02" and ch.seq == last + 3 and
+        check(ch is not None and ch.unit == "04" and ch.seq == last + 3 and
               f.last_seq == last + 3, f"a filtered feed: {ch}")
 
 
@@ -357,7 +357,7 @@ def gap(c):
     d.restart()
     got = []
     while not got or got[-1].seq < start + 3:  # live changes until one gets through
-        c.register("02", Kind.INDIVIDUAL, "Sau khi khởi động lại", campaign="demo",
+        c.register("04", Kind.INDIVIDUAL, "Sau khi khởi động lại", campaign="demo",
                    subject=f"CB-4{len(got)}")
         ch = f.next(timeout_ms=500)
         while ch is not None:

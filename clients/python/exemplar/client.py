@@ -404,18 +404,22 @@ class Client:
                                            lease_ms=lease_ms, max=max)
         return self._typed("job_lease", body)
 
-    def job_deliver(self, id: str, lease: int, channel: str, *, detail: str = "",
+    def job_deliver(self, id: str, lease_token: bytes, channel: str, *, detail: str = "",
                     notification: Optional[model.Notification] = None,
                     request_id: Optional[int] = None) -> model.JobsReply:
-        body = workers_pb2.JobDeliverRequest(id=id, lease=lease, channel=channel, detail=detail)
+        """Records one delivery of a leased job; lease_token is the Job's
+        lease_token from the job_lease reply (only the principal that took
+        the lease may use it)."""
+        body = workers_pb2.JobDeliverRequest(id=id, lease_token=lease_token, channel=channel,
+                                             detail=detail)
         if notification is not None:
             body.notification.CopyFrom(convert.message_of(notification,
                                                           workers_pb2.Notification))
         return self._typed("job_deliver", body, request_id)
 
-    def job_ack(self, id: str, lease: int, *, ok: bool = True, error: str = "",
+    def job_ack(self, id: str, lease_token: bytes, *, ok: bool = True, error: str = "",
                 request_id: Optional[int] = None) -> model.JobsReply:
-        body = workers_pb2.JobAckRequest(id=id, lease=lease, ok=ok, error=error)
+        body = workers_pb2.JobAckRequest(id=id, lease_token=lease_token, ok=ok, error=error)
         return self._typed("job_ack", body, request_id)
 
     def job_list(self, *, state: Union[model.JobState, int] = 0,
