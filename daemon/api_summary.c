@@ -200,6 +200,28 @@ static int overdue_units(ctx_t *c, const char *campaign, const char *only, int32
 
 /* ---- evidence gaps ------------------------------------------------------ */
 
+/* The names of a gap's nominations, so that a reader of the summary sees
+ * who lacks evidence, not only an id; a nomination gone from the store
+ * keeps an empty name. */
+static int gap_names(ctx_t *c, Exemplar__SummaryGap *g)
+{
+    g->names = calloc(g->n_nominations ? g->n_nominations : 1, sizeof(char *));
+    if (!g->names)
+        return -EX_EINTERNAL;
+    for (size_t j = 0; j < g->n_nominations; j++) {
+        Exemplar__Nomination *n = NULL;
+        int rc = records_get_nomination(c->x->txn, g->nominations[j], &n);
+        if (rc < 0 && rc != -EX_ENOTFOUND)
+            return rc;
+        g->names[g->n_names++] = strdup(n ? n->name : "");
+        if (n)
+            exemplar__nomination__free_unpacked(n, NULL);
+        if (!g->names[g->n_names - 1])
+            return -EX_EINTERNAL;
+    }
+    return 0;
+}
+
 /* The gap counts per unit come from the tallies (summed over kinds); the
  * nominations listed, up to GAP_IDS_MAX per unit, from tally_gaps. */
 static int evidence_gaps(ctx_t *c, const tally_result_t *t, const char *campaign,
@@ -234,6 +256,9 @@ static int evidence_gaps(ctx_t *c, const tally_result_t *t, const char *campaign
         size_t want = g->count < GAP_IDS_MAX ? (size_t)g->count : GAP_IDS_MAX;
         int rc = tally_gap_ids(c->x->txn, c->day, campaign, g->unit, want, g->nominations,
                                &g->n_nominations);
+        if (rc < 0)
+            return rc;
+        rc = gap_names(c, g);
         if (rc < 0)
             return rc;
     }
@@ -274,7 +299,8 @@ static int fill_tallies(ctx_t *c, const tally_result_t *t, Exemplar__Summary *s)
         m->from = (Exemplar__State)t->moves[i].a;
         m->to = (Exemplar__State)t->moves[i].b;
         m->count = (uint64_t)t->moves[i].count;
-        if (!m->unit)
+        m->unit_name = strdup(unit_name(c, t->moves[i].unit));
+        if (!m->unit || !m->unit_name)
             return -EX_EINTERNAL;
     }
     s->recognized_count = t->recog_count;
