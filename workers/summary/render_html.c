@@ -198,7 +198,7 @@ static void doc_header(FILE *f, const Exemplar__Summary *s, sr_lang_t lang, cons
         esc(f, d->subject);
     } else {
         esc(f, sr_text(SR_T_SUBJECT, lang));
-        fputs(" ", f);
+        fputs(lang == SR_EN ? ", " : " ", f);
         esc(f, label);
     }
     fputs("</span></p>\n", f);
