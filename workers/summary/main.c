@@ -90,17 +90,17 @@ static int do_summary(worker_t *w, const Exemplar__Job *job, void *arg)
             return -1;
     }
     if (!worker_delivered(w, job, "topic")) {
-        char subject[256], text[2048];
+        char subject[256], text[2048], label[64];
         bool vi = s->lang == SR_VI;
+        summary_quarter_label(job->quarter, s->lang, label, sizeof(label));
         snprintf(subject, sizeof(subject),
-                 vi ? "Báo cáo tổng hợp %s đã sẵn sàng" : "The summary of %s is ready",
-                 job->quarter);
+                 vi ? "Báo cáo tổng hợp %s đã sẵn sàng" : "The summary of %s is ready", label);
         snprintf(text, sizeof(text),
                  vi ? "Báo cáo tổng hợp phong trào điển hình tiên tiến %s (số liệu tính đến "
                       "ngày cuối quý, từ lịch sử):\n"
                     : "The summary of the exemplar programme for %s (as of the quarter's "
                       "last day, from the history):\n",
-                 job->quarter);
+                 label);
         static const char *const EXT[] = {"html", "xlsx", "csv", "json"};
         for (size_t i = 0; i < sizeof(EXT) / sizeof(EXT[0]); i++) {
             size_t used = strlen(text);
