@@ -247,6 +247,28 @@ static int overdue_units(ctx_t *c, const char *campaign, const char *only, int32
 
 /* ---- evidence gaps ------------------------------------------------------ */
 
+/* The names of a gap's nominations, so that a reader of the summary sees
+ * who lacks evidence, not only an id; a nomination gone from the store
+ * keeps an empty name. */
+static int gap_names(ctx_t *c, Exemplar__SummaryGap *g)
+{
+    g->names = calloc(g->n_nominations ? g->n_nominations : 1, sizeof(char *));
+    if (!g->names)
+        return -EX_EINTERNAL;
+    for (size_t j = 0; j < g->n_nominations; j++) {
+        Exemplar__Nomination *n = NULL;
+        int rc = records_get_nomination(c->x->txn, g->nominations[j], &n);
+        if (rc < 0 && rc != -EX_ENOTFOUND)
+            return rc;
+        g->names[g->n_names++] = strdup(n ? n->name : "");
+        if (n)
+            exemplar__nomination__free_unpacked(n, NULL);
+        if (!g->names[g->n_names - 1])
+            return -EX_EINTERNAL;
+    }
+    return 0;
+}
+
 /* The gap counts per unit come from the tallies (summed over kinds); the
  * nominations listed, up to GAP_IDS_MAX per unit, from tally_gaps. */
 static int evidence_gaps(ctx_t *c, const tally_result_t *t, const char *campaign,
@@ -291,6 +313,9 @@ static int evidence_gaps(ctx_t *c, const tally_result_t *t, const char *campaign
                 return rc;
             g->n_nominations += got;
         }
+        int rc = gap_names(c, g);
+        if (rc < 0)
+            return rc;
     }
     return 0;
 }
@@ -329,7 +354,8 @@ static int fill_tallies(ctx_t *c, const tally_result_t *t, Exemplar__Summary *s)
         m->from = (Exemplar__State)t->moves[i].a;
         m->to = (Exemplar__State)t->moves[i].b;
         m->count = (uint64_t)t->moves[i].count;
-        if (!m->unit)
+        m->unit_name = strdup(unit_name(c, t->moves[i].unit));
+        if (!m->unit || !m->unit_name)
             return -EX_EINTERNAL;
     }
     s->recognized_count = t->recog_count;

@@ -37,7 +37,7 @@ static void print_text(const Exemplar__Summary *s, sr_lang_t lang)
  * backups and exports are (proto/safefile.h): a temporary nobody else can
  * have made, mode 0640, synced and renamed over the file. */
 static int write_one(ctl_t *ctl, const Exemplar__Summary *s, unsigned format, sr_lang_t lang,
-                     const char *out)
+                     const summary_doc_t *doc, const char *out)
 {
     char err[PATH_MAX + 512] = "", def[64], tmp[PATH_MAX + 64];
     if (format == SR_XLSX && !out) {
@@ -47,7 +47,7 @@ static int write_one(ctl_t *ctl, const Exemplar__Summary *s, unsigned format, sr
     if (!out) {
         int rc = format == SR_JSON  ? summary_render_json(s, stdout)
                  : format == SR_CSV ? summary_render_csv(s, lang, stdout)
-                                    : summary_render_html(s, lang, stdout);
+                                    : summary_render_html(s, lang, doc, stdout);
         if (fflush(stdout) != 0 || rc < 0)
             return ctl_fail(ctl, EX_ESTORAGE, "cannot write the output");
         return EXIT_OK;
@@ -68,7 +68,7 @@ static int write_one(ctl_t *ctl, const Exemplar__Summary *s, unsigned format, sr
         } else {
             rc = format == SR_JSON  ? summary_render_json(s, f)
                  : format == SR_CSV ? summary_render_csv(s, lang, f)
-                                    : summary_render_html(s, lang, f);
+                                    : summary_render_html(s, lang, doc, f);
             if (fflush(f) != 0 || ferror(f))
                 rc = -EX_ESTORAGE;
             if (fclose(f) != 0)
@@ -98,22 +98,36 @@ int cmd_summary(ctl_t *ctl, const ctl_args_t *a)
         return ctl_usage(ctl, "--format is json, csv, xlsx, html or all, not '%s'", fmt);
     if (lang_text && summary_lang_parse(lang_text, &lang) < 0)
         return ctl_usage(ctl, "--lang is vi or en, not '%s'", lang_text);
+    /* The report's header: the file, then the options over it. */
+    summary_doc_t doc = {0};
+    const char *doc_file = a->opt[OPT_SLOT(OPT_DOCUMENT)];
+    const char *doc_number = a->opt[OPT_SLOT(OPT_DOC_NUMBER)];
+    const char *doc_date = a->opt[OPT_SLOT(OPT_DOC_DATE)];
+    char err[512] = "";
+    if ((doc_file && summary_doc_load(&doc, doc_file, err, sizeof(err)) < 0) ||
+        (doc_number && summary_doc_set(&doc, "number", doc_number, err, sizeof(err)) < 0) ||
+        (doc_date && summary_doc_set(&doc, "date", doc_date, err, sizeof(err)) < 0)) {
+        summary_doc_free(&doc);
+        return ctl_usage(ctl, "%s", err);
+    }
     int status = 0;
     ex_client_t *c = ctl_client(ctl, &status);
-    if (!c)
+    if (!c) {
+        summary_doc_free(&doc);
         return status;
+    }
     Exemplar__Reply *reply = NULL;
     int rc = summary_fetch(c, a->argv[0], as_of ? as_of : "", campaign ? campaign : "", &reply);
     if (ex_reply_status(rc, reply) != 0) {
         status = ctl_fail_call(ctl, rc, reply);
         ex_reply_free(reply);
+        summary_doc_free(&doc);
         return status;
     }
     const Exemplar__Summary *s = reply->summary->summary;
     if (format == SR_ALL) {
-        char err[512] = "";
         const char *dir = out ? out : ".";
-        status = summary_write_files(s, dir, SR_ALL, lang, err, sizeof(err)) < 0
+        status = summary_write_files(s, dir, SR_ALL, lang, &doc, err, sizeof(err)) < 0
                      ? ctl_fail(ctl, EX_ESTORAGE, err)
                      : EXIT_OK;
         if (status == EXIT_OK)
@@ -121,13 +135,14 @@ int cmd_summary(ctl_t *ctl, const ctl_args_t *a)
                 "%s/summary-%s.json\n%s/summary-%s.csv\n%s/summary-%s.xlsx\n%s/summary-%s.html\n",
                 dir, s->quarter, dir, s->quarter, dir, s->quarter, dir, s->quarter);
     } else if (format) {
-        status = write_one(ctl, s, format, lang, out);
+        status = write_one(ctl, s, format, lang, &doc, out);
     } else if (ctl->json) {
-        status = write_one(ctl, s, SR_JSON, lang, NULL);
+        status = write_one(ctl, s, SR_JSON, lang, NULL, NULL);
     } else {
         print_text(s, lang);
         status = EXIT_OK;
     }
     ex_reply_free(reply);
+    summary_doc_free(&doc);
     return status;
 }

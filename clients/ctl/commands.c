@@ -76,6 +76,9 @@ const ctl_opt_t CTL_OPTIONS[] = {
     { OPT_LANG,           "lang",           "LANG",     NULL },
     { OPT_STATE_DIR,      "state-dir",      "DIR",      NULL },
     { OPT_FORCE,          "force",          NULL,       NULL },
+    { OPT_DOCUMENT,       "document",       "FILE",     NULL },
+    { OPT_DOC_NUMBER,     "doc-number",     "N",        NULL },
+    { OPT_DOC_DATE,       "doc-date",       "DATE",     NULL },
 };
 /* clang-format on */
 const size_t CTL_OPTIONS_COUNT = sizeof CTL_OPTIONS / sizeof CTL_OPTIONS[0];
@@ -718,6 +721,12 @@ static const ctl_cmd_opt_t SUMMARY_OPTS[] = {
                  "summary-QUARTER.xlsx) or the directory (--format all; default: .)"},
     {OPT_LANG, "vi (default) or en: the labels of csv, xlsx, html and the text"},
     {OPT_CAMPAIGN, "one campaign only (default: every campaign)"},
+    {OPT_DOCUMENT, "html: an INI file whose [document] section gives the report's header and "
+                   "signature (parent, body, number, symbol, place, date, subject, authority, "
+                   "title, signer, recipient, archive; see exemplar-summary(8)); a value not "
+                   "given is printed as a blank to fill in"},
+    {OPT_DOC_NUMBER, "html: the report's number (Số: N/BC-...), over the file's"},
+    {OPT_DOC_DATE, "html: the day YYYY-MM-DD the report is signed, over the file's"},
     {0, NULL},
 };
 

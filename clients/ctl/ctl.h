@@ -83,6 +83,9 @@ typedef enum {
     OPT_LANG,
     OPT_STATE_DIR, /* backup, restore, export, import (cmd_backup.c, cmd_export.c) */
     OPT_FORCE,
+    OPT_DOCUMENT, /* summary: the HTML report's header (cmd_summary.c) */
+    OPT_DOC_NUMBER,
+    OPT_DOC_DATE,
     OPT_END
 } ctl_opt_key_t;
 

@@ -21,6 +21,9 @@ usage: test_jobs.py EXEMPLARD EXEMPLARCTL EXEMPLAR_REMIND EXEMPLAR_SUMMARY GEN_D
 """
 
 import datetime
+import email
+import email.policy
+import email.utils
 import json
 import os
 import shutil
@@ -295,7 +298,10 @@ printf '%%s\\n----\\n' "$msg" >> %(log)s
     os.write(fd, b"\n")
     os.close(fd)
 
-    wb = subprocess.Popen([REMIND, "--name", "remind-b", *remind_args], env=env,
+    # Worker B links reminders to the web client and signs them with a name.
+    web_args = ["--web-url", "https://exemplar.example.vn/", "--from-name",
+                "Vụ Thi đua, Khen thưởng và Tuyên truyền"]
+    wb = subprocess.Popen([REMIND, "--name", "remind-b", *remind_args, *web_args], env=env,
                           stdout=d.log, stderr=subprocess.STDOUT)
     workers.append(wb)
 
@@ -337,12 +343,58 @@ printf '%%s\\n----\\n' "$msg" >> %(log)s
     h = [j for j in t1 if j["id"] == held][0]
     check(h["attempts"] >= 2 and h["failures"] >= 1 and h["worker"] == "remind-b",
           "the held job was handed out again: %s" % h)
-    with open(mail_log, encoding="utf-8") as f:
-        mails = [m for m in f.read().split("\n----\n") if m.strip()]
+    with open(mail_log, "rb") as f:
+        raw_mails = [m for m in f.read().split(b"\n----\n") if m.strip()]
+    mails = [m.decode("utf-8") for m in raw_mails]
     check(len(mails) == 4, "4 mails (2 timers x units %s), got %d" % (mailed, len(mails)))
     ids = sorted(line for m in mails for line in m.splitlines() if line.startswith("Message-ID:"))
     check(len(set(ids)) == 4, "each mail once: %s" % ids)
     check(not any("acted@" in m for m in mails), "unit %s acted and got no mail" % acted[0])
+    # Every mail passes a strict RFC 5322 / MIME / RFC 2047 parser; its
+    # headers are 7-bit (encoded words); the Subject decodes to the topic's
+    # Vietnamese subject; the body says what to do and links to the page,
+    # and names no command.
+    for raw in raw_mails:
+        head = raw.split(b"\r\n\r\n", 1)[0]
+        check(all(b < 0x80 for b in head), "8-bit bytes in the headers: %r" % head[:300])
+        check(all(line.endswith(b"\r") for line in raw.split(b"\n")[:-1]),
+              "a line of the mail does not end in CRLF")
+        try:
+            m = email.message_from_bytes(raw, policy=email.policy.strict)
+            hdrs = {k: m[k] for k in ("Date", "From", "To", "Subject", "Message-ID",
+                                      "MIME-Version", "Content-Type")}
+            body = m.get_content()
+        except Exception as e:  # strict: any defect raises
+            check(False, "the mail does not parse strictly (%s): %r" % (e, raw[:400]))
+        check(not m.defects and all(h is not None and not h.defects for h in hdrs.values()),
+              "defects in %r: %r" % (hdrs, [(k, h.defects) for k, h in hdrs.items()
+                                           if h is not None and h.defects]))
+        job = m["X-Exemplar-Job"]
+        unit = job.rsplit("/", 1)[1]
+        topic_subject = by_job[job][0][1].subject
+        check(str(m["Subject"]) == topic_subject and
+              ("Nhắc việc" in topic_subject or "Quá hạn" in topic_subject),
+              "the subject decodes to %r, the topic says %r" % (str(m["Subject"]), topic_subject))
+        date = email.utils.parsedate_to_datetime(str(m["Date"]))
+        check(date.utcoffset() == datetime.timedelta(hours=7) and
+              abs(time.time() - date.timestamp()) < 600, "Date: %s" % m["Date"])
+        check(m["MIME-Version"] == "1.0" and m.get_content_type() == "text/plain" and
+              m.get_content_charset() == "utf-8", "MIME: %s %s" % (m["MIME-Version"],
+                                                               m["Content-Type"]))
+        # Python's phrase decoder keeps the folding white space between two
+        # encoded words (RFC 2047 6.2 drops it): names compare with white
+        # space collapsed; the Subject (unstructured) compares exactly.
+        def name(h):
+            return " ".join(h.addresses[0].display_name.split())
+        check(name(m["To"]) == "Đơn vị %s" % unit and
+              m["To"].addresses[0].addr_spec == "unit-%s@example.vn" % unit, "To: %s" % m["To"])
+        check(name(m["From"]) == "Vụ Thi đua, Khen thưởng và Tuyên truyền",
+              "From: %s" % m["From"])
+        check("Việc cần làm" in body and "danh sách đăng ký xây dựng điển hình tiên tiến" in body,
+              "the mail says what to do in the plan's words: " + body)
+        check("https://exemplar.example.vn/units/%s/plans/t1/p1" % unit in body,
+              "the mail links to the unit's page: " + body)
+        check("exemplarctl" not in body, "the mail tells a clerk to run a command: " + body)
 
     # ---- 3: the stale reminder names the nominations -------------------------
     s = jobs(stale_prefix)[0]

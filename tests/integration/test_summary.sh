@@ -106,6 +106,9 @@ check 'moves("01","ministry-reviewed","recognized") == 1 and len(s["moves"]) == 
 check 's["recognized_count"] == 1 and s["recognized"][0]["id"] == '"$A"' and s["recognized"][0]["day"] == "2023-08-25"'
 check '"79" in overdue and "01" not in overdue and all(o["due"] == "2021-09-15" for o in s["overdue"])'
 check 's["gap_count"] == 1 and s["gaps"][0]["unit"] == "01" and s["gaps"][0]["nominations"] == ['"$C"']'
+# Evidence gaps name the nominations; moves name the unit as the rows do.
+check 's["gaps"][0]["names"] == ["Trần Thị Chi"]'
+check 'all(m["unit_name"] == "Thành phố Hà Nội" for m in s["moves"] if m["unit"] == "01")'
 
 # As of a day inside the quarter: before the recognition and the revocation.
 run 0 --json summary 2023Q3 --as-of 2023-08-01
@@ -179,7 +182,56 @@ import re, sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
 wb = z.read("xl/workbook.xml").decode()
 names = re.findall(r'<sheet name="([^"]+)"', wb)
-sys.exit(0 if names == ["Đề cử", "Chuyển trạng thái", "Công nhận", "Quá hạn", "Thiếu minh chứng"] else 1)
+sys.exit(0 if names == ["Trường hợp đề nghị", "Chuyển trạng thái", "Công nhận", "Quá hạn", "Thiếu minh chứng"] else 1)
 PYEOF
 "$CTL" summary 2023Q3 --format all --output "$DIR/reports" >/dev/null || fail "summary --format all"
+
+# The HTML report's header (Decree 30/2020): values not given are blanks, never guesses.
+H=$DIR/reports/summary-2023Q3.html
+grep -qF 'Số: <span class="blank">……</span>/BC-<span class="blank">……</span>' "$H" ||
+    fail "the number and symbol are not left blank"
+grep -qF 'ngày <span class="blank">……</span> tháng' "$H" || fail "the date is not left blank"
+for bad in 'Trả lại bồi dưỡng thêm' 'Thu hồi công nhận' 'đề cử' 'Đề cử' '(UTC)'; do
+    grep -qF "$bad" "$H" && fail "the report still says $bad"
+done
+grep -qF '15/9/2021' "$H" || fail "the overdue deadline is not written 15/9/2021"
+grep -qF '(giờ Việt Nam)' "$H" || fail "the time does not say it is Vietnam time"
+# From a file and the options over it, in exemplar-summary and exemplarctl alike.
+cat >"$DIR/doc.ini" <<'INI'
+[document]
+parent = Bộ Tài nguyên và Môi trường
+body = Vụ Thi đua, Khen thưởng và Tuyên truyền
+symbol = TĐKTTT
+number = 7
+place = Hà Nội
+authority = KT. Bộ trưởng
+title = Thứ trưởng
+signer = Nguyễn Thị Phương Hoa
+recipient = Bộ trưởng (để báo cáo)
+recipient = Các Thứ trưởng
+archive = VT, TĐKTTT
+INI
+mkdir "$DIR/signed"
+"$WORKER" --quarter 2023Q3 --reports-dir "$DIR/signed" --api "$EXEMPLAR_API" --document "$DIR/doc.ini" \
+    --doc number=12 --doc date=2023-10-05 >/dev/null || fail "exemplar-summary --document failed"
+for want in 'Số: 12/BC-TĐKTTT' 'Hà Nội, ngày 05 tháng 10 năm 2023' 'Vụ Thi đua, Khen thưởng và Tuyên truyền' \
+    'Nguyễn Thị Phương Hoa' '<li>- Các Thứ trưởng;</li>' '<li>- Lưu: VT, TĐKTTT.</li>' 'KT. Bộ trưởng'; do
+    grep -qF "$want" "$DIR/signed/summary-2023Q3.html" || fail "the signed report lacks $want"
+done
+run 0 summary 2023Q3 --format html --output "$DIR/ctl.html" --document "$DIR/doc.ini" --doc-date 2024-02-03
+grep -qF 'Số: 7/BC-TĐKTTT' "$DIR/ctl.html" && grep -qF 'ngày 03 tháng 02 năm 2024' "$DIR/ctl.html" ||
+    fail "exemplarctl summary --document: $(grep -o 'Số: [^<]*' "$DIR/ctl.html")"
+run 0 summary 2023Q3 --format html --lang en --output "$DIR/en.html" --document "$DIR/doc.ini"
+for want in 'SOCIALIST REPUBLIC OF VIET NAM' 'No.: 7/BC-TĐKTTT' 'Recipients:' '15 September 2021' \
+    '(Vietnam time, UTC+7)'; do
+    grep -qF "$want" "$DIR/en.html" || fail "the English report lacks $want"
+done
+printf '[document]\nsigner = A\nseal = B\n' >"$DIR/bad.ini"
+run 2 summary 2023Q3 --format html --document "$DIR/bad.ini"
+grep -q 'line 3: no document key "seal"' "$DIR/err" || fail "bad document key: $(cat "$DIR/err")"
+run 2 summary 2023Q3 --format html --doc-date 2023-02-30
+grep -q 'is not a day' "$DIR/err" || fail "bad document date: $(cat "$DIR/err")"
+"$WORKER" --quarter 2023Q3 --reports-dir "$DIR/signed" --doc number >/dev/null 2>"$DIR/err" &&
+    fail "exemplar-summary took --doc without ="
+grep -q 'KEY=VALUE' "$DIR/err" || fail "--doc without =: $(cat "$DIR/err")"
 echo "ok"

@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 #
-# The summary's HTML page in a real browser (issue 5): clients/sample-data.sh
-# walks the 2021-2025 campaign and writes summary-2023Q3.html; headless
-# Chromium renders it to a PNG that must not be blank (many distinct
-# colours) and dumps the DOM, which must hold both charts as <svg> and the
-# Vietnamese labels.  Skipped (77) only when chromium is not installed.
+# The summary's HTML report in a real browser: clients/sample-data.sh walks
+# the 2021-2025 campaign and writes summary-2023Q3.html; headless Chromium
+# renders it to a PNG that must not be blank (many distinct colours), dumps
+# the DOM, which must hold the parts of a Decree 30/2020/NĐ-CP report
+# (motto, issuing body, number and symbol, date line, BÁO CÁO, numbered
+# parts, an STT column in every table, recipients, signature) and the
+# charts, prints it to PDF, whose every page must be A4 (595 x 842 pt) and
+# hold the whole text, and lays it out at the print width with a probe
+# script that reports any element whose content is wider than its box.
+# Skipped (77) only when chromium or poppler-utils is not installed.
 #
 #   test_summary_chromium.sh SOURCE_DIR BUILD_DIR
 set -euo pipefail
@@ -15,6 +20,8 @@ BUILD=$2
 PY=/usr/bin/python3
 CHROMIUM=$(command -v chromium || true)
 [[ -n $CHROMIUM ]] || { echo "SKIP: chromium is not installed (apt-get install chromium)"; exit 77; }
+command -v pdfinfo >/dev/null && command -v pdftotext >/dev/null ||
+    { echo "SKIP: pdfinfo/pdftotext are not installed (apt-get install poppler-utils)"; exit 77; }
 DIR=$(mktemp -d /tmp/exs.XXXXXX)
 trap 'rm -rf "$DIR"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -26,7 +33,8 @@ HTML=$DIR/out/summary-2023Q3.html
 grep -Eqi '<script|<link|src=|@import|url\(' "$HTML" && fail "the page is not self-contained"
 
 flags=(--headless --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$DIR/profile"
-       --no-first-run --disable-extensions)
+       --no-first-run --disable-extensions --disable-quic --disable-background-networking
+       --disable-component-update --disable-sync)
 timeout 60 "$CHROMIUM" "${flags[@]}" --window-size=1200,1600 --screenshot="$DIR/page.png" \
     "file://$HTML" >"$DIR/chromium.log" 2>&1 || fail "chromium --screenshot: $(tail -5 "$DIR/chromium.log")"
 timeout 60 "$CHROMIUM" "${flags[@]}" --dump-dom "file://$HTML" >"$DIR/dom.html" 2>"$DIR/dump.log" ||
@@ -74,10 +82,96 @@ print(f"{w}x{h}, {len(colours)} colours")
 sys.exit(0 if len(colours) >= 8 else 1)
 PYEOF
 
-for want in 'id="funnel"' 'id="units"' 'Quý III/2023' 'Phễu trạng thái' 'Theo đơn vị' 'Đăng ký' 'Bồi dưỡng' \
-    'Bình xét cấp đơn vị' 'Bộ xem xét' 'Công nhận' 'Thành phố Hà Nội' 'Vụ Khoa học và Công nghệ'; do
-    grep -qF "$want" "$DIR/dom.html" || fail "the DOM lacks $want"
+dom=$DIR/dom.html
+# The overdue count the page states is the one the summary's JSON lists
+# (the units of the registry on the as-of day without a plan).
+overdue=$(/usr/bin/python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["overdue"]))' \
+    "$DIR/out/summary-2023Q3.json") || fail "the JSON summary cannot be read"
+for want in 'id="funnel"' 'id="units"' 'Quý III/2023' 'Tiến độ theo các bước của quy trình' \
+    'Kết quả theo đơn vị' 'Đăng ký' 'Bồi dưỡng' 'Bình xét cấp đơn vị' 'Bộ xem xét' 'Công nhận' \
+    'Thành phố Hà Nội' 'Vụ Khoa học và Công nghệ' \
+    '<div class="motto1">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div>' \
+    '<span class="motto2-text">Độc lập - Tự do - Hạnh phúc</span>' 'class="issuer"' 'class="parent"' \
+    'Số: <span class="blank">……</span>/BC-' 'class="dateline"' '<h1 class="doc-type">BÁO CÁO</h1>' \
+    'class="doc-subject"' '<h2>I. ' '<h2>II. ' '<h2>III. ' '<h2>IV. ' '<h2>V. ' '<h2>VI. ' \
+    '<p class="recipients-title">Nơi nhận:</p>' 'class="signature"' 'class="signer"' \
+    "Có $overdue đơn vị chưa nộp kế hoạch" '(giờ Việt Nam)'; do
+    grep -qF "$want" "$dom" || fail "the DOM lacks $want"
 done
-[[ $(grep -o '<svg' "$DIR/dom.html" | wc -l) -ge 2 ]] || fail "the DOM has fewer than two <svg>"
-[[ $(grep -o '<rect' "$DIR/dom.html" | wc -l) -ge 10 ]] || fail "the charts have no bars"
-echo "ok"
+tables=$(grep -o '<table' "$dom" | wc -l)
+stts=$(grep -o '<th class="stt">STT</th>' "$dom" | wc -l)
+[[ $tables -ge 6 && $tables -eq $stts ]] || fail "$tables tables but $stts STT columns"
+[[ $(grep -o '<rect' "$dom" | wc -l) -ge 5 ]] || fail "the chart has no bars"
+[[ $(grep -o 'class="seg"' "$dom" | wc -l) -ge 12 ]] || fail "the unit bars are missing"
+# The evidence gap names the nominee, and the moves table names the unit.
+"$PY" - "$dom" <<'PYEOF' || fail "a table shows codes instead of names"
+import re, sys
+dom = open(sys.argv[1], encoding="utf-8").read()
+gaps = re.search(r'<table id="gaps">(.*?)</table>', dom, re.S).group(1)
+assert re.search(r'<td class="names">[^<(]*[^\W\d_][^<(]* \(\d+\)', gaps), gaps[:400]
+moves = re.search(r'<table id="moves">(.*?)</table>', dom, re.S).group(1)
+assert "<td>Thành phố Hà Nội</td><td>01</td>" in moves, moves[:400]
+PYEOF
+
+# Print to PDF: every page A4 and the whole text there (the last overdue unit,
+# the last part, the signature block).
+timeout 60 "$CHROMIUM" "${flags[@]}" --no-pdf-header-footer --print-to-pdf="$DIR/page.pdf" \
+    "file://$HTML" >"$DIR/pdf.log" 2>&1 || fail "chromium --print-to-pdf: $(tail -5 "$DIR/pdf.log")"
+pages=$(pdfinfo "$DIR/page.pdf" | awk '/^Pages:/ {print $2}')
+[[ $pages -ge 2 ]] || fail "the PDF has $pages pages"
+bad=$(pdfinfo -f 1 -l "$pages" -box "$DIR/page.pdf" |
+    awk '/MediaBox:/ && !($4 == "0.00" && $5 == "0.00" && $6 + 0 > 594.5 && $6 + 0 < 595.5 &&
+                           $7 + 0 > 841.5 && $7 + 0 < 842.5)' | head -3)
+[[ -z $bad ]] || fail "pages that are not A4: $bad"
+[[ $(pdfinfo -f 1 -l "$pages" -box "$DIR/page.pdf" | grep -c 'MediaBox:') -eq $pages ]] ||
+    fail "pdfinfo listed no MediaBox per page"
+# (compared without white space: a cell's text may wrap onto two lines)
+pdftotext "$DIR/page.pdf" - | tr -d '[:space:]' >"$DIR/page.txt"
+last_overdue=$(grep -o '<td>[^<]*</td><td>[^<]*</td><td class="nw">2021-2023</td>' "$dom" | tail -1 |
+    sed 's/^<td>\([^<]*\)<.*/\1/') # the last overdue unit's code
+for want in 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' 'BÁO CÁO' 'Nơi nhận:' 'VI. TRƯỜNG HỢP ĐANG XÉT' \
+    "$last_overdue"; do
+    grep -qF "${want//[[:space:]]/}" "$DIR/page.txt" || fail "the PDF lacks $want"
+done
+
+# Nothing wider than its box at the print width: the page's print style
+# applied on screen (the screen-only sheet switched off) in a window as wide
+# as A4 less the decree's margins (210 - 30 - 15 mm = 165 mm = 624 px), and a
+# probe script that lists every cell, header block and chart label whose
+# content overflows.
+cat >"$DIR/probe.js" <<'JSEOF'
+const bad = [];
+const wide = (e, why) =>
+  bad.push(why + ": " + (e.textContent || "").replace(/[\s\[\]]+/g, " ").trim().slice(0, 40));
+const main = document.querySelector("main");
+if (main.scrollWidth > main.clientWidth + 1) wide(main, "page " + main.scrollWidth);
+document.querySelectorAll("table").forEach(t => {
+  if (t.getBoundingClientRect().right > main.getBoundingClientRect().right + 1) wide(t, "table");
+});
+document.querySelectorAll("th, td, .parent, .issuer, .number, .motto1, .motto2, .dateline, " +
+                          ".doc-subject, .bar-name, .legend li, .signature div, .recipients li")
+  .forEach(e => { if (e.scrollWidth > e.clientWidth + 1) wide(e, e.tagName); });
+document.querySelectorAll("svg").forEach(svg => {
+  const vb = svg.viewBox.baseVal;
+  svg.querySelectorAll("text").forEach(t => {
+    const b = t.getBBox();
+    if (b.x < vb.x - 0.5 || b.x + b.width > vb.x + vb.width + 0.5) wide(t, "svg text");
+  });
+});
+const out = document.createElement("pre");
+out.id = "probe";
+out.textContent = "OVERFLOW[" + bad.join(" | ") + "]";
+document.body.appendChild(out);
+JSEOF
+"$PY" - "$HTML" "$DIR/probe.js" "$DIR/probe.html" <<'PYEOF'
+import sys
+page = open(sys.argv[1], encoding="utf-8").read().replace("@media screen", "@media not all")
+script = open(sys.argv[2], encoding="utf-8").read()
+open(sys.argv[3], "w", encoding="utf-8").write(page.replace("</body>", "<script>" + script + "</script></body>"))
+PYEOF
+timeout 60 "$CHROMIUM" "${flags[@]}" --window-size=624,2000 --dump-dom "file://$DIR/probe.html" \
+    >"$DIR/probe-dom.html" 2>"$DIR/probe.log" || fail "chromium probe: $(tail -5 "$DIR/probe.log")"
+probe=$(grep -o '<pre id="probe">OVERFLOW\[[^]]*\]' "$DIR/probe-dom.html" | sed 's/^<pre id="probe">//' || true)
+[[ -n $probe ]] || fail "the probe script did not run"
+[[ $probe == 'OVERFLOW[]' ]] || fail "text overflows its box in the print layout: $probe"
+echo "ok ($pages A4 pages)"

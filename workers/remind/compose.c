@@ -123,8 +123,32 @@ static void footer(text_t *t, const Exemplar__Job *j)
     add(t, _("This reminder was sent once by Exemplar (reminder %s).\n"), j->id);
 }
 
+/* The office a unit sends its plan to and asks: the configured one, else
+ * the department the plan names (section IV.2). */
+static const char *office(const compose_contact_t *who)
+{
+    return who && who->office && who->office[0]
+               ? who->office
+               : _("the Ministry's Department of Emulation, Commendation and Communication");
+}
+
+/* "WEB/units/UNIT/PAGE" with no doubled slash. */
+static void web_page(const compose_contact_t *who, const char *unit, const char *page, char *buf,
+                     size_t len)
+{
+    size_t n = strlen(who->web_url);
+    while (n && who->web_url[n - 1] == '/')
+        n--;
+    snprintf(buf, len, "%.*s/units/%s/%s", (int)n, who->web_url, unit, page);
+}
+
+static bool has_web(const compose_contact_t *who)
+{
+    return who && who->web_url && who->web_url[0];
+}
+
 static void plan_reminder(text_t *t, const Exemplar__Job *j, const Exemplar__ReminderContext *c,
-                          const char *due, bool overdue)
+                          const char *due, bool overdue, const compose_contact_t *who)
 {
     header(t, j, c);
     if (overdue)
@@ -141,15 +165,23 @@ static void plan_reminder(text_t *t, const Exemplar__Job *j, const Exemplar__Rem
     add(t, _("Still missing: the plan (its status: %s).\n"), plan_words(c->plan_status));
     add(t, _("Nominations registered so far in the period: %u.\n"), c->nominations);
     add(t, "\n");
-    add(t,
-        _("To submit: exemplarctl plan submit %s --campaign %s --period %s --collective N "
-          "--individual N --solutions TEXT --decision NUMBER --decision-date DATE\n"),
-        j->unit, j->campaign, j->period);
+    /* What to do, in the words of the plan (section IV.1). */
+    add(t, _("What to do: the unit draws up its plan for carrying out the programme and, with it, "
+             "the list of exemplars it registers to build, and sends both to the Ministry.\n"));
+    if (has_web(who)) {
+        char url[512], page[256];
+        snprintf(page, sizeof(page), "plans/%s/%s", j->campaign, j->period);
+        web_page(who, j->unit, page, url, sizeof(url));
+        add(t, _("Send them on this page: %s\n"), url);
+        add(t, _("For any difficulty, contact %s.\n"), office(who));
+    } else {
+        add(t, _("Send them to %s, which also answers any question.\n"), office(who));
+    }
     footer(t, j);
 }
 
 static void stale_reminder(text_t *t, const Exemplar__Job *j, const Exemplar__ReminderContext *c,
-                           const char *lang)
+                           const char *lang, const compose_contact_t *who)
 {
     char closed[32];
     day_text(j->deadline_ms - 1, lang, closed, sizeof(closed));
@@ -165,15 +197,27 @@ static void stale_reminder(text_t *t, const Exemplar__Job *j, const Exemplar__Re
         add(t, _("  - #%llu %s (since %s)\n"), (unsigned long long)n->id, n->name, since);
     }
     if (c->stale_total > c->n_stale)
-        add(t, _("  ... and %u more (exemplarctl list --unit %s --state %s)\n"),
-            c->stale_total - (uint32_t)c->n_stale, j->unit, ex_state_name(j->state_waiting));
+        add(t, _("  ... and %u more\n"), c->stale_total - (uint32_t)c->n_stale);
     add(t, "\n");
     add(t, _("Move each one on, withdraw it with a reason, or ask the Ministry to open the window "
              "again.\n"));
+    if (has_web(who)) {
+        char url[512], page[128];
+        snprintf(page, sizeof(page), "nominations?state=%s", ex_state_name(j->state_waiting));
+        web_page(who, j->unit, page, url, sizeof(url));
+        add(t, _("They are listed on this page: %s\n"), url);
+    }
+    add(t, _("For any difficulty, contact %s.\n"), office(who));
     footer(t, j);
 }
 
 int compose_reminder(const Exemplar__Job *j, const char *lang, reminder_t *out)
+{
+    return compose_reminder_for(j, lang, NULL, out);
+}
+
+int compose_reminder_for(const Exemplar__Job *j, const char *lang, const compose_contact_t *who,
+                         reminder_t *out)
 {
     static const Exemplar__ReminderContext none = EXEMPLAR__REMINDER_CONTEXT__INIT;
     const Exemplar__ReminderContext *c = j->context ? j->context : &none;
@@ -186,18 +230,18 @@ int compose_reminder(const Exemplar__Job *j, const char *lang, reminder_t *out)
     case EXEMPLAR__JOB_KIND__JOB_REMIND_DEADLINE:
         snprintf(out->subject, sizeof(out->subject), _("Reminder: %s, due %s (%s)"), j->milestone,
                  due, name);
-        plan_reminder(&t, j, c, due, false);
+        plan_reminder(&t, j, c, due, false, who);
         return 0;
     case EXEMPLAR__JOB_KIND__JOB_REMIND_OVERDUE:
         snprintf(out->subject, sizeof(out->subject), _("Overdue: %s, due %s (%s)"), j->milestone,
                  due, name);
-        plan_reminder(&t, j, c, due, true);
+        plan_reminder(&t, j, c, due, true, who);
         return 0;
     case EXEMPLAR__JOB_KIND__JOB_REMIND_STALE:
         snprintf(out->subject, sizeof(out->subject),
                  _("%u nominations of %s still %s after the %s window"), c->stale_total, name,
                  state_words(j->state_waiting), window_words(j->window));
-        stale_reminder(&t, j, c, lang);
+        stale_reminder(&t, j, c, lang, who);
         return 0;
     default:
         return -1;

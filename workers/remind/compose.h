@@ -20,10 +20,21 @@ typedef struct {
     char text[COMPOSE_TEXT_MAX];       /* the body, lines ending in \n */
 } reminder_t;
 
+/* Where the reader acts: the page of exemplar-web when its address is
+ * known, else the office to send to and ask.  Either may be NULL. */
+typedef struct {
+    const char *web_url; /* e.g. https://exemplar.example.gov.vn, no trailing slash needed */
+    const char *office;  /* NULL: the plan's department (section IV.2) */
+} compose_contact_t;
+
 /* Composes the reminder of job j in lang ("vi" or "en": dates are written
  * the way each language writes them; i18n_init() must have selected the
  * same language for the words).  Returns 0, or -1 when j is not a reminder
  * (its kind is not one of the remind kinds). */
 int compose_reminder(const Exemplar__Job *j, const char *lang, reminder_t *out);
+/* The same, telling the reader where to act (contact may be NULL).  The
+ * body says what to do in the plan's words, never a command to run. */
+int compose_reminder_for(const Exemplar__Job *j, const char *lang, const compose_contact_t *contact,
+                         reminder_t *out);
 
 #endif

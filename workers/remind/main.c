@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <systemd/sd-journal.h>
+#include <time.h>
 
 #include "compose.h"
 #include "errors.h"
@@ -24,8 +25,9 @@
 typedef struct {
     const char *lang;
     const char *sendmail;
-    const char *from;
+    const char *from, *from_name;
     recipients_t *recipients;
+    compose_contact_t contact;
 } remind_t;
 
 static const char USAGE[] =
@@ -44,6 +46,11 @@ static const char USAGE[] =
     "                        standard input, e.g. \"/usr/sbin/sendmail -t -i\" (default: no mail)\n"
     "  --recipients FILE     CSV with a header row: unit,address[,name]\n"
     "  --from ADDRESS        the From: of reminder mails (default: exemplar@HOSTNAME)\n"
+    "  --from-name NAME      the sender's name shown with it (e.g. the department's)\n"
+    "  --web-url URL         exemplar-web's address: reminders link to the unit's page\n"
+    "                        (URL/units/UNIT/plans/CAMPAIGN/PERIOD, URL/units/UNIT/nominations)\n"
+    "  --office TEXT         whom a unit sends its plan to and asks (default: the plan's\n"
+    "                        Department of Emulation, Commendation and Communication)\n"
     "  --lease SECONDS       how long a job is held before it is handed out again (default 60)\n"
     "  --idle MS             how often to ask when no job is ready (default 2000)\n"
     "  --once                exit when no job is ready\n"
@@ -53,7 +60,9 @@ static const char USAGE[] =
     "Every delivery is recorded in the daemon under the job's deterministic id before the\n"
     "job is acknowledged; a channel already recorded is not delivered again, so a worker\n"
     "killed mid-job is replaced without doubling the topic or journal reminder.  A mail\n"
-    "carries the Message-ID <JOB-ID@exemplar>: if a worker dies between sendmail and\n"
+    "follows RFC 5322 and MIME (Date in Vietnam time, Subject and names as RFC 2047\n"
+    "encoded words, a UTF-8 text body) and carries the Message-ID <JOB-ID@exemplar>: if\n"
+    "a worker dies between sendmail and\n"
     "recording it, the second copy is recognisably the same message.  A failed mail is\n"
     "reported and retried with backoff; after [workers] max_attempts it is parked\n"
     "(exemplarctl jobs --state parked; exemplarctl jobs retry ID).\n"
@@ -65,7 +74,7 @@ static int do_reminder(worker_t *w, const Exemplar__Job *job, void *arg)
 {
     const remind_t *r = arg;
     reminder_t msg = {{0}};
-    if (compose_reminder(job, r->lang, &msg) < 0)
+    if (compose_reminder_for(job, r->lang, &r->contact, &msg) < 0)
         return worker_fail(w, "job %s is not a reminder (kind %d)", job->id, (int)job->kind);
     bool already = false;
     if (!worker_delivered(w, job, "topic")) {
@@ -86,8 +95,17 @@ static int do_reminder(worker_t *w, const Exemplar__Job *job, void *arg)
     const char *to = recipients_address(r->recipients, job->unit);
     if (r->sendmail && to && !worker_delivered(w, job, "mail")) {
         char err[512];
-        if (mail_send(r->sendmail, r->from, to, job->id, msg.subject, msg.text, err, sizeof(err)) <
-            0)
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        mail_t m = {.from = r->from,
+                    .from_name = r->from_name,
+                    .to = to,
+                    .to_name = recipients_name(r->recipients, job->unit),
+                    .job_id = job->id,
+                    .subject = msg.subject,
+                    .text = msg.text,
+                    .date_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000};
+        if (mail_send(r->sendmail, &m, err, sizeof(err)) < 0)
             return worker_fail(w, "mail to %s: %s", to, err);
         if (worker_deliver(w, job, "mail", to, NULL, &already) < 0)
             return -1;
@@ -95,7 +113,16 @@ static int do_reminder(worker_t *w, const Exemplar__Job *job, void *arg)
     return 0;
 }
 
-enum { O_LANG = 256, O_SENDMAIL, O_RECIPIENTS, O_FROM, O_LOCALE_DIR };
+enum {
+    O_LANG = 256,
+    O_SENDMAIL,
+    O_RECIPIENTS,
+    O_FROM,
+    O_LOCALE_DIR,
+    O_FROM_NAME,
+    O_WEB_URL,
+    O_OFFICE
+};
 
 int main(int argc, char **argv)
 {
@@ -106,6 +133,9 @@ int main(int argc, char **argv)
         {"recipients", required_argument, NULL, O_RECIPIENTS},
         {"from", required_argument, NULL, O_FROM},
         {"locale-dir", required_argument, NULL, O_LOCALE_DIR},
+        {"from-name", required_argument, NULL, O_FROM_NAME},
+        {"web-url", required_argument, NULL, O_WEB_URL},
+        {"office", required_argument, NULL, O_OFFICE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -143,6 +173,25 @@ int main(int argc, char **argv)
             break;
         case O_LOCALE_DIR:
             locale_dir = optarg;
+            break;
+        case O_FROM_NAME:
+            if (strpbrk(optarg, "\r\n") || strlen(optarg) > 200)
+                return worker_cli_usage(&cli, "--from-name must be one line of at most 200 bytes");
+            r.from_name = optarg;
+            break;
+        case O_WEB_URL:
+            if ((strncmp(optarg, "https://", 8) != 0 && strncmp(optarg, "http://", 7) != 0) ||
+                strpbrk(optarg, " \t\r\n") || strlen(optarg) > 300)
+                return worker_cli_usage(&cli,
+                                        "--web-url must be an http:// or https:// address, "
+                                        "not \"%s\"",
+                                        optarg);
+            r.contact.web_url = optarg;
+            break;
+        case O_OFFICE:
+            if (strpbrk(optarg, "\r\n") || strlen(optarg) > 300)
+                return worker_cli_usage(&cli, "--office must be one line of at most 300 bytes");
+            r.contact.office = optarg;
             break;
         case 'h':
             fputs(USAGE, stdout);

@@ -39,6 +39,13 @@ static const char USAGE[] =
     "  --campaign ID         with --quarter: one campaign only (default: every campaign)\n"
     "  --reports-dir DIR     where the files go (default " REPORTS_DIR_DEFAULT ")\n"
     "  --lang vi|en          the labels of csv, xlsx, html and the announcement (default vi)\n"
+    "  --document FILE       the HTML report's header and signature: an INI file whose\n"
+    "                        [document] section sets the keys below\n"
+    "  --doc KEY=VALUE       one of them (repeatable, after --document wins): parent (the\n"
+    "                        governing body), body (the issuing body), number, symbol (after\n"
+    "                        /BC-), place, date (YYYY-MM-DD, the day it is signed), subject,\n"
+    "                        authority (e.g. KT. BỘ TRƯỞNG), title, signer, recipient (one\n"
+    "                        line of Nơi nhận; repeatable), archive (after Lưu:)\n"
     "  --api ENDPOINT        the daemon's api (default: $EXEMPLAR_API, else\n"
     "                        ipc:///run/exemplard/api.sock)\n"
     "  --server-key FILE     the daemon's CURVE public key (tcp:// endpoints)\n"
@@ -50,6 +57,8 @@ static const char USAGE[] =
     "  --once                exit when no job is ready\n"
     "  -h, --help            print this help\n"
     "\n"
+    "The HTML file is a report in the form of Decree 30/2020/NĐ-CP, for A4 paper: a value\n"
+    "of its header not given is printed as a blank (……) to fill in, never guessed.\n"
     "Files are written to a temporary name and renamed, so a reader never sees half a\n"
     "file; writing a quarter again gives the same numbers (the summary is computed from\n"
     "the history as of the quarter's last day).\n"
@@ -61,6 +70,7 @@ typedef struct {
     ex_client_t *fetch; /* the summaries are fetched on their own connection */
     const char *dir;
     sr_lang_t lang;
+    summary_doc_t doc;
 } summary_job_t;
 
 static int do_summary(worker_t *w, const Exemplar__Job *job, void *arg)
@@ -73,24 +83,24 @@ static int do_summary(worker_t *w, const Exemplar__Job *job, void *arg)
     bool already = false;
     if (!worker_delivered(w, job, "file")) {
         char err[512] = "";
-        if (summary_write_all(s->fetch, job->quarter, "", "", s->dir, s->lang, err, sizeof(err)) <
-            0)
+        if (summary_write_all(s->fetch, job->quarter, "", "", s->dir, s->lang, &s->doc, err,
+                              sizeof(err)) < 0)
             return worker_fail(w, "summary of %s: %s", job->quarter, err);
         if (worker_deliver(w, job, "file", html, NULL, &already) < 0)
             return -1;
     }
     if (!worker_delivered(w, job, "topic")) {
-        char subject[256], text[2048];
+        char subject[256], text[2048], label[64];
         bool vi = s->lang == SR_VI;
+        summary_quarter_label(job->quarter, s->lang, label, sizeof(label));
         snprintf(subject, sizeof(subject),
-                 vi ? "Báo cáo tổng hợp %s đã sẵn sàng" : "The summary of %s is ready",
-                 job->quarter);
+                 vi ? "Báo cáo tổng hợp %s đã sẵn sàng" : "The summary of %s is ready", label);
         snprintf(text, sizeof(text),
                  vi ? "Báo cáo tổng hợp phong trào điển hình tiên tiến %s (số liệu tính đến "
                       "ngày cuối quý, từ lịch sử):\n"
                     : "The summary of the exemplar programme for %s (as of the quarter's "
                       "last day, from the history):\n",
-                 job->quarter);
+                 label);
         static const char *const EXT[] = {"html", "xlsx", "csv", "json"};
         for (size_t i = 0; i < sizeof(EXT) / sizeof(EXT[0]); i++) {
             size_t used = strlen(text);
@@ -108,7 +118,7 @@ static int do_summary(worker_t *w, const Exemplar__Job *job, void *arg)
     return 0;
 }
 
-enum { O_QUARTER = 256, O_AS_OF, O_CAMPAIGN, O_DIR, O_LANG };
+enum { O_QUARTER = 256, O_AS_OF, O_CAMPAIGN, O_DIR, O_LANG, O_DOCUMENT, O_DOC };
 
 int main(int argc, char **argv)
 {
@@ -119,6 +129,8 @@ int main(int argc, char **argv)
         {"campaign", required_argument, NULL, O_CAMPAIGN},
         {"reports-dir", required_argument, NULL, O_DIR},
         {"lang", required_argument, NULL, O_LANG},
+        {"document", required_argument, NULL, O_DOCUMENT},
+        {"doc", required_argument, NULL, O_DOC},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -127,6 +139,10 @@ int main(int argc, char **argv)
     worker_cli_init(&cli, NAME, "summary", &opts);
     const char *quarter = NULL, *as_of = "", *campaign = "";
     summary_job_t job = {.dir = REPORTS_DIR_DEFAULT, .lang = SR_VI};
+    const char *document = NULL;
+    const char *docs[64];
+    size_t n_docs = 0;
+    char err[512] = "";
     int o;
     while ((o = getopt_long(argc, argv, "h", OPTS, NULL)) != -1) {
         int common = worker_cli_option(&cli, o, optarg);
@@ -151,6 +167,14 @@ int main(int argc, char **argv)
             if (summary_lang_parse(optarg, &job.lang) < 0)
                 return worker_cli_usage(&cli, "--lang is vi or en, not '%s'", optarg);
             break;
+        case O_DOCUMENT:
+            document = optarg;
+            break;
+        case O_DOC:
+            if (n_docs == sizeof(docs) / sizeof(docs[0]))
+                return worker_cli_usage(&cli, "at most %zu --doc options", n_docs);
+            docs[n_docs++] = optarg;
+            break;
         case 'h':
             fputs(USAGE, stdout);
             return 0;
@@ -165,12 +189,22 @@ int main(int argc, char **argv)
         return worker_cli_usage(&cli, "%s", "--as-of and --campaign go with --quarter");
     if (worker_cli_finish(&cli) != 0)
         return 2;
+    /* The file first, then the options, so that a --doc overrides it. */
+    if (document && summary_doc_load(&job.doc, document, err, sizeof(err)) < 0) {
+        summary_doc_free(&job.doc);
+        return worker_cli_usage(&cli, "--document: %s", err);
+    }
+    for (size_t i = 0; i < n_docs; i++)
+        if (summary_doc_option(&job.doc, docs[i], err, sizeof(err)) < 0) {
+            summary_doc_free(&job.doc);
+            return worker_cli_usage(&cli, "%s", err);
+        }
     struct stat st;
     if (stat(job.dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         fprintf(stderr, NAME ": the reports directory %s does not exist\n", job.dir);
+        summary_doc_free(&job.doc);
         return 1;
     }
-    char err[512] = "";
     ex_client_opts_t co = {.endpoint = opts.endpoint,
                            .timeout_ms = FETCH_TIMEOUT_MS,
                            .retries = -1,
@@ -179,12 +213,13 @@ int main(int argc, char **argv)
     if (!job.fetch) {
         fprintf(stderr, NAME ": cannot use endpoint %s\n",
                 opts.endpoint ? opts.endpoint : ex_default_endpoint());
+        summary_doc_free(&job.doc);
         return 1;
     }
     int rc;
     if (quarter) {
-        rc = summary_write_all(job.fetch, quarter, as_of, campaign, job.dir, job.lang, err,
-                               sizeof(err));
+        rc = summary_write_all(job.fetch, quarter, as_of, campaign, job.dir, job.lang, &job.doc,
+                               err, sizeof(err));
         if (rc < 0)
             fprintf(stderr, NAME ": summary of %s: %s\n", quarter, err);
         else
@@ -197,6 +232,7 @@ int main(int argc, char **argv)
         rc = worker_run(&opts, do_summary, &job);
     }
     ex_client_destroy(&job.fetch);
+    summary_doc_free(&job.doc);
     ex_shutdown();
     return rc;
 }

@@ -34,9 +34,10 @@ static const label_t STATE_LABEL[] = {
     [EXEMPLAR__STATE__STATE_MINISTRY_REVIEWED] = {"Bộ xem xét", "Ministry-reviewed"},
     [EXEMPLAR__STATE__STATE_RECOGNIZED] = {"Công nhận", "Recognized"},
     [EXEMPLAR__STATE__STATE_WITHDRAWN] = {"Rút đăng ký", "Withdrawn"},
-    [EXEMPLAR__STATE__STATE_NOT_SELECTED] = {"Không được chọn", "Not selected"},
-    [EXEMPLAR__STATE__STATE_RETURNED] = {"Trả lại bồi dưỡng thêm", "Returned"},
-    [EXEMPLAR__STATE__STATE_REVOKED] = {"Thu hồi công nhận", "Revoked"},
+    [EXEMPLAR__STATE__STATE_NOT_SELECTED] = {"Không được lựa chọn", "Not selected"},
+    [EXEMPLAR__STATE__STATE_RETURNED] = {"Trả lại, tiếp tục bồi dưỡng",
+                                         "Returned for more fostering"},
+    [EXEMPLAR__STATE__STATE_REVOKED] = {"Hủy bỏ quyết định công nhận", "Recognition revoked"},
     [EXEMPLAR__STATE__STATE_CARRIED_OVER] = {"Chuyển sang giai đoạn sau", "Carried over"},
 };
 
@@ -59,9 +60,9 @@ static const label_t TEXT[SR_T_COUNT_WORDS] = {
     [SR_T_STATE] = {"Trạng thái", "State"},
     [SR_T_COUNT] = {"Số lượng", "Count"},
     [SR_T_TOTAL] = {"Tổng", "Total"},
-    [SR_T_FUNNEL] = {"Phễu trạng thái", "State funnel"},
-    [SR_T_BY_UNIT] = {"Theo đơn vị", "By unit"},
-    [SR_T_NOMINATIONS] = {"Đề cử theo đơn vị, loại và trạng thái",
+    [SR_T_FUNNEL] = {"Tiến độ theo các bước của quy trình", "Progress through the steps"},
+    [SR_T_BY_UNIT] = {"Kết quả theo đơn vị", "By unit"},
+    [SR_T_NOMINATIONS] = {"Trường hợp đề nghị theo đơn vị, loại và trạng thái",
                           "Nominations by unit, kind and state"},
     [SR_T_MOVES] = {"Chuyển trạng thái trong quý", "Moves in the quarter"},
     [SR_T_FROM] = {"Từ", "From"},
@@ -73,14 +74,57 @@ static const label_t TEXT[SR_T_COUNT_WORDS] = {
     [SR_T_PERIOD] = {"Giai đoạn", "Period"},
     [SR_T_MILESTONE] = {"Mốc", "Milestone"},
     [SR_T_DUE] = {"Hạn", "Due"},
-    [SR_T_GAPS] = {"Hồ sơ đang xét còn thiếu minh chứng", "Under review, evidence missing"},
-    [SR_T_IDS] = {"Mã đề cử", "Nomination ids"},
+    [SR_T_GAPS] = {"Trường hợp đang xét còn thiếu minh chứng", "Under review, evidence missing"},
+    [SR_T_IDS] = {"Mã hồ sơ", "Nomination ids"},
     [SR_T_NONE] = {"Không có.", "None."},
-    [SR_T_GENERATED] = {"Lập lúc (UTC)", "Generated at (UTC)"},
+    [SR_T_GENERATED] = {"Lập lúc", "Generated at"},
     [SR_T_SCOPE] = {"Phạm vi đơn vị", "Unit scope"},
     [SR_T_REGISTRATION] = {"Đăng ký và nộp kế hoạch", "Registration and plan"},
-    [SR_T_TOTAL_NOMS] = {"Tổng số đề cử", "Nominations"},
-    [SR_T_OTHER] = {"Khác (rút, không chọn, trả lại...)", "Other (withdrawn, not selected, ...)"},
+    [SR_T_TOTAL_NOMS] = {"Tổng số trường hợp đề nghị", "Nominations"},
+    [SR_T_OTHER] = {"Ra khỏi quy trình chính", "Off the main path"},
+    [SR_T_STT] = {"STT", "No."},
+    [SR_T_MOTTO1] = {"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIET NAM"},
+    [SR_T_MOTTO2] = {"Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness"},
+    [SR_T_NUMBER] = {"Số", "No."},
+    [SR_T_REPORT] = {"BÁO CÁO", "REPORT"},
+    [SR_T_SUBJECT] = {"Tình hình xây dựng và nhân rộng điển hình tiên tiến",
+                      "Building and replicating advanced exemplars"},
+    [SR_T_RECIPIENTS] = {"Nơi nhận:", "Recipients:"},
+    [SR_T_ARCHIVE] = {"Lưu", "Filed"},
+    [SR_T_GENERAL] = {"Tình hình chung", "Overview"},
+    [SR_T_STEP] = {"Bước", "Step"},
+    [SR_T_IN_STEP] = {"Đang ở bước này", "At this step"},
+    [SR_T_REACHED] = {"Đã đến bước này (kể cả đã đi tiếp)", "Reached this step (incl. further)"},
+    [SR_T_SIDE] = {"Trường hợp ra khỏi quy trình chính", "Nominations off the main path"},
+    [SR_T_PERSONS] = {"Trường hợp (mã hồ sơ)", "Nominations (id)"},
+    [SR_T_AND_MORE] = {"và %llu trường hợp khác", "and %llu more"},
+    [SR_T_VN_TIME] = {"giờ Việt Nam", "Vietnam time, UTC+7"},
+    [SR_T_SUM] = {"Cộng", "Subtotal"},
+    [SR_T_FROM_DAY] = {"từ ngày", "from"},
+    [SR_T_INTRO_TOTAL] = {"Tổng số trường hợp đề nghị đã đăng ký: %llu; trong đó %llu trường hợp "
+                          "đang trên quy trình chính (từ đăng ký đến công nhận) và %llu trường "
+                          "hợp đã ra khỏi quy trình chính (chi tiết tại mục II).",
+                          "Nominations registered: %llu; %llu of them on the main path "
+                          "(registration to recognition) and %llu off it (details in part II)."},
+    [SR_T_FUNNEL_NOTE] = {"Mỗi thanh là số trường hợp đã đến bước đó, kể cả những trường hợp đã "
+                          "đi tiếp; con số \"đang ở\" là số trường hợp còn ở bước đó. Các trường "
+                          "hợp ra khỏi quy trình chính không tính vào biểu đồ.",
+                          "Each bar counts the nominations that reached the step, including "
+                          "those that went further; \"at step\" counts those still at it. "
+                          "Nominations off the main path are not in the chart."},
+    [SR_T_FUNNEL_VAL] = {"đã đến %llu, đang ở %llu", "reached %llu, at step %llu"},
+    [SR_T_RECOG_COUNT] = {"Trong quý có %llu điển hình được công nhận.",
+                          "%llu exemplars were recognized in the quarter."},
+    [SR_T_OVERDUE_COUNT] = {"Có %llu đơn vị chưa nộp kế hoạch và danh sách đăng ký đúng hạn.",
+                            "%llu units have not submitted their plan and registration list "
+                            "on time."},
+    [SR_T_GAP_COUNT] = {"Có %llu trường hợp đang được xét nhưng minh chứng chưa đáp ứng tiêu "
+                        "chí.",
+                        "%llu nominations under review whose evidence does not yet meet the "
+                        "criteria."},
+    [SR_T_MAIN_TABLE] = {"Số trường hợp theo bước, đơn vị và loại",
+                         "Nominations by step, unit and kind"},
+    [SR_T_DATA_FROM] = {"Số liệu lập từ hệ thống Exemplar", "Figures from the Exemplar system"},
 };
 
 const char *summary_quarter_label(const char *quarter, sr_lang_t lang, char *buf, size_t len)
@@ -145,12 +189,50 @@ int summary_lang_parse(const char *name, sr_lang_t *lang)
     return 0;
 }
 
-void sr_format_time(int64_t ms, char *buf, size_t len)
+static const char *const MONTH_EN[] = {"January",   "February", "March",    "April",
+                                       "May",       "June",     "July",     "August",
+                                       "September", "October",  "November", "December"};
+
+/* Vietnam has kept UTC+7 without daylight saving since 1975, so a fixed
+ * offset is exact for every day the programme has and needs no tzdata or
+ * TZ in a library that exemplarctl shares. */
+#define VN_OFFSET_S (7 * 3600)
+
+void sr_format_time(int64_t ms, sr_lang_t lang, char *buf, size_t len)
 {
-    time_t t = (time_t)(ms / 1000);
+    time_t t = (time_t)(ms / 1000) + VN_OFFSET_S;
     struct tm tm;
-    if (!gmtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm))
+    if (!gmtime_r(&t, &tm)) {
         snprintf(buf, len, "%" PRId64, ms);
+        return;
+    }
+    char day[48];
+    sr_format_date(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, lang, day, sizeof(day));
+    if (lang == SR_EN)
+        snprintf(buf, len, "%02d:%02d on %s (%s)", tm.tm_hour, tm.tm_min, day,
+                 sr_text(SR_T_VN_TIME, lang));
+    else
+        snprintf(buf, len, "%02d:%02d ngày %s (%s)", tm.tm_hour, tm.tm_min, day,
+                 sr_text(SR_T_VN_TIME, lang));
+}
+
+void sr_format_date(int y, int m, int d, sr_lang_t lang, char *buf, size_t len)
+{
+    if (lang == SR_EN)
+        snprintf(buf, len, "%d %s %d", d, m >= 1 && m <= 12 ? MONTH_EN[m - 1] : "?", y);
+    else /* Decree 30/2020: a day below 10 and the months 1 and 2 take a leading 0 */
+        snprintf(buf, len, "%s%d/%s%d/%d", d < 10 ? "0" : "", d, m < 3 ? "0" : "", m, y);
+}
+
+const char *sr_format_day(const char *iso, sr_lang_t lang, char *buf, size_t len)
+{
+    int y, m, d;
+    char tail;
+    if (!iso || sscanf(iso, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+        snprintf(buf, len, "%s", iso ? iso : "");
+    else
+        sr_format_date(y, m, d, lang, buf, len);
+    return buf;
 }
 
 /* The unit codes of the rows, in order, with their names (pointers into s). */
@@ -191,8 +273,6 @@ static json_object *str(const char *s)
 int summary_render_json(const Exemplar__Summary *s, FILE *f)
 {
     json_object *doc = json_object_new_object();
-    char when[32];
-    sr_format_time(s->generated_at_ms, when, sizeof(when));
     json_object_object_add(doc, "quarter", str(s->quarter));
     json_object_object_add(doc, "from", str(s->from));
     json_object_object_add(doc, "as_of", str(s->as_of));
@@ -215,6 +295,7 @@ int summary_render_json(const Exemplar__Summary *s, FILE *f)
     for (size_t i = 0; i < s->n_moves; i++) {
         json_object *o = json_object_new_object();
         json_object_object_add(o, "unit", str(s->moves[i]->unit));
+        json_object_object_add(o, "unit_name", str(s->moves[i]->unit_name));
         json_object_object_add(o, "from",
                                str(s->moves[i]->from ? ex_state_name(s->moves[i]->from) : "new"));
         json_object_object_add(o, "to", str(ex_state_name(s->moves[i]->to)));
@@ -262,6 +343,10 @@ int summary_render_json(const Exemplar__Summary *s, FILE *f)
         for (size_t j = 0; j < g->n_nominations; j++)
             json_object_array_add(ids, json_object_new_uint64(g->nominations[j]));
         json_object_object_add(o, "nominations", ids);
+        json_object *names = json_object_new_array();
+        for (size_t j = 0; j < g->n_names; j++)
+            json_object_array_add(names, str(g->names[j]));
+        json_object_object_add(o, "names", names);
         json_object_array_add(a, o);
     }
     json_object_object_add(doc, "gaps", a);
@@ -392,7 +477,7 @@ static const struct {
 } FORMATS[] = {{SR_JSON, "json"}, {SR_CSV, "csv"}, {SR_XLSX, "xlsx"}, {SR_HTML, "html"}};
 
 int summary_write_files(const Exemplar__Summary *s, const char *dir, unsigned formats,
-                        sr_lang_t lang, char *err, size_t errlen)
+                        sr_lang_t lang, const summary_doc_t *doc, char *err, size_t errlen)
 {
     for (size_t i = 0; i < sizeof(FORMATS) / sizeof(FORMATS[0]); i++) {
         if (!(formats & FORMATS[i].bit))
@@ -412,7 +497,7 @@ int summary_write_files(const Exemplar__Summary *s, const char *dir, unsigned fo
             }
             rc = FORMATS[i].bit == SR_JSON  ? summary_render_json(s, f)
                  : FORMATS[i].bit == SR_CSV ? summary_render_csv(s, lang, f)
-                                            : summary_render_html(s, lang, f);
+                                            : summary_render_html(s, lang, doc, f);
             if (fflush(f) != 0 || fsync(fileno(f)) != 0)
                 rc = -EX_ESTORAGE;
             if (fclose(f) != 0)
@@ -446,7 +531,8 @@ int summary_fetch(ex_client_t *c, const char *quarter, const char *as_of, const 
 }
 
 int summary_write_all(ex_client_t *c, const char *quarter, const char *as_of, const char *campaign,
-                      const char *dir, sr_lang_t lang, char *err, size_t errlen)
+                      const char *dir, sr_lang_t lang, const summary_doc_t *doc, char *err,
+                      size_t errlen)
 {
     Exemplar__Reply *reply = NULL;
     int rc = ex_reply_status(summary_fetch(c, quarter, as_of, campaign, &reply), reply);
@@ -456,7 +542,7 @@ int summary_write_all(ex_client_t *c, const char *quarter, const char *as_of, co
         ex_reply_free(reply);
         return rc;
     }
-    rc = summary_write_files(reply->summary->summary, dir, SR_ALL, lang, err, errlen);
+    rc = summary_write_files(reply->summary->summary, dir, SR_ALL, lang, doc, err, errlen);
     ex_reply_free(reply);
     return rc;
 }

@@ -45,14 +45,47 @@ enum {
     SR_T_REGISTRATION,
     SR_T_TOTAL_NOMS,
     SR_T_OTHER,
+    SR_T_STT,
+    SR_T_MOTTO1,
+    SR_T_MOTTO2,
+    SR_T_NUMBER,
+    SR_T_REPORT,
+    SR_T_SUBJECT,
+    SR_T_RECIPIENTS,
+    SR_T_ARCHIVE,
+    SR_T_GENERAL,
+    SR_T_STEP,
+    SR_T_IN_STEP,
+    SR_T_REACHED,
+    SR_T_SIDE,
+    SR_T_PERSONS,
+    SR_T_AND_MORE,
+    SR_T_VN_TIME,
+    SR_T_SUM,
+    SR_T_FROM_DAY,
+    SR_T_INTRO_TOTAL,
+    SR_T_FUNNEL_NOTE,
+    SR_T_FUNNEL_VAL,
+    SR_T_RECOG_COUNT,
+    SR_T_OVERDUE_COUNT,
+    SR_T_GAP_COUNT,
+    SR_T_MAIN_TABLE,
+    SR_T_DATA_FROM,
     SR_T_COUNT_
 };
 #define SR_T_COUNT_WORDS SR_T_COUNT_
 
 const char *sr_text(int which, sr_lang_t lang);
 const char *sr_milestone_label(const char *milestone, sr_lang_t lang);
-/* "YYYY-MM-DD HH:MM:SS" (UTC) of ms since the epoch. */
-void sr_format_time(int64_t ms, char *buf, size_t len);
+/* The time of ms since the epoch in Vietnam time, saying so:
+ * "20:30 ngày 07/12/2026 (giờ Việt Nam)" or "20:30 on 7 December 2026
+ * (Vietnam time, UTC+7)". */
+void sr_format_time(int64_t ms, sr_lang_t lang, char *buf, size_t len);
+/* A day as each language writes it: "15/9/2021", "05/3/2020" (Decree
+ * 30/2020's leading zeros) or "15 September 2021". */
+void sr_format_date(int y, int m, int d, sr_lang_t lang, char *buf, size_t len);
+/* The same of "YYYY-MM-DD" (anything else is copied); returns buf. */
+const char *sr_format_day(const char *iso, sr_lang_t lang, char *buf, size_t len);
 /* The distinct unit codes of s->rows (sorted by unit) and their names;
  * free both arrays (the strings belong to s). */
 size_t sr_units(const Exemplar__Summary *s, const char ***codes, const char ***names);

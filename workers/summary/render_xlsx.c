@@ -46,7 +46,7 @@ int summary_render_xlsx(const Exemplar__Summary *s, sr_lang_t lang, const char *
                         sr_text(SR_T_KIND, lang), sr_text(SR_T_STATE, lang),
                         sr_text(SR_T_COUNT, lang)};
     /* Short sheet names: Excel allows 31 characters. */
-    lxw_worksheet *ws = sheet(&b, lang == SR_EN ? "Nominations" : "Đề cử", h1, 5);
+    lxw_worksheet *ws = sheet(&b, lang == SR_EN ? "Nominations" : "Trường hợp đề nghị", h1, 5);
     for (size_t i = 0; ws && i < s->n_rows; i++) {
         const Exemplar__SummaryRow *r = s->rows[i];
         lxw_row_t row = (lxw_row_t)(i + 1);

@@ -12,6 +12,7 @@
 #ifndef EXEMPLAR_SUMMARY_RENDER_H
 #define EXEMPLAR_SUMMARY_RENDER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -41,9 +42,43 @@ const char *summary_quarter_label(const char *quarter, sr_lang_t lang, char *buf
 const char *summary_state_label(int state, sr_lang_t lang);
 const char *summary_kind_label(int kind, sr_lang_t lang);
 
+/* The summary as an administrative document (Decree 30/2020/NĐ-CP): the
+ * values of its header and signature block.  Each may be NULL/empty: the
+ * page then shows a blank (……) to fill in by hand, never a guess. */
+#define SUMMARY_DOC_RECIPIENTS_MAX 32
+#define SUMMARY_DOC_VALUE_MAX      300
+typedef struct {
+    char *parent; /* the governing body (cơ quan chủ quản), e.g. BỘ TÀI NGUYÊN VÀ MÔI TRƯỜNG */
+    char *body;      /* the issuing body (cơ quan ban hành) */
+    char *number;    /* the number the records office gives (số) */
+    char *symbol;    /* the symbol after "BC-" (ký hiệu), e.g. TĐKTTT */
+    char *place;     /* the place of the date line (địa danh), e.g. Hà Nội */
+    char *date;      /* YYYY-MM-DD, the day it is signed */
+    char *subject;   /* the summary line under BÁO CÁO (trích yếu); default: the quarter's */
+    char *authority; /* signing for (quyền hạn), e.g. KT. BỘ TRƯỞNG */
+    char *title;     /* the signer's office (chức vụ), e.g. THỨ TRƯỞNG */
+    char *signer;    /* the signer's full name */
+    char *archive;   /* after "Lưu:", e.g. VT, TĐKTTT */
+    char *recipients[SUMMARY_DOC_RECIPIENTS_MAX]; /* Nơi nhận, one per line */
+    size_t n_recipients;
+} summary_doc_t;
+
+/* Sets KEY (parent, body, number, symbol, place, date, subject, authority,
+ * title, signer, archive; recipient adds a line) to value.  Returns 0, or
+ * -1 with why in err (unknown key, a line break, a bad date). */
+int summary_doc_set(summary_doc_t *d, const char *key, const char *value, char *err, size_t errlen);
+/* "KEY=VALUE" (a --doc option). */
+int summary_doc_option(summary_doc_t *d, const char *key_value, char *err, size_t errlen);
+/* Reads the [document] section of an INI file (inih).  Returns 0, or -1
+ * with "FILE line N: why" in err. */
+int summary_doc_load(summary_doc_t *d, const char *path, char *err, size_t errlen);
+void summary_doc_free(summary_doc_t *d);
+
 int summary_render_json(const Exemplar__Summary *s, FILE *f);
 int summary_render_csv(const Exemplar__Summary *s, sr_lang_t lang, FILE *f);
-int summary_render_html(const Exemplar__Summary *s, sr_lang_t lang, FILE *f);
+/* doc may be NULL (every header value blank). */
+int summary_render_html(const Exemplar__Summary *s, sr_lang_t lang, const summary_doc_t *doc,
+                        FILE *f);
 /* XLSX needs a file name (libxlsxwriter writes a zip). */
 int summary_render_xlsx(const Exemplar__Summary *s, sr_lang_t lang, const char *path, char *err,
                         size_t errlen);
@@ -52,7 +87,7 @@ int summary_render_xlsx(const Exemplar__Summary *s, sr_lang_t lang, const char *
  * through a temporary name renamed into place, so a reader never sees half
  * a file.  Returns 0 or -EX_ESTORAGE with a sentence in err. */
 int summary_write_files(const Exemplar__Summary *s, const char *dir, unsigned formats,
-                        sr_lang_t lang, char *err, size_t errlen);
+                        sr_lang_t lang, const summary_doc_t *doc, char *err, size_t errlen);
 
 /* Asks the daemon for the summary of quarter ("2023Q3") as of as_of (""
  * = the quarter's last day) of campaign ("" = all).  0 with *reply (free
@@ -65,6 +100,7 @@ int summary_fetch(ex_client_t *c, const char *quarter, const char *as_of, const 
  * fetches the summary and writes every format into dir.  Returns 0 or a
  * negative EX_E* with a sentence in err. */
 int summary_write_all(ex_client_t *c, const char *quarter, const char *as_of, const char *campaign,
-                      const char *dir, sr_lang_t lang, char *err, size_t errlen);
+                      const char *dir, sr_lang_t lang, const summary_doc_t *doc, char *err,
+                      size_t errlen);
 
 #endif
