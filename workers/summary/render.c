@@ -19,6 +19,7 @@
 #include "errors.h"
 #include "names.h"
 #include "render_int.h"
+#include "safefile.h"
 
 /* ---- labels ------------------------------------------------------------- */
 
@@ -476,43 +477,61 @@ static const struct {
     const char *ext;
 } FORMATS[] = {{SR_JSON, "json"}, {SR_CSV, "csv"}, {SR_XLSX, "xlsx"}, {SR_HTML, "html"}};
 
+int summary_write_file(const Exemplar__Summary *s, unsigned format, sr_lang_t lang,
+                       const summary_doc_t *doc, const char *path, char *err, size_t errlen)
+{
+    ex_safefile_t sf;
+    int rc = ex_safefile_open(&sf, path, 0640, EX_SAFEFILE_REPLACE, err, errlen);
+    if (rc < 0)
+        return rc == -ENOSPC ? -EX_EFULL : -EX_ESTORAGE;
+    if (format == SR_XLSX) {
+        /* libxlsxwriter wants a path: the temporary's own (for an unnamed
+         * one, /proc/self/fd/N reopens the same new file). */
+        char tmp[4200];
+        ex_safefile_temp_path(&sf, tmp, sizeof(tmp));
+        rc = summary_render_xlsx(s, lang, tmp, err, errlen);
+    } else {
+        int fd = dup(sf.fd);
+        FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+        if (!f) {
+            if (fd >= 0)
+                close(fd);
+            rc = -EX_ESTORAGE;
+        } else {
+            rc = format == SR_JSON  ? summary_render_json(s, f)
+                 : format == SR_CSV ? summary_render_csv(s, lang, f)
+                                    : summary_render_html(s, lang, doc, f);
+            if (fflush(f) != 0 || ferror(f))
+                rc = -EX_ESTORAGE;
+            if (fclose(f) != 0)
+                rc = -EX_ESTORAGE;
+        }
+        if (rc < 0)
+            snprintf(err, errlen, "cannot write %s (%s)", path, strerror(errno));
+    }
+    if (rc < 0) {
+        ex_safefile_abort(&sf);
+        return rc;
+    }
+    rc = ex_safefile_commit(&sf, err, errlen);
+    return rc == -ENOSPC ? -EX_EFULL : rc < 0 ? -EX_ESTORAGE : 0;
+}
+
 int summary_write_files(const Exemplar__Summary *s, const char *dir, unsigned formats,
                         sr_lang_t lang, const summary_doc_t *doc, char *err, size_t errlen)
 {
     for (size_t i = 0; i < sizeof(FORMATS) / sizeof(FORMATS[0]); i++) {
         if (!(formats & FORMATS[i].bit))
             continue;
-        char path[4096], tmp[4200];
-        snprintf(path, sizeof(path), "%s/summary-%s.%s", dir, s->quarter, FORMATS[i].ext);
-        snprintf(tmp, sizeof(tmp), "%s/.summary-%s.%s.%ld.tmp", dir, s->quarter, FORMATS[i].ext,
-                 (long)getpid());
-        int rc = 0;
-        if (FORMATS[i].bit == SR_XLSX) {
-            rc = summary_render_xlsx(s, lang, tmp, err, errlen);
-        } else {
-            FILE *f = fopen(tmp, "w");
-            if (!f) {
-                snprintf(err, errlen, "cannot write %s (%s)", tmp, strerror(errno));
-                return -EX_ESTORAGE;
-            }
-            rc = FORMATS[i].bit == SR_JSON  ? summary_render_json(s, f)
-                 : FORMATS[i].bit == SR_CSV ? summary_render_csv(s, lang, f)
-                                            : summary_render_html(s, lang, doc, f);
-            if (fflush(f) != 0 || fsync(fileno(f)) != 0)
-                rc = -EX_ESTORAGE;
-            if (fclose(f) != 0)
-                rc = -EX_ESTORAGE;
-            if (rc < 0)
-                snprintf(err, errlen, "cannot write %s (%s)", tmp, strerror(errno));
+        char path[4096];
+        if (snprintf(path, sizeof(path), "%s/summary-%s.%s", dir, s->quarter, FORMATS[i].ext) >=
+            (int)sizeof(path)) {
+            snprintf(err, errlen, "the reports directory's path is too long");
+            return -EX_EINVALID;
         }
-        if (rc == 0 && rename(tmp, path) != 0) {
-            snprintf(err, errlen, "cannot rename %s to %s (%s)", tmp, path, strerror(errno));
-            rc = -EX_ESTORAGE;
-        }
-        if (rc < 0) {
-            unlink(tmp);
+        int rc = summary_write_file(s, FORMATS[i].bit, lang, doc, path, err, errlen);
+        if (rc < 0)
             return rc;
-        }
     }
     return 0;
 }

@@ -83,9 +83,16 @@ int summary_render_html(const Exemplar__Summary *s, sr_lang_t lang, const summar
 int summary_render_xlsx(const Exemplar__Summary *s, sr_lang_t lang, const char *path, char *err,
                         size_t errlen);
 
+/* Writes one format of s to path as every file the project puts in place is
+ * written (proto/safefile.h): a temporary nobody else can have made, mode
+ * 0640, synced and renamed over path.  Returns 0, -EX_EFULL (no space) or
+ * -EX_ESTORAGE (cannot write; err says why). */
+int summary_write_file(const Exemplar__Summary *s, unsigned format, sr_lang_t lang,
+                       const summary_doc_t *doc, const char *path, char *err, size_t errlen);
+
 /* Writes the formats of `formats` (SR_*) as DIR/summary-QUARTER.EXT, each
- * through a temporary name renamed into place, so a reader never sees half
- * a file.  Returns 0 or -EX_ESTORAGE with a sentence in err. */
+ * by summary_write_file.  Returns 0, -EX_EFULL, -EX_EINVALID (the path is
+ * too long) or -EX_ESTORAGE with a sentence in err. */
 int summary_write_files(const Exemplar__Summary *s, const char *dir, unsigned formats,
                         sr_lang_t lang, const summary_doc_t *doc, char *err, size_t errlen);
 
