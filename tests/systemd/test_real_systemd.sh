@@ -6,8 +6,8 @@
 # exemplard under a real systemd: a minimal Debian 12 root (test-root.sh,
 # built once and cached) booted with systemd-nspawn, the .deb built from
 # BUILD_DIR installed with dpkg, and then:
-#   1. the package starts exemplard.service by itself, with no configuration
-#      written by hand: active, enabled, its STATUS= line, the exemplard user,
+#   1. the package starts exemplard.service and both workers by itself, with no
+#      configuration written by hand: active, enabled, its STATUS= line, the exemplard user,
 #      the directories and socket modes the units promise, and a security
 #      rating of at most 1.0 from the running systemd;
 #   2. exemplarctl (inside the container) registers nominations in the demo
@@ -152,6 +152,10 @@ in_ct dpkg -i /srv/exemplar/exemplar.deb >"$work/dpkg.log" 2>&1 ||
     fail "dpkg -i failed: $(tail -n 5 "$work/dpkg.log")"
 [ "$(prop ActiveState)" = active ] || fail "exemplard.service is not active after installation"
 [ "$(in_ct systemctl is-enabled exemplard.service)" = enabled ] || fail "not enabled"
+for unit in exemplar-remind.service exemplar-summary.service; do
+    [ "$(in_ct systemctl is-enabled $unit)" = enabled ] || fail "$unit is not enabled"
+    in_ct systemctl --quiet is-active $unit || fail "$unit is not active after installation"
+done
 [ "$(prop StatusText)" = "0 nominations, last change 0" ] ||
     fail "unexpected STATUS=: $(prop StatusText)"
 # Nothing written by hand: the package's files are as shipped.
@@ -255,7 +259,9 @@ echo "   killed by the watchdog and restarted; 8 acknowledged changes kept, the 
 # ---------------------------------------------------------------------------
 step="5. socket activation"
 log "$step"
-in_ct systemctl stop exemplard.service
+# The workers the package started are clients too: stopped (step 7b starts
+# them again), so that the first request through the socket is this test's.
+in_ct systemctl stop exemplar-remind.service exemplar-summary.service exemplard.service
 in_ct systemctl enable --now exemplard.socket 2>/dev/null
 [ "$(prop ActiveState)" = inactive ] || fail "the service runs before any request"
 [ "$(in_ct stat -c '%U:%G %a' /run/exemplard/api.sock)" = "exemplard:exemplard 660" ] ||
