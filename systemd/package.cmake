@@ -71,13 +71,17 @@ set(CPACK_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # Binaries stripped (objcopy --strip-unneeded) with a GNU debuglink, their
-# debug information in <package>-dbgsym_<version>_<arch>.ddeb.
+# debug information in <package>-dbgsym_<version>_<arch>.ddeb; before that,
+# sections.cmake drops the sections dh_strip drops.
 set(CPACK_DEBIAN_DEBUGINFO_PACKAGE ON)
+find_program(EXEMPLAR_OBJCOPY objcopy REQUIRED)
+set(CPACK_EXEMPLAR_OBJCOPY ${EXEMPLAR_OBJCOPY})
 # copyright, changelog.Debian.gz and lintian overrides of each package.
 find_program(EXEMPLAR_GZIP gzip REQUIRED)
 set(CPACK_EXEMPLAR_GZIP ${EXEMPLAR_GZIP})
 set(CPACK_EXEMPLAR_DEBIAN_DIR ${CMAKE_CURRENT_LIST_DIR}/debian)
-set(CPACK_PRE_BUILD_SCRIPTS ${CMAKE_CURRENT_LIST_DIR}/debian/docs.cmake)
+set(CPACK_PRE_BUILD_SCRIPTS ${CMAKE_CURRENT_LIST_DIR}/debian/sections.cmake
+                            ${CMAKE_CURRENT_LIST_DIR}/debian/docs.cmake)
 # The -dbgsym package's md5sums and documentation, as dh_strip makes them.
 find_program(EXEMPLAR_DPKG_DEB dpkg-deb REQUIRED)
 set(CPACK_EXEMPLAR_DPKG_DEB ${EXEMPLAR_DPKG_DEB})
