@@ -39,6 +39,9 @@ set(EXEMPLAR_PACKAGE_VERSION "" CACHE STRING
     "the Debian package's version (empty: the latest entry of systemd/debian/changelog)")
 
 file(STRINGS ${CMAKE_CURRENT_LIST_DIR}/debian/changelog _exemplar_changelog_head LIMIT_COUNT 1)
+# (a new entry configures again)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+             ${CMAKE_CURRENT_LIST_DIR}/debian/changelog)
 if(NOT _exemplar_changelog_head MATCHES "^exemplar \\(([^ )]+)\\)")
   message(FATAL_ERROR "systemd/debian/changelog does not start with 'exemplar (VERSION)'")
 endif()
