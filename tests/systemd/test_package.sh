@@ -111,16 +111,21 @@ build_ids=" $(dpkg-deb -f "$ddeb" Build-Ids) "
     fail "the -dbgsym package depends on '$(dpkg-deb -f "$ddeb" Depends)'"
 mkdir "$tmp/dbgsym"
 dpkg-deb -x "$ddeb" "$tmp/dbgsym"
+# (whole outputs captured before grep -q, which would stop reading early and
+# fail the pipeline with SIGPIPE under pipefail)
+build_sections=$(readelf -SW "$build/daemon/exemplard" 2>/dev/null)
 for bin in usr/sbin/exemplard usr/bin/exemplarctl usr/bin/exemplar-remind usr/bin/exemplar-summary; do
-    file -b "$tmp/root/$bin" | grep -q ', stripped' || fail "$bin is not stripped: $(file -b "$tmp/root/$bin")"
+    kind=$(file -b "$tmp/root/$bin")
+    grep -q ', stripped' <<<"$kind" || fail "$bin is not stripped: $kind"
     id=$(readelf -n "$tmp/root/$bin" | sed -n 's/.*Build ID: \([0-9a-f]*\).*/\1/p')
     [[ $build_ids == *" $id "* ]] || fail "the -dbgsym package's Build-Ids lack $bin's $id"
     debug="$tmp/dbgsym/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug"
     [ -f "$debug" ] || fail "no debug file for $bin (build id $id)"
-    readelf -S "$debug" | grep -q '\.symtab' || fail "$debug holds no symbol table"
+    sections=$(readelf -SW "$debug" 2>/dev/null)
+    grep -q '\.symtab' <<<"$sections" || fail "$debug holds no symbol table"
     # (a Release build has symbols but no DWARF to keep)
-    if readelf -S "$build/daemon/exemplard" | grep -q '\.debug_info'; then
-        readelf -S "$debug" | grep -q '\.debug_info' || fail "$debug holds no .debug_info"
+    if grep -q '\.debug_info' <<<"$build_sections"; then
+        grep -q '\.debug_info' <<<"$sections" || fail "$debug holds no .debug_info"
     fi
 done
 (cd "$tmp/dbgsym" && dpkg-deb -I "$ddeb" md5sums | md5sum --quiet -c -) ||
