@@ -23,9 +23,12 @@
 #   4. remove (`dpkg -r`, what `apt remove` runs) with every unit running,
 #      the socket included: no exemplar process is left, every unit is
 #      inactive and masked, the state, the user and exemplard.conf remain;
-#   5. purge: /var/lib/exemplard, /etc/exemplard, the exemplard user and
-#      group, the masks and the enablement links are gone;
-#   6. the container powers off cleanly.
+#   5. install again: unmasked, enabled and started as they were (the
+#      disabled worker stays disabled), with the nominations;
+#   6. purge (`dpkg --purge` of the installed package): no process left, and
+#      /var/lib/exemplard, /etc/exemplard, the exemplard user and group, the
+#      masks and the enablement links are gone;
+#   7. the container powers off cleanly.
 #
 # Needs root, systemd-nspawn, debootstrap, nsenter, jq and cpack; exits 77
 # (skipped, with the reason) where they are missing or with
@@ -69,9 +72,10 @@ v2="$v1+1"
 cpack -G DEB -B "$work/v2" --config "$build/CPackConfig.cmake" -D CPACK_DEBIAN_PACKAGE_VERSION="$v2" \
     >"$work/cpack-v2.log" 2>&1 || fail "cpack of $v2 failed: $(tail -n 5 "$work/cpack-v2.log")"
 [ "$(dpkg-deb -f "$work"/v2/exemplar_*.deb Version)" = "$v2" ] || fail "the second package is not $v2"
-dpkg-deb --fsys-tarfile "$work"/v2/exemplar_*.deb |
-    tar -xOf - ./usr/share/doc/exemplar/changelog.Debian.gz | zcat | head -n 1 |
-    grep -q "^exemplar ($v2) UNRELEASED;" || fail "the changelog of $v2 does not start with its entry"
+dpkg-deb -x "$work"/v2/exemplar_*.deb "$work/v2/root"
+entry=$(zcat "$work/v2/root/usr/share/doc/exemplar/changelog.Debian.gz")
+[[ $entry == "exemplar ($v2) UNRELEASED;"* ]] ||
+    fail "the changelog of $v2 does not start with its entry: ${entry%%$'\n'*}"
 mkdir "$work/share"
 cp "$work"/v1/exemplar_*.deb "$work/share/v1.deb"
 cp "$work"/v1/exemplar-dbgsym_*.ddeb "$work/share/v1-dbgsym.deb"
@@ -182,10 +186,27 @@ in_ct test -f /etc/exemplard/exemplard.conf || fail "the removal deleted exempla
 echo "   no exemplar process, 4 units stopped and masked; state, user and exemplard.conf kept"
 
 # ---------------------------------------------------------------------------
-step="5. purge"
+step="5. install again"
+log "$step"
+# As they were before the removal: exemplar-summary was disabled (step 2)
+# and only started by hand, so it stays disabled and is not started.
+in_ct dpkg -i /srv/exemplar/v2.deb >"$work/dpkg-reinstall.log" 2>&1 ||
+    fail "dpkg -i after the removal failed: $(tail -n 5 "$work/dpkg-reinstall.log")"
+for unit in exemplard.service exemplar-remind.service; do
+    [ "$(enabled $unit)" = enabled ] || fail "$unit is '$(enabled $unit)' after installing again"
+    active $unit || fail "$unit is not active after installing again"
+done
+[ "$(enabled exemplar-summary.service)" = disabled ] ||
+    fail "exemplar-summary is '$(enabled exemplar-summary.service)' after installing again, not disabled"
+[ "$(ctl --json info | jq -r .last_seq)" = 3 ] || fail "the changes did not survive remove and install"
+echo "   unmasked, enabled and started as before; 3 changes kept"
+
+# ---------------------------------------------------------------------------
+step="6. purge"
 log "$step"
 in_ct dpkg --purge exemplar >"$work/dpkg-purge.log" 2>&1 ||
     fail "dpkg --purge failed: $(tail -n 5 "$work/dpkg-purge.log")"
+[ -z "$(processes)" ] || fail "exemplar processes run after the purge: $(processes)"
 case $(package) in
 "" | *" not-installed") ;;
 *) fail "after the purge: $(package)" ;;
@@ -201,7 +222,7 @@ left=$(in_ct find /etc/systemd/system /var/lib/systemd/deb-systemd-helper-enable
 echo "   state, configuration, user, group, masks and links gone"
 
 # ---------------------------------------------------------------------------
-step="6. power off"
+step="7. power off"
 log "$step"
 ct_poweroff
 echo "PASS"
