@@ -18,8 +18,11 @@
 # prerm, postrm: what they do is said at their top), conffiles, copyright
 # (DEP-5; the licence is LICENSE's), changelog (installed as
 # changelog.Debian.gz) and exemplar.lintian-overrides (each tag with its
-# reason); docs.cmake puts the last three in the package when cpack runs.
-# `lintian build/exemplar_*.deb` reports nothing (test systemd.lintian).
+# reason); docs.cmake puts the last three in the package when cpack runs,
+# sections.cmake and dbgsym.cmake finish the binaries and the -dbgsym package
+# as dh_strip would.
+# `lintian build/exemplar_*.deb` reports no error or warning (test systemd.lintian),
+# nor, with EXEMPLAR_HARDENING (the default), any hardening tag.
 #
 # The version is the changelog's latest entry, whose upstream part must be the
 # project's version: add an entry there (dch -v 0.2.0-1) when either changes.
@@ -28,10 +31,22 @@
 # upgrade test (tests/systemd/test_deb_lifecycle.sh) builds two that way.
 #
 # Included from the top-level CMakeLists.txt, after add_subdirectory(systemd),
-# so that these variables are set where include(CPack) reads them.  Another
-# package from the same build (a CPack component) sets its own
-# CPACK_DEBIAN_<COMPONENT>_* variables below the "exemplar" block; docs.cmake
-# gives it the same copyright and changelog.
+# so that these variables are set where include(CPack) reads them.
+#
+# Another package from this build (python3-exemplar, say): install its files
+# with COMPONENT <name>; then set, in the shared block below,
+#   CPACK_DEB_COMPONENT_INSTALL ON, CPACK_COMPONENTS_ALL "Unspecified;<name>"
+#   and CPACK_DEBIAN_UNSPECIFIED_PACKAGE_NAME exemplar
+# (the files installed without a component stay the exemplar package), move
+# the exemplar block's CPACK_DEBIAN_PACKAGE_{SECTION,SHLIBDEPS,RECOMMENDS,
+# CONTROL_EXTRA} to CPACK_DEBIAN_UNSPECIFIED_* (un-prefixed, they are every
+# component's defaults: the other package would get exemplard's maintainer
+# scripts), and give <name> its CPACK_DEBIAN_<NAME>_{PACKAGE_NAME,DESCRIPTION,
+# PACKAGE_ARCHITECTURE,PACKAGE_DEPENDS,PACKAGE_SECTION}.  docs.cmake and
+# dbgsym.cmake handle components already (`cpack -D CPACK_DEB_COMPONENT_INSTALL=ON
+# -D CPACK_COMPONENTS_ALL=Unspecified -D CPACK_DEBIAN_UNSPECIFIED_PACKAGE_NAME=exemplar`
+# makes the same exemplar package); a
+# systemd/debian/<package>.lintian-overrides is installed when present.
 
 set(EXEMPLAR_MAINTAINER "Exemplar maintainers <exemplar@example.org>" CACHE STRING
     "the Maintainer of the Debian package, \"Name <address>\"")

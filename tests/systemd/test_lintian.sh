@@ -6,7 +6,8 @@
 # lintian on the .deb and the -dbgsym package cpack makes: no error and no
 # warning, and no override in systemd/debian/exemplar.lintian-overrides that
 # no longer matches anything (each one states a reason that must stay true).
-# The informational tags are printed, not failed on.  Exits 77 (skipped)
+# The informational tags are printed, not failed on, except the hardening
+# ones in a build with EXEMPLAR_HARDENING.  Exits 77 (skipped)
 # without cpack or lintian (apt-get install lintian; .ci/install-deps has it).
 set -euo pipefail
 build=$(cd "$1" && pwd)
@@ -27,6 +28,13 @@ lintian --display-info --show-overrides "$tmp"/pkg/exemplar_*.deb \
     tee "$tmp/lintian.txt" || true
 grep -q . "$tmp/lintian.txt" || echo "   (nothing)"
 bad=$(grep -E '^[EW]: |unused-override|mismatched-override' "$tmp/lintian.txt" || true)
+# Built with Debian's hardening flags (EXEMPLAR_HARDENING, outside Debug and
+# sanitizer builds): no hardening tag either.
+cache() { sed -n "s/^$1:[A-Z]*=//p" "$build/CMakeCache.txt"; }
+if [ "$(cache EXEMPLAR_HARDENING)" = ON ] && [ "$(cache EXEMPLAR_SANITIZE)" != ON ] &&
+    [ "$(cache CMAKE_BUILD_TYPE)" != Debug ]; then
+    bad+=$(grep -E 'hardening-' "$tmp/lintian.txt" || true)
+fi
 [ -z "$bad" ] || fail "lintian reports:
 $bad"
 echo "PASS: no error, no warning, every override used"
