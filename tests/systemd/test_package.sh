@@ -10,6 +10,10 @@
 #     maintainer scripts are valid sh and executable, and the packaged daemon
 #     finds its Vietnamese catalogue and built-in campaigns where the package
 #     puts them (run from the unpacked tree, no configuration);
+#   - Debian's parts: the Maintainer is a real address, the copyright file is
+#     DEP-5 with the repository's MIT licence, changelog.Debian.gz names the
+#     package's version, the binaries are stripped and the -dbgsym package
+#     holds their debug information under their build ids;
 #   - `cmake --install` with another prefix: the installed unit names the
 #     installed binary, and an administrator's exemplard.conf is kept.
 # Exits 77 (skipped) without cpack or dpkg-deb.
@@ -28,7 +32,9 @@ cpack -G DEB -B "$tmp/pkg" --config "$build/CPackConfig.cmake" >"$tmp/cpack.log"
     fail "cpack failed: $(tail -n 5 "$tmp/cpack.log")"
 deb=$(echo "$tmp"/pkg/exemplar_*.deb)
 [ -f "$deb" ] || fail "no exemplar_*.deb in $(ls "$tmp/pkg")"
-echo "   $(basename "$deb")"
+ddeb=$(echo "$tmp"/pkg/exemplar-dbgsym_*.ddeb)
+[ -f "$ddeb" ] || fail "no exemplar-dbgsym_*.ddeb in $(ls "$tmp/pkg")"
+echo "   $(basename "$deb") $(basename "$ddeb")"
 
 echo "== control"
 depends=$(dpkg-deb -f "$deb" Depends)
@@ -58,6 +64,8 @@ expected="./etc/exemplard/exemplard.conf
 ./usr/lib/tmpfiles.d/exemplard.conf
 ./usr/sbin/exemplard
 ./usr/share/bash-completion/completions/exemplarctl
+./usr/share/doc/exemplar/changelog.Debian.gz
+./usr/share/doc/exemplar/copyright
 ./usr/share/exemplar/campaigns/2021-2025.yaml
 ./usr/share/exemplar/campaigns/demo.yaml
 ./usr/share/exemplar/holidays-vn.yaml
@@ -69,6 +77,7 @@ expected="./etc/exemplard/exemplard.conf
 ./usr/share/exemplar/units/provinces-2021.csv
 ./usr/share/exemplar/units/provinces-2025-01-01.csv
 ./usr/share/exemplar/units/provinces-2025-07-01.csv
+./usr/share/lintian/overrides/exemplar
 ./usr/share/locale/vi/LC_MESSAGES/exemplar.mo
 ./usr/share/man/man1/exemplarctl.1.gz
 ./usr/share/man/man5/exemplard.conf.5.gz
@@ -85,6 +94,47 @@ grep -q '^ExecStart=/usr/sbin/exemplard$' "$tmp/root/usr/lib/systemd/system/exem
 zcat "$tmp/root/usr/share/man/man1/exemplarctl.1.gz" | grep -q '^\.SH COMMANDS' ||
     fail "exemplarctl.1 has no COMMANDS section"
 echo "   $(wc -l <<<"$files") files, as listed"
+
+echo "== Debian's parts"
+maintainer=$(dpkg-deb -f "$deb" Maintainer)
+if ! grep -Eq '^[^<]+ <[^@>]+@[^>]+\.[a-z]+>$' <<<"$maintainer" || grep -q localhost <<<"$maintainer"; then
+    fail "Maintainer is not a real address: $maintainer"
+fi
+version=$(dpkg-deb -f "$deb" Version)
+doc="$tmp/root/usr/share/doc/exemplar"
+head -n 1 "$doc/copyright" |
+    grep -qx 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' ||
+    fail "copyright is not in the machine-readable format: $(head -n 1 "$doc/copyright")"
+grep -qx 'License: MIT' "$doc/copyright" || fail "copyright names no MIT licence"
+grep -qF "Permission is hereby granted, free of charge" "$doc/copyright" ||
+    fail "copyright lacks the licence text"
+first=$(zcat "$doc/changelog.Debian.gz" | head -n 1)
+[[ $first == "exemplar ($version) "* ]] || fail "changelog.Debian.gz starts '$first', not version $version"
+build_ids=" $(dpkg-deb -f "$ddeb" Build-Ids) "
+[ "$(dpkg-deb -f "$ddeb" Depends)" = "exemplar (= $version)" ] ||
+    fail "the -dbgsym package depends on '$(dpkg-deb -f "$ddeb" Depends)'"
+mkdir "$tmp/dbgsym"
+dpkg-deb -x "$ddeb" "$tmp/dbgsym"
+# (whole outputs captured before grep -q, which would stop reading early and
+# fail the pipeline with SIGPIPE under pipefail)
+build_sections=$(readelf -SW "$build/daemon/exemplard" 2>/dev/null)
+for bin in usr/sbin/exemplard usr/bin/exemplarctl usr/bin/exemplar-remind usr/bin/exemplar-summary; do
+    kind=$(file -b "$tmp/root/$bin")
+    grep -q ', stripped' <<<"$kind" || fail "$bin is not stripped: $kind"
+    id=$(readelf -n "$tmp/root/$bin" | sed -n 's/.*Build ID: \([0-9a-f]*\).*/\1/p')
+    [[ $build_ids == *" $id "* ]] || fail "the -dbgsym package's Build-Ids lack $bin's $id"
+    debug="$tmp/dbgsym/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug"
+    [ -f "$debug" ] || fail "no debug file for $bin (build id $id)"
+    sections=$(readelf -SW "$debug" 2>/dev/null)
+    grep -q '\.symtab' <<<"$sections" || fail "$debug holds no symbol table"
+    # (a Release build has symbols but no DWARF to keep)
+    if grep -q '\.debug_info' <<<"$build_sections"; then
+        grep -q '\.debug_info' <<<"$sections" || fail "$debug holds no .debug_info"
+    fi
+done
+(cd "$tmp/dbgsym" && dpkg-deb -I "$ddeb" md5sums | md5sum --quiet -c -) ||
+    fail "the -dbgsym package's md5sums do not match its files"
+echo "   Maintainer: $maintainer; DEP-5 copyright; changelog $version; stripped, debug info by build id"
 
 echo "== the packaged daemon, run from the unpacked tree"
 # No configuration: the built-in campaigns (demo registers today) and the

@@ -6,8 +6,8 @@
 # exemplard under a real systemd: a minimal Debian 12 root (test-root.sh,
 # built once and cached) booted with systemd-nspawn, the .deb built from
 # BUILD_DIR installed with dpkg, and then:
-#   1. the package starts exemplard.service by itself, with no configuration
-#      written by hand: active, enabled, its STATUS= line, the exemplard user,
+#   1. the package starts exemplard.service and both workers by itself, with no
+#      configuration written by hand: active, enabled, its STATUS= line, the exemplard user,
 #      the directories and socket modes the units promise, and a security
 #      rating of at most 1.0 from the running systemd;
 #   2. exemplarctl (inside the container) registers nominations in the demo
@@ -35,76 +35,17 @@
 # EXEMPLAR_TEST_NO_NSPAWN is set.  Its files (console, journal, dpkg and cpack
 # logs) are kept in /tmp/exreal.* when it fails, or with EXEMPLAR_TEST_KEEP=1.  The first run builds the root from the
 # Debian mirror in the apt sources (about 40 s); later runs take about 30 s.
+# nspawn.sh (shared with test_deb_lifecycle.sh) boots and drives the container.
 set -euo pipefail
 
 build=$(cd "$1" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 
-skip() {
-    echo "SKIP: $*"
-    exit 77
-}
-[ -z "${EXEMPLAR_TEST_NO_NSPAWN:-}" ] || skip "EXEMPLAR_TEST_NO_NSPAWN: $EXEMPLAR_TEST_NO_NSPAWN"
-[ "$(id -u)" -eq 0 ] || skip "booting a container with systemd-nspawn needs root"
-for tool in systemd-nspawn debootstrap nsenter jq cpack dpkg-deb curl; do
-    command -v "$tool" >/dev/null ||
-        skip "$tool is missing (apt-get install systemd-container debootstrap util-linux jq cmake)"
-done
-
 work=$(mktemp -d /tmp/exreal.XXXXXX)
-nspawn=""
-leader=""
-step="setting up"
-
-log() { echo "== $*"; }
-
-# Runs a command inside the container: all its namespaces, its own binaries.
-in_ct() { nsenter -t "$leader" -m -u -i -n -p -C -- "$@"; }
-
-# until_ok SECONDS CMD...: polls CMD every 0.1 s until it succeeds; fails
-# when the deadline passes.
-until_ok() {
-    local deadline=$((SECONDS + $1))
-    shift
-    until "$@" >/dev/null 2>&1; do
-        [ "$SECONDS" -lt "$deadline" ] || return 1
-        sleep 0.1
-    done
-}
-
-diagnostics() {
-    [ -n "$leader" ] && kill -0 "$leader" 2>/dev/null || return 0
-    echo "---- systemctl status exemplard.service exemplard.socket"
-    in_ct systemctl --no-pager status exemplard.service exemplard.socket 2>&1 | tail -n 30 || true
-    echo "---- journalctl -u exemplard (last 40 lines)"
-    in_ct journalctl --no-pager -u exemplard -n 40 2>&1 || true
-    echo "---- console (last 20 lines)"
-    tail -n 20 "$work/console.log" 2>/dev/null || true
-}
-
-fail() {
-    echo "FAIL ($step): $*" >&2
-    diagnostics >&2
-    exit 1
-}
-
-cleanup() {
-    local rc=$?
-    if [ -n "$nspawn" ] && kill -0 "$nspawn" 2>/dev/null; then
-        # Never leave the container's systemd running without its nspawn.
-        [ -n "$leader" ] && in_ct systemctl poweroff --no-block >/dev/null 2>&1 || true
-        timeout 20 tail --pid="$nspawn" -f /dev/null || true
-        [ -n "$leader" ] && kill -KILL "$leader" 2>/dev/null || true
-        kill -KILL "$nspawn" 2>/dev/null || true
-        wait "$nspawn" 2>/dev/null || true
-    fi
-    if [ "$rc" -eq 0 ] && [ -z "${EXEMPLAR_TEST_KEEP:-}" ]; then
-        rm -rf "$work"
-    else
-        echo "logs kept in $work" >&2
-    fi
-}
-trap cleanup EXIT
+# skip, ct_require, ct_boot, in_ct, until_ok, fail, ct_poweroff; the EXIT trap
+# shellcheck source=tests/systemd/nspawn.sh
+. "$here/nspawn.sh"
+ct_require jq cpack dpkg-deb curl
 
 ctl() { in_ct exemplarctl --timeout 5000 "$@"; }
 show() { ctl --json show "$1" | jq -r "$2"; }
@@ -122,20 +63,7 @@ mkdir "$work/share"
 cp "$work"/pkg/*.deb "$work/share/exemplar.deb"
 
 step="booting"
-log "booting $root"
-systemd-nspawn -D "$root" --register=no --keep-unit -q --volatile=overlay --private-network \
-    --bind-ro="$work/share:/srv/exemplar" --boot </dev/null >"$work/console.log" 2>&1 &
-nspawn=$!
-find_leader() { leader=$(pgrep -P "$nspawn" -x systemd); }
-until_ok 30 find_leader || fail "no systemd inside the container after 30 s"
-# systemctl needs the manager's private socket, made early in the boot.
-until_ok 30 in_ct test -S /run/systemd/private || fail "systemd inside did not start its manager"
-state=$(timeout 60 nsenter -t "$leader" -m -u -i -n -p -C -- systemctl is-system-running --wait ||
-    true)
-case $state in
-running | degraded) ;;
-*) fail "the container did not finish booting (state: ${state:-none})" ;;
-esac
+ct_boot "$root" "$work/share"
 
 # A short watchdog, so the SIGSTOP below is noticed in 2 s instead of 30.
 in_ct mkdir -p /etc/systemd/system/exemplard.service.d
@@ -152,6 +80,10 @@ in_ct dpkg -i /srv/exemplar/exemplar.deb >"$work/dpkg.log" 2>&1 ||
     fail "dpkg -i failed: $(tail -n 5 "$work/dpkg.log")"
 [ "$(prop ActiveState)" = active ] || fail "exemplard.service is not active after installation"
 [ "$(in_ct systemctl is-enabled exemplard.service)" = enabled ] || fail "not enabled"
+for unit in exemplar-remind.service exemplar-summary.service; do
+    [ "$(in_ct systemctl is-enabled $unit)" = enabled ] || fail "$unit is not enabled"
+    in_ct systemctl --quiet is-active $unit || fail "$unit is not active after installation"
+done
 [ "$(prop StatusText)" = "0 nominations, last change 0" ] ||
     fail "unexpected STATUS=: $(prop StatusText)"
 # Nothing written by hand: the package's files are as shipped.
@@ -256,7 +188,9 @@ echo "   killed by the watchdog and restarted; 8 acknowledged changes kept, the 
 # ---------------------------------------------------------------------------
 step="5. socket activation"
 log "$step"
-in_ct systemctl stop exemplard.service
+# The workers the package started are clients too: stopped (step 7b starts
+# them again), so that the first request through the socket is this test's.
+in_ct systemctl stop exemplar-remind.service exemplar-summary.service exemplard.service
 in_ct systemctl enable --now exemplard.socket 2>/dev/null
 [ "$(prop ActiveState)" = inactive ] || fail "the service runs before any request"
 [ "$(in_ct stat -c '%U:%G %a' /run/exemplard/api.sock)" = "exemplard:exemplard 660" ] ||
@@ -428,10 +362,5 @@ echo "   a deadline 12 s away: $jobs units reminded, each once on the topic and 
 # ---------------------------------------------------------------------------
 step="8. power off"
 log "$step"
-in_ct systemctl poweroff --no-block
-timeout 30 tail --pid="$nspawn" -f /dev/null || fail "the container did not power off in 30 s"
-rc=0
-wait "$nspawn" || rc=$?
-[ "$rc" -eq 0 ] || fail "systemd-nspawn exited with status $rc"
-nspawn=""
+ct_poweroff
 echo "PASS"
