@@ -101,7 +101,7 @@ in_ct getent passwd exemplard >/dev/null || fail "no exemplard user"
 verify=$(in_ct dpkg --verify exemplar exemplar-dbgsym 2>&1) || true
 [ -z "$verify" ] || fail "dpkg --verify: $verify"
 ids=()
-for i in 1 2; do
+for i in 1 4; do  # units valid before and after the 2025 merger
     id=$(ctl register --unit 0$i --kind collective --campaign demo --subject "0$i:LIFE-$i" \
         --name "Phòng $i") || fail "register $i"
     ids+=("$id")
