@@ -29,17 +29,25 @@ printf '$ exemplarctl register --unit 01 --kind collective --campaign demo --sub
     "$subject" "$id"
 step campaign show demo
 step move "$id" fostering
-# The criteria: "Tập thể Lao động xuất sắc" in every year of the period.
-year=$(date +%Y)
+# The criteria: "Tập thể Lao động xuất sắc" in every year of the period
+# (the three years before this one), each decided early in the next year:
+# a title is recorded once its year has ended and its decision is signed.
+# Days are the daemon's: Vietnam's calendar (UTC+7).
+today=$(TZ=ICT-7 date +%F)
+year=${today%%-*}
 step check "$id" || true
 for y in $((year - 3)) $((year - 2)) $((year - 1)); do
+    signed="$((y + 1))-01-15"
+    [[ "$signed" > "$today" ]] && signed=$today # early January: signed today
     step evidence add "$subject" "$y" TTLDXS --decision "$((y - 2000))01/QĐ-UBND" \
-        --decision-date "$((y + 1))-01-15" --issuer "Chủ tịch UBND Thành phố Hà Nội"
+        --decision-date "$signed" --issuer "Chủ tịch UBND Thành phố Hà Nội"
 done
 step check "$id"
 step move "$id" unit-reviewed
 step move "$id" ministry-reviewed
-step move "$id" recognized --decision 123/QĐ-BTNMT --decision-date "$(date +%F)" \
-    --issuer "Bộ trưởng Bộ Tài nguyên và Môi trường"
+# The Minister's recognition is a decision: its number, date and issuer.
+# Since 1 March 2025 the Ministry is Bộ Nông nghiệp và Môi trường.
+step move "$id" recognized --decision 123/QĐ-BNNMT --decision-date "$today" \
+    --issuer "Bộ trưởng Bộ Nông nghiệp và Môi trường"
 step show "$id"
 step history "$id"

@@ -5,8 +5,8 @@
 # in a temporary directory and walks 36 nominations of six units of the
 # shipped 2021-2025 campaign through the plan's calendar, restarting the
 # daemon with successive `[rules] today` values (2021 registration and
-# plans, 2022 fostering, 2023 evidence, unit and ministry reviews and
-# recognitions), then writes the summary of 2023Q3 in all four formats.
+# plans, 2022 fostering and the 2021 titles, 2023 the 2022 titles, unit and
+# ministry reviews and recognitions), then writes the summary of 2023Q3 in all four formats.
 #
 #   clients/sample-data.sh [BUILD_DIR [OUT_DIR [QUARTER]]]
 #
@@ -72,6 +72,25 @@ for u in 01 79 48 B.KHCN; do
         --decision "12/KH-$u" --decision-date 2021-09-01 >/dev/null
 done
 
+# evidence YEAR SIGNED: the titles of YEAR for most subjects, on decisions
+# signed on SIGNED, recorded by a daemon whose day is after both (a title is
+# recorded once its year has ended and its decision exists).
+evidence() {
+    for i in "${!ids[@]}"; do
+        [ $((i % 12)) -eq 11 ] && continue
+        [ $((i % 7)) -eq 6 ] && continue # these lack evidence and stay in fostering
+        if [ "${kinds[$i]}" = collective ]; then
+            titles=(TTLDXS)
+        else
+            titles=(HTXSNV CSTDCS)
+        fi
+        for t in "${titles[@]}"; do
+            "$ctl" evidence add "${subjects[$i]}" "$1" "$t" --decision "$((i + 1))$1/QĐ-$t" \
+                --decision-date "$2" --issuer "Thủ trưởng đơn vị" >/dev/null
+        done
+    done
+}
+
 start 2022-03-01
 for i in "${!ids[@]}"; do
     if [ $((i % 12)) -eq 11 ]; then
@@ -80,24 +99,14 @@ for i in "${!ids[@]}"; do
         "$ctl" move "${ids[$i]}" fostering >/dev/null
     fi
 done
+# The titles of 2021, decided in January 2022.
+evidence 2021 2022-01-20
 
-# Evidence of 2021-2023 for most subjects, recorded early in 2023.
+# The titles of 2022, decided in January 2023.  Those of 2023 are decided
+# only in early 2024 (rulesets.yaml, decided_by): the reviews of 2023 see
+# that year as pending, not missing.
 start 2023-02-01
-for i in "${!ids[@]}"; do
-    [ $((i % 12)) -eq 11 ] && continue
-    [ $((i % 7)) -eq 6 ] && continue # these lack evidence and stay in fostering
-    for y in 2021 2022 2023; do
-        if [ "${kinds[$i]}" = collective ]; then
-            titles=(TTLDXS)
-        else
-            titles=(HTXSNV CSTDCS)
-        fi
-        for t in "${titles[@]}"; do
-            "$ctl" evidence add "${subjects[$i]}" "$y" "$t" --decision "$((i + 1))$y/QĐ-$t" \
-                --decision-date "$y-12-20" --issuer "Thủ trưởng đơn vị" >/dev/null
-        done
-    done
-done
+evidence 2022 2023-01-20
 
 start 2023-05-15
 for i in "${!ids[@]}"; do
@@ -127,7 +136,7 @@ for i in "${!ids[@]}"; do
 done
 # A title revoked after the review leaves a gap in the evidence.
 "$ctl" evidence revoke "${subjects[10]}" 2022 CSTDCS --decision 77/QĐ-THUHOI \
-    --decision-date 2023-09-05 --issuer "Thủ trưởng đơn vị" >/dev/null
+    --decision-date 2023-08-25 --issuer "Thủ trưởng đơn vị" >/dev/null
 
 # Later moves (Q4) do not change the summary of Q3.
 start 2023-11-10

@@ -631,6 +631,8 @@ static int handle_move(call_t *x)
     n->last_seq = n->state_seq = a->counters.last_seq + 1;
     if (r->to == EXEMPLAR__STATE__STATE_REVOKED)
         n->revocation = r->decision;
+    if (r->to == EXEMPLAR__STATE__STATE_RECOGNIZED)
+        n->recognition = r->decision;
     if (r->to == EXEMPLAR__STATE__STATE_CARRIED_OVER) {
         rc = api_rules_carry_over(x, &ctx, n, &next);
         if (rc < 0)
@@ -664,6 +666,8 @@ static int handle_move(call_t *x)
 out:
     if (n && r->decision && n->revocation == r->decision)
         n->revocation = NULL; /* owned by the request, not by n */
+    if (n && r->decision && n->recognition == r->decision)
+        n->recognition = NULL;
     if (n)
         exemplar__nomination__free_unpacked(n, NULL);
     free(reason);

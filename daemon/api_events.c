@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "campaign.h"
 #include "errors.h"
 #include "evnames.h"
 #include "key.h"
@@ -122,6 +123,30 @@ static int detail_texts(const Exemplar__Event *e, const char **v, int max)
     return n;
 }
 
+/* A published fact cannot come from the future: its decision is dated no
+ * later than the daemon's day, and a title or rating is for a year that
+ * has ended (titles of a year are decided after its year-end review). */
+static int check_event_dates(const api_events_ctx_t *ctx, size_t i, const Exemplar__Event *e)
+{
+    char today[16];
+    int32_t signed_on;
+    day_format(ctx->day, today, sizeof(today));
+    if (e->decision && e->decision->date[0] && day_parse(e->decision->date, &signed_on) == 0 &&
+        signed_on > ctx->day)
+        return refuse(ctx, -EX_EINVALID,
+                      "event %zu: its decision %.64s is dated %s, after today (%s); publish it "
+                      "once the decision is signed",
+                      i, e->decision->number, e->decision->date, today);
+    bool yearly = e->type == EXEMPLAR__EVENT_TYPE__EVENT_TITLE_AWARDED ||
+                  e->type == EXEMPLAR__EVENT_TYPE__EVENT_PERFORMANCE_RATING;
+    if (yearly && e->year && (int)e->year >= day_year(ctx->day))
+        return refuse(ctx, -EX_EINVALID,
+                      "event %zu: a %s for %u cannot be published yet: the year has not ended "
+                      "(today is %s)",
+                      i, ex_event_type_name(e->type), e->year, today);
+    return 0;
+}
+
 /* Checks event i.  Returns 0 or a refusal with ctx->why set. */
 static int check_event(const api_events_ctx_t *ctx, size_t i, const Exemplar__Event *e)
 {
@@ -174,7 +199,7 @@ static int check_event(const api_events_ctx_t *ctx, size_t i, const Exemplar__Ev
     if (e->ingest_seq || e->received_ms)
         return refuse(ctx, -EX_EINVALID,
                       "event %zu: ingest_seq and received_ms are set by exemplard; send 0", i);
-    return 0;
+    return check_event_dates(ctx, i, e);
 }
 
 /* Orders events by (publisher, seq) to find one seq used twice. */

@@ -514,6 +514,21 @@ int api_rules_evidence_add(call_t *x)
                           "revoking decision");
     if (check_decision(x, "decision", in->decision, true) < 0)
         return -EX_EINVALID;
+    /* A title exists once its year is over and its decision signed. */
+    int32_t today = rules_today(x->api->rules, x->now_ms), signed_on = 0;
+    char today_text[16];
+    day_format(today, today_text, sizeof(today_text));
+    day_parse(in->decision->date, &signed_on);
+    if (signed_on > today)
+        return api_refuse(x, -EX_EINVALID,
+                          _("decision %s is dated %s, after today (%s): record the title once the "
+                            "decision is signed, with the date it bears"),
+                          in->decision->number, in->decision->date, today_text);
+    if (in->year >= day_year(today))
+        return api_refuse(x, -EX_EINVALID,
+                          _("the titles of %d cannot be recorded yet: the year has not ended "
+                            "(today is %s); they are decided after its year-end review"),
+                          (int)in->year, today_text);
     Exemplar__Evidence e = *in;
     Exemplar__Decision d = *in->decision;
     char *issuer = NULL, *number = NULL;
@@ -625,7 +640,20 @@ int api_rules_check(call_t *x)
         cr[i].n_missing_years = res.c[i].n_missing;
         cr[i].revoked_years = res.c[i].revoked;
         cr[i].n_revoked_years = res.c[i].n_revoked;
+        cr[i].pending_years = res.c[i].pending;
+        cr[i].n_pending_years = res.c[i].n_pending;
         cr[i].met = res.c[i].n_missing == 0;
+    }
+    /* Years not decided yet: shown, with the day they are due. */
+    Exemplar__PendingYear py[CAMPAIGN_YEARS_MAX], *pyp[CAMPAIGN_YEARS_MAX];
+    char by[CAMPAIGN_YEARS_MAX][16], day_text[16];
+    for (size_t i = 0; i < res.n_pending; i++) {
+        exemplar__pending_year__init(&py[i]);
+        pyp[i] = &py[i];
+        py[i].year = res.pending[i].year;
+        py[i].decided_by = (char *)day_format(res.pending[i].decided_by, by[i], sizeof(by[i]));
+        py[i].required = res.pending[i].required;
+        py[i].ruleset = (char *)res.pending[i].ruleset;
     }
     Exemplar__CheckReply c = EXEMPLAR__CHECK_REPLY__INIT;
     c.id = id;
@@ -633,6 +661,10 @@ int api_rules_check(call_t *x)
     c.criteria = crp;
     c.n_criteria = res.n;
     c.text = text;
+    c.pending = pyp;
+    c.n_pending = res.n_pending;
+    c.day = (char *)day_format(ctx.day, day_text, sizeof(day_text));
+    c.recognition = res.recognition;
     x->reply.body_case = EXEMPLAR__REPLY__BODY_CHECK;
     x->reply.check = &c;
     rc = api_pack(x);

@@ -381,6 +381,10 @@ static int fill_tallies(ctx_t *c, const tally_result_t *t, Exemplar__Summary *s)
         r->kind = n->kind;
         r->day = strdup(day_format(t->recog[i].day, day, sizeof(day)));
         r->campaign = strdup(n->campaign);
+        /* The recognizing decision moves from n to r (both unpacked with
+         * the default allocator, freed by free_unpacked). */
+        r->decision = n->recognition;
+        n->recognition = NULL;
         exemplar__nomination__free_unpacked(n, NULL);
         if (!r->name || !r->unit || !r->unit_name || !r->day || !r->campaign)
             return -EX_EINTERNAL;

@@ -667,9 +667,32 @@ static int set_field(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v,
         return code_list(y, v, key, a->b, s->collective, RULESET_TITLES_MAX, &s->n_collective);
     if (strcmp(key, "individual") == 0)
         return code_list(y, v, key, a->b, s->individual, RULESET_TITLES_MAX, &s->n_individual);
+    if (strcmp(key, "decided_by") == 0) {
+        /* MM-DD of the year after the titles' year; 02-29 has no day in
+         * most years, so it is refused rather than moved. */
+        const char *md = scalar(v);
+        int32_t day;
+        char probe[16];
+        if (!md || strlen(md) != 5 || snprintf(probe, sizeof(probe), "2001-%s", md) != 10 ||
+            day_parse(probe, &day) < 0)
+            return fail(y, v, "decided_by must be a day MM-DD of the following year (e.g. 03-31)");
+        s->decided_by_month = (md[0] - '0') * 10 + (md[1] - '0');
+        s->decided_by_mday = (md[3] - '0') * 10 + (md[4] - '0');
+        return 0;
+    }
+    if (strcmp(key, "pending") == 0) {
+        const char *p = scalar(v);
+        if (p && strcmp(p, "allowed") == 0)
+            s->pending_required = false;
+        else if (p && strcmp(p, "required-for-recognition") == 0)
+            s->pending_required = true;
+        else
+            return fail(y, v, "pending must be allowed or required-for-recognition");
+        return 0;
+    }
     return fail(y, k,
                 "unknown key \"%.40s\" in a rule set (id, law, from_year, to_year, collective, "
-                "individual)",
+                "individual, decided_by, pending)",
                 key);
 }
 
@@ -689,6 +712,10 @@ static int book_pair(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v,
         if (a->b->n_sets == RULEBOOK_SETS_MAX)
             return fail(y, item, "at most %d rule sets", RULEBOOK_SETS_MAX);
         a->s = &a->b->sets[a->b->n_sets];
+        /* Without decided_by: titles of Y are decided by 31 March of Y+1
+         * (see rulesets.yaml for why). */
+        a->s->decided_by_month = 3;
+        a->s->decided_by_mday = 31;
         if (each_pair(y, item, "a rule set", set_field, a) < 0)
             return -1;
         if (!a->s->id[0] || !a->s->from_year)
@@ -741,6 +768,17 @@ const ruleset_t *rulebook_for_year(const rulebook_t *b, int year)
         if (b->sets[i].from_year <= year && (!b->sets[i].to_year || year <= b->sets[i].to_year))
             return &b->sets[i];
     return NULL;
+}
+
+int32_t ruleset_decided_by(const ruleset_t *s, int year)
+{
+    char text[48];
+    int32_t day = 0;
+    snprintf(text, sizeof(text), "%04d-%02d-%02d", year + 1, s->decided_by_month,
+             s->decided_by_mday);
+    if (day_parse(text, &day) < 0) /* not reached: decided_by is checked when parsed */
+        return 0;
+    return day;
 }
 
 bool rulebook_satisfies(const rulebook_t *b, const char *held, const char *required)

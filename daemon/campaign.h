@@ -98,6 +98,13 @@ typedef struct {
     size_t n_collective;
     char individual[RULESET_TITLES_MAX][TITLE_CODE_MAX + 1];
     size_t n_individual;
+    /* The calendar of the titles (rulesets.yaml `decided_by`, `pending`):
+     * titles of year Y are decided by month-day decided_by_md of Y+1
+     * (e.g. 331 for 31 March); until that day has passed, a year without
+     * its title is pending, not missing.  pending_required: a pending year
+     * blocks recognition (it never blocks a review). */
+    int decided_by_month, decided_by_mday;
+    bool pending_required;
 } ruleset_t;
 
 typedef struct {
@@ -149,6 +156,9 @@ bool period_window_open(const period_t *p, window_t w, int32_t day);
 const title_t *rulebook_title(const rulebook_t *b, const char *code);
 /* The rule set judging evaluation year `year`, or NULL. */
 const ruleset_t *rulebook_for_year(const rulebook_t *b, int year);
+/* The last day on which titles of `year` judged by s may still be
+ * decided (decided_by of year + 1). */
+int32_t ruleset_decided_by(const ruleset_t *s, int year);
 /* Does holding title `held` meet the requirement `required`? */
 bool rulebook_satisfies(const rulebook_t *b, const char *held, const char *required);
 

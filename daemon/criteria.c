@@ -27,11 +27,14 @@ static criterion_t *criterion_for(criteria_result_t *r, const rulebook_t *b, con
     return c;
 }
 
-void criteria_evaluate(const rulebook_t *b, bool collective, const period_t *p,
-                       const criteria_fact_t *facts, size_t n_facts, criteria_result_t *out)
+void criteria_evaluate(const rulebook_t *b, bool collective, const period_t *p, int32_t day,
+                       bool recognition, const criteria_fact_t *facts, size_t n_facts,
+                       criteria_result_t *out)
 {
     memset(out, 0, sizeof(*out));
     out->met = true;
+    out->day = day;
+    out->recognition = recognition;
     for (size_t y = 0; y < p->n_years; y++) {
         int year = p->years[y];
         const ruleset_t *s = rulebook_for_year(b, year);
@@ -40,6 +43,9 @@ void criteria_evaluate(const rulebook_t *b, bool collective, const period_t *p,
             out->met = false;
             continue;
         }
+        int32_t decided_by = ruleset_decided_by(s, year);
+        bool decided = day > decided_by;
+        bool year_pending = false;
         size_t n = collective ? s->n_collective : s->n_individual;
         for (size_t i = 0; i < n; i++) {
             const char *need = collective ? s->collective[i] : s->individual[i];
@@ -57,14 +63,37 @@ void criteria_evaluate(const rulebook_t *b, bool collective, const period_t *p,
             }
             if (held) {
                 c->met[c->n_met++] = year;
+            } else if (!decided && !revoked && !(recognition && s->pending_required)) {
+                c->pending[c->n_pending++] = year;
+                year_pending = true;
             } else {
+                /* decided, revoked, or pending where recognition needs it */
+                year_pending = year_pending || (!decided && !revoked);
                 c->missing[c->n_missing++] = year;
                 if (revoked)
                     c->revoked[c->n_revoked++] = year;
                 out->met = false;
             }
         }
+        if (year_pending) {
+            criteria_pending_t *pp = &out->pending[out->n_pending++];
+            pp->year = year;
+            pp->decided_by = decided_by;
+            pp->required = s->pending_required;
+            pp->ruleset = s->id;
+        }
     }
+}
+
+size_t criteria_turning_days(const rulebook_t *b, const period_t *p, int32_t *out)
+{
+    size_t n = 0;
+    for (size_t y = 0; y < p->n_years && n < CAMPAIGN_YEARS_MAX; y++) {
+        const ruleset_t *s = rulebook_for_year(b, p->years[y]);
+        if (s)
+            out[n++] = ruleset_decided_by(s, p->years[y]) + 1;
+    }
+    return n;
 }
 
 /* Appends to buf at *used, never past len. */
@@ -97,8 +126,8 @@ void criteria_explain(const rulebook_t *b, const period_t *p, const criteria_res
     add(buf, len, &used, "): %s", r->met ? _("met") : _("not met"));
     for (size_t i = 0; i < r->n; i++) {
         const criterion_t *c = &r->c[i];
-        add(buf, len, &used, "\n  [%s] %s (%s)", c->n_missing ? _("missing") : _("met"),
-            c->title_name, c->title);
+        const char *mark = c->n_missing ? _("missing") : c->n_pending ? _("pending") : _("met");
+        add(buf, len, &used, "\n  [%s] %s (%s)", mark, c->title_name, c->title);
         if (c->n_met) {
             add(buf, len, &used, "; %s ", _("present in"));
             years(buf, len, &used, c->met, c->n_met);
@@ -111,6 +140,26 @@ void criteria_explain(const rulebook_t *b, const period_t *p, const criteria_res
             add(buf, len, &used, "; %s ", _("revoked in"));
             years(buf, len, &used, c->revoked, c->n_revoked);
         }
+        if (c->n_pending) {
+            add(buf, len, &used, "; %s ", _("not yet decided in"));
+            years(buf, len, &used, c->pending, c->n_pending);
+        }
+    }
+    for (size_t i = 0; i < r->n_pending; i++) {
+        const criteria_pending_t *pp = &r->pending[i];
+        char by[16];
+        day_format(pp->decided_by, by, sizeof(by));
+        add(buf, len, &used, "\n  [%s] ", _("pending"));
+        add(buf, len, &used, _("the titles of %d are decided by %s (rule set %s); "), pp->year, by,
+            pp->ruleset);
+        if (!pp->required)
+            add(buf, len, &used, "%s", _("they are not required for this review or recognition"));
+        else if (r->recognition)
+            add(buf, len, &used, "%s",
+                _("they are required before recognition: record them once decided"));
+        else
+            add(buf, len, &used, "%s",
+                _("not required for the review, but required before recognition"));
     }
     if (r->n_unjudged) {
         add(buf, len, &used, "\n  [%s] %s ", _("missing"), _("no rule set covers the years"));

@@ -31,7 +31,7 @@ const nom_move_t NOM_MOVES[] = {
     { NOM_FOSTERING,         NOM_UNIT_REVIEWED,     "review-unit",     UNIT,     WIN_UNIT_REVIEW,     GUARD_CRITERIA,     false },
     { NOM_RETURNED,          NOM_UNIT_REVIEWED,     "review-unit",     UNIT,     WIN_UNIT_REVIEW,     GUARD_CRITERIA,     false },
     { NOM_UNIT_REVIEWED,     NOM_MINISTRY_REVIEWED, "review-ministry", REVIEWER, WIN_MINISTRY_REVIEW, GUARD_CRITERIA,     false },
-    { NOM_MINISTRY_REVIEWED, NOM_RECOGNIZED,        "recognize",       APPROVER, WIN_RECOGNITION,     GUARD_HEAD_OF_UNIT, false },
+    { NOM_MINISTRY_REVIEWED, NOM_RECOGNIZED,        "recognize",       APPROVER, WIN_RECOGNITION,     GUARD_RECOGNITION,  false },
     /* side exits: each needs a reason */
     { NOM_FOSTERING,         NOM_NOT_SELECTED,      "not-select",      UNIT,     WIN_UNIT_REVIEW,     GUARD_NONE,         true  },
     { NOM_RETURNED,          NOM_NOT_SELECTED,      "not-select",      UNIT,     WIN_UNIT_REVIEW,     GUARD_NONE,         true  },
@@ -71,6 +71,7 @@ static const char *const GUARD_NAME[] = {
     [GUARD_HEAD_OF_UNIT] = "head-of-unit",
     [GUARD_NEXT_PERIOD] = "next-period",
     [GUARD_DECISION] = "decision",
+    [GUARD_RECOGNITION] = "recognition",
 };
 
 const char *nom_window_name(window_t w)

@@ -98,6 +98,10 @@ typedef enum {
     GUARD_HEAD_OF_UNIT,
     GUARD_NEXT_PERIOD, /* the campaign has a period after the nomination's */
     GUARD_DECISION,    /* the move names a decision (number and date) */
+    /* the Minister's recognition: a decision (number, date, issuer) dated
+     * from the day the nomination became ministry-reviewed to today, the
+     * criteria (pending years as the rule set says), the head-of-unit rule */
+    GUARD_RECOGNITION,
     GUARD_COUNT
 } guard_t;
 

@@ -642,7 +642,10 @@ static int head_of_unit(rules_ctx_t *c, char *text, size_t len)
     return rc;
 }
 
-static int criteria_of(rules_ctx_t *c, criteria_result_t *res, char *text, size_t len)
+/* The criteria of c's nomination on c's day, for a review or for
+ * recognition (pending years then count as the rule set says). */
+static int criteria_of(rules_ctx_t *c, bool recognition, criteria_result_t *res, char *text,
+                       size_t len)
 {
     Exemplar__Evidence **ev = NULL;
     size_t n = 0;
@@ -667,7 +670,7 @@ static int criteria_of(rules_ctx_t *c, criteria_result_t *res, char *text, size_
         facts[i].revoked = ev[i]->revoked;
     }
     criteria_evaluate(&c->rules->book, c->n->kind == EXEMPLAR__KIND__KIND_COLLECTIVE, c->period,
-                      facts, n, res);
+                      c->day, recognition, facts, n, res);
     criteria_explain(&c->rules->book, c->period, res, text, len);
     free(facts);
     ledger_evidence_free(ev, n);
@@ -680,7 +683,10 @@ int rules_explain(rules_ctx_t *ctx, criteria_result_t *res, char *text, size_t l
     if (!res)
         res = &local;
     memset(res, 0, sizeof(*res));
-    int met = criteria_of(ctx, res, text, len);
+    /* The criteria of the nomination's next step: recognition once the
+     * Ministry has reviewed it, a review before. */
+    bool recognition = ctx->n->state == EXEMPLAR__STATE__STATE_MINISTRY_REVIEWED;
+    int met = criteria_of(ctx, recognition, res, text, len);
     if (met < 0)
         return met;
     char head[512];
@@ -693,15 +699,55 @@ int rules_explain(rules_ctx_t *ctx, criteria_result_t *res, char *text, size_t l
     return met && head_met;
 }
 
+/* The decision a move names: number and date (and the issuer when
+ * with_issuer), dated no later than today.  0, or -EX_EINVALID with why. */
+static int decision_given(rules_ctx_t *c, const nom_move_t *m, bool with_issuer, int32_t *day,
+                          char *why, size_t len)
+{
+    const Exemplar__Decision *d = c->decision;
+    char today[16];
+    if (!d || !d->number[0] || day_parse(d->date, day) < 0 || (with_issuer && !d->issuer[0])) {
+        snprintf(why, len,
+                 with_issuer
+                     ? _("%s needs the decision behind it: its number, date and issuer "
+                         "(--decision NUMBER --decision-date YYYY-MM-DD --issuer TEXT)")
+                     : _("%s needs the decision behind it: its number and date (--decision NUMBER "
+                         "--decision-date YYYY-MM-DD)"),
+                 m->verb);
+        return -EX_EINVALID;
+    }
+    if (*day > c->day) {
+        snprintf(why, len,
+                 _("%s is refused: decision %s is dated %s, after today (%s); record the move "
+                   "once the decision is signed, with its real date"),
+                 m->verb, d->number, d->date, day_format(c->day, today, sizeof(today)));
+        return -EX_EINVALID;
+    }
+    return 0;
+}
+
+/* The day the nomination entered its current state (its latest move). */
+static int32_t state_day(rules_ctx_t *c)
+{
+    Exemplar__Change *ch = NULL;
+    int32_t day = 0;
+    if (c->n->state_seq && records_get_change(c->txn, c->n->state_seq, &ch) == 0) {
+        day = ch->day ? ch->day : day_of_ms(ch->at_ms);
+        exemplar__change__free_unpacked(ch, NULL);
+    }
+    return day;
+}
+
 static int guard(void *arg, const nom_view_t *v, const nom_move_t *m, char *why, size_t len)
 {
     (void)v;
     rules_ctx_t *c = arg;
     char text[1536];
     int rc;
+    int32_t day;
     switch (m->guard) {
     case GUARD_CRITERIA:
-        rc = criteria_of(c, &(criteria_result_t){0}, text, sizeof(text));
+        rc = criteria_of(c, false, &(criteria_result_t){0}, text, sizeof(text));
         if (rc < 0)
             return rc;
         if (rc == 0) {
@@ -726,15 +772,38 @@ static int guard(void *arg, const nom_view_t *v, const nom_move_t *m, char *why,
                    "carry the nomination into"),
                  m->verb, c->period->id, c->campaign->id);
         return -EX_ENOMOVE;
-    case GUARD_DECISION: {
-        int32_t day;
-        if (c->decision && c->decision->number[0] && day_parse(c->decision->date, &day) == 0)
-            return 0;
-        snprintf(why, len,
-                 _("%s needs the decision behind it: its number and date (--decision NUMBER "
-                   "--decision-date YYYY-MM-DD)"),
-                 m->verb);
-        return -EX_EINVALID;
+    case GUARD_DECISION:
+        return decision_given(c, m, false, &day, why, len);
+    case GUARD_RECOGNITION: {
+        /* The Minister decides on what the Ministry reviewed: the decision
+         * cannot predate the review that put the nomination before him. */
+        if ((rc = decision_given(c, m, true, &day, why, len)) < 0)
+            return rc;
+        int32_t reviewed = state_day(c);
+        if (reviewed && day < reviewed) {
+            char on[16];
+            snprintf(why, len,
+                     _("%s is refused: decision %s is dated %s, before nomination %llu was "
+                       "reviewed by the Ministry (%s); give the decision that recognizes it"),
+                     m->verb, c->decision->number, c->decision->date, (unsigned long long)c->n->id,
+                     day_format(reviewed, on, sizeof(on)));
+            return -EX_EINVALID;
+        }
+        rc = criteria_of(c, true, &(criteria_result_t){0}, text, sizeof(text));
+        if (rc < 0)
+            return rc;
+        if (rc == 0) {
+            snprintf(why, len, _("%s is refused: the criteria are not met.\n%s"), m->verb, text);
+            return -EX_ECRITERIA;
+        }
+        rc = head_of_unit(c, text, sizeof(text));
+        if (rc < 0)
+            return rc;
+        if (rc == 0) {
+            snprintf(why, len, _("%s is refused: %s"), m->verb, text);
+            return -EX_ECRITERIA;
+        }
+        return 0;
     }
     default:
         return 0;

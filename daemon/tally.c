@@ -369,7 +369,7 @@ static bool met_on(const rules_t *rules, const period_t *p, bool collective,
         nf++;
     }
     criteria_result_t res;
-    criteria_evaluate(rules_book(rules), collective, p, facts, nf, &res);
+    criteria_evaluate(rules_book(rules), collective, p, day, false, facts, nf, &res);
     return res.met;
 }
 
@@ -381,8 +381,9 @@ static int day_cmp(const void *a, const void *b)
 
 /* The gap spans of n: inside each of its review spans, the days on which
  * the evidence recorded by then does not meet its period's criteria.  The
- * verdict can change only on a day evidence was recorded or revoked, so it
- * is judged at the start of each span and on each such day inside it. */
+ * verdict can change only on a day evidence was recorded or revoked, or a
+ * year's titles stopped being pending, so it is judged at the start of each
+ * span and on each such day inside it. */
 static int gap_spans(const rules_t *rules, store_txn_t *t, const Exemplar__Nomination *n,
                      const spans_t *review, spans_t *out)
 {
@@ -402,7 +403,7 @@ static int gap_spans(const rules_t *rules, store_txn_t *t, const Exemplar__Nomin
     if (rc == -EX_ENOTFOUND)
         rc = 0;
     criteria_fact_t *facts = rc == 0 ? calloc(ne ? ne : 1, sizeof(*facts)) : NULL;
-    int32_t *days = rc == 0 ? calloc(2 * ne + 1, sizeof(*days)) : NULL;
+    int32_t *days = rc == 0 ? calloc(2 * ne + CAMPAIGN_YEARS_MAX + 1, sizeof(*days)) : NULL;
     if (rc == 0 && (!facts || !days))
         rc = -EX_EINTERNAL;
     size_t nd = 0;
@@ -411,6 +412,9 @@ static int gap_spans(const rules_t *rules, store_txn_t *t, const Exemplar__Nomin
         if (ev[i]->revoked && ev[i]->revoked_day)
             days[nd++] = ev[i]->revoked_day;
     }
+    /* A year whose titles are due stops being pending the day after. */
+    if (rc == 0)
+        nd += criteria_turning_days(rules_book(rules), p, days + nd);
     if (rc == 0 && nd)
         qsort(days, nd, sizeof(*days), day_cmp);
     bool collective = n->kind == EXEMPLAR__KIND__KIND_COLLECTIVE;

@@ -457,12 +457,31 @@ int cmd_check(ctl_t *ctl, const ctl_args_t *a)
                 json_object_array_add(missing, json_object_new_int(r->missing_years[y]));
             for (size_t y = 0; y < r->n_revoked_years; y++)
                 json_object_array_add(revoked, json_object_new_int(r->revoked_years[y]));
+            json_object *pending = json_object_new_array();
+            for (size_t y = 0; y < r->n_pending_years; y++)
+                json_object_array_add(pending, json_object_new_int(r->pending_years[y]));
             json_object_object_add(o, "met_years", met);
             json_object_object_add(o, "missing_years", missing);
             json_object_object_add(o, "revoked_years", revoked);
+            json_object_object_add(o, "pending_years", pending);
             json_object_array_add(arr, o);
         }
         json_object_object_add(doc, "criteria", arr);
+        /* years whose titles are not decided yet on the day judged */
+        json_object *pend = json_object_new_array();
+        for (size_t i = 0; i < c->n_pending; i++) {
+            const Exemplar__PendingYear *p = c->pending[i];
+            json_object *o = json_object_new_object();
+            json_object_object_add(o, "year", json_object_new_int(p->year));
+            json_object_object_add(o, "decided_by", ctl_json_str(p->decided_by));
+            json_object_object_add(o, "required_for_recognition",
+                                   json_object_new_boolean(p->required));
+            json_object_object_add(o, "ruleset", ctl_json_str(p->ruleset));
+            json_object_array_add(pend, o);
+        }
+        json_object_object_add(doc, "pending", pend);
+        json_object_object_add(doc, "day", ctl_json_str(c->day));
+        json_object_object_add(doc, "for", ctl_json_str(c->recognition ? "recognition" : "review"));
         json_object_object_add(doc, "text", ctl_json_str(c->text));
         ctl_json_print(doc);
     } else {

@@ -362,12 +362,16 @@ static void print_history(const Exemplar__HistoryReply *h)
         snprintf(version, sizeof version, "%" PRIu64, ch->version);
         /* issue 3: an override, a decision and a carry-over link say why too */
         char why[1400];
-        snprintf(why, sizeof why, "%s%s%s%s%s%s%s", ch->reason && *ch->reason ? ch->reason : "",
+        snprintf(why, sizeof why, "%s%s%s%s", ch->reason && *ch->reason ? ch->reason : "",
                  ch->override_reason && *ch->override_reason ? " [override: " : "",
                  ch->override_reason && *ch->override_reason ? ch->override_reason : "",
-                 ch->override_reason && *ch->override_reason ? "]" : "",
-                 ch->decision ? " [decision " : "", ch->decision ? ch->decision->number : "",
-                 ch->decision ? "]" : "");
+                 ch->override_reason && *ch->override_reason ? "]" : "");
+        if (ch->decision) { /* the decision: number, date and who signed it */
+            size_t used = strlen(why);
+            snprintf(why + used, sizeof why - used, " [decision %s%s%s%s%s]", ch->decision->number,
+                     ch->decision->date[0] ? " of " : "", ch->decision->date,
+                     ch->decision->issuer[0] ? ", " : "", ch->decision->issuer);
+        }
         if (ch->linked_id) {
             size_t used = strlen(why);
             snprintf(why + used, sizeof why - used, " [linked: %" PRIu64 "]", ch->linked_id);
@@ -623,9 +627,12 @@ static const ctl_cmd_opt_t MOVE_OPTS[] = {
                      "retry that changes nothing"},
     {OPT_OVERRIDE, "administrators only: move outside the campaign window; REASON is recorded "
                    "in the history"},
-    {OPT_DECISION, "the number of the decision behind the move (required by revoked)"},
-    {OPT_DECISION_DATE, "the decision's date, YYYY-MM-DD"},
-    {OPT_ISSUER, "who signed the decision"},
+    {OPT_DECISION, "the number of the decision behind the move (required by recognized and "
+                   "revoked)"},
+    {OPT_DECISION_DATE, "the decision's date, YYYY-MM-DD: not after the daemon's day; for "
+                        "recognized, not before the nomination became ministry-reviewed"},
+    {OPT_ISSUER, "who signed the decision (required by recognized), e.g. Bộ trưởng Bộ Nông "
+                 "nghiệp và Môi trường for decisions after 1 March 2025"},
     {0, NULL},
 };
 
@@ -842,8 +849,11 @@ const ctl_cmd_t CMD_TABLE[] = {
     { "check", "ID", "explain which criteria nomination ID meets and which it misses",
       cmd_check, 1, 1, NO_OPTS,
       "Per criterion of the rule sets judging the period's years: the years present, missing "
-      "and revoked; for a head of unit, whether the collective they lead is recognized. Exit 0 "
-      "when everything is met, 5 when not." },
+      "and revoked, and the years still pending (their titles are not decided by the daemon's "
+      "day: the rule set's decided_by, e.g. 31 March of the next year), with whether the rule "
+      "set requires them before recognition; for a head of unit, whether the collective they "
+      "lead is recognized. Judged for the nomination's next step: recognition once "
+      "ministry-reviewed, a review before. Exit 0 when everything is met, 5 when not." },
     { "plan", "submit UNIT --period ID [--collective N] [--individual N] [--solutions TEXT] "
               "[--decision NUMBER --decision-date DATE] [--draft] | show UNIT --period ID | "
               "list --period ID [--unit CODE] | accept UNIT --period ID [--reason TEXT] | "

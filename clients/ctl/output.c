@@ -169,6 +169,11 @@ json_object *ctl_json_nomination(const Exemplar__Nomination *n)
     json_object_object_add(o, "carried_to", json_object_new_uint64(n->carried_to));
     if (n->revocation)
         json_object_object_add(o, "revocation", json_str(n->revocation->number));
+    if (n->recognition) {
+        json_object_object_add(o, "recognition", json_str(n->recognition->number));
+        json_object_object_add(o, "recognition_date", json_str(n->recognition->date));
+        json_object_object_add(o, "recognition_issuer", json_str(n->recognition->issuer));
+    }
     return o;
 }
 
@@ -202,8 +207,11 @@ json_object *ctl_json_change(const Exemplar__Change *ch)
     json_object_object_add(o, "kind", json_name(ex_kind_name(ch->kind)));
     json_object_object_add(o, "override_reason", json_str(ch->override_reason));
     json_object_object_add(o, "linked_id", json_object_new_uint64(ch->linked_id));
-    if (ch->decision)
+    if (ch->decision) {
         json_object_object_add(o, "decision", json_str(ch->decision->number));
+        json_object_object_add(o, "decision_date", json_str(ch->decision->date));
+        json_object_object_add(o, "decision_issuer", json_str(ch->decision->issuer));
+    }
     if (ch->event_seq)
         json_object_object_add(o, "event_seq", json_object_new_uint64(ch->event_seq));
     return o;
@@ -287,6 +295,9 @@ void ctl_print_nomination(const Exemplar__Nomination *n)
         printf("carried from: %" PRIu64 "\n", n->carried_from);
     if (n->carried_to)
         printf("carried to:   %" PRIu64 "\n", n->carried_to);
+    if (n->recognition)
+        printf("recognized by: %s of %s%s%s\n", n->recognition->number, n->recognition->date,
+               n->recognition->issuer[0] ? ", " : "", n->recognition->issuer);
     if (n->revocation)
         printf("revoked by: %s of %s%s%s\n", n->revocation->number, n->revocation->date,
                n->revocation->issuer[0] ? ", " : "", n->revocation->issuer);

@@ -276,7 +276,8 @@ static nom_t admin_move(ex_client_t *c, const nom_t *n, Exemplar__State to, cons
     b.reason = (char *)(reason ? reason : "");
     b.override_reason = "kiểm thử tiến độ kế hoạch";
     d.number = "99/QĐ-BTNMT";
-    d.date = "2023-12-20";
+    d.date = "2021-09-10"; /* the day this test moves on: a decision is not dated later */
+    d.issuer = "Bộ trưởng Bộ Tài nguyên và Môi trường";
     b.decision = &d;
     Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
     req.body_case = EXEMPLAR__REQUEST__BODY_MOVE;
@@ -287,30 +288,6 @@ static nom_t admin_move(ex_client_t *c, const nom_t *n, Exemplar__State to, cons
     nom_t m = itest_nom_of(r->nomination);
     ex_reply_free(r);
     return m;
-}
-
-static void evidence(ex_client_t *c, const char *subject, int year)
-{
-    Exemplar__Evidence e = EXEMPLAR__EVIDENCE__INIT;
-    Exemplar__Decision d = EXEMPLAR__DECISION__INIT;
-    Exemplar__EvidenceAddRequest b = EXEMPLAR__EVIDENCE_ADD_REQUEST__INIT;
-    char number[32], date[32];
-    snprintf(number, sizeof number, "%d/QĐ-BTNMT", year);
-    snprintf(date, sizeof date, "%d-01-10", year + 1);
-    d.number = number;
-    d.date = date;
-    e.subject = (char *)subject;
-    e.year = year;
-    e.title = "TTLDXS";
-    e.decision = &d;
-    b.evidence = &e;
-    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
-    req.body_case = EXEMPLAR__REQUEST__BODY_EVIDENCE_ADD;
-    req.evidence_add = &b;
-    Exemplar__Reply *r = NULL;
-    int rc = ex_client_call(c, &req, &r);
-    itest_require_ok(rc, r, "evidence add");
-    ex_reply_free(r);
 }
 
 /* Expected vs registered vs each state vs recognized, the registration list
@@ -332,8 +309,8 @@ static void progress_and_units_without_a_plan(void **state)
     (void)a;
     w = admin_move(c, &w, S(WITHDRAWN), "đơn vị sáp nhập");
     f = admin_move(c, &f, S(FOSTERING), NULL);
-    for (int y = 2021; y <= 2023; y++)
-        evidence(c, "31:CCBHD", y);
+    /* In September 2021 no title of 2021-2023 is decided yet: the years
+     * are pending and no evidence can be recorded for them. */
     b = admin_move(c, &b, S(FOSTERING), NULL);
     b = admin_move(c, &b, S(UNIT_REVIEWED), NULL);
     b = admin_move(c, &b, S(MINISTRY_REVIEWED), NULL);

@@ -70,12 +70,12 @@ start 2022-03-01
 for id in "$A" "$B" "$C" "$D" "$E"; do run 0 move "$id" fostering; done
 
 start 2023-02-01
-ev() { # SUBJECT TITLE...
+ev() { # SUBJECT TITLE...: the titles of 2021 and 2022, each signed in January after
     local s=$1
     shift
-    for y in 2021 2022 2023; do
+    for y in 2021 2022; do
         for t in "$@"; do
-            run 0 evidence add "$s" "$y" "$t" --decision "$y/$t" --decision-date "$y-12-20"
+            run 0 evidence add "$s" "$y" "$t" --decision "$y/$t" --decision-date "$((y + 1))-01-20"
         done
     done
 }
@@ -91,7 +91,8 @@ start 2023-07-20
 for id in "$A" "$B" "$D"; do run 0 move "$id" ministry-reviewed; done
 
 start 2023-08-25
-run 0 move "$A" recognized --decision 9/QĐ-BTNMT --decision-date 2023-08-25
+run 0 move "$A" recognized --decision 9/QĐ-BTNMT --decision-date 2023-08-25 \
+    --issuer "Bộ trưởng Bộ Tài nguyên và Môi trường"
 run 0 evidence revoke CB-C 2022 CSTDCS --decision 5/QĐ-TH --decision-date 2023-08-25
 
 start 2023-09-30
@@ -104,6 +105,7 @@ check 'count("79","individual","fostering") == 1'
 check 'moves("01","unit-reviewed","ministry-reviewed") == 2 and moves("79","unit-reviewed","ministry-reviewed") == 1'
 check 'moves("01","ministry-reviewed","recognized") == 1 and len(s["moves"]) == 3'
 check 's["recognized_count"] == 1 and s["recognized"][0]["id"] == '"$A"' and s["recognized"][0]["day"] == "2023-08-25"'
+check 's["recognized"][0]["decision"] == {"number": "9/QĐ-BTNMT", "date": "2023-08-25", "issuer": "Bộ trưởng Bộ Tài nguyên và Môi trường"}'
 check '"79" in overdue and "01" not in overdue and all(o["due"] == "2021-09-15" for o in s["overdue"])'
 check 's["gap_count"] == 1 and s["gaps"][0]["unit"] == "01" and s["gaps"][0]["nominations"] == ['"$C"']'
 # Evidence gaps name the nominations; moves name the unit as the rows do.
@@ -126,7 +128,8 @@ check 'moves("01","fostering","unit-reviewed") == 3 and count("01","individual",
 
 # Later moves, restarts and a fresh tally do not change the past quarter.
 start 2023-11-10
-run 0 move "$B" recognized --decision 10/QĐ-BTNMT --decision-date 2023-11-10
+run 0 move "$B" recognized --decision 10/QĐ-BTNMT --decision-date 2023-11-10 \
+    --issuer "Bộ trưởng Bộ Tài nguyên và Môi trường"
 run 0 move "$E" withdrawn --reason "Nghỉ hưu"
 start 2024-02-01
 run 0 --json summary 2023Q3

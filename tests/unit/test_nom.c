@@ -655,6 +655,35 @@ static void check_move_passes_a_guard_refusal_through(void **state)
     }
 }
 
+/* The Minister's recognition and its annulment rest on decisions: the
+ * recognize row asks the recognition guard (decision with issuer, dates,
+ * criteria for recognition, head of unit), revoke the decision guard. */
+static void recognition_and_revocation_rest_on_a_decision(void **state)
+{
+    (void)state;
+    const nom_move_t *rec = nom_find_move(NOM_MINISTRY_REVIEWED, NOM_RECOGNIZED);
+    const nom_move_t *rev = nom_find_move(NOM_RECOGNIZED, NOM_REVOKED);
+    assert_non_null(rec);
+    assert_non_null(rev);
+    assert_int_equal(rec->guard, GUARD_RECOGNITION);
+    assert_string_equal(nom_guard_name(rec->guard), "recognition");
+    assert_int_equal(rev->guard, GUARD_DECISION);
+    /* a refusal of the guard stops the recognition, with its sentence */
+    fake_rules_t f = {.window_result = true,
+                      .guard_result = -EX_EINVALID,
+                      .guard_why = "recognize needs the decision behind it"};
+    nom_rules_t rules = fake_rules(&f);
+    nom_view_t n = make_view(NOM_MINISTRY_REVIEWED, 4, "01");
+    actor_t a = make_actor(ROLE_APPROVER, "");
+    const nom_move_t *out = NULL;
+    char why[256] = "";
+    int rc = nom_check_move(&n, NOM_RECOGNIZED, 4, &a, NULL, &rules, why, sizeof(why), &out);
+    assert_int_equal(rc, -EX_EINVALID);
+    assert_null(out);
+    assert_ptr_equal(f.guard_move, rec);
+    assert_string_equal(why, "recognize needs the decision behind it");
+}
+
 static void check_move_calls_the_guard_only_for_guarded_rows(void **state)
 {
     (void)state;
@@ -802,6 +831,7 @@ int main(void)
         cmocka_unit_test(check_move_checks_reason_before_window),
         cmocka_unit_test(check_move_passes_a_guard_refusal_through),
         cmocka_unit_test(check_move_calls_the_guard_only_for_guarded_rows),
+        cmocka_unit_test(recognition_and_revocation_rest_on_a_decision),
         cmocka_unit_test(check_move_lets_admin_make_every_move),
         cmocka_unit_test(check_move_lets_each_named_role_make_its_move),
         cmocka_unit_test(check_move_never_writes_past_a_short_why_buffer),

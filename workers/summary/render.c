@@ -316,6 +316,13 @@ int summary_render_json(const Exemplar__Summary *s, FILE *f)
         json_object_object_add(o, "kind", str(ex_kind_name(r->kind)));
         json_object_object_add(o, "day", str(r->day));
         json_object_object_add(o, "campaign", str(r->campaign));
+        if (r->decision) { /* the recognizing decision; absent in older stores */
+            json_object *d = json_object_new_object();
+            json_object_object_add(d, "number", str(r->decision->number));
+            json_object_object_add(d, "date", str(r->decision->date));
+            json_object_object_add(d, "issuer", str(r->decision->issuer));
+            json_object_object_add(o, "decision", d);
+        }
         json_object_array_add(a, o);
     }
     json_object_object_add(doc, "recognized", a);
