@@ -9,8 +9,10 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "errors.h"
 #include "summary_render.h"
@@ -30,6 +32,52 @@ static void print_text(const Exemplar__Summary *s, sr_lang_t lang)
            s->nominations, s->n_moves, s->recognized_count, s->n_overdue, s->gap_count);
 }
 
+/* Output directories are made as `mkdir -p` would, mode 0750 (reports
+ * name units and people: not for every local user).  Returns 0, or -1 with
+ * errno and the directory that failed in failed. */
+static int make_dirs(const char *dir, char *failed, size_t len)
+{
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+        errno = ENAMETOOLONG;
+        snprintf(failed, len, "%s", dir);
+        return -1;
+    }
+    for (char *p = path + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char saved = *p;
+        *p = '\0';
+        struct stat st;
+        if (mkdir(path, 0750) != 0 && errno != EEXIST) {
+            snprintf(failed, len, "%s", path);
+            return -1;
+        }
+        int bad = stat(path, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+        if (bad) {
+            errno = bad;
+            snprintf(failed, len, "%s", path);
+            return -1;
+        }
+        if (saved == '\0')
+            return 0;
+        *p = saved;
+    }
+}
+
+/* The directory a file will be written into exists (made when missing). */
+static int make_parent(ctl_t *ctl, const char *file)
+{
+    const char *slash = strrchr(file, '/');
+    if (!slash || slash == file)
+        return 0;
+    char dir[PATH_MAX], failed[PATH_MAX];
+    snprintf(dir, sizeof dir, "%.*s", (int)(slash - file), file);
+    if (make_dirs(dir, failed, sizeof failed) != 0)
+        return ctl_fail_local(ctl, "cannot make the directory %s (%s)", failed, strerror(errno));
+    return 0;
+}
+
 /* One format into one file (or standard output). */
 static int write_one(ctl_t *ctl, const Exemplar__Summary *s, unsigned format, sr_lang_t lang,
                      const char *out)
@@ -40,15 +88,21 @@ static int write_one(ctl_t *ctl, const Exemplar__Summary *s, unsigned format, sr
             snprintf(def, sizeof(def), "summary-%s.xlsx", s->quarter);
             out = def;
         }
+        int status = make_parent(ctl, out);
+        if (status)
+            return status;
         if (summary_render_xlsx(s, lang, out, err, sizeof(err)) < 0)
-            return ctl_fail(ctl, EX_ESTORAGE, err);
+            return ctl_fail_local(ctl, "%s", err);
         return EXIT_OK;
     }
-    FILE *f = out ? fopen(out, "w") : stdout;
-    if (!f) {
-        snprintf(err, sizeof(err), "cannot write %s (%s)", out, strerror(errno));
-        return ctl_fail(ctl, EX_ESTORAGE, err);
+    if (out) {
+        int status = make_parent(ctl, out);
+        if (status)
+            return status;
     }
+    FILE *f = out ? fopen(out, "w") : stdout;
+    if (!f)
+        return ctl_fail_local(ctl, "cannot write %s (%s)", out, strerror(errno));
     int rc = format == SR_JSON  ? summary_render_json(s, f)
              : format == SR_CSV ? summary_render_csv(s, lang, f)
                                 : summary_render_html(s, lang, f);
@@ -56,10 +110,8 @@ static int write_one(ctl_t *ctl, const Exemplar__Summary *s, unsigned format, sr
         rc = -EX_ESTORAGE;
     if (out && fclose(f) != 0)
         rc = -EX_ESTORAGE;
-    if (rc < 0) {
-        snprintf(err, sizeof(err), "cannot write %s", out ? out : "the output");
-        return ctl_fail(ctl, EX_ESTORAGE, err);
-    }
+    if (rc < 0)
+        return ctl_fail_local(ctl, "cannot write %s", out ? out : "the output");
     return EXIT_OK;
 }
 
@@ -87,11 +139,15 @@ int cmd_summary(ctl_t *ctl, const ctl_args_t *a)
     }
     const Exemplar__Summary *s = reply->summary->summary;
     if (format == SR_ALL) {
-        char err[512] = "";
+        char err[512] = "", failed[PATH_MAX];
         const char *dir = out ? out : ".";
-        status = summary_write_files(s, dir, SR_ALL, lang, err, sizeof(err)) < 0
-                     ? ctl_fail(ctl, EX_ESTORAGE, err)
-                     : EXIT_OK;
+        if (make_dirs(dir, failed, sizeof failed) != 0)
+            status =
+                ctl_fail_local(ctl, "cannot make the directory %s (%s)", failed, strerror(errno));
+        else if (summary_write_files(s, dir, SR_ALL, lang, err, sizeof(err)) < 0)
+            status = ctl_fail_local(ctl, "%s", err);
+        else
+            status = EXIT_OK;
         if (status == EXIT_OK)
             printf(
                 "%s/summary-%s.json\n%s/summary-%s.csv\n%s/summary-%s.xlsx\n%s/summary-%s.html\n",

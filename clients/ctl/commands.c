@@ -572,8 +572,16 @@ static int cmd_ping(ctl_t *ctl, const ctl_args_t *a)
         int t = per_try;
         if (wait_s > 0)
             t = left >= 1000 ? 1000 : left > 0 ? (int)left : 1;
+        int64_t tried = now_ms();
         if ((rc = ping_once(ctl, t, &reply, &status)) > 0)
             return status;
+        /* No socket file yet: the call failed at once; wait out this try's
+         * slot before looking again instead of spinning. */
+        int64_t spent = now_ms() - tried;
+        if (rc == -EX_EUNAVAIL && wait_s > 0 && spent < 100) {
+            struct timespec pause = {0, (long)(100 - spent) * 1000000L};
+            nanosleep(&pause, NULL);
+        }
     } while (rc == -EX_EUNAVAIL && now_ms() < deadline);
     if ((status = call_status(ctl, rc, &reply)) != 0)
         return status;
@@ -594,7 +602,8 @@ static int cmd_ping(ctl_t *ctl, const ctl_args_t *a)
 /* ---- the table --------------------------------------------------------- */
 
 static const ctl_cmd_opt_t REGISTER_OPTS[] = {
-    {OPT_UNIT, "the unit registering it: 1-16 of A-Z 0-9 . _ - (required)"},
+    {OPT_UNIT, "the unit registering it: 1-16 of A-Z 0-9 . _ - (required; lower case is taken as "
+               "upper case, as everywhere a unit code is given)"},
     {OPT_KIND, "collective or individual (required)"},
     {OPT_NAME, "the name of the collective or the person, UTF-8, at most 256 bytes (required)"},
     {OPT_CAMPAIGN, "the campaign, e.g. 2021-2025 (default: the daemon's default campaign)"},
@@ -628,7 +637,7 @@ static const ctl_cmd_opt_t MOVE_OPTS[] = {
 
 static const ctl_cmd_opt_t LIST_OPTS[] = {
     {OPT_STATE, "only nominations in this state"},
-    {OPT_UNIT, "only nominations of this unit"},
+    {OPT_UNIT, "only nominations of this unit (any case: b.khcn is B.KHCN)"},
     {OPT_CAMPAIGN, "only nominations of this campaign"},
     {OPT_NAME, "only names containing TEXT, ignoring case and diacritics (\"ha noi\" finds "
                "\"Hà Nội\")"},
@@ -850,7 +859,7 @@ const ctl_cmd_t CMD_TABLE[] = {
       "registration list, progress and history. 'plan list' prints every unit of the registry "
       "valid in the period: its status (no-plan, draft, submitted, late, accepted, returned), "
       "registered/expected collectives and individuals, recognized, and whether it is behind "
-      "(fewer live nominations than expected)." },
+      "(fewer live nominations than expected).", 2 },
     { "keygen", "NAME [--dir DIR]", "make a CURVE key pair: NAME.key (secret, mode 0600) and NAME.pub",
       cmd_keygen, 1, 1, KEYGEN_OPTS,
       "Prints the keys-file line to give the daemon's administrator (role and unit still to fill "

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# exemplarctl as an administrator used to knotc, systemctl and pg_dump
+# expects it: a missing daemon socket fails at once naming the path tried;
+# output directories are made (0750) and a local file that cannot be written
+# is not the daemon's "storage"; one error object carries the protocol code
+# and the exit status; unit codes in any case; progress only on a terminal.
+#
+# usage: test_cli_admin.sh EXEMPLARD EXEMPLARCTL
+set -euo pipefail
+
+EXEMPLARD=$1
+CTL=$2
+PY=/usr/bin/python3
+[[ -x $PY ]] || { echo "FAIL: $PY (Debian's python3) is needed to check --json output" >&2; exit 1; }
+
+# shellcheck source=cli_lib.sh
+source "$(dirname "$0")/cli_lib.sh"
+
+ms_now() { date +%s%3N; }
+
+# ---- no daemon: a missing socket file fails at once, naming the path ----
+mkdir "$DIR/empty"
+start=$(ms_now)
+got=0
+(cd "$DIR/empty" && env -u EXEMPLAR_API "$CTL" info) >"$DIR/out" 2>"$DIR/err" || got=$?
+took=$(($(ms_now) - start))
+[[ $got -eq 7 ]] || fail "info without a daemon exited $got, expected 7: $(cat "$DIR/err")"
+if [[ ! -S /run/exemplard/api.sock ]]; then
+    grep -q 'exemplar-state/api.sock' "$DIR/err" ||
+        fail "the message does not name the socket tried: $(cat "$DIR/err")"
+fi
+grep -q 'exemplard' "$DIR/err" || fail "the message does not say how to start the daemon: $(cat "$DIR/err")"
+((took < 2000)) || fail "info without a daemon took $took ms to fail (3 attempts of 5 s each?)"
+
+start=$(ms_now)
+run 7 info --api "ipc://$DIR/nothere.sock" --json
+took=$(($(ms_now) - start))
+((took < 2000)) || fail "info --api to a missing socket took $took ms"
+grep -q "$DIR/nothere.sock" "$DIR/err" || fail "the message does not name $DIR/nothere.sock: $(cat "$DIR/err")"
+[[ $(json_get name) == unavailable ]] || fail "error name $(json_get name), expected unavailable"
+[[ $(json_get exit) == 7 ]] || fail "--json error.exit is $(json_get exit), the process exited 7"
+[[ $(json_get code) == 15 ]] || fail "--json error.code is $(json_get code), the protocol's unavailable is 15"
+
+# ---- start the daemon; ping --wait still waits for a socket to appear ----
+printf '[rules]\nenforce = no\n' >"$DIR/exemplard.conf"
+env -u NOTIFY_SOCKET -u STATE_DIRECTORY -u RUNTIME_DIRECTORY -u CONFIGURATION_DIRECTORY \
+    "$EXEMPLARD" --state-dir "$DIR" --config "$DIR/exemplard.conf" >"$LOG" 2>&1 &
+PID=$!
+run 0 ping --wait 10
+
+# ---- one error object: protocol code and exit status ---------------------
+run 3 show 999999 --json
+[[ $(json_get exit) == 3 ]] || fail "show of a missing id: error.exit $(json_get exit), exited 3"
+[[ $(json_get code) == 4 ]] || fail "show of a missing id: error.code $(json_get code), expected 4"
+[[ $(json_get name) == not-found ]] || fail "show of a missing id: error.name $(json_get name)"
+
+# ---- unit codes in any case ----------------------------------------------
+run 0 register --unit b.khcn --kind collective --name "Ban Khoa học và Công nghệ" --json
+[[ $(json_get unit) == B.KHCN ]] || fail "register --unit b.khcn stored unit $(json_get unit)"
+run 0 list --unit b.khcn --json
+[[ $(json_get nominations) == 1 ]] || fail "list --unit b.khcn found $(json_get nominations), expected 1"
+run 0 list --unit B.KHCN --json
+[[ $(json_get nominations) == 1 ]] || fail "list --unit B.KHCN found $(json_get nominations), expected 1"
+
+# ---- summary: output directories are made; local errors are not storage --
+run 0 summary 2023Q3 --format all --output "$DIR/rep/q3"
+for ext in json csv xlsx html; do
+    [[ -s $DIR/rep/q3/summary-2023Q3.$ext ]] || fail "summary --format all did not write rep/q3/summary-2023Q3.$ext"
+done
+mode=$(stat -c %a "$DIR/rep")
+[[ $mode == 750 ]] || fail "summary made $DIR/rep with mode $mode, expected 750"
+run 0 summary 2023Q3 --format csv --output "$DIR/rep2/one.csv"
+[[ -s $DIR/rep2/one.csv ]] || fail "summary --format csv --output rep2/one.csv wrote nothing"
+: >"$DIR/plainfile"
+run 1 summary 2023Q3 --format all --output "$DIR/plainfile/rep" --json
+[[ $(json_get name) == local-io ]] || fail "writing under a file: error $(json_get name), expected local-io"
+[[ $(json_get exit) == 1 ]] || fail "writing under a file: error.exit $(json_get exit)"
+grep -q "$DIR/plainfile" "$DIR/err" || fail "the message does not name the path: $(cat "$DIR/err")"
+grep -q storage "$DIR/err" && fail "a local file error is reported as storage: $(cat "$DIR/err")"
+
+echo "ok"
