@@ -7,11 +7,13 @@
 # is not the daemon's "storage"; one error object carries the protocol code
 # and the exit status; unit codes in any case; progress only on a terminal.
 #
-# usage: test_cli_admin.sh EXEMPLARD EXEMPLARCTL
+# usage: test_cli_admin.sh EXEMPLARD EXEMPLARCTL EXEMPLAR-REMIND EXEMPLAR-SUMMARY
 set -euo pipefail
 
 EXEMPLARD=$1
 CTL=$2
+REMIND=$3
+SUMMARY=$4
 PY=/usr/bin/python3
 [[ -x $PY ]] || { echo "FAIL: $PY (Debian's python3) is needed to check --json output" >&2; exit 1; }
 
@@ -79,5 +81,19 @@ run 1 summary 2023Q3 --format all --output "$DIR/plainfile/rep" --json
 [[ $(json_get exit) == 1 ]] || fail "writing under a file: error.exit $(json_get exit)"
 grep -q "$DIR/plainfile" "$DIR/err" || fail "the message does not name the path: $(cat "$DIR/err")"
 grep -q storage "$DIR/err" && fail "a local file error is reported as storage: $(cat "$DIR/err")"
+
+# ---- every program: --version, and a one-line result ---------------------
+for prog in "$EXEMPLARD" "$CTL" "$REMIND" "$SUMMARY"; do
+    out=$("$prog" --version) || fail "$prog --version failed"
+    [[ $out =~ ^$(basename "$prog")\ [0-9]+\.[0-9]+ ]] || fail "$prog --version printed '$out'"
+done
+out=$("$REMIND" --once --idle 10 2>"$DIR/err") || fail "exemplar-remind --once failed: $(cat "$DIR/err")"
+[[ $out == "0 reminders delivered (0 topic, 0 journal, 0 mail), 0 failed" ]] ||
+    fail "exemplar-remind --once with nothing to do printed '$out'"
+mkdir "$DIR/reports"
+out=$("$SUMMARY" --once --idle 10 --reports-dir "$DIR/reports" 2>"$DIR/err") ||
+    fail "exemplar-summary --once failed: $(cat "$DIR/err")"
+[[ $out == "0 summaries written into $DIR/reports, 0 failed" ]] ||
+    fail "exemplar-summary --once with nothing to do printed '$out'"
 
 echo "ok"
