@@ -22,6 +22,35 @@ source "$(dirname "$0")/cli_lib.sh"
 
 ms_now() { date +%s%3N; }
 
+# ---- exemplard --check-config reads the file a start reads ---------------
+# $CONFIGURATION_DIRECTORY/exemplard.conf (the service's) comes first.
+mkdir "$DIR/confdir"
+printf '[daemon]\nlog_level = warning\n' >"$DIR/confdir/exemplard.conf"
+CONFIGURATION_DIRECTORY=$DIR/confdir "$EXEMPLARD" --check-config >"$DIR/out" 2>"$DIR/err" ||
+    fail "check-config with CONFIGURATION_DIRECTORY: $(cat "$DIR/err")"
+grep -qx 'log_level = warning' "$DIR/out" || fail "check-config ignored \$CONFIGURATION_DIRECTORY: $(cat "$DIR/out")"
+grep -q "$DIR/confdir/exemplard.conf" "$DIR/err" || fail "check-config did not name the file: $(cat "$DIR/err")"
+# From a shell (no variable) the packaged /etc/exemplard/exemplard.conf, as
+# the service reads it: tried in a private mount namespace with /etc under
+# an overlay, so the host's /etc is never written.
+mkdir -p "$DIR/etc-up" "$DIR/etc-work"
+if unshare -m true 2>/dev/null; then
+    env -u CONFIGURATION_DIRECTORY unshare -m bash -c '
+        set -e
+        mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/etc-up,workdir=$1/etc-work" /etc
+        mkdir -p /etc/exemplard
+        printf "[daemon]\nlog_level = debug\n[store]\nmap_size_mib = 96\n" >/etc/exemplard/exemplard.conf
+        "$2" --check-config >"$1/out" 2>"$1/err"
+        "$2" --config /dev/null --check-config >"$1/out2" 2>"$1/err2"
+    ' _ "$DIR" "$EXEMPLARD" || fail "check-config under an overlaid /etc: $(cat "$DIR/err" 2>/dev/null)"
+    grep -qx 'log_level = debug' "$DIR/out" && grep -qx 'map_size_mib = 96' "$DIR/out" ||
+        fail "check-config from a shell showed the embedded defaults, not /etc/exemplard/exemplard.conf: $(cat "$DIR/out")"
+    grep -q '/etc/exemplard/exemplard.conf' "$DIR/err" || fail "check-config did not name /etc/exemplard/exemplard.conf: $(cat "$DIR/err")"
+    grep -qx 'log_level = info' "$DIR/out2" || fail "--config /dev/null did not give the embedded defaults: $(cat "$DIR/out2")"
+else
+    echo "note: no private mount namespace here; the /etc/exemplard fallback is not tried" >&2
+fi
+
 # ---- no daemon: a missing socket file fails at once, naming the path ----
 mkdir "$DIR/empty"
 start=$(ms_now)
