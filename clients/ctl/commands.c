@@ -6,6 +6,7 @@
  * dispatches through it and help.c prints the manual from it.
  */
 #include "ctl.h"
+#include "statedir.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -738,15 +739,15 @@ static const ctl_cmd_opt_t FSCK_OPTS[] = {
 };
 
 static const ctl_cmd_opt_t BACKUP_OPTS[] = {
-    {OPT_STATE_DIR, "the daemon's state directory (default: [daemon] state_dir of "
-                    "/etc/exemplard/exemplard.conf or $EXEMPLAR_CONFIG, else /var/lib/exemplard)"},
+    {OPT_STATE_DIR, "the daemon's state directory (default: the one of the configuration in "
+                    "use, see 'exemplarctl state-dir')"},
     {OPT_FORCE, "replace FILE when it exists"},
     {0, NULL},
 };
 
 static const ctl_cmd_opt_t STATE_DIR_OPTS[] = {
-    {OPT_STATE_DIR, "the daemon's state directory (default: [daemon] state_dir of "
-                    "/etc/exemplard/exemplard.conf or $EXEMPLAR_CONFIG, else /var/lib/exemplard)"},
+    {OPT_STATE_DIR, "the daemon's state directory (default: the one of the configuration in "
+                    "use, see 'exemplarctl state-dir')"},
     {0, NULL},
 };
 
@@ -949,6 +950,16 @@ const ctl_cmd_t CMD_TABLE[] = {
       "then moves the data file into place: a failed or cut import changes nothing. The "
       "result has the same ids, versions and change sequences. Then: systemctl start "
       "exemplard; exemplarctl fsck." },
+    { "state-dir", "[--state-dir DIR]",
+      "print the state directory backup, restore, export and import use, and why",
+      cmd_state_dir, 0, 0, STATE_DIR_OPTS,
+      "The offline tools open the daemon's LMDB environment themselves. Without --state-dir "
+      "they take, in this order: [daemon] state_dir of the file $EXEMPLAR_CONFIG names; the "
+      "directory of the api endpoint in use (--api, $EXEMPLAR_API, the system service's "
+      "socket, ./exemplar-state/api.sock) when it is ipc://DIR/api.sock and DIR holds the "
+      "store (data.mdb), as a daemon's default sockets live in its state directory; [daemon] "
+      "state_dir of /etc/exemplard/exemplard.conf; /var/lib/exemplard. Run it before a "
+      "restore to see which store would be replaced." },
     { "help", "[COMMAND | moves]", "print this manual, one command's page, or the move table",
       cmd_help, 0, 1, NO_OPTS,
       "'help moves' prints the move table the daemon enforces: from, to, verb, roles, "

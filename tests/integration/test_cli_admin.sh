@@ -81,6 +81,25 @@ env -u NOTIFY_SOCKET -u STATE_DIRECTORY -u RUNTIME_DIRECTORY -u CONFIGURATION_DI
 PID=$!
 run 0 ping --wait 10
 
+# ---- the offline tools' state directory follows the daemon in use --------
+run 0 state-dir --json
+[[ $(json_get state_dir) == "$DIR" ]] ||
+    fail "beside the daemon of $EXEMPLAR_API the state directory is $(json_get state_dir), not $DIR"
+got=0
+(cd "$DIR/empty" && env -u EXEMPLAR_API "$CTL" state-dir --api "ipc://$DIR/api.sock" --json) >"$DIR/out" 2>"$DIR/err" || got=$?
+[[ $got -eq 0 && $(json_get state_dir) == "$DIR" ]] || fail "state-dir --api ipc://$DIR/api.sock: $(cat "$DIR/out" "$DIR/err")"
+(cd "$DIR/empty" && env -u EXEMPLAR_API "$CTL" state-dir --json) >"$DIR/out" 2>"$DIR/err" ||
+    fail "state-dir with no daemon: $(cat "$DIR/err")"
+if [[ ! -S /run/exemplard/api.sock && ! -e /etc/exemplard/exemplard.conf ]]; then
+    [[ $(json_get state_dir) == /var/lib/exemplard ]] ||
+        fail "state-dir with no daemon and no configuration: $(json_get state_dir)"
+fi
+run 0 state-dir --state-dir /srv/x --json
+[[ $(json_get state_dir) == /srv/x ]] || fail "--state-dir was not taken: $(json_get state_dir)"
+printf '[daemon]\nstate_dir = %s/elsewhere\n' "$DIR" >"$DIR/other.conf"
+EXEMPLAR_CONFIG=$DIR/other.conf run 0 state-dir --json
+[[ $(json_get state_dir) == "$DIR/elsewhere" ]] || fail "\$EXEMPLAR_CONFIG was not read: $(json_get state_dir)"
+
 # ---- one error object: protocol code and exit status ---------------------
 run 3 show 999999 --json
 [[ $(json_get exit) == 3 ]] || fail "show of a missing id: error.exit $(json_get exit), exited 3"
