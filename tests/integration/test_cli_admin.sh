@@ -130,6 +130,43 @@ run 1 summary 2023Q3 --format all --output "$DIR/plainfile/rep" --json
 grep -q "$DIR/plainfile" "$DIR/err" || fail "the message does not name the path: $(cat "$DIR/err")"
 grep -q storage "$DIR/err" && fail "a local file error is reported as storage: $(cat "$DIR/err")"
 
+# ---- bash completion of option values --------------------------------------
+COMPLETION=$(dirname "$0")/../../systemd/exemplarctl.bash-completion
+complete_words() { # complete_words WORD... : what bash completes for the last word
+    bash -c 'source "$0"; COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+             _exemplarctl; printf "%s\n" "${COMPREPLY[@]}"' "$COMPLETION" "$CTL" "$@" | sort
+}
+bash -c 'source "$0"; complete -p exemplarctl' "$COMPLETION" | grep -q -- '-F _exemplarctl' ||
+    fail "the bash completion does not register _exemplarctl"
+expect_words() { # expect_words "WANTED WORDS" WORD... : exactly these, in any order
+    local want got
+    want=$(tr ' ' '\n' <<<"$1" | sort)
+    shift
+    got=$(complete_words "$@")
+    [[ $got == "$want" ]] || fail "completing '$*': got $(echo $got), expected $(echo $want)"
+}
+expect_words "fostering" move 1 fo
+expect_words "recognized registered returned revoked" list --state re
+expect_words "ready" jobs --state re
+expect_words "collective" register --kind co
+expect_words "remind-deadline remind-overdue remind-stale" jobs --kind rem
+expect_words "csv" summary 2023Q3 --format c
+expect_words "vi" summary 2023Q3 --lang v
+expect_words "state-dir stats" sta
+# unit codes from the daemon that answers (EXEMPLAR_API), any case typed
+run 0 units list --json
+first=$(sed -n 's/^ *"code": *"\([^"]*\)".*/\1/p' "$DIR/out" | sort -u | head -1)
+[[ -n $first ]] || fail "units list --json printed no code: $(head -c 300 "$DIR/out")"
+complete_words list --unit "${first,,}" | grep -qx -- "$first" ||
+    fail "completing list --unit ${first,,} did not offer $first: $(complete_words list --unit "${first,,}" | head -5)"
+complete_words plan submit "" | grep -qx -- "$first" || fail "plan submit UNIT did not offer $first"
+EXEMPLAR_API="ipc://$DIR/nothere.sock" complete_words list --unit "" >"$DIR/out"
+! grep -q . "$DIR/out" || fail "unit codes completed without a daemon: $(head -3 "$DIR/out")"
+mkdir -p "$DIR/compl"
+: >"$DIR/compl/report.csv"
+complete_words summary 2023Q3 --output "$DIR/compl/rep" | grep -qx -- "$DIR/compl/report.csv" ||
+    fail "summary --output did not complete file names"
+
 # ---- every program: --version, and a one-line result ---------------------
 for prog in "$EXEMPLARD" "$CTL" "$REMIND" "$SUMMARY"; do
     out=$("$prog" --version) || fail "$prog --version failed"
