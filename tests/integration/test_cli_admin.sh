@@ -167,6 +167,30 @@ mkdir -p "$DIR/compl"
 complete_words summary 2023Q3 --output "$DIR/compl/rep" | grep -qx -- "$DIR/compl/report.csv" ||
     fail "summary --output did not complete file names"
 
+# ---- zsh completion: the same values ---------------------------------------
+command -v zsh >/dev/null || fail "zsh is needed to test systemd/_exemplarctl (.ci/install-deps installs it)"
+mkdir -p "$DIR/bin"
+ln -s "$CTL" "$DIR/bin/exemplarctl"
+zsh_words() { # zsh_words LINE : what zsh completes at the end of LINE
+    PATH=$DIR/bin:$PATH zsh -f "$(dirname "$0")/zsh_complete.zsh" "$(dirname "$COMPLETION")" \
+        "$DIR/zout" "$1" || fail "zsh did not complete '$1'"
+    sort -u "$DIR/zout"
+}
+zsh_expect() { # zsh_expect "WANTED WORDS" LINE
+    local want got
+    want=$(tr ' ' '\n' <<<"$1" | sort)
+    got=$(zsh_words "$2")
+    [[ $got == "$want" ]] || fail "zsh completing '$2': got $(echo $got), expected $(echo $want)"
+}
+zsh_expect "recognized registered returned revoked" "exemplarctl list --state re"
+zsh_expect "fostering" "exemplarctl move 1 fo"
+zsh_expect "ready" "exemplarctl jobs --state re"
+zsh_expect "csv" "exemplarctl summary 2023Q3 --format c"
+zsh_expect "en" "exemplarctl summary 2023Q3 --lang e"
+zsh_expect "state-dir stats" "exemplarctl sta"
+zsh_words "exemplarctl list --unit ${first,,}" | grep -qx -- "$first" ||
+    fail "zsh completing list --unit ${first,,} did not offer $first"
+
 # ---- every program: --version, and a one-line result ---------------------
 for prog in "$EXEMPLARD" "$CTL" "$REMIND" "$SUMMARY"; do
     out=$("$prog" --version) || fail "$prog --version failed"
