@@ -6,6 +6,7 @@
  * dispatches through it and help.c prints the manual from it.
  */
 #include "ctl.h"
+#include "progress.h"
 #include "statedir.h"
 
 #include <errno.h>
@@ -454,7 +455,7 @@ static int list_args(ctl_t *ctl, const ctl_args_t *a, list_args_t *l)
 /* Follows next_page_token until the last page or the limit, adding every
  * nomination to the JSON array or the table. */
 static int list_pages(ctl_t *ctl, ex_client_t *c, list_args_t *l, json_object *array,
-                      ctl_table_t *t)
+                      ctl_table_t *t, ctl_progress_t *prog)
 {
     uint8_t *token = NULL;
     uint64_t got = 0;
@@ -472,6 +473,7 @@ static int list_pages(ctl_t *ctl, ex_client_t *c, list_args_t *l, json_object *a
             else
                 list_row(t, page->nominations[i]);
         }
+        ctl_progress_update(prog, got);
         free(token);
         token = NULL;
         l->filter.page_token_len = page->next_page_token.len;
@@ -489,6 +491,23 @@ static int list_pages(ctl_t *ctl, ex_client_t *c, list_args_t *l, json_object *a
     return status;
 }
 
+/* How many nominations a list will print, for its progress line: the
+ * daemon's count when nothing filters them (at most --limit), else 0
+ * (unknown: the daemon counts only by state, and not in the past). */
+static uint64_t list_total(ex_client_t *c, const list_args_t *l)
+{
+    const ex_list_filter_t *f = &l->filter;
+    if (f->state || (f->unit && *f->unit) || (f->campaign && *f->campaign) ||
+        (f->name_contains && *f->name_contains) || f->as_of_ms)
+        return 0;
+    Exemplar__Reply *reply = NULL;
+    uint64_t n = 0;
+    if (ex_reply_status(ex_info(c, &reply), reply) == 0)
+        n = reply->info->nominations;
+    ex_reply_free(reply);
+    return l->limit && l->limit < n ? l->limit : n;
+}
+
 static int cmd_list(ctl_t *ctl, const ctl_args_t *a)
 {
     list_args_t l;
@@ -502,7 +521,12 @@ static int cmd_list(ctl_t *ctl, const ctl_args_t *a)
     json_object *array = ctl->json ? json_object_new_array() : NULL;
     ctl_table_t t;
     ctl_table_init(&t, 8, HEADER, RIGHT);
-    status = list_pages(ctl, c, &l, array, &t);
+    ctl_progress_t prog;
+    ctl_progress_init(&prog, "list", "nominations", 0);
+    if (ctl_progress_shown(&prog))
+        ctl_progress_total(&prog, list_total(c, &l));
+    status = list_pages(ctl, c, &l, array, &t, &prog);
+    ctl_progress_deinit(&prog);
     if (!status && array) {
         json_object *doc = json_object_new_object();
         json_object_object_add(doc, "nominations", json_object_get(array));

@@ -114,6 +114,25 @@ run 0 list --unit b.khcn --json
 run 0 list --unit B.KHCN --json
 [[ $(json_get nominations) == 1 ]] || fail "list --unit B.KHCN found $(json_get nominations), expected 1"
 
+# ---- progress on a terminal only -------------------------------------------
+for i in $(seq 1 29); do
+    run 0 register --unit 01 --kind individual --name "Người $i"
+done
+# stderr a terminal (script(1) gives the command a pty): one line, redrawn
+script -qec "$CTL list" /dev/null >"$DIR/tty" </dev/null || fail "list on a terminal failed: $(cat "$DIR/tty")"
+grep -q 'list: 30/30 nominations (100%), [0-9]*/s' "$DIR/tty" ||
+    fail "list on a terminal drew no progress line: $(tr '\r' '\n' <"$DIR/tty" | head -5)"
+script -qec "$CTL list --limit 10" /dev/null >"$DIR/tty" </dev/null || fail "list --limit 10 on a terminal failed"
+grep -q 'list: 10/10 nominations' "$DIR/tty" || fail "list --limit 10: $(tr '\r' '\n' <"$DIR/tty" | head -5)"
+script -qec "$CTL fsck" /dev/null >"$DIR/tty" </dev/null || fail "fsck on a terminal failed: $(cat "$DIR/tty")"
+grep -q 'fsck: 30 nominations, waiting for the daemon, 0:0' "$DIR/tty" ||
+    fail "fsck on a terminal drew no progress line: $(tr '\r' '\n' <"$DIR/tty" | head -5)"
+# not a terminal: nothing but the output
+run 0 list
+grep -q . "$DIR/err" && fail "list wrote on a stderr that is not a terminal: $(cat "$DIR/err")"
+run 0 fsck
+grep -q . "$DIR/err" && fail "fsck wrote on a stderr that is not a terminal: $(cat "$DIR/err")"
+
 # ---- summary: output directories are made; local errors are not storage --
 run 0 summary 2023Q3 --format all --output "$DIR/rep/q3"
 for ext in json csv xlsx html; do
