@@ -43,7 +43,7 @@ if unshare -m true 2>/dev/null; then
         "$2" --check-config >"$1/out" 2>"$1/err"
         "$2" --config /dev/null --check-config >"$1/out2" 2>"$1/err2"
     ' _ "$DIR" "$EXEMPLARD" || fail "check-config under an overlaid /etc: $(cat "$DIR/err" 2>/dev/null)"
-    grep -qx 'log_level = debug' "$DIR/out" && grep -qx 'map_size_mib = 96' "$DIR/out" ||
+    { grep -qx 'log_level = debug' "$DIR/out" && grep -qx 'map_size_mib = 96' "$DIR/out"; } ||
         fail "check-config from a shell showed the embedded defaults, not /etc/exemplard/exemplard.conf: $(cat "$DIR/out")"
     grep -q '/etc/exemplard/exemplard.conf' "$DIR/err" || fail "check-config did not name /etc/exemplard/exemplard.conf: $(cat "$DIR/err")"
     grep -qx 'log_level = info' "$DIR/out2" || fail "--config /dev/null did not give the embedded defaults: $(cat "$DIR/out2")"
@@ -162,7 +162,7 @@ expect_words() { # expect_words "WANTED WORDS" WORD... : exactly these, in any o
     want=$(tr ' ' '\n' <<<"$1" | sort)
     shift
     got=$(complete_words "$@")
-    [[ $got == "$want" ]] || fail "completing '$*': got $(echo $got), expected $(echo $want)"
+    [[ $got == "$want" ]] || fail "completing '$*': got ${got//$'\n'/ }, expected ${want//$'\n'/ }"
 }
 expect_words "fostering" move 1 fo
 expect_words "recognized registered returned revoked" list --state re
@@ -199,7 +199,7 @@ zsh_expect() { # zsh_expect "WANTED WORDS" LINE
     local want got
     want=$(tr ' ' '\n' <<<"$1" | sort)
     got=$(zsh_words "$2")
-    [[ $got == "$want" ]] || fail "zsh completing '$2': got $(echo $got), expected $(echo $want)"
+    [[ $got == "$want" ]] || fail "zsh completing '$2': got ${got//$'\n'/ }, expected ${want//$'\n'/ }"
 }
 zsh_expect "recognized registered returned revoked" "exemplarctl list --state re"
 zsh_expect "fostering" "exemplarctl move 1 fo"
