@@ -102,7 +102,8 @@ static int write_one(ctl_t *ctl, const Exemplar__Summary *s, unsigned format, sr
     }
     FILE *f = out ? fopen(out, "w") : stdout;
     if (!f)
-        return ctl_fail_local(ctl, "cannot write %s (%s)", out, strerror(errno));
+        return ctl_fail_local(ctl, "cannot write %s (%s)", out ? out : "standard output",
+                              strerror(errno));
     int rc = format == SR_JSON  ? summary_render_json(s, f)
              : format == SR_CSV ? summary_render_csv(s, lang, f)
                                 : summary_render_html(s, lang, f);
