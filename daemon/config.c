@@ -254,11 +254,18 @@ void config_defaults(config_t *cfg)
 
 const char *config_default_path(char *buf, size_t len)
 {
+    /* The service and an administrator's shell must read the same file:
+     * systemd names the directory (ConfigurationDirectory=exemplard), a
+     * shell has no variable, so the packaged path is looked at too (as knotd
+     * reads /etc/knot/knot.conf unless told otherwise). */
     const char *dir = getenv("CONFIGURATION_DIRECTORY");
     struct stat st;
-    if (!dir)
-        return NULL;
-    snprintf(buf, len, "%.*s/exemplard.conf", (int)strcspn(dir, ":"), dir);
+    if (dir) {
+        snprintf(buf, len, "%.*s/exemplard.conf", (int)strcspn(dir, ":"), dir);
+        if (stat(buf, &st) == 0)
+            return buf;
+    }
+    snprintf(buf, len, "%s", CONFIG_SYSTEM_FILE);
     return stat(buf, &st) == 0 ? buf : NULL;
 }
 

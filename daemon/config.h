@@ -72,8 +72,14 @@ typedef struct {
  * replace the local ./exemplar-state directory. */
 void config_defaults(config_t *cfg);
 
-/* The file to read when no --config is given: $CONFIGURATION_DIRECTORY/
- * exemplard.conf if it exists, else NULL. */
+/* The packaged configuration file (ConfigurationDirectory=exemplard). */
+#define CONFIG_SYSTEM_FILE "/etc/exemplard/exemplard.conf"
+
+/* The file to read when no --config is given, at start-up, on reload and
+ * for --check-config alike: $CONFIGURATION_DIRECTORY/exemplard.conf if the
+ * variable is set and the file exists, else CONFIG_SYSTEM_FILE if it
+ * exists, else NULL (embedded defaults; `--config /dev/null` asks for them
+ * explicitly). */
 const char *config_default_path(char *buf, size_t len);
 
 /* Reads an INI file over cfg.  Returns 0, or -1 with a sentence naming the

@@ -33,12 +33,15 @@ static const char USAGE[] =
     "Keep the nominations of the exemplar programme (điển hình tiên tiến) in LMDB and\n"
     "move them through their states on request over ZeroMQ.\n"
     "\n"
-    "With no options it runs on embedded defaults: state in ./exemplar-state (or\n"
-    "$STATE_DIRECTORY under systemd), ipc:// endpoints inside it (or $RUNTIME_DIRECTORY).\n"
+    "With no options and no configuration file it runs on embedded defaults: state in\n"
+    "./exemplar-state (or $STATE_DIRECTORY under systemd), ipc:// endpoints inside it (or\n"
+    "$RUNTIME_DIRECTORY).\n"
     "Options override the configuration file, which overrides the defaults.\n"
     "\n"
     "  -c, --config=FILE          read this INI file (default: $CONFIGURATION_DIRECTORY/\n"
-    "                             exemplard.conf when that exists; else none)\n"
+    "                             exemplard.conf when that exists, else\n"
+    "                             " CONFIG_SYSTEM_FILE " when that exists,\n"
+    "                             else none; --config /dev/null: none)\n"
     "      --state-dir=DIR        the LMDB environment             [daemon] state_dir\n"
     "      --runtime-dir=DIR      where default sockets go         [daemon] runtime_dir\n"
     "      --api=ENDPOINT         request socket (ROUTER)          [api] endpoint\n"
@@ -52,7 +55,9 @@ static const char USAGE[] =
     "      --max-batch=N          requests per group commit        [api] max_batch\n"
     "      --log-level=LEVEL      error, warning, notice, info, debug\n"
     "                                                              [daemon] log_level\n"
-    "      --check-config         print the effective configuration and exit\n"
+    "      --check-config         print the effective configuration (the file found as\n"
+    "                             for a start, then the flags) and exit; stderr names\n"
+    "                             the file read\n"
     "      --print-moves          print the state machine's move table and exit\n"
     "  -h, --help                 show this help and exit\n"
     "      --version              show the version and exit\n"
@@ -403,6 +408,15 @@ int main(int argc, char **argv)
     if (parse_args(argc, argv, &cfg, &args) < 0)
         return 1;
     if (args.check_only) {
+        /* Which file, on stderr: stdout stays an INI file to diff or reuse. */
+        char buf[PATH_MAX];
+        const char *path =
+            args.config_path ? args.config_path : config_default_path(buf, sizeof(buf));
+        if (path)
+            fprintf(stderr, "exemplard: configuration read from %s\n", path);
+        else
+            fprintf(stderr, "exemplard: no configuration file ($CONFIGURATION_DIRECTORY/"
+                            "exemplard.conf, " CONFIG_SYSTEM_FILE "): embedded defaults\n");
         config_print(&cfg, stdout);
         return 0;
     }

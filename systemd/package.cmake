@@ -7,7 +7,7 @@
 # makes build/exemplar_<version>_<arch>.deb: exemplard, exemplarctl, the
 # workers, the units, the sysusers.d/tmpfiles.d entries,
 # /etc/exemplard/exemplard.conf (a conffile), the manual pages, the bash
-# completion, the Vietnamese message catalogue
+# and zsh completions, the Vietnamese message catalogue
 # (/usr/share/locale/vi/LC_MESSAGES/exemplar.mo) and the default data for
 # administrators (/usr/share/exemplar: campaigns, unit lists, rule book; the
 # daemon has them compiled in); and build/exemplar-dbgsym_<version>_<arch>.ddeb

@@ -7,6 +7,7 @@
  * parsing of `list --as-of DATE` (commands.c sends the list).
  */
 #include "ctl.h"
+#include "progress.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -77,7 +78,17 @@ int cmd_fsck(ctl_t *ctl, const ctl_args_t *a)
     req.body_case = EXEMPLAR__REQUEST__BODY_FSCK;
     req.fsck = &body;
     Exemplar__Reply *reply = NULL;
+    /* The daemon answers only at the end of its one pass: on a terminal the
+     * line says what it is checking and for how long it has been waiting. */
+    ctl_progress_t prog;
+    ctl_progress_init(&prog, "fsck", "nominations", 0);
+    if (ctl_progress_shown(&prog) && ex_reply_status(ex_info(c, &reply), reply) == 0)
+        ctl_progress_total(&prog, reply->info->nominations);
+    ex_reply_free(reply);
+    reply = NULL;
+    ctl_progress_tick_start(&prog);
     int rc = ex_client_call(c, &req, &reply);
+    ctl_progress_deinit(&prog);
     if (ex_reply_status(rc, reply) != 0) {
         status = ctl_fail_call(ctl, rc, reply);
         ex_reply_free(reply);

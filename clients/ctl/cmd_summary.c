@@ -12,10 +12,9 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include <sys/stat.h>
 
 #include "errors.h"
-#include "safefile.h"
 #include "summary_render.h"
 
 static void print_text(const Exemplar__Summary *s, sr_lang_t lang)
@@ -33,13 +32,60 @@ static void print_text(const Exemplar__Summary *s, sr_lang_t lang)
            s->nominations, s->n_moves, s->recognized_count, s->n_overdue, s->gap_count);
 }
 
+/* Output directories are made as `mkdir -p` would, mode 0750 (reports
+ * name units and people: not for every local user).  Returns 0, or -1 with
+ * errno and the directory that failed in failed. */
+static int make_dirs(const char *dir, char *failed, size_t len)
+{
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+        errno = ENAMETOOLONG;
+        snprintf(failed, len, "%s", dir);
+        return -1;
+    }
+    for (char *p = path + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char saved = *p;
+        *p = '\0';
+        struct stat st;
+        if (mkdir(path, 0750) != 0 && errno != EEXIST) {
+            snprintf(failed, len, "%s", path);
+            return -1;
+        }
+        int bad = stat(path, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+        if (bad) {
+            errno = bad;
+            snprintf(failed, len, "%s", path);
+            return -1;
+        }
+        if (saved == '\0')
+            return 0;
+        *p = saved;
+    }
+}
+
+/* The directory a file will be written into exists (made when missing). */
+static int make_parent(ctl_t *ctl, const char *file)
+{
+    const char *slash = strrchr(file, '/');
+    if (!slash || slash == file)
+        return 0;
+    char dir[PATH_MAX], failed[PATH_MAX];
+    snprintf(dir, sizeof dir, "%.*s", (int)(slash - file), file);
+    if (make_dirs(dir, failed, sizeof failed) != 0)
+        return ctl_fail_local(ctl, "cannot make the directory %s (%s)", failed, strerror(errno));
+    return 0;
+}
+
 /* One format into one file (or standard output).  A file is written as
- * backups and exports are (proto/safefile.h): a temporary nobody else can
- * have made, mode 0640, synced and renamed over the file. */
+ * every report is (summary_write_file: a temporary nobody else can have
+ * made, mode 0640, synced and renamed over the file), into a directory made
+ * when missing; failures are local-io, never the daemon's storage. */
 static int write_one(ctl_t *ctl, const Exemplar__Summary *s, unsigned format, sr_lang_t lang,
                      const summary_doc_t *doc, const char *out)
 {
-    char err[PATH_MAX + 512] = "", def[64], tmp[PATH_MAX + 64];
+    char err[PATH_MAX + 512] = "", def[64];
     if (format == SR_XLSX && !out) {
         snprintf(def, sizeof(def), "summary-%s.xlsx", s->quarter);
         out = def;
@@ -49,41 +95,14 @@ static int write_one(ctl_t *ctl, const Exemplar__Summary *s, unsigned format, sr
                  : format == SR_CSV ? summary_render_csv(s, lang, stdout)
                                     : summary_render_html(s, lang, doc, stdout);
         if (fflush(stdout) != 0 || rc < 0)
-            return ctl_fail(ctl, EX_ESTORAGE, "cannot write the output");
+            return ctl_fail_local(ctl, "cannot write the output (%s)", strerror(errno));
         return EXIT_OK;
     }
-    ex_safefile_t sf;
-    int rc = ex_safefile_open(&sf, out, 0640, EX_SAFEFILE_REPLACE, err, sizeof(err));
-    if (rc < 0)
-        return ctl_fail(ctl, rc == -ENOSPC ? EX_EFULL : EX_ESTORAGE, err);
-    if (format == SR_XLSX) {
-        /* libxlsxwriter wants a path: the temporary's own (for an unnamed
-         * one, /proc/self/fd/N reopens the same new file). */
-        ex_safefile_temp_path(&sf, tmp, sizeof(tmp));
-        rc = summary_render_xlsx(s, lang, tmp, err, sizeof(err));
-    } else {
-        FILE *f = fdopen(dup(sf.fd), "w");
-        if (!f) {
-            rc = -EX_ESTORAGE;
-        } else {
-            rc = format == SR_JSON  ? summary_render_json(s, f)
-                 : format == SR_CSV ? summary_render_csv(s, lang, f)
-                                    : summary_render_html(s, lang, doc, f);
-            if (fflush(f) != 0 || ferror(f))
-                rc = -EX_ESTORAGE;
-            if (fclose(f) != 0)
-                rc = -EX_ESTORAGE;
-        }
-        if (rc < 0)
-            snprintf(err, sizeof(err), "cannot write %s (%s)", out, strerror(errno));
-    }
-    if (rc < 0) {
-        ex_safefile_abort(&sf);
-        return ctl_fail(ctl, EX_ESTORAGE, err);
-    }
-    rc = ex_safefile_commit(&sf, err, sizeof(err));
-    if (rc < 0)
-        return ctl_fail(ctl, rc == -ENOSPC ? EX_EFULL : EX_ESTORAGE, err);
+    int status = make_parent(ctl, out);
+    if (status)
+        return status;
+    if (summary_write_file(s, format, lang, doc, out, err, sizeof(err)) < 0)
+        return ctl_fail_local(ctl, "%s", err);
     return EXIT_OK;
 }
 
@@ -126,10 +145,15 @@ int cmd_summary(ctl_t *ctl, const ctl_args_t *a)
     }
     const Exemplar__Summary *s = reply->summary->summary;
     if (format == SR_ALL) {
+        char failed[PATH_MAX];
         const char *dir = out ? out : ".";
-        status = summary_write_files(s, dir, SR_ALL, lang, &doc, err, sizeof(err)) < 0
-                     ? ctl_fail(ctl, EX_ESTORAGE, err)
-                     : EXIT_OK;
+        if (make_dirs(dir, failed, sizeof failed) != 0)
+            status =
+                ctl_fail_local(ctl, "cannot make the directory %s (%s)", failed, strerror(errno));
+        else if (summary_write_files(s, dir, SR_ALL, lang, &doc, err, sizeof(err)) < 0)
+            status = ctl_fail_local(ctl, "%s", err);
+        else
+            status = EXIT_OK;
         if (status == EXIT_OK)
             printf(
                 "%s/summary-%s.json\n%s/summary-%s.csv\n%s/summary-%s.xlsx\n%s/summary-%s.html\n",

@@ -6,6 +6,8 @@
  * dispatches through it and help.c prints the manual from it.
  */
 #include "ctl.h"
+#include "progress.h"
+#include "statedir.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -460,7 +462,7 @@ static int list_args(ctl_t *ctl, const ctl_args_t *a, list_args_t *l)
 /* Follows next_page_token until the last page or the limit, adding every
  * nomination to the JSON array or the table. */
 static int list_pages(ctl_t *ctl, ex_client_t *c, list_args_t *l, json_object *array,
-                      ctl_table_t *t)
+                      ctl_table_t *t, ctl_progress_t *prog)
 {
     uint8_t *token = NULL;
     uint64_t got = 0;
@@ -478,6 +480,7 @@ static int list_pages(ctl_t *ctl, ex_client_t *c, list_args_t *l, json_object *a
             else
                 list_row(t, page->nominations[i]);
         }
+        ctl_progress_update(prog, got);
         free(token);
         token = NULL;
         l->filter.page_token_len = page->next_page_token.len;
@@ -495,6 +498,23 @@ static int list_pages(ctl_t *ctl, ex_client_t *c, list_args_t *l, json_object *a
     return status;
 }
 
+/* How many nominations a list will print, for its progress line: the
+ * daemon's count when nothing filters them (at most --limit), else 0
+ * (unknown: the daemon counts only by state, and not in the past). */
+static uint64_t list_total(ex_client_t *c, const list_args_t *l)
+{
+    const ex_list_filter_t *f = &l->filter;
+    if (f->state || (f->unit && *f->unit) || (f->campaign && *f->campaign) ||
+        (f->name_contains && *f->name_contains) || f->as_of_ms)
+        return 0;
+    Exemplar__Reply *reply = NULL;
+    uint64_t n = 0;
+    if (ex_reply_status(ex_info(c, &reply), reply) == 0)
+        n = reply->info->nominations;
+    ex_reply_free(reply);
+    return l->limit && l->limit < n ? l->limit : n;
+}
+
 static int cmd_list(ctl_t *ctl, const ctl_args_t *a)
 {
     list_args_t l;
@@ -508,7 +528,12 @@ static int cmd_list(ctl_t *ctl, const ctl_args_t *a)
     json_object *array = ctl->json ? json_object_new_array() : NULL;
     ctl_table_t t;
     ctl_table_init(&t, 8, HEADER, RIGHT);
-    status = list_pages(ctl, c, &l, array, &t);
+    ctl_progress_t prog;
+    ctl_progress_init(&prog, "list", "nominations", 0);
+    if (ctl_progress_shown(&prog))
+        ctl_progress_total(&prog, list_total(c, &l));
+    status = list_pages(ctl, c, &l, array, &t, &prog);
+    ctl_progress_deinit(&prog);
     if (!status && array) {
         json_object *doc = json_object_new_object();
         json_object_object_add(doc, "nominations", json_object_get(array));
@@ -579,8 +604,16 @@ static int cmd_ping(ctl_t *ctl, const ctl_args_t *a)
         int t = per_try;
         if (wait_s > 0)
             t = left >= 1000 ? 1000 : left > 0 ? (int)left : 1;
+        int64_t tried = now_ms();
         if ((rc = ping_once(ctl, t, &reply, &status)) > 0)
             return status;
+        /* No socket file yet: the call failed at once; wait out this try's
+         * slot before looking again instead of spinning. */
+        int64_t spent = now_ms() - tried;
+        if (rc == -EX_EUNAVAIL && wait_s > 0 && spent < 100) {
+            struct timespec pause = {0, (long)(100 - spent) * 1000000L};
+            nanosleep(&pause, NULL);
+        }
     } while (rc == -EX_EUNAVAIL && now_ms() < deadline);
     if ((status = call_status(ctl, rc, &reply)) != 0)
         return status;
@@ -601,7 +634,8 @@ static int cmd_ping(ctl_t *ctl, const ctl_args_t *a)
 /* ---- the table --------------------------------------------------------- */
 
 static const ctl_cmd_opt_t REGISTER_OPTS[] = {
-    {OPT_UNIT, "the unit registering it: 1-16 of A-Z 0-9 . _ - (required)"},
+    {OPT_UNIT, "the unit registering it: 1-16 of A-Z 0-9 . _ - (required; lower case is taken as "
+               "upper case, as everywhere a unit code is given)"},
     {OPT_KIND, "collective or individual (required)"},
     {OPT_NAME, "the name of the collective or the person, UTF-8, at most 256 bytes (required)"},
     {OPT_CAMPAIGN, "the campaign, e.g. 2021-2025 (default: the daemon's default campaign)"},
@@ -638,7 +672,7 @@ static const ctl_cmd_opt_t MOVE_OPTS[] = {
 
 static const ctl_cmd_opt_t LIST_OPTS[] = {
     {OPT_STATE, "only nominations in this state"},
-    {OPT_UNIT, "only nominations of this unit"},
+    {OPT_UNIT, "only nominations of this unit (any case: b.khcn is B.KHCN)"},
     {OPT_CAMPAIGN, "only nominations of this campaign"},
     {OPT_NAME, "only names containing TEXT, ignoring case and diacritics (\"ha noi\" finds "
                "\"Hà Nội\")"},
@@ -745,15 +779,15 @@ static const ctl_cmd_opt_t FSCK_OPTS[] = {
 };
 
 static const ctl_cmd_opt_t BACKUP_OPTS[] = {
-    {OPT_STATE_DIR, "the daemon's state directory (default: [daemon] state_dir of "
-                    "/etc/exemplard/exemplard.conf or $EXEMPLAR_CONFIG, else /var/lib/exemplard)"},
+    {OPT_STATE_DIR, "the daemon's state directory (default: the one of the configuration in "
+                    "use, see 'exemplarctl state-dir')"},
     {OPT_FORCE, "replace FILE when it exists"},
     {0, NULL},
 };
 
 static const ctl_cmd_opt_t STATE_DIR_OPTS[] = {
-    {OPT_STATE_DIR, "the daemon's state directory (default: [daemon] state_dir of "
-                    "/etc/exemplard/exemplard.conf or $EXEMPLAR_CONFIG, else /var/lib/exemplard)"},
+    {OPT_STATE_DIR, "the daemon's state directory (default: the one of the configuration in "
+                    "use, see 'exemplarctl state-dir')"},
     {0, NULL},
 };
 
@@ -869,7 +903,7 @@ const ctl_cmd_t CMD_TABLE[] = {
       "registration list, progress and history. 'plan list' prints every unit of the registry "
       "valid in the period: its status (no-plan, draft, submitted, late, accepted, returned), "
       "registered/expected collectives and individuals, recognized, and whether it is behind "
-      "(fewer live nominations than expected)." },
+      "(fewer live nominations than expected).", 2 },
     { "keygen", "NAME [--dir DIR]", "make a CURVE key pair: NAME.key (secret, mode 0600) and NAME.pub",
       cmd_keygen, 1, 1, KEYGEN_OPTS,
       "Prints the keys-file line to give the daemon's administrator (role and unit still to fill "
@@ -967,6 +1001,16 @@ const ctl_cmd_t CMD_TABLE[] = {
       "otherwise the refusal names the line (exit 1). The "
       "result has the same ids, versions and change sequences. Then: systemctl start "
       "exemplard; exemplarctl fsck." },
+    { "state-dir", "[--state-dir DIR]",
+      "print the state directory backup, restore, export and import use, and why",
+      cmd_state_dir, 0, 0, STATE_DIR_OPTS,
+      "The offline tools open the daemon's LMDB environment themselves. Without --state-dir "
+      "they take, in this order: [daemon] state_dir of the file $EXEMPLAR_CONFIG names; the "
+      "directory of the api endpoint in use (--api, $EXEMPLAR_API, the system service's "
+      "socket, ./exemplar-state/api.sock) when it is ipc://DIR/api.sock and DIR holds the "
+      "store (data.mdb), as a daemon's default sockets live in its state directory; [daemon] "
+      "state_dir of /etc/exemplard/exemplard.conf; /var/lib/exemplard. Run it before a "
+      "restore to see which store would be replaced." },
     { "help", "[COMMAND | moves]", "print this manual, one command's page, or the move table",
       cmd_help, 0, 1, NO_OPTS,
       "'help moves' prints the move table the daemon enforces: from, to, verb, roles, "

@@ -144,6 +144,7 @@ typedef struct {
     int min_args, max_args;    /* positional arguments */
     const ctl_cmd_opt_t *opts; /* terminated by a zero key */
     const char *details;       /* paragraph(s) for `help COMMAND` */
+    int unit_arg;              /* positional argument (1-based) that is a unit code; 0: none */
 } ctl_cmd_t;
 
 extern const ctl_cmd_t CMD_TABLE[];
@@ -216,9 +217,16 @@ int ctl_usage(ctl_t *ctl, const char *fmt, ...) __attribute__((format(printf, 2,
 
 /* Reports an error with a code from errors.h and a sentence: on stderr as
  * "exemplarctl: <name>: <message>", with --json also on stdout as
- * {"error":{"code":N,"name":"...","message":"..."}}.  Returns the exit
- * status for the code. */
+ * {"error":{"code":N,"name":"...","message":"...","exit":S}} where N is the
+ * protocol's error code and S the exit status returned. */
 int ctl_fail(ctl_t *ctl, int code, const char *message);
+
+/* Reports a failure of exemplarctl's own files (an output file or
+ * directory it cannot write): name "local-io", exit status 1 (never
+ * "storage", which means the daemon's store), JSON without a protocol code.
+ * Returns EXIT_FAILURE_OTHER. */
+#define CTL_LOCAL_IO "local-io"
+int ctl_fail_local(ctl_t *ctl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Reports what went wrong with a call: the daemon's refusal (its message,
  * plus current_version/current_state in JSON) or the transport error. */

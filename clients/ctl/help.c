@@ -102,7 +102,7 @@ static const struct {
     const char *meaning;
 } EXIT_TABLE[] = {
     { EXIT_OK,            "success" },
-    { EXIT_FAILURE_OTHER, "the daemon refused the request as invalid, or another failure" },
+    { EXIT_FAILURE_OTHER, "the daemon refused the request as invalid, or another failure, such as a local file exemplarctl cannot write" },
     { EXIT_USAGE,         "the command line is wrong (the message says how; see 'exemplarctl help COMMAND')" },
     { EXIT_NOT_FOUND,     "no such nomination" },
     { EXIT_CONFLICT,      "the nomination changed since the version you expected; the message names the current version" },
@@ -151,15 +151,20 @@ static const char OUTPUT[] =
     "\"collective\"), null for none, times as *_ms (milliseconds since the epoch).\n"
     "Errors go to stderr as 'exemplarctl: NAME: MESSAGE', MESSAGE being the daemon's own "
     "sentence. With --json they also go to stdout as {\"error\": {\"code\": N, \"name\": "
-    "\"NAME\", \"message\": \"MESSAGE\"}}, with current_version and current_state for a "
-    "conflict. Usage errors (exit 2) go to stderr only: the command line may not have been "
-    "read far enough to know about --json.";
+    "\"NAME\", \"message\": \"MESSAGE\", \"exit\": S}}, with current_version and "
+    "current_state for a conflict: N is the protocol's error code (proto/errors.h, the "
+    "daemon's Error.code), S the exit status below; a failure of exemplarctl's own files "
+    "(local-io) has no code. Usage errors (exit 2) go to stderr only: the command line may "
+    "not have been read far enough to know about --json.\n"
+    "When stderr is a terminal, list and fsck draw one progress line there (done/total, "
+    "rate, ETA), erased when done; otherwise nothing.";
 
 static const char ENVIRONMENT[] =
     "the api endpoint to use when --api is not given. Without either: "
     "ipc:///run/exemplard/api.sock if that socket exists (the system service), else "
     "ipc://exemplar-state/api.sock (exemplard started in the current directory with its "
-    "defaults).";
+    "defaults). When the socket file of an ipc:// endpoint does not exist, exemplarctl fails "
+    "at once (exit 7) naming the path, without waiting for --timeout.";
 
 static const char EXAMPLES[] =
     "Start a daemon in a directory of its own and wait until it answers:\n"

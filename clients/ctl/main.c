@@ -6,6 +6,7 @@
  */
 #include "ctl.h"
 
+#include <ctype.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,15 @@ static int parse(ctl_t *ctl, const ctl_cmd_t *cmd, int argc, char **argv, ctl_ar
     return 0;
 }
 
+/* Unit codes are upper case in the registry (A-Z 0-9 . _ -); like state
+ * names, the command line takes them in any case: "b.khcn" is B.KHCN.  The
+ * text is changed in place (argv's strings are ours to change). */
+static void unit_upper(const char *text)
+{
+    for (char *p = (char *)text; p && *p; p++)
+        *p = (char)toupper((unsigned char)*p);
+}
+
 /* Parses the command's part of the line and runs it. */
 static int run(ctl_t *ctl, const ctl_cmd_t *cmd, int argc, char **argv)
 {
@@ -122,6 +132,10 @@ static int run(ctl_t *ctl, const ctl_cmd_t *cmd, int argc, char **argv)
     }
     args.argc = argc - optind;
     args.argv = argv + optind;
+    unit_upper(args.opt[OPT_SLOT(OPT_UNIT)]);
+    unit_upper(args.opt[OPT_SLOT(OPT_CODE)]);
+    if (cmd->unit_arg && cmd->unit_arg <= args.argc)
+        unit_upper(args.argv[cmd->unit_arg - 1]);
     int n = args.argc;
     if (n > cmd->max_args)
         return ctl_usage(ctl, "unexpected argument '%s' (usage: %s %s)", args.argv[cmd->max_args],

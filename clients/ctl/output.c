@@ -32,12 +32,17 @@ int ctl_usage(ctl_t *ctl, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+/* {"code","name","message","exit"}: code is the protocol's error code (the
+ * daemon's Error.code, also for errors found client-side), exit the
+ * process's exit status for it.  Both are given because they differ (15
+ * "unavailable" exits 7) and a script reads one or the other. */
 static json_object *error_doc(int code, const char *message)
 {
     json_object *e = json_object_new_object();
     json_object_object_add(e, "code", json_object_new_int(code));
     json_object_object_add(e, "name", json_object_new_string(ex_err_name(code)));
     json_object_object_add(e, "message", json_object_new_string(message));
+    json_object_object_add(e, "exit", json_object_new_int(ex_err_exit_status(code)));
     return e;
 }
 
@@ -69,6 +74,27 @@ static int report(ctl_t *ctl, int code, const char *message, json_object *extra)
 int ctl_fail(ctl_t *ctl, int code, const char *message)
 {
     return report(ctl, code, message, NULL);
+}
+
+int ctl_fail_local(ctl_t *ctl, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, CTL_NAME ": " CTL_LOCAL_IO ": %s\n", msg);
+    if (ctl->json) {
+        /* No protocol code: the daemon had no part in it. */
+        json_object *e = json_object_new_object();
+        json_object_object_add(e, "name", json_object_new_string(CTL_LOCAL_IO));
+        json_object_object_add(e, "message", json_object_new_string(msg));
+        json_object_object_add(e, "exit", json_object_new_int(EXIT_FAILURE_OTHER));
+        json_object *doc = json_object_new_object();
+        json_object_object_add(doc, "error", e);
+        ctl_json_print(doc);
+    }
+    return EXIT_FAILURE_OTHER;
 }
 
 /* The daemon's own sentence is the best one; conflicts also say what the
@@ -113,6 +139,16 @@ int ctl_fail_call(ctl_t *ctl, int rc, const Exemplar__Reply *reply)
     char msg[512];
     switch (-rc) {
     case EX_EUNAVAIL:
+        if (ctl->client && ex_client_missing_socket(ctl->client)) {
+            /* Nothing listens there: say where we looked and how to start
+             * a daemon, at once (a missing file is not worth a timeout). */
+            snprintf(msg, sizeof msg,
+                     "no daemon socket at %s; start exemplard (systemctl start exemplard, or "
+                     "exemplard --state-dir DIR for a development daemon) or name its endpoint "
+                     "with --api or EXEMPLAR_API",
+                     ex_client_missing_socket(ctl->client));
+            break;
+        }
         snprintf(msg, sizeof msg,
                  "no answer from %s; is exemplard running there? (see --api, EXEMPLAR_API, "
                  "--timeout)",

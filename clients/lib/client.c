@@ -220,6 +220,17 @@ const char *ex_client_endpoint(const ex_client_t *c)
     return c->endpoint;
 }
 
+const char *ex_client_missing_socket(const ex_client_t *c)
+{
+    if (strncmp(c->endpoint, "ipc://", 6) != 0)
+        return NULL;
+    const char *path = c->endpoint + 6;
+    struct stat st;
+    if (*path == '@' || stat(path, &st) == 0 || (errno != ENOENT && errno != ENOTDIR))
+        return NULL;
+    return path;
+}
+
 /* ---- replies ----------------------------------------------------------- */
 
 /* Which reply body each request calls for. */
@@ -381,9 +392,14 @@ int ex_client_call(ex_client_t *c, Exemplar__Request *req, Exemplar__Reply **rep
         return -EX_EINTERNAL;
     exemplar__request__pack(req, buf);
 
-    /* Lazy pirate: the same bytes, hence the same request id, every time. */
+    /* Lazy pirate: the same bytes, hence the same request id, every time.
+     * No socket file at an ipc:// path means no daemon bound it: waiting
+     * for every attempt's timeout (15 s by default) would only delay the
+     * answer.  Later attempts do wait: a daemon restarting between them
+     * removes and binds its socket again. */
     int rc = -EX_EUNAVAIL;
-    for (int i = 0; i <= c->retries && rc == -EX_EUNAVAIL; i++)
+    bool missing = ex_client_missing_socket(c) != NULL;
+    for (int i = 0; !missing && i <= c->retries && rc == -EX_EUNAVAIL; i++)
         rc = attempt(c, buf, len, req->request_id, reply);
     free(buf);
     if (rc == 0 && !reply_fits(*reply, req->body_case)) {

@@ -104,7 +104,9 @@ void ex_client_destroy(ex_client_t **p);
  * info; register, move, get -> nomination; history, list, changes -> the
  * same name), so callers may use it without checking body_case.
  * Otherwise *reply is NULL and the result is
- * -EX_EUNAVAIL (no answer after every attempt), -EX_EMALFORMED (the answer
+ * -EX_EUNAVAIL (no answer after every attempt; at once, without waiting, when
+ * the first attempt finds no socket file at an ipc:// endpoint, see
+ * ex_client_missing_socket), -EX_EMALFORMED (the answer
  * was not an exemplar.Reply, or not the body this request calls for),
  * -EX_ETOOBIG (the request does not fit in EX_MAX_REQUEST_BYTES) or
  * -EX_EINVALID (req has no body).  A CURVE client whose key the daemon
@@ -122,6 +124,13 @@ void ex_reply_free(Exemplar__Reply *reply);
 
 /* The endpoint this client sends to (the one given, or the default). */
 const char *ex_client_endpoint(const ex_client_t *c);
+
+/* For an ipc:// endpoint whose socket file does not exist (no daemon has
+ * bound it): its path; NULL otherwise (tcp://, an abstract @name, or a file
+ * that exists).  ex_client_call then fails at once with -EX_EUNAVAIL instead
+ * of waiting for the timeout of every attempt: a missing file is not a slow
+ * daemon. */
+const char *ex_client_missing_socket(const ex_client_t *c);
 
 /* Helpers building the request for each operation.  Each returns what
  * ex_client_call returns; request_id 0 lets the library choose one (pass your

@@ -26,6 +26,7 @@ import email.policy
 import email.utils
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -315,6 +316,10 @@ printf '%%s\\n----\\n' "$msg" >> %(log)s
                60, "the stale reminder of t2")
     wb.terminate()
     check(wb.wait(timeout=20) == 0, "exemplar-remind did not stop cleanly on SIGTERM")
+    # its one-line result, printed at the stop, counts what it delivered itself
+    said = re.findall(r"(\d+) reminders? delivered \((\d+) topic, (\d+) journal, (\d+) mail\), "
+                      r"(\d+) failed", d.log_text())
+    check(said and int(said[-1][0]) > 0, "exemplar-remind's result line: %s" % said)
 
     # ---- 1, 2: once per unit that has not acted, one delivery per channel ----
     t1 = jobs("remind/t1/")
@@ -494,6 +499,8 @@ printf '%%s\\n----\\n' "$msg" >> %(log)s
     ws = subprocess.run([SUMMARY, "--once", "--reports-dir", reports, "--idle", "100"], env=env,
                         capture_output=True, text=True, timeout=120)
     check(ws.returncode == 0, "exemplar-summary --once: %s" % ws.stderr)
+    check(re.search(r"^1 summary written into .*, 0 failed$", ws.stdout, re.M),
+          "exemplar-summary --once printed %r, not its one-line result" % ws.stdout)
     name = quarter.split("/")[1]
     for ext in ("json", "csv", "xlsx", "html"):
         check(os.path.getsize(os.path.join(reports, "summary-%s.%s" % (name, ext))) > 0,

@@ -83,7 +83,8 @@ expected="./etc/exemplard/exemplard.conf
 ./usr/share/man/man5/exemplard.conf.5.gz
 ./usr/share/man/man8/exemplar-remind.8.gz
 ./usr/share/man/man8/exemplar-summary.8.gz
-./usr/share/man/man8/exemplard.8.gz"
+./usr/share/man/man8/exemplard.8.gz
+./usr/share/zsh/vendor-completions/_exemplarctl"
 files=$(dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { print $6 }' | sort)
 [ "$files" = "$expected" ] || fail "the package's files differ:
 $(diff <(echo "$expected") <(echo "$files"))"

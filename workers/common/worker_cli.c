@@ -73,6 +73,9 @@ int worker_cli_option(worker_cli_t *cli, int opt, const char *arg)
     case WORKER_OPT_ONCE:
         cli->opts->once = true;
         return 1;
+    case WORKER_OPT_VERSION:
+        printf("%s %s\n", cli->prog, EXEMPLAR_VERSION);
+        return WORKER_CLI_EXIT_OK;
     default:
         return 0;
     }

@@ -20,7 +20,12 @@ enum {
     WORKER_OPT_LEASE,
     WORKER_OPT_IDLE,
     WORKER_OPT_ONCE,
+    WORKER_OPT_VERSION,
 };
+
+/* worker_cli_option's results besides 0 (not a common option) and 1. */
+#define WORKER_CLI_USAGE   2 /* a usage error was printed: exit 2 */
+#define WORKER_CLI_EXIT_OK 3 /* --version was printed: exit 0 */
 
 /* The common entries of a getopt_long table. */
 #define WORKER_LONGOPTS                                                                            \
@@ -30,8 +35,9 @@ enum {
         {"name", required_argument, NULL, WORKER_OPT_NAME},                                        \
         {"lease", required_argument, NULL, WORKER_OPT_LEASE},                                      \
         {"idle", required_argument, NULL, WORKER_OPT_IDLE},                                        \
+        {"once", no_argument, NULL, WORKER_OPT_ONCE},                                              \
     {                                                                                              \
-        "once", no_argument, NULL, WORKER_OPT_ONCE                                                 \
+        "version", no_argument, NULL, WORKER_OPT_VERSION                                           \
     }
 
 typedef struct {
@@ -48,7 +54,9 @@ void worker_cli_init(worker_cli_t *cli, const char *prog, const char *name_prefi
                      worker_opts_t *opts);
 
 /* Applies one of the common options.  Returns 1 when it was one, 0 when it
- * is not, or 2 (the exit status) after a usage error was printed. */
+ * is not, WORKER_CLI_USAGE (2, the exit status) after a usage error was
+ * printed, or WORKER_CLI_EXIT_OK after printing "PROG VERSION" for
+ * --version (then the program exits 0). */
 int worker_cli_option(worker_cli_t *cli, int opt, const char *arg);
 
 /* After the options: --server-key and --key together, the keys loaded.

@@ -28,7 +28,17 @@ typedef struct {
     const char *from, *from_name;
     recipients_t *recipients;
     compose_contact_t contact;
+    /* This run's tally for its one-line result: reminders handled, failed,
+     * and the deliveries this process made per channel. */
+    unsigned long done, failed, topic, journal, mail;
 } remind_t;
+
+/* Counts a channel this process delivered (not one the daemon already had). */
+static void tally(unsigned long *n, bool already)
+{
+    if (!already)
+        (*n)++;
+}
 
 static const char USAGE[] =
     "Usage: " NAME " [OPTION]...\n"
@@ -55,6 +65,7 @@ static const char USAGE[] =
     "  --idle MS             how often to ask when no job is ready (default 2000)\n"
     "  --once                exit when no job is ready\n"
     "  --locale-dir DIR      where the message catalogues are (default: installed)\n"
+    "  --version             print the version and exit\n"
     "  -h, --help            print this help\n"
     "\n"
     "Every delivery is recorded in the daemon under the job's deterministic id before the\n"
@@ -70,9 +81,8 @@ static const char USAGE[] =
     "Exit status: 0 stopped by a signal (or --once with nothing left), 1 the daemon could\n"
     "not be used, 2 usage error.\n";
 
-static int do_reminder(worker_t *w, const Exemplar__Job *job, void *arg)
+static int deliver_reminder(worker_t *w, const Exemplar__Job *job, remind_t *r)
 {
-    const remind_t *r = arg;
     reminder_t msg = {{0}};
     if (compose_reminder_for(job, r->lang, &r->contact, &msg) < 0)
         return worker_fail(w, "job %s is not a reminder (kind %d)", job->id, (int)job->kind);
@@ -84,6 +94,7 @@ static int do_reminder(worker_t *w, const Exemplar__Job *job, void *arg)
         nt.lang = (char *)r->lang;
         if (worker_deliver(w, job, "topic", "", &nt, &already) < 0)
             return -1;
+        tally(&r->topic, already);
     }
     if (!worker_delivered(w, job, "journal")) {
         sd_journal_send("MESSAGE=%s", msg.subject, "PRIORITY=%d", LOG_NOTICE, "JOB_ID=%s", job->id,
@@ -91,6 +102,7 @@ static int do_reminder(worker_t *w, const Exemplar__Job *job, void *arg)
                         NULL);
         if (worker_deliver(w, job, "journal", "", NULL, &already) < 0)
             return -1;
+        tally(&r->journal, already);
     }
     const char *to = recipients_address(r->recipients, job->unit);
     if (r->sendmail && to && !worker_delivered(w, job, "mail")) {
@@ -109,8 +121,20 @@ static int do_reminder(worker_t *w, const Exemplar__Job *job, void *arg)
             return worker_fail(w, "mail to %s: %s", to, err);
         if (worker_deliver(w, job, "mail", to, NULL, &already) < 0)
             return -1;
+        tally(&r->mail, already);
     }
     return 0;
+}
+
+static int do_reminder(worker_t *w, const Exemplar__Job *job, void *arg)
+{
+    remind_t *r = arg;
+    int rc = deliver_reminder(w, job, r);
+    if (rc == 0)
+        r->done++;
+    else
+        r->failed++;
+    return rc;
 }
 
 enum {
@@ -149,8 +173,10 @@ int main(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "h", LONGOPTS, NULL)) != -1) {
         int common = worker_cli_option(&cli, c, optarg);
-        if (common == 2)
+        if (common == WORKER_CLI_USAGE)
             return 2;
+        if (common == WORKER_CLI_EXIT_OK)
+            return 0;
         if (common)
             continue;
         switch (c) {
@@ -219,6 +245,9 @@ int main(int argc, char **argv)
     opts.kinds = KINDS;
     opts.n_kinds = sizeof(KINDS) / sizeof(KINDS[0]);
     int rc = worker_run(&opts, do_reminder, &r);
+    /* One line for whoever ran it (a shell, a timer, the journal at stop). */
+    printf("%lu reminder%s delivered (%lu topic, %lu journal, %lu mail), %lu failed\n", r.done,
+           r.done == 1 ? "" : "s", r.topic, r.journal, r.mail, r.failed);
     recipients_free(&r.recipients);
     ex_shutdown();
     return rc;

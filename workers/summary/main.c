@@ -55,6 +55,7 @@ static const char USAGE[] =
     "                        (default 600)\n"
     "  --idle MS             how often to ask when no job is ready (default 2000)\n"
     "  --once                exit when no job is ready\n"
+    "  --version             print the version and exit\n"
     "  -h, --help            print this help\n"
     "\n"
     "The HTML file is a report in the form of Decree 30/2020/NĐ-CP, for A4 paper: a value\n"
@@ -71,11 +72,11 @@ typedef struct {
     const char *dir;
     sr_lang_t lang;
     summary_doc_t doc;
+    unsigned long done, failed; /* this run's jobs, for its one-line result */
 } summary_job_t;
 
-static int do_summary(worker_t *w, const Exemplar__Job *job, void *arg)
+static int write_summary(worker_t *w, const Exemplar__Job *job, const summary_job_t *s)
 {
-    const summary_job_t *s = arg;
     if (job->kind != EXEMPLAR__JOB_KIND__JOB_SUMMARY || !job->quarter[0])
         return worker_fail(w, "job %s is not a quarterly summary", job->id);
     char html[PATH_MAX];
@@ -118,6 +119,17 @@ static int do_summary(worker_t *w, const Exemplar__Job *job, void *arg)
     return 0;
 }
 
+static int do_summary(worker_t *w, const Exemplar__Job *job, void *arg)
+{
+    summary_job_t *s = arg;
+    int rc = write_summary(w, job, s);
+    if (rc == 0)
+        s->done++;
+    else
+        s->failed++;
+    return rc;
+}
+
 enum { O_QUARTER = 256, O_AS_OF, O_CAMPAIGN, O_DIR, O_LANG, O_DOCUMENT, O_DOC };
 
 int main(int argc, char **argv)
@@ -146,8 +158,10 @@ int main(int argc, char **argv)
     int o;
     while ((o = getopt_long(argc, argv, "h", OPTS, NULL)) != -1) {
         int common = worker_cli_option(&cli, o, optarg);
-        if (common == 2)
+        if (common == WORKER_CLI_USAGE)
             return 2;
+        if (common == WORKER_CLI_EXIT_OK)
+            return 0;
         if (common)
             continue;
         switch (o) {
@@ -230,6 +244,8 @@ int main(int argc, char **argv)
         opts.kinds = KINDS;
         opts.n_kinds = 1;
         rc = worker_run(&opts, do_summary, &job);
+        printf("%lu summar%s written into %s, %lu failed\n", job.done, job.done == 1 ? "y" : "ies",
+               job.dir, job.failed);
     }
     ex_client_destroy(&job.fetch);
     summary_doc_free(&job.doc);
