@@ -20,6 +20,7 @@ source "$(dirname "$0")/cli_lib.sh"
 env -u NOTIFY_SOCKET -u STATE_DIRECTORY -u RUNTIME_DIRECTORY -u CONFIGURATION_DIRECTORY \
     "$EXEMPLARD" --state-dir "$DIR" >"$LOG" 2>&1 &
 PID=$!
+run 0 ping --wait 10
 
 # ---- one event from options; the same again is a duplicate -----------------
 run 0 register --unit 01 --kind individual --name "Nguyễn Văn An" --subject CB-0042 --campaign demo
