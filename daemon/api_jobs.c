@@ -404,26 +404,34 @@ static int find_job(call_t *x, const char *id, Exemplar__Job **out)
 
 static const char *const CHANNELS[] = {"topic", "journal", "mail", "file"};
 
+/* Checks the notification of a topic delivery and returns its subject and
+ * text normalised in *subject and *text (free() them); on a refusal both are
+ * NULL, nothing to free. */
 static int check_notification(call_t *x, Exemplar__Notification *nt, char **subject, char **text)
 {
+    *subject = *text = NULL;
     if (!nt)
         return api_refuse(x, -EX_EINVALID,
                           "channel topic needs the notification to publish (subject and text)");
     char bad[200];
     int rc = text_check_name(nt->subject, SUBJECT_MAX, subject, bad, sizeof(bad));
     if (rc < 0)
-        return api_refuse(x, rc,
-                          "notification.subject %s (one line of 1-%d bytes of visible UTF-8 text)",
-                          bad, SUBJECT_MAX);
-    rc = text_normalize(nt->text, TEXT_MAX, true, true, text);
-    if (rc < 0)
-        return api_refuse(x, rc, "notification.text must be 1-%d bytes of UTF-8 text", TEXT_MAX);
-    if (strcmp(nt->lang, "vi") != 0 && strcmp(nt->lang, "en") != 0)
-        return api_refuse(x, -EX_EINVALID, "notification.lang must be vi or en, not \"%.16s\"",
-                          nt->lang);
-    if (strlen(nt->link) > DETAIL_MAX)
-        return api_refuse(x, -EX_ETOOBIG, "notification.link is longer than %d bytes", DETAIL_MAX);
-    return 0;
+        rc = api_refuse(x, rc,
+                        "notification.subject %s (one line of 1-%d bytes of visible UTF-8 text)",
+                        bad, SUBJECT_MAX);
+    else if ((rc = text_normalize(nt->text, TEXT_MAX, true, true, text)) < 0)
+        rc = api_refuse(x, rc, "notification.text must be 1-%d bytes of UTF-8 text", TEXT_MAX);
+    else if (strcmp(nt->lang, "vi") != 0 && strcmp(nt->lang, "en") != 0)
+        rc = api_refuse(x, -EX_EINVALID, "notification.lang must be vi or en, not \"%.16s\"",
+                        nt->lang);
+    else if (strlen(nt->link) > DETAIL_MAX)
+        rc = api_refuse(x, -EX_ETOOBIG, "notification.link is longer than %d bytes", DETAIL_MAX);
+    if (rc < 0) {
+        free(*subject);
+        free(*text);
+        *subject = *text = NULL;
+    }
+    return rc;
 }
 
 /* Is the caller the holder of the job's latest lease?  The token must hash
