@@ -37,9 +37,11 @@
 # that is itself a container without rights over network devices cannot set
 # up (systemd-nspawn inside an nspawn container: "Failed to configure
 # loopback network device"): the test then runs every other step and exits
-# 77 at the end, naming the steps it could not run and why.  Its files (console, journal, dpkg and cpack
-# logs) are kept in /tmp/exreal.* when it fails, or with EXEMPLAR_TEST_KEEP=1.  The first run builds the root from the
-# Debian mirror in the apt sources (about 40 s); later runs take about 30 s.
+# 77 at the end, naming the steps it could not run and why.
+# Its files (console, journal, dpkg and cpack logs) are kept in /tmp/exreal.*
+# when it fails, or with EXEMPLAR_TEST_KEEP=1.  The first run builds the root
+# from the Debian mirror in the apt sources (about 40 s); later runs take
+# about 30 s.
 set -euo pipefail
 
 build=$(cd "$1" && pwd)
