@@ -89,7 +89,31 @@ int config_set(config_t *cfg, const char *section, const char *key, const char *
  * the whole.  Returns 0 or -1 with err. */
 int config_finish(config_t *cfg, char *err, size_t errlen);
 
-/* Prints the effective configuration as an INI file. */
+/* Prints the effective configuration as an INI file; a comment above each
+ * key a reload applies says so. */
 void config_print(const config_t *cfg, FILE *f);
+
+/* What a reload (SIGHUP) does with a key whose value changed in the file. */
+typedef enum {
+    CONFIG_RESTART, /* nothing until the next start: it sizes or names something made then */
+    CONFIG_LIVE,    /* the running daemon takes the new value (config_copy_live) */
+} config_reload_t;
+
+/* how: for a live key, how the daemon takes the new value; NULL otherwise. */
+typedef void config_change_fn(const char *section, const char *name, config_reload_t reload,
+                              const char *how, void *arg);
+
+/* Calls fn for every key whose value differs between running and fresh, in
+ * the order of the table, then for [publisher.NAME] sections (name
+ * "endpoint", "topic", or "section" when one was added or removed; all of
+ * them CONFIG_RESTART). */
+void config_diff(const config_t *running, const config_t *fresh, config_change_fn *fn, void *arg);
+
+/* Copies the values of the live keys from src into dst. */
+void config_copy_live(config_t *dst, const config_t *src);
+
+/* Prints README's configuration table (Markdown, header included) from the
+ * table of keys: .ci/check-docs compares it with README.md. */
+void config_print_keys(FILE *f);
 
 #endif
