@@ -14,7 +14,7 @@
 
 #define CONFIG_ENDPOINT_MAX 256
 #define CONFIG_CAMPAIGN_MAX 32
-/* Publisher feeds (issue 4): [publisher.NAME] sections. */
+/* Publisher feeds: [publisher.NAME] sections. */
 #define CONFIG_PUBLISHERS_MAX     16
 #define CONFIG_PUBLISHER_NAME_MAX 32
 #define CONFIG_TOPICS_MAX         8
@@ -43,22 +43,22 @@ typedef struct {
     uint64_t map_size;          /* initial LMDB map size, bytes */
     uint64_t map_max;           /* the map never grows beyond this, bytes */
     unsigned request_ttl_hours; /* how long request ids are remembered */
-    /* [rules] (issue 3) */
+    /* [rules]: the plan's rules */
     unsigned rules_enforce;       /* 1: units, windows and criteria are enforced */
     char rules_today[16];         /* "YYYY-MM-DD": the day windows are judged on; "" = clock */
     char campaign_dir[PATH_MAX];  /* *.yaml campaign files besides the built-in ones */
     char rulebook_file[PATH_MAX]; /* criteria rule book; "" = built-in */
-    char holidays_file[PATH_MAX]; /* issue 5: holidays over the built-in ones; "" = none */
+    char holidays_file[PATH_MAX]; /* holidays over the built-in ones; "" = none */
     char language[8];             /* vi or en */
     char locale_dir[PATH_MAX];    /* gettext catalogues; "" = installed, else build tree */
-    /* issue 7: CURVE on tcp:// endpoints (auth.h) */
+    /* [auth]: CURVE on tcp:// endpoints (auth.h) */
     char auth_endpoint[CONFIG_ENDPOINT_MAX]; /* tcp:// api endpoint with CURVE; "" = none */
     char auth_secret_key_file[PATH_MAX];     /* the daemon's CURVE secret key (Z85) */
     char auth_keys_file[PATH_MAX];           /* client public key -> principal */
-    unsigned events_index_lag;               /* issue 4: events the subject index may lag behind */
-    char stats_listen[CONFIG_ENDPOINT_MAX];  /* issue 8: ADDRESS:PORT of /metrics; "" = off */
-    config_publisher_t publishers[CONFIG_PUBLISHERS_MAX]; /* issue 4: feeds to subscribe to */
-    /* [workers] (issue 5): durations as text, parsed by timers_cfg_from() */
+    unsigned events_index_lag;               /* events the subject index may lag behind */
+    char stats_listen[CONFIG_ENDPOINT_MAX];  /* ADDRESS:PORT of /metrics; "" = off */
+    config_publisher_t publishers[CONFIG_PUBLISHERS_MAX]; /* feeds to subscribe to */
+    /* [workers]: durations as text, parsed by timers_cfg_from() */
     char workers_remind_before[128]; /* reminders before each deadline */
     char workers_remind_after[128];  /* reminders to units still overdue after it */
     char workers_stale_after[128];   /* reminders after a state's last window closed */

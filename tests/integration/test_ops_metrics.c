@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The Prometheus endpoint (issue 8) against the real daemon: off by default
+ * The Prometheus endpoint against the real daemon: off by default
  * (the daemon listens on no TCP port at all); with [stats] listen set, GET
  * /metrics answers in the text format 0.0.4 with the same figures as
  * `exemplarctl stats --json` (nominations by state, refusals by code,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 #
-# The summary's HTML page in a real browser (issue 5): clients/sample-data.sh
+# The summary's HTML page in a real browser: clients/sample-data.sh
 # walks the 2021-2025 campaign and writes summary-2023Q3.html; headless
 # Chromium renders it to a PNG that must not be blank (many distinct
 # colours) and dumps the DOM, which must hold both charts as <svg> and the

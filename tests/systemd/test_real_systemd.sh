@@ -300,7 +300,7 @@ echo "   fields read back; the refusal audited; $fields entries carry NOMINATION
 # ---------------------------------------------------------------------------
 step="7a. the Prometheus endpoint"
 log "$step"
-# issue 8: [stats] listen under the unit as shipped cannot make its socket
+# [stats] listen under the unit as shipped cannot make its socket
 # (RestrictAddressFamilies=AF_UNIX): the daemon refuses to start with a
 # sentence; with the loopback drop-in of exemplard(8) it serves /metrics.
 in_ct systemctl disable --now exemplard.socket 2>/dev/null
