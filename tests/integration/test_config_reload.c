@@ -9,14 +9,11 @@
  * too.
  */
 #include <arpa/inet.h>
-#include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "itest.h"
@@ -31,64 +28,21 @@ static void write_conf(const harness_t *h, const char *text)
     assert_int_equal(fclose(f), 0);
 }
 
-/* Does the daemon's log hold text? */
 static int log_contains(const harness_t *h, const char *text)
 {
-    FILE *f = fopen(h->log_path, "r");
-    if (!f)
-        return 0;
-    char line[4096];
-    int found = 0;
-    while (!found && fgets(line, sizeof(line), f))
-        found = strstr(line, text) != NULL;
-    fclose(f);
-    return found;
+    return itest_log_count(h, text) > 0;
 }
 
-/* Waits (up to TIMEOUT_MS) until the daemon's log says text. */
 static void wait_for_log(harness_t *h, const char *text)
 {
-    for (int waited = 0; waited < TIMEOUT_MS; waited += 10) {
-        if (log_contains(h, text))
-            return;
-        struct timespec ts = {0, 10 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-    harness_dump_log(h);
-    fail_msg("the daemon's log never said: %s", text);
+    itest_wait_for_log(h, text, 1, TIMEOUT_MS);
 }
 
 /* SIGHUP, then waits for the reload's closing line (the n-th one). */
 static void reload(harness_t *h, int n)
 {
     assert_int_equal(kill(h->pid, SIGHUP), 0);
-    for (int waited = 0; waited < TIMEOUT_MS; waited += 10) {
-        FILE *f = fopen(h->log_path, "r");
-        char line[4096];
-        int seen = 0;
-        while (f && fgets(line, sizeof(line), f))
-            seen += strstr(line, "main, configuration reloaded") != NULL;
-        if (f)
-            fclose(f);
-        if (seen >= n)
-            return;
-        struct timespec ts = {0, 10 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
-    harness_dump_log(h);
-    fail_msg("reload %d never finished", n);
-}
-
-/* A TCP port nobody listens on just now. */
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof(a);
-    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-    close(fd);
-    return ntohs(a.sin_port);
+    itest_wait_for_log(h, "main, configuration reloaded", n, TIMEOUT_MS);
 }
 
 static int port_listens(int port)
@@ -107,7 +61,7 @@ static void restart_only_keys_are_named_and_not_applied(void **state)
     (void)state;
     harness_t h;
     char conf[512];
-    int feed1 = free_port(), feed2 = free_port(), stats = free_port();
+    int feed1 = itest_free_port(), feed2 = itest_free_port(), stats = itest_free_port();
     snprintf(conf, sizeof(conf),
              HARNESS_FOUNDATION_CONF "[api]\nmax_batch = 256\n"
                                      "[publisher.hr]\nendpoint = tcp://127.0.0.1:%d\n",
