@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * bench_events (issue 4): durable events/s that exemplard ingests from
+ * bench_events: durable events/s that exemplard ingests from
  * batched PublishRequests, against raw LMDB inserts of the same records in
  * the same run, on the same disk.
  *

@@ -473,7 +473,7 @@ const target_t EXD_TARGET = {
     .disconnect = exd_disconnect,
 };
 
-/* ---- listing and counters (issue 8) --------------------------------------- */
+/* ---- listing and counters --------------------------------------------- */
 
 int exd_list(const char *endpoint, int state, uint32_t page, uint64_t *rows, double *seconds,
              char *err, size_t err_len)

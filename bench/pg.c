@@ -334,7 +334,7 @@ const target_t PG_TARGET = {
     .disconnect = pg_disconnect,
 };
 
-/* ---- listing (issue 8) ---------------------------------------------------- */
+/* ---- listing ---------------------------------------------------------- */
 
 int pg_index_state(const pg_conf_t *c, char *err, size_t err_len)
 {

@@ -43,7 +43,7 @@ int pg_checkpoint(const pg_conf_t *c, double *seconds, char *err, size_t err_len
 int pg_show(const pg_conf_t *c, const char *const *names, size_t n, char values[][64], char *err,
             size_t err_len);
 
-/* Listing (issue 8).  pg_index_state adds the index a one-state list
+/* Listing.  pg_index_state adds the index a one-state list
  * needs (exemplard keeps its by-state index too).  pg_list pages through
  * every nomination (state 0) or those in one state, `page` rows a query,
  * with keyset pagination (WHERE id > the last id seen ORDER BY id LIMIT

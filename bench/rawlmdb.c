@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * bench_rawlmdb: the raw LMDB baseline of durable transitions (issue 8).
+ * bench_rawlmdb: the raw LMDB baseline of durable transitions.
  * What exemplard's group commit writes for a move, done by one process with
  * liblmdb directly, no ZeroMQ, no request decoding, no rules:
  *   - the nomination record read, updated (state, version, last_seq,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Issue 5: generates a store for the summary benchmark directly with the
+ * Generates a store for the summary benchmark directly with the
  * daemon's record code (records_put_nomination, records_append_change):
  * N nominations of 100 units, 2 kinds, walking the 2021-2025 calendar with
  * about 5 changes each (register 2021Q3, foster 2022, unit review 2023Q1-Q2,

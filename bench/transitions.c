@@ -64,9 +64,9 @@ typedef struct {
     double pg_ckpt_kib_per_tx[MAX_CLIENT_COUNTS][MAX_REPEATS];
     char pg_settings[8][64];
     double load_start; /* 1-minute load average before the benchmark */
-    /* issue 8: the daemon's mean group-commit size in each run (StatsReply) */
+    /* the daemon's mean group-commit size in each run (StatsReply) */
     double exd_batch[MAX_CLIENT_COUNTS][MAX_REPEATS];
-    /* issue 8: paging through every nomination and through one state */
+    /* paging through every nomination and through one state */
     double list_exd_s[2][MAX_REPEATS], list_pg_s[2][MAX_REPEATS];
     uint64_t list_exd_rows[2], list_pg_rows[2];
 } results_t;
@@ -509,7 +509,7 @@ static int write_json(const opts_t *o, const results_t *res, const blkdev_t *dev
     }
     json_object_object_add(root, "results", rs);
 
-    /* issue 8: batch sizes and listing */
+    /* batch sizes and listing */
     json_object *bs = json_object_new_array();
     for (int c = 0; c < o->nclients; c++) {
         double b[MAX_REPEATS];

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The audit list (issue 7): every refusal of a mutating request is written
+ * The audit list: every refusal of a mutating request is written
  * to the journal and appended to the LMDB database `audit` (key: a sequence
  * u64 big-endian, value: exemplar.AuditEntry from proto/auth.proto) in the
  * transaction of the batch that refused it, so the list is as durable as the

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Who is asking (issue 7).  Every tcp:// endpoint of the daemon speaks CURVE;
+ * Who is asking.  Every tcp:// endpoint of the daemon speaks CURVE;
  * the ZAP handler here (a REP socket on inproc://zeromq.zap.01, served by the
  * loop like any other source) admits only client keys listed in the keys
  * file and names the principal in the ZAP reply's user id, which ZeroMQ then

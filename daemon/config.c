@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Configuration (see config.h).  KEYS is the one list of keys: the INI
- * parser, the command-line flags (through config_set) and config_print all
- * read it.
+ * parser, the command-line flags (through config_set), the defaults,
+ * config_print, the reload (config_diff, config_copy_live) and README's
+ * table (config_print_keys) all read it.  A new key is one row there.
  */
 #include "config.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <stdbool.h>
 #include <errno.h>
@@ -19,6 +21,11 @@
 
 typedef enum { KEY_STRING, KEY_UINT, KEY_MIB, KEY_LOGLEVEL, KEY_BOOL } key_type_t;
 
+/* One row per key, with every column a part of the daemon needs: the INI
+ * parser and the flags (type, field, range), config_defaults (value),
+ * config_print and --check-config, the reload (reload, how), and the
+ * documentation (doc_default, doc: README's table is printed from them by
+ * --print-config-keys, and .ci/check-docs compares it and the manual page). */
 typedef struct {
     const char *section;
     const char *name;
@@ -27,52 +34,119 @@ typedef struct {
     size_t size;  /* for strings: the buffer size */
     uint64_t min; /* for numbers, in the unit the file uses */
     uint64_t max;
-} key_t_;
+    const char *value;       /* the default as the file writes it; NULL: set in config_defaults */
+    const char *doc_default; /* the default in README's words; NULL: `value`, or (none) */
+    config_reload_t reload;  /* what a reload does when the key changed */
+    const char *how;         /* a live key: how the running daemon takes the new value */
+    const char *doc;         /* README's meaning of the key, one line of Markdown */
+} config_key_t;
 
-#define STR(s, k, field)                                                                           \
-    {                                                                                              \
-        s, k, KEY_STRING, offsetof(config_t, field), sizeof(((config_t *)0)->field), 0, 0          \
-    }
-#define NUM(s, k, type, field, lo, hi)                                                             \
-    {                                                                                              \
-        s, k, type, offsetof(config_t, field), sizeof(((config_t *)0)->field), lo, hi              \
-    }
+#define FIELD(f) offsetof(config_t, f), sizeof(((config_t *)0)->f)
 
-static const key_t_ KEYS[] = {
-    STR("daemon", "state_dir", state_dir),
-    STR("daemon", "runtime_dir", runtime_dir),
-    STR("daemon", "default_campaign", default_campaign),
-    NUM("daemon", "log_level", KEY_LOGLEVEL, log_level, 0, 0),
-    STR("api", "endpoint", api_endpoint),
-    STR("api", "events_endpoint", events_endpoint),
-    NUM("api", "max_message_bytes", KEY_UINT, max_message_bytes, 1024, 16u << 20),
-    NUM("api", "max_batch", KEY_UINT, max_batch, 1, 65536),
-    NUM("store", "map_size_mib", KEY_MIB, map_size, 1, 1u << 24),
-    NUM("store", "map_max_mib", KEY_MIB, map_max, 1, 1u << 24),
-    NUM("store", "request_ttl_hours", KEY_UINT, request_ttl_hours, 1, 24 * 366),
-    NUM("store", "events_index_lag", KEY_UINT, events_index_lag, 1, 10000000),
-    NUM("rules", "enforce", KEY_BOOL, rules_enforce, 0, 1),
-    STR("rules", "today", rules_today),
-    STR("rules", "campaign_dir", campaign_dir),
-    STR("rules", "rulebook_file", rulebook_file),
-    STR("rules", "holidays_file", holidays_file),
-    STR("rules", "language", language),
-    STR("rules", "locale_dir", locale_dir),
-    STR("auth", "endpoint", auth_endpoint),
-    STR("auth", "secret_key_file", auth_secret_key_file),
-    STR("auth", "keys_file", auth_keys_file),
-    STR("workers", "remind_before", workers_remind_before),
-    STR("workers", "remind_after", workers_remind_after),
-    STR("workers", "stale_after", workers_stale_after),
-    STR("workers", "summary_delay", workers_summary_delay),
-    STR("workers", "catch_up", workers_catch_up),
-    NUM("workers", "max_attempts", KEY_UINT, workers_max_attempts, 1, 100),
-    STR("stats", "listen", stats_listen), /* issue 8: Prometheus endpoint; "" = off */
+/* How live keys reach the running daemon. */
+#define HOW_TIMERS "the timers are derived again from the campaigns"
+#define HOW_AT_USE "read at each use"
+
+static const config_key_t KEYS[] = {
+    {"daemon", "state_dir", KEY_STRING, FIELD(state_dir), 0, 0, NULL,
+     "`$STATE_DIRECTORY`, else `exemplar-state`", CONFIG_RESTART, NULL,
+     "the LMDB environment; created with mode 0750; a relative path is made absolute"},
+    {"daemon", "runtime_dir", KEY_STRING, FIELD(runtime_dir), 0, 0, NULL,
+     "`$RUNTIME_DIRECTORY`, else `state_dir`", CONFIG_RESTART, NULL,
+     "where the default ipc sockets are created"},
+    {"daemon", "default_campaign", KEY_STRING, FIELD(default_campaign), 0, 0, "2021-2025", NULL,
+     CONFIG_LIVE, HOW_AT_USE, "the campaign of registrations that name none"},
+    {"daemon", "log_level", KEY_LOGLEVEL, FIELD(log_level), 0, 0, "info", NULL, CONFIG_LIVE,
+     "the log level is set at once", "`error`, `warning`, `notice`, `info` or `debug`"},
+    {"api", "endpoint", KEY_STRING, FIELD(api_endpoint), 0, 0, NULL,
+     "`ipc://<runtime_dir>/api.sock`", CONFIG_RESTART, NULL,
+     "the request socket (ROUTER); must be `ipc://` (network clients use `[auth] endpoint`)"},
+    {"api", "events_endpoint", KEY_STRING, FIELD(events_endpoint), 0, 0, NULL,
+     "`ipc://<runtime_dir>/events.sock`", CONFIG_RESTART, NULL,
+     "the change feed (PUB); a `tcp://` feed is CURVE"},
+    {"api", "max_message_bytes", KEY_UINT, FIELD(max_message_bytes), 1024, 16u << 20, "65536", NULL,
+     CONFIG_RESTART, NULL, "larger requests are dropped by ZeroMQ"},
+    {"api", "max_batch", KEY_UINT, FIELD(max_batch), 1, 65536, "256", NULL, CONFIG_RESTART, NULL,
+     "requests applied in one group commit"},
+    {"store", "map_size_mib", KEY_MIB, FIELD(map_size), 1, 1u << 24, "64", NULL, CONFIG_RESTART,
+     NULL, "initial LMDB map; it doubles by itself when full"},
+    {"store", "map_max_mib", KEY_MIB, FIELD(map_max), 1, 1u << 24, "1048576", NULL, CONFIG_RESTART,
+     NULL, "the map never grows past this; then writes get `storage-full`"},
+    {"store", "request_ttl_hours", KEY_UINT, FIELD(request_ttl_hours), 1, 24 * 366, "24", NULL,
+     CONFIG_LIVE, HOW_AT_USE, "how long answers are kept for retries with the same request id"},
+    {"store", "events_index_lag", KEY_UINT, FIELD(events_index_lag), 1, 10000000, "20000", NULL,
+     CONFIG_RESTART, NULL,
+     "events the subject index may lag behind the event log; it is extended in sorted steps "
+     "when the api is quiet"},
+    {"rules", "enforce", KEY_BOOL, FIELD(rules_enforce), 0, 1, "yes", NULL, CONFIG_RESTART, NULL,
+     "units, windows and criteria are enforced; `no` accepts any unit code, opens every window "
+     "and lets every guard pass"},
+    {"rules", "today", KEY_STRING, FIELD(rules_today), 0, 0, "", "(the clock)", CONFIG_RESTART,
+     NULL, "`YYYY-MM-DD`: the day windows and unit validity are judged on (rehearsals, tests)"},
+    {"rules", "campaign_dir", KEY_STRING, FIELD(campaign_dir), 0, 0, "", NULL, CONFIG_RESTART, NULL,
+     "a directory of `*.yaml` campaign files loaded after the built-in ones (the same id "
+     "replaces one); the files are read again on SIGHUP; an error names the file and line"},
+    {"rules", "rulebook_file", KEY_STRING, FIELD(rulebook_file), 0, 0, "", "(built in)",
+     CONFIG_RESTART, NULL,
+     "the criteria rule book, in the format of `daemon/data/rulesets.yaml`; read again on "
+     "SIGHUP"},
+    {"rules", "holidays_file", KEY_STRING, FIELD(holidays_file), 0, 0, "", NULL, CONFIG_RESTART,
+     NULL,
+     "holidays over the built-in ones (`daemon/data/holidays-vn.yaml`, Vietnam 2021–2030): a "
+     "day listed replaces the built-in entry, `working: true` makes a weekend day a working "
+     "day; working-day deadlines count with them; the file is read again on SIGHUP; an error "
+     "names the file and line"},
+    {"rules", "language", KEY_STRING, FIELD(language), 0, 0, "vi", NULL, CONFIG_RESTART, NULL,
+     "language of the rules' messages: `vi` or `en` (gettext)"},
+    {"rules", "locale_dir", KEY_STRING, FIELD(locale_dir), 0, 0, "",
+     "(installed, else the build tree)", CONFIG_RESTART, NULL,
+     "where `vi/LC_MESSAGES/exemplar.mo` is"},
+    {"auth", "endpoint", KEY_STRING, FIELD(auth_endpoint), 0, 0, "", NULL, CONFIG_RESTART, NULL,
+     "a `tcp://` api endpoint, CURVE only"},
+    {"auth", "secret_key_file", KEY_STRING, FIELD(auth_secret_key_file), 0, 0, NULL,
+     "`$CONFIGURATION_DIRECTORY/server.key`", CONFIG_RESTART, NULL,
+     "the daemon's CURVE secret key (`exemplarctl keygen server`); must not be readable by "
+     "others"},
+    {"auth", "keys_file", KEY_STRING, FIELD(auth_keys_file), 0, 0, NULL,
+     "`$CONFIGURATION_DIRECTORY/keys`", CONFIG_RESTART, NULL,
+     "client public key → principal (below); the file is read at start and again on SIGHUP"},
+    {"workers", "remind_before", KEY_STRING, FIELD(workers_remind_before), 0, 0, "14d 7d 1d", NULL,
+     CONFIG_LIVE, HOW_TIMERS,
+     "reminders before each deadline milestone (`deadline: plan`) to units that have not "
+     "submitted the period's plan; durations `30s`, `15m`, `36h`, `14d` or `10wd` (working "
+     "days)"},
+    {"workers", "remind_after", KEY_STRING, FIELD(workers_remind_after), 0, 0, "1d 7d", NULL,
+     CONFIG_LIVE, HOW_TIMERS, "reminders after the deadline to units still overdue"},
+    {"workers", "stale_after", KEY_STRING, FIELD(workers_stale_after), 0, 0, "1d", NULL,
+     CONFIG_LIVE, HOW_TIMERS,
+     "a reminder after the last window a state can be left in has closed, to units with "
+     "nominations still in it"},
+    {"workers", "summary_delay", KEY_STRING, FIELD(workers_summary_delay), 0, 0, "1d", NULL,
+     CONFIG_LIVE, HOW_TIMERS, "the quarter's summary job, after the quarter ends"},
+    {"workers", "catch_up", KEY_STRING, FIELD(workers_catch_up), 0, 0, "7d", NULL, CONFIG_LIVE,
+     HOW_TIMERS,
+     "timers first derived longer than this after their moment are recorded as skipped, not "
+     "fired"},
+    {"workers", "max_attempts", KEY_UINT, FIELD(workers_max_attempts), 1, 100, "5", NULL,
+     CONFIG_LIVE, HOW_TIMERS, "failures (reported, or leases run out) before a job is parked"},
+    {"stats", "listen", KEY_STRING, FIELD(stats_listen), 0, 0, "", "(none: off)", CONFIG_RESTART,
+     NULL,
+     "`ADDRESS:PORT` (e.g. `127.0.0.1:9469`) of an HTTP server answering `GET /metrics` in "
+     "Prometheus' text format; no authentication, keep it on loopback; needs the sandbox's "
+     "drop-in of exemplard(8)"},
 };
+#define NKEYS (sizeof(KEYS) / sizeof(KEYS[0]))
 
-static const key_t_ *find_key(const char *section, const char *name)
+/* [publisher.NAME] sections are not rows of KEYS (their number varies): a
+ * change to any of them needs a restart, as the feeds are subscribed at start. */
+static const char PUBLISHER_DOC[] =
+    "| `[publisher.NAME]` | `endpoint`, `topic` | (none) | a publisher's PUB socket to "
+    "subscribe to, and topic prefixes (repeatable; none = all); one section per publisher, at "
+    "most 16 |\n";
+
+static const config_key_t *find_key(const char *section, const char *name)
 {
-    for (size_t i = 0; i < sizeof(KEYS) / sizeof(KEYS[0]); i++)
+    for (size_t i = 0; i < NKEYS; i++)
         if (strcmp(KEYS[i].section, section) == 0 && strcmp(KEYS[i].name, name) == 0)
             return &KEYS[i];
     return NULL;
@@ -160,7 +234,7 @@ int config_set(config_t *cfg, const char *section, const char *key, const char *
 {
     if (strncmp(section, CONFIG_PUBLISHER_SECTION, strlen(CONFIG_PUBLISHER_SECTION)) == 0)
         return set_publisher(cfg, section, key, value, err, errlen);
-    const key_t_ *k = find_key(section, key);
+    const config_key_t *k = find_key(section, key);
     if (!k) {
         snprintf(err, errlen, "unknown key [%s] %s", section, key);
         return -1;
@@ -219,6 +293,16 @@ int config_set(config_t *cfg, const char *section, const char *key, const char *
 void config_defaults(config_t *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
+    for (size_t i = 0; i < NKEYS; i++) {
+        char err[256];
+        if (KEYS[i].value && KEYS[i].value[0]) {
+            int rc =
+                config_set(cfg, KEYS[i].section, KEYS[i].name, KEYS[i].value, err, sizeof(err));
+            assert(rc == 0); /* a default out of its own range is a bug of KEYS */
+            (void)rc;
+        }
+    }
+    /* The defaults that come from the environment (their value is NULL). */
     const char *state = getenv("STATE_DIRECTORY");
     const char *runtime = getenv("RUNTIME_DIRECTORY");
     /* systemd may pass several colon-separated directories: use the first. */
@@ -227,15 +311,6 @@ void config_defaults(config_t *cfg)
     if (runtime)
         snprintf(cfg->runtime_dir, sizeof(cfg->runtime_dir), "%.*s", (int)strcspn(runtime, ":"),
                  runtime);
-    snprintf(cfg->default_campaign, sizeof(cfg->default_campaign), "2021-2025");
-    cfg->log_level = LOG_INFO;
-    cfg->max_message_bytes = 64 * 1024;
-    cfg->max_batch = 256;
-    cfg->map_size = 64ull << 20;
-    cfg->map_max = 1ull << 40; /* 1 TiB: in practice, the disk is the limit */
-    cfg->request_ttl_hours = 24;
-    cfg->rules_enforce = 1;
-    snprintf(cfg->language, sizeof(cfg->language), "vi");
     const char *conf = getenv("CONFIGURATION_DIRECTORY");
     if (conf) {
         int n = (int)strcspn(conf, ":");
@@ -243,13 +318,6 @@ void config_defaults(config_t *cfg)
                  conf);
         snprintf(cfg->auth_keys_file, sizeof(cfg->auth_keys_file), "%.*s/keys", n, conf);
     }
-    cfg->events_index_lag = 20000;
-    snprintf(cfg->workers_remind_before, sizeof(cfg->workers_remind_before), "14d 7d 1d");
-    snprintf(cfg->workers_remind_after, sizeof(cfg->workers_remind_after), "1d 7d");
-    snprintf(cfg->workers_stale_after, sizeof(cfg->workers_stale_after), "1d");
-    snprintf(cfg->workers_summary_delay, sizeof(cfg->workers_summary_delay), "1d");
-    snprintf(cfg->workers_catch_up, sizeof(cfg->workers_catch_up), "7d");
-    cfg->workers_max_attempts = 5;
 }
 
 const char *config_default_path(char *buf, size_t len)
@@ -390,33 +458,43 @@ int config_finish(config_t *cfg, char *err, size_t errlen)
     return 0;
 }
 
+/* The value of key k in cfg as the file writes it. */
+static void key_value(const config_key_t *k, const config_t *cfg, char *buf, size_t len)
+{
+    const char *src = (const char *)cfg + k->offset;
+    switch (k->type) {
+    case KEY_STRING:
+        snprintf(buf, len, "%s", src);
+        break;
+    case KEY_LOGLEVEL:
+        snprintf(buf, len, "%s", log_level_name(cfg->log_level));
+        break;
+    case KEY_UINT:
+        snprintf(buf, len, "%llu", (unsigned long long)get_uint(src, k->size));
+        break;
+    case KEY_MIB:
+        snprintf(buf, len, "%llu", (unsigned long long)(get_uint(src, k->size) >> 20));
+        break;
+    case KEY_BOOL:
+        snprintf(buf, len, "%s", get_uint(src, k->size) ? "yes" : "no");
+        break;
+    }
+}
+
 void config_print(const config_t *cfg, FILE *f)
 {
     const char *section = "";
-    for (size_t i = 0; i < sizeof(KEYS) / sizeof(KEYS[0]); i++) {
-        const key_t_ *k = &KEYS[i];
-        const char *src = (const char *)cfg + k->offset;
+    for (size_t i = 0; i < NKEYS; i++) {
+        const config_key_t *k = &KEYS[i];
+        char value[PATH_MAX];
         if (strcmp(section, k->section) != 0) {
             fprintf(f, "%s[%s]\n", i ? "\n" : "", k->section);
             section = k->section;
         }
-        switch (k->type) {
-        case KEY_STRING:
-            fprintf(f, "%s = %s\n", k->name, src);
-            break;
-        case KEY_LOGLEVEL:
-            fprintf(f, "%s = %s\n", k->name, log_level_name(cfg->log_level));
-            break;
-        case KEY_UINT:
-            fprintf(f, "%s = %llu\n", k->name, (unsigned long long)get_uint(src, k->size));
-            break;
-        case KEY_MIB:
-            fprintf(f, "%s = %llu\n", k->name, (unsigned long long)(get_uint(src, k->size) >> 20));
-            break;
-        case KEY_BOOL:
-            fprintf(f, "%s = %s\n", k->name, get_uint(src, k->size) ? "yes" : "no");
-            break;
-        }
+        if (k->reload == CONFIG_LIVE)
+            fprintf(f, "# live: a reload applies it (%s)\n", k->how);
+        key_value(k, cfg, value, sizeof(value));
+        fprintf(f, "%s = %s\n", k->name, value);
     }
     for (unsigned i = 0; i < cfg->npublishers; i++) {
         const config_publisher_t *p = &cfg->publishers[i];
@@ -424,4 +502,86 @@ void config_print(const config_t *cfg, FILE *f)
         for (unsigned t = 0; t < p->ntopics; t++)
             fprintf(f, "topic = %s\n", p->topics[t]);
     }
+}
+
+static bool key_differs(const config_key_t *k, const config_t *a, const config_t *b)
+{
+    const char *x = (const char *)a + k->offset, *y = (const char *)b + k->offset;
+    return k->type == KEY_STRING ? strncmp(x, y, k->size) != 0 : memcmp(x, y, k->size) != 0;
+}
+
+static const config_publisher_t *find_publisher(const config_t *cfg, const char *name)
+{
+    for (unsigned i = 0; i < cfg->npublishers; i++)
+        if (strcmp(cfg->publishers[i].name, name) == 0)
+            return &cfg->publishers[i];
+    return NULL;
+}
+
+static bool topics_differ(const config_publisher_t *a, const config_publisher_t *b)
+{
+    if (a->ntopics != b->ntopics)
+        return true;
+    for (unsigned t = 0; t < a->ntopics; t++)
+        if (strcmp(a->topics[t], b->topics[t]) != 0)
+            return true;
+    return false;
+}
+
+/* The publisher sections of `from` that `to` lacks or has otherwise. */
+static void diff_publishers(const config_t *from, const config_t *to, bool both_ways,
+                            config_change_fn *fn, void *arg)
+{
+    char section[sizeof(CONFIG_PUBLISHER_SECTION) + CONFIG_PUBLISHER_NAME_MAX];
+    for (unsigned i = 0; i < from->npublishers; i++) {
+        const config_publisher_t *p = &from->publishers[i];
+        const config_publisher_t *q = find_publisher(to, p->name);
+        snprintf(section, sizeof(section), "%s%s", CONFIG_PUBLISHER_SECTION, p->name);
+        if (!q) {
+            fn(section, "section", CONFIG_RESTART, NULL, arg); /* removed or added */
+            continue;
+        }
+        if (!both_ways)
+            continue;
+        if (strcmp(p->endpoint, q->endpoint) != 0)
+            fn(section, "endpoint", CONFIG_RESTART, NULL, arg);
+        if (topics_differ(p, q))
+            fn(section, "topic", CONFIG_RESTART, NULL, arg);
+    }
+}
+
+void config_diff(const config_t *running, const config_t *fresh, config_change_fn *fn, void *arg)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        if (key_differs(&KEYS[i], running, fresh))
+            fn(KEYS[i].section, KEYS[i].name, KEYS[i].reload, KEYS[i].how, arg);
+    diff_publishers(running, fresh, true, fn, arg);
+    diff_publishers(fresh, running, false, fn, arg);
+}
+
+void config_copy_live(config_t *dst, const config_t *src)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        if (KEYS[i].reload == CONFIG_LIVE)
+            memcpy((char *)dst + KEYS[i].offset, (const char *)src + KEYS[i].offset, KEYS[i].size);
+}
+
+void config_print_keys(FILE *f)
+{
+    fputs("| section | key | default | meaning |\n|---|---|---|---|\n", f);
+    for (size_t i = 0; i < NKEYS; i++) {
+        const config_key_t *k = &KEYS[i];
+        fprintf(f, "| `[%s]` | `%s` | ", k->section, k->name);
+        if (k->doc_default)
+            fputs(k->doc_default, f);
+        else if (k->value && k->value[0])
+            fprintf(f, "`%s`", k->value);
+        else
+            fputs("(none)", f);
+        fprintf(f, " | %s%s", k->reload == CONFIG_LIVE ? "*live*; " : "", k->doc);
+        if (k->type == KEY_UINT || k->type == KEY_MIB)
+            fprintf(f, " (%llu–%llu)", (unsigned long long)k->min, (unsigned long long)k->max);
+        fputs(" |\n", f);
+    }
+    fputs(PUBLISHER_DOC, f);
 }

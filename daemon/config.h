@@ -14,7 +14,7 @@
 
 #define CONFIG_ENDPOINT_MAX 256
 #define CONFIG_CAMPAIGN_MAX 32
-/* Publisher feeds (issue 4): [publisher.NAME] sections. */
+/* Publisher feeds: [publisher.NAME] sections. */
 #define CONFIG_PUBLISHERS_MAX     16
 #define CONFIG_PUBLISHER_NAME_MAX 32
 #define CONFIG_TOPICS_MAX         8
@@ -43,22 +43,22 @@ typedef struct {
     uint64_t map_size;          /* initial LMDB map size, bytes */
     uint64_t map_max;           /* the map never grows beyond this, bytes */
     unsigned request_ttl_hours; /* how long request ids are remembered */
-    /* [rules] (issue 3) */
+    /* [rules]: the plan's rules */
     unsigned rules_enforce;       /* 1: units, windows and criteria are enforced */
     char rules_today[16];         /* "YYYY-MM-DD": the day windows are judged on; "" = clock */
     char campaign_dir[PATH_MAX];  /* *.yaml campaign files besides the built-in ones */
     char rulebook_file[PATH_MAX]; /* criteria rule book; "" = built-in */
-    char holidays_file[PATH_MAX]; /* issue 5: holidays over the built-in ones; "" = none */
+    char holidays_file[PATH_MAX]; /* holidays over the built-in ones; "" = none */
     char language[8];             /* vi or en */
     char locale_dir[PATH_MAX];    /* gettext catalogues; "" = installed, else build tree */
-    /* issue 7: CURVE on tcp:// endpoints (auth.h) */
+    /* [auth]: CURVE on tcp:// endpoints (auth.h) */
     char auth_endpoint[CONFIG_ENDPOINT_MAX]; /* tcp:// api endpoint with CURVE; "" = none */
     char auth_secret_key_file[PATH_MAX];     /* the daemon's CURVE secret key (Z85) */
     char auth_keys_file[PATH_MAX];           /* client public key -> principal */
-    unsigned events_index_lag;               /* issue 4: events the subject index may lag behind */
-    char stats_listen[CONFIG_ENDPOINT_MAX];  /* issue 8: ADDRESS:PORT of /metrics; "" = off */
-    config_publisher_t publishers[CONFIG_PUBLISHERS_MAX]; /* issue 4: feeds to subscribe to */
-    /* [workers] (issue 5): durations as text, parsed by timers_cfg_from() */
+    unsigned events_index_lag;               /* events the subject index may lag behind */
+    char stats_listen[CONFIG_ENDPOINT_MAX];  /* ADDRESS:PORT of /metrics; "" = off */
+    config_publisher_t publishers[CONFIG_PUBLISHERS_MAX]; /* feeds to subscribe to */
+    /* [workers]: durations as text, parsed by timers_cfg_from() */
     char workers_remind_before[128]; /* reminders before each deadline */
     char workers_remind_after[128];  /* reminders to units still overdue after it */
     char workers_stale_after[128];   /* reminders after a state's last window closed */
@@ -95,7 +95,31 @@ int config_set(config_t *cfg, const char *section, const char *key, const char *
  * the whole.  Returns 0 or -1 with err. */
 int config_finish(config_t *cfg, char *err, size_t errlen);
 
-/* Prints the effective configuration as an INI file. */
+/* Prints the effective configuration as an INI file; a comment above each
+ * key a reload applies says so. */
 void config_print(const config_t *cfg, FILE *f);
+
+/* What a reload (SIGHUP) does with a key whose value changed in the file. */
+typedef enum {
+    CONFIG_RESTART, /* nothing until the next start: it sizes or names something made then */
+    CONFIG_LIVE,    /* the running daemon takes the new value (config_copy_live) */
+} config_reload_t;
+
+/* how: for a live key, how the daemon takes the new value; NULL otherwise. */
+typedef void config_change_fn(const char *section, const char *name, config_reload_t reload,
+                              const char *how, void *arg);
+
+/* Calls fn for every key whose value differs between running and fresh, in
+ * the order of the table, then for [publisher.NAME] sections (name
+ * "endpoint", "topic", or "section" when one was added or removed; all of
+ * them CONFIG_RESTART). */
+void config_diff(const config_t *running, const config_t *fresh, config_change_fn *fn, void *arg);
+
+/* Copies the values of the live keys from src into dst. */
+void config_copy_live(config_t *dst, const config_t *src);
+
+/* Prints README's configuration table (Markdown, header included) from the
+ * table of keys: .ci/check-docs compares it with README.md. */
+void config_print_keys(FILE *f);
 
 #endif

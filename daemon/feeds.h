@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Publisher feeds (issue 4): a SUB socket connected to each publisher's PUB
+ * Publisher feeds: a SUB socket connected to each publisher's PUB
  * endpoint of the configuration ([publisher.NAME] endpoint, topic).  Each
  * message is [topic][encoded exemplar.Event]; the event is checked to come
  * from the publisher the section names (an empty publisher field is filled

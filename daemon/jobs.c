@@ -9,67 +9,33 @@
 
 #include "errors.h"
 #include "key.h"
+#include "names.h"
 #include "records.h"
 
-static const char *const KIND_NAME[] = {
-    [EXEMPLAR__JOB_KIND__JOB_REMIND_DEADLINE] = "remind-deadline",
-    [EXEMPLAR__JOB_KIND__JOB_REMIND_OVERDUE] = "remind-overdue",
-    [EXEMPLAR__JOB_KIND__JOB_REMIND_STALE] = "remind-stale",
-    [EXEMPLAR__JOB_KIND__JOB_SUMMARY] = "summary",
-};
-
-static const char *const STATE_NAME[] = {
-    [EXEMPLAR__JOB_STATE__JOB_READY] = "ready",
-    [EXEMPLAR__JOB_STATE__JOB_LEASED] = "leased",
-    [EXEMPLAR__JOB_STATE__JOB_DONE] = "done",
-    [EXEMPLAR__JOB_STATE__JOB_PARKED] = "parked",
-};
-
-static const char *const TIMER_STATE_NAME[] = {
-    [EXEMPLAR__TIMER_STATE__TIMER_PENDING] = "pending",
-    [EXEMPLAR__TIMER_STATE__TIMER_FIRED] = "fired",
-    [EXEMPLAR__TIMER_STATE__TIMER_CANCELLED] = "cancelled",
-    [EXEMPLAR__TIMER_STATE__TIMER_SKIPPED] = "skipped",
-};
-
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-static const char *name_of(const char *const *names, size_t n, int v)
-{
-    return v > 0 && (size_t)v < n ? names[v] : NULL;
-}
-
-static int parse_name(const char *const *names, size_t n, const char *s)
-{
-    for (size_t i = 1; s && i < n; i++)
-        if (names[i] && strcmp(names[i], s) == 0)
-            return (int)i;
-    return 0;
-}
-
+/* The names are the protocol's (proto/names.c): exemplarctl prints them too. */
 const char *jobs_kind_name(Exemplar__JobKind k)
 {
-    return name_of(KIND_NAME, COUNT(KIND_NAME), (int)k);
+    return ex_job_kind_name(k);
 }
 
 Exemplar__JobKind jobs_kind_parse(const char *s)
 {
-    return (Exemplar__JobKind)parse_name(KIND_NAME, COUNT(KIND_NAME), s);
+    return ex_job_kind_parse(s);
 }
 
 const char *jobs_state_name(Exemplar__JobState s)
 {
-    return name_of(STATE_NAME, COUNT(STATE_NAME), (int)s);
+    return ex_job_state_name(s);
 }
 
 Exemplar__JobState jobs_state_parse(const char *s)
 {
-    return (Exemplar__JobState)parse_name(STATE_NAME, COUNT(STATE_NAME), s);
+    return ex_job_state_parse(s);
 }
 
 const char *jobs_timer_state_name(Exemplar__TimerState s)
 {
-    return name_of(TIMER_STATE_NAME, COUNT(TIMER_STATE_NAME), (int)s);
+    return ex_timer_state_name(s);
 }
 
 /* Order index key: [state u8 (job_queue only)] | time u64 BE (negative

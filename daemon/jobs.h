@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Timers and jobs in LMDB (issue 5).  A timer is kept under its
+ * Timers and jobs in LMDB.  A timer is kept under its
  * deterministic id in `timers`; while pending it also has an entry
  * (fire_ms, id) in `timer_due`, so the next timers to fire are the first
  * keys.  A job is kept under its id in `jobs`; while ready or leased it has

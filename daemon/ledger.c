@@ -141,7 +141,7 @@ void ledger_evidence_put(store_txn_t *t, const Exemplar__Evidence *e)
     uint8_t key[EVIDENCE_KEY_MAX];
     records_put_message(t, DB_EVIDENCE, key, evidence_key(key, e->subject, e->year, e->title),
                         &e->base);
-    tally_evidence_changed(t, e->subject); /* issue 5: judge its evidence gaps again */
+    tally_evidence_changed(t, e->subject); /* the tallies judge its evidence gaps again */
 }
 
 int ledger_evidence_get(store_txn_t *t, const char *subject, int year, const char *title,

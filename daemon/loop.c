@@ -44,14 +44,14 @@ struct loop {
     void *sock;
     void *curve_sock; /* auth.c's CURVE api socket, or NULL */
     int signal_fd;
-    feeds_t *feeds;        /* issue 4: publisher feeds, polled beside the api */
+    feeds_t *feeds;        /* publisher feeds, polled beside the api */
     zmq_pollitem_t *items; /* api, signals, CURVE api, one per feed, ZAP */
     inbound_t *in;
     api_call_t *calls;
     size_t count;
     bool stop;
     bool backlog;       /* api_background has more to do */
-    metrics_t *metrics; /* issue 8: the Prometheus snapshot, or NULL */
+    metrics_t *metrics; /* the Prometheus snapshot, or NULL */
     int64_t next_housekeeping, next_watchdog, next_status;
     uint64_t watchdog_ms;
     loop_reload_fn reload;

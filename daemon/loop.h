@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The one event loop: a zmq_poll over the api socket, a signalfd and the
- * publisher feeds of the configuration (feeds.h, issue 4).  Each
+ * publisher feeds of the configuration (feeds.h).  Each
  * turn drains what has arrived (up to max_batch requests), runs it as one
  * group commit through the api, and only then sends the replies and
  * publishes the changes.  Between turns it pings the watchdog (WATCHDOG=1 at
@@ -30,7 +30,8 @@ typedef int (*loop_reload_fn)(void *arg);
 /* Without a reload function SIGHUP only logs that nothing was reloaded. */
 void loop_set_reload(loop_t *l, loop_reload_fn fn, void *arg);
 
-/* issue 8: refresh m's snapshot every second (housekeeping). */
+/* Refreshes m's snapshot every second (housekeeping): the HTTP thread only
+ * copies it, so a scraper never reaches the loop or LMDB (metrics.h). */
 void loop_set_metrics(loop_t *l, metrics_t *m);
 
 /* Runs until SIGTERM or SIGINT; the batch in hand is finished first.

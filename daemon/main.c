@@ -59,12 +59,13 @@ static const char USAGE[] =
     "                             for a start, then the flags) and exit; stderr names\n"
     "                             the file read\n"
     "      --print-moves          print the state machine's move table and exit\n"
+    "      --print-config-keys    print the table of configuration keys and exit\n"
     "  -h, --help                 show this help and exit\n"
     "      --version              show the version and exit\n"
     "\n"
     "Signals: SIGTERM and SIGINT finish the batch in hand, close the store and exit 0.\n"
-    "SIGHUP reads the configuration and the keys file again; log_level, default_campaign and\n"
-    "request_ttl_hours apply at once, the other keys at the next start.\n"
+    "SIGHUP reads the configuration and the keys file again; the keys marked live in\n"
+    "--print-config-keys apply at once, the others at the next start.\n"
     "Under systemd (Type=notify): READY=1 once the store is open and both sockets\n"
     "are bound, STATUS=, WATCHDOG=1 from the loop, RELOADING=1 and STOPPING=1; the api\n"
     "socket may be passed by socket activation (exemplard.socket); lines go to the\n"
@@ -84,6 +85,7 @@ enum {
     OPT_LOGLEVEL,
     OPT_CHECK,
     OPT_MOVES,
+    OPT_CONFIG_KEYS,
     OPT_VERSION
 };
 
@@ -116,6 +118,7 @@ static const struct option OPTIONS[] = {
     {"log-level", required_argument, NULL, OPT_LOGLEVEL},
     {"check-config", no_argument, NULL, OPT_CHECK},
     {"print-moves", no_argument, NULL, OPT_MOVES},
+    {"print-config-keys", no_argument, NULL, OPT_CONFIG_KEYS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -181,6 +184,9 @@ static int parse_args(int argc, char **argv, config_t *cfg, args_t *args)
         case OPT_MOVES:
             nom_print_moves(stdout);
             exit(0);
+        case OPT_CONFIG_KEYS:
+            config_print_keys(stdout);
+            exit(0);
         case OPT_CHECK:
             args->check_only = true;
             break;
@@ -204,69 +210,27 @@ static int parse_args(int argc, char **argv, config_t *cfg, args_t *args)
     return 0;
 }
 
-/* Keys a reload applies to the running daemon.  api.c reads default_campaign
- * and request_ttl_hours through its config pointer at each use, and the log
- * level is set below; every other key sizes or names something made at
- * start-up (the store, the sockets, the batch arrays) and needs a restart. */
-typedef struct {
-    const char *name;
-    size_t offset, size;
-    bool string; /* compare up to the NUL */
-} key_ref_t;
-
-#define NUM(name, field)                                                                           \
-    {                                                                                              \
-        name, offsetof(config_t, field), sizeof(((config_t *)0)->field), false                     \
-    }
-#define STR(name, field)                                                                           \
-    {                                                                                              \
-        name, offsetof(config_t, field), sizeof(((config_t *)0)->field), true                      \
-    }
-static const key_ref_t LIVE_KEYS[] = {
-    NUM("[daemon] log_level", log_level),
-    STR("[daemon] default_campaign", default_campaign),
-    NUM("[store] request_ttl_hours", request_ttl_hours),
-    /* issue 5: timers are derived again from these on reload */
-    STR("[workers] remind_before", workers_remind_before),
-    STR("[workers] remind_after", workers_remind_after),
-    STR("[workers] stale_after", workers_stale_after),
-    STR("[workers] summary_delay", workers_summary_delay),
-    STR("[workers] catch_up", workers_catch_up),
-    NUM("[workers] max_attempts", workers_max_attempts),
-};
-static const key_ref_t RESTART_KEYS[] = {
-    STR("[daemon] state_dir", state_dir),
-    STR("[daemon] runtime_dir", runtime_dir),
-    STR("[api] endpoint", api_endpoint),
-    STR("[api] events_endpoint", events_endpoint),
-    NUM("[api] max_message_bytes", max_message_bytes),
-    NUM("[api] max_batch", max_batch),
-    NUM("[store] map_size_mib", map_size),
-    NUM("[store] map_max_mib", map_max),
-    NUM("[store] events_index_lag", events_index_lag),
-    NUM("[rules] enforce", rules_enforce),
-    STR("[rules] today", rules_today),
-    STR("[rules] campaign_dir", campaign_dir),
-    STR("[rules] rulebook_file", rulebook_file),
-    STR("[rules] holidays_file", holidays_file), /* the file itself is re-read */
-    STR("[rules] language", language),
-    STR("[rules] locale_dir", locale_dir),
-    STR("[auth] endpoint", auth_endpoint),
-    STR("[auth] secret_key_file", auth_secret_key_file),
-    STR("[auth] keys_file", auth_keys_file), /* the file itself is re-read */
-    NUM("[publisher.*] sections", npublishers),
-};
-#undef NUM
-#undef STR
-
-static bool key_differs(const key_ref_t *k, const config_t *a, const config_t *b)
+/* A key that changed in the file, as config_diff reports it: restart-only
+ * keys are named at once; live ones once the daemon has taken them. */
+static void log_restart_key(const char *section, const char *name, config_reload_t reload,
+                            const char *how, void *arg)
 {
-    const char *x = (const char *)a + k->offset, *y = (const char *)b + k->offset;
-    return k->string ? strncmp(x, y, k->size) != 0 : memcmp(x, y, k->size) != 0;
+    (void)how, (void)arg;
+    if (reload == CONFIG_RESTART)
+        log_warning("main, reload, [%s] %s changed, applies at next start", section, name);
+}
+
+static void log_live_key(const char *section, const char *name, config_reload_t reload,
+                         const char *how, void *arg)
+{
+    (void)arg;
+    if (reload == CONFIG_LIVE)
+        log_notice("main, reload, [%s] %s changed, applied (%s)", section, name, how);
 }
 
 /* SIGHUP (loop_reload_fn): reads the configuration again and applies the
- * live keys.  A configuration that does not load changes nothing. */
+ * keys the table marks live (config.c).  A configuration that does not load
+ * changes nothing. */
 static int reload_config(void *arg)
 {
     args_t *args = arg;
@@ -276,26 +240,20 @@ static int reload_config(void *arg)
         log_error("main, reload failed, the running configuration stays (%s)", err);
         return -1;
     }
-    for (size_t i = 0; i < sizeof(RESTART_KEYS) / sizeof(RESTART_KEYS[0]); i++)
-        if (key_differs(&RESTART_KEYS[i], &fresh, args->cfg))
-            log_warning("main, reload, %s changed; it applies at the next restart",
-                        RESTART_KEYS[i].name);
+    config_diff(args->cfg, &fresh, log_restart_key, NULL);
     /* The running configuration with the live keys of the file: the campaign
      * files and the rule book are read again against it, and nothing changes
      * unless they load. */
     static config_t next;
     next = *args->cfg;
-    for (size_t i = 0; i < sizeof(LIVE_KEYS) / sizeof(LIVE_KEYS[0]); i++)
-        memcpy((char *)&next + LIVE_KEYS[i].offset, (char *)&fresh + LIVE_KEYS[i].offset,
-               LIVE_KEYS[i].size);
+    config_copy_live(&next, &fresh);
     if (args->api && api_reload_rules(args->api, &next, err, sizeof(err)) < 0) {
         log_error("main, reload failed, the running configuration and campaigns stay (%s)", err);
         return -1;
     }
-    for (size_t i = 0; i < sizeof(LIVE_KEYS) / sizeof(LIVE_KEYS[0]); i++)
-        memcpy((char *)args->cfg + LIVE_KEYS[i].offset, (char *)&next + LIVE_KEYS[i].offset,
-               LIVE_KEYS[i].size);
-    log_set_level(args->cfg->log_level);
+    log_set_level(next.log_level); /* first, so that the lines below show at the new level */
+    config_diff(args->cfg, &next, log_live_key, NULL);
+    config_copy_live(args->cfg, &next);
     /* The keys file is re-read on every reload; a broken one keeps the old keys.
      * ZAP admits a subscriber only at its handshake: when the reload takes
      * the feed from anyone, every subscriber authenticates again. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The Prometheus endpoint (issue 8): when [stats] listen is set, a small
+ * The Prometheus endpoint: when [stats] listen is set, a small
  * HTTP server (libmicrohttpd, on a thread of its own) answers GET /metrics
  * with the figures of `exemplarctl stats` in the text exposition format
  * 0.0.4.  The loop refreshes a text snapshot every second (metrics_refresh,

@@ -2,7 +2,7 @@
 /*
  * The change feed's queue and PUB socket (see outbox.h).  Each message is two
  * frames: the topic (names.h: "nomination.<unit>.<state>") and the encoded
- * exemplar.Change, or (issue 4) "event.<type>.<subject>" and the encoded
+ * exemplar.Change, or (for published events) "event.<type>.<subject>" and the encoded
  * exemplar.Event.
  */
 #include "outbox.h"
@@ -69,7 +69,7 @@ outbox_t *outbox_new(void *zmq_ctx, const char *endpoint, char *err, size_t errl
      * 100 000 allowed 30 MiB, the whole memory target.  Past it the
      * subscriber catches up by sequence (ChangesRequest). */
     int linger = 0, hwm = 10000;
-    /* issue 7: a tcp:// feed is a CURVE server (auth.h); err says why not. */
+    /* A tcp:// feed is a CURVE server (auth.h); err says why not. */
     if (o->pub && auth_secure_socket(o->pub, endpoint, "events", err, errlen) < 0) {
         outbox_destroy(&o);
         return NULL;
@@ -85,7 +85,7 @@ outbox_t *outbox_new(void *zmq_ctx, const char *endpoint, char *err, size_t errl
     size_t eplen = sizeof(o->endpoint);
     if (zmq_getsockopt(o->pub, ZMQ_LAST_ENDPOINT, o->endpoint, &eplen) < 0)
         snprintf(o->endpoint, sizeof(o->endpoint), "%s", endpoint);
-    /* issue 8: connections come and go on the monitor; without it the
+    /* Subscribers for stats: connections come and go on the monitor; without it the
      * count stays 0 (stats only). */
     char ep[64];
     snprintf(ep, sizeof(ep), "inproc://exemplar-outbox-monitor-%p", (void *)o);

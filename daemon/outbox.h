@@ -46,7 +46,7 @@ int outbox_reauthenticate(outbox_t *o);
  * housekeeping calls it every second. */
 void outbox_tick(outbox_t *o);
 
-/* Connections to the change feed now (issue 8), from the PUB socket's
+/* Connections to the change feed now (for stats and metrics), from the PUB socket's
  * monitor (accepted minus disconnected); drains the monitor's events. */
 unsigned long long outbox_subscribers(outbox_t *o);
 /* Reads the monitor's pending events; the loop calls it every second so

@@ -9,6 +9,7 @@
 
 #include "errors.h"
 #include "key.h"
+#include "names.h"
 #include "records.h"
 
 /* unit NUL campaign NUL period NUL version u32 BE */
@@ -51,20 +52,7 @@ const char *plans_verb_name(plan_verb_t v)
 
 const char *plans_state_name(Exemplar__PlanState s)
 {
-    switch (s) {
-    case EXEMPLAR__PLAN_STATE__PLAN_NONE:
-        return "none";
-    case EXEMPLAR__PLAN_STATE__PLAN_DRAFT:
-        return "draft";
-    case EXEMPLAR__PLAN_STATE__PLAN_SUBMITTED:
-        return "submitted";
-    case EXEMPLAR__PLAN_STATE__PLAN_ACCEPTED:
-        return "accepted";
-    case EXEMPLAR__PLAN_STATE__PLAN_RETURNED:
-        return "returned";
-    default:
-        return NULL;
-    }
+    return ex_plan_state_name(s); /* the protocol's table: exemplarctl prints it too */
 }
 
 /* The plans' move table. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit plans (issue 9) in LMDB and the pure rules around them.  A plan is
+ * Unit plans in LMDB and the pure rules around them.  A plan is
  * identified by (unit, campaign, period); every save, submission, return
  * and acceptance appends a version (database `plans`, key unit NUL campaign
  * NUL period NUL version u32 BE), so the history is the key range and the
@@ -74,7 +74,7 @@ int plans_history(store_txn_t *t, const char *unit, const char *campaign, const 
                   Exemplar__UnitPlan ***out, size_t *n);
 void plans_free(Exemplar__UnitPlan **v, size_t n);
 
-/* The hook of the deadline reminders (issue 9, "has not yet acted"): true
+/* The hook of the deadline reminders ("has not yet acted"): true
  * when unit has a plan for period (of any campaign) that it has submitted,
  * that is whose newest version is submitted, returned (the Ministry has it)
  * or accepted.  A draft only, no plan, or a store error: false. */

@@ -44,15 +44,15 @@ static const char *const DB_NAME[DB_COUNT] = {
     [DB_UNITS] = "units",
     [DB_CAMPAIGNS] = "campaigns",
     [DB_EVIDENCE] = "evidence",
-    [DB_AUDIT] = "audit", /* issue 7 */
-    /* Issue 4. */
+    [DB_AUDIT] = "audit",
+    /* Events in, notifications out: */
     [DB_EVENTS] = "events",
     [DB_EVENTS_SEEN] = "events_seen",
     [DB_EVENTS_BY_SUBJECT] = "events_by_subject",
     [DB_PUBLISHERS] = "publishers",
     [DB_BY_SUBJECT] = "nominations_by_subject",
-    [DB_PLANS] = "plans",   /* issue 9 */
-    [DB_TIMERS] = "timers", /* issue 5 */
+    [DB_PLANS] = "plans",
+    [DB_TIMERS] = "timers",
     [DB_TIMER_DUE] = "timer_due",
     [DB_JOBS] = "jobs",
     [DB_JOB_QUEUE] = "job_queue",

@@ -30,25 +30,25 @@ typedef enum {
     DB_BY_STATE,    /* state u8, campaign, NUL, seq u64 BE -> id u64 BE (append-only, see key.h) */
     DB_BY_UNIT,     /* unit, NUL, id u64 BE -> "" */
     DB_REQUESTS,    /* request id u64 BE -> exemplar.RequestRecord */
-    /* issue 3, the plan's rules: */
+    /* the plan's rules (units, campaign anchors, evidence, refusals): */
     DB_UNITS,     /* code, NUL, valid_from "YYYY-MM-DD" or "" -> exemplar.Unit */
     DB_CAMPAIGNS, /* campaign id -> anchor day "YYYY-MM-DD" of a relative campaign */
     DB_EVIDENCE,  /* subject, NUL, year u16 BE, title -> exemplar.Evidence */
-    DB_AUDIT,     /* issue 7: seq u64 BE -> exemplar.AuditEntry (append-only) */
-    /* Issue 4 (events in, notifications out); keys in daemon/api_events.c. */
+    DB_AUDIT,     /* seq u64 BE -> exemplar.AuditEntry (append-only) */
+    /* Events in, notifications out; keys in daemon/api_events.c. */
     DB_EVENTS,            /* ingest seq u64 BE -> exemplar.Event: the event log (appended) */
     DB_EVENTS_SEEN,       /* publisher, NUL, seq u64 BE -> event_id: dedup, appends per publisher */
     DB_EVENTS_BY_SUBJECT, /* subject, NUL, ingest seq u64 BE -> "": evidence for a subject */
     DB_PUBLISHERS,        /* publisher name -> exemplar.PublisherRecord (counters, last seq) */
     DB_BY_SUBJECT,        /* subject, NUL, nomination id u64 BE -> "": nominations of a subject */
-    /* Issue 9, unit plans (daemon/plans.c): */
+    /* Unit plans (daemon/plans.c): */
     DB_PLANS, /* unit, NUL, campaign, NUL, period, NUL, version u32 BE -> exemplar.UnitPlan */
-    /* Issue 5, timers and jobs (daemon/jobs.c): */
+    /* Timers and jobs (daemon/jobs.c): */
     DB_TIMERS,    /* timer id -> exemplar.Timer */
     DB_TIMER_DUE, /* fire_ms u64 BE, timer id -> "": the pending timers in firing order */
     DB_JOBS,      /* job id -> exemplar.Job */
     DB_JOB_QUEUE, /* state u8, available_ms u64 BE, job id -> "": ready and leased jobs */
-    /* Issue 5, the quarterly summary's tallies (daemon/tally.h), derived from `changes`: */
+    /* The quarterly summary's tallies (daemon/tally.h), derived from `changes`: */
     DB_TALLY,            /* quarter u16, campaign, NUL, unit, NUL, kind, state -> entered, left */
     DB_TALLY_MOVES,      /* quarter u16, campaign, NUL, unit, NUL, from, to -> count */
     DB_TALLY_RECOGNIZED, /* quarter u16, seq u64 -> id u64, day i32 */
@@ -60,7 +60,7 @@ typedef enum {
     DB_COUNT
 } store_db_t;
 
-/* The schema this build reads and writes.  2 (issue 5): the tally
+/* The schema this build reads and writes.  2: the quarterly tally
  * databases; 3: the per-day tallies and the evidence gaps in them.  A
  * version 1 or 2 store is migrated on open by emptying the tallies and
  * stamping it (the tallies are derived: the daemon builds them again from

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Quarterly tallies (issue 5): aggregates derived from the change log so
+ * Quarterly tallies: aggregates derived from the change log so
  * that a quarter's summary reads a few thousand keys instead of replaying
  * millions of history entries.  A change counts in the quarter of the day
  * it was judged on (Change.day; day_of_ms(at_ms) for records older than

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Durable timers derived from the campaigns (issue 5).  Every deadline
+ * Durable timers derived from the campaigns.  Every deadline
  * milestone gives reminders [workers] remind_before it and remind_after it;
  * every period's windows give a reminder stale_after the last window a state
  * can be left in has closed; every calendar quarter gives a summary

@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <string.h>
 
 static const char *const STATE_NAME[] = {
     [EXEMPLAR__STATE__STATE_REGISTERED] = "registered",
@@ -34,6 +35,35 @@ static const char *const ROLE_NAME[] = {
     [EXEMPLAR__ROLE__ROLE_READER] = "reader",
     [EXEMPLAR__ROLE__ROLE_ADMIN] = "admin",
     [EXEMPLAR__ROLE__ROLE_WORKER] = "worker",
+};
+
+static const char *const PLAN_STATE_NAME[] = {
+    [EXEMPLAR__PLAN_STATE__PLAN_NONE] = "none",
+    [EXEMPLAR__PLAN_STATE__PLAN_DRAFT] = "draft",
+    [EXEMPLAR__PLAN_STATE__PLAN_SUBMITTED] = "submitted",
+    [EXEMPLAR__PLAN_STATE__PLAN_ACCEPTED] = "accepted",
+    [EXEMPLAR__PLAN_STATE__PLAN_RETURNED] = "returned",
+};
+
+static const char *const JOB_KIND_NAME[] = {
+    [EXEMPLAR__JOB_KIND__JOB_REMIND_DEADLINE] = "remind-deadline",
+    [EXEMPLAR__JOB_KIND__JOB_REMIND_OVERDUE] = "remind-overdue",
+    [EXEMPLAR__JOB_KIND__JOB_REMIND_STALE] = "remind-stale",
+    [EXEMPLAR__JOB_KIND__JOB_SUMMARY] = "summary",
+};
+
+static const char *const JOB_STATE_NAME[] = {
+    [EXEMPLAR__JOB_STATE__JOB_READY] = "ready",
+    [EXEMPLAR__JOB_STATE__JOB_LEASED] = "leased",
+    [EXEMPLAR__JOB_STATE__JOB_DONE] = "done",
+    [EXEMPLAR__JOB_STATE__JOB_PARKED] = "parked",
+};
+
+static const char *const TIMER_STATE_NAME[] = {
+    [EXEMPLAR__TIMER_STATE__TIMER_PENDING] = "pending",
+    [EXEMPLAR__TIMER_STATE__TIMER_FIRED] = "fired",
+    [EXEMPLAR__TIMER_STATE__TIMER_CANCELLED] = "cancelled",
+    [EXEMPLAR__TIMER_STATE__TIMER_SKIPPED] = "skipped",
 };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -93,6 +123,46 @@ Exemplar__Kind ex_kind_parse(const char *name)
 Exemplar__Role ex_role_parse(const char *name)
 {
     return (Exemplar__Role)parse(ROLE_NAME, COUNT(ROLE_NAME), name);
+}
+
+const char *ex_plan_state_name(Exemplar__PlanState s)
+{
+    /* PLAN_NONE has a name: "none" is what a unit without a plan shows. */
+    return (int)s >= 0 && (int)s < COUNT(PLAN_STATE_NAME) ? PLAN_STATE_NAME[s] : NULL;
+}
+
+const char *ex_job_kind_name(Exemplar__JobKind k)
+{
+    return lookup(JOB_KIND_NAME, COUNT(JOB_KIND_NAME), (int)k);
+}
+
+const char *ex_job_state_name(Exemplar__JobState s)
+{
+    return lookup(JOB_STATE_NAME, COUNT(JOB_STATE_NAME), (int)s);
+}
+
+const char *ex_timer_state_name(Exemplar__TimerState s)
+{
+    return lookup(TIMER_STATE_NAME, COUNT(TIMER_STATE_NAME), (int)s);
+}
+
+/* Exact match: job filters have always been spelled exactly. */
+static int parse_exact(const char *const *names, int count, const char *name)
+{
+    for (int v = 1; name && v < count; v++)
+        if (names[v] && strcmp(names[v], name) == 0)
+            return v;
+    return 0;
+}
+
+Exemplar__JobKind ex_job_kind_parse(const char *name)
+{
+    return (Exemplar__JobKind)parse_exact(JOB_KIND_NAME, COUNT(JOB_KIND_NAME), name);
+}
+
+Exemplar__JobState ex_job_state_parse(const char *name)
+{
+    return (Exemplar__JobState)parse_exact(JOB_STATE_NAME, COUNT(JOB_STATE_NAME), name);
 }
 
 int ex_topic_format(char *buf, size_t len, const char *unit, Exemplar__State to)

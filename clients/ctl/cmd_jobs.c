@@ -6,6 +6,7 @@
  * timer now (administrators).
  */
 #include "ctl.h"
+#include "names.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -13,20 +14,9 @@
 
 #define JOBS_PAGE 1000
 
-static const char *const JOB_KIND[] = {"-", "remind-deadline", "remind-overdue", "remind-stale",
-                                       "summary"};
-static const char *const JOB_STATE[] = {"-", "ready", "leased", "done", "parked"};
-static const char *const TIMER_STATE[] = {"-", "pending", "fired", "cancelled", "skipped"};
-
-#define NAME_OF(table, v) ((unsigned)(v) < sizeof(table) / sizeof((table)[0]) ? (table)[(v)] : "-")
-
-static int parse_named(const char *const *table, size_t n, const char *s)
-{
-    for (size_t i = 1; i < n; i++)
-        if (strcmp(table[i], s) == 0)
-            return (int)i;
-    return -1;
-}
+/* The names are the protocol's (proto/names.c), as the daemon spells them;
+ * "-" for a value this build does not know. */
+#define NAME_OF(fn, v) (fn(v) ? fn(v) : "-")
 
 static json_object *delivery_json(const Exemplar__Delivery *d)
 {
@@ -44,8 +34,8 @@ static json_object *job_json(const Exemplar__Job *j)
     char t[32];
     json_object *o = json_object_new_object();
     json_object_object_add(o, "id", ctl_json_str(j->id));
-    json_object_object_add(o, "kind", ctl_json_str(NAME_OF(JOB_KIND, j->kind)));
-    json_object_object_add(o, "state", ctl_json_str(NAME_OF(JOB_STATE, j->state)));
+    json_object_object_add(o, "kind", ctl_json_str(NAME_OF(ex_job_kind_name, j->kind)));
+    json_object_object_add(o, "state", ctl_json_str(NAME_OF(ex_job_state_name, j->state)));
     json_object_object_add(o, "timer", ctl_json_str(j->timer));
     json_object_object_add(o, "unit", ctl_json_str(j->unit));
     json_object_object_add(o, "campaign", ctl_json_str(j->campaign));
@@ -73,8 +63,8 @@ static json_object *timer_json(const Exemplar__Timer *tm)
     char t[32];
     json_object *o = json_object_new_object();
     json_object_object_add(o, "id", ctl_json_str(tm->id));
-    json_object_object_add(o, "kind", ctl_json_str(NAME_OF(JOB_KIND, tm->kind)));
-    json_object_object_add(o, "state", ctl_json_str(NAME_OF(TIMER_STATE, tm->state)));
+    json_object_object_add(o, "kind", ctl_json_str(NAME_OF(ex_job_kind_name, tm->kind)));
+    json_object_object_add(o, "state", ctl_json_str(NAME_OF(ex_timer_state_name, tm->state)));
     json_object_object_add(o, "fire", ctl_json_str(ctl_time(tm->fire_ms, t, sizeof(t))));
     json_object_object_add(o, "deadline", ctl_json_str(ctl_time(tm->deadline_ms, t, sizeof(t))));
     json_object_object_add(o, "campaign", ctl_json_str(tm->campaign));
@@ -91,8 +81,8 @@ static void print_job(const Exemplar__Job *j)
 {
     char t[32];
     printf("id:         %s\n", j->id);
-    printf("kind:       %s\n", NAME_OF(JOB_KIND, j->kind));
-    printf("state:      %s\n", NAME_OF(JOB_STATE, j->state));
+    printf("kind:       %s\n", NAME_OF(ex_job_kind_name, j->kind));
+    printf("state:      %s\n", NAME_OF(ex_job_state_name, j->state));
     if (j->unit[0])
         printf("unit:       %s\n", j->unit);
     if (j->quarter[0])
@@ -133,8 +123,8 @@ static void print_jobs_table(const Exemplar__JobsReply *r)
                      j->deliveries[d]->channel);
         }
         const char *cells[] = {j->id,
-                               NAME_OF(JOB_KIND, j->kind),
-                               NAME_OF(JOB_STATE, j->state),
+                               NAME_OF(ex_job_kind_name, j->kind),
+                               NAME_OF(ex_job_state_name, j->state),
                                ctl_time(j->available_ms, at, sizeof(at)),
                                tries,
                                channels[0] ? channels : "-"};
@@ -154,7 +144,8 @@ static void print_timers_table(const Exemplar__JobsReply *r)
         const Exemplar__Timer *tm = r->timers[i];
         char at[32], jobs[16];
         snprintf(jobs, sizeof(jobs), "%u", tm->jobs);
-        const char *cells[] = {tm->id, NAME_OF(JOB_KIND, tm->kind), NAME_OF(TIMER_STATE, tm->state),
+        const char *cells[] = {tm->id, NAME_OF(ex_job_kind_name, tm->kind),
+                               NAME_OF(ex_timer_state_name, tm->state),
                                ctl_time(tm->fire_ms, at, sizeof(at)), jobs};
         ctl_table_add(&t, cells);
     }
@@ -170,17 +161,17 @@ static int list(ctl_t *ctl, const ctl_args_t *a, const char *exact)
     const char *limit_text = a->opt[OPT_SLOT(OPT_LIMIT)];
     body.timers = a->opt[OPT_SLOT(OPT_TIMERS)] != NULL;
     if (state) {
-        int s = body.timers ? -1 : parse_named(JOB_STATE, 5, state);
-        if (s < 0)
+        Exemplar__JobState s = body.timers ? 0 : ex_job_state_parse(state);
+        if (!s)
             return ctl_usage(ctl, "--state must be ready, leased, done or parked (jobs only)");
-        body.state = (Exemplar__JobState)s;
+        body.state = s;
     }
     if (kind) {
-        int k = parse_named(JOB_KIND, 5, kind);
-        if (k < 0)
+        Exemplar__JobKind k = ex_job_kind_parse(kind);
+        if (!k)
             return ctl_usage(ctl, "--kind must be remind-deadline, remind-overdue, "
                                   "remind-stale or summary");
-        body.kind = (Exemplar__JobKind)k;
+        body.kind = k;
     }
     uint64_t limit = exact ? 1 : 100;
     int status = limit_text ? ctl_parse_u64(ctl, "--limit", limit_text, 1, &limit) : 0;

@@ -20,18 +20,8 @@ static const char *opt(const ctl_args_t *a, ctl_opt_key_t key)
 
 static const char *plan_state_name(Exemplar__PlanState s)
 {
-    switch (s) {
-    case EXEMPLAR__PLAN_STATE__PLAN_DRAFT:
-        return "draft";
-    case EXEMPLAR__PLAN_STATE__PLAN_SUBMITTED:
-        return "submitted";
-    case EXEMPLAR__PLAN_STATE__PLAN_ACCEPTED:
-        return "accepted";
-    case EXEMPLAR__PLAN_STATE__PLAN_RETURNED:
-        return "returned";
-    default:
-        return "none";
-    }
+    const char *name = ex_plan_state_name(s);
+    return name ? name : "none";
 }
 
 static json_object *json_plan(const Exemplar__UnitPlan *p)
@@ -173,7 +163,7 @@ static int print_plan(ctl_t *ctl, const Exemplar__PlanReply *r)
         for (size_t k = 0; k < r->n_registrations; k++) {
             const Exemplar__Nomination *n = r->registrations[k];
             printf("  %" PRIu64 "  %-10s  %-17s  %s\n", n->id,
-                   n->kind == EXEMPLAR__KIND__KIND_COLLECTIVE ? "collective" : "individual",
+                   ex_kind_name(n->kind) ? ex_kind_name(n->kind) : "-",
                    ex_state_name(n->state) ? ex_state_name(n->state) : "?", n->name);
         }
     }

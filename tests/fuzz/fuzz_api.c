@@ -9,7 +9,6 @@
  * which lives for the whole run: later inputs see what earlier ones wrote.
  * Every call must get a reply that decodes as an exemplar.Reply.
  */
-#define _XOPEN_SOURCE 700
 #include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer target: the calendar's text (issue 5).  The first byte picks
+ * libFuzzer target: the calendar's text.  The first byte picks
  * the parser: 'h' a holidays file (workdays_parse), 'c' a campaign file
  * with milestone deadlines (campaign_parse), anything else a duration list
  * (duration_list_parse).  What parses must hold its promises: a refusal

@@ -49,7 +49,7 @@ requests = {
     "list": req(list=w.ListRequest(state=r.STATE_REGISTERED, unit="01", limit=10)),
     "changes": req(changes=w.ChangesRequest(from_seq=1, limit=5)),
     "audit": req(audit=a.AuditRequest(limit=5)),
-    # issue 9: unit plans
+    # unit plans
     "plan-submit01": req(plan_submit=p.PlanSubmitRequest(
         unit="01", campaign="2021-2025", period="2021-2023", expected_collective=2,
         expected_individual=1, solutions="Giải pháp",
@@ -57,11 +57,11 @@ requests = {
     "plan-return01": req(plan_return=p.PlanReviewRequest(
         unit="01", campaign="2021-2025", period="2021-2023", reason="Bổ sung")),
     "plan-list": req(plan_list=p.PlanListRequest(campaign="2021-2025", period="2021-2023")),
-    # issue 8: operator tools
+    # operator tools
     "fsck": req(fsck=o.FsckRequest(max_problems=5)),
     "list-as-of": req(list=w.ListRequest(state=r.STATE_FOSTERING, limit=5,
                                          as_of_ms=1_656_633_599_999)),
-    # issue 5: timers, jobs, the summary
+    # timers, jobs, the summary
     "job-lease": req(job_lease=wk.JobLeaseRequest(worker="remind@host", lease_ms=2000, max=3,
                                                   kinds=[wk.JOB_REMIND_DEADLINE])),
     "job-deliver": req(job_deliver=wk.JobDeliverRequest(

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Checks shared by the fault suite (issue 8: tests/integration/test_fault_*.c,
+ * Checks shared by the fault suite (tests/integration/test_fault_*.c,
  * ctest label `fault`): fsck through the client library, the daemon's
  * counters (StatsReply) and its resident memory.  Each fault_* call that
  * "requires" something fails the current cmocka test at the caller's line.

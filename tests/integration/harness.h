@@ -37,7 +37,7 @@ typedef struct {
 
 /* Makes the directory and starts the daemon in it.  extra may be NULL, or a
  * NULL-terminated list of further options (at most 7).  The daemon runs
- * with HARNESS_FOUNDATION_CONF: the plan's rules (issue 3) off, so tests of
+ * with HARNESS_FOUNDATION_CONF: the plan's rules (units, windows, criteria) off, so tests of
  * the state machine's mechanics need no units, windows or evidence. */
 int harness_start(harness_t *h, const char *const *extra);
 

@@ -4,11 +4,15 @@
  */
 #include "itest.h"
 
+#include <arpa/inet.h>
 #include <inttypes.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 static void describe(int rc, const Exemplar__Reply *r, char *buf, size_t len)
 {
@@ -356,4 +360,44 @@ void itest_start_rules_on(harness_t *h, const char *day, int restart)
     fputs(conf, f);
     fclose(f);
     assert_int_equal(harness_restart(h), 0);
+}
+
+int itest_free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(a);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &len) < 0) {
+        if (fd >= 0)
+            close(fd);
+        fail_msg("no free loopback port");
+    }
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+int itest_log_count(const harness_t *h, const char *text)
+{
+    FILE *f = fopen(h->log_path, "r");
+    if (!f)
+        return 0;
+    char line[4096];
+    int n = 0;
+    while (fgets(line, sizeof(line), f))
+        n += strstr(line, text) != NULL;
+    fclose(f);
+    return n;
+}
+
+void itest_wait_for_log(harness_t *h, const char *text, int n, int timeout_ms)
+{
+    for (int waited = 0; waited < timeout_ms; waited += 10) {
+        if (itest_log_count(h, text) >= n)
+            return;
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    harness_dump_log(h);
+    fail_msg("the daemon's log never said (%d times): %s", n, text);
 }

@@ -110,6 +110,17 @@ harness_t *itest_new_harness(void **state);
  * messages in English and [rules] today = day. */
 void itest_start_rules_on(harness_t *h, const char *day, int restart);
 
+/* A loopback TCP port that was free a moment ago (the daemon binds it right
+ * after); fails the test when none can be had. */
+int itest_free_port(void);
+
+/* How many lines of the daemon's log contain text (0 when there is no log). */
+int itest_log_count(const harness_t *h, const char *text);
+
+/* Waits up to timeout_ms until the daemon's log has at least n lines that
+ * contain text; fails the test with the log otherwise. */
+void itest_wait_for_log(harness_t *h, const char *text, int n, int timeout_ms);
+
 uint64_t itest_rng_next(itest_rng_t *r);
 /* Uniform in [lo, hi]. */
 uint64_t itest_rng_range(itest_rng_t *r, uint64_t lo, uint64_t hi);

@@ -581,7 +581,7 @@ static void keys_reload_on_sighup_without_restart(void **state)
     assert_true(harness_alive(&fx->h));
 }
 
-/* ---- unit plans (issue 9) ----------------------------------------------- */
+/* ---- unit plans --------------------------------------------------------- */
 
 static int plan_submit(ex_client_t *c, const char *unit, Exemplar__Reply **r)
 {

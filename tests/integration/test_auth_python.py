@@ -3,7 +3,7 @@
 """CURVE from a second, independent implementation: pyzmq (libzmq's CURVE via
 Python) and Python code generated from proto/*.proto with protoc at test time,
 against the real exemplard on tcp://127.0.0.1.  Also exemplarctl's side of
-issue 7 from a shell's point of view: keygen (modes, no overwrite), --server-key
+CURVE authentication from a shell's point of view: keygen (modes, no overwrite), --server-key
 and --key, EXEMPLAR_SERVER_KEY and EXEMPLAR_KEY, audit and its exit statuses.
 
 usage: test_auth_python.py EXEMPLARD EXEMPLARCTL PROTO_DIR

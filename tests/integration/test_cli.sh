@@ -110,7 +110,7 @@ run 7 --api "ipc://$DIR/nobody-here.sock" --timeout 200 ping
 API=$EXEMPLAR_API
 EXEMPLAR_API="ipc://$DIR/nobody-here.sock" run 0 --api "$API" show "$ID"
 
-# ---- unit plans (issue 9): submit, every unit listed, return, show -------
+# ---- unit plans: submit, every unit listed, return, show -------
 P=(--period 2021-2023 --campaign 2021-2025)
 run 2 plan list
 run 0 plan submit 01 "${P[@]}" --collective 2 --individual 1 --solutions "Giải pháp, trách nhiệm" \

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Events in, notifications out (issue 4), against the real daemon:
+ * Events in, notifications out, against the real daemon:
  *   - 10 000 events published in batches with duplicates mixed in leave
  *     exactly the distinct ones, across a kill -9 in the middle with a batch
  *     in flight, and every acknowledged event is there afterwards; the

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 #
-# exemplarctl's event commands end to end (issue 4): event publish from
+# exemplarctl's event commands end to end: event publish from
 # options and from a JSON-lines file in batches, duplicates acknowledged and
 # ignored, a reused seq refused (exit 4), stats and evidence in --json, and
 # watch --topic event. printing a live event.

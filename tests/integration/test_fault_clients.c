@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Fault suite (issue 8): 1 000 concurrent clients and a retry storm.  The
+ * Fault suite: 1 000 concurrent clients and a retry storm.  The
  * daemon starts with a soft open-file limit of 512, below one descriptor
  * per client (systemd gives 1024), so it must raise its own to the hard
  * limit (without that, half the clients are never answered); the test then

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Fault suite (issue 8): the disk fills.  The daemon's state directory is a
+ * Fault suite: the disk fills.  The daemon's state directory is a
  * small ext4 filesystem on a loop device (an 8 MiB image), mostly taken by a
  * filler file the test places there, with a map larger than the disk so that
  * the disk is the limit.  Four writers register until refused:

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Fault suite (issue 8): 50 kill -9 at random moments under concurrent load.
+ * Fault suite: 50 kill -9 at random moments under concurrent load.
  * Four writer threads register and move nominations, each request with its
  * own request id, and record every acknowledged change together with the
  * request that made it and the reply it got.  The daemon is killed with

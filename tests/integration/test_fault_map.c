@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Fault suite (issue 8): the LMDB map fills.  The daemon starts with the
+ * Fault suite: the LMDB map fills.  The daemon starts with the
  * smallest map ([store] map_size_mib = 1) and a ceiling of 4 MiB.  Eight
  * writers register nominations with long names:
  *   - while the map can grow, every request succeeds: the commit that finds

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Fault suite (issue 8): a subscriber that stops reading.  A SUB socket with
+ * Fault suite: a subscriber that stops reading.  A SUB socket with
  * the smallest queues ZeroMQ allows connects to the change feed, reads one
  * change (so its subscription has reached the daemon) and then reads nothing
  * while eight writers make 12 800 changes, more than the feed's high-water

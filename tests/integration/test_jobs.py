@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""Timers, leased jobs and the workers (issue 5) against the real daemon,
+"""Timers, leased jobs and the workers against the real daemon,
 with campaigns whose deadlines are seconds away:
 
 1. reminders go out once per unit that has not acted (submitted the

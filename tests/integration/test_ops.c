@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The operator tools against the real daemon (issue 8): fsck on a clean
+ * The operator tools against the real daemon: fsck on a clean
  * store; a store the test damages itself (daemon stopped, the LMDB
  * environment opened with the lmdb library, index entries deleted or put
  * wrong, daemon started again) is reported and repaired; a damaged change

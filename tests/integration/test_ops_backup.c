@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Backup, restore, export and import against the real daemon (issue 8),
+ * Backup, restore, export and import against the real daemon,
  * through exemplarctl as an operator runs them.
  *
  * Backup under load: a writer thread keeps registering and moving while

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The Prometheus endpoint (issue 8) against the real daemon: off by default
+ * The Prometheus endpoint against the real daemon: off by default
  * (the daemon listens on no TCP port at all); with [stats] listen set, GET
  * /metrics answers in the text format 0.0.4 with the same figures as
  * `exemplarctl stats --json` (nominations by state, refusals by code,
@@ -25,18 +25,6 @@
 enum { TIMEOUT_MS = 20000 };
 
 #define S(x) EXEMPLAR__STATE__STATE_##x
-
-/* A TCP port nobody listens on just now. */
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof(a);
-    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-    close(fd);
-    return ntohs(a.sin_port);
-}
 
 /* One HTTP/1.0 request; the whole answer (status line, headers, body). */
 static char *http(int port, const char *method, const char *path)
@@ -144,7 +132,7 @@ static void metrics_are_off_by_default(void **state)
 static void metrics_match_stats(void **state)
 {
     harness_t *h = itest_new_harness(state);
-    int port = free_port();
+    int port = itest_free_port();
     char conf[256];
     snprintf(conf, sizeof(conf), HARNESS_FOUNDATION_CONF "[stats]\nlisten = 127.0.0.1:%d\n", port);
     assert_int_equal(harness_start_conf(h, conf, NULL), 0);

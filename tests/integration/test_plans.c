@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit plans (issue 9) against the real daemon with [rules] enforce on and
+ * Unit plans against the real daemon with [rules] enforce on and
  * "today" fixed in the configuration (rewritten between restarts): a plan
  * submitted on time and one late (accepted only with a reason), return and
  * resubmission with every version kept, progress figures for a unit with

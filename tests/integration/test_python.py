@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""The Python client against the real daemon (issue 4): proves that the
+"""The Python client against the real daemon: proves that the
 protocol is usable from the .proto files alone.  Starts exemplard in a
 fresh temporary directory, plays the service manager (NOTIFY_SOCKET) to
 wait for READY=1 instead of sleeping, then publishes an event, registers a
@@ -82,7 +82,7 @@ def main():
         check([e.event_id for e in evidence.events] == ["QĐ-2023-17", "KL-2024-3"],
               "evidence: %s" % evidence)
 
-        # issue 9: a unit plan, and the progress of every unit of the period
+        # A unit plan, and the progress of every unit of the period
         plan = c.plan_submit("01", "2021-2023", campaign="2021-2025", collective=2,
                              solutions="Giải pháp và trách nhiệm", document=("5/KH", "2021-09-01"))
         check(plan.plan.version == 1 and plan.progress.status in ("submitted", "late"),

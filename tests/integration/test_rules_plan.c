@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The plan's rules (issue 3) against the real daemon with [rules] enforce
+ * The plan's rules (units, windows, criteria) against the real daemon with [rules] enforce
  * on.  "Now" is injected with [rules] today, rewritten between restarts, so
  * every window check is deterministic: registration deadline and admin
  * override, the consecutive-years criteria with the missing year named,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 #
-# The quarterly summary (issue 5) against the real daemon, with all rules
+# The quarterly summary against the real daemon, with all rules
 # on and `[rules] today` moved through the 2021-2025 calendar by restarts:
 # numbers by unit x kind x state, moves, recognitions, overdue units and
 # evidence gaps of 2023Q3; the summary computed at the quarter's end equals

@@ -201,8 +201,7 @@ static void sighup_reloads_live_keys_and_survives_a_broken_file(void **state)
     assert_non_null(mgr_value(buf, "STATUS", status, sizeof(status)));
     assert_string_equal(status, "1 nominations, last change 1");
     assert_true(mgr_stderr_contains(m, "configuration reloaded: log_level debug"));
-    assert_true(mgr_stderr_contains(m, "[store] map_size_mib changed; it applies at the next "
-                                       "restart"));
+    assert_true(mgr_stderr_contains(m, "[store] map_size_mib changed, applies at next start"));
     register_default_campaign(m, campaign, sizeof(campaign));
     assert_string_equal(campaign, "2026-2030");
     /* log_level debug is live: the loop's debug line about this reload shows. */

@@ -256,7 +256,7 @@ log "$step"
 if [ -n "$no_net" ]; then
     echo "   skipped: $no_net"
 else
-# issue 8: [stats] listen under the unit as shipped cannot make its socket
+# [stats] listen under the unit as shipped cannot make its socket
 # (RestrictAddressFamilies=AF_UNIX): the daemon refuses to start with a
 # sentence; with the loopback drop-in of exemplard(8) it serves /metrics.
 in_ct systemctl disable --now exemplard.socket 2>/dev/null

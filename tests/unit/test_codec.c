@@ -254,6 +254,76 @@ static void role_names_round_trip(void **state)
     assert_int_equal(ex_role_parse("unit_officer"), EXEMPLAR__ROLE__ROLE_UNIT_OFFICER);
 }
 
+/* Plans, jobs and timers: one table in proto/names.c that the daemon and
+ * exemplarctl both read; every value of the .proto enum has its spelling
+ * there (a value added to the .proto and not to the table fails here). */
+static void check_plain_names(const ProtobufCEnumDescriptor *d, const char *prefix,
+                              const char *zero_name, const char *(*name)(int),
+                              int (*parse)(const char *))
+{
+    for (unsigned i = 0; i < d->n_values; i++) {
+        int v = d->values[i].value;
+        const char *got = name(v);
+        if (v == 0) {
+            if (zero_name)
+                assert_string_equal(got, zero_name);
+            else
+                assert_null(got);
+            continue;
+        }
+        char want[64];
+        proto_spelling(d->values[i].name, prefix, want, sizeof(want));
+        if (!got || strcmp(got, want) != 0)
+            fail_msg("%s is named \"%s\", expected \"%s\"", d->values[i].name, got ? got : "(null)",
+                     want);
+        if (parse)
+            assert_int_equal(parse(got), v);
+    }
+    assert_null(name(-1));
+    assert_null(name((int)d->n_values + 7));
+    if (parse) {
+        assert_int_equal(parse("bogus"), 0);
+        assert_int_equal(parse(NULL), 0);
+    }
+}
+
+static const char *plan_state_name(int v)
+{
+    return ex_plan_state_name((Exemplar__PlanState)v);
+}
+static const char *job_kind_name(int v)
+{
+    return ex_job_kind_name((Exemplar__JobKind)v);
+}
+static const char *job_state_name(int v)
+{
+    return ex_job_state_name((Exemplar__JobState)v);
+}
+static const char *timer_state_name(int v)
+{
+    return ex_timer_state_name((Exemplar__TimerState)v);
+}
+static int job_kind_parse(const char *s)
+{
+    return (int)ex_job_kind_parse(s);
+}
+static int job_state_parse(const char *s)
+{
+    return (int)ex_job_state_parse(s);
+}
+
+static void plan_job_and_timer_names_are_the_proto_spellings(void **state)
+{
+    (void)state;
+    check_plain_names(&exemplar__plan_state__descriptor, "PLAN_", "none", plan_state_name, NULL);
+    check_plain_names(&exemplar__job_kind__descriptor, "JOB_", NULL, job_kind_name, job_kind_parse);
+    check_plain_names(&exemplar__job_state__descriptor, "JOB_", NULL, job_state_name,
+                      job_state_parse);
+    check_plain_names(&exemplar__timer_state__descriptor, "TIMER_", NULL, timer_state_name, NULL);
+    /* job filters are typed exactly, as they always were */
+    assert_int_equal(ex_job_state_parse("PARKED"), 0);
+}
+
 /* ---- topics ------------------------------------------------------------- */
 
 static void topic_names_unit_and_target_state(void **state)
@@ -599,6 +669,7 @@ int main(void)
         cmocka_unit_test(state_names_accept_underscore_and_any_case),
         cmocka_unit_test(kind_names_round_trip),
         cmocka_unit_test(role_names_round_trip),
+        cmocka_unit_test(plan_job_and_timer_names_are_the_proto_spellings),
         cmocka_unit_test(topic_names_unit_and_target_state),
         cmocka_unit_test(topic_of_one_unit_does_not_match_a_longer_unit_prefix),
         cmocka_unit_test(topic_fits_exactly_or_fails_without_overflow),

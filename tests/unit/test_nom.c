@@ -43,7 +43,7 @@ static int exits_of(nom_state_t from)
 
 static bool is_side_exit(nom_state_t to)
 {
-    /* revoke is an exit too: annulling a recognition must say why (issue 3) */
+    /* revoke is an exit too: annulling a recognition must say why */
     return to == NOM_WITHDRAWN || to == NOM_NOT_SELECTED || to == NOM_RETURNED || to == NOM_REVOKED;
 }
 
@@ -303,7 +303,7 @@ static void terminal_states_have_no_outgoing_rows(void **state)
     }
 }
 
-/* Recognized may still be revoked and not-selected carried over (issue 3). */
+/* Recognized may still be revoked and not-selected carried over. */
 static void only_withdrawn_revoked_and_carried_over_are_terminal(void **state)
 {
     (void)state;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The quarterly tallies (daemon/tally.c, issue 5) against a real LMDB
+ * The quarterly tallies (daemon/tally.c) against a real LMDB
  * environment and the built-in rules: for every day of two quarters, the
  * counts, moves, recognitions and evidence gaps read from the quarter and
  * day tallies equal a replay of the change log written with quarters
