@@ -22,6 +22,7 @@
 #include "key.h"
 #include "log.h"
 #include "names.h"
+#include "nomwrite.h"
 #include "pbcheck.h"
 #include "tally.h"
 #include "text.h"
@@ -249,26 +250,22 @@ static int handle_info(call_t *x)
     Exemplar__InfoReply info = EXEMPLAR__INFO_REPLY__INIT;
     info.version = (char *)EXEMPLAR_VERSION;
     info.events_endpoint = (char *)x->api->cfg->events_endpoint;
-    info.last_seq = x->api->counters.last_seq;
-    info.nominations = x->api->counters.nominations;
+    records_counters_t now;
+    nomwrite_counters(x->nw, &now);
+    info.last_seq = now.last_seq;
+    info.nominations = now.nominations;
     x->reply.body_case = EXEMPLAR__REPLY__BODY_INFO;
     x->reply.info = &info;
     return api_pack(x);
 }
 
-/* What a change records besides the move itself (issue 3). */
-typedef struct {
-    const char *override_reason;
-    uint64_t linked_id;
-    Exemplar__Decision *decision;
-} change_extra_t;
 /* What the event handlers (api_events.c) work with. */
 static api_events_ctx_t events_ctx(call_t *x)
 {
     api_events_ctx_t c = {
         .txn = x->txn,
         .outbox = x->api->outbox,
-        .counters = &x->api->counters,
+        .nw = x->nw,
         .cfg = x->api->cfg,
         .actor = x->actor,
         .now_ms = x->now_ms,
@@ -295,48 +292,6 @@ static int handle_publish(call_t *x)
     return rc;
 }
 
-/* Nominations per state: one pass over the nominations the first time,
- * kept in step by count_move() after that. */
-static int count_states(call_t *x)
-{
-    records_counters_t *c = &x->api->counters;
-    if (c->in_state_known)
-        return 0;
-    memset(c->in_state, 0, sizeof(c->in_state));
-    store_iter_t it;
-    store_val_t k, v;
-    int rc = store_iter_open(x->txn, DB_NOMINATIONS, &it);
-    if (rc == 0)
-        rc = store_iter_seek(&it, NULL, 0, &k, &v);
-    for (; rc == 0; rc = store_iter_next(&it, &k, &v)) {
-        Exemplar__Nomination *n = exemplar__nomination__unpack(NULL, v.len, v.data);
-        if (!n) {
-            rc = -EX_ESTORAGE;
-            break;
-        }
-        if ((size_t)n->state < sizeof(c->in_state) / sizeof(c->in_state[0]))
-            c->in_state[n->state]++;
-        exemplar__nomination__free_unpacked(n, NULL);
-    }
-    store_iter_close(&it);
-    if (rc == -EX_ENOTFOUND)
-        rc = 0;
-    c->in_state_known = rc == 0;
-    return rc;
-}
-
-static void count_move(api_t *a, Exemplar__State from, Exemplar__State to)
-{
-    records_counters_t *c = &a->counters;
-    const size_t n = sizeof(c->in_state) / sizeof(c->in_state[0]);
-    if (!c->in_state_known)
-        return;
-    if (from != EXEMPLAR__STATE__STATE_NONE && (size_t)from < n && c->in_state[from])
-        c->in_state[from]--;
-    if ((size_t)to < n)
-        c->in_state[to]++;
-}
-
 static int cmp_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -358,13 +313,15 @@ static int stats_fill(call_t *x, Exemplar__StatsReply *body, uint64_t *by_state,
 {
     api_events_ctx_t ev = events_ctx(x);
     api_t *a = x->api;
-    int rc = count_states(x);
+    int rc = nomwrite_count_states(x->nw);
     if (rc == 0)
         rc = api_events_stats(&ev, body);
     if (rc < 0)
         return rc;
+    records_counters_t now;
+    nomwrite_counters(x->nw, &now);
     for (size_t s = 0; s <= EX_STATE_MAX; s++)
-        by_state[s] = a->counters.in_state[s];
+        by_state[s] = now.in_state[s];
     body->nominations_by_state = by_state;
     body->n_nominations_by_state = EX_STATE_MAX + 1;
     body->requests = a->stats.requests;
@@ -430,7 +387,9 @@ int api_stats_snapshot(api_t *a, Exemplar__StatsReply *body, uint64_t *by_state,
     int rc = store_txn_begin(a->store, false, &txn);
     if (rc < 0)
         return rc;
-    call_t x = {.api = a, .txn = &txn, .now_ms = api_now_ms()};
+    nomwrite_batch_t nw;
+    nomwrite_batch_init(&nw, &txn, NULL, &a->counters);
+    call_t x = {.api = a, .txn = &txn, .nw = &nw, .now_ms = api_now_ms()};
     rc = stats_fill(&x, body, by_state, by_code);
     store_txn_abort(&txn);
     return rc;
@@ -455,46 +414,28 @@ static int handle_evidence(call_t *x)
     return rc;
 }
 
-/* Appends the change for n's latest move and queues it for the feed. */
-static int record_change(call_t *x, const Exemplar__Nomination *n, Exemplar__State from,
-                         const char *verb, const char *reason, uint64_t prev_seq,
-                         const change_extra_t *extra)
+/* Writes n and the change of its move by this call's actor. */
+static int write_move(call_t *x, Exemplar__Nomination *n, Exemplar__State from, const char *verb,
+                      const char *reason, const char *override_reason, uint64_t linked_id,
+                      Exemplar__Decision *decision)
 {
-    Exemplar__Change c = EXEMPLAR__CHANGE__INIT;
     Exemplar__Actor actor = EXEMPLAR__ACTOR__INIT;
     actor.name = (char *)x->actor->name;
     actor.role = (Exemplar__Role)x->actor->role;
     actor.unit = (char *)x->actor->unit;
-    c.seq = n->last_seq;
-    c.nomination_id = n->id;
-    c.prev_seq = prev_seq;
-    c.from = from;
-    c.to = n->state;
-    c.verb = (char *)verb;
-    c.version = n->version;
-    c.actor = &actor;
-    c.reason = (char *)(reason ? reason : "");
-    c.at_ms = x->now_ms;
-    c.day = rules_today(x->api->rules, x->now_ms);
-    c.request_id = x->req->request_id;
-    c.unit = n->unit;
-    c.campaign = n->campaign;
-    c.kind = n->kind;
-    if (extra) {
-        c.override_reason = (char *)(extra->override_reason ? extra->override_reason : "");
-        c.linked_id = extra->linked_id;
-        c.decision = extra->decision;
-    }
-    records_append_change(x->txn, &c);
-    /* Debug only: the change log itself is the durable record, and a line per
-     * change at full load would outrun journald's rate limit. */
-    log_fields(LOG_DEBUG,
-               LOG_FIELDS(log_u64("CHANGE_SEQ", c.seq), log_u64("NOMINATION_ID", c.nomination_id),
-                          log_str("UNIT", c.unit), log_u64("REQUEST_ID", c.request_id)),
-               "api, change %llu: nomination %llu %s -> %s (%s)", (unsigned long long)c.seq,
-               (unsigned long long)c.nomination_id, ex_state_name(from) ?: "new",
-               ex_state_name(c.to) ?: "?", verb);
-    return outbox_add(x->api->outbox, &c);
+    nomwrite_change_t c = {
+        .from = from,
+        .verb = verb,
+        .reason = reason,
+        .actor = &actor,
+        .at_ms = x->now_ms,
+        .day = rules_today(x->api->rules, x->now_ms),
+        .request_id = x->req->request_id,
+        .override_reason = override_reason,
+        .linked_id = linked_id,
+        .decision = decision,
+    };
+    return nomwrite_transition(x->nw, n, &c);
 }
 
 static nom_view_t view_of(const Exemplar__Nomination *n)
@@ -531,7 +472,7 @@ static int handle_register(call_t *x)
     api_t *a = x->api;
     Exemplar__Nomination n = EXEMPLAR__NOMINATION__INIT;
     Exemplar__Unit *unit = NULL;
-    n.id = a->counters.next_id;
+    n.id = nomwrite_next_id(x->nw);
     n.version = 1;
     n.state = EXEMPLAR__STATE__STATE_REGISTERED;
     n.kind = r->kind;
@@ -539,7 +480,6 @@ static int handle_register(call_t *x)
     n.campaign = r->campaign[0] ? r->campaign : (char *)a->cfg->default_campaign;
     n.name = name;
     n.created_ms = n.updated_ms = x->now_ms;
-    n.last_seq = n.state_seq = a->counters.last_seq + 1;
 
     const nom_move_t *move;
     nom_view_t before = {n.id, 0, NOM_NONE, n.unit, n.campaign};
@@ -552,16 +492,10 @@ static int handle_register(call_t *x)
     if (rc == 0)
         rc = nom_check_move(&before, NOM_REGISTERED, 0, x->actor, NULL, use, x->why, sizeof(x->why),
                             &move);
+    if (rc == 0)
+        rc = write_move(x, &n, EXEMPLAR__STATE__STATE_NONE, move->verb, NULL,
+                        ctx.overridden ? r->override_reason : NULL, 0, NULL);
     if (rc == 0) {
-        change_extra_t extra = {ctx.overridden ? r->override_reason : NULL, 0, NULL};
-        records_put_nomination(x->txn, &n, EXEMPLAR__STATE__STATE_NONE);
-        rc = record_change(x, &n, EXEMPLAR__STATE__STATE_NONE, move->verb, NULL, 0, &extra);
-    }
-    if (rc == 0) {
-        count_move(a, EXEMPLAR__STATE__STATE_NONE, n.state);
-        a->counters.next_id++;
-        a->counters.last_seq++;
-        a->counters.nominations++;
         api_events_ctx_t ev = events_ctx(x);
         rc = api_events_on_register(&ev, &n);
     }
@@ -621,14 +555,10 @@ static int handle_move(call_t *x)
         x->current_state = n->state;
         goto out;
     }
-    api_t *a = x->api;
     Exemplar__State from = n->state;
-    uint64_t prev_seq = n->last_seq;
     Exemplar__Nomination next = EXEMPLAR__NOMINATION__INIT;
     n->state = r->to;
     n->version++;
-    n->updated_ms = x->now_ms;
-    n->last_seq = n->state_seq = a->counters.last_seq + 1;
     if (r->to == EXEMPLAR__STATE__STATE_REVOKED)
         n->revocation = r->decision;
     if (r->to == EXEMPLAR__STATE__STATE_CARRIED_OVER) {
@@ -637,26 +567,13 @@ static int handle_move(call_t *x)
             goto out;
         n->carried_to = next.id;
     }
-    change_extra_t extra = {ctx.overridden ? override : NULL, n->carried_to, r->decision};
-    records_put_nomination(x->txn, n, from);
-    a->stale_index_entries++;
-    rc = record_change(x, n, from, move->verb, reason, prev_seq, &extra);
-    if (rc == 0 && next.id) {
-        /* the new nomination's registration, linked back, right after */
-        change_extra_t back = {NULL, n->id, r->decision};
-        next.last_seq = next.state_seq = n->last_seq + 1;
-        records_put_nomination(x->txn, &next, EXEMPLAR__STATE__STATE_NONE);
-        rc = record_change(x, &next, EXEMPLAR__STATE__STATE_NONE, move->verb, reason, 0, &back);
-        if (rc == 0) {
-            a->counters.next_id++;
-            a->counters.nominations++;
-            a->counters.last_seq++;
-            count_move(a, EXEMPLAR__STATE__STATE_NONE, next.state);
-        }
-    }
+    rc = write_move(x, n, from, move->verb, reason, ctx.overridden ? override : NULL, n->carried_to,
+                    r->decision);
+    /* the new nomination's registration, linked back, right after */
+    if (rc == 0 && next.id)
+        rc = write_move(x, &next, EXEMPLAR__STATE__STATE_NONE, move->verb, reason, NULL, n->id,
+                        r->decision);
     if (rc == 0) {
-        count_move(a, from, n->state);
-        a->counters.last_seq++;
         x->reply.body_case = EXEMPLAR__REPLY__BODY_NOMINATION;
         x->reply.nomination = n;
         rc = api_pack(x);
@@ -919,7 +836,9 @@ static int handle_changes(call_t *x)
         Exemplar__ChangesReply c = EXEMPLAR__CHANGES_REPLY__INIT;
         c.changes = v;
         c.n_changes = count;
-        c.last_seq = x->api->counters.last_seq;
+        records_counters_t now;
+        nomwrite_counters(x->nw, &now);
+        c.last_seq = now.last_seq;
         x->reply.body_case = EXEMPLAR__REPLY__BODY_CHANGES;
         x->reply.changes = &c;
         rc = api_pack(x);
@@ -971,9 +890,10 @@ static void full_why(const api_t *a, char *why, size_t len)
 /* Handles one call inside txn and sets *wrote when it wrote anything.  With
  * write_error set, txn is read-only: mutating calls that are not retries
  * are answered with write_error. */
-static void run_call(api_t *a, store_txn_t *txn, api_call_t *call, int write_error, bool *wrote)
+static void run_call(api_t *a, store_txn_t *txn, nomwrite_batch_t *nw, api_call_t *call,
+                     int write_error, bool *wrote)
 {
-    call_t x = {.api = a, .txn = txn, .actor = &call->actor, .now_ms = api_now_ms()};
+    call_t x = {.api = a, .txn = txn, .nw = nw, .actor = &call->actor, .now_ms = api_now_ms()};
     Exemplar__Reply init = EXEMPLAR__REPLY__INIT;
     x.reply = init;
     Exemplar__Request *req = exemplar__request__unpack(NULL, call->len, call->data);
@@ -1098,11 +1018,13 @@ static void clear_replies(api_call_t *calls, size_t n)
 static void answer_without_writes(api_t *a, api_call_t *calls, size_t n, int write_error)
 {
     store_txn_t txn;
+    nomwrite_batch_t nw;
     bool wrote = false;
     int rc = store_txn_begin(a->store, false, &txn);
+    nomwrite_batch_init(&nw, &txn, NULL, &a->counters);
     for (size_t i = 0; i < n; i++) {
         if (rc == 0)
-            run_call(a, &txn, &calls[i], write_error, &wrote);
+            run_call(a, &txn, &nw, &calls[i], write_error, &wrote);
         else
             calls[i].reply = api_error_reply(rc, NULL, &calls[i].reply_len);
     }
@@ -1131,13 +1053,14 @@ void api_run_batch(api_t *a, api_call_t *calls, size_t n)
 {
     a->stats.batches++;
     for (;;) {
-        records_counters_t saved = a->counters;
         store_txn_t txn;
+        nomwrite_batch_t nw;
         bool wrote = false;
         int rc = store_txn_begin(a->store, true, &txn);
+        nomwrite_batch_init(&nw, &txn, a->outbox, &a->counters);
         /* After a failed write the txn is dead: the rest waits for the retry. */
         for (size_t i = 0; rc == 0 && txn.rc == 0 && i < n; i++)
-            run_call(a, &txn, &calls[i], 0, &wrote);
+            run_call(a, &txn, &nw, &calls[i], 0, &wrote);
         if (rc == 0 && wrote) {
             int64_t started = mono_us();
             rc = store_txn_commit(&txn);
@@ -1148,11 +1071,12 @@ void api_run_batch(api_t *a, api_call_t *calls, size_t n)
             rc = txn.rc;
         }
         if (rc == 0) {
+            a->stale_index_entries += nomwrite_batch_apply(&nw);
             outbox_publish(a->outbox);
             return;
         }
-        /* Nothing of the batch was written: undo what memory knows of it. */
-        a->counters = saved;
+        /* Nothing of the batch was written: memory forgets it too. */
+        nomwrite_batch_discard(&nw);
         outbox_discard(a->outbox);
         clear_replies(calls, n);
         if (rc == -EX_EFULL && store_map_full(a->store) && store_grow(a->store) == 0)

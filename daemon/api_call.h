@@ -9,6 +9,7 @@
 
 #include "api.h"
 #include "key.h"
+#include "nomwrite.h"
 #include "rules.h"
 #include "timers.h"
 #include "events.pb-c.h"
@@ -45,6 +46,7 @@ struct api {
 typedef struct {
     api_t *api;
     store_txn_t *txn;
+    nomwrite_batch_t *nw; /* the nomination writes of txn (nomwrite.h) */
     const Exemplar__Request *req;
     const actor_t *actor;
     int64_t now_ms;

@@ -149,7 +149,8 @@ int api_ops_fsck(call_t *x)
         return -EX_ESTORAGE;
     Exemplar__FsckReply out = EXEMPLAR__FSCK_REPLY__INIT;
     fsck_t f;
-    int rc = fsck_init(&f, x->txn, x->api->counters.next_id ? x->api->counters.next_id - 1 : 0,
+    uint64_t next_id = nomwrite_next_id(x->nw);
+    int rc = fsck_init(&f, x->txn, next_id ? next_id - 1 : 0,
                        r->max_problems ? r->max_problems : FSCK_PROBLEMS_DEFAULT, &out);
     f.tick = sdnotify_watchdog;
     if (rc == 0)

@@ -166,7 +166,7 @@ int api_rules_carry_over(call_t *x, const rules_ctx_t *ctx, const Exemplar__Nomi
                           _("campaign %s has no period after %s to carry nomination %llu into"),
                           n->campaign, n->period, (unsigned long long)n->id);
     exemplar__nomination__init(out);
-    out->id = x->api->counters.next_id;
+    out->id = nomwrite_next_id(x->nw);
     out->version = 1;
     out->state = EXEMPLAR__STATE__STATE_REGISTERED;
     out->kind = n->kind;
