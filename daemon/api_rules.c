@@ -20,6 +20,7 @@
 #include "campaign.h"
 #include "log.h"
 #include "records.h"
+#include "tally.h"
 #include "text.h"
 #include "vitext.h"
 
@@ -70,6 +71,15 @@ static int check_decision(call_t *x, const char *what, const Exemplar__Decision 
     if (rc < 0)
         return api_refuse(x, -EX_EINVALID, "%s: number and issuer must be UTF-8 text", what);
     return check_date(x, "the decision's date", d->date, required || d->number[0]);
+}
+
+/* Writes evidence; the tallies judge its subject's evidence gaps again.  The
+ * writers mark the tallies, not the ledger, so that the ledger stays below
+ * the tallies that read it. */
+static void put_evidence(store_txn_t *t, const Exemplar__Evidence *e)
+{
+    ledger_evidence_put(t, e);
+    tally_evidence_changed(t, e->subject);
 }
 
 /* ---- register and move hooks -------------------------------------------- */
@@ -524,7 +534,7 @@ int api_rules_evidence_add(call_t *x)
     e.decision = &d;
     e.at_ms = x->now_ms;
     e.day = rules_today(x->api->rules, x->now_ms);
-    ledger_evidence_put(x->txn, &e);
+    put_evidence(x->txn, &e);
     Exemplar__Evidence *one = &e;
     int rc = reply_evidence(x, &one, 1);
     free(number);
@@ -555,7 +565,7 @@ int api_rules_evidence_revoke(call_t *x)
     e->revoked = true;
     e->revocation = r->revocation;
     e->revoked_day = rules_today(x->api->rules, x->now_ms);
-    ledger_evidence_put(x->txn, e);
+    put_evidence(x->txn, e);
     rc = reply_evidence(x, &e, 1);
     e->revocation = saved;
     exemplar__evidence__free_unpacked(e, NULL);
@@ -676,7 +686,7 @@ static int revoke_by_decision(store_txn_t *txn, const char *subject, const char 
         e->revoked = true;
         e->revocation = by;
         e->revoked_day = day;
-        ledger_evidence_put(txn, e);
+        put_evidence(txn, e);
         e->revocation = saved;
         log_info("rules, %s of %s for %d revoked by an event (decision %s)", e->title, subject,
                  (int)e->year, number);
@@ -713,6 +723,6 @@ int api_rules_event_fact(void *rules, store_txn_t *txn, const Exemplar__Event *e
     ev.decision = e->decision ? e->decision : &none;
     ev.at_ms = now_ms;
     ev.day = rules_today(rules, now_ms);
-    ledger_evidence_put(txn, &ev);
+    put_evidence(txn, &ev);
     return txn->rc;
 }
