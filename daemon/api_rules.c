@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api_call.h"
+#include "api_rules.h"
 #include "api_events.h"
 #include "errors.h"
 #include "i18n.h"
@@ -87,7 +87,7 @@ static void put_evidence(store_txn_t *t, const Exemplar__Evidence *e)
 int api_rules_register(call_t *x, Exemplar__Nomination *n, Exemplar__Unit **keep)
 {
     const Exemplar__RegisterRequest *r = x->req->register_;
-    rules_t *rules = x->api->rules;
+    rules_t *rules = x->rules;
     *keep = NULL;
     if (r->subject[0] && check_subject(x, "subject", r->subject) < 0)
         return -EX_EINVALID;
@@ -155,9 +155,9 @@ int api_rules_bind(call_t *x, const Exemplar__Nomination *n, const char *overrid
     *use = NULL;
     if (check_decision(x, "decision", decision, false) < 0)
         return -EX_EINVALID;
-    int rc = rules_bind(ctx, x->api->rules, x->txn, n, x->now_ms, override_reason, decision, nr,
-                        x->why, sizeof(x->why));
-    if (!rules_enforced(x->api->rules)) {
+    int rc = rules_bind(ctx, x->rules, x->txn, n, x->now_ms, override_reason, decision, nr, x->why,
+                        sizeof(x->why));
+    if (!rules_enforced(x->rules)) {
         x->why[0] = '\0';
         return 0;
     }
@@ -441,7 +441,7 @@ static void free_campaign(Exemplar__CampaignInfo *ci)
 int api_rules_campaign_show(call_t *x)
 {
     const Exemplar__CampaignShowRequest *r = x->req->campaign_show;
-    rules_t *rules = x->api->rules;
+    rules_t *rules = x->rules;
     size_t total = rules_campaign_count(rules);
     if (r->campaign[0] && !rules_campaign(rules, r->campaign))
         return api_refuse(x, -EX_ECAMPAIGN,
@@ -483,7 +483,7 @@ int api_rules_campaign_show(call_t *x)
 
 static int check_title(call_t *x, const char *title)
 {
-    const rulebook_t *b = rules_book(x->api->rules);
+    const rulebook_t *b = rules_book(x->rules);
     if (rulebook_title(b, title))
         return 0;
     char codes[512] = "";
@@ -533,7 +533,7 @@ int api_rules_evidence_add(call_t *x)
     d.issuer = issuer ? issuer : d.issuer;
     e.decision = &d;
     e.at_ms = x->now_ms;
-    e.day = rules_today(x->api->rules, x->now_ms);
+    e.day = rules_today(x->rules, x->now_ms);
     put_evidence(x->txn, &e);
     Exemplar__Evidence *one = &e;
     int rc = reply_evidence(x, &one, 1);
@@ -564,7 +564,7 @@ int api_rules_evidence_revoke(call_t *x)
     Exemplar__Decision *saved = e->revocation;
     e->revoked = true;
     e->revocation = r->revocation;
-    e->revoked_day = rules_today(x->api->rules, x->now_ms);
+    e->revoked_day = rules_today(x->rules, x->now_ms);
     put_evidence(x->txn, e);
     rc = reply_evidence(x, &e, 1);
     e->revocation = saved;
@@ -612,8 +612,7 @@ int api_rules_check(call_t *x)
         goto out;
     rules_ctx_t ctx;
     nom_rules_t nr;
-    rc = rules_bind(&ctx, x->api->rules, x->txn, n, x->now_ms, NULL, NULL, &nr, x->why,
-                    sizeof(x->why));
+    rc = rules_bind(&ctx, x->rules, x->txn, n, x->now_ms, NULL, NULL, &nr, x->why, sizeof(x->why));
     if (rc < 0)
         goto out;
     criteria_result_t res;
