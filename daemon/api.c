@@ -32,6 +32,7 @@
 #include "names.h"
 #include "nomwrite.h"
 #include "pbcheck.h"
+#include "reqtable.h"
 #include "sched.h"
 #include "wire.pb-c.h"
 
@@ -55,17 +56,10 @@ typedef int handler_fn(call_t *x);
 /* A request about the engine itself (stats): it reads the api object. */
 typedef int engine_fn(api_t *a, call_t *x);
 
-/* OP_ID_OPTIONAL: mutating, but the body carries its own identity (events:
- * publisher + seq), so a request id is remembered only when one is sent. */
-/* OP_MAY_WRITE: not a change of the data (no request id, not remembered),
- * but the handler may write derived data and says so in call_t.wrote. */
-enum { OP_MUTATES = 1, OP_READS = 2, OP_ID_OPTIONAL = 4, OP_MAY_WRITE = 8 };
-
+/* A request type's row: what the daemon adds to its row of the shared
+ * table (proto/requests.def: name, reply body, read or write). */
 typedef struct {
-    Exemplar__Request__BodyCase body;
-    const char *name;
     handler_fn *handler;
-    unsigned flags;
     unsigned roles;    /* ROLE_BIT()s that may send it at all; admin always may */
     engine_fn *engine; /* instead of handler */
 } api_op_t;
@@ -89,56 +83,50 @@ typedef struct {
 static handler_fn handle_audit;
 static engine_fn handle_stats;
 
-static const api_op_t API_OPS[] = {
-    {EXEMPLAR__REQUEST__BODY_INFO, "info", api_noms_info, 0, R_ANY},
-    {EXEMPLAR__REQUEST__BODY_REGISTER, "register", api_noms_register, OP_MUTATES, R_MOVE},
-    {EXEMPLAR__REQUEST__BODY_MOVE, "move", api_noms_move, OP_MUTATES, R_MOVE},
-    {EXEMPLAR__REQUEST__BODY_GET, "get", api_noms_get, OP_READS, R_READ},
-    {EXEMPLAR__REQUEST__BODY_HISTORY, "history", api_noms_history, OP_READS, R_READ},
-    {EXEMPLAR__REQUEST__BODY_LIST, "list", api_noms_list, OP_READS, R_READ},
-    {EXEMPLAR__REQUEST__BODY_CHANGES, "changes", api_noms_changes, OP_READS, R_READ},
-    /* issue 3, the plan's rules (api_rules.c) */
-    {EXEMPLAR__REQUEST__BODY_UNITS_IMPORT, "units-import", api_rules_units_import, OP_MUTATES,
-     R_ADMIN},
-    {EXEMPLAR__REQUEST__BODY_UNITS_LIST, "units-list", api_rules_units_list, 0, R_ANY},
-    {EXEMPLAR__REQUEST__BODY_CAMPAIGN_SHOW, "campaign-show", api_rules_campaign_show, 0, R_ANY},
-    {EXEMPLAR__REQUEST__BODY_EVIDENCE_ADD, "evidence-add", api_rules_evidence_add, OP_MUTATES,
-     R_EVIDENCE},
-    {EXEMPLAR__REQUEST__BODY_EVIDENCE_REVOKE, "evidence-revoke", api_rules_evidence_revoke,
-     OP_MUTATES, R_EVIDENCE},
-    {EXEMPLAR__REQUEST__BODY_EVIDENCE_LIST, "evidence-list", api_rules_evidence_list, OP_READS,
-     R_READ},
-    {EXEMPLAR__REQUEST__BODY_CHECK, "check", api_rules_check, OP_READS, R_READ},
-    {EXEMPLAR__REQUEST__BODY_AUDIT, "audit", handle_audit, 0, R_ADMIN}, /* issue 7: audit.c */
-    /* events in (api_events.c) */
-    {EXEMPLAR__REQUEST__BODY_PUBLISH, "publish", api_noms_publish, OP_MUTATES | OP_ID_OPTIONAL,
-     R_PUBLISH},
-    {EXEMPLAR__REQUEST__BODY_STATS, "stats", NULL, OP_READS, R_PROGRAMME, handle_stats},
-    {EXEMPLAR__REQUEST__BODY_EVENT_LIST, "event-list", api_noms_event_list, OP_READS, R_READ},
-    /* issue 9, unit plans (api_plans.c) */
-    {EXEMPLAR__REQUEST__BODY_PLAN_SUBMIT, "plan-submit", api_plans_submit, OP_MUTATES, R_PLAN},
-    {EXEMPLAR__REQUEST__BODY_PLAN_SHOW, "plan-show", api_plans_show, OP_READS, R_READ},
-    {EXEMPLAR__REQUEST__BODY_PLAN_LIST, "plan-list", api_plans_list, OP_READS, R_READ},
-    {EXEMPLAR__REQUEST__BODY_PLAN_ACCEPT, "plan-accept", api_plans_accept, OP_MUTATES, R_REVIEW},
-    {EXEMPLAR__REQUEST__BODY_PLAN_RETURN, "plan-return", api_plans_return, OP_MUTATES, R_REVIEW},
-    /* issue 8, operator tools (api_ops.c) */
-    {EXEMPLAR__REQUEST__BODY_FSCK, "fsck", api_ops_fsck, OP_MAY_WRITE, R_ADMIN},
-    /* issue 5: timers and jobs (api_jobs.c) */
-    {EXEMPLAR__REQUEST__BODY_JOB_LEASE, "job-lease", api_jobs_lease, OP_MUTATES, R_WORK},
-    {EXEMPLAR__REQUEST__BODY_JOB_DELIVER, "job-deliver", api_jobs_deliver, OP_MUTATES, R_WORK},
-    {EXEMPLAR__REQUEST__BODY_JOB_ACK, "job-ack", api_jobs_ack, OP_MUTATES, R_WORK},
-    {EXEMPLAR__REQUEST__BODY_JOB_LIST, "job-list", api_jobs_list, OP_READS, R_READ | R_WORK},
-    {EXEMPLAR__REQUEST__BODY_JOB_RETRY, "job-retry", api_jobs_retry, OP_MUTATES, R_ADMIN},
-    /* issue 5, the quarterly summary (api_summary.c): catches the tallies up */
-    {EXEMPLAR__REQUEST__BODY_SUMMARY, "summary", api_summary, OP_READS | OP_MAY_WRITE, R_READ},
+/* One row per row of proto/requests.def; api_new refuses to start when a
+ * request type has no handler here. */
+static const api_op_t API_OPS[EX_REQ_COUNT] = {
+    [EX_REQ_INFO] = {api_noms_info, R_ANY},
+    [EX_REQ_REGISTER] = {api_noms_register, R_MOVE},
+    [EX_REQ_MOVE] = {api_noms_move, R_MOVE},
+    [EX_REQ_GET] = {api_noms_get, R_READ},
+    [EX_REQ_HISTORY] = {api_noms_history, R_READ},
+    [EX_REQ_LIST] = {api_noms_list, R_READ},
+    [EX_REQ_CHANGES] = {api_noms_changes, R_READ},
+    [EX_REQ_UNITS_IMPORT] = {api_rules_units_import, R_ADMIN},
+    [EX_REQ_UNITS_LIST] = {api_rules_units_list, R_ANY},
+    [EX_REQ_CAMPAIGN_SHOW] = {api_rules_campaign_show, R_ANY},
+    [EX_REQ_EVIDENCE_ADD] = {api_rules_evidence_add, R_EVIDENCE},
+    [EX_REQ_EVIDENCE_REVOKE] = {api_rules_evidence_revoke, R_EVIDENCE},
+    [EX_REQ_EVIDENCE_LIST] = {api_rules_evidence_list, R_READ},
+    [EX_REQ_CHECK] = {api_rules_check, R_READ},
+    [EX_REQ_AUDIT] = {handle_audit, R_ADMIN},
+    [EX_REQ_PUBLISH] = {api_noms_publish, R_PUBLISH},
+    [EX_REQ_STATS] = {NULL, R_PROGRAMME, handle_stats},
+    [EX_REQ_EVENT_LIST] = {api_noms_event_list, R_READ},
+    [EX_REQ_PLAN_SUBMIT] = {api_plans_submit, R_PLAN},
+    [EX_REQ_PLAN_SHOW] = {api_plans_show, R_READ},
+    [EX_REQ_PLAN_LIST] = {api_plans_list, R_READ},
+    [EX_REQ_PLAN_ACCEPT] = {api_plans_accept, R_REVIEW},
+    [EX_REQ_PLAN_RETURN] = {api_plans_return, R_REVIEW},
+    [EX_REQ_FSCK] = {api_ops_fsck, R_ADMIN},
+    [EX_REQ_JOB_LEASE] = {api_jobs_lease, R_WORK},
+    [EX_REQ_JOB_DELIVER] = {api_jobs_deliver, R_WORK},
+    [EX_REQ_JOB_ACK] = {api_jobs_ack, R_WORK},
+    [EX_REQ_JOB_LIST] = {api_jobs_list, R_READ | R_WORK},
+    [EX_REQ_JOB_RETRY] = {api_jobs_retry, R_ADMIN},
+    [EX_REQ_SUMMARY] = {api_summary, R_READ},
 };
 
-static const api_op_t *find_op(Exemplar__Request__BodyCase body)
+/* The row of a request body, with its shared row in *type; NULL when the
+ * body is no request type. */
+static const api_op_t *find_op(Exemplar__Request__BodyCase body, const ex_req_type_t **type)
 {
-    for (size_t i = 0; i < sizeof(API_OPS) / sizeof(API_OPS[0]); i++)
-        if (API_OPS[i].body == body)
-            return &API_OPS[i];
-    return NULL;
+    int i = ex_req_index(body);
+    if (i < 0)
+        return NULL;
+    *type = &EX_REQ_TYPES[i];
+    return &API_OPS[i];
 }
 
 int64_t api_now_ms(void)
@@ -333,6 +321,7 @@ static void run_call(api_t *a, store_txn_t *txn, nomwrite_batch_t *nw, api_call_
     call->rc = 0;
     uint64_t digest = 0;
     const api_op_t *op = NULL;
+    const ex_req_type_t *type = NULL;
     int rc = 0;
     a->stats.requests++;
     if (!req) {
@@ -347,7 +336,7 @@ static void run_call(api_t *a, store_txn_t *txn, nomwrite_batch_t *nw, api_call_
                         (int)req->protocol);
         goto answer;
     }
-    op = find_op(req->body_case);
+    op = find_op(req->body_case, &type);
     if (!op) {
         rc = api_refuse(&x, -EX_EINVALID,
                         "the request has no body this daemon knows (field %d); see "
@@ -355,14 +344,15 @@ static void run_call(api_t *a, store_txn_t *txn, nomwrite_batch_t *nw, api_call_
                         (int)req->body_case);
         goto answer;
     }
-    if ((rc = auth_check_role(x.actor, op->name, op->roles, x.why, sizeof(x.why))) < 0)
+    if ((rc = auth_check_role(x.actor, type->name, op->roles, x.why, sizeof(x.why))) < 0)
         goto answer;
-    if ((op->flags & OP_MUTATES) && !(req->request_id == 0 && (op->flags & OP_ID_OPTIONAL))) {
+    if ((type->flags & EX_REQ_WRITES) &&
+        !(req->request_id == 0 && (type->flags & EX_REQ_ID_OPTIONAL))) {
         if (req->request_id == 0) {
             rc = api_refuse(&x, -EX_EINVALID,
                             "request_id is required for %s: choose a new non-zero id, and send the "
                             "same id again only to retry",
-                            op->name);
+                            type->name);
             goto answer;
         }
         digest = dedup_digest(call->data, call->len);
@@ -391,7 +381,7 @@ static void run_call(api_t *a, store_txn_t *txn, nomwrite_batch_t *nw, api_call_
             goto answer;
         }
     }
-    if (write_error && (op->flags & OP_MUTATES)) {
+    if (write_error && (type->flags & EX_REQ_WRITES)) {
         rc = write_error; /* an id-less publish after a failed commit */
         if (rc == -EX_EFULL)
             full_why(a, x.why, sizeof(x.why));
@@ -405,7 +395,7 @@ static void run_call(api_t *a, store_txn_t *txn, nomwrite_batch_t *nw, api_call_
     rc = op->engine ? op->engine(a, &x) : op->handler(&x);
     if (x.index_rebuilt)
         sched_index_rebuilt(a->sched);
-    if (rc == 0 && (((op->flags & OP_MUTATES) && !x.unchanged) || x.wrote))
+    if (rc == 0 && (((type->flags & EX_REQ_WRITES) && !x.unchanged) || x.wrote))
         *wrote = true;
 answer:
     if (rc < 0) {
@@ -416,20 +406,20 @@ answer:
         x.out = api_call_error_reply(req ? req->request_id : 0, rc, x.why, x.current_version,
                                      x.current_state, &x.out_len);
     }
-    if (op && (op->flags & OP_MUTATES) && x.out && req->request_id &&
+    if (op && (type->flags & EX_REQ_WRITES) && x.out && req->request_id &&
         (rc == 0 || remember_answer(rc)) && rc != -EX_EIDREUSE && !write_error && !x.unchanged) {
         dedup_remember(txn, req->request_id, x.actor->name, digest, x.now_ms, x.out, x.out_len);
         *wrote = true;
     }
-    if (rc < 0 && op && (op->flags & OP_MUTATES)) {
+    if (rc < 0 && op && (type->flags & EX_REQ_WRITES)) {
         /* Every refused change is audited; with write_error the
          * txn is read-only and only the journal gets it. */
-        audit_refusal(txn, x.actor, op->name, req, rc, x.why[0] ? x.why : ex_err_message(rc),
+        audit_refusal(txn, x.actor, type->name, req, rc, x.why[0] ? x.why : ex_err_message(rc),
                       x.now_ms);
         *wrote = *wrote || (txn->write && !write_error);
     }
     if (rc < 0 && rc != -EX_ENOTFOUND)
-        log_debug("api, %s refused (%s: %s)", op ? op->name : "request", ex_err_name(rc),
+        log_debug("api, %s refused (%s: %s)", type ? type->name : "request", ex_err_name(rc),
                   x.why[0] ? x.why : ex_err_message(rc));
     call->reply = x.out;
     call->reply_len = x.out_len;
@@ -525,6 +515,15 @@ void api_run_batch(api_t *a, api_call_t *calls, size_t n)
 
 api_t *api_new(store_t *store, outbox_t *outbox, const config_t *cfg, char *err, size_t errlen)
 {
+    /* A row added to proto/requests.def without its handler here. */
+    for (size_t i = 0; i < EX_REQ_COUNT; i++)
+        if (!API_OPS[i].handler && !API_OPS[i].engine) {
+            snprintf(err, errlen,
+                     "api, request type %s (proto/requests.def) has no handler in API_OPS "
+                     "(daemon/api.c)",
+                     EX_REQ_TYPES[i].name);
+            return NULL;
+        }
     api_t *a = calloc(1, sizeof(*a));
     if (!a) {
         snprintf(err, errlen, "api, out of memory");
