@@ -7,7 +7,7 @@
  * of requests is one write transaction (group commit).  Handlers never
  * block and never send: they write through the transaction they are given
  * and pack their reply; the loop sends it after the commit.  Background
- * work is the scheduler's (sched.c).
+ * work is the scheduler's (background.c).
  */
 #include "api.h"
 
@@ -33,7 +33,7 @@
 #include "nomwrite.h"
 #include "pbcheck.h"
 #include "reqtable.h"
-#include "sched.h"
+#include "background.h"
 #include "wire.pb-c.h"
 
 #define API_COMMIT_WINDOW 1024 /* commit times kept for stats' percentiles */
@@ -46,7 +46,7 @@ struct api {
     api_stats_t stats;
     rules_t *rules;   /* units, campaigns, evidence, criteria */
     api_jobs_t *jobs; /* timers and jobs between calls */
-    sched_t *sched;   /* background work */
+    background_t *bg; /* background work */
     /* the latest commit times (µs), a ring for the percentiles */
     uint32_t commit_us[API_COMMIT_WINDOW];
     size_t commit_samples, commit_next;
@@ -394,7 +394,7 @@ static void run_call(api_t *a, store_txn_t *txn, nomwrite_batch_t *nw, api_call_
         goto answer;
     rc = op->engine ? op->engine(a, &x) : op->handler(&x);
     if (x.index_rebuilt)
-        sched_index_rebuilt(a->sched);
+        background_index_rebuilt(a->bg);
     if (rc == 0 && (((type->flags & EX_REQ_WRITES) && !x.unchanged) || x.wrote))
         *wrote = true;
 answer:
@@ -496,7 +496,7 @@ void api_run_batch(api_t *a, api_call_t *calls, size_t n)
             rc = txn.rc;
         }
         if (rc == 0) {
-            sched_note_stale(a->sched, nomwrite_batch_apply(&nw));
+            background_note_stale(a->bg, nomwrite_batch_apply(&nw));
             outbox_publish(a->outbox);
             return;
         }
@@ -543,7 +543,7 @@ api_t *api_new(store_t *store, outbox_t *outbox, const config_t *cfg, char *err,
         return NULL;
     }
     if (!(a->jobs = api_jobs_new(cfg, err, errlen)) ||
-        !(a->sched = sched_new(store, outbox, cfg, err, errlen)) ||
+        !(a->bg = background_new(store, outbox, cfg, err, errlen)) ||
         !(a->rules = rules_new(cfg, store, err, errlen))) {
         api_destroy(&a);
         return NULL;
@@ -570,7 +570,7 @@ void api_destroy(api_t **p)
     if (*p) {
         rules_destroy(&(*p)->rules);
         api_jobs_destroy(&(*p)->jobs);
-        sched_destroy(&(*p)->sched);
+        background_destroy(&(*p)->bg);
     }
     free(*p);
     *p = NULL;
@@ -578,12 +578,12 @@ void api_destroy(api_t **p)
 
 void api_housekeeping(api_t *a, int64_t now_ms)
 {
-    sched_housekeeping(a->sched, a->rules, a->jobs, now_ms);
+    background_housekeeping(a->bg, a->rules, a->jobs, now_ms);
 }
 
 bool api_background(api_t *a, bool quiet)
 {
-    return sched_background(a->sched, a->rules, quiet);
+    return background_step(a->bg, a->rules, quiet);
 }
 
 const records_counters_t *api_counters(const api_t *a)

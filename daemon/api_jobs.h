@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Timers and jobs (api_jobs.c): the workers' and administrators' requests,
- * rows of API_OPS (api.c), and the tick the scheduler (sched.c) runs in its
+ * rows of API_OPS (api.c), and the tick the scheduler (background.c) runs in its
  * housekeeping transaction.  The state kept between calls (the timers'
  * configuration, when to derive them again, the workers seen) is an
  * api_jobs_t, which the call context carries (call_t.jobs).

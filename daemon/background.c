@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Background work (see sched.h).  Each housekeeping task says when it wants
+ * Background work (see background.h).  Each housekeeping task says when it wants
  * to run again; one pass runs the due ones in a single write transaction,
  * so that a quiet daemon writes nothing and a busy one pays one commit a
  * second for all of them.
  */
-#include "sched.h"
+#include "background.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +27,7 @@
 
 enum { TASK_PRUNE, TASK_SWEEP, TASK_JOBS, TASK_COUNT };
 
-struct sched {
+struct background {
     store_t *store;
     outbox_t *outbox;
     const config_t *cfg;
@@ -46,11 +46,11 @@ typedef struct {
 
 /* Runs one bounded step in txn.  Returns how much it did (0: it wrote
  * nothing) and sets *next_ms, when it wants to run again. */
-typedef size_t task_fn(sched_t *s, const env_t *env, store_txn_t *txn, int64_t now_ms,
+typedef size_t task_fn(background_t *s, const env_t *env, store_txn_t *txn, int64_t now_ms,
                        int64_t *next_ms);
 
 /* Forgets request ids older than [api] request_ttl_hours. */
-static size_t prune(sched_t *s, const env_t *env, store_txn_t *txn, int64_t now_ms,
+static size_t prune(background_t *s, const env_t *env, store_txn_t *txn, int64_t now_ms,
                     int64_t *next_ms)
 {
     (void)env;
@@ -66,7 +66,7 @@ static size_t prune(sched_t *s, const env_t *env, store_txn_t *txn, int64_t now_
 /* Sweeps stale by-state entries in key order, a bounded step at a time:
  * deleting many entries of one leaf together costs one page write, where
  * deleting each at its move would have cost a random page per move. */
-static size_t sweep(sched_t *s, const env_t *env, store_txn_t *txn, int64_t now_ms,
+static size_t sweep(background_t *s, const env_t *env, store_txn_t *txn, int64_t now_ms,
                     int64_t *next_ms)
 {
     (void)env;
@@ -89,7 +89,8 @@ static size_t sweep(sched_t *s, const env_t *env, store_txn_t *txn, int64_t now_
 
 /* Timers and job leases (api_jobs.c): their deadlines are in the store, so
  * the tick runs at every housekeeping and looks. */
-static size_t jobs(sched_t *s, const env_t *env, store_txn_t *txn, int64_t now_ms, int64_t *next_ms)
+static size_t jobs(background_t *s, const env_t *env, store_txn_t *txn, int64_t now_ms,
+                   int64_t *next_ms)
 {
     (void)s;
     *next_ms = now_ms;
@@ -102,9 +103,10 @@ static task_fn *const TASKS[TASK_COUNT] = {
     [TASK_JOBS] = jobs,
 };
 
-sched_t *sched_new(store_t *store, outbox_t *outbox, const config_t *cfg, char *err, size_t errlen)
+background_t *background_new(store_t *store, outbox_t *outbox, const config_t *cfg, char *err,
+                             size_t errlen)
 {
-    sched_t *s = calloc(1, sizeof(*s));
+    background_t *s = calloc(1, sizeof(*s));
     if (!s) {
         snprintf(err, errlen, "api, out of memory");
         return NULL;
@@ -117,13 +119,13 @@ sched_t *sched_new(store_t *store, outbox_t *outbox, const config_t *cfg, char *
     return s; /* every deadline 0: each task runs at the first housekeeping */
 }
 
-void sched_destroy(sched_t **p)
+void background_destroy(background_t **p)
 {
     free(*p);
     *p = NULL;
 }
 
-void sched_note_stale(sched_t *s, uint64_t entries)
+void background_note_stale(background_t *s, uint64_t entries)
 {
     if (!entries)
         return;
@@ -131,12 +133,12 @@ void sched_note_stale(sched_t *s, uint64_t entries)
     s->next_ms[TASK_SWEEP] = 0;
 }
 
-void sched_index_rebuilt(sched_t *s)
+void background_index_rebuilt(background_t *s)
 {
     s->sweep_resume_len = 0;
 }
 
-int64_t sched_next_deadline(const sched_t *s)
+int64_t background_next_deadline(const background_t *s)
 {
     int64_t next = NEVER;
     for (size_t i = 0; i < TASK_COUNT; i++)
@@ -148,7 +150,7 @@ int64_t sched_next_deadline(const sched_t *s)
 /* A background write that found the map full: grow it (no transaction is
  * open here), so that the next try succeeds as a request batch would.
  * Returns whether it grew. */
-static bool grew_after(sched_t *s, int rc)
+static bool grew_after(background_t *s, int rc)
 {
     if (rc != -EX_EFULL || !store_map_full(s->store) || store_grow(s->store) < 0)
         return false;
@@ -157,7 +159,8 @@ static bool grew_after(sched_t *s, int rc)
     return true;
 }
 
-void sched_housekeeping(sched_t *s, const rules_t *rules, api_jobs_t *jobs, int64_t now_ms)
+void background_housekeeping(background_t *s, const rules_t *rules, api_jobs_t *jobs,
+                             int64_t now_ms)
 {
     outbox_monitor_drain(s->outbox); /* count the feed's connections */
     outbox_tick(s->outbox);          /* a feed re-bound by a reload publishes again */
@@ -174,7 +177,7 @@ void sched_housekeeping(sched_t *s, const rules_t *rules, api_jobs_t *jobs, int6
         log_warning("api, housekeeping not committed (%s)", ex_err_message(rc));
 }
 
-bool sched_background(sched_t *s, const rules_t *rules, bool quiet)
+bool background_step(background_t *s, const rules_t *rules, bool quiet)
 {
     bool more = false;
     int rc = api_events_index(s->store, s->cfg->events_index_lag, quiet, &more);
