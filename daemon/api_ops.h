@@ -8,7 +8,7 @@
 
 #include "api_call.h"
 
-/* Operator tools (api_ops.c, issue 8), rows of API_OPS.  fsck checks the
+/* Operator tools (api_ops.c), rows of API_OPS.  fsck checks the
  * nominations against their indexes and histories and the change log for
  * gaps, in one pass over the store (it holds the loop for that long); with
  * repair set it rebuilds by_state and by_unit in the call's transaction and

@@ -7,7 +7,7 @@
 
 #include "api_call.h"
 
-/* Handlers of the unit plans' requests (api_plans.c, issue 9), rows of
+/* Handlers of the unit plans' requests (api_plans.c), rows of
  * API_OPS: submit (or save a draft) for one's own unit, show and list
  * progress (unit officers: their own unit only), accept and return. */
 int api_plans_submit(call_t *x);

@@ -7,7 +7,7 @@
 
 #include "api_call.h"
 
-/* The quarterly summary (api_summary.c, issue 5), a row of API_OPS: catches
+/* The quarterly summary (api_summary.c), a row of API_OPS: catches
  * the tallies up in the call's transaction (sets x->wrote), then answers
  * from them; unit officers get their own unit only. */
 int api_summary(call_t *x);
