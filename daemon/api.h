@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Requests: decode, validate, authorise, apply, answer.  API_OPS in api.c is
- * the one table of request types.  A batch of requests runs in one LMDB
- * write transaction (group commit); when api_run_batch returns, every call
- * has its encoded reply and the batch's changes are durable, so the replies
- * may be sent.
+ * Requests: decode, validate, authorise, apply, answer.  The request types
+ * are proto/requests.def (name, reply body, read or write, shared with the
+ * clients); API_OPS in api.c gives each its handler and roles.  A batch of
+ * requests runs in one LMDB write transaction (group commit); when
+ * api_run_batch returns, every call has its encoded reply and the batch's
+ * changes are durable, so the replies may be sent.
  */
 #ifndef EXEMPLAR_API_H
 #define EXEMPLAR_API_H

@@ -370,33 +370,20 @@ static int append_evidence(const api_events_ctx_t *ctx, Exemplar__Nomination *n,
 {
     char reason[512];
     evidence_reason(e, reason, sizeof(reason));
-    Exemplar__Change c = EXEMPLAR__CHANGE__INIT;
     Exemplar__Actor actor = EXEMPLAR__ACTOR__INIT;
     actor.name = e->publisher;
     actor.role = EXEMPLAR__ROLE__ROLE_PUBLISHER;
-    c.seq = ctx->counters->last_seq + 1;
-    c.nomination_id = n->id;
-    c.prev_seq = n->last_seq;
-    c.from = n->state;
-    c.to = n->state;
-    c.verb = (char *)"evidence";
-    c.version = n->version; /* evidence is not a move: the version stays */
-    c.actor = &actor;
-    c.reason = reason;
-    c.at_ms = ctx->now_ms;
-    c.day = ctx->day;
-    c.unit = n->unit;
-    c.campaign = n->campaign;
-    c.kind = n->kind;
-    c.event_seq = e->ingest_seq;
-    n->last_seq = c.seq;
-    n->updated_ms = ctx->now_ms;
-    records_put_nomination(ctx->txn, n, n->state);
-    records_append_change(ctx->txn, &c);
-    int rc = outbox_add(ctx->outbox, &c);
-    if (rc == 0)
-        ctx->counters->last_seq++;
-    return rc;
+    /* evidence is not a move: the state and the version stay */
+    nomwrite_change_t c = {
+        .from = n->state,
+        .verb = "evidence",
+        .reason = reason,
+        .actor = &actor,
+        .at_ms = ctx->now_ms,
+        .day = ctx->day,
+        .event_seq = e->ingest_seq,
+    };
+    return nomwrite_transition(ctx->nw, n, &c);
 }
 
 /* Records e in the history of every nomination registered for its subject. */
@@ -557,8 +544,10 @@ int api_events_stats(const api_events_ctx_t *ctx, Exemplar__StatsReply *out)
     if (!out->publishers)
         return -EX_EINTERNAL;
     out->events = store_count(ctx->txn, DB_EVENTS);
-    out->last_change_seq = ctx->counters->last_seq;
-    out->nominations = ctx->counters->nominations;
+    records_counters_t now;
+    nomwrite_counters(ctx->nw, &now);
+    out->last_change_seq = now.last_seq;
+    out->nominations = now.nominations;
     out->indexed = indexed_upto(ctx->txn);
     store_iter_t it;
     store_val_t k, v;

@@ -33,8 +33,7 @@
 
 #include "config.h"
 #include "nom.h"
-#include "outbox.h"
-#include "records.h"
+#include "nomwrite.h"
 #include "store.h"
 #include "wire.pb-c.h"
 
@@ -48,9 +47,9 @@
 
 /* What a handler works with: the batch's transaction and the api's state. */
 typedef struct {
-    store_txn_t *txn;
-    outbox_t *outbox;
-    records_counters_t *counters; /* last_seq advances with evidence changes */
+    store_txn_t *txn;     /* the batch's transaction (nw->txn) */
+    outbox_t *outbox;     /* events are queued here for the feed */
+    nomwrite_batch_t *nw; /* evidence changes are written through it */
     const config_t *cfg;
     const actor_t *actor;
     int64_t now_ms;

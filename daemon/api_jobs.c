@@ -21,9 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api_call.h"
+#include "api_jobs.h"
 #include "errors.h"
 #include "jobs.h"
+#include "key.h"
 #include "ledger.h"
 #include "log.h"
 #include "names.h"
@@ -48,6 +49,42 @@
 #define EXPIRE_STEP      64
 #define TOKEN_BYTES      16
 #define TOKEN_HASH_BYTES crypto_generichash_BYTES
+#define WORKERS_SEEN     32 /* worker names remembered for stats */
+
+struct api_jobs {
+    timers_cfg_t timers;
+    int64_t next_timer_sync_ms; /* 0: derive at the next tick */
+    struct {
+        char name[WORKER_NAME_MAX + 1];
+        int64_t at_ms;
+    } workers_seen[WORKERS_SEEN];
+};
+
+api_jobs_t *api_jobs_new(const config_t *cfg, char *err, size_t errlen)
+{
+    api_jobs_t *j = calloc(1, sizeof(*j));
+    if (!j) {
+        snprintf(err, errlen, "jobs, out of memory");
+        return NULL;
+    }
+    if (timers_cfg_from(cfg, &j->timers, err, errlen) < 0) {
+        free(j);
+        return NULL;
+    }
+    return j;
+}
+
+void api_jobs_destroy(api_jobs_t **p)
+{
+    free(*p);
+    *p = NULL;
+}
+
+void api_jobs_set_timers(api_jobs_t *j, const timers_cfg_t *timers)
+{
+    j->timers = *timers;
+    j->next_timer_sync_ms = 0;
+}
 
 /* What a reply may show of a job: never its lease's hash. */
 static void hide_lease(Exemplar__Job *j)
@@ -74,7 +111,7 @@ static bool valid_kind(Exemplar__JobKind k)
 /* A lease that ran out counts as a failure: the job is ready again at once
  * (the worker probably died), or parked after max_attempts failures.  Writes
  * the change; *j is replaced by the stored record. */
-static int take_back(api_t *a, store_txn_t *txn, Exemplar__Job **j, int64_t now_ms)
+static int take_back(api_jobs_t *a, store_txn_t *txn, Exemplar__Job **j, int64_t now_ms)
 {
     Exemplar__Job upd = **j;
     char why[160];
@@ -99,7 +136,8 @@ static int take_back(api_t *a, store_txn_t *txn, Exemplar__Job **j, int64_t now_
 
 /* Loads job id, taking back its lease if that has run out.  Returns 0 with
  * *out (free with exemplar__job__free_unpacked), or an error. */
-static int load_job(api_t *a, store_txn_t *txn, const char *id, int64_t now_ms, Exemplar__Job **out)
+static int load_job(api_jobs_t *a, store_txn_t *txn, const char *id, int64_t now_ms,
+                    Exemplar__Job **out)
 {
     int rc = jobs_get(txn, id, out);
     if (rc == 0 && (*out)->state == EXEMPLAR__JOB_STATE__JOB_LEASED &&
@@ -112,7 +150,7 @@ static int load_job(api_t *a, store_txn_t *txn, const char *id, int64_t now_ms, 
  * request before it looks for ready jobs, and from the tick so that
  * `exemplarctl jobs` shows them as they are even when no worker asks.
  * Returns how many. */
-static size_t expire_leases(api_t *a, store_txn_t *txn, int64_t now_ms)
+static size_t expire_leases(api_jobs_t *a, store_txn_t *txn, int64_t now_ms)
 {
     char ids[EXPIRE_STEP][JOBS_ID_MAX + 1];
     int n = jobs_due(txn, DB_JOB_QUEUE, EXEMPLAR__JOB_STATE__JOB_LEASED, now_ms, ids, EXPIRE_STEP);
@@ -176,7 +214,7 @@ static int fill_context(call_t *x, const Exemplar__Job *j, context_t *c)
     Exemplar__ReminderContext init = EXEMPLAR__REMINDER_CONTEXT__INIT;
     memset(c, 0, sizeof(*c));
     c->ctx = init;
-    int32_t today = rules_today(x->api->rules, x->now_ms);
+    int32_t today = rules_today(x->rules, x->now_ms);
     Exemplar__Unit *latest = NULL;
     if (ledger_unit_on(x->txn, j->unit, today, &c->unit, &latest) < 0) {
         c->unit = latest;
@@ -185,7 +223,7 @@ static int fill_context(call_t *x, const Exemplar__Job *j, context_t *c)
     }
     c->ctx.unit_name = c->unit ? c->unit->name : (char *)"";
     c->ctx.addressee = c->unit ? (char *)rules_unit_addressee(c->unit, today) : (char *)"";
-    const campaign_t *camp = rules_campaign(x->api->rules, j->campaign);
+    const campaign_t *camp = rules_campaign(x->rules, j->campaign);
     c->ctx.campaign_title = camp ? (char *)camp->title : (char *)"";
     if (plans_latest(x->txn, j->unit, j->campaign, j->period, &c->plan) < 0)
         c->plan = NULL;
@@ -259,10 +297,10 @@ static int fill_context(call_t *x, const Exemplar__Job *j, context_t *c)
     return rc;
 }
 
-static void note_worker(api_t *a, const char *name, int64_t now_ms)
+static void note_worker(api_jobs_t *a, const char *name, int64_t now_ms)
 {
     size_t oldest = 0;
-    for (size_t i = 0; i < API_WORKERS_SEEN; i++) {
+    for (size_t i = 0; i < WORKERS_SEEN; i++) {
         if (strcmp(a->workers_seen[i].name, name) == 0) {
             a->workers_seen[i].at_ms = now_ms;
             return;
@@ -277,7 +315,7 @@ static void note_worker(api_t *a, const char *name, int64_t now_ms)
 int api_jobs_lease(call_t *x)
 {
     const Exemplar__JobLeaseRequest *r = x->req->job_lease;
-    api_t *a = x->api;
+    api_jobs_t *a = x->jobs;
     if (!valid_worker(r->worker))
         return api_refuse(x, -EX_EINVALID,
                           "worker must name the worker: 1-%d letters, digits or . _ - @ : "
@@ -394,7 +432,7 @@ static int find_job(call_t *x, const char *id, Exemplar__Job **out)
     if (!id[0] || strlen(id) > JOBS_ID_MAX)
         return api_refuse(x, -EX_EINVALID, "id must name a job (1-%d bytes; exemplarctl jobs)",
                           JOBS_ID_MAX);
-    int rc = load_job(x->api, x->txn, id, x->now_ms, out);
+    int rc = load_job(x->jobs, x->txn, id, x->now_ms, out);
     if (rc == -EX_ENOTFOUND)
         return api_refuse(x, rc, "there is no job %s (exemplarctl jobs lists them)", id);
     return rc;
@@ -517,7 +555,7 @@ int api_jobs_deliver(call_t *x)
             nt.at_ms = x->now_ms;
             char topic[128];
             snprintf(topic, sizeof(topic), "notify.%s", j->unit[0] ? j->unit : "ministry");
-            rc = outbox_add_message(x->api->outbox, topic, &nt.base);
+            rc = outbox_add_message(x->outbox, topic, &nt.base);
         }
         log_fields(LOG_INFO,
                    LOG_FIELDS(log_str("JOB_ID", j->id), log_str("UNIT", j->unit),
@@ -571,7 +609,7 @@ int api_jobs_ack(call_t *x)
         } else {
             upd.failures++;
             upd.last_error = r->error;
-            bool park = upd.failures >= x->api->timers.max_attempts;
+            bool park = upd.failures >= x->jobs->timers.max_attempts;
             upd.state = park ? EXEMPLAR__JOB_STATE__JOB_PARKED : EXEMPLAR__JOB_STATE__JOB_READY;
             upd.available_ms = x->now_ms + (park ? 0 : jobs_backoff_ms(upd.failures));
         }
@@ -758,12 +796,12 @@ int api_jobs_retry(call_t *x)
 
 /* ---- the loop's tick ------------------------------------------------------ */
 
-bool api_jobs_tick(api_t *a, store_txn_t *txn, int64_t now_ms)
+bool api_jobs_tick(api_jobs_t *a, store_txn_t *txn, const rules_t *rules, int64_t now_ms)
 {
     bool wrote = false;
     if (now_ms >= a->next_timer_sync_ms) {
         timers_sync_t s;
-        int rc = timers_sync(txn, a->rules, &a->timers, now_ms, &s);
+        int rc = timers_sync(txn, rules, &a->timers, now_ms, &s);
         if (rc < 0) {
             log_warning("jobs, cannot derive the timers (%s); retrying in a minute",
                         ex_err_message(rc));
@@ -780,7 +818,7 @@ bool api_jobs_tick(api_t *a, store_txn_t *txn, int64_t now_ms)
     }
     if (jobs_next_time(txn, DB_TIMER_DUE, 0) <= now_ms) {
         size_t made = 0;
-        int fired = timers_fire_due(txn, a->rules, now_ms, 64, &made);
+        int fired = timers_fire_due(txn, rules, now_ms, 64, &made);
         if (fired < 0)
             log_warning("jobs, cannot fire the timers due (%s); retrying", ex_err_message(fired));
         else if (fired > 0) {
@@ -794,10 +832,10 @@ bool api_jobs_tick(api_t *a, store_txn_t *txn, int64_t now_ms)
     return wrote;
 }
 
-size_t api_jobs_workers(const api_t *a, int64_t now_ms)
+size_t api_jobs_workers(const api_jobs_t *a, int64_t now_ms)
 {
     size_t n = 0;
-    for (size_t i = 0; i < API_WORKERS_SEEN; i++)
+    for (size_t i = 0; i < WORKERS_SEEN; i++)
         n += a->workers_seen[i].name[0] && now_ms - a->workers_seen[i].at_ms < 600000;
     return n;
 }

@@ -17,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api_call.h"
+#include "api_ops.h"
+#include "key.h"
+#include "records.h"
 #include "errors.h"
 #include "fsck.h"
 #include "log.h"
@@ -149,14 +151,15 @@ int api_ops_fsck(call_t *x)
         return -EX_ESTORAGE;
     Exemplar__FsckReply out = EXEMPLAR__FSCK_REPLY__INIT;
     fsck_t f;
-    int rc = fsck_init(&f, x->txn, x->api->counters.next_id ? x->api->counters.next_id - 1 : 0,
+    uint64_t next_id = nomwrite_next_id(x->nw);
+    int rc = fsck_init(&f, x->txn, next_id ? next_id - 1 : 0,
                        r->max_problems ? r->max_problems : FSCK_PROBLEMS_DEFAULT, &out);
     f.tick = sdnotify_watchdog;
     if (rc == 0)
         rc = fsck_run(&f);
     bool tally_wrote = false;
     if (rc == 0)
-        rc = check_tally(&f, x->api->rules, &tally_wrote);
+        rc = check_tally(&f, x->rules, &tally_wrote);
     out.problems = f.problems;
     x->wrote = x->wrote || tally_wrote;
     if (rc == 0 && r->repair) {
@@ -166,11 +169,11 @@ int api_ops_fsck(call_t *x)
         if (rc == 0)
             tally_clear(x->txn);
         while (rc == 0 && more)
-            rc = tally_advance(x->txn, x->api->rules, (size_t)-1, &more);
+            rc = tally_advance(x->txn, x->rules, (size_t)-1, &more);
         if (rc == 0) {
             /* What the rebuild cannot fix: histories, the log, records. */
             x->wrote = true;
-            x->api->sweep_resume_len = 0;
+            x->index_rebuilt = true;
             out.repaired = true;
             out.problems_after_repair = f.problems - f.index_problems;
         }

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api_call.h"
+#include "api_plans.h"
 #include "campaign.h"
 #include "errors.h"
 #include "key.h"
@@ -45,10 +45,10 @@ static int resolve(call_t *x, const char *unit, bool unit_required, const char *
                           "'_' or '-'",
                           unit, KEY_UNIT_MAX);
     t->unit = unit;
-    t->campaign = campaign[0] ? campaign : x->api->cfg->default_campaign;
+    t->campaign = campaign[0] ? campaign : x->cfg->default_campaign;
     if (!period[0])
         return api_refuse(x, -EX_EINVALID, "period is required, for example 2021-2023");
-    const campaign_t *c = rules_campaign(x->api->rules, t->campaign);
+    const campaign_t *c = rules_campaign(x->rules, t->campaign);
     if (!c)
         return api_refuse(x, -EX_ECAMPAIGN,
                           "campaign %.40s is not defined (exemplarctl campaign show)", t->campaign);
@@ -328,7 +328,7 @@ int api_plans_submit(call_t *x)
                           "or the individual number (or both)");
     if ((rc = check_document(x, r->document, verb == PLAN_SUBMIT)) < 0)
         return rc;
-    if (rules_enforced(x->api->rules)) {
+    if (rules_enforced(x->rules)) {
         bool in_period = false;
         Exemplar__Unit *u = unit_named(x, &t, &in_period);
         if (!u)
@@ -374,7 +374,7 @@ int api_plans_submit(call_t *x)
     if (rc == 0 && nn && !(ids = calloc(nn, sizeof(*ids))))
         rc = -EX_EINTERNAL;
     if (rc == 0) {
-        int32_t day = rules_today(x->api->rules, x->now_ms);
+        int32_t day = rules_today(x->rules, x->now_ms);
         char today[16];
         day_format(day, today, sizeof(today));
         bool prev_on_time = cur && cur->submitted_on[0] && !cur->late;
@@ -527,7 +527,7 @@ int api_plans_list(call_t *x)
     }
     if (rc == 0) {
         char today[16];
-        day_format(rules_today(x->api->rules, x->now_ms), today, sizeof(today));
+        day_format(rules_today(x->rules, x->now_ms), today, sizeof(today));
         Exemplar__PlanListReply body = EXEMPLAR__PLAN_LIST_REPLY__INIT;
         body.campaign = (char *)t.campaign;
         body.period = (char *)t.period->id;

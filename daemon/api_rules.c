@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api_call.h"
+#include "api_rules.h"
 #include "api_events.h"
 #include "errors.h"
 #include "i18n.h"
@@ -20,6 +20,7 @@
 #include "campaign.h"
 #include "log.h"
 #include "records.h"
+#include "tally.h"
 #include "text.h"
 #include "vitext.h"
 
@@ -72,12 +73,21 @@ static int check_decision(call_t *x, const char *what, const Exemplar__Decision 
     return check_date(x, "the decision's date", d->date, required || d->number[0]);
 }
 
+/* Writes evidence; the tallies judge its subject's evidence gaps again.  The
+ * writers mark the tallies, not the ledger, so that the ledger stays below
+ * the tallies that read it. */
+static void put_evidence(store_txn_t *t, const Exemplar__Evidence *e)
+{
+    ledger_evidence_put(t, e);
+    tally_evidence_changed(t, e->subject);
+}
+
 /* ---- register and move hooks -------------------------------------------- */
 
 int api_rules_register(call_t *x, Exemplar__Nomination *n, Exemplar__Unit **keep)
 {
     const Exemplar__RegisterRequest *r = x->req->register_;
-    rules_t *rules = x->api->rules;
+    rules_t *rules = x->rules;
     *keep = NULL;
     if (r->subject[0] && check_subject(x, "subject", r->subject) < 0)
         return -EX_EINVALID;
@@ -145,9 +155,9 @@ int api_rules_bind(call_t *x, const Exemplar__Nomination *n, const char *overrid
     *use = NULL;
     if (check_decision(x, "decision", decision, false) < 0)
         return -EX_EINVALID;
-    int rc = rules_bind(ctx, x->api->rules, x->txn, n, x->now_ms, override_reason, decision, nr,
-                        x->why, sizeof(x->why));
-    if (!rules_enforced(x->api->rules)) {
+    int rc = rules_bind(ctx, x->rules, x->txn, n, x->now_ms, override_reason, decision, nr, x->why,
+                        sizeof(x->why));
+    if (!rules_enforced(x->rules)) {
         x->why[0] = '\0';
         return 0;
     }
@@ -166,7 +176,7 @@ int api_rules_carry_over(call_t *x, const rules_ctx_t *ctx, const Exemplar__Nomi
                           _("campaign %s has no period after %s to carry nomination %llu into"),
                           n->campaign, n->period, (unsigned long long)n->id);
     exemplar__nomination__init(out);
-    out->id = x->api->counters.next_id;
+    out->id = nomwrite_next_id(x->nw);
     out->version = 1;
     out->state = EXEMPLAR__STATE__STATE_REGISTERED;
     out->kind = n->kind;
@@ -431,7 +441,7 @@ static void free_campaign(Exemplar__CampaignInfo *ci)
 int api_rules_campaign_show(call_t *x)
 {
     const Exemplar__CampaignShowRequest *r = x->req->campaign_show;
-    rules_t *rules = x->api->rules;
+    rules_t *rules = x->rules;
     size_t total = rules_campaign_count(rules);
     if (r->campaign[0] && !rules_campaign(rules, r->campaign))
         return api_refuse(x, -EX_ECAMPAIGN,
@@ -473,7 +483,7 @@ int api_rules_campaign_show(call_t *x)
 
 static int check_title(call_t *x, const char *title)
 {
-    const rulebook_t *b = rules_book(x->api->rules);
+    const rulebook_t *b = rules_book(x->rules);
     if (rulebook_title(b, title))
         return 0;
     char codes[512] = "";
@@ -515,7 +525,7 @@ int api_rules_evidence_add(call_t *x)
     if (check_decision(x, "decision", in->decision, true) < 0)
         return -EX_EINVALID;
     /* A title exists once its year is over and its decision signed. */
-    int32_t today = rules_today(x->api->rules, x->now_ms), signed_on = 0;
+    int32_t today = rules_today(x->rules, x->now_ms), signed_on = 0;
     char today_text[16];
     day_format(today, today_text, sizeof(today_text));
     day_parse(in->decision->date, &signed_on);
@@ -538,8 +548,8 @@ int api_rules_evidence_add(call_t *x)
     d.issuer = issuer ? issuer : d.issuer;
     e.decision = &d;
     e.at_ms = x->now_ms;
-    e.day = rules_today(x->api->rules, x->now_ms);
-    ledger_evidence_put(x->txn, &e);
+    e.day = rules_today(x->rules, x->now_ms);
+    put_evidence(x->txn, &e);
     Exemplar__Evidence *one = &e;
     int rc = reply_evidence(x, &one, 1);
     free(number);
@@ -569,8 +579,8 @@ int api_rules_evidence_revoke(call_t *x)
     Exemplar__Decision *saved = e->revocation;
     e->revoked = true;
     e->revocation = r->revocation;
-    e->revoked_day = rules_today(x->api->rules, x->now_ms);
-    ledger_evidence_put(x->txn, e);
+    e->revoked_day = rules_today(x->rules, x->now_ms);
+    put_evidence(x->txn, e);
     rc = reply_evidence(x, &e, 1);
     e->revocation = saved;
     exemplar__evidence__free_unpacked(e, NULL);
@@ -617,8 +627,7 @@ int api_rules_check(call_t *x)
         goto out;
     rules_ctx_t ctx;
     nom_rules_t nr;
-    rc = rules_bind(&ctx, x->api->rules, x->txn, n, x->now_ms, NULL, NULL, &nr, x->why,
-                    sizeof(x->why));
+    rc = rules_bind(&ctx, x->rules, x->txn, n, x->now_ms, NULL, NULL, &nr, x->why, sizeof(x->why));
     if (rc < 0)
         goto out;
     criteria_result_t res;
@@ -708,7 +717,7 @@ static int revoke_by_decision(store_txn_t *txn, const char *subject, const char 
         e->revoked = true;
         e->revocation = by;
         e->revoked_day = day;
-        ledger_evidence_put(txn, e);
+        put_evidence(txn, e);
         e->revocation = saved;
         log_info("rules, %s of %s for %d revoked by an event (decision %s)", e->title, subject,
                  (int)e->year, number);
@@ -745,6 +754,6 @@ int api_rules_event_fact(void *rules, store_txn_t *txn, const Exemplar__Event *e
     ev.decision = e->decision ? e->decision : &none;
     ev.at_ms = now_ms;
     ev.day = rules_today(rules, now_ms);
-    ledger_evidence_put(txn, &ev);
+    put_evidence(txn, &ev);
     return txn->rc;
 }

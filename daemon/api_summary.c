@@ -18,7 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api_call.h"
+#include "api_summary.h"
+#include "key.h"
 #include "errors.h"
 #include "ledger.h"
 #include "log.h"
@@ -139,7 +140,7 @@ static int catch_up(call_t *x)
                           "written just now; ask again");
     bool more = true;
     for (int steps = 0; rc == 0 && more && steps < 4; steps++)
-        rc = tally_advance(x->txn, x->api->rules, CATCH_UP_MAX, &more);
+        rc = tally_advance(x->txn, x->rules, CATCH_UP_MAX, &more);
     if (rc == 0)
         x->wrote = true;
     if (rc == 0 && more)
@@ -213,7 +214,7 @@ static int add_overdue(ctx_t *c, Exemplar__Summary *s, const Exemplar__Unit *u,
 static int overdue_units(ctx_t *c, const char *campaign, const char *only, int32_t q_first,
                          Exemplar__Summary *s)
 {
-    rules_t *rules = c->x->api->rules;
+    rules_t *rules = c->x->rules;
     Exemplar__Unit **units = NULL;
     size_t nu = 0;
     int rc = ledger_units(c->x->txn, only && only[0] ? only : NULL, &units, &nu);
@@ -414,7 +415,7 @@ int api_summary(call_t *x)
                           "campaign \"%.40s\" is not a campaign id: 1-%d characters of letters, "
                           "digits, '.', '_' or '-' (for example 2021-2025)",
                           r->campaign, KEY_CAMPAIGN_MAX);
-    if (r->campaign[0] && !rules_campaign(x->api->rules, r->campaign))
+    if (r->campaign[0] && !rules_campaign(x->rules, r->campaign))
         return api_refuse(x, -EX_ECAMPAIGN, "no campaign %s (exemplarctl campaign show lists them)",
                           r->campaign);
     /* A unit officer's summary holds its own unit only. */

@@ -13,7 +13,6 @@
 #include "errors.h"
 #include "key.h"
 #include "records.h"
-#include "tally.h"
 
 #define UNIT_KEY_MAX     (KEY_UNIT_MAX + 1 + 10)
 #define EVIDENCE_KEY_MAX (LEDGER_SUBJECT_MAX + 1 + 2 + TITLE_CODE_MAX)
@@ -141,7 +140,6 @@ void ledger_evidence_put(store_txn_t *t, const Exemplar__Evidence *e)
     uint8_t key[EVIDENCE_KEY_MAX];
     records_put_message(t, DB_EVIDENCE, key, evidence_key(key, e->subject, e->year, e->title),
                         &e->base);
-    tally_evidence_changed(t, e->subject); /* the tallies judge its evidence gaps again */
 }
 
 int ledger_evidence_get(store_txn_t *t, const char *subject, int year, const char *title,

@@ -31,7 +31,8 @@ void ledger_unit_put(store_txn_t *t, const Exemplar__Unit *u);
 int ledger_units(store_txn_t *t, const char *code, Exemplar__Unit ***out, size_t *n);
 void ledger_units_free(Exemplar__Unit **v, size_t n);
 
-/* Also marks the subject for the tallies' evidence gaps (tally.h). */
+/* Writes e.  The caller marks the subject for the tallies' evidence gaps
+ * (tally_evidence_changed): the ledger knows nothing of the tallies. */
 void ledger_evidence_put(store_txn_t *t, const Exemplar__Evidence *e);
 /* 0 with *out, -EX_ENOTFOUND, -EX_ESTORAGE. */
 int ledger_evidence_get(store_txn_t *t, const char *subject, int year, const char *title,

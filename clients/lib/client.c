@@ -6,6 +6,7 @@
  * per request.  The change feed lives in sub.c.
  */
 #include "exemplar.h"
+#include "reqtable.h"
 #include "zmq_util.h"
 
 #include <errno.h>
@@ -233,51 +234,11 @@ const char *ex_client_missing_socket(const ex_client_t *c)
 
 /* ---- replies ----------------------------------------------------------- */
 
-/* Which reply body each request calls for. */
-static const struct {
-    Exemplar__Request__BodyCase request;
-    Exemplar__Reply__BodyCase reply;
-} BODY_FOR[] = {
-    {EXEMPLAR__REQUEST__BODY_INFO, EXEMPLAR__REPLY__BODY_INFO},
-    {EXEMPLAR__REQUEST__BODY_REGISTER, EXEMPLAR__REPLY__BODY_NOMINATION},
-    {EXEMPLAR__REQUEST__BODY_MOVE, EXEMPLAR__REPLY__BODY_NOMINATION},
-    {EXEMPLAR__REQUEST__BODY_GET, EXEMPLAR__REPLY__BODY_NOMINATION},
-    {EXEMPLAR__REQUEST__BODY_HISTORY, EXEMPLAR__REPLY__BODY_HISTORY},
-    {EXEMPLAR__REQUEST__BODY_LIST, EXEMPLAR__REPLY__BODY_LIST},
-    {EXEMPLAR__REQUEST__BODY_CHANGES, EXEMPLAR__REPLY__BODY_CHANGES},
-    /* issue 3, the plan's rules */
-    {EXEMPLAR__REQUEST__BODY_UNITS_IMPORT, EXEMPLAR__REPLY__BODY_UNITS},
-    {EXEMPLAR__REQUEST__BODY_UNITS_LIST, EXEMPLAR__REPLY__BODY_UNITS},
-    {EXEMPLAR__REQUEST__BODY_CAMPAIGN_SHOW, EXEMPLAR__REPLY__BODY_CAMPAIGN},
-    {EXEMPLAR__REQUEST__BODY_EVIDENCE_ADD, EXEMPLAR__REPLY__BODY_EVIDENCE},
-    {EXEMPLAR__REQUEST__BODY_EVIDENCE_REVOKE, EXEMPLAR__REPLY__BODY_EVIDENCE},
-    {EXEMPLAR__REQUEST__BODY_EVIDENCE_LIST, EXEMPLAR__REPLY__BODY_EVIDENCE},
-    {EXEMPLAR__REQUEST__BODY_CHECK, EXEMPLAR__REPLY__BODY_CHECK},
-    {EXEMPLAR__REQUEST__BODY_AUDIT, EXEMPLAR__REPLY__BODY_AUDIT},
-    {EXEMPLAR__REQUEST__BODY_PUBLISH, EXEMPLAR__REPLY__BODY_PUBLISH},
-    {EXEMPLAR__REQUEST__BODY_STATS, EXEMPLAR__REPLY__BODY_STATS},
-    {EXEMPLAR__REQUEST__BODY_EVENT_LIST, EXEMPLAR__REPLY__BODY_EVENT_LIST},
-    /* issue 9, unit plans */
-    {EXEMPLAR__REQUEST__BODY_PLAN_SUBMIT, EXEMPLAR__REPLY__BODY_PLAN},
-    {EXEMPLAR__REQUEST__BODY_PLAN_SHOW, EXEMPLAR__REPLY__BODY_PLAN},
-    {EXEMPLAR__REQUEST__BODY_PLAN_LIST, EXEMPLAR__REPLY__BODY_PLAN_LIST},
-    {EXEMPLAR__REQUEST__BODY_PLAN_ACCEPT, EXEMPLAR__REPLY__BODY_PLAN},
-    {EXEMPLAR__REQUEST__BODY_PLAN_RETURN, EXEMPLAR__REPLY__BODY_PLAN},
-    {EXEMPLAR__REQUEST__BODY_FSCK, EXEMPLAR__REPLY__BODY_FSCK},      /* issue 8 */
-    {EXEMPLAR__REQUEST__BODY_JOB_LEASE, EXEMPLAR__REPLY__BODY_JOBS}, /* issue 5 */
-    {EXEMPLAR__REQUEST__BODY_JOB_DELIVER, EXEMPLAR__REPLY__BODY_JOBS},
-    {EXEMPLAR__REQUEST__BODY_JOB_ACK, EXEMPLAR__REPLY__BODY_JOBS},
-    {EXEMPLAR__REQUEST__BODY_JOB_LIST, EXEMPLAR__REPLY__BODY_JOBS},
-    {EXEMPLAR__REQUEST__BODY_JOB_RETRY, EXEMPLAR__REPLY__BODY_JOBS},
-    {EXEMPLAR__REQUEST__BODY_SUMMARY, EXEMPLAR__REPLY__BODY_SUMMARY}, /* issue 5 */
-};
-
+/* Which reply body each request calls for (proto/requests.def). */
 static Exemplar__Reply__BodyCase body_for(Exemplar__Request__BodyCase request)
 {
-    for (size_t i = 0; i < sizeof BODY_FOR / sizeof BODY_FOR[0]; i++)
-        if (BODY_FOR[i].request == request)
-            return BODY_FOR[i].reply;
-    return EXEMPLAR__REPLY__BODY__NOT_SET;
+    int i = ex_req_index(request);
+    return i < 0 ? EXEMPLAR__REPLY__BODY__NOT_SET : EX_REQ_TYPES[i].reply;
 }
 
 /* A refusal with a real code, or the body the request calls for. */

@@ -241,6 +241,7 @@ static void record_evidence(fixture_t *f, const char *subject, int32_t day)
         e.decision = &d;
         e.day = day;
         ledger_evidence_put(&t, &e);
+        tally_evidence_changed(&t, e.subject);
     }
     assert_int_equal(store_txn_commit(&t), 0);
 }
@@ -254,6 +255,7 @@ static void revoke_evidence(fixture_t *f, const char *subject, int year, int32_t
     e->revoked = true;
     e->revoked_day = day;
     ledger_evidence_put(&t, e);
+    tally_evidence_changed(&t, e->subject);
     exemplar__evidence__free_unpacked(e, NULL);
     assert_int_equal(store_txn_commit(&t), 0);
 }

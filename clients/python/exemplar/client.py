@@ -26,6 +26,9 @@ from . import convert
 from . import errors
 from ._pb import (auth_pb2, events_pb2, model, ops_pb2, plans_pb2, rules_pb2, summary_pb2,
                   wire_pb2, workers_pb2)
+# Which reply body each request calls for (proto/requests.def, the daemon's
+# and the C client's table): any other body is a malformed answer.
+from ._pb.requests import BODY_FOR
 from .ids import new_request_id
 from .keys import CurveKeys
 
@@ -35,23 +38,6 @@ MAX_REQUEST_BYTES = 65536            # the daemon's default max_message_bytes
 MAX_REPLY_BYTES = 16 * 1024 * 1024   # what a reply may be (the C client's limit)
 SYSTEM_SOCKET = "/run/exemplard/api.sock"
 LOCAL_ENDPOINT = "ipc://exemplar-state/api.sock"
-
-# Which reply body each request calls for (clients/lib/client.c BODY_FOR):
-# any other body is a malformed answer.
-BODY_FOR = {
-    "info": "info", "register": "nomination", "move": "nomination", "get": "nomination",
-    "history": "history", "list": "list", "changes": "changes",
-    "units_import": "units", "units_list": "units", "campaign_show": "campaign",
-    "evidence_add": "evidence", "evidence_revoke": "evidence", "evidence_list": "evidence",
-    "check": "check", "audit": "audit",
-    "publish": "publish", "stats": "stats", "event_list": "event_list",
-    "plan_submit": "plan", "plan_show": "plan", "plan_list": "plan_list",
-    "plan_accept": "plan", "plan_return": "plan",
-    "fsck": "fsck",
-    "job_lease": "jobs", "job_deliver": "jobs", "job_ack": "jobs", "job_list": "jobs",
-    "job_retry": "jobs",
-    "summary": "summary",
-}
 
 DecisionLike = Union[model.Decision, rules_pb2.Decision, None]
 
