@@ -403,9 +403,11 @@ int loop_run(loop_t *l)
         }
         if (items[1].revents & ZMQ_POLLIN)
             handle_signals(l);
-        auth_poll_handle(items + 3 + nfeeds, nauth);
-        /* Everything that has arrived, up to max_batch, is one commit. */
+        /* Everything that has arrived, up to max_batch, is one commit.  The
+         * requests are read before the monitors' events, so a connection's
+         * message is counted before its close is judged (peerlog.h). */
         receive_all(l, nfeeds);
+        auth_poll_handle(items + 3 + nfeeds, nauth);
         run_batch(l);
         l->backlog = api_background(l->api, n == 0);
     }

@@ -33,6 +33,12 @@ static unsigned long long MAX_MESSAGE;
 static unsigned HANDSHAKES_FAILED; /* closes to come that a handshake failure explains */
 /* Per descriptor: accepted and no message arrived yet (a bit per fd). */
 static uint8_t SILENT[FD_TRACKED / 8];
+/* The monitor's events and the connections' messages reach the loop on
+ * different sockets, so a connection's first message can be read before its
+ * ACCEPTED event: OPEN marks the descriptors whose ACCEPTED was seen, EARLY
+ * those that spoke before it (their ACCEPTED must not mark them silent). */
+static uint8_t OPEN[FD_TRACKED / 8];
+static uint8_t EARLY[FD_TRACKED / 8];
 
 static int64_t mono_ms(void)
 {
@@ -87,8 +93,13 @@ bool peerlog(peerlog_kind_t kind, int priority, const char *fmt, ...)
 
 void peerlog_message_from(int fd)
 {
-    if (fd >= 0 && fd < FD_TRACKED)
-        SILENT[fd / 8] &= (uint8_t) ~(1u << (fd % 8));
+    if (fd < 0 || fd >= FD_TRACKED)
+        return;
+    uint8_t bit = (uint8_t)(1u << (fd % 8));
+    if (OPEN[fd / 8] & bit)
+        SILENT[fd / 8] &= (uint8_t)~bit;
+    else
+        EARLY[fd / 8] |= bit;
 }
 
 void peerlog_set_max_message(unsigned long long max_bytes)
@@ -109,9 +120,18 @@ void peerlog_monitor_event(const char *endpoint, uint16_t event, uint32_t value)
         return;
     uint8_t bit = (uint8_t)(1u << (fd % 8));
     if (event == ZMQ_EVENT_ACCEPTED) {
-        SILENT[fd / 8] |= bit;
-    } else if (event == ZMQ_EVENT_DISCONNECTED && (SILENT[fd / 8] & bit)) {
+        OPEN[fd / 8] |= bit;
+        if (EARLY[fd / 8] & bit)
+            EARLY[fd / 8] &= (uint8_t)~bit;
+        else
+            SILENT[fd / 8] |= bit;
+    } else if (event == ZMQ_EVENT_DISCONNECTED) {
+        bool silent = SILENT[fd / 8] & bit;
         SILENT[fd / 8] &= (uint8_t)~bit;
+        OPEN[fd / 8] &= (uint8_t)~bit;
+        EARLY[fd / 8] &= (uint8_t)~bit;
+        if (!silent)
+            return;
         if (HANDSHAKES_FAILED) {
             HANDSHAKES_FAILED--;
             return;
