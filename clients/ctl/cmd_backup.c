@@ -7,7 +7,7 @@
  *
  * backup: the environment opened read-only next to the running daemon; LMDB
  * copies one read transaction's snapshot, compacted, to a temporary in
- * FILE's directory that nobody else can have made (proto/safefile.h: never
+ * FILE's directory that nobody else can have made (common/safefile.h: never
  * a fixed name such as FILE.tmp; the writer is never blocked: a compacting
  * copy takes no writer lock); the copy's meta pages are checked
  * (daemon/mdbfile.h), it is opened and counted, then renamed to FILE and
@@ -145,7 +145,7 @@ int cmd_backup(ctl_t *ctl, const ctl_args_t *a)
     int rc = store_open_readonly(dir, false, &s, err, sizeof(err));
     if (rc < 0)
         return ctl_store_fail(ctl, rc, err);
-    /* A temporary nobody else can have made (proto/safefile.h), never FILE.tmp. */
+    /* A temporary nobody else can have made (common/safefile.h), never FILE.tmp. */
     ex_safefile_t sf;
     rc = ex_safefile_open(&sf, file, CTL_FILE_MODE, force ? EX_SAFEFILE_REPLACE : 0, err,
                           sizeof(err));
@@ -430,7 +430,7 @@ int cmd_restore(ctl_t *ctl, const ctl_args_t *a)
     }
     /* The copy is what gets checked and installed: the backup may change
      * meanwhile, the copy cannot.  Its temporary has a name (LMDB opens
-     * it by path) that nobody else can have made (proto/safefile.h). */
+     * it by path) that nobody else can have made (common/safefile.h). */
     ex_safefile_t sf;
     rc = ex_safefile_open(&sf, data, CTL_FILE_MODE, EX_SAFEFILE_REPLACE | EX_SAFEFILE_NAMED, err,
                           sizeof(err));

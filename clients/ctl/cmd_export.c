@@ -7,7 +7,7 @@
  * while the daemon serves) and writes, from ONE read transaction, a header
  * line, one line per record of every primary database and an end line that
  * counts them (README, "Export format").  Values are the stored protobuf
- * records converted by proto/pbjson.c; keys are the LMDB keys in base64, so
+ * records converted by common/pbjson.c; keys are the LMDB keys in base64, so
  * import needs to know no key layout.  Indexes are not exported: import
  * rebuilds by_state, by_unit and the subject and event-identity indexes
  * from the records (records.c, key.h), and the daemon re-indexes events by
@@ -21,7 +21,7 @@
  * state directory as it was.  Each line is read strictly and each record
  * checked as the api checks what a peer sends (daemon/exportfmt.c).  export
  * writes FILE through a temporary nobody else can have made
- * (proto/safefile.h).
+ * (common/safefile.h).
  */
 #include "ctl.h"
 
@@ -155,7 +155,7 @@ int cmd_export(ctl_t *ctl, const ctl_args_t *a)
     int rc = store_open_readonly(dir, false, &s, err, sizeof(err));
     if (rc < 0)
         return ctl_store_fail(ctl, rc, err);
-    /* A temporary nobody else can have made (proto/safefile.h), never FILE.tmp. */
+    /* A temporary nobody else can have made (common/safefile.h), never FILE.tmp. */
     ex_safefile_t sf = {.fd = -1, .dirfd = -1};
     FILE *f = stdout;
     if (!to_stdout) {
