@@ -109,6 +109,10 @@ static const api_op_t API_OPS[] = {
     {EXEMPLAR__REQUEST__BODY_PLAN_RETURN, "plan-return", api_plans_return, OP_MUTATES, R_REVIEW},
     /* issue 8, operator tools (api_ops.c) */
     {EXEMPLAR__REQUEST__BODY_FSCK, "fsck", api_ops_fsck, OP_MAY_WRITE, R_ADMIN},
+    /* online operator tools and the move table (api_dump.c) */
+    {EXEMPLAR__REQUEST__BODY_MOVES, "moves", api_dump_moves, 0, R_ANY},
+    {EXEMPLAR__REQUEST__BODY_BACKUP, "backup", api_dump_backup, 0, R_ADMIN},
+    {EXEMPLAR__REQUEST__BODY_EXPORT, "export", api_dump_export, 0, R_ADMIN},
     /* issue 5: timers and jobs (api_jobs.c) */
     {EXEMPLAR__REQUEST__BODY_JOB_LEASE, "job-lease", api_jobs_lease, OP_MUTATES, R_WORK},
     {EXEMPLAR__REQUEST__BODY_JOB_DELIVER, "job-deliver", api_jobs_deliver, OP_MUTATES, R_WORK},

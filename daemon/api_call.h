@@ -97,6 +97,13 @@ int api_plans_return(call_t *x);
  * sets x->wrote. */
 int api_ops_fsck(call_t *x);
 
+/* Online operator tools (api_dump.c), rows of API_OPS: backup and export
+ * hand over one snapshot in pages (ops.proto's DumpRequest); moves answers
+ * the move table this daemon enforces. */
+int api_dump_backup(call_t *x);
+int api_dump_export(call_t *x);
+int api_dump_moves(call_t *x);
+
 /* Timers and jobs (api_jobs.c, issue 5), rows of API_OPS: workers lease,
  * deliver and acknowledge; readers list (unit officers: their unit's
  * jobs); administrators retry a parked job or fire a timer now. */

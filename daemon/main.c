@@ -24,6 +24,7 @@
 #include "log.h"
 #include "loop.h"
 #include "nom.h"
+#include "offline.h"
 #include "outbox.h"
 #include "sdnotify.h"
 #include "store.h"
@@ -54,6 +55,11 @@ static const char USAGE[] =
     "                                                              [daemon] log_level\n"
     "      --check-config         print the effective configuration and exit\n"
     "      --print-moves          print the state machine's move table and exit\n"
+    "      --restore=FILE         offline: install the backup FILE as the store of the\n"
+    "                             stopped daemon's state directory, then exit\n"
+    "      --import=FILE          offline: fill the stopped daemon's empty store from the\n"
+    "                             export FILE (- for stdin), then exit\n"
+    "      --json                 with --restore or --import: the summary as JSON\n"
     "  -h, --help                 show this help and exit\n"
     "      --version              show the version and exit\n"
     "\n"
@@ -64,7 +70,9 @@ static const char USAGE[] =
     "are bound, STATUS=, WATCHDOG=1 from the loop, RELOADING=1 and STOPPING=1; the api\n"
     "socket may be passed by socket activation (exemplard.socket); lines go to the\n"
     "journal with structured fields.\n"
-    "Exit status: 0 after a clean stop, 1 when the configuration or start-up fails.\n"
+    "Exit status: 0 after a clean stop, 1 when the configuration or start-up fails;\n"
+    "--restore and --import exit as exemplarctl does (0 done, 1 invalid, 3 no such file,\n"
+    "4 a daemon runs or the store is not empty, 8 storage).\n"
     "See exemplard(8) and exemplard.conf(5).\n";
 
 enum {
@@ -79,7 +87,10 @@ enum {
     OPT_LOGLEVEL,
     OPT_CHECK,
     OPT_MOVES,
-    OPT_VERSION
+    OPT_VERSION,
+    OPT_RESTORE,
+    OPT_IMPORT,
+    OPT_JSON
 };
 
 /* Flags that set configuration keys: option -> [section] key. */
@@ -113,12 +124,17 @@ static const struct option OPTIONS[] = {
     {"print-moves", no_argument, NULL, OPT_MOVES},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
+    {"restore", required_argument, NULL, OPT_RESTORE},
+    {"import", required_argument, NULL, OPT_IMPORT},
+    {"json", no_argument, NULL, OPT_JSON},
     {NULL, 0, NULL, 0},
 };
 
 typedef struct {
     const char *config_path;
     bool check_only;
+    const char *restore, *import; /* offline operations (offline.h) */
+    bool json;
     int argc; /* kept for reloads */
     char **argv;
     config_t *cfg;    /* the running configuration */
@@ -178,6 +194,15 @@ static int parse_args(int argc, char **argv, config_t *cfg, args_t *args)
             exit(0);
         case OPT_CHECK:
             args->check_only = true;
+            break;
+        case OPT_RESTORE:
+            args->restore = optarg;
+            break;
+        case OPT_IMPORT:
+            args->import = optarg;
+            break;
+        case OPT_JSON:
+            args->json = true;
             break;
         case '?':
             fputs("Try 'exemplard --help'.\n", stderr);
@@ -405,6 +430,15 @@ int main(int argc, char **argv)
     if (args.check_only) {
         config_print(&cfg, stdout);
         return 0;
+    }
+    /* Offline operations: the exit status is exemplarctl's (common/errors.c). */
+    if (args.restore && args.import) {
+        fputs("exemplard: --restore and --import exclude each other\n", stderr);
+        return 2;
+    }
+    if (args.restore || args.import) {
+        offline_t o = {.state_dir = cfg.state_dir, .json = args.json};
+        return args.restore ? offline_restore(&o, args.restore) : offline_import(&o, args.import);
     }
     log_set_level(cfg.log_level);
     raise_fd_limit();

@@ -224,8 +224,8 @@ static void backup_under_load_restores_to_the_same_answers(void **state)
     for (int i = 0; i < 20; i++) {
         acked_before = atomic_load(&w.acked);
         uint64_t seq_before = itest_last_seq(c);
-        const char *argv[] = {EXEMPLARCTL_PATH, "--json", "backup",  file,
-                              "--state-dir",    h->dir,   "--force", NULL};
+        const char *argv[] = {EXEMPLARCTL_PATH, "--api", h->api,    "--json",
+                              "backup",         file,    "--force", NULL};
         assert_int_equal(run_ctl(argv, out, sizeof(out)), 0);
         backups++;
         upto = json_u64(out, "last_seq");
@@ -241,7 +241,7 @@ static void backup_under_load_restores_to_the_same_answers(void **state)
                   backups, upto, itest_last_seq(c));
 
     /* Without --force an existing file is kept. */
-    const char *again[] = {EXEMPLARCTL_PATH, "backup", file, "--state-dir", h->dir, NULL};
+    const char *again[] = {EXEMPLARCTL_PATH, "--api", h->api, "backup", file, NULL};
     assert_int_equal(harness_run(again, out, sizeof(out)), 4);
     assert_non_null(strstr(out, "--force"));
 
@@ -377,7 +377,7 @@ static void export_import_gives_the_same_store(void **state)
 
     char file[128], file2[128], data[128];
     snprintf(file, sizeof(file), "%s/export.jsonl", h->dir);
-    const char *exp[] = {"--json", "export", file, "--state-dir", h->dir, NULL};
+    const char *exp[] = {"--api", h->api, "--json", "export", file, NULL};
     ctl_expect(0, out, sizeof(out), exp);
     assert_true(json_u64(out, "last_seq") == itest_last_seq(c));
     print_message("export: %" PRIu64 " records, %" PRIu64 " nominations\n",
@@ -412,7 +412,7 @@ static void export_import_gives_the_same_store(void **state)
 
     /* the imported store exports to the same bytes */
     snprintf(file2, sizeof(file2), "%s/export2.jsonl", h2.dir);
-    const char *exp2[] = {"export", file2, "--state-dir", h2.dir, NULL};
+    const char *exp2[] = {"--api", h2.api, "export", file2, NULL};
     ctl_expect(0, out, sizeof(out), exp2);
     char *t1 = read_file(file), *t2 = read_file(file2);
     assert_string_equal(t1, t2);
@@ -434,7 +434,7 @@ static void import_refuses_a_cut_or_broken_file(void **state)
     snprintf(file, sizeof(file), "%s/export.jsonl", h->dir);
     snprintf(cut, sizeof(cut), "%s/cut.jsonl", h->dir);
     snprintf(dir, sizeof(dir), "%s/empty", h->dir);
-    const char *exp[] = {"export", file, "--state-dir", h->dir, NULL};
+    const char *exp[] = {"--api", h->api, "export", file, NULL};
     ctl_expect(0, out, sizeof(out), exp);
     /* all but the end line */
     char *text = read_file(file);

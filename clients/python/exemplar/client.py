@@ -47,7 +47,7 @@ BODY_FOR = {
     "publish": "publish", "stats": "stats", "event_list": "event_list",
     "plan_submit": "plan", "plan_show": "plan", "plan_list": "plan_list",
     "plan_accept": "plan", "plan_return": "plan",
-    "fsck": "fsck",
+    "fsck": "fsck", "moves": "moves", "backup": "dump", "export": "dump",
     "job_lease": "jobs", "job_deliver": "jobs", "job_ack": "jobs", "job_list": "jobs",
     "job_retry": "jobs",
     "summary": "summary",
