@@ -59,7 +59,8 @@ static const char USAGE[] =
     "                             stopped daemon's state directory, then exit\n"
     "      --import=FILE          offline: fill the stopped daemon's empty store from the\n"
     "                             export FILE (- for stdin), then exit\n"
-    "      --json                 with --restore or --import: the summary as JSON\n"
+    "      --fsck                 offline: check the stopped daemon's store (read-only)\n"
+    "      --json                 with --restore, --import or --fsck: the result as JSON\n"
     "  -h, --help                 show this help and exit\n"
     "      --version              show the version and exit\n"
     "\n"
@@ -71,8 +72,8 @@ static const char USAGE[] =
     "socket may be passed by socket activation (exemplard.socket); lines go to the\n"
     "journal with structured fields.\n"
     "Exit status: 0 after a clean stop, 1 when the configuration or start-up fails;\n"
-    "--restore and --import exit as exemplarctl does (0 done, 1 invalid, 3 no such file,\n"
-    "4 a daemon runs or the store is not empty, 8 storage).\n"
+    "--restore, --import and --fsck exit as exemplarctl does (0 done, 1 invalid or\n"
+    "problems found, 3 no such file, 4 a daemon runs or the store is not empty, 8 storage).\n"
     "See exemplard(8) and exemplard.conf(5).\n";
 
 enum {
@@ -90,6 +91,7 @@ enum {
     OPT_VERSION,
     OPT_RESTORE,
     OPT_IMPORT,
+    OPT_FSCK,
     OPT_JSON
 };
 
@@ -126,6 +128,7 @@ static const struct option OPTIONS[] = {
     {"version", no_argument, NULL, OPT_VERSION},
     {"restore", required_argument, NULL, OPT_RESTORE},
     {"import", required_argument, NULL, OPT_IMPORT},
+    {"fsck", no_argument, NULL, OPT_FSCK},
     {"json", no_argument, NULL, OPT_JSON},
     {NULL, 0, NULL, 0},
 };
@@ -134,7 +137,7 @@ typedef struct {
     const char *config_path;
     bool check_only;
     const char *restore, *import; /* offline operations (offline.h) */
-    bool json;
+    bool fsck, json;
     int argc; /* kept for reloads */
     char **argv;
     config_t *cfg;    /* the running configuration */
@@ -200,6 +203,9 @@ static int parse_args(int argc, char **argv, config_t *cfg, args_t *args)
             break;
         case OPT_IMPORT:
             args->import = optarg;
+            break;
+        case OPT_FSCK:
+            args->fsck = true;
             break;
         case OPT_JSON:
             args->json = true;
@@ -432,13 +438,15 @@ int main(int argc, char **argv)
         return 0;
     }
     /* Offline operations: the exit status is exemplarctl's (common/errors.c). */
-    if (args.restore && args.import) {
-        fputs("exemplard: --restore and --import exclude each other\n", stderr);
+    if ((args.restore != NULL) + (args.import != NULL) + args.fsck > 1) {
+        fputs("exemplard: --restore, --import and --fsck exclude each other\n", stderr);
         return 2;
     }
-    if (args.restore || args.import) {
+    if (args.restore || args.import || args.fsck) {
         offline_t o = {.state_dir = cfg.state_dir, .json = args.json};
-        return args.restore ? offline_restore(&o, args.restore) : offline_import(&o, args.import);
+        if (args.restore)
+            return offline_restore(&o, args.restore);
+        return args.import ? offline_import(&o, args.import) : offline_fsck(&o);
     }
     log_set_level(cfg.log_level);
     raise_fd_limit();

@@ -54,6 +54,8 @@
 
 /* Records per import transaction. */
 #define IMPORT_BATCH 20000
+/* Problems offline fsck prints (all are counted). */
+#define OFFLINE_FSCK_PROBLEMS 100
 
 typedef exportfmt_type_t exported_t;
 #define EXPORTED       EXPORTFMT_TYPES
@@ -791,4 +793,79 @@ int offline_import(const offline_t *o, const char *file)
                records, dir, noms, last, (long long)ms);
     }
     return 0;
+}
+
+/* ---- fsck --------------------------------------------------------------- */
+
+int offline_fsck(const offline_t *o)
+{
+    char err[2 * PATH_MAX];
+    int lock = -1;
+    int rc = store_lock_dir(o->state_dir, &lock, err, sizeof(err));
+    if (rc < 0)
+        return store_fail(o, rc, err);
+    store_t *s = NULL;
+    rc = store_open_readonly(o->state_dir, false, &s, err, sizeof(err));
+    if (rc < 0) {
+        close(lock);
+        return store_fail(o, rc, err);
+    }
+    store_txn_t t;
+    records_counters_t c = {0};
+    Exemplar__FsckReply out = EXEMPLAR__FSCK_REPLY__INIT;
+    fsck_t f = {0};
+    bool ready = false;
+    rc = store_txn_begin(s, false, &t);
+    if (rc == 0)
+        rc = records_load_counters(&t, &c);
+    if (rc == 0)
+        rc = fsck_init(&f, &t, c.next_id ? c.next_id - 1 : 0, OFFLINE_FSCK_PROBLEMS, &out);
+    ready = rc == 0;
+    if (rc == 0)
+        rc = fsck_run(&f);
+    store_txn_abort(&t);
+    store_close(&s);
+    close(lock);
+    int status = 0;
+    if (rc < 0) {
+        status = report(o, rc, "the store cannot be read to its end: restore a backup");
+    } else {
+        out.problems = f.problems;
+        out.problem_list = f.sentences;
+        out.n_problem_list = f.kept;
+        if (o->json) {
+            /* the document exemplarctl fsck --json prints */
+            json_object *doc = json_object_new_object();
+            json_object_object_add(doc, "state_dir", json_object_new_string(o->state_dir));
+            json_object_object_add(doc, "nominations", json_object_new_uint64(out.nominations));
+            json_object_object_add(doc, "changes", json_object_new_uint64(out.changes));
+            json_object_object_add(doc, "last_seq", json_object_new_uint64(out.last_seq));
+            json_object_object_add(doc, "by_state_entries",
+                                   json_object_new_uint64(out.by_state_entries));
+            json_object_object_add(doc, "by_state_stale",
+                                   json_object_new_uint64(out.by_state_stale));
+            json_object_object_add(doc, "by_unit_entries",
+                                   json_object_new_uint64(out.by_unit_entries));
+            json_object_object_add(doc, "problems", json_object_new_uint64(f.problems));
+            json_object_object_add(doc, "index_problems", json_object_new_uint64(f.index_problems));
+            json_object *list = json_object_new_array();
+            for (size_t i = 0; i < f.kept; i++)
+                json_object_array_add(list, json_object_new_string(f.sentences[i]));
+            json_object_object_add(doc, "problem_list", list);
+            print_json(doc);
+        } else {
+            printf("fsck %s: %" PRIu64 " nominations, %" PRIu64 " changes, last change %" PRIu64
+                   ", %" PRIu64 " problems (%" PRIu64 " of the indexes)\n",
+                   o->state_dir, out.nominations, out.changes, out.last_seq, f.problems,
+                   f.index_problems);
+            for (size_t i = 0; i < f.kept; i++)
+                printf("  %s\n", f.sentences[i]);
+            if (f.index_problems && f.index_problems == f.problems)
+                printf("the indexes can be rebuilt: start exemplard; exemplarctl fsck --repair\n");
+        }
+        status = f.problems ? EXIT_FAILURE_OTHER : 0;
+    }
+    if (ready)
+        fsck_deinit(&f);
+    return status;
 }

@@ -3,7 +3,8 @@
  * Offline operations: the daemon's own code run on a stopped daemon's state
  * directory, as OpenLDAP's slapadd is slapd's.  `exemplard --restore FILE`
  * installs a backup, `exemplard --import FILE` fills an empty store from an
- * export; `exemplarctl restore` and `import` run exactly these.  Both take
+ * export (`exemplarctl restore` and `import` run exactly these), and
+ * `exemplard --fsck` checks a store no daemon serves.  Both take
  * the state directory's lock (store_lock_dir), so they are refused while a
  * daemon serves it, and change nothing unless they finish.
  *
@@ -29,5 +30,10 @@ typedef struct {
  * such FILE), 4 (a daemon runs, the store is not empty), 8 (the disk). */
 int offline_restore(const offline_t *o, const char *file);
 int offline_import(const offline_t *o, const char *file);
+
+/* fsck's checks (fsck.c) on the stopped daemon's store, read-only: prints
+ * the counts and the first 100 problems; 0 when there are none, 1 when
+ * there are.  A repair is the running daemon's (exemplarctl fsck --repair). */
+int offline_fsck(const offline_t *o);
 
 #endif

@@ -108,6 +108,11 @@ run 0 restore "$OUT/plain.mdb" --state-dir "$STATE2" # now with a data.mdb.befor
     fail "exemplard --restore: $(cat "$DIR/err")"
 [[ $(json_get last_seq) == 4 && -f $DIR/state3/data.mdb ]] ||
     fail "exemplard --restore: $(cat "$DIR/out")"
+# and so is the offline fsck of a stopped store: clean, as JSON
+"$EXEMPLARD" --fsck --state-dir "$DIR/state3" --json >"$DIR/out" 2>"$DIR/err" ||
+    fail "exemplard --fsck of the restored store: $(cat "$DIR/out" "$DIR/err")"
+[[ $(json_get nominations) == 3 && $(json_get problems) == 0 ]] ||
+    fail "exemplard --fsck --json: $(cat "$DIR/out")"
 sums() { (cd "$STATE2" && sha256sum data.mdb data.mdb.before-restore && ls -a); }
 sums >"$DIR/sums.before"
 "$PY" - "$OUT/plain.mdb" "$DIR/damaged" <<'PYEOF'
