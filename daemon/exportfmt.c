@@ -337,6 +337,7 @@ static int check_fields(const exportfmt_type_t *x, const ProtobufCMessage *m, ch
         size_t max = FIELD_CHECKS[i].max;
         bool ok = true;
         const char *want = "";
+        char bad[160]; /* the name check's sentence: want may point here */
         if (!s[0]) {
             ok = FIELD_CHECKS[i].optional;
             want = "must not be empty";
@@ -353,7 +354,6 @@ static int check_fields(const exportfmt_type_t *x, const ProtobufCMessage *m, ch
             /* The api's own name check: a name it would refuse (invisible
              * or bidi characters, only spaces) is not imported either. */
             char *nfc = NULL;
-            char bad[160];
             int rc = text_check_name(s, max, &nfc, bad, sizeof(bad));
             ok = rc == 0 && strcmp(nfc, s) == 0;
             want = rc < 0 ? bad : "is not as the api stores names (Unicode NFC, no outer spaces)";
