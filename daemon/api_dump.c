@@ -5,150 +5,181 @@
  * "Export format"); and the move table the daemon enforces.  Rows of
  * API_OPS; administrators only, but the move table, which anyone may read.
  *
- * A dump is made whole by the first request, from one read transaction of
- * what is committed (a group commit in hand is not in it), into an unnamed
- * temporary file (O_TMPFILE) in the state directory: nobody can plant or
- * read it by name, and it is gone with the daemon.  A backup's copy is then
- * checked as restore will check it (its meta pages: mdbfile.c) and opened
- * read-only through /proc/self/fd to count its nominations and last change.
- * The client reads it in pages by offset and checks the BLAKE2b digest, so
- * a remote administrator (tcp://, CURVE) gets the same file as a local one;
- * the daemon never writes a path a client names.
+ * The first request starts a dump process: the daemon's own program
+ * (`exemplard --internal-dump`, offline.c's offline_dump) opens the
+ * environment read-only beside the daemon, as LMDB's mdb_copy does, and
+ * writes one read transaction's snapshot of what is committed into an
+ * unnamed temporary file (O_TMPFILE) in the state directory that the daemon
+ * made and passed to it: nobody can plant or read it by name, and it is gone
+ * with the daemon.  It checks a backup as restore will (its meta pages,
+ * mdbfile.c; opened and counted), computes the BLAKE2b digest and reports
+ * through a pipe.  Meanwhile the daemon serves on (a reader never blocks
+ * LMDB's one writer, and the process is not the loop), answering the dump's
+ * requests with pending until the process has reported; then the pages are
+ * read from the file by offset.  So a remote administrator (tcp://, CURVE)
+ * gets the same file as a local one, and the daemon never writes a path a
+ * client names.  The process dies with the daemon (PR_SET_PDEATHSIG).
  *
- * The loop answers nothing else while a dump is written (as fsck), but keeps
- * the watchdog fed; the writer is never blocked by the copy itself (a
- * compacting copy takes no writer lock).  One dump is kept: a new one
- * replaces it, and one not read for DUMP_IDLE_MS is dropped at the next
- * request.
+ * One dump is kept: a new one replaces it (its process is killed), one read
+ * to its end is dropped, and one not read for DUMP_IDLE_MS is dropped at
+ * the next dump request.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <sodium.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "api_call.h"
 #include "errors.h"
-#include "exportfmt.h"
 #include "log.h"
-#include "mdbfile.h"
 #include "nom.h"
-#include "sdnotify.h"
+#include "offline.h"
 
 #define DUMP_PAGE_DEFAULT (4u << 20)
 #define DUMP_PAGE_MAX     (8u << 20)
 #define DUMP_IDLE_MS      (10 * 60 * 1000)
-#define DUMP_DIGEST_BYTES 32
+
+extern char **environ;
 
 /* The one dump kept between requests (a daemon has one store). */
 static struct {
-    int fd; /* -1: none */
+    pid_t pid;  /* the dump process while it runs, else -1 */
+    int fd;     /* the file, -1: none */
+    int result; /* the read end of the result pipe while the process runs */
     uint64_t id;
     Exemplar__Request__BodyCase kind;
-    uint64_t size, nominations, last_seq, records;
-    uint8_t digest[DUMP_DIGEST_BYTES];
-    int64_t used_ms;
-} D = {.fd = -1};
+    bool ready;
+    offline_dump_result_t r;
+    int64_t started_ms, used_ms;
+} D = {.pid = -1, .fd = -1, .result = -1};
+
+static const char *kind_name(Exemplar__Request__BodyCase kind)
+{
+    return kind == EXEMPLAR__REQUEST__BODY_BACKUP ? "backup" : "export";
+}
 
 static void dump_drop(void)
 {
+    if (D.pid > 0) {
+        kill(D.pid, SIGKILL);
+        while (waitpid(D.pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+    }
     if (D.fd >= 0)
         close(D.fd);
-    D.fd = -1;
+    if (D.result >= 0)
+        close(D.result);
+    D.pid = -1;
+    D.fd = D.result = -1;
     D.id = 0;
+    D.ready = false;
 }
 
-/* An unnamed file in the state directory, readable by the daemon only. */
-static int dump_tmpfile(call_t *x)
+/* Starts the dump process on a new unnamed file.  0 or a refusal. */
+static int dump_start(call_t *x, Exemplar__Request__BodyCase kind)
 {
-    int fd = open(x->api->cfg->state_dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    const char *dir = x->api->cfg->state_dir;
+    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
     if (fd < 0)
         return api_refuse(x, errno == ENOSPC || errno == EDQUOT ? -EX_EFULL : -EX_ESTORAGE,
-                          "cannot create a temporary file in %s (%s)", x->api->cfg->state_dir,
+                          "cannot create a temporary file in %s (%s)", dir, strerror(errno));
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0) {
+        close(fd);
+        return api_refuse(x, -EX_EINTERNAL, "cannot start the %s (%s)", kind_name(kind),
                           strerror(errno));
-    return fd;
-}
-
-/* BLAKE2b of the whole file and its size. */
-static int dump_digest(int fd, uint64_t *size, uint8_t *digest)
-{
-    static uint8_t buf[1 << 16];
-    crypto_generichash_state st;
-    crypto_generichash_init(&st, NULL, 0, DUMP_DIGEST_BYTES);
-    uint64_t off = 0;
-    for (;;) {
-        ssize_t n = pread(fd, buf, sizeof(buf), (off_t)off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -EX_ESTORAGE;
-        if (n == 0)
-            break;
-        crypto_generichash_update(&st, buf, (size_t)n);
-        off += (uint64_t)n;
-        if ((off & ((64u << 20) - 1)) < (uint64_t)n)
-            sdnotify_watchdog();
     }
-    crypto_generichash_final(&st, digest, DUMP_DIGEST_BYTES);
-    *size = off;
+    /* The file and the pipe as fds 3 and 4 of the process (dup2 clears
+     * O_CLOEXEC there), signals as a new process has them. */
+    posix_spawn_file_actions_t fa;
+    posix_spawnattr_t at;
+    sigset_t none, dflt;
+    sigemptyset(&none);
+    sigemptyset(&dflt);
+    sigaddset(&dflt, SIGTERM);
+    sigaddset(&dflt, SIGINT);
+    sigaddset(&dflt, SIGHUP);
+    sigaddset(&dflt, SIGPIPE);
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fd, 3);
+    posix_spawn_file_actions_adddup2(&fa, p[1], 4);
+    posix_spawnattr_init(&at);
+    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    posix_spawnattr_setsigmask(&at, &none);
+    posix_spawnattr_setsigdefault(&at, &dflt);
+    char what[64];
+    snprintf(what, sizeof(what), "--internal-dump=%s:3:4", kind_name(kind));
+    char *const argv[] = {"exemplard", "--config", "/dev/null", "--state-dir",
+                          (char *)dir, what,       NULL};
+    pid_t pid;
+    int rc = posix_spawn(&pid, "/proc/self/exe", &fa, &at, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&at);
+    close(p[1]);
+    if (rc != 0) {
+        close(fd);
+        close(p[0]);
+        return api_refuse(x, -EX_EINTERNAL, "cannot start the %s process (%s)", kind_name(kind),
+                          strerror(rc));
+    }
+    D.pid = pid;
+    D.fd = fd;
+    D.result = p[0];
+    D.kind = kind;
+    D.ready = false;
+    memset(&D.r, 0, sizeof(D.r));
+    randombytes_buf(&D.id, sizeof(D.id));
+    D.id |= 1; /* never 0 */
+    D.started_ms = D.used_ms = x->now_ms;
     return 0;
 }
 
-/* The compacted copy, checked and counted. */
-static int make_backup(call_t *x, int fd)
+/* Has the process reported?  0 (D.ready tells), or a refusal (dropped). */
+static int dump_poll(call_t *x)
 {
-    char err[1024], path[64];
-    int rc = store_copy_compact(x->api->store, fd, err, sizeof(err));
-    if (rc < 0)
-        return api_refuse(x, rc, "%s", strncmp(err, "store, ", 7) == 0 ? err + 7 : err);
-    mdbfile_info_t info;
-    if (mdbfile_check_fd(fd, &info, err, sizeof(err)) < 0)
-        return api_refuse(x, -EX_ESTORAGE, "the copy is damaged: %s", err);
-    /* LMDB opens by path: the unnamed file's own, without a lock file. */
-    snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-    store_t *copy = NULL;
-    rc = store_open_readonly(path, true, &copy, err, sizeof(err));
-    store_txn_t t;
-    if (rc == 0 && (rc = store_txn_begin(copy, false, &t)) == 0) {
-        rc = exportfmt_counts(&t, &D.nominations, &D.last_seq);
-        store_txn_abort(&t);
+    if (D.ready)
+        return 0;
+    int status = 0;
+    pid_t w;
+    while ((w = waitpid(D.pid, &status, WNOHANG)) < 0 && errno == EINTR)
+        ;
+    if (w == 0)
+        return 0; /* still writing */
+    D.pid = -1;
+    ssize_t n;
+    while ((n = read(D.result, &D.r, sizeof(D.r))) < 0 && errno == EINTR)
+        ;
+    close(D.result);
+    D.result = -1;
+    const char *kind = kind_name(D.kind);
+    if (n != (ssize_t)sizeof(D.r)) {
+        dump_drop();
+        if (w > 0 && WIFSIGNALED(status))
+            return api_refuse(x, -EX_EINTERNAL, "the %s process ended by %s", kind,
+                              strsignal(WTERMSIG(status)));
+        return api_refuse(x, -EX_EINTERNAL, "the %s process ended without finishing", kind);
     }
-    store_close(&copy);
-    if (rc < 0)
-        return api_refuse(x, -EX_ESTORAGE, "the copy cannot be read back");
-    return 0;
-}
-
-/* The export's lines from one read transaction of what is committed. */
-static int make_export(call_t *x, int fd)
-{
-    char err[1024] = "";
-    int dfd = dup(fd);
-    FILE *f = dfd >= 0 ? fdopen(dfd, "w") : NULL;
-    if (!f) {
-        if (dfd >= 0)
-            close(dfd);
-        return api_refuse(x, -EX_EINTERNAL, "cannot write the export (%s)", strerror(errno));
+    D.r.why[sizeof(D.r.why) - 1] = '\0';
+    if (D.r.rc < 0) {
+        int rc = D.r.rc;
+        char why[sizeof(D.r.why)];
+        memcpy(why, D.r.why, sizeof(why));
+        dump_drop();
+        log_warning("api, %s failed: %s", kind, why);
+        return api_refuse(x, rc, "%s", why);
     }
-    store_txn_t t;
-    int rc = store_txn_begin(x->api->store, false, &t);
-    if (rc == 0) {
-        rc = exportfmt_write(&t, f, &D.records, &D.nominations, &D.last_seq, err, sizeof(err));
-        store_txn_abort(&t);
-    }
-    bool failed = fflush(f) != 0 || ferror(f);
-    int werr = errno;
-    fclose(f);
-    if (rc < 0)
-        return api_refuse(x, rc, "%s", err[0] ? err : "cannot read the store");
-    if (failed)
-        return api_refuse(x, werr == ENOSPC || werr == EDQUOT ? -EX_EFULL : -EX_ESTORAGE,
-                          "cannot write the export in %s (%s)", x->api->cfg->state_dir,
-                          strerror(werr));
+    D.ready = true;
+    log_notice("api, %s: %" PRIu64 " bytes, %" PRIu64 " nominations, last change %" PRIu64
+               " (%" PRId64 " ms)",
+               kind, D.r.size, D.r.nominations, D.r.last_seq, x->now_ms - D.started_ms);
     return 0;
 }
 
@@ -157,45 +188,39 @@ static int dump(call_t *x, Exemplar__Request__BodyCase kind, const Exemplar__Dum
     if (r->max_bytes > DUMP_PAGE_MAX)
         return api_refuse(x, -EX_EINVALID, "max_bytes must be 1-%u (0 means %u)", DUMP_PAGE_MAX,
                           DUMP_PAGE_DEFAULT);
-    if (D.fd >= 0 && x->now_ms - D.used_ms > DUMP_IDLE_MS)
+    if (D.id && x->now_ms - D.used_ms > DUMP_IDLE_MS)
         dump_drop();
     if (r->dump_id == 0) {
         dump_drop();
         if (sodium_init() < 0)
             return api_refuse(x, -EX_EINTERNAL, "libsodium could not be initialised");
-        int fd = dump_tmpfile(x);
-        if (fd < 0)
-            return fd;
-        int64_t start = api_now_ms();
-        D.fd = fd;
-        D.kind = kind;
-        D.records = D.nominations = D.last_seq = 0;
-        int rc = kind == EXEMPLAR__REQUEST__BODY_BACKUP ? make_backup(x, fd) : make_export(x, fd);
-        if (rc == 0 && dump_digest(fd, &D.size, D.digest) < 0)
-            rc = api_refuse(x, -EX_ESTORAGE, "cannot read the dump back (%s)", strerror(errno));
-        if (rc < 0) {
-            dump_drop();
+        int rc = dump_start(x, kind);
+        if (rc < 0)
             return rc;
-        }
-        randombytes_buf(&D.id, sizeof(D.id));
-        D.id |= 1; /* never 0 */
-        log_notice("api, %s: %" PRIu64 " bytes, %" PRIu64 " nominations, last change %" PRIu64
-                   " (%" PRId64 " ms)",
-                   kind == EXEMPLAR__REQUEST__BODY_BACKUP ? "backup" : "export", D.size,
-                   D.nominations, D.last_seq, api_now_ms() - start);
-    } else if (D.fd < 0 || r->dump_id != D.id || kind != D.kind) {
+    } else if (!D.id || r->dump_id != D.id || kind != D.kind) {
         return api_refuse(x, -EX_ENOTFOUND,
                           "that %s is no longer kept (another one replaced it, or it was not "
                           "read for 10 minutes): start again",
-                          kind == EXEMPLAR__REQUEST__BODY_BACKUP ? "backup" : "export");
+                          kind_name(kind));
     }
-    if (r->offset > D.size)
-        return api_refuse(x, -EX_EINVALID, "offset %" PRIu64 " is past the end (%" PRIu64 " bytes)",
-                          r->offset, D.size);
     D.used_ms = x->now_ms;
+    int rc = dump_poll(x);
+    if (rc < 0)
+        return rc;
+    Exemplar__DumpReply out = EXEMPLAR__DUMP_REPLY__INIT;
+    x->reply.body_case = EXEMPLAR__REPLY__BODY_DUMP;
+    x->reply.dump = &out;
+    out.dump_id = D.id;
+    if (!D.ready) {
+        out.pending = true;
+        return api_pack(x);
+    }
+    if (r->offset > D.r.size)
+        return api_refuse(x, -EX_EINVALID, "offset %" PRIu64 " is past the end (%" PRIu64 " bytes)",
+                          r->offset, D.r.size);
     size_t want = r->max_bytes ? r->max_bytes : DUMP_PAGE_DEFAULT;
-    if (want > D.size - r->offset)
-        want = (size_t)(D.size - r->offset);
+    if (want > D.r.size - r->offset)
+        want = (size_t)(D.r.size - r->offset);
     uint8_t *page = malloc(want ? want : 1);
     if (!page)
         return -EX_EINTERNAL;
@@ -211,23 +236,19 @@ static int dump(call_t *x, Exemplar__Request__BodyCase kind, const Exemplar__Dum
         }
         got += (size_t)n;
     }
-    Exemplar__DumpReply out = EXEMPLAR__DUMP_REPLY__INIT;
-    out.dump_id = D.id;
-    out.size = D.size;
+    out.size = D.r.size;
     out.offset = r->offset;
     out.data.data = page;
     out.data.len = want;
-    out.nominations = D.nominations;
-    out.last_seq = D.last_seq;
-    out.records = D.records;
-    out.digest.data = D.digest;
-    out.digest.len = DUMP_DIGEST_BYTES;
-    x->reply.body_case = EXEMPLAR__REPLY__BODY_DUMP;
-    x->reply.dump = &out;
-    int rc = api_pack(x);
+    out.nominations = D.r.nominations;
+    out.last_seq = D.r.last_seq;
+    out.records = D.r.records;
+    out.digest.data = D.r.digest;
+    out.digest.len = sizeof(D.r.digest);
+    rc = api_pack(x);
     free(page);
     /* the last page read: nothing more to keep */
-    if (rc == 0 && r->offset + want == D.size)
+    if (rc == 0 && r->offset + want == D.r.size)
         dump_drop();
     return rc;
 }

@@ -92,6 +92,7 @@ enum {
     OPT_RESTORE,
     OPT_IMPORT,
     OPT_FSCK,
+    OPT_DUMP,
     OPT_JSON
 };
 
@@ -129,6 +130,8 @@ static const struct option OPTIONS[] = {
     {"restore", required_argument, NULL, OPT_RESTORE},
     {"import", required_argument, NULL, OPT_IMPORT},
     {"fsck", no_argument, NULL, OPT_FSCK},
+    /* the daemon's own backup and export process (api_dump.c); not in USAGE */
+    {"internal-dump", required_argument, NULL, OPT_DUMP},
     {"json", no_argument, NULL, OPT_JSON},
     {NULL, 0, NULL, 0},
 };
@@ -136,7 +139,8 @@ static const struct option OPTIONS[] = {
 typedef struct {
     const char *config_path;
     bool check_only;
-    const char *restore, *import; /* offline operations (offline.h) */
+    /* offline operations (offline.h); dump: KIND:FD:RESULT_FD from api_dump.c */
+    const char *restore, *import, *dump;
     bool fsck, json;
     int argc; /* kept for reloads */
     char **argv;
@@ -206,6 +210,9 @@ static int parse_args(int argc, char **argv, config_t *cfg, args_t *args)
             break;
         case OPT_FSCK:
             args->fsck = true;
+            break;
+        case OPT_DUMP:
+            args->dump = optarg;
             break;
         case OPT_JSON:
             args->json = true;
@@ -441,6 +448,14 @@ int main(int argc, char **argv)
     if ((args.restore != NULL) + (args.import != NULL) + args.fsck > 1) {
         fputs("exemplard: --restore, --import and --fsck exclude each other\n", stderr);
         return 2;
+    }
+    if (args.dump) {
+        char kind[16];
+        int fd, result_fd;
+        if (sscanf(args.dump, "%15[a-z]:%d:%d", kind, &fd, &result_fd) != 3)
+            return 2;
+        offline_t o = {.state_dir = cfg.state_dir};
+        return offline_dump(&o, kind, fd, result_fd);
     }
     if (args.restore || args.import || args.fsck) {
         offline_t o = {.state_dir = cfg.state_dir, .json = args.json};

@@ -22,6 +22,9 @@
  * an export leaves out are rebuilt from the records (records.c, jobs.c,
  * key.h); the daemon re-indexes events by subject itself when it starts
  * (api_events_index).
+ *
+ * offline_dump is the other way round: a process of its own that reads the
+ * store beside the running daemon for its backup and export requests.
  */
 #include "offline.h"
 
@@ -32,9 +35,11 @@
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -868,4 +873,118 @@ int offline_fsck(const offline_t *o)
     if (ready)
         fsck_deinit(&f);
     return status;
+}
+
+/* ---- dumps for the online backup and export ----------------------------- */
+
+static int dump_write(offline_dump_result_t *r, store_t *s, const char *kind, int fd)
+{
+    char err[1024] = "";
+    int rc;
+    if (strcmp(kind, "backup") == 0) {
+        rc = store_copy_compact(s, fd, err, sizeof(err));
+        if (rc < 0) {
+            snprintf(r->why, sizeof(r->why), "%.500s",
+                     strncmp(err, "store, ", 7) == 0 ? err + 7 : err);
+            return rc;
+        }
+        /* The copy must pass restore's first check and open as a store of
+         * this schema; LMDB opens it by the unnamed file's own path. */
+        mdbfile_info_t info;
+        if (mdbfile_check_fd(fd, &info, err, sizeof(err)) < 0) {
+            snprintf(r->why, sizeof(r->why), "the copy is damaged: %.480s", err);
+            return -EX_ESTORAGE;
+        }
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+        store_t *copy = NULL;
+        rc = store_open_readonly(path, true, &copy, err, sizeof(err));
+        if (rc == 0)
+            rc = store_counts(copy, &r->nominations, &r->last_seq);
+        store_close(&copy);
+        if (rc < 0)
+            snprintf(r->why, sizeof(r->why), "the copy cannot be read back");
+        return rc < 0 ? -EX_ESTORAGE : 0;
+    }
+    int dfd = dup(fd);
+    FILE *f = dfd >= 0 ? fdopen(dfd, "w") : NULL;
+    if (!f) {
+        if (dfd >= 0)
+            close(dfd);
+        snprintf(r->why, sizeof(r->why), "cannot write the export (%s)", strerror(errno));
+        return -EX_EINTERNAL;
+    }
+    store_txn_t t;
+    rc = store_txn_begin(s, false, &t);
+    if (rc == 0) {
+        rc = exportfmt_write(&t, f, &r->records, &r->nominations, &r->last_seq, err, sizeof(err));
+        store_txn_abort(&t);
+    }
+    bool failed = fflush(f) != 0 || ferror(f);
+    int werr = errno;
+    fclose(f);
+    if (rc < 0) {
+        snprintf(r->why, sizeof(r->why), "%.500s", err[0] ? err : "cannot read the store");
+        return rc;
+    }
+    if (failed) {
+        snprintf(r->why, sizeof(r->why), "cannot write the export (%s)", strerror(werr));
+        return werr == ENOSPC || werr == EDQUOT ? -EX_EFULL : -EX_ESTORAGE;
+    }
+    return 0;
+}
+
+static int dump_digest(int fd, offline_dump_result_t *r)
+{
+    static uint8_t buf[1 << 16];
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, NULL, 0, sizeof(r->digest));
+    uint64_t off = 0;
+    for (;;) {
+        ssize_t n = pread(fd, buf, sizeof(buf), (off_t)off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            snprintf(r->why, sizeof(r->why), "cannot read the dump back (%s)", strerror(errno));
+            return -EX_ESTORAGE;
+        }
+        if (n == 0)
+            break;
+        crypto_generichash_update(&st, buf, (size_t)n);
+        off += (uint64_t)n;
+    }
+    crypto_generichash_final(&st, r->digest, sizeof(r->digest));
+    r->size = off;
+    return 0;
+}
+
+int offline_dump(const offline_t *o, const char *kind, int fd, int result_fd)
+{
+    /* The daemon waits for this process; without the daemon it has no
+     * reader, so it ends with it. */
+    pid_t parent = getppid();
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+        return 1;
+    offline_dump_result_t r;
+    memset(&r, 0, sizeof(r));
+    char err[1024];
+    store_t *s = NULL;
+    if (strcmp(kind, "backup") != 0 && strcmp(kind, "export") != 0) {
+        r.rc = -EX_EINTERNAL;
+        snprintf(r.why, sizeof(r.why), "no such dump: %s", kind);
+    } else if (sodium_init() < 0) {
+        r.rc = -EX_EINTERNAL;
+        snprintf(r.why, sizeof(r.why), "libsodium could not be initialised");
+    } else if ((r.rc = store_open_readonly(o->state_dir, false, &s, err, sizeof(err))) < 0) {
+        snprintf(r.why, sizeof(r.why), "%.500s", strncmp(err, "store, ", 7) == 0 ? err + 7 : err);
+    } else {
+        r.rc = dump_write(&r, s, kind, fd);
+        store_close(&s);
+        if (r.rc == 0)
+            r.rc = dump_digest(fd, &r);
+    }
+    ssize_t n;
+    while ((n = write(result_fd, &r, sizeof(r))) < 0 && errno == EINTR)
+        ;
+    return n == (ssize_t)sizeof(r) ? 0 : 1;
 }

@@ -15,6 +15,7 @@
 #define EXEMPLAR_OFFLINE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 typedef struct {
     const char *state_dir; /* the LMDB environment's directory */
@@ -35,5 +36,24 @@ int offline_import(const offline_t *o, const char *file);
  * the counts and the first 100 problems; 0 when there are none, 1 when
  * there are.  A repair is the running daemon's (exemplarctl fsck --repair). */
 int offline_fsck(const offline_t *o);
+
+/* What a dump process (offline_dump) reports to the daemon through its
+ * result pipe, as one write. */
+typedef struct {
+    int rc; /* 0, or a negative EX_E* with why */
+    uint64_t size, nominations, last_seq, records;
+    uint8_t digest[32]; /* BLAKE2b-256 of the whole file */
+    char why[512];
+} offline_dump_result_t;
+
+/* A dump for the daemon's backup and export requests (api_dump.c), run as
+ * a process of its own (`exemplard --internal-dump=KIND:FD:RESULT_FD`, never
+ * by hand) so that the daemon serves on meanwhile: the state directory's
+ * environment opened read-only beside the running daemon, as LMDB's
+ * mdb_copy does, and one read transaction's snapshot written to fd ("backup":
+ * compacted, checked and counted; "export": the export format), then the
+ * digest; the result goes to result_fd.  Dies with the daemon.  Returns the
+ * exit status: 0 when the result was written. */
+int offline_dump(const offline_t *o, const char *kind, int fd, int result_fd);
 
 #endif

@@ -34,8 +34,8 @@
 #include "ctl_dump.h"
 #include "safefile.h"
 
-/* A dump's first page waits for the whole snapshot to be written: as fsck,
- * up to 10 minutes unless --timeout says otherwise. */
+/* How long the daemon may take to write a snapshot; it answers "pending"
+ * meanwhile, and is asked again every 100 ms. */
 #define DUMP_TIMEOUT_MS (10 * 60 * 1000)
 #define DUMP_DIGEST     32
 
@@ -127,9 +127,7 @@ static int write_all(int fd, const uint8_t *p, size_t n)
 int ctl_fetch_dump(ctl_t *ctl, int body, int fd, const char *name, Exemplar__Reply **last)
 {
     *last = NULL;
-    if (ctl->timeout_ms <= 0)
-        ctl->timeout_ms = DUMP_TIMEOUT_MS;
-    ctl->retries = -1; /* a repeated first request would make a new snapshot */
+    int64_t start = ctl_now_ms();
     int status;
     ex_client_t *c = ctl_client(ctl, &status);
     if (!c)
@@ -157,6 +155,20 @@ int ctl_fetch_dump(ctl_t *ctl, int body, int fd, const char *name, Exemplar__Rep
             return status;
         }
         const Exemplar__DumpReply *p = r->dump;
+        if (p->pending && p->dump_id && (d.dump_id == 0 || p->dump_id == d.dump_id)) {
+            /* the daemon's dump process is still writing the snapshot */
+            d.dump_id = p->dump_id;
+            ex_reply_free(r);
+            if (ctl_now_ms() - start > (int64_t)DUMP_TIMEOUT_MS) {
+                ex_reply_free(*last);
+                *last = NULL;
+                return ctl_fail(ctl, EX_EUNAVAIL,
+                                "the daemon did not finish the snapshot within 10 minutes");
+            }
+            struct timespec pause = {0, 100 * 1000 * 1000};
+            nanosleep(&pause, NULL);
+            continue;
+        }
         bool ok = p->offset == d.offset && p->digest.len == DUMP_DIGEST &&
                   p->offset + p->data.len <= p->size && (d.dump_id == 0 || p->dump_id == d.dump_id);
         if (ok && (rc = write_all(fd, p->data.data, p->data.len)) < 0) {

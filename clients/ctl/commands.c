@@ -903,16 +903,16 @@ const ctl_cmd_t CMD_TABLE[] = {
     { "backup", "FILE [--force]",
       "copy the store, consistent and compacted, while the daemon serves (administrators only)",
       cmd_backup, 1, 1, BACKUP_OPTS,
-      "Asks the running daemon for a copy: it copies one snapshot of what is committed, "
-      "compacted (LMDB's mdb_env_copyfd2), into an unnamed file in its state directory, checks "
-      "its meta pages and that it opens, and hands it over in pages with its BLAKE2b digest. "
+      "Asks the running daemon for a copy: a process of its own program copies one snapshot of "
+      "what is committed, compacted (LMDB's mdb_env_copyfd2), into an unnamed file in the state "
+      "directory, checks its meta pages and that it opens, while the daemon serves on; then the "
+      "daemon hands it over in pages with its BLAKE2b digest. "
       "exemplarctl writes them to a new temporary file in FILE's directory that nobody else can "
       "have made (never FILE.tmp), mode 0640, checks the size and the digest, syncs it and "
       "renames it to FILE. Works over tcp:// as over ipc://: FILE is on this machine. "
-      "The daemon answers nothing else while it writes the copy (about a second per 100 MB); "
-      "changes committed after the snapshot are not in it. Prints the size, the nominations "
+      "Changes committed after the snapshot are not in it. Prints the size, the nominations "
       "and the last change sequence of the copy. Refuses to replace an existing FILE (exit 4) "
-      "without --force. exemplarctl waits up to 10 minutes for the copy (or --timeout)." },
+      "without --force. exemplarctl waits up to 10 minutes for the snapshot." },
     { "restore", "FILE [--state-dir DIR]",
       "replace the stopped daemon's store with a backup (runs exemplard --restore)",
       cmd_restore, 1, 1, STATE_DIR_OPTS,
