@@ -485,7 +485,7 @@ static int put_derived(store_txn_t *t, const exported_t *x, const uint8_t *k, si
                       "", 0);
         exemplar__nomination__free_unpacked(n, NULL);
     } else if (x->db == DB_TIMERS || x->db == DB_JOBS) {
-        /* issue 5: the record with its order index (jobs.h); the key is the id */
+        /* timers and jobs: the record with its order index (jobs.h); the key is the id */
         if (x->db == DB_TIMERS) {
             Exemplar__Timer *tm = exemplar__timer__unpack(NULL, len, val);
             int ok = tm && strlen(tm->id) == klen && memcmp(tm->id, k, klen) == 0;
