@@ -61,6 +61,13 @@ static struct {
     int64_t started_ms, used_ms;
 } D = {.pid = -1, .fd = -1, .result = -1};
 
+static const char *PROGRAM; /* offline_dump_program() */
+
+void offline_dump_program(const char *path)
+{
+    PROGRAM = path;
+}
+
 static const char *kind_name(Exemplar__Request__BodyCase kind)
 {
     return kind == EXEMPLAR__REQUEST__BODY_BACKUP ? "backup" : "export";
@@ -86,6 +93,9 @@ static void dump_drop(void)
 /* Starts the dump process on a new unnamed file.  0 or a refusal. */
 static int dump_start(call_t *x, Exemplar__Request__BodyCase kind)
 {
+    if (!PROGRAM)
+        return api_refuse(x, -EX_EUNAVAIL, "this process cannot run exemplard for a %s",
+                          kind_name(kind));
     const char *dir = x->api->cfg->state_dir;
     int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
     if (fd < 0)
@@ -120,7 +130,7 @@ static int dump_start(call_t *x, Exemplar__Request__BodyCase kind)
     char *const argv[] = {"exemplard", "--config", "/dev/null", "--state-dir",
                           (char *)dir, what,       NULL};
     pid_t pid;
-    int rc = posix_spawn(&pid, "/proc/self/exe", &fa, &at, argv, environ);
+    int rc = posix_spawn(&pid, PROGRAM, &fa, &at, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&at);
     close(p[1]);

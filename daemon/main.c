@@ -457,6 +457,7 @@ int main(int argc, char **argv)
         offline_t o = {.state_dir = cfg.state_dir};
         return offline_dump(&o, kind, fd, result_fd);
     }
+    offline_dump_program("/proc/self/exe"); /* backup and export requests */
     if (args.restore || args.import || args.fsck) {
         offline_t o = {.state_dir = cfg.state_dir, .json = args.json};
         if (args.restore)

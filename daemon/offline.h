@@ -56,4 +56,9 @@ typedef struct {
  * exit status: 0 when the result was written. */
 int offline_dump(const offline_t *o, const char *kind, int fd, int result_fd);
 
+/* The program api_dump.c runs for a backup or export request: exemplard's
+ * main sets its own (/proc/self/exe).  Until then (a test or a fuzz target
+ * linking the daemon's core) those requests are refused as unavailable. */
+void offline_dump_program(const char *path);
+
 #endif
