@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "api_call.h"
+#include "api_dump.h"
 #include "api_events.h"
 #include "api_jobs.h"
 #include "api_noms.h"
@@ -110,6 +111,9 @@ static const api_op_t API_OPS[EX_REQ_COUNT] = {
     [EX_REQ_PLAN_ACCEPT] = {api_plans_accept, R_REVIEW},
     [EX_REQ_PLAN_RETURN] = {api_plans_return, R_REVIEW},
     [EX_REQ_FSCK] = {api_ops_fsck, R_ADMIN},
+    [EX_REQ_MOVES] = {api_dump_moves, R_ANY},
+    [EX_REQ_BACKUP] = {api_dump_backup, R_ADMIN},
+    [EX_REQ_EXPORT] = {api_dump_export, R_ADMIN},
     [EX_REQ_JOB_LEASE] = {api_jobs_lease, R_WORK},
     [EX_REQ_JOB_DELIVER] = {api_jobs_deliver, R_WORK},
     [EX_REQ_JOB_ACK] = {api_jobs_ack, R_WORK},

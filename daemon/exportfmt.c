@@ -39,6 +39,132 @@ const exportfmt_type_t EXPORTFMT_TYPES[] = {
 };
 const size_t EXPORTFMT_COUNT = sizeof(EXPORTFMT_TYPES) / sizeof(EXPORTFMT_TYPES[0]);
 
+/* The meta database keeps the schema version (in the header) and the events
+ * index position (starts over); the others are indexes and the quarterly
+ * tallies, which the daemon builds from the change log. */
+const store_db_t EXPORTFMT_DERIVED[] = {
+    DB_META,           DB_BY_STATE,          DB_BY_UNIT,          DB_BY_SUBJECT,
+    DB_EVENTS_SEEN,    DB_EVENTS_BY_SUBJECT, DB_TIMER_DUE,        DB_JOB_QUEUE,
+    DB_TALLY,          DB_TALLY_MOVES,       DB_TALLY_RECOGNIZED, DB_TALLY_REVIEW,
+    DB_TALLY_QUARTERS, DB_TALLY_DAYS,        DB_TALLY_GAPS,       DB_TALLY_DIRTY};
+const size_t EXPORTFMT_DERIVED_COUNT = sizeof(EXPORTFMT_DERIVED) / sizeof(EXPORTFMT_DERIVED[0]);
+
+int exportfmt_unknown_database(void)
+{
+    for (int db = 0; db < DB_COUNT; db++) {
+        bool known = false;
+        for (size_t i = 0; i < EXPORTFMT_COUNT; i++)
+            known |= EXPORTFMT_TYPES[i].db == (store_db_t)db;
+        for (size_t i = 0; i < EXPORTFMT_DERIVED_COUNT; i++)
+            known |= EXPORTFMT_DERIVED[i] == (store_db_t)db;
+        if (!known)
+            return db;
+    }
+    return -1;
+}
+
+int exportfmt_counts(store_txn_t *t, uint64_t *nominations, uint64_t *last_seq)
+{
+    store_iter_t it;
+    store_val_t k, v;
+    *nominations = store_count(t, DB_NOMINATIONS);
+    *last_seq = 0;
+    int rc = store_iter_open(t, DB_CHANGES, &it);
+    if (rc == 0) {
+        rc = store_iter_last(&it, &k, &v);
+        if (rc == 0 && k.len == 8)
+            *last_seq = key_get_u64(k.data);
+        if (rc == -EX_ENOTFOUND)
+            rc = 0;
+        store_iter_close(&it);
+    }
+    return rc;
+}
+
+static void put_line(FILE *f, json_object *o)
+{
+    fputs(
+        json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+        f);
+    fputc('\n', f);
+    json_object_put(o);
+}
+
+/* Writes every record of one database; adds to *count. */
+static int export_db(store_txn_t *t, const exportfmt_type_t *x, FILE *f, uint64_t *count, char *err,
+                     size_t errlen)
+{
+    store_iter_t it;
+    store_val_t k, v;
+    int rc = store_iter_open(t, x->db, &it);
+    if (rc == 0)
+        rc = store_iter_seek(&it, NULL, 0, &k, &v);
+    while (rc == 0) {
+        json_object *value;
+        if (x->desc) {
+            ProtobufCMessage *m = protobuf_c_message_unpack(x->desc, NULL, v.len, v.data);
+            if (!m) {
+                snprintf(err, errlen, "a %s record does not decode: the store is damaged (fsck)",
+                         x->type);
+                rc = -EX_ESTORAGE;
+                break;
+            }
+            value = pbjson_from_message(m);
+            protobuf_c_message_free_unpacked(m, NULL);
+        } else {
+            value = json_object_new_string_len(v.data, (int)v.len);
+        }
+        json_object *line = json_object_new_object();
+        json_object_object_add(line, "type", json_object_new_string(x->type));
+        json_object_object_add(line, "key", pbjson_base64(k.data, k.len));
+        json_object_object_add(line, "value", value);
+        put_line(f, line);
+        (*count)++;
+        rc = store_iter_next(&it, &k, &v);
+    }
+    store_iter_close(&it);
+    if (rc == -EX_ENOTFOUND)
+        return 0;
+    if (rc < 0 && !err[0])
+        snprintf(err, errlen, "cannot read the %s records", x->type);
+    return rc;
+}
+
+int exportfmt_write(store_txn_t *t, FILE *f, uint64_t *records, uint64_t *nominations,
+                    uint64_t *last_seq, char *err, size_t errlen)
+{
+    *records = 0;
+    err[0] = '\0';
+    int db = exportfmt_unknown_database();
+    if (db >= 0) {
+        snprintf(err, errlen, "this exemplard does not know how to export database %d; use backup",
+                 db);
+        return -EX_EINTERNAL;
+    }
+    int rc = exportfmt_counts(t, nominations, last_seq);
+    if (rc < 0) {
+        snprintf(err, errlen, "cannot read the change log");
+        return rc;
+    }
+    json_object *head = json_object_new_object();
+    json_object_object_add(head, "type", json_object_new_string("header"));
+    json_object_object_add(head, "format", json_object_new_string(EXPORTFMT_FORMAT));
+    json_object_object_add(head, "format_version", json_object_new_int(EXPORTFMT_VERSION));
+    json_object_object_add(head, "schema_version", json_object_new_int(STORE_SCHEMA_VERSION));
+    json_object_object_add(head, "last_seq", json_object_new_uint64(*last_seq));
+    json_object_object_add(head, "nominations", json_object_new_uint64(*nominations));
+    put_line(f, head);
+    for (size_t i = 0; rc == 0 && i < EXPORTFMT_COUNT; i++)
+        rc = export_db(t, &EXPORTFMT_TYPES[i], f, records, err, errlen);
+    if (rc < 0)
+        return rc;
+    json_object *end = json_object_new_object();
+    json_object_object_add(end, "type", json_object_new_string("end"));
+    json_object_object_add(end, "records", json_object_new_uint64(*records));
+    put_line(f, end);
+    return 0;
+}
+
 /* The same limits the api applies (api.c, api_events.h, key.h). */
 #define NAME_MAX_BYTES 256
 #define SUBJECT_MAX    64

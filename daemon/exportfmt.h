@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The export format's records and lines (README, "Export format"), shared by
- * exemplarctl's export and import and by the fuzz target of the line parser:
- * which databases are exported under which type name and message, and the
- * strict reading of one line.
+ * the daemon's export request (api_dump.c), its offline import
+ * (`exemplard --import`, offline.c) and the fuzz target of the line parser:
+ * which databases are exported under which type name and message, the
+ * writing of a whole export from one read transaction, and the strict
+ * reading of one line.
  *
  * A line is exactly one JSON object (RFC 8259, json-c's strict mode: no
  * trailing commas, no single quotes, no comments), valid UTF-8 throughout,
@@ -18,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <json-c/json.h>
 #include <protobuf-c/protobuf-c.h>
@@ -33,6 +36,28 @@ typedef struct {
 /* The exported databases, in file order. */
 extern const exportfmt_type_t EXPORTFMT_TYPES[];
 extern const size_t EXPORTFMT_COUNT;
+
+/* The header line's "format" and "format_version". */
+#define EXPORTFMT_FORMAT  "exemplar-export"
+#define EXPORTFMT_VERSION 1
+
+/* Databases not exported but rebuilt from the exported ones by an import. */
+extern const store_db_t EXPORTFMT_DERIVED[];
+extern const size_t EXPORTFMT_DERIVED_COUNT;
+
+/* A database this build neither exports nor rebuilds (it would be lost: a
+ * new database needs a row in one of the two tables), or -1. */
+int exportfmt_unknown_database(void);
+
+/* Nominations and the newest change's sequence as t sees them. */
+int exportfmt_counts(store_txn_t *t, uint64_t *nominations, uint64_t *last_seq);
+
+/* Writes the whole export of what t sees to f: the header line, one line
+ * per record of every exported database and the end line.  Returns 0 with
+ * the counts, or a negative EX_E* with a sentence in err (a record that does
+ * not decode: -EX_ESTORAGE).  f's write errors are the caller's to check. */
+int exportfmt_write(store_txn_t *t, FILE *f, uint64_t *records, uint64_t *nominations,
+                    uint64_t *last_seq, char *err, size_t errlen);
 
 /* The entry of a type name, or NULL. */
 const exportfmt_type_t *exportfmt_find(const char *type);

@@ -24,6 +24,7 @@
 #include "log.h"
 #include "loop.h"
 #include "nom.h"
+#include "offline.h"
 #include "outbox.h"
 #include "sdnotify.h"
 #include "store.h"
@@ -60,6 +61,12 @@ static const char USAGE[] =
     "                             the file read\n"
     "      --print-moves          print the state machine's move table and exit\n"
     "      --print-config-keys    print the table of configuration keys and exit\n"
+    "      --restore=FILE         offline: install the backup FILE as the store of the\n"
+    "                             stopped daemon's state directory, then exit\n"
+    "      --import=FILE          offline: fill the stopped daemon's empty store from the\n"
+    "                             export FILE (- for stdin), then exit\n"
+    "      --fsck                 offline: check the stopped daemon's store (read-only)\n"
+    "      --json                 with --restore, --import or --fsck: the result as JSON\n"
     "  -h, --help                 show this help and exit\n"
     "      --version              show the version and exit\n"
     "\n"
@@ -70,7 +77,9 @@ static const char USAGE[] =
     "are bound, STATUS=, WATCHDOG=1 from the loop, RELOADING=1 and STOPPING=1; the api\n"
     "socket may be passed by socket activation (exemplard.socket); lines go to the\n"
     "journal with structured fields.\n"
-    "Exit status: 0 after a clean stop, 1 when the configuration or start-up fails.\n"
+    "Exit status: 0 after a clean stop, 1 when the configuration or start-up fails;\n"
+    "--restore, --import and --fsck exit as exemplarctl does (0 done, 1 invalid or\n"
+    "problems found, 3 no such file, 4 a daemon runs or the store is not empty, 8 storage).\n"
     "See exemplard(8) and exemplard.conf(5).\n";
 
 enum {
@@ -86,7 +95,12 @@ enum {
     OPT_CHECK,
     OPT_MOVES,
     OPT_CONFIG_KEYS,
-    OPT_VERSION
+    OPT_VERSION,
+    OPT_RESTORE,
+    OPT_IMPORT,
+    OPT_FSCK,
+    OPT_DUMP,
+    OPT_JSON
 };
 
 /* Flags that set configuration keys: option -> [section] key. */
@@ -121,12 +135,21 @@ static const struct option OPTIONS[] = {
     {"print-config-keys", no_argument, NULL, OPT_CONFIG_KEYS},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
+    {"restore", required_argument, NULL, OPT_RESTORE},
+    {"import", required_argument, NULL, OPT_IMPORT},
+    {"fsck", no_argument, NULL, OPT_FSCK},
+    /* the daemon's own backup and export process (api_dump.c); not in USAGE */
+    {"internal-dump", required_argument, NULL, OPT_DUMP},
+    {"json", no_argument, NULL, OPT_JSON},
     {NULL, 0, NULL, 0},
 };
 
 typedef struct {
     const char *config_path;
     bool check_only;
+    /* offline operations (offline.h); dump: KIND:FD:RESULT_FD from api_dump.c */
+    const char *restore, *import, *dump;
+    bool fsck, json;
     int argc; /* kept for reloads */
     char **argv;
     config_t *cfg;    /* the running configuration */
@@ -189,6 +212,21 @@ static int parse_args(int argc, char **argv, config_t *cfg, args_t *args)
             exit(0);
         case OPT_CHECK:
             args->check_only = true;
+            break;
+        case OPT_RESTORE:
+            args->restore = optarg;
+            break;
+        case OPT_IMPORT:
+            args->import = optarg;
+            break;
+        case OPT_FSCK:
+            args->fsck = true;
+            break;
+        case OPT_DUMP:
+            args->dump = optarg;
+            break;
+        case OPT_JSON:
+            args->json = true;
             break;
         case '?':
             fputs("Try 'exemplard --help'.\n", stderr);
@@ -377,6 +415,26 @@ int main(int argc, char **argv)
                             "exemplard.conf, " CONFIG_SYSTEM_FILE "): embedded defaults\n");
         config_print(&cfg, stdout);
         return 0;
+    }
+    /* Offline operations: the exit status is exemplarctl's (common/errors.c). */
+    if ((args.restore != NULL) + (args.import != NULL) + args.fsck > 1) {
+        fputs("exemplard: --restore, --import and --fsck exclude each other\n", stderr);
+        return 2;
+    }
+    if (args.dump) {
+        char kind[16];
+        int fd, result_fd;
+        if (sscanf(args.dump, "%15[a-z]:%d:%d", kind, &fd, &result_fd) != 3)
+            return 2;
+        offline_t o = {.state_dir = cfg.state_dir};
+        return offline_dump(&o, kind, fd, result_fd);
+    }
+    offline_dump_program("/proc/self/exe"); /* backup and export requests */
+    if (args.restore || args.import || args.fsck) {
+        offline_t o = {.state_dir = cfg.state_dir, .json = args.json};
+        if (args.restore)
+            return offline_restore(&o, args.restore);
+        return args.import ? offline_import(&o, args.import) : offline_fsck(&o);
     }
     log_set_level(cfg.log_level);
     raise_fd_limit();

@@ -23,7 +23,7 @@ void outbox_destroy(outbox_t **p);
  * when out of memory. */
 int outbox_add(outbox_t *o, const Exemplar__Change *c);
 /* Queues any message under a topic (events: "event.<type>.<subject>",
- * proto/evnames.h).  Returns 0 or -EX_EINTERNAL when out of memory or the
+ * common/evnames.h).  Returns 0 or -EX_EINTERNAL when out of memory or the
  * topic is too long. */
 int outbox_add_message(outbox_t *o, const char *topic, const ProtobufCMessage *m);
 /* The transaction committed: publish the queue in order and empty it. */

@@ -1,101 +1,45 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * exemplarctl's backup and restore (issue 8), and the state directory that
- * they, export and import work on.  These commands do not talk to the
- * daemon: they open its LMDB environment themselves (daemon/store.h), as
- * LMDB's own mdb_copy does.
+ * exemplarctl's backup and restore, and what they share with export and
+ * import (ctl_dump.h).
  *
- * backup: the environment opened read-only next to the running daemon; LMDB
- * copies one read transaction's snapshot, compacted, to a temporary in
- * FILE's directory that nobody else can have made (proto/safefile.h: never
- * a fixed name such as FILE.tmp; the writer is never blocked: a compacting
- * copy takes no writer lock); the copy's meta pages are checked
- * (daemon/mdbfile.h), it is opened and counted, then renamed to FILE and
- * the directory synced.  restore: FILE's size and meta pages are checked
- * with plain reads, the state directory's lock is taken (store_lock_dir:
- * refused while exemplard runs), FILE is copied to a temporary next to
- * data.mdb and that copy checked in a child process (every page read, every
- * record decoded, fsck's checks: a damaged file can crash only the child);
- * then the old file is kept as data.mdb.before-restore, the copy renamed
- * over data.mdb (atomic) and the directory synced.
+ * backup asks the running daemon for a copy (ops.proto's DumpRequest): the
+ * daemon copies one read transaction's snapshot, compacted, into a file of
+ * its own, checks it and hands it over in pages; exemplarctl writes them to
+ * a temporary in FILE's directory that nobody else can have made
+ * (common/safefile.h: never a fixed name such as FILE.tmp), checks the size
+ * and the BLAKE2b digest the daemon sent, syncs it and renames it to FILE.
+ * So it works the same over tcp:// as on the daemon's machine, and needs an
+ * administrator's key rather than the exemplard user's rights.
+ *
+ * restore is offline: the daemon's own code (`exemplard --restore FILE`,
+ * daemon/offline.c) run on the stopped daemon's state directory.
+ * exemplarctl runs that program in its place with --state-dir.
  */
 #include "ctl.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <ini.h>
 #include <libgen.h>
 #include <limits.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "ctl_store.h"
-#include "exportfmt.h"
-#include "fsck.h"
-#include "key.h"
-#include "mdbfile.h"
-#include "records.h"
+#include "ctl_dump.h"
 #include "safefile.h"
-#include "store.h"
+#include "statedir.h"
 
-/* ---- the state directory -------------------------------------------------- */
+/* How long the daemon may take to write a snapshot; it answers "pending"
+ * meanwhile, and is asked again every 100 ms. */
+#define DUMP_TIMEOUT_MS (10 * 60 * 1000)
+#define DUMP_DIGEST     32
 
-static int config_handler(void *user, const char *section, const char *name, const char *value)
-{
-    char *dir = user;
-    if (strcmp(section, "daemon") == 0 && strcmp(name, "state_dir") == 0)
-        snprintf(dir, PATH_MAX, "%s", value);
-    return 1;
-}
-
-const char *ctl_state_dir(const ctl_args_t *a, char *buf, size_t len)
-{
-    const char *opt = a->opt[OPT_SLOT(OPT_STATE_DIR)];
-    if (opt) {
-        snprintf(buf, len, "%s", opt);
-        return buf;
-    }
-    char dir[PATH_MAX] = "";
-    const char *conf = getenv("EXEMPLAR_CONFIG");
-    ini_parse(conf ? conf : CTL_DAEMON_CONFIG, config_handler, dir);
-    snprintf(buf, len, "%s", dir[0] ? dir : CTL_DEFAULT_STATE_DIR);
-    return buf;
-}
-
-int ctl_store_fail(ctl_t *ctl, int rc, const char *err)
-{
-    /* store.c's sentences start with the subsystem: "store, ...". */
-    const char *msg = strncmp(err, "store, ", 7) == 0 ? err + 7 : err;
-    return ctl_fail(ctl, rc < 0 ? -rc : rc, msg);
-}
-
-int ctl_sync_dir_of(const char *path)
-{
-    char copy[PATH_MAX];
-    size_t len = strlen(path);
-    if (len >= sizeof(copy)) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    memcpy(copy, path, len + 1);
-    int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
-int ctl_file_status(int rc)
-{
-    return rc == -EEXIST ? EX_ECONFLICT : rc == -ENOSPC || rc == -EDQUOT ? EX_EFULL : EX_ESTORAGE;
-}
+/* ---- the daemon's program ------------------------------------------------ */
 
 int64_t ctl_now_ms(void)
 {
@@ -104,36 +48,149 @@ int64_t ctl_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int ctl_store_counts(store_t *s, uint64_t *nominations, uint64_t *last_seq)
+/* exemplard: $EXEMPLARD; the build tree's when this is the build tree's
+ * exemplarctl; the one installed beside this one (PREFIX/sbin next to
+ * PREFIX/bin); else the configured prefix's. */
+static const char *exemplard_path(char *buf, size_t len)
 {
-    store_txn_t t;
-    store_iter_t it;
-    store_val_t k, v;
-    *nominations = *last_seq = 0;
-    int rc = store_txn_begin(s, false, &t);
-    if (rc < 0)
-        return rc;
-    *nominations = store_count(&t, DB_NOMINATIONS);
-    rc = store_iter_open(&t, DB_CHANGES, &it);
-    if (rc == 0) {
-        rc = store_iter_last(&it, &k, &v);
-        if (rc == 0 && k.len == 8)
-            *last_seq = key_get_u64(k.data);
-        if (rc == -EX_ENOTFOUND)
-            rc = 0;
-        store_iter_close(&it);
+    const char *env = getenv("EXEMPLARD");
+    if (env && *env)
+        return env;
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        const char *dir = dirname(exe);
+        if (strcmp(dir, EXEMPLARCTL_BUILD_DIR) == 0)
+            return EXEMPLARD_BUILD_PATH;
+        snprintf(buf, len, "%s/../sbin/exemplard", dir);
+        if (access(buf, X_OK) == 0)
+            return buf;
     }
-    store_txn_abort(&t);
-    return rc;
+    return EXEMPLARD_INSTALL_PATH;
 }
 
-/* ---- backup --------------------------------------------------------------- */
+int ctl_exec_offline(ctl_t *ctl, const ctl_args_t *a, const char *option, const char *file)
+{
+    char dir[PATH_MAX], buf[PATH_MAX + 32], msg[2 * PATH_MAX + 128];
+    ctl_find_state_dir(ctl, a, dir, sizeof(dir), NULL, 0);
+    const char *prog = exemplard_path(buf, sizeof(buf));
+    const char *argv[] = {prog, option, file, "--state-dir", dir, ctl->json ? "--json" : NULL,
+                          NULL};
+    fflush(NULL);
+    execv(prog, (char *const *)argv);
+    snprintf(msg, sizeof(msg),
+             "cannot run %s (%s): %s is the daemon's own code, run offline (set EXEMPLARD to "
+             "the exemplard program)",
+             prog, strerror(errno), option);
+    return ctl_fail(ctl, errno == ENOENT ? EX_ENOTFOUND : EX_EINTERNAL, msg);
+}
+
+/* ---- dumps, page by page ------------------------------------------------- */
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -errno;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+int ctl_fetch_dump(ctl_t *ctl, int body, int fd, const char *name, Exemplar__Reply **last)
+{
+    *last = NULL;
+    int64_t start = ctl_now_ms();
+    int status;
+    ex_client_t *c = ctl_client(ctl, &status);
+    if (!c)
+        return status;
+    if (sodium_init() < 0)
+        return ctl_fail(ctl, EX_EINTERNAL, "libsodium could not be initialised");
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, NULL, 0, DUMP_DIGEST);
+    Exemplar__DumpRequest d = EXEMPLAR__DUMP_REQUEST__INIT;
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = (Exemplar__Request__BodyCase)body;
+    if (body == EXEMPLAR__REQUEST__BODY_BACKUP)
+        req.backup = &d;
+    else
+        req.export = &d;
+    char msg[PATH_MAX + 256];
+    for (;;) {
+        Exemplar__Reply *r = NULL;
+        int rc = ex_client_call(c, &req, &r);
+        if (ex_reply_status(rc, r) != 0) {
+            status = ctl_fail_call(ctl, rc, r);
+            ex_reply_free(r);
+            ex_reply_free(*last);
+            *last = NULL;
+            return status;
+        }
+        const Exemplar__DumpReply *p = r->dump;
+        if (p->pending && p->dump_id && (d.dump_id == 0 || p->dump_id == d.dump_id)) {
+            /* the daemon's dump process is still writing the snapshot */
+            d.dump_id = p->dump_id;
+            ex_reply_free(r);
+            if (ctl_now_ms() - start > (int64_t)DUMP_TIMEOUT_MS) {
+                ex_reply_free(*last);
+                *last = NULL;
+                return ctl_fail(ctl, EX_EUNAVAIL,
+                                "the daemon did not finish the snapshot within 10 minutes");
+            }
+            struct timespec pause = {0, 100 * 1000 * 1000};
+            nanosleep(&pause, NULL);
+            continue;
+        }
+        bool ok = p->offset == d.offset && p->digest.len == DUMP_DIGEST &&
+                  p->offset + p->data.len <= p->size && (d.dump_id == 0 || p->dump_id == d.dump_id);
+        if (ok && (rc = write_all(fd, p->data.data, p->data.len)) < 0) {
+            snprintf(msg, sizeof(msg), "cannot write %s (%s)", name, strerror(-rc));
+            ex_reply_free(r);
+            ex_reply_free(*last);
+            *last = NULL;
+            return ctl_fail(ctl, rc == -ENOSPC || rc == -EDQUOT ? EX_EFULL : EX_ESTORAGE, msg);
+        }
+        crypto_generichash_update(&st, p->data.data, p->data.len);
+        d.dump_id = p->dump_id;
+        d.offset += p->data.len;
+        ex_reply_free(*last);
+        *last = r;
+        if (!ok || (p->data.len == 0 && d.offset < p->size)) {
+            ex_reply_free(*last);
+            *last = NULL;
+            return ctl_fail(ctl, EX_EMALFORMED, "the daemon's pages do not fit together");
+        }
+        if (d.offset == p->size)
+            break;
+    }
+    uint8_t digest[DUMP_DIGEST];
+    crypto_generichash_final(&st, digest, sizeof(digest));
+    if (memcmp(digest, (*last)->dump->digest.data, sizeof(digest)) != 0) {
+        ex_reply_free(*last);
+        *last = NULL;
+        return ctl_fail(ctl, EX_EMALFORMED,
+                        "what arrived differs from what the daemon wrote (BLAKE2b digest)");
+    }
+    return 0;
+}
+
+/* ---- backup ------------------------------------------------------------- */
+
+static int file_status(int rc)
+{
+    return rc == -EEXIST ? EX_ECONFLICT : rc == -ENOSPC || rc == -EDQUOT ? EX_EFULL : EX_ESTORAGE;
+}
 
 int cmd_backup(ctl_t *ctl, const ctl_args_t *a)
 {
     const char *file = a->argv[0];
-    char dir[PATH_MAX], tmp[PATH_MAX + 64], err[3 * PATH_MAX], msg[3 * PATH_MAX + 64];
-    ctl_state_dir(a, dir, sizeof(dir));
+    char err[3 * PATH_MAX], msg[3 * PATH_MAX + 64];
     bool force = a->opt[OPT_SLOT(OPT_FORCE)] != NULL;
     struct stat st;
     if (!force && lstat(file, &st) == 0) {
@@ -141,370 +198,45 @@ int cmd_backup(ctl_t *ctl, const ctl_args_t *a)
         return ctl_fail(ctl, EX_ECONFLICT, msg);
     }
     int64_t start = ctl_now_ms();
-    store_t *s = NULL, *copy = NULL;
-    int rc = store_open_readonly(dir, false, &s, err, sizeof(err));
-    if (rc < 0)
-        return ctl_store_fail(ctl, rc, err);
-    /* A temporary nobody else can have made (proto/safefile.h), never FILE.tmp. */
+    /* A temporary nobody else can have made (common/safefile.h), never FILE.tmp. */
     ex_safefile_t sf;
-    rc = ex_safefile_open(&sf, file, CTL_FILE_MODE, force ? EX_SAFEFILE_REPLACE : 0, err,
-                          sizeof(err));
-    if (rc < 0) {
-        store_close(&s);
-        return ctl_fail(ctl, ctl_file_status(rc), err);
-    }
-    ex_safefile_temp_path(&sf, tmp, sizeof(tmp));
-    rc = store_copy_compact(s, sf.fd, err, sizeof(err));
-    store_close(&s);
-    /* The copy must pass restore's first check and open as a store of our
-     * schema before it is called FILE. */
-    uint64_t noms = 0, last = 0;
-    mdbfile_info_t info;
-    if (rc == 0 && (rc = mdbfile_check_fd(sf.fd, &info, msg, sizeof(msg))) < 0) {
-        snprintf(err, sizeof(err), "the copy of %.4096s is damaged: %.1024s", file, msg);
-        rc = -EX_ESTORAGE;
-    }
-    if (rc == 0)
-        rc = store_open_readonly(tmp, true, &copy, err, sizeof(err));
-    if (rc == 0) {
-        rc = ctl_store_counts(copy, &noms, &last);
-        if (rc < 0)
-            snprintf(err, sizeof(err), "the copy of %s cannot be read back", file);
-        store_close(&copy);
-    }
-    if (rc == 0 && fstat(sf.fd, &st) < 0) {
-        snprintf(err, sizeof(err), "cannot read the copy of %s (%s)", file, strerror(errno));
-        rc = -EX_ESTORAGE;
-    }
-    if (rc < 0) {
+    int rc = ex_safefile_open(&sf, file, CTL_FILE_MODE, force ? EX_SAFEFILE_REPLACE : 0, err,
+                              sizeof(err));
+    if (rc < 0)
+        return ctl_fail(ctl, file_status(rc), err);
+    Exemplar__Reply *last = NULL;
+    int status = ctl_fetch_dump(ctl, EXEMPLAR__REQUEST__BODY_BACKUP, sf.fd, file, &last);
+    if (status) {
         ex_safefile_abort(&sf);
-        return ctl_store_fail(ctl, rc, err);
+        return status;
     }
     rc = ex_safefile_commit(&sf, err, sizeof(err));
-    if (rc < 0)
-        return ctl_fail(ctl, ctl_file_status(rc), err);
+    if (rc < 0) {
+        ex_reply_free(last);
+        return ctl_fail(ctl, file_status(rc), err);
+    }
+    const Exemplar__DumpReply *d = last->dump;
     int64_t ms = ctl_now_ms() - start;
     if (ctl->json) {
         json_object *doc = json_object_new_object();
         json_object_object_add(doc, "file", json_object_new_string(file));
-        json_object_object_add(doc, "state_dir", json_object_new_string(dir));
-        json_object_object_add(doc, "bytes", json_object_new_int64((int64_t)st.st_size));
-        json_object_object_add(doc, "nominations", json_object_new_uint64(noms));
-        json_object_object_add(doc, "last_seq", json_object_new_uint64(last));
+        json_object_object_add(doc, "bytes", json_object_new_uint64(d->size));
+        json_object_object_add(doc, "nominations", json_object_new_uint64(d->nominations));
+        json_object_object_add(doc, "last_seq", json_object_new_uint64(d->last_seq));
         json_object_object_add(doc, "ms", json_object_new_int64(ms));
         ctl_json_print(doc);
     } else {
-        printf("backup %s: %lld bytes, %" PRIu64 " nominations, last change %" PRIu64
+        printf("backup %s: %" PRIu64 " bytes, %" PRIu64 " nominations, last change %" PRIu64
                " (%lld ms)\n",
-               file, (long long)st.st_size, noms, last, (long long)ms);
+               file, d->size, d->nominations, d->last_seq, (long long)ms);
     }
+    ex_reply_free(last);
     return EXIT_OK;
 }
 
-/* ---- restore -------------------------------------------------------------- */
-
-/* What the check of a backup found, passed from the child that ran it. */
-typedef struct {
-    int rc; /* 0, or a negative EX_E* */
-    uint64_t nominations, last_seq;
-    uint64_t problems; /* fsck's, of which index_problems a repair fixes */
-    uint64_t index_problems;
-    char why[1024];
-} checked_t;
-
-/* Every record of every database read (each page of each tree visited, as
- * LMDB checks page numbers and types on the way), every record of a type
- * export knows decoded, then fsck's checks (daemon/fsck.c). */
-static void check_store(const char *path, checked_t *out)
-{
-    store_t *s = NULL;
-    char err[sizeof(out->why)];
-    out->rc = store_open_readonly(path, true, &s, err, sizeof(err));
-    if (out->rc < 0) {
-        snprintf(out->why, sizeof(out->why), "%s", strncmp(err, "store, ", 7) == 0 ? err + 7 : err);
-        out->rc = -EX_EINVALID;
-        return;
-    }
-    store_txn_t t;
-    int rc = store_txn_begin(s, false, &t);
-    for (int db = 0; rc == 0 && db < DB_COUNT; db++) {
-        const exportfmt_type_t *x = NULL;
-        for (size_t i = 0; i < EXPORTFMT_COUNT; i++)
-            if (EXPORTFMT_TYPES[i].db == (store_db_t)db && EXPORTFMT_TYPES[i].desc)
-                x = &EXPORTFMT_TYPES[i];
-        store_iter_t it;
-        store_val_t k, v;
-        rc = store_iter_open(&t, (store_db_t)db, &it);
-        if (rc == 0)
-            rc = store_iter_seek(&it, NULL, 0, &k, &v);
-        for (; rc == 0; rc = store_iter_next(&it, &k, &v)) {
-            if (!x)
-                continue;
-            ProtobufCMessage *m = protobuf_c_message_unpack(x->desc, NULL, v.len, v.data);
-            if (!m) {
-                snprintf(out->why, sizeof(out->why), "a %s record does not decode", x->type);
-                rc = -EX_EINVALID;
-                break;
-            }
-            protobuf_c_message_free_unpacked(m, NULL);
-        }
-        store_iter_close(&it);
-        if (rc == -EX_ENOTFOUND)
-            rc = 0;
-        if (rc < 0 && !out->why[0])
-            snprintf(out->why, sizeof(out->why), "database %d cannot be read to its end", db);
-    }
-    records_counters_t c = {0};
-    if (rc == 0 && (rc = records_load_counters(&t, &c)) < 0)
-        snprintf(out->why, sizeof(out->why), "its counters cannot be read");
-    if (rc == 0) {
-        Exemplar__FsckReply fr = EXEMPLAR__FSCK_REPLY__INIT;
-        fsck_t f;
-        rc = fsck_init(&f, &t, c.next_id ? c.next_id - 1 : 0, 1, &fr);
-        if (rc == 0)
-            rc = fsck_run(&f);
-        if (rc < 0)
-            snprintf(out->why, sizeof(out->why), "fsck's checks cannot read it");
-        out->problems = f.problems;
-        out->index_problems = f.index_problems;
-        if (f.kept)
-            snprintf(out->why, sizeof(out->why), "fsck finds %" PRIu64 " problems, the first: %s",
-                     f.problems, f.sentences[0]);
-        fsck_deinit(&f);
-    }
-    store_txn_abort(&t);
-    if (rc == 0)
-        rc = ctl_store_counts(s, &out->nominations, &out->last_seq);
-    store_close(&s);
-    out->rc = rc < 0 ? -EX_EINVALID : 0;
-    if (rc < 0 && !out->why[0])
-        snprintf(out->why, sizeof(out->why), "it cannot be read");
-}
-
-/* Checks the data file open as fd (named path for LMDB) before it may be
- * installed: its meta pages and size with plain reads (daemon/mdbfile.h: a
- * file shorter than its pages would SIGBUS the first reader that maps it),
- * then check_store in a child process, so that whatever a damaged file does
- * to LMDB (a read past its pages, a wild pointer) ends the child, not us.
- * Returns 0 with *out, or -EX_EINVALID with out->why. */
-static int check_backup(int fd, const char *path, checked_t *out)
-{
-    memset(out, 0, sizeof(*out));
-    mdbfile_info_t info;
-    int rc = mdbfile_check_fd(fd, &info, out->why, sizeof(out->why));
-    if (rc < 0)
-        return rc == -EX_ESTORAGE ? rc : -EX_EINVALID;
-    int pipefd[2];
-    if (pipe2(pipefd, O_CLOEXEC) < 0) {
-        snprintf(out->why, sizeof(out->why), "cannot start the check (%s)", strerror(errno));
-        return -EX_EINTERNAL;
-    }
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        snprintf(out->why, sizeof(out->why), "cannot start the check (%s)", strerror(errno));
-        close(pipefd[0]);
-        close(pipefd[1]);
-        return -EX_EINTERNAL;
-    }
-    if (pid == 0) {
-        /* LMDB's own assertions on a damaged page print to stderr: the
-         * refusal below says it in one sentence instead */
-        int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-        if (null >= 0)
-            dup2(null, STDERR_FILENO);
-        close(pipefd[0]);
-        checked_t res;
-        memset(&res, 0, sizeof(res));
-        check_store(path, &res);
-        ssize_t n = write(pipefd[1], &res, sizeof(res));
-        _exit(n == (ssize_t)sizeof(res) ? 0 : 1);
-    }
-    close(pipefd[1]);
-    size_t got = 0;
-    while (got < sizeof(*out)) {
-        ssize_t n = read(pipefd[0], (char *)out + got, sizeof(*out) - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-    }
-    close(pipefd[0]);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    if (WIFSIGNALED(status)) {
-        snprintf(out->why, sizeof(out->why),
-                 "reading it crashed the reader (%s): its pages are damaged",
-                 strsignal(WTERMSIG(status)));
-        return -EX_EINVALID;
-    }
-    if (got != sizeof(*out) || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        snprintf(out->why, sizeof(out->why), "the check did not finish");
-        return -EX_EINVALID;
-    }
-    out->why[sizeof(out->why) - 1] = '\0';
-    if (out->rc == 0 && out->problems > out->index_problems)
-        return -EX_EINVALID;
-    return out->rc;
-}
-
-/* Copies in into fd; 0 or a negative EX_E* with err. */
-static int copy_fd(int in, int out, const char *src, const char *dst, char *err, size_t errlen)
-{
-    static char buf[1 << 16];
-    ssize_t n;
-    while ((n = read(in, buf, sizeof(buf))) != 0) {
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            snprintf(err, errlen, "cannot read %s (%s)", src, strerror(errno));
-            return -EX_ESTORAGE;
-        }
-        for (ssize_t off = 0; off < n;) {
-            ssize_t w = write(out, buf + off, (size_t)(n - off));
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w < 0) {
-                snprintf(err, errlen, "cannot write %s (%s)", dst, strerror(errno));
-                return errno == ENOSPC ? -EX_EFULL : -EX_ESTORAGE;
-            }
-            off += w;
-        }
-    }
-    return 0;
-}
-
-static int refuse_backup(ctl_t *ctl, const char *file, const char *dir, const char *why)
-{
-    char msg[2 * PATH_MAX + 1400];
-    snprintf(msg, sizeof(msg),
-             "%.4096s is not a backup this exemplarctl can restore: %.1100s; nothing was "
-             "installed, %.4096s is as it was",
-             file, why, dir);
-    return ctl_fail(ctl, EX_EINVALID, msg);
-}
+/* ---- restore ------------------------------------------------------------ */
 
 int cmd_restore(ctl_t *ctl, const ctl_args_t *a)
 {
-    const char *file = a->argv[0];
-    char dir[PATH_MAX], err[4 * PATH_MAX], tmp[PATH_MAX + 64];
-    char data[PATH_MAX + 32], before[PATH_MAX + 32], lockf[PATH_MAX + 32];
-    ctl_state_dir(a, dir, sizeof(dir));
-    snprintf(data, sizeof(data), "%s/data.mdb", dir);
-    snprintf(before, sizeof(before), "%s/data.mdb.before-restore", dir);
-    snprintf(lockf, sizeof(lockf), "%s/lock.mdb", dir);
-
-    /* The backup first, with plain reads: nothing maps it before its size
-     * and meta pages agree. */
-    int in = open(file, O_RDONLY | O_CLOEXEC);
-    if (in < 0) {
-        snprintf(err, sizeof(err), "cannot read %s (%s)", file, strerror(errno));
-        return ctl_fail(ctl, errno == ENOENT ? EX_ENOTFOUND : EX_ESTORAGE, err);
-    }
-    mdbfile_info_t info;
-    int rc = mdbfile_check_fd(in, &info, err, sizeof(err));
-    if (rc < 0) {
-        close(in);
-        return rc == -EX_ESTORAGE ? ctl_fail(ctl, EX_ESTORAGE, err)
-                                  : refuse_backup(ctl, file, dir, err);
-    }
-    if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
-        snprintf(err, sizeof(err), "cannot create the state directory %s (%s)", dir,
-                 strerror(errno));
-        close(in);
-        return ctl_fail(ctl, EX_ESTORAGE, err);
-    }
-    struct stat dir_st;
-    if (stat(dir, &dir_st) < 0) {
-        snprintf(err, sizeof(err), "cannot read %s (%s)", dir, strerror(errno));
-        close(in);
-        return ctl_fail(ctl, EX_ESTORAGE, err);
-    }
-    int lock = -1;
-    rc = store_lock_dir(dir, &lock, err, sizeof(err));
-    if (rc < 0) {
-        close(in);
-        return ctl_store_fail(ctl, rc, err);
-    }
-    /* The copy is what gets checked and installed: the backup may change
-     * meanwhile, the copy cannot.  Its temporary has a name (LMDB opens
-     * it by path) that nobody else can have made (proto/safefile.h). */
-    ex_safefile_t sf;
-    rc = ex_safefile_open(&sf, data, CTL_FILE_MODE, EX_SAFEFILE_REPLACE | EX_SAFEFILE_NAMED, err,
-                          sizeof(err));
-    if (rc < 0) {
-        close(in);
-        close(lock);
-        return ctl_fail(ctl, ctl_file_status(rc), err);
-    }
-    ex_safefile_temp_path(&sf, tmp, sizeof(tmp));
-    /* Run as root, the file must still be the daemon's. */
-    if (geteuid() == 0 && fchown(sf.fd, dir_st.st_uid, dir_st.st_gid) < 0) {
-        snprintf(err, sizeof(err), "cannot give %s to the state directory's owner (%s)", tmp,
-                 strerror(errno));
-        rc = -EX_ESTORAGE;
-    }
-    if (rc == 0)
-        rc = copy_fd(in, sf.fd, file, tmp, err, sizeof(err));
-    close(in);
-    checked_t chk;
-    if (rc == 0 && (rc = check_backup(sf.fd, tmp, &chk)) < 0) {
-        ex_safefile_abort(&sf);
-        close(lock);
-        if (rc == -EX_EINVALID)
-            return refuse_backup(ctl, file, dir, chk.why);
-        return ctl_fail(ctl, -rc, chk.why);
-    }
-    bool kept = false;
-    if (rc == 0 && access(data, F_OK) == 0) {
-        /* A hard link keeps the old file while data.mdb never goes missing. */
-        if ((unlink(before) < 0 && errno != ENOENT) || link(data, before) < 0) {
-            snprintf(err, sizeof(err), "cannot keep the old data as %s (%s)", before,
-                     strerror(errno));
-            rc = -EX_ESTORAGE;
-        }
-        kept = rc == 0;
-    }
-    if (rc < 0) {
-        ex_safefile_abort(&sf);
-    } else if ((rc = ex_safefile_commit(&sf, err, sizeof(err))) < 0) {
-        rc = -ctl_file_status(rc);
-    }
-    /* The old reader table describes the old file: the next opener makes a
-     * fresh one. */
-    if (rc == 0 && unlink(lockf) < 0 && errno != ENOENT) {
-        snprintf(err, sizeof(err), "cannot remove %s (%s)", lockf, strerror(errno));
-        rc = -EX_ESTORAGE;
-    }
-    if (rc == 0 && ctl_sync_dir_of(data) < 0) {
-        snprintf(err, sizeof(err), "cannot sync %s (%s)", dir, strerror(errno));
-        rc = -EX_ESTORAGE;
-    }
-    close(lock);
-    if (rc < 0)
-        return ctl_store_fail(ctl, rc, err);
-    uint64_t noms = chk.nominations, last = chk.last_seq;
-    if (ctl->json) {
-        json_object *doc = json_object_new_object();
-        json_object_object_add(doc, "file", json_object_new_string(file));
-        json_object_object_add(doc, "state_dir", json_object_new_string(dir));
-        json_object_object_add(doc, "nominations", json_object_new_uint64(noms));
-        json_object_object_add(doc, "last_seq", json_object_new_uint64(last));
-        json_object_object_add(doc, "index_problems", json_object_new_uint64(chk.index_problems));
-        json_object_object_add(doc, "previous",
-                               kept ? json_object_new_string(before) : json_object_new_null());
-        ctl_json_print(doc);
-    } else {
-        printf("restored %s into %s: %" PRIu64 " nominations, last change %" PRIu64 "\n", file, dir,
-               noms, last);
-        if (kept)
-            printf("the previous data is kept as %s\n", before);
-        if (chk.index_problems)
-            printf("its indexes have %" PRIu64 " problems (%s): run exemplarctl fsck --repair\n",
-                   chk.index_problems, chk.why);
-        printf("next: systemctl start exemplard; exemplarctl fsck\n");
-    }
-    return EXIT_OK;
+    return ctl_exec_offline(ctl, a, "--restore", a->argv[0]);
 }

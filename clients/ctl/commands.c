@@ -779,8 +779,6 @@ static const ctl_cmd_opt_t FSCK_OPTS[] = {
 };
 
 static const ctl_cmd_opt_t BACKUP_OPTS[] = {
-    {OPT_STATE_DIR, "the daemon's state directory (default: the one of the configuration in "
-                    "use, see 'exemplarctl state-dir')"},
     {OPT_FORCE, "replace FILE when it exists"},
     {0, NULL},
 };
@@ -955,21 +953,25 @@ const ctl_cmd_t CMD_TABLE[] = {
       "directory. While the daemon is still building its tallies from the change log "
       "(after an upgrade) the summary is refused as unavailable (exit "
       "status 7) with how far the build is: ask again a little later." },
-    { "backup", "FILE [--state-dir DIR] [--force]",
-      "copy the store, consistent and compacted, while the daemon serves",
+    { "backup", "FILE [--force]",
+      "copy the store, consistent and compacted, while the daemon serves (administrators only)",
       cmd_backup, 1, 1, BACKUP_OPTS,
-      "Opens the daemon's LMDB environment read-only, as LMDB's mdb_copy does (so it needs "
-      "the rights of the exemplard user, or root) and copies one snapshot, compacted, to a "
-      "new temporary file in FILE's directory that nobody else can have made (never FILE.tmp), "
-      "mode 0640; syncs it, checks its meta pages and that it opens, counts it and renames it "
-      "to FILE. The daemon "
-      "keeps serving and is never blocked; changes committed after the snapshot was taken are "
-      "not in the copy. Prints the size, the nominations and the last change sequence of the "
-      "copy. Refuses to replace an existing FILE (exit 4) without --force. While a copy runs "
-      "the daemon cannot reuse the pages it frees, so its data file may grow." },
+      "Asks the running daemon for a copy: a process of its own program copies one snapshot of "
+      "what is committed, compacted (LMDB's mdb_env_copyfd2), into an unnamed file in the state "
+      "directory, checks its meta pages and that it opens, while the daemon serves on; then the "
+      "daemon hands it over in pages with its BLAKE2b digest. "
+      "exemplarctl writes them to a new temporary file in FILE's directory that nobody else can "
+      "have made (never FILE.tmp), mode 0640, checks the size and the digest, syncs it and "
+      "renames it to FILE. Works over tcp:// as over ipc://: FILE is on this machine. "
+      "Changes committed after the snapshot are not in it. Prints the size, the nominations "
+      "and the last change sequence of the copy. Refuses to replace an existing FILE (exit 4) "
+      "without --force. exemplarctl waits up to 10 minutes for the snapshot." },
     { "restore", "FILE [--state-dir DIR]",
-      "replace the stopped daemon's store with a backup",
+      "replace the stopped daemon's store with a backup (runs exemplard --restore)",
       cmd_restore, 1, 1, STATE_DIR_OPTS,
+      "An offline operation, the daemon's own code: runs 'exemplard --restore FILE --state-dir "
+      "DIR' (the exemplard beside this exemplarctl, or $EXEMPLARD), with the rights of the "
+      "exemplard user or root. "
       "Checks FILE's size and LMDB meta pages with plain reads, refuses while exemplard runs on "
       "the state directory (exit 4: it holds DIR/exemplard.lock), copies FILE next to data.mdb "
       "and checks the copy in a child process: opened read-only as a store of this schema, "
@@ -978,11 +980,11 @@ const ctl_cmd_t CMD_TABLE[] = {
       "data.mdb.before-restore (replacing an older one), syncs the copy and renames it over "
       "data.mdb, then syncs the directory. Procedure: systemctl stop "
       "exemplard; exemplarctl restore FILE; systemctl start exemplard; exemplarctl fsck." },
-    { "export", "[FILE|-] [--state-dir DIR] [--force]",
-      "write the whole store as JSON lines, while the daemon serves",
+    { "export", "[FILE|-] [--force]",
+      "write the whole store as JSON lines, while the daemon serves (administrators only)",
       cmd_export, 0, 1, BACKUP_OPTS,
-      "Opens the daemon's environment read-only (like backup: the exemplard user's rights) and "
-      "writes one snapshot: a header line, one line {\"type\",\"key\",\"value\"} per record "
+      "Asks the running daemon, as backup does, for one snapshot: a header line, one line "
+      "{\"type\",\"key\",\"value\"} per record "
       "(units, campaigns, evidence, plans, publishers, events, nominations, the change log "
       "that is every history, audit entries, remembered requests) and an end line that counts "
       "them. Values are the stored records in JSON: field names as in the .proto files, enums "
@@ -991,8 +993,10 @@ const ctl_cmd_t CMD_TABLE[] = {
       "written as backup writes its copy (a new temporary, mode 0640, synced and renamed), and "
       "an existing one is kept without --force." },
     { "import", "FILE|- [--state-dir DIR]",
-      "fill an empty, stopped store from an export",
+      "fill an empty, stopped store from an export (runs exemplard --import)",
       cmd_import, 1, 1, STATE_DIR_OPTS,
+      "An offline operation, the daemon's own code: runs 'exemplard --import FILE --state-dir "
+      "DIR' as restore does. "
       "Refuses while exemplard runs on the state directory (exit 4) and when its store holds "
       "anything (exit 4). Builds the new store in a new DIR/import.XXXXXX in transactions of 20000 "
       "records, rebuilds the indexes, checks the end line and the header's counts, and only "
@@ -1013,8 +1017,9 @@ const ctl_cmd_t CMD_TABLE[] = {
       "restore to see which store would be replaced." },
     { "help", "[COMMAND | moves]", "print this manual, one command's page, or the move table",
       cmd_help, 0, 1, NO_OPTS,
-      "'help moves' prints the move table the daemon enforces: from, to, verb, roles, "
-      "campaign window, guard and whether a reason is needed." },
+      "'help moves' asks the running daemon (--api) for the move table it enforces: from, to, "
+      "verb, roles, campaign window, guard and whether a reason is needed; without an answer it "
+      "says that no daemon runs there (exit 7)." },
 };
 /* clang-format on */
 const size_t CMD_TABLE_COUNT = sizeof CMD_TABLE / sizeof CMD_TABLE[0];

@@ -2,16 +2,14 @@
 /*
  * exemplarctl's manual.  Nothing here lists commands, options, states, error
  * names or moves by hand: the pages are printed from CMD_TABLE and
- * CTL_OPTIONS (commands.c), names.h, the error table (proto/errors.c) and
- * the move table (daemon/nom.c), so the manual cannot drift from what the
- * program does.
+ * CTL_OPTIONS (commands.c), names.h and the error table (common/errors.c),
+ * and the move table is the running daemon's (ops.proto's MovesRequest), so
+ * the manual cannot drift from what the programs do.
  */
 #include "ctl.h"
 
 #include <stdbool.h>
 #include <string.h>
-
-#include "nom.h"
 
 #define WRAP_AT 79
 
@@ -269,12 +267,42 @@ void ctl_help_cmd(FILE *f, const ctl_cmd_t *cmd)
             "FILE ('" CTL_NAME " help' describes them, the exit statuses and the environment).\n");
 }
 
-static void put_moves(FILE *f)
+/* The table the running daemon enforces, as it renders it. */
+static int put_moves(ctl_t *ctl, FILE *f)
 {
-    fprintf(f, "The moves exemplard allows (the same table as 'exemplard --print-moves'):\n\n");
-    nom_print_moves(f);
+    int status;
+    if (ctl->timeout_ms <= 0)
+        ctl->timeout_ms = 3000;
+    ctl->retries = -1;
+    ex_client_t *c = ctl_client(ctl, &status);
+    if (!c)
+        return status;
+    Exemplar__MovesRequest body = EXEMPLAR__MOVES_REQUEST__INIT;
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_MOVES;
+    req.moves = &body;
+    Exemplar__Reply *reply = NULL;
+    int rc = ex_client_call(c, &req, &reply);
+    if (rc == -EX_EUNAVAIL) {
+        char msg[512];
+        snprintf(msg, sizeof msg,
+                 "no answer from %s: 'help moves' shows the table the running exemplard "
+                 "enforces, and none answers there (start it, see --api; 'exemplard "
+                 "--print-moves' prints the installed program's table)",
+                 ex_client_endpoint(c));
+        return ctl_fail(ctl, EX_EUNAVAIL, msg);
+    }
+    if (ex_reply_status(rc, reply) != 0) {
+        status = ctl_fail_call(ctl, rc, reply);
+        ex_reply_free(reply);
+        return status;
+    }
+    fprintf(f, "The moves exemplard at %s enforces:\n\n%s", ex_client_endpoint(c),
+            reply->moves->table);
     fprintf(f, "\nAny other move is refused as no-such-move (exit 5). "
                "Give a reason with --reason where REASON says required.\n");
+    ex_reply_free(reply);
+    return EXIT_OK;
 }
 
 int cmd_help(ctl_t *ctl, const ctl_args_t *a)
@@ -283,10 +311,8 @@ int cmd_help(ctl_t *ctl, const ctl_args_t *a)
         ctl_help_all(stdout);
         return EXIT_OK;
     }
-    if (strcmp(a->argv[0], "moves") == 0) {
-        put_moves(stdout);
-        return EXIT_OK;
-    }
+    if (strcmp(a->argv[0], "moves") == 0)
+        return put_moves(ctl, stdout);
     const ctl_cmd_t *cmd = ctl_cmd_find(a->argv[0]);
     if (!cmd) {
         ctl->cmd = NULL;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer target: exemplarctl import's line reader (daemon/exportfmt.c).
+ * libFuzzer target: the import's line reader (daemon/exportfmt.c, exemplard --import).
  * A line is one strict JSON object or a refusal that says why; a record line
  * that is taken has a key of 1-511 bytes and a value that decodes as its
  * type's message, with no NUL or control character in any string.

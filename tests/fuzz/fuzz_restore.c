@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer target: exemplarctl restore's first check of a backup
+ * libFuzzer target: restore's first check of a backup (exemplard --restore)
  * (daemon/mdbfile.c), the input being the whole file.  What passes must be
  * safe to map: a page size LMDB allows, and every page both meta pages and
  * their databases name inside the file.

@@ -4,7 +4,8 @@
 # exemplarctl end to end, as an administrator uses it from a shell: exit
 # statuses (0 ok, 2 usage, 3 not found, 4 conflict, 5 refused by the rules),
 # the conflict message naming the current version, --request-id retries
-# changing once, and --json output that parses.
+# changing once, --json output that parses, and help moves asking the
+# running daemon.
 #
 # usage: test_cli.sh EXEMPLARD EXEMPLARCTL
 set -euo pipefail
@@ -127,6 +128,19 @@ run 4 plan submit 01 "${P[@]}" --collective 2 --solutions x --decision 1/KH --de
     --expect-version 1
 run 0 plan show 01 "${P[@]}" --json
 [[ $(json_get history) == 2 && $(json_get state) == returned ]] || fail "plan show: $(cat "$DIR/out")"
+
+# ---- help moves: the running daemon's table, or that none answers -------
+run 0 help moves
+"$EXEMPLARD" --print-moves >"$DIR/moves.expected"
+grep -qF "The moves exemplard at $EXEMPLAR_API enforces:" "$DIR/out" ||
+    fail "help moves does not name the daemon it asked: $(head -3 "$DIR/out")"
+grep -vF -e "The moves exemplard at" -e "Any other move is refused" "$DIR/out" | sed '/^$/d' \
+    >"$DIR/moves.got"
+diff <(sed '/^$/d' "$DIR/moves.expected") "$DIR/moves.got" >&2 ||
+    fail "help moves differs from the daemon's exemplard --print-moves"
+# no daemon at the endpoint: exit 7 (unavailable), saying so
+run 7 --api "ipc://$DIR/nobody-here.sock" --timeout 300 help moves
+grep -q "none answers there" "$DIR/err" || fail "help moves without a daemon: $(cat "$DIR/err")"
 
 # ---- SIGTERM: the daemon exits 0 -----------------------------------------
 kill -TERM "$PID"

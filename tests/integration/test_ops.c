@@ -4,7 +4,8 @@
  * store; a store the test damages itself (daemon stopped, the LMDB
  * environment opened with the lmdb library, index entries deleted or put
  * wrong, daemon started again) is reported and repaired; a damaged change
- * log is reported and left for a restore.  exemplarctl's exit status is
+ * log is reported and left for a restore, by the daemon and offline by
+ * `exemplard --fsck` (refused while a daemon serves).  exemplarctl's exit status is
  * checked too: 0 clean, 1 problems.  Lists as of past instants (the at_ms of
  * each change, no sleeping) against the change log read back as the oracle.
  * Stats: nominations by state, request and batch counters and commit
@@ -236,13 +237,22 @@ static void damaged_change_log_is_reported_not_repaired(void **state)
     MDB_val k = {sizeof(key), key};
     assert_int_equal(mdb_del(e.txn, changes, &k, NULL), 0);
     env_close(&e);
+
+    /* The daemon's own checks, offline on the stopped store: the same
+     * problems, exit 1; refused while a daemon serves it (exit 4). */
+    char out[8192], want[128];
+    snprintf(want, sizeof(want), "gap: change %" PRIu64 " is missing", m.last_seq);
+    const char *offline[] = {EXEMPLARD_PATH, "--fsck", "--state-dir", h->dir, NULL};
+    assert_int_equal(harness_run(offline, out, sizeof(out)), 1);
+    assert_non_null(strstr(out, want));
+    assert_non_null(strstr(out, "2 problems"));
     assert_int_equal(harness_restart(h), 0);
+    assert_int_equal(harness_run(offline, out, sizeof(out)), 4);
+    assert_non_null(strstr(out, "exemplard.lock"));
 
     Exemplar__Reply *r = fsck(h, true);
     const Exemplar__FsckReply *f = r->fsck;
     print_problems(f);
-    char want[128];
-    snprintf(want, sizeof(want), "gap: change %" PRIu64 " is missing", m.last_seq);
     assert_true(has_problem(f, want));
     snprintf(want, sizeof(want), "refers to change %" PRIu64 ", which does not exist", m.last_seq);
     assert_true(has_problem(f, want));

@@ -20,6 +20,7 @@
  */
 #include <inttypes.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,8 +225,8 @@ static void backup_under_load_restores_to_the_same_answers(void **state)
     for (int i = 0; i < 20; i++) {
         acked_before = atomic_load(&w.acked);
         uint64_t seq_before = itest_last_seq(c);
-        const char *argv[] = {EXEMPLARCTL_PATH, "--json", "backup",  file,
-                              "--state-dir",    h->dir,   "--force", NULL};
+        const char *argv[] = {EXEMPLARCTL_PATH, "--api", h->api,    "--json",
+                              "backup",         file,    "--force", NULL};
         assert_int_equal(run_ctl(argv, out, sizeof(out)), 0);
         backups++;
         upto = json_u64(out, "last_seq");
@@ -241,7 +242,7 @@ static void backup_under_load_restores_to_the_same_answers(void **state)
                   backups, upto, itest_last_seq(c));
 
     /* Without --force an existing file is kept. */
-    const char *again[] = {EXEMPLARCTL_PATH, "backup", file, "--state-dir", h->dir, NULL};
+    const char *again[] = {EXEMPLARCTL_PATH, "--api", h->api, "backup", file, NULL};
     assert_int_equal(harness_run(again, out, sizeof(out)), 4);
     assert_non_null(strstr(out, "--force"));
 
@@ -377,7 +378,7 @@ static void export_import_gives_the_same_store(void **state)
 
     char file[128], file2[128], data[128];
     snprintf(file, sizeof(file), "%s/export.jsonl", h->dir);
-    const char *exp[] = {"--json", "export", file, "--state-dir", h->dir, NULL};
+    const char *exp[] = {"--api", h->api, "--json", "export", file, NULL};
     ctl_expect(0, out, sizeof(out), exp);
     assert_true(json_u64(out, "last_seq") == itest_last_seq(c));
     print_message("export: %" PRIu64 " records, %" PRIu64 " nominations\n",
@@ -412,7 +413,7 @@ static void export_import_gives_the_same_store(void **state)
 
     /* the imported store exports to the same bytes */
     snprintf(file2, sizeof(file2), "%s/export2.jsonl", h2.dir);
-    const char *exp2[] = {"export", file2, "--state-dir", h2.dir, NULL};
+    const char *exp2[] = {"--api", h2.api, "export", file2, NULL};
     ctl_expect(0, out, sizeof(out), exp2);
     char *t1 = read_file(file), *t2 = read_file(file2);
     assert_string_equal(t1, t2);
@@ -434,7 +435,7 @@ static void import_refuses_a_cut_or_broken_file(void **state)
     snprintf(file, sizeof(file), "%s/export.jsonl", h->dir);
     snprintf(cut, sizeof(cut), "%s/cut.jsonl", h->dir);
     snprintf(dir, sizeof(dir), "%s/empty", h->dir);
-    const char *exp[] = {"export", file, "--state-dir", h->dir, NULL};
+    const char *exp[] = {"--api", h->api, "export", file, NULL};
     ctl_expect(0, out, sizeof(out), exp);
     /* all but the end line */
     char *text = read_file(file);
@@ -479,6 +480,74 @@ static void a_second_daemon_on_the_state_dir_is_refused(void **state)
     assert_int_equal(harness_alive(h), 1); /* the first one serves on */
 }
 
+/* Backup and export are daemon requests: the first is answered at once as
+ * pending while the daemon's dump process writes the snapshot, the daemon
+ * takes other requests meanwhile (a change made then is not in the
+ * snapshot), and the pages put together have the size and BLAKE2b digest
+ * the daemon announced; a page of a dump that is no longer kept is
+ * ERROR_NOT_FOUND. */
+static void a_dump_is_pending_while_the_daemon_serves(void **state)
+{
+    harness_t *h = *state;
+    ex_client_t *c = harness_client(h, TIMEOUT_MS);
+    assert_non_null(c);
+    fill(c, 50);
+    uint64_t before = itest_last_seq(c);
+    Exemplar__DumpRequest d = EXEMPLAR__DUMP_REQUEST__INIT;
+    d.max_bytes = 4096; /* many pages */
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_EXPORT;
+    req.export = &d;
+    Exemplar__Reply *r = NULL;
+    assert_int_equal(ex_reply_status(ex_client_call(c, &req, &r), r), 0);
+    assert_true(r->dump->pending);
+    assert_true(r->dump->dump_id != 0);
+    d.dump_id = r->dump->dump_id;
+    ex_reply_free(r);
+    /* served while the snapshot is written: not in it */
+    nom_t later = itest_register(c, "01", "Sau bản sao", NULL);
+    assert_true(later.last_seq > before);
+
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, NULL, 0, 32);
+    uint64_t size = 0, last_seq = 0;
+    uint8_t digest[32], want[32];
+    for (int polls = 0;; polls++) {
+        assert_true(polls < 20000);
+        r = NULL;
+        assert_int_equal(ex_reply_status(ex_client_call(c, &req, &r), r), 0);
+        const Exemplar__DumpReply *p = r->dump;
+        assert_true(p->dump_id == d.dump_id);
+        if (p->pending) {
+            ex_reply_free(r);
+            usleep(1000); /* the dump process is not ours to wait for */
+            continue;
+        }
+        assert_true(p->offset == d.offset && p->data.len <= 4096);
+        crypto_generichash_update(&st, p->data.data, p->data.len);
+        d.offset += p->data.len;
+        size = p->size;
+        last_seq = p->last_seq;
+        memcpy(want, p->digest.data, sizeof(want));
+        ex_reply_free(r);
+        if (d.offset == size)
+            break;
+    }
+    crypto_generichash_final(&st, digest, sizeof(digest));
+    assert_memory_equal(digest, want, sizeof(digest));
+    assert_true(size > 3 * 4096);
+    assert_true(last_seq >= before);
+    /* read to its end, the dump is dropped */
+    d.offset = 0;
+    r = NULL;
+    int rc = ex_client_call(c, &req, &r);
+    assert_int_equal(rc, 0);
+    assert_non_null(r->error);
+    assert_int_equal(r->error->code, EX_ENOTFOUND);
+    ex_reply_free(r);
+    ex_client_destroy(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -491,6 +560,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(export_import_gives_the_same_store, harness_setup,
                                         harness_teardown),
         cmocka_unit_test_setup_teardown(import_refuses_a_cut_or_broken_file, harness_setup,
+                                        harness_teardown),
+        cmocka_unit_test_setup_teardown(a_dump_is_pending_while_the_daemon_serves, harness_setup,
                                         harness_teardown),
     };
     return cmocka_run_group_tests_name("ops_backup", tests, NULL, NULL);

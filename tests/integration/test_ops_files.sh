@@ -58,7 +58,7 @@ for cmd in backup export; do
     file=$OUT/$cmd.file
     # a symlink planted at FILE.tmp: neither followed nor made FILE
     ln -s "$DIR/victim" "$file.tmp"
-    (umask 0 && "$CTL" "$cmd" "$file" --state-dir "$STATE" >"$DIR/out" 2>"$DIR/err") ||
+    (umask 0 && "$CTL" "$cmd" "$file" >"$DIR/out" 2>"$DIR/err") ||
         fail "$cmd with a symlink at $file.tmp failed: $(cat "$DIR/err")"
     [[ $(cat "$DIR/victim") == precious ]] || fail "$cmd wrote through the symlink $file.tmp"
     [[ -f $file && ! -L $file ]] || fail "$cmd: $file is not a regular file"
@@ -69,16 +69,16 @@ for cmd in backup export; do
     echo "planted" >"$file.tmp"
     chmod 0666 "$file.tmp"
     planted=$(inode_of "$file.tmp")
-    run 0 "$cmd" "$file" --state-dir "$STATE"
+    run 0 "$cmd" "$file"
     [[ $(inode_of "$file") != "$planted" ]] || fail "$cmd reused the planted $file.tmp as $file"
     [[ $(cat "$file.tmp") == planted ]] || fail "$cmd wrote into the planted $file.tmp"
     [[ $(mode_of "$file") == 640 ]] || fail "$cmd: $file has mode $(mode_of "$file"), not 640"
     # an existing FILE needs --force; with it, a symlink at FILE is replaced
-    run 4 "$cmd" "$file" --state-dir "$STATE"
+    run 4 "$cmd" "$file"
     rm -f "$file"
     ln -s "$DIR/victim" "$file"
-    run 4 "$cmd" "$file" --state-dir "$STATE"
-    run 0 "$cmd" "$file" --state-dir "$STATE" --force
+    run 4 "$cmd" "$file"
+    run 0 "$cmd" "$file" --force
     [[ $(cat "$DIR/victim") == precious ]] || fail "$cmd --force wrote through the symlink $file"
     [[ -f $file && ! -L $file ]] || fail "$cmd --force: $file is still a symlink"
     # no temporary is left behind
@@ -86,8 +86,8 @@ for cmd in backup export; do
     [[ $left -eq 0 ]] || fail "$cmd left temporaries: $(ls -a "$OUT")"
 done
 # the backup and the export are whole: a restore and an import take them
-run 0 backup "$OUT/plain.mdb" --state-dir "$STATE"
-run 0 export "$OUT/plain.jsonl" --state-dir "$STATE"
+run 0 backup "$OUT/plain.mdb"
+run 0 export "$OUT/plain.jsonl"
 # summary --output: a symlink at the output is replaced, never written through
 for fmt in csv xlsx; do
     ln -s "$DIR/victim" "$OUT/summary.$fmt"
@@ -103,6 +103,16 @@ done
 STATE2=$DIR/state2
 run 0 restore "$OUT/plain.mdb" --state-dir "$STATE2"
 run 0 restore "$OUT/plain.mdb" --state-dir "$STATE2" # now with a data.mdb.before-restore
+# restore is the daemon's own code: exemplard --restore does the same
+"$EXEMPLARD" --restore "$OUT/plain.mdb" --state-dir "$DIR/state3" --json >"$DIR/out" 2>"$DIR/err" ||
+    fail "exemplard --restore: $(cat "$DIR/err")"
+[[ $(json_get last_seq) == 4 && -f $DIR/state3/data.mdb ]] ||
+    fail "exemplard --restore: $(cat "$DIR/out")"
+# and so is the offline fsck of a stopped store: clean, as JSON
+"$EXEMPLARD" --fsck --state-dir "$DIR/state3" --json >"$DIR/out" 2>"$DIR/err" ||
+    fail "exemplard --fsck of the restored store: $(cat "$DIR/out" "$DIR/err")"
+[[ $(json_get nominations) == 3 && $(json_get problems) == 0 ]] ||
+    fail "exemplard --fsck --json: $(cat "$DIR/out")"
 sums() { (cd "$STATE2" && sha256sum data.mdb data.mdb.before-restore && ls -a); }
 sums >"$DIR/sums.before"
 "$PY" - "$OUT/plain.mdb" "$DIR/damaged" <<'PYEOF'
@@ -140,7 +150,7 @@ for f in "$DIR"/damaged/*.mdb; do
     got=0
     "$CTL" restore "$f" --state-dir "$STATE2" >"$DIR/out" 2>"$DIR/err" </dev/null || got=$?
     [[ $got -eq 1 ]] || fail "restore of a $tag backup exited $got, expected 1 (invalid): $(cat "$DIR/err")"
-    grep -q 'is not a backup this exemplarctl can restore' "$DIR/err" ||
+    grep -q 'is not a backup this exemplard can restore' "$DIR/err" ||
         fail "restore of a $tag backup: $(cat "$DIR/err")"
     grep -q 'nothing was installed' "$DIR/err" || fail "restore of a $tag backup: $(cat "$DIR/err")"
     sums >"$DIR/sums.after"

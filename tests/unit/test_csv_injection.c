@@ -2,7 +2,7 @@
 /*
  * Formula injection (OWASP's CSV injection): every CSV the project writes
  * (the quarterly summary of workers/summary/render.c, the units export of
- * daemon/unitcsv.c that exemplarctl prints) is written with names that a
+ * common/unitcsv.c that exemplarctl prints) is written with names that a
  * spreadsheet would run, then read back with libcsv's strict parser, the
  * way a spreadsheet splits cells: no cell may begin with = + - @ TAB or CR,
  * and the units export must read back to the same names.

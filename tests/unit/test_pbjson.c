@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The protobuf <-> JSON converter (proto/pbjson.c): every stored record type
+ * The protobuf <-> JSON converter (common/pbjson.c): every stored record type
  * and the wire envelopes, filled field by field from their descriptors with
  * values that are not zero (64-bit values above 2^53, negative ones,
  * Vietnamese text, bytes with 0 and 255, every member of each oneof in

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * proto/safefile.c: a whole file put in place never writes through a name
+ * common/safefile.c: a whole file put in place never writes through a name
  * someone else may have planted, has exactly the mode asked for, and leaves
  * nothing behind when abandoned.  Both kinds of temporary are tried: the
  * unnamed O_TMPFILE one and the named one (EX_SAFEFILE_NAMED).

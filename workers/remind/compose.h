@@ -3,7 +3,7 @@
  * The words of a reminder (issue 5): what is due, by when, and what is
  * missing, from a leased job and the context the daemon filled in.  The
  * language is the one i18n_init() selected (Vietnamese by default; the
- * msgids are English, daemon/po/vi.po translates them).  Pure: no I/O.
+ * msgids are English, common/po/vi.po translates them).  Pure: no I/O.
  */
 #ifndef EXEMPLAR_REMIND_COMPOSE_H
 #define EXEMPLAR_REMIND_COMPOSE_H

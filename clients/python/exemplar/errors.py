@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 """One exception per stable error code of the protocol (wire.proto's
-ErrorCode, names and groups as in proto/errors.c).
+ErrorCode, names and groups as in common/errors.c).
 
 Every refusal the daemon sends becomes an instance of the class for its
 code, carrying ``code`` (the number), ``name`` (the stable name, such as

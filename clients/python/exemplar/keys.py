@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""CURVE key files, in the project's format (proto/keyfile.c): one key as a
+"""CURVE key files, in the project's format (common/keyfile.c): one key as a
 line of 40 characters of Z85; empty lines and lines starting with '#'
 before it are comments.  `exemplarctl keygen NAME` writes NAME.key (the
 secret key, mode 0600) and NAME.pub (the public key).  A secret key file is

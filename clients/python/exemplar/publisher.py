@@ -151,7 +151,7 @@ class EventPublisher(_Numbering):
 
 
 def feed_topic(event: events_pb2.Event) -> bytes:
-    """`<type>.<subject>`, the type as proto/evnames.c names it
+    """`<type>.<subject>`, the type as common/evnames.c names it
     (EVENT_TITLE_AWARDED: title-awarded)."""
     name = events_pb2.EventType.Name(event.type)[len("EVENT_"):].lower().replace("_", "-")
     return f"{name}.{event.subject}".encode()

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Messages in Vietnamese and English (gettext).  Message ids are English;
- * daemon/po/vi.po translates them.  The daemon speaks one language, chosen by
+ * common/po/vi.po translates them.  The daemon speaks one language, chosen by
  * [rules] language (vi by default); exemplarctl leaves its own messages in
  * English and prints the daemon's as they come.
  */
