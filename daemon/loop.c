@@ -394,6 +394,9 @@ int loop_run(loop_t *l)
         long timeout = run_timers(l);
         if (l->backlog && timeout > QUIET_MS)
             timeout = QUIET_MS;
+        long closes = peerlog_flush();
+        if (closes >= 0 && (timeout < 0 || closes < timeout))
+            timeout = closes;
         int n = zmq_poll(items, (int)(3 + nfeeds + nauth), timeout);
         if (n < 0) {
             if (zmq_errno() == EINTR)

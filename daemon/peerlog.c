@@ -39,6 +39,16 @@ static uint8_t SILENT[FD_TRACKED / 8];
  * those that spoke before it (their ACCEPTED must not mark them silent). */
 static uint8_t OPEN[FD_TRACKED / 8];
 static uint8_t EARLY[FD_TRACKED / 8];
+/* Closes that looked silent, judged PEERLOG_CLOSE_GRACE_MS later: a message
+ * the connection sent just before closing can still be waiting in the api
+ * socket when its close is read from the monitor. */
+#define PENDING_MAX 64
+static struct {
+    int fd;
+    int64_t at_ms;
+    const char *endpoint; /* the monitor's, which lives as long as the daemon */
+} PENDING[PENDING_MAX];
+static size_t N_PENDING;
 
 static int64_t mono_ms(void)
 {
@@ -91,10 +101,23 @@ bool peerlog(peerlog_kind_t kind, int priority, const char *fmt, ...)
     return true;
 }
 
+static void log_silent_close(const char *endpoint)
+{
+    peerlog(PEERLOG_OVERSIZED, LOG_WARNING,
+            "peers, a connection on %s closed before any message of it arrived: ZeroMQ "
+            "drops a message over max_message_bytes (%llu) this way, closing the connection",
+            endpoint, MAX_MESSAGE);
+}
+
 void peerlog_message_from(int fd)
 {
     if (fd < 0 || fd >= FD_TRACKED)
         return;
+    for (size_t i = 0; i < N_PENDING;) /* it spoke after all */
+        if (PENDING[i].fd == fd)
+            PENDING[i] = PENDING[--N_PENDING];
+        else
+            i++;
     uint8_t bit = (uint8_t)(1u << (fd % 8));
     if (OPEN[fd / 8] & bit)
         SILENT[fd / 8] &= (uint8_t)~bit;
@@ -136,11 +159,33 @@ void peerlog_monitor_event(const char *endpoint, uint16_t event, uint32_t value)
             HANDSHAKES_FAILED--;
             return;
         }
-        peerlog(PEERLOG_OVERSIZED, LOG_WARNING,
-                "peers, a connection on %s closed before any message of it arrived: ZeroMQ "
-                "drops a message over max_message_bytes (%llu) this way, closing the connection",
-                endpoint, MAX_MESSAGE);
+        if (N_PENDING == PENDING_MAX) {
+            log_silent_close(endpoint);
+            return;
+        }
+        PENDING[N_PENDING].fd = (int)fd;
+        PENDING[N_PENDING].at_ms = mono_ms();
+        PENDING[N_PENDING].endpoint = endpoint;
+        N_PENDING++;
     }
+}
+
+long peerlog_flush(void)
+{
+    int64_t now = mono_ms();
+    long due = -1;
+    for (size_t i = 0; i < N_PENDING;) {
+        int64_t left = PENDING[i].at_ms + PEERLOG_CLOSE_GRACE_MS - now;
+        if (left <= 0) {
+            log_silent_close(PENDING[i].endpoint);
+            PENDING[i] = PENDING[--N_PENDING];
+            continue;
+        }
+        if (due < 0 || left < due)
+            due = (long)left;
+        i++;
+    }
+    return due;
 }
 
 unsigned long long peerlog_suppressed_total(peerlog_kind_t kind)

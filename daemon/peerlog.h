@@ -27,8 +27,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define PEERLOG_WINDOW_MS 10000
-#define PEERLOG_BURST     5
+#define PEERLOG_WINDOW_MS      10000
+#define PEERLOG_BURST          5
+#define PEERLOG_CLOSE_GRACE_MS 250
 
 typedef enum {
     PEERLOG_HANDSHAKE, /* a CURVE handshake failed or ZAP refused it */
@@ -62,6 +63,12 @@ void peerlog_set_max_message(unsigned long long max_bytes);
  * next such close is not logged again.  value is the event's value (the
  * descriptor for these two events). */
 void peerlog_monitor_event(const char *endpoint, uint16_t event, uint32_t value);
+
+/* Logs the silent closes whose grace has passed (a close is judged
+ * PEERLOG_CLOSE_GRACE_MS after it was seen, so that a message read late
+ * still counts).  Returns the milliseconds until the next one is due, or -1
+ * when none waits: the loop polls no longer than that. */
+long peerlog_flush(void);
 
 /* Lines not logged so far, per kind (tests, metrics). */
 unsigned long long peerlog_suppressed_total(peerlog_kind_t kind);

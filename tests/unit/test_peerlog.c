@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include <stdio.h>
 
 #include <cmocka.h>
@@ -52,6 +53,18 @@ static void only_connections_closed_unheard_are_reported(void **state)
         peerlog_monitor_event("ipc://x", ZMQ_EVENT_ACCEPTED, fd);
         peerlog_monitor_event("ipc://x", ZMQ_EVENT_DISCONNECTED, fd);
     }
+    /* a message read after its connection's close still counts: fd 30's
+     * close is never reported */
+    peerlog_monitor_event("ipc://x", ZMQ_EVENT_ACCEPTED, 30);
+    peerlog_monitor_event("ipc://x", ZMQ_EVENT_DISCONNECTED, 30);
+    peerlog_message_from(30);
+    /* closes are judged after their grace, not when seen */
+    assert_true(peerlog_may(PEERLOG_OVERSIZED));
+    long due = peerlog_flush();
+    assert_true(due > 0 && due <= PEERLOG_CLOSE_GRACE_MS);
+    struct timespec wait = {0, (PEERLOG_CLOSE_GRACE_MS + 20) * 1000000L};
+    nanosleep(&wait, NULL);
+    assert_int_equal(peerlog_flush(), -1);
     assert_false(peerlog_may(PEERLOG_OVERSIZED));
     assert_int_equal(peerlog_suppressed_total(PEERLOG_OVERSIZED) - before, 3);
     /* a descriptor out of the tracked range is ignored, not a crash */
