@@ -113,6 +113,10 @@ int ctl_fetch_dump(ctl_t *ctl, int body, int fd, const char *name, Exemplar__Rep
 {
     ex_progress_t prog;
     ex_progress_init(&prog, body == EXEMPLAR__REQUEST__BODY_BACKUP ? "backup" : "export", NULL, 0);
+    /* An export printed on the terminal itself: the line would land among
+     * the records. */
+    if (fd == STDOUT_FILENO && isatty(STDOUT_FILENO))
+        prog.f = NULL;
     int status = fetch_pages(ctl, body, fd, name, last, &prog);
     ex_progress_deinit(&prog);
     return status;

@@ -146,6 +146,10 @@ grep -q 'export: writing the snapshot, 0:0' "$DIR/tty" ||
     fail "export on a terminal did not show the snapshot being written: $(tr '\r' '\n' <"$DIR/tty" | head -5)"
 grep -Eq 'export: [0-9.]+/[0-9.]+ [kMG]B \(100%\)' "$DIR/tty" ||
     fail "export on a terminal drew no bytes done/total: $(tr '\r' '\n' <"$DIR/tty" | head -5)"
+# export on stdout, itself the terminal: no line among the records
+script -qec "$CTL export" /dev/null >"$DIR/tty" </dev/null || fail "export to a terminal failed"
+grep -q '"type"' "$DIR/tty" || fail "export to a terminal printed no records: $(head -c 300 "$DIR/tty")"
+grep -q 'export: writing the snapshot' "$DIR/tty" && fail "export drew its progress line among the records on the terminal"
 # import (exemplard --import draws it): bytes of the file and lines
 size=$(stat -c %s "$DIR/tty.jsonl")
 script -qec "$CTL import $DIR/tty.jsonl --state-dir $DIR/imported" /dev/null >"$DIR/tty" </dev/null ||
