@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * One progress line on a terminal (progress.h), for exemplarctl and the
- * daemon's offline operations.  Rate and ETA come from
- * the units done since the start, so a slow first page does not make the
- * estimate swing for the rest of the run.
+ * daemon's offline operations.  Rate and ETA come from the units done since
+ * the start, so a slow first page does not make the estimate swing for the
+ * rest of the run.
  */
 #include "progress.h"
 
