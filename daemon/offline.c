@@ -53,6 +53,7 @@
 #include "jobs.h"
 #include "key.h"
 #include "mdbfile.h"
+#include "progress.h"
 #include "records.h"
 #include "safefile.h"
 #include "store.h"
@@ -85,6 +86,7 @@ static int report(const offline_t *o, int code, const char *message)
         code = -code;
     if (!message || !*message)
         message = ex_err_message(code);
+    ex_progress_clear_current(); /* the message on a line of its own */
     fprintf(stderr, "exemplard: %s: %s\n", ex_err_name(code), message);
     if (o->json) {
         json_object *e = json_object_new_object();
@@ -333,7 +335,20 @@ static int refuse_backup(const offline_t *o, const char *file, const char *dir, 
     return report(o, EX_EINVALID, msg);
 }
 
+/* restore's steps, one progress line each on a terminal (common/progress.h):
+ * "restore: copying the backup, 0:04". */
+static int restore_into(const offline_t *o, const char *file, ex_progress_t *prog);
+
 int offline_restore(const offline_t *o, const char *file)
+{
+    ex_progress_t prog;
+    ex_progress_init(&prog, "restore", NULL, 0);
+    int status = restore_into(o, file, &prog);
+    ex_progress_deinit(&prog);
+    return status;
+}
+
+static int restore_into(const offline_t *o, const char *file, ex_progress_t *prog)
 {
     char dir[PATH_MAX], err[4 * PATH_MAX], tmp[PATH_MAX + 64];
     char data[PATH_MAX + 32], before[PATH_MAX + 32], lockf[PATH_MAX + 32];
@@ -350,6 +365,7 @@ int offline_restore(const offline_t *o, const char *file)
         return report(o, errno == ENOENT ? EX_ENOTFOUND : EX_ESTORAGE, err);
     }
     mdbfile_info_t info;
+    ex_progress_phase(prog, "checking the backup");
     int rc = mdbfile_check_fd(in, &info, err, sizeof(err));
     if (rc < 0) {
         close(in);
@@ -391,10 +407,12 @@ int offline_restore(const offline_t *o, const char *file)
                  strerror(errno));
         rc = -EX_ESTORAGE;
     }
+    ex_progress_phase(prog, "copying the backup");
     if (rc == 0)
         rc = copy_fd(in, sf.fd, file, tmp, err, sizeof(err));
     close(in);
     checked_t chk;
+    ex_progress_phase(prog, "checking the copy");
     if (rc == 0 && (rc = check_backup(sf.fd, tmp, &chk)) < 0) {
         ex_safefile_abort(&sf);
         close(lock);
@@ -403,6 +421,7 @@ int offline_restore(const offline_t *o, const char *file)
         return report(o, -rc, chk.why);
     }
     bool kept = false;
+    ex_progress_phase(prog, "installing the copy");
     if (rc == 0 && access(data, F_OK) == 0) {
         /* A hard link keeps the old file while data.mdb never goes missing. */
         if ((unlink(before) < 0 && errno != ENOENT) || link(data, before) < 0) {
@@ -431,6 +450,7 @@ int offline_restore(const offline_t *o, const char *file)
     if (rc < 0)
         return store_fail(o, rc, err);
     uint64_t noms = chk.nominations, last = chk.last_seq;
+    ex_progress_clear(prog); /* erased before the result */
     if (o->json) {
         json_object *doc = json_object_new_object();
         json_object_object_add(doc, "file", json_object_new_string(file));
@@ -593,9 +613,12 @@ static int store_is_empty(store_t *s, char *err, size_t errlen)
 }
 
 /* Reads the whole file into the store at tmpdir.  0 or a negative EX_E*. */
+/* The progress line counts the bytes read out of the file's size (unknown
+ * on a pipe) and the lines. */
 static int import_file(FILE *in, store_t *s, uint64_t *records, uint64_t *noms, uint64_t *last,
-                       char *err, size_t errlen)
+                       char *err, size_t errlen, ex_progress_t *prog)
 {
+    uint64_t bytes = 0;
     importer_t im = {.store = s, .err = err, .errlen = errlen, .line_no = 2};
     im.lines = calloc(IMPORT_BATCH, sizeof(*im.lines));
     if (!im.lines)
@@ -607,6 +630,9 @@ static int import_file(FILE *in, store_t *s, uint64_t *records, uint64_t *noms, 
     ssize_t got;
     while (rc == 0 && (got = getline(&buf, &cap, in)) > 0) {
         no++;
+        bytes += (uint64_t)got;
+        ex_progress_count(prog, no, "lines");
+        ex_progress_update(prog, bytes);
         /* exactly one strict JSON object per line (exportfmt.c) */
         json_object *line = NULL, *jt;
         char why[256];
@@ -707,7 +733,18 @@ static void remove_tmp(const char *tmpdir)
     rmdir(tmpdir);
 }
 
+static int import_into(const offline_t *o, const char *file, ex_progress_t *prog);
+
 int offline_import(const offline_t *o, const char *file)
+{
+    ex_progress_t prog;
+    ex_progress_init(&prog, "import", NULL, 0);
+    int status = import_into(o, file, &prog);
+    ex_progress_deinit(&prog);
+    return status;
+}
+
+static int import_into(const offline_t *o, const char *file, ex_progress_t *prog)
 {
     bool from_stdin = strcmp(file, "-") == 0;
     char dir[PATH_MAX], tmpdir[PATH_MAX + 16], data[PATH_MAX + 16], tmpdata[PATH_MAX + 32];
@@ -722,6 +759,9 @@ int offline_import(const offline_t *o, const char *file)
     }
     int64_t start = now_ms();
     struct stat dir_st;
+    struct stat in_st;
+    if (fstat(fileno(in), &in_st) == 0 && S_ISREG(in_st.st_mode))
+        ex_progress_total(prog, (uint64_t)in_st.st_size);
     int lock = -1, rc = 0;
     if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
         snprintf(err, sizeof(err), "cannot create the state directory %s (%s)", dir,
@@ -759,7 +799,7 @@ int offline_import(const offline_t *o, const char *file)
     if (rc == 0)
         rc = store_open(tmpdir, 1ull << 30, 1ull << 40, &s, err, sizeof(err));
     if (rc == 0)
-        rc = import_file(in, s, &records, &noms, &last, err, sizeof(err));
+        rc = import_file(in, s, &records, &noms, &last, err, sizeof(err), prog);
     if (rc == 0 && store_sync(s) < 0) {
         snprintf(err, sizeof(err), "cannot sync %s", tmpdata);
         rc = -EX_ESTORAGE;
@@ -783,6 +823,7 @@ int offline_import(const offline_t *o, const char *file)
         fclose(in);
     if (rc < 0)
         return store_fail(o, rc, err);
+    ex_progress_clear(prog); /* erased before the result */
     int64_t ms = now_ms() - start;
     if (o->json) {
         json_object *doc = json_object_new_object();

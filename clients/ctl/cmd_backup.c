@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "ctl_dump.h"
+#include "progress.h"
 #include "safefile.h"
 #include "statedir.h"
 
@@ -102,7 +103,27 @@ static int write_all(int fd, const uint8_t *p, size_t n)
     return 0;
 }
 
+/* The pages, with the progress line (common/progress.h) of the caller's
+ * fetch: "writing the snapshot" while the daemon answers pending, then the
+ * bytes received out of the dump's size. */
+static int fetch_pages(ctl_t *ctl, int body, int fd, const char *name, Exemplar__Reply **last,
+                       ex_progress_t *prog);
+
 int ctl_fetch_dump(ctl_t *ctl, int body, int fd, const char *name, Exemplar__Reply **last)
+{
+    ex_progress_t prog;
+    ex_progress_init(&prog, body == EXEMPLAR__REQUEST__BODY_BACKUP ? "backup" : "export", NULL, 0);
+    /* An export printed on the terminal itself: the line would land among
+     * the records. */
+    if (fd == STDOUT_FILENO && isatty(STDOUT_FILENO))
+        prog.f = NULL;
+    int status = fetch_pages(ctl, body, fd, name, last, &prog);
+    ex_progress_deinit(&prog);
+    return status;
+}
+
+static int fetch_pages(ctl_t *ctl, int body, int fd, const char *name, Exemplar__Reply **last,
+                       ex_progress_t *prog)
 {
     *last = NULL;
     int64_t start = ctl_now_ms();
@@ -135,6 +156,8 @@ int ctl_fetch_dump(ctl_t *ctl, int body, int fd, const char *name, Exemplar__Rep
         const Exemplar__DumpReply *p = r->dump;
         if (p->pending && p->dump_id && (d.dump_id == 0 || p->dump_id == d.dump_id)) {
             /* the daemon's dump process is still writing the snapshot */
+            if (d.dump_id == 0)
+                ex_progress_phase(prog, "writing the snapshot");
             d.dump_id = p->dump_id;
             ex_reply_free(r);
             if (ctl_now_ms() - start > (int64_t)DUMP_TIMEOUT_MS) {
@@ -166,6 +189,10 @@ int ctl_fetch_dump(ctl_t *ctl, int body, int fd, const char *name, Exemplar__Rep
             *last = NULL;
             return ctl_fail(ctl, EX_EMALFORMED, "the daemon's pages do not fit together");
         }
+        if (d.offset == p->data.len)
+            ex_progress_tick_stop(prog); /* the first page: bytes from now on */
+        ex_progress_total(prog, p->size);
+        ex_progress_update(prog, d.offset);
         if (d.offset == p->size)
             break;
     }

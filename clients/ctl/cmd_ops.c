@@ -80,15 +80,15 @@ int cmd_fsck(ctl_t *ctl, const ctl_args_t *a)
     Exemplar__Reply *reply = NULL;
     /* The daemon answers only at the end of its one pass: on a terminal the
      * line says what it is checking and for how long it has been waiting. */
-    ctl_progress_t prog;
-    ctl_progress_init(&prog, "fsck", "nominations", 0);
-    if (ctl_progress_shown(&prog) && ex_reply_status(ex_info(c, &reply), reply) == 0)
-        ctl_progress_total(&prog, reply->info->nominations);
+    ex_progress_t prog;
+    ex_progress_init(&prog, "fsck", "nominations", 0);
+    if (ex_progress_shown(&prog) && ex_reply_status(ex_info(c, &reply), reply) == 0)
+        ex_progress_total(&prog, reply->info->nominations);
     ex_reply_free(reply);
     reply = NULL;
-    ctl_progress_tick_start(&prog);
+    ex_progress_tick_start(&prog);
     int rc = ex_client_call(c, &req, &reply);
-    ctl_progress_deinit(&prog);
+    ex_progress_deinit(&prog);
     if (ex_reply_status(rc, reply) != 0) {
         status = ctl_fail_call(ctl, rc, reply);
         ex_reply_free(reply);

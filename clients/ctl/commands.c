@@ -462,7 +462,7 @@ static int list_args(ctl_t *ctl, const ctl_args_t *a, list_args_t *l)
 /* Follows next_page_token until the last page or the limit, adding every
  * nomination to the JSON array or the table. */
 static int list_pages(ctl_t *ctl, ex_client_t *c, list_args_t *l, json_object *array,
-                      ctl_table_t *t, ctl_progress_t *prog)
+                      ctl_table_t *t, ex_progress_t *prog)
 {
     uint8_t *token = NULL;
     uint64_t got = 0;
@@ -480,7 +480,7 @@ static int list_pages(ctl_t *ctl, ex_client_t *c, list_args_t *l, json_object *a
             else
                 list_row(t, page->nominations[i]);
         }
-        ctl_progress_update(prog, got);
+        ex_progress_update(prog, got);
         free(token);
         token = NULL;
         l->filter.page_token_len = page->next_page_token.len;
@@ -528,12 +528,12 @@ static int cmd_list(ctl_t *ctl, const ctl_args_t *a)
     json_object *array = ctl->json ? json_object_new_array() : NULL;
     ctl_table_t t;
     ctl_table_init(&t, 8, HEADER, RIGHT);
-    ctl_progress_t prog;
-    ctl_progress_init(&prog, "list", "nominations", 0);
-    if (ctl_progress_shown(&prog))
-        ctl_progress_total(&prog, list_total(c, &l));
+    ex_progress_t prog;
+    ex_progress_init(&prog, "list", "nominations", 0);
+    if (ex_progress_shown(&prog))
+        ex_progress_total(&prog, list_total(c, &l));
     status = list_pages(ctl, c, &l, array, &t, &prog);
-    ctl_progress_deinit(&prog);
+    ex_progress_deinit(&prog);
     if (!status && array) {
         json_object *doc = json_object_new_object();
         json_object_object_add(doc, "nominations", json_object_get(array));

@@ -154,8 +154,9 @@ static const char OUTPUT[] =
     "daemon's Error.code), S the exit status below; a failure of exemplarctl's own files "
     "(local-io) has no code. Usage errors (exit 2) go to stderr only: the command line may "
     "not have been read far enough to know about --json.\n"
-    "When stderr is a terminal, list and fsck draw one progress line there (done/total, "
-    "rate, ETA), erased when done; otherwise nothing.";
+    "When stderr is a terminal, list, fsck, backup, export and import draw one progress line "
+    "there (done/total, rate, ETA; backup and export first show the daemon writing its "
+    "snapshot) and restore names each step, erased when done; otherwise nothing.";
 
 static const char ENVIRONMENT[] =
     "the api endpoint to use when --api is not given. Without either: "

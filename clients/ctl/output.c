@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "progress.h"
+
 /* ---- errors ------------------------------------------------------------ */
 
 int ctl_usage(ctl_t *ctl, const char *fmt, ...)
@@ -52,6 +54,7 @@ static int report(ctl_t *ctl, int code, const char *message, json_object *extra)
         code = -code;
     if (!message || !*message)
         message = ex_err_message(code);
+    ex_progress_clear_current(); /* the message on a line of its own */
     fprintf(stderr, CTL_NAME ": %s: %s\n", ex_err_name(code), message);
     json_object *e = error_doc(code, message);
     if (extra) {
@@ -83,6 +86,7 @@ int ctl_fail_local(ctl_t *ctl, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    ex_progress_clear_current();
     fprintf(stderr, CTL_NAME ": " CTL_LOCAL_IO ": %s\n", msg);
     if (ctl->json) {
         /* No protocol code: the daemon had no part in it. */

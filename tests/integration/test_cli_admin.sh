@@ -132,6 +132,49 @@ run 0 list
 grep -q . "$DIR/err" && fail "list wrote on a stderr that is not a terminal: $(cat "$DIR/err")"
 run 0 fsck
 grep -q . "$DIR/err" && fail "fsck wrote on a stderr that is not a terminal: $(cat "$DIR/err")"
+# backup and export: the daemon writing its snapshot, then the bytes
+# fetched out of the dump's size; the line erased before the result
+script -qec "$CTL backup $DIR/tty.mdb" /dev/null >"$DIR/tty" </dev/null || fail "backup on a terminal failed: $(cat "$DIR/tty")"
+grep -q 'backup: writing the snapshot, 0:0' "$DIR/tty" ||
+    fail "backup on a terminal did not show the snapshot being written: $(tr '\r' '\n' <"$DIR/tty" | head -5)"
+grep -Eq 'backup: [0-9.]+/[0-9.]+ [kMG]B \(100%\)' "$DIR/tty" ||
+    fail "backup on a terminal drew no bytes done/total: $(tr '\r' '\n' <"$DIR/tty" | head -5)"
+grep -Eq $'\r +\rbackup '"$DIR/tty.mdb"': [0-9]+ bytes' "$DIR/tty" ||
+    fail "backup's progress line was not erased before its result: $(cat -A "$DIR/tty" | head -3)"
+script -qec "$CTL export $DIR/tty.jsonl" /dev/null >"$DIR/tty" </dev/null || fail "export on a terminal failed: $(cat "$DIR/tty")"
+grep -q 'export: writing the snapshot, 0:0' "$DIR/tty" ||
+    fail "export on a terminal did not show the snapshot being written: $(tr '\r' '\n' <"$DIR/tty" | head -5)"
+grep -Eq 'export: [0-9.]+/[0-9.]+ [kMG]B \(100%\)' "$DIR/tty" ||
+    fail "export on a terminal drew no bytes done/total: $(tr '\r' '\n' <"$DIR/tty" | head -5)"
+# export on stdout, itself the terminal: no line among the records
+script -qec "$CTL export" /dev/null >"$DIR/tty" </dev/null || fail "export to a terminal failed"
+grep -q '"type"' "$DIR/tty" || fail "export to a terminal printed no records: $(head -c 300 "$DIR/tty")"
+grep -q 'export: writing the snapshot' "$DIR/tty" && fail "export drew its progress line among the records on the terminal"
+# import (exemplard --import draws it): bytes of the file and lines
+size=$(stat -c %s "$DIR/tty.jsonl")
+script -qec "$CTL import $DIR/tty.jsonl --state-dir $DIR/imported" /dev/null >"$DIR/tty" </dev/null ||
+    fail "import on a terminal failed: $(cat "$DIR/tty")"
+grep -Eq "import: [0-9.]+/$(awk -v n="$size" 'BEGIN { printf "%.1f", n / 1000 }') kB \([0-9]+%\), [0-9]+ lines" "$DIR/tty" ||
+    fail "import on a terminal drew no progress of the file's $size bytes: $(tr '\r' '\n' <"$DIR/tty" | head -5)"
+grep -q 'imported [0-9]* records' "$DIR/tty" || fail "import on a terminal printed no result: $(tr '\r' '\n' <"$DIR/tty")"
+# restore: one line per step
+script -qec "$CTL restore $DIR/tty.mdb --state-dir $DIR/restored" /dev/null >"$DIR/tty" </dev/null ||
+    fail "restore on a terminal failed: $(cat "$DIR/tty")"
+for step in 'checking the backup' 'copying the backup' 'checking the copy' 'installing the copy'; do
+    grep -q "restore: $step, 0:0" "$DIR/tty" || fail "restore on a terminal did not say '$step': $(tr '\r' '\n' <"$DIR/tty" | head -8)"
+done
+# not a terminal: the one-line result and nothing on stderr
+rm -rf "$DIR/imported" "$DIR/restored"
+run 0 backup "$DIR/plain.mdb"
+grep -q . "$DIR/err" && fail "backup wrote on a stderr that is not a terminal: $(cat "$DIR/err")"
+[[ $(wc -l <"$DIR/out") -eq 1 ]] || fail "backup printed more than its one-line result: $(cat "$DIR/out")"
+run 0 export "$DIR/plain.jsonl"
+grep -q . "$DIR/err" && fail "export wrote on a stderr that is not a terminal: $(cat "$DIR/err")"
+[[ $(wc -l <"$DIR/out") -eq 1 ]] || fail "export printed more than its one-line result: $(cat "$DIR/out")"
+run 0 import "$DIR/plain.jsonl" --state-dir "$DIR/imported"
+grep -q . "$DIR/err" && fail "import wrote on a stderr that is not a terminal: $(cat "$DIR/err")"
+run 0 restore "$DIR/plain.mdb" --state-dir "$DIR/restored"
+grep -q . "$DIR/err" && fail "restore wrote on a stderr that is not a terminal: $(cat "$DIR/err")"
 
 # ---- summary: output directories are made; local errors are not storage --
 run 0 summary 2023Q3 --format all --output "$DIR/rep/q3"

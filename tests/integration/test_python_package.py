@@ -13,6 +13,7 @@ with the package as built into the build tree (build/clients/python/pkg) and
 this directory on PYTHONPATH (tests/CMakeLists.txt sets both)."""
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -372,32 +373,56 @@ def gap(c):
 
 
 def unavailable():
-    """Unavailable after every attempt, with the request id to retry with;
-    and a request sent before the daemon listens is answered once it does,
-    under the same id (the lazy-pirate retry)."""
+    """No socket file at an ipc:// path: Unavailable at once, naming the
+    path, however many attempts the client may make.  A daemon that does not
+    answer: Unavailable after every attempt, with the request id to retry
+    with; and a request sent while it is stalled is answered once it goes
+    on, under the same id, applied once (the lazy-pirate retry)."""
     d2 = Daemon(EXEMPLARD, os.path.join(TMP, "late"))
-    c = exemplar.Client(d2.api, timeout_ms=300, retries=1)
+    c = exemplar.Client(d2.api, timeout_ms=2000, retries=5)
+    path = d2.api[len("ipc://"):]
+    check(c.missing_socket() == path, f"missing_socket(): {c.missing_socket()}")
     t0 = time.monotonic()
     e = expect(exemplar.Unavailable, c.info)
-    check(0.5 < time.monotonic() - t0 < 5 and e.request_id and e.retryable,
-          f"unavailable: {e} after {time.monotonic() - t0:.1f}s")
+    took = time.monotonic() - t0
+    check(took < 0.5 and path in e.message and e.request_id and e.retryable,
+          f"a missing socket: {e} after {took:.1f}s (6 attempts of 2 s would be 12 s)")
     c.close()
-    c = exemplar.Client(d2.api, timeout_ms=300, retries=100)
-    result = {}
-
-    def register():
-        try:
-            result["n"] = c.register("01", Kind.INDIVIDUAL, "Đỗ Văn E", campaign="demo",
-                                     subject="CB-10")
-        except Exception as ex:  # reported below
-            result["error"] = ex
-    t = threading.Thread(target=register)
-    t.start()
     d2.start()
+    check(exemplar.Client(d2.api).missing_socket() is None, "missing_socket() of a bound socket")
+    os.kill(d2.proc.pid, signal.SIGSTOP)  # bound, but not answering
+    try:
+        c = exemplar.Client(d2.api, timeout_ms=300, retries=1)
+        t0 = time.monotonic()
+        e = expect(exemplar.Unavailable, c.info)
+        check(0.5 < time.monotonic() - t0 < 5 and e.request_id and e.retryable,
+              f"unavailable: {e} after {time.monotonic() - t0:.1f}s")
+        c.close()
+        c = exemplar.Client(d2.api, timeout_ms=300, retries=100)
+        attempts = []
+        first_attempt = c._attempt
+
+        def counted(*args):
+            attempts.append(time.monotonic())
+            return first_attempt(*args)
+        c._attempt = counted
+        result = {}
+
+        def register():
+            try:
+                result["n"] = c.register("01", Kind.INDIVIDUAL, "Đỗ Văn E", campaign="demo",
+                                         subject="CB-10")
+            except Exception as ex:  # reported below
+                result["error"] = ex
+        t = threading.Thread(target=register)
+        t.start()
+        wait_until(lambda: len(attempts) >= 3, "three attempts at the stalled daemon")
+    finally:
+        os.kill(d2.proc.pid, signal.SIGCONT)
     t.join(60)
-    check(not t.is_alive() and "n" in result, f"the early request: {result}")
+    check(not t.is_alive() and "n" in result, f"the request sent while stalled: {result}")
     check(exemplar.Client(d2.api).info().nominations == 1,
-          "the early request was applied once, whatever the attempts")
+          "the request sent while stalled was applied once, whatever the attempts")
     c.close()
     # A feed whose daemon is away: next() keeps to its timeout (one short
     # attempt per log read, however patient the client), and goes on when

@@ -12,6 +12,10 @@ answer and changes nothing, so a retry never applies a change twice.  After
 the last attempt, Unavailable carries the request id: a caller that retries
 later passes it back (request_id=) for the same guarantee.
 
+An ipc:// endpoint whose socket file does not exist has no daemon behind it:
+a request raises Unavailable at once, naming the path, rather than after
+every attempt's timeout (as the C client and exemplarctl do).
+
 A Client is not thread-safe (ZeroMQ sockets are not): one per thread.
 """
 
@@ -149,6 +153,23 @@ class Client:
             self._sock = s
         return self._sock
 
+    def missing_socket(self) -> Optional[str]:
+        """The path of an ipc:// endpoint whose socket file does not exist
+        (no daemon bound it there), else None.  Abstract sockets
+        (ipc://@name) have no file and are never missing."""
+        if not self.endpoint.startswith("ipc://"):
+            return None
+        path = self.endpoint[len("ipc://"):]
+        if path.startswith("@"):
+            return None
+        try:
+            os.stat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            return path
+        except OSError:
+            return None  # there, but not ours to read: let the attempt say
+        return None
+
     def _attempt(self, data: bytes, request_id: int) -> Optional[wire_pb2.Reply]:
         sock = self._socket()
         deadline = time.monotonic() + self.timeout_ms / 1000
@@ -182,7 +203,8 @@ class Client:
         exemplar.Request, such as "move") holding `message` (its protobuf
         message, default empty), and returns the reply's body as a protobuf
         message.  Raises the ExemplarError subclass of a refusal, or
-        Unavailable (with .request_id) when no attempt was answered."""
+        Unavailable (with .request_id) when no attempt was answered or, at
+        once, when the ipc:// socket file does not exist."""
         if body not in BODY_FOR:
             raise errors.Invalid(f"unknown request type {body!r}")
         req = wire_pb2.Request(protocol=wire_pb2.PROTOCOL_V1,
@@ -196,6 +218,17 @@ class Client:
         if len(data) > MAX_REQUEST_BYTES:
             raise errors.TooLarge(f"the request is {len(data)} bytes; the daemon takes at most "
                                   f"{MAX_REQUEST_BYTES} (send fewer items per request)")
+        # No socket file: no daemon bound it, and waiting for every
+        # attempt's timeout would only delay the answer.  Checked once per
+        # call: a daemon restarting between attempts removes and binds its
+        # socket again, and those attempts do wait.
+        missing = self.missing_socket()
+        if missing is not None:
+            raise errors.Unavailable(
+                f"no daemon socket at {missing}; start exemplard (systemctl start exemplard, "
+                f"or exemplard --state-dir DIR for a development daemon) or give the endpoint "
+                f"of a running one (EXEMPLAR_API); retry with request_id={req.request_id}",
+                request_id=req.request_id)
         for _ in range(self.retries + 1):
             reply = self._attempt(data, req.request_id)
             if reply is None:
