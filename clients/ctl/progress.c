@@ -5,6 +5,7 @@
  * estimate swing for the rest of the run.
  */
 #include "progress.h"
+#include "l10n.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -70,7 +71,7 @@ static void draw(ctl_progress_t *p, int64_t now)
         if (p->total > p->done && per_s > 0) {
             char t[24];
             clock_text((int64_t)((double)(p->total - p->done) / per_s + 0.5), t, sizeof t);
-            snprintf(eta, sizeof eta, ", ETA %s", t);
+            snprintf(eta, sizeof eta, _(", ETA %s"), t);
         }
     }
     if (p->total)
@@ -101,10 +102,10 @@ static void *tick(void *arg)
         char line[256], t[24];
         clock_text((mono_ms() - p->start_ms) / 1000, t, sizeof t);
         if (p->total)
-            snprintf(line, sizeof line, "%s: %" PRIu64 " %s, waiting for the daemon, %s", p->label,
-                     p->total, p->unit, t);
+            snprintf(line, sizeof line, _("%s: %" PRIu64 " %s, waiting for the daemon, %s"),
+                     p->label, p->total, p->unit, t);
         else
-            snprintf(line, sizeof line, "%s: waiting for the daemon, %s", p->label, t);
+            snprintf(line, sizeof line, _("%s: waiting for the daemon, %s"), p->label, t);
         put_line(p, line);
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
