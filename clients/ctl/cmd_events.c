@@ -135,11 +135,12 @@ static void print_totals(const ctl_t *ctl, const totals_t *t)
         json_object_object_add(doc, "batches", json_object_new_uint64(t->batches));
         ctl_json_print(doc);
     } else {
-        printf(ngettext("%" PRIu64 " accepted, %" PRIu64 " duplicates (already stored), in %" PRIu64
-                        " request\n",
-                        "%" PRIu64 " accepted, %" PRIu64 " duplicates (already stored), in %" PRIu64
-                        " requests\n",
-                        (unsigned long)t->batches),
+        printf(dngettext(EX_TEXTDOMAIN,
+                         "%" PRIu64 " accepted, %" PRIu64
+                         " duplicates (already stored), in %" PRIu64 " request\n",
+                         "%" PRIu64 " accepted, %" PRIu64
+                         " duplicates (already stored), in %" PRIu64 " requests\n",
+                         (unsigned long)t->batches),
                t->accepted, t->duplicates, t->batches);
     }
 }

@@ -21,12 +21,12 @@
 /* clang-format off */
 const ctl_opt_t CTL_GLOBAL_OPTIONS[] = {
     { OPT_API,     "api",     "ENDPOINT", N_("the daemon's api endpoint (ZeroMQ syntax: ipc://PATH, tcp://HOST:PORT); overrides EXEMPLAR_API") },
-    { OPT_JSON,    "json",    NULL,       "print one JSON document on stdout instead of text (watch: one JSON object per line)" },
+    { OPT_JSON,    "json",    NULL,       N_("print one JSON document on stdout instead of text (watch: one JSON object per line)") },
     { OPT_TIMEOUT, "timeout", "MS",       N_("wait MS milliseconds for each answer (default 5000); a request unanswered in time is sent again, with the same request id, twice") },
     { OPT_SERVER_KEY, "server-key", "FILE", N_("CURVE: the daemon's public key file (its server.pub) for a tcp:// endpoint; overrides EXEMPLAR_SERVER_KEY") },
     { OPT_KEY,     "key",     "FILE",     N_("CURVE: your secret key file (from 'exemplarctl keygen', mode 0600); overrides EXEMPLAR_KEY") },
-    { OPT_HELP,    "help",    NULL,       "print this manual (or, after a command, that command's page) and exit" },
-    { OPT_VERSION, "version", NULL,       "print exemplarctl's version and exit" },
+    { OPT_HELP,    "help",    NULL,       N_("print this manual (or, after a command, that command's page) and exit") },
+    { OPT_VERSION, "version", NULL,       N_("print exemplarctl's version and exit") },
 };
 /* clang-format on */
 const size_t CTL_GLOBAL_OPTIONS_COUNT = sizeof CTL_GLOBAL_OPTIONS / sizeof CTL_GLOBAL_OPTIONS[0];

@@ -252,9 +252,10 @@ int main(int argc, char **argv)
     int rc = worker_run(&opts, do_reminder, &r);
     /* One line for whoever ran it (a shell, a timer, the journal at stop). */
     l10n_set_lang(ui);
-    printf(ngettext("%lu reminder delivered (%lu topic, %lu journal, %lu mail), %lu failed\n",
-                    "%lu reminders delivered (%lu topic, %lu journal, %lu mail), %lu failed\n",
-                    r.done),
+    printf(dngettext(EX_TEXTDOMAIN,
+                     "%lu reminder delivered (%lu topic, %lu journal, %lu mail), %lu failed\n",
+                     "%lu reminders delivered (%lu topic, %lu journal, %lu mail), %lu failed\n",
+                     r.done),
            r.done, r.topic, r.journal, r.mail, r.failed);
     recipients_free(&r.recipients);
     ex_shutdown();

@@ -250,8 +250,8 @@ int main(int argc, char **argv)
         opts.kinds = KINDS;
         opts.n_kinds = 1;
         rc = worker_run(&opts, do_summary, &job);
-        printf(ngettext("%lu summary written into %s, %lu failed\n",
-                        "%lu summaries written into %s, %lu failed\n", job.done),
+        printf(dngettext(EX_TEXTDOMAIN, "%lu summary written into %s, %lu failed\n",
+                         "%lu summaries written into %s, %lu failed\n", job.done),
                job.done, job.dir, job.failed);
     }
     ex_client_destroy(&job.fetch);
