@@ -885,7 +885,7 @@ const ctl_cmd_t CMD_TABLE[] = {
                   "revoke SUBJECT YEAR TITLE --decision N --decision-date DATE | list SUBJECT",
       N_("record, revoke or list a subject's titles and ratings per year"),
       cmd_evidence, 2, 4, EVIDENCE_OPTS,
-      N_("TITLE is a code of the rule book: TTLDXS (Tập thể Lao động xuất sắc), TTLDTT, HTXSNV "
+      N_("TITLE is a code of the rule book: TTLDXS (Tập thể lao động xuất sắc), TTLDTT, HTXSNV "
       "(hoàn thành xuất sắc nhiệm vụ), LDTT, CSTDCS (Chiến sĩ thi đua cơ sở), CSTD-BO, CSTD-TQ, "
       "BK-BO, BK-TTG, CTD-BO, CTD-CP. A revoked title no longer counts: it breaks the chain of "
       "consecutive years.") },

@@ -263,7 +263,7 @@ const char *ctl_time(int64_t ms, char *buf, size_t len);
 /* For --json: "2024-05-01T10:00:00Z"; "-" for 0. */
 const char *ctl_time_iso(int64_t ms, char *buf, size_t len);
 /* A state, kind or role as people read it (the plan's words in Vietnamese,
- * po/GLOSSARY.md); "-" for none.  --json keeps ex_*_name(). */
+ * daemon/po/GLOSSARY.md); "-" for none.  --json keeps ex_*_name(). */
 const char *ctl_state(Exemplar__State s);
 const char *ctl_kind(Exemplar__Kind k);
 const char *ctl_role(Exemplar__Role r);

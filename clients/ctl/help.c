@@ -204,7 +204,7 @@ static const char *const LANGUAGE_TEXT =
        "LANGUAGE, LC_ALL, LC_MESSAGES and LANG that is set; Vietnamese when it starts with "
        "\"vi\" (LANG=vi_VN.UTF-8), English otherwise. The locale need not be generated. "
        "Message ids are English; the Vietnamese catalogue is exemplar.mo (daemon/po/vi.po, "
-       "terms in po/GLOSSARY.md).");
+       "terms in daemon/po/GLOSSARY.md).");
 static const char *const TZ_TEXT =
     N_("Times are shown in Vietnam's time (Asia/Ho_Chi_Minh, UTC+7) and say so; "
        "EXEMPLAR_TZ names another zone of the tz database. Dates read 15/9/2021 in "

@@ -305,7 +305,7 @@ const char *ctl_time(int64_t ms, char *buf, size_t len)
 }
 
 /* The words people read for the protocol's names: the plan's own terms in
- * Vietnamese (po/GLOSSARY.md).  --json, topics and the command line keep
+ * Vietnamese (daemon/po/GLOSSARY.md).  --json, topics and the command line keep
  * the names. */
 static const char *const STATE_LABEL[] = {
     [EXEMPLAR__STATE__STATE_REGISTERED] = NC_("state", "registered"),

@@ -207,7 +207,7 @@ def json_words(path):
 # Names the manual cites (titles as the law spells them, an official's
 # title, a place, the Decree 30 layout's own words).
 MANUAL_NAMES = set(re.findall(r"\w+", """
-Tập thể Lao động xuất sắc hoàn thành xuất sắc nhiệm vụ Chiến sĩ thi đua cơ sở
+Tập thể lao động xuất sắc hoàn thành xuất sắc nhiệm vụ Chiến sĩ thi đua cơ sở
 Bộ trưởng Bộ Nông nghiệp và Môi trường Hà Nội Nguyễn Văn An QĐ BNNMT BTNMT BGDĐT Số
 BỘ TRƯỞNG Nơi nhận Lưu NĐ
 """))
