@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errors.h"
 #include "l10n.h"
 
 /* 2021-09-14T17:30:05Z: 00:30:05 on 15 September 2021 in Vietnam. */
@@ -86,6 +87,20 @@ static void width_counts_columns_not_bytes(void **state)
     assert_int_equal(l10n_width(""), 0);
 }
 
+/* exemplarctl prints the error table's sentence when the daemon gives none
+ * (a transport or protocol failure): every one has its Vietnamese. */
+static void every_error_sentence_is_translated(void **state)
+{
+    (void)state;
+    l10n_set_lang(L10N_VI);
+    for (int code = 0; code < EX_ERR_COUNT; code++) {
+        const char *en = ex_err_message(code);
+        if (strcmp(_(en), en) == 0)
+            fail_msg("error %d (%s): \"%s\" has no Vietnamese in vi.po", code, ex_err_name(code),
+                     en);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -93,6 +108,7 @@ int main(void)
         cmocka_unit_test(contexts_keep_words_apart),
         cmocka_unit_test(dates_in_vietnam_time),
         cmocka_unit_test(width_counts_columns_not_bytes),
+        cmocka_unit_test(every_error_sentence_is_translated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
