@@ -94,19 +94,24 @@ void ctl_progress_update(ctl_progress_t *p, uint64_t done)
         draw(p, now);
 }
 
+/* "fsck: 30 nominations, waiting for the daemon, 0:03". */
+static void draw_waiting(ctl_progress_t *p)
+{
+    char line[256], t[24];
+    clock_text((mono_ms() - p->start_ms) / 1000, t, sizeof t);
+    if (p->total)
+        snprintf(line, sizeof line, _("%s: %" PRIu64 " %s, waiting for the daemon, %s"), p->label,
+                 p->total, p->unit, t);
+    else
+        snprintf(line, sizeof line, _("%s: waiting for the daemon, %s"), p->label, t);
+    put_line(p, line);
+}
+
 static void *tick(void *arg)
 {
     ctl_progress_t *p = arg;
     pthread_mutex_lock(&p->lock);
     while (!p->stop) {
-        char line[256], t[24];
-        clock_text((mono_ms() - p->start_ms) / 1000, t, sizeof t);
-        if (p->total)
-            snprintf(line, sizeof line, _("%s: %" PRIu64 " %s, waiting for the daemon, %s"),
-                     p->label, p->total, p->unit, t);
-        else
-            snprintf(line, sizeof line, _("%s: waiting for the daemon, %s"), p->label, t);
-        put_line(p, line);
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_nsec += REDRAW_MS * 1000000L;
@@ -115,6 +120,8 @@ static void *tick(void *arg)
             until.tv_nsec -= 1000000000L;
         }
         pthread_cond_timedwait(&p->cond, &p->lock, &until);
+        if (!p->stop)
+            draw_waiting(p);
     }
     pthread_mutex_unlock(&p->lock);
     return NULL;
@@ -124,6 +131,9 @@ int ctl_progress_tick_start(ctl_progress_t *p)
 {
     if (!p->f || p->ticking)
         return 0;
+    /* The first line now, from this thread: an answer faster than the
+     * thread's start must not leave the terminal without it. */
+    draw_waiting(p);
     if (pthread_create(&p->thread, NULL, tick, p) != 0)
         return -1;
     p->ticking = true;
