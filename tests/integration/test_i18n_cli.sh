@@ -10,8 +10,8 @@
 # text, option names, codes and example command lines); the English one no
 # Vietnamese word that is not a name (a unit's, a person's, a title's, the
 # campaign's: the words of the --json answers, and the names the manual
-# cites).  A table of names written with combining tone marks lines up by
-# display width.
+# cites).  Tables line up by display width in Vietnamese; times are in
+# Vietnam's time and say so, or in the zone EXEMPLAR_TZ names.
 #
 # Not covered here (their messages move into the daemon): backup, restore,
 # export, import.  `help moves` prints the daemon's move table, whose names
@@ -258,5 +258,20 @@ for line in lines:
     starts.add(width(line[: line.rindex(last)]))
 ok = len(starts) == 1 and len(lines) == 4 and "bồi dưỡng" in lines[1] + lines[2] + lines[3]
 sys.exit(0 if ok else "name columns start at display columns %s" % sorted(starts))
+PYEOF
+# ---- another zone, said so --------------------------------------------------
+# EXEMPLAR_TZ shows the same instants in that zone and names it: UTC is seven
+# hours behind Vietnam's time.
+LANG=en_US.UTF-8 run 0 history 1
+grep -q 'TIME (Vietnam time)' "$DIR/out" || fail "history does not say Vietnam time: $(cat "$DIR/out")"
+cp "$DIR/out" "$DIR/vn"
+LANG=en_US.UTF-8 EXEMPLAR_TZ=UTC run 0 history 1
+grep -q 'TIME (UTC time)' "$DIR/out" || fail "EXEMPLAR_TZ=UTC is not said: $(cat "$DIR/out")"
+"$PY" - "$DIR/vn" "$DIR/out" <<'PYEOF' || fail "EXEMPLAR_TZ=UTC: $(cat "$DIR/vn" "$DIR/out")"
+import datetime, re, sys
+def first_time(path):
+    m = re.search(r"(\d+) (\w+) (\d{4}) (\d\d):(\d\d):(\d\d)", open(path, encoding="utf-8").read())
+    return datetime.datetime.strptime(" ".join(m.groups()), "%d %B %Y %H %M %S")
+sys.exit(0 if first_time(sys.argv[1]) - first_time(sys.argv[2]) == datetime.timedelta(hours=7) else 1)
 PYEOF
 echo "ok"
