@@ -253,8 +253,10 @@ static json_object *json_campaign(const Exemplar__CampaignInfo *c)
 static void print_campaign(const Exemplar__CampaignInfo *c)
 {
     printf("%s  %s\n", c->id, c->title);
+    char anchor[64];
     if (c->anchor[0])
-        printf(_("  source: %s, laid out from %s\n"), c->source, c->anchor);
+        printf(_("  source: %s, laid out from %s\n"), c->source,
+               l10n_day(c->anchor, anchor, sizeof anchor));
     else
         printf(_("  source: %s\n"), c->source);
     for (size_t i = 0; i < c->n_periods; i++) {

@@ -274,7 +274,7 @@ const char *ctl_word(const char *name);
 
 /* "label:  value" lines of a key/value block, the values starting at
  * CTL_FIELD_WIDTH display columns. */
-#define CTL_FIELD_WIDTH 15
+#define CTL_FIELD_WIDTH 20
 void ctl_put_field(const char *label, const char *value);
 void ctl_put_fieldf(const char *label, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
