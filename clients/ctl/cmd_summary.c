@@ -17,8 +17,8 @@
 #include "errors.h"
 #include "summary_render.h"
 
-/* The text summary's labels follow the run's language (the catalogue);
- * the kinds and states are the summary's own, in --lang. */
+/* The text summary, all in one language: the catalogue's labels and the
+ * summary's own kinds and states. */
 static void print_text(const Exemplar__Summary *s, sr_lang_t lang)
 {
     char from[64], as_of[64];
@@ -179,7 +179,13 @@ int cmd_summary(ctl_t *ctl, const ctl_args_t *a)
     } else if (ctl->json) {
         status = write_one(ctl, s, SR_JSON, lang, NULL, NULL);
     } else {
-        print_text(s, lang);
+        /* One language per answer: the text is in --lang, else in the
+         * run's language (the files stay Vietnamese by default). */
+        l10n_lang_t run_lang = l10n_lang();
+        sr_lang_t text_lang = lang_text ? lang : run_lang == L10N_VI ? SR_VI : SR_EN;
+        l10n_set_lang(text_lang == SR_VI ? L10N_VI : L10N_EN);
+        print_text(s, text_lang);
+        l10n_set_lang(run_lang);
         status = EXIT_OK;
     }
     ex_reply_free(reply);

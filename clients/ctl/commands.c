@@ -769,7 +769,8 @@ static const ctl_cmd_opt_t SUMMARY_OPTS[] = {
     {OPT_AS_OF, N_("a day YYYY-MM-DD inside the quarter (default: its last day)")},
     {OPT_OUTPUT, N_("the file to write (one format; default: standard output, xlsx: "
                     "summary-QUARTER.xlsx) or the directory (--format all; default: .)")},
-    {OPT_LANG, N_("vi (default) or en: the labels of csv, xlsx, html and the text")},
+    {OPT_LANG, N_("vi or en: the labels of csv, xlsx and html (default vi) and the language of the "
+                  "text (default: the language of LANG)")},
     {OPT_CAMPAIGN, N_("one campaign only (default: every campaign)")},
     {OPT_DOCUMENT, N_("html: an INI file whose [document] section gives the report's header and "
                       "signature (parent, body, number, symbol, place, date, subject, authority, "

@@ -101,6 +101,9 @@ scenario() {
     t 0 jobs --timers --limit 5
     t 0 fsck
     t 0 summary 2025Q4
+    t 0 summary 2026Q1 --as-of 2026-03-10
+    grep -q "2026Q1.*10" "$DIR/out" && [[ $(wc -l <"$DIR/out") -ge 4 ]] ||
+        fail "the summary of the running quarter has no rows: $(cat "$DIR/out")"
     t 0 state-dir
     t 0 ping
     # usage errors and a refusal
