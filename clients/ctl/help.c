@@ -15,9 +15,21 @@
 
 #define WRAP_AT 79
 
-/* Prints text word-wrapped at WRAP_AT, going on from column `col` of the
- * current line; further lines are indented by `indent`, and a '\n' in text
- * starts one. */
+/* Display columns of the len bytes at s (a Vietnamese word has more bytes
+ * than columns). */
+static int word_width(const char *s, int len)
+{
+    char word[512];
+    if (len >= (int)sizeof word)
+        return len;
+    memcpy(word, s, (size_t)len);
+    word[len] = '\0';
+    return (int)l10n_width(word);
+}
+
+/* Prints text word-wrapped at WRAP_AT display columns, going on from column
+ * `col` of the current line; further lines are indented by `indent`, and a
+ * '\n' in text starts one. */
 static void put_wrapped_at(FILE *f, int col, int indent, const char *text)
 {
     bool line_start = col <= indent;
@@ -32,7 +44,8 @@ static void put_wrapped_at(FILE *f, int col, int indent, const char *text)
             continue;
         }
         int len = (int)strcspn(text, " \n");
-        if (!line_start && col + 1 + len > WRAP_AT) {
+        int width = word_width(text, len);
+        if (!line_start && col + 1 + width > WRAP_AT) {
             fputc('\n', f);
             col = 0;
             line_start = true;
@@ -41,7 +54,8 @@ static void put_wrapped_at(FILE *f, int col, int indent, const char *text)
             col = fprintf(f, "%*s", indent, "");
         else if (!line_start)
             col += fprintf(f, " ");
-        col += fprintf(f, "%.*s", len, text);
+        fprintf(f, "%.*s", len, text);
+        col += width;
         line_start = false;
         text += len;
     }

@@ -262,6 +262,22 @@ for line in lines:
 ok = len(starts) == 1 and len(lines) == 4 and "bồi dưỡng" in lines[1] + lines[2] + lines[3]
 sys.exit(0 if ok else "name columns start at display columns %s" % sorted(starts))
 PYEOF
+# ---- the manual wraps at 79 display columns in Vietnamese too --------------
+LANG=vi_VN.UTF-8 run 0 help
+"$PY" - "$DIR/out" <<'PYEOF' || fail "the Vietnamese manual is not wrapped by display width"
+import sys, unicodedata
+def width(s):
+    return sum(0 if unicodedata.combining(c) else 1 for c in s)
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+body = lines[lines.index("MÔ TẢ"):lines.index("VÍ DỤ")]  # the wrapped sections
+prose = [l for l in body if l.startswith("    ") and not any(c in l for c in ("--", "[", "|"))]
+widths = sorted(width(l) for l in prose)
+# bytes counted as columns wrap Vietnamese prose near 58 columns (median)
+median = widths[len(widths) // 2]
+sys.exit(0 if widths[-1] <= 79 and median >= 70 else "prose lines: median %d, widest %d columns"
+         % (median, widths[-1]))
+PYEOF
+
 # ---- another zone, said so --------------------------------------------------
 # EXEMPLAR_TZ shows the same instants in that zone and names it: UTC is seven
 # hours behind Vietnam's time.
