@@ -6,6 +6,7 @@
  * rest of the run.
  */
 #include "progress.h"
+#include "l10n.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -89,7 +90,7 @@ static void draw(ex_progress_t *p, int64_t now)
         if (p->total > p->done && per_s > 0) {
             char t[24];
             clock_text((int64_t)((double)(p->total - p->done) / per_s + 0.5), t, sizeof t);
-            snprintf(eta, sizeof eta, ", ETA %s", t);
+            snprintf(eta, sizeof eta, _(", ETA %s"), t);
         }
     }
     if (p->count_unit)
@@ -137,10 +138,10 @@ static void draw_waiting(ex_progress_t *p)
     if (p->phase)
         snprintf(line, sizeof line, "%s: %s, %s", p->label, p->phase, t);
     else if (p->total && p->unit)
-        snprintf(line, sizeof line, "%s: %" PRIu64 " %s, waiting for the daemon, %s", p->label,
+        snprintf(line, sizeof line, _("%s: %" PRIu64 " %s, waiting for the daemon, %s"), p->label,
                  p->total, p->unit, t);
     else
-        snprintf(line, sizeof line, "%s: waiting for the daemon, %s", p->label, t);
+        snprintf(line, sizeof line, _("%s: waiting for the daemon, %s"), p->label, t);
     put_line(p, line);
 }
 

@@ -57,7 +57,8 @@ int cmd_keygen(ctl_t *ctl, const ctl_args_t *a)
                          "(it is also the principal's name in the daemon's keys file)");
     char public_key[EX_KEY_Z85_LEN + 1], secret_key[EX_KEY_Z85_LEN + 1];
     if (zmq_curve_keypair(public_key, secret_key) != 0)
-        return ctl_fail(ctl, EX_EINTERNAL, "ZeroMQ cannot make CURVE keys (built without CURVE?)");
+        return ctl_fail(ctl, EX_EINTERNAL,
+                        _("ZeroMQ cannot make CURVE keys (built without CURVE?)"));
     char pub_path[PATH_MAX], key_path[PATH_MAX], comment[128], err[PATH_MAX + 128];
     int n1 = snprintf(pub_path, sizeof pub_path, "%s/%s.pub", dir ? dir : ".", name);
     int n2 = snprintf(key_path, sizeof key_path, "%s/%s.key", dir ? dir : ".", name);
@@ -83,8 +84,8 @@ int cmd_keygen(ctl_t *ctl, const ctl_args_t *a)
         json_object_object_add(o, "secret_key_file", json_object_new_string(key_path));
         ctl_json_print(o);
     } else {
-        printf("wrote %s (secret, mode 0600) and %s\n", key_path, pub_path);
-        printf("keys-file line (fill in ROLE and UNIT, '-' for roles without a unit):\n");
+        printf(_("wrote %s (secret, mode 0600) and %s\n"), key_path, pub_path);
+        printf(_("keys-file line (fill in ROLE and UNIT, '-' for roles without a unit):\n"));
         printf("%s ROLE UNIT %s\n", name, public_key);
     }
 out:
@@ -120,18 +121,18 @@ static json_object *json_entry(const Exemplar__AuditEntry *e)
 
 static int add_row(ctl_table_t *t, const Exemplar__AuditEntry *e)
 {
-    char seq[24], at[32], what[96];
-    const char *role = e->actor ? ex_role_name(e->actor->role) : NULL;
+    char seq[24], at[64], what[160];
     snprintf(seq, sizeof seq, "%" PRIu64, e->seq);
     if (e->nomination_id)
         snprintf(what, sizeof what, "%s %" PRIu64 " %s", e->request, e->nomination_id,
                  ctl_state(e->to));
     else
         snprintf(what, sizeof what, "%s %s", e->request, e->unit);
+    const char *role = e->actor ? ctl_role(e->actor->role) : "-";
     const char *cells[] = {seq,
                            ctl_time(e->at_ms, at, sizeof at),
                            e->actor ? e->actor->name : "-",
-                           role ? role : "-",
+                           role,
                            e->actor && e->actor->unit[0] ? e->actor->unit : "-",
                            what,
                            e->code_name,
@@ -151,8 +152,10 @@ int cmd_audit(ctl_t *ctl, const ctl_args_t *a)
     ex_client_t *c = ctl_client(ctl, &status);
     if (!c)
         return status;
-    static const char *const header[] = {"SEQ",  "TIME",    "PRINCIPAL", "ROLE",
-                                         "UNIT", "REQUEST", "ERROR",     "MESSAGE"};
+    char time_head[96];
+    snprintf(time_head, sizeof time_head, _("TIME (%s)"), l10n_zone());
+    const char *const header[] = {N_("SEQ"),  time_head,     N_("PRINCIPAL"), N_("ROLE"),
+                                  N_("UNIT"), N_("REQUEST"), N_("ERROR"),     N_("MESSAGE")};
     static const bool right[] = {true, false, false, false, false, false, false, false};
     ctl_table_t t;
     ctl_table_init(&t, 8, header, right);
@@ -172,7 +175,7 @@ int cmd_audit(ctl_t *ctl, const ctl_args_t *a)
             if (ctl->json)
                 json_object_array_add(array, json_entry(page->entries[i]));
             else if (add_row(&t, page->entries[i]) < 0)
-                status = ctl_fail(ctl, EX_EINTERNAL, "out of memory");
+                status = ctl_fail(ctl, EX_EINTERNAL, _("out of memory"));
         }
         before = page->n_entries ? page->next_before_seq : 0;
         ex_reply_free(r);

@@ -157,7 +157,7 @@ static int fetch_pages(ctl_t *ctl, int body, int fd, const char *name, Exemplar_
         if (p->pending && p->dump_id && (d.dump_id == 0 || p->dump_id == d.dump_id)) {
             /* the daemon's dump process is still writing the snapshot */
             if (d.dump_id == 0)
-                ex_progress_phase(prog, "writing the snapshot");
+                ex_progress_phase(prog, _("writing the snapshot"));
             d.dump_id = p->dump_id;
             ex_reply_free(r);
             if (ctl_now_ms() - start > (int64_t)DUMP_TIMEOUT_MS) {

@@ -18,20 +18,21 @@
 #define LINE_MAX_BYTES 16384
 
 const ctl_cmd_opt_t EVENT_OPTS[] = {
-    {OPT_TYPE, "the event's type: title-awarded, performance-rating, discipline, "
-               "decision-revoked, person-moved, unit-renamed or unit-merged"},
-    {OPT_SUBJECT, "the person's or collective's id the event is about, e.g. CB-0042"},
-    {OPT_PUBLISHER, "the publishing service's name, e.g. moet (with --file: for lines that name "
-                    "none)"},
-    {OPT_EVENT_ID, "the publisher's id of the event, unique for that publisher"},
-    {OPT_SEQ, "the publisher's sequence number of the event (1, 2, 3, ...)"},
-    {OPT_YEAR, "the year the fact belongs to, e.g. 2023"},
-    {OPT_VALUE, "the type's main text: the title, the rating, the measure, the revoked event id, "
-                "the unit moved to, the new unit code, or the unit merged into"},
-    {OPT_DECISION, "the number of the decision the event rests on, e.g. 1234/QĐ-BGDĐT"},
-    {OPT_FILE, "publish the events of FILE, one JSON object per line ('-': stdin)"},
-    {OPT_BATCH, "with --file: events per request, each one transaction (1-1000, default 100)"},
-    {OPT_LIMIT, "list: print at most N events (default: all of them)"},
+    {OPT_TYPE, N_("the event's type: title-awarded, performance-rating, discipline, "
+                  "decision-revoked, person-moved, unit-renamed or unit-merged")},
+    {OPT_SUBJECT, N_("the person's or collective's id the event is about, e.g. CB-0042")},
+    {OPT_PUBLISHER, N_("the publishing service's name, e.g. moet (with --file: for lines that name "
+                       "none)")},
+    {OPT_EVENT_ID, N_("the publisher's id of the event, unique for that publisher")},
+    {OPT_SEQ, N_("the publisher's sequence number of the event (1, 2, 3, ...)")},
+    {OPT_YEAR, N_("the year the fact belongs to, e.g. 2023")},
+    {OPT_VALUE,
+     N_("the type's main text: the title, the rating, the measure, the revoked event id, "
+        "the unit moved to, the new unit code, or the unit merged into")},
+    {OPT_DECISION, N_("the number of the decision the event rests on, e.g. 1234/QĐ-BGDĐT")},
+    {OPT_FILE, N_("publish the events of FILE, one JSON object per line ('-': stdin)")},
+    {OPT_BATCH, N_("with --file: events per request, each one transaction (1-1000, default 100)")},
+    {OPT_LIMIT, N_("list: print at most N events (default: all of them)")},
     {0, NULL},
 };
 
@@ -134,9 +135,13 @@ static void print_totals(const ctl_t *ctl, const totals_t *t)
         json_object_object_add(doc, "batches", json_object_new_uint64(t->batches));
         ctl_json_print(doc);
     } else {
-        printf("%" PRIu64 " accepted, %" PRIu64 " duplicates (already stored), in %" PRIu64
-               " request%s\n",
-               t->accepted, t->duplicates, t->batches, t->batches == 1 ? "" : "s");
+        printf(dngettext(EX_TEXTDOMAIN,
+                         "%" PRIu64 " accepted, %" PRIu64
+                         " duplicates (already stored), in %" PRIu64 " request\n",
+                         "%" PRIu64 " accepted, %" PRIu64
+                         " duplicates (already stored), in %" PRIu64 " requests\n",
+                         (unsigned long)t->batches),
+               t->accepted, t->duplicates, t->batches);
     }
 }
 
@@ -149,16 +154,19 @@ static int publish(ctl_t *ctl, ex_client_t *c, evbuf_t *b, size_t n, totals_t *t
     Exemplar__Reply *reply = NULL;
     int rc = ex_publish(c, 0, v, n, &reply);
     if (rc == -EX_ETOOBIG) {
-        fprintf(stderr, CTL_NAME ": event: the batch from line %lu is larger than %d bytes\n",
-                b[0].line, EX_MAX_REQUEST_BYTES);
-        return ctl_fail(ctl, EX_ETOOBIG, "use a smaller --batch");
+        fprintf(stderr, CTL_NAME ": event: ");
+        fprintf(stderr, _("the batch from line %lu is larger than %d bytes\n"), b[0].line,
+                EX_MAX_REQUEST_BYTES);
+        return ctl_fail(ctl, EX_ETOOBIG, _("use a smaller --batch"));
     }
     if (ex_reply_status(rc, reply) != 0) {
-        if (b[0].line)
+        if (b[0].line) {
+            fprintf(stderr, CTL_NAME ": event: ");
             fprintf(stderr,
-                    CTL_NAME ": event: the batch of lines %lu-%lu was refused; nothing "
-                             "of it was stored (event N below counts from line %lu)\n",
+                    _("the batch of lines %lu-%lu was refused; nothing of it was stored (event N "
+                      "below counts from line %lu)\n"),
                     b[0].line, b[n - 1].line, b[0].line);
+        }
         int status = ctl_fail_call(ctl, rc, reply);
         ex_reply_free(reply);
         return status;
@@ -261,7 +269,7 @@ static int parse_line(ctl_t *ctl, const char *line, unsigned long lineno, const 
     b->json = json_tokener_parse_verbose(line, &jerr);
     if (!b->json || !json_object_is_type(b->json, json_type_object))
         return ctl_usage(ctl, "line %lu is not a JSON object (%s)", lineno,
-                         b->json ? "another JSON value" : json_tokener_error_desc(jerr));
+                         b->json ? _("another JSON value") : json_tokener_error_desc(jerr));
     json_object *o = b->json;
     const char *type = json_key(o, "type");
     b->ev.type = ex_event_type_parse(type);
@@ -316,7 +324,7 @@ static int publish_file(ctl_t *ctl, const ctl_args_t *a)
     ex_client_t *c = ctl_client(ctl, &status);
     evbuf_t *b = c ? calloc(batch, sizeof(*b)) : NULL;
     if (c && !b)
-        status = ctl_fail(ctl, EX_EINTERNAL, "out of memory");
+        status = ctl_fail(ctl, EX_EINTERNAL, _("out of memory"));
     totals_t t = {0};
     size_t n = 0;
     char *line = NULL;
@@ -444,17 +452,18 @@ int cmd_stats(ctl_t *ctl, const ctl_args_t *a)
         json_object_object_add(doc, "publishers", pubs);
         ctl_json_print(doc);
     } else {
-        printf("nominations:");
+        printf("%s", _("nominations:"));
         for (size_t i = 1; i < s->n_nominations_by_state; i++)
             printf("%s %s %" PRIu64, i > 1 ? "," : "", ctl_state((Exemplar__State)i),
                    s->nominations_by_state[i]);
-        printf("\nrequests: %" PRIu64 "   refused: %" PRIu64 "   batches: %" PRIu64
-               " (mean size %.2f)   commit failures: %" PRIu64 "\n",
+        printf("\n");
+        printf(_("requests: %" PRIu64 "   refused: %" PRIu64 "   batches: %" PRIu64
+                 " (mean size %.2f)   commit failures: %" PRIu64 "\n"),
                s->requests, s->refused, s->batches, s->mean_batch_size, s->commit_failures);
-        printf("commit latency (last %" PRIu32 " commits): p50 %" PRIu64 " us, p99 %" PRIu64
-               " us\n",
+        printf(_("commit latency (last %" PRIu32 " commits): p50 %" PRIu64 " us, p99 %" PRIu64
+                 " us\n"),
                s->commit_samples, s->commit_p50_us, s->commit_p99_us);
-        printf("refused by code:");
+        printf("%s", _("refused by code:"));
         bool any = false;
         for (size_t i = 1; i < s->n_refused_by_code; i++)
             if (s->refused_by_code[i]) {
@@ -462,19 +471,20 @@ int cmd_stats(ctl_t *ctl, const ctl_args_t *a)
                        s->refused_by_code[i]);
                 any = true;
             }
-        printf("%s\n", any ? "" : " none");
-        printf("change feed subscribers: %" PRIu64 "   map: %" PRIu64 " MiB, %" PRIu64
-               " of %" PRIu64 " pages of %" PRIu32 " bytes in use\n",
+        printf("%s%s\n", any ? "" : " ", any ? "" : _("none"));
+        printf(_("change feed subscribers: %" PRIu64 "   map: %" PRIu64 " MiB, %" PRIu64
+                 " of %" PRIu64 " pages of %" PRIu32 " bytes in use\n"),
                s->subscribers, s->map_bytes >> 20, s->map_used_pages,
                s->page_size ? s->map_bytes / s->page_size : 0, s->page_size);
-        printf("workers: %" PRIu64 "   jobs: %" PRIu64 " (%" PRIu64 " ready or leased)   timers "
-               "pending: %" PRIu64 "\n",
+        printf(_("workers: %" PRIu64 "   jobs: %" PRIu64 " (%" PRIu64 " ready or leased)   "
+                 "timers pending: %" PRIu64 "\n"),
                s->workers, s->jobs, s->jobs_waiting, s->timers_pending);
-        printf("events: %" PRIu64 "   duplicates dropped: %" PRIu64 "   gaps: %" PRIu64
-               "   subject index: %" PRIu64 "\n\n",
+        printf(_("events: %" PRIu64 "   duplicates dropped: %" PRIu64 "   gaps: %" PRIu64
+                 "   subject index: %" PRIu64 "\n\n"),
                s->events, s->duplicates, s->gaps, s->indexed);
-        static const char *const HEADER[] = {"PUBLISHER", "LAST SEQ", "EVENTS", "DUPLICATES",
-                                             "GAPS",      "MISSING",  "LATE",   "FEED"};
+        static const char *const HEADER[] = {N_("PUBLISHER"),  N_("LAST SEQ"), N_("EVENTS"),
+                                             N_("DUPLICATES"), N_("GAPS"),     N_("MISSING"),
+                                             N_("LATE"),       N_("FEED")};
         static const bool RIGHT[] = {false, true, true, true, true, true, true, false};
         ctl_table_t t;
         ctl_table_init(&t, 8, HEADER, RIGHT);
@@ -526,9 +536,13 @@ static int list_events(ctl_t *ctl, const ctl_args_t *a)
     if (!c)
         return status;
     json_object *array = ctl->json ? json_object_new_array() : NULL;
-    if (!ctl->json)
-        printf("%8s  %-20s  %-12s  %-20s  %6s  %s\n", "INGEST", "TYPE", "PUBLISHER", "EVENT ID",
-               "YEAR", "RECEIVED");
+    char received_head[96];
+    snprintf(received_head, sizeof received_head, _("RECEIVED (%s)"), l10n_zone());
+    const char *const HEADER[] = {N_("INGEST"),   N_("TYPE"), N_("PUBLISHER"),
+                                  N_("EVENT ID"), N_("YEAR"), received_head};
+    static const bool RIGHT[] = {true, false, false, false, true, false};
+    ctl_table_t t;
+    ctl_table_init(&t, 6, HEADER, RIGHT);
     uint64_t after = 0, got = 0;
     bool more = true;
     while (more && (!limit || got < limit)) {
@@ -538,6 +552,7 @@ static int list_events(ctl_t *ctl, const ctl_args_t *a)
             status = ctl_fail_call(ctl, rc, reply);
             ex_reply_free(reply);
             json_object_put(array);
+            ctl_table_deinit(&t);
             return status;
         }
         const Exemplar__EventListReply *r = reply->event_list;
@@ -547,10 +562,13 @@ static int list_events(ctl_t *ctl, const ctl_args_t *a)
             if (array) {
                 json_object_array_add(array, json_event(e));
             } else {
-                char at[32];
-                printf("%8" PRIu64 "  %-20s  %-12s  %-20s  %6u  %s\n", e->ingest_seq,
-                       str(ex_event_type_name(e->type)), e->publisher, e->event_id, e->year,
-                       ctl_time(e->received_ms, at, sizeof at));
+                char at[64], seq[24], year[16];
+                snprintf(seq, sizeof seq, "%" PRIu64, e->ingest_seq);
+                snprintf(year, sizeof year, "%u", e->year);
+                const char *row[] = {seq,          ctl_word(str(ex_event_type_name(e->type))),
+                                     e->publisher, e->event_id,
+                                     year,         ctl_time(e->received_ms, at, sizeof at)};
+                ctl_table_add(&t, row);
             }
         }
         more = r->more && r->n_events;
@@ -561,6 +579,9 @@ static int list_events(ctl_t *ctl, const ctl_args_t *a)
         json_object_object_add(doc, "subject", json_object_new_string(a->argv[1]));
         json_object_object_add(doc, "events", array);
         ctl_json_print(doc);
+    } else {
+        ctl_table_print(&t, stdout);
     }
+    ctl_table_deinit(&t);
     return EXIT_OK;
 }

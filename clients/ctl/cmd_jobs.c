@@ -23,7 +23,7 @@ static json_object *delivery_json(const Exemplar__Delivery *d)
     char t[32];
     json_object *o = json_object_new_object();
     json_object_object_add(o, "channel", ctl_json_str(d->channel));
-    json_object_object_add(o, "at", ctl_json_str(ctl_time(d->at_ms, t, sizeof(t))));
+    json_object_object_add(o, "at", ctl_json_str(ctl_time_iso(d->at_ms, t, sizeof(t))));
     json_object_object_add(o, "worker", ctl_json_str(d->worker));
     json_object_object_add(o, "detail", ctl_json_str(d->detail));
     return o;
@@ -41,16 +41,17 @@ static json_object *job_json(const Exemplar__Job *j)
     json_object_object_add(o, "campaign", ctl_json_str(j->campaign));
     json_object_object_add(o, "period", ctl_json_str(j->period));
     json_object_object_add(o, "milestone", ctl_json_str(j->milestone));
-    json_object_object_add(o, "deadline", ctl_json_str(ctl_time(j->deadline_ms, t, sizeof(t))));
+    json_object_object_add(o, "deadline", ctl_json_str(ctl_time_iso(j->deadline_ms, t, sizeof(t))));
     json_object_object_add(o, "offset", ctl_json_str(j->offset));
     json_object_object_add(o, "quarter", ctl_json_str(j->quarter));
-    json_object_object_add(o, "created", ctl_json_str(ctl_time(j->created_ms, t, sizeof(t))));
-    json_object_object_add(o, "available", ctl_json_str(ctl_time(j->available_ms, t, sizeof(t))));
+    json_object_object_add(o, "created", ctl_json_str(ctl_time_iso(j->created_ms, t, sizeof(t))));
+    json_object_object_add(o, "available",
+                           ctl_json_str(ctl_time_iso(j->available_ms, t, sizeof(t))));
     json_object_object_add(o, "attempts", json_object_new_int64(j->attempts));
     json_object_object_add(o, "failures", json_object_new_int64(j->failures));
     json_object_object_add(o, "last_error", ctl_json_str(j->last_error));
     json_object_object_add(o, "worker", ctl_json_str(j->worker));
-    json_object_object_add(o, "done", ctl_json_str(ctl_time(j->done_ms, t, sizeof(t))));
+    json_object_object_add(o, "done", ctl_json_str(ctl_time_iso(j->done_ms, t, sizeof(t))));
     json_object *d = json_object_new_array();
     for (size_t i = 0; i < j->n_deliveries; i++)
         json_object_array_add(d, delivery_json(j->deliveries[i]));
@@ -65,66 +66,100 @@ static json_object *timer_json(const Exemplar__Timer *tm)
     json_object_object_add(o, "id", ctl_json_str(tm->id));
     json_object_object_add(o, "kind", ctl_json_str(NAME_OF(ex_job_kind_name, tm->kind)));
     json_object_object_add(o, "state", ctl_json_str(NAME_OF(ex_timer_state_name, tm->state)));
-    json_object_object_add(o, "fire", ctl_json_str(ctl_time(tm->fire_ms, t, sizeof(t))));
-    json_object_object_add(o, "deadline", ctl_json_str(ctl_time(tm->deadline_ms, t, sizeof(t))));
+    json_object_object_add(o, "fire", ctl_json_str(ctl_time_iso(tm->fire_ms, t, sizeof(t))));
+    json_object_object_add(o, "deadline",
+                           ctl_json_str(ctl_time_iso(tm->deadline_ms, t, sizeof(t))));
     json_object_object_add(o, "campaign", ctl_json_str(tm->campaign));
     json_object_object_add(o, "period", ctl_json_str(tm->period));
     json_object_object_add(o, "milestone", ctl_json_str(tm->milestone));
     json_object_object_add(o, "offset", ctl_json_str(tm->offset));
     json_object_object_add(o, "quarter", ctl_json_str(tm->quarter));
-    json_object_object_add(o, "fired", ctl_json_str(ctl_time(tm->fired_ms, t, sizeof(t))));
+    json_object_object_add(o, "fired", ctl_json_str(ctl_time_iso(tm->fired_ms, t, sizeof(t))));
     json_object_object_add(o, "jobs", json_object_new_int64(tm->jobs));
     return o;
 }
 
+/* Jobs', timers' and channels' names as people read them: in English the
+ * names themselves, in Vietnamese the catalogue's words (msgctxt "job"). */
+static const char *job_word(const char *name)
+{
+    static const char *const WORDS[] = {
+        NC_("job", "remind-deadline"),
+        NC_("job", "remind-overdue"),
+        NC_("job", "remind-stale"),
+        NC_("job", "summary"),
+        NC_("job", "ready"),
+        NC_("job", "leased"),
+        NC_("job", "done"),
+        NC_("job", "parked"),
+        NC_("job", "pending"),
+        NC_("job", "fired"),
+        NC_("job", "cancelled"),
+        NC_("job", "skipped"),
+        NC_("job", "topic"),
+        NC_("job", "journal"),
+        NC_("job", "mail"),
+        NC_("job", "file"),
+    };
+    for (size_t i = 0; i < sizeof WORDS / sizeof WORDS[0]; i++)
+        if (strcmp(WORDS[i], name) == 0)
+            return l10n_pgettext("job", WORDS[i]);
+    return name;
+}
+
 static void print_job(const Exemplar__Job *j)
 {
-    char t[32];
-    printf("id:         %s\n", j->id);
-    printf("kind:       %s\n", NAME_OF(ex_job_kind_name, j->kind));
-    printf("state:      %s\n", NAME_OF(ex_job_state_name, j->state));
+    char t[64];
+    ctl_put_field(_("id"), j->id);
+    ctl_put_field(_("kind"), job_word(NAME_OF(ex_job_kind_name, j->kind)));
+    ctl_put_field(_("state"), job_word(NAME_OF(ex_job_state_name, j->state)));
     if (j->unit[0])
-        printf("unit:       %s\n", j->unit);
+        ctl_put_field(_("unit"), j->unit);
     if (j->quarter[0])
-        printf("quarter:    %s\n", j->quarter);
+        ctl_put_field(_("quarter"), j->quarter);
     if (j->campaign[0])
-        printf("campaign:   %s, period %s\n", j->campaign, j->period);
+        ctl_put_fieldf(_("campaign"), _("%s, period %s"), j->campaign, j->period);
     if (j->milestone[0])
-        printf("milestone:  %s\n", j->milestone);
-    printf("deadline:   %s (offset %s)\n", ctl_time(j->deadline_ms, t, sizeof(t)), j->offset);
-    printf("created:    %s\n", ctl_time(j->created_ms, t, sizeof(t)));
-    printf("attempts:   %u (failures %u)\n", j->attempts, j->failures);
+        ctl_put_field(_("milestone"), ctl_word(j->milestone));
+    ctl_put_fieldf(_("deadline"), _("%s (%s, offset %s)"), ctl_time(j->deadline_ms, t, sizeof(t)),
+                   l10n_zone(), j->offset);
+    ctl_put_fieldf(_("created"), "%s (%s)", ctl_time(j->created_ms, t, sizeof(t)), l10n_zone());
+    ctl_put_fieldf(_("attempts"), _("%u (failures %u)"), j->attempts, j->failures);
     if (j->worker[0])
-        printf("worker:     %s\n", j->worker);
+        ctl_put_field(_("worker"), j->worker);
     if (j->last_error[0])
-        printf("last error: %s\n", j->last_error);
+        ctl_put_field(_("last error"), j->last_error);
     if (j->done_ms)
-        printf("done:       %s\n", ctl_time(j->done_ms, t, sizeof(t)));
+        ctl_put_fieldf(_("done"), "%s (%s)", ctl_time(j->done_ms, t, sizeof(t)), l10n_zone());
     for (size_t i = 0; i < j->n_deliveries; i++) {
         const Exemplar__Delivery *d = j->deliveries[i];
-        printf("delivered:  %s %s by %s%s%s\n", d->channel, ctl_time(d->at_ms, t, sizeof(t)),
-               d->worker, d->detail[0] ? ": " : "", d->detail);
+        ctl_put_fieldf(_("delivered"), _("%s %s by %s%s%s"), job_word(d->channel),
+                       ctl_time(d->at_ms, t, sizeof(t)), d->worker, d->detail[0] ? ": " : "",
+                       d->detail);
     }
 }
 
 static void print_jobs_table(const Exemplar__JobsReply *r)
 {
-    static const char *const head[] = {"ID", "KIND", "STATE", "AVAILABLE", "TRIES", "DELIVERED"};
+    char avail_head[96];
+    snprintf(avail_head, sizeof avail_head, _("AVAILABLE (%s)"), l10n_zone());
+    const char *const head[] = {N_("ID"),   N_("KIND"),  N_("STATE"),
+                                avail_head, N_("TRIES"), N_("DELIVERED")};
     static const bool right[] = {false, false, false, false, true, false};
     ctl_table_t t;
     ctl_table_init(&t, 6, head, right);
     for (size_t i = 0; i < r->n_jobs; i++) {
         const Exemplar__Job *j = r->jobs[i];
-        char at[32], tries[16], channels[64] = "";
+        char at[64], tries[16], channels[160] = "";
         snprintf(tries, sizeof(tries), "%u", j->attempts);
         for (size_t d = 0; d < j->n_deliveries; d++) {
             size_t used = strlen(channels);
-            snprintf(channels + used, sizeof(channels) - used, "%s%s", used ? "," : "",
-                     j->deliveries[d]->channel);
+            snprintf(channels + used, sizeof(channels) - used, "%s%s", used ? ", " : "",
+                     job_word(j->deliveries[d]->channel));
         }
         const char *cells[] = {j->id,
-                               NAME_OF(ex_job_kind_name, j->kind),
-                               NAME_OF(ex_job_state_name, j->state),
+                               job_word(NAME_OF(ex_job_kind_name, j->kind)),
+                               job_word(NAME_OF(ex_job_state_name, j->state)),
                                ctl_time(j->available_ms, at, sizeof(at)),
                                tries,
                                channels[0] ? channels : "-"};
@@ -136,16 +171,18 @@ static void print_jobs_table(const Exemplar__JobsReply *r)
 
 static void print_timers_table(const Exemplar__JobsReply *r)
 {
-    static const char *const head[] = {"ID", "KIND", "STATE", "FIRES", "JOBS"};
+    char fires_head[96];
+    snprintf(fires_head, sizeof fires_head, _("FIRES (%s)"), l10n_zone());
+    const char *const head[] = {N_("ID"), N_("KIND"), N_("STATE"), fires_head, N_("JOBS")};
     static const bool right[] = {false, false, false, false, true};
     ctl_table_t t;
     ctl_table_init(&t, 5, head, right);
     for (size_t i = 0; i < r->n_timers; i++) {
         const Exemplar__Timer *tm = r->timers[i];
-        char at[32], jobs[16];
+        char at[64], jobs[16];
         snprintf(jobs, sizeof(jobs), "%u", tm->jobs);
-        const char *cells[] = {tm->id, NAME_OF(ex_job_kind_name, tm->kind),
-                               NAME_OF(ex_timer_state_name, tm->state),
+        const char *cells[] = {tm->id, job_word(NAME_OF(ex_job_kind_name, tm->kind)),
+                               job_word(NAME_OF(ex_timer_state_name, tm->state)),
                                ctl_time(tm->fire_ms, at, sizeof(at)), jobs};
         ctl_table_add(&t, cells);
     }
@@ -196,8 +233,11 @@ static int list(ctl_t *ctl, const ctl_args_t *a, const char *exact)
         if (!found) {
             ex_reply_free(reply);
             char msg[512];
-            snprintf(msg, sizeof(msg), "there is no %s %s (exemplarctl jobs%s)",
-                     body.timers ? "timer" : "job", exact, body.timers ? " --timers" : "");
+            if (body.timers)
+                snprintf(msg, sizeof(msg), _("there is no timer %s (exemplarctl jobs --timers)"),
+                         exact);
+            else
+                snprintf(msg, sizeof(msg), _("there is no job %s (exemplarctl jobs)"), exact);
             return ctl_fail(ctl, EX_ENOTFOUND, msg);
         }
         if (ctl->json)
@@ -222,7 +262,7 @@ static int list(ctl_t *ctl, const ctl_args_t *a, const char *exact)
         else
             print_jobs_table(r);
         if (r->next_after[0])
-            printf("(more: --prefix narrows the list, --limit raises the page)\n");
+            printf("%s\n", _("(more: --prefix narrows the list, --limit raises the page)"));
     }
     ex_reply_free(reply);
     return EXIT_OK;
@@ -243,9 +283,9 @@ static int retry(ctl_t *ctl, const char *id)
     if (ctl->json)
         ctl_json_print(r->n_jobs ? job_json(r->jobs[0]) : timer_json(r->timers[0]));
     else if (r->n_jobs)
-        printf("job %s is ready again\n", r->jobs[0]->id);
+        printf(_("job %s is ready again\n"), r->jobs[0]->id);
     else
-        printf("timer %s fires now\n", r->timers[0]->id);
+        printf(_("timer %s fires now\n"), r->timers[0]->id);
     ex_reply_free(reply);
     return EXIT_OK;
 }

@@ -41,18 +41,19 @@ static json_object *fsck_json(const Exemplar__FsckReply *f)
 
 static void fsck_print(const Exemplar__FsckReply *f)
 {
-    printf("nominations:      %" PRIu64 "\n", f->nominations);
-    printf("changes:          %" PRIu64 " (last %" PRIu64 ")\n", f->changes, f->last_seq);
-    printf("by_state entries: %" PRIu64 " (%" PRIu64 " stale, swept by housekeeping)\n",
-           f->by_state_entries, f->by_state_stale);
-    printf("by_unit entries:  %" PRIu64 "\n", f->by_unit_entries);
-    printf("problems:         %" PRIu64 "\n", f->problems);
+    ctl_put_fieldf(_("nominations"), "%" PRIu64, f->nominations);
+    ctl_put_fieldf(_("changes"), _("%" PRIu64 " (last %" PRIu64 ")"), f->changes, f->last_seq);
+    ctl_put_fieldf(_("by_state entries"),
+                   _("%" PRIu64 " (%" PRIu64 " stale, swept by housekeeping)"), f->by_state_entries,
+                   f->by_state_stale);
+    ctl_put_fieldf(_("by_unit entries"), "%" PRIu64, f->by_unit_entries);
+    ctl_put_fieldf(_("problems"), "%" PRIu64, f->problems);
     for (size_t i = 0; i < f->n_problem_list; i++)
         printf("  - %s\n", f->problem_list[i]);
     if (f->n_problem_list < f->problems)
-        printf("  (%" PRIu64 " more not shown; see --limit)\n", f->problems - f->n_problem_list);
+        printf(_("  (%" PRIu64 " more not shown; see --limit)\n"), f->problems - f->n_problem_list);
     if (f->repaired)
-        printf("repaired: by_state and by_unit rebuilt; %" PRIu64 " problems remain\n",
+        printf(_("repaired: by_state and by_unit rebuilt; %" PRIu64 " problems remain\n"),
                f->problems_after_repair);
 }
 
@@ -81,7 +82,7 @@ int cmd_fsck(ctl_t *ctl, const ctl_args_t *a)
     /* The daemon answers only at the end of its one pass: on a terminal the
      * line says what it is checking and for how long it has been waiting. */
     ex_progress_t prog;
-    ex_progress_init(&prog, "fsck", "nominations", 0);
+    ex_progress_init(&prog, "fsck", _("nominations"), 0);
     if (ex_progress_shown(&prog) && ex_reply_status(ex_info(c, &reply), reply) == 0)
         ex_progress_total(&prog, reply->info->nominations);
     ex_reply_free(reply);

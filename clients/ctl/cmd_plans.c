@@ -24,6 +24,22 @@ static const char *plan_state_name(Exemplar__PlanState s)
     return name ? name : "none";
 }
 
+/* A plan's status or verb as people read it (msgctxt "plan": a plan is
+ * returned for revision, not "returned" as a nomination is). */
+static const char *plan_word(const char *name)
+{
+    static const char *const WORDS[] = {
+        NC_("plan", "no-plan"), NC_("plan", "draft"),    NC_("plan", "submitted"),
+        NC_("plan", "late"),    NC_("plan", "accepted"), NC_("plan", "returned"),
+        NC_("plan", "none"),    NC_("plan", "save"),     NC_("plan", "submit"),
+        NC_("plan", "return"),  NC_("plan", "accept"),
+    };
+    for (size_t i = 0; i < sizeof WORDS / sizeof WORDS[0]; i++)
+        if (strcmp(WORDS[i], name) == 0)
+            return l10n_pgettext("plan", WORDS[i]);
+    return name;
+}
+
 static json_object *json_plan(const Exemplar__UnitPlan *p)
 {
     json_object *o = json_object_new_object(), *ids = json_object_new_array();
@@ -94,23 +110,14 @@ static void print_states(const Exemplar__PlanProgress *p, char *buf, size_t len)
     size_t used = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < p->n_states && used < len; i++) {
-        const char *name = ex_state_name(p->states[i]->state);
-        int k = snprintf(buf + used, len - used, "%s%s %" PRIu32, i ? ", " : "", name ? name : "?",
-                         p->states[i]->count);
+        int k = snprintf(buf + used, len - used, "%s%s %" PRIu32, i ? ", " : "",
+                         ctl_state(p->states[i]->state), p->states[i]->count);
         if (k < 0)
             break;
         used += (size_t)k;
     }
     if (!used)
         snprintf(buf, len, "-");
-}
-
-static void utc_time(int64_t ms, char *buf, size_t len)
-{
-    time_t s = (time_t)(ms / 1000);
-    struct tm tm;
-    gmtime_r(&s, &tm);
-    strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
 static int print_plan(ctl_t *ctl, const Exemplar__PlanReply *r)
@@ -134,49 +141,72 @@ static int print_plan(ctl_t *ctl, const Exemplar__PlanReply *r)
     const Exemplar__PlanProgress *pr = r->progress;
     const Exemplar__UnitPlan *p = r->plan;
     if (pr)
-        printf("unit:          %s %s\n", pr->unit, pr->unit_name);
+        ctl_put_fieldf(_("unit"), "%s %s", pr->unit, pr->unit_name);
     if (!p) {
-        printf("plan:          none\n");
+        ctl_put_field(_("plan"), _("none"));
     } else {
-        printf("period:        %s %s\n", p->campaign, p->period);
-        printf("status:        %s (version %" PRIu32 ")\n", pr ? pr->status : "", p->version);
-        printf("submitted:     %s%s (deadline %s)\n", p->submitted_on[0] ? p->submitted_on : "-",
-               p->late ? ", late" : "", p->deadline[0] ? p->deadline : "-");
+        char on[64], deadline[64], doc_day[64];
+        ctl_put_fieldf(_("period"), "%s %s", p->campaign, p->period);
+        ctl_put_fieldf(_("status"), _("%s (version %" PRIu32 ")"), pr ? plan_word(pr->status) : "",
+                       p->version);
+        l10n_day(p->submitted_on, on, sizeof on);
+        l10n_day(p->deadline, deadline, sizeof deadline);
+        if (p->late)
+            ctl_put_fieldf(_("submitted"), _("%s, late (deadline %s)"), on, deadline);
+        else
+            ctl_put_fieldf(_("submitted"), _("%s (deadline %s)"), on, deadline);
         if (p->document)
-            printf("document:      %s of %s\n", p->document->number, p->document->date);
+            ctl_put_fieldf(_("document"), _("%s of %s"), p->document->number,
+                           l10n_day(p->document->date, doc_day, sizeof doc_day));
         if (p->reason[0])
-            printf("reason:        %s\n", p->reason);
-        printf("solutions:     %s\n", p->solutions);
+            ctl_put_field(_("reason"), p->reason);
+        ctl_put_field(_("solutions"), p->solutions);
     }
     if (pr) {
         char c[32], i[32], states[512];
         figure(c, sizeof c, pr->registered_collective, pr->expected_collective, p != NULL);
         figure(i, sizeof i, pr->registered_individual, pr->expected_individual, p != NULL);
         print_states(pr, states, sizeof states);
-        printf("collective:    %s registered\n", c);
-        printf("individual:    %s registered\n", i);
-        printf("recognized:    %" PRIu32 "%s\n", pr->recognized, pr->behind ? " (behind)" : "");
-        printf("states:        %s\n", states);
+        ctl_put_fieldf(_("collective"), _("%s registered"), c);
+        ctl_put_fieldf(_("individual"), _("%s registered"), i);
+        if (pr->behind)
+            ctl_put_fieldf(_("recognized"), _("%" PRIu32 " (behind)"), pr->recognized);
+        else
+            ctl_put_fieldf(_("recognized"), "%" PRIu32, pr->recognized);
+        ctl_put_field(_("states"), states);
     }
     if (r->n_registrations) {
-        printf("\nregistration list:\n");
+        printf("\n%s\n", _("registration list:"));
+        ctl_table_t t;
+        ctl_table_init(&t, 4, NULL, NULL);
         for (size_t k = 0; k < r->n_registrations; k++) {
             const Exemplar__Nomination *n = r->registrations[k];
-            printf("  %" PRIu64 "  %-10s  %-17s  %s\n", n->id,
-                   ex_kind_name(n->kind) ? ex_kind_name(n->kind) : "-",
-                   ex_state_name(n->state) ? ex_state_name(n->state) : "?", n->name);
+            char id[24];
+            snprintf(id, sizeof id, "%" PRIu64, n->id);
+            const char *row[] = {id, ctl_kind(n->kind), ctl_state(n->state), n->name};
+            ctl_table_add(&t, row);
         }
+        ctl_table_print_indented(&t, stdout, 2);
+        ctl_table_deinit(&t);
     }
     if (r->n_history) {
-        printf("\nhistory:\n");
+        printf("\n%s\n", _("history:"));
+        ctl_table_t t;
+        ctl_table_init(&t, 5, NULL, NULL);
         for (size_t k = 0; k < r->n_history; k++) {
             const Exemplar__UnitPlan *h = r->history[k];
-            char when[32];
-            utc_time(h->at_ms, when, sizeof when);
-            printf("  %" PRIu32 "  %s  %-7s %-10s %s%s%s%s\n", h->version, when, h->verb,
-                   plan_state_name(h->state), h->actor, h->late ? " late" : "",
-                   h->reason[0] ? ": " : "", h->reason);
+            char version[16], when[64], why[1200];
+            snprintf(version, sizeof version, "%" PRIu32, h->version);
+            ctl_time(h->at_ms, when, sizeof when);
+            snprintf(why, sizeof why, "%s%s%s%s", h->actor, h->late ? _(", late") : "",
+                     h->reason[0] ? ": " : "", h->reason);
+            const char *row[] = {version, when, plan_word(h->verb),
+                                 plan_word(plan_state_name(h->state)), why};
+            ctl_table_add(&t, row);
         }
+        ctl_table_print_indented(&t, stdout, 2);
+        ctl_table_deinit(&t);
+        printf("  (%s)\n", l10n_zone());
     }
     return 0;
 }
@@ -197,8 +227,9 @@ static int print_list(ctl_t *ctl, const Exemplar__PlanListReply *r)
         ctl_json_print(doc);
         return 0;
     }
-    static const char *const HEADER[] = {"UNIT",       "STATUS", "COLLECTIVE", "INDIVIDUAL",
-                                         "RECOGNIZED", "BEHIND", "NAME"};
+    static const char *const HEADER[] = {N_("UNIT"),       N_("STATUS"),     N_("COLLECTIVE"),
+                                         N_("INDIVIDUAL"), N_("RECOGNIZED"), N_("BEHIND"),
+                                         N_("NAME")};
     static const bool RIGHT[] = {false, false, true, true, true, false, false};
     ctl_table_t t;
     ctl_table_init(&t, 7, HEADER, RIGHT);
@@ -209,16 +240,18 @@ static int print_list(ctl_t *ctl, const Exemplar__PlanListReply *r)
         figure(c, sizeof c, p->registered_collective, p->expected_collective, plan);
         figure(ind, sizeof ind, p->registered_individual, p->expected_individual, plan);
         snprintf(rec, sizeof rec, "%" PRIu32, p->recognized);
-        const char *row[] = {p->unit,     p->status, c, ind, rec, p->behind ? "behind" : "-",
-                             p->unit_name};
+        const char *row[] = {p->unit, plan_word(p->status),          c,           ind,
+                             rec,     p->behind ? _("behind") : "-", p->unit_name};
         ctl_table_add(&t, row);
     }
     ctl_table_print(&t, stdout);
     ctl_table_deinit(&t);
-    printf("\n%s %s: deadline %s, today %s; %zu units, %" PRIu32 " without a submitted plan, "
-           "%" PRIu32 " behind\n",
-           r->campaign, r->period, r->deadline[0] ? r->deadline : "-", r->today, r->n_units,
-           r->missing, r->behind);
+    char deadline[64], today[64];
+    printf("\n");
+    printf(_("%s %s: deadline %s, today %s; %zu units, %" PRIu32 " without a submitted plan, "
+             "%" PRIu32 " behind\n"),
+           r->campaign, r->period, l10n_day(r->deadline, deadline, sizeof deadline),
+           l10n_day(r->today, today, sizeof today), r->n_units, r->missing, r->behind);
     return 0;
 }
 
@@ -229,7 +262,7 @@ static int parse_u32(ctl_t *ctl, const char *what, const char *text, uint32_t *o
     if (status)
         return status;
     if (v > UINT32_MAX)
-        return ctl_usage(ctl, "%s is too large", what);
+        return ctl_usage(ctl, "%s is too large", _(what));
     *out = (uint32_t)v;
     return 0;
 }

@@ -110,8 +110,9 @@ static int units_list(ctl_t *ctl, const ctl_args_t *a, bool csv)
     } else {
         /* Names as the registry held them on --on's day, who took over, and
          * the office addressed on that day (without --on: its latest). */
-        static const char *const HEADER[] = {"CODE",      "FROM", "TO",       "MERGED FROM",
-                                             "SUCCESSOR", "NAME", "ADDRESSEE"};
+        static const char *const HEADER[] = {N_("CODE"),        N_("FROM"),      N_("TO"),
+                                             N_("MERGED FROM"), N_("SUCCESSOR"), N_("NAME"),
+                                             N_("ADDRESSEE")};
         static const bool RIGHT[] = {false, false, false, false, false, false, false};
         ctl_table_t t;
         ctl_table_init(&t, 7, HEADER, RIGHT);
@@ -126,13 +127,13 @@ static int units_list(ctl_t *ctl, const ctl_args_t *a, bool csv)
                     break;
                 used += (size_t)k;
             }
-            char successor[64] = "-";
+            char successor[128] = "-", from[64], to[64], since[64];
             if (x->successor[0])
-                snprintf(successor, sizeof successor, "%s from %s", x->successor,
-                         x->successor_from);
+                snprintf(successor, sizeof successor, _("%s from %s"), x->successor,
+                         l10n_day(x->successor_from, since, sizeof since));
             const char *row[] = {x->code,
-                                 x->valid_from[0] ? x->valid_from : "-",
-                                 x->valid_to[0] ? x->valid_to : "-",
+                                 l10n_day(x->valid_from, from, sizeof from),
+                                 l10n_day(x->valid_to, to, sizeof to),
                                  used ? merged : "-",
                                  successor,
                                  x->name,
@@ -183,7 +184,7 @@ static int units_import(ctl_t *ctl, const char *path)
         json_object_object_add(doc, "changed", json_object_new_uint64(reply->units->changed));
         ctl_json_print(doc);
     } else {
-        printf("%zu rows imported, %u unit versions written (merged units closed included)\n", n,
+        printf(_("%zu rows imported, %u unit versions written (merged units closed included)\n"), n,
                reply->units->changed);
     }
     ex_reply_free(reply);
@@ -251,29 +252,48 @@ static json_object *json_campaign(const Exemplar__CampaignInfo *c)
 
 static void print_campaign(const Exemplar__CampaignInfo *c)
 {
-    printf("%s  %s\n  source: %s%s%s\n", c->id, c->title, c->source,
-           c->anchor[0] ? ", laid out from " : "", c->anchor);
+    printf("%s  %s\n", c->id, c->title);
+    char anchor[64];
+    if (c->anchor[0])
+        printf(_("  source: %s, laid out from %s\n"), c->source,
+               l10n_day(c->anchor, anchor, sizeof anchor));
+    else
+        printf(_("  source: %s\n"), c->source);
     for (size_t i = 0; i < c->n_periods; i++) {
         const Exemplar__Period *p = c->periods[i];
-        printf("  period %s, years", p->id);
+        printf(_("  period %s, years"), p->id);
         for (size_t y = 0; y < p->n_years; y++)
             printf("%s %d", y ? "," : "", p->years[y]);
         printf("\n");
-        for (size_t w = 0; w < p->n_windows; w++)
-            printf("    %-16s %s .. %s%s\n", p->windows[w]->name, p->windows[w]->from,
-                   p->windows[w]->to, p->windows[w]->open ? "  (open)" : "");
+        ctl_table_t t;
+        ctl_table_init(&t, 4, NULL, NULL);
+        for (size_t w = 0; w < p->n_windows; w++) {
+            char from[64], to[64];
+            const char *row[] = {
+                ctl_word(p->windows[w]->name), l10n_day(p->windows[w]->from, from, sizeof from),
+                l10n_day(p->windows[w]->to, to, sizeof to), p->windows[w]->open ? _("(open)") : ""};
+            ctl_table_add(&t, row);
+        }
+        ctl_table_print_indented(&t, stdout, 4);
+        ctl_table_deinit(&t);
     }
     if (c->n_milestones)
-        printf("  milestones\n");
+        printf(_("  milestones\n"));
     for (size_t i = 0; i < c->n_milestones; i++) {
         const Exemplar__Milestone *m = c->milestones[i];
+        char from[64], to[64];
+        l10n_day(m->from, from, sizeof from);
+        l10n_day(m->to, to, sizeof to);
         if (strcmp(m->from, m->to) == 0)
-            printf("    %s             %s\n", m->from, m->name);
+            printf("    %s  %s\n", from, m->name);
         else
-            printf("    %s .. %s %s\n", m->from, m->to, m->name);
-        if (m->deadline[0])
-            printf("      deadline: %s for period %s, due %s (Vietnam)\n", m->deadline, m->period,
-                   m->due);
+            printf("    %s - %s  %s\n", from, to, m->name);
+        if (m->deadline[0]) {
+            char due[64];
+            printf(_("      deadline: %s for period %s, due %s (%s)\n"), ctl_word(m->deadline),
+                   m->period, m->due_ms ? ctl_time(m->due_ms, due, sizeof due) : m->due,
+                   l10n_zone());
+        }
     }
 }
 
@@ -299,7 +319,9 @@ int cmd_campaign(ctl_t *ctl, const ctl_args_t *a)
         json_object_object_add(doc, "campaigns", arr);
         ctl_json_print(doc);
     } else {
-        printf("today (the daemon's day for windows): %s\n", r->today);
+        char today[64];
+        printf(_("today (the daemon's day for windows): %s\n"),
+               l10n_day(r->today, today, sizeof today));
         for (size_t i = 0; i < r->n_campaigns; i++) {
             printf("\n");
             print_campaign(r->campaigns[i]);
@@ -341,24 +363,24 @@ static void print_evidence(ctl_t *ctl, const Exemplar__EvidenceReply *r)
         ctl_json_print(doc);
         return;
     }
-    static const char *const HEADER[] = {"SUBJECT", "YEAR",   "TITLE",  "DECISION",
-                                         "DATE",    "ISSUER", "REVOKED"};
+    static const char *const HEADER[] = {N_("SUBJECT"), N_("YEAR"),   N_("TITLE"),  N_("DECISION"),
+                                         N_("DATE"),    N_("ISSUER"), N_("REVOKED")};
     static const bool RIGHT[] = {false, true, false, false, false, false, false};
     ctl_table_t t;
     ctl_table_init(&t, 7, HEADER, RIGHT);
     for (size_t i = 0; i < r->n_evidence; i++) {
         const Exemplar__Evidence *e = r->evidence[i];
-        char year[16], revoked[160] = "-";
+        char year[16], revoked[200] = "-", rday[64], day[64];
         snprintf(year, sizeof year, "%d", (int)e->year);
         if (e->revoked)
-            snprintf(revoked, sizeof revoked, "revoked by %s of %s",
+            snprintf(revoked, sizeof revoked, _("revoked by %s of %s"),
                      e->revocation ? e->revocation->number : "?",
-                     e->revocation ? e->revocation->date : "?");
+                     e->revocation ? l10n_day(e->revocation->date, rday, sizeof rday) : "?");
         const char *row[] = {e->subject,
                              year,
                              e->title,
                              e->decision ? e->decision->number : "-",
-                             e->decision ? e->decision->date : "-",
+                             e->decision ? l10n_day(e->decision->date, day, sizeof day) : "-",
                              e->decision && e->decision->issuer[0] ? e->decision->issuer : "-",
                              revoked};
         ctl_table_add(&t, row);
@@ -383,7 +405,7 @@ int cmd_evidence(ctl_t *ctl, const ctl_args_t *a)
         req.body_case = EXEMPLAR__REQUEST__BODY_EVIDENCE_LIST;
         req.evidence_list = &list;
     } else if (add_or_revoke && a->argc == 4) {
-        int status = ctl_parse_u64(ctl, "YEAR", a->argv[2], 1900, &year);
+        int status = ctl_parse_u64(ctl, N_("YEAR"), a->argv[2], 1900, &year);
         if (status)
             return status;
         if (year > 2999)
@@ -427,7 +449,7 @@ int cmd_evidence(ctl_t *ctl, const ctl_args_t *a)
 int cmd_check(ctl_t *ctl, const ctl_args_t *a)
 {
     uint64_t id;
-    int status = ctl_parse_u64(ctl, "the nomination id", a->argv[0], 1, &id);
+    int status = ctl_parse_u64(ctl, N_("the nomination id"), a->argv[0], 1, &id);
     if (status)
         return status;
     Exemplar__CheckRequest body = EXEMPLAR__CHECK_REQUEST__INIT;

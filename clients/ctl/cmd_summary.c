@@ -17,18 +17,34 @@
 #include "errors.h"
 #include "summary_render.h"
 
+/* The text summary, all in one language: the catalogue's labels and the
+ * summary's own kinds and states. */
 static void print_text(const Exemplar__Summary *s, sr_lang_t lang)
 {
-    printf("%s %s (%s .. %s)%s%s\n", lang == SR_EN ? "Quarter" : "Quý", s->quarter, s->from,
-           s->as_of, s->scope_unit[0] ? ", unit " : "", s->scope_unit);
-    printf("%-8s %-36s %-12s %-26s %8s\n", "unit", "name", "kind", "state", "count");
+    char from[64], as_of[64];
+    l10n_day(s->from, from, sizeof from);
+    l10n_day(s->as_of, as_of, sizeof as_of);
+    if (s->scope_unit[0])
+        printf(_("Quarter %s (%s - %s), unit %s\n"), s->quarter, from, as_of, s->scope_unit);
+    else
+        printf(_("Quarter %s (%s - %s)\n"), s->quarter, from, as_of);
+    static const char *const HEADER[] = {N_("UNIT"), N_("NAME"), N_("KIND"), N_("STATE"),
+                                         N_("COUNT")};
+    static const bool RIGHT[] = {false, false, false, false, true};
+    ctl_table_t t;
+    ctl_table_init(&t, 5, HEADER, RIGHT);
     for (size_t i = 0; i < s->n_rows; i++) {
         const Exemplar__SummaryRow *r = s->rows[i];
-        printf("%-8s %-36.36s %-12s %-26s %8" PRIu64 "\n", r->unit, r->unit_name,
-               summary_kind_label(r->kind, lang), summary_state_label(r->state, lang), r->count);
+        char count[24];
+        snprintf(count, sizeof count, "%" PRIu64, r->count);
+        const char *row[] = {r->unit, r->unit_name, summary_kind_label(r->kind, lang),
+                             summary_state_label(r->state, lang), count};
+        ctl_table_add(&t, row);
     }
-    printf("nominations: %" PRIu64 "   moves: %zu rows   recognized: %" PRIu64
-           "   overdue units: %zu   evidence gaps: %" PRIu64 "\n",
+    ctl_table_print(&t, stdout);
+    ctl_table_deinit(&t);
+    printf(_("nominations: %" PRIu64 "   moves: %zu rows   recognized: %" PRIu64
+             "   overdue units: %zu   evidence gaps: %" PRIu64 "\n"),
            s->nominations, s->n_moves, s->recognized_count, s->n_overdue, s->gap_count);
 }
 
@@ -112,7 +128,7 @@ int cmd_summary(ctl_t *ctl, const ctl_args_t *a)
     const char *lang_text = a->opt[OPT_SLOT(OPT_LANG)];
     const char *as_of = a->opt[OPT_SLOT(OPT_AS_OF)], *campaign = a->opt[OPT_SLOT(OPT_CAMPAIGN)];
     unsigned format = fmt ? summary_format_parse(fmt) : 0;
-    sr_lang_t lang = SR_VI;
+    sr_lang_t lang = SR_VI; /* the documents are filed in Vietnamese unless --lang en */
     if (fmt && !format)
         return ctl_usage(ctl, "--format is json, csv, xlsx, html or all, not '%s'", fmt);
     if (lang_text && summary_lang_parse(lang_text, &lang) < 0)
@@ -163,7 +179,13 @@ int cmd_summary(ctl_t *ctl, const ctl_args_t *a)
     } else if (ctl->json) {
         status = write_one(ctl, s, SR_JSON, lang, NULL, NULL);
     } else {
-        print_text(s, lang);
+        /* One language per answer: the text is in --lang, else in the
+         * run's language (the files stay Vietnamese by default). */
+        l10n_lang_t run_lang = l10n_lang();
+        sr_lang_t text_lang = lang_text ? lang : run_lang == L10N_VI ? SR_VI : SR_EN;
+        l10n_set_lang(text_lang == SR_VI ? L10N_VI : L10N_EN);
+        print_text(s, text_lang);
+        l10n_set_lang(run_lang);
         status = EXIT_OK;
     }
     ex_reply_free(reply);

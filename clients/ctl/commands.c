@@ -20,13 +20,13 @@
 
 /* clang-format off */
 const ctl_opt_t CTL_GLOBAL_OPTIONS[] = {
-    { OPT_API,     "api",     "ENDPOINT", "the daemon's api endpoint (ZeroMQ syntax: ipc://PATH, tcp://HOST:PORT); overrides EXEMPLAR_API" },
-    { OPT_JSON,    "json",    NULL,       "print one JSON document on stdout instead of text (watch: one JSON object per line)" },
-    { OPT_TIMEOUT, "timeout", "MS",       "wait MS milliseconds for each answer (default 5000); a request unanswered in time is sent again, with the same request id, twice" },
-    { OPT_SERVER_KEY, "server-key", "FILE", "CURVE: the daemon's public key file (its server.pub) for a tcp:// endpoint; overrides EXEMPLAR_SERVER_KEY" },
-    { OPT_KEY,     "key",     "FILE",     "CURVE: your secret key file (from 'exemplarctl keygen', mode 0600); overrides EXEMPLAR_KEY" },
-    { OPT_HELP,    "help",    NULL,       "print this manual (or, after a command, that command's page) and exit" },
-    { OPT_VERSION, "version", NULL,       "print exemplarctl's version and exit" },
+    { OPT_API,     "api",     "ENDPOINT", N_("the daemon's api endpoint (ZeroMQ syntax: ipc://PATH, tcp://HOST:PORT); overrides EXEMPLAR_API") },
+    { OPT_JSON,    "json",    NULL,       N_("print one JSON document on stdout instead of text (watch: one JSON object per line)") },
+    { OPT_TIMEOUT, "timeout", "MS",       N_("wait MS milliseconds for each answer (default 5000); a request unanswered in time is sent again, with the same request id, twice") },
+    { OPT_SERVER_KEY, "server-key", "FILE", N_("CURVE: the daemon's public key file (its server.pub) for a tcp:// endpoint; overrides EXEMPLAR_SERVER_KEY") },
+    { OPT_KEY,     "key",     "FILE",     N_("CURVE: your secret key file (from 'exemplarctl keygen', mode 0600); overrides EXEMPLAR_KEY") },
+    { OPT_HELP,    "help",    NULL,       N_("print this manual (or, after a command, that command's page) and exit") },
+    { OPT_VERSION, "version", NULL,       N_("print exemplarctl's version and exit") },
 };
 /* clang-format on */
 const size_t CTL_GLOBAL_OPTIONS_COUNT = sizeof CTL_GLOBAL_OPTIONS / sizeof CTL_GLOBAL_OPTIONS[0];
@@ -111,7 +111,7 @@ ex_client_t *ctl_client(ctl_t *ctl, int *status)
     if (!ctl->client) {
         const char *ep = ctl->api ? ctl->api : ex_default_endpoint();
         if (errno == ENOMEM)
-            *status = ctl_fail(ctl, EX_EINTERNAL, "out of memory");
+            *status = ctl_fail(ctl, EX_EINTERNAL, _("out of memory"));
         else
             *status = ctl_usage(ctl, "cannot use api endpoint '%s' (%s)", ep, strerror(errno));
     }
@@ -122,6 +122,7 @@ int ctl_parse_u64(ctl_t *ctl, const char *what, const char *text, uint64_t min, 
 {
     const char *p = text;
     uint64_t v = 0;
+    what = _(what);
     if (!*p)
         return ctl_usage(ctl, "%s must be a number, not an empty string", what);
     for (; *p; p++) {
@@ -164,7 +165,7 @@ static int parse_state(ctl_t *ctl, const char *text, Exemplar__State *out)
 
 static int parse_id(ctl_t *ctl, const char *text, uint64_t *id)
 {
-    return ctl_parse_u64(ctl, "the nomination id", text, 1, id);
+    return ctl_parse_u64(ctl, N_("the nomination id"), text, 1, id);
 }
 
 /* A request id from --request-id, or 0 to let the library choose. */
@@ -345,14 +346,15 @@ static const char *actor_text(const Exemplar__Actor *a)
         return "-";
     if (a->name && *a->name)
         return a->name;
-    const char *role = ex_role_name(a->role);
-    return role ? role : "-";
+    return ctl_role(a->role);
 }
 
 static void print_history(const Exemplar__HistoryReply *h)
 {
-    static const char *const HEADER[] = {"SEQ",     "TIME",  "FROM -> TO", "VERB",
-                                         "VERSION", "ACTOR", "REASON"};
+    char time_head[96];
+    snprintf(time_head, sizeof time_head, _("TIME (%s)"), l10n_zone());
+    const char *const HEADER[] = {N_("SEQ"),     time_head,   N_("FROM -> TO"), N_("VERB"),
+                                  N_("VERSION"), N_("ACTOR"), N_("REASON")};
     static const bool RIGHT[] = {true, false, false, false, true, false, false};
     ctl_table_t t;
     ctl_table_init(&t, 7, HEADER, RIGHT);
@@ -365,23 +367,26 @@ static void print_history(const Exemplar__HistoryReply *h)
         /* issue 3: an override, a decision and a carry-over link say why too */
         char why[1400];
         snprintf(why, sizeof why, "%s%s%s%s", ch->reason && *ch->reason ? ch->reason : "",
-                 ch->override_reason && *ch->override_reason ? " [override: " : "",
+                 ch->override_reason && *ch->override_reason ? _(" [override: ") : "",
                  ch->override_reason && *ch->override_reason ? ch->override_reason : "",
                  ch->override_reason && *ch->override_reason ? "]" : "");
         if (ch->decision) { /* the decision: number, date and who signed it */
             size_t used = strlen(why);
-            snprintf(why + used, sizeof why - used, " [decision %s%s%s%s%s]", ch->decision->number,
-                     ch->decision->date[0] ? " of " : "", ch->decision->date,
-                     ch->decision->issuer[0] ? ", " : "", ch->decision->issuer);
+            char day[64];
+            l10n_day(ch->decision->date, day, sizeof day);
+            snprintf(why + used, sizeof why - used, _(" [decision %s%s%s%s%s]"),
+                     ch->decision->number, ch->decision->date[0] ? _(" of ") : "",
+                     ch->decision->date[0] ? day : "", ch->decision->issuer[0] ? ", " : "",
+                     ch->decision->issuer);
         }
         if (ch->linked_id) {
             size_t used = strlen(why);
-            snprintf(why + used, sizeof why - used, " [linked: %" PRIu64 "]", ch->linked_id);
+            snprintf(why + used, sizeof why - used, _(" [linked: %" PRIu64 "]"), ch->linked_id);
         }
         const char *row[] = {seq,
                              ctl_time(ch->at_ms, at, sizeof at),
                              move,
-                             ch->verb,
+                             ctl_verb(ch->verb),
                              version,
                              actor_text(ch->actor),
                              why[0] ? why + (why[0] == ' ') : "-"};
@@ -423,10 +428,9 @@ static void list_row(ctl_table_t *t, const Exemplar__Nomination *n)
     char id[24], version[24], updated[32];
     snprintf(id, sizeof id, "%" PRIu64, n->id);
     snprintf(version, sizeof version, "%" PRIu64, n->version);
-    const char *kind = ex_kind_name(n->kind);
     const char *row[] = {id,
                          ctl_state(n->state),
-                         kind ? kind : "-",
+                         ctl_kind(n->kind),
                          n->unit,
                          n->campaign,
                          version,
@@ -489,7 +493,7 @@ static int list_pages(ctl_t *ctl, ex_client_t *c, list_args_t *l, json_object *a
             if (token)
                 memcpy(token, page->next_page_token.data, page->next_page_token.len);
             else
-                status = ctl_fail(ctl, EX_EINTERNAL, "out of memory");
+                status = ctl_fail(ctl, EX_EINTERNAL, _("out of memory"));
         }
         l->filter.page_token = token;
         ex_reply_free(reply);
@@ -522,14 +526,16 @@ static int cmd_list(ctl_t *ctl, const ctl_args_t *a)
     ex_client_t *c = status ? NULL : ctl_client(ctl, &status);
     if (!c)
         return status;
-    static const char *const HEADER[] = {"ID",       "STATE",   "KIND",    "UNIT",
-                                         "CAMPAIGN", "VERSION", "UPDATED", "NAME"};
+    char updated_head[96];
+    snprintf(updated_head, sizeof updated_head, _("UPDATED (%s)"), l10n_zone());
+    const char *const HEADER[] = {N_("ID"),       N_("STATE"),   N_("KIND"),   N_("UNIT"),
+                                  N_("CAMPAIGN"), N_("VERSION"), updated_head, N_("NAME")};
     static const bool RIGHT[] = {true, false, false, false, false, true, false, false};
     json_object *array = ctl->json ? json_object_new_array() : NULL;
     ctl_table_t t;
     ctl_table_init(&t, 8, HEADER, RIGHT);
     ex_progress_t prog;
-    ex_progress_init(&prog, "list", "nominations", 0);
+    ex_progress_init(&prog, "list", _("nominations"), 0);
     if (ex_progress_shown(&prog))
         ex_progress_total(&prog, list_total(c, &l));
     status = list_pages(ctl, c, &l, array, &t, &prog);
@@ -624,7 +630,7 @@ static int cmd_ping(ctl_t *ctl, const ctl_args_t *a)
         json_object_object_add(doc, "waited_ms", json_object_new_int64(waited));
         ctl_json_print(doc);
     } else {
-        printf("exemplard %s is answering at %s (after %" PRId64 " ms)\n", reply->info->version,
+        printf(_("exemplard %s is answering at %s (after %" PRId64 " ms)\n"), reply->info->version,
                api, waited);
     }
     ex_reply_free(reply);
@@ -634,203 +640,207 @@ static int cmd_ping(ctl_t *ctl, const ctl_args_t *a)
 /* ---- the table --------------------------------------------------------- */
 
 static const ctl_cmd_opt_t REGISTER_OPTS[] = {
-    {OPT_UNIT, "the unit registering it: 1-16 of A-Z 0-9 . _ - (required; lower case is taken as "
-               "upper case, as everywhere a unit code is given)"},
-    {OPT_KIND, "collective or individual (required)"},
-    {OPT_NAME, "the name of the collective or the person, UTF-8, at most 256 bytes (required)"},
-    {OPT_CAMPAIGN, "the campaign, e.g. 2021-2025 (default: the daemon's default campaign)"},
-    {OPT_REQUEST_ID, "the request id to send (default: a new one); run the same command with the "
-                     "same N again to retry safely: the daemon answers as the first time"},
-    {OPT_SUBJECT, "the subject id evidence is recorded under: a personnel number, or the "
-                  "collective's code such as 01:PTNN (required while the rules are enforced); "
-                  "published events naming it are recorded in the nomination's history"},
-    {OPT_HEAD_OF, "for an individual who heads a unit: the subject id of the collective they "
-                  "lead, which must be recognized first"},
-    {OPT_PERIOD, "the campaign's period, e.g. 2021-2023 (default: the one whose registration "
-                 "window is open)"},
-    {OPT_OVERRIDE, "administrators only: register outside the registration window; REASON is "
-                   "recorded in the history"},
+    {OPT_UNIT,
+     N_("the unit registering it: 1-16 of A-Z 0-9 . _ - (required; lower case is taken as "
+        "upper case, as everywhere a unit code is given)")},
+    {OPT_KIND, N_("collective or individual (required)")},
+    {OPT_NAME, N_("the name of the collective or the person, UTF-8, at most 256 bytes (required)")},
+    {OPT_CAMPAIGN, N_("the campaign, e.g. 2021-2025 (default: the daemon's default campaign)")},
+    {OPT_REQUEST_ID,
+     N_("the request id to send (default: a new one); run the same command with the "
+        "same N again to retry safely: the daemon answers as the first time")},
+    {OPT_SUBJECT, N_("the subject id evidence is recorded under: a personnel number, or the "
+                     "collective's code such as 01:PTNN (required while the rules are enforced); "
+                     "published events naming it are recorded in the nomination's history")},
+    {OPT_HEAD_OF, N_("for an individual who heads a unit: the subject id of the collective they "
+                     "lead, which must be recognized first")},
+    {OPT_PERIOD, N_("the campaign's period, e.g. 2021-2023 (default: the one whose registration "
+                    "window is open)")},
+    {OPT_OVERRIDE, N_("administrators only: register outside the registration window; REASON is "
+                      "recorded in the history")},
     {0, NULL},
 };
 
 static const ctl_cmd_opt_t MOVE_OPTS[] = {
-    {OPT_EXPECT_VERSION, "the version you last saw; a stale one is refused as a conflict "
-                         "(default: read the nomination first and use its version)"},
-    {OPT_REASON, "why; required by the side exits withdrawn, not-selected and returned"},
-    {OPT_REQUEST_ID, "the request id to send (default: a new one); the same N again is a safe "
-                     "retry that changes nothing"},
-    {OPT_OVERRIDE, "administrators only: move outside the campaign window; REASON is recorded "
-                   "in the history"},
-    {OPT_DECISION, "the number of the decision behind the move (required by recognized and "
-                   "revoked)"},
-    {OPT_DECISION_DATE, "the decision's date, YYYY-MM-DD: not after the daemon's day; for "
-                        "recognized, not before the nomination became ministry-reviewed"},
-    {OPT_ISSUER, "who signed the decision (required by recognized), e.g. Bộ trưởng Bộ Nông "
-                 "nghiệp và Môi trường for decisions after 1 March 2025"},
+    {OPT_EXPECT_VERSION, N_("the version you last saw; a stale one is refused as a conflict "
+                            "(default: read the nomination first and use its version)")},
+    {OPT_REASON, N_("why; required by the side exits withdrawn, not-selected and returned")},
+    {OPT_REQUEST_ID, N_("the request id to send (default: a new one); the same N again is a safe "
+                        "retry that changes nothing")},
+    {OPT_OVERRIDE, N_("administrators only: move outside the campaign window; REASON is recorded "
+                      "in the history")},
+    {OPT_DECISION, N_("the number of the decision behind the move (required by recognized and "
+                      "revoked)")},
+    {OPT_DECISION_DATE, N_("the decision's date, YYYY-MM-DD: not after the daemon's day; for "
+                           "recognized, not before the nomination became ministry-reviewed")},
+    {OPT_ISSUER, N_("who signed the decision (required by recognized), e.g. Bộ trưởng Bộ Nông "
+                    "nghiệp và Môi trường for decisions after 1 March 2025")},
     {0, NULL},
 };
 
 static const ctl_cmd_opt_t LIST_OPTS[] = {
-    {OPT_STATE, "only nominations in this state"},
-    {OPT_UNIT, "only nominations of this unit (any case: b.khcn is B.KHCN)"},
-    {OPT_CAMPAIGN, "only nominations of this campaign"},
-    {OPT_NAME, "only names containing TEXT, ignoring case and diacritics (\"ha noi\" finds "
-               "\"Hà Nội\")"},
-    {OPT_LIMIT, "print at most N nominations (default: all of them)"},
-    {OPT_AS_OF, "every nomination as it was at the end of DATE (YYYY-MM-DD, UTC) or at an "
-                "instant (YYYY-MM-DDTHH:MM:SS[.mmm]Z), from its history; nominations "
-                "registered later are left out and the filters apply to the past state"},
+    {OPT_STATE, N_("only nominations in this state")},
+    {OPT_UNIT, N_("only nominations of this unit (any case: b.khcn is B.KHCN)")},
+    {OPT_CAMPAIGN, N_("only nominations of this campaign")},
+    {OPT_NAME, N_("only names containing TEXT, ignoring case and diacritics (\"ha noi\" finds "
+                  "\"Hà Nội\")")},
+    {OPT_LIMIT, N_("print at most N nominations (default: all of them)")},
+    {OPT_AS_OF, N_("every nomination as it was at the end of DATE (YYYY-MM-DD, UTC) or at an "
+                   "instant (YYYY-MM-DDTHH:MM:SS[.mmm]Z), from its history; nominations "
+                   "registered later are left out and the filters apply to the past state")},
     {0, NULL},
 };
 
 static const ctl_cmd_opt_t WATCH_OPTS[] = {
-    {OPT_FROM, "first print the changes from sequence number SEQ on (1 = the whole log); "
-               "default: only changes made from now on"},
-    {OPT_TOPIC, "only changes whose topic nomination.UNIT.STATE starts with PREFIX, "
-                "e.g. nomination.01. (one unit) or nomination.01.recognized; a PREFIX starting "
-                "with event. prints stored events instead (event.TYPE.SUBJECT, e.g. "
-                "event.title-awarded.), live only; a PREFIX starting with notify. prints the "
-                "reminders and summaries the workers announce (notify.UNIT or notify.ministry), "
-                "live only"},
-    {OPT_COUNT, "exit 0 after printing N changes (default: follow until interrupted)"},
-    {OPT_EVENTS, "the change feed's endpoint (default: the one the daemon announces in info)"},
+    {OPT_FROM, N_("first print the changes from sequence number SEQ on (1 = the whole log); "
+                  "default: only changes made from now on")},
+    {OPT_TOPIC, N_("only changes whose topic nomination.UNIT.STATE starts with PREFIX, "
+                   "e.g. nomination.01. (one unit) or nomination.01.recognized; a PREFIX starting "
+                   "with event. prints stored events instead (event.TYPE.SUBJECT, e.g. "
+                   "event.title-awarded.), live only; a PREFIX starting with notify. prints the "
+                   "reminders and summaries the workers announce (notify.UNIT or notify.ministry), "
+                   "live only")},
+    {OPT_COUNT, N_("exit 0 after printing N changes (default: follow until interrupted)")},
+    {OPT_EVENTS, N_("the change feed's endpoint (default: the one the daemon announces in info)")},
     {0, NULL},
 };
 
 static const ctl_cmd_opt_t PING_OPTS[] = {
-    {OPT_WAIT, "keep asking for up to SECONDS (each try on a fresh connection) until the daemon "
-               "answers; default: one try of --timeout"},
+    {OPT_WAIT, N_("keep asking for up to SECONDS (each try on a fresh connection) until the daemon "
+                  "answers; default: one try of --timeout")},
     {0, NULL},
 };
 
 static const ctl_cmd_opt_t NO_OPTS[] = {{0, NULL}};
 
 static const ctl_cmd_opt_t UNITS_OPTS[] = {
-    {OPT_CODE, "list: only the versions of this unit code"},
-    {OPT_NAME, "list: only names containing TEXT, ignoring case and diacritics; sorted in "
-               "Vietnamese order"},
-    {OPT_ON, "list, export: only versions valid on DATE (YYYY-MM-DD)"},
+    {OPT_CODE, N_(N_("list: only the versions of this unit code"))},
+    {OPT_NAME, N_(N_("list: only names containing TEXT, ignoring case and diacritics; sorted in "
+                     "Vietnamese order"))},
+    {OPT_ON, N_(N_("list, export: only versions valid on DATE (YYYY-MM-DD)"))},
     {0, NULL},
 };
 
 static const ctl_cmd_opt_t PLAN_OPTS[] = {
-    {OPT_PERIOD, "the campaign period, e.g. 2021-2023 (required)"},
-    {OPT_CAMPAIGN, "the campaign (default: the daemon's default campaign)"},
-    {OPT_UNIT, "list: only this unit"},
-    {OPT_COLLECTIVE, "submit: the expected number of collective exemplars"},
-    {OPT_INDIVIDUAL, "submit: the expected number of individual exemplars"},
-    {OPT_SOLUTIONS, "submit: the unit's solutions and responsibilities, UTF-8 (at most 8192 "
-                    "bytes; required to submit)"},
-    {OPT_DECISION, "submit: the number of the unit's own plan document (required to submit)"},
-    {OPT_DECISION_DATE, "submit: that document's date, YYYY-MM-DD"},
-    {OPT_ISSUER, "submit: who signed that document"},
-    {OPT_DRAFT, "submit: save a draft without sending it to the Ministry"},
-    {OPT_REASON, "return: why the plan must be revised (required); accept: why a late plan is "
-                 "accepted (required for a late plan)"},
-    {OPT_EXPECT_VERSION, "submit, accept, return: refuse (exit 4) unless the plan is at version N"},
-    {OPT_REQUEST_ID, "submit, accept, return: the request id to send (default: a new one)"},
+    {OPT_PERIOD, N_("the campaign period, e.g. 2021-2023 (required)")},
+    {OPT_CAMPAIGN, N_("the campaign (default: the daemon's default campaign)")},
+    {OPT_UNIT, N_("list: only this unit")},
+    {OPT_COLLECTIVE, N_("submit: the expected number of collective exemplars")},
+    {OPT_INDIVIDUAL, N_("submit: the expected number of individual exemplars")},
+    {OPT_SOLUTIONS, N_("submit: the unit's solutions and responsibilities, UTF-8 (at most 8192 "
+                       "bytes; required to submit)")},
+    {OPT_DECISION, N_("submit: the number of the unit's own plan document (required to submit)")},
+    {OPT_DECISION_DATE, N_("submit: that document's date, YYYY-MM-DD")},
+    {OPT_ISSUER, N_("submit: who signed that document")},
+    {OPT_DRAFT, N_("submit: save a draft without sending it to the Ministry")},
+    {OPT_REASON, N_("return: why the plan must be revised (required); accept: why a late plan is "
+                    "accepted (required for a late plan)")},
+    {OPT_EXPECT_VERSION,
+     N_("submit, accept, return: refuse (exit 4) unless the plan is at version N")},
+    {OPT_REQUEST_ID, N_("submit, accept, return: the request id to send (default: a new one)")},
     {0, NULL},
 };
 
 static const ctl_cmd_opt_t EVIDENCE_OPTS[] = {
-    {OPT_DECISION, "the decision's number, e.g. 1234/QĐ-BTNMT (required by add and revoke)"},
-    {OPT_DECISION_DATE, "the decision's date, YYYY-MM-DD (required by add and revoke)"},
-    {OPT_ISSUER, "who signed the decision"},
-    {OPT_REQUEST_ID, "the request id to send (default: a new one)"},
+    {OPT_DECISION, N_("the decision's number, e.g. 1234/QĐ-BTNMT (required by add and revoke)")},
+    {OPT_DECISION_DATE, N_("the decision's date, YYYY-MM-DD (required by add and revoke)")},
+    {OPT_ISSUER, N_("who signed the decision")},
+    {OPT_REQUEST_ID, N_("the request id to send (default: a new one)")},
     {0, NULL},
 };
 
 static const ctl_cmd_opt_t KEYGEN_OPTS[] = {
-    {OPT_DIR, "write the files into DIR (default: the current directory)"},
+    {OPT_DIR, N_("write the files into DIR (default: the current directory)")},
     {0, NULL},
 };
 
 static const ctl_cmd_opt_t JOBS_OPTS[] = {
-    {OPT_STATE, "only jobs in STATE: ready, leased, done or parked"},
-    {OPT_KIND, "only KIND: remind-deadline, remind-overdue, remind-stale or summary"},
-    {OPT_PREFIX, "only ids starting with TEXT, e.g. remind/2021-2025/ or summary/"},
-    {OPT_TIMERS, "list (or show) the timers the jobs come from instead"},
-    {OPT_LIMIT, "print at most N (1-1000, default 100)"},
+    {OPT_STATE, N_("only jobs in STATE: ready, leased, done or parked")},
+    {OPT_KIND, N_("only KIND: remind-deadline, remind-overdue, remind-stale or summary")},
+    {OPT_PREFIX, N_("only ids starting with TEXT, e.g. remind/2021-2025/ or summary/")},
+    {OPT_TIMERS, N_("list (or show) the timers the jobs come from instead")},
+    {OPT_LIMIT, N_("print at most N (1-1000, default 100)")},
     {0, NULL},
 };
 
 static const ctl_cmd_opt_t SUMMARY_OPTS[] = {
-    {OPT_FORMAT, "json, csv (UTF-8 with a BOM), xlsx, html (one page with SVG charts) or all; "
-                 "without it the summary is printed as text (--json: as JSON)"},
-    {OPT_AS_OF, "a day YYYY-MM-DD inside the quarter (default: its last day)"},
-    {OPT_OUTPUT, "the file to write (one format; default: standard output, xlsx: "
-                 "summary-QUARTER.xlsx) or the directory (--format all; default: .)"},
-    {OPT_LANG, "vi (default) or en: the labels of csv, xlsx, html and the text"},
-    {OPT_CAMPAIGN, "one campaign only (default: every campaign)"},
-    {OPT_DOCUMENT, "html: an INI file whose [document] section gives the report's header and "
-                   "signature (parent, body, number, symbol, place, date, subject, authority, "
-                   "title, signer, recipient, archive; see exemplar-summary(8)); a value not "
-                   "given is printed as a blank to fill in"},
-    {OPT_DOC_NUMBER, "html: the report's number (Số: N/BC-...), over the file's"},
-    {OPT_DOC_DATE, "html: the day YYYY-MM-DD the report is signed, over the file's"},
+    {OPT_FORMAT, N_("json, csv (UTF-8 with a BOM), xlsx, html (one page with SVG charts) or all; "
+                    "without it the summary is printed as text (--json: as JSON)")},
+    {OPT_AS_OF, N_("a day YYYY-MM-DD inside the quarter (default: its last day)")},
+    {OPT_OUTPUT, N_("the file to write (one format; default: standard output, xlsx: "
+                    "summary-QUARTER.xlsx) or the directory (--format all; default: .)")},
+    {OPT_LANG, N_("vi or en: the labels of csv, xlsx and html (default vi) and the language of the "
+                  "text (default: the language of LANG)")},
+    {OPT_CAMPAIGN, N_("one campaign only (default: every campaign)")},
+    {OPT_DOCUMENT, N_("html: an INI file whose [document] section gives the report's header and "
+                      "signature (parent, body, number, symbol, place, date, subject, authority, "
+                      "title, signer, recipient, archive; see exemplar-summary(8)); a value not "
+                      "given is printed as a blank to fill in")},
+    {OPT_DOC_NUMBER, N_("html: the report's number (Số: N/BC-...), over the file's")},
+    {OPT_DOC_DATE, N_("html: the day YYYY-MM-DD the report is signed, over the file's")},
     {0, NULL},
 };
 
 static const ctl_cmd_opt_t FSCK_OPTS[] = {
-    {OPT_REPAIR, "after the check, rebuild the by_state and by_unit indexes from the "
-                 "nominations, in the same transaction; exit 0 when nothing else is wrong"},
-    {OPT_LIMIT, "print at most N problems (1-1000, default 20); all are counted"},
+    {OPT_REPAIR, N_("after the check, rebuild the by_state and by_unit indexes from the "
+                    "nominations, in the same transaction; exit 0 when nothing else is wrong")},
+    {OPT_LIMIT, N_("print at most N problems (1-1000, default 20); all are counted")},
     {0, NULL},
 };
 
 static const ctl_cmd_opt_t BACKUP_OPTS[] = {
-    {OPT_FORCE, "replace FILE when it exists"},
+    {OPT_FORCE, N_("replace FILE when it exists")},
     {0, NULL},
 };
 
 static const ctl_cmd_opt_t STATE_DIR_OPTS[] = {
-    {OPT_STATE_DIR, "the daemon's state directory (default: the one of the configuration in "
-                    "use, see 'exemplarctl state-dir')"},
+    {OPT_STATE_DIR, N_("the daemon's state directory (default: the one of the configuration in "
+                       "use, see 'exemplarctl state-dir')")},
     {0, NULL},
 };
 
 static const ctl_cmd_opt_t AUDIT_OPTS[] = {
-    {OPT_LIMIT, "print at most N entries, newest first (default 100)"},
+    {OPT_LIMIT, N_("print at most N entries, newest first (default 100)")},
     {0, NULL},
 };
 
 /* clang-format off */
 const ctl_cmd_t CMD_TABLE[] = {
     { "register", "--unit CODE --kind KIND --name NAME [--campaign ID] [--subject ID] [--request-id N]",
-      "register a new nomination and print its id",
+      N_("register a new nomination and print its id"),
       cmd_register, 0, 0, REGISTER_OPTS,
-      "The nomination starts in state registered at version 1. Prints the new id, or with "
-      "--json the whole nomination." },
+      N_("The nomination starts in state registered at version 1. Prints the new id, or with "
+      "--json the whole nomination.") },
     { "move", "ID STATE [--expect-version N] [--reason TEXT] [--request-id N]",
-      "move nomination ID to STATE and print it after the move",
+      N_("move nomination ID to STATE and print it after the move"),
       cmd_move, 2, 2, MOVE_OPTS,
-      "STATE is the state to move to (see STATES); the move table decides which moves exist, "
+      N_("STATE is the state to move to (see STATES); the move table decides which moves exist, "
       "who may make them and which need a reason ('exemplarctl help moves'). A move made "
       "by someone else since the version you expect is refused as a conflict (exit 4) "
-      "whose message names the current version." },
-    { "show", "ID", "print one nomination",
+      "whose message names the current version.") },
+    { "show", "ID", N_("print one nomination"),
       cmd_show, 1, 1, NO_OPTS, NULL },
-    { "history", "ID", "print a nomination's changes, oldest first",
+    { "history", "ID", N_("print a nomination's changes, oldest first"),
       cmd_history, 1, 1, NO_OPTS,
-      "Columns: sequence number in the change log, time (UTC), the move, its verb, the "
-      "version after it, who made it and why." },
+      N_("Columns: sequence number in the change log, time (in Vietnam's time), the move, its verb, the "
+      "version after it, who made it and why.") },
     { "list", "[--state STATE] [--unit CODE] [--campaign ID] [--limit N] [--as-of DATE]",
-      "list nominations, filtered",
+      N_("list nominations, filtered"),
       cmd_list, 0, 0, LIST_OPTS,
-      "Reads every page the daemon has for the filter (or until --limit). With --as-of the "
+      N_("Reads every page the daemon has for the filter (or until --limit). With --as-of the "
       "daemon rebuilds each nomination's state, version and last change time on that date "
-      "from its history; it walks every nomination, so it is slower than a list of today." },
+      "from its history; it walks every nomination, so it is slower than a list of today.") },
     { "watch", "[--from SEQ] [--topic PREFIX] [--count N] [--events ENDPOINT]",
-      "print committed changes as they happen",
+      N_("print committed changes as they happen"),
       cmd_watch, 0, 0, WATCH_OPTS,
-      "Subscribes to the daemon's change feed first, then prints the changes from --from "
+      N_("Subscribes to the daemon's change feed first, then prints the changes from --from "
       "on from the change log, then the live ones, in sequence order, each exactly once: "
       "changes the feed missed (a slow start, a full buffer, a daemon restart) are fetched "
-      "from the log. With --json, one JSON object per line." },
+      "from the log. With --json, one JSON object per line.") },
     { "event", "publish (--type TYPE --subject ID --publisher NAME --event-id ID --seq N [--year YEAR] [--value TEXT] [--decision NUMBER] | --file FILE.jsonl [--publisher NAME] [--batch N]) | list SUBJECT [--limit N]",
-      "publish events as an agency service would, or list the events naming a subject",
+      N_("publish events as an agency service would, or list the events naming a subject"),
       cmd_event, 1, 2, EVENT_OPTS,
-      "One event from the options, or a file of JSON lines (one event per line; '-' reads "
+      N_("One event from the options, or a file of JSON lines (one event per line; '-' reads "
       "stdin) sent in batches of --batch events, each batch one transaction. An event's "
       "identity is (publisher, seq): sending it again is acknowledged and ignored, so a "
       "failed run can simply be run again. JSON keys: publisher, event_id, seq, type, "
@@ -842,57 +852,57 @@ const ctl_cmd_t CMD_TABLE[] = {
       "unit-merged. Prints how many were accepted and how many were duplicates. 'event list "
       "SUBJECT' prints the events naming SUBJECT, oldest first: events are kept whether or not "
       "a nomination names the subject yet, and a nomination registered with --subject records "
-      "them in its history (verb evidence)." },
-    { "stats", "", "print nominations by state, request, batch and commit-time counters, and event counters per publisher",
+      "them in its history (verb evidence).") },
+    { "stats", "", N_("print nominations by state, request, batch and commit-time counters, and event counters per publisher"),
       cmd_stats, 0, 0, NO_OPTS,
-      "Nominations by state (counted from the store); requests handled and refused, batches "
+      N_("Nominations by state (counted from the store); requests handled and refused, batches "
       "(group commits) and their mean size since the daemon started; the median and 99th "
       "percentile of the commit time (the durable sync) over the last 1024 commits. A gap is a jump in a publisher's sequence numbers (events it sent that never "
       "arrived); each is logged once by the daemon and counted here, with the sequence "
-      "numbers it skipped (missing) and the events that arrived late into a gap." },
-    { "info", "", "print the daemon's version, change feed endpoint and counts",
+      "numbers it skipped (missing) and the events that arrived late into a gap.") },
+    { "info", "", N_("print the daemon's version, change feed endpoint and counts"),
       cmd_info, 0, 0, NO_OPTS, NULL },
-    { "ping", "[--wait SECONDS]", "check that the daemon answers (exit 0, or 7 if it does not)",
+    { "ping", "[--wait SECONDS]", N_("check that the daemon answers (exit 0, or 7 if it does not)"),
       cmd_ping, 0, 0, PING_OPTS,
-      "For scripts that start exemplard and wait until it serves requests." },
+      N_("For scripts that start exemplard and wait until it serves requests.") },
     { "units", "list [--code CODE] [--name TEXT] [--on DATE] | import FILE.csv | export [--on DATE]",
-      "list, import or export the unit registry",
+      N_("list, import or export the unit registry"),
       cmd_units, 1, 2, UNITS_OPTS,
-      "Units are versions with validity dates: a merge (the 2025 reorganisation) closes the "
+      N_("Units are versions with validity dates: a merge (the 2025 reorganisation) closes the "
       "absorbed units the day before and starts the merged one; an old code may be reused. "
       "list sorts by code, or with --name in Vietnamese alphabetical order. import reads a CSV "
       "with the header code,name_vi,name_en_ascii,valid_from,valid_to,merged_from,kind "
-      "(daemon/data/units/ has the 2021 lists and the 2025 merges); export writes the same format." },
-    { "campaign", "show [ID]", "print the campaigns' calendars: periods, windows, milestones",
+      "(daemon/data/units/ has the 2021 lists and the 2025 merges); export writes the same format.") },
+    { "campaign", "show [ID]", N_("print the campaigns' calendars: periods, windows, milestones"),
       cmd_campaign, 1, 2, NO_OPTS,
-      "Windows marked open are open on the daemon's day; the move table's WINDOW column "
+      N_("Windows marked open are open on the daemon's day; the move table's WINDOW column "
       "refers to them. A milestone that is a deadline says what units must have done by it "
       "(plan: sent the period's plan), for which period, and when it is due in Vietnam's time "
       "(--json: due and due_ms); deadlines in working days count Vietnam's public holidays "
-      "and [rules] holidays_file." },
+      "and [rules] holidays_file.") },
     { "evidence", "add SUBJECT YEAR TITLE --decision N --decision-date DATE [--issuer TEXT] | "
                   "revoke SUBJECT YEAR TITLE --decision N --decision-date DATE | list SUBJECT",
-      "record, revoke or list a subject's titles and ratings per year",
+      N_("record, revoke or list a subject's titles and ratings per year"),
       cmd_evidence, 2, 4, EVIDENCE_OPTS,
-      "TITLE is a code of the rule book: TTLDXS (Tập thể Lao động xuất sắc), TTLDTT, HTXSNV "
+      N_("TITLE is a code of the rule book: TTLDXS (Tập thể lao động xuất sắc), TTLDTT, HTXSNV "
       "(hoàn thành xuất sắc nhiệm vụ), LDTT, CSTDCS (Chiến sĩ thi đua cơ sở), CSTD-BO, CSTD-TQ, "
       "BK-BO, BK-TTG, CTD-BO, CTD-CP. A revoked title no longer counts: it breaks the chain of "
-      "consecutive years." },
-    { "check", "ID", "explain which criteria nomination ID meets and which it misses",
+      "consecutive years.") },
+    { "check", "ID", N_("explain which criteria nomination ID meets and which it misses"),
       cmd_check, 1, 1, NO_OPTS,
-      "Per criterion of the rule sets judging the period's years: the years present, missing "
+      N_("Per criterion of the rule sets judging the period's years: the years present, missing "
       "and revoked, and the years still pending (their titles are not decided by the daemon's "
       "day: the rule set's decided_by, e.g. 31 March of the next year), with whether the rule "
       "set requires them before recognition; for a head of unit, whether the collective they "
       "lead is recognized. Judged for the nomination's next step: recognition once "
-      "ministry-reviewed, a review before. Exit 0 when everything is met, 5 when not." },
+      "ministry-reviewed, a review before. Exit 0 when everything is met, 5 when not.") },
     { "plan", "submit UNIT --period ID [--collective N] [--individual N] [--solutions TEXT] "
               "[--decision NUMBER --decision-date DATE] [--draft] | show UNIT --period ID | "
               "list --period ID [--unit CODE] | accept UNIT --period ID [--reason TEXT] | "
               "return UNIT --period ID --reason TEXT",
-      "submit, show, review or list the units' plans and expected exemplars per period",
+      N_("submit, show, review or list the units' plans and expected exemplars per period"),
       cmd_plan, 1, 2, PLAN_OPTS,
-      "A unit officer submits its own unit's plan (expected collective and individual "
+      N_("A unit officer submits its own unit's plan (expected collective and individual "
       "exemplars, solutions and responsibilities, the unit's plan document) with its "
       "registration list: the unit's nominations in that period. After the period's "
       "registration deadline a submission is recorded as late. A ministry reviewer (or an "
@@ -901,20 +911,20 @@ const ctl_cmd_t CMD_TABLE[] = {
       "registration list, progress and history. 'plan list' prints every unit of the registry "
       "valid in the period: its status (no-plan, draft, submitted, late, accepted, returned), "
       "registered/expected collectives and individuals, recognized, and whether it is behind "
-      "(fewer live nominations than expected).", 2 },
-    { "keygen", "NAME [--dir DIR]", "make a CURVE key pair: NAME.key (secret, mode 0600) and NAME.pub",
+      "(fewer live nominations than expected)."), 2 },
+    { "keygen", "NAME [--dir DIR]", N_("make a CURVE key pair: NAME.key (secret, mode 0600) and NAME.pub"),
       cmd_keygen, 1, 1, KEYGEN_OPTS,
-      "Prints the keys-file line to give the daemon's administrator (role and unit still to fill "
-      "in). Never overwrites a file. 'exemplarctl keygen server' makes the daemon's own pair." },
-    { "audit", "[--limit N]", "print refused changes, newest first (administrators only)",
+      N_("Prints the keys-file line to give the daemon's administrator (role and unit still to fill "
+      "in). Never overwrites a file. 'exemplarctl keygen server' makes the daemon's own pair.") },
+    { "audit", "[--limit N]", N_("print refused changes, newest first (administrators only)"),
       cmd_audit, 0, 0, AUDIT_OPTS,
-      "Every refused register or move is in the audit list with who asked, what and why it "
-      "was refused. Columns: sequence number, time (UTC), principal, role, unit, request, "
-      "error name and the message the caller was given." },
+      N_("Every refused register or move is in the audit list with who asked, what and why it "
+      "was refused. Columns: sequence number, time (in Vietnam's time), principal, role, unit, request, "
+      "error name and the message the caller was given.") },
     { "jobs", "[--state STATE] [--kind KIND] [--prefix TEXT] [--timers] | show ID | retry ID",
-      "list the timers and jobs of reminders and summaries; retry a parked job",
+      N_("list the timers and jobs of reminders and summaries; retry a parked job"),
       cmd_jobs, 0, 2, JOBS_OPTS,
-      "The daemon derives timers from the campaigns: reminders before and after every "
+      N_("The daemon derives timers from the campaigns: reminders before and after every "
       "deadline milestone ([workers] remind_before, remind_after), a reminder after the last "
       "window a state can be left in has closed (stale_after), and a summary after every "
       "quarter (summary_delay). A timer that fires makes jobs, one per unit that has not "
@@ -927,10 +937,10 @@ const ctl_cmd_t CMD_TABLE[] = {
       "delivered. 'jobs show ID' prints one job with its deliveries and last error; "
       "'jobs retry ID' (administrators) hands a parked or done job out again with its "
       "failures forgotten (channels already delivered are not repeated), or makes a pending "
-      "or skipped timer fire now." },
-    { "fsck", "[--repair] [--limit N]", "check the store's indexes, histories and change log (administrators only)",
+      "or skipped timer fire now.") },
+    { "fsck", "[--repair] [--limit N]", N_("check the store's indexes, histories and change log (administrators only)"),
       cmd_fsck, 0, 0, FSCK_OPTS,
-      "Checks that every nomination has exactly one live by_state entry and one by_unit "
+      N_("Checks that every nomination has exactly one live by_state entry and one by_unit "
       "entry, that every index entry names an existing nomination, that replaying each "
       "nomination's history from its registration gives its state and version, and that "
       "the change log has no gaps. Stale by_state entries (left by moves, swept by "
@@ -940,11 +950,11 @@ const ctl_cmd_t CMD_TABLE[] = {
       "repaired (restore a backup). The daemon does the whole check in one pass and "
       "answers nothing else meanwhile: 7 s for 1 M nominations with 1.5 M changes on a "
       "2-core machine. exemplarctl waits up to 10 minutes for the answer (or --timeout) "
-      "and does not send the request again." },
+      "and does not send the request again.") },
     { "summary", "QUARTER [--format FORMAT] [--as-of DATE] [--output PATH] [--lang vi|en] [--campaign ID]",
-      "the quarterly summary of QUARTER (e.g. 2023Q3), as of its last day",
+      N_("the quarterly summary of QUARTER (e.g. 2023Q3), as of its last day"),
       cmd_summary, 1, 1, SUMMARY_OPTS,
-      "Nominations by unit, kind and state at the end of the quarter (or of --as-of), the "
+      N_("Nominations by unit, kind and state at the end of the quarter (or of --as-of), the "
       "moves made in the quarter, the exemplars recognized in it, the units without a "
       "submitted plan past its deadline and the nominations under review whose evidence "
       "does not meet the criteria. A change counts on the day the daemon judged it on, so "
@@ -952,11 +962,12 @@ const ctl_cmd_t CMD_TABLE[] = {
       "its own unit. The files are those exemplar-summary writes into the reports "
       "directory. While the daemon is still building its tallies from the change log "
       "(after an upgrade) the summary is refused as unavailable (exit "
-      "status 7) with how far the build is: ask again a little later." },
+      "status 7) with how far the build is: ask again a little later.") },
     { "backup", "FILE [--force]",
-      "copy the store, consistent and compacted, while the daemon serves (administrators only)",
+      N_("copy the store, consistent and compacted, while the daemon serves (administrators "
+         "only)"),
       cmd_backup, 1, 1, BACKUP_OPTS,
-      "Asks the running daemon for a copy: a process of its own program copies one snapshot of "
+      N_("Asks the running daemon for a copy: a process of its own program copies one snapshot of "
       "what is committed, compacted (LMDB's mdb_env_copyfd2), into an unnamed file in the state "
       "directory, checks its meta pages and that it opens, while the daemon serves on; then the "
       "daemon hands it over in pages with its BLAKE2b digest. "
@@ -965,11 +976,11 @@ const ctl_cmd_t CMD_TABLE[] = {
       "renames it to FILE. Works over tcp:// as over ipc://: FILE is on this machine. "
       "Changes committed after the snapshot are not in it. Prints the size, the nominations "
       "and the last change sequence of the copy. Refuses to replace an existing FILE (exit 4) "
-      "without --force. exemplarctl waits up to 10 minutes for the snapshot." },
+      "without --force. exemplarctl waits up to 10 minutes for the snapshot.") },
     { "restore", "FILE [--state-dir DIR]",
-      "replace the stopped daemon's store with a backup (runs exemplard --restore)",
+      N_("replace the stopped daemon's store with a backup (runs exemplard --restore)"),
       cmd_restore, 1, 1, STATE_DIR_OPTS,
-      "An offline operation, the daemon's own code: runs 'exemplard --restore FILE --state-dir "
+      N_("An offline operation, the daemon's own code: runs 'exemplard --restore FILE --state-dir "
       "DIR' (the exemplard beside this exemplarctl, or $EXEMPLARD), with the rights of the "
       "exemplard user or root. "
       "Checks FILE's size and LMDB meta pages with plain reads, refuses while exemplard runs on "
@@ -979,11 +990,11 @@ const ctl_cmd_t CMD_TABLE[] = {
       "refused (exit 1, invalid) and nothing is installed. Then keeps the current data file as "
       "data.mdb.before-restore (replacing an older one), syncs the copy and renames it over "
       "data.mdb, then syncs the directory. Procedure: systemctl stop "
-      "exemplard; exemplarctl restore FILE; systemctl start exemplard; exemplarctl fsck." },
+      "exemplard; exemplarctl restore FILE; systemctl start exemplard; exemplarctl fsck.") },
     { "export", "[FILE|-] [--force]",
-      "write the whole store as JSON lines, while the daemon serves (administrators only)",
+      N_("write the whole store as JSON lines, while the daemon serves (administrators only)"),
       cmd_export, 0, 1, BACKUP_OPTS,
-      "Asks the running daemon, as backup does, for one snapshot: a header line, one line "
+      N_("Asks the running daemon, as backup does, for one snapshot: a header line, one line "
       "{\"type\",\"key\",\"value\"} per record "
       "(units, campaigns, evidence, plans, publishers, events, nominations, the change log "
       "that is every history, audit entries, remembered requests) and an end line that counts "
@@ -991,11 +1002,11 @@ const ctl_cmd_t CMD_TABLE[] = {
       "by name, 64-bit integers as numbers, bytes in base64; keys are the LMDB keys in base64. "
       "Indexes are not written: import rebuilds them. FILE defaults to - (stdout); a FILE is "
       "written as backup writes its copy (a new temporary, mode 0640, synced and renamed), and "
-      "an existing one is kept without --force." },
+      "an existing one is kept without --force.") },
     { "import", "FILE|- [--state-dir DIR]",
-      "fill an empty, stopped store from an export (runs exemplard --import)",
+      N_("fill an empty, stopped store from an export (runs exemplard --import)"),
       cmd_import, 1, 1, STATE_DIR_OPTS,
-      "An offline operation, the daemon's own code: runs 'exemplard --import FILE --state-dir "
+      N_("An offline operation, the daemon's own code: runs 'exemplard --import FILE --state-dir "
       "DIR' as restore does. "
       "Refuses while exemplard runs on the state directory (exit 4) and when its store holds "
       "anything (exit 4). Builds the new store in a new DIR/import.XXXXXX in transactions of 20000 "
@@ -1004,22 +1015,22 @@ const ctl_cmd_t CMD_TABLE[] = {
       "must be one strict JSON object, valid UTF-8, every string text the api would accept; "
       "otherwise the refusal names the line (exit 1). The "
       "result has the same ids, versions and change sequences. Then: systemctl start "
-      "exemplard; exemplarctl fsck." },
+      "exemplard; exemplarctl fsck.") },
     { "state-dir", "[--state-dir DIR]",
-      "print the state directory backup, restore, export and import use, and why",
+      N_("print the state directory backup, restore, export and import use, and why"),
       cmd_state_dir, 0, 0, STATE_DIR_OPTS,
-      "The offline tools open the daemon's LMDB environment themselves. Without --state-dir "
+      N_("The offline tools open the daemon's LMDB environment themselves. Without --state-dir "
       "they take, in this order: [daemon] state_dir of the file $EXEMPLAR_CONFIG names; the "
       "directory of the api endpoint in use (--api, $EXEMPLAR_API, the system service's "
       "socket, ./exemplar-state/api.sock) when it is ipc://DIR/api.sock and DIR holds the "
       "store (data.mdb), as a daemon's default sockets live in its state directory; [daemon] "
       "state_dir of /etc/exemplard/exemplard.conf; /var/lib/exemplard. Run it before a "
-      "restore to see which store would be replaced." },
-    { "help", "[COMMAND | moves]", "print this manual, one command's page, or the move table",
+      "restore to see which store would be replaced.") },
+    { "help", "[COMMAND | moves]", N_("print this manual, one command's page, or the move table"),
       cmd_help, 0, 1, NO_OPTS,
-      "'help moves' asks the running daemon (--api) for the move table it enforces: from, to, "
+      N_("'help moves' asks the running daemon (--api) for the move table it enforces: from, to, "
       "verb, roles, campaign window, guard and whether a reason is needed; without an answer it "
-      "says that no daemon runs there (exit 7)." },
+      "says that no daemon runs there (exit 7).") },
 };
 /* clang-format on */
 const size_t CMD_TABLE_COUNT = sizeof CMD_TABLE / sizeof CMD_TABLE[0];

@@ -148,6 +148,7 @@ static int run(ctl_t *ctl, const ctl_cmd_t *cmd, int argc, char **argv)
 int main(int argc, char **argv)
 {
     ctl_t ctl = {0};
+    l10n_init(); /* LANG / LC_MESSAGES: the person's language for every message */
     ctl.server_key_file = getenv("EXEMPLAR_SERVER_KEY");
     ctl.key_file = getenv("EXEMPLAR_KEY");
     ctl_args_t unused = {0};

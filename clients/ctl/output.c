@@ -22,14 +22,14 @@ int ctl_usage(ctl_t *ctl, const char *fmt, ...)
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, _(fmt), ap);
     va_end(ap);
     if (ctl->cmd) {
         fprintf(stderr, CTL_NAME ": %s: %s\n", ctl->cmd, msg);
-        fprintf(stderr, "Try '" CTL_NAME " help %s'.\n", ctl->cmd);
+        fprintf(stderr, _("Try '%s help %s'.\n"), CTL_NAME, ctl->cmd);
     } else {
         fprintf(stderr, CTL_NAME ": %s\n", msg);
-        fprintf(stderr, "Try '" CTL_NAME " help'.\n");
+        fprintf(stderr, _("Try '%s help'.\n"), CTL_NAME);
     }
     return EXIT_USAGE;
 }
@@ -53,7 +53,7 @@ static int report(ctl_t *ctl, int code, const char *message, json_object *extra)
     if (code < 0)
         code = -code;
     if (!message || !*message)
-        message = ex_err_message(code);
+        message = _(ex_err_message(code));
     ex_progress_clear_current(); /* the message on a line of its own */
     fprintf(stderr, CTL_NAME ": %s: %s\n", ex_err_name(code), message);
     json_object *e = error_doc(code, message);
@@ -84,7 +84,7 @@ int ctl_fail_local(ctl_t *ctl, const char *fmt, ...)
     char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(msg, sizeof msg, _(fmt), ap);
     va_end(ap);
     ex_progress_clear_current();
     fprintf(stderr, CTL_NAME ": " CTL_LOCAL_IO ": %s\n", msg);
@@ -147,29 +147,29 @@ int ctl_fail_call(ctl_t *ctl, int rc, const Exemplar__Reply *reply)
             /* Nothing listens there: say where we looked and how to start
              * a daemon, at once (a missing file is not worth a timeout). */
             snprintf(msg, sizeof msg,
-                     "no daemon socket at %s; start exemplard (systemctl start exemplard, or "
-                     "exemplard --state-dir DIR for a development daemon) or name its endpoint "
-                     "with --api or EXEMPLAR_API",
+                     _("no daemon socket at %s; start exemplard (systemctl start exemplard, or "
+                       "exemplard --state-dir DIR for a development daemon) or name its "
+                       "endpoint with --api or EXEMPLAR_API"),
                      ex_client_missing_socket(ctl->client));
             break;
         }
         snprintf(msg, sizeof msg,
-                 "no answer from %s; is exemplard running there? (see --api, EXEMPLAR_API, "
-                 "--timeout)",
+                 _("no answer from %s; is exemplard running there? (see --api, EXEMPLAR_API, "
+                   "--timeout)"),
                  api);
         break;
     case EX_EMALFORMED:
         snprintf(msg, sizeof msg,
-                 "the answer from %s is not an exemplar reply; is that exemplard's api "
-                 "endpoint?",
+                 _("the answer from %s is not an exemplar reply; is that exemplard's api "
+                   "endpoint?"),
                  api);
         break;
     case EX_ETOOBIG:
-        snprintf(msg, sizeof msg, "the request is larger than %d bytes; shorten the text",
+        snprintf(msg, sizeof msg, _("the request is larger than %d bytes; shorten the text"),
                  EX_MAX_REQUEST_BYTES);
         break;
     default:
-        snprintf(msg, sizeof msg, "%s", ex_err_message(rc));
+        snprintf(msg, sizeof msg, "%s", _(ex_err_message(rc)));
         break;
     }
     return report(ctl, rc, msg, NULL);
@@ -294,7 +294,7 @@ void ctl_json_line(json_object *doc)
 
 /* ---- for people -------------------------------------------------------- */
 
-const char *ctl_time(int64_t ms, char *buf, size_t len)
+const char *ctl_time_iso(int64_t ms, char *buf, size_t len)
 {
     time_t t = (time_t)(ms / 1000);
     struct tm tm;
@@ -303,10 +303,98 @@ const char *ctl_time(int64_t ms, char *buf, size_t len)
     return buf;
 }
 
+const char *ctl_time(int64_t ms, char *buf, size_t len)
+{
+    return l10n_time(ms, buf, len);
+}
+
+/* The words people read for the protocol's names: the plan's own terms in
+ * Vietnamese (daemon/po/GLOSSARY.md).  --json, topics and the command line keep
+ * the names. */
+static const char *const STATE_LABEL[] = {
+    [EXEMPLAR__STATE__STATE_REGISTERED] = NC_("state", "registered"),
+    [EXEMPLAR__STATE__STATE_FOSTERING] = NC_("state", "fostering"),
+    [EXEMPLAR__STATE__STATE_UNIT_REVIEWED] = NC_("state", "unit-reviewed"),
+    [EXEMPLAR__STATE__STATE_MINISTRY_REVIEWED] = NC_("state", "ministry-reviewed"),
+    [EXEMPLAR__STATE__STATE_RECOGNIZED] = NC_("state", "recognized"),
+    [EXEMPLAR__STATE__STATE_WITHDRAWN] = NC_("state", "withdrawn"),
+    [EXEMPLAR__STATE__STATE_NOT_SELECTED] = NC_("state", "not-selected"),
+    [EXEMPLAR__STATE__STATE_RETURNED] = NC_("state", "returned"),
+    [EXEMPLAR__STATE__STATE_REVOKED] = NC_("state", "revoked"),
+    [EXEMPLAR__STATE__STATE_CARRIED_OVER] = NC_("state", "carried-over"),
+};
+
 const char *ctl_state(Exemplar__State s)
 {
+    if ((int)s > 0 && (size_t)s < sizeof STATE_LABEL / sizeof STATE_LABEL[0] && STATE_LABEL[s])
+        return l10n_pgettext("state", STATE_LABEL[s]);
     const char *name = ex_state_name(s);
     return name ? name : "-";
+}
+
+const char *ctl_kind(Exemplar__Kind k)
+{
+    switch (k) {
+    case EXEMPLAR__KIND__KIND_COLLECTIVE:
+        return _("collective");
+    case EXEMPLAR__KIND__KIND_INDIVIDUAL:
+        return _("individual");
+    default:
+        return "-";
+    }
+}
+
+const char *ctl_role(Exemplar__Role r)
+{
+    return ctl_word(ex_role_name(r));
+}
+
+/* Verbs of the move table, campaign windows (daemon/nom.c), roles, event
+ * types and milestone actions, as msgids in context "name" (the English
+ * text is the name itself); unknown names are shown as they come. */
+static const char *const WORD_LABEL[] = {
+    NC_("name", "register"),
+    NC_("name", "foster"),
+    NC_("name", "review-unit"),
+    NC_("name", "review-ministry"),
+    NC_("name", "recognize"),
+    NC_("name", "return"),
+    NC_("name", "withdraw"),
+    NC_("name", "not-select"),
+    NC_("name", "revoke"),
+    NC_("name", "carry-over"),
+    NC_("name", "evidence"),
+    NC_("name", "registration"),
+    NC_("name", "fostering"),
+    NC_("name", "unit-review"),
+    NC_("name", "ministry-review"),
+    NC_("name", "recognition"),
+    NC_("name", "unit-officer"),
+    NC_("name", "ministry-reviewer"),
+    NC_("name", "approver"),
+    NC_("name", "publisher"),
+    NC_("name", "reader"),
+    NC_("name", "admin"),
+    NC_("name", "worker"),
+    NC_("name", "plan"),
+    NC_("name", "any"),
+    NC_("name", "title-awarded"),
+    NC_("name", "performance-rating"),
+    NC_("name", "discipline"),
+    NC_("name", "decision-revoked"),
+    NC_("name", "person-moved"),
+    NC_("name", "unit-renamed"),
+    NC_("name", "unit-merged"),
+};
+
+const char *ctl_word(const char *name)
+{
+    if (!name || !*name)
+        return "-";
+    for (size_t i = 0; i < sizeof WORD_LABEL / sizeof WORD_LABEL[0]; i++)
+        if (strcmp(WORD_LABEL[i], name) == 0)
+            return l10n_pgettext("name", WORD_LABEL[i]);
+    return name;
 }
 
 static const char *or_dash(const char *s)
@@ -314,61 +402,86 @@ static const char *or_dash(const char *s)
     return s && *s ? s : "-";
 }
 
+/* "label:" padded to the block's column: the width is counted in display
+ * columns, so Vietnamese labels line up too. */
+void ctl_put_field(const char *label, const char *value)
+{
+    size_t w = l10n_width(label);
+    fputs(label, stdout);
+    fputc(':', stdout);
+    for (size_t i = w + 1; i < CTL_FIELD_WIDTH; i++)
+        fputc(' ', stdout);
+    fputc(' ', stdout);
+    fputs(value, stdout);
+    fputc('\n', stdout);
+}
+
+void ctl_put_fieldf(const char *label, const char *fmt, ...)
+{
+    char value[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(value, sizeof value, fmt, ap);
+    va_end(ap);
+    ctl_put_field(label, value);
+}
+
+/* "123/QĐ-BNNMT of 30/11/2026, Bộ trưởng ..." */
+static void put_decision(const char *label, const Exemplar__Decision *d)
+{
+    char day[64];
+    l10n_day(d->date, day, sizeof day);
+    if (d->issuer && d->issuer[0])
+        ctl_put_fieldf(label, _("%s of %s, %s"), d->number, day, d->issuer);
+    else
+        ctl_put_fieldf(label, _("%s of %s"), d->number, day);
+}
+
 void ctl_print_nomination(const Exemplar__Nomination *n)
 {
-    char created[32], updated[32];
-    printf("id:        %" PRIu64 "\n", n->id);
-    printf("name:      %s\n", or_dash(n->name));
-    printf("kind:      %s\n", or_dash(ex_kind_name(n->kind)));
+    char created[64], updated[64];
+    ctl_put_fieldf(_("id"), "%" PRIu64, n->id);
+    ctl_put_field(_("name"), or_dash(n->name));
+    ctl_put_field(_("kind"), ctl_kind(n->kind));
     if (n->unit_name && n->unit_name[0])
-        printf("unit:      %s (%s, as named on registration)\n", or_dash(n->unit), n->unit_name);
+        ctl_put_fieldf(_("unit"), _("%s (%s, as named on registration)"), or_dash(n->unit),
+                       n->unit_name);
     else
-        printf("unit:      %s\n", or_dash(n->unit));
-    printf("campaign:  %s\n", or_dash(n->campaign));
+        ctl_put_field(_("unit"), or_dash(n->unit));
+    ctl_put_field(_("campaign"), or_dash(n->campaign));
     if (n->period && n->period[0])
-        printf("period:    %s\n", n->period);
+        ctl_put_field(_("period"), n->period);
     if (n->subject && n->subject[0])
-        printf("subject:   %s\n", n->subject);
+        ctl_put_field(_("subject"), n->subject);
     if (n->head_of && n->head_of[0])
-        printf("head of:   %s\n", n->head_of);
+        ctl_put_field(_("head of"), n->head_of);
     if (n->carried_from)
-        printf("carried from: %" PRIu64 "\n", n->carried_from);
+        ctl_put_fieldf(_("carried from"), "%" PRIu64, n->carried_from);
     if (n->carried_to)
-        printf("carried to:   %" PRIu64 "\n", n->carried_to);
+        ctl_put_fieldf(_("carried to"), "%" PRIu64, n->carried_to);
     if (n->recognition)
-        printf("recognized by: %s of %s%s%s\n", n->recognition->number, n->recognition->date,
-               n->recognition->issuer[0] ? ", " : "", n->recognition->issuer);
+        put_decision(_("recognized by"), n->recognition);
     if (n->revocation)
-        printf("revoked by: %s of %s%s%s\n", n->revocation->number, n->revocation->date,
-               n->revocation->issuer[0] ? ", " : "", n->revocation->issuer);
-    printf("state:     %s\n", ctl_state(n->state));
-    printf("version:   %" PRIu64 "\n", n->version);
-    printf("created:   %s\n", ctl_time(n->created_ms, created, sizeof created));
-    printf("updated:   %s\n", ctl_time(n->updated_ms, updated, sizeof updated));
-    printf("last seq:  %" PRIu64 "\n", n->last_seq);
+        put_decision(_("revoked by"), n->revocation);
+    ctl_put_field(_("state"), ctl_state(n->state));
+    ctl_put_fieldf(_("version"), "%" PRIu64, n->version);
+    ctl_put_fieldf(_("created"), "%s (%s)", ctl_time(n->created_ms, created, sizeof created),
+                   l10n_zone());
+    ctl_put_fieldf(_("updated"), "%s (%s)", ctl_time(n->updated_ms, updated, sizeof updated),
+                   l10n_zone());
+    ctl_put_fieldf(_("last seq"), "%" PRIu64, n->last_seq);
 }
 
 void ctl_print_info(const Exemplar__InfoReply *info, const char *api)
 {
-    printf("api:          %s\n", or_dash(api));
-    printf("version:      %s\n", or_dash(info->version));
-    printf("events:       %s\n", or_dash(info->events_endpoint));
-    printf("last seq:     %" PRIu64 "\n", info->last_seq);
-    printf("nominations:  %" PRIu64 "\n", info->nominations);
+    ctl_put_field(_("api"), or_dash(api));
+    ctl_put_field(_("version"), or_dash(info->version));
+    ctl_put_field(_("events"), or_dash(info->events_endpoint));
+    ctl_put_fieldf(_("last seq"), "%" PRIu64, info->last_seq);
+    ctl_put_fieldf(_("nominations"), "%" PRIu64, info->nominations);
 }
 
 /* ---- tables ------------------------------------------------------------ */
-
-/* Characters, not bytes: UTF-8 continuation bytes do not count.  Names are
- * stored in NFC, so one code point is one column for Vietnamese text. */
-static size_t text_width(const char *s)
-{
-    size_t w = 0;
-    for (; *s; s++)
-        if (((unsigned char)*s & 0xC0) != 0x80)
-            w++;
-    return w;
-}
 
 void ctl_table_init(ctl_table_t *t, int ncols, const char *const *header, const bool *right)
 {
@@ -376,8 +489,12 @@ void ctl_table_init(ctl_table_t *t, int ncols, const char *const *header, const 
     t->ncols = ncols < TABLE_MAX_COLS ? ncols : TABLE_MAX_COLS;
     for (int i = 0; i < t->ncols; i++)
         t->right[i] = right && right[i];
-    if (header)
-        ctl_table_add(t, header);
+    if (header) { /* header cells are msgids (N_): printed in the run's language */
+        const char *cells[TABLE_MAX_COLS];
+        for (int i = 0; i < t->ncols; i++)
+            cells[i] = header[i] && *header[i] ? _(header[i]) : "";
+        ctl_table_add(t, cells);
+    }
 }
 
 int ctl_table_add(ctl_table_t *t, const char *const *cells)
@@ -399,7 +516,7 @@ int ctl_table_add(ctl_table_t *t, const char *const *cells)
                 free(row[--i]);
             return -1;
         }
-        size_t w = text_width(row[i]);
+        size_t w = l10n_width(row[i]);
         if (w > t->width[i])
             t->width[i] = w;
     }
@@ -413,13 +530,30 @@ static void pad(FILE *f, size_t n)
         fputc(' ', f);
 }
 
+void ctl_put_cell(FILE *f, const char *text, size_t width, bool right)
+{
+    size_t w = l10n_width(text);
+    size_t fill = w < width ? width - w : 0;
+    if (right)
+        pad(f, fill);
+    fputs(text, f);
+    if (!right)
+        pad(f, fill);
+}
+
 void ctl_table_print(const ctl_table_t *t, FILE *f)
+{
+    ctl_table_print_indented(t, f, 0);
+}
+
+void ctl_table_print_indented(const ctl_table_t *t, FILE *f, int indent)
 {
     size_t n = (size_t)t->ncols;
     for (size_t r = 0; r < t->nrows; r++) {
         char *const *row = t->cells + r * n;
+        pad(f, (size_t)indent);
         for (size_t i = 0; i < n; i++) {
-            size_t fill = t->width[i] - text_width(row[i]);
+            size_t fill = t->width[i] - l10n_width(row[i]);
             bool last = i + 1 == n;
             if (t->right[i])
                 pad(f, fill);

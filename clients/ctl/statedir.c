@@ -9,6 +9,7 @@
  * without a daemon, so the rules are local and follow the api default's.
  */
 #include "statedir.h"
+#include "l10n.h"
 
 #include <ini.h>
 #include <limits.h>
@@ -63,14 +64,14 @@ const char *ctl_find_state_dir(const ctl_t *ctl, const ctl_args_t *a, char *buf,
         snprintf(dir, sizeof dir, "%s", opt);
         snprintf(because, sizeof because, "--state-dir");
     } else if (conf && *conf && config_state_dir(conf, dir) == 0) {
-        snprintf(because, sizeof because, "[daemon] state_dir of $EXEMPLAR_CONFIG (%s)", conf);
+        snprintf(because, sizeof because, _("[daemon] state_dir of $EXEMPLAR_CONFIG (%s)"), conf);
     } else if (endpoint_state_dir(api, dir) == 0) {
-        snprintf(because, sizeof because, "the api endpoint %s", api);
+        snprintf(because, sizeof because, _("the api endpoint %s"), api);
     } else if (config_state_dir(STATEDIR_SYSTEM_CONFIG, dir) == 0) {
-        snprintf(because, sizeof because, "[daemon] state_dir of " STATEDIR_SYSTEM_CONFIG);
+        snprintf(because, sizeof because, _("[daemon] state_dir of %s"), STATEDIR_SYSTEM_CONFIG);
     } else {
         snprintf(dir, sizeof dir, STATEDIR_SYSTEM_DIR);
-        snprintf(because, sizeof because, "the system service's default");
+        snprintf(because, sizeof because, "%s", _("the system service's default"));
     }
     snprintf(buf, len, "%s", dir);
     if (why)

@@ -46,22 +46,49 @@ static bool wanted(const watch_t *w, const Exemplar__Change *ch)
     return strncmp(topic, w->topic, strlen(w->topic)) == 0;
 }
 
+/* The feed is printed as it comes: fixed column widths in display columns
+ * (l10n_width), wide enough for the longest state and verb in Vietnamese. */
+static const size_t CHANGE_WIDTH[] = {6, 21, 6, 8, 60, 20, 7, 10};
+static const bool CHANGE_RIGHT[] = {true, false, true, false, false, false, true, false};
+
+static void print_cells(const char *const *cells)
+{
+    for (size_t i = 0; i < sizeof CHANGE_WIDTH / sizeof CHANGE_WIDTH[0]; i++) {
+        ctl_put_cell(stdout, cells[i], CHANGE_WIDTH[i], CHANGE_RIGHT[i]);
+        fputs("  ", stdout);
+    }
+    fputs(cells[8], stdout);
+    fputc('\n', stdout);
+    fflush(stdout);
+}
+
 static void print_header(void)
 {
-    printf("%6s  %-20s  %6s  %-8s  %-39s  %-15s  %7s  %-10s  %s\n", "SEQ", "TIME", "ID", "UNIT",
-           "FROM -> TO", "VERB", "VERSION", "ACTOR", "REASON");
-    fflush(stdout);
+    char time_head[96];
+    snprintf(time_head, sizeof time_head, _("TIME (%s)"), l10n_zone());
+    const char *const cells[] = {_("SEQ"),  time_head,    _("ID"),    _("UNIT"),  _("FROM -> TO"),
+                                 _("VERB"), _("VERSION"), _("ACTOR"), _("REASON")};
+    print_cells(cells);
 }
 
 static void print_change(const Exemplar__Change *ch)
 {
-    char at[32], move[64];
+    char at[64], move[256], seq[24], id[24], version[24];
     snprintf(move, sizeof move, "%s -> %s", ctl_state(ch->from), ctl_state(ch->to));
+    snprintf(seq, sizeof seq, "%" PRIu64, ch->seq);
+    snprintf(id, sizeof id, "%" PRIu64, ch->nomination_id);
+    snprintf(version, sizeof version, "%" PRIu64, ch->version);
     const char *actor = ch->actor && ch->actor->name && *ch->actor->name ? ch->actor->name : "-";
-    printf("%6" PRIu64 "  %-20s  %6" PRIu64 "  %-8s  %-39s  %-15s  %7" PRIu64 "  %-10s  %s\n",
-           ch->seq, ctl_time(ch->at_ms, at, sizeof at), ch->nomination_id, ch->unit, move, ch->verb,
-           ch->version, actor, ch->reason && *ch->reason ? ch->reason : "-");
-    fflush(stdout);
+    const char *const cells[] = {seq,
+                                 ctl_time(ch->at_ms, at, sizeof at),
+                                 id,
+                                 ch->unit,
+                                 move,
+                                 ctl_verb(ch->verb),
+                                 version,
+                                 actor,
+                                 ch->reason && *ch->reason ? ch->reason : "-"};
+    print_cells(cells);
 }
 
 /* Prints a change not handled before.  Sets w->done at --count. */
@@ -188,6 +215,25 @@ static int watch_args(ctl_t *ctl, const ctl_args_t *a, watch_args_t *wa)
     return 0;
 }
 
+/* One line of the event feed, in display-width columns. */
+static void print_event_cells(const char *seq, const char *type, const char *publisher,
+                              const char *event_id, const char *subject, const char *year)
+{
+    ctl_put_cell(stdout, seq, 8, true);
+    fputs("  ", stdout);
+    ctl_put_cell(stdout, type, 22, false);
+    fputs("  ", stdout);
+    ctl_put_cell(stdout, publisher, 12, false);
+    fputs("  ", stdout);
+    ctl_put_cell(stdout, event_id, 20, false);
+    fputs("  ", stdout);
+    ctl_put_cell(stdout, subject, 12, false);
+    fputs("  ", stdout);
+    fputs(year, stdout);
+    fputc('\n', stdout);
+    fflush(stdout);
+}
+
 /* --topic event.…: stored events as the feed publishes them (issue 4).
  * Events have no catch-up log of their own here: `exemplarctl evidence`
  * reads what was stored before. */
@@ -199,8 +245,8 @@ static int watch_events(ctl_t *ctl, const char *ep, const watch_args_t *wa)
     if (ctl->json)
         ctl_json_set_lines(true);
     else
-        printf("%8s  %-20s  %-12s  %-20s  %-12s  %s\n", "INGEST", "TYPE", "PUBLISHER", "EVENT ID",
-               "SUBJECT", "YEAR");
+        print_event_cells(_("INGEST"), _("TYPE"), _("PUBLISHER"), _("EVENT ID"), _("SUBJECT"),
+                          _("YEAR"));
     uint64_t printed = 0;
     while (!wa->count || printed < wa->count) {
         Exemplar__Event *e = NULL;
@@ -221,9 +267,10 @@ static int watch_events(ctl_t *ctl, const char *ep, const watch_args_t *wa)
             json_object_object_add(o, "year", json_object_new_uint64(e->year));
             ctl_json_line(o);
         } else {
-            printf("%8" PRIu64 "  %-20s  %-12s  %-20s  %-12s  %u\n", e->ingest_seq,
-                   type ? type : "-", e->publisher, e->event_id, e->subject, e->year);
-            fflush(stdout);
+            char seq[24], year[16];
+            snprintf(seq, sizeof seq, "%" PRIu64, e->ingest_seq);
+            snprintf(year, sizeof year, "%u", e->year);
+            print_event_cells(seq, ctl_word(type), e->publisher, e->event_id, e->subject, year);
         }
         exemplar__event__free_unpacked(e, NULL);
         printed++;
@@ -251,9 +298,9 @@ static int watch_notifications(ctl_t *ctl, const char *ep, const watch_args_t *w
             break; /* interrupted */
         if (rc < 0)
             continue;
-        char at[32];
-        ctl_time(nt->at_ms, at, sizeof at);
+        char at[64];
         if (ctl->json) {
+            ctl_time_iso(nt->at_ms, at, sizeof at);
             json_object *o = json_object_new_object();
             json_object_object_add(o, "job", ctl_json_str(nt->job));
             json_object_object_add(o, "unit", ctl_json_str(nt->unit));
@@ -264,8 +311,8 @@ static int watch_notifications(ctl_t *ctl, const char *ep, const watch_args_t *w
             json_object_object_add(o, "link", ctl_json_str(nt->link));
             ctl_json_line(o);
         } else {
-            printf("%s  %s  %s\n%s\n", at, nt->unit[0] ? nt->unit : "ministry", nt->subject,
-                   nt->text);
+            printf("%s (%s)  %s  %s\n%s\n", ctl_time(nt->at_ms, at, sizeof at), l10n_zone(),
+                   nt->unit[0] ? nt->unit : _("ministry"), nt->subject, nt->text);
             fflush(stdout);
         }
         exemplar__notification__free_unpacked(nt, NULL);

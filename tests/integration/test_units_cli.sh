@@ -40,7 +40,7 @@ hasnt() { ! grep -qF -- "$1" "$DIR/out" || fail "units list $2 shows \"$1\": $(c
 run 0 units list --code 15 --on 2025-06-30
 has "Tỉnh Yên Bái" "--code 15 --on 2025-06-30"
 hasnt "Tỉnh Lào Cai" "--code 15 --on 2025-06-30"
-has "15 from 2025-07-01" "--code 15 --on 2025-06-30"
+has "15 from 1 July 2025" "--code 15 --on 2025-06-30"
 has "Sở Nông nghiệp và Môi trường tỉnh Yên Bái" "--code 15 --on 2025-06-30"
 run 0 units list --code 15 --on 2025-02-28
 has "Sở Tài nguyên và Môi trường tỉnh Yên Bái" "--code 15 --on 2025-02-28"
@@ -52,7 +52,7 @@ has "Sở Nông nghiệp và Môi trường tỉnh Lào Cai" "--code 15 --on 202
 # Huế: a centrally-run city from 1 January 2025.
 run 0 units list --code 46 --on 2024-12-31
 has "Tỉnh Thừa Thiên Huế" "--code 46 --on 2024-12-31"
-has "46 from 2025-01-01" "--code 46 --on 2024-12-31"
+has "46 from 1 January 2025" "--code 46 --on 2024-12-31"
 run 0 units list --code 46 --on 2025-01-01
 has "Thành phố Huế" "--code 46 --on 2025-01-01"
 

@@ -3,6 +3,7 @@
  * The command-line options every worker takes (see worker_cli.h).
  */
 #include "worker_cli.h"
+#include "l10n.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,9 +29,10 @@ int worker_cli_usage(const worker_cli_t *cli, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "%s: ", cli->prog);
-    vfprintf(stderr, fmt, ap);
+    vfprintf(stderr, _(fmt), ap); /* the worker's own messages, in the user's language */
     va_end(ap);
-    fprintf(stderr, "\nTry '%s --help'.\n", cli->prog);
+    fputc('\n', stderr);
+    fprintf(stderr, _("Try '%s --help'.\n"), cli->prog);
     return 2;
 }
 
@@ -84,7 +86,7 @@ int worker_cli_option(worker_cli_t *cli, int opt, const char *arg)
 int worker_cli_finish(worker_cli_t *cli)
 {
     if (!!cli->server_key != !!cli->key)
-        return worker_cli_usage(cli, "%s", "--server-key and --key go together (CURVE)");
+        return worker_cli_usage(cli, "--server-key and --key go together (CURVE)");
     if (!cli->server_key)
         return 0;
     char err[512];

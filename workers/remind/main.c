@@ -16,6 +16,7 @@
 #include "compose.h"
 #include "errors.h"
 #include "i18n.h"
+#include "l10n.h"
 #include "mail.h"
 #include "worker.h"
 #include "worker_cli.h"
@@ -40,8 +41,8 @@ static void tally(unsigned long *n, bool already)
         (*n)++;
 }
 
-static const char USAGE[] =
-    "Usage: " NAME " [OPTION]...\n"
+static const char *const USAGE = N_(
+    "Usage: exemplar-remind [OPTION]...\n"
     "Deliver the deadline reminders of exemplard: each reminder job goes out once on the\n"
     "daemon's notification topic notify.<unit>, to the journal, and by mail when --sendmail\n"
     "and the unit's address (--recipients) are known.  Runs until SIGTERM.\n"
@@ -79,7 +80,7 @@ static const char USAGE[] =
     "(exemplarctl jobs --state parked; exemplarctl jobs retry ID).\n"
     "\n"
     "Exit status: 0 stopped by a signal (or --once with nothing left), 1 the daemon could\n"
-    "not be used, 2 usage error.\n";
+    "not be used, 2 usage error.\n");
 
 static int deliver_reminder(worker_t *w, const Exemplar__Job *job, remind_t *r)
 {
@@ -163,6 +164,7 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
+    l10n_lang_t ui = l10n_init(); /* LANG: the language of this program\'s own lines */
     worker_opts_t opts = {0};
     worker_cli_t cli;
     worker_cli_init(&cli, NAME, "remind", &opts);
@@ -220,10 +222,10 @@ int main(int argc, char **argv)
             r.contact.office = optarg;
             break;
         case 'h':
-            fputs(USAGE, stdout);
+            fputs(_(USAGE), stdout);
             return 0;
         default:
-            fprintf(stderr, "Try '" NAME " --help'.\n");
+            fprintf(stderr, _("Try '%s --help'.\n"), NAME);
             return 2;
         }
     }
@@ -237,7 +239,10 @@ int main(int argc, char **argv)
         return 2;
     }
     if (recipients && !r.sendmail)
-        fprintf(stderr, NAME ": warning: --recipients without --sendmail: no mail is sent\n");
+        fprintf(stderr, "%s: %s\n", NAME,
+                _("warning: --recipients without --sendmail: no mail is sent"));
+    /* The mails' language for the reminders; the console's (l10n) again for
+     * the result line. */
     i18n_init(r.lang, locale_dir);
     static const Exemplar__JobKind KINDS[] = {EXEMPLAR__JOB_KIND__JOB_REMIND_DEADLINE,
                                               EXEMPLAR__JOB_KIND__JOB_REMIND_OVERDUE,
@@ -246,8 +251,12 @@ int main(int argc, char **argv)
     opts.n_kinds = sizeof(KINDS) / sizeof(KINDS[0]);
     int rc = worker_run(&opts, do_reminder, &r);
     /* One line for whoever ran it (a shell, a timer, the journal at stop). */
-    printf("%lu reminder%s delivered (%lu topic, %lu journal, %lu mail), %lu failed\n", r.done,
-           r.done == 1 ? "" : "s", r.topic, r.journal, r.mail, r.failed);
+    l10n_set_lang(ui);
+    printf(dngettext(EX_TEXTDOMAIN,
+                     "%lu reminder delivered (%lu topic, %lu journal, %lu mail), %lu failed\n",
+                     "%lu reminders delivered (%lu topic, %lu journal, %lu mail), %lu failed\n",
+                     r.done),
+           r.done, r.topic, r.journal, r.mail, r.failed);
     recipients_free(&r.recipients);
     ex_shutdown();
     return rc;

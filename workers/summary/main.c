@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "errors.h"
+#include "l10n.h"
 #include "summary_render.h"
 #include "worker.h"
 #include "worker_cli.h"
@@ -26,46 +27,46 @@
 #define REPORTS_DIR_DEFAULT "/var/lib/exemplard/reports"
 #define FETCH_TIMEOUT_MS    (10 * 60 * 1000) /* a first summary may build its tallies */
 
-static const char USAGE[] =
-    "Usage: " NAME " [OPTION]...\n"
-    "       " NAME " --quarter YYYYQn [--as-of YYYY-MM-DD] [--campaign ID] [OPTION]...\n"
-    "Write the quarterly summaries of exemplard as summary-YYYYQn.{json,csv,xlsx,html} into\n"
-    "the reports directory.  Without --quarter it runs as a service: it takes the daemon's\n"
-    "summary jobs (one after each quarter ends, [workers] summary_delay), writes the files,\n"
-    "announces them on the notification topic notify.ministry and acknowledges.\n"
-    "\n"
-    "  --quarter YYYYQn      write this quarter now and exit (e.g. 2023Q3)\n"
-    "  --as-of YYYY-MM-DD    with --quarter: a day inside the quarter (default: its last)\n"
-    "  --campaign ID         with --quarter: one campaign only (default: every campaign)\n"
-    "  --reports-dir DIR     where the files go (default " REPORTS_DIR_DEFAULT ")\n"
-    "  --lang vi|en          the labels of csv, xlsx, html and the announcement (default vi)\n"
-    "  --document FILE       the HTML report's header and signature: an INI file whose\n"
-    "                        [document] section sets the keys below\n"
-    "  --doc KEY=VALUE       one of them (repeatable, after --document wins): parent (the\n"
-    "                        governing body), body (the issuing body), number, symbol (after\n"
-    "                        /BC-), place, date (YYYY-MM-DD, the day it is signed), subject,\n"
-    "                        authority (e.g. KT. BỘ TRƯỞNG), title, signer, recipient (one\n"
-    "                        line of Nơi nhận; repeatable), archive (after Lưu:)\n"
-    "  --api ENDPOINT        the daemon's api (default: $EXEMPLAR_API, else\n"
-    "                        ipc:///run/exemplard/api.sock)\n"
-    "  --server-key FILE     the daemon's CURVE public key (tcp:// endpoints)\n"
-    "  --key FILE            this worker's CURVE secret key (role worker in the keys file)\n"
-    "  --name NAME           the name leases are recorded under (default: summary@HOSTNAME)\n"
-    "  --lease SECONDS       how long a job is held before it is handed out again\n"
-    "                        (default 600)\n"
-    "  --idle MS             how often to ask when no job is ready (default 2000)\n"
-    "  --once                exit when no job is ready\n"
-    "  --version             print the version and exit\n"
-    "  -h, --help            print this help\n"
-    "\n"
-    "The HTML file is a report in the form of Decree 30/2020/NĐ-CP, for A4 paper: a value\n"
-    "of its header not given is printed as a blank (……) to fill in, never guessed.\n"
-    "Files are written to a temporary name and renamed, so a reader never sees half a\n"
-    "file; writing a quarter again gives the same numbers (the summary is computed from\n"
-    "the history as of the quarter's last day).\n"
-    "\n"
-    "Exit status: 0 done (or stopped by a signal), 1 the daemon refused or a file could\n"
-    "not be written, 2 usage error.\n";
+static const char *const USAGE =
+    N_("Usage: exemplar-summary [OPTION]...\n"
+       "       exemplar-summary --quarter YYYYQn [--as-of YYYY-MM-DD] [--campaign ID] [OPTION]...\n"
+       "Write the quarterly summaries of exemplard as summary-YYYYQn.{json,csv,xlsx,html} into\n"
+       "the reports directory.  Without --quarter it runs as a service: it takes the daemon's\n"
+       "summary jobs (one after each quarter ends, [workers] summary_delay), writes the files,\n"
+       "announces them on the notification topic notify.ministry and acknowledges.\n"
+       "\n"
+       "  --quarter YYYYQn      write this quarter now and exit (e.g. 2023Q3)\n"
+       "  --as-of YYYY-MM-DD    with --quarter: a day inside the quarter (default: its last)\n"
+       "  --campaign ID         with --quarter: one campaign only (default: every campaign)\n"
+       "  --reports-dir DIR     where the files go (default /var/lib/exemplard/reports)\n"
+       "  --lang vi|en          the labels of csv, xlsx, html and the announcement (default vi)\n"
+       "  --document FILE       the HTML report's header and signature: an INI file whose\n"
+       "                        [document] section sets the keys below\n"
+       "  --doc KEY=VALUE       one of them (repeatable, after --document wins): parent (the\n"
+       "                        governing body), body (the issuing body), number, symbol (after\n"
+       "                        /BC-), place, date (YYYY-MM-DD, the day it is signed), subject,\n"
+       "                        authority (e.g. KT. BỘ TRƯỞNG), title, signer, recipient (one\n"
+       "                        line of Nơi nhận; repeatable), archive (after Lưu:)\n"
+       "  --api ENDPOINT        the daemon's api (default: $EXEMPLAR_API, else\n"
+       "                        ipc:///run/exemplard/api.sock)\n"
+       "  --server-key FILE     the daemon's CURVE public key (tcp:// endpoints)\n"
+       "  --key FILE            this worker's CURVE secret key (role worker in the keys file)\n"
+       "  --name NAME           the name leases are recorded under (default: summary@HOSTNAME)\n"
+       "  --lease SECONDS       how long a job is held before it is handed out again\n"
+       "                        (default 600)\n"
+       "  --idle MS             how often to ask when no job is ready (default 2000)\n"
+       "  --once                exit when no job is ready\n"
+       "  --version             print the version and exit\n"
+       "  -h, --help            print this help\n"
+       "\n"
+       "The HTML file is a report in the form of Decree 30/2020/NĐ-CP, for A4 paper: a value\n"
+       "of its header not given is printed as a blank (……) to fill in, never guessed.\n"
+       "Files are written to a temporary name and renamed, so a reader never sees half a\n"
+       "file; writing a quarter again gives the same numbers (the summary is computed from\n"
+       "the history as of the quarter's last day).\n"
+       "\n"
+       "Exit status: 0 done (or stopped by a signal), 1 the daemon refused or a file could\n"
+       "not be written, 2 usage error.\n");
 
 typedef struct {
     ex_client_t *fetch; /* the summaries are fetched on their own connection */
@@ -148,6 +149,7 @@ int main(int argc, char **argv)
     };
     worker_opts_t opts = {.lease_ms = 600000};
     worker_cli_t cli;
+    l10n_init(); /* LANG: the language of this program's own lines */
     worker_cli_init(&cli, NAME, "summary", &opts);
     const char *quarter = NULL, *as_of = "", *campaign = "";
     summary_job_t job = {.dir = REPORTS_DIR_DEFAULT, .lang = SR_VI};
@@ -190,17 +192,17 @@ int main(int argc, char **argv)
             docs[n_docs++] = optarg;
             break;
         case 'h':
-            fputs(USAGE, stdout);
+            fputs(_(USAGE), stdout);
             return 0;
         default:
-            fprintf(stderr, "Try '" NAME " --help'.\n");
+            fprintf(stderr, _("Try '%s --help'.\n"), NAME);
             return 2;
         }
     }
     if (optind != argc)
         return worker_cli_usage(&cli, "unexpected argument '%s'", argv[optind]);
     if (!quarter && (as_of[0] || campaign[0]))
-        return worker_cli_usage(&cli, "%s", "--as-of and --campaign go with --quarter");
+        return worker_cli_usage(&cli, "--as-of and --campaign go with --quarter");
     if (worker_cli_finish(&cli) != 0)
         return 2;
     /* The file first, then the options, so that a --doc overrides it. */
@@ -215,7 +217,8 @@ int main(int argc, char **argv)
         }
     struct stat st;
     if (stat(job.dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, NAME ": the reports directory %s does not exist\n", job.dir);
+        fprintf(stderr, "%s: ", NAME);
+        fprintf(stderr, _("the reports directory %s does not exist\n"), job.dir);
         summary_doc_free(&job.doc);
         return 1;
     }
@@ -225,7 +228,8 @@ int main(int argc, char **argv)
                            .curve = opts.curve};
     job.fetch = ex_client_new(&co);
     if (!job.fetch) {
-        fprintf(stderr, NAME ": cannot use endpoint %s\n",
+        fprintf(stderr, "%s: ", NAME);
+        fprintf(stderr, _("cannot use endpoint %s\n"),
                 opts.endpoint ? opts.endpoint : ex_default_endpoint());
         summary_doc_free(&job.doc);
         return 1;
@@ -234,18 +238,21 @@ int main(int argc, char **argv)
     if (quarter) {
         rc = summary_write_all(job.fetch, quarter, as_of, campaign, job.dir, job.lang, &job.doc,
                                err, sizeof(err));
-        if (rc < 0)
-            fprintf(stderr, NAME ": summary of %s: %s\n", quarter, err);
-        else
-            printf("%s/summary-%s.{json,csv,xlsx,html}\n", job.dir, quarter);
+        if (rc < 0) {
+            fprintf(stderr, "%s: ", NAME);
+            fprintf(stderr, _("summary of %s: %s\n"), quarter, err);
+        } else {
+            printf("%s/summary-%s.{json,csv,xlsx,html}\n", job.dir, quarter); /* i18n: no words */
+        }
         rc = rc < 0 ? 1 : 0;
     } else {
         static const Exemplar__JobKind KINDS[] = {EXEMPLAR__JOB_KIND__JOB_SUMMARY};
         opts.kinds = KINDS;
         opts.n_kinds = 1;
         rc = worker_run(&opts, do_summary, &job);
-        printf("%lu summar%s written into %s, %lu failed\n", job.done, job.done == 1 ? "y" : "ies",
-               job.dir, job.failed);
+        printf(dngettext(EX_TEXTDOMAIN, "%lu summary written into %s, %lu failed\n",
+                         "%lu summaries written into %s, %lu failed\n", job.done),
+               job.done, job.dir, job.failed);
     }
     ex_client_destroy(&job.fetch);
     summary_doc_free(&job.doc);
