@@ -124,8 +124,12 @@ static void due(fixture_t *f, int part, int64_t until_ms, char *out, size_t len)
     store_txn_abort(&t);
     assert_true(n >= 0);
     out[0] = 0;
-    for (int i = 0; i < n; i++)
-        snprintf(out + strlen(out), len - strlen(out), "%s%s", i ? " " : "", ids[i]);
+    size_t used = 0;
+    for (int i = 0; i < n; i++) {
+        int w = snprintf(out + used, len - used, "%s%s", i ? " " : "", ids[i]);
+        assert_true(w >= 0 && (size_t)w < len - used);
+        used += (size_t)w;
+    }
 }
 
 static int64_t next_time(fixture_t *f, int part)
