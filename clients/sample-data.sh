@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 #
-# Sample data for the quarterly summary (issue 5): starts its own exemplard
+# Sample data for the quarterly summary: starts its own exemplard
 # in a temporary directory and walks 36 nominations of six units of the
 # shipped 2021-2025 campaign through the plan's calendar, restarting the
 # daemon with successive `[rules] today` values (2021 registration and

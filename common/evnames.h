@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The protocol's spellings of event types and of the change feed's event
- * topics (issue 4), shared by the daemon, the client library, exemplarctl
+ * topics, shared by the daemon, the client library, exemplarctl
  * and JSON lines: "title-awarded", "event.title-awarded.CB-0042".
  */
 #ifndef EXEMPLAR_EVNAMES_H

@@ -2,7 +2,7 @@
 /*
  * One converter between any protobuf-c message and a JSON object (json-c),
  * driven by the message descriptors, so that a new field or message needs
- * no code here (issue 8: exemplarctl export and import).
+ * no code here (the export and import of exemplarctl and exemplard).
  *
  * The mapping:
  *   - keys are the field names as written in the .proto (not camelCase);

@@ -39,7 +39,7 @@ typedef struct {
     unsigned long long refused;
     unsigned long long batches;
     unsigned long long commit_failures;
-    /* issue 8: refusals per error code, durable commits and their summed time */
+    /* operator figures: refusals per code, durable commits and their time */
     unsigned long long refused_by_code[EX_ERR_COUNT];
     unsigned long long commits;
     unsigned long long commit_us_total;
@@ -71,7 +71,7 @@ int api_reload_rules(api_t *a, const config_t *cfg, char *err, size_t errlen);
 void api_housekeeping(api_t *a, int64_t now_ms);
 
 /* Work done between batches, off the acknowledgement path: extends the
- * subject index of events (issue 4) by a bounded step when the api has been
+ * subject index of events by a bounded step when the api has been
  * quiet or the index lags by [store] events_index_lag events or more.
  * Returns true while the index still lags (the loop then comes back soon). */
 bool api_background(api_t *a, bool quiet);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Events in (issue 4): the PublishRequest, StatsRequest and EvidenceRequest
+ * Events in: the PublishRequest, StatsRequest and EvidenceRequest
  * handlers and the correlation of events with nominations.  api.c's table
  * rows call these with the request's transaction; like every handler they
  * write through it, never block and never send (the outbox publishes after
@@ -53,7 +53,7 @@ typedef struct {
     const config_t *cfg;
     const actor_t *actor;
     int64_t now_ms;
-    int32_t day; /* issue 5: the day changes are judged on (rules_today) */
+    int32_t day; /* the day changes are judged on (rules_today) */
     char *why;   /* a refusal's sentence (why_len bytes) */
     size_t why_len;
     /* Called for every newly stored event, in the same transaction: the

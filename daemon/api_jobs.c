@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Requests of the workers and of the administrators about jobs (issue 5):
+ * Requests of the workers and of the administrators about jobs:
  * lease, deliver, acknowledge, list, retry; and the loop's tick that derives
  * and fires timers and takes back leases that ran out.
  *

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Operator tools (issue 8): as-of lists rewind nominations through their
+ * Operator tools: as-of lists rewind nominations through their
  * histories (api_ops_rewind); fsck checks what can be derived against what it
  * is derived from, and rebuilds the derivable indexes on request.
  *
@@ -44,7 +44,7 @@ static void tally_problem(void *arg, const char *sentence)
     fsck_index_problem(arg, "%s", sentence);
 }
 
-/* issue 5: the quarterly tallies, caught up first (in a write txn), summed
+/* the quarterly summary's tallies, caught up first (in a write txn), summed
  * over every quarter, equal the nominations' states.  A tally that lags in
  * a read-only txn, or over a broken history or change log, is not compared. */
 static int check_tally(fsck_t *f, const rules_t *rules, bool *wrote)
@@ -164,7 +164,7 @@ int api_ops_fsck(call_t *x)
     x->wrote = x->wrote || tally_wrote;
     if (rc == 0 && r->repair) {
         rc = rebuild_indexes(x->txn);
-        /* issue 5: the tallies again from the whole change log */
+        /* the summary's tallies again from the whole change log */
         bool more = true;
         if (rc == 0)
             tally_clear(x->txn);

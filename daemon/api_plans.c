@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit plans on the request path (issue 9): submit (or save a draft),
+ * Unit plans on the request path: submit (or save a draft),
  * show, list progress, accept and return.  Each handler validates its
  * request, writes through the batch's transaction and packs its reply, as
  * api_rules.c's do.  Plans live in daemon/plans.c; the registration list of

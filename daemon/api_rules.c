@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The plan's rules on the request path (issue 3): units import and list,
+ * The plan's rules on the request path: units import and list,
  * the campaign calendar, the evidence ledger, `check`, and the hooks that
  * register and move call (unit on the registration day, period, subject,
  * window override, carry-over).  Each handler validates its request, writes

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The quarterly summary (issue 5): a quarter's nominations by unit x kind x
+ * The quarterly summary: a quarter's nominations by unit x kind x
  * state, its moves and recognitions (from the tallies, tally.h), the units
  * overdue with their plans (plans.h: append-only versions, so "by that day"
  * is exact) and the nominations under review whose evidence does not meet

@@ -487,7 +487,7 @@ int main(int argc, char **argv)
         log_error("main, out of memory");
         goto out;
     }
-    /* issue 8: the Prometheus endpoint, with figures before READY */
+    /* operator figures: the Prometheus endpoint, with figures before READY */
     if (cfg.stats_listen[0]) {
         if (!(metrics = metrics_new(cfg.stats_listen, err, sizeof(err)))) {
             log_error("%s", err);

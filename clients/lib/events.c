@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The events half of libexemplar (issue 4, see exemplar.h): request
+ * The events half of libexemplar (see exemplar.h): request
  * builders for publish, stats and evidence, and registration with a
  * subject.  The feed side is in sub.c.
  */

@@ -151,7 +151,7 @@ typedef struct {
     const uint8_t *page_token;
     size_t page_token_len;
     const char *name_contains; /* NULL or "": any; else without diacritics, any case */
-    int64_t as_of_ms;          /* 0: now; else the nominations as they were then (issue 8) */
+    int64_t as_of_ms;          /* 0: now; else the nominations as they were then */
 } ex_list_filter_t;
 
 int ex_list(ex_client_t *c, const ex_list_filter_t *filter, Exemplar__Reply **reply);
@@ -189,7 +189,7 @@ void ex_sub_destroy(ex_sub_t **p);
  * that a caller can look at its flags. */
 int ex_sub_next(ex_sub_t *s, int timeout_ms, Exemplar__Change **change);
 
-/* ---- events (issue 4) ----------------------------------------------------
+/* ---- events --------------------------------------------------------------
  * Agency services publish facts as exemplar.Event (proto/events.proto).  An
  * event's identity is (publisher, seq): sending it again with the same seq
  * and event_id is acknowledged and ignored, so a publisher retries freely;
@@ -202,7 +202,7 @@ int ex_sub_next(ex_sub_t *s, int timeout_ms, Exemplar__Change **change);
  * ex_sub_next; free with exemplar__event__free_unpacked(event, NULL). */
 int ex_sub_next_event(ex_sub_t *s, int timeout_ms, Exemplar__Event **event);
 
-/* Reminders and summaries announced by the workers (issue 5) travel as
+/* Reminders and summaries announced by the workers travel as
  * ["notify.<unit>" or "notify.ministry"][exemplar.Notification]; subscribe
  * with "notify." or "notify.<unit>" and read them with this.  Results as for
  * ex_sub_next; free with exemplar__notification__free_unpacked(nt, NULL). */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What every worker does around its own work (issue 5): take jobs from the
+ * What every worker does around its own work: take jobs from the
  * daemon with a lease, hand each to the worker's function, record each
  * delivery, acknowledge, and survive a daemon that restarts.
  *

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The words of a reminder (issue 5): what is due, by when, and what is
+ * The words of a reminder: what is due, by when, and what is
  * missing, from a leased job and the context the daemon filled in.  The
  * language is the one i18n_init() selected (Vietnamese by default; the
  * msgids are English, common/po/vi.po translates them).  Pure: no I/O.

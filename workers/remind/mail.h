@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Reminders by mail (issue 5): the units' addresses from a CSV file
+ * Reminders by mail: the units' addresses from a CSV file
  * (libcsv; columns "unit,address[,name]" with a header row), and delivery
  * through a sendmail-compatible command that reads the message on its
  * standard input ("/usr/sbin/sendmail -t -i": recipients from the To

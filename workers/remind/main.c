@@ -3,7 +3,7 @@
  * exemplar-remind: takes the daemon's reminder jobs and delivers each
  * reminder once: on the daemon's notification topic notify.<unit>, to the
  * journal, and by mail when a sendmail command and the unit's address are
- * configured (issue 5).  Stateless: everything it must remember is recorded
+ * configured.  Stateless: everything it must remember is recorded
  * in the daemon under the job's id.
  */
 #include <getopt.h>

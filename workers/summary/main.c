@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * exemplar-summary (issue 5): renders a quarter's summary into the reports
+ * exemplar-summary: renders a quarter's summary into the reports
  * directory in every format (summary_write_all).
  *
  * As a service (no --quarter) it leases the daemon's "summary" jobs, one

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The quarterly summary rendered for people (issue 5), shared by exemplarctl
+ * The quarterly summary rendered for people, shared by exemplarctl
  * and exemplar-summary: JSON (json-c), CSV (libcsv, UTF-8 with a BOM so that
  * Excel reads Vietnamese), XLSX (libxlsxwriter) and one self-contained HTML
  * page with inline SVG charts (the state funnel and per-unit bars).  Labels

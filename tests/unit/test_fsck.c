@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests of the store's consistency checks (daemon/fsck.c) on a real
+ * store written through the one write path (nomwrite.c): a store as the
+ * daemon writes it has no problem, and the counts say what it holds (a
+ * state left behind is a stale by_state entry, allowed); then one fault at
+ * a time: a missing by_unit or live by_state entry is an index problem (a
+ * rebuild fixes it), a change missing from the log is a problem of the
+ * history and the log (a rebuild does not), each with a sentence that
+ * names the nomination or the sequence; the first `want` sentences are
+ * kept, every problem counted.
+ */
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#include "errors.h"
+#include "fsck.h"
+#include "key.h"
+#include "nomwrite.h"
+#include "records.h"
+#include "store.h"
+
+typedef struct {
+    char dir[64];
+    store_t *store;
+    records_counters_t counters;
+    uint64_t ids[3];
+} fixture_t;
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+static Exemplar__Actor ACTOR = {PROTOBUF_C_MESSAGE_INIT(&exemplar__actor__descriptor), "officer-01",
+                                EXEMPLAR__ROLE__ROLE_UNIT_OFFICER, "01"};
+
+/* Three nominations of unit 01; the first moved on to fostering. */
+static int setup(void **state)
+{
+    fixture_t *f = calloc(1, sizeof(*f));
+    char err[256] = "";
+    assert_non_null(f);
+    snprintf(f->dir, sizeof(f->dir), "/tmp/ex-fsck-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    assert_int_equal(store_open(f->dir, 1 << 20, 1 << 24, &f->store, err, sizeof(err)), 0);
+    store_txn_t t;
+    assert_int_equal(store_txn_begin(f->store, true, &t), 0);
+    assert_int_equal(records_load_counters(&t, &f->counters), 0);
+    nomwrite_batch_t b;
+    nomwrite_batch_init(&b, &t, NULL, &f->counters);
+    for (int i = 0; i < 3; i++) {
+        Exemplar__Nomination n;
+        exemplar__nomination__init(&n);
+        n.version = 1;
+        n.state = EXEMPLAR__STATE__STATE_REGISTERED;
+        n.kind = EXEMPLAR__KIND__KIND_COLLECTIVE;
+        n.unit = "01";
+        n.campaign = "2021-2025";
+        n.name = "Phòng Tài nguyên";
+        nomwrite_change_t c = {.from = EXEMPLAR__STATE__STATE_NONE,
+                               .verb = "register",
+                               .actor = &ACTOR,
+                               .at_ms = 1000,
+                               .day = 1};
+        assert_int_equal(nomwrite_transition(&b, &n, &c), 0);
+        f->ids[i] = n.id;
+    }
+    Exemplar__Nomination *n = NULL;
+    assert_int_equal(records_get_nomination(&t, f->ids[0], &n), 0);
+    n->state = EXEMPLAR__STATE__STATE_FOSTERING;
+    n->version++;
+    nomwrite_change_t c = {.from = EXEMPLAR__STATE__STATE_REGISTERED,
+                           .verb = "foster",
+                           .actor = &ACTOR,
+                           .at_ms = 2000,
+                           .day = 2};
+    assert_int_equal(nomwrite_transition(&b, n, &c), 0);
+    exemplar__nomination__free_unpacked(n, NULL);
+    assert_int_equal(store_txn_commit(&t), 0);
+    nomwrite_batch_apply(&b);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture_t *f = *state;
+    store_close(&f->store);
+    nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    free(f);
+    return 0;
+}
+
+/* Runs the check on what the store holds now: the counts, with *index the
+ * index problems and the kept sentences copied into text, one a line. */
+static Exemplar__FsckReply check(fixture_t *f, size_t want, uint64_t *index, char *text, size_t len)
+{
+    Exemplar__FsckReply out = EXEMPLAR__FSCK_REPLY__INIT;
+    store_txn_t t;
+    fsck_t k;
+    assert_int_equal(store_txn_begin(f->store, false, &t), 0);
+    assert_int_equal(fsck_init(&k, &t, f->counters.next_id - 1, want, &out), 0);
+    assert_int_equal(fsck_run(&k), 0);
+    *index = k.index_problems;
+    text[0] = 0;
+    assert_true(k.kept <= want);
+    for (size_t i = 0; i < k.kept; i++)
+        snprintf(text + strlen(text), len - strlen(text), "%s\n", k.sentences[i]);
+    out.problems = k.problems;
+    fsck_deinit(&k);
+    store_txn_abort(&t);
+    return out;
+}
+
+static void delete (fixture_t *f, store_db_t db, const uint8_t *key, size_t klen)
+{
+    store_txn_t t;
+    assert_int_equal(store_txn_begin(f->store, true, &t), 0);
+    store_del(&t, db, key, klen);
+    assert_int_equal(store_txn_commit(&t), 0);
+}
+
+static void a_store_as_written_has_no_problem(void **state)
+{
+    fixture_t *f = *state;
+    uint64_t index = 9;
+    char text[2048];
+    Exemplar__FsckReply r = check(f, 10, &index, text, sizeof(text));
+    if (r.problems)
+        fail_msg("problems in a clean store:\n%s", text);
+    assert_int_equal(index, 0);
+    assert_int_equal(r.nominations, 3);
+    assert_int_equal(r.changes, 4);
+    assert_int_equal(r.last_seq, 4);
+    assert_int_equal(r.by_unit_entries, 3);
+    assert_int_equal(r.by_state_entries, 4);
+    assert_int_equal(r.by_state_stale, 1); /* the first one's registered entry */
+}
+
+static void missing_index_entries_are_index_problems(void **state)
+{
+    fixture_t *f = *state;
+    uint8_t key[KEY_MAX];
+    delete (f, DB_BY_UNIT, key, key_by_unit(key, "01", f->ids[1]));
+    /* the third nomination's live entry: registered, seq 3 */
+    delete (f, DB_BY_STATE, key,
+            key_by_state(key, EXEMPLAR__STATE__STATE_REGISTERED, "2021-2025", 3));
+    uint64_t index = 0;
+    char text[2048], id[32];
+    Exemplar__FsckReply r = check(f, 10, &index, text, sizeof(text));
+    assert_int_equal(r.problems, 2);
+    assert_int_equal(index, 2);
+    snprintf(id, sizeof(id), "%llu", (unsigned long long)f->ids[1]);
+    if (!strstr(text, id))
+        fail_msg("no sentence names nomination %s:\n%s", id, text);
+    snprintf(id, sizeof(id), "%llu", (unsigned long long)f->ids[2]);
+    if (!strstr(text, id))
+        fail_msg("no sentence names nomination %s:\n%s", id, text);
+
+    /* want = 1: every problem counted, one sentence kept */
+    r = check(f, 1, &index, text, sizeof(text));
+    assert_int_equal(r.problems, 2);
+    assert_non_null(strchr(text, '\n'));
+    assert_null(strchr(strchr(text, '\n') + 1, '\n'));
+}
+
+static void a_change_missing_from_the_log_is_not_an_index_problem(void **state)
+{
+    fixture_t *f = *state;
+    uint8_t key[8];
+    key_put_u64(key, 2); /* the second registration */
+    delete (f, DB_CHANGES, key, sizeof(key));
+    uint64_t index = 0;
+    char text[2048];
+    Exemplar__FsckReply r = check(f, 10, &index, text, sizeof(text));
+    assert_true(r.problems >= 1);
+    assert_true(r.problems > index); /* a rebuild of the indexes cannot fix it */
+    assert_int_equal(r.changes, 3);
+    if (!strstr(text, "change 2 is missing"))
+        fail_msg("no sentence names the missing sequence:\n%s", text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(a_store_as_written_has_no_problem, setup, teardown),
+        cmocka_unit_test_setup_teardown(missing_index_entries_are_index_problems, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_change_missing_from_the_log_is_not_an_index_problem,
+                                        setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
