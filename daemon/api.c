@@ -15,6 +15,8 @@
 
 #include "api_call.h"
 #include "audit.h"
+#include "api_users.h"
+#include "users.h"
 #include "auth.h"
 #include "api_events.h"
 #include "dedup.h"
@@ -465,6 +467,7 @@ static int record_change(call_t *x, const Exemplar__Nomination *n, Exemplar__Sta
     actor.name = (char *)x->actor->name;
     actor.role = (Exemplar__Role)x->actor->role;
     actor.unit = (char *)x->actor->unit;
+    actor.via = (char *)x->actor->via;
     c.seq = n->last_seq;
     c.nomination_id = n->id;
     c.prev_seq = prev_seq;
@@ -978,6 +981,7 @@ static void full_why(const api_t *a, char *why, size_t len)
 static void run_call(api_t *a, store_txn_t *txn, api_call_t *call, int write_error, bool *wrote)
 {
     call_t x = {.api = a, .txn = txn, .actor = &call->actor, .now_ms = api_now_ms()};
+    actor_t acting; /* the person a gateway acts for (users.h) */
     Exemplar__Reply init = EXEMPLAR__REPLY__INIT;
     x.reply = init;
     Exemplar__Request *req = exemplar__request__unpack(NULL, call->len, call->data);
@@ -1006,6 +1010,11 @@ static void run_call(api_t *a, store_txn_t *txn, api_call_t *call, int write_err
                         (int)req->body_case);
         goto answer;
     }
+    /* A gateway's request is checked, remembered and audited as the person's. */
+    if ((rc = users_resolve(txn, &call->actor, req->on_behalf_of, &acting, x.why, sizeof(x.why))) <
+        0)
+        goto answer;
+    x.actor = &acting;
     if ((rc = auth_check_role(x.actor, op->name, op->roles, x.why, sizeof(x.why))) < 0)
         goto answer;
     if ((op->flags & OP_MUTATES) && !(req->request_id == 0 && (op->flags & OP_ID_OPTIONAL))) {

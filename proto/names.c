@@ -34,6 +34,7 @@ static const char *const ROLE_NAME[] = {
     [EXEMPLAR__ROLE__ROLE_READER] = "reader",
     [EXEMPLAR__ROLE__ROLE_ADMIN] = "admin",
     [EXEMPLAR__ROLE__ROLE_WORKER] = "worker",
+    [EXEMPLAR__ROLE__ROLE_GATEWAY] = "gateway",
 };
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))

@@ -797,6 +797,8 @@ static const ctl_cmd_opt_t AUDIT_OPTS[] = {
 };
 
 /* clang-format off */
+int cmd_user(ctl_t *ctl, const ctl_args_t *a); /* cmd_users.c: local accounts */
+
 const ctl_cmd_t CMD_TABLE[] = {
     { "register", "--unit CODE --kind KIND --name NAME [--campaign ID] [--subject ID] [--request-id N]",
       "register a new nomination and print its id",
@@ -908,6 +910,15 @@ const ctl_cmd_t CMD_TABLE[] = {
       cmd_keygen, 1, 1, KEYGEN_OPTS,
       "Prints the keys-file line to give the daemon's administrator (role and unit still to fill "
       "in). Never overwrites a file. 'exemplarctl keygen server' makes the daemon's own pair." },
+    { "user", "add NAME ROLE [UNIT] | passwd NAME [-] | disable NAME | enable NAME | list",
+      "manage the local accounts people sign in to exemplar-web with (administrators only)",
+      cmd_user, 1, 4, NO_OPTS,
+      "'user add' makes an account with a one-time password, printed once, that must be changed "
+      "at the first sign-in; ROLE is unit-officer (give its UNIT), ministry-reviewer, approver, "
+      "reader or admin. 'user passwd NAME' makes a new one-time password; 'user passwd NAME -' "
+      "reads the new password from the first line of stdin. Passwords are hashed here with "
+      "Argon2id (libsodium) and only the hash is sent to the daemon. A disabled account cannot "
+      "sign in and no gateway may act for it until it is enabled again." },
     { "audit", "[--limit N]", "print refused changes, newest first (administrators only)",
       cmd_audit, 0, 0, AUDIT_OPTS,
       "Every refused register or move is in the audit list with who asked, what and why it "
