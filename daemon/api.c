@@ -119,6 +119,14 @@ static const api_op_t API_OPS[] = {
     {EXEMPLAR__REQUEST__BODY_JOB_RETRY, "job-retry", api_jobs_retry, OP_MUTATES, R_ADMIN},
     /* issue 5, the quarterly summary (api_summary.c): catches the tallies up */
     {EXEMPLAR__REQUEST__BODY_SUMMARY, "summary", api_summary, OP_READS | OP_MAY_WRITE, R_READ},
+    /* local accounts and the gateway role (api_users.c); user-passwd: the
+     * account itself through a gateway, or an administrator */
+    {EXEMPLAR__REQUEST__BODY_USER_ADD, "user-add", api_users_add, OP_MUTATES, R_ADMIN},
+    {EXEMPLAR__REQUEST__BODY_USER_PASSWD, "user-passwd", api_users_passwd, OP_MUTATES, R_READ},
+    {EXEMPLAR__REQUEST__BODY_USER_DISABLE, "user-disable", api_users_disable, OP_MUTATES, R_ADMIN},
+    {EXEMPLAR__REQUEST__BODY_USER_LIST, "user-list", api_users_list, OP_READS, R_ADMIN},
+    {EXEMPLAR__REQUEST__BODY_USER_LOGIN, "user-login", api_users_login, OP_READS,
+     ROLE_BIT(ROLE_GATEWAY)},
 };
 
 static const api_op_t *find_op(Exemplar__Request__BodyCase body)
