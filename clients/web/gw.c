@@ -27,7 +27,7 @@ int gw_init(const web_config_t *cfg, char *err, size_t errlen)
     if (!G.client) {
         snprintf(err, errlen,
                  "cannot make a client for %s (a ZeroMQ endpoint such as "
-                 "tcp://127.0.0.1:7601)",
+                 "tcp://127.0.0.1:7410)",
                  cfg->api);
         return -1;
     }

@@ -162,6 +162,9 @@ static const struct {
     {"Nomination %llu", "Trường hợp đề nghị số %llu"},
     {"Registered on", "Ngày đăng ký"},
     {"Recognised by decision", "Công nhận theo quyết định"},
+    {"Nomination %llu was moved to \"%s\" by %s.",
+     "Trường hợp đề nghị số %llu vừa được chuyển sang \"%s\" bởi %s."},
+    {"Changes as they happen", "Thay đổi mới nhất"},
 };
 
 const char *L(int lang, const char *en)

@@ -20,7 +20,7 @@
 #include <unistd.h>
 #include <pthread.h>
 
-#define DEFAULT_CONFIG "/etc/exemplar/web.conf"
+#define DEFAULT_CONFIG "/etc/exemplard/web.conf"
 
 int64_t web_now_ms(void)
 {
@@ -33,9 +33,13 @@ void web_config_defaults(web_config_t *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
     snprintf(cfg->listen, sizeof(cfg->listen), "127.0.0.1:8080");
-    snprintf(cfg->api, sizeof(cfg->api), "tcp://127.0.0.1:7601");
-    snprintf(cfg->server_key, sizeof(cfg->server_key), "/etc/exemplar/server.pub");
-    snprintf(cfg->key, sizeof(cfg->key), "/etc/exemplar/web.key");
+    snprintf(cfg->api, sizeof(cfg->api), "tcp://127.0.0.1:7410");
+    /* Under systemd the keys come as credentials (LoadCredential= in
+     * exemplar-web.service), readable by the service's dynamic user only. */
+    const char *creds = getenv("CREDENTIALS_DIRECTORY");
+    const char *dir = creds && *creds ? creds : "/etc/exemplard";
+    snprintf(cfg->server_key, sizeof(cfg->server_key), "%s/server.pub", dir);
+    snprintf(cfg->key, sizeof(cfg->key), "%s/web.key", dir);
     cfg->timeout_ms = 5000;
     cfg->idle_s = 30 * 60;
     cfg->max_s = 10 * 60 * 60;
@@ -276,6 +280,7 @@ int main(int argc, char **argv)
     int sig = 0;
     sigdelset(&set, SIGPIPE);
     sigwait(&set, &sig);
+    live_stop();
     MHD_stop_daemon(d);
     session_fini();
     gw_fini();

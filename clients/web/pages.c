@@ -148,6 +148,7 @@ static void security_headers(struct MHD_Response *resp)
 {
     MHD_add_response_header(resp, "Content-Security-Policy",
                             "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+                            "script-src 'self'; connect-src 'self'; "
                             "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
@@ -278,6 +279,11 @@ static void page_begin(req_t *r, buf_t *b, const char *title)
 
 static enum MHD_Result page_end(req_t *r, buf_t *b, unsigned status)
 {
+    if (r->signed_in) /* the live view (live.c): announced politely, hidden until a change */
+        buf_fmt(b,
+                "<section id=\"live\" class=\"flash\" aria-live=\"polite\" aria-label=\"%s\" "
+                "hidden></section><script src=\"/live.js\" defer></script>",
+                L(r->lang, "Changes as they happen"));
     buf_add(b, "</main></body></html>\n");
     return send_body(r, status, b, "text/html; charset=utf-8", NULL);
 }
@@ -625,7 +631,10 @@ static enum MHD_Result list_page(req_t *r)
                 L(r->lang, "What is missing"));
         for (size_t i = 0; i < reply->list->n_nominations; i++) {
             const Exemplar__Nomination *n = reply->list->nominations[i];
-            buf_fmt(&b, "<tr><td>%" PRIu64 "</td><td><a href=\"/n/%" PRIu64 "\">", n->id, n->id);
+            buf_fmt(&b,
+                    "<tr data-id=\"%" PRIu64 "\"><td>%" PRIu64 "</td><td><a href=\"/n/%" PRIu64
+                    "\">",
+                    n->id, n->id, n->id);
             buf_esc(&b, n->name);
             buf_add(&b, "</a></td><td>");
             buf_esc(&b, n->unit);
@@ -764,9 +773,10 @@ static enum MHD_Result nomination_page(req_t *r, uint64_t id)
         buf_esc(&b, n->unit_name);
     }
     buf_fmt(&b,
-            "</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd id=\"state\" data-state=\"%s\">%s</dd>"
+            "</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd id=\"state\" data-id=\"%" PRIu64
+            "\" data-state=\"%s\">%s</dd>"
             "<dt>%s</dt><dd>%" PRIu64 "</dd><dt>%s</dt><dd>%s</dd>",
-            L(r->lang, "Kind"), web_kind_name(r->lang, n->kind), L(r->lang, "State"),
+            L(r->lang, "Kind"), web_kind_name(r->lang, n->kind), L(r->lang, "State"), n->id,
             ex_state_name(n->state) ?: "", web_state_name(r->lang, n->state), L(r->lang, "Version"),
             n->version, L(r->lang, "Registered on"), time_text(n->created_ms, at, sizeof(at)));
     if (n->recognition && n->recognition->number[0]) {
@@ -961,6 +971,8 @@ static enum MHD_Result route(req_t *r)
                  COOKIE_LANG, l, CFG->secure_cookies ? "; Secure" : "");
         return redirect(r, "/", set);
     }
+    if (get && strcmp(r->url, "/live.js") == 0)
+        return live_script(r->c);
     if (strcmp(r->url, "/favicon.ico") == 0) { /* asked by every browser: no redirect */
         buf_t none = {0};
         return send_body(r, MHD_HTTP_NOT_FOUND, &none, "text/plain", NULL);
@@ -1002,6 +1014,8 @@ static enum MHD_Result route(req_t *r)
         return redirect(r, "/password", NULL);
     uint64_t id;
     bool move;
+    if (get && strcmp(r->url, "/events") == 0)
+        return live_events(r->c, &r->s, r->lang);
     if (get && strcmp(r->url, "/") == 0)
         return list_page(r);
     if (strcmp(r->url, "/register") == 0)

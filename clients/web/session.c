@@ -148,6 +148,15 @@ int session_find(const char *token, web_session_t *out)
     return rc;
 }
 
+bool session_alive(const char *token)
+{
+    pthread_mutex_lock(&S.lock);
+    ssize_t i = find(token);
+    bool alive = i >= 0 && !expired(&S.s[i], web_now_ms());
+    pthread_mutex_unlock(&S.lock);
+    return alive;
+}
+
 void session_remove(const char *token)
 {
     pthread_mutex_lock(&S.lock);

@@ -100,6 +100,9 @@ int session_create(const char *name, Exemplar__Role role, const char *unit, bool
  * or expired (idle or absolute; an expired one is removed). */
 int session_find(const char *token, web_session_t *out);
 void session_remove(const char *token);
+/* Is token's session live?  Unlike session_find it does not count as
+ * activity: a page left open on the live view still expires when idle. */
+bool session_alive(const char *token);
 /* Leaves a message for the next page of the session (post-redirect-get). */
 void session_flash(const char *token, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -131,6 +134,15 @@ enum MHD_Result pages_handle(void *cls, struct MHD_Connection *c, const char *ur
 void pages_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                      enum MHD_RequestTerminationCode toe);
 int pages_init(const web_config_t *cfg);
+
+/* ---- the live view (live.c) --------------------------------------------- */
+
+/* GET /events for the signed-in person: a stream of server-sent events. */
+enum MHD_Result live_events(struct MHD_Connection *c, const web_session_t *s, int lang);
+/* GET /live.js: the script that shows them. */
+enum MHD_Result live_script(struct MHD_Connection *c);
+/* Ends every stream (at shutdown, before MHD_stop_daemon). */
+void live_stop(void);
 
 int64_t web_now_ms(void);
 

@@ -8,8 +8,9 @@
 #   unit officer: one-time password changed at the first sign-in, registers
 #     a candidate, fosters it and sends it to the unit review;
 #   reviewer (a second browser): finds it in the review queue and passes the
-#     Ministry review, while the officer's page, now stale, is refused as a
-#     conflict that names the current state instead of overwriting it;
+#     Ministry review; the officer's open page sees the move arrive (the live
+#     view), and a move from that page, now stale, is refused as a conflict
+#     that names the current state instead of overwriting it;
 #   approver: recognises it with the decision's number, date and issuer;
 #   an officer of another unit neither sees it nor acts on it, typing the
 #     URL or posting a forged form with their own CSRF token;
@@ -267,13 +268,19 @@ def main():
         click_move(b, "review-ministry")
         assert state_of(b) == "ministry-reviewed", flash(b)
 
+        # ---- the live view: the officer's open page sees the move arrive
+        WebDriverWait(a, 20).until(lambda _: "Bộ xem xét" in a.find_element(By.ID, "live").text)
+        assert "minh.bo" in a.find_element(By.ID, "live").text
+        assert state_of(a) == "ministry-reviewed"  # updated in place, no reload
+        shot(a, "07-live-update")
+
         # ---- the officer's stale page: a conflict naming the current state
         a.find_element(By.ID, "reason-withdraw").send_keys("Đơn vị rút hồ sơ")
         click_move(a, "withdraw")
         msg = flash(a)
         assert "người khác" in msg and "Bộ xem xét" in msg, msg
         assert state_of(a) == "ministry-reviewed"
-        shot(a, "07-conflict")
+        shot(a, "08-conflict")
 
         # ---- the approver recognises it with the decision
         c = fx.browser()
@@ -284,11 +291,11 @@ def main():
         c.find_element(By.ID, "dn-recognize").send_keys("1234/QĐ-BTNMT")
         c.find_element(By.ID, "dd-recognize").send_keys("15122026")
         c.find_element(By.ID, "di-recognize").send_keys("Bộ trưởng Bộ Tài nguyên và Môi trường")
-        shot(c, "08-approver-recognise")
+        shot(c, "09-approver-recognise")
         click_move(c, "recognize")
         assert state_of(c) == "recognized", flash(c)
         assert "1234/QĐ-BTNMT" in c.page_source
-        shot(c, "09-recognised")
+        shot(c, "10-recognised")
         hist = c.find_elements(By.CSS_SELECTOR, "h2 + .scroll tbody tr")
         assert len(hist) == 5, len(hist)
         assert "(web: web)" in hist[0].text, hist[0].text
@@ -324,16 +331,16 @@ def main():
             By.TAG_NAME, "html").get_attribute("lang") == "en"
         a.get(fx.url + "/n/" + nid)
         assert "Recognised" in a.page_source
-        shot(a, "10-english")
+        shot(a, "11-english")
 
         # ---- on a phone
         p = fx.browser(phone=True)
         sign_in(fx, p, "khoa.hanoi", PASSWORDS["khoa.hanoi"])
         width = p.execute_script("return document.documentElement.scrollWidth")
         assert width <= 390, "the list is wider than a phone: %d" % width
-        shot(p, "11-phone-list")
+        shot(p, "12-phone-list")
         p.get(fx.url + "/register")
-        shot(p, "12-phone-register")
+        shot(p, "13-phone-register")
 
         # ---- five wrong passwords lock sign-in, the right one included
         e = fx.browser()
@@ -343,7 +350,7 @@ def main():
         sign_in(fx, e, "thu.truong", PASSWORDS["thu.truong"])
         assert "tạm thời bị khóa" in e.page_source, e.page_source
         assert e.current_url.endswith("/login")
-        shot(e, "13-locked")
+        shot(e, "14-locked")
         print("exemplar-web browser test: all passed")
     except Exception:
         for name in ("exemplard.log", "web.log"):
