@@ -165,6 +165,8 @@ static const struct {
     {"Nomination %llu was moved to \"%s\" by %s.",
      "Trường hợp đề nghị số %llu vừa được chuyển sang \"%s\" bởi %s."},
     {"Changes as they happen", "Thay đổi mới nhất"},
+    {"Search by name (with or without diacritics)", "Tìm theo tên (có dấu hoặc không dấu)"},
+    {"Search", "Tìm"},
 };
 
 const char *L(int lang, const char *en)

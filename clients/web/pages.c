@@ -590,6 +590,9 @@ static enum MHD_Result list_page(req_t *r)
     Exemplar__ListRequest body = EXEMPLAR__LIST_REQUEST__INIT;
     body.state = state;
     body.limit = LIST_LIMIT;
+    /* The daemon compares without case and diacritics: "ha noi" finds "Hà Nội". */
+    const char *q = arg(r, "q");
+    body.name_contains = strlen(q) <= 256 ? (char *)q : (char *)"";
     req.body_case = EXEMPLAR__REQUEST__BODY_LIST;
     req.list = &body;
     Exemplar__Reply *reply = NULL;
@@ -610,6 +613,14 @@ static enum MHD_Result list_page(req_t *r)
         buf_fmt(&b, "<li><a href=\"/?state=%s\"%s>%s</a></li>", ex_state_name(TABS[i]),
                 state == TABS[i] ? " aria-current=\"page\"" : "", web_state_name(r->lang, TABS[i]));
     buf_add(&b, "</ul></nav>");
+    buf_fmt(&b,
+            "<form method=\"get\" action=\"/\" role=\"search\"><input type=\"hidden\" "
+            "name=\"state\" value=\"%s\"><label for=\"q\">%s</label><input id=\"q\" "
+            "name=\"q\" type=\"search\" value=\"",
+            state == EXEMPLAR__STATE__STATE_NONE ? "all" : ex_state_name(state),
+            L(r->lang, "Search by name (with or without diacritics)"));
+    buf_esc(&b, body.name_contains);
+    buf_fmt(&b, "\"><button type=\"submit\">%s</button></form>", L(r->lang, "Search"));
     if (ex_reply_status(rc, reply) != 0) {
         buf_add(&b, "<p class=\"flash error\" role=\"alert\">");
         if (reply && reply->error) {

@@ -252,6 +252,13 @@ def main():
         assert nid in a.page_source
         assert "Bình xét cấp đơn vị" in a.page_source
         require_labelled(a, "list (officer)")
+        # search without diacritics finds the name written with them
+        a.find_element(By.ID, "q").send_keys("to ke hoach")
+        submit(a, a.find_element(By.CSS_SELECTOR, "form[role=search] button"))
+        assert "/n/%s\"" % nid in a.page_source, "search without diacritics missed it"
+        a.get(fx.url + "/?state=all&q=khong+co+ten+nay")
+        assert "/n/%s\"" % nid not in a.page_source
+        a.get(fx.url + "/")
         shot(a, "04-officer-list")
         a.get(fx.url + "/n/" + nid)  # the officer keeps this page open
 
