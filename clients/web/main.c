@@ -152,7 +152,7 @@ int web_config_load(const char *path, web_config_t *cfg, char *err, size_t errle
         snprintf(err, errlen, "%s, line %d: %s", path, rc, l.err[0] ? l.err : "syntax error");
         return -1;
     }
-    if (cfg->proxy_header[0] && cfg->nproxies == 0) {
+    if (cfg->proxy_header[0] && cfg->nproxies == 0) { /* trusted alone: X-Forwarded-For */
         snprintf(err, errlen,
                  "%s: [proxy] user_header needs [proxy] trusted, the addresses of the proxies "
                  "allowed to name the user",

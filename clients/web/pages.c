@@ -61,6 +61,7 @@ typedef struct {
     char addr[64];
     int lang;
     bool signed_in;
+    bool proxy_peer; /* the connection comes from a [proxy] trusted address */
     web_session_t s;
     post_t *post;
 } req_t;
@@ -450,9 +451,7 @@ static enum MHD_Result proxy_sign_in(req_t *r, bool *handled)
     *handled = false;
     if (!CFG->proxy_header[0])
         return MHD_YES;
-    bool trusted = false;
-    for (int i = 0; i < CFG->nproxies && !trusted; i++)
-        trusted = strcmp(CFG->proxies[i], r->addr) == 0;
+    bool trusted = r->proxy_peer;
     const char *name = MHD_lookup_connection_value(r->c, MHD_HEADER_KIND, CFG->proxy_header);
     if (!trusted || !name || !*name || strlen(name) > WEB_NAME_MAX)
         return MHD_YES;
@@ -951,6 +950,39 @@ static void client_address(req_t *r)
                   sizeof(r->addr));
 }
 
+static bool from_trusted_proxy(const req_t *r)
+{
+    for (int i = 0; i < CFG->nproxies; i++)
+        if (strcmp(CFG->proxies[i], r->addr) == 0)
+            return true;
+    return false;
+}
+
+/* Behind a trusted proxy, the client is the last address of its
+ * X-Forwarded-For (the one the proxy itself added): otherwise every person
+ * would share the proxy's address, and five wrong passwords from anyone
+ * would lock sign-in for all. */
+static void forwarded_address(req_t *r)
+{
+    if (!from_trusted_proxy(r))
+        return;
+    const char *xff = MHD_lookup_connection_value(r->c, MHD_HEADER_KIND, "X-Forwarded-For");
+    if (!xff)
+        return;
+    const char *last = strrchr(xff, ',');
+    last = last ? last + 1 : xff;
+    last += strspn(last, " \t");
+    char ip[64];
+    size_t n = strcspn(last, " \t");
+    if (n == 0 || n >= sizeof(ip))
+        return;
+    memcpy(ip, last, n);
+    ip[n] = '\0';
+    struct in6_addr a6;
+    if (inet_pton(AF_INET, ip, &a6) == 1 || inet_pton(AF_INET6, ip, &a6) == 1)
+        memcpy(r->addr, ip, n + 1);
+}
+
 /* /n/ID or /n/ID/move: the id and whether it is the move. */
 static bool nomination_path(const char *url, uint64_t *id, bool *move)
 {
@@ -1067,6 +1099,8 @@ enum MHD_Result pages_handle(void *cls, struct MHD_Connection *c, const char *ur
     }
     req_t r = {.c = c, .url = url, .method = method, .post = p};
     client_address(&r);
+    r.proxy_peer = from_trusted_proxy(&r);
+    forwarded_address(&r);
     return route(&r);
 }
 

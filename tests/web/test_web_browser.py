@@ -39,7 +39,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
-EXEMPLARD, CTL, WEB = sys.argv[1:4]
+EXEMPLARD, CTL, WEB = sys.argv[1:4] if __name__ == "__main__" else (None, None, None)
 SHOTS = os.environ.get("WEB_SHOTS")
 PASSWORDS = {
     "minh.bo": "xem-xet-2026-bo",
@@ -71,7 +71,7 @@ class Fixture:
             raise AssertionError("exemplarctl %s: %s %s" % (args, out.stdout, out.stderr))
         return out.stdout
 
-    def start(self):
+    def start(self, web_extra=""):
         d = self.dir
         for name in ("server", "web"):
             self.ctl("keygen", name, "--dir", d)
@@ -96,8 +96,8 @@ class Fixture:
         with open(wconf, "w") as f:
             f.write("[web]\nlisten = 127.0.0.1:%d\n[daemon]\napi = tcp://127.0.0.1:%d\n"
                     "server_key_file = %s/server.pub\nkey_file = %s/web.key\n"
-                    "[login]\nmax_failures = 5\nlock_seconds = 600\n"
-                    % (self.web_port, port, d, d))
+                    "[login]\nmax_failures = 5\nlock_seconds = 600\n%s"
+                    % (self.web_port, port, d, d, web_extra))
         check = subprocess.run([WEB, "--config", wconf, "--check-config"], capture_output=True,
                                text=True)
         assert check.returncode == 0 and "configuration OK" in check.stdout, check
