@@ -130,12 +130,21 @@ class Fixture:
     def stop(self):
         for b in self.browsers:
             b.quit()
+        bad = []
         for p in self.procs:
             if p.poll() is None:
                 p.send_signal(signal.SIGTERM)
-                p.wait(10)
+                p.wait(20)
+            if p.returncode != 0:  # a crash, or a sanitizer's report at exit
+                bad.append("%s exited %s" % (p.args[0], p.returncode))
+        if bad:
+            for name in ("exemplard.log", "web.log"):
+                path = os.path.join(self.dir, name)
+                if os.path.exists(path):
+                    sys.stderr.write("---- %s ----\n%s\n" % (name, open(path).read()[-6000:]))
         if not os.environ.get("EXEMPLAR_TEST_KEEP"):
             shutil.rmtree(self.dir, ignore_errors=True)
+        assert not bad, bad
 
 
 def shot(b, name):
