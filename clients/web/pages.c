@@ -245,6 +245,7 @@ static void page_begin(req_t *r, buf_t *b, const char *title)
         if (r->s.role == EXEMPLAR__ROLE__ROLE_UNIT_OFFICER ||
             r->s.role == EXEMPLAR__ROLE__ROLE_ADMIN)
             buf_fmt(b, "<li><a href=\"/register\">%s</a></li>", L(r->lang, "Register a candidate"));
+        buf_fmt(b, "<li><a href=\"/plans\">%s</a></li>", L(r->lang, "Unit plans"));
         buf_fmt(b, "<li><a href=\"/password\">%s</a></li>", L(r->lang, "Change your password"));
         buf_add(b, "</ul></nav><span class=\"who\">");
         char who[256];
@@ -932,6 +933,298 @@ static enum MHD_Result register_post(req_t *r)
     return redirect(r, to, NULL);
 }
 
+/* ---- unit plans
+ * ----------------------------------------------------------------------------------- */
+
+static const char *plan_status_text(int lang, const char *status)
+{
+    static const struct {
+        const char *status, *vi, *en;
+    } T[] = {
+        {"no-plan", "Chưa có kế hoạch", "No plan"},
+        {"draft", "Bản nháp", "Draft"},
+        {"submitted", "Đã gửi, chờ Bộ xem xét", "Submitted"},
+        {"late", "Gửi muộn", "Submitted late"},
+        {"accepted", "Bộ đã chấp nhận", "Accepted"},
+        {"returned", "Bộ trả lại để sửa", "Returned for revision"},
+    };
+    for (size_t i = 0; i < sizeof(T) / sizeof(T[0]); i++)
+        if (strcmp(T[i].status, status) == 0)
+            return lang == LANG_EN ? T[i].en : T[i].vi;
+    return status;
+}
+
+/* The unit officer's form: save or submit the unit's plan for the period. */
+static void plan_form(req_t *r, buf_t *b, const char *campaign, const char *period)
+{
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__PlanShowRequest body = EXEMPLAR__PLAN_SHOW_REQUEST__INIT;
+    body.unit = r->s.unit;
+    body.campaign = (char *)campaign;
+    body.period = (char *)period;
+    req.body_case = EXEMPLAR__REQUEST__BODY_PLAN_SHOW;
+    req.plan_show = &body;
+    Exemplar__Reply *reply = NULL;
+    int rc = gw_call(r->s.name, &req, &reply);
+    const Exemplar__UnitPlan *p =
+        ex_reply_status(rc, reply) == 0 && reply->plan->plan ? reply->plan->plan : NULL;
+    buf_fmt(b, "<h2>%s</h2>", L(r->lang, "The unit's plan"));
+    if (p && p->reason[0]) {
+        buf_fmt(b, "<p><strong>%s</strong> ", L(r->lang, "Reason"));
+        buf_esc(b, p->reason);
+        buf_add(b, "</p>");
+    }
+    buf_add(b, "<form method=\"post\" action=\"/plans/submit\">");
+    csrf_input(r, b);
+    buf_add(b, "<input type=\"hidden\" name=\"campaign\" value=\"");
+    buf_esc(b, campaign);
+    buf_add(b, "\"><input type=\"hidden\" name=\"period\" value=\"");
+    buf_esc(b, period);
+    buf_fmt(b, "\"><input type=\"hidden\" name=\"expected_version\" value=\"%u\">",
+            p ? p->version : 0);
+    buf_fmt(b, "<input type=\"hidden\" name=\"request_id\" value=\"%" PRIu64 "\">",
+            ex_request_id_new());
+    buf_fmt(b,
+            "<label for=\"ec\">%s</label><input id=\"ec\" name=\"expected_collective\" "
+            "type=\"number\" min=\"0\" max=\"100000\" value=\"%u\" required>",
+            L(r->lang, "Collectives the unit undertakes to foster"),
+            p ? p->expected_collective : 0);
+    buf_fmt(b,
+            "<label for=\"ei\">%s</label><input id=\"ei\" name=\"expected_individual\" "
+            "type=\"number\" min=\"0\" max=\"100000\" value=\"%u\" required>",
+            L(r->lang, "Individuals the unit undertakes to foster"),
+            p ? p->expected_individual : 0);
+    buf_fmt(b,
+            "<label for=\"sol\">%s</label><textarea id=\"sol\" name=\"solutions\" "
+            "rows=\"4\" maxlength=\"8192\">",
+            L(r->lang, "Solutions and responsibilities"));
+    buf_esc(b, p ? p->solutions : "");
+    buf_fmt(b,
+            "</textarea><label for=\"docn\">%s</label><input id=\"docn\" "
+            "name=\"document_number\" value=\"",
+            L(r->lang, "The unit's plan: document number"));
+    buf_esc(b, p && p->document ? p->document->number : "");
+    buf_fmt(b,
+            "\"><label for=\"docd\">%s</label><input id=\"docd\" name=\"document_date\" "
+            "type=\"date\" value=\"",
+            L(r->lang, "Document date"));
+    buf_esc(b, p && p->document ? p->document->date : "");
+    buf_fmt(b,
+            "\"><button type=\"submit\" name=\"send\" value=\"submit\">%s</button> "
+            "<button type=\"submit\" name=\"send\" value=\"draft\">%s</button></form>",
+            L(r->lang, "Send the plan to the Ministry"), L(r->lang, "Save as a draft"));
+    ex_reply_free(reply);
+}
+
+/* A reviewer's accept and return forms for one unit's submitted plan. */
+static void plan_review_forms(req_t *r, buf_t *b, const char *campaign, const char *period,
+                              const Exemplar__PlanProgress *u)
+{
+    static const char *const VERBS[] = {"accept", "return"};
+    for (size_t i = 0; i < 2; i++) {
+        buf_fmt(b, "<form method=\"post\" action=\"/plans/review\" aria-label=\"%s %s\">",
+                i ? L(r->lang, "Return the plan of") : L(r->lang, "Accept the plan of"), u->unit);
+        csrf_input(r, b);
+        buf_add(b, "<input type=\"hidden\" name=\"campaign\" value=\"");
+        buf_esc(b, campaign);
+        buf_add(b, "\"><input type=\"hidden\" name=\"period\" value=\"");
+        buf_esc(b, period);
+        buf_add(b, "\"><input type=\"hidden\" name=\"unit\" value=\"");
+        buf_esc(b, u->unit);
+        buf_fmt(b,
+                "\"><input type=\"hidden\" name=\"expected_version\" value=\"%u\"><input "
+                "type=\"hidden\" name=\"request_id\" value=\"%" PRIu64 "\">",
+                u->version, ex_request_id_new());
+        buf_fmt(b, "<label for=\"why-%s-%s\">%s</label><input id=\"why-%s-%s\" name=\"reason\"%s>",
+                VERBS[i], u->unit,
+                i ? L(r->lang, "Reason (required)") : L(r->lang, "Reason (a late plan needs one)"),
+                VERBS[i], u->unit, i ? " required" : "");
+        buf_fmt(b, "<button type=\"submit\" name=\"verb\" value=\"%s\">%s</button></form>",
+                VERBS[i], i ? L(r->lang, "Return for revision") : L(r->lang, "Accept"));
+    }
+}
+
+static enum MHD_Result plans_page(req_t *r)
+{
+    Exemplar__Request creq = EXEMPLAR__REQUEST__INIT;
+    Exemplar__CampaignShowRequest cbody = EXEMPLAR__CAMPAIGN_SHOW_REQUEST__INIT;
+    creq.body_case = EXEMPLAR__REQUEST__BODY_CAMPAIGN_SHOW;
+    creq.campaign_show = &cbody;
+    Exemplar__Reply *camp = NULL;
+    int rc = gw_call(r->s.name, &creq, &camp);
+    buf_t b = {0};
+    page_begin(r, &b, L(r->lang, "Unit plans"));
+    char campaign[64] = "", period[64] = "";
+    snprintf(campaign, sizeof(campaign), "%s", arg(r, "campaign"));
+    snprintf(period, sizeof(period), "%s", arg(r, "period"));
+    if (ex_reply_status(rc, camp) == 0) {
+        buf_fmt(&b, "<nav aria-label=\"%s\"><ul>", L(r->lang, "Periods"));
+        for (size_t i = 0; i < camp->campaign->n_campaigns; i++) {
+            const Exemplar__CampaignInfo *ci = camp->campaign->campaigns[i];
+            for (size_t j = 0; j < ci->n_periods; j++) {
+                if (!period[0]) {
+                    snprintf(campaign, sizeof(campaign), "%s", ci->id);
+                    snprintf(period, sizeof(period), "%s", ci->periods[j]->id);
+                }
+                bool cur = !strcmp(campaign, ci->id) && !strcmp(period, ci->periods[j]->id);
+                buf_add(&b, "<li><a href=\"/plans?campaign=");
+                buf_esc(&b, ci->id);
+                buf_add(&b, "&amp;period=");
+                buf_esc(&b, ci->periods[j]->id);
+                buf_fmt(&b, "\"%s>", cur ? " aria-current=\"page\"" : "");
+                buf_esc(&b, ci->title[0] ? ci->title : ci->id);
+                buf_add(&b, " · ");
+                buf_esc(&b, ci->periods[j]->id);
+                buf_add(&b, "</a></li>");
+            }
+        }
+        buf_add(&b, "</ul></nav>");
+    }
+    ex_reply_free(camp);
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__PlanListRequest body = EXEMPLAR__PLAN_LIST_REQUEST__INIT;
+    body.campaign = campaign;
+    body.period = period;
+    req.body_case = EXEMPLAR__REQUEST__BODY_PLAN_LIST;
+    req.plan_list = &body;
+    Exemplar__Reply *reply = NULL;
+    rc = gw_call(r->s.name, &req, &reply);
+    if (ex_reply_status(rc, reply) != 0) {
+        buf_add(&b, "<p class=\"flash error\" role=\"alert\">");
+        buf_esc(&b, reply && reply->error ? reply->error->message
+                                          : L(r->lang, "The daemon did not answer; nothing was "
+                                                       "changed. Try again."));
+        buf_add(&b, "</p>");
+        ex_reply_free(reply);
+        return page_end(r, &b, MHD_HTTP_OK);
+    }
+    const Exemplar__PlanListReply *pl = reply->plan_list;
+    buf_fmt(&b, "<p>%s ", L(r->lang, "Deadline for the plans:"));
+    buf_esc(&b, pl->deadline);
+    buf_fmt(&b, ". %s %u.</p>", L(r->lang, "Units without a submitted plan:"), pl->missing);
+    bool reviewer = r->s.role == EXEMPLAR__ROLE__ROLE_MINISTRY_REVIEWER ||
+                    r->s.role == EXEMPLAR__ROLE__ROLE_ADMIN;
+    buf_fmt(&b,
+            "<div class=\"scroll\"><table><thead><tr><th scope=\"col\">%s</th><th "
+            "scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>%s%s%s"
+            "</tr></thead><tbody>",
+            L(r->lang, "Unit"), L(r->lang, "Plan"), L(r->lang, "Expected"),
+            L(r->lang, "Registered"), reviewer ? "<th scope=\"col\">" : "",
+            reviewer ? L(r->lang, "What you can do") : "", reviewer ? "</th>" : "");
+    size_t shown = 0;
+    for (size_t i = 0; i < pl->n_units; i++) {
+        const Exemplar__PlanProgress *u = pl->units[i];
+        /* A reviewer's page lists the units that have done something. */
+        if (r->s.role != EXEMPLAR__ROLE__ROLE_UNIT_OFFICER && !strcmp(u->status, "no-plan"))
+            continue;
+        shown++;
+        buf_fmt(&b, "<tr data-unit=\"%s\"><td>", u->unit);
+        buf_esc(&b, u->unit);
+        buf_add(&b, " · ");
+        buf_esc(&b, u->unit_name);
+        buf_fmt(&b, "</td><td data-plan=\"%s\">%s</td><td>%u + %u</td><td>%u + %u</td>", u->status,
+                plan_status_text(r->lang, u->status), u->expected_collective,
+                u->expected_individual, u->registered_collective, u->registered_individual);
+        if (reviewer) {
+            buf_add(&b, "<td>");
+            if (u->state == EXEMPLAR__PLAN_STATE__PLAN_SUBMITTED)
+                plan_review_forms(r, &b, campaign, period, u);
+            buf_add(&b, "</td>");
+        }
+        buf_add(&b, "</tr>");
+    }
+    buf_add(&b, "</tbody></table></div>");
+    if (!shown)
+        buf_fmt(&b, "<p>%s</p>", L(r->lang, "No unit has sent a plan yet."));
+    if (r->s.role == EXEMPLAR__ROLE__ROLE_UNIT_OFFICER)
+        plan_form(r, &b, campaign, period);
+    ex_reply_free(reply);
+    return page_end(r, &b, MHD_HTTP_OK);
+}
+
+static enum MHD_Result plans_back(req_t *r)
+{
+    char to[256];
+    snprintf(to, sizeof(to), "/plans?campaign=%.64s&period=%.64s", field(r, "campaign"),
+             field(r, "period"));
+    for (char *p = to; *p; p++) /* codes only: anything else would end the URL */
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.?=&/", *p))
+            *p = '_';
+    return redirect(r, to, NULL);
+}
+
+static uint32_t u32_field(const req_t *r, const char *key)
+{
+    uint64_t v = 0;
+    return parse_u64(field(r, key), &v) && v <= 100000 ? (uint32_t)v : 0;
+}
+
+static enum MHD_Result plan_submit_post(req_t *r)
+{
+    uint64_t request_id = 0;
+    parse_u64(field(r, "request_id"), &request_id);
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__PlanSubmitRequest body = EXEMPLAR__PLAN_SUBMIT_REQUEST__INIT;
+    Exemplar__Decision doc = EXEMPLAR__DECISION__INIT;
+    body.unit = r->s.unit;
+    body.campaign = (char *)field(r, "campaign");
+    body.period = (char *)field(r, "period");
+    body.expected_collective = u32_field(r, "expected_collective");
+    body.expected_individual = u32_field(r, "expected_individual");
+    body.solutions = (char *)field(r, "solutions");
+    body.draft = strcmp(field(r, "send"), "draft") == 0;
+    body.expected_version = u32_field(r, "expected_version");
+    if (field(r, "document_number")[0]) {
+        doc.number = (char *)field(r, "document_number");
+        doc.date = (char *)field(r, "document_date");
+        body.document = &doc;
+    }
+    req.request_id = request_id;
+    req.body_case = EXEMPLAR__REQUEST__BODY_PLAN_SUBMIT;
+    req.plan_submit = &body;
+    Exemplar__Reply *reply = NULL;
+    int rc = gw_call(r->s.name, &req, &reply);
+    if (ex_reply_status(rc, reply) == 0)
+        session_flash(r->s.token, false, "%s",
+                      body.draft ? L(r->lang, "The draft is saved.")
+                                 : L(r->lang, "The plan is sent to the Ministry."));
+    else
+        flash_refusal(r, rc, reply);
+    ex_reply_free(reply);
+    return plans_back(r);
+}
+
+static enum MHD_Result plan_review_post(req_t *r)
+{
+    uint64_t request_id = 0;
+    parse_u64(field(r, "request_id"), &request_id);
+    bool accept = strcmp(field(r, "verb"), "accept") == 0;
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__PlanReviewRequest body = EXEMPLAR__PLAN_REVIEW_REQUEST__INIT;
+    body.unit = (char *)field(r, "unit");
+    body.campaign = (char *)field(r, "campaign");
+    body.period = (char *)field(r, "period");
+    body.expected_version = u32_field(r, "expected_version");
+    body.reason = (char *)field(r, "reason");
+    req.request_id = request_id;
+    req.body_case =
+        accept ? EXEMPLAR__REQUEST__BODY_PLAN_ACCEPT : EXEMPLAR__REQUEST__BODY_PLAN_RETURN;
+    if (accept)
+        req.plan_accept = &body;
+    else
+        req.plan_return = &body;
+    Exemplar__Reply *reply = NULL;
+    int rc = gw_call(r->s.name, &req, &reply);
+    if (ex_reply_status(rc, reply) == 0)
+        session_flash(r->s.token, false, "%s",
+                      accept ? L(r->lang, "The plan is accepted.")
+                             : L(r->lang, "The plan is returned for revision."));
+    else
+        flash_refusal(r, rc, reply);
+    ex_reply_free(reply);
+    return plans_back(r);
+}
+
 /* ---- dispatch ----------------------------------------------------------------------------------
  */
 
@@ -1063,6 +1356,12 @@ static enum MHD_Result route(req_t *r)
         return list_page(r);
     if (strcmp(r->url, "/register") == 0)
         return post ? register_post(r) : register_form(r);
+    if (get && strcmp(r->url, "/plans") == 0)
+        return plans_page(r);
+    if (post && strcmp(r->url, "/plans/submit") == 0)
+        return plan_submit_post(r);
+    if (post && strcmp(r->url, "/plans/review") == 0)
+        return plan_review_post(r);
     if (nomination_path(r->url, &id, &move)) {
         if (move && post)
             return move_post(r, id);

@@ -33,10 +33,10 @@ import tempfile
 import time
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 EXEMPLARD, CTL, WEB = sys.argv[1:4] if __name__ == "__main__" else (None, None, None)
@@ -157,7 +157,22 @@ def submit(b, button):
     """Clicks a submit button and waits for the next page (a click returns
     before the navigation it starts has finished)."""
     button.click()
-    WebDriverWait(b, 20).until(expected_conditions.staleness_of(button))
+    WebDriverWait(b, 20).until(lambda _: gone(button))
+
+
+def gone(element):
+    """Is element no longer in the page?  While the page is being replaced
+    chromedriver may also answer "Node ... does not belong to the
+    document" instead of a stale reference: that is gone too."""
+    try:
+        element.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as e:
+        if "does not belong to the document" in str(e):
+            return True
+        raise
 
 
 def sign_in(fx, b, name, password):
@@ -210,7 +225,7 @@ def post_forged(b, action, fields):
             i.type = 'hidden'; i.name = k; i.value = v; f.appendChild(i);
         }
         document.body.appendChild(f); f.submit();""", action, fields)
-    WebDriverWait(b, 20).until(expected_conditions.staleness_of(old))
+    WebDriverWait(b, 20).until(lambda _: gone(old))
 
 
 def main():
@@ -269,6 +284,21 @@ def main():
         assert "/n/%s\"" % nid not in a.page_source
         a.get(fx.url + "/")
         shot(a, "04-officer-list")
+        # the unit's plan for the period, sent to the Ministry
+        a.get(fx.url + "/plans")
+        require_labelled(a, "plans (officer)")
+        a.find_element(By.ID, "ec").clear()
+        a.find_element(By.ID, "ec").send_keys("2")
+        a.find_element(By.ID, "ei").clear()
+        a.find_element(By.ID, "ei").send_keys("1")
+        a.find_element(By.ID, "sol").send_keys("Bồi dưỡng hai tập thể, một cá nhân")
+        a.find_element(By.ID, "docn").send_keys("12/KH-STNMT")
+        a.find_element(By.ID, "docd").send_keys("01092026")
+        submit(a, a.find_element(By.CSS_SELECTOR, "button[name=send][value=submit]"))
+        assert "Đã gửi kế hoạch lên Bộ" in flash(a), flash(a)
+        plan = a.find_element(By.CSS_SELECTOR, "tr[data-unit='01'] [data-plan]")
+        assert plan.get_attribute("data-plan") in ("submitted", "late"), plan.text
+        shot(a, "05-officer-plan")
         a.get(fx.url + "/n/" + nid)  # the officer keeps this page open
 
         # ---- the reviewer, in a second browser: the queue, the review
@@ -277,10 +307,10 @@ def main():
         assert "Danh sách chờ Bộ xem xét" in b.find_element(By.TAG_NAME, "h1").text
         assert "/n/%s\"" % nid in b.page_source, "the review queue lacks the nomination"
         require_labelled(b, "review queue")
-        shot(b, "05-review-queue")
+        shot(b, "06-review-queue")
         b.get(fx.url + "/n/" + nid)
         require_labelled(b, "nomination (reviewer)")
-        shot(b, "06-reviewer-nomination")
+        shot(b, "07-reviewer-nomination")
         click_move(b, "review-ministry")
         assert state_of(b) == "ministry-reviewed", flash(b)
 
@@ -288,7 +318,7 @@ def main():
         WebDriverWait(a, 20).until(lambda _: "Bộ xem xét" in a.find_element(By.ID, "live").text)
         assert "minh.bo" in a.find_element(By.ID, "live").text
         assert state_of(a) == "ministry-reviewed"  # updated in place, no reload
-        shot(a, "07-live-update")
+        shot(a, "08-live-update")
 
         # ---- the officer's stale page: a conflict naming the current state
         a.find_element(By.ID, "reason-withdraw").send_keys("Đơn vị rút hồ sơ")
@@ -296,7 +326,17 @@ def main():
         msg = flash(a)
         assert "người khác" in msg and "Bộ xem xét" in msg, msg
         assert state_of(a) == "ministry-reviewed"
-        shot(a, "08-conflict")
+        shot(a, "09-conflict")
+
+        # ---- the reviewer accepts the unit's plan
+        b.get(fx.url + "/plans")
+        require_labelled(b, "plans (reviewer)")
+        b.find_element(By.ID, "why-accept-01").send_keys("Kế hoạch phù hợp")
+        shot(b, "10-reviewer-plans")
+        submit(b, b.find_element(By.CSS_SELECTOR, "tr[data-unit='01'] button[value=accept]"))
+        assert "Đã chấp nhận kế hoạch" in flash(b), flash(b)
+        assert b.find_element(By.CSS_SELECTOR, "tr[data-unit='01'] [data-plan]") \
+            .get_attribute("data-plan") == "accepted"
 
         # ---- the approver recognises it with the decision
         c = fx.browser()
@@ -307,11 +347,11 @@ def main():
         c.find_element(By.ID, "dn-recognize").send_keys("1234/QĐ-BTNMT")
         c.find_element(By.ID, "dd-recognize").send_keys("15122026")
         c.find_element(By.ID, "di-recognize").send_keys("Bộ trưởng Bộ Tài nguyên và Môi trường")
-        shot(c, "09-approver-recognise")
+        shot(c, "11-approver-recognise")
         click_move(c, "recognize")
         assert state_of(c) == "recognized", flash(c)
         assert "1234/QĐ-BTNMT" in c.page_source
-        shot(c, "10-recognised")
+        shot(c, "12-recognised")
         hist = c.find_elements(By.CSS_SELECTOR, "h2 + .scroll tbody tr")
         assert len(hist) == 5, len(hist)
         assert "(web: web)" in hist[0].text, hist[0].text
@@ -347,16 +387,16 @@ def main():
             By.TAG_NAME, "html").get_attribute("lang") == "en"
         a.get(fx.url + "/n/" + nid)
         assert "Recognised" in a.page_source
-        shot(a, "11-english")
+        shot(a, "13-english")
 
         # ---- on a phone
         p = fx.browser(phone=True)
         sign_in(fx, p, "khoa.hanoi", PASSWORDS["khoa.hanoi"])
         width = p.execute_script("return document.documentElement.scrollWidth")
         assert width <= 390, "the list is wider than a phone: %d" % width
-        shot(p, "12-phone-list")
+        shot(p, "14-phone-list")
         p.get(fx.url + "/register")
-        shot(p, "13-phone-register")
+        shot(p, "15-phone-register")
 
         # ---- five wrong passwords lock sign-in, the right one included
         e = fx.browser()
@@ -366,7 +406,7 @@ def main():
         sign_in(fx, e, "thu.truong", PASSWORDS["thu.truong"])
         assert "tạm thời bị khóa" in e.page_source, e.page_source
         assert e.current_url.endswith("/login")
-        shot(e, "14-locked")
+        shot(e, "16-locked")
         print("exemplar-web browser test: all passed")
     except Exception:
         for name in ("exemplard.log", "web.log"):
