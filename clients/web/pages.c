@@ -26,6 +26,7 @@
 
 #include "names.h"
 #include "nom.h"
+#include "summary_render.h"
 
 #define FIELDS_MAX     16
 #define FIELD_MAX      4096
@@ -246,6 +247,7 @@ static void page_begin(req_t *r, buf_t *b, const char *title)
             r->s.role == EXEMPLAR__ROLE__ROLE_ADMIN)
             buf_fmt(b, "<li><a href=\"/register\">%s</a></li>", L(r->lang, "Register a candidate"));
         buf_fmt(b, "<li><a href=\"/plans\">%s</a></li>", L(r->lang, "Unit plans"));
+        buf_fmt(b, "<li><a href=\"/summary\">%s</a></li>", L(r->lang, "Quarterly summary"));
         buf_fmt(b, "<li><a href=\"/password\">%s</a></li>", L(r->lang, "Change your password"));
         buf_add(b, "</ul></nav><span class=\"who\">");
         char who[256];
@@ -1225,6 +1227,75 @@ static enum MHD_Result plan_review_post(req_t *r)
     return plans_back(r);
 }
 
+/* ---- the quarterly summary
+ * -------------------------------------------------------------------------- */
+
+/* "2026Q4" for today. */
+static void this_quarter(char *out, size_t len)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    snprintf(out, len, "%04dQ%d", tm.tm_year + 1900, tm.tm_mon / 3 + 1);
+}
+
+/* GET /summary: a form for the quarter; with ?quarter= the same document
+ * the summary worker writes (HTML, or CSV with format=csv), made by the
+ * daemon's figures for this person (a unit officer's unit only). */
+static enum MHD_Result summary_page(req_t *r)
+{
+    const char *quarter = arg(r, "quarter");
+    if (!quarter[0] || strlen(quarter) > 6) {
+        char q[32];
+        this_quarter(q, sizeof(q));
+        buf_t b = {0};
+        page_begin(r, &b, L(r->lang, "Quarterly summary"));
+        buf_fmt(&b,
+                "<form method=\"get\" action=\"/summary\"><label for=\"quarter\">%s</label><input "
+                "id=\"quarter\" name=\"quarter\" value=\"%s\" pattern=\"[0-9]{4}Q[1-4]\" "
+                "required><label for=\"format\">%s</label><select id=\"format\" "
+                "name=\"format\"><option value=\"html\">HTML</option><option "
+                "value=\"csv\">CSV</option></select><button type=\"submit\">%s</button></form>",
+                L(r->lang, "Quarter (e.g. 2026Q4)"), q, L(r->lang, "Format"),
+                L(r->lang, "Open the summary"));
+        return page_end(r, &b, MHD_HTTP_OK);
+    }
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__SummaryRequest body = EXEMPLAR__SUMMARY_REQUEST__INIT;
+    body.quarter = (char *)quarter;
+    req.body_case = EXEMPLAR__REQUEST__BODY_SUMMARY;
+    req.summary = &body;
+    Exemplar__Reply *reply = NULL;
+    int rc = gw_call(r->s.name, &req, &reply);
+    if (ex_reply_status(rc, reply) != 0) {
+        enum MHD_Result res = page_message(
+            r, MHD_HTTP_OK, L(r->lang, "Quarterly summary"),
+            reply && reply->error ? reply->error->message
+                                  : L(r->lang, "The daemon did not answer; nothing was changed. "
+                                               "Try again."));
+        ex_reply_free(reply);
+        return res;
+    }
+    bool csv = strcmp(arg(r, "format"), "csv") == 0;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    int ok = f ? (csv ? summary_render_csv(reply->summary->summary, (sr_lang_t)r->lang, f)
+                      : summary_render_html(reply->summary->summary, (sr_lang_t)r->lang, NULL, f))
+               : -1;
+    if (f)
+        fclose(f);
+    ex_reply_free(reply);
+    buf_t b = {.p = text, .len = len, .cap = len + 1};
+    if (ok < 0 || !text) {
+        buf_free(&b);
+        return page_message(r, MHD_HTTP_INTERNAL_SERVER_ERROR, L(r->lang, "Quarterly summary"),
+                            "out of memory");
+    }
+    return send_body(r, MHD_HTTP_OK, &b,
+                     csv ? "text/csv; charset=utf-8" : "text/html; charset=utf-8", NULL);
+}
+
 /* ---- dispatch ----------------------------------------------------------------------------------
  */
 
@@ -1356,6 +1427,8 @@ static enum MHD_Result route(req_t *r)
         return list_page(r);
     if (strcmp(r->url, "/register") == 0)
         return post ? register_post(r) : register_form(r);
+    if (get && strcmp(r->url, "/summary") == 0)
+        return summary_page(r);
     if (get && strcmp(r->url, "/plans") == 0)
         return plans_page(r);
     if (post && strcmp(r->url, "/plans/submit") == 0)

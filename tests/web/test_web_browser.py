@@ -328,11 +328,20 @@ def main():
         assert state_of(a) == "ministry-reviewed"
         shot(a, "09-conflict")
 
+        # ---- the quarterly summary, the document the summary worker makes
+        b.get(fx.url + "/summary")
+        require_labelled(b, "summary form")
+        submit(b, b.find_element(By.CSS_SELECTOR, "main form button"))
+        assert "/summary?quarter=" in b.current_url, b.current_url
+        text = b.find_element(By.TAG_NAME, "body").text
+        assert "BÁO CÁO" in text and "Bộ xem xét" in text, text[:500]
+        shot(b, "10-summary")
+
         # ---- the reviewer accepts the unit's plan
         b.get(fx.url + "/plans")
         require_labelled(b, "plans (reviewer)")
         b.find_element(By.ID, "why-accept-01").send_keys("Kế hoạch phù hợp")
-        shot(b, "10-reviewer-plans")
+        shot(b, "11-reviewer-plans")
         submit(b, b.find_element(By.CSS_SELECTOR, "tr[data-unit='01'] button[value=accept]"))
         assert "Đã chấp nhận kế hoạch" in flash(b), flash(b)
         assert b.find_element(By.CSS_SELECTOR, "tr[data-unit='01'] [data-plan]") \
@@ -347,11 +356,11 @@ def main():
         c.find_element(By.ID, "dn-recognize").send_keys("1234/QĐ-BTNMT")
         c.find_element(By.ID, "dd-recognize").send_keys("15122026")
         c.find_element(By.ID, "di-recognize").send_keys("Bộ trưởng Bộ Tài nguyên và Môi trường")
-        shot(c, "11-approver-recognise")
+        shot(c, "12-approver-recognise")
         click_move(c, "recognize")
         assert state_of(c) == "recognized", flash(c)
         assert "1234/QĐ-BTNMT" in c.page_source
-        shot(c, "12-recognised")
+        shot(c, "13-recognised")
         hist = c.find_elements(By.CSS_SELECTOR, "h2 + .scroll tbody tr")
         assert len(hist) == 5, len(hist)
         assert "(web: web)" in hist[0].text, hist[0].text
@@ -387,16 +396,16 @@ def main():
             By.TAG_NAME, "html").get_attribute("lang") == "en"
         a.get(fx.url + "/n/" + nid)
         assert "Recognised" in a.page_source
-        shot(a, "13-english")
+        shot(a, "14-english")
 
         # ---- on a phone
         p = fx.browser(phone=True)
         sign_in(fx, p, "khoa.hanoi", PASSWORDS["khoa.hanoi"])
         width = p.execute_script("return document.documentElement.scrollWidth")
         assert width <= 390, "the list is wider than a phone: %d" % width
-        shot(p, "14-phone-list")
+        shot(p, "15-phone-list")
         p.get(fx.url + "/register")
-        shot(p, "15-phone-register")
+        shot(p, "16-phone-register")
 
         # ---- five wrong passwords lock sign-in, the right one included
         e = fx.browser()
@@ -406,7 +415,7 @@ def main():
         sign_in(fx, e, "thu.truong", PASSWORDS["thu.truong"])
         assert "tạm thời bị khóa" in e.page_source, e.page_source
         assert e.current_url.endswith("/login")
-        shot(e, "16-locked")
+        shot(e, "17-locked")
         print("exemplar-web browser test: all passed")
     except Exception:
         for name in ("exemplard.log", "web.log"):
