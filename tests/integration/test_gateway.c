@@ -38,7 +38,7 @@ typedef struct {
 typedef struct {
     harness_t h;
     char dir[64];
-    char conf[96], keys_path[96], endpoint[64], server_public[41];
+    char conf[96], keys_path[96], endpoint[64], events[64], server_public[41];
     principal_t p[NKEYS];
     ex_client_t *local;
 } fixture_t;
@@ -106,10 +106,14 @@ static int setup(void **state)
     if (port < 0)
         goto fail;
     snprintf(fx->endpoint, sizeof(fx->endpoint), "tcp://127.0.0.1:%d", port);
+    int events_port = free_port();
+    if (events_port < 0 || events_port == port)
+        goto fail;
+    snprintf(fx->events, sizeof(fx->events), "tcp://127.0.0.1:%d", events_port);
     snprintf(text, sizeof(text),
-             "[rules]\nenforce = no\n"
+             "[rules]\nenforce = no\n[api]\nevents_endpoint = %s\n"
              "[auth]\nendpoint = %s\nsecret_key_file = %s/server.key\nkeys_file = %s\n",
-             fx->endpoint, fx->dir, fx->keys_path);
+             fx->events, fx->endpoint, fx->dir, fx->keys_path);
     if (write_file(fx->conf, text, 0640) < 0)
         goto fail;
     const char *extra[] = {"-c", fx->conf, NULL};
@@ -526,6 +530,32 @@ static void exemplarctl_user_commands(void **state)
     ex_reply_free(r);
 }
 
+/* The CURVE change feed admits the gateway (it wakes exemplar-web's live
+ * views) and still refuses a unit officer. */
+static void gateway_may_take_the_change_feed(void **state)
+{
+    fixture_t *fx = *state;
+    ex_sub_t *web = ex_sub_new_curve(fx->events, "nomination.", &fx->p[GATEWAY].keys);
+    ex_sub_t *uo = ex_sub_new_curve(fx->events, "nomination.", &fx->p[UO01].keys);
+    assert_non_null(web);
+    assert_non_null(uo);
+    Exemplar__Change *ch = NULL;
+    int got = -1;
+    /* A subscription takes a moment to reach the daemon: register until
+     * one change arrives. */
+    for (int i = 0; i < 50 && got != 0; i++) {
+        itest_register(fx->local, "01", "Tổ Kế hoạch", NULL);
+        got = ex_sub_next(web, 200, &ch);
+    }
+    assert_int_equal(got, 0);
+    assert_string_equal(ch->unit, "01");
+    exemplar__change__free_unpacked(ch, NULL);
+    ch = NULL;
+    assert_int_not_equal(ex_sub_next(uo, 300, &ch), 0);
+    ex_sub_destroy(&web);
+    ex_sub_destroy(&uo);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -540,6 +570,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(accounts_survive_a_restart, setup, teardown),
         cmocka_unit_test_setup_teardown(exemplarctl_user_commands, setup, teardown),
+        cmocka_unit_test_setup_teardown(gateway_may_take_the_change_feed, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
