@@ -5,10 +5,13 @@
  * each other's moves without reloading.  The changes come from the
  * daemon's change log (ChangesRequest, on behalf of the person): the daemon
  * filters a unit officer's to their unit, so the stream never shows more
- * than the person's own requests would.  Each stream asks for the changes
- * after the last one it sent once a second (an idle round trip costs about
- * 0.1 ms on the same host), and sends a comment every 15 s to keep proxies
- * from closing it.  A signed-out or expired session ends the stream.
+ * than the person's own requests would.  With [daemon] events set, one
+ * thread subscribes to the daemon's change feed (a gateway may) and wakes
+ * every stream at each change, which then reads what is new for its
+ * person; without it each stream asks once a second (an idle round trip
+ * costs about 0.1 ms on the same host).  A comment every 15 s keeps
+ * proxies from closing a quiet stream; a signed-out or expired session
+ * ends it.
  *
  * /live.js is the only script of the site and only enhances: it updates the
  * state shown and announces the change in a polite live region; every
@@ -17,6 +20,7 @@
 #include "web.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <signal.h>
 #include <json-c/json.h>
 #include <stdio.h>
@@ -34,6 +38,7 @@ typedef struct {
     char person[WEB_NAME_MAX + 1];
     int lang;
     uint64_t last_seq;
+    unsigned long long seen; /* F.seen when the stream last looked */
     int64_t last_sent_ms;
     buf_t out; /* events not yet handed to the server */
     size_t off;
@@ -43,9 +48,87 @@ typedef struct {
  * server's threads can be joined at shutdown. */
 static volatile sig_atomic_t STOPPING;
 
+/* The feed's news: a counter of changes seen, and a condition streams wait
+ * on.  Without a feed nobody signals it and streams wake by timeout. */
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    unsigned long long seen;
+    bool feed;
+    pthread_t thread;
+    ex_sub_t *sub;
+} F = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+
 void live_stop(void)
 {
     STOPPING = 1;
+    pthread_mutex_lock(&F.lock);
+    pthread_cond_broadcast(&F.cond);
+    pthread_mutex_unlock(&F.lock);
+    if (F.feed) {
+        pthread_join(F.thread, NULL);
+        ex_sub_destroy(&F.sub);
+        F.feed = false;
+    }
+}
+
+static void *feed_main(void *arg)
+{
+    (void)arg;
+    while (!STOPPING) {
+        Exemplar__Change *ch = NULL;
+        if (ex_sub_next(F.sub, 500, &ch) == 0) {
+            exemplar__change__free_unpacked(ch, NULL);
+            pthread_mutex_lock(&F.lock);
+            F.seen++;
+            pthread_cond_broadcast(&F.cond);
+            pthread_mutex_unlock(&F.lock);
+        }
+    }
+    return NULL;
+}
+
+int live_start(const web_config_t *cfg, char *err, size_t errlen)
+{
+    if (!cfg->events[0])
+        return 0;
+    ex_curve_keys_t keys;
+    const ex_curve_keys_t *use = NULL;
+    if (strncmp(cfg->events, "tcp://", 6) == 0) {
+        if (ex_curve_keys_load(cfg->server_key, cfg->key, &keys, err, errlen) < 0)
+            return -1;
+        use = &keys;
+    }
+    F.sub = ex_sub_new_curve(cfg->events, "nomination.", use);
+    if (!F.sub) {
+        snprintf(err, errlen, "[daemon] events = \"%s\" is not a ZeroMQ endpoint", cfg->events);
+        return -1;
+    }
+    if (pthread_create(&F.thread, NULL, feed_main, NULL) != 0) {
+        ex_sub_destroy(&F.sub);
+        snprintf(err, errlen, "cannot start the change feed's thread");
+        return -1;
+    }
+    F.feed = true;
+    return 0;
+}
+
+/* Waits until the feed reports a change after *seen, or ms pass. */
+static void wait_news(unsigned long long *seen, int ms)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += ms / 1000;
+    until.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&F.lock);
+    while (F.seen == *seen && !STOPPING && pthread_cond_timedwait(&F.cond, &F.lock, &until) == 0)
+        ;
+    *seen = F.seen;
+    pthread_mutex_unlock(&F.lock);
 }
 
 static const char LIVE_JS[] =
@@ -158,9 +241,9 @@ static ssize_t reader(void *cls, uint64_t pos, char *out, size_t max)
             buf_add(&s->out, ": keep-alive\n\n");
             continue;
         }
-        /* A thread per connection: this one may wait. */
-        struct timespec ts = {POLL_MS / 1000, (POLL_MS % 1000) * 1000000L};
-        nanosleep(&ts, NULL);
+        /* A thread per connection: this one may wait, for the feed's news
+         * (checking the session now and then), or a poll interval. */
+        wait_news(&s->seen, F.feed ? 5 * POLL_MS : POLL_MS);
     }
 }
 
@@ -180,6 +263,9 @@ enum MHD_Result live_events(struct MHD_Connection *c, const web_session_t *sessi
     memcpy(s->person, session->name, sizeof(s->person));
     s->lang = lang;
     s->last_sent_ms = web_now_ms();
+    pthread_mutex_lock(&F.lock);
+    s->seen = F.seen; /* read before last_seq: a change in between wakes it */
+    pthread_mutex_unlock(&F.lock);
     /* Start at the newest change (or where the browser's EventSource left
      * off when it reconnects). */
     const char *last = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Last-Event-ID");

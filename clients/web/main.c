@@ -104,6 +104,8 @@ static int on_key(void *arg, const char *section, const char *key, const char *v
         rc = set_str(value, c->server_key, sizeof(c->server_key));
     else if (IS("daemon", "key_file"))
         rc = set_str(value, c->key, sizeof(c->key));
+    else if (IS("daemon", "events"))
+        rc = set_str(value, c->events, sizeof(c->events));
     else if (IS("daemon", "timeout_ms"))
         rc = set_int(value, 100, 600000, &c->timeout_ms);
     else if (IS("session", "idle_timeout"))
@@ -258,6 +260,10 @@ int main(int argc, char **argv)
     }
     if (session_init(&cfg) < 0 || pages_init(&cfg) < 0) {
         fprintf(stderr, WEB_NAME ": out of memory\n");
+        return 1;
+    }
+    if (live_start(&cfg, err, sizeof(err)) < 0) {
+        fprintf(stderr, WEB_NAME ": %s\n", err);
         return 1;
     }
     sigset_t set;

@@ -31,16 +31,17 @@
 /* ---- configuration (main.c) -------------------------------------------- */
 
 typedef struct {
-    char listen[64];               /* [web] listen: ADDRESS:PORT, default 127.0.0.1:8080 */
-    char api[256];                 /* [daemon] api: the daemon's CURVE endpoint */
-    char server_key[4096];         /* [daemon] server_key_file: the daemon's public key */
-    char key[4096];                /* [daemon] key_file: exemplar-web's own secret key */
-    int timeout_ms;                /* [daemon] timeout_ms */
-    bool secure_cookies;           /* [web] secure_cookies: behind TLS, cookies get Secure */
-    int idle_s, max_s;             /* [session] idle_timeout, max_age (seconds) */
-    int max_failures;              /* [login] max_failures before a lock */
-    int lock_s;                    /* [login] lock_seconds */
-    char proxy_header[64];         /* [proxy] user_header: e.g. X-Remote-User; empty: off */
+    char listen[64];       /* [web] listen: ADDRESS:PORT, default 127.0.0.1:8080 */
+    char api[256];         /* [daemon] api: the daemon's CURVE endpoint */
+    char server_key[4096]; /* [daemon] server_key_file: the daemon's public key */
+    char key[4096];        /* [daemon] key_file: exemplar-web's own secret key */
+    int timeout_ms;        /* [daemon] timeout_ms */
+    char events[256];      /* [daemon] events: the change feed, to wake the live view; "" polls */
+    bool secure_cookies;   /* [web] secure_cookies: behind TLS, cookies get Secure */
+    int idle_s, max_s;     /* [session] idle_timeout, max_age (seconds) */
+    int max_failures;      /* [login] max_failures before a lock */
+    int lock_s;            /* [login] lock_seconds */
+    char proxy_header[64]; /* [proxy] user_header: e.g. X-Remote-User; empty: off */
     char proxies[WEB_PROXIES][64]; /* [proxy] trusted: addresses the header is taken from */
     int nproxies;
     int lang; /* [web] language: default language, 0 vi, 1 en */
@@ -143,6 +144,10 @@ enum MHD_Result live_events(struct MHD_Connection *c, const web_session_t *s, in
 enum MHD_Result live_script(struct MHD_Connection *c);
 /* Ends every stream (at shutdown, before MHD_stop_daemon). */
 void live_stop(void);
+/* With [daemon] events set, a thread subscribes to the change feed and
+ * wakes every stream at each change; without, streams ask once a second.
+ * Returns 0, or -1 with a sentence in err. */
+int live_start(const web_config_t *cfg, char *err, size_t errlen);
 
 int64_t web_now_ms(void);
 
