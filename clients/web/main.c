@@ -109,9 +109,9 @@ static int on_key(void *arg, const char *section, const char *key, const char *v
     else if (IS("daemon", "timeout_ms"))
         rc = set_int(value, 100, 600000, &c->timeout_ms);
     else if (IS("session", "idle_timeout"))
-        rc = set_int(value, 60, 7 * 86400, &c->idle_s);
+        rc = set_int(value, 1, 7 * 86400, &c->idle_s);
     else if (IS("session", "max_age"))
-        rc = set_int(value, 60, 30 * 86400, &c->max_s);
+        rc = set_int(value, 1, 30 * 86400, &c->max_s);
     else if (IS("login", "max_failures"))
         rc = set_int(value, 1, 1000, &c->max_failures);
     else if (IS("login", "lock_seconds"))

@@ -6,13 +6,17 @@
 # refused), the header is ignored from an untrusted address, the sign-in
 # limit counts the X-Forwarded-For address of a trusted proxy's clients (a
 # guesser behind the proxy does not lock everyone out), and the session
-# cookie carries HttpOnly, SameSite=Strict and Secure when configured.
+# cookie carries HttpOnly, SameSite=Strict and Secure when configured;
+# sign-out ends the session (and needs the CSRF token); a session ends after
+# its idle timeout and after its absolute lifetime however busy it is.
 #
 # Usage: test_web_http.py EXEMPLARD EXEMPLARCTL EXEMPLAR_WEB
 
 import http.client
 import os
+import re
 import sys
+import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -46,7 +50,7 @@ def main():
     fx = wb.Fixture()
     try:
         fx.start("[web]\nsecure_cookies = yes\n[proxy]\nuser_header = X-Remote-User\n"
-                 "trusted = 127.0.0.1\n")
+                 "trusted = 127.0.0.1\n[session]\nidle_timeout = 2\nmax_age = 4\n")
         for name, role, unit in (("minh.bo", "ministry-reviewer", "-"),
                                  ("thu.truong", "approver", "-"),
                                  ("khoa.hanoi", "unit-officer", "01")):
@@ -68,6 +72,32 @@ def main():
         fx.ctl("user", "disable", "khoa.hanoi")
         r, page = request(fx, "GET", "/", {"X-Remote-User": "khoa.hanoi"})
         assert r.status == 403 and "khóa" in page, r.status
+
+        # sign-out needs the session's CSRF token, then ends the session
+        r, page = request(fx, "GET", "/", {"Cookie": session})
+        csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', page).group(1)
+        r, _ = request(fx, "POST", "/logout", {"Cookie": session}, {"csrf": "0" * 64})
+        assert r.status == 403, r.status
+        r, _ = request(fx, "POST", "/logout", {"Cookie": session}, {"csrf": csrf})
+        assert r.status == 303 and "Max-Age=0" in r.headers["Set-Cookie"], r.status
+        r, _ = request(fx, "GET", "/", {"Cookie": session})
+        assert r.status == 303 and r.headers["Location"] == "/login", r.status
+
+        # idle for longer than idle_timeout (2 s): signed out
+        r, _ = login(fx, "minh.bo", wb.PASSWORDS["minh.bo"], "10.0.0.3")
+        session = r.headers["Set-Cookie"].split(";")[0]
+        assert request(fx, "GET", "/", {"Cookie": session})[0].status == 200
+        time.sleep(2.5)  # the behaviour under test is time itself
+        r, _ = request(fx, "GET", "/", {"Cookie": session})
+        assert r.status == 303 and r.headers["Location"] == "/login", r.status
+        # busy, but older than max_age (4 s): signed out all the same
+        r, _ = login(fx, "minh.bo", wb.PASSWORDS["minh.bo"], "10.0.0.3")
+        session = r.headers["Set-Cookie"].split(";")[0]
+        statuses = []
+        for _ in range(6):
+            statuses.append(request(fx, "GET", "/", {"Cookie": session})[0].status)
+            time.sleep(1)
+        assert statuses[0] == 200 and statuses[-1] == 303, statuses
 
         # five wrong passwords behind the proxy lock that client's address ...
         for i in range(5):
