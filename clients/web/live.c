@@ -243,7 +243,7 @@ static ssize_t reader(void *cls, uint64_t pos, char *out, size_t max)
         }
         /* A thread per connection: this one may wait, for the feed's news
          * (checking the session now and then), or a poll interval. */
-        wait_news(&s->seen, F.feed ? 5 * POLL_MS : POLL_MS);
+        wait_news(&s->seen, F.feed ? KEEPALIVE_MS : POLL_MS);
     }
 }
 

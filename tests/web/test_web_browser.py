@@ -317,8 +317,8 @@ def main():
         assert state_of(b) == "ministry-reviewed", flash(b)
 
         # ---- the live view: the officer's open page sees the move arrive
-        # woken by the change feed: without news, a stream on a feed re-reads every 5 s only
-        WebDriverWait(a, 4).until(lambda _: "Bộ xem xét" in a.find_element(By.ID, "live").text)
+        # woken by the change feed: without news, a stream on a feed re-reads every 15 s only
+        WebDriverWait(a, 6).until(lambda _: "Bộ xem xét" in a.find_element(By.ID, "live").text)
         assert "minh.bo" in a.find_element(By.ID, "live").text
         assert state_of(a) == "ministry-reviewed"  # updated in place, no reload
         shot(a, "08-live-update")
