@@ -16,7 +16,7 @@
 #     URL or posting a forged form with their own CSRF token;
 #   a form without its CSRF token is refused and changes nothing;
 #   every control of every page has a label the browser associates with it;
-#   English on request;
+#   English on request; the approver revokes the recognition with a decision;
 #   five wrong passwords lock sign-in, even with the right password after.
 #
 # Usage: test_web_browser.py EXEMPLARD EXEMPLARCTL EXEMPLAR_WEB
@@ -419,6 +419,17 @@ def main():
         assert "tạm thời bị khóa" in e.page_source, e.page_source
         assert e.current_url.endswith("/login")
         shot(e, "17-locked")
+
+        # ---- the approver revokes the recognition: a decision and a reason
+        c.get(fx.url + "/n/" + nid)
+        c.find_element(By.ID, "reason-revoke").send_keys("Quyết định bị hủy do sai sót hồ sơ")
+        c.find_element(By.ID, "dn-revoke").send_keys("99/QĐ-BTNMT")
+        # typed dates depend on the browser's locale: set the ISO value itself
+        c.execute_script("arguments[0].value = '2026-12-20'", c.find_element(By.ID, "dd-revoke"))
+        c.find_element(By.ID, "di-revoke").send_keys("Bộ trưởng Bộ Tài nguyên và Môi trường")
+        click_move(c, "revoke")
+        assert state_of(c) == "revoked", flash(c)
+        assert "Quyết định bị hủy" in c.page_source
         print("exemplar-web browser test: all passed")
     except Exception:
         for name in ("exemplard.log", "web.log"):
