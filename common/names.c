@@ -35,6 +35,7 @@ static const char *const ROLE_NAME[] = {
     [EXEMPLAR__ROLE__ROLE_READER] = "reader",
     [EXEMPLAR__ROLE__ROLE_ADMIN] = "admin",
     [EXEMPLAR__ROLE__ROLE_WORKER] = "worker",
+    [EXEMPLAR__ROLE__ROLE_GATEWAY] = "gateway",
 };
 
 static const char *const PLAN_STATE_NAME[] = {

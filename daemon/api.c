@@ -26,6 +26,8 @@
 #include "api_rules.h"
 #include "api_summary.h"
 #include "audit.h"
+#include "api_users.h"
+#include "users.h"
 #include "auth.h"
 #include "dedup.h"
 #include "errors.h"
@@ -120,6 +122,13 @@ static const api_op_t API_OPS[EX_REQ_COUNT] = {
     [EX_REQ_JOB_LIST] = {api_jobs_list, R_READ | R_WORK},
     [EX_REQ_JOB_RETRY] = {api_jobs_retry, R_ADMIN},
     [EX_REQ_SUMMARY] = {api_summary, R_READ},
+    /* local accounts and the gateway role (api_users.c); user-passwd: the
+     * account itself through a gateway, or an administrator */
+    [EX_REQ_USER_ADD] = {api_users_add, R_ADMIN},
+    [EX_REQ_USER_PASSWD] = {api_users_passwd, R_READ},
+    [EX_REQ_USER_DISABLE] = {api_users_disable, R_ADMIN},
+    [EX_REQ_USER_LIST] = {api_users_list, R_ADMIN},
+    [EX_REQ_USER_LOGIN] = {api_users_login, ROLE_BIT(ROLE_GATEWAY)},
 };
 
 /* The row of a request body, with its shared row in *type; NULL when the
@@ -321,6 +330,7 @@ static void run_call(api_t *a, store_txn_t *txn, nomwrite_batch_t *nw, api_call_
                      int write_error, bool *wrote)
 {
     call_t x = call_of(a, txn, nw, &call->actor, api_now_ms());
+    actor_t acting; /* the person a gateway acts for (users.h) */
     Exemplar__Request *req = exemplar__request__unpack(NULL, call->len, call->data);
     call->rc = 0;
     uint64_t digest = 0;
@@ -348,6 +358,11 @@ static void run_call(api_t *a, store_txn_t *txn, nomwrite_batch_t *nw, api_call_
                         (int)req->body_case);
         goto answer;
     }
+    /* A gateway's request is checked, remembered and audited as the person's. */
+    if ((rc = users_resolve(txn, &call->actor, req->on_behalf_of, &acting, x.why, sizeof(x.why))) <
+        0)
+        goto answer;
+    x.actor = &acting;
     if ((rc = auth_check_role(x.actor, type->name, op->roles, x.why, sizeof(x.why))) < 0)
         goto answer;
     if ((type->flags & EX_REQ_WRITES) &&

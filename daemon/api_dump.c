@@ -275,6 +275,9 @@ int api_dump_export(call_t *x)
     return dump(x, EXEMPLAR__REQUEST__BODY_EXPORT, x->req->export);
 }
 
+/* Rows of the move table a reply carries (NOM_MOVES has fewer). */
+#define NOM_MOVES_MAX 64
+
 int api_dump_moves(call_t *x)
 {
     char *text = NULL;
@@ -289,6 +292,32 @@ int api_dump_moves(call_t *x)
     }
     Exemplar__MovesReply out = EXEMPLAR__MOVES_REPLY__INIT;
     out.table = text;
+    /* The same table as rows, for clients that offer a person the moves of
+     * their role (exemplar-web). */
+    Exemplar__MoveRow rows[NOM_MOVES_MAX];
+    Exemplar__MoveRow *row_ptrs[NOM_MOVES_MAX];
+    Exemplar__Role roles[NOM_MOVES_MAX][ROLE_COUNT];
+    size_t n = NOM_MOVES_COUNT < NOM_MOVES_MAX ? NOM_MOVES_COUNT : NOM_MOVES_MAX;
+    for (size_t i = 0; i < n; i++) {
+        const nom_move_t *m = &NOM_MOVES[i];
+        Exemplar__MoveRow init = EXEMPLAR__MOVE_ROW__INIT;
+        rows[i] = init;
+        rows[i].from = (Exemplar__State)m->from;
+        rows[i].to = (Exemplar__State)m->to;
+        rows[i].verb = (char *)m->verb;
+        rows[i].window = (char *)nom_window_name(m->window);
+        rows[i].guard = (char *)nom_guard_name(m->guard);
+        rows[i].needs_reason = m->needs_reason;
+        size_t k = 0;
+        for (int r = 1; r < ROLE_COUNT; r++)
+            if (m->roles & ROLE_BIT(r))
+                roles[i][k++] = (Exemplar__Role)r;
+        rows[i].roles = roles[i];
+        rows[i].n_roles = k;
+        row_ptrs[i] = &rows[i];
+    }
+    out.rows = row_ptrs;
+    out.n_rows = n;
     x->reply.body_case = EXEMPLAR__REPLY__BODY_MOVES;
     x->reply.moves = &out;
     int rc = api_pack(x);

@@ -163,6 +163,7 @@ static int write_move(call_t *x, Exemplar__Nomination *n, Exemplar__State from, 
     actor.name = (char *)x->actor->name;
     actor.role = (Exemplar__Role)x->actor->role;
     actor.unit = (char *)x->actor->unit;
+    actor.via = (char *)x->actor->via;
     nomwrite_change_t c = {
         .from = from,
         .verb = verb,

@@ -41,6 +41,7 @@ void audit_refusal(store_txn_t *txn, const actor_t *a, const char *op, const Exe
     actor.name = (char *)a->name;
     actor.role = (Exemplar__Role)a->role;
     actor.unit = (char *)a->unit;
+    actor.via = (char *)a->via; /* the gateway that acted for a->name, if any */
     e.at_ms = now_ms;
     e.actor = &actor;
     e.request = (char *)op;
@@ -75,10 +76,11 @@ void audit_refusal(store_txn_t *txn, const actor_t *a, const char *op, const Exe
                           log_str("UNIT", e.unit ? e.unit : ""),
                           log_u64("REQUEST_ID", req ? req->request_id : 0),
                           log_str("ERROR_CODE", e.code_name), log_str("PRINCIPAL", a->name),
-                          log_u64("AUDIT_SEQ", stored ? e.seq : 0)),
-               "audit, %s%s by %s (%s%s%s) refused (%s: %s)%s", op, target, a->name,
-               ex_role_name((Exemplar__Role)a->role) ?: "no role", a->unit[0] ? ", unit " : "",
-               a->unit, e.code_name, message, stored ? "" : " [not stored: no write transaction]");
+                          log_str("GATEWAY", a->via), log_u64("AUDIT_SEQ", stored ? e.seq : 0)),
+               "audit, %s%s by %s%s%s (%s%s%s) refused (%s: %s)%s", op, target, a->name,
+               a->via[0] ? " via " : "", a->via, ex_role_name((Exemplar__Role)a->role) ?: "no role",
+               a->unit[0] ? ", unit " : "", a->unit, e.code_name, message,
+               stored ? "" : " [not stored: no write transaction]");
 }
 
 int audit_read(store_txn_t *txn, const Exemplar__AuditRequest *r, Exemplar__AuditReply **out,

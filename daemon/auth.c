@@ -91,7 +91,7 @@ static int parse_line(char *line, auth_principal_t *p, char *err, size_t errlen)
     if (p->role == ROLE_NONE) {
         snprintf(err, errlen,
                  "role \"%.40s\" is not one of unit-officer, ministry-reviewer, approver, "
-                 "publisher, reader, admin, worker",
+                 "publisher, reader, admin, worker, gateway",
                  role);
         return -1;
     }
@@ -294,10 +294,13 @@ static const auth_principal_t *find_name(const char *name)
     return NULL;
 }
 
-/* Roles that read every unit may take the whole change feed. */
+/* Roles that read every unit may take the whole change feed; so may a
+ * gateway, which acts for every person and uses the feed only to learn
+ * that something changed (what each person sees it reads on their behalf). */
 static bool reads_all_units(role_t r)
 {
-    return r == ROLE_MINISTRY_REVIEWER || r == ROLE_APPROVER || r == ROLE_READER || r == ROLE_ADMIN;
+    return r == ROLE_MINISTRY_REVIEWER || r == ROLE_APPROVER || r == ROLE_READER ||
+           r == ROLE_ADMIN || r == ROLE_GATEWAY;
 }
 
 /* Did the change from the table in force to `next` take the change feed
@@ -743,6 +746,18 @@ void auth_actor_of(zmq_msg_t *msg, actor_t *out)
     memcpy(out->name, p->name, sizeof(out->name));
     out->role = p->role;
     memcpy(out->unit, p->unit, sizeof(out->unit));
+}
+
+int auth_find_principal(const char *name, actor_t *out)
+{
+    const auth_principal_t *p = find_name(name);
+    if (!p)
+        return -1;
+    memset(out, 0, sizeof(*out));
+    memcpy(out->name, p->name, sizeof(out->name));
+    out->role = p->role;
+    memcpy(out->unit, p->unit, sizeof(out->unit));
+    return 0;
 }
 
 void auth_local_actor(actor_t *out)

@@ -16,8 +16,8 @@
  *
  * NAME is 1-63 characters of letters, digits, '.', '_', '@' and '-', unique
  * in the file; ROLE one of unit-officer, ministry-reviewer, approver,
- * publisher, reader, admin; UNIT the unit code of a unit-officer and "-" for
- * every other role.  Lines starting with '#' and empty lines are ignored.
+ * publisher, reader, admin, worker, gateway (users.h); UNIT the unit code
+ * of a unit-officer and "-" for every other role.  Lines starting with '#' and empty lines are ignored.
  * The file is read at start and again on SIGHUP (auth_reload); a file with
  * an error is refused as a whole and the previous table stays in force.
  *
@@ -100,6 +100,10 @@ int auth_secure_socket(void *sock, const char *endpoint, const char *domain, cha
 
 /* The actor of a message received on the CURVE socket (from its User-Id). */
 void auth_actor_of(zmq_msg_t *msg, actor_t *out);
+
+/* The keys file's principal called name as an actor (role and unit), for a
+ * gateway acting on its behalf (users.h).  0, or -1 when there is none. */
+int auth_find_principal(const char *name, actor_t *out);
 
 /* The actor of a message received on an ipc:// endpoint: an administrator. */
 void auth_local_actor(actor_t *out);

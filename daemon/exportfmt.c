@@ -36,6 +36,7 @@ const exportfmt_type_t EXPORTFMT_TYPES[] = {
     {DB_REQUESTS, "request", &exemplar__request_record__descriptor},
     {DB_TIMERS, "timer", &exemplar__timer__descriptor},
     {DB_JOBS, "job", &exemplar__job__descriptor},
+    {DB_USERS, "user", &exemplar__local_user__descriptor}, /* local accounts (users.h) */
 };
 const size_t EXPORTFMT_COUNT = sizeof(EXPORTFMT_TYPES) / sizeof(EXPORTFMT_TYPES[0]);
 

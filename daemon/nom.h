@@ -38,6 +38,7 @@ typedef enum {
     ROLE_READER = 5,
     ROLE_ADMIN = 6,
     ROLE_WORKER = 7,
+    ROLE_GATEWAY = 8, /* exemplar-web: acts only on behalf of a named principal */
     ROLE_COUNT
 } role_t;
 
@@ -60,6 +61,7 @@ typedef struct {
     char name[64];
     role_t role;
     char unit[17];
+    char via[64]; /* the gateway that sent the request for name; "" when none */
 } actor_t;
 
 /* The parts of a nomination the rules look at. */

@@ -64,6 +64,7 @@ static const char *const DB_NAME[DB_COUNT] = {
     [DB_TALLY_DAYS] = "tally_days",
     [DB_TALLY_GAPS] = "tally_gaps",
     [DB_TALLY_DIRTY] = "tally_dirty",
+    [DB_USERS] = "users", /* local accounts of exemplar-web (users.h) */
 };
 
 static const char SCHEMA_KEY[] = "schema_version";

@@ -57,6 +57,7 @@ typedef enum {
     DB_TALLY_DAYS,       /* quarter u16, day u8, type u8, campaign, NUL, unit, NUL, a, b -> a, b */
     DB_TALLY_GAPS,       /* unit, NUL, campaign, NUL, id u64 -> kind, evidence-gap spans */
     DB_TALLY_DIRTY,      /* subject -> "": evidence changed, its gap spans to recompute */
+    DB_USERS,            /* local accounts (users.h): name -> exemplar.LocalUser */
     DB_COUNT
 } store_db_t;
 

@@ -805,6 +805,7 @@ static const ctl_cmd_opt_t AUDIT_OPTS[] = {
 };
 
 /* clang-format off */
+
 const ctl_cmd_t CMD_TABLE[] = {
     { "register", "--unit CODE --kind KIND --name NAME [--campaign ID] [--subject ID] [--request-id N]",
       N_("register a new nomination and print its id"),
@@ -916,6 +917,15 @@ const ctl_cmd_t CMD_TABLE[] = {
       cmd_keygen, 1, 1, KEYGEN_OPTS,
       N_("Prints the keys-file line to give the daemon's administrator (role and unit still to fill "
       "in). Never overwrites a file. 'exemplarctl keygen server' makes the daemon's own pair.") },
+    { "user", "add NAME ROLE [UNIT] | passwd NAME [-] | disable NAME | enable NAME | list",
+      N_("manage the local accounts people sign in to exemplar-web with (administrators only)"),
+      cmd_user, 1, 4, NO_OPTS,
+      N_("'user add' makes an account with a one-time password, printed once, that must be changed "
+      "at the first sign-in; ROLE is unit-officer (give its UNIT), ministry-reviewer, approver, "
+      "reader or admin. 'user passwd NAME' makes a new one-time password; 'user passwd NAME -' "
+      "reads the new password from the first line of stdin. Passwords are hashed here with "
+      "Argon2id (libsodium) and only the hash is sent to the daemon. A disabled account cannot "
+      "sign in and no gateway may act for it until it is enabled again.") },
     { "audit", "[--limit N]", N_("print refused changes, newest first (administrators only)"),
       cmd_audit, 0, 0, AUDIT_OPTS,
       N_("Every refused register or move is in the audit list with who asked, what and why it "

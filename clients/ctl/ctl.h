@@ -157,6 +157,7 @@ const ctl_cmd_t *ctl_cmd_find(const char *name);
 int cmd_watch(ctl_t *ctl, const ctl_args_t *a);
 int cmd_keygen(ctl_t *ctl, const ctl_args_t *a); /* cmd_auth.c */
 int cmd_audit(ctl_t *ctl, const ctl_args_t *a);  /* cmd_auth.c */
+int cmd_user(ctl_t *ctl, const ctl_args_t *a);   /* cmd_users.c: local accounts */
 
 /* The CURVE keys of this run (--server-key and --key, or the environment),
  * loaded on first use.  Returns 0 with *keys NULL when none are given, 0

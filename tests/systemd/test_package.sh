@@ -58,10 +58,12 @@ expected="./etc/exemplard/exemplard.conf
 ./usr/bin/exemplarctl
 ./usr/lib/systemd/system/exemplar-remind.service
 ./usr/lib/systemd/system/exemplar-summary.service
+./usr/lib/systemd/system/exemplar-web.service
 ./usr/lib/systemd/system/exemplard.service
 ./usr/lib/systemd/system/exemplard.socket
 ./usr/lib/sysusers.d/exemplard.conf
 ./usr/lib/tmpfiles.d/exemplard.conf
+./usr/sbin/exemplar-web
 ./usr/sbin/exemplard
 ./usr/share/bash-completion/completions/exemplarctl
 ./usr/share/doc/exemplar/changelog.Debian.gz
@@ -83,6 +85,7 @@ expected="./etc/exemplard/exemplard.conf
 ./usr/share/man/man5/exemplard.conf.5.gz
 ./usr/share/man/man8/exemplar-remind.8.gz
 ./usr/share/man/man8/exemplar-summary.8.gz
+./usr/share/man/man8/exemplar-web.8.gz
 ./usr/share/man/man8/exemplard.8.gz
 ./usr/share/zsh/vendor-completions/_exemplarctl"
 files=$(dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { print $6 }' | sort)

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The connection to exemplard: one CURVE client with exemplar-web's own key
+ * (a principal of role gateway in the daemon's keys file).  Every request
+ * names the signed-in person in on_behalf_of, so the daemon checks the
+ * person's role and unit; only user_login goes out as the gateway itself.
+ * A ZeroMQ socket belongs to one thread at a time: calls are serialised by
+ * a mutex (each is a sub-millisecond round trip on the same host).
+ */
+#include "web.h"
+
+#include <pthread.h>
+#include <stdio.h>
+
+static struct {
+    pthread_mutex_t lock;
+    ex_client_t *client;
+    ex_curve_keys_t keys;
+} G = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+int gw_init(const web_config_t *cfg, char *err, size_t errlen)
+{
+    if (ex_curve_keys_load(cfg->server_key, cfg->key, &G.keys, err, errlen) < 0)
+        return -1;
+    ex_client_opts_t o = {.endpoint = cfg->api, .timeout_ms = cfg->timeout_ms, .curve = &G.keys};
+    G.client = ex_client_new(&o);
+    if (!G.client) {
+        snprintf(err, errlen,
+                 "cannot make a client for %s (a ZeroMQ endpoint such as "
+                 "tcp://127.0.0.1:7410)",
+                 cfg->api);
+        return -1;
+    }
+    return 0;
+}
+
+void gw_fini(void)
+{
+    ex_client_destroy(&G.client);
+}
+
+int gw_call(const char *person, Exemplar__Request *req, Exemplar__Reply **reply)
+{
+    req->on_behalf_of = (char *)(person ? person : "");
+    *reply = NULL;
+    pthread_mutex_lock(&G.lock);
+    int rc = ex_client_call(G.client, req, reply);
+    pthread_mutex_unlock(&G.lock);
+    return rc;
+}

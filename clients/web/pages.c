@@ -1,0 +1,1524 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The routes of exemplar-web and their pages: sign-in and out, the own
+ * password, the list of nominations (a unit officer's unit with what each
+ * lacks; a reviewer's and an approver's queue), one nomination with its
+ * history and the moves the person may make, registration.
+ *
+ * Every action is a plain form (no script needed) posted with the
+ * session's CSRF token and answered by a redirect to a page that shows the
+ * outcome (post-redirect-get).  A move carries the version the page showed
+ * (expected_version) and a request id chosen when the page was made: a
+ * stale page is refused by the daemon as a conflict and shown with the
+ * current state, never applied; a form sent twice is answered once.  A
+ * refusal shows the daemon's own sentence.
+ */
+#include "web.h"
+
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "names.h"
+#include "summary_render.h"
+
+#define FIELDS_MAX     16
+#define FIELD_MAX      4096
+#define POST_MAX       (64 * 1024)
+#define LIST_LIMIT     200
+#define PASSWORD_MIN   10
+#define PASSWORD_MAX   256
+#define COOKIE_SESSION "exw_s"
+#define COOKIE_PRE     "exw_pre" /* the sign-in form's CSRF token (double submit) */
+#define COOKIE_LANG    "exw_lang"
+
+static const web_config_t *CFG;
+/* A hash no password matches, verified against for unknown names so that
+ * their answer takes as long as a wrong password's. */
+static char DUMMY_HASH[crypto_pwhash_STRBYTES];
+
+typedef struct {
+    char key[32];
+    buf_t val;
+} field_t;
+
+typedef struct {
+    struct MHD_PostProcessor *pp;
+    field_t f[FIELDS_MAX];
+    int nf;
+    size_t total;
+    bool bad;
+} post_t;
+
+typedef struct {
+    struct MHD_Connection *c;
+    const char *url, *method;
+    char addr[64];
+    int lang;
+    bool signed_in;
+    bool proxy_peer; /* the connection comes from a [proxy] trusted address */
+    web_session_t s;
+    post_t *post;
+} req_t;
+
+int pages_init(const web_config_t *cfg)
+{
+    CFG = cfg;
+    char pw[WEB_TOKEN_LEN + 1];
+    session_token(pw);
+    return crypto_pwhash_str(DUMMY_HASH, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                             crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0
+               ? 0
+               : -1;
+}
+
+/* ---- form fields ------------------------------------------------------------ */
+
+static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *filename, const char *type, const char *enc,
+                                 const char *data, uint64_t off, size_t size)
+{
+    (void)kind, (void)filename, (void)type, (void)enc, (void)off;
+    post_t *p = cls;
+    p->total += size;
+    if (p->total > POST_MAX || strlen(key) >= sizeof(p->f[0].key)) {
+        p->bad = true;
+        return MHD_NO;
+    }
+    field_t *f = NULL;
+    for (int i = 0; i < p->nf && !f; i++)
+        if (strcmp(p->f[i].key, key) == 0)
+            f = &p->f[i];
+    if (!f) {
+        if (p->nf == FIELDS_MAX) {
+            p->bad = true;
+            return MHD_NO;
+        }
+        f = &p->f[p->nf++];
+        snprintf(f->key, sizeof(f->key), "%s", key);
+        buf_add(&f->val, "");
+    }
+    if (f->val.len + size > FIELD_MAX) {
+        p->bad = true;
+        return MHD_NO;
+    }
+    char chunk[FIELD_MAX + 1];
+    memcpy(chunk, data, size);
+    chunk[size] = '\0';
+    buf_add(&f->val, chunk);
+    return MHD_YES;
+}
+
+/* A posted field ("" when absent). */
+static const char *field(const req_t *r, const char *key)
+{
+    for (int i = 0; r->post && i < r->post->nf; i++)
+        if (strcmp(r->post->f[i].key, key) == 0)
+            return r->post->f[i].val.p ? r->post->f[i].val.p : "";
+    return "";
+}
+
+static const char *arg(const req_t *r, const char *key)
+{
+    const char *v = MHD_lookup_connection_value(r->c, MHD_GET_ARGUMENT_KIND, key);
+    return v ? v : "";
+}
+
+static const char *cookie(const req_t *r, const char *key)
+{
+    const char *v = MHD_lookup_connection_value(r->c, MHD_COOKIE_KIND, key);
+    return v ? v : "";
+}
+
+static bool parse_u64(const char *s, uint64_t *out)
+{
+    if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 19)
+        return false;
+    *out = strtoull(s, NULL, 10);
+    return true;
+}
+
+/* ---- responses ------------------------------------------------------------------ */
+
+static void security_headers(struct MHD_Response *resp)
+{
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+                            "script-src 'self'; connect-src 'self'; "
+                            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+}
+
+static enum MHD_Result send_body(req_t *r, unsigned status, buf_t *b, const char *type,
+                                 const char *set_cookie)
+{
+    if (b->oom)
+        buf_free(b);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        b->len, b->p ? b->p : (char *)"", b->p ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    b->p = NULL;
+    buf_free(b);
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, "Content-Type", type);
+    security_headers(resp);
+    if (set_cookie)
+        MHD_add_response_header(resp, "Set-Cookie", set_cookie);
+    enum MHD_Result rc = MHD_queue_response(r->c, status, resp);
+    MHD_destroy_response(resp);
+    return rc;
+}
+
+static enum MHD_Result redirect(req_t *r, const char *to, const char *set_cookie)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(0, (char *)"", MHD_RESPMEM_PERSISTENT);
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, "Location", to);
+    security_headers(resp);
+    if (set_cookie)
+        MHD_add_response_header(resp, "Set-Cookie", set_cookie);
+    enum MHD_Result rc = MHD_queue_response(r->c, MHD_HTTP_SEE_OTHER, resp);
+    MHD_destroy_response(resp);
+    return rc;
+}
+
+static void cookie_text(char *out, size_t len, const char *name, const char *value, bool clear)
+{
+    snprintf(out, len, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s", name, value,
+             CFG->secure_cookies ? "; Secure" : "", clear ? "; Max-Age=0" : "");
+}
+
+/* ---- the page frame -------------------------------------------------------------- */
+
+static const char CSS[] =
+    "body{font-family:system-ui,sans-serif;margin:0;line-height:1.5;color:#1b1b1b;background:#fff}"
+    "header{background:#8b0000;color:#fff;padding:.5rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem "
+    "1rem;"
+    "align-items:center}header a,header button{color:#fff}"
+    "header .who{margin-left:auto}main{padding:1rem;max-width:60rem}"
+    "a{color:#0b4f9c}a:focus,button:focus,input:focus,select:focus,textarea:focus{outline:3px "
+    "solid "
+    "#f9a825;outline-offset:2px}"
+    ".skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;color:#000;"
+    "padding:.5rem}"
+    "table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ccc;padding:.4rem;"
+    "text-align:left;vertical-align:top}.scroll{overflow-x:auto}"
+    "label{display:block;margin-top:.6rem;font-weight:600}input,select,textarea{display:block;font:"
+    "inherit;"
+    "padding:.4rem;max-width:100%;box-sizing:border-box;width:28rem}"
+    "button{font:inherit;padding:.5rem 1rem;margin-top:.6rem;cursor:pointer}"
+    "header button{background:none;border:1px solid #fff;margin:0;padding:.2rem .6rem}"
+    ".flash{padding:.6rem 1rem;border-left:6px solid #2e7d32;background:#e8f5e9}"
+    ".flash.error{border-color:#c62828;background:#ffebee}"
+    ".actions form{border:1px solid #ddd;padding:.6rem 1rem;margin:.6rem 0}"
+    "nav ul{list-style:none;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:.5rem 1rem}"
+    "dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-weight:600}"
+    "@media (max-width:40rem){input,select,textarea{width:100%}dl{grid-template-columns:1fr}}";
+
+static void page_begin(req_t *r, buf_t *b, const char *title)
+{
+    buf_fmt(b, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">",
+            r->lang == LANG_EN ? "en" : "vi");
+    buf_add(b, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
+    buf_esc(b, title);
+    buf_add(b, " · ");
+    buf_esc(b, L(r->lang, "Exemplar programme"));
+    buf_fmt(b, "</title><style>%s</style></head><body>", CSS);
+    buf_fmt(b, "<a class=\"skip\" href=\"#main\">%s</a><header>",
+            r->lang == LANG_EN ? "Skip to the content" : "Bỏ qua, đến nội dung");
+    buf_add(b, "<strong>");
+    buf_esc(b, L(r->lang, "Exemplar programme"));
+    buf_add(b, "</strong>");
+    if (r->signed_in) {
+        buf_fmt(b, "<nav aria-label=\"%s\"><ul>", L(r->lang, "Main menu"));
+        buf_fmt(b, "<li><a href=\"/\">%s</a></li>", L(r->lang, "Nominations"));
+        if (r->s.role == EXEMPLAR__ROLE__ROLE_UNIT_OFFICER ||
+            r->s.role == EXEMPLAR__ROLE__ROLE_ADMIN)
+            buf_fmt(b, "<li><a href=\"/register\">%s</a></li>", L(r->lang, "Register a candidate"));
+        buf_fmt(b, "<li><a href=\"/plans\">%s</a></li>", L(r->lang, "Unit plans"));
+        buf_fmt(b, "<li><a href=\"/summary\">%s</a></li>", L(r->lang, "Quarterly summary"));
+        buf_fmt(b, "<li><a href=\"/password\">%s</a></li>", L(r->lang, "Change your password"));
+        buf_add(b, "</ul></nav><span class=\"who\">");
+        char who[256];
+        snprintf(who, sizeof(who), L(r->lang, "Signed in as %s (%s)"), r->s.name,
+                 web_role_name(r->lang, r->s.role));
+        buf_esc(b, who);
+        if (r->s.unit[0]) {
+            buf_add(b, ", ");
+            buf_esc(b, L(r->lang, "Unit"));
+            buf_add(b, " ");
+            buf_esc(b, r->s.unit);
+        }
+        buf_add(b, "</span><form method=\"post\" action=\"/logout\">");
+        buf_fmt(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", r->s.csrf);
+        buf_fmt(b, "<button type=\"submit\">%s</button></form>", L(r->lang, "Sign out"));
+    }
+    buf_fmt(b, "<a href=\"/lang?l=%s\" lang=\"%s\">%s</a>", r->lang == LANG_EN ? "vi" : "en",
+            r->lang == LANG_EN ? "vi" : "en", r->lang == LANG_EN ? "Tiếng Việt" : "English");
+    buf_add(b, "</header><main id=\"main\"><h1>");
+    buf_esc(b, title);
+    buf_add(b, "</h1>");
+    if (r->signed_in) {
+        char msg[WEB_FLASH_MAX];
+        bool err = false;
+        if (session_take_flash(r->s.token, msg, sizeof(msg), &err)) {
+            buf_fmt(b, "<p class=\"flash%s\" role=\"%s\">", err ? " error" : "",
+                    err ? "alert" : "status");
+            buf_esc(b, msg);
+            buf_add(b, "</p>");
+        }
+    }
+}
+
+static enum MHD_Result page_end(req_t *r, buf_t *b, unsigned status)
+{
+    if (r->signed_in) /* the live view (live.c): announced politely, hidden until a change */
+        buf_fmt(b,
+                "<section id=\"live\" class=\"flash\" aria-live=\"polite\" aria-label=\"%s\" "
+                "hidden></section><script src=\"/live.js\" defer></script>",
+                L(r->lang, "Changes as they happen"));
+    buf_add(b, "</main></body></html>\n");
+    return send_body(r, status, b, "text/html; charset=utf-8", NULL);
+}
+
+static void csrf_input(req_t *r, buf_t *b)
+{
+    buf_fmt(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", r->s.csrf);
+}
+
+/* A page that says one thing (a refusal, a missing page). */
+static enum MHD_Result page_message(req_t *r, unsigned status, const char *title, const char *text)
+{
+    buf_t b = {0};
+    page_begin(r, &b, title);
+    buf_add(&b, "<p role=\"alert\">");
+    buf_esc(&b, text);
+    buf_fmt(&b, "</p><p><a href=\"/\">%s</a></p>", L(r->lang, "Back to the list"));
+    return page_end(r, &b, status);
+}
+
+/* ---- the daemon's answers ------------------------------------------------------------ */
+
+/* Leaves the outcome of a failed call for the next page: a conflict with
+ * the current state, or the daemon's sentence. */
+static void flash_refusal(req_t *r, int rc, const Exemplar__Reply *reply)
+{
+    if (rc < 0 || !reply || !reply->error) {
+        session_flash(r->s.token, true, "%s",
+                      L(r->lang, "The daemon did not answer; nothing was changed. Try again."));
+        return;
+    }
+    const Exemplar__Error *e = reply->error;
+    if (e->code == EXEMPLAR__ERROR_CODE__ERROR_CONFLICT)
+        session_flash(r->s.token, true,
+                      L(r->lang, "Someone moved this since you opened it: it is now \"%s\" "
+                                 "(version %llu). Look again, then act."),
+                      web_state_name(r->lang, e->current_state),
+                      (unsigned long long)e->current_version);
+    else
+        session_flash(r->s.token, true, L(r->lang, "The daemon refused: %s"), e->message);
+}
+
+static const char *time_text(int64_t ms, char *buf, size_t len)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    localtime_r(&t, &tm);
+    strftime(buf, len, "%d/%m/%Y %H:%M", &tm);
+    return buf;
+}
+
+/* ---- sign-in --------------------------------------------------------------------------- */
+
+static enum MHD_Result login_form(req_t *r, unsigned status, const char *error, const char *name)
+{
+    /* The token lives as long as the browser: a second sign-in page (another
+     * tab, a redirect of the browser's own favicon request) keeps it, so
+     * the form first shown still matches. */
+    char pre[WEB_TOKEN_LEN + 1], set[160];
+    const char *had = cookie(r, COOKIE_PRE);
+    if (strlen(had) == WEB_TOKEN_LEN && strspn(had, "0123456789abcdef") == WEB_TOKEN_LEN)
+        memcpy(pre, had, sizeof(pre));
+    else
+        session_token(pre);
+    cookie_text(set, sizeof(set), COOKIE_PRE, pre, false);
+    buf_t b = {0};
+    page_begin(r, &b, L(r->lang, "Sign in"));
+    if (error) {
+        buf_add(&b, "<p class=\"flash error\" role=\"alert\">");
+        buf_esc(&b, error);
+        buf_add(&b, "</p>");
+    }
+    buf_fmt(&b,
+            "<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"csrf\" "
+            "value=\"%s\">",
+            pre);
+    buf_fmt(&b, "<label for=\"name\">%s</label>", L(r->lang, "User name"));
+    buf_add(&b, "<input id=\"name\" name=\"name\" autocomplete=\"username\" required "
+                "autocapitalize=\"none\" value=\"");
+    buf_esc(&b, name ? name : "");
+    buf_fmt(&b, "\"><label for=\"password\">%s</label>", L(r->lang, "Password"));
+    buf_add(&b, "<input id=\"password\" name=\"password\" type=\"password\" "
+                "autocomplete=\"current-password\" required>");
+    buf_fmt(&b, "<button type=\"submit\">%s</button></form>", L(r->lang, "Sign in"));
+    buf_add(&b, "</main></body></html>\n");
+    return send_body(r, status, &b, "text/html; charset=utf-8", set);
+}
+
+/* Signs in name as the local account the daemon returns (its role and unit
+ * come from there), and redirects to the first page. */
+static enum MHD_Result start_session(req_t *r, const Exemplar__LocalUser *u)
+{
+    web_session_t s;
+    session_create(u->name, u->role, u->unit, u->must_change, &s);
+    char set[160];
+    cookie_text(set, sizeof(set), COOKIE_SESSION, s.token, false);
+    return redirect(r, u->must_change ? "/password" : "/", set);
+}
+
+static int fetch_account(const char *name, Exemplar__Reply **reply)
+{
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__UserLoginRequest body = EXEMPLAR__USER_LOGIN_REQUEST__INIT;
+    body.name = (char *)name;
+    req.body_case = EXEMPLAR__REQUEST__BODY_USER_LOGIN;
+    req.user_login = &body;
+    return gw_call(NULL, &req, reply);
+}
+
+static enum MHD_Result login_post(req_t *r)
+{
+    const char *name = field(r, "name"), *password = field(r, "password");
+    const char *pre = cookie(r, COOKIE_PRE), *sent = field(r, "csrf");
+    if (strlen(pre) != WEB_TOKEN_LEN || strlen(sent) != WEB_TOKEN_LEN ||
+        sodium_memcmp(pre, sent, WEB_TOKEN_LEN) != 0)
+        return login_form(r, MHD_HTTP_FORBIDDEN,
+                          L(r->lang, "The form has expired or did not come from this site. Open "
+                                     "the page again and retry."),
+                          name);
+    int wait = limit_locked(name, r->addr);
+    if (wait > 0) {
+        char msg[256];
+        snprintf(msg, sizeof(msg),
+                 L(r->lang, "Sign-in is locked for a while after too many wrong passwords. Try "
+                            "again in %d minutes."),
+                 (wait + 59) / 60);
+        return login_form(r, MHD_HTTP_TOO_MANY_REQUESTS, msg, name);
+    }
+    Exemplar__Reply *reply = NULL;
+    int rc = strlen(name) <= WEB_NAME_MAX && strlen(password) <= PASSWORD_MAX
+                 ? fetch_account(name, &reply)
+                 : -EX_EINVALID;
+    const Exemplar__LocalUser *u =
+        rc == 0 && reply && !reply->error && reply->users->n_users ? reply->users->users[0] : NULL;
+    if (rc == -EX_EUNAVAIL) {
+        ex_reply_free(reply);
+        return login_form(r, MHD_HTTP_SERVICE_UNAVAILABLE,
+                          L(r->lang, "The daemon did not answer; nothing was changed. Try again."),
+                          name);
+    }
+    /* Unknown names cost a verification too: the answer's time says nothing. */
+    bool ok = crypto_pwhash_str_verify(u ? u->password_hash : DUMMY_HASH, password,
+                                       strlen(password)) == 0 &&
+              u;
+    if (!ok) {
+        limit_failed(name, r->addr);
+        ex_reply_free(reply);
+        return login_form(r, MHD_HTTP_UNAUTHORIZED, L(r->lang, "Wrong user name or password."),
+                          name);
+    }
+    limit_succeeded(name, r->addr);
+    enum MHD_Result res = u->disabled ? login_form(r, MHD_HTTP_FORBIDDEN,
+                                                   L(r->lang, "This account is disabled."), name)
+                                      : start_session(r, u);
+    ex_reply_free(reply);
+    return res;
+}
+
+/* A trusted reverse proxy names the user in a header: accepted only from
+ * the configured addresses, and only for an enabled local account (whose
+ * role and unit the daemon keeps). */
+static enum MHD_Result proxy_sign_in(req_t *r, bool *handled)
+{
+    *handled = false;
+    if (!CFG->proxy_header[0])
+        return MHD_YES;
+    bool trusted = r->proxy_peer;
+    const char *name = MHD_lookup_connection_value(r->c, MHD_HEADER_KIND, CFG->proxy_header);
+    if (!trusted || !name || !*name || strlen(name) > WEB_NAME_MAX)
+        return MHD_YES;
+    *handled = true;
+    Exemplar__Reply *reply = NULL;
+    int rc = fetch_account(name, &reply);
+    const Exemplar__LocalUser *u =
+        rc == 0 && reply && !reply->error && reply->users->n_users ? reply->users->users[0] : NULL;
+    enum MHD_Result res = !u ? page_message(r, MHD_HTTP_FORBIDDEN, L(r->lang, "Not allowed"),
+                                            L(r->lang, "Wrong user name or password."))
+                          : u->disabled
+                              ? page_message(r, MHD_HTTP_FORBIDDEN, L(r->lang, "Not allowed"),
+                                             L(r->lang, "This account is disabled."))
+                              : start_session(r, u);
+    ex_reply_free(reply);
+    return res;
+}
+
+static enum MHD_Result logout_post(req_t *r)
+{
+    session_remove(r->s.token);
+    char set[160];
+    cookie_text(set, sizeof(set), COOKIE_SESSION, "", true);
+    return redirect(r, "/login", set);
+}
+
+/* ---- the own password --------------------------------------------------------------- */
+
+static enum MHD_Result password_form(req_t *r)
+{
+    buf_t b = {0};
+    page_begin(r, &b, L(r->lang, "Change your password"));
+    if (r->s.must_change)
+        buf_fmt(&b, "<p role=\"status\">%s</p>",
+                L(r->lang, "Your one-time password must be changed now."));
+    buf_add(&b, "<form method=\"post\" action=\"/password\">");
+    csrf_input(r, &b);
+    buf_fmt(&b,
+            "<label for=\"new\">%s</label><input id=\"new\" name=\"new\" type=\"password\" "
+            "autocomplete=\"new-password\" minlength=\"%d\" required>",
+            L(r->lang, "New password"), PASSWORD_MIN);
+    buf_fmt(&b,
+            "<label for=\"again\">%s</label><input id=\"again\" name=\"again\" "
+            "type=\"password\" autocomplete=\"new-password\" minlength=\"%d\" required>",
+            L(r->lang, "New password again"), PASSWORD_MIN);
+    buf_fmt(&b, "<button type=\"submit\">%s</button></form>", L(r->lang, "Save"));
+    return page_end(r, &b, MHD_HTTP_OK);
+}
+
+static enum MHD_Result password_post(req_t *r)
+{
+    const char *pw = field(r, "new"), *again = field(r, "again");
+    if (strcmp(pw, again) != 0 || strlen(pw) < PASSWORD_MIN || strlen(pw) > PASSWORD_MAX) {
+        session_flash(r->s.token, true, "%s",
+                      L(r->lang, "The two passwords differ, or the password is shorter than 10 "
+                                 "characters."));
+        return redirect(r, "/password", NULL);
+    }
+    char hash[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str(hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+        return page_message(r, MHD_HTTP_SERVICE_UNAVAILABLE, L(r->lang, "Change your password"),
+                            "out of memory");
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__UserPasswdRequest body = EXEMPLAR__USER_PASSWD_REQUEST__INIT;
+    body.name = r->s.name;
+    body.password_hash = hash;
+    req.body_case = EXEMPLAR__REQUEST__BODY_USER_PASSWD;
+    req.user_passwd = &body;
+    Exemplar__Reply *reply = NULL;
+    int rc = gw_call(r->s.name, &req, &reply);
+    if (ex_reply_status(rc, reply) == 0) {
+        session_set_must_change(r->s.token, false);
+        session_flash(r->s.token, false, "%s", L(r->lang, "Password changed."));
+        ex_reply_free(reply);
+        return redirect(r, "/", NULL);
+    }
+    flash_refusal(r, rc, reply);
+    ex_reply_free(reply);
+    return redirect(r, "/password", NULL);
+}
+
+/* ---- the list ---------------------------------------------------------------------------- */
+
+/* What a nomination lacks, from the daemon's check ("" when it cannot say). */
+static void lacks(req_t *r, buf_t *b, uint64_t id)
+{
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__CheckRequest body = EXEMPLAR__CHECK_REQUEST__INIT;
+    body.id = id;
+    req.body_case = EXEMPLAR__REQUEST__BODY_CHECK;
+    req.check = &body;
+    Exemplar__Reply *reply = NULL;
+    int rc = gw_call(r->s.name, &req, &reply);
+    if (ex_reply_status(rc, reply) == 0) {
+        if (reply->check->met)
+            buf_esc(b, L(r->lang, "Criteria met"));
+        else
+            buf_esc(b, reply->check->text);
+    }
+    ex_reply_free(reply);
+}
+
+static bool terminal(Exemplar__State s)
+{
+    return s == EXEMPLAR__STATE__STATE_RECOGNIZED || s == EXEMPLAR__STATE__STATE_WITHDRAWN ||
+           s == EXEMPLAR__STATE__STATE_NOT_SELECTED || s == EXEMPLAR__STATE__STATE_REVOKED ||
+           s == EXEMPLAR__STATE__STATE_CARRIED_OVER;
+}
+
+static enum MHD_Result list_page(req_t *r)
+{
+    Exemplar__State state = EXEMPLAR__STATE__STATE_NONE;
+    const char *want = arg(r, "state");
+    bool given = MHD_lookup_connection_value(r->c, MHD_GET_ARGUMENT_KIND, "state") != NULL;
+    const char *title = L(r->lang, "Nominations");
+    char unit_title[128];
+    if (given && strcmp(want, "all") != 0)
+        state = ex_state_parse(want);
+    else if (!given && r->s.role == EXEMPLAR__ROLE__ROLE_MINISTRY_REVIEWER)
+        state = EXEMPLAR__STATE__STATE_UNIT_REVIEWED;
+    else if (!given && r->s.role == EXEMPLAR__ROLE__ROLE_APPROVER)
+        state = EXEMPLAR__STATE__STATE_MINISTRY_REVIEWED;
+    if (state == EXEMPLAR__STATE__STATE_UNIT_REVIEWED &&
+        r->s.role == EXEMPLAR__ROLE__ROLE_MINISTRY_REVIEWER)
+        title = L(r->lang, "Review queue");
+    else if (state == EXEMPLAR__STATE__STATE_MINISTRY_REVIEWED &&
+             r->s.role == EXEMPLAR__ROLE__ROLE_APPROVER)
+        title = L(r->lang, "For recognition");
+    else if (r->s.role == EXEMPLAR__ROLE__ROLE_UNIT_OFFICER) {
+        snprintf(unit_title, sizeof(unit_title), L(r->lang, "Nominations of unit %s"), r->s.unit);
+        title = unit_title;
+    }
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__ListRequest body = EXEMPLAR__LIST_REQUEST__INIT;
+    body.state = state;
+    body.limit = LIST_LIMIT;
+    /* The daemon compares without case and diacritics: "ha noi" finds "Hà Nội". */
+    const char *q = arg(r, "q");
+    body.name_contains = strlen(q) <= 256 ? (char *)q : (char *)"";
+    req.body_case = EXEMPLAR__REQUEST__BODY_LIST;
+    req.list = &body;
+    Exemplar__Reply *reply = NULL;
+    int rc = gw_call(r->s.name, &req, &reply);
+    buf_t b = {0};
+    page_begin(r, &b, title);
+    /* Filters as plain links: every state a person works in. */
+    static const Exemplar__State TABS[] = {
+        EXEMPLAR__STATE__STATE_REGISTERED,    EXEMPLAR__STATE__STATE_FOSTERING,
+        EXEMPLAR__STATE__STATE_UNIT_REVIEWED, EXEMPLAR__STATE__STATE_MINISTRY_REVIEWED,
+        EXEMPLAR__STATE__STATE_RECOGNIZED,    EXEMPLAR__STATE__STATE_RETURNED,
+    };
+    buf_fmt(&b, "<nav aria-label=\"%s\"><ul>", L(r->lang, "State"));
+    buf_fmt(&b, "<li><a href=\"/?state=all\"%s>%s</a></li>",
+            state == EXEMPLAR__STATE__STATE_NONE ? " aria-current=\"page\"" : "",
+            L(r->lang, "All"));
+    for (size_t i = 0; i < sizeof(TABS) / sizeof(TABS[0]); i++)
+        buf_fmt(&b, "<li><a href=\"/?state=%s\"%s>%s</a></li>", ex_state_name(TABS[i]),
+                state == TABS[i] ? " aria-current=\"page\"" : "", web_state_name(r->lang, TABS[i]));
+    buf_add(&b, "</ul></nav>");
+    buf_fmt(&b,
+            "<form method=\"get\" action=\"/\" role=\"search\"><input type=\"hidden\" "
+            "name=\"state\" value=\"%s\"><label for=\"q\">%s</label><input id=\"q\" "
+            "name=\"q\" type=\"search\" value=\"",
+            state == EXEMPLAR__STATE__STATE_NONE ? "all" : ex_state_name(state),
+            L(r->lang, "Search by name (with or without diacritics)"));
+    buf_esc(&b, body.name_contains);
+    buf_fmt(&b, "\"><button type=\"submit\">%s</button></form>", L(r->lang, "Search"));
+    if (ex_reply_status(rc, reply) != 0) {
+        buf_add(&b, "<p class=\"flash error\" role=\"alert\">");
+        if (reply && reply->error) {
+            char msg[WEB_FLASH_MAX];
+            snprintf(msg, sizeof(msg), L(r->lang, "The daemon refused: %s"), reply->error->message);
+            buf_esc(&b, msg);
+        } else {
+            buf_esc(&b, L(r->lang, "The daemon did not answer; nothing was changed. Try again."));
+        }
+        buf_add(&b, "</p>");
+    } else if (reply->list->n_nominations == 0) {
+        buf_fmt(&b, "<p>%s</p>", L(r->lang, "No nominations."));
+    } else {
+        buf_fmt(&b,
+                "<div class=\"scroll\"><table><thead><tr><th scope=\"col\">#</th><th "
+                "scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th "
+                "scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+                L(r->lang, "Name"), L(r->lang, "Unit"), L(r->lang, "Kind"), L(r->lang, "State"),
+                L(r->lang, "What is missing"));
+        for (size_t i = 0; i < reply->list->n_nominations; i++) {
+            const Exemplar__Nomination *n = reply->list->nominations[i];
+            buf_fmt(&b,
+                    "<tr data-id=\"%" PRIu64 "\"><td>%" PRIu64 "</td><td><a href=\"/n/%" PRIu64
+                    "\">",
+                    n->id, n->id, n->id);
+            buf_esc(&b, n->name);
+            buf_add(&b, "</a></td><td>");
+            buf_esc(&b, n->unit);
+            buf_fmt(&b, "</td><td>%s</td><td data-state=\"%s\">%s</td><td>",
+                    web_kind_name(r->lang, n->kind), ex_state_name(n->state) ?: "",
+                    web_state_name(r->lang, n->state));
+            if (!terminal(n->state))
+                lacks(r, &b, n->id);
+            buf_add(&b, "</td></tr>");
+        }
+        buf_add(&b, "</tbody></table></div>");
+    }
+    ex_reply_free(reply);
+    return page_end(r, &b, MHD_HTTP_OK);
+}
+
+/* ---- one nomination ------------------------------------------------------------------------ */
+
+/* The move table the daemon enforces (MovesRequest), asked for once: a page
+ * offers a person the moves their role may make; the daemon still checks
+ * every rule of each. */
+static pthread_mutex_t MOVES_LOCK = PTHREAD_MUTEX_INITIALIZER;
+static Exemplar__Reply *MOVES;
+
+static const Exemplar__MovesReply *move_table(const char *person)
+{
+    pthread_mutex_lock(&MOVES_LOCK);
+    if (!MOVES) {
+        Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+        Exemplar__MovesRequest body = EXEMPLAR__MOVES_REQUEST__INIT;
+        req.body_case = EXEMPLAR__REQUEST__BODY_MOVES;
+        req.moves = &body;
+        Exemplar__Reply *reply = NULL;
+        int rc = gw_call(person, &req, &reply);
+        if (ex_reply_status(rc, reply) == 0 && reply->moves)
+            MOVES = reply;
+        else
+            ex_reply_free(reply);
+    }
+    pthread_mutex_unlock(&MOVES_LOCK);
+    return MOVES ? MOVES->moves : NULL;
+}
+
+static bool may_move(const web_session_t *s, const Exemplar__MoveRow *m)
+{
+    if (s->role == EXEMPLAR__ROLE__ROLE_ADMIN)
+        return true;
+    for (size_t i = 0; i < m->n_roles; i++)
+        if ((int)m->roles[i] == (int)s->role)
+            return true;
+    return false;
+}
+
+static void move_form(req_t *r, buf_t *b, const Exemplar__Nomination *n,
+                      const Exemplar__MoveRow *m)
+{
+    const char *to = ex_state_name(m->to);
+    buf_fmt(b, "<form method=\"post\" action=\"/n/%" PRIu64 "/move\" aria-label=\"%s\">", n->id,
+            web_verb_name(r->lang, m->verb));
+    csrf_input(r, b);
+    buf_fmt(b,
+            "<input type=\"hidden\" name=\"to\" value=\"%s\"><input type=\"hidden\" "
+            "name=\"expected_version\" value=\"%" PRIu64 "\"><input type=\"hidden\" "
+            "name=\"request_id\" value=\"%" PRIu64 "\">",
+            to, n->version, ex_request_id_new());
+    bool decision = strcmp(m->verb, "recognize") == 0 || strcmp(m->verb, "revoke") == 0;
+    if (m->needs_reason)
+        buf_fmt(b,
+                "<label for=\"reason-%s\">%s</label><textarea id=\"reason-%s\" name=\"reason\" "
+                "rows=\"2\" maxlength=\"1024\" required></textarea>",
+                m->verb, L(r->lang, "Reason (required)"), m->verb);
+    if (decision) {
+        buf_fmt(b,
+                "<label for=\"dn-%s\">%s</label><input id=\"dn-%s\" name=\"decision_number\" "
+                "required>",
+                m->verb, L(r->lang, "Decision number"), m->verb);
+        buf_fmt(b,
+                "<label for=\"dd-%s\">%s</label><input id=\"dd-%s\" name=\"decision_date\" "
+                "type=\"date\" required>",
+                m->verb, L(r->lang, "Decision date"), m->verb);
+        buf_fmt(b,
+                "<label for=\"di-%s\">%s</label><input id=\"di-%s\" name=\"decision_issuer\" "
+                "required>",
+                m->verb, L(r->lang, "Issuer"), m->verb);
+    }
+    buf_fmt(b, "<button type=\"submit\" name=\"verb\" value=\"%s\">%s</button></form>", m->verb,
+            web_verb_name(r->lang, m->verb));
+}
+
+static void history_table(req_t *r, buf_t *b, uint64_t id)
+{
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__HistoryRequest body = EXEMPLAR__HISTORY_REQUEST__INIT;
+    body.id = id;
+    req.body_case = EXEMPLAR__REQUEST__BODY_HISTORY;
+    req.history = &body;
+    Exemplar__Reply *reply = NULL;
+    int rc = gw_call(r->s.name, &req, &reply);
+    if (ex_reply_status(rc, reply) != 0) {
+        ex_reply_free(reply);
+        return;
+    }
+    buf_fmt(b,
+            "<h2>%s</h2><div class=\"scroll\"><table><thead><tr><th scope=\"col\">%s</th><th "
+            "scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th "
+            "scope=\"col\">%s</th></tr></thead><tbody>",
+            L(r->lang, "History"), L(r->lang, "When"), L(r->lang, "Move"), L(r->lang, "State"),
+            L(r->lang, "By"), L(r->lang, "Reason"));
+    for (size_t i = 0; i < reply->history->n_changes; i++) {
+        const Exemplar__Change *c = reply->history->changes[i];
+        char at[32];
+        buf_fmt(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>", time_text(c->at_ms, at, sizeof(at)),
+                web_verb_name(r->lang, c->verb), web_state_name(r->lang, c->to));
+        if (c->actor) {
+            buf_esc(b, c->actor->name);
+            if (c->actor->via[0]) {
+                buf_add(b, " (web: ");
+                buf_esc(b, c->actor->via);
+                buf_add(b, ")");
+            }
+        }
+        buf_add(b, "</td><td>");
+        buf_esc(b, c->reason);
+        buf_add(b, "</td></tr>");
+    }
+    buf_add(b, "</tbody></table></div>");
+    ex_reply_free(reply);
+}
+
+static enum MHD_Result nomination_page(req_t *r, uint64_t id)
+{
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__GetRequest body = EXEMPLAR__GET_REQUEST__INIT;
+    body.id = id;
+    req.body_case = EXEMPLAR__REQUEST__BODY_GET;
+    req.get = &body;
+    Exemplar__Reply *reply = NULL;
+    int rc = gw_call(r->s.name, &req, &reply);
+    if (ex_reply_status(rc, reply) != 0) {
+        enum MHD_Result res;
+        if (reply && reply->error && reply->error->code == EXEMPLAR__ERROR_CODE__ERROR_PERMISSION)
+            res = page_message(r, MHD_HTTP_FORBIDDEN, L(r->lang, "Not allowed"),
+                               reply->error->message);
+        else if (reply && reply->error)
+            res =
+                page_message(r, MHD_HTTP_NOT_FOUND, L(r->lang, "Not found"), reply->error->message);
+        else
+            res = page_message(r, MHD_HTTP_SERVICE_UNAVAILABLE, L(r->lang, "Not found"),
+                               L(r->lang, "The daemon did not answer; nothing was changed. Try "
+                                          "again."));
+        ex_reply_free(reply);
+        return res;
+    }
+    const Exemplar__Nomination *n = reply->nomination;
+    char title[96], at[32];
+    snprintf(title, sizeof(title), L(r->lang, "Nomination %llu"), (unsigned long long)n->id);
+    buf_t b = {0};
+    page_begin(r, &b, title);
+    buf_fmt(&b, "<dl><dt>%s</dt><dd>", L(r->lang, "Name"));
+    buf_esc(&b, n->name);
+    buf_fmt(&b, "</dd><dt>%s</dt><dd>", L(r->lang, "Unit"));
+    buf_esc(&b, n->unit);
+    if (n->unit_name[0]) {
+        buf_add(&b, " · ");
+        buf_esc(&b, n->unit_name);
+    }
+    buf_fmt(&b,
+            "</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd id=\"state\" data-id=\"%" PRIu64
+            "\" data-state=\"%s\">%s</dd>"
+            "<dt>%s</dt><dd>%" PRIu64 "</dd><dt>%s</dt><dd>%s</dd>",
+            L(r->lang, "Kind"), web_kind_name(r->lang, n->kind), L(r->lang, "State"), n->id,
+            ex_state_name(n->state) ?: "", web_state_name(r->lang, n->state), L(r->lang, "Version"),
+            n->version, L(r->lang, "Registered on"), time_text(n->created_ms, at, sizeof(at)));
+    if (n->recognition && n->recognition->number[0]) {
+        buf_fmt(&b, "<dt>%s</dt><dd>", L(r->lang, "Recognised by decision"));
+        buf_esc(&b, n->recognition->number);
+        buf_add(&b, ", ");
+        buf_esc(&b, n->recognition->date);
+        buf_add(&b, ", ");
+        buf_esc(&b, n->recognition->issuer);
+        buf_add(&b, "</dd>");
+    }
+    if (!terminal(n->state)) {
+        buf_fmt(&b, "<dt>%s</dt><dd>", L(r->lang, "What is missing"));
+        lacks(r, &b, n->id);
+        buf_add(&b, "</dd>");
+    }
+    buf_fmt(&b, "</dl><section class=\"actions\"><h2>%s</h2>", L(r->lang, "What you can do"));
+    int shown = 0;
+    const Exemplar__MovesReply *table = move_table(r->s.name);
+    for (size_t i = 0; table && i < table->n_rows; i++) {
+        const Exemplar__MoveRow *m = table->rows[i];
+        if (m->from != n->state || !may_move(&r->s, m) || strcmp(m->verb, "carry-over") == 0)
+            continue;
+        move_form(r, &b, n, m);
+        shown++;
+    }
+    if (!shown)
+        buf_fmt(&b, "<p>%s</p>", L(r->lang, "Nothing to do here for your role in this state."));
+    buf_add(&b, "</section>");
+    history_table(r, &b, n->id);
+    ex_reply_free(reply);
+    return page_end(r, &b, MHD_HTTP_OK);
+}
+
+static enum MHD_Result move_post(req_t *r, uint64_t id)
+{
+    char back[48];
+    snprintf(back, sizeof(back), "/n/%" PRIu64, id);
+    uint64_t version = 0, request_id = 0;
+    Exemplar__State to = ex_state_parse(field(r, "to"));
+    if (to == EXEMPLAR__STATE__STATE_NONE || !parse_u64(field(r, "expected_version"), &version) ||
+        !parse_u64(field(r, "request_id"), &request_id)) {
+        session_flash(r->s.token, true, "%s",
+                      L(r->lang, "The form has expired or did not come from this site. Open the "
+                                 "page again and retry."));
+        return redirect(r, back, NULL);
+    }
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__MoveRequest body = EXEMPLAR__MOVE_REQUEST__INIT;
+    Exemplar__Decision d = EXEMPLAR__DECISION__INIT;
+    body.id = id;
+    body.to = to;
+    body.expected_version = version;
+    body.reason = (char *)field(r, "reason");
+    if (field(r, "decision_number")[0]) {
+        d.number = (char *)field(r, "decision_number");
+        d.date = (char *)field(r, "decision_date");
+        d.issuer = (char *)field(r, "decision_issuer");
+        body.decision = &d;
+    }
+    req.request_id = request_id;
+    req.body_case = EXEMPLAR__REQUEST__BODY_MOVE;
+    req.move = &body;
+    Exemplar__Reply *reply = NULL;
+    int rc = gw_call(r->s.name, &req, &reply);
+    if (ex_reply_status(rc, reply) == 0)
+        session_flash(r->s.token, false, L(r->lang, "Done: %s."),
+                      web_state_name(r->lang, reply->nomination->state));
+    else
+        flash_refusal(r, rc, reply);
+    ex_reply_free(reply);
+    return redirect(r, back, NULL);
+}
+
+/* ---- registration ------------------------------------------------------------------------------
+ */
+
+static enum MHD_Result register_form(req_t *r)
+{
+    buf_t b = {0};
+    page_begin(r, &b, L(r->lang, "Register a candidate"));
+    buf_add(&b, "<form method=\"post\" action=\"/register\">");
+    csrf_input(r, &b);
+    buf_fmt(&b, "<input type=\"hidden\" name=\"request_id\" value=\"%" PRIu64 "\">",
+            ex_request_id_new());
+    buf_fmt(&b,
+            "<label for=\"name\">%s</label><input id=\"name\" name=\"name\" required "
+            "maxlength=\"256\">",
+            L(r->lang, "Name"));
+    buf_fmt(&b,
+            "<label for=\"kind\">%s</label><select id=\"kind\" name=\"kind\"><option "
+            "value=\"collective\">%s</option><option value=\"individual\">%s</option></select>",
+            L(r->lang, "Kind"), web_kind_name(r->lang, EXEMPLAR__KIND__KIND_COLLECTIVE),
+            web_kind_name(r->lang, EXEMPLAR__KIND__KIND_INDIVIDUAL));
+    buf_fmt(&b, "<label for=\"unit\">%s</label>", L(r->lang, "Unit"));
+    if (r->s.role == EXEMPLAR__ROLE__ROLE_UNIT_OFFICER) {
+        buf_add(&b, "<input id=\"unit\" name=\"unit\" readonly value=\"");
+        buf_esc(&b, r->s.unit);
+        buf_add(&b, "\">");
+    } else {
+        buf_add(&b, "<input id=\"unit\" name=\"unit\" required maxlength=\"16\">");
+    }
+    buf_fmt(&b,
+            "<label for=\"subject\">%s</label><input id=\"subject\" name=\"subject\" "
+            "maxlength=\"64\">",
+            L(r->lang, "Subject id (optional)"));
+    buf_fmt(&b, "<button type=\"submit\">%s</button></form>", L(r->lang, "Register"));
+    return page_end(r, &b, MHD_HTTP_OK);
+}
+
+static enum MHD_Result register_post(req_t *r)
+{
+    uint64_t request_id = 0;
+    if (!parse_u64(field(r, "request_id"), &request_id)) {
+        session_flash(r->s.token, true, "%s",
+                      L(r->lang, "The form has expired or did not come from this site. Open the "
+                                 "page again and retry."));
+        return redirect(r, "/register", NULL);
+    }
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__RegisterRequest body = EXEMPLAR__REGISTER_REQUEST__INIT;
+    /* A unit officer registers in their own unit whatever the form says;
+     * the daemon checks it anyway. */
+    body.unit =
+        r->s.role == EXEMPLAR__ROLE__ROLE_UNIT_OFFICER ? r->s.unit : (char *)field(r, "unit");
+    body.kind = ex_kind_parse(field(r, "kind"));
+    body.name = (char *)field(r, "name");
+    body.subject = (char *)field(r, "subject");
+    req.request_id = request_id;
+    req.body_case = EXEMPLAR__REQUEST__BODY_REGISTER;
+    req.register_ = &body;
+    Exemplar__Reply *reply = NULL;
+    int rc = gw_call(r->s.name, &req, &reply);
+    if (ex_reply_status(rc, reply) != 0) {
+        flash_refusal(r, rc, reply);
+        ex_reply_free(reply);
+        return redirect(r, "/register", NULL);
+    }
+    char to[48];
+    snprintf(to, sizeof(to), "/n/%" PRIu64, reply->nomination->id);
+    session_flash(r->s.token, false, "%s", L(r->lang, "Registered."));
+    ex_reply_free(reply);
+    return redirect(r, to, NULL);
+}
+
+/* ---- unit plans
+ * ----------------------------------------------------------------------------------- */
+
+static const char *plan_status_text(int lang, const char *status)
+{
+    static const struct {
+        const char *status, *vi, *en;
+    } T[] = {
+        {"no-plan", "Chưa có kế hoạch", "No plan"},
+        {"draft", "Bản nháp", "Draft"},
+        {"submitted", "Đã gửi, chờ Bộ xem xét", "Submitted"},
+        {"late", "Gửi muộn", "Submitted late"},
+        {"accepted", "Bộ đã chấp nhận", "Accepted"},
+        {"returned", "Bộ trả lại để sửa", "Returned for revision"},
+    };
+    for (size_t i = 0; i < sizeof(T) / sizeof(T[0]); i++)
+        if (strcmp(T[i].status, status) == 0)
+            return lang == LANG_EN ? T[i].en : T[i].vi;
+    return status;
+}
+
+/* The unit officer's form: save or submit the unit's plan for the period. */
+static void plan_form(req_t *r, buf_t *b, const char *campaign, const char *period)
+{
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__PlanShowRequest body = EXEMPLAR__PLAN_SHOW_REQUEST__INIT;
+    body.unit = r->s.unit;
+    body.campaign = (char *)campaign;
+    body.period = (char *)period;
+    req.body_case = EXEMPLAR__REQUEST__BODY_PLAN_SHOW;
+    req.plan_show = &body;
+    Exemplar__Reply *reply = NULL;
+    int rc = gw_call(r->s.name, &req, &reply);
+    const Exemplar__UnitPlan *p =
+        ex_reply_status(rc, reply) == 0 && reply->plan->plan ? reply->plan->plan : NULL;
+    buf_fmt(b, "<h2>%s</h2>", L(r->lang, "The unit's plan"));
+    if (p && p->reason[0]) {
+        buf_fmt(b, "<p><strong>%s</strong> ", L(r->lang, "Reason"));
+        buf_esc(b, p->reason);
+        buf_add(b, "</p>");
+    }
+    buf_add(b, "<form method=\"post\" action=\"/plans/submit\">");
+    csrf_input(r, b);
+    buf_add(b, "<input type=\"hidden\" name=\"campaign\" value=\"");
+    buf_esc(b, campaign);
+    buf_add(b, "\"><input type=\"hidden\" name=\"period\" value=\"");
+    buf_esc(b, period);
+    buf_fmt(b, "\"><input type=\"hidden\" name=\"expected_version\" value=\"%u\">",
+            p ? p->version : 0);
+    buf_fmt(b, "<input type=\"hidden\" name=\"request_id\" value=\"%" PRIu64 "\">",
+            ex_request_id_new());
+    buf_fmt(b,
+            "<label for=\"ec\">%s</label><input id=\"ec\" name=\"expected_collective\" "
+            "type=\"number\" min=\"0\" max=\"100000\" value=\"%u\" required>",
+            L(r->lang, "Collectives the unit undertakes to foster"),
+            p ? p->expected_collective : 0);
+    buf_fmt(b,
+            "<label for=\"ei\">%s</label><input id=\"ei\" name=\"expected_individual\" "
+            "type=\"number\" min=\"0\" max=\"100000\" value=\"%u\" required>",
+            L(r->lang, "Individuals the unit undertakes to foster"),
+            p ? p->expected_individual : 0);
+    buf_fmt(b,
+            "<label for=\"sol\">%s</label><textarea id=\"sol\" name=\"solutions\" "
+            "rows=\"4\" maxlength=\"8192\">",
+            L(r->lang, "Solutions and responsibilities"));
+    buf_esc(b, p ? p->solutions : "");
+    buf_fmt(b,
+            "</textarea><label for=\"docn\">%s</label><input id=\"docn\" "
+            "name=\"document_number\" value=\"",
+            L(r->lang, "The unit's plan: document number"));
+    buf_esc(b, p && p->document ? p->document->number : "");
+    buf_fmt(b,
+            "\"><label for=\"docd\">%s</label><input id=\"docd\" name=\"document_date\" "
+            "type=\"date\" value=\"",
+            L(r->lang, "Document date"));
+    buf_esc(b, p && p->document ? p->document->date : "");
+    buf_fmt(b,
+            "\"><button type=\"submit\" name=\"send\" value=\"submit\">%s</button> "
+            "<button type=\"submit\" name=\"send\" value=\"draft\">%s</button></form>",
+            L(r->lang, "Send the plan to the Ministry"), L(r->lang, "Save as a draft"));
+    ex_reply_free(reply);
+}
+
+/* A reviewer's accept and return forms for one unit's submitted plan. */
+static void plan_review_forms(req_t *r, buf_t *b, const char *campaign, const char *period,
+                              const Exemplar__PlanProgress *u)
+{
+    static const char *const VERBS[] = {"accept", "return"};
+    for (size_t i = 0; i < 2; i++) {
+        buf_fmt(b, "<form method=\"post\" action=\"/plans/review\" aria-label=\"%s %s\">",
+                i ? L(r->lang, "Return the plan of") : L(r->lang, "Accept the plan of"), u->unit);
+        csrf_input(r, b);
+        buf_add(b, "<input type=\"hidden\" name=\"campaign\" value=\"");
+        buf_esc(b, campaign);
+        buf_add(b, "\"><input type=\"hidden\" name=\"period\" value=\"");
+        buf_esc(b, period);
+        buf_add(b, "\"><input type=\"hidden\" name=\"unit\" value=\"");
+        buf_esc(b, u->unit);
+        buf_fmt(b,
+                "\"><input type=\"hidden\" name=\"expected_version\" value=\"%u\"><input "
+                "type=\"hidden\" name=\"request_id\" value=\"%" PRIu64 "\">",
+                u->version, ex_request_id_new());
+        buf_fmt(b, "<label for=\"why-%s-%s\">%s</label><input id=\"why-%s-%s\" name=\"reason\"%s>",
+                VERBS[i], u->unit,
+                i ? L(r->lang, "Reason (required)") : L(r->lang, "Reason (a late plan needs one)"),
+                VERBS[i], u->unit, i ? " required" : "");
+        buf_fmt(b, "<button type=\"submit\" name=\"verb\" value=\"%s\">%s</button></form>",
+                VERBS[i], i ? L(r->lang, "Return for revision") : L(r->lang, "Accept"));
+    }
+}
+
+static enum MHD_Result plans_page(req_t *r)
+{
+    Exemplar__Request creq = EXEMPLAR__REQUEST__INIT;
+    Exemplar__CampaignShowRequest cbody = EXEMPLAR__CAMPAIGN_SHOW_REQUEST__INIT;
+    creq.body_case = EXEMPLAR__REQUEST__BODY_CAMPAIGN_SHOW;
+    creq.campaign_show = &cbody;
+    Exemplar__Reply *camp = NULL;
+    int rc = gw_call(r->s.name, &creq, &camp);
+    buf_t b = {0};
+    page_begin(r, &b, L(r->lang, "Unit plans"));
+    char campaign[64] = "", period[64] = "";
+    snprintf(campaign, sizeof(campaign), "%s", arg(r, "campaign"));
+    snprintf(period, sizeof(period), "%s", arg(r, "period"));
+    if (ex_reply_status(rc, camp) == 0) {
+        buf_fmt(&b, "<nav aria-label=\"%s\"><ul>", L(r->lang, "Periods"));
+        for (size_t i = 0; i < camp->campaign->n_campaigns; i++) {
+            const Exemplar__CampaignInfo *ci = camp->campaign->campaigns[i];
+            for (size_t j = 0; j < ci->n_periods; j++) {
+                if (!period[0]) {
+                    snprintf(campaign, sizeof(campaign), "%s", ci->id);
+                    snprintf(period, sizeof(period), "%s", ci->periods[j]->id);
+                }
+                bool cur = !strcmp(campaign, ci->id) && !strcmp(period, ci->periods[j]->id);
+                buf_add(&b, "<li><a href=\"/plans?campaign=");
+                buf_esc(&b, ci->id);
+                buf_add(&b, "&amp;period=");
+                buf_esc(&b, ci->periods[j]->id);
+                buf_fmt(&b, "\"%s>", cur ? " aria-current=\"page\"" : "");
+                buf_esc(&b, ci->title[0] ? ci->title : ci->id);
+                buf_add(&b, " · ");
+                buf_esc(&b, ci->periods[j]->id);
+                buf_add(&b, "</a></li>");
+            }
+        }
+        buf_add(&b, "</ul></nav>");
+    }
+    ex_reply_free(camp);
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__PlanListRequest body = EXEMPLAR__PLAN_LIST_REQUEST__INIT;
+    body.campaign = campaign;
+    body.period = period;
+    req.body_case = EXEMPLAR__REQUEST__BODY_PLAN_LIST;
+    req.plan_list = &body;
+    Exemplar__Reply *reply = NULL;
+    rc = gw_call(r->s.name, &req, &reply);
+    if (ex_reply_status(rc, reply) != 0) {
+        buf_add(&b, "<p class=\"flash error\" role=\"alert\">");
+        buf_esc(&b, reply && reply->error ? reply->error->message
+                                          : L(r->lang, "The daemon did not answer; nothing was "
+                                                       "changed. Try again."));
+        buf_add(&b, "</p>");
+        ex_reply_free(reply);
+        return page_end(r, &b, MHD_HTTP_OK);
+    }
+    const Exemplar__PlanListReply *pl = reply->plan_list;
+    buf_fmt(&b, "<p>%s ", L(r->lang, "Deadline for the plans:"));
+    buf_esc(&b, pl->deadline);
+    buf_fmt(&b, ". %s %u.</p>", L(r->lang, "Units without a submitted plan:"), pl->missing);
+    bool reviewer = r->s.role == EXEMPLAR__ROLE__ROLE_MINISTRY_REVIEWER ||
+                    r->s.role == EXEMPLAR__ROLE__ROLE_ADMIN;
+    buf_fmt(&b,
+            "<div class=\"scroll\"><table><thead><tr><th scope=\"col\">%s</th><th "
+            "scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>%s%s%s"
+            "</tr></thead><tbody>",
+            L(r->lang, "Unit"), L(r->lang, "Plan"), L(r->lang, "Expected"),
+            L(r->lang, "Registered"), reviewer ? "<th scope=\"col\">" : "",
+            reviewer ? L(r->lang, "What you can do") : "", reviewer ? "</th>" : "");
+    size_t shown = 0;
+    for (size_t i = 0; i < pl->n_units; i++) {
+        const Exemplar__PlanProgress *u = pl->units[i];
+        /* A reviewer's page lists the units that have done something. */
+        if (r->s.role != EXEMPLAR__ROLE__ROLE_UNIT_OFFICER && !strcmp(u->status, "no-plan"))
+            continue;
+        shown++;
+        buf_fmt(&b, "<tr data-unit=\"%s\"><td>", u->unit);
+        buf_esc(&b, u->unit);
+        buf_add(&b, " · ");
+        buf_esc(&b, u->unit_name);
+        buf_fmt(&b, "</td><td data-plan=\"%s\">%s</td><td>%u + %u</td><td>%u + %u</td>", u->status,
+                plan_status_text(r->lang, u->status), u->expected_collective,
+                u->expected_individual, u->registered_collective, u->registered_individual);
+        if (reviewer) {
+            buf_add(&b, "<td>");
+            if (u->state == EXEMPLAR__PLAN_STATE__PLAN_SUBMITTED)
+                plan_review_forms(r, &b, campaign, period, u);
+            buf_add(&b, "</td>");
+        }
+        buf_add(&b, "</tr>");
+    }
+    buf_add(&b, "</tbody></table></div>");
+    if (!shown)
+        buf_fmt(&b, "<p>%s</p>", L(r->lang, "No unit has sent a plan yet."));
+    if (r->s.role == EXEMPLAR__ROLE__ROLE_UNIT_OFFICER)
+        plan_form(r, &b, campaign, period);
+    ex_reply_free(reply);
+    return page_end(r, &b, MHD_HTTP_OK);
+}
+
+static enum MHD_Result plans_back(req_t *r)
+{
+    char to[256];
+    snprintf(to, sizeof(to), "/plans?campaign=%.64s&period=%.64s", field(r, "campaign"),
+             field(r, "period"));
+    for (char *p = to; *p; p++) /* codes only: anything else would end the URL */
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.?=&/", *p))
+            *p = '_';
+    return redirect(r, to, NULL);
+}
+
+static uint32_t u32_field(const req_t *r, const char *key)
+{
+    uint64_t v = 0;
+    return parse_u64(field(r, key), &v) && v <= 100000 ? (uint32_t)v : 0;
+}
+
+static enum MHD_Result plan_submit_post(req_t *r)
+{
+    uint64_t request_id = 0;
+    parse_u64(field(r, "request_id"), &request_id);
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__PlanSubmitRequest body = EXEMPLAR__PLAN_SUBMIT_REQUEST__INIT;
+    Exemplar__Decision doc = EXEMPLAR__DECISION__INIT;
+    body.unit = r->s.unit;
+    body.campaign = (char *)field(r, "campaign");
+    body.period = (char *)field(r, "period");
+    body.expected_collective = u32_field(r, "expected_collective");
+    body.expected_individual = u32_field(r, "expected_individual");
+    body.solutions = (char *)field(r, "solutions");
+    body.draft = strcmp(field(r, "send"), "draft") == 0;
+    body.expected_version = u32_field(r, "expected_version");
+    if (field(r, "document_number")[0]) {
+        doc.number = (char *)field(r, "document_number");
+        doc.date = (char *)field(r, "document_date");
+        body.document = &doc;
+    }
+    req.request_id = request_id;
+    req.body_case = EXEMPLAR__REQUEST__BODY_PLAN_SUBMIT;
+    req.plan_submit = &body;
+    Exemplar__Reply *reply = NULL;
+    int rc = gw_call(r->s.name, &req, &reply);
+    if (ex_reply_status(rc, reply) == 0)
+        session_flash(r->s.token, false, "%s",
+                      body.draft ? L(r->lang, "The draft is saved.")
+                                 : L(r->lang, "The plan is sent to the Ministry."));
+    else
+        flash_refusal(r, rc, reply);
+    ex_reply_free(reply);
+    return plans_back(r);
+}
+
+static enum MHD_Result plan_review_post(req_t *r)
+{
+    uint64_t request_id = 0;
+    parse_u64(field(r, "request_id"), &request_id);
+    bool accept = strcmp(field(r, "verb"), "accept") == 0;
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__PlanReviewRequest body = EXEMPLAR__PLAN_REVIEW_REQUEST__INIT;
+    body.unit = (char *)field(r, "unit");
+    body.campaign = (char *)field(r, "campaign");
+    body.period = (char *)field(r, "period");
+    body.expected_version = u32_field(r, "expected_version");
+    body.reason = (char *)field(r, "reason");
+    req.request_id = request_id;
+    req.body_case =
+        accept ? EXEMPLAR__REQUEST__BODY_PLAN_ACCEPT : EXEMPLAR__REQUEST__BODY_PLAN_RETURN;
+    if (accept)
+        req.plan_accept = &body;
+    else
+        req.plan_return = &body;
+    Exemplar__Reply *reply = NULL;
+    int rc = gw_call(r->s.name, &req, &reply);
+    if (ex_reply_status(rc, reply) == 0)
+        session_flash(r->s.token, false, "%s",
+                      accept ? L(r->lang, "The plan is accepted.")
+                             : L(r->lang, "The plan is returned for revision."));
+    else
+        flash_refusal(r, rc, reply);
+    ex_reply_free(reply);
+    return plans_back(r);
+}
+
+/* ---- the quarterly summary
+ * -------------------------------------------------------------------------- */
+
+/* "2026Q4" for today. */
+static void this_quarter(char *out, size_t len)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    snprintf(out, len, "%04dQ%d", tm.tm_year + 1900, tm.tm_mon / 3 + 1);
+}
+
+/* GET /summary: a form for the quarter; with ?quarter= the same document
+ * the summary worker writes (HTML, or CSV with format=csv), made by the
+ * daemon's figures for this person (a unit officer's unit only). */
+static enum MHD_Result summary_page(req_t *r)
+{
+    const char *quarter = arg(r, "quarter");
+    if (!quarter[0] || strlen(quarter) > 6) {
+        char q[32];
+        this_quarter(q, sizeof(q));
+        buf_t b = {0};
+        page_begin(r, &b, L(r->lang, "Quarterly summary"));
+        buf_fmt(&b,
+                "<form method=\"get\" action=\"/summary\"><label for=\"quarter\">%s</label><input "
+                "id=\"quarter\" name=\"quarter\" value=\"%s\" pattern=\"[0-9]{4}Q[1-4]\" "
+                "required><label for=\"format\">%s</label><select id=\"format\" "
+                "name=\"format\"><option value=\"html\">HTML</option><option "
+                "value=\"csv\">CSV</option></select><button type=\"submit\">%s</button></form>",
+                L(r->lang, "Quarter (e.g. 2026Q4)"), q, L(r->lang, "Format"),
+                L(r->lang, "Open the summary"));
+        return page_end(r, &b, MHD_HTTP_OK);
+    }
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__SummaryRequest body = EXEMPLAR__SUMMARY_REQUEST__INIT;
+    body.quarter = (char *)quarter;
+    req.body_case = EXEMPLAR__REQUEST__BODY_SUMMARY;
+    req.summary = &body;
+    Exemplar__Reply *reply = NULL;
+    int rc = gw_call(r->s.name, &req, &reply);
+    if (ex_reply_status(rc, reply) != 0) {
+        enum MHD_Result res = page_message(
+            r, MHD_HTTP_OK, L(r->lang, "Quarterly summary"),
+            reply && reply->error ? reply->error->message
+                                  : L(r->lang, "The daemon did not answer; nothing was changed. "
+                                               "Try again."));
+        ex_reply_free(reply);
+        return res;
+    }
+    bool csv = strcmp(arg(r, "format"), "csv") == 0;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    int ok = f ? (csv ? summary_render_csv(reply->summary->summary, (sr_lang_t)r->lang, f)
+                      : summary_render_html(reply->summary->summary, (sr_lang_t)r->lang, NULL, f))
+               : -1;
+    if (f)
+        fclose(f);
+    ex_reply_free(reply);
+    buf_t b = {.p = text, .len = len, .cap = len + 1};
+    if (ok < 0 || !text) {
+        buf_free(&b);
+        return page_message(r, MHD_HTTP_INTERNAL_SERVER_ERROR, L(r->lang, "Quarterly summary"),
+                            "out of memory");
+    }
+    return send_body(r, MHD_HTTP_OK, &b,
+                     csv ? "text/csv; charset=utf-8" : "text/html; charset=utf-8", NULL);
+}
+
+/* ---- dispatch ----------------------------------------------------------------------------------
+ */
+
+static void client_address(req_t *r)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(r->addr, sizeof(r->addr), "?");
+    if (!ci || !ci->client_addr)
+        return;
+    if (ci->client_addr->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, r->addr,
+                  sizeof(r->addr));
+    else if (ci->client_addr->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, r->addr,
+                  sizeof(r->addr));
+}
+
+static bool from_trusted_proxy(const req_t *r)
+{
+    for (int i = 0; i < CFG->nproxies; i++)
+        if (strcmp(CFG->proxies[i], r->addr) == 0)
+            return true;
+    return false;
+}
+
+/* Behind a trusted proxy, the client is the last address of its
+ * X-Forwarded-For (the one the proxy itself added): otherwise every person
+ * would share the proxy's address, and five wrong passwords from anyone
+ * would lock sign-in for all. */
+static void forwarded_address(req_t *r)
+{
+    if (!from_trusted_proxy(r))
+        return;
+    const char *xff = MHD_lookup_connection_value(r->c, MHD_HEADER_KIND, "X-Forwarded-For");
+    if (!xff)
+        return;
+    const char *last = strrchr(xff, ',');
+    last = last ? last + 1 : xff;
+    last += strspn(last, " \t");
+    char ip[64];
+    size_t n = strcspn(last, " \t");
+    if (n == 0 || n >= sizeof(ip))
+        return;
+    memcpy(ip, last, n);
+    ip[n] = '\0';
+    struct in6_addr a6;
+    if (inet_pton(AF_INET, ip, &a6) == 1 || inet_pton(AF_INET6, ip, &a6) == 1)
+        memcpy(r->addr, ip, n + 1);
+}
+
+/* /n/ID or /n/ID/move: the id and whether it is the move. */
+static bool nomination_path(const char *url, uint64_t *id, bool *move)
+{
+    if (strncmp(url, "/n/", 3) != 0)
+        return false;
+    char digits[24];
+    size_t n = strspn(url + 3, "0123456789");
+    if (n == 0 || n >= sizeof(digits))
+        return false;
+    memcpy(digits, url + 3, n);
+    digits[n] = '\0';
+    const char *rest = url + 3 + n;
+    if (*rest && strcmp(rest, "/move") != 0)
+        return false;
+    *move = *rest != '\0';
+    return parse_u64(digits, id);
+}
+
+static enum MHD_Result route(req_t *r)
+{
+    bool get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+    bool post = strcmp(r->method, "POST") == 0;
+    const char *lang = cookie(r, COOKIE_LANG);
+    r->lang = !strcmp(lang, "en") ? LANG_EN : !strcmp(lang, "vi") ? LANG_VI : CFG->lang;
+    if (get && strcmp(r->url, "/lang") == 0) {
+        char set[128];
+        const char *l = strcmp(arg(r, "l"), "en") == 0 ? "en" : "vi";
+        snprintf(set, sizeof(set), "%s=%s; Path=/; SameSite=Strict; Max-Age=31536000%s",
+                 COOKIE_LANG, l, CFG->secure_cookies ? "; Secure" : "");
+        return redirect(r, "/", set);
+    }
+    if (get && strcmp(r->url, "/live.js") == 0)
+        return live_script(r->c);
+    if (strcmp(r->url, "/favicon.ico") == 0) { /* asked by every browser: no redirect */
+        buf_t none = {0};
+        return send_body(r, MHD_HTTP_NOT_FOUND, &none, "text/plain", NULL);
+    }
+    r->signed_in = session_find(cookie(r, COOKIE_SESSION), &r->s) == 0;
+    if (strcmp(r->url, "/login") == 0) {
+        if (post)
+            return login_post(r);
+        if (r->signed_in)
+            return redirect(r, "/", NULL);
+        return login_form(r, MHD_HTTP_OK, NULL, NULL);
+    }
+    if (!r->signed_in) {
+        bool handled;
+        enum MHD_Result res = proxy_sign_in(r, &handled);
+        if (handled)
+            return res;
+        if (post)
+            return page_message(r, MHD_HTTP_FORBIDDEN, L(r->lang, "Not allowed"),
+                                L(r->lang, "The form has expired or did not come from this "
+                                           "site. Open the page again and retry."));
+        return redirect(r, "/login", NULL);
+    }
+    if (post) {
+        const char *sent = field(r, "csrf");
+        if ((r->post && r->post->bad) || strlen(sent) != WEB_TOKEN_LEN ||
+            sodium_memcmp(sent, r->s.csrf, WEB_TOKEN_LEN) != 0)
+            return page_message(r, MHD_HTTP_FORBIDDEN, L(r->lang, "Not allowed"),
+                                L(r->lang, "The form has expired or did not come from this "
+                                           "site. Open the page again and retry."));
+        if (strcmp(r->url, "/logout") == 0)
+            return logout_post(r);
+        if (strcmp(r->url, "/password") == 0)
+            return password_post(r);
+    }
+    if (get && strcmp(r->url, "/password") == 0)
+        return password_form(r);
+    if (r->s.must_change)
+        return redirect(r, "/password", NULL);
+    uint64_t id;
+    bool move;
+    if (get && strcmp(r->url, "/events") == 0)
+        return live_events(r->c, &r->s, r->lang);
+    if (get && strcmp(r->url, "/") == 0)
+        return list_page(r);
+    if (strcmp(r->url, "/register") == 0)
+        return post ? register_post(r) : register_form(r);
+    if (get && strcmp(r->url, "/summary") == 0)
+        return summary_page(r);
+    if (get && strcmp(r->url, "/plans") == 0)
+        return plans_page(r);
+    if (post && strcmp(r->url, "/plans/submit") == 0)
+        return plan_submit_post(r);
+    if (post && strcmp(r->url, "/plans/review") == 0)
+        return plan_review_post(r);
+    if (nomination_path(r->url, &id, &move)) {
+        if (move && post)
+            return move_post(r, id);
+        if (!move && get)
+            return nomination_page(r, id);
+    }
+    return page_message(r, MHD_HTTP_NOT_FOUND, L(r->lang, "Not found"),
+                        L(r->lang, "Page not found."));
+}
+
+enum MHD_Result pages_handle(void *cls, struct MHD_Connection *c, const char *url,
+                             const char *method, const char *version, const char *upload,
+                             size_t *upload_size, void **con_cls)
+{
+    (void)cls, (void)version;
+    if (!*con_cls) {
+        post_t *p = calloc(1, sizeof(*p));
+        if (!p)
+            return MHD_NO;
+        if (strcmp(method, "POST") == 0) {
+            p->pp = MHD_create_post_processor(c, 8192, post_iter, p);
+            if (!p->pp)
+                p->bad = true; /* not application/x-www-form-urlencoded */
+        }
+        *con_cls = p;
+        return MHD_YES;
+    }
+    post_t *p = *con_cls;
+    if (*upload_size) {
+        if (p->pp && !p->bad && MHD_post_process(p->pp, upload, *upload_size) != MHD_YES)
+            p->bad = true;
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    req_t r = {.c = c, .url = url, .method = method, .post = p};
+    client_address(&r);
+    r.proxy_peer = from_trusted_proxy(&r);
+    forwarded_address(&r);
+    return route(&r);
+}
+
+void pages_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                     enum MHD_RequestTerminationCode toe)
+{
+    (void)cls, (void)c, (void)toe;
+    post_t *p = *con_cls;
+    if (!p)
+        return;
+    if (p->pp)
+        MHD_destroy_post_processor(p->pp);
+    for (int i = 0; i < p->nf; i++) {
+        if (p->f[i].val.p)
+            sodium_memzero(p->f[i].val.p, p->f[i].val.len); /* passwords */
+        buf_free(&p->f[i].val);
+    }
+    free(p);
+    *con_cls = NULL;
+}
