@@ -275,6 +275,11 @@ static bool holding(outbox_t *o)
     return false;
 }
 
+bool outbox_holding(const outbox_t *o)
+{
+    return o && o->hold_until != 0;
+}
+
 void outbox_tick(outbox_t *o)
 {
     holding(o);

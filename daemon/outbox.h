@@ -9,6 +9,7 @@
 #ifndef EXEMPLAR_OUTBOX_H
 #define EXEMPLAR_OUTBOX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "record.pb-c.h"
@@ -42,9 +43,11 @@ void outbox_discard(outbox_t *o);
  * 0, or -1 (logged). */
 int outbox_reauthenticate(outbox_t *o);
 
-/* Publishes what a re-bound feed held once its wait is over; the loop's
- * housekeeping calls it every second. */
+/* Publishes what a re-bound feed held once its wait is over; the
+ * scheduler's housekeeping calls it, every 100 ms while outbox_holding(). */
 void outbox_tick(outbox_t *o);
+/* Is a re-bound feed holding its messages back for its subscribers? */
+bool outbox_holding(const outbox_t *o);
 
 /* Connections to the change feed now (for stats and metrics), from the PUB socket's
  * monitor (accepted minus disconnected); drains the monitor's events. */
