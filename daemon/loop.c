@@ -327,12 +327,17 @@ static void receive_all(loop_t *l, size_t npolled)
     }
 }
 
-/* Serves the readable control or event sources of the turn. */
-static void serve_stage(loop_t *l, size_t npolled, loop_stage_t stage)
+/* Serves the readable control or event sources of the turn.  Returns
+ * whether any was. */
+static bool serve_stage(loop_t *l, size_t npolled, loop_stage_t stage)
 {
+    bool any = false;
     for (size_t i = 0; i < npolled; i++)
-        if (l->src[i].stage == stage && (l->items[i].revents & ZMQ_POLLIN))
+        if (l->src[i].stage == stage && (l->items[i].revents & ZMQ_POLLIN)) {
             l->src[i].handler(l->src[i].arg);
+            any = true;
+        }
+    return any;
 }
 
 /* The api refused a message as malformed (or of another protocol version):
@@ -507,10 +512,10 @@ int loop_run(loop_t *l)
          * close is judged (peerlog.h): the stages keep that order whatever
          * order the sources were registered in. */
         receive_all(l, n_polled);
-        serve_stage(l, n_polled, LOOP_EVENTS);
+        bool events = serve_stage(l, n_polled, LOOP_EVENTS);
         bool ran = l->count > 0;
-        if (ran)
-            l->metrics_stale = true;
+        if (ran || events)
+            l->metrics_stale = true; /* requests, connections (the feed's subscribers) */
         run_batch(l);
         /* After requests, a quiet step comes QUIET_MS later, so the events
          * index and the tallies catch up once the api is quiet. */

@@ -52,9 +52,11 @@ bool outbox_holding(const outbox_t *o);
 /* Connections to the change feed now (for stats and metrics), from the PUB socket's
  * monitor (accepted minus disconnected); drains the monitor's events. */
 unsigned long long outbox_subscribers(outbox_t *o);
-/* Reads the monitor's pending events; the loop calls it every second so
- * that they never pile up. */
+/* Reads the monitor's pending events; the loop calls it when the monitor's
+ * socket is readable (outbox_monitor_socket), so that they never pile up. */
 void outbox_monitor_drain(outbox_t *o);
+/* The PAIR socket the feed's connection events arrive on, or NULL. */
+void *outbox_monitor_socket(const outbox_t *o);
 
 /* How many messages were published since start. */
 unsigned long long outbox_published(const outbox_t *o);
