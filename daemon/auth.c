@@ -480,20 +480,30 @@ static const char *handshake_failure(uint16_t event)
     }
 }
 
-static void monitor_serve(monitor_t *m);
+static bool monitor_serve(monitor_t *m);
 
+#define MONITOR_EVENTS_PER_TURN 256
+
+/* Everything the monitor has queued (within a bound), so that its events
+ * keep pace with the messages the loop reads in the same turn: a backlog of
+ * ACCEPTED/DISCONNECTED events would be judged against the messages of the
+ * next connection on the same fd (peerlog.h). */
 static void serve_monitor(void *arg)
 {
-    monitor_serve(arg);
+    for (int i = 0; i < MONITOR_EVENTS_PER_TURN && monitor_serve(arg); i++)
+        ;
 }
 
-static void monitor_serve(monitor_t *m)
+/* Serves one event; false when none was waiting. */
+static bool monitor_serve(monitor_t *m)
 {
+    bool got = false;
     zmq_msg_t ev, ep;
     zmq_msg_init(&ev);
     zmq_msg_init(&ep);
     if (zmq_msg_recv(&ev, m->sock, ZMQ_DONTWAIT) < 0)
         goto out;
+    got = true;
     if (!zmq_msg_more(&ev) || zmq_msg_recv(&ep, m->sock, 0) < 0 || zmq_msg_size(&ev) != 6)
         goto out;
     uint16_t event;
@@ -510,6 +520,7 @@ static void monitor_serve(monitor_t *m)
 out:
     zmq_msg_close(&ev);
     zmq_msg_close(&ep);
+    return got;
 }
 
 /* ---- sockets ------------------------------------------------------------ */

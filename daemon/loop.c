@@ -24,9 +24,11 @@
 #include "sdnotify.h"
 #include "wire.pb-c.h"
 
-#define QUIET_MS   50   /* api silence after which background work runs */
-#define STATUS_MS  5000 /* STATUS= refreshed (and the metrics, for their clocks) */
-#define METRICS_MS 1000 /* at most this late, the metrics snapshot after a change */
+#define QUIET_MS              50   /* api silence after which background work runs */
+#define STATUS_MS             5000 /* STATUS= refreshed (and the metrics, for their clocks) */
+#define METRICS_MS            1000 /* at most this late, the metrics snapshot after a change */
+#define FIRST_HOUSEKEEPING_MS 1000 /* after start: the first requests come first */
+#define QUIET_AFTER_MS        1000 /* after requests, a quiet step at the latest this late */
 
 typedef struct {
     zmq_msg_t identity;
@@ -67,6 +69,8 @@ struct loop {
     metrics_t *metrics; /* the Prometheus snapshot, or NULL */
     bool metrics_stale; /* something changed since the last refresh */
     int64_t next_watchdog, next_status, next_metrics;
+    int64_t housekeeping_from; /* wall clock: no housekeeping before */
+    int64_t quiet_due;         /* a quiet step owed after requests; 0: none */
     uint64_t watchdog_ms;
     long last_timeout; /* the poll timeout of the last turn (loop_last_timeout) */
     loop_reload_fn reload;
@@ -178,6 +182,10 @@ loop_t *loop_new(const config_t *cfg, api_t *api, void *api_socket, int signal_f
     l->next_watchdog = now;
     l->next_status = now + STATUS_MS;
     l->metrics_stale = true;
+    /* The first housekeeping waits a second, as it always has: the
+     * requests of start-up (an operator's fsck after a crash) see the store
+     * as it was left before the sweep tidies it. */
+    l->housekeeping_from = api_now_ms() + FIRST_HOUSEKEEPING_MS;
     return l;
 }
 
@@ -443,6 +451,12 @@ static void update_status(loop_t *l)
  * next deadline: request ids, the sweep, timers and leases), the metrics
  * snapshot.  Returns the ms to the earliest next one: the loop sleeps until
  * then, there is no fixed tick. */
+static int64_t housekeeping_due(const loop_t *l)
+{
+    int64_t due = api_next_deadline(l->api);
+    return due > l->housekeeping_from ? due : l->housekeeping_from;
+}
+
 static long run_timers(loop_t *l)
 {
     int64_t now = mono_ms();
@@ -456,7 +470,7 @@ static long run_timers(loop_t *l)
         l->metrics_stale = true; /* gauges of time (workers seen lately) */
     }
     int64_t real = api_now_ms();
-    if (real >= api_next_deadline(l->api)) {
+    if (real >= housekeeping_due(l)) {
         api_housekeeping(l->api, real);
         l->metrics_stale = true;
     }
@@ -471,9 +485,11 @@ static long run_timers(loop_t *l)
         next = l->next_watchdog;
     if (l->metrics && l->metrics_stale && l->next_metrics < next)
         next = l->next_metrics;
+    if (l->quiet_due && l->quiet_due < next)
+        next = l->quiet_due;
     long timeout = next > now ? (long)(next - now) : 0;
     /* the scheduler's deadline is on the wall clock */
-    int64_t due = api_next_deadline(l->api) - api_now_ms();
+    int64_t due = housekeeping_due(l) - api_now_ms();
     if (due < timeout)
         timeout = due > 0 ? (long)due : 0;
     return timeout;
@@ -517,9 +533,15 @@ int loop_run(loop_t *l)
         if (ran || events)
             l->metrics_stale = true; /* requests, connections (the feed's subscribers) */
         run_batch(l);
-        /* After requests, a quiet step comes QUIET_MS later, so the events
-         * index and the tallies catch up once the api is quiet. */
-        l->backlog = api_background(l->api, n == 0) || ran;
+        /* A poll that timed out is a quiet step: the events index and the
+         * tallies catch up.  After requests one is owed within a second
+         * (what the fixed tick gave before), not sooner: an early wake-up
+         * between a client's calls only shifts the loop's timing. */
+        if (n == 0)
+            l->quiet_due = 0;
+        else if (ran && !l->quiet_due)
+            l->quiet_due = mono_ms() + QUIET_AFTER_MS;
+        l->backlog = api_background(l->api, n == 0);
     }
     return 0;
 }

@@ -3,9 +3,10 @@
  * The event loop (daemon/loop.c) on a real api over LMDB in a temp dir:
  * sources registered with the loop are polled and their handlers run (an
  * inproc PAIR socket, a timerfd, the signalfd that stops it), and the poll
- * sleeps until the next deadline instead of a fixed second: a job lease
- * stored to run out 400 ms on sets the first turn's timeout, the jobs' tick
- * takes the lease back then, and the loop sleeps seconds afterwards.
+ * sleeps until the next deadline instead of a fixed second: the first
+ * housekeeping comes a second after start, then a job lease stored to run
+ * out 1.4 s after start sets the timeout, the jobs' tick takes the lease
+ * back then, and the loop plans to sleep for seconds afterwards.
  */
 #include <ftw.h>
 #include <setjmp.h>
@@ -43,7 +44,7 @@ typedef struct {
     void *pair_in, *pair_out;
     /* what the handlers saw */
     int pair_calls, timer_calls;
-    long first_timeout, late_timeout;
+    long first_timeout, timer_timeout[2];
     int64_t started_ms;
 } fixture_t;
 
@@ -121,16 +122,18 @@ static void on_pair(void *arg)
     f->first_timeout = loop_last_timeout(f->loop);
 }
 
-/* The timerfd's handler, well after the lease ran out: notes the turn's
- * timeout and stops the loop the way systemd does. */
+/* The timerfd's handler, at 1.2 s (before the lease ran out) and at 2.5 s
+ * (after): notes the turn's timeout; the second stops the loop the way
+ * systemd does. */
 static void on_timer(void *arg)
 {
     fixture_t *f = arg;
     uint64_t n;
-    if (read(f->tfd, &n, sizeof(n)) == (ssize_t)sizeof(n))
-        f->timer_calls++;
-    f->late_timeout = loop_last_timeout(f->loop);
-    raise(SIGTERM);
+    if (read(f->tfd, &n, sizeof(n)) != (ssize_t)sizeof(n) || f->timer_calls >= 2)
+        return;
+    f->timer_timeout[f->timer_calls++] = loop_last_timeout(f->loop);
+    if (f->timer_calls == 2)
+        raise(SIGTERM);
 }
 
 static void put_leased_job(fixture_t *f, int64_t until_ms)
@@ -169,11 +172,10 @@ static void registered_sources_run_and_the_poll_sleeps_until_the_next_deadline(v
     assert_int_equal(loop_add(f->loop, f->pair_in, -1, LOOP_EVENTS, on_pair, f), 0);
     assert_int_equal(loop_add(f->loop, NULL, f->tfd, LOOP_EVENTS, on_timer, f), 0);
 
-    int64_t lease_ms = api_now_ms() + 400;
-    put_leased_job(f, lease_ms);
+    put_leased_job(f, api_now_ms() + 1400);
     assert_int_equal(zmq_send(f->pair_out, "hi", 2, 0), 2);
-    /* the timerfd fires 1.5 s on: after the lease, before any status */
-    struct itimerspec its = {.it_value = {1, 500000000}};
+    /* the timerfd fires at 1.2 s, then 1.3 s later: before any status */
+    struct itimerspec its = {.it_value = {1, 200000000}, .it_interval = {1, 300000000}};
     assert_int_equal(timerfd_settime(f->tfd, 0, &its, NULL), 0);
 
     f->started_ms = mono_ms();
@@ -181,16 +183,18 @@ static void registered_sources_run_and_the_poll_sleeps_until_the_next_deadline(v
     int64_t took = mono_ms() - f->started_ms;
 
     assert_int_equal(f->pair_calls, 1);
-    assert_int_equal(f->timer_calls, 1);
-    /* The first turn slept toward the lease's end, not a second. */
-    assert_true(f->first_timeout <= 400);
-    assert_true(f->first_timeout >= 250);
-    /* and the jobs' tick took the lease back once it had run out */
+    assert_int_equal(f->timer_calls, 2);
+    /* The first turn slept toward the first housekeeping, a second on. */
+    assert_true(f->first_timeout <= 1000 && f->first_timeout >= 850);
+    /* After it, the loop slept toward the lease's end (1.4 s), not a second:
+     * the turn the timerfd woke at 1.2 s had planned about 400 ms. */
+    assert_true(f->timer_timeout[0] <= 400 && f->timer_timeout[0] >= 250);
+    /* the jobs' tick took the lease back once it had run out */
     assert_int_not_equal(job_state(f), EXEMPLAR__JOB_STATE__JOB_LEASED);
-    /* Afterwards nothing was due for seconds: the turn the timerfd woke
-     * had planned to sleep until STATUS= (5 s from the start). */
-    assert_true(f->late_timeout > 2000);
-    assert_true(took >= 1500 && took < 4000);
+    /* Afterwards nothing was due for seconds: the turn the timerfd woke at
+     * 2.5 s had planned to sleep until STATUS= (5 s from the start). */
+    assert_true(f->timer_timeout[1] > 2000);
+    assert_true(took >= 2500 && took < 4500);
 }
 
 int main(void)
