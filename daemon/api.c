@@ -600,6 +600,11 @@ void api_housekeeping(api_t *a, int64_t now_ms)
     background_housekeeping(a->bg, a->rules, a->jobs, now_ms);
 }
 
+int64_t api_next_deadline(const api_t *a)
+{
+    return background_next_deadline(a->bg, a->jobs);
+}
+
 bool api_background(api_t *a, bool quiet)
 {
     return background_step(a->bg, a->rules, quiet);

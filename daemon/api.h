@@ -65,10 +65,14 @@ uint8_t *api_error_reply(int code, const char *message, size_t *len);
  * No transaction may be open (the loop calls it between batches). */
 int api_reload_rules(api_t *a, const config_t *cfg, char *err, size_t errlen);
 
-/* Housekeeping, a bounded amount of work per call (the loop calls it every
- * second): forgets request ids older than the configured time, and sweeps
- * stale by-state index entries. */
+/* Housekeeping, a bounded amount of work per call (the loop calls it when
+ * api_next_deadline() has come): forgets request ids older than the
+ * configured time, sweeps stale by-state index entries, runs the jobs'
+ * tick (timers, leases). */
 void api_housekeeping(api_t *a, int64_t now_ms);
+/* When housekeeping has work next (ms since the epoch, api_now_ms's clock;
+ * INT64_MAX: nothing planned). */
+int64_t api_next_deadline(const api_t *a);
 
 /* Work done between batches, off the acknowledgement path: extends the
  * subject index of events by a bounded step when the api has been

@@ -54,6 +54,9 @@
 struct api_jobs {
     timers_cfg_t timers;
     int64_t next_timer_sync_ms; /* 0: derive at the next tick */
+    /* The earliest moment the tick has work (derive the timers, a timer due,
+     * a lease running out): the scheduler's deadline for it (0: now). */
+    int64_t next_due_ms;
     struct {
         char name[WORKER_NAME_MAX + 1];
         int64_t at_ms;
@@ -84,6 +87,18 @@ void api_jobs_set_timers(api_jobs_t *j, const timers_cfg_t *timers)
 {
     j->timers = *timers;
     j->next_timer_sync_ms = 0;
+    j->next_due_ms = 0;
+}
+
+int64_t api_jobs_next_ms(const api_jobs_t *j)
+{
+    return j->next_due_ms;
+}
+
+void api_jobs_wake(api_jobs_t *j, int64_t at_ms)
+{
+    if (at_ms < j->next_due_ms)
+        j->next_due_ms = at_ms;
 }
 
 /* What a reply may show of a job: never its lease's hash. */
@@ -371,6 +386,7 @@ int api_jobs_lease(call_t *x)
         upd->attempts++;
         upd->worker = r->worker;
         upd->available_ms = x->now_ms + lease_ms;
+        api_jobs_wake(x->jobs, upd->available_ms); /* the tick takes it back then */
         randombytes_buf(token[n], TOKEN_BYTES);
         crypto_generichash(hash[n], TOKEN_HASH_BYTES, token[n], TOKEN_BYTES, NULL, 0);
         upd->lease_hash = (ProtobufCBinaryData){TOKEN_HASH_BYTES, hash[n]};
@@ -780,6 +796,7 @@ int api_jobs_retry(call_t *x)
         upd.state = EXEMPLAR__TIMER_STATE__TIMER_PENDING;
         upd.fire_ms = x->now_ms;
         jobs_timer_put(x->txn, &upd, t);
+        api_jobs_wake(x->jobs, x->now_ms);
         log_fields(LOG_NOTICE, LOG_FIELDS(log_str("TIMER_ID", t->id)),
                    "jobs, timer %s fires now at the request of %s", t->id, x->actor->name);
         Exemplar__Timer *one = &upd;
@@ -806,6 +823,7 @@ bool api_jobs_tick(api_jobs_t *a, store_txn_t *txn, const rules_t *rules, int64_
             log_warning("jobs, cannot derive the timers (%s); retrying in a minute",
                         ex_err_message(rc));
             a->next_timer_sync_ms = now_ms + 60000;
+            a->next_due_ms = a->next_timer_sync_ms;
             return false;
         }
         a->next_timer_sync_ms = now_ms + SYNC_EVERY_MS;
@@ -816,9 +834,11 @@ bool api_jobs_tick(api_jobs_t *a, store_txn_t *txn, const rules_t *rules, int64_
             wrote = true;
         }
     }
+    bool failed = false;
     if (jobs_next_time(txn, DB_TIMER_DUE, 0) <= now_ms) {
         size_t made = 0;
         int fired = timers_fire_due(txn, rules, now_ms, 64, &made);
+        failed = fired < 0;
         if (fired < 0)
             log_warning("jobs, cannot fire the timers due (%s); retrying", ex_err_message(fired));
         else if (fired > 0) {
@@ -829,6 +849,18 @@ bool api_jobs_tick(api_jobs_t *a, store_txn_t *txn, const rules_t *rules, int64_
     if (jobs_next_time(txn, DB_JOB_QUEUE, EXEMPLAR__JOB_STATE__JOB_LEASED) <= now_ms &&
         expire_leases(a, txn, now_ms))
         wrote = true;
+    /* The next deadline, read after this tick's own writes: the next timer,
+     * the next lease to run out, the next derivation.  A step that left due
+     * work behind comes back at once; one that could not do it (a failure, a
+     * due entry it did not take) in a second, not in a busy loop. */
+    int64_t next = a->next_timer_sync_ms;
+    int64_t t = jobs_next_time(txn, DB_TIMER_DUE, 0);
+    int64_t l = jobs_next_time(txn, DB_JOB_QUEUE, EXEMPLAR__JOB_STATE__JOB_LEASED);
+    next = t < next ? t : next;
+    next = l < next ? l : next;
+    if (next <= now_ms && (failed || !wrote))
+        next = now_ms + 1000;
+    a->next_due_ms = next;
     return wrote;
 }
 

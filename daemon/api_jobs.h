@@ -34,6 +34,12 @@ int api_jobs_retry(call_t *x);
  * when due (start, reload, hourly), fires the due ones, takes back leases
  * that ran out.  Returns whether it wrote. */
 bool api_jobs_tick(api_jobs_t *j, store_txn_t *txn, const rules_t *rules, int64_t now_ms);
+/* When the tick has work next (ms since the epoch): what the last tick
+ * read, brought forward by the requests since (a lease, a timer fired by
+ * hand, a reload).  0 before the first tick. */
+int64_t api_jobs_next_ms(const api_jobs_t *j);
+/* Brings the tick forward to at_ms (a request made a deadline then). */
+void api_jobs_wake(api_jobs_t *j, int64_t at_ms);
 /* Workers that asked for jobs in the last ten minutes. */
 size_t api_jobs_workers(const api_jobs_t *j, int64_t now_ms);
 

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "api_summary.h"
+#include "day.h"
 #include "key.h"
 #include "errors.h"
 #include "ledger.h"
@@ -397,12 +398,12 @@ int api_summary(call_t *x)
 {
     const Exemplar__SummaryRequest *r = x->req->summary;
     unsigned q;
-    if (tally_quarter_parse(r->quarter, &q) < 0)
+    if (day_quarter_parse(r->quarter, &q) < 0)
         return api_refuse(x, -EX_EINVALID,
                           "quarter \"%.20s\" is not a quarter: write YEAR Q N, for example 2023Q3 "
                           "(July to September 2023; N is 1-4, the year 1970-2999)",
                           r->quarter);
-    int32_t first = tally_quarter_first_day(q), last = tally_quarter_last_day(q), day = last;
+    int32_t first = day_quarter_first(q), last = day_quarter_last(q), day = last;
     char from_text[16], last_text[16];
     day_format(first, from_text, sizeof(from_text));
     day_format(last, last_text, sizeof(last_text));
@@ -426,7 +427,7 @@ int api_summary(call_t *x)
     tally_result_t t = {0};
     Exemplar__Summary s = EXEMPLAR__SUMMARY__INIT;
     char quarter[32];
-    snprintf(quarter, sizeof(quarter), "%uQ%u", q / 4, q % 4 + 1);
+    day_quarter_format(q, quarter, sizeof(quarter));
     s.quarter = quarter;
     s.as_of = c.day_text;
     s.from = from_text;

@@ -45,6 +45,8 @@ static struct {
     char secret[EX_KEY_Z85_LEN + 1];
     bool have_secret;
     unsigned long long feed_handshakes; /* CURVE handshakes judged on the "events" domain */
+    auth_add_source_fn *add_source;     /* the loop's registry of sources, or NULL */
+    void *registry;
 } A;
 
 /* ---- the keys file ------------------------------------------------------ */
@@ -481,13 +483,30 @@ static const char *handshake_failure(uint16_t event)
     }
 }
 
-static void monitor_serve(monitor_t *m)
+static bool monitor_serve(monitor_t *m);
+
+#define MONITOR_EVENTS_PER_TURN 256
+
+/* Everything the monitor has queued (within a bound), so that its events
+ * keep pace with the messages the loop reads in the same turn: a backlog of
+ * ACCEPTED/DISCONNECTED events would be judged against the messages of the
+ * next connection on the same fd (peerlog.h). */
+static void serve_monitor(void *arg)
 {
+    for (int i = 0; i < MONITOR_EVENTS_PER_TURN && monitor_serve(arg); i++)
+        ;
+}
+
+/* Serves one event; false when none was waiting. */
+static bool monitor_serve(monitor_t *m)
+{
+    bool got = false;
     zmq_msg_t ev, ep;
     zmq_msg_init(&ev);
     zmq_msg_init(&ep);
     if (zmq_msg_recv(&ev, m->sock, ZMQ_DONTWAIT) < 0)
         goto out;
+    got = true;
     if (!zmq_msg_more(&ev) || zmq_msg_recv(&ep, m->sock, 0) < 0 || zmq_msg_size(&ev) != 6)
         goto out;
     uint16_t event;
@@ -504,6 +523,7 @@ static void monitor_serve(monitor_t *m)
 out:
     zmq_msg_close(&ev);
     zmq_msg_close(&ep);
+    return got;
 }
 
 /* ---- sockets ------------------------------------------------------------ */
@@ -532,6 +552,9 @@ static int add_monitor(void *sock, const char *endpoint, bool api)
     int linger = 0;
     zmq_setsockopt(m->sock, ZMQ_LINGER, &linger, sizeof(linger));
     A.nmon++;
+    /* a monitor added while running (a feed re-bound by a reload) */
+    if (A.add_source && A.add_source(A.registry, m->sock, serve_monitor, m) < 0)
+        log_warning("auth, cannot watch %s: its handshakes are not logged", endpoint);
     return 0;
 }
 
@@ -692,29 +715,24 @@ void *auth_api_socket(void)
     return A.api;
 }
 
-size_t auth_poll_items(zmq_pollitem_t *items, size_t cap)
+static void serve_zap(void *arg)
 {
-    size_t n = 0;
-    if (A.zap && n < cap)
-        items[n++] = (zmq_pollitem_t){A.zap, 0, ZMQ_POLLIN, 0};
-    for (size_t i = 0; i < A.nmon && n < cap; i++)
-        items[n++] = (zmq_pollitem_t){A.mon[i].sock, 0, ZMQ_POLLIN, 0};
-    return n;
+    (void)arg;
+    zap_serve();
 }
 
-void auth_poll_handle(const zmq_pollitem_t *items, size_t n)
+int auth_register_sources(auth_add_source_fn *add, void *registry)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (!(items[i].revents & ZMQ_POLLIN))
-            continue;
-        if (items[i].socket == A.zap) {
-            zap_serve();
-            continue;
-        }
-        for (size_t j = 0; j < A.nmon; j++)
-            if (items[i].socket == A.mon[j].sock)
-                monitor_serve(&A.mon[j]);
-    }
+    A.add_source = add;
+    A.registry = registry;
+    if (!add)
+        return 0;
+    if (A.zap && add(registry, A.zap, serve_zap, NULL) < 0)
+        return -1;
+    for (size_t i = 0; i < A.nmon; i++)
+        if (add(registry, A.mon[i].sock, serve_monitor, &A.mon[i]) < 0)
+            return -1;
+    return 0;
 }
 
 /* ---- actors and checks -------------------------------------------------- */

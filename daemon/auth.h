@@ -130,11 +130,12 @@ int auth_check_admin(const actor_t *a, const char *op, char *why, size_t why_len
  * oversized message is logged (peerlog.h).  Returns 0 or -1 with err. */
 int auth_watch_api_socket(void *sock, const char *endpoint, char *err, size_t errlen);
 
-/* The loop's poll sources of this module (the ZAP socket and handshake
- * monitors): fills up to cap items and returns how many. */
-size_t auth_poll_items(zmq_pollitem_t *items, size_t cap);
-
-/* Serves the items auth_poll_items filled that are readable. */
-void auth_poll_handle(const zmq_pollitem_t *items, size_t n);
+/* Registers this module's sources (the ZAP socket and the handshake
+ * monitors) with the loop: add(registry, socket, handler, arg) for each now
+ * and for every monitor added later; the loop runs handler(arg) when the
+ * socket is readable, after it read the requests.  add NULL: forget the
+ * registry (the loop is going).  Returns 0, or -1 when add failed. */
+typedef int auth_add_source_fn(void *registry, void *socket, void (*handler)(void *arg), void *arg);
+int auth_register_sources(auth_add_source_fn *add, void *registry);
 
 #endif

@@ -24,6 +24,9 @@
 #define PRUNE_STEP        10000       /* request ids examined per pass step */
 #define TALLY_LAG         5000        /* changes the tallies may lag while the api is busy */
 #define NEVER             INT64_MAX
+#define SWEEP_PACE_MS     1000 /* between sweep steps while entries are left */
+#define RETRY_MS          1000 /* after a housekeeping that could not commit */
+#define HOLD_CHECK_MS     100  /* while the change feed holds its messages back */
 
 enum { TASK_PRUNE, TASK_SWEEP, TASK_JOBS, TASK_COUNT };
 
@@ -36,6 +39,8 @@ struct background {
     uint64_t stale_index_entries; /* by-state entries left behind and not yet swept */
     uint8_t sweep_resume[KEY_MAX];
     size_t sweep_resume_len;
+    int64_t held_check_ms; /* when to look again at a change feed holding back */
+    int64_t last_ms;       /* the last housekeeping */
 };
 
 /* What a task works with besides the scheduler's own state. */
@@ -81,20 +86,22 @@ static size_t sweep(background_t *s, const env_t *env, store_txn_t *txn, int64_t
     if (from_start && s->sweep_resume_len == 0 && dropped == 0)
         s->stale_index_entries = 0;
     if (s->stale_index_entries)
-        *next_ms = now_ms; /* again at the next housekeeping */
+        *next_ms = now_ms + SWEEP_PACE_MS; /* a step a second until done */
     if (dropped)
         log_debug("api, swept %zu stale index entries", dropped);
     return dropped;
 }
 
-/* Timers and job leases (api_jobs.c): their deadlines are in the store, so
- * the tick runs at every housekeeping and looks. */
+/* Timers and job leases (api_jobs.c): their deadlines are in the store; the
+ * tick reads the next one after its own writes, and the requests bring it
+ * forward (api_jobs_wake), so it runs when one is due, not every second. */
 static size_t jobs(background_t *s, const env_t *env, store_txn_t *txn, int64_t now_ms,
                    int64_t *next_ms)
 {
     (void)s;
-    *next_ms = now_ms;
-    return api_jobs_tick(env->jobs, txn, env->rules, now_ms) ? 1 : 0;
+    size_t done = api_jobs_tick(env->jobs, txn, env->rules, now_ms) ? 1 : 0;
+    *next_ms = api_jobs_next_ms(env->jobs);
+    return done;
 }
 
 static task_fn *const TASKS[TASK_COUNT] = {
@@ -130,7 +137,9 @@ void background_note_stale(background_t *s, uint64_t entries)
     if (!entries)
         return;
     s->stale_index_entries += entries;
-    s->next_ms[TASK_SWEEP] = 0;
+    /* at the sweep's pace: a step a second at most, not one per batch */
+    if (s->next_ms[TASK_SWEEP] > s->last_ms + SWEEP_PACE_MS)
+        s->next_ms[TASK_SWEEP] = s->last_ms + SWEEP_PACE_MS;
 }
 
 void background_index_rebuilt(background_t *s)
@@ -138,12 +147,19 @@ void background_index_rebuilt(background_t *s)
     s->sweep_resume_len = 0;
 }
 
-int64_t background_next_deadline(const background_t *s)
+int64_t background_next_deadline(const background_t *s, const api_jobs_t *jobs)
 {
     int64_t next = NEVER;
     for (size_t i = 0; i < TASK_COUNT; i++)
         if (s->next_ms[i] < next)
             next = s->next_ms[i];
+    /* the jobs' own deadline, which requests may have brought forward */
+    int64_t j = jobs ? api_jobs_next_ms(jobs) : NEVER;
+    if (j < next)
+        next = j;
+    /* a change feed waiting for its subscribers looks again soon */
+    if (outbox_holding(s->outbox) && s->held_check_ms < next)
+        next = s->held_check_ms;
     return next;
 }
 
@@ -164,17 +180,31 @@ void background_housekeeping(background_t *s, const rules_t *rules, api_jobs_t *
 {
     outbox_monitor_drain(s->outbox); /* count the feed's connections */
     outbox_tick(s->outbox);          /* a feed re-bound by a reload publishes again */
+    s->held_check_ms = now_ms + HOLD_CHECK_MS;
+    s->last_ms = now_ms;
+    s->next_ms[TASK_JOBS] = api_jobs_next_ms(jobs);
     store_txn_t txn;
     if (store_txn_begin(s->store, true, &txn) < 0)
         return;
     env_t env = {rules, jobs};
     size_t done = 0;
+    bool ran[TASK_COUNT] = {false};
     for (size_t i = 0; i < TASK_COUNT; i++)
-        if (now_ms >= s->next_ms[i])
+        if (now_ms >= s->next_ms[i]) {
             done += TASKS[i](s, &env, &txn, now_ms, &s->next_ms[i]);
+            ran[i] = true;
+        }
     int rc = done ? store_txn_commit(&txn) : (store_txn_abort(&txn), 0);
-    if (rc < 0 && !grew_after(s, rc))
-        log_warning("api, housekeeping not committed (%s)", ex_err_message(rc));
+    if (rc < 0) {
+        if (!grew_after(s, rc))
+            log_warning("api, housekeeping not committed (%s)", ex_err_message(rc));
+        /* What the tasks read of their next deadlines was not kept: they
+         * try again in a second. */
+        for (size_t i = 0; i < TASK_COUNT; i++)
+            if (ran[i] && s->next_ms[i] > now_ms + RETRY_MS)
+                s->next_ms[i] = now_ms + RETRY_MS;
+        api_jobs_wake(jobs, now_ms + RETRY_MS);
+    }
 }
 
 bool background_step(background_t *s, const rules_t *rules, bool quiet)

@@ -7,9 +7,9 @@
  * derived data that follows the logs when the api is quiet or lagging (the
  * subject index of events, the quarterly tallies).
  *
- * The loop calls background_housekeeping() every second and background_step()
- * between batches; no transaction may be open then.  The request path tells
- * the scheduler what it left behind (background_note_stale, background_index_rebuilt).
+ * The loop calls background_housekeeping() when background_next_deadline() has
+ * come and background_step() between batches; no transaction may be open then.  The request path
+ * tells the scheduler what it left behind (background_note_stale, background_index_rebuilt).
  */
 #ifndef EXEMPLAR_BACKGROUND_H
 #define EXEMPLAR_BACKGROUND_H
@@ -47,7 +47,9 @@ void background_housekeeping(background_t *s, const rules_t *rules, api_jobs_t *
  * lags (the loop then comes back soon). */
 bool background_step(background_t *s, const rules_t *rules, bool quiet);
 
-/* The earliest deadline of the housekeeping tasks (ms since the epoch). */
-int64_t background_next_deadline(const background_t *s);
+/* The earliest deadline of the housekeeping tasks (ms since the epoch),
+ * the jobs' tick's among them (jobs may be NULL: not counted): the loop
+ * sleeps until then, there is no fixed tick. */
+int64_t background_next_deadline(const background_t *s, const api_jobs_t *jobs);
 
 #endif

@@ -9,8 +9,7 @@
  * regime, chosen by evaluation year.  Pure: parsing and lookups, no I/O
  * besides reading the text handed in.
  *
- * Days are counted from 1970-01-01 in Vietnam's time (UTC+7), so "the day of
- * a request" is the day on a Vietnamese calendar.
+ * Days are those of day.h: counted from 1970-01-01 on Vietnam's calendar.
  */
 #ifndef EXEMPLAR_CAMPAIGN_H
 #define EXEMPLAR_CAMPAIGN_H
@@ -19,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "day.h"
 #include "nom.h"
 #include "workdays.h"
 
@@ -161,15 +161,5 @@ const ruleset_t *rulebook_for_year(const rulebook_t *b, int year);
 int32_t ruleset_decided_by(const ruleset_t *s, int year);
 /* Does holding title `held` meet the requirement `required`? */
 bool rulebook_satisfies(const rulebook_t *b, const char *held, const char *required);
-
-/* Day arithmetic.  day_start_ms: the Unix time in ms at which a Vietnamese
- * day begins.  day_of_ms: the Vietnamese day of a Unix time in ms. */
-int32_t day_of_ms(int64_t ms);
-int64_t day_start_ms(int32_t day);
-/* "YYYY-MM-DD" -> day; -1 if s is not a valid date. */
-int day_parse(const char *s, int32_t *out);
-/* day -> "YYYY-MM-DD" (buf at least 11 bytes). */
-const char *day_format(int32_t day, char *buf, size_t len);
-int day_year(int32_t day);
 
 #endif

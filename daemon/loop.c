@@ -24,10 +24,11 @@
 #include "sdnotify.h"
 #include "wire.pb-c.h"
 
-#define HOUSEKEEPING_MS 1000
-#define QUIET_MS        50 /* api silence after which background work runs */
-#define STATUS_MS       5000
-#define AUTH_ITEMS_MAX  8
+#define QUIET_MS              50   /* api silence after which background work runs */
+#define STATUS_MS             5000 /* STATUS= refreshed (and the metrics, for their clocks) */
+#define METRICS_MS            1000 /* at most this late, the metrics snapshot after a change */
+#define FIRST_HOUSEKEEPING_MS 1000 /* after start: the first requests come first */
+#define QUIET_AFTER_MS        1000 /* after requests, a quiet step at the latest this late */
 
 typedef struct {
     zmq_msg_t identity;
@@ -38,22 +39,40 @@ typedef struct {
     uint8_t *owned; /* a feed's request (the messages are then unused) */
 } inbound_t;
 
+/* One registered source.  The stage says when in a turn it is served:
+ * control sources (signals) first, then request sources (api sockets and
+ * publisher feeds) are read into the batch, then event sources (ZAP, the
+ * monitors).  */
+typedef struct {
+    void *socket;
+    int fd;
+    loop_stage_t stage;
+    loop_handler_fn *handler; /* control and event sources */
+    void *arg;
+    loop_actor_fn *actor; /* api sockets: who sent a message */
+    int feed;             /* publisher feeds: their index; else -1 */
+} source_t;
+
 struct loop {
     const config_t *cfg;
     api_t *api;
-    void *sock;
-    void *curve_sock; /* auth.c's CURVE api socket, or NULL */
     int signal_fd;
-    feeds_t *feeds;        /* publisher feeds, polled beside the api */
-    zmq_pollitem_t *items; /* api, signals, CURVE api, one per feed, ZAP */
+    feeds_t *feeds;        /* publisher feeds, read as requests */
+    source_t *src;         /* the registered sources, in registration order */
+    zmq_pollitem_t *items; /* one per source, the same order */
+    size_t nsrc, capsrc;
     inbound_t *in;
     api_call_t *calls;
     size_t count;
     bool stop;
     bool backlog;       /* api_background has more to do */
     metrics_t *metrics; /* the Prometheus snapshot, or NULL */
-    int64_t next_housekeeping, next_watchdog, next_status;
+    bool metrics_stale; /* something changed since the last refresh */
+    int64_t next_watchdog, next_status, next_metrics;
+    int64_t housekeeping_from; /* wall clock: no housekeeping before */
+    int64_t quiet_due;         /* a quiet step owed after requests; 0: none */
     uint64_t watchdog_ms;
+    long last_timeout; /* the poll timeout of the last turn (loop_last_timeout) */
     loop_reload_fn reload;
     void *reload_arg;
     bool reload_failed;
@@ -67,28 +86,89 @@ static int64_t mono_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static int add_source(loop_t *l, source_t src)
+{
+    if (l->nsrc == l->capsrc) {
+        size_t cap = l->capsrc ? l->capsrc * 2 : 16;
+        source_t *v = realloc(l->src, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        l->src = v;
+        zmq_pollitem_t *it = realloc(l->items, cap * sizeof(*it));
+        if (!it)
+            return -1;
+        l->items = it;
+        l->capsrc = cap;
+    }
+    l->src[l->nsrc++] = src;
+    return 0;
+}
+
+int loop_add(loop_t *l, void *socket, int fd, loop_stage_t stage, loop_handler_fn *handler,
+             void *arg)
+{
+    if (stage == LOOP_REQUESTS || !handler)
+        return -1; /* request sources are api sockets (loop_add_api) */
+    return add_source(l, (source_t){socket, socket ? -1 : fd, stage, handler, arg, NULL, -1});
+}
+
+int loop_add_api(loop_t *l, void *socket, loop_actor_fn *actor)
+{
+    if (!socket || !actor)
+        return -1;
+    return add_source(l, (source_t){socket, -1, LOOP_REQUESTS, NULL, NULL, actor, -1});
+}
+
+/* auth.c's sources (ZAP, the monitors), registered through its own hook so
+ * that auth need not know the loop. */
+static int add_auth_source(void *registry, void *socket, void (*handler)(void *arg), void *arg)
+{
+    return loop_add(registry, socket, -1, LOOP_EVENTS, handler, arg);
+}
+
+static void local_actor(zmq_msg_t *payload, actor_t *out)
+{
+    (void)payload;
+    /* ipc:// callers are administrators: the runtime directory's
+     * permissions decide who connects */
+    auth_local_actor(out);
+}
+
+static void handle_signals(void *arg);
+
 loop_t *loop_new(const config_t *cfg, api_t *api, void *api_socket, int signal_fd)
 {
     loop_t *l = calloc(1, sizeof(*l));
     if (!l)
         return NULL;
     char err[512];
+    l->cfg = cfg;
+    l->api = api;
+    l->signal_fd = signal_fd;
     l->in = calloc(cfg->max_batch, sizeof(*l->in));
     l->calls = calloc(cfg->max_batch, sizeof(*l->calls));
     l->feeds = feeds_new(cfg, err, sizeof(err));
-    l->items =
-        l->feeds ? calloc(3 + feeds_count(l->feeds) + AUTH_ITEMS_MAX, sizeof(*l->items)) : NULL;
-    if (!l->in || !l->calls || !l->items) {
-        if (!l->feeds)
-            log_error("%s", err);
+    if (!l->feeds)
+        log_error("%s", err);
+    /* Registered in the order they are served in: the local api socket, the
+     * CURVE one (tcp:// callers are the principals ZAP named), each
+     * publisher feed; the signals; then auth's ZAP socket and monitors. */
+    bool ok = l->in && l->calls && l->feeds;
+    if (ok && api_socket)
+        ok = loop_add_api(l, api_socket, local_actor) == 0;
+    if (ok && auth_api_socket())
+        ok = loop_add_api(l, auth_api_socket(), auth_actor_of) == 0;
+    for (size_t i = 0; ok && i < feeds_count(l->feeds); i++)
+        ok = add_source(l, (source_t){feeds_socket(l->feeds, i), -1, LOOP_REQUESTS, NULL, NULL,
+                                      NULL, (int)i}) == 0;
+    if (ok && signal_fd >= 0)
+        ok = loop_add(l, NULL, signal_fd, LOOP_CONTROL, handle_signals, l) == 0;
+    if (ok)
+        ok = auth_register_sources(add_auth_source, l) == 0;
+    if (!ok) {
         loop_destroy(&l);
         return NULL;
     }
-    l->cfg = cfg;
-    l->api = api;
-    l->sock = api_socket;
-    l->curve_sock = auth_api_socket();
-    l->signal_fd = signal_fd;
     /* Oversized messages leave no trace but a closed connection: watch the
      * local api socket's connections too (the CURVE one is watched by auth). */
     peerlog_set_max_message(cfg->max_message_bytes);
@@ -99,9 +179,13 @@ loop_t *loop_new(const config_t *cfg, api_t *api, void *api_socket, int signal_f
     uint64_t usec = sdnotify_watchdog_usec();
     l->watchdog_ms = usec ? (usec / 2000 ? usec / 2000 : 1) : 0;
     int64_t now = mono_ms();
-    l->next_housekeeping = now + HOUSEKEEPING_MS;
     l->next_watchdog = now;
     l->next_status = now + STATUS_MS;
+    l->metrics_stale = true;
+    /* The first housekeeping waits a second, as it always has: the
+     * requests of start-up (an operator's fsck after a crash) see the store
+     * as it was left before the sweep tidies it. */
+    l->housekeeping_from = api_now_ms() + FIRST_HOUSEKEEPING_MS;
     return l;
 }
 
@@ -110,8 +194,10 @@ void loop_destroy(loop_t **p)
     loop_t *l = *p;
     if (!l)
         return;
+    auth_register_sources(NULL, NULL);
     free(l->in);
     free(l->calls);
+    free(l->src);
     free(l->items);
     feeds_destroy(&l->feeds);
     free(l);
@@ -162,8 +248,9 @@ static void log_malformed(zmq_msg_t *payload, const char *why)
 /* Receives one message into slot l->count.  Returns 1 when a request was
  * queued, 0 when it was answered or dropped here, -1 when nothing is
  * waiting. */
-static int receive_one(loop_t *l, void *sock)
+static int receive_one(loop_t *l, const source_t *src)
 {
+    void *sock = src->socket;
     inbound_t *in = &l->in[l->count];
     in->sock = sock;
     zmq_msg_init(&in->identity);
@@ -202,12 +289,7 @@ static int receive_one(loop_t *l, void *sock)
     memset(call, 0, sizeof(*call));
     call->data = zmq_msg_data(&in->payload);
     call->len = zmq_msg_size(&in->payload);
-    /* ipc:// callers are administrators (the runtime directory's permissions
-     * decide who connects); tcp:// callers are the principals ZAP named. */
-    if (sock == l->curve_sock)
-        auth_actor_of(&in->payload, &call->actor);
-    else
-        auth_local_actor(&call->actor);
+    src->actor(&in->payload, &call->actor);
     l->count++;
     return 1;
 bad:
@@ -237,21 +319,33 @@ static int receive_feed(loop_t *l, size_t i)
 
 /* Fills the batch from every readable source in turn, one message each per
  * round, so that a busy source cannot starve the others. */
-static void receive_all(loop_t *l, size_t nfeeds)
+static void receive_all(loop_t *l, size_t npolled)
 {
     size_t max = l->cfg->max_batch;
     bool any = true;
     while (any && l->count < max) {
         any = false;
-        if ((l->items[0].revents & ZMQ_POLLIN) && receive_one(l, l->sock) >= 0)
-            any = true;
-        if (l->curve_sock && l->count < max && (l->items[2].revents & ZMQ_POLLIN) &&
-            receive_one(l, l->curve_sock) >= 0)
-            any = true;
-        for (size_t i = 0; i < nfeeds && l->count < max; i++)
-            if ((l->items[3 + i].revents & ZMQ_POLLIN) && receive_feed(l, i) >= 0)
+        for (size_t i = 0; i < npolled && l->count < max; i++) {
+            const source_t *s = &l->src[i];
+            if (s->stage != LOOP_REQUESTS || !(l->items[i].revents & ZMQ_POLLIN))
+                continue;
+            if ((s->feed >= 0 ? receive_feed(l, (size_t)s->feed) : receive_one(l, s)) >= 0)
                 any = true;
+        }
     }
+}
+
+/* Serves the readable control or event sources of the turn.  Returns
+ * whether any was. */
+static bool serve_stage(loop_t *l, size_t npolled, loop_stage_t stage)
+{
+    bool any = false;
+    for (size_t i = 0; i < npolled; i++)
+        if (l->src[i].stage == stage && (l->items[i].revents & ZMQ_POLLIN)) {
+            l->src[i].handler(l->src[i].arg);
+            any = true;
+        }
+    return any;
 }
 
 /* The api refused a message as malformed (or of another protocol version):
@@ -332,8 +426,9 @@ static void reload(loop_t *l)
     sdnotify_ready(status);
 }
 
-static void handle_signals(loop_t *l)
+static void handle_signals(void *arg)
 {
+    loop_t *l = arg;
     struct signalfd_siginfo si;
     while (read(l->signal_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
         if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
@@ -352,7 +447,16 @@ static void update_status(loop_t *l)
     sdnotify_status(status);
 }
 
-/* Timers: watchdog, status and housekeeping.  Returns ms to the next one. */
+/* What is due now: the watchdog, STATUS=, the scheduler's housekeeping (its
+ * next deadline: request ids, the sweep, timers and leases), the metrics
+ * snapshot.  Returns the ms to the earliest next one: the loop sleeps until
+ * then, there is no fixed tick. */
+static int64_t housekeeping_due(const loop_t *l)
+{
+    int64_t due = api_next_deadline(l->api);
+    return due > l->housekeeping_from ? due : l->housekeeping_from;
+}
+
 static long run_timers(loop_t *l)
 {
     int64_t now = mono_ms();
@@ -363,55 +467,83 @@ static long run_timers(loop_t *l)
     if (now >= l->next_status) {
         update_status(l);
         l->next_status = now + STATUS_MS;
+        l->metrics_stale = true; /* gauges of time (workers seen lately) */
     }
-    if (now >= l->next_housekeeping) {
-        api_housekeeping(l->api, api_now_ms());
-        if (l->metrics)
-            metrics_refresh(l->metrics, l->api);
-        l->next_housekeeping = now + HOUSEKEEPING_MS;
+    int64_t real = api_now_ms();
+    if (real >= housekeeping_due(l)) {
+        api_housekeeping(l->api, real);
+        l->metrics_stale = true;
     }
-    int64_t next = l->next_housekeeping < l->next_status ? l->next_housekeeping : l->next_status;
+    if (l->metrics && l->metrics_stale && now >= l->next_metrics) {
+        metrics_refresh(l->metrics, l->api);
+        l->metrics_stale = false;
+        l->next_metrics = now + METRICS_MS;
+    }
+    now = mono_ms();
+    int64_t next = l->next_status;
     if (l->watchdog_ms && l->next_watchdog < next)
         next = l->next_watchdog;
-    now = mono_ms();
-    return next > now ? (long)(next - now) : 0;
+    if (l->metrics && l->metrics_stale && l->next_metrics < next)
+        next = l->next_metrics;
+    if (l->quiet_due && l->quiet_due < next)
+        next = l->quiet_due;
+    long timeout = next > now ? (long)(next - now) : 0;
+    /* the scheduler's deadline is on the wall clock */
+    int64_t due = housekeeping_due(l) - api_now_ms();
+    if (due < timeout)
+        timeout = due > 0 ? (long)due : 0;
+    return timeout;
+}
+
+long loop_last_timeout(const loop_t *l)
+{
+    return l->last_timeout;
 }
 
 int loop_run(loop_t *l)
 {
     update_status(l);
     while (!l->stop) {
-        /* api, signals, the CURVE api (fd -1 when absent: poll skips it), one
-         * per publisher feed, then the ZAP handler's sockets. */
-        zmq_pollitem_t *items = l->items;
-        size_t nfeeds = feeds_count(l->feeds);
-        items[0] = (zmq_pollitem_t){l->sock, 0, ZMQ_POLLIN, 0};
-        items[1] = (zmq_pollitem_t){NULL, l->signal_fd, ZMQ_POLLIN, 0};
-        items[2] = (zmq_pollitem_t){l->curve_sock, -1, l->curve_sock ? ZMQ_POLLIN : 0, 0};
-        for (size_t i = 0; i < nfeeds; i++)
-            items[3 + i] = (zmq_pollitem_t){feeds_socket(l->feeds, i), 0, ZMQ_POLLIN, 0};
-        size_t nauth = auth_poll_items(items + 3 + nfeeds, AUTH_ITEMS_MAX);
+        /* Every registered source, in registration order; a source
+         * registered while the turn is served (a monitor of a feed a reload
+         * re-bound) is polled from the next turn on. */
+        size_t n_polled = l->nsrc;
+        for (size_t i = 0; i < n_polled; i++)
+            l->items[i] = (zmq_pollitem_t){l->src[i].socket, l->src[i].fd, ZMQ_POLLIN, 0};
         long timeout = run_timers(l);
         if (l->backlog && timeout > QUIET_MS)
             timeout = QUIET_MS;
         long closes = peerlog_flush();
         if (closes >= 0 && (timeout < 0 || closes < timeout))
             timeout = closes;
-        int n = zmq_poll(items, (int)(3 + nfeeds + nauth), timeout);
+        l->last_timeout = timeout;
+        int n = zmq_poll(l->items, (int)n_polled, timeout);
         if (n < 0) {
             if (zmq_errno() == EINTR)
                 continue;
             log_error("loop, polling failed (%s)", zmq_strerror(zmq_errno()));
             return -1;
         }
-        if (items[1].revents & ZMQ_POLLIN)
-            handle_signals(l);
+        serve_stage(l, n_polled, LOOP_CONTROL);
         /* Everything that has arrived, up to max_batch, is one commit.  The
-         * requests are read before the monitors' events, so a connection's
-         * message is counted before its close is judged (peerlog.h). */
-        receive_all(l, nfeeds);
-        auth_poll_handle(items + 3 + nfeeds, nauth);
+         * requests are read before the event sources are served, so a
+         * connection's message is counted before the monitor's event of its
+         * close is judged (peerlog.h): the stages keep that order whatever
+         * order the sources were registered in. */
+        receive_all(l, n_polled);
+        bool events = serve_stage(l, n_polled, LOOP_EVENTS);
+        bool ran = l->count > 0;
+        if (ran || events)
+            l->metrics_stale = true; /* requests, connections (the feed's subscribers) */
         run_batch(l);
+        /* A poll that timed out is a quiet step: the events index and the
+         * tallies catch up.  After requests one is owed within a second
+         * (what the fixed tick gave before), not sooner: an early wake-up
+         * between a client's calls only shifts the loop's timing. */
+        if (n == 0)
+            l->quiet_due = 0;
+        else if (ran && !l->quiet_due)
+            l->quiet_due = mono_ms() + QUIET_AFTER_MS;
         l->backlog = api_background(l->api, n == 0);
     }
     return 0;

@@ -386,6 +386,12 @@ static void *bind_api(void *ctx, const config_t *cfg, int passed_fd, char *err, 
     return s;
 }
 
+/* The change feed's connection events, counted as they come (loop.h). */
+static void serve_feed_monitor(void *outbox)
+{
+    outbox_monitor_drain(outbox);
+}
+
 int main(int argc, char **argv)
 {
     static config_t cfg;
@@ -483,7 +489,9 @@ int main(int argc, char **argv)
         log_error("%s", err);
         goto out;
     }
-    if (!(loop = loop_new(&cfg, api, sock, sfd))) {
+    if (!(loop = loop_new(&cfg, api, sock, sfd)) ||
+        (outbox_monitor_socket(outbox) && loop_add(loop, outbox_monitor_socket(outbox), -1,
+                                                   LOOP_EVENTS, serve_feed_monitor, outbox) < 0)) {
         log_error("main, out of memory");
         goto out;
     }

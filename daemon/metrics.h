@@ -3,9 +3,9 @@
  * The Prometheus endpoint: when [stats] listen is set, a small
  * HTTP server (libmicrohttpd, on a thread of its own) answers GET /metrics
  * with the figures of `exemplarctl stats` in the text exposition format
- * 0.0.4.  The loop refreshes a text snapshot every second (metrics_refresh,
- * from a read transaction); the HTTP thread only copies that text under a
- * mutex, so a slow or hostile scraper never reaches the loop or LMDB.
+ * 0.0.4.  The loop refreshes a text snapshot within a second of a change
+ * and every 5 seconds (metrics_refresh, from a read transaction); the HTTP thread only copies that
+ * text under a mutex, so a slow or hostile scraper never reaches the loop or LMDB.
  */
 #ifndef EXEMPLAR_METRICS_H
 #define EXEMPLAR_METRICS_H

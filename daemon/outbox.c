@@ -275,6 +275,16 @@ static bool holding(outbox_t *o)
     return false;
 }
 
+void *outbox_monitor_socket(const outbox_t *o)
+{
+    return o ? o->mon : NULL;
+}
+
+bool outbox_holding(const outbox_t *o)
+{
+    return o && o->hold_until != 0;
+}
+
 void outbox_tick(outbox_t *o)
 {
     holding(o);

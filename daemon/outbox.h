@@ -9,6 +9,7 @@
 #ifndef EXEMPLAR_OUTBOX_H
 #define EXEMPLAR_OUTBOX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "record.pb-c.h"
@@ -42,16 +43,20 @@ void outbox_discard(outbox_t *o);
  * 0, or -1 (logged). */
 int outbox_reauthenticate(outbox_t *o);
 
-/* Publishes what a re-bound feed held once its wait is over; the loop's
- * housekeeping calls it every second. */
+/* Publishes what a re-bound feed held once its wait is over; the
+ * scheduler's housekeeping calls it, every 100 ms while outbox_holding(). */
 void outbox_tick(outbox_t *o);
+/* Is a re-bound feed holding its messages back for its subscribers? */
+bool outbox_holding(const outbox_t *o);
 
 /* Connections to the change feed now (for stats and metrics), from the PUB socket's
  * monitor (accepted minus disconnected); drains the monitor's events. */
 unsigned long long outbox_subscribers(outbox_t *o);
-/* Reads the monitor's pending events; the loop calls it every second so
- * that they never pile up. */
+/* Reads the monitor's pending events; the loop calls it when the monitor's
+ * socket is readable (outbox_monitor_socket), so that they never pile up. */
 void outbox_monitor_drain(outbox_t *o);
+/* The PAIR socket the feed's connection events arrive on, or NULL. */
+void *outbox_monitor_socket(const outbox_t *o);
 
 /* How many messages were published since start. */
 unsigned long long outbox_published(const outbox_t *o);

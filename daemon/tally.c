@@ -16,6 +16,7 @@
 
 #include "campaign.h"
 #include "criteria.h"
+#include "day.h"
 #include "errors.h"
 #include "key.h"
 #include "ledger.h"
@@ -32,57 +33,6 @@
 enum { DAY_STATE = 0, DAY_MOVE = 1 }; /* the type byte of tally_days keys */
 
 static const char TALLY_SEQ_KEY[] = "tally_seq";
-
-/* ---- quarters ----------------------------------------------------------- */
-
-static void ymd_of(int32_t day, int *y, int *m)
-{
-    char buf[16];
-    int d;
-    day_format(day, buf, sizeof(buf));
-    if (sscanf(buf, "%d-%d-%d", y, m, &d) != 3) {
-        *y = 1970;
-        *m = 1;
-    }
-}
-
-unsigned tally_quarter_of_day(int32_t day)
-{
-    int y, m;
-    ymd_of(day, &y, &m);
-    return (unsigned)(y * 4 + (m - 1) / 3);
-}
-
-int32_t tally_quarter_first_day(unsigned q)
-{
-    char buf[32];
-    int32_t day = 0;
-    snprintf(buf, sizeof(buf), "%04u-%02u-01", (q / 4) % 10000, (q % 4) * 3 + 1);
-    day_parse(buf, &day);
-    return day;
-}
-
-int32_t tally_quarter_last_day(unsigned q)
-{
-    return tally_quarter_first_day(q + 1) - 1;
-}
-
-int tally_quarter_parse(const char *s, unsigned *q)
-{
-    if (!s || strlen(s) != 6 || (s[4] != 'Q' && s[4] != 'q') || s[5] < '1' || s[5] > '4')
-        return -1;
-    unsigned y = 0;
-    for (int i = 0; i < 4; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        y = y * 10 + (unsigned)(s[i] - '0');
-    }
-    /* day_parse knows years 1900-2999 */
-    if (y < 1970 || y > 2999)
-        return -1;
-    *q = y * 4 + (unsigned)(s[5] - '1');
-    return 0;
-}
 
 /* ---- keys and the in-memory aggregate ----------------------------------- */
 
@@ -164,9 +114,9 @@ static void agg_merge(agg_t *g)
 static unsigned quarter_of(agg_t *g, int32_t day, unsigned *dq)
 {
     if (!(g->q_last && day >= g->q_first && day <= g->q_last)) {
-        g->q = tally_quarter_of_day(day);
-        g->q_first = tally_quarter_first_day(g->q);
-        g->q_last = tally_quarter_last_day(g->q);
+        g->q = day_quarter_of(day);
+        g->q_first = day_quarter_first(g->q);
+        g->q_last = day_quarter_last(g->q);
     }
     *dq = (unsigned)(day - g->q_first);
     return g->q;
@@ -704,7 +654,7 @@ int tally_advance(store_txn_t *t, const rules_t *rules, size_t max, bool *more)
         add_change(&g, c, day);
         if (c->from != c->to && c->to == EXEMPLAR__STATE__STATE_RECOGNIZED) {
             uint8_t rk[10], rv[12];
-            unsigned q = tally_quarter_of_day(day);
+            unsigned q = day_quarter_of(day);
             rk[0] = (uint8_t)(q >> 8);
             rk[1] = (uint8_t)q;
             key_put_u64(rk + 2, c->seq);
@@ -979,9 +929,9 @@ int tally_query(store_txn_t *t, int32_t as_of, const char *campaign, const char 
                 tally_result_t *out)
 {
     memset(out, 0, sizeof(*out));
-    unsigned q = tally_quarter_of_day(as_of);
-    int32_t first = tally_quarter_first_day(q);
-    bool whole = as_of >= tally_quarter_last_day(q);
+    unsigned q = day_quarter_of(as_of);
+    int32_t first = day_quarter_first(q);
+    bool whole = as_of >= day_quarter_last(q);
     agg_t states = {0}, moves = {0};
     /* Whole quarters from the quarter tallies; the part of the last one
      * (up to a day inside it) from the day tallies. */

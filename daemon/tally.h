@@ -2,7 +2,7 @@
 /*
  * Quarterly tallies: aggregates derived from the change log so
  * that a quarter's summary reads a few thousand keys instead of replaying
- * millions of history entries.  A change counts in the quarter of the day
+ * millions of history entries.  A change counts in the quarter (day.h) of the day
  * it was judged on (Change.day; day_of_ms(at_ms) for records older than
  * that field).  Databases (store.h), all derivable from `changes`:
  *
@@ -57,13 +57,6 @@
 
 #define TALLY_RECOGNIZED_MAX 1000 /* recognitions listed (all are counted) */
 #define TALLY_STATE_GAP      255  /* the pseudo-state counting evidence gaps */
-
-/* Quarters are numbered year * 4 + (quarter - 1). */
-unsigned tally_quarter_of_day(int32_t day);
-int32_t tally_quarter_first_day(unsigned q);
-int32_t tally_quarter_last_day(unsigned q);
-/* "2023Q3" -> 0 with *q; -1 when it is not YYYYQn (year 1970-9999, n 1-4). */
-int tally_quarter_parse(const char *s, unsigned *q);
 
 /* *upto: the change log is tallied up to it; *last: the newest change;
  * *dirty (may be NULL): evidence changed whose gaps are not judged yet. */

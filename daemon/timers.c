@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "day.h"
 #include "errors.h"
 #include "jobs.h"
 #include "key.h"
@@ -197,14 +198,14 @@ static void derive_summaries(specs_t *s, int64_t now_ms)
         return;
     const workdays_t *w = rules_workdays(s->rules);
     /* Quarters as tally.h numbers them (year * 4 + quarter - 1). */
-    unsigned until = tally_quarter_of_day(day_of_ms(now_ms)) + QUARTERS_AHEAD;
-    for (unsigned q = tally_quarter_of_day(first); q < until; q++) {
+    unsigned until = day_quarter_of(day_of_ms(now_ms)) + QUARTERS_AHEAD;
+    for (unsigned q = day_quarter_of(first); q < until; q++) {
         spec_t *sp = spec_add(s);
         if (!sp)
             return;
         sp->kind = EXEMPLAR__JOB_KIND__JOB_SUMMARY;
-        snprintf(sp->quarter, sizeof(sp->quarter), "%04uQ%u", (q / 4) % 10000, q % 4 + 1);
-        sp->deadline_ms = day_start_ms(tally_quarter_last_day(q) + 1);
+        day_quarter_format(q, sp->quarter, sizeof(sp->quarter));
+        sp->deadline_ms = day_start_ms(day_quarter_last(q) + 1);
         sp->fire_ms = duration_shift(w, sp->deadline_ms, &s->cfg->summary_delay, 1);
         offset_text(&s->cfg->summary_delay, 1, sp->offset, sizeof(sp->offset));
         snprintf(sp->id, sizeof(sp->id), "summary/%s", sp->quarter);

@@ -15,7 +15,7 @@
 #include <utf8proc.h>
 #include <yaml.h>
 
-#include "campaign.h"
+#include "day.h"
 
 typedef struct {
     int32_t day;
@@ -48,13 +48,6 @@ size_t workdays_count(const workdays_t *w)
     return w ? w->n : 0;
 }
 
-int workdays_weekday(int32_t day)
-{
-    /* 1970-01-01 was a Thursday (3). */
-    int r = (int)((day + 3) % 7);
-    return r < 0 ? r + 7 : r;
-}
-
 static const entry_t *find(const workdays_t *w, int32_t day)
 {
     size_t lo = 0, hi = w ? w->n : 0;
@@ -75,7 +68,7 @@ bool workdays_is_working(const workdays_t *w, int32_t day)
     const entry_t *e = find(w, day);
     if (e)
         return e->working;
-    return workdays_weekday(day) < 5;
+    return day_weekday(day) < 5;
 }
 
 int32_t workdays_add(const workdays_t *w, int32_t day, int n)

@@ -23,8 +23,7 @@
  * listed replaces it (an administrator's file overrides the built-in one).
  * Pure: no I/O besides parsing the text handed in.
  *
- * Days are counted from 1970-01-01 in Vietnam's time (UTC+7), as in
- * campaign.h.
+ * Days are those of day.h: counted from 1970-01-01 on Vietnam's calendar.
  */
 #ifndef EXEMPLAR_WORKDAYS_H
 #define EXEMPLAR_WORKDAYS_H
@@ -69,8 +68,5 @@ int32_t workdays_add(const workdays_t *w, int32_t day, int n);
  * when the file gives no English name); NULL when day is not a listed
  * holiday (a plain weekend, a working day, a swapped working Saturday). */
 const char *workdays_holiday_name(const workdays_t *w, int32_t day, bool english);
-
-/* Monday 0 ... Sunday 6. */
-int workdays_weekday(int32_t day);
 
 #endif

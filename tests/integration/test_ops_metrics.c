@@ -156,7 +156,7 @@ static void metrics_match_stats(void **state)
     ex_reply_free(r);
     uint64_t last = itest_last_seq(c);
 
-    /* the snapshot is refreshed every second: wait for this state */
+    /* the snapshot is refreshed within a second of a change: wait for this state */
     char *text = NULL;
     int64_t deadline = now_ms() + 10000;
     for (;;) {

@@ -191,7 +191,7 @@ static void every_day_equals_a_replay_of_the_changes(void **state)
     for (int32_t day = day_of("2023-04-01"); day <= day_of("2023-09-30"); day++) {
         tally_result_t r;
         assert_int_equal(tally_query(&t, day, NULL, NULL, &r), 0);
-        int32_t first = tally_quarter_first_day(tally_quarter_of_day(day));
+        int32_t first = day_quarter_first(day_quarter_of(day));
         for (int u = 0; u < 7; u++) {
             char unit[4];
             snprintf(unit, sizeof(unit), "%02d", u);

@@ -61,8 +61,8 @@ static int free_vn(void **state)
 static void weekdays_work_and_weekends_rest(void **state)
 {
     (void)state;
-    assert_int_equal(workdays_weekday(day("1970-01-01")), 3); /* a Thursday */
-    assert_int_equal(workdays_weekday(day("1969-12-29")), 0); /* a Monday */
+    assert_int_equal(day_weekday(day("1970-01-01")), 3); /* a Thursday */
+    assert_int_equal(day_weekday(day("1969-12-29")), 0); /* a Monday */
     workdays_t *w = workdays_new();
     assert_non_null(w);
     assert_true(workdays_is_working(w, day("2023-03-10")));  /* Friday */

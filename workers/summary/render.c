@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "csvcell.h"
+#include "day.h"
 #include "errors.h"
 #include "names.h"
 #include "render_int.h"
@@ -132,13 +133,13 @@ const char *summary_quarter_label(const char *quarter, sr_lang_t lang, char *buf
 {
     /* "2023Q3" -> "Quý III/2023" (as Vietnamese reports write it) or "Q3 2023". */
     static const char *const ROMAN[] = {"I", "II", "III", "IV"};
-    int year = 0, q = 0;
-    if (sscanf(quarter, "%4dQ%1d", &year, &q) != 2 || q < 1 || q > 4)
+    unsigned n;
+    if (day_quarter_parse(quarter, &n) < 0)
         snprintf(buf, len, "%s", quarter);
     else if (lang == SR_EN)
-        snprintf(buf, len, "Q%d %d", q, year);
+        snprintf(buf, len, "Q%u %u", n % 4 + 1, n / 4);
     else
-        snprintf(buf, len, "Quý %s/%d", ROMAN[q - 1], year);
+        snprintf(buf, len, "Quý %s/%u", ROMAN[n % 4], n / 4);
     return buf;
 }
 
