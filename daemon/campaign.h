@@ -59,7 +59,7 @@ typedef enum {
 typedef struct {
     char name[CAMPAIGN_TEXT_MAX];
     day_range_t when;
-    /* Deadlines (issue 5): `deadline: ACTION` with the period it is about. */
+    /* Deadlines: `deadline: ACTION` with the period it is about. */
     milestone_action_t action;
     char period[CAMPAIGN_ID_MAX + 1]; /* "" unless action != MILESTONE_INFO */
     int32_t due_day;                  /* the deadline's day: `to`, or `from` + due_working_days */

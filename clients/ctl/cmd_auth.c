@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * exemplarctl's authentication commands (issue 7): the run's CURVE keys,
+ * exemplarctl's authentication commands: the run's CURVE keys,
  * `keygen` (a CURVE key pair as Z85 key files) and `audit` (the daemon's
  * list of refused changes).
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * exemplarctl's event commands (issue 4): `event publish` (one event from
+ * exemplarctl's event commands: `event publish` (one event from
  * options, or JSON lines in batches), `stats` (ingestion counters per
  * publisher) and `evidence SUBJECT`.  JSON lines are parsed with json-c;
  * each line is one event with the .proto's field names and the type's
@@ -422,7 +422,7 @@ int cmd_stats(ctl_t *ctl, const ctl_args_t *a)
         json_object_object_add(lat, "commits", json_object_new_uint64(s->commits));
         json_object_object_add(lat, "total_us", json_object_new_uint64(s->commit_us_total));
         json_object_object_add(doc, "commit_latency", lat);
-        /* issue 8: refusals by code, feed connections, the map */
+        /* operator figures: refusals by code, feed connections, the map */
         json_object *codes = json_object_new_object();
         for (size_t i = 1; i < s->n_refused_by_code; i++)
             json_object_object_add(codes, ex_err_name((int)i),

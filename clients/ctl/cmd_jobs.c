@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * exemplarctl's view of timers and jobs (issue 5): `jobs` lists jobs (or,
+ * exemplarctl's view of timers and jobs: `jobs` lists jobs (or,
  * with --timers, the timers they come from), `jobs show ID` prints one with
  * its deliveries, `jobs retry ID` hands a parked job out again or fires a
  * timer now (administrators).

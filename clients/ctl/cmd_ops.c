@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * exemplarctl's operator tools (issue 8): `fsck [--repair]`, which asks the
+ * exemplarctl's operator tools: `fsck [--repair]`, which asks the
  * daemon to check its store (FsckRequest, proto/ops.proto) and prints the
  * counts and the problems found.  Exit 0 when the store is clean (after a
  * repair: when the repair left nothing), 1 when problems remain.  And the

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * exemplarctl plan (issue 9): submit (or save a draft), show, list
+ * exemplarctl plan: submit (or save a draft), show, list
  * progress, accept and return a unit's plan for a campaign period.
  */
 #include <inttypes.h>

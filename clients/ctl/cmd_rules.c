@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * exemplarctl's commands for the plan's rules (issue 3): units (list,
+ * exemplarctl's commands for the plan's rules: units (list,
  * import, export), campaign show, evidence (add, revoke, list) and check.
  */
 #include <errno.h>

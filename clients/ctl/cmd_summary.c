@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * exemplarctl summary QUARTER (issue 5): asks the daemon for the quarter's
+ * exemplarctl summary QUARTER: asks the daemon for the quarter's
  * summary (SummaryRequest, proto/summary.proto) and prints it as text, or
  * writes it in one format or all four with the renderers exemplar-summary
  * uses (workers/summary/summary_render.h).

@@ -73,7 +73,7 @@ const ctl_opt_t CTL_OPTIONS[] = {
     { OPT_AS_OF,          "as-of",          "DATE",     NULL },
     { OPT_TIMERS,         "timers",         NULL,       NULL },
     { OPT_PREFIX,         "prefix",         "TEXT",     NULL },
-    { OPT_FORMAT,         "format",         "FORMAT",   NULL }, /* issue 5 */
+    { OPT_FORMAT,         "format",         "FORMAT",   NULL },
     { OPT_OUTPUT,         "output",         "PATH",     NULL },
     { OPT_LANG,           "lang",           "LANG",     NULL },
     { OPT_STATE_DIR,      "state-dir",      "DIR",      NULL },
@@ -364,7 +364,7 @@ static void print_history(const Exemplar__HistoryReply *h)
         snprintf(seq, sizeof seq, "%" PRIu64, ch->seq);
         snprintf(move, sizeof move, "%s -> %s", ctl_state(ch->from), ctl_state(ch->to));
         snprintf(version, sizeof version, "%" PRIu64, ch->version);
-        /* issue 3: an override, a decision and a carry-over link say why too */
+        /* the plan's rules: an override, a decision and a carry-over link say why too */
         char why[1400];
         snprintf(why, sizeof why, "%s%s%s%s", ch->reason && *ch->reason ? ch->reason : "",
                  ch->override_reason && *ch->override_reason ? _(" [override: ") : "",

@@ -31,7 +31,7 @@ typedef enum {
     OPT_JSON,
     OPT_TIMEOUT,
     OPT_VERSION,
-    OPT_SERVER_KEY, /* issue 7: CURVE */
+    OPT_SERVER_KEY, /* CURVE */
     OPT_KEY,
     OPT_UNIT,
     OPT_KIND,
@@ -47,7 +47,7 @@ typedef enum {
     OPT_COUNT,
     OPT_EVENTS,
     OPT_WAIT,
-    /* issue 3, the plan's rules */
+    /* the plan's rules */
     OPT_SUBJECT,
     OPT_HEAD_OF,
     OPT_PERIOD,
@@ -57,8 +57,8 @@ typedef enum {
     OPT_ISSUER,
     OPT_CODE,
     OPT_ON,
-    OPT_DIR, /* issue 7: keygen */
-    /* events (issue 4, cmd_events.c) */
+    OPT_DIR, /* keygen */
+    /* events (cmd_events.c) */
     OPT_PUBLISHER,
     OPT_EVENT_ID,
     OPT_SEQ,
@@ -67,18 +67,18 @@ typedef enum {
     OPT_VALUE,
     OPT_FILE,
     OPT_BATCH,
-    /* unit plans (issue 9, cmd_plans.c) */
+    /* unit plans (cmd_plans.c) */
     OPT_COLLECTIVE,
     OPT_INDIVIDUAL,
     OPT_SOLUTIONS,
     OPT_DRAFT,
-    /* operator tools (issue 8, cmd_ops.c) */
+    /* operator tools (cmd_ops.c) */
     OPT_REPAIR,
     OPT_AS_OF,
-    /* timers and jobs (issue 5, cmd_jobs.c) */
+    /* timers and jobs (cmd_jobs.c) */
     OPT_TIMERS,
     OPT_PREFIX,
-    /* the quarterly summary (issue 5, cmd_summary.c) */
+    /* the quarterly summary (cmd_summary.c) */
     OPT_FORMAT,
     OPT_OUTPUT,
     OPT_LANG,
@@ -164,7 +164,7 @@ int cmd_user(ctl_t *ctl, const ctl_args_t *a);   /* cmd_users.c: local accounts 
  * with *keys set, or an exit status after reporting the error. */
 int ctl_curve_keys(ctl_t *ctl, const ex_curve_keys_t **keys);
 int cmd_help(ctl_t *ctl, const ctl_args_t *a);
-/* cmd_rules.c: units, campaign, evidence, check (issue 3). */
+/* cmd_rules.c: units, campaign, evidence, check. */
 int cmd_units(ctl_t *ctl, const ctl_args_t *a);
 int cmd_campaign(ctl_t *ctl, const ctl_args_t *a);
 int cmd_evidence(ctl_t *ctl, const ctl_args_t *a);
@@ -172,19 +172,20 @@ int cmd_check(ctl_t *ctl, const ctl_args_t *a);
 /* The decision given by --decision, --decision-date, --issuer (NULL when
  * --decision is absent; d is filled and returned). */
 Exemplar__Decision *ctl_decision(const ctl_args_t *a, Exemplar__Decision *d);
-/* cmd_events.c (issue 4): event publish|list, stats. */
+/* cmd_events.c: event publish|list, stats. */
 int cmd_event(ctl_t *ctl, const ctl_args_t *a);
 int cmd_stats(ctl_t *ctl, const ctl_args_t *a);
-/* cmd_plans.c (issue 9): plan submit|show|list|accept|return. */
+/* cmd_plans.c: plan submit|show|list|accept|return. */
 int cmd_plan(ctl_t *ctl, const ctl_args_t *a);
-/* cmd_jobs.c (issue 5): jobs [show ID | retry ID]. */
+/* cmd_jobs.c: jobs [show ID | retry ID]. */
 int cmd_jobs(ctl_t *ctl, const ctl_args_t *a);
-/* cmd_summary.c (issue 5): summary QUARTER. */
+/* cmd_summary.c: summary QUARTER. */
 int cmd_summary(ctl_t *ctl, const ctl_args_t *a);
-/* cmd_ops.c (issue 8): fsck. */
+/* cmd_ops.c: fsck. */
 int cmd_fsck(ctl_t *ctl, const ctl_args_t *a);
-/* cmd_backup.c, cmd_export.c (issue 8): these open the daemon's store
- * themselves. */
+/* cmd_backup.c, cmd_export.c: backup and export are daemon requests
+ * fetched in pages; restore and import run the daemon's own offline code
+ * (exemplard --restore, --import). */
 int cmd_backup(ctl_t *ctl, const ctl_args_t *a);
 int cmd_restore(ctl_t *ctl, const ctl_args_t *a);
 int cmd_export(ctl_t *ctl, const ctl_args_t *a);

@@ -234,7 +234,7 @@ static void print_event_cells(const char *seq, const char *type, const char *pub
     fflush(stdout);
 }
 
-/* --topic event.…: stored events as the feed publishes them (issue 4).
+/* --topic event.…: stored events as the feed publishes them.
  * Events have no catch-up log of their own here: `exemplarctl evidence`
  * reads what was stored before. */
 static int watch_events(ctl_t *ctl, const char *ep, const watch_args_t *wa)
@@ -280,7 +280,7 @@ static int watch_events(ctl_t *ctl, const char *ep, const watch_args_t *wa)
 }
 
 /* --topic notify.…: reminders and summaries as the workers announce them
- * (issue 5), live only; `exemplarctl jobs show ID` has what was delivered. */
+ *, live only; `exemplarctl jobs show ID` has what was delivered. */
 static int watch_notifications(ctl_t *ctl, const char *ep, const watch_args_t *wa)
 {
     const ex_curve_keys_t *keys = NULL;
