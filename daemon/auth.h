@@ -17,9 +17,9 @@
  * NAME is 1-63 characters of letters, digits, '.', '_', '@' and '-', unique
  * in the file; ROLE one of unit-officer, ministry-reviewer, approver,
  * publisher, reader, admin, worker, gateway (users.h); UNIT the unit code
- * of a unit-officer and "-" for every other role.  Lines starting with '#' and empty lines are ignored.
- * The file is read at start and again on SIGHUP (auth_reload); a file with
- * an error is refused as a whole and the previous table stays in force.
+ * of a unit-officer and "-" for every other role.  Lines starting with '#' and empty lines are
+ * ignored. The file is read at start and again on SIGHUP (auth_reload); a file with an error is
+ * refused as a whole and the previous table stays in force.
  *
  * The principal's role and unit are looked up by name (and checked against
  * the key the connection was made with) when each request arrives, not when

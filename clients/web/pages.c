@@ -701,8 +701,7 @@ static bool may_move(const web_session_t *s, const Exemplar__MoveRow *m)
     return false;
 }
 
-static void move_form(req_t *r, buf_t *b, const Exemplar__Nomination *n,
-                      const Exemplar__MoveRow *m)
+static void move_form(req_t *r, buf_t *b, const Exemplar__Nomination *n, const Exemplar__MoveRow *m)
 {
     const char *to = ex_state_name(m->to);
     buf_fmt(b, "<form method=\"post\" action=\"/n/%" PRIu64 "/move\" aria-label=\"%s\">", n->id,
