@@ -12,7 +12,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,16 +29,11 @@
 #include <cmocka.h>
 
 #include "activation.h"
+#include "tmpdir.h"
 
 #define FIRST_FD 3 /* SD_LISTEN_FDS_START */
 
 static char dir[64];
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
-}
 
 static int group_setup(void **state)
 {
@@ -56,7 +50,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     (void)state;
-    nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    tmpdir_remove(dir);
     return 0;
 }
 

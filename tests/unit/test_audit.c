@@ -8,7 +8,6 @@
  * follow next_before_seq to the first entry; a limit over 1000 is refused
  * with a sentence.
  */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,17 +24,12 @@
 #include "nom.h"
 #include "store.h"
 #include "wire.pb-c.h"
+#include "tmpdir.h"
 
 typedef struct {
     char dir[64];
     store_t *s;
 } fixture_t;
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
-}
 
 static int setup(void **state)
 {
@@ -53,7 +47,7 @@ static int teardown(void **state)
 {
     fixture_t *f = *state;
     store_close(&f->s);
-    nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    tmpdir_remove(f->dir);
     free(f);
     return 0;
 }

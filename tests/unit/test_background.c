@@ -5,7 +5,6 @@
  * has come and not before (request ids are forgotten once a minute), and
  * the sweep of stale by-state entries sleeps until a batch reports some.
  */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,6 +27,7 @@
 #include "rules.h"
 #include "background.h"
 #include "store.h"
+#include "tmpdir.h"
 
 #define T0 1790000000000ll /* a time in ms; the request ids' ttl is hours before it */
 
@@ -41,12 +41,6 @@ typedef struct {
     api_jobs_t *jobs;
     background_t *bg;
 } fixture_t;
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
-}
 
 static int setup(void **state)
 {
@@ -80,7 +74,7 @@ static int teardown(void **state)
     outbox_destroy(&f->outbox);
     zmq_ctx_term(f->zmq);
     store_close(&f->store);
-    nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    tmpdir_remove(f->dir);
     free(f);
     return 0;
 }

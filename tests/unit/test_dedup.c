@@ -7,7 +7,6 @@
  * sender was kept (no principal) belongs to nobody; the key stays the 8
  * big-endian bytes of the id, so time-ordered ids append.
  */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,19 +23,12 @@
 #include "record.pb-c.h"
 #include "records.h"
 #include "store.h"
+#include "tmpdir.h"
 
 typedef struct {
     char dir[64];
     store_t *s;
 } fixture_t;
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
 
 static int setup(void **state)
 {
@@ -58,7 +50,7 @@ static int teardown(void **state)
 {
     fixture_t *f = *state;
     store_close(&f->s);
-    nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    tmpdir_remove(f->dir);
     free(f);
     return 0;
 }

@@ -6,7 +6,6 @@
  * exported or rebuilt by an import; a whole export of a real (empty) store
  * reads back line by line, header first and end last.
  */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +20,7 @@
 #include "errors.h"
 #include "exportfmt.h"
 #include "store.h"
+#include "tmpdir.h"
 
 static int parse(const char *line, char *err, size_t errlen)
 {
@@ -97,12 +97,6 @@ static void every_database_is_exported_or_rebuilt(void **state)
     assert_null(exportfmt_find("no-such-type"));
 }
 
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
-}
-
 static void an_export_reads_back_line_by_line(void **state)
 {
     (void)state;
@@ -145,7 +139,7 @@ static void an_export_reads_back_line_by_line(void **state)
     assert_string_equal(type, "end");
     free(buf);
     store_close(&s);
-    nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    tmpdir_remove(dir);
 }
 
 int main(void)

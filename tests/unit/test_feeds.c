@@ -8,7 +8,6 @@
  * one frame, three frames, a body that does not decode or a string with a
  * NUL byte are dropped and the feed goes on with the next message.
  */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,6 +27,7 @@
 #include "nom.h"
 #include "records.h"
 #include "wire.pb-c.h"
+#include "tmpdir.h"
 
 typedef struct {
     char dir[64], endpoint[128];
@@ -35,12 +35,6 @@ typedef struct {
     config_t cfg;
     feeds_t *feeds;
 } fixture_t;
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
-}
 
 /* Sends [topic][event seq, subject] (publisher as given). */
 static void send_event(fixture_t *f, const char *topic, uint64_t seq, const char *publisher)
@@ -125,7 +119,7 @@ static int teardown(void **state)
     feeds_destroy(&f->feeds);
     zmq_close(f->pub);
     zmq_ctx_term(f->zmq);
-    nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    tmpdir_remove(f->dir);
     free(f);
     return 0;
 }

@@ -10,7 +10,6 @@
  * names the nomination or the sequence; the first `want` sentences are
  * kept, every problem counted.
  */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,6 +27,7 @@
 #include "nomwrite.h"
 #include "records.h"
 #include "store.h"
+#include "tmpdir.h"
 
 typedef struct {
     char dir[64];
@@ -35,12 +35,6 @@ typedef struct {
     records_counters_t counters;
     uint64_t ids[3];
 } fixture_t;
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
-}
 
 static Exemplar__Actor ACTOR = {PROTOBUF_C_MESSAGE_INIT(&exemplar__actor__descriptor), "officer-01",
                                 EXEMPLAR__ROLE__ROLE_UNIT_OFFICER, "01"};
@@ -97,7 +91,7 @@ static int teardown(void **state)
 {
     fixture_t *f = *state;
     store_close(&f->store);
-    nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    tmpdir_remove(f->dir);
     free(f);
     return 0;
 }

@@ -8,7 +8,6 @@
  * [workers] max_attempts failures; the backoff of a failed job doubles up
  * to five minutes; names parse back.
  */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,6 +25,7 @@
 #include "jobs.h"
 #include "rules.h"
 #include "store.h"
+#include "tmpdir.h"
 
 #define T0 1790000000000LL /* a time in ms (2026-09-21) */
 
@@ -36,12 +36,6 @@ typedef struct {
     rules_t *rules;
     api_jobs_t *jobs;
 } fixture_t;
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
-}
 
 static int setup(void **state)
 {
@@ -70,7 +64,7 @@ static int teardown(void **state)
     api_jobs_destroy(&f->jobs);
     rules_destroy(&f->rules);
     store_close(&f->store);
-    nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    tmpdir_remove(f->dir);
     free(f);
     return 0;
 }

@@ -8,7 +8,6 @@
  * replaced in place (a revocation), and one subject's evidence is never
  * another's.
  */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,17 +23,12 @@
 #include "errors.h"
 #include "ledger.h"
 #include "store.h"
+#include "tmpdir.h"
 
 typedef struct {
     char dir[64];
     store_t *s;
 } fixture_t;
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
-}
 
 static int setup(void **state)
 {
@@ -52,7 +46,7 @@ static int teardown(void **state)
 {
     fixture_t *f = *state;
     store_close(&f->s);
-    nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    tmpdir_remove(f->dir);
     free(f);
     return 0;
 }

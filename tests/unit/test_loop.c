@@ -8,7 +8,6 @@
  * out 1.4 s after start sets the timeout, the jobs' tick takes the lease
  * back then, and the loop plans to sleep for seconds afterwards.
  */
-#include <ftw.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -31,6 +30,7 @@
 #include "loop.h"
 #include "outbox.h"
 #include "store.h"
+#include "tmpdir.h"
 
 typedef struct {
     char dir[64];
@@ -47,12 +47,6 @@ typedef struct {
     long first_timeout, timer_timeout[2];
     int64_t started_ms;
 } fixture_t;
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
-}
 
 static int64_t mono_ms(void)
 {
@@ -107,7 +101,7 @@ static int teardown(void **state)
     outbox_destroy(&f->outbox);
     zmq_ctx_term(f->zmq);
     store_close(&f->store);
-    nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    tmpdir_remove(f->dir);
     free(f);
     return 0;
 }

@@ -8,7 +8,6 @@
  * not a meta page's) are each refused with a sentence naming the fault.
  */
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +23,7 @@
 #include "errors.h"
 #include "mdbfile.h"
 #include "store.h"
+#include "tmpdir.h"
 
 /* Offsets in a meta page (liblmdb 0.9, 64-bit), as LMDB's mdb.c lays it out. */
 #define META_MAGIC   16
@@ -40,12 +40,6 @@ typedef struct {
     size_t len;
     uint32_t psize;
 } fixture_t;
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
-}
 
 static int setup(void **state)
 {
@@ -83,7 +77,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture_t *f = *state;
-    nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    tmpdir_remove(f->dir);
     free(f->file);
     free(f);
     return 0;

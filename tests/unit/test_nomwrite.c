@@ -6,7 +6,6 @@
  * counters move only when the batch is applied after its commit, and a
  * commit that fails leaves them as they were.
  */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +24,7 @@
 #include "outbox.h"
 #include "records.h"
 #include "store.h"
+#include "tmpdir.h"
 
 typedef struct {
     char dir[64];
@@ -33,12 +33,6 @@ typedef struct {
     outbox_t *outbox;
     records_counters_t counters;
 } fixture_t;
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
-}
 
 static int setup(void **state)
 {
@@ -66,7 +60,7 @@ static int teardown(void **state)
     outbox_destroy(&f->outbox);
     zmq_ctx_term(f->zmq);
     store_close(&f->store);
-    nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    tmpdir_remove(f->dir);
     free(f);
     return 0;
 }

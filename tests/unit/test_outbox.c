@@ -7,7 +7,6 @@
  * discarded queue never goes out; a topic too long is refused; the
  * published count follows.
  */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -23,18 +22,13 @@
 #include "errors.h"
 #include "outbox.h"
 #include "record.pb-c.h"
+#include "tmpdir.h"
 
 typedef struct {
     char dir[64], endpoint[128];
     void *zmq, *sub;
     outbox_t *o;
 } fixture_t;
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
-}
 
 static Exemplar__Change change(uint64_t seq, const char *unit, Exemplar__State to)
 {
@@ -110,7 +104,7 @@ static int teardown(void **state)
     outbox_destroy(&f->o);
     assert_null(f->o);
     zmq_ctx_term(f->zmq);
-    nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    tmpdir_remove(f->dir);
     free(f);
     return 0;
 }

@@ -3,7 +3,6 @@
  * daemon/plans.c: the plans' move table, the late rule, status names,
  * progress tallies, versions in LMDB and plans_unit_has_acted().
  */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +16,7 @@
 #include "errors.h"
 #include "plans.h"
 #include "store.h"
+#include "tmpdir.h"
 
 #define P(x) EXEMPLAR__PLAN_STATE__PLAN_##x
 #define S(x) EXEMPLAR__STATE__STATE_##x
@@ -111,12 +111,6 @@ typedef struct {
     store_t *store;
 } fixture_t;
 
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
-}
-
 static int setup(void **state)
 {
     fixture_t *f = calloc(1, sizeof(*f));
@@ -132,7 +126,7 @@ static int teardown(void **state)
 {
     fixture_t *f = *state;
     store_close(&f->store);
-    nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    tmpdir_remove(f->dir);
     free(f);
     return 0;
 }

@@ -4,7 +4,6 @@
  * append-only by-state index (a move leaves a stale entry that readers skip
  * and the sweep removes) and the counters derived from the data at start.
  */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,17 +19,12 @@
 #include "key.h"
 #include "records.h"
 #include "store.h"
+#include "tmpdir.h"
 
 typedef struct {
     char dir[64];
     store_t *store;
 } fixture_t;
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
-}
 
 static int setup(void **state)
 {
@@ -47,7 +41,7 @@ static int teardown(void **state)
 {
     fixture_t *f = *state;
     store_close(&f->store);
-    nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    tmpdir_remove(f->dir);
     free(f);
     return 0;
 }

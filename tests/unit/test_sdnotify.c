@@ -7,7 +7,6 @@
  * messages systemd reads; the watchdog interval is this process's only;
  * outside systemd (no $NOTIFY_SOCKET) every call is a harmless no-op.
  */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,17 +23,12 @@
 #include <cmocka.h>
 
 #include "sdnotify.h"
+#include "tmpdir.h"
 
 typedef struct {
     char dir[64], path[96];
     int sock;
 } fixture_t;
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
-}
 
 static int setup(void **state)
 {
@@ -60,7 +54,7 @@ static int teardown(void **state)
     fixture_t *f = *state;
     unsetenv("NOTIFY_SOCKET");
     close(f->sock);
-    nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    tmpdir_remove(f->dir);
     free(f);
     return 0;
 }

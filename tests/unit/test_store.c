@@ -11,7 +11,6 @@
  * (-Wl,--wrap=mdb_txn_commit).
  */
 #include <errno.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,6 +25,7 @@
 #include "errors.h"
 #include "key.h"
 #include "store.h"
+#include "tmpdir.h"
 
 /* ---- mdb_txn_commit, wrapped ----------------------------------------------- */
 
@@ -53,14 +53,6 @@ typedef struct {
     char dir[64];
     store_t *s;
 } fixture_t;
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
 
 static int open_store(fixture_t *f, uint64_t map_size, uint64_t map_max)
 {
@@ -100,7 +92,7 @@ static int teardown(void **state)
 {
     fixture_t *f = *state;
     store_close(&f->s);
-    nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    tmpdir_remove(f->dir);
     free(f);
     inject_commit_error = 0;
     return 0;

@@ -8,7 +8,6 @@
  * subject's evidence was recorded and revoked, whether the evidence is
  * written before or after the tally reaches the move into review.
  */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,6 +28,7 @@
 #include "rules.h"
 #include "store.h"
 #include "tally.h"
+#include "tmpdir.h"
 
 #define NOMS  300
 #define STEPS 4
@@ -38,12 +38,6 @@ typedef struct {
     store_t *store;
     rules_t *rules;
 } fixture_t;
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
-}
 
 static int setup(void **state)
 {
@@ -65,7 +59,7 @@ static int teardown(void **state)
     fixture_t *f = *state;
     rules_destroy(&f->rules);
     store_close(&f->store);
-    nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    tmpdir_remove(f->dir);
     free(f);
     return 0;
 }

@@ -10,7 +10,6 @@
  * leaves the campaign file cancels it, and a timer that fires makes one job
  * per unit that has not sent its plan, once.
  */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,6 +28,7 @@
 #include "rules.h"
 #include "store.h"
 #include "timers.h"
+#include "tmpdir.h"
 
 #define DAY_MS 86400000LL
 
@@ -40,12 +40,6 @@ typedef struct {
     rules_t *rules;
     timers_cfg_t tc;
 } fixture_t;
-
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb, (void)flag, (void)ftw;
-    return remove(path);
-}
 
 /* Midnight UTC of a date, in ms. */
 static int64_t utc_ms(int y, int mo, int d)
@@ -115,7 +109,7 @@ static int teardown(void **state)
     fixture_t *f = *state;
     rules_destroy(&f->rules);
     store_close(&f->store);
-    nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    tmpdir_remove(f->dir);
     free(f);
     return 0;
 }
