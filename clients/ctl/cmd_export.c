@@ -7,13 +7,13 @@
  * export asks the running daemon (ops.proto's DumpRequest): the daemon
  * writes, from ONE read transaction, a header line, one line per record of
  * every primary database and an end line that counts them, and hands the
- * file over in pages (ctl_dump.h).  exemplarctl writes them to stdout, or
+ * file over in pages (dump.h).  exemplarctl writes them to stdout, or
  * to FILE through a temporary nobody else can have made (common/safefile.h).
  *
  * import is offline: the daemon's own code (`exemplard --import FILE`,
  * daemon/offline.c), which exemplarctl runs in its place.
  */
-#include "ctl.h"
+#include "cmd_export.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -23,7 +23,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ctl_dump.h"
+#include "dump.h"
+#include "output.h"
 #include "safefile.h"
 
 int cmd_export(ctl_t *ctl, const ctl_args_t *a)
