@@ -43,7 +43,7 @@ int cmd_backup(ctl_t *ctl, const ctl_args_t *a)
     bool force = a->opt[OPT_SLOT(OPT_FORCE)] != NULL;
     struct stat st;
     if (!force && lstat(file, &st) == 0) {
-        snprintf(msg, sizeof(msg), "%s exists; pass --force to replace it", file);
+        snprintf(msg, sizeof(msg), _("%s exists; pass --force to replace it"), file);
         return ctl_fail(ctl, EX_ECONFLICT, msg);
     }
     int64_t start = ctl_now_ms();
@@ -75,8 +75,8 @@ int cmd_backup(ctl_t *ctl, const ctl_args_t *a)
         json_object_object_add(doc, "ms", json_object_new_int64(ms));
         ctl_json_print(doc);
     } else {
-        printf("backup %s: %" PRIu64 " bytes, %" PRIu64 " nominations, last change %" PRIu64
-               " (%lld ms)\n",
+        printf(_("backup %s: %" PRIu64 " bytes, %" PRIu64 " nominations, last change %" PRIu64
+                 " (%lld ms)\n"),
                file, d->size, d->nominations, d->last_seq, (long long)ms);
     }
     ex_reply_free(last);

@@ -35,7 +35,7 @@ int cmd_export(ctl_t *ctl, const ctl_args_t *a)
     char err[3 * PATH_MAX] = "";
     struct stat st;
     if (!to_stdout && !force && lstat(file, &st) == 0) {
-        snprintf(err, sizeof(err), "%s exists; pass --force to replace it", file);
+        snprintf(err, sizeof(err), _("%s exists; pass --force to replace it"), file);
         return ctl_fail(ctl, EX_ECONFLICT, err);
     }
     int64_t start = ctl_now_ms();
@@ -82,8 +82,8 @@ int cmd_export(ctl_t *ctl, const ctl_args_t *a)
     } else {
         /* with the records on stdout, the summary goes to stderr */
         fprintf(to_stdout ? stderr : stdout,
-                "export %s: %" PRIu64 " records, %" PRIu64 " nominations, last change %" PRIu64
-                " (%lld ms)\n",
+                _("export %s: %" PRIu64 " records, %" PRIu64 " nominations, last change %" PRIu64
+                  " (%lld ms)\n"),
                 file, d->records, d->nominations, d->last_seq, (long long)ms);
     }
     ex_reply_free(last);

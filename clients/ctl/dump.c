@@ -69,8 +69,8 @@ int ctl_exec_offline(ctl_t *ctl, const ctl_args_t *a, const char *option, const 
     fflush(NULL);
     execv(prog, (char *const *)argv);
     snprintf(msg, sizeof(msg),
-             "cannot run %s (%s): %s is the daemon's own code, run offline (set EXEMPLARD to "
-             "the exemplard program)",
+             _("cannot run %s (%s): %s is the daemon's own code, run offline (set EXEMPLARD to "
+               "the exemplard program)"),
              prog, strerror(errno), option);
     return ctl_fail(ctl, errno == ENOENT ? EX_ENOTFOUND : EX_EINTERNAL, msg);
 }
@@ -120,7 +120,7 @@ static int fetch_pages(ctl_t *ctl, int body, int fd, const char *name, Exemplar_
     if (!c)
         return status;
     if (sodium_init() < 0)
-        return ctl_fail(ctl, EX_EINTERNAL, "libsodium could not be initialised");
+        return ctl_fail(ctl, EX_EINTERNAL, _("libsodium could not be initialised"));
     crypto_generichash_state st;
     crypto_generichash_init(&st, NULL, 0, DUMP_DIGEST);
     Exemplar__DumpRequest d = EXEMPLAR__DUMP_REQUEST__INIT;
@@ -152,7 +152,7 @@ static int fetch_pages(ctl_t *ctl, int body, int fd, const char *name, Exemplar_
                 ex_reply_free(*last);
                 *last = NULL;
                 return ctl_fail(ctl, EX_EUNAVAIL,
-                                "the daemon did not finish the snapshot within 10 minutes");
+                                _("the daemon did not finish the snapshot within 10 minutes"));
             }
             struct timespec pause = {0, 100 * 1000 * 1000};
             nanosleep(&pause, NULL);
@@ -161,7 +161,7 @@ static int fetch_pages(ctl_t *ctl, int body, int fd, const char *name, Exemplar_
         bool ok = p->offset == d.offset && p->digest.len == DUMP_DIGEST &&
                   p->offset + p->data.len <= p->size && (d.dump_id == 0 || p->dump_id == d.dump_id);
         if (ok && (rc = write_all(fd, p->data.data, p->data.len)) < 0) {
-            snprintf(msg, sizeof(msg), "cannot write %s (%s)", name, strerror(-rc));
+            snprintf(msg, sizeof(msg), _("cannot write %s (%s)"), name, strerror(-rc));
             ex_reply_free(r);
             ex_reply_free(*last);
             *last = NULL;
@@ -175,7 +175,7 @@ static int fetch_pages(ctl_t *ctl, int body, int fd, const char *name, Exemplar_
         if (!ok || (p->data.len == 0 && d.offset < p->size)) {
             ex_reply_free(*last);
             *last = NULL;
-            return ctl_fail(ctl, EX_EMALFORMED, "the daemon's pages do not fit together");
+            return ctl_fail(ctl, EX_EMALFORMED, _("the daemon's pages do not fit together"));
         }
         if (d.offset == p->data.len)
             ex_progress_tick_stop(prog); /* the first page: bytes from now on */
@@ -190,7 +190,7 @@ static int fetch_pages(ctl_t *ctl, int body, int fd, const char *name, Exemplar_
         ex_reply_free(*last);
         *last = NULL;
         return ctl_fail(ctl, EX_EMALFORMED,
-                        "what arrived differs from what the daemon wrote (BLAKE2b digest)");
+                        _("what arrived differs from what the daemon wrote (BLAKE2b digest)"));
     }
     return 0;
 }
