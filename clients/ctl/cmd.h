@@ -3,7 +3,9 @@
  * What a command of exemplarctl is: a handler called with the run and its
  * parsed command line, and the row of the command table (commands.c) that
  * names it, documents it and says which options and how many arguments it
- * takes.  Every cmd_NAME.h declares handlers of this type.
+ * takes.  Every cmd_NAME.h declares handlers of this type, and includes
+ * with this header all a command may build on: the bottom layer, ctl.h
+ * (the run), options.h and output.h.  No command includes another's.
  *
  * A handler returns the process's exit status (errors.h: EXIT_*); it
  * reports its own errors through ctl_usage() and ctl_fail*() (ctl.h) and
@@ -15,6 +17,7 @@
 
 #include "ctl.h"
 #include "options.h"
+#include "output.h"
 
 typedef int ctl_handler_t(ctl_t *ctl, const ctl_args_t *a);
 
