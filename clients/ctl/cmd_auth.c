@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * exemplarctl's authentication commands: the run's CURVE keys,
- * `keygen` (a CURVE key pair as Z85 key files) and `audit` (the daemon's
- * list of refused changes).
+ * exemplarctl's authentication commands: `keygen` (a CURVE key pair as Z85
+ * key files) and `audit` (the daemon's list of refused changes).  The run's
+ * own CURVE keys are loaded by ctl.c.
  */
-#include "ctl.h"
+#include "cmd_auth.h"
+#include "output.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -14,30 +15,6 @@
 #include <zmq.h>
 
 #define AUDIT_PAGE 1000
-
-int ctl_curve_keys(ctl_t *ctl, const ex_curve_keys_t **keys)
-{
-    static ex_curve_keys_t loaded;
-    static bool have;
-    *keys = NULL;
-    const char *server = ctl->server_key_file, *key = ctl->key_file;
-    if ((!server || !*server) && (!key || !*key))
-        return 0;
-    if (have) {
-        *keys = &loaded;
-        return 0;
-    }
-    if (!server || !*server || !key || !*key)
-        return ctl_usage(ctl, "CURVE needs both --server-key FILE (the daemon's public key) and "
-                              "--key FILE (your secret key), or EXEMPLAR_SERVER_KEY and "
-                              "EXEMPLAR_KEY");
-    char err[512];
-    if (ex_curve_keys_load(server, key, &loaded, err, sizeof err) < 0)
-        return ctl_fail(ctl, EX_EINVALID, err);
-    have = true;
-    *keys = &loaded;
-    return 0;
-}
 
 /* ---- keygen ------------------------------------------------------------ */
 

@@ -6,7 +6,8 @@
  * each line is one event with the .proto's field names and the type's
  * detail as flat keys (see the `event` entry of CMD_TABLE).
  */
-#include "ctl.h"
+#include "cmd_events.h"
+#include "output.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -16,25 +17,6 @@
 #define BATCH_DEFAULT  100
 #define BATCH_MAX      1000
 #define LINE_MAX_BYTES 16384
-
-const ctl_cmd_opt_t EVENT_OPTS[] = {
-    {OPT_TYPE, N_("the event's type: title-awarded, performance-rating, discipline, "
-                  "decision-revoked, person-moved, unit-renamed or unit-merged")},
-    {OPT_SUBJECT, N_("the person's or collective's id the event is about, e.g. CB-0042")},
-    {OPT_PUBLISHER, N_("the publishing service's name, e.g. moet (with --file: for lines that name "
-                       "none)")},
-    {OPT_EVENT_ID, N_("the publisher's id of the event, unique for that publisher")},
-    {OPT_SEQ, N_("the publisher's sequence number of the event (1, 2, 3, ...)")},
-    {OPT_YEAR, N_("the year the fact belongs to, e.g. 2023")},
-    {OPT_VALUE,
-     N_("the type's main text: the title, the rating, the measure, the revoked event id, "
-        "the unit moved to, the new unit code, or the unit merged into")},
-    {OPT_DECISION, N_("the number of the decision the event rests on, e.g. 1234/QĐ-BGDĐT")},
-    {OPT_FILE, N_("publish the events of FILE, one JSON object per line ('-': stdin)")},
-    {OPT_BATCH, N_("with --file: events per request, each one transaction (1-1000, default 100)")},
-    {OPT_LIMIT, N_("list: print at most N events (default: all of them)")},
-    {0, NULL},
-};
 
 /* One event being built, with the storage its pointers refer to. */
 typedef struct {

@@ -7,13 +7,13 @@
  * export asks the running daemon (ops.proto's DumpRequest): the daemon
  * writes, from ONE read transaction, a header line, one line per record of
  * every primary database and an end line that counts them, and hands the
- * file over in pages (ctl_dump.h).  exemplarctl writes them to stdout, or
+ * file over in pages (dump.h).  exemplarctl writes them to stdout, or
  * to FILE through a temporary nobody else can have made (common/safefile.h).
  *
  * import is offline: the daemon's own code (`exemplard --import FILE`,
  * daemon/offline.c), which exemplarctl runs in its place.
  */
-#include "ctl.h"
+#include "cmd_export.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -23,7 +23,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ctl_dump.h"
+#include "dump.h"
+#include "output.h"
 #include "safefile.h"
 
 int cmd_export(ctl_t *ctl, const ctl_args_t *a)
@@ -34,7 +35,7 @@ int cmd_export(ctl_t *ctl, const ctl_args_t *a)
     char err[3 * PATH_MAX] = "";
     struct stat st;
     if (!to_stdout && !force && lstat(file, &st) == 0) {
-        snprintf(err, sizeof(err), "%s exists; pass --force to replace it", file);
+        snprintf(err, sizeof(err), _("%s exists; pass --force to replace it"), file);
         return ctl_fail(ctl, EX_ECONFLICT, err);
     }
     int64_t start = ctl_now_ms();
@@ -81,8 +82,8 @@ int cmd_export(ctl_t *ctl, const ctl_args_t *a)
     } else {
         /* with the records on stdout, the summary goes to stderr */
         fprintf(to_stdout ? stderr : stdout,
-                "export %s: %" PRIu64 " records, %" PRIu64 " nominations, last change %" PRIu64
-                " (%lld ms)\n",
+                _("export %s: %" PRIu64 " records, %" PRIu64 " nominations, last change %" PRIu64
+                  " (%lld ms)\n"),
                 file, d->records, d->nominations, d->last_seq, (long long)ms);
     }
     ex_reply_free(last);

@@ -5,7 +5,8 @@
  * its deliveries, `jobs retry ID` hands a parked job out again or fires a
  * timer now (administrators).
  */
-#include "ctl.h"
+#include "cmd_jobs.h"
+#include "output.h"
 #include "names.h"
 
 #include <inttypes.h>

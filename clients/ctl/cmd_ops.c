@@ -3,10 +3,10 @@
  * exemplarctl's operator tools: `fsck [--repair]`, which asks the
  * daemon to check its store (FsckRequest, proto/ops.proto) and prints the
  * counts and the problems found.  Exit 0 when the store is clean (after a
- * repair: when the repair left nothing), 1 when problems remain.  And the
- * parsing of `list --as-of DATE` (commands.c sends the list).
+ * repair: when the repair left nothing), 1 when problems remain.
  */
-#include "ctl.h"
+#include "cmd_ops.h"
+#include "output.h"
 #include "progress.h"
 
 #include <inttypes.h>
@@ -103,71 +103,4 @@ int cmd_fsck(ctl_t *ctl, const ctl_args_t *a)
     status = (f->repaired ? f->problems_after_repair : f->problems) ? EXIT_FAILURE_OTHER : EXIT_OK;
     ex_reply_free(reply);
     return status;
-}
-
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian; Howard Hinnant's
- * days_from_civil). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-static bool leap(unsigned y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* n digits at p as a number; -1 when one is not a digit. */
-static long digits(const char *p, int n)
-{
-    long v = 0;
-    for (int i = 0; i < n; i++) {
-        if (p[i] < '0' || p[i] > '9')
-            return -1;
-        v = v * 10 + (p[i] - '0');
-    }
-    return v;
-}
-
-int ctl_parse_as_of(ctl_t *ctl, const char *text, int64_t *ms)
-{
-    static const unsigned MDAYS[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    size_t len = strnlen(text, 32);
-    long y = len >= 10 ? digits(text, 4) : -1;
-    long mo = y >= 0 && text[4] == '-' ? digits(text + 5, 2) : -1;
-    long d = mo >= 0 && text[7] == '-' ? digits(text + 8, 2) : -1;
-    bool ok = y >= 1970 && mo >= 1 && mo <= 12 && d >= 1 &&
-              d <= (long)(MDAYS[mo - 1] + (mo == 2 && leap((unsigned)y)));
-    long hh = 23, mi = 59, ss = 59, frac = 999;
-    if (ok && len > 10) {
-        /* YYYY-MM-DDTHH:MM:SS[.mmm][Z] */
-        ok =
-            len >= 19 && (text[10] == 'T' || text[10] == ' ') && text[13] == ':' && text[16] == ':';
-        hh = ok ? digits(text + 11, 2) : -1;
-        mi = ok ? digits(text + 14, 2) : -1;
-        ss = ok ? digits(text + 17, 2) : -1;
-        frac = 0;
-        size_t at = 19;
-        if (ok && len > at && text[at] == '.') {
-            frac = len >= at + 4 ? digits(text + at + 1, 3) : -1;
-            at += 4;
-        }
-        if (ok && len > at && text[at] == 'Z')
-            at++;
-        ok = ok && at == len && hh >= 0 && hh <= 23 && mi >= 0 && mi <= 59 && ss >= 0 && ss <= 59 &&
-             frac >= 0;
-    }
-    if (!ok)
-        return ctl_usage(ctl,
-                         "--as-of must be a date YYYY-MM-DD (the end of that day, UTC) or a "
-                         "time YYYY-MM-DDTHH:MM:SS[.mmm]Z (UTC), not '%s'",
-                         text);
-    int64_t days = days_from_civil(y, (unsigned)mo, (unsigned)d);
-    *ms = ((days * 24 + hh) * 60 + mi) * 60000 + ss * 1000 + frac;
-    return 0;
 }

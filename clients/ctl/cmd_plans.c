@@ -9,7 +9,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "ctl.h"
+#include "cmd_plans.h"
+#include "output.h"
 #include "names.h"
 
 static const char *opt(const ctl_args_t *a, ctl_opt_key_t key)

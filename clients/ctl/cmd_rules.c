@@ -8,25 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctl.h"
+#include "cmd_rules.h"
+#include "output.h"
 #include "unitcsv.h"
 #include "vitext.h"
 
 #define CSV_MAX_BYTES (4 << 20)
-
-Exemplar__Decision *ctl_decision(const ctl_args_t *a, Exemplar__Decision *d)
-{
-    const char *number = a->opt[OPT_SLOT(OPT_DECISION)];
-    if (!number)
-        return NULL;
-    const char *date = a->opt[OPT_SLOT(OPT_DECISION_DATE)];
-    const char *issuer = a->opt[OPT_SLOT(OPT_ISSUER)];
-    exemplar__decision__init(d);
-    d->number = (char *)number;
-    d->date = (char *)(date ? date : "");
-    d->issuer = (char *)(issuer ? issuer : "");
-    return d;
-}
 
 /* ---- units --------------------------------------------------------------- */
 

@@ -5,7 +5,8 @@
  * writes it in one format or all four with the renderers exemplar-summary
  * uses (workers/summary/summary_render.h).
  */
-#include "ctl.h"
+#include "cmd_summary.h"
+#include "output.h"
 
 #include <errno.h>
 #include <inttypes.h>

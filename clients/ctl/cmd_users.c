@@ -8,7 +8,8 @@
  * stdin, a one-time password is made, printed once and marked to be changed
  * at the first sign-in.
  */
-#include "ctl.h"
+#include "cmd_users.h"
+#include "output.h"
 
 #include <inttypes.h>
 #include <sodium.h>

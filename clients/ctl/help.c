@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * exemplarctl's manual.  Nothing here lists commands, options, states, error
- * names or moves by hand: the pages are printed from CMD_TABLE and
- * CTL_OPTIONS (commands.c), names.h and the error table (common/errors.c),
+ * exemplarctl's manual (help.h).  Nothing here lists commands, options,
+ * states, error names or moves by hand: the pages are printed from the
+ * command table the caller gives (commands.c's CMD_TABLE) and CTL_OPTIONS
+ * (options.c), names.h and the error table (common/errors.c),
  * and the move table is the running daemon's (ops.proto's MovesRequest), so
  * the manual cannot drift from what the programs do.
  */
-#include "ctl.h"
+#include "help.h"
 
 #include <stdbool.h>
 #include <string.h>
+
+#include "output.h"
 
 #define WRAP_AT 79
 
@@ -244,16 +247,16 @@ static void put_verbatim(FILE *f, const char *title, const char *text)
     fputc('\n', f);
 }
 
-void ctl_usage_short(FILE *f)
+void ctl_usage_short(FILE *f, const ctl_cmd_t *table, size_t n)
 {
     fprintf(f, _("usage: %s [--api ENDPOINT] [--json] [--timeout MS] COMMAND [ARGS]\n"), CTL_NAME);
     fprintf(f, _("commands:\n"));
-    for (size_t i = 0; i < CMD_TABLE_COUNT; i++)
-        fprintf(f, "    %-10s %s\n", CMD_TABLE[i].name, _(CMD_TABLE[i].summary));
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "    %-10s %s\n", table[i].name, _(table[i].summary));
     fprintf(f, _("'%s help' prints the manual, '%s help COMMAND' one page.\n"), CTL_NAME, CTL_NAME);
 }
 
-void ctl_help_all(FILE *f)
+void ctl_help_all(FILE *f, const ctl_cmd_t *table, size_t n)
 {
     fprintf(f, "%s\n    %s - %s\n\n", _("NAME"), CTL_NAME,
             _("talk to exemplard, the exemplar workflow daemon"));
@@ -263,8 +266,8 @@ void ctl_help_all(FILE *f)
                "    " CTL_NAME " --version\n\n");
     put_section(f, N_("DESCRIPTION"), DESCRIPTION);
     fprintf(f, "%s\n", _("COMMANDS"));
-    for (size_t i = 0; i < CMD_TABLE_COUNT; i++)
-        put_command(f, &CMD_TABLE[i]);
+    for (size_t i = 0; i < n; i++)
+        put_command(f, &table[i]);
     fprintf(f, "%s\n", _("GLOBAL OPTIONS"));
     for (size_t i = 0; i < CTL_GLOBAL_OPTIONS_COUNT; i++)
         put_option(f, &CTL_GLOBAL_OPTIONS[i], CTL_GLOBAL_OPTIONS[i].help);
@@ -346,15 +349,18 @@ static int put_moves(ctl_t *ctl, FILE *f)
     return EXIT_OK;
 }
 
-int cmd_help(ctl_t *ctl, const ctl_args_t *a)
+int ctl_help(ctl_t *ctl, const ctl_args_t *a, const ctl_cmd_t *table, size_t n)
 {
     if (a->argc == 0) {
-        ctl_help_all(stdout);
+        ctl_help_all(stdout, table, n);
         return EXIT_OK;
     }
     if (strcmp(a->argv[0], "moves") == 0)
         return put_moves(ctl, stdout);
-    const ctl_cmd_t *cmd = ctl_cmd_find(a->argv[0]);
+    const ctl_cmd_t *cmd = NULL;
+    for (size_t i = 0; i < n && !cmd; i++)
+        if (strcmp(table[i].name, a->argv[0]) == 0)
+            cmd = &table[i];
     if (!cmd) {
         ctl->cmd = NULL;
         return ctl_usage(ctl, "no command '%s'", a->argv[0]);

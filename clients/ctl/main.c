@@ -2,14 +2,19 @@
 /*
  * exemplarctl's entry point: global options, the command's own options
  * (global ones are accepted there too), dispatch through CMD_TABLE, and the
- * exit status.  Commands live in commands.c; nothing here knows one by name.
+ * exit status.  Commands are rows of commands.c's table; nothing here knows
+ * one by name.
  */
-#include "ctl.h"
-
 #include <ctype.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "commands.h"
+#include "ctl.h"
+#include "help.h"
+#include "options.h"
 
 #define MAX_TIMEOUT_MS 3600000
 
@@ -157,7 +162,7 @@ int main(int argc, char **argv)
     if (status)
         return status;
     if (action == SHOW_HELP) {
-        ctl_help_all(stdout);
+        ctl_help_all(stdout, CMD_TABLE, CMD_TABLE_COUNT);
         return EXIT_OK;
     }
     if (action == SHOW_VERSION) {
@@ -165,7 +170,7 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (optind >= argc) {
-        ctl_usage_short(stderr);
+        ctl_usage_short(stderr, CMD_TABLE, CMD_TABLE_COUNT);
         return EXIT_USAGE;
     }
     const ctl_cmd_t *cmd = ctl_cmd_find(argv[optind]);

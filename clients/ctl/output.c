@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What exemplarctl prints: the protocol's messages as JSON (field names as in
- * the .proto files, enums by their names from names.h), the same messages for
- * people (key/value blocks and aligned tables), and error reports whose names
- * and exit statuses come from the one error table in proto/errors.c.
+ * What exemplarctl prints (output.h): the protocol's messages as JSON (field
+ * names as in the .proto files, enums by their names from names.h), and the
+ * same messages for people (key/value blocks and aligned tables), in the
+ * run's language.  Knows neither the run nor a command.
  */
-#include "ctl.h"
+#include "output.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -13,169 +13,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "progress.h"
+#include "l10n.h"
 
-/* ---- errors ------------------------------------------------------------ */
-
-int ctl_usage(ctl_t *ctl, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, _(fmt), ap);
-    va_end(ap);
-    if (ctl->cmd) {
-        fprintf(stderr, CTL_NAME ": %s: %s\n", ctl->cmd, msg);
-        fprintf(stderr, _("Try '%s help %s'.\n"), CTL_NAME, ctl->cmd);
-    } else {
-        fprintf(stderr, CTL_NAME ": %s\n", msg);
-        fprintf(stderr, _("Try '%s help'.\n"), CTL_NAME);
-    }
-    return EXIT_USAGE;
-}
-
-/* {"code","name","message","exit"}: code is the protocol's error code (the
- * daemon's Error.code, also for errors found client-side), exit the
- * process's exit status for it.  Both are given because they differ (15
- * "unavailable" exits 7) and a script reads one or the other. */
-static json_object *error_doc(int code, const char *message)
-{
-    json_object *e = json_object_new_object();
-    json_object_object_add(e, "code", json_object_new_int(code));
-    json_object_object_add(e, "name", json_object_new_string(ex_err_name(code)));
-    json_object_object_add(e, "message", json_object_new_string(message));
-    json_object_object_add(e, "exit", json_object_new_int(ex_err_exit_status(code)));
-    return e;
-}
-
-static int report(ctl_t *ctl, int code, const char *message, json_object *extra)
-{
-    if (code < 0)
-        code = -code;
-    if (!message || !*message)
-        message = _(ex_err_message(code));
-    ex_progress_clear_current(); /* the message on a line of its own */
-    fprintf(stderr, CTL_NAME ": %s: %s\n", ex_err_name(code), message);
-    json_object *e = error_doc(code, message);
-    if (extra) {
-        json_object_object_foreach(extra, key, val)
-        {
-            json_object_object_add(e, key, json_object_get(val));
-        }
-        json_object_put(extra);
-    }
-    if (ctl->json) {
-        json_object *doc = json_object_new_object();
-        json_object_object_add(doc, "error", e);
-        ctl_json_print(doc);
-    } else {
-        json_object_put(e);
-    }
-    return ex_err_exit_status(code);
-}
-
-int ctl_fail(ctl_t *ctl, int code, const char *message)
-{
-    return report(ctl, code, message, NULL);
-}
-
-int ctl_fail_local(ctl_t *ctl, const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, _(fmt), ap);
-    va_end(ap);
-    ex_progress_clear_current();
-    fprintf(stderr, CTL_NAME ": " CTL_LOCAL_IO ": %s\n", msg);
-    if (ctl->json) {
-        /* No protocol code: the daemon had no part in it. */
-        json_object *e = json_object_new_object();
-        json_object_object_add(e, "name", json_object_new_string(CTL_LOCAL_IO));
-        json_object_object_add(e, "message", json_object_new_string(msg));
-        json_object_object_add(e, "exit", json_object_new_int(EXIT_FAILURE_OTHER));
-        json_object *doc = json_object_new_object();
-        json_object_object_add(doc, "error", e);
-        ctl_json_print(doc);
-    }
-    return EXIT_FAILURE_OTHER;
-}
-
-/* The daemon's own sentence is the best one; conflicts also say what the
- * nomination is now, for scripts that want to re-read and retry. */
-static int fail_refused(ctl_t *ctl, const Exemplar__Error *err)
-{
-    json_object *extra = json_object_new_object();
-    if (err->current_version)
-        json_object_object_add(extra, "current_version",
-                               json_object_new_uint64(err->current_version));
-    const char *state = ex_state_name(err->current_state);
-    if (state)
-        json_object_object_add(extra, "current_state", json_object_new_string(state));
-    return report(ctl, (int)err->code, err->message, extra);
-}
-
-int ctl_call(ctl_t *ctl, Exemplar__Request *req, Exemplar__Reply **reply)
-{
-    int status;
-    ex_client_t *c = ctl_client(ctl, &status);
-    if (!c)
-        return status;
-    int rc = ex_client_call(c, req, reply);
-    if (ex_reply_status(rc, *reply) == 0)
-        return 0;
-    status = ctl_fail_call(ctl, rc, *reply);
-    ex_reply_free(*reply);
-    *reply = NULL;
-    return status;
-}
+/* ---- JSON -------------------------------------------------------------- */
 
 json_object *ctl_json_str(const char *s)
 {
     return json_object_new_string(s ? s : "");
 }
-
-int ctl_fail_call(ctl_t *ctl, int rc, const Exemplar__Reply *reply)
-{
-    if (rc == 0 && reply && reply->error)
-        return fail_refused(ctl, reply->error);
-    const char *api = ctl->client ? ex_client_endpoint(ctl->client) : ex_default_endpoint();
-    char msg[512];
-    switch (-rc) {
-    case EX_EUNAVAIL:
-        if (ctl->client && ex_client_missing_socket(ctl->client)) {
-            /* Nothing listens there: say where we looked and how to start
-             * a daemon, at once (a missing file is not worth a timeout). */
-            snprintf(msg, sizeof msg,
-                     _("no daemon socket at %s; start exemplard (systemctl start exemplard, or "
-                       "exemplard --state-dir DIR for a development daemon) or name its "
-                       "endpoint with --api or EXEMPLAR_API"),
-                     ex_client_missing_socket(ctl->client));
-            break;
-        }
-        snprintf(msg, sizeof msg,
-                 _("no answer from %s; is exemplard running there? (see --api, EXEMPLAR_API, "
-                   "--timeout)"),
-                 api);
-        break;
-    case EX_EMALFORMED:
-        snprintf(msg, sizeof msg,
-                 _("the answer from %s is not an exemplar reply; is that exemplard's api "
-                   "endpoint?"),
-                 api);
-        break;
-    case EX_ETOOBIG:
-        snprintf(msg, sizeof msg, _("the request is larger than %d bytes; shorten the text"),
-                 EX_MAX_REQUEST_BYTES);
-        break;
-    default:
-        snprintf(msg, sizeof msg, "%s", _(ex_err_message(rc)));
-        break;
-    }
-    return report(ctl, rc, msg, NULL);
-}
-
-/* ---- JSON -------------------------------------------------------------- */
 
 static json_object *json_str(const char *s)
 {

@@ -10,6 +10,7 @@
  */
 #include "statedir.h"
 #include "l10n.h"
+#include "output.h"
 
 #include <ini.h>
 #include <limits.h>

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "ctl.h"
+#include "options.h"
 
 /* Where the packaged exemplard reads its configuration, and the state
  * directory systemd gives it (StateDirectory=exemplard). */

@@ -13,9 +13,10 @@
 # cites).  Tables line up by display width in Vietnamese; times are in
 # Vietnam's time and say so, or in the zone EXEMPLAR_TZ names.
 #
-# Not covered here (their messages move into the daemon): backup, restore,
-# export, import.  `help moves` prints the daemon's move table, whose names
-# are the ones typed on the command line: only its sentences are scanned.
+# restore and import are not run here: they print exemplard's own messages
+# (exemplard --restore, --import), which are not translated.  `help moves`
+# prints the daemon's move table, whose names are the ones typed on the
+# command line: only its sentences are scanned.
 #
 # usage: test_i18n_cli.sh EXEMPLARD EXEMPLARCTL EXEMPLAR_REMIND EXEMPLAR_SUMMARY
 set -euo pipefail
@@ -105,6 +106,9 @@ scenario() {
     grep -q "2026Q1.*10" "$DIR/out" && [[ $(wc -l <"$DIR/out") -ge 4 ]] ||
         fail "the summary of the running quarter has no rows: $(cat "$DIR/out")"
     t 0 state-dir
+    t 0 backup "$DIR/backup-$lang.mdb"
+    t 4 backup "$DIR/backup-$lang.mdb"
+    t 0 export "$DIR/export-$lang.jsonl"
     t 0 ping
     # usage errors and a refusal
     t 2 move not-a-number fostering
@@ -167,7 +171,7 @@ successor addressee merged code count attempts worker available fires tries solu
 
 def words_vi(line):
     line = re.sub(r"'[^']*'|\"[^\"]*\"", " ", line)  # quoted text: names, commands
-    line = re.sub(r"exemplarctl \[GLOBAL OPTIONS\] .*", " ", line)  # a command's synopsis
+    line = re.sub(r"exemplarctl \[[^\]]*\] .*", " ", line)  # a command's synopsis
     for tok in line.split():
         tok = tok.strip(",.;:()[]{}!?")
         if not tok or re.search(r"[-/._:=$<>@|*#%0-9\\]", tok) or tok.isupper():

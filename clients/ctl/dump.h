@@ -1,18 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What exemplarctl's backup, restore, export and import share
- * (cmd_backup.c).  backup and export are requests to the running daemon
- * (ops.proto's DumpRequest): the daemon makes one snapshot and hands it over
- * in pages, which exemplarctl writes to FILE.  restore and import are
+ * What exemplarctl's backup, restore, export and import share (dump.c).
+ * backup and export are requests to the running daemon (ops.proto's
+ * DumpRequest): the daemon makes one snapshot and hands it over in pages,
+ * which exemplarctl writes to FILE.  restore and import are
  * offline operations, the daemon's own code: exemplarctl runs `exemplard
  * --restore FILE` or `exemplard --import FILE` on the state directory.
  */
-#ifndef EXEMPLARCTL_CTL_DUMP_H
-#define EXEMPLARCTL_CTL_DUMP_H
+#ifndef EXEMPLARCTL_DUMP_H
+#define EXEMPLARCTL_DUMP_H
 
 #include <stdint.h>
 
 #include "ctl.h"
+#include "options.h"
 
 /* The mode of every file exemplarctl writes whole (backup, export). */
 #define CTL_FILE_MODE 0640

@@ -17,7 +17,8 @@
  * feed has gaps by design, and only an unfiltered one tells a real gap (a
  * lost message) from a change of another unit.
  */
-#include "ctl.h"
+#include "cmd_watch.h"
+#include "output.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
