@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "api_noms.h"
 #include "errors.h"
 #include "nomwrite.h"
 #include "records.h"
@@ -60,6 +61,12 @@ void fixture_rules(fixture_t *f)
     f->rules = rules_new(&f->cfg, f->store, err, sizeof(err));
     if (!f->rules)
         fail_msg("rules_new: %s", err);
+}
+
+void fixture_today(fixture_t *f, const char *day)
+{
+    fixture_set(f, "rules", "today", day);
+    fixture_rules(f);
 }
 
 void fixture_outbox(fixture_t *f)
@@ -185,4 +192,42 @@ void fixture_reply_free(fixture_reply_t *r)
     if (r->reply)
         exemplar__reply__free_unpacked(r->reply, NULL);
     r->reply = NULL;
+}
+
+void fixture_expect(int rc, const fixture_reply_t *r, int code, const char *what)
+{
+    assert_int_equal(rc, r->rc);
+    if (r->rc != code)
+        fail_msg("%s: %s (%s), expected %s", what, r->rc ? ex_err_name(r->rc) : "answered", r->why,
+                 code ? ex_err_name(code) : "an answer");
+    if (code < 0) {
+        assert_null(r->reply);
+        if (!r->why[0])
+            fail_msg("%s: refused without a sentence", what);
+    }
+}
+
+uint64_t fixture_register(fixture_t *f, const char *unit, Exemplar__Kind kind, const char *name,
+                          const char *subject)
+{
+    static unsigned made; /* subjects are ids of ASCII: one per nomination */
+    char own[64];
+    if (!subject) {
+        snprintf(own, sizeof(own), "%s:S%u", unit, ++made);
+        subject = own;
+    }
+    actor_t officer = fixture_actor(ROLE_UNIT_OFFICER, "officer", unit);
+    Exemplar__RegisterRequest b = EXEMPLAR__REGISTER_REQUEST__INIT;
+    b.unit = (char *)unit;
+    b.kind = kind;
+    b.name = (char *)name;
+    b.subject = (char *)subject;
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_REGISTER;
+    req.register_ = &b;
+    fixture_reply_t r;
+    fixture_expect(fixture_call(f, api_noms_register, &officer, &req, &r), &r, 0, name);
+    uint64_t id = r.reply->nomination->id;
+    fixture_reply_free(&r);
+    return id;
 }

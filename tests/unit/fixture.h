@@ -46,6 +46,8 @@ void fixture_open(fixture_t *f);
 void fixture_set(fixture_t *f, const char *section, const char *key, const char *value);
 /* Loads the rules from f->cfg, replacing the ones loaded before. */
 void fixture_rules(fixture_t *f);
+/* Loads them judging requests on day (YYYY-MM-DD, [rules] today). */
+void fixture_today(fixture_t *f, const char *day);
 /* A ZeroMQ context and an outbox bound on ipc://DIR/feed. */
 void fixture_outbox(fixture_t *f);
 /* Closes what was opened and removes the directory. */
@@ -83,5 +85,15 @@ typedef int fixture_handler_fn(call_t *x);
 int fixture_call(fixture_t *f, fixture_handler_fn *h, const actor_t *actor, Exemplar__Request *req,
                  fixture_reply_t *out);
 void fixture_reply_free(fixture_reply_t *r);
+
+/* Fails the test (naming what was asked) unless the call that returned rc
+ * and filled r gave code: 0, or a refusal with that -EX_E* code, a
+ * sentence and no reply.  Codes, never sentences: those are translated. */
+void fixture_expect(int rc, const fixture_reply_t *r, int code, const char *what);
+
+/* A nomination registered by the officer of unit through api_noms.c's
+ * handler, as fixture_call() runs it; its id.  subject NULL: one made up. */
+uint64_t fixture_register(fixture_t *f, const char *unit, Exemplar__Kind kind, const char *name,
+                          const char *subject);
 
 #endif

@@ -35,8 +35,7 @@ static int setup(void **state)
     fixture_t *f = calloc(1, sizeof(*f));
     assert_non_null(f);
     fixture_open(f);
-    fixture_set(f, "rules", "today", "2021-08-01"); /* registration is open */
-    fixture_rules(f);
+    fixture_today(f, "2021-08-01"); /* registration is open */
     f->now_ms = T0;
     OFFICER_01 = fixture_actor(ROLE_UNIT_OFFICER, "officer-01", "01");
     OFFICER_79 = fixture_actor(ROLE_UNIT_OFFICER, "officer-79", "79");
@@ -44,13 +43,6 @@ static int setup(void **state)
     ADMIN = fixture_actor(ROLE_ADMIN, "admin", NULL);
     *state = f;
     return 0;
-}
-
-/* The day the rules judge requests on, from now on. */
-static void today(fixture_t *f, const char *day)
-{
-    fixture_set(f, "rules", "today", day);
-    fixture_rules(f);
 }
 
 /* ---- requests ------------------------------------------------------------ */
@@ -75,21 +67,10 @@ static int do_register(fixture_t *f, const actor_t *a, reg_t r, fixture_reply_t 
     return fixture_call(f, api_noms_register, a, &req, out);
 }
 
-/* Registers a nomination of unit (by its officer) and returns its id. */
+/* A collective nomination of unit, registered by its officer: its id. */
 static uint64_t registered(fixture_t *f, const char *unit, const char *name)
 {
-    actor_t officer = fixture_actor(ROLE_UNIT_OFFICER, "officer", unit);
-    char subject[64];
-    snprintf(subject, sizeof(subject), "%s:%s", unit, name);
-    for (char *p = subject; *p; p++)
-        if (*p == ' ')
-            *p = '-';
-    fixture_reply_t r;
-    if (do_register(f, &officer, (reg_t){.unit = unit, .name = name, .subject = subject}, &r) < 0)
-        fail_msg("register %s in unit %s: %s (%s)", name, unit, ex_err_name(r.rc), r.why);
-    uint64_t id = r.reply->nomination->id;
-    fixture_reply_free(&r);
-    return id;
+    return fixture_register(f, unit, EXEMPLAR__KIND__KIND_COLLECTIVE, name, NULL);
 }
 
 static int do_move(fixture_t *f, const actor_t *a, uint64_t id, Exemplar__State to,
@@ -161,11 +142,7 @@ static Exemplar__Nomination *stored(fixture_t *f, uint64_t id)
 static void assert_refused(fixture_t *f, int rc, const fixture_reply_t *r, int code, uint64_t noms,
                            const char *what)
 {
-    if (rc != code)
-        fail_msg("%s: %s (%s), expected %s", what, rc ? ex_err_name(rc) : "answered", r->why,
-                 ex_err_name(code));
-    assert_null(r->reply);
-    assert_true(r->why[0] != '\0');
+    fixture_expect(rc, r, code, what);
     assert_int_equal(stored_count(f), noms);
     assert_int_equal(f->counters.nominations, noms);
 }
@@ -246,7 +223,7 @@ static void register_refusals_carry_their_codes(void **state)
 static void register_outside_the_window_needs_an_administrators_override(void **state)
 {
     fixture_t *f = *state;
-    today(f, "2021-09-16"); /* the day after the registration window */
+    fixture_today(f, "2021-09-16"); /* the day after the registration window */
     fixture_reply_t r;
     assert_refused(f, do_register(f, &OFFICER_01, (reg_t){0}, &r), &r, -EX_EWINDOW, 0,
                    "registration after the window");
@@ -339,7 +316,7 @@ static void move_follows_the_table_window_and_reason(void **state)
     assert_int_equal(n->version, 1);
     exemplar__nomination__free_unpacked(n, NULL);
 
-    today(f, "2021-10-01"); /* fostering opens */
+    fixture_today(f, "2021-10-01"); /* fostering opens */
     assert_int_equal(do_move(f, &OFFICER_01, id, STATE(FOSTERING), 1, NULL, &r), 0);
     assert_int_equal(r.reply->nomination->version, 2);
     assert_int_equal(r.reply->nomination->state, STATE(FOSTERING));
@@ -434,8 +411,7 @@ static size_t list_ids(fixture_t *f, const actor_t *a, Exemplar__ListRequest *b,
                        size_t max, Exemplar__ListRequest *next)
 {
     fixture_reply_t r;
-    if (do_list(f, a, b, &r) < 0)
-        fail_msg("list: %s (%s)", ex_err_name(r.rc), r.why);
+    fixture_expect(do_list(f, a, b, &r), &r, 0, "list");
     assert_int_equal(r.reply->body_case, EXEMPLAR__REPLY__BODY_LIST);
     const Exemplar__ListReply *l = r.reply->list;
     assert_true(l->n_nominations <= max);

@@ -18,7 +18,6 @@
 
 #include <cmocka.h>
 
-#include "api_noms.h"
 #include "api_plans.h"
 #include "errors.h"
 #include "fixture.h"
@@ -35,8 +34,7 @@ static int setup(void **state)
     fixture_t *f = calloc(1, sizeof(*f));
     assert_non_null(f);
     fixture_open(f);
-    fixture_set(f, "rules", "today", "2021-08-01");
-    fixture_rules(f);
+    fixture_today(f, "2021-08-01");
     f->now_ms = T0;
     OFFICER_01 = fixture_actor(ROLE_UNIT_OFFICER, "officer-01", "01");
     OFFICER_79 = fixture_actor(ROLE_UNIT_OFFICER, "officer-79", "79");
@@ -118,24 +116,6 @@ static int list(fixture_t *f, const actor_t *a, const char *unit, const char *pe
     return fixture_call(f, api_plans_list, a, &req, out);
 }
 
-static uint64_t register_nomination(fixture_t *f, const char *name, const char *subject)
-{
-    Exemplar__RegisterRequest b = EXEMPLAR__REGISTER_REQUEST__INIT;
-    b.unit = "01";
-    b.kind = EXEMPLAR__KIND__KIND_COLLECTIVE;
-    b.name = (char *)name;
-    b.subject = (char *)subject;
-    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
-    req.body_case = EXEMPLAR__REQUEST__BODY_REGISTER;
-    req.register_ = &b;
-    fixture_reply_t r;
-    if (fixture_call(f, api_noms_register, &OFFICER_01, &req, &r) < 0)
-        fail_msg("register %s: %s (%s)", name, ex_err_name(r.rc), r.why);
-    uint64_t id = r.reply->nomination->id;
-    fixture_reply_free(&r);
-    return id;
-}
-
 /* ---- the store ----------------------------------------------------------- */
 
 /* The versions of unit 01's plan for 2021-2023 in the store. */
@@ -162,15 +142,6 @@ static Exemplar__UnitPlan *latest(fixture_t *f)
     assert_int_equal(plans_latest(&t, "01", "2021-2025", "2021-2023", &p), 0);
     store_txn_abort(&t);
     return p;
-}
-
-static void expect(int rc, const fixture_reply_t *r, int code, const char *what)
-{
-    if (rc != code)
-        fail_msg("%s: %s (%s), expected %s", what, rc ? ex_err_name(rc) : "answered", r->why,
-                 ex_err_name(code));
-    if (code < 0)
-        assert_true(r->why[0] != '\0');
 }
 
 /* ---- submit -------------------------------------------------------------- */
@@ -216,7 +187,7 @@ static void submit_refusals_carry_their_codes_and_write_nothing(void **state)
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         fixture_reply_t r;
-        expect(submit(f, cases[i].actor, cases[i].s, &r), &r, cases[i].code, cases[i].what);
+        fixture_expect(submit(f, cases[i].actor, cases[i].s, &r), &r, cases[i].code, cases[i].what);
         assert_int_equal(versions(f), 0);
     }
 }
@@ -224,11 +195,11 @@ static void submit_refusals_carry_their_codes_and_write_nothing(void **state)
 static void a_submission_lists_the_units_registrations(void **state)
 {
     fixture_t *f = *state;
-    uint64_t a = register_nomination(f, "Phòng A", "01:PA");
-    uint64_t b = register_nomination(f, "Phòng B", "01:PB");
+    uint64_t a = fixture_register(f, "01", EXEMPLAR__KIND__KIND_COLLECTIVE, "Phòng A", NULL);
+    uint64_t b = fixture_register(f, "01", EXEMPLAR__KIND__KIND_COLLECTIVE, "Phòng B", NULL);
     fixture_reply_t r;
-    expect(submit(f, &OFFICER_01, (submit_t){.collective = 2, .individual = 1}, &r), &r, 0,
-           "submit");
+    fixture_expect(submit(f, &OFFICER_01, (submit_t){.collective = 2, .individual = 1}, &r), &r, 0,
+                   "submit");
     assert_int_equal(r.reply->body_case, EXEMPLAR__REPLY__BODY_PLAN);
     const Exemplar__PlanReply *p = r.reply->plan;
     assert_int_equal(p->plan->version, 1);
@@ -259,13 +230,13 @@ static void a_draft_needs_no_document_and_is_not_a_submission(void **state)
 {
     fixture_t *f = *state;
     fixture_reply_t r;
-    expect(submit(f, &OFFICER_01, (submit_t){.draft = true, .no_document = true}, &r), &r, 0,
-           "save a draft");
+    fixture_expect(submit(f, &OFFICER_01, (submit_t){.draft = true, .no_document = true}, &r), &r,
+                   0, "save a draft");
     assert_int_equal(r.reply->plan->plan->state, PLAN(DRAFT));
     assert_string_equal(r.reply->plan->plan->submitted_on, "");
     fixture_reply_free(&r);
-    expect(submit(f, &OFFICER_01, (submit_t){.collective = 1, .expected_version = 1}, &r), &r, 0,
-           "submit the draft");
+    fixture_expect(submit(f, &OFFICER_01, (submit_t){.collective = 1, .expected_version = 1}, &r),
+                   &r, 0, "submit the draft");
     assert_int_equal(r.reply->plan->plan->version, 2);
     assert_int_equal(r.reply->plan->n_history, 2);
     fixture_reply_free(&r);
@@ -278,27 +249,29 @@ static void a_submitted_plan_is_reviewed_not_submitted_again(void **state)
 {
     fixture_t *f = *state;
     fixture_reply_t r;
-    expect(review(f, &REVIEWER, true, 0, NULL, &r), &r, -EX_ENOTFOUND, "accept no plan");
-    expect(submit(f, &OFFICER_01, (submit_t){.collective = 1}, &r), &r, 0, "submit");
+    fixture_expect(review(f, &REVIEWER, true, 0, NULL, &r), &r, -EX_ENOTFOUND, "accept no plan");
+    fixture_expect(submit(f, &OFFICER_01, (submit_t){.collective = 1}, &r), &r, 0, "submit");
     fixture_reply_free(&r);
-    expect(submit(f, &OFFICER_01, (submit_t){.collective = 3}, &r), &r, -EX_ENOMOVE,
-           "submit again");
-    expect(submit(f, &OFFICER_01, (submit_t){.draft = true}, &r), &r, -EX_ENOMOVE,
-           "save a draft over it");
-    expect(review(f, &REVIEWER, false, 1, "", &r), &r, -EX_EREASON, "return without a reason");
-    expect(review(f, &REVIEWER, true, 2, NULL, &r), &r, -EX_ECONFLICT, "accept version 2");
+    fixture_expect(submit(f, &OFFICER_01, (submit_t){.collective = 3}, &r), &r, -EX_ENOMOVE,
+                   "submit again");
+    fixture_expect(submit(f, &OFFICER_01, (submit_t){.draft = true}, &r), &r, -EX_ENOMOVE,
+                   "save a draft over it");
+    fixture_expect(review(f, &REVIEWER, false, 1, "", &r), &r, -EX_EREASON,
+                   "return without a reason");
+    fixture_expect(review(f, &REVIEWER, true, 2, NULL, &r), &r, -EX_ECONFLICT, "accept version 2");
     assert_int_equal(r.current_version, 1);
     assert_int_equal(versions(f), 1);
 
-    expect(review(f, &REVIEWER, false, 1, "thiếu giải pháp", &r), &r, 0, "return");
+    fixture_expect(review(f, &REVIEWER, false, 1, "thiếu giải pháp", &r), &r, 0, "return");
     assert_int_equal(r.reply->plan->plan->state, PLAN(RETURNED));
     assert_string_equal(r.reply->plan->plan->reason, "thiếu giải pháp");
     fixture_reply_free(&r);
-    expect(review(f, &REVIEWER, true, 2, NULL, &r), &r, -EX_ENOMOVE, "accept a returned plan");
-    expect(submit(f, &OFFICER_01, (submit_t){.collective = 2, .expected_version = 2}, &r), &r, 0,
-           "submit again after the return");
+    fixture_expect(review(f, &REVIEWER, true, 2, NULL, &r), &r, -EX_ENOMOVE,
+                   "accept a returned plan");
+    fixture_expect(submit(f, &OFFICER_01, (submit_t){.collective = 2, .expected_version = 2}, &r),
+                   &r, 0, "submit again after the return");
     fixture_reply_free(&r);
-    expect(review(f, &REVIEWER, true, 3, NULL, &r), &r, 0, "accept");
+    fixture_expect(review(f, &REVIEWER, true, 3, NULL, &r), &r, 0, "accept");
     assert_int_equal(r.reply->plan->plan->state, PLAN(ACCEPTED));
     assert_int_equal(r.reply->plan->n_history, 4);
     fixture_reply_free(&r);
@@ -313,15 +286,16 @@ static void a_submitted_plan_is_reviewed_not_submitted_again(void **state)
 static void a_late_plan_is_accepted_only_with_a_reason(void **state)
 {
     fixture_t *f = *state;
-    fixture_set(f, "rules", "today", "2021-09-16"); /* the day after the deadline */
-    fixture_rules(f);
+    fixture_today(f, "2021-09-16"); /* the day after the deadline */
     fixture_reply_t r;
-    expect(submit(f, &OFFICER_01, (submit_t){.collective = 1}, &r), &r, 0, "submit late");
+    fixture_expect(submit(f, &OFFICER_01, (submit_t){.collective = 1}, &r), &r, 0, "submit late");
     assert_true(r.reply->plan->plan->late);
     assert_string_equal(r.reply->plan->progress->status, "late");
     fixture_reply_free(&r);
-    expect(review(f, &REVIEWER, true, 1, NULL, &r), &r, -EX_EREASON, "accept without a reason");
-    expect(review(f, &REVIEWER, true, 1, "Bộ đồng ý gia hạn", &r), &r, 0, "accept with one");
+    fixture_expect(review(f, &REVIEWER, true, 1, NULL, &r), &r, -EX_EREASON,
+                   "accept without a reason");
+    fixture_expect(review(f, &REVIEWER, true, 1, "Bộ đồng ý gia hạn", &r), &r, 0,
+                   "accept with one");
     assert_true(r.reply->plan->plan->late);
     fixture_reply_free(&r);
 }
@@ -332,31 +306,32 @@ static void show_and_list_keep_an_officer_to_its_unit(void **state)
 {
     fixture_t *f = *state;
     fixture_reply_t r;
-    expect(submit(f, &OFFICER_01, (submit_t){.collective = 1}, &r), &r, 0, "submit");
+    fixture_expect(submit(f, &OFFICER_01, (submit_t){.collective = 1}, &r), &r, 0, "submit");
     fixture_reply_free(&r);
-    expect(show(f, &OFFICER_79, "01", &r), &r, -EX_EPERM, "another unit's plan");
-    expect(list(f, &OFFICER_79, "01", "2021-2023", &r), &r, -EX_EPERM, "another unit's row");
-    expect(list(f, &READER, "", "", &r), &r, -EX_EINVALID, "a list without a period");
+    fixture_expect(show(f, &OFFICER_79, "01", &r), &r, -EX_EPERM, "another unit's plan");
+    fixture_expect(list(f, &OFFICER_79, "01", "2021-2023", &r), &r, -EX_EPERM,
+                   "another unit's row");
+    fixture_expect(list(f, &READER, "", "", &r), &r, -EX_EINVALID, "a list without a period");
 
-    expect(show(f, &READER, "01", &r), &r, 0, "show");
+    fixture_expect(show(f, &READER, "01", &r), &r, 0, "show");
     assert_int_equal(r.reply->plan->plan->version, 1);
     assert_string_equal(r.reply->plan->progress->unit, "01");
     assert_true(r.reply->plan->progress->unit_name[0] != '\0');
     fixture_reply_free(&r);
-    expect(show(f, &READER, "79", &r), &r, 0, "a unit without a plan");
+    fixture_expect(show(f, &READER, "79", &r), &r, 0, "a unit without a plan");
     assert_null(r.reply->plan->plan);
     assert_int_equal(r.reply->plan->n_history, 0);
     fixture_reply_free(&r);
 
     /* an officer's list is its own unit's row, whatever it asks */
-    expect(list(f, &OFFICER_79, "", "2021-2023", &r), &r, 0, "an officer's list");
+    fixture_expect(list(f, &OFFICER_79, "", "2021-2023", &r), &r, 0, "an officer's list");
     assert_int_equal(r.reply->plan_list->n_units, 1);
     assert_string_equal(r.reply->plan_list->units[0]->unit, "79");
     assert_int_equal(r.reply->plan_list->missing, 1);
     fixture_reply_free(&r);
 
     /* everyone's: one row per unit, unit 01's submitted, the others missing */
-    expect(list(f, &READER, "", "2021-2023", &r), &r, 0, "everyone's list");
+    fixture_expect(list(f, &READER, "", "2021-2023", &r), &r, 0, "everyone's list");
     const Exemplar__PlanListReply *l = r.reply->plan_list;
     assert_string_equal(l->campaign, "2021-2025");
     assert_string_equal(l->deadline, "2021-09-15");

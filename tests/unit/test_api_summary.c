@@ -35,8 +35,7 @@ static int setup(void **state)
     fixture_t *f = calloc(1, sizeof(*f));
     assert_non_null(f);
     fixture_open(f);
-    fixture_set(f, "rules", "today", "2021-08-01");
-    fixture_rules(f);
+    fixture_today(f, "2021-08-01");
     f->now_ms = T0;
     READER = fixture_actor(ROLE_READER, "reader", NULL);
     *state = f;
@@ -45,24 +44,7 @@ static int setup(void **state)
 
 static uint64_t register_in(fixture_t *f, const char *unit, const char *name, Exemplar__Kind kind)
 {
-    static unsigned n; /* subjects are ASCII ids: one per nomination */
-    actor_t officer = fixture_actor(ROLE_UNIT_OFFICER, "officer", unit);
-    char subject[64];
-    snprintf(subject, sizeof(subject), "%s:S%u", unit, ++n);
-    Exemplar__RegisterRequest b = EXEMPLAR__REGISTER_REQUEST__INIT;
-    b.unit = (char *)unit;
-    b.kind = kind;
-    b.name = (char *)name;
-    b.subject = subject;
-    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
-    req.body_case = EXEMPLAR__REQUEST__BODY_REGISTER;
-    req.register_ = &b;
-    fixture_reply_t r;
-    if (fixture_call(f, api_noms_register, &officer, &req, &r) < 0)
-        fail_msg("register %s: %s (%s)", name, ex_err_name(r.rc), r.why);
-    uint64_t id = r.reply->nomination->id;
-    fixture_reply_free(&r);
-    return id;
+    return fixture_register(f, unit, kind, name, NULL);
 }
 
 static void withdraw(fixture_t *f, const char *unit, uint64_t id)
@@ -77,8 +59,7 @@ static void withdraw(fixture_t *f, const char *unit, uint64_t id)
     req.body_case = EXEMPLAR__REQUEST__BODY_MOVE;
     req.move = &b;
     fixture_reply_t r;
-    if (fixture_call(f, api_noms_move, &officer, &req, &r) < 0)
-        fail_msg("withdraw %llu: %s (%s)", (unsigned long long)id, ex_err_name(r.rc), r.why);
+    fixture_expect(fixture_call(f, api_noms_move, &officer, &req, &r), &r, 0, "withdraw");
     fixture_reply_free(&r);
 }
 
@@ -98,8 +79,7 @@ static void submit_plan(fixture_t *f, const char *unit)
     req.body_case = EXEMPLAR__REQUEST__BODY_PLAN_SUBMIT;
     req.plan_submit = &b;
     fixture_reply_t r;
-    if (fixture_call(f, api_plans_submit, &officer, &req, &r) < 0)
-        fail_msg("plan of %s: %s (%s)", unit, ex_err_name(r.rc), r.why);
+    fixture_expect(fixture_call(f, api_plans_submit, &officer, &req, &r), &r, 0, "submit a plan");
     fixture_reply_free(&r);
 }
 
@@ -159,11 +139,8 @@ static void summary_refusals_carry_their_codes(void **state)
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         fixture_reply_t r;
-        int rc = summary(f, &READER, cases[i].quarter, cases[i].as_of, cases[i].campaign, &r);
-        if (rc != cases[i].code)
-            fail_msg("%s: %s, expected %s", cases[i].what, rc ? ex_err_name(rc) : "answered",
-                     ex_err_name(cases[i].code));
-        assert_true(r.why[0] != '\0');
+        fixture_expect(summary(f, &READER, cases[i].quarter, cases[i].as_of, cases[i].campaign, &r),
+                       &r, cases[i].code, cases[i].what);
     }
 }
 

@@ -71,8 +71,7 @@ static int add(fixture_t *f, const char *name, Exemplar__Role role, const char *
 static void added(fixture_t *f, const char *name, Exemplar__Role role, const char *unit)
 {
     fixture_reply_t r;
-    if (add(f, name, role, unit, HASH1, &r) < 0)
-        fail_msg("user add %s: %s (%s)", name, ex_err_name(r.rc), r.why);
+    fixture_expect(add(f, name, role, unit, HASH1, &r), &r, 0, name);
     fixture_reply_free(&r);
 }
 
@@ -132,15 +131,6 @@ static Exemplar__LocalUser *stored(fixture_t *f, const char *name)
     return u;
 }
 
-static void expect(int rc, const fixture_reply_t *r, int code, const char *what)
-{
-    if (rc != code)
-        fail_msg("%s: %s (%s), expected %s", what, rc ? ex_err_name(rc) : "answered", r->why,
-                 ex_err_name(code));
-    if (code < 0)
-        assert_true(r->why[0] != '\0');
-}
-
 /* ---- add ----------------------------------------------------------------- */
 
 static void add_refusals_carry_their_codes_and_write_nothing(void **state)
@@ -165,8 +155,8 @@ static void add_refusals_carry_their_codes_and_write_nothing(void **state)
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         fixture_reply_t r;
-        expect(add(f, cases[i].name, cases[i].role, cases[i].unit, cases[i].hash, &r), &r,
-               -EX_EINVALID, cases[i].what);
+        fixture_expect(add(f, cases[i].name, cases[i].role, cases[i].unit, cases[i].hash, &r), &r,
+                       -EX_EINVALID, cases[i].what);
         assert_int_equal(accounts(f), 0);
     }
 }
@@ -175,8 +165,8 @@ static void add_stores_the_hash_and_answers_without_it(void **state)
 {
     fixture_t *f = *state;
     fixture_reply_t r;
-    expect(add(f, "an.nguyen@stnmt", EXEMPLAR__ROLE__ROLE_UNIT_OFFICER, "01", HASH1, &r), &r, 0,
-           "add");
+    fixture_expect(add(f, "an.nguyen@stnmt", EXEMPLAR__ROLE__ROLE_UNIT_OFFICER, "01", HASH1, &r),
+                   &r, 0, "add");
     assert_int_equal(r.reply->body_case, EXEMPLAR__REPLY__BODY_USERS);
     assert_int_equal(r.reply->users->n_users, 1);
     const Exemplar__LocalUser *u = r.reply->users->users[0];
@@ -193,8 +183,8 @@ static void add_stores_the_hash_and_answers_without_it(void **state)
     exemplar__local_user__free_unpacked(s, NULL);
 
     /* the name is taken now: the account stays as it was */
-    expect(add(f, "an.nguyen@stnmt", EXEMPLAR__ROLE__ROLE_ADMIN, "", HASH2, &r), &r, -EX_EINVALID,
-           "add the same name again");
+    fixture_expect(add(f, "an.nguyen@stnmt", EXEMPLAR__ROLE__ROLE_ADMIN, "", HASH2, &r), &r,
+                   -EX_EINVALID, "add the same name again");
     s = stored(f, "an.nguyen@stnmt");
     assert_string_equal(s->password_hash, HASH1);
     assert_int_equal(s->role, EXEMPLAR__ROLE__ROLE_UNIT_OFFICER);
@@ -212,11 +202,12 @@ static void a_person_changes_only_their_own_password(void **state)
     actor_t an = fixture_actor(ROLE_UNIT_OFFICER, "an", "01");
     snprintf(an.via, sizeof(an.via), "web");
     fixture_reply_t r;
-    expect(passwd(f, &an, "binh", HASH2, false, &r), &r, -EX_EPERM, "another's password");
-    expect(passwd(f, &an, "an", HASH2, true, &r), &r, -EX_EPERM,
-           "a one-time password of one's own");
-    expect(passwd(f, &an, "an", "secret", false, &r), &r, -EX_EINVALID, "no hash");
-    expect(passwd(f, &ADMIN, "chi", HASH2, false, &r), &r, -EX_ENOTFOUND, "no such account");
+    fixture_expect(passwd(f, &an, "binh", HASH2, false, &r), &r, -EX_EPERM, "another's password");
+    fixture_expect(passwd(f, &an, "an", HASH2, true, &r), &r, -EX_EPERM,
+                   "a one-time password of one's own");
+    fixture_expect(passwd(f, &an, "an", "secret", false, &r), &r, -EX_EINVALID, "no hash");
+    fixture_expect(passwd(f, &ADMIN, "chi", HASH2, false, &r), &r, -EX_ENOTFOUND,
+                   "no such account");
     Exemplar__LocalUser *s = stored(f, "binh");
     assert_string_equal(s->password_hash, HASH1);
     exemplar__local_user__free_unpacked(s, NULL);
@@ -225,7 +216,7 @@ static void a_person_changes_only_their_own_password(void **state)
     exemplar__local_user__free_unpacked(s, NULL);
 
     f->now_ms = T0 + 1000;
-    expect(passwd(f, &an, "an", HASH2, false, &r), &r, 0, "one's own password");
+    fixture_expect(passwd(f, &an, "an", HASH2, false, &r), &r, 0, "one's own password");
     assert_string_equal(r.reply->users->users[0]->password_hash, "");
     fixture_reply_free(&r);
     s = stored(f, "an");
@@ -236,7 +227,7 @@ static void a_person_changes_only_their_own_password(void **state)
     exemplar__local_user__free_unpacked(s, NULL);
 
     /* an administrator sets a one-time password */
-    expect(passwd(f, &ADMIN, "binh", HASH2, true, &r), &r, 0, "a one-time password");
+    fixture_expect(passwd(f, &ADMIN, "binh", HASH2, true, &r), &r, 0, "a one-time password");
     fixture_reply_free(&r);
     s = stored(f, "binh");
     assert_true(s->must_change);
@@ -251,16 +242,16 @@ static void disable_and_enable_are_stored(void **state)
     fixture_t *f = *state;
     added(f, "an", EXEMPLAR__ROLE__ROLE_READER, "");
     fixture_reply_t r;
-    expect(disable(f, "chi", false, &r), &r, -EX_ENOTFOUND, "no such account");
-    expect(disable(f, "c h i", false, &r), &r, -EX_EINVALID, "no account name");
-    expect(disable(f, "an", false, &r), &r, 0, "disable");
+    fixture_expect(disable(f, "chi", false, &r), &r, -EX_ENOTFOUND, "no such account");
+    fixture_expect(disable(f, "c h i", false, &r), &r, -EX_EINVALID, "no account name");
+    fixture_expect(disable(f, "an", false, &r), &r, 0, "disable");
     assert_true(r.reply->users->users[0]->disabled);
     fixture_reply_free(&r);
     Exemplar__LocalUser *s = stored(f, "an");
     assert_true(s->disabled);
     assert_string_equal(s->password_hash, HASH1); /* kept for when it is enabled */
     exemplar__local_user__free_unpacked(s, NULL);
-    expect(disable(f, "an", true, &r), &r, 0, "enable");
+    fixture_expect(disable(f, "an", true, &r), &r, 0, "enable");
     fixture_reply_free(&r);
     s = stored(f, "an");
     assert_false(s->disabled);
@@ -277,7 +268,7 @@ static void only_login_answers_with_the_hash(void **state)
     Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
     req.body_case = EXEMPLAR__REQUEST__BODY_USER_LIST;
     req.user_list = &b;
-    expect(fixture_call(f, api_users_list, &ADMIN, &req, &r), &r, 0, "list");
+    fixture_expect(fixture_call(f, api_users_list, &ADMIN, &req, &r), &r, 0, "list");
     assert_int_equal(r.reply->users->n_users, 2);
     assert_string_equal(r.reply->users->users[0]->name, "an"); /* by name */
     assert_string_equal(r.reply->users->users[1]->name, "binh");
@@ -285,13 +276,13 @@ static void only_login_answers_with_the_hash(void **state)
         assert_string_equal(r.reply->users->users[i]->password_hash, "");
     fixture_reply_free(&r);
 
-    expect(login(f, "an", &r), &r, 0, "login");
+    fixture_expect(login(f, "an", &r), &r, 0, "login");
     assert_int_equal(r.reply->users->n_users, 1);
     assert_string_equal(r.reply->users->users[0]->password_hash, HASH1);
     assert_int_equal(r.reply->users->users[0]->role, EXEMPLAR__ROLE__ROLE_APPROVER);
     fixture_reply_free(&r);
-    expect(login(f, "chi", &r), &r, -EX_ENOTFOUND, "login of no account");
-    expect(login(f, "", &r), &r, -EX_EINVALID, "login without a name");
+    fixture_expect(login(f, "chi", &r), &r, -EX_ENOTFOUND, "login of no account");
+    fixture_expect(login(f, "", &r), &r, -EX_EINVALID, "login without a name");
 }
 
 int main(void)
