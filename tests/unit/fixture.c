@@ -109,6 +109,15 @@ int fixture_setup_rules(void **state)
     return 0;
 }
 
+int fixture_setup_registration(void **state)
+{
+    fixture_setup(state);
+    fixture_t *f = *state;
+    fixture_today(f, FIXTURE_REGISTRATION_DAY);
+    f->now_ms = FIXTURE_REGISTRATION_MS;
+    return 0;
+}
+
 int fixture_teardown(void **state)
 {
     fixture_t *f = *state;

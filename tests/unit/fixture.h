@@ -55,9 +55,16 @@ void fixture_close(fixture_t *f);
 
 /* cmocka setup and teardown of a test that needs only a fixture_t:
  * fixture_setup opens a store, fixture_setup_rules loads the rules too
- * ([rules] enforce as by default), and *state is the fixture_t. */
+ * ([rules] enforce as by default), fixture_setup_registration judges them
+ * on FIXTURE_REGISTRATION_DAY, in the built-in campaign's 2021-2023
+ * registration window (deadline 2021-09-15), with now_ms that day's
+ * midnight UTC; *state is the fixture_t.  fixture_teardown also ends a
+ * test's own struct whose first member is its fixture_t. */
+#define FIXTURE_REGISTRATION_DAY "2021-08-01"
+#define FIXTURE_REGISTRATION_MS  1627776000000LL
 int fixture_setup(void **state);
 int fixture_setup_rules(void **state);
+int fixture_setup_registration(void **state);
 int fixture_teardown(void **state);
 
 /* An actor as the transport would authenticate it (unit "" for none). */

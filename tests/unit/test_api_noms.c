@@ -24,26 +24,12 @@
 #include "fixture.h"
 #include "records.h"
 
-#define T0 1627776000000LL /* 2021-08-01 00:00 UTC: the requests' clock */
-
 #define STATE(s) EXEMPLAR__STATE__STATE_##s
 
-static actor_t OFFICER_01, OFFICER_79, READER, ADMIN;
-
-static int setup(void **state)
-{
-    fixture_t *f = calloc(1, sizeof(*f));
-    assert_non_null(f);
-    fixture_open(f);
-    fixture_today(f, "2021-08-01"); /* registration is open */
-    f->now_ms = T0;
-    OFFICER_01 = fixture_actor(ROLE_UNIT_OFFICER, "officer-01", "01");
-    OFFICER_79 = fixture_actor(ROLE_UNIT_OFFICER, "officer-79", "79");
-    READER = fixture_actor(ROLE_READER, "reader", NULL);
-    ADMIN = fixture_actor(ROLE_ADMIN, "admin", NULL);
-    *state = f;
-    return 0;
-}
+static const actor_t OFFICER_01 = {.name = "officer-01", .role = ROLE_UNIT_OFFICER, .unit = "01"};
+static const actor_t OFFICER_79 = {.name = "officer-79", .role = ROLE_UNIT_OFFICER, .unit = "79"};
+static const actor_t READER = {.name = "reader", .role = ROLE_READER};
+static const actor_t ADMIN = {.name = "admin", .role = ROLE_ADMIN};
 
 /* ---- requests ------------------------------------------------------------ */
 
@@ -164,7 +150,7 @@ static void register_stores_the_nomination_it_answers(void **state)
     assert_string_equal(n->period, "2021-2023");   /* the one whose registration is open */
     assert_true(n->unit_name[0] != '\0');          /* from the unit registry */
     assert_string_equal(n->subject, "01:PTNN");
-    assert_int_equal(n->created_ms, T0);
+    assert_int_equal(n->created_ms, FIXTURE_REGISTRATION_MS);
 
     Exemplar__Nomination *s = stored(f, n->id);
     assert_int_equal(s->version, 1);
@@ -488,30 +474,33 @@ static void list_pages_with_the_token_of_the_reply(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(register_stores_the_nomination_it_answers, setup,
+        cmocka_unit_test_setup_teardown(register_stores_the_nomination_it_answers,
+                                        fixture_setup_registration, fixture_teardown),
+        cmocka_unit_test_setup_teardown(register_normalizes_the_name, fixture_setup_registration,
                                         fixture_teardown),
-        cmocka_unit_test_setup_teardown(register_normalizes_the_name, setup, fixture_teardown),
-        cmocka_unit_test_setup_teardown(register_refusals_carry_their_codes, setup,
-                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(register_refusals_carry_their_codes,
+                                        fixture_setup_registration, fixture_teardown),
         cmocka_unit_test_setup_teardown(
-            register_outside_the_window_needs_an_administrators_override, setup, fixture_teardown),
-        cmocka_unit_test_setup_teardown(move_checks_its_request_before_the_nomination, setup,
-                                        fixture_teardown),
+            register_outside_the_window_needs_an_administrators_override,
+            fixture_setup_registration, fixture_teardown),
+        cmocka_unit_test_setup_teardown(move_checks_its_request_before_the_nomination,
+                                        fixture_setup_registration, fixture_teardown),
         cmocka_unit_test_setup_teardown(a_stale_version_is_a_conflict_that_tells_the_current_one,
-                                        setup, fixture_teardown),
-        cmocka_unit_test_setup_teardown(another_units_nomination_is_not_revealed, setup,
+                                        fixture_setup_registration, fixture_teardown),
+        cmocka_unit_test_setup_teardown(another_units_nomination_is_not_revealed,
+                                        fixture_setup_registration, fixture_teardown),
+        cmocka_unit_test_setup_teardown(move_follows_the_table_window_and_reason,
+                                        fixture_setup_registration, fixture_teardown),
+        cmocka_unit_test_setup_teardown(get_refuses_no_id_and_an_unknown_one,
+                                        fixture_setup_registration, fixture_teardown),
+        cmocka_unit_test_setup_teardown(history_lists_the_changes_oldest_first,
+                                        fixture_setup_registration, fixture_teardown),
+        cmocka_unit_test_setup_teardown(list_refusals_carry_their_codes, fixture_setup_registration,
                                         fixture_teardown),
-        cmocka_unit_test_setup_teardown(move_follows_the_table_window_and_reason, setup,
-                                        fixture_teardown),
-        cmocka_unit_test_setup_teardown(get_refuses_no_id_and_an_unknown_one, setup,
-                                        fixture_teardown),
-        cmocka_unit_test_setup_teardown(history_lists_the_changes_oldest_first, setup,
-                                        fixture_teardown),
-        cmocka_unit_test_setup_teardown(list_refusals_carry_their_codes, setup, fixture_teardown),
-        cmocka_unit_test_setup_teardown(list_keeps_a_unit_officer_to_its_unit, setup,
-                                        fixture_teardown),
-        cmocka_unit_test_setup_teardown(list_pages_with_the_token_of_the_reply, setup,
-                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(list_keeps_a_unit_officer_to_its_unit,
+                                        fixture_setup_registration, fixture_teardown),
+        cmocka_unit_test_setup_teardown(list_pages_with_the_token_of_the_reply,
+                                        fixture_setup_registration, fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,27 +23,13 @@
 #include "fixture.h"
 #include "plans.h"
 
-#define T0 1627776000000LL /* 2021-08-01 00:00 UTC */
-
 #define PLAN(s) EXEMPLAR__PLAN_STATE__PLAN_##s
 
-static actor_t OFFICER_01, OFFICER_79, REVIEWER, READER, ADMIN;
-
-static int setup(void **state)
-{
-    fixture_t *f = calloc(1, sizeof(*f));
-    assert_non_null(f);
-    fixture_open(f);
-    fixture_today(f, "2021-08-01");
-    f->now_ms = T0;
-    OFFICER_01 = fixture_actor(ROLE_UNIT_OFFICER, "officer-01", "01");
-    OFFICER_79 = fixture_actor(ROLE_UNIT_OFFICER, "officer-79", "79");
-    REVIEWER = fixture_actor(ROLE_MINISTRY_REVIEWER, "reviewer", NULL);
-    READER = fixture_actor(ROLE_READER, "reader", NULL);
-    ADMIN = fixture_actor(ROLE_ADMIN, "admin", NULL);
-    *state = f;
-    return 0;
-}
+static const actor_t OFFICER_01 = {.name = "officer-01", .role = ROLE_UNIT_OFFICER, .unit = "01"};
+static const actor_t OFFICER_79 = {.name = "officer-79", .role = ROLE_UNIT_OFFICER, .unit = "79"};
+static const actor_t REVIEWER = {.name = "reviewer", .role = ROLE_MINISTRY_REVIEWER};
+static const actor_t READER = {.name = "reader", .role = ROLE_READER};
+static const actor_t ADMIN = {.name = "admin", .role = ROLE_ADMIN};
 
 /* ---- requests ------------------------------------------------------------ */
 
@@ -354,18 +340,18 @@ static void show_and_list_keep_an_officer_to_its_unit(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(submit_refusals_carry_their_codes_and_write_nothing, setup,
-                                        fixture_teardown),
-        cmocka_unit_test_setup_teardown(a_submission_lists_the_units_registrations, setup,
-                                        fixture_teardown),
-        cmocka_unit_test_setup_teardown(a_draft_needs_no_document_and_is_not_a_submission, setup,
-                                        fixture_teardown),
-        cmocka_unit_test_setup_teardown(a_submitted_plan_is_reviewed_not_submitted_again, setup,
-                                        fixture_teardown),
-        cmocka_unit_test_setup_teardown(a_late_plan_is_accepted_only_with_a_reason, setup,
-                                        fixture_teardown),
-        cmocka_unit_test_setup_teardown(show_and_list_keep_an_officer_to_its_unit, setup,
-                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(submit_refusals_carry_their_codes_and_write_nothing,
+                                        fixture_setup_registration, fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_submission_lists_the_units_registrations,
+                                        fixture_setup_registration, fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_draft_needs_no_document_and_is_not_a_submission,
+                                        fixture_setup_registration, fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_submitted_plan_is_reviewed_not_submitted_again,
+                                        fixture_setup_registration, fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_late_plan_is_accepted_only_with_a_reason,
+                                        fixture_setup_registration, fixture_teardown),
+        cmocka_unit_test_setup_teardown(show_and_list_keep_an_officer_to_its_unit,
+                                        fixture_setup_registration, fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,23 +24,9 @@
 #include "errors.h"
 #include "fixture.h"
 
-#define T0 1627776000000LL /* 2021-08-01 00:00 UTC */
-
 #define STATE(s) EXEMPLAR__STATE__STATE_##s
 
-static actor_t READER;
-
-static int setup(void **state)
-{
-    fixture_t *f = calloc(1, sizeof(*f));
-    assert_non_null(f);
-    fixture_open(f);
-    fixture_today(f, "2021-08-01");
-    f->now_ms = T0;
-    READER = fixture_actor(ROLE_READER, "reader", NULL);
-    *state = f;
-    return 0;
-}
+static const actor_t READER = {.name = "reader", .role = ROLE_READER};
 
 static uint64_t register_in(fixture_t *f, const char *unit, const char *name, Exemplar__Kind kind)
 {
@@ -219,12 +205,12 @@ static void a_unit_officers_summary_holds_its_unit_only(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(summary_refusals_carry_their_codes, setup,
-                                        fixture_teardown),
-        cmocka_unit_test_setup_teardown(the_summary_counts_the_quarter_as_of_a_day, setup,
-                                        fixture_teardown),
-        cmocka_unit_test_setup_teardown(a_unit_officers_summary_holds_its_unit_only, setup,
-                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(summary_refusals_carry_their_codes,
+                                        fixture_setup_registration, fixture_teardown),
+        cmocka_unit_test_setup_teardown(the_summary_counts_the_quarter_as_of_a_day,
+                                        fixture_setup_registration, fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_unit_officers_summary_holds_its_unit_only,
+                                        fixture_setup_registration, fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -81,14 +81,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    test_t *f = *state;
-    fixture_close(&f->fx);
-    free(f);
-    return 0;
-}
-
 /* Runs the check on what the store holds now: the counts, with *index the
  * index problems and the kept sentences copied into text, one a line. */
 static Exemplar__FsckReply check(test_t *f, size_t want, uint64_t *index, char *text, size_t len)
@@ -181,10 +173,11 @@ static void a_change_missing_from_the_log_is_not_an_index_problem(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(a_store_as_written_has_no_problem, setup, teardown),
-        cmocka_unit_test_setup_teardown(missing_index_entries_are_index_problems, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_store_as_written_has_no_problem, setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(missing_index_entries_are_index_problems, setup,
+                                        fixture_teardown),
         cmocka_unit_test_setup_teardown(a_change_missing_from_the_log_is_not_an_index_problem,
-                                        setup, teardown),
+                                        setup, fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -88,14 +88,6 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    test_t *f = *state;
-    fixture_close(&f->fx);
-    free(f);
-    return 0;
-}
-
 static timers_sync_t sync_at(test_t *f, int64_t now_ms)
 {
     store_txn_t t;
@@ -327,14 +319,16 @@ static void bad_offsets_are_refused_naming_the_key(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(reminders_are_derived_at_the_offsets_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(reminders_are_derived_at_the_offsets_once, setup,
+                                        fixture_teardown),
         cmocka_unit_test_setup_teardown(
-            timers_older_than_catch_up_are_skipped_until_it_reaches_them, setup, teardown),
+            timers_older_than_catch_up_are_skipped_until_it_reaches_them, setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(
-            a_moved_deadline_moves_its_timer_and_a_removed_one_cancels_it, setup, teardown),
+            a_moved_deadline_moves_its_timer_and_a_removed_one_cancels_it, setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(a_due_timer_fires_once_and_makes_a_job_per_unit, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(bad_offsets_are_refused_naming_the_key, setup, teardown),
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(bad_offsets_are_refused_naming_the_key, setup,
+                                        fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
