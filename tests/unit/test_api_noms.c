@@ -393,8 +393,10 @@ static void list_refusals_carry_their_codes(void **state)
 }
 
 /* The ids of a list reply, in order, into ids; returns how many. */
+#define TOKEN_MAX 512
+
 static size_t list_ids(fixture_t *f, const actor_t *a, Exemplar__ListRequest *b, uint64_t *ids,
-                       size_t max, Exemplar__ListRequest *next)
+                       size_t max, Exemplar__ListRequest *next, uint8_t *next_token)
 {
     fixture_reply_t r;
     fixture_expect(do_list(f, a, b, &r), &r, 0, "list");
@@ -405,12 +407,13 @@ static size_t list_ids(fixture_t *f, const actor_t *a, Exemplar__ListRequest *b,
         ids[i] = l->nominations[i]->id;
     size_t n = l->n_nominations;
     if (next) {
-        /* the next page: the same filters and the reply's token */
-        static uint8_t token[512];
-        assert_true(l->next_page_token.len <= sizeof(token));
-        memcpy(token, l->next_page_token.data, l->next_page_token.len);
+        /* the next page: the same filters and the reply's token (kept in
+         * next_token, TOKEN_MAX bytes) */
+        assert_true(l->next_page_token.len <= TOKEN_MAX);
+        if (l->next_page_token.len)
+            memcpy(next_token, l->next_page_token.data, l->next_page_token.len);
         *next = *b;
-        next->page_token.data = token;
+        next->page_token.data = next_token;
         next->page_token.len = l->next_page_token.len;
     }
     fixture_reply_free(&r);
@@ -425,16 +428,16 @@ static void list_keeps_a_unit_officer_to_its_unit(void **state)
     uint64_t c = registered(f, "01", "Phong C");
     uint64_t ids[8];
     Exemplar__ListRequest all = EXEMPLAR__LIST_REQUEST__INIT;
-    assert_int_equal(list_ids(f, &READER, &all, ids, 8, NULL), 3);
+    assert_int_equal(list_ids(f, &READER, &all, ids, 8, NULL, NULL), 3);
     assert_int_equal(ids[0], a);
     assert_int_equal(ids[1], b);
     assert_int_equal(ids[2], c);
-    assert_int_equal(list_ids(f, &OFFICER_01, &all, ids, 8, NULL), 2);
+    assert_int_equal(list_ids(f, &OFFICER_01, &all, ids, 8, NULL, NULL), 2);
     assert_int_equal(ids[0], a);
     assert_int_equal(ids[1], c);
     Exemplar__ListRequest by_unit = EXEMPLAR__LIST_REQUEST__INIT;
     by_unit.unit = "79";
-    assert_int_equal(list_ids(f, &OFFICER_79, &by_unit, ids, 8, NULL), 1);
+    assert_int_equal(list_ids(f, &OFFICER_79, &by_unit, ids, 8, NULL, NULL), 1);
     assert_int_equal(ids[0], b);
 }
 
@@ -448,15 +451,16 @@ static void list_pages_with_the_token_of_the_reply(void **state)
     assert_int_equal(do_move(f, &OFFICER_01, b, STATE(WITHDRAWN), 1, "merged", &r), 0);
     fixture_reply_free(&r);
     uint64_t ids[4];
+    uint8_t token2[TOKEN_MAX], token3[TOKEN_MAX];
     /* every unit 01 nomination, two a page */
     Exemplar__ListRequest p1 = EXEMPLAR__LIST_REQUEST__INIT, p2, p3;
     p1.unit = "01";
     p1.limit = 2;
-    assert_int_equal(list_ids(f, &READER, &p1, ids, 4, &p2), 2);
+    assert_int_equal(list_ids(f, &READER, &p1, ids, 4, &p2, token2), 2);
     assert_int_equal(ids[0], a);
     assert_int_equal(ids[1], b);
     assert_true(p2.page_token.len > 0);
-    assert_int_equal(list_ids(f, &READER, &p2, ids, 4, &p3), 1);
+    assert_int_equal(list_ids(f, &READER, &p2, ids, 4, &p3, token3), 1);
     assert_int_equal(ids[0], c);
     assert_int_equal(p3.page_token.len, 0); /* the last page */
     /* a token is bound to its filters */
@@ -466,7 +470,7 @@ static void list_pages_with_the_token_of_the_reply(void **state)
     /* by state: the registered ones only */
     Exemplar__ListRequest reg = EXEMPLAR__LIST_REQUEST__INIT;
     reg.state = STATE(REGISTERED);
-    assert_int_equal(list_ids(f, &READER, &reg, ids, 4, NULL), 2);
+    assert_int_equal(list_ids(f, &READER, &reg, ids, 4, NULL, NULL), 2);
     assert_int_equal(ids[0], a);
     assert_int_equal(ids[1], c);
 }
