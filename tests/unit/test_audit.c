@@ -24,33 +24,7 @@
 #include "nom.h"
 #include "store.h"
 #include "wire.pb-c.h"
-#include "tmpdir.h"
-
-typedef struct {
-    char dir[64];
-    store_t *s;
-} fixture_t;
-
-static int setup(void **state)
-{
-    fixture_t *f = calloc(1, sizeof(*f));
-    char err[256] = "";
-    assert_non_null(f);
-    snprintf(f->dir, sizeof(f->dir), "/tmp/ex-audit-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    assert_int_equal(store_open(f->dir, 1 << 20, 1 << 24, &f->s, err, sizeof(err)), 0);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-    store_close(&f->s);
-    tmpdir_remove(f->dir);
-    free(f);
-    return 0;
-}
+#include "fixture.h"
 
 static const actor_t OFFICER = {.name = "officer-01", .role = ROLE_UNIT_OFFICER, .unit = "BNV"};
 
@@ -66,7 +40,7 @@ static void refuse_move(fixture_t *f, uint64_t id, bool write, bool commit)
     req.body_case = EXEMPLAR__REQUEST__BODY_MOVE;
     req.move = &mv;
     store_txn_t t;
-    assert_int_equal(store_txn_begin(f->s, write, &t), 0);
+    assert_int_equal(store_txn_begin(f->store, write, &t), 0);
     audit_refusal(&t, &OFFICER, "move", &req, -EX_EPERM, "not your unit's nomination",
                   1000 + (int64_t)id);
     if (write && commit)
@@ -83,7 +57,7 @@ static Exemplar__AuditReply *page(fixture_t *f, uint64_t before, uint32_t limit)
     Exemplar__AuditReply *out = NULL;
     char why[128] = "";
     store_txn_t t;
-    assert_int_equal(store_txn_begin(f->s, false, &t), 0);
+    assert_int_equal(store_txn_begin(f->store, false, &t), 0);
     assert_int_equal(audit_read(&t, &r, &out, why, sizeof(why)), 0);
     store_txn_abort(&t);
     return out;
@@ -103,7 +77,7 @@ static void refusals_are_appended_in_order_with_what_was_asked(void **state)
     req.body_case = EXEMPLAR__REQUEST__BODY_REGISTER;
     req.register_ = &reg;
     store_txn_t t;
-    assert_int_equal(store_txn_begin(f->s, true, &t), 0);
+    assert_int_equal(store_txn_begin(f->store, true, &t), 0);
     audit_refusal(&t, &OFFICER, "register", &req, -EX_EWINDOW, "the window is closed", 5000);
     audit_refusal(&t, &OFFICER, "register", NULL, -EX_EINVALID, "no body", 5001);
     assert_int_equal(store_txn_commit(&t), 0);
@@ -159,7 +133,7 @@ static void pages_go_newest_first_to_the_first_entry(void **state)
     Exemplar__AuditReply *out = NULL;
     char why[128] = "";
     store_txn_t t;
-    assert_int_equal(store_txn_begin(f->s, false, &t), 0);
+    assert_int_equal(store_txn_begin(f->store, false, &t), 0);
     assert_int_equal(audit_read(&t, &big, &out, why, sizeof(why)), -EX_EINVALID);
     store_txn_abort(&t);
     assert_null(out);
@@ -169,9 +143,10 @@ static void pages_go_newest_first_to_the_first_entry(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(refusals_are_appended_in_order_with_what_was_asked, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(pages_go_newest_first_to_the_first_entry, setup, teardown),
+        cmocka_unit_test_setup_teardown(refusals_are_appended_in_order_with_what_was_asked,
+                                        fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(pages_go_newest_first_to_the_first_entry, fixture_setup,
+                                        fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

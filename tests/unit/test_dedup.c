@@ -23,44 +23,14 @@
 #include "record.pb-c.h"
 #include "records.h"
 #include "store.h"
-#include "tmpdir.h"
-
-typedef struct {
-    char dir[64];
-    store_t *s;
-} fixture_t;
-
-static int setup(void **state)
-{
-    fixture_t *f = calloc(1, sizeof(*f));
-    char err[256] = "";
-    if (!f)
-        return -1;
-    snprintf(f->dir, sizeof(f->dir), "/tmp/exd.XXXXXX");
-    if (!mkdtemp(f->dir) || store_open(f->dir, 1 << 22, 1 << 24, &f->s, err, sizeof(err)) < 0) {
-        print_error("store_open(%s): %s\n", f->dir, err);
-        free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-    store_close(&f->s);
-    tmpdir_remove(f->dir);
-    free(f);
-    return 0;
-}
+#include "fixture.h"
 
 static const uint8_t ANSWER[] = "the first answer";
 
 static void remember(fixture_t *f, uint64_t id, const char *principal, uint64_t digest)
 {
     store_txn_t t;
-    assert_int_equal(store_txn_begin(f->s, true, &t), 0);
+    assert_int_equal(store_txn_begin(f->store, true, &t), 0);
     dedup_remember(&t, id, principal, digest, 1000, ANSWER, sizeof(ANSWER));
     assert_int_equal(store_txn_commit(&t), 0);
 }
@@ -70,7 +40,7 @@ static int lookup(fixture_t *f, uint64_t id, const char *principal, uint64_t dig
     store_txn_t t;
     uint8_t *reply = NULL;
     size_t len = 0;
-    assert_int_equal(store_txn_begin(f->s, false, &t), 0);
+    assert_int_equal(store_txn_begin(f->store, false, &t), 0);
     int rc = dedup_lookup(&t, id, principal, digest, &reply, &len, other);
     store_txn_abort(&t);
     if (rc == 0) {
@@ -115,7 +85,7 @@ static void record_without_a_principal_belongs_to_nobody(void **state)
     uint8_t key[8];
     key_put_u64(key, 99);
     store_txn_t t;
-    assert_int_equal(store_txn_begin(f->s, true, &t), 0);
+    assert_int_equal(store_txn_begin(f->store, true, &t), 0);
     records_put_message(&t, DB_REQUESTS, key, sizeof(key), &r.base);
     assert_int_equal(store_txn_commit(&t), 0);
     bool other = false;
@@ -123,7 +93,7 @@ static void record_without_a_principal_belongs_to_nobody(void **state)
     assert_true(other);
     /* and it is pruned like any other once it is old */
     uint64_t resume = 0;
-    assert_int_equal(store_txn_begin(f->s, true, &t), 0);
+    assert_int_equal(store_txn_begin(f->store, true, &t), 0);
     assert_int_equal(dedup_prune(&t, 2000, 100, &resume), 1);
     assert_int_equal(store_txn_commit(&t), 0);
     assert_int_equal(lookup(f, 99, "lan.hanoi", 7, &other), -EX_ENOTFOUND);
@@ -136,7 +106,7 @@ static void key_is_the_ids_eight_bytes(void **state)
     store_txn_t t;
     store_val_t v;
     uint8_t key[8] = {1, 2, 3, 4, 5, 6, 7, 8};
-    assert_int_equal(store_txn_begin(f->s, false, &t), 0);
+    assert_int_equal(store_txn_begin(f->store, false, &t), 0);
     assert_int_equal(store_get(&t, DB_REQUESTS, key, sizeof(key), &v), 0);
     Exemplar__RequestRecord *r = exemplar__request_record__unpack(NULL, v.len, v.data);
     assert_non_null(r);
@@ -148,10 +118,12 @@ static void key_is_the_ids_eight_bytes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(answer_goes_to_its_sender_only, setup, teardown),
-        cmocka_unit_test_setup_teardown(record_without_a_principal_belongs_to_nobody, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(key_is_the_ids_eight_bytes, setup, teardown),
+        cmocka_unit_test_setup_teardown(answer_goes_to_its_sender_only, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(record_without_a_principal_belongs_to_nobody, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(key_is_the_ids_eight_bytes, fixture_setup,
+                                        fixture_teardown),
     };
     return cmocka_run_group_tests_name("dedup", tests, NULL, NULL);
 }

@@ -20,7 +20,7 @@
 #include "errors.h"
 #include "exportfmt.h"
 #include "store.h"
-#include "tmpdir.h"
+#include "fixture.h"
 
 static int parse(const char *line, char *err, size_t errlen)
 {
@@ -99,19 +99,15 @@ static void every_database_is_exported_or_rebuilt(void **state)
 
 static void an_export_reads_back_line_by_line(void **state)
 {
-    (void)state;
-    char dir[64], err[256] = "";
-    snprintf(dir, sizeof(dir), "/tmp/ex-exportfmt-XXXXXX");
-    assert_non_null(mkdtemp(dir));
-    store_t *s = NULL;
-    assert_int_equal(store_open(dir, 1 << 20, 1 << 24, &s, err, sizeof(err)), 0);
+    fixture_t *fx = *state;
+    char err[256] = "";
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     assert_non_null(f);
     store_txn_t t;
     uint64_t records = 9, noms = 9, last = 9;
-    assert_int_equal(store_txn_begin(s, false, &t), 0);
+    assert_int_equal(store_txn_begin(fx->store, false, &t), 0);
     assert_int_equal(exportfmt_write(&t, f, &records, &noms, &last, err, sizeof(err)), 0);
     store_txn_abort(&t);
     assert_int_equal(fclose(f), 0);
@@ -138,8 +134,6 @@ static void an_export_reads_back_line_by_line(void **state)
     assert_string_equal(first, "header");
     assert_string_equal(type, "end");
     free(buf);
-    store_close(&s);
-    tmpdir_remove(dir);
 }
 
 int main(void)
@@ -148,7 +142,8 @@ int main(void)
         cmocka_unit_test(good_lines_parse),
         cmocka_unit_test(bad_lines_are_refused_with_a_sentence),
         cmocka_unit_test(every_database_is_exported_or_rebuilt),
-        cmocka_unit_test(an_export_reads_back_line_by_line),
+        cmocka_unit_test_setup_teardown(an_export_reads_back_line_by_line, fixture_setup,
+                                        fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

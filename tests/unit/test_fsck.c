@@ -27,14 +27,12 @@
 #include "nomwrite.h"
 #include "records.h"
 #include "store.h"
-#include "tmpdir.h"
+#include "fixture.h"
 
 typedef struct {
-    char dir[64];
-    store_t *store;
-    records_counters_t counters;
+    fixture_t fx; /* the store, and the counters the nominations are written with */
     uint64_t ids[3];
-} fixture_t;
+} test_t;
 
 static Exemplar__Actor ACTOR = {PROTOBUF_C_MESSAGE_INIT(&exemplar__actor__descriptor), "officer-01",
                                 EXEMPLAR__ROLE__ROLE_UNIT_OFFICER, "01"};
@@ -42,17 +40,13 @@ static Exemplar__Actor ACTOR = {PROTOBUF_C_MESSAGE_INIT(&exemplar__actor__descri
 /* Three nominations of unit 01; the first moved on to fostering. */
 static int setup(void **state)
 {
-    fixture_t *f = calloc(1, sizeof(*f));
-    char err[256] = "";
+    test_t *f = calloc(1, sizeof(*f));
     assert_non_null(f);
-    snprintf(f->dir, sizeof(f->dir), "/tmp/ex-fsck-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    assert_int_equal(store_open(f->dir, 1 << 20, 1 << 24, &f->store, err, sizeof(err)), 0);
+    fixture_open(&f->fx);
     store_txn_t t;
-    assert_int_equal(store_txn_begin(f->store, true, &t), 0);
-    assert_int_equal(records_load_counters(&t, &f->counters), 0);
+    assert_int_equal(store_txn_begin(f->fx.store, true, &t), 0);
     nomwrite_batch_t b;
-    nomwrite_batch_init(&b, &t, NULL, &f->counters);
+    nomwrite_batch_init(&b, &t, NULL, &f->fx.counters);
     for (int i = 0; i < 3; i++) {
         Exemplar__Nomination n;
         exemplar__nomination__init(&n);
@@ -87,24 +81,15 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-    store_close(&f->store);
-    tmpdir_remove(f->dir);
-    free(f);
-    return 0;
-}
-
 /* Runs the check on what the store holds now: the counts, with *index the
  * index problems and the kept sentences copied into text, one a line. */
-static Exemplar__FsckReply check(fixture_t *f, size_t want, uint64_t *index, char *text, size_t len)
+static Exemplar__FsckReply check(test_t *f, size_t want, uint64_t *index, char *text, size_t len)
 {
     Exemplar__FsckReply out = EXEMPLAR__FSCK_REPLY__INIT;
     store_txn_t t;
     fsck_t k;
-    assert_int_equal(store_txn_begin(f->store, false, &t), 0);
-    assert_int_equal(fsck_init(&k, &t, f->counters.next_id - 1, want, &out), 0);
+    assert_int_equal(store_txn_begin(f->fx.store, false, &t), 0);
+    assert_int_equal(fsck_init(&k, &t, f->fx.counters.next_id - 1, want, &out), 0);
     assert_int_equal(fsck_run(&k), 0);
     *index = k.index_problems;
     text[0] = 0;
@@ -117,17 +102,17 @@ static Exemplar__FsckReply check(fixture_t *f, size_t want, uint64_t *index, cha
     return out;
 }
 
-static void delete (fixture_t *f, store_db_t db, const uint8_t *key, size_t klen)
+static void delete (test_t *f, store_db_t db, const uint8_t *key, size_t klen)
 {
     store_txn_t t;
-    assert_int_equal(store_txn_begin(f->store, true, &t), 0);
+    assert_int_equal(store_txn_begin(f->fx.store, true, &t), 0);
     store_del(&t, db, key, klen);
     assert_int_equal(store_txn_commit(&t), 0);
 }
 
 static void a_store_as_written_has_no_problem(void **state)
 {
-    fixture_t *f = *state;
+    test_t *f = *state;
     uint64_t index = 9;
     char text[2048];
     Exemplar__FsckReply r = check(f, 10, &index, text, sizeof(text));
@@ -144,7 +129,7 @@ static void a_store_as_written_has_no_problem(void **state)
 
 static void missing_index_entries_are_index_problems(void **state)
 {
-    fixture_t *f = *state;
+    test_t *f = *state;
     uint8_t key[KEY_MAX];
     delete (f, DB_BY_UNIT, key, key_by_unit(key, "01", f->ids[1]));
     /* the third nomination's live entry: registered, seq 3 */
@@ -171,7 +156,7 @@ static void missing_index_entries_are_index_problems(void **state)
 
 static void a_change_missing_from_the_log_is_not_an_index_problem(void **state)
 {
-    fixture_t *f = *state;
+    test_t *f = *state;
     uint8_t key[8];
     key_put_u64(key, 2); /* the second registration */
     delete (f, DB_CHANGES, key, sizeof(key));
@@ -188,10 +173,11 @@ static void a_change_missing_from_the_log_is_not_an_index_problem(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(a_store_as_written_has_no_problem, setup, teardown),
-        cmocka_unit_test_setup_teardown(missing_index_entries_are_index_problems, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_store_as_written_has_no_problem, setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(missing_index_entries_are_index_problems, setup,
+                                        fixture_teardown),
         cmocka_unit_test_setup_teardown(a_change_missing_from_the_log_is_not_an_index_problem,
-                                        setup, teardown),
+                                        setup, fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,33 +25,24 @@
 #include "jobs.h"
 #include "rules.h"
 #include "store.h"
-#include "tmpdir.h"
+#include "fixture.h"
 
 #define T0 1790000000000LL /* a time in ms (2026-09-21) */
 
 typedef struct {
-    char dir[64];
-    store_t *store;
-    config_t cfg;
-    rules_t *rules;
+    fixture_t fx; /* the store, the configuration and the rules */
     api_jobs_t *jobs;
-} fixture_t;
+} test_t;
 
 static int setup(void **state)
 {
-    fixture_t *f = calloc(1, sizeof(*f));
+    test_t *f = calloc(1, sizeof(*f));
     char err[256] = "";
     assert_non_null(f);
-    snprintf(f->dir, sizeof(f->dir), "/tmp/ex-jobs-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    assert_int_equal(store_open(f->dir, 1 << 20, 1 << 30, &f->store, err, sizeof(err)), 0);
-    config_defaults(&f->cfg);
-    if (config_set(&f->cfg, "workers", "max_attempts", "3", err, sizeof(err)) < 0)
-        fail_msg("%s", err);
-    f->rules = rules_new(&f->cfg, f->store, err, sizeof(err));
-    if (!f->rules)
-        fail_msg("rules_new: %s", err);
-    f->jobs = api_jobs_new(&f->cfg, err, sizeof(err));
+    fixture_open(&f->fx);
+    fixture_set(&f->fx, "workers", "max_attempts", "3");
+    fixture_rules(&f->fx);
+    f->jobs = api_jobs_new(&f->fx.cfg, err, sizeof(err));
     if (!f->jobs)
         fail_msg("api_jobs_new: %s", err);
     *state = f;
@@ -60,22 +51,20 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    fixture_t *f = *state;
+    test_t *f = *state;
     api_jobs_destroy(&f->jobs);
-    rules_destroy(&f->rules);
-    store_close(&f->store);
-    tmpdir_remove(f->dir);
+    fixture_close(&f->fx);
     free(f);
     return 0;
 }
 
 /* Writes job id in state, available (or its lease ending) at at_ms. */
-static void put_job(fixture_t *f, const char *id, Exemplar__JobState st, int64_t at_ms,
+static void put_job(test_t *f, const char *id, Exemplar__JobState st, int64_t at_ms,
                     uint32_t failures)
 {
     store_txn_t t;
     Exemplar__Job *old = NULL;
-    assert_int_equal(store_txn_begin(f->store, true, &t), 0);
+    assert_int_equal(store_txn_begin(f->fx.store, true, &t), 0);
     int rc = jobs_get(&t, id, &old);
     assert_true(rc == 0 || rc == -EX_ENOTFOUND);
     Exemplar__Job j = EXEMPLAR__JOB__INIT;
@@ -98,22 +87,22 @@ static void put_job(fixture_t *f, const char *id, Exemplar__JobState st, int64_t
         exemplar__job__free_unpacked(old, NULL);
 }
 
-static Exemplar__Job *get_job(fixture_t *f, const char *id)
+static Exemplar__Job *get_job(test_t *f, const char *id)
 {
     store_txn_t t;
     Exemplar__Job *j = NULL;
-    assert_int_equal(store_txn_begin(f->store, false, &t), 0);
+    assert_int_equal(store_txn_begin(f->fx.store, false, &t), 0);
     assert_int_equal(jobs_get(&t, id, &j), 0);
     store_txn_abort(&t);
     return j;
 }
 
 /* The ids in one part of the queue due by until_ms, joined by spaces. */
-static void due(fixture_t *f, int part, int64_t until_ms, char *out, size_t len)
+static void due(test_t *f, int part, int64_t until_ms, char *out, size_t len)
 {
     char ids[16][JOBS_ID_MAX + 1];
     store_txn_t t;
-    assert_int_equal(store_txn_begin(f->store, false, &t), 0);
+    assert_int_equal(store_txn_begin(f->fx.store, false, &t), 0);
     int n = jobs_due(&t, DB_JOB_QUEUE, part, until_ms, ids, 16);
     store_txn_abort(&t);
     assert_true(n >= 0);
@@ -126,20 +115,20 @@ static void due(fixture_t *f, int part, int64_t until_ms, char *out, size_t len)
     }
 }
 
-static int64_t next_time(fixture_t *f, int part)
+static int64_t next_time(test_t *f, int part)
 {
     store_txn_t t;
-    assert_int_equal(store_txn_begin(f->store, false, &t), 0);
+    assert_int_equal(store_txn_begin(f->fx.store, false, &t), 0);
     int64_t next = jobs_next_time(&t, DB_JOB_QUEUE, part);
     store_txn_abort(&t);
     return next;
 }
 
-static bool tick(fixture_t *f, int64_t now_ms)
+static bool tick(test_t *f, int64_t now_ms)
 {
     store_txn_t t;
-    assert_int_equal(store_txn_begin(f->store, true, &t), 0);
-    bool wrote = api_jobs_tick(f->jobs, &t, f->rules, now_ms);
+    assert_int_equal(store_txn_begin(f->fx.store, true, &t), 0);
+    bool wrote = api_jobs_tick(f->jobs, &t, f->fx.rules, now_ms);
     assert_int_equal(store_txn_commit(&t), 0);
     return wrote;
 }
@@ -148,7 +137,7 @@ enum { READY = EXEMPLAR__JOB_STATE__JOB_READY, LEASED = EXEMPLAR__JOB_STATE__JOB
 
 static void the_queue_holds_ready_and_leased_jobs_by_time_in_their_own_parts(void **state)
 {
-    fixture_t *f = *state;
+    test_t *f = *state;
     char ids[1024];
     assert_int_equal(next_time(f, LEASED), INT64_MAX);
     put_job(f, "t/b", EXEMPLAR__JOB_STATE__JOB_READY, T0 + 20, 0);
@@ -185,7 +174,7 @@ static void the_queue_holds_ready_and_leased_jobs_by_time_in_their_own_parts(voi
 
 static void a_lease_that_ran_out_is_taken_back_at_its_end_then_parked(void **state)
 {
-    fixture_t *f = *state;
+    test_t *f = *state;
     int64_t end = T0 + 60000;
     put_job(f, "lease/x", EXEMPLAR__JOB_STATE__JOB_LEASED, end, 0);
 

@@ -23,33 +23,7 @@
 #include "errors.h"
 #include "ledger.h"
 #include "store.h"
-#include "tmpdir.h"
-
-typedef struct {
-    char dir[64];
-    store_t *s;
-} fixture_t;
-
-static int setup(void **state)
-{
-    fixture_t *f = calloc(1, sizeof(*f));
-    char err[256] = "";
-    assert_non_null(f);
-    snprintf(f->dir, sizeof(f->dir), "/tmp/ex-ledger-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    assert_int_equal(store_open(f->dir, 1 << 20, 1 << 24, &f->s, err, sizeof(err)), 0);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-    store_close(&f->s);
-    tmpdir_remove(f->dir);
-    free(f);
-    return 0;
-}
+#include "fixture.h"
 
 static void put_unit(fixture_t *f, const char *code, const char *from, const char *to,
                      const char *name)
@@ -60,7 +34,7 @@ static void put_unit(fixture_t *f, const char *code, const char *from, const cha
     u.valid_from = (char *)from;
     u.valid_to = (char *)to;
     u.name = (char *)name;
-    assert_int_equal(store_txn_begin(f->s, true, &t), 0);
+    assert_int_equal(store_txn_begin(f->store, true, &t), 0);
     ledger_unit_put(&t, &u);
     assert_int_equal(store_txn_commit(&t), 0);
 }
@@ -78,7 +52,7 @@ static void unit_on(fixture_t *f, const char *code, const char *day, char *out, 
 {
     store_txn_t t;
     Exemplar__Unit *u = NULL, *latest = NULL;
-    assert_int_equal(store_txn_begin(f->s, false, &t), 0);
+    assert_int_equal(store_txn_begin(f->store, false, &t), 0);
     int rc = ledger_unit_on(&t, code, day_of(day), &u, &latest);
     store_txn_abort(&t);
     if (rc == 0) {
@@ -120,7 +94,7 @@ static void a_unit_version_is_found_by_its_days(void **state)
     store_txn_t t;
     Exemplar__Unit **v = NULL;
     size_t n = 0;
-    assert_int_equal(store_txn_begin(f->s, false, &t), 0);
+    assert_int_equal(store_txn_begin(f->store, false, &t), 0);
     assert_int_equal(ledger_units(&t, "BN", &v, &n), 0);
     assert_int_equal(n, 1);
     assert_string_equal(v[0]->code, "BN");
@@ -147,7 +121,7 @@ static void put_evidence(fixture_t *f, const char *subject, int year, const char
     e.year = year;
     e.title = (char *)title;
     e.revoked = revoked;
-    assert_int_equal(store_txn_begin(f->s, true, &t), 0);
+    assert_int_equal(store_txn_begin(f->store, true, &t), 0);
     ledger_evidence_put(&t, &e);
     assert_int_equal(store_txn_commit(&t), 0);
 }
@@ -165,7 +139,7 @@ static void a_subjects_evidence_comes_back_by_year_and_title(void **state)
     store_txn_t t;
     Exemplar__Evidence **v = NULL, *e = NULL;
     size_t n = 0;
-    assert_int_equal(store_txn_begin(f->s, false, &t), 0);
+    assert_int_equal(store_txn_begin(f->store, false, &t), 0);
     assert_int_equal(ledger_evidence_of(&t, "CCCD-1", &v, &n), 0);
     assert_int_equal(n, 3);
     assert_int_equal(v[0]->year, 2021);
@@ -191,9 +165,10 @@ static void a_subjects_evidence_comes_back_by_year_and_title(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(a_unit_version_is_found_by_its_days, setup, teardown),
-        cmocka_unit_test_setup_teardown(a_subjects_evidence_comes_back_by_year_and_title, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(a_unit_version_is_found_by_its_days, fixture_setup,
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_subjects_evidence_comes_back_by_year_and_title,
+                                        fixture_setup, fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

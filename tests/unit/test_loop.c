@@ -30,14 +30,10 @@
 #include "loop.h"
 #include "outbox.h"
 #include "store.h"
-#include "tmpdir.h"
+#include "fixture.h"
 
 typedef struct {
-    char dir[64];
-    store_t *store;
-    void *zmq;
-    outbox_t *outbox;
-    config_t cfg;
+    fixture_t fx; /* the store, an outbox and the configuration */
     api_t *api;
     loop_t *loop;
     int sfd, tfd;
@@ -46,7 +42,7 @@ typedef struct {
     int pair_calls, timer_calls;
     long first_timeout, timer_timeout[2];
     int64_t started_ms;
-} fixture_t;
+} test_t;
 
 static int64_t mono_ms(void)
 {
@@ -57,17 +53,12 @@ static int64_t mono_ms(void)
 
 static int setup(void **state)
 {
-    fixture_t *f = calloc(1, sizeof(*f));
-    char err[256], feed[128];
-    snprintf(f->dir, sizeof(f->dir), "/tmp/ex-loop-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    assert_int_equal(store_open(f->dir, 1 << 20, 1 << 30, &f->store, err, sizeof(err)), 0);
-    f->zmq = zmq_ctx_new();
-    snprintf(feed, sizeof(feed), "ipc://%s/feed", f->dir);
-    f->outbox = outbox_new(f->zmq, feed, err, sizeof(err));
-    assert_non_null(f->outbox);
-    config_defaults(&f->cfg);
-    f->api = api_new(f->store, f->outbox, &f->cfg, err, sizeof(err));
+    test_t *f = calloc(1, sizeof(*f));
+    char err[256];
+    assert_non_null(f);
+    fixture_open(&f->fx);
+    fixture_outbox(&f->fx);
+    f->api = api_new(f->fx.store, f->fx.outbox, &f->fx.cfg, err, sizeof(err));
     assert_non_null(f->api);
     /* SIGTERM through a signalfd, as exemplard does */
     sigset_t set;
@@ -76,10 +67,10 @@ static int setup(void **state)
     assert_int_equal(sigprocmask(SIG_BLOCK, &set, NULL), 0);
     f->sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
     assert_true(f->sfd >= 0);
-    f->loop = loop_new(&f->cfg, f->api, NULL, f->sfd);
+    f->loop = loop_new(&f->fx.cfg, f->api, NULL, f->sfd);
     assert_non_null(f->loop);
-    f->pair_in = zmq_socket(f->zmq, ZMQ_PAIR);
-    f->pair_out = zmq_socket(f->zmq, ZMQ_PAIR);
+    f->pair_in = zmq_socket(f->fx.zmq, ZMQ_PAIR);
+    f->pair_out = zmq_socket(f->fx.zmq, ZMQ_PAIR);
     assert_int_equal(zmq_bind(f->pair_in, "inproc://test-loop"), 0);
     assert_int_equal(zmq_connect(f->pair_out, "inproc://test-loop"), 0);
     f->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
@@ -90,7 +81,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    fixture_t *f = *state;
+    test_t *f = *state;
     loop_destroy(&f->loop);
     assert_null(f->loop);
     zmq_close(f->pair_in);
@@ -98,10 +89,7 @@ static int teardown(void **state)
     close(f->tfd);
     close(f->sfd);
     api_destroy(&f->api);
-    outbox_destroy(&f->outbox);
-    zmq_ctx_term(f->zmq);
-    store_close(&f->store);
-    tmpdir_remove(f->dir);
+    fixture_close(&f->fx);
     free(f);
     return 0;
 }
@@ -109,7 +97,7 @@ static int teardown(void **state)
 /* The PAIR socket's handler: takes the message, notes the turn's timeout. */
 static void on_pair(void *arg)
 {
-    fixture_t *f = arg;
+    test_t *f = arg;
     char buf[16];
     while (zmq_recv(f->pair_in, buf, sizeof(buf), ZMQ_DONTWAIT) >= 0)
         f->pair_calls++;
@@ -121,7 +109,7 @@ static void on_pair(void *arg)
  * systemd does. */
 static void on_timer(void *arg)
 {
-    fixture_t *f = arg;
+    test_t *f = arg;
     uint64_t n;
     if (read(f->tfd, &n, sizeof(n)) != (ssize_t)sizeof(n) || f->timer_calls >= 2)
         return;
@@ -130,7 +118,7 @@ static void on_timer(void *arg)
         raise(SIGTERM);
 }
 
-static void put_leased_job(fixture_t *f, int64_t until_ms)
+static void put_leased_job(test_t *f, int64_t until_ms)
 {
     store_txn_t t;
     Exemplar__Job j;
@@ -141,16 +129,16 @@ static void put_leased_job(fixture_t *f, int64_t until_ms)
     j.attempts = 1;
     j.worker = (char *)"w1";
     j.available_ms = until_ms;
-    assert_int_equal(store_txn_begin(f->store, true, &t), 0);
+    assert_int_equal(store_txn_begin(f->fx.store, true, &t), 0);
     jobs_put(&t, &j, NULL);
     assert_int_equal(store_txn_commit(&t), 0);
 }
 
-static int job_state(fixture_t *f)
+static int job_state(test_t *f)
 {
     store_txn_t t;
     Exemplar__Job *j = NULL;
-    assert_int_equal(store_txn_begin(f->store, false, &t), 0);
+    assert_int_equal(store_txn_begin(f->fx.store, false, &t), 0);
     assert_int_equal(jobs_get(&t, "loop-test/1", &j), 0);
     int s = j->state;
     exemplar__job__free_unpacked(j, NULL);
@@ -160,7 +148,7 @@ static int job_state(fixture_t *f)
 
 static void registered_sources_run_and_the_poll_sleeps_until_the_next_deadline(void **state)
 {
-    fixture_t *f = *state;
+    test_t *f = *state;
     /* request sources are api sockets only */
     assert_int_equal(loop_add(f->loop, f->pair_in, -1, LOOP_REQUESTS, on_pair, f), -1);
     assert_int_equal(loop_add(f->loop, f->pair_in, -1, LOOP_EVENTS, on_pair, f), 0);

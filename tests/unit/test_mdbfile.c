@@ -23,7 +23,7 @@
 #include "errors.h"
 #include "mdbfile.h"
 #include "store.h"
-#include "tmpdir.h"
+#include "fixture.h"
 
 /* Offsets in a meta page (liblmdb 0.9, 64-bit), as LMDB's mdb.c lays it out. */
 #define META_MAGIC   16
@@ -35,21 +35,19 @@
 #define DB_ROOT      40
 
 typedef struct {
-    char dir[64];
+    fixture_t fx;  /* the store, closed once written */
     uint8_t *file; /* the whole data.mdb */
     size_t len;
     uint32_t psize;
-} fixture_t;
+} test_t;
 
 static int setup(void **state)
 {
-    fixture_t *f = calloc(1, sizeof(*f));
-    char err[256] = "", path[96];
+    test_t *f = calloc(1, sizeof(*f));
+    char path[96];
     assert_non_null(f);
-    snprintf(f->dir, sizeof(f->dir), "/tmp/ex-mdbfile-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    store_t *s = NULL;
-    assert_int_equal(store_open(f->dir, 1 << 20, 1 << 24, &s, err, sizeof(err)), 0);
+    fixture_open(&f->fx);
+    store_t *s = f->fx.store;
     for (int i = 0; i < 3; i++) { /* a few transactions: the meta pages differ */
         store_txn_t t;
         char key[16];
@@ -58,8 +56,8 @@ static int setup(void **state)
         store_put(&t, DB_META, key, strlen(key), "value", 5);
         assert_int_equal(store_txn_commit(&t), 0);
     }
-    store_close(&s);
-    snprintf(path, sizeof(path), "%s/data.mdb", f->dir);
+    store_close(&f->fx.store);
+    snprintf(path, sizeof(path), "%s/data.mdb", f->fx.dir);
     FILE *fp = fopen(path, "rb");
     assert_non_null(fp);
     assert_int_equal(fseek(fp, 0, SEEK_END), 0);
@@ -76,8 +74,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    fixture_t *f = *state;
-    tmpdir_remove(f->dir);
+    test_t *f = *state;
+    fixture_close(&f->fx);
     free(f->file);
     free(f);
     return 0;
@@ -99,8 +97,7 @@ static uint64_t get64(const uint8_t *p)
 }
 
 /* Checks a copy of the file with change applied to it; returns the refusal. */
-static void refused(fixture_t *f, void (*change)(fixture_t *, uint8_t *, size_t *),
-                    const char *sentence)
+static void refused(test_t *f, void (*change)(test_t *, uint8_t *, size_t *), const char *sentence)
 {
     uint8_t *copy = malloc(f->len);
     assert_non_null(copy);
@@ -118,7 +115,7 @@ static void refused(fixture_t *f, void (*change)(fixture_t *, uint8_t *, size_t 
 
 static void a_real_store_passes(void **state)
 {
-    fixture_t *f = *state;
+    test_t *f = *state;
     mdbfile_info_t info;
     char err[256] = "";
     size_t head = f->len < MDBFILE_HEAD_MAX ? f->len : MDBFILE_HEAD_MAX;
@@ -134,7 +131,7 @@ static void a_real_store_passes(void **state)
 
     /* The same through a file descriptor. */
     char path[96];
-    snprintf(path, sizeof(path), "%s/data.mdb", f->dir);
+    snprintf(path, sizeof(path), "%s/data.mdb", f->fx.dir);
     int fd = open(path, O_RDONLY);
     assert_true(fd >= 0);
     mdbfile_info_t again;
@@ -143,49 +140,49 @@ static void a_real_store_passes(void **state)
     close(fd);
 }
 
-static void cut_to_a_page_short(fixture_t *f, uint8_t *b, size_t *len)
+static void cut_to_a_page_short(test_t *f, uint8_t *b, size_t *len)
 {
     (void)b;
     uint64_t last = get64(f->file + META_LAST_PG);
     uint64_t last1 = get64(f->file + f->psize + META_LAST_PG);
     *len = (size_t)(last > last1 ? last : last1) * f->psize; /* the last page gone */
 }
-static void cut_mid_page(fixture_t *f, uint8_t *b, size_t *len)
+static void cut_mid_page(test_t *f, uint8_t *b, size_t *len)
 {
     (void)b;
     *len = 2 * (size_t)f->psize + 100;
 }
-static void cut_to_nothing(fixture_t *f, uint8_t *b, size_t *len)
+static void cut_to_nothing(test_t *f, uint8_t *b, size_t *len)
 {
     (void)f, (void)b;
     *len = 100;
 }
-static void magic_0(fixture_t *f, uint8_t *b, size_t *len)
+static void magic_0(test_t *f, uint8_t *b, size_t *len)
 {
     (void)f, (void)len;
     put32(b + META_MAGIC, 0x12345678);
 }
-static void magic_1(fixture_t *f, uint8_t *b, size_t *len)
+static void magic_1(test_t *f, uint8_t *b, size_t *len)
 {
     (void)len;
     put32(b + f->psize + META_MAGIC, 0x12345678);
 }
-static void version_1(fixture_t *f, uint8_t *b, size_t *len)
+static void version_1(test_t *f, uint8_t *b, size_t *len)
 {
     (void)len;
     put32(b + f->psize + META_VERSION, 2);
 }
-static void page_size(fixture_t *f, uint8_t *b, size_t *len)
+static void page_size(test_t *f, uint8_t *b, size_t *len)
 {
     (void)f, (void)len;
     put32(b + META_DBS, 3000);
 }
-static void root_past_the_end(fixture_t *f, uint8_t *b, size_t *len)
+static void root_past_the_end(test_t *f, uint8_t *b, size_t *len)
 {
     (void)len;
     put64(b + f->psize + META_DBS + DB_SIZE + DB_ROOT, 1u << 30);
 }
-static void not_a_meta_page(fixture_t *f, uint8_t *b, size_t *len)
+static void not_a_meta_page(test_t *f, uint8_t *b, size_t *len)
 {
     (void)len;
     put64(b + f->psize, 7); /* mp_pgno of page 1 */
@@ -193,7 +190,7 @@ static void not_a_meta_page(fixture_t *f, uint8_t *b, size_t *len)
 
 static void crafted_faults_are_refused_by_name(void **state)
 {
-    fixture_t *f = *state;
+    test_t *f = *state;
     refused(f, cut_to_a_page_short, "cut short");
     refused(f, cut_mid_page, "not a whole number");
     refused(f, cut_to_nothing, "too few for an LMDB file");
@@ -207,9 +204,9 @@ static void crafted_faults_are_refused_by_name(void **state)
 
 static void a_truncated_file_is_refused_through_its_descriptor(void **state)
 {
-    fixture_t *f = *state;
+    test_t *f = *state;
     char path[96], err[256] = "";
-    snprintf(path, sizeof(path), "%s/data.mdb", f->dir);
+    snprintf(path, sizeof(path), "%s/data.mdb", f->fx.dir);
     int fd = open(path, O_RDWR);
     assert_true(fd >= 0);
     assert_int_equal(ftruncate(fd, (off_t)f->psize * 2), 0);

@@ -24,44 +24,16 @@
 #include "outbox.h"
 #include "records.h"
 #include "store.h"
-#include "tmpdir.h"
-
-typedef struct {
-    char dir[64];
-    store_t *store;
-    void *zmq;
-    outbox_t *outbox;
-    records_counters_t counters;
-} fixture_t;
+#include "fixture.h"
 
 static int setup(void **state)
 {
     fixture_t *f = calloc(1, sizeof(*f));
-    char err[256], feed[128];
-    snprintf(f->dir, sizeof(f->dir), "/tmp/ex-nomwrite-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
+    assert_non_null(f);
     /* A map that cannot grow: a large write fills it (the failed commit). */
-    assert_int_equal(store_open(f->dir, 1 << 20, 1 << 20, &f->store, err, sizeof(err)), 0);
-    f->zmq = zmq_ctx_new();
-    snprintf(feed, sizeof(feed), "ipc://%s/feed", f->dir);
-    f->outbox = outbox_new(f->zmq, feed, err, sizeof(err));
-    assert_non_null(f->outbox);
-    store_txn_t t;
-    assert_int_equal(store_txn_begin(f->store, false, &t), 0);
-    assert_int_equal(records_load_counters(&t, &f->counters), 0);
-    store_txn_abort(&t);
+    fixture_open_sized(f, 1 << 20, 1 << 20);
+    fixture_outbox(f);
     *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-    outbox_destroy(&f->outbox);
-    zmq_ctx_term(f->zmq);
-    store_close(&f->store);
-    tmpdir_remove(f->dir);
-    free(f);
     return 0;
 }
 
@@ -243,7 +215,7 @@ static void a_failed_commit_leaves_the_counters_as_they_were(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, fixture_teardown)
     const struct CMUnitTest tests[] = {
         T(a_transition_writes_record_indexes_change_and_feed),
         T(readers_in_the_batch_see_its_deltas_the_counters_do_not),

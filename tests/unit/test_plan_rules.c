@@ -16,7 +16,7 @@
 #include "errors.h"
 #include "plans.h"
 #include "store.h"
-#include "tmpdir.h"
+#include "fixture.h"
 
 #define P(x) EXEMPLAR__PLAN_STATE__PLAN_##x
 #define S(x) EXEMPLAR__STATE__STATE_##x
@@ -106,31 +106,6 @@ static void tally_and_behind(void **state)
 
 /* ---- in LMDB --------------------------------------------------------------- */
 
-typedef struct {
-    char dir[64];
-    store_t *store;
-} fixture_t;
-
-static int setup(void **state)
-{
-    fixture_t *f = calloc(1, sizeof(*f));
-    char err[256];
-    snprintf(f->dir, sizeof(f->dir), "/tmp/ex-plans-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    assert_int_equal(store_open(f->dir, 1 << 20, 1 << 30, &f->store, err, sizeof(err)), 0);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-    store_close(&f->store);
-    tmpdir_remove(f->dir);
-    free(f);
-    return 0;
-}
-
 static void put(store_txn_t *t, const char *unit, const char *campaign, const char *period,
                 uint32_t version, Exemplar__PlanState s)
 {
@@ -185,7 +160,7 @@ int main(void)
         cmocka_unit_test(late_rule),
         cmocka_unit_test(status_names),
         cmocka_unit_test(tally_and_behind),
-        cmocka_unit_test_setup_teardown(versions_and_has_acted, setup, teardown),
+        cmocka_unit_test_setup_teardown(versions_and_has_acted, fixture_setup, fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,32 +19,7 @@
 #include "key.h"
 #include "records.h"
 #include "store.h"
-#include "tmpdir.h"
-
-typedef struct {
-    char dir[64];
-    store_t *store;
-} fixture_t;
-
-static int setup(void **state)
-{
-    fixture_t *f = calloc(1, sizeof(*f));
-    char err[256];
-    snprintf(f->dir, sizeof(f->dir), "/tmp/ex-records-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    assert_int_equal(store_open(f->dir, 1 << 20, 1 << 30, &f->store, err, sizeof(err)), 0);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-    store_close(&f->store);
-    tmpdir_remove(f->dir);
-    free(f);
-    return 0;
-}
+#include "fixture.h"
 
 /* Writes nomination id in state at seq, as api.c does for a move. */
 static void put(store_t *s, uint64_t id, Exemplar__State from, Exemplar__State to, uint64_t seq)
@@ -162,7 +137,7 @@ static void counters_come_from_the_last_keys(void **state)
 
 int main(void)
 {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
     const struct CMUnitTest tests[] = {
         T(a_move_leaves_a_stale_entry_that_is_not_live),
         T(reentering_a_state_leaves_exactly_one_live_entry),

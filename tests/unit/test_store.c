@@ -25,7 +25,7 @@
 #include "errors.h"
 #include "key.h"
 #include "store.h"
-#include "tmpdir.h"
+#include "fixture.h"
 
 /* ---- mdb_txn_commit, wrapped ----------------------------------------------- */
 
@@ -49,15 +49,10 @@ int __wrap_mdb_txn_commit(MDB_txn *txn)
 
 enum { MIB = 1 << 20 };
 
-typedef struct {
-    char dir[64];
-    store_t *s;
-} fixture_t;
-
 static int open_store(fixture_t *f, uint64_t map_size, uint64_t map_max)
 {
     char err[256] = "";
-    int rc = store_open(f->dir, map_size, map_max, &f->s, err, sizeof(err));
+    int rc = store_open(f->dir, map_size, map_max, &f->store, err, sizeof(err));
     if (rc < 0)
         print_error("store_open(%s): %d %s\n", f->dir, rc, err);
     return rc;
@@ -66,13 +61,8 @@ static int open_store(fixture_t *f, uint64_t map_size, uint64_t map_max)
 static int setup_sized(void **state, uint64_t map_size, uint64_t map_max)
 {
     fixture_t *f = calloc(1, sizeof(*f));
-    if (!f)
-        return -1;
-    snprintf(f->dir, sizeof(f->dir), "/tmp/exs.XXXXXX");
-    if (!mkdtemp(f->dir) || open_store(f, map_size, map_max) < 0) {
-        free(f);
-        return -1;
-    }
+    assert_non_null(f);
+    fixture_open_sized(f, map_size, map_max);
     *state = f;
     return 0;
 }
@@ -90,10 +80,7 @@ static int setup_small(void **state)
 
 static int teardown(void **state)
 {
-    fixture_t *f = *state;
-    store_close(&f->s);
-    tmpdir_remove(f->dir);
-    free(f);
+    fixture_teardown(state);
     inject_commit_error = 0;
     return 0;
 }
@@ -150,7 +137,7 @@ static void open_stamps_a_new_environment_with_the_schema_version(void **state)
 {
     fixture_t *f = *state;
     store_txn_t t;
-    assert_int_equal(store_txn_begin(f->s, false, &t), 0);
+    assert_int_equal(store_txn_begin(f->store, false, &t), 0);
     store_val_t v;
     assert_int_equal(store_get(&t, DB_META, "schema_version", strlen("schema_version"), &v), 0);
     assert_int_equal(v.len, 4);
@@ -161,15 +148,15 @@ static void open_stamps_a_new_environment_with_the_schema_version(void **state)
     /* every other database starts empty */
     for (int db = 0; db < DB_COUNT; db++)
         if (db != DB_META)
-            assert_int_equal(count(f->s, (store_db_t)db), 0);
+            assert_int_equal(count(f->store, (store_db_t)db), 0);
 }
 
 static void open_refuses_a_newer_schema_with_a_sentence(void **state)
 {
     fixture_t *f = *state;
-    write_schema_version(f->s, STORE_SCHEMA_VERSION + 1);
-    store_close(&f->s);
-    assert_null(f->s);
+    write_schema_version(f->store, STORE_SCHEMA_VERSION + 1);
+    store_close(&f->store);
+    assert_null(f->store);
 
     char err[256] = "";
     store_t *s = NULL;
@@ -185,8 +172,8 @@ static void open_refuses_a_newer_schema_with_a_sentence(void **state)
 static void open_refuses_an_older_schema_it_cannot_migrate(void **state)
 {
     fixture_t *f = *state;
-    write_schema_version(f->s, 0);
-    store_close(&f->s);
+    write_schema_version(f->store, 0);
+    store_close(&f->store);
     char err[256] = "";
     store_t *s = NULL;
     assert_int_equal(store_open(f->dir, 4 * MIB, 64 * MIB, &s, err, sizeof(err)), -EX_ESTORAGE);
@@ -210,36 +197,36 @@ static void open_fails_with_a_sentence_when_the_directory_cannot_be_made(void **
 static void committed_writes_survive_a_close_and_reopen(void **state)
 {
     fixture_t *f = *state;
-    put_u64(f->s, DB_NOMINATIONS, 1, "one");
-    put_u64(f->s, DB_NOMINATIONS, 2, "two");
-    store_close(&f->s);
+    put_u64(f->store, DB_NOMINATIONS, 1, "one");
+    put_u64(f->store, DB_NOMINATIONS, 2, "two");
+    store_close(&f->store);
     assert_int_equal(open_store(f, 4 * MIB, 64 * MIB), 0);
     char buf[16];
-    assert_int_equal(get_u64(f->s, DB_NOMINATIONS, 1, buf, sizeof(buf)), 0);
+    assert_int_equal(get_u64(f->store, DB_NOMINATIONS, 1, buf, sizeof(buf)), 0);
     assert_string_equal(buf, "one");
-    assert_int_equal(get_u64(f->s, DB_NOMINATIONS, 2, buf, sizeof(buf)), 0);
+    assert_int_equal(get_u64(f->store, DB_NOMINATIONS, 2, buf, sizeof(buf)), 0);
     assert_string_equal(buf, "two");
-    assert_int_equal(count(f->s, DB_NOMINATIONS), 2);
+    assert_int_equal(count(f->store, DB_NOMINATIONS), 2);
 }
 
 static void get_of_a_missing_key_is_not_found(void **state)
 {
     fixture_t *f = *state;
     char buf[16];
-    assert_int_equal(get_u64(f->s, DB_NOMINATIONS, 7, buf, sizeof(buf)), -EX_ENOTFOUND);
+    assert_int_equal(get_u64(f->store, DB_NOMINATIONS, 7, buf, sizeof(buf)), -EX_ENOTFOUND);
 }
 
 static void databases_are_separate(void **state)
 {
     fixture_t *f = *state;
-    put_u64(f->s, DB_NOMINATIONS, 5, "nomination");
-    put_u64(f->s, DB_CHANGES, 5, "change");
+    put_u64(f->store, DB_NOMINATIONS, 5, "nomination");
+    put_u64(f->store, DB_CHANGES, 5, "change");
     char buf[16];
-    assert_int_equal(get_u64(f->s, DB_NOMINATIONS, 5, buf, sizeof(buf)), 0);
+    assert_int_equal(get_u64(f->store, DB_NOMINATIONS, 5, buf, sizeof(buf)), 0);
     assert_string_equal(buf, "nomination");
-    assert_int_equal(get_u64(f->s, DB_CHANGES, 5, buf, sizeof(buf)), 0);
+    assert_int_equal(get_u64(f->store, DB_CHANGES, 5, buf, sizeof(buf)), 0);
     assert_string_equal(buf, "change");
-    assert_int_equal(get_u64(f->s, DB_REQUESTS, 5, buf, sizeof(buf)), -EX_ENOTFOUND);
+    assert_int_equal(get_u64(f->store, DB_REQUESTS, 5, buf, sizeof(buf)), -EX_ENOTFOUND);
 }
 
 static void aborted_writes_leave_nothing(void **state)
@@ -248,30 +235,30 @@ static void aborted_writes_leave_nothing(void **state)
     store_txn_t t;
     uint8_t key[8];
     key_put_u64(key, 9);
-    assert_int_equal(store_txn_begin(f->s, true, &t), 0);
+    assert_int_equal(store_txn_begin(f->store, true, &t), 0);
     store_put(&t, DB_NOMINATIONS, key, sizeof(key), "x", 1);
     assert_int_equal(t.rc, 0);
     store_txn_abort(&t);
     assert_null(t.txn);
     char buf[8];
-    assert_int_equal(get_u64(f->s, DB_NOMINATIONS, 9, buf, sizeof(buf)), -EX_ENOTFOUND);
+    assert_int_equal(get_u64(f->store, DB_NOMINATIONS, 9, buf, sizeof(buf)), -EX_ENOTFOUND);
 }
 
 static void delete_removes_and_ignores_a_missing_key(void **state)
 {
     fixture_t *f = *state;
-    put_u64(f->s, DB_NOMINATIONS, 3, "three");
+    put_u64(f->store, DB_NOMINATIONS, 3, "three");
     store_txn_t t;
     uint8_t key[8], missing[8];
     key_put_u64(key, 3);
     key_put_u64(missing, 4);
-    assert_int_equal(store_txn_begin(f->s, true, &t), 0);
+    assert_int_equal(store_txn_begin(f->store, true, &t), 0);
     store_del(&t, DB_NOMINATIONS, missing, sizeof(missing));
     assert_int_equal(t.rc, 0);
     store_del(&t, DB_NOMINATIONS, key, sizeof(key));
     assert_int_equal(store_txn_commit(&t), 0);
     char buf[8];
-    assert_int_equal(get_u64(f->s, DB_NOMINATIONS, 3, buf, sizeof(buf)), -EX_ENOTFOUND);
+    assert_int_equal(get_u64(f->store, DB_NOMINATIONS, 3, buf, sizeof(buf)), -EX_ENOTFOUND);
 }
 
 static void a_failed_write_poisons_the_whole_transaction(void **state)
@@ -281,7 +268,7 @@ static void a_failed_write_poisons_the_whole_transaction(void **state)
     uint8_t k1[8], k2[8];
     key_put_u64(k1, 1);
     key_put_u64(k2, 2);
-    assert_int_equal(store_txn_begin(f->s, true, &t), 0);
+    assert_int_equal(store_txn_begin(f->store, true, &t), 0);
     store_put(&t, DB_NOMINATIONS, k1, sizeof(k1), "before", 6);
     assert_int_equal(t.rc, 0);
     /* LMDB refuses an empty key (MDB_BAD_VALSIZE): the first error sticks */
@@ -295,11 +282,11 @@ static void a_failed_write_poisons_the_whole_transaction(void **state)
 
     /* nothing of it was committed, not even the write before the failure */
     char buf[16];
-    assert_int_equal(get_u64(f->s, DB_NOMINATIONS, 1, buf, sizeof(buf)), -EX_ENOTFOUND);
-    assert_int_equal(get_u64(f->s, DB_NOMINATIONS, 2, buf, sizeof(buf)), -EX_ENOTFOUND);
+    assert_int_equal(get_u64(f->store, DB_NOMINATIONS, 1, buf, sizeof(buf)), -EX_ENOTFOUND);
+    assert_int_equal(get_u64(f->store, DB_NOMINATIONS, 2, buf, sizeof(buf)), -EX_ENOTFOUND);
     /* and the store goes on */
-    put_u64(f->s, DB_NOMINATIONS, 1, "again");
-    assert_int_equal(get_u64(f->s, DB_NOMINATIONS, 1, buf, sizeof(buf)), 0);
+    put_u64(f->store, DB_NOMINATIONS, 1, "again");
+    assert_int_equal(get_u64(f->store, DB_NOMINATIONS, 1, buf, sizeof(buf)), 0);
     assert_string_equal(buf, "again");
 }
 
@@ -309,10 +296,10 @@ static void a_key_longer_than_lmdb_allows_is_a_storage_error(void **state)
     static uint8_t big[1024];
     memset(big, 'k', sizeof(big));
     store_txn_t t;
-    assert_int_equal(store_txn_begin(f->s, true, &t), 0);
+    assert_int_equal(store_txn_begin(f->store, true, &t), 0);
     store_put(&t, DB_NOMINATIONS, big, sizeof(big), "v", 1);
     assert_int_equal(store_txn_commit(&t), -EX_ESTORAGE);
-    assert_int_equal(count(f->s, DB_NOMINATIONS), 0);
+    assert_int_equal(count(f->store, DB_NOMINATIONS), 0);
 }
 
 static void a_write_in_a_read_transaction_is_refused(void **state)
@@ -321,27 +308,27 @@ static void a_write_in_a_read_transaction_is_refused(void **state)
     store_txn_t t;
     uint8_t key[8];
     key_put_u64(key, 1);
-    assert_int_equal(store_txn_begin(f->s, false, &t), 0);
+    assert_int_equal(store_txn_begin(f->store, false, &t), 0);
     store_put(&t, DB_NOMINATIONS, key, sizeof(key), "x", 1);
     assert_true(t.rc < 0);
     assert_true(store_txn_commit(&t) < 0);
-    assert_int_equal(count(f->s, DB_NOMINATIONS), 0);
+    assert_int_equal(count(f->store, DB_NOMINATIONS), 0);
 }
 
 static void a_read_transaction_sees_a_snapshot(void **state)
 {
     fixture_t *f = *state;
-    put_u64(f->s, DB_CHANGES, 1, "first");
+    put_u64(f->store, DB_CHANGES, 1, "first");
     store_txn_t r;
-    assert_int_equal(store_txn_begin(f->s, false, &r), 0);
-    put_u64(f->s, DB_CHANGES, 2, "second"); /* committed while r is open */
+    assert_int_equal(store_txn_begin(f->store, false, &r), 0);
+    put_u64(f->store, DB_CHANGES, 2, "second"); /* committed while r is open */
     uint8_t key[8];
     key_put_u64(key, 2);
     store_val_t v;
     assert_int_equal(store_get(&r, DB_CHANGES, key, sizeof(key), &v), -EX_ENOTFOUND);
     assert_int_equal(store_count(&r, DB_CHANGES), 1);
     store_txn_abort(&r);
-    assert_int_equal(count(f->s, DB_CHANGES), 2);
+    assert_int_equal(count(f->store, DB_CHANGES), 2);
 }
 
 /* ---- failures of the commit itself (injected) ----------------------------- */
@@ -362,21 +349,21 @@ static void commit_failures_are_translated_and_write_nothing(void **state)
         store_txn_t t;
         uint8_t key[8];
         key_put_u64(key, 100 + i);
-        assert_int_equal(store_txn_begin(f->s, true, &t), 0);
-        assert_false(store_map_full(f->s));
+        assert_int_equal(store_txn_begin(f->store, true, &t), 0);
+        assert_false(store_map_full(f->store));
         store_put(&t, DB_CHANGES, key, sizeof(key), "lost", 4);
         inject_commit_error = cases[i].lmdb;
         int rc = store_txn_commit(&t);
         if (rc != cases[i].want)
             fail_msg("commit failing with %d (%s) gave %d, expected %d", cases[i].lmdb,
                      mdb_strerror(cases[i].lmdb), rc, cases[i].want);
-        assert_int_equal(store_map_full(f->s), cases[i].map_full);
+        assert_int_equal(store_map_full(f->store), cases[i].map_full);
         assert_null(t.txn);
         char buf[8];
-        assert_int_equal(get_u64(f->s, DB_CHANGES, 100 + i, buf, sizeof(buf)), -EX_ENOTFOUND);
+        assert_int_equal(get_u64(f->store, DB_CHANGES, 100 + i, buf, sizeof(buf)), -EX_ENOTFOUND);
         /* the environment stays usable */
-        put_u64(f->s, DB_CHANGES, 200 + i, "kept");
-        assert_int_equal(get_u64(f->s, DB_CHANGES, 200 + i, buf, sizeof(buf)), 0);
+        put_u64(f->store, DB_CHANGES, 200 + i, "kept");
+        assert_int_equal(get_u64(f->store, DB_CHANGES, 200 + i, buf, sizeof(buf)), 0);
     }
 }
 
@@ -409,41 +396,41 @@ static void a_full_map_is_reported_and_grows_by_doubling_to_its_limit(void **sta
 {
     fixture_t *f = *state;
     uint64_t n = 0;
-    assert_int_equal(store_map_size(f->s), 256 * 1024);
-    int rc = fill(f->s, 1, &n);
+    assert_int_equal(store_map_size(f->store), 256 * 1024);
+    int rc = fill(f->store, 1, &n);
     assert_int_equal(rc, -EX_EFULL);
-    assert_true(store_map_full(f->s));
+    assert_true(store_map_full(f->store));
     assert_true(n > 0);
 
     /* what was committed before the map filled is all there */
-    assert_int_equal(count(f->s, DB_CHANGES), n);
+    assert_int_equal(count(f->store, DB_CHANGES), n);
 
-    assert_int_equal(store_grow(f->s), 0);
-    assert_int_equal(store_map_size(f->s), 512 * 1024);
-    assert_false(store_map_full(f->s));
+    assert_int_equal(store_grow(f->store), 0);
+    assert_int_equal(store_map_size(f->store), 512 * 1024);
+    assert_false(store_map_full(f->store));
     uint64_t more = 0;
-    rc = fill(f->s, n + 1, &more);
+    rc = fill(f->store, n + 1, &more);
     assert_int_equal(rc, -EX_EFULL);
     assert_true(more > 0);
-    assert_int_equal(count(f->s, DB_CHANGES), n + more);
+    assert_int_equal(count(f->store, DB_CHANGES), n + more);
 
     /* at the limit it does not grow further, and says so */
-    assert_int_equal(store_grow(f->s), -EX_EFULL);
-    assert_int_equal(store_map_size(f->s), 512 * 1024);
+    assert_int_equal(store_grow(f->store), -EX_EFULL);
+    assert_int_equal(store_map_size(f->store), 512 * 1024);
 
     /* the environment survives all this intact, and reopens with the map it
      * is configured for (LMDB keeps it at least as large as the data) */
-    store_close(&f->s);
+    store_close(&f->store);
     assert_int_equal(open_store(f, 256 * 1024, 512 * 1024), 0);
-    assert_int_equal(count(f->s, DB_CHANGES), n + more);
-    assert_true(store_map_size(f->s) >= 256 * 1024);
+    assert_int_equal(count(f->store, DB_CHANGES), n + more);
+    assert_true(store_map_size(f->store) >= 256 * 1024);
 }
 
 static void sync_succeeds(void **state)
 {
     fixture_t *f = *state;
-    put_u64(f->s, DB_META, 1, "x");
-    assert_int_equal(store_sync(f->s), 0);
+    put_u64(f->store, DB_META, 1, "x");
+    assert_int_equal(store_sync(f->store), 0);
 }
 
 /* ---- cursors ----------------------------------------------------------------- */
@@ -466,13 +453,13 @@ static void cursor_walks_keys_in_numeric_order(void **state)
 {
     fixture_t *f = *state;
     const uint64_t keys[] = {300, 1, 256, 255, 1ull << 40, 2};
-    fill_keys(f->s, keys, 6);
+    fill_keys(f->store, keys, 6);
     const uint64_t sorted[] = {1, 2, 255, 256, 300, 1ull << 40};
 
     store_txn_t t;
     store_iter_t it;
     store_val_t k, v;
-    assert_int_equal(store_txn_begin(f->s, false, &t), 0);
+    assert_int_equal(store_txn_begin(f->store, false, &t), 0);
     assert_int_equal(store_iter_open(&t, DB_CHANGES, &it), 0);
     int rc = store_iter_seek(&it, NULL, 0, &k, &v);
     for (size_t i = 0; i < 6; i++) {
@@ -497,12 +484,12 @@ static void seek_finds_the_first_key_at_or_after(void **state)
 {
     fixture_t *f = *state;
     const uint64_t keys[] = {10, 20, 30};
-    fill_keys(f->s, keys, 3);
+    fill_keys(f->store, keys, 3);
     store_txn_t t;
     store_iter_t it;
     store_val_t k, v;
     uint8_t key[8];
-    assert_int_equal(store_txn_begin(f->s, false, &t), 0);
+    assert_int_equal(store_txn_begin(f->store, false, &t), 0);
     assert_int_equal(store_iter_open(&t, DB_CHANGES, &it), 0);
 
     key_put_u64(key, 20);
@@ -530,12 +517,12 @@ static void seek_with_an_empty_key_finds_the_first_record(void **state)
      * first record, not a storage error. */
     fixture_t *f = *state;
     const uint64_t keys[] = {5, 6};
-    fill_keys(f->s, keys, 2);
+    fill_keys(f->store, keys, 2);
     store_txn_t t;
     store_iter_t it;
     store_val_t k, v;
     uint8_t empty[1] = {0};
-    assert_int_equal(store_txn_begin(f->s, false, &t), 0);
+    assert_int_equal(store_txn_begin(f->store, false, &t), 0);
     assert_int_equal(store_iter_open(&t, DB_CHANGES, &it), 0);
     int rc = store_iter_seek(&it, empty, 0, &k, &v);
     if (rc != 0)
@@ -551,11 +538,11 @@ static void cursor_delete_removes_the_current_record(void **state)
 {
     fixture_t *f = *state;
     const uint64_t keys[] = {1, 2, 3, 4};
-    fill_keys(f->s, keys, 4);
+    fill_keys(f->store, keys, 4);
     store_txn_t t;
     store_iter_t it;
     store_val_t k, v;
-    assert_int_equal(store_txn_begin(f->s, true, &t), 0);
+    assert_int_equal(store_txn_begin(f->store, true, &t), 0);
     assert_int_equal(store_iter_open(&t, DB_CHANGES, &it), 0);
     /* delete the even ones while walking */
     int rc = store_iter_seek(&it, NULL, 0, &k, &v);
@@ -567,10 +554,10 @@ static void cursor_delete_removes_the_current_record(void **state)
     assert_int_equal(rc, -EX_ENOTFOUND);
     store_iter_close(&it);
     assert_int_equal(store_txn_commit(&t), 0);
-    assert_int_equal(count(f->s, DB_CHANGES), 2);
+    assert_int_equal(count(f->store, DB_CHANGES), 2);
     char buf[8];
-    assert_int_equal(get_u64(f->s, DB_CHANGES, 2, buf, sizeof(buf)), -EX_ENOTFOUND);
-    assert_int_equal(get_u64(f->s, DB_CHANGES, 3, buf, sizeof(buf)), 0);
+    assert_int_equal(get_u64(f->store, DB_CHANGES, 2, buf, sizeof(buf)), -EX_ENOTFOUND);
+    assert_int_equal(get_u64(f->store, DB_CHANGES, 3, buf, sizeof(buf)), 0);
 }
 
 /* ---- key layout ------------------------------------------------------------ */

@@ -28,41 +28,10 @@
 #include "rules.h"
 #include "store.h"
 #include "tally.h"
-#include "tmpdir.h"
+#include "fixture.h"
 
 #define NOMS  300
 #define STEPS 4
-
-typedef struct {
-    char dir[64];
-    store_t *store;
-    rules_t *rules;
-} fixture_t;
-
-static int setup(void **state)
-{
-    fixture_t *f = calloc(1, sizeof(*f));
-    char err[256];
-    snprintf(f->dir, sizeof(f->dir), "/tmp/ex-tally-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    assert_int_equal(store_open(f->dir, 1 << 20, 1 << 30, &f->store, err, sizeof(err)), 0);
-    config_t cfg;
-    config_defaults(&cfg);
-    f->rules = rules_new(&cfg, f->store, err, sizeof(err));
-    assert_non_null(f->rules);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-    rules_destroy(&f->rules);
-    store_close(&f->store);
-    tmpdir_remove(f->dir);
-    free(f);
-    return 0;
-}
 
 static int32_t day_of(const char *s)
 {
@@ -321,7 +290,7 @@ static void gaps_follow_the_evidence_recorded_later(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup_rules, fixture_teardown)
         T(every_day_equals_a_replay_of_the_changes),
         T(gaps_follow_the_evidence_recorded_first),
         T(gaps_follow_the_evidence_recorded_later),

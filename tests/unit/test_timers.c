@@ -28,18 +28,16 @@
 #include "rules.h"
 #include "store.h"
 #include "timers.h"
-#include "tmpdir.h"
+#include "fixture.h"
 
 #define DAY_MS 86400000LL
 
 typedef struct {
-    char dir[64], campaigns[96];
+    fixture_t fx; /* the store, the configuration and the rules */
+    char campaigns[96];
     const char *due_time; /* the milestone's due_time */
-    store_t *store;
-    config_t cfg;
-    rules_t *rules;
     timers_cfg_t tc;
-} fixture_t;
+} test_t;
 
 /* Midnight UTC of a date, in ms. */
 static int64_t utc_ms(int y, int mo, int d)
@@ -50,7 +48,7 @@ static int64_t utc_ms(int y, int mo, int d)
 
 /* The campaign file: a plan deadline on day (YYYY-MM-DD) at 17:00 in Vietnam,
  * or none when day is NULL. */
-static void write_campaign(fixture_t *f, const char *day)
+static void write_campaign(test_t *f, const char *day)
 {
     char path[160];
     snprintf(path, sizeof(path), "%s/tc.yaml", f->campaigns);
@@ -65,71 +63,47 @@ static void write_campaign(fixture_t *f, const char *day)
     fclose(fp);
 }
 
-static void load_rules(fixture_t *f)
-{
-    char err[512] = "";
-    rules_destroy(&f->rules);
-    f->rules = rules_new(&f->cfg, f->store, err, sizeof(err));
-    if (!f->rules)
-        fail_msg("rules_new: %s", err);
-}
-
-static void set(fixture_t *f, const char *section, const char *key, const char *value)
+static void set(test_t *f, const char *section, const char *key, const char *value)
 {
     char err[256] = "";
-    if (config_set(&f->cfg, section, key, value, err, sizeof(err)) < 0)
-        fail_msg("config_set: %s", err);
-    if (timers_cfg_from(&f->cfg, &f->tc, err, sizeof(err)) < 0)
+    fixture_set(&f->fx, section, key, value);
+    if (timers_cfg_from(&f->fx.cfg, &f->tc, err, sizeof(err)) < 0)
         fail_msg("timers_cfg_from: %s", err);
 }
 
 static int setup(void **state)
 {
-    fixture_t *f = calloc(1, sizeof(*f));
-    char err[256] = "";
+    test_t *f = calloc(1, sizeof(*f));
     assert_non_null(f);
-    snprintf(f->dir, sizeof(f->dir), "/tmp/ex-timers-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->campaigns, sizeof(f->campaigns), "%s/campaigns", f->dir);
+    fixture_open(&f->fx);
+    snprintf(f->campaigns, sizeof(f->campaigns), "%s/campaigns", f->fx.dir);
     assert_int_equal(mkdir(f->campaigns, 0700), 0);
-    assert_int_equal(store_open(f->dir, 1 << 20, 1 << 30, &f->store, err, sizeof(err)), 0);
-    config_defaults(&f->cfg);
     set(f, "rules", "campaign_dir", f->campaigns);
     set(f, "workers", "remind_before", "1d");
     set(f, "workers", "remind_after", "2d");
     set(f, "workers", "catch_up", "7d");
     write_campaign(f, "2026-10-15");
-    load_rules(f);
+    fixture_rules(&f->fx);
     *state = f;
     return 0;
 }
 
-static int teardown(void **state)
-{
-    fixture_t *f = *state;
-    rules_destroy(&f->rules);
-    store_close(&f->store);
-    tmpdir_remove(f->dir);
-    free(f);
-    return 0;
-}
-
-static timers_sync_t sync_at(fixture_t *f, int64_t now_ms)
+static timers_sync_t sync_at(test_t *f, int64_t now_ms)
 {
     store_txn_t t;
     timers_sync_t s;
-    assert_int_equal(store_txn_begin(f->store, true, &t), 0);
-    assert_int_equal(timers_sync(&t, f->rules, &f->tc, now_ms, &s), 0);
+    assert_int_equal(store_txn_begin(f->fx.store, true, &t), 0);
+    assert_int_equal(timers_sync(&t, f->fx.rules, &f->tc, now_ms, &s), 0);
     assert_int_equal(store_txn_commit(&t), 0);
     return s;
 }
 
 /* The stored timer id, or NULL (free with exemplar__timer__free_unpacked). */
-static Exemplar__Timer *timer(fixture_t *f, const char *id)
+static Exemplar__Timer *timer(test_t *f, const char *id)
 {
     store_txn_t t;
     Exemplar__Timer *tm = NULL;
-    assert_int_equal(store_txn_begin(f->store, false, &t), 0);
+    assert_int_equal(store_txn_begin(f->fx.store, false, &t), 0);
     int rc = jobs_timer_get(&t, id, &tm);
     store_txn_abort(&t);
     assert_true(rc == 0 || rc == -EX_ENOTFOUND);
@@ -137,11 +111,11 @@ static Exemplar__Timer *timer(fixture_t *f, const char *id)
 }
 
 /* Is id among the pending timers' firing order? */
-static bool due_indexed(fixture_t *f, const char *id)
+static bool due_indexed(test_t *f, const char *id)
 {
     static char ids[4096][JOBS_ID_MAX + 1];
     store_txn_t t;
-    assert_int_equal(store_txn_begin(f->store, false, &t), 0);
+    assert_int_equal(store_txn_begin(f->fx.store, false, &t), 0);
     int n = jobs_due(&t, DB_TIMER_DUE, 0, INT64_MAX, ids, 4096);
     store_txn_abort(&t);
     assert_true(n >= 0);
@@ -157,7 +131,7 @@ static bool due_indexed(fixture_t *f, const char *id)
 
 static void reminders_are_derived_at_the_offsets_once(void **state)
 {
-    fixture_t *f = *state;
+    test_t *f = *state;
     int64_t due = utc_ms(2026, 10, 15) + 10 * 3600000LL;
     int64_t now = utc_ms(2026, 9, 1);
     timers_sync_t s = sync_at(f, now);
@@ -189,7 +163,7 @@ static void reminders_are_derived_at_the_offsets_once(void **state)
 
 static void timers_older_than_catch_up_are_skipped_until_it_reaches_them(void **state)
 {
-    fixture_t *f = *state;
+    test_t *f = *state;
     /* First derived in December: the reminders of October are more than 7
      * days old. */
     int64_t now = utc_ms(2026, 12, 1);
@@ -212,14 +186,14 @@ static void timers_older_than_catch_up_are_skipped_until_it_reaches_them(void **
 
 static void a_moved_deadline_moves_its_timer_and_a_removed_one_cancels_it(void **state)
 {
-    fixture_t *f = *state;
+    test_t *f = *state;
     int64_t now = utc_ms(2026, 9, 1);
     sync_at(f, now);
 
     /* The same day at another time: the same timers, moved. */
     f->due_time = "12:00";
     write_campaign(f, "2026-10-15");
-    load_rules(f);
+    fixture_rules(&f->fx);
     timers_sync_t s = sync_at(f, now);
     assert_int_equal(s.created + s.cancelled, 0);
     assert_true(s.moved >= 2);
@@ -235,7 +209,7 @@ static void a_moved_deadline_moves_its_timer_and_a_removed_one_cancels_it(void *
     /* The same milestone name on another day is another deadline: the old
      * timers are cancelled, the new ones created. */
     write_campaign(f, "2026-10-20");
-    load_rules(f);
+    fixture_rules(&f->fx);
     s = sync_at(f, now);
     assert_true(s.created >= 2);
     assert_true(s.cancelled >= 2);
@@ -250,7 +224,7 @@ static void a_moved_deadline_moves_its_timer_and_a_removed_one_cancels_it(void *
 
     /* The deadline restored: its cancelled timers are pending again. */
     write_campaign(f, "2026-10-15");
-    load_rules(f);
+    fixture_rules(&f->fx);
     s = sync_at(f, now);
     assert_true(s.moved >= 2);
     old = timer(f, DUE_ID_BEFORE);
@@ -259,7 +233,7 @@ static void a_moved_deadline_moves_its_timer_and_a_removed_one_cancels_it(void *
 
     /* The milestone taken out of the file: cancelled, out of the firing order. */
     write_campaign(f, NULL);
-    load_rules(f);
+    fixture_rules(&f->fx);
     s = sync_at(f, now);
     assert_true(s.cancelled >= 2);
     old = timer(f, DUE_ID_BEFORE);
@@ -270,7 +244,7 @@ static void a_moved_deadline_moves_its_timer_and_a_removed_one_cancels_it(void *
 
 static void a_due_timer_fires_once_and_makes_a_job_per_unit(void **state)
 {
-    fixture_t *f = *state;
+    test_t *f = *state;
     int64_t now = utc_ms(2026, 9, 1);
     sync_at(f, now);
     Exemplar__Timer *b = timer(f, DUE_ID_BEFORE);
@@ -280,8 +254,8 @@ static void a_due_timer_fires_once_and_makes_a_job_per_unit(void **state)
     store_txn_t t;
     size_t jobs = 0;
     /* A millisecond early: our reminder is not due yet. */
-    assert_int_equal(store_txn_begin(f->store, true, &t), 0);
-    assert_true(timers_fire_due(&t, f->rules, fire - 1, 64, &jobs) >= 0);
+    assert_int_equal(store_txn_begin(f->fx.store, true, &t), 0);
+    assert_true(timers_fire_due(&t, f->fx.rules, fire - 1, 64, &jobs) >= 0);
     assert_int_equal(store_txn_commit(&t), 0);
     b = timer(f, DUE_ID_BEFORE);
     assert_int_equal(b->state, EXEMPLAR__TIMER_STATE__TIMER_PENDING);
@@ -290,8 +264,8 @@ static void a_due_timer_fires_once_and_makes_a_job_per_unit(void **state)
     /* Fire everything due at its moment (in steps of 64). */
     int fired;
     do {
-        assert_int_equal(store_txn_begin(f->store, true, &t), 0);
-        fired = timers_fire_due(&t, f->rules, fire, 64, &jobs);
+        assert_int_equal(store_txn_begin(f->fx.store, true, &t), 0);
+        fired = timers_fire_due(&t, f->fx.rules, fire, 64, &jobs);
         assert_true(fired >= 0);
         assert_int_equal(store_txn_commit(&t), 0);
     } while (fired > 0);
@@ -306,7 +280,7 @@ static void a_due_timer_fires_once_and_makes_a_job_per_unit(void **state)
     assert_false(due_indexed(f, DUE_ID_BEFORE));
 
     /* The jobs are ready at once, named after the timer and the unit. */
-    assert_int_equal(store_txn_begin(f->store, false, &t), 0);
+    assert_int_equal(store_txn_begin(f->fx.store, false, &t), 0);
     static char ids[4096][JOBS_ID_MAX + 1];
     int n = jobs_due(&t, DB_JOB_QUEUE, EXEMPLAR__JOB_STATE__JOB_READY, fire, ids, 4096);
     uint32_t ours = 0;
@@ -326,33 +300,35 @@ static void a_due_timer_fires_once_and_makes_a_job_per_unit(void **state)
     assert_int_equal(ours, made);
 
     /* Nothing is due any more at that moment: a restart does not repeat it. */
-    assert_int_equal(store_txn_begin(f->store, true, &t), 0);
-    assert_int_equal(timers_fire_due(&t, f->rules, fire, 64, &jobs), 0);
+    assert_int_equal(store_txn_begin(f->fx.store, true, &t), 0);
+    assert_int_equal(timers_fire_due(&t, f->fx.rules, fire, 64, &jobs), 0);
     assert_int_equal(jobs, 0);
     store_txn_abort(&t);
 }
 
 static void bad_offsets_are_refused_naming_the_key(void **state)
 {
-    fixture_t *f = *state;
+    test_t *f = *state;
     char err[256] = "";
     timers_cfg_t tc;
-    snprintf(f->cfg.workers_remind_before, sizeof(f->cfg.workers_remind_before), "1d soon");
-    assert_int_equal(timers_cfg_from(&f->cfg, &tc, err, sizeof(err)), -1);
+    snprintf(f->fx.cfg.workers_remind_before, sizeof(f->fx.cfg.workers_remind_before), "1d soon");
+    assert_int_equal(timers_cfg_from(&f->fx.cfg, &tc, err, sizeof(err)), -1);
     assert_non_null(strstr(err, "[workers] remind_before"));
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(reminders_are_derived_at_the_offsets_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(reminders_are_derived_at_the_offsets_once, setup,
+                                        fixture_teardown),
         cmocka_unit_test_setup_teardown(
-            timers_older_than_catch_up_are_skipped_until_it_reaches_them, setup, teardown),
+            timers_older_than_catch_up_are_skipped_until_it_reaches_them, setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(
-            a_moved_deadline_moves_its_timer_and_a_removed_one_cancels_it, setup, teardown),
+            a_moved_deadline_moves_its_timer_and_a_removed_one_cancels_it, setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(a_due_timer_fires_once_and_makes_a_job_per_unit, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(bad_offsets_are_refused_naming_the_key, setup, teardown),
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(bad_offsets_are_refused_naming_the_key, setup,
+                                        fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
