@@ -23,6 +23,7 @@ int text_normalize(const char *s, size_t max_bytes, bool required, bool multilin
     if (len > 4 * max_bytes) /* no normalisation shrinks text that much */
         return -EX_ETOOBIG;
     const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    bool visible = false; /* a required text of only spaces says nothing */
     for (size_t i = 0; i < len;) {
         utf8proc_int32_t cp;
         utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
@@ -32,8 +33,13 @@ int text_normalize(const char *s, size_t max_bytes, bool required, bool multilin
         bool space_ok = multiline && (cp == '\n' || cp == '\t');
         if (cat == UTF8PROC_CATEGORY_CC && !space_ok)
             return -EX_EINVALID;
+        if (cat != UTF8PROC_CATEGORY_CC && cat != UTF8PROC_CATEGORY_ZS &&
+            cat != UTF8PROC_CATEGORY_ZL && cat != UTF8PROC_CATEGORY_ZP)
+            visible = true;
         i += (size_t)n;
     }
+    if (required && !visible)
+        return -EX_EINVALID;
     utf8proc_uint8_t *nfc = utf8proc_NFC(p);
     if (!nfc)
         return -EX_EINTERNAL;

@@ -12,7 +12,7 @@
 
 /* Checks s and returns its NFC form in *out (free() it).  Newlines and tabs
  * are allowed only when multiline.  Returns 0, -EX_EINVALID (not UTF-8, a
- * control character, or empty when required), -EX_ETOOBIG (over max_bytes
+ * control character, or empty or only white space when required), -EX_ETOOBIG (over max_bytes
  * after normalisation) or -EX_EINTERNAL (out of memory). */
 int text_normalize(const char *s, size_t max_bytes, bool required, bool multiline, char **out);
 

@@ -244,6 +244,20 @@ typedef struct {
     size_t n;
 } cells_t;
 
+static void required_text_of_only_white_space_is_refused(void **state)
+{
+    (void)state;
+    char *out = NULL;
+    assert_int_equal(text_normalize("   ", 100, true, true, &out), -EX_EINVALID);
+    assert_null(out);
+    assert_int_equal(text_normalize(" \n\t\u00a0\u3000", 100, true, true, &out), -EX_EINVALID);
+    assert_null(out);
+    assert_int_equal(text_normalize("   ", 100, false, true, &out), 0); /* optional: kept */
+    free(out);
+    assert_int_equal(text_normalize(" Giải pháp ", 100, true, true, &out), 0);
+    free(out);
+}
+
 static void on_cell(void *s, size_t len, void *data)
 {
     cells_t *c = data;
@@ -311,6 +325,7 @@ int main(void)
         cmocka_unit_test(pbcheck_skips_unknown_fields_and_refuses_broken_encodings),
         cmocka_unit_test(names_with_invisible_or_reordering_characters_are_refused),
         cmocka_unit_test(vietnamese_names_are_accepted_in_nfc_and_trimmed),
+        cmocka_unit_test(required_text_of_only_white_space_is_refused),
         cmocka_unit_test(csv_cells_cannot_be_formulas_and_round_trip),
     };
     return cmocka_run_group_tests_name("pbcheck", tests, NULL, NULL);
