@@ -6,8 +6,11 @@
  * nghị, điển hình, the states đăng ký ... công nhận) are in one table, the
  * English key first.
  */
-#include "web.h"
+#include "html.h"
 
+#include "context.h"
+
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -291,4 +294,9 @@ const char *web_role_name(int lang, Exemplar__Role r)
     default:
         return "-";
     }
+}
+
+const char *web_lang_code(int lang)
+{
+    return lang == LANG_EN ? "en" : "vi";
 }

@@ -13,7 +13,12 @@
  * current state, never applied; a form sent twice is answered once.  A
  * refusal shows the daemon's own sentence.
  */
-#include "web.h"
+#include "pages.h"
+
+#include "gw.h"
+#include "html.h"
+#include "live.h"
+#include "session.h"
 
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -387,14 +392,14 @@ static enum MHD_Result start_session(req_t *r, const Exemplar__LocalUser *u)
     return redirect(r, u->must_change ? "/password" : "/", set);
 }
 
-static int fetch_account(const char *name, Exemplar__Reply **reply)
+static int fetch_account(const req_t *r, const char *name, Exemplar__Reply **reply)
 {
     Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
     Exemplar__UserLoginRequest body = EXEMPLAR__USER_LOGIN_REQUEST__INIT;
     body.name = (char *)name;
     req.body_case = EXEMPLAR__REQUEST__BODY_USER_LOGIN;
     req.user_login = &body;
-    return gw_call(NULL, &req, reply);
+    return gw_call(NULL, r->lang, &req, reply);
 }
 
 static enum MHD_Result login_post(req_t *r)
@@ -418,7 +423,7 @@ static enum MHD_Result login_post(req_t *r)
     }
     Exemplar__Reply *reply = NULL;
     int rc = strlen(name) <= WEB_NAME_MAX && strlen(password) <= PASSWORD_MAX
-                 ? fetch_account(name, &reply)
+                 ? fetch_account(r, name, &reply)
                  : -EX_EINVALID;
     const Exemplar__LocalUser *u =
         rc == 0 && reply && !reply->error && reply->users->n_users ? reply->users->users[0] : NULL;
@@ -460,7 +465,7 @@ static enum MHD_Result proxy_sign_in(req_t *r, bool *handled)
         return MHD_YES;
     *handled = true;
     Exemplar__Reply *reply = NULL;
-    int rc = fetch_account(name, &reply);
+    int rc = fetch_account(r, name, &reply);
     const Exemplar__LocalUser *u =
         rc == 0 && reply && !reply->error && reply->users->n_users ? reply->users->users[0] : NULL;
     enum MHD_Result res = !u ? page_message(r, MHD_HTTP_FORBIDDEN, L(r->lang, "Not allowed"),
@@ -525,7 +530,7 @@ static enum MHD_Result password_post(req_t *r)
     req.body_case = EXEMPLAR__REQUEST__BODY_USER_PASSWD;
     req.user_passwd = &body;
     Exemplar__Reply *reply = NULL;
-    int rc = gw_call(r->s.name, &req, &reply);
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
     if (ex_reply_status(rc, reply) == 0) {
         session_set_must_change(r->s.token, false);
         session_flash(r->s.token, false, "%s", L(r->lang, "Password changed."));
@@ -548,7 +553,7 @@ static void lacks(req_t *r, buf_t *b, uint64_t id)
     req.body_case = EXEMPLAR__REQUEST__BODY_CHECK;
     req.check = &body;
     Exemplar__Reply *reply = NULL;
-    int rc = gw_call(r->s.name, &req, &reply);
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
     if (ex_reply_status(rc, reply) == 0) {
         if (reply->check->met)
             buf_esc(b, L(r->lang, "Criteria met"));
@@ -598,7 +603,7 @@ static enum MHD_Result list_page(req_t *r)
     req.body_case = EXEMPLAR__REQUEST__BODY_LIST;
     req.list = &body;
     Exemplar__Reply *reply = NULL;
-    int rc = gw_call(r->s.name, &req, &reply);
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
     buf_t b = {0};
     page_begin(r, &b, title);
     /* Filters as plain links: every state a person works in. */
@@ -672,7 +677,7 @@ static enum MHD_Result list_page(req_t *r)
 static pthread_mutex_t MOVES_LOCK = PTHREAD_MUTEX_INITIALIZER;
 static Exemplar__Reply *MOVES;
 
-static const Exemplar__MovesReply *move_table(const char *person)
+static const Exemplar__MovesReply *move_table(const req_t *r)
 {
     pthread_mutex_lock(&MOVES_LOCK);
     if (!MOVES) {
@@ -681,7 +686,7 @@ static const Exemplar__MovesReply *move_table(const char *person)
         req.body_case = EXEMPLAR__REQUEST__BODY_MOVES;
         req.moves = &body;
         Exemplar__Reply *reply = NULL;
-        int rc = gw_call(person, &req, &reply);
+        int rc = gw_call(r->s.name, r->lang, &req, &reply);
         if (ex_reply_status(rc, reply) == 0 && reply->moves)
             MOVES = reply;
         else
@@ -744,7 +749,7 @@ static void history_table(req_t *r, buf_t *b, uint64_t id)
     req.body_case = EXEMPLAR__REQUEST__BODY_HISTORY;
     req.history = &body;
     Exemplar__Reply *reply = NULL;
-    int rc = gw_call(r->s.name, &req, &reply);
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
     if (ex_reply_status(rc, reply) != 0) {
         ex_reply_free(reply);
         return;
@@ -784,7 +789,7 @@ static enum MHD_Result nomination_page(req_t *r, uint64_t id)
     req.body_case = EXEMPLAR__REQUEST__BODY_GET;
     req.get = &body;
     Exemplar__Reply *reply = NULL;
-    int rc = gw_call(r->s.name, &req, &reply);
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
     if (ex_reply_status(rc, reply) != 0) {
         enum MHD_Result res;
         if (reply && reply->error && reply->error->code == EXEMPLAR__ERROR_CODE__ERROR_PERMISSION)
@@ -836,7 +841,7 @@ static enum MHD_Result nomination_page(req_t *r, uint64_t id)
     }
     buf_fmt(&b, "</dl><section class=\"actions\"><h2>%s</h2>", L(r->lang, "What you can do"));
     int shown = 0;
-    const Exemplar__MovesReply *table = move_table(r->s.name);
+    const Exemplar__MovesReply *table = move_table(r);
     for (size_t i = 0; table && i < table->n_rows; i++) {
         const Exemplar__MoveRow *m = table->rows[i];
         if (m->from != n->state || !may_move(&r->s, m) || strcmp(m->verb, "carry-over") == 0)
@@ -882,7 +887,7 @@ static enum MHD_Result move_post(req_t *r, uint64_t id)
     req.body_case = EXEMPLAR__REQUEST__BODY_MOVE;
     req.move = &body;
     Exemplar__Reply *reply = NULL;
-    int rc = gw_call(r->s.name, &req, &reply);
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
     if (ex_reply_status(rc, reply) == 0)
         session_flash(r->s.token, false, L(r->lang, "Done: %s."),
                       web_state_name(r->lang, reply->nomination->state));
@@ -950,7 +955,7 @@ static enum MHD_Result register_post(req_t *r)
     req.body_case = EXEMPLAR__REQUEST__BODY_REGISTER;
     req.register_ = &body;
     Exemplar__Reply *reply = NULL;
-    int rc = gw_call(r->s.name, &req, &reply);
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
     if (ex_reply_status(rc, reply) != 0) {
         flash_refusal(r, rc, reply);
         ex_reply_free(reply);
@@ -995,7 +1000,7 @@ static void plan_form(req_t *r, buf_t *b, const char *campaign, const char *peri
     req.body_case = EXEMPLAR__REQUEST__BODY_PLAN_SHOW;
     req.plan_show = &body;
     Exemplar__Reply *reply = NULL;
-    int rc = gw_call(r->s.name, &req, &reply);
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
     const Exemplar__UnitPlan *p =
         ex_reply_status(rc, reply) == 0 && reply->plan->plan ? reply->plan->plan : NULL;
     buf_fmt(b, "<h2>%s</h2>", L(r->lang, "The unit's plan"));
@@ -1081,7 +1086,7 @@ static enum MHD_Result plans_page(req_t *r)
     creq.body_case = EXEMPLAR__REQUEST__BODY_CAMPAIGN_SHOW;
     creq.campaign_show = &cbody;
     Exemplar__Reply *camp = NULL;
-    int rc = gw_call(r->s.name, &creq, &camp);
+    int rc = gw_call(r->s.name, r->lang, &creq, &camp);
     buf_t b = {0};
     page_begin(r, &b, L(r->lang, "Unit plans"));
     char campaign[64] = "", period[64] = "";
@@ -1118,7 +1123,7 @@ static enum MHD_Result plans_page(req_t *r)
     req.body_case = EXEMPLAR__REQUEST__BODY_PLAN_LIST;
     req.plan_list = &body;
     Exemplar__Reply *reply = NULL;
-    rc = gw_call(r->s.name, &req, &reply);
+    rc = gw_call(r->s.name, r->lang, &req, &reply);
     if (ex_reply_status(rc, reply) != 0) {
         buf_add(&b, "<p class=\"flash error\" role=\"alert\">");
         buf_esc(&b, reply && reply->error ? reply->error->message
@@ -1213,7 +1218,7 @@ static enum MHD_Result plan_submit_post(req_t *r)
     req.body_case = EXEMPLAR__REQUEST__BODY_PLAN_SUBMIT;
     req.plan_submit = &body;
     Exemplar__Reply *reply = NULL;
-    int rc = gw_call(r->s.name, &req, &reply);
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
     if (ex_reply_status(rc, reply) == 0)
         session_flash(r->s.token, false, "%s",
                       body.draft ? L(r->lang, "The draft is saved.")
@@ -1244,7 +1249,7 @@ static enum MHD_Result plan_review_post(req_t *r)
     else
         req.plan_return = &body;
     Exemplar__Reply *reply = NULL;
-    int rc = gw_call(r->s.name, &req, &reply);
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
     if (ex_reply_status(rc, reply) == 0)
         session_flash(r->s.token, false, "%s",
                       accept ? L(r->lang, "The plan is accepted.")
@@ -1294,7 +1299,7 @@ static enum MHD_Result summary_page(req_t *r)
     req.body_case = EXEMPLAR__REQUEST__BODY_SUMMARY;
     req.summary = &body;
     Exemplar__Reply *reply = NULL;
-    int rc = gw_call(r->s.name, &req, &reply);
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
     if (ex_reply_status(rc, reply) != 0) {
         enum MHD_Result res = page_message(
             r, MHD_HTTP_OK, L(r->lang, "Quarterly summary"),
