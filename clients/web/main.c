@@ -9,6 +9,7 @@
  */
 #include "context.h"
 #include "gw.h"
+#include "i18n.h"
 #include "live.h"
 #include "pages.h"
 #include "session.h"
@@ -70,6 +71,12 @@ int main(int argc, char **argv)
     if (optind != argc) {
         usage(stderr);
         return 2;
+    }
+    /* The pages' Vietnamese (html.c): the catalogue is bound once, with
+     * Vietnamese as the process's language; English is the msgid. */
+    if (i18n_init("vi", NULL) < 0) {
+        fprintf(stderr, WEB_NAME ": cannot select the Vietnamese messages\n");
+        return 1;
     }
     web_config_t cfg;
     web_config_defaults(&cfg);

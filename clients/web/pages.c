@@ -243,7 +243,7 @@ static void page_begin(req_t *r, buf_t *b, const char *title)
     buf_esc(b, L(r->lang, "Exemplar programme"));
     buf_fmt(b, "</title><style>%s</style></head><body>", CSS);
     buf_fmt(b, "<a class=\"skip\" href=\"#main\">%s</a><header>",
-            r->lang == LANG_EN ? "Skip to the content" : "Bỏ qua, đến nội dung");
+            L(r->lang, "Skip to the content"));
     buf_add(b, "<strong>");
     buf_esc(b, L(r->lang, "Exemplar programme"));
     buf_add(b, "</strong>");
@@ -524,7 +524,7 @@ static enum MHD_Result password_post(req_t *r)
     if (crypto_pwhash_str(hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                           crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
         return page_message(r, MHD_HTTP_SERVICE_UNAVAILABLE, L(r->lang, "Change your password"),
-                            "out of memory");
+                            L(r->lang, "Out of memory: try again in a moment."));
     Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
     Exemplar__UserPasswdRequest body = EXEMPLAR__USER_PASSWD_REQUEST__INIT;
     body.name = r->s.name;
@@ -1230,24 +1230,6 @@ static enum MHD_Result register_post(req_t *r)
 /* ---- unit plans
  * ----------------------------------------------------------------------------------- */
 
-static const char *plan_status_text(int lang, const char *status)
-{
-    static const struct {
-        const char *status, *vi, *en;
-    } T[] = {
-        {"no-plan", "Chưa có kế hoạch", "No plan"},
-        {"draft", "Bản nháp", "Draft"},
-        {"submitted", "Đã gửi, chờ Bộ xem xét", "Submitted"},
-        {"late", "Gửi muộn", "Submitted late"},
-        {"accepted", "Bộ đã chấp nhận", "Accepted"},
-        {"returned", "Bộ trả lại để sửa", "Returned for revision"},
-    };
-    for (size_t i = 0; i < sizeof(T) / sizeof(T[0]); i++)
-        if (strcmp(T[i].status, status) == 0)
-            return lang == LANG_EN ? T[i].en : T[i].vi;
-    return status;
-}
-
 /* The unit officer's form: save or submit the unit's plan for the period. */
 static void plan_form(req_t *r, buf_t *b, const char *campaign, const char *period)
 {
@@ -1417,8 +1399,8 @@ static enum MHD_Result plans_page(req_t *r)
         buf_add(&b, " · ");
         buf_esc(&b, u->unit_name);
         buf_fmt(&b, "</td><td data-plan=\"%s\">%s</td><td>%u + %u</td><td>%u + %u</td>", u->status,
-                plan_status_text(r->lang, u->status), u->expected_collective,
-                u->expected_individual, u->registered_collective, u->registered_individual);
+                web_plan_status(r->lang, u->status), u->expected_collective, u->expected_individual,
+                u->registered_collective, u->registered_individual);
         if (reviewer) {
             buf_add(&b, "<td>");
             if (u->state == EXEMPLAR__PLAN_STATE__PLAN_SUBMITTED)
@@ -1582,7 +1564,7 @@ static enum MHD_Result summary_page(req_t *r)
     if (ok < 0 || !text) {
         buf_free(&b);
         return page_message(r, MHD_HTTP_INTERNAL_SERVER_ERROR, L(r->lang, "Quarterly summary"),
-                            "out of memory");
+                            L(r->lang, "Out of memory: try again in a moment."));
     }
     return send_body(r, MHD_HTTP_OK, &b,
                      csv ? "text/csv; charset=utf-8" : "text/html; charset=utf-8", NULL);
