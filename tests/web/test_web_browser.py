@@ -418,6 +418,8 @@ def main():
         c = fx.browser()
         sign_in(fx, c, "thu.truong", PASSWORDS["thu.truong"])
         assert "Chờ công nhận" in c.find_element(By.TAG_NAME, "h1").text
+        assert "/n/%s\"" % nid in c.page_source, "the approver's queue lacks the nomination"
+        shot(c, "12a-approver-queue")
         c.get(fx.url + "/n/" + nid)
         require_labelled(c, "nomination (approver)")
         c.find_element(By.ID, "dn-recognize").send_keys("1234/QĐ-BTNMT")
