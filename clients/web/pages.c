@@ -829,8 +829,9 @@ static void criteria_section(req_t *r, buf_t *b, const Exemplar__Reply *check)
                 L(r->lang, "Revoked"), L(r->lang, "Not decided yet"));
         for (size_t i = 0; i < c->n_criteria; i++) {
             const Exemplar__CriterionResult *k = c->criteria[i];
-            buf_fmt(b, "<tr data-title=\"%s\" data-met=\"%s\"><td>", k->title,
-                    k->met ? "yes" : "no");
+            buf_add(b, "<tr data-title=\"");
+            buf_esc(b, k->title);
+            buf_fmt(b, "\" data-met=\"%s\"><td>", k->met ? "yes" : "no");
             buf_esc(b, k->title_name[0] ? k->title_name : k->title);
             buf_add(b, " (");
             buf_esc(b, k->title);
