@@ -4,10 +4,13 @@
  * (a principal of role gateway in the daemon's keys file).  Every request
  * names the signed-in person in on_behalf_of, so the daemon checks the
  * person's role and unit; only user_login goes out as the gateway itself.
+ * Every request also names the language of the person's pages (vi unless
+ * they chose English), so the daemon's sentences in the answer (a refusal,
+ * check's explanation) are in the language of the page that shows them.
  * A ZeroMQ socket belongs to one thread at a time: calls are serialised by
  * a mutex (each is a sub-millisecond round trip on the same host).
  */
-#include "web.h"
+#include "gw.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -39,9 +42,15 @@ void gw_fini(void)
     ex_client_destroy(&G.client);
 }
 
-int gw_call(const char *person, Exemplar__Request *req, Exemplar__Reply **reply)
+void gw_prepare(Exemplar__Request *req, const char *person, int lang)
 {
     req->on_behalf_of = (char *)(person ? person : "");
+    req->language = (char *)(lang == LANG_EN ? "en" : "vi");
+}
+
+int gw_call(const char *person, int lang, Exemplar__Request *req, Exemplar__Reply **reply)
+{
+    gw_prepare(req, person, lang);
     *reply = NULL;
     pthread_mutex_lock(&G.lock);
     int rc = ex_client_call(G.client, req, reply);

@@ -2,12 +2,21 @@
 /*
  * Output buffers, HTML escaping and the two languages of the pages.  Every
  * text that reaches a page from outside (names, reasons, the daemon's
- * sentences) goes through buf_esc; the words of the plan (trường hợp đề
- * nghị, điển hình, the states đăng ký ... công nhận) are in one table, the
- * English key first.
+ * sentences) goes through buf_esc; every word of the pages is an English
+ * msgid translated by common/po/vi.po (the plan's words as the GLOSSARY
+ * spells them: trường hợp đề nghị, điển hình, the states đăng ký ... công
+ * nhận).
  */
-#include "web.h"
+#include "html.h"
 
+#include "context.h"
+#include "i18n.h" /* dgettext, EX_TEXTDOMAIN */
+
+#ifndef NC_
+#define NC_(ctx, s) (s) /* a msgid in a context, for a table (xgettext -kNC_:1c,2) */
+#endif
+
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,187 +100,80 @@ void buf_free(buf_t *b)
     memset(b, 0, sizeof(*b));
 }
 
-/* English key, Vietnamese text. */
-static const struct {
-    const char *en, *vi;
-} WORDS[] = {
-    {"Exemplar programme", "Phong trào thi đua điển hình tiên tiến"},
-    {"Sign in", "Đăng nhập"},
-    {"Sign out", "Đăng xuất"},
-    {"User name", "Tên đăng nhập"},
-    {"Password", "Mật khẩu"},
-    {"Wrong user name or password.", "Sai tên đăng nhập hoặc mật khẩu."},
-    {"This account is disabled.", "Tài khoản này đã bị khóa."},
-    {"Sign-in is locked for a while after too many wrong passwords. Try again in %d minutes.",
-     "Đăng nhập tạm thời bị khóa vì nhập sai mật khẩu quá nhiều lần. Hãy thử lại sau %d phút."},
-    {"The form has expired or did not come from this site. Open the page again and retry.",
-     "Biểu mẫu đã hết hạn hoặc không xuất phát từ trang này. Hãy mở lại trang và thử lại."},
-    {"Nominations", "Các trường hợp đề nghị"},
-    {"Nominations of unit %s", "Các trường hợp đề nghị của đơn vị %s"},
-    {"Review queue", "Danh sách chờ Bộ xem xét"},
-    {"For recognition", "Chờ công nhận"},
-    {"All", "Tất cả"},
-    {"Name", "Tên"},
-    {"Kind", "Loại"},
-    {"State", "Trạng thái"},
-    {"Unit", "Đơn vị"},
-    {"Version", "Phiên bản"},
-    {"What is missing", "Còn thiếu"},
-    {"Criteria met", "Đủ tiêu chuẩn"},
-    {"Register a candidate", "Đăng ký trường hợp đề nghị"},
-    {"Register", "Đăng ký"},
-    {"Subject id (optional)", "Mã đối tượng (không bắt buộc)"},
-    {"Registered.", "Đã đăng ký."},
-    {"Done: %s.", "Đã thực hiện: %s."},
-    {"Reason", "Lý do"},
-    {"Reason (required)", "Lý do (bắt buộc)"},
-    {"Decision number", "Số quyết định"},
-    {"Decision date", "Ngày quyết định"},
-    {"Issuer", "Người ký quyết định"},
-    {"History", "Lịch sử"},
-    {"When", "Thời điểm"},
-    {"Move", "Chuyển"},
-    {"By", "Người thực hiện"},
-    {"What you can do", "Thao tác"},
-    {"Nothing to do here for your role in this state.",
-     "Vai trò của bạn không có thao tác nào ở trạng thái này."},
-    {"Someone moved this since you opened it: it is now \"%s\" (version %llu). Look again, then "
-     "act.",
-     "Trường hợp này đã được người khác chuyển sang \"%s\" (phiên bản %llu) sau khi bạn mở trang. "
-     "Hãy xem lại rồi thao tác."},
-    {"The daemon refused: %s", "Hệ thống từ chối: %s"},
-    {"The daemon did not answer; nothing was changed. Try again.",
-     "Hệ thống không trả lời; chưa có gì thay đổi. Hãy thử lại."},
-    {"Not found", "Không tìm thấy"},
-    {"Not allowed", "Không được phép"},
-    {"Back to the list", "Về danh sách"},
-    {"Change your password", "Đổi mật khẩu"},
-    {"New password", "Mật khẩu mới"},
-    {"New password again", "Nhập lại mật khẩu mới"},
-    {"Save", "Lưu"},
-    {"Your one-time password must be changed now.",
-     "Bạn cần đổi mật khẩu dùng một lần ngay bây giờ."},
-    {"The two passwords differ, or the password is shorter than 10 characters.",
-     "Hai mật khẩu không khớp, hoặc mật khẩu ngắn hơn 10 ký tự."},
-    {"Password changed.", "Đã đổi mật khẩu."},
-    {"Signed in as %s (%s)", "Đăng nhập với tên %s (%s)"},
-    {"Language", "Ngôn ngữ"},
-    {"Main menu", "Trình đơn chính"},
-    {"No nominations.", "Không có trường hợp đề nghị nào."},
-    {"Page not found.", "Không tìm thấy trang."},
-    {"Nomination %llu", "Trường hợp đề nghị số %llu"},
-    {"Registered on", "Ngày đăng ký"},
-    {"Recognised by decision", "Công nhận theo quyết định"},
-    {"Nomination %llu was moved to \"%s\" by %s.",
-     "Trường hợp đề nghị số %llu vừa được chuyển sang \"%s\" bởi %s."},
-    {"Changes as they happen", "Thay đổi mới nhất"},
-    {"Search by name (with or without diacritics)", "Tìm theo tên (có dấu hoặc không dấu)"},
-    {"Search", "Tìm"},
-    {"Unit plans", "Kế hoạch của đơn vị"},
-    {"Quarterly summary", "Báo cáo quý"},
-    {"Quarter (e.g. 2026Q4)", "Quý (ví dụ 2026Q4)"},
-    {"Format", "Định dạng"},
-    {"Open the summary", "Xem báo cáo"},
-    {"Periods", "Giai đoạn"},
-    {"The unit's plan", "Kế hoạch của đơn vị"},
-    {"Collectives the unit undertakes to foster", "Số tập thể đơn vị đăng ký bồi dưỡng"},
-    {"Individuals the unit undertakes to foster", "Số cá nhân đơn vị đăng ký bồi dưỡng"},
-    {"Solutions and responsibilities", "Giải pháp và phân công trách nhiệm"},
-    {"The unit's plan: document number", "Số văn bản kế hoạch của đơn vị"},
-    {"Document date", "Ngày văn bản"},
-    {"Send the plan to the Ministry", "Gửi kế hoạch lên Bộ"},
-    {"Save as a draft", "Lưu bản nháp"},
-    {"Return the plan of", "Trả lại kế hoạch của đơn vị"},
-    {"Accept the plan of", "Chấp nhận kế hoạch của đơn vị"},
-    {"Reason (a late plan needs one)", "Lý do (bắt buộc nếu gửi muộn)"},
-    {"Return for revision", "Trả lại để sửa"},
-    {"Accept", "Chấp nhận"},
-    {"Deadline for the plans:", "Hạn gửi kế hoạch:"},
-    {"Units without a submitted plan:", "Số đơn vị chưa gửi kế hoạch:"},
-    {"Plan", "Kế hoạch"},
-    {"Expected", "Đăng ký (tập thể + cá nhân)"},
-    {"Registered", "Đã đề nghị (tập thể + cá nhân)"},
-    {"No unit has sent a plan yet.", "Chưa đơn vị nào gửi kế hoạch."},
-    {"The draft is saved.", "Đã lưu bản nháp."},
-    {"The plan is sent to the Ministry.", "Đã gửi kế hoạch lên Bộ."},
-    {"The plan is accepted.", "Đã chấp nhận kế hoạch."},
-    {"The plan is returned for revision.", "Đã trả lại kế hoạch để sửa."},
-};
-
+/* Vietnamese from the catalogue "exemplar" (common/po/vi.po), which main.c
+ * binds with Vietnamese as the process's language (i18n_init): English is
+ * the msgid itself, so each request picks its own language without a
+ * process-wide switch between threads. */
 const char *L(int lang, const char *en)
+{
+    return lang == LANG_EN ? en : dgettext(EX_TEXTDOMAIN, en);
+}
+
+/* The same for a word of a table, in a context (msgctxt) that keeps it apart
+ * from the same English word elsewhere ("Registered": a state, a column). */
+static const char *LC(int lang, const char *ctx, const char *en)
 {
     if (lang == LANG_EN)
         return en;
-    for (size_t i = 0; i < sizeof(WORDS) / sizeof(WORDS[0]); i++)
-        if (strcmp(WORDS[i].en, en) == 0)
-            return WORDS[i].vi;
-    return en;
+    char key[256];
+    int n = snprintf(key, sizeof(key), "%s\004%s", ctx, en);
+    if (n < 0 || (size_t)n >= sizeof(key))
+        return en;
+    const char *t = dgettext(EX_TEXTDOMAIN, key);
+    return t == key ? en : t;
 }
 
 /* The states as the plan names them. */
-static const char *const STATE_VI[] = {
-    [EXEMPLAR__STATE__STATE_REGISTERED] = "Đăng ký",
-    [EXEMPLAR__STATE__STATE_FOSTERING] = "Bồi dưỡng",
-    [EXEMPLAR__STATE__STATE_UNIT_REVIEWED] = "Bình xét cấp đơn vị",
-    [EXEMPLAR__STATE__STATE_MINISTRY_REVIEWED] = "Bộ xem xét",
-    [EXEMPLAR__STATE__STATE_RECOGNIZED] = "Công nhận",
-    [EXEMPLAR__STATE__STATE_WITHDRAWN] = "Đã rút",
-    [EXEMPLAR__STATE__STATE_NOT_SELECTED] = "Không được chọn",
-    [EXEMPLAR__STATE__STATE_RETURNED] = "Trả lại để bồi dưỡng thêm",
-    [EXEMPLAR__STATE__STATE_REVOKED] = "Thu hồi công nhận",
-    [EXEMPLAR__STATE__STATE_CARRIED_OVER] = "Chuyển sang kỳ sau",
-};
-static const char *const STATE_EN[] = {
-    [EXEMPLAR__STATE__STATE_REGISTERED] = "Registered",
-    [EXEMPLAR__STATE__STATE_FOSTERING] = "Fostering",
-    [EXEMPLAR__STATE__STATE_UNIT_REVIEWED] = "Unit review passed",
-    [EXEMPLAR__STATE__STATE_MINISTRY_REVIEWED] = "Ministry review passed",
-    [EXEMPLAR__STATE__STATE_RECOGNIZED] = "Recognised",
-    [EXEMPLAR__STATE__STATE_WITHDRAWN] = "Withdrawn",
-    [EXEMPLAR__STATE__STATE_NOT_SELECTED] = "Not selected",
-    [EXEMPLAR__STATE__STATE_RETURNED] = "Returned for more fostering",
-    [EXEMPLAR__STATE__STATE_REVOKED] = "Recognition revoked",
-    [EXEMPLAR__STATE__STATE_CARRIED_OVER] = "Carried over",
+static const char *const STATES[] = {
+    [EXEMPLAR__STATE__STATE_REGISTERED] = NC_("web state", "Registered"),
+    [EXEMPLAR__STATE__STATE_FOSTERING] = NC_("web state", "Fostering"),
+    [EXEMPLAR__STATE__STATE_UNIT_REVIEWED] = NC_("web state", "Unit review passed"),
+    [EXEMPLAR__STATE__STATE_MINISTRY_REVIEWED] = NC_("web state", "Ministry review passed"),
+    [EXEMPLAR__STATE__STATE_RECOGNIZED] = NC_("web state", "Recognised"),
+    [EXEMPLAR__STATE__STATE_WITHDRAWN] = NC_("web state", "Withdrawn"),
+    [EXEMPLAR__STATE__STATE_NOT_SELECTED] = NC_("web state", "Not selected"),
+    [EXEMPLAR__STATE__STATE_RETURNED] = NC_("web state", "Returned for more fostering"),
+    [EXEMPLAR__STATE__STATE_REVOKED] = NC_("web state", "Recognition revoked"),
+    [EXEMPLAR__STATE__STATE_CARRIED_OVER] = NC_("web state", "Carried over"),
 };
 
 const char *web_state_name(int lang, Exemplar__State s)
 {
-    const char *const *t = lang == LANG_EN ? STATE_EN : STATE_VI;
-    if ((int)s <= 0 || (size_t)s >= sizeof(STATE_VI) / sizeof(STATE_VI[0]) || !t[s])
+    if ((int)s <= 0 || (size_t)s >= sizeof(STATES) / sizeof(STATES[0]) || !STATES[s])
         return "-";
-    return t[s];
+    return LC(lang, "web state", STATES[s]);
 }
 
 const char *web_kind_name(int lang, Exemplar__Kind k)
 {
     if (k == EXEMPLAR__KIND__KIND_COLLECTIVE)
-        return lang == LANG_EN ? "Collective" : "Tập thể";
+        return LC(lang, "web kind", NC_("web kind", "Collective"));
     if (k == EXEMPLAR__KIND__KIND_INDIVIDUAL)
-        return lang == LANG_EN ? "Individual" : "Cá nhân";
+        return LC(lang, "web kind", NC_("web kind", "Individual"));
     return "-";
 }
 
 static const struct {
-    const char *verb, *vi, *en;
+    const char *verb, *name;
 } VERBS[] = {
-    {"register", "Đăng ký", "Register"},
-    {"foster", "Đưa vào bồi dưỡng", "Start fostering"},
-    {"review-unit", "Gửi bình xét cấp đơn vị", "Send to the unit review"},
-    {"review-ministry", "Bộ xem xét: đạt", "Ministry review: passed"},
-    {"recognize", "Công nhận", "Recognise"},
-    {"not-select", "Không chọn", "Not select"},
-    {"return", "Trả lại để bồi dưỡng thêm", "Return for more fostering"},
-    {"withdraw", "Rút hồ sơ", "Withdraw"},
-    {"revoke", "Thu hồi công nhận", "Revoke the recognition"},
-    {"carry-over", "Chuyển sang kỳ sau", "Carry over"},
-    {"evidence", "Bổ sung minh chứng", "Evidence recorded"},
+    {"register", NC_("web verb", "Register")},
+    {"foster", NC_("web verb", "Start fostering")},
+    {"review-unit", NC_("web verb", "Send to the unit review")},
+    {"review-ministry", NC_("web verb", "Ministry review: passed")},
+    {"recognize", NC_("web verb", "Recognise")},
+    {"not-select", NC_("web verb", "Not select")},
+    {"return", NC_("web verb", "Return for more fostering")},
+    {"withdraw", NC_("web verb", "Withdraw")},
+    {"revoke", NC_("web verb", "Revoke the recognition")},
+    {"carry-over", NC_("web verb", "Carry over")},
+    {"evidence", NC_("web verb", "Evidence recorded")},
 };
 
 const char *web_verb_name(int lang, const char *verb)
 {
     for (size_t i = 0; i < sizeof(VERBS) / sizeof(VERBS[0]); i++)
         if (strcmp(VERBS[i].verb, verb) == 0)
-            return lang == LANG_EN ? VERBS[i].en : VERBS[i].vi;
+            return LC(lang, "web verb", VERBS[i].name);
     return verb;
 }
 
@@ -279,16 +181,39 @@ const char *web_role_name(int lang, Exemplar__Role r)
 {
     switch (r) {
     case EXEMPLAR__ROLE__ROLE_UNIT_OFFICER:
-        return lang == LANG_EN ? "unit officer" : "cán bộ đơn vị";
+        return LC(lang, "web role", NC_("web role", "unit officer"));
     case EXEMPLAR__ROLE__ROLE_MINISTRY_REVIEWER:
-        return lang == LANG_EN ? "Ministry reviewer" : "chuyên viên Bộ";
+        return LC(lang, "web role", NC_("web role", "Ministry reviewer"));
     case EXEMPLAR__ROLE__ROLE_APPROVER:
-        return lang == LANG_EN ? "approver" : "lãnh đạo phê duyệt";
+        return LC(lang, "web role", NC_("web role", "approver"));
     case EXEMPLAR__ROLE__ROLE_READER:
-        return lang == LANG_EN ? "reader" : "người xem";
+        return LC(lang, "web role", NC_("web role", "reader"));
     case EXEMPLAR__ROLE__ROLE_ADMIN:
-        return lang == LANG_EN ? "administrator" : "quản trị";
+        return LC(lang, "web role", NC_("web role", "administrator"));
     default:
         return "-";
     }
+}
+
+const char *web_plan_status(int lang, const char *status)
+{
+    static const struct {
+        const char *status, *name;
+    } T[] = {
+        {"no-plan", NC_("web plan", "No plan")},
+        {"draft", NC_("web plan", "Draft")},
+        {"submitted", NC_("web plan", "Submitted")},
+        {"late", NC_("web plan", "Submitted late")},
+        {"accepted", NC_("web plan", "Accepted")},
+        {"returned", NC_("web plan", "Returned for revision")},
+    };
+    for (size_t i = 0; i < sizeof(T) / sizeof(T[0]); i++)
+        if (strcmp(T[i].status, status) == 0)
+            return LC(lang, "web plan", T[i].name);
+    return status;
+}
+
+const char *web_lang_code(int lang)
+{
+    return lang == LANG_EN ? "en" : "vi";
 }

@@ -17,7 +17,10 @@
  * state shown and announces the change in a polite live region; every
  * action still works without it.
  */
-#include "web.h"
+#include "live.h"
+
+#include "gw.h"
+#include "html.h"
 
 #include <inttypes.h>
 #include <pthread.h>
@@ -197,7 +200,7 @@ static int fetch(stream_t *s)
     req.body_case = EXEMPLAR__REQUEST__BODY_CHANGES;
     req.changes = &body;
     Exemplar__Reply *reply = NULL;
-    int rc = gw_call(s->person, &req, &reply);
+    int rc = gw_call(s->person, s->lang, &req, &reply);
     if (rc < 0) {
         ex_reply_free(reply);
         return 0; /* the daemon is away for a moment: ask again next time */
@@ -277,7 +280,7 @@ enum MHD_Result live_events(struct MHD_Connection *c, const web_session_t *sessi
         req.body_case = EXEMPLAR__REQUEST__BODY_INFO;
         req.info = &body;
         Exemplar__Reply *reply = NULL;
-        if (ex_reply_status(gw_call(s->person, &req, &reply), reply) == 0)
+        if (ex_reply_status(gw_call(s->person, s->lang, &req, &reply), reply) == 0)
             s->last_seq = reply->info->last_seq;
         ex_reply_free(reply);
     }

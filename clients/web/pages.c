@@ -13,7 +13,12 @@
  * current state, never applied; a form sent twice is answered once.  A
  * refusal shows the daemon's own sentence.
  */
-#include "web.h"
+#include "pages.h"
+
+#include "gw.h"
+#include "html.h"
+#include "live.h"
+#include "session.h"
 
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -224,6 +229,8 @@ static const char CSS[] =
     ".actions form{border:1px solid #ddd;padding:.6rem 1rem;margin:.6rem 0}"
     "nav ul{list-style:none;padding:0;margin:0;display:flex;flex-wrap:wrap;gap:.5rem 1rem}"
     "dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-weight:600}"
+    "pre.explain{white-space:pre-wrap;font:inherit;background:#f5f5f5;padding:.6rem 1rem}"
+    "#evidence-form{border:1px solid #ddd;padding:.6rem 1rem;margin:.6rem 0}"
     "@media (max-width:40rem){input,select,textarea{width:100%}dl{grid-template-columns:1fr}}";
 
 static void page_begin(req_t *r, buf_t *b, const char *title)
@@ -236,7 +243,7 @@ static void page_begin(req_t *r, buf_t *b, const char *title)
     buf_esc(b, L(r->lang, "Exemplar programme"));
     buf_fmt(b, "</title><style>%s</style></head><body>", CSS);
     buf_fmt(b, "<a class=\"skip\" href=\"#main\">%s</a><header>",
-            r->lang == LANG_EN ? "Skip to the content" : "Bỏ qua, đến nội dung");
+            L(r->lang, "Skip to the content"));
     buf_add(b, "<strong>");
     buf_esc(b, L(r->lang, "Exemplar programme"));
     buf_add(b, "</strong>");
@@ -387,14 +394,14 @@ static enum MHD_Result start_session(req_t *r, const Exemplar__LocalUser *u)
     return redirect(r, u->must_change ? "/password" : "/", set);
 }
 
-static int fetch_account(const char *name, Exemplar__Reply **reply)
+static int fetch_account(const req_t *r, const char *name, Exemplar__Reply **reply)
 {
     Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
     Exemplar__UserLoginRequest body = EXEMPLAR__USER_LOGIN_REQUEST__INIT;
     body.name = (char *)name;
     req.body_case = EXEMPLAR__REQUEST__BODY_USER_LOGIN;
     req.user_login = &body;
-    return gw_call(NULL, &req, reply);
+    return gw_call(NULL, r->lang, &req, reply);
 }
 
 static enum MHD_Result login_post(req_t *r)
@@ -418,7 +425,7 @@ static enum MHD_Result login_post(req_t *r)
     }
     Exemplar__Reply *reply = NULL;
     int rc = strlen(name) <= WEB_NAME_MAX && strlen(password) <= PASSWORD_MAX
-                 ? fetch_account(name, &reply)
+                 ? fetch_account(r, name, &reply)
                  : -EX_EINVALID;
     const Exemplar__LocalUser *u =
         rc == 0 && reply && !reply->error && reply->users->n_users ? reply->users->users[0] : NULL;
@@ -460,7 +467,7 @@ static enum MHD_Result proxy_sign_in(req_t *r, bool *handled)
         return MHD_YES;
     *handled = true;
     Exemplar__Reply *reply = NULL;
-    int rc = fetch_account(name, &reply);
+    int rc = fetch_account(r, name, &reply);
     const Exemplar__LocalUser *u =
         rc == 0 && reply && !reply->error && reply->users->n_users ? reply->users->users[0] : NULL;
     enum MHD_Result res = !u ? page_message(r, MHD_HTTP_FORBIDDEN, L(r->lang, "Not allowed"),
@@ -517,7 +524,7 @@ static enum MHD_Result password_post(req_t *r)
     if (crypto_pwhash_str(hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
                           crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
         return page_message(r, MHD_HTTP_SERVICE_UNAVAILABLE, L(r->lang, "Change your password"),
-                            "out of memory");
+                            L(r->lang, "Out of memory: try again in a moment."));
     Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
     Exemplar__UserPasswdRequest body = EXEMPLAR__USER_PASSWD_REQUEST__INIT;
     body.name = r->s.name;
@@ -525,7 +532,7 @@ static enum MHD_Result password_post(req_t *r)
     req.body_case = EXEMPLAR__REQUEST__BODY_USER_PASSWD;
     req.user_passwd = &body;
     Exemplar__Reply *reply = NULL;
-    int rc = gw_call(r->s.name, &req, &reply);
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
     if (ex_reply_status(rc, reply) == 0) {
         session_set_must_change(r->s.token, false);
         session_flash(r->s.token, false, "%s", L(r->lang, "Password changed."));
@@ -548,7 +555,7 @@ static void lacks(req_t *r, buf_t *b, uint64_t id)
     req.body_case = EXEMPLAR__REQUEST__BODY_CHECK;
     req.check = &body;
     Exemplar__Reply *reply = NULL;
-    int rc = gw_call(r->s.name, &req, &reply);
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
     if (ex_reply_status(rc, reply) == 0) {
         if (reply->check->met)
             buf_esc(b, L(r->lang, "Criteria met"));
@@ -598,7 +605,7 @@ static enum MHD_Result list_page(req_t *r)
     req.body_case = EXEMPLAR__REQUEST__BODY_LIST;
     req.list = &body;
     Exemplar__Reply *reply = NULL;
-    int rc = gw_call(r->s.name, &req, &reply);
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
     buf_t b = {0};
     page_begin(r, &b, title);
     /* Filters as plain links: every state a person works in. */
@@ -672,7 +679,7 @@ static enum MHD_Result list_page(req_t *r)
 static pthread_mutex_t MOVES_LOCK = PTHREAD_MUTEX_INITIALIZER;
 static Exemplar__Reply *MOVES;
 
-static const Exemplar__MovesReply *move_table(const char *person)
+static const Exemplar__MovesReply *move_table(const req_t *r)
 {
     pthread_mutex_lock(&MOVES_LOCK);
     if (!MOVES) {
@@ -681,7 +688,7 @@ static const Exemplar__MovesReply *move_table(const char *person)
         req.body_case = EXEMPLAR__REQUEST__BODY_MOVES;
         req.moves = &body;
         Exemplar__Reply *reply = NULL;
-        int rc = gw_call(person, &req, &reply);
+        int rc = gw_call(r->s.name, r->lang, &req, &reply);
         if (ex_reply_status(rc, reply) == 0 && reply->moves)
             MOVES = reply;
         else
@@ -744,15 +751,15 @@ static void history_table(req_t *r, buf_t *b, uint64_t id)
     req.body_case = EXEMPLAR__REQUEST__BODY_HISTORY;
     req.history = &body;
     Exemplar__Reply *reply = NULL;
-    int rc = gw_call(r->s.name, &req, &reply);
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
     if (ex_reply_status(rc, reply) != 0) {
         ex_reply_free(reply);
         return;
     }
     buf_fmt(b,
-            "<h2>%s</h2><div class=\"scroll\"><table><thead><tr><th scope=\"col\">%s</th><th "
+            "<h2>%s</h2><div class=\"scroll\"><table id=\"history\"><thead><tr><th "
             "scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th "
-            "scope=\"col\">%s</th></tr></thead><tbody>",
+            "scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
             L(r->lang, "History"), L(r->lang, "When"), L(r->lang, "Move"), L(r->lang, "State"),
             L(r->lang, "By"), L(r->lang, "Reason"));
     for (size_t i = 0; i < reply->history->n_changes; i++) {
@@ -776,6 +783,197 @@ static void history_table(req_t *r, buf_t *b, uint64_t id)
     ex_reply_free(reply);
 }
 
+/* The daemon's check of a nomination (NULL when it refuses or is away):
+ * its verdict per criterion and its explanation, in the page's language. */
+static Exemplar__Reply *fetch_check(req_t *r, uint64_t id)
+{
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__CheckRequest body = EXEMPLAR__CHECK_REQUEST__INIT;
+    body.id = id;
+    req.body_case = EXEMPLAR__REQUEST__BODY_CHECK;
+    req.check = &body;
+    Exemplar__Reply *reply = NULL;
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
+    if (ex_reply_status(rc, reply) != 0 || !reply->check) {
+        ex_reply_free(reply);
+        return NULL;
+    }
+    return reply;
+}
+
+static void years_text(buf_t *b, const int32_t *years, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        buf_fmt(b, "%s%d", i ? ", " : "", (int)years[i]);
+    if (!n)
+        buf_add(b, "-");
+}
+
+/* check's verdict per criterion (the years a title is recorded, missing,
+ * revoked or not decided yet) and its explanation, as the daemon wrote it. */
+static void criteria_section(req_t *r, buf_t *b, const Exemplar__Reply *check)
+{
+    buf_fmt(b, "<section id=\"check\"><h2>%s</h2>", L(r->lang, "The criteria"));
+    if (!check) {
+        buf_fmt(b, "<p>%s</p></section>",
+                L(r->lang, "The daemon did not answer; nothing was changed. Try again."));
+        return;
+    }
+    const Exemplar__CheckReply *c = check->check;
+    if (c->n_criteria) {
+        buf_fmt(b,
+                "<div class=\"scroll\"><table><thead><tr><th scope=\"col\">%s</th><th "
+                "scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th "
+                "scope=\"col\">%s</th></tr></thead><tbody>",
+                L(r->lang, "Title"), L(r->lang, "Years recorded"), L(r->lang, "Years missing"),
+                L(r->lang, "Revoked"), L(r->lang, "Not decided yet"));
+        for (size_t i = 0; i < c->n_criteria; i++) {
+            const Exemplar__CriterionResult *k = c->criteria[i];
+            buf_add(b, "<tr data-title=\"");
+            buf_esc(b, k->title);
+            buf_fmt(b, "\" data-met=\"%s\"><td>", k->met ? "yes" : "no");
+            buf_esc(b, k->title_name[0] ? k->title_name : k->title);
+            buf_add(b, " (");
+            buf_esc(b, k->title);
+            buf_add(b, ")</td><td>");
+            years_text(b, k->met_years, k->n_met_years);
+            buf_add(b, "</td><td>");
+            years_text(b, k->missing_years, k->n_missing_years);
+            buf_add(b, "</td><td>");
+            years_text(b, k->revoked_years, k->n_revoked_years);
+            buf_add(b, "</td><td>");
+            years_text(b, k->pending_years, k->n_pending_years);
+            buf_add(b, "</td></tr>");
+        }
+        buf_add(b, "</tbody></table></div>");
+    }
+    buf_fmt(b, "<h3>%s</h3><pre id=\"explain\" class=\"explain\">", L(r->lang, "Explanation"));
+    buf_esc(b, c->text);
+    buf_add(b, "</pre></section>");
+}
+
+/* The title codes a form offers: the criteria's, then the rule book's. */
+static const char *const TITLES[] = {"TTLDXS",  "TTLDTT", "HTXSNV", "LDTT",   "CSTDCS", "CSTD-BO",
+                                     "CSTD-TQ", "BK-BO",  "BK-TTG", "CTD-BO", "CTD-CP"};
+
+/* The reviewer's form that records a title of the subject for a year with
+ * its decision; the daemon's rules decide whether it may be recorded. */
+static void evidence_form(req_t *r, buf_t *b, const Exemplar__Nomination *n,
+                          const Exemplar__Reply *check)
+{
+    buf_fmt(b,
+            "<form method=\"post\" action=\"/n/%" PRIu64 "/evidence\" id=\"evidence-form\" "
+            "aria-labelledby=\"evidence-form-title\"><h3 id=\"evidence-form-title\">%s</h3>",
+            n->id, L(r->lang, "Record a title"));
+    csrf_input(r, b);
+    buf_fmt(b, "<input type=\"hidden\" name=\"request_id\" value=\"%" PRIu64 "\">",
+            ex_request_id_new());
+    buf_add(b, "<datalist id=\"titles\">");
+    for (size_t i = 0; check && i < check->check->n_criteria; i++) {
+        const Exemplar__CriterionResult *k = check->check->criteria[i];
+        buf_add(b, "<option value=\"");
+        buf_esc(b, k->title);
+        buf_add(b, "\">");
+        buf_esc(b, k->title_name);
+        buf_add(b, "</option>");
+    }
+    for (size_t i = 0; i < sizeof(TITLES) / sizeof(TITLES[0]); i++)
+        buf_fmt(b, "<option value=\"%s\"></option>", TITLES[i]);
+    buf_add(b, "</datalist>");
+    const char *title = check && check->check->n_criteria ? check->check->criteria[0]->title : "";
+    buf_fmt(b,
+            "<label for=\"ev-title\">%s</label><input id=\"ev-title\" name=\"title\" "
+            "list=\"titles\" required maxlength=\"32\" autocapitalize=\"characters\" value=\"",
+            L(r->lang, "Title (code of the rule book)"));
+    buf_esc(b, title);
+    buf_fmt(b,
+            "\"><label for=\"ev-year\">%s</label><input id=\"ev-year\" name=\"year\" "
+            "type=\"number\" min=\"1945\" max=\"2100\" required>",
+            L(r->lang, "Year of the title"));
+    buf_fmt(b,
+            "<label for=\"ev-dn\">%s</label><input id=\"ev-dn\" name=\"decision_number\" "
+            "required maxlength=\"128\">",
+            L(r->lang, "Decision number"));
+    buf_fmt(b,
+            "<label for=\"ev-dd\">%s</label><input id=\"ev-dd\" name=\"decision_date\" "
+            "type=\"date\" required>",
+            L(r->lang, "Decision date"));
+    buf_fmt(b,
+            "<label for=\"ev-di\">%s</label><input id=\"ev-di\" name=\"decision_issuer\" "
+            "maxlength=\"256\">",
+            L(r->lang, "Issuer"));
+    buf_fmt(b, "<button type=\"submit\">%s</button></form>", L(r->lang, "Record the title"));
+}
+
+/* The subject's ledger, titles by year with their decisions, and for a
+ * reviewer (or an administrator) the form that adds to it. */
+static void evidence_section(req_t *r, buf_t *b, const Exemplar__Nomination *n,
+                             const Exemplar__Reply *check)
+{
+    buf_fmt(b, "<section id=\"evidence\"><h2>%s</h2>", L(r->lang, "Evidence: titles by year"));
+    if (!n->subject[0]) {
+        buf_fmt(b, "<p>%s</p></section>",
+                L(r->lang, "This nomination names no subject id: no evidence can be filed "
+                           "for it."));
+        return;
+    }
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__EvidenceListRequest body = EXEMPLAR__EVIDENCE_LIST_REQUEST__INIT;
+    body.subject = n->subject;
+    req.body_case = EXEMPLAR__REQUEST__BODY_EVIDENCE_LIST;
+    req.evidence_list = &body;
+    Exemplar__Reply *reply = NULL;
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
+    if (ex_reply_status(rc, reply) != 0) {
+        buf_add(b, "<p class=\"flash error\" role=\"alert\">");
+        buf_esc(b, reply && reply->error ? reply->error->message
+                                         : L(r->lang, "The daemon did not answer; nothing was "
+                                                      "changed. Try again."));
+        buf_add(b, "</p>");
+    } else if (!reply->evidence->n_evidence) {
+        buf_fmt(b, "<p id=\"no-evidence\">%s</p>", L(r->lang, "No title is recorded yet."));
+    } else {
+        buf_fmt(b,
+                "<div class=\"scroll\"><table id=\"ledger\"><thead><tr><th scope=\"col\">%s</th>"
+                "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th "
+                "scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+                L(r->lang, "Year"), L(r->lang, "Title"), L(r->lang, "Decision number"),
+                L(r->lang, "Decision date"), L(r->lang, "Issuer"), L(r->lang, "Status"));
+        for (size_t i = 0; i < reply->evidence->n_evidence; i++) {
+            const Exemplar__Evidence *e = reply->evidence->evidence[i];
+            const Exemplar__Decision *d = e->decision;
+            buf_fmt(b, "<tr data-year=\"%d\" data-title=\"", (int)e->year);
+            buf_esc(b, e->title);
+            buf_fmt(b, "\" data-revoked=\"%s\"><td>%d</td><td>", e->revoked ? "yes" : "no",
+                    (int)e->year);
+            buf_esc(b, e->title);
+            buf_add(b, "</td><td>");
+            buf_esc(b, d ? d->number : "");
+            buf_add(b, "</td><td>");
+            buf_esc(b, d ? d->date : "");
+            buf_add(b, "</td><td>");
+            buf_esc(b, d ? d->issuer : "");
+            buf_add(b, "</td><td>");
+            if (e->revoked) {
+                buf_esc(b, L(r->lang, "Revoked by decision"));
+                buf_add(b, " ");
+                buf_esc(b, e->revocation ? e->revocation->number : "");
+                buf_add(b, ", ");
+                buf_esc(b, e->revocation ? e->revocation->date : "");
+            } else {
+                buf_esc(b, L(r->lang, "Counts"));
+            }
+            buf_add(b, "</td></tr>");
+        }
+        buf_add(b, "</tbody></table></div>");
+    }
+    ex_reply_free(reply);
+    if (r->s.role == EXEMPLAR__ROLE__ROLE_MINISTRY_REVIEWER ||
+        r->s.role == EXEMPLAR__ROLE__ROLE_ADMIN)
+        evidence_form(r, b, n, check);
+    buf_add(b, "</section>");
+}
+
 static enum MHD_Result nomination_page(req_t *r, uint64_t id)
 {
     Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
@@ -784,7 +982,7 @@ static enum MHD_Result nomination_page(req_t *r, uint64_t id)
     req.body_case = EXEMPLAR__REQUEST__BODY_GET;
     req.get = &body;
     Exemplar__Reply *reply = NULL;
-    int rc = gw_call(r->s.name, &req, &reply);
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
     if (ex_reply_status(rc, reply) != 0) {
         enum MHD_Result res;
         if (reply && reply->error && reply->error->code == EXEMPLAR__ERROR_CODE__ERROR_PERMISSION)
@@ -829,14 +1027,23 @@ static enum MHD_Result nomination_page(req_t *r, uint64_t id)
         buf_esc(&b, n->recognition->issuer);
         buf_add(&b, "</dd>");
     }
-    if (!terminal(n->state)) {
-        buf_fmt(&b, "<dt>%s</dt><dd>", L(r->lang, "What is missing"));
-        lacks(r, &b, n->id);
+    if (n->subject[0]) {
+        buf_fmt(&b, "<dt>%s</dt><dd id=\"subject\">", L(r->lang, "Subject id"));
+        buf_esc(&b, n->subject);
         buf_add(&b, "</dd>");
     }
-    buf_fmt(&b, "</dl><section class=\"actions\"><h2>%s</h2>", L(r->lang, "What you can do"));
+    Exemplar__Reply *check = fetch_check(r, n->id);
+    if (check)
+        buf_fmt(&b, "<dt>%s</dt><dd id=\"met\" data-met=\"%s\">%s</dd>", L(r->lang, "Criteria"),
+                check->check->met ? "yes" : "no",
+                check->check->met ? L(r->lang, "Criteria met") : L(r->lang, "Not met yet"));
+    buf_add(&b, "</dl>");
+    criteria_section(r, &b, check);
+    evidence_section(r, &b, n, check);
+    ex_reply_free(check);
+    buf_fmt(&b, "<section class=\"actions\"><h2>%s</h2>", L(r->lang, "What you can do"));
     int shown = 0;
-    const Exemplar__MovesReply *table = move_table(r->s.name);
+    const Exemplar__MovesReply *table = move_table(r);
     for (size_t i = 0; table && i < table->n_rows; i++) {
         const Exemplar__MoveRow *m = table->rows[i];
         if (m->from != n->state || !may_move(&r->s, m) || strcmp(m->verb, "carry-over") == 0)
@@ -882,13 +1089,71 @@ static enum MHD_Result move_post(req_t *r, uint64_t id)
     req.body_case = EXEMPLAR__REQUEST__BODY_MOVE;
     req.move = &body;
     Exemplar__Reply *reply = NULL;
-    int rc = gw_call(r->s.name, &req, &reply);
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
     if (ex_reply_status(rc, reply) == 0)
         session_flash(r->s.token, false, L(r->lang, "Done: %s."),
                       web_state_name(r->lang, reply->nomination->state));
     else
         flash_refusal(r, rc, reply);
     ex_reply_free(reply);
+    return redirect(r, back, NULL);
+}
+
+/* POST /n/ID/evidence: a title of the nomination's subject for a year,
+ * with its decision.  The subject is the nomination's own (asked of the
+ * daemon on the person's behalf), never a field of the form. */
+static enum MHD_Result evidence_post(req_t *r, uint64_t id)
+{
+    char back[64];
+    snprintf(back, sizeof(back), "/n/%" PRIu64, id); /* the top: the outcome shows there */
+    uint64_t request_id = 0, year = 0;
+    if (!parse_u64(field(r, "request_id"), &request_id)) {
+        session_flash(r->s.token, true, "%s",
+                      L(r->lang, "The form has expired or did not come from this site. Open the "
+                                 "page again and retry."));
+        return redirect(r, back, NULL);
+    }
+    if (!parse_u64(field(r, "year"), &year) || year > 9999) {
+        session_flash(r->s.token, true, "%s",
+                      L(r->lang, "The year of the title must be a year, such as 2025."));
+        return redirect(r, back, NULL);
+    }
+    Exemplar__Request greq = EXEMPLAR__REQUEST__INIT;
+    Exemplar__GetRequest gbody = EXEMPLAR__GET_REQUEST__INIT;
+    gbody.id = id;
+    greq.body_case = EXEMPLAR__REQUEST__BODY_GET;
+    greq.get = &gbody;
+    Exemplar__Reply *got = NULL;
+    int rc = gw_call(r->s.name, r->lang, &greq, &got);
+    if (ex_reply_status(rc, got) != 0) {
+        flash_refusal(r, rc, got);
+        ex_reply_free(got);
+        return redirect(r, back, NULL);
+    }
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__EvidenceAddRequest body = EXEMPLAR__EVIDENCE_ADD_REQUEST__INIT;
+    Exemplar__Evidence ev = EXEMPLAR__EVIDENCE__INIT;
+    Exemplar__Decision d = EXEMPLAR__DECISION__INIT;
+    ev.subject = got->nomination->subject;
+    ev.year = (int32_t)year;
+    ev.title = (char *)field(r, "title");
+    d.number = (char *)field(r, "decision_number");
+    d.date = (char *)field(r, "decision_date");
+    d.issuer = (char *)field(r, "decision_issuer");
+    ev.decision = &d;
+    body.evidence = &ev;
+    req.request_id = request_id;
+    req.body_case = EXEMPLAR__REQUEST__BODY_EVIDENCE_ADD;
+    req.evidence_add = &body;
+    Exemplar__Reply *reply = NULL;
+    rc = gw_call(r->s.name, r->lang, &req, &reply);
+    if (ex_reply_status(rc, reply) == 0)
+        session_flash(r->s.token, false, L(r->lang, "Recorded: %s for %d."), ev.title,
+                      (int)ev.year);
+    else
+        flash_refusal(r, rc, reply);
+    ex_reply_free(reply);
+    ex_reply_free(got);
     return redirect(r, back, NULL);
 }
 
@@ -950,7 +1215,7 @@ static enum MHD_Result register_post(req_t *r)
     req.body_case = EXEMPLAR__REQUEST__BODY_REGISTER;
     req.register_ = &body;
     Exemplar__Reply *reply = NULL;
-    int rc = gw_call(r->s.name, &req, &reply);
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
     if (ex_reply_status(rc, reply) != 0) {
         flash_refusal(r, rc, reply);
         ex_reply_free(reply);
@@ -966,24 +1231,6 @@ static enum MHD_Result register_post(req_t *r)
 /* ---- unit plans
  * ----------------------------------------------------------------------------------- */
 
-static const char *plan_status_text(int lang, const char *status)
-{
-    static const struct {
-        const char *status, *vi, *en;
-    } T[] = {
-        {"no-plan", "Chưa có kế hoạch", "No plan"},
-        {"draft", "Bản nháp", "Draft"},
-        {"submitted", "Đã gửi, chờ Bộ xem xét", "Submitted"},
-        {"late", "Gửi muộn", "Submitted late"},
-        {"accepted", "Bộ đã chấp nhận", "Accepted"},
-        {"returned", "Bộ trả lại để sửa", "Returned for revision"},
-    };
-    for (size_t i = 0; i < sizeof(T) / sizeof(T[0]); i++)
-        if (strcmp(T[i].status, status) == 0)
-            return lang == LANG_EN ? T[i].en : T[i].vi;
-    return status;
-}
-
 /* The unit officer's form: save or submit the unit's plan for the period. */
 static void plan_form(req_t *r, buf_t *b, const char *campaign, const char *period)
 {
@@ -995,7 +1242,7 @@ static void plan_form(req_t *r, buf_t *b, const char *campaign, const char *peri
     req.body_case = EXEMPLAR__REQUEST__BODY_PLAN_SHOW;
     req.plan_show = &body;
     Exemplar__Reply *reply = NULL;
-    int rc = gw_call(r->s.name, &req, &reply);
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
     const Exemplar__UnitPlan *p =
         ex_reply_status(rc, reply) == 0 && reply->plan->plan ? reply->plan->plan : NULL;
     buf_fmt(b, "<h2>%s</h2>", L(r->lang, "The unit's plan"));
@@ -1081,7 +1328,7 @@ static enum MHD_Result plans_page(req_t *r)
     creq.body_case = EXEMPLAR__REQUEST__BODY_CAMPAIGN_SHOW;
     creq.campaign_show = &cbody;
     Exemplar__Reply *camp = NULL;
-    int rc = gw_call(r->s.name, &creq, &camp);
+    int rc = gw_call(r->s.name, r->lang, &creq, &camp);
     buf_t b = {0};
     page_begin(r, &b, L(r->lang, "Unit plans"));
     char campaign[64] = "", period[64] = "";
@@ -1118,7 +1365,7 @@ static enum MHD_Result plans_page(req_t *r)
     req.body_case = EXEMPLAR__REQUEST__BODY_PLAN_LIST;
     req.plan_list = &body;
     Exemplar__Reply *reply = NULL;
-    rc = gw_call(r->s.name, &req, &reply);
+    rc = gw_call(r->s.name, r->lang, &req, &reply);
     if (ex_reply_status(rc, reply) != 0) {
         buf_add(&b, "<p class=\"flash error\" role=\"alert\">");
         buf_esc(&b, reply && reply->error ? reply->error->message
@@ -1153,8 +1400,8 @@ static enum MHD_Result plans_page(req_t *r)
         buf_add(&b, " · ");
         buf_esc(&b, u->unit_name);
         buf_fmt(&b, "</td><td data-plan=\"%s\">%s</td><td>%u + %u</td><td>%u + %u</td>", u->status,
-                plan_status_text(r->lang, u->status), u->expected_collective,
-                u->expected_individual, u->registered_collective, u->registered_individual);
+                web_plan_status(r->lang, u->status), u->expected_collective, u->expected_individual,
+                u->registered_collective, u->registered_individual);
         if (reviewer) {
             buf_add(&b, "<td>");
             if (u->state == EXEMPLAR__PLAN_STATE__PLAN_SUBMITTED)
@@ -1213,7 +1460,7 @@ static enum MHD_Result plan_submit_post(req_t *r)
     req.body_case = EXEMPLAR__REQUEST__BODY_PLAN_SUBMIT;
     req.plan_submit = &body;
     Exemplar__Reply *reply = NULL;
-    int rc = gw_call(r->s.name, &req, &reply);
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
     if (ex_reply_status(rc, reply) == 0)
         session_flash(r->s.token, false, "%s",
                       body.draft ? L(r->lang, "The draft is saved.")
@@ -1244,7 +1491,7 @@ static enum MHD_Result plan_review_post(req_t *r)
     else
         req.plan_return = &body;
     Exemplar__Reply *reply = NULL;
-    int rc = gw_call(r->s.name, &req, &reply);
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
     if (ex_reply_status(rc, reply) == 0)
         session_flash(r->s.token, false, "%s",
                       accept ? L(r->lang, "The plan is accepted.")
@@ -1294,7 +1541,7 @@ static enum MHD_Result summary_page(req_t *r)
     req.body_case = EXEMPLAR__REQUEST__BODY_SUMMARY;
     req.summary = &body;
     Exemplar__Reply *reply = NULL;
-    int rc = gw_call(r->s.name, &req, &reply);
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
     if (ex_reply_status(rc, reply) != 0) {
         enum MHD_Result res = page_message(
             r, MHD_HTTP_OK, L(r->lang, "Quarterly summary"),
@@ -1318,7 +1565,7 @@ static enum MHD_Result summary_page(req_t *r)
     if (ok < 0 || !text) {
         buf_free(&b);
         return page_message(r, MHD_HTTP_INTERNAL_SERVER_ERROR, L(r->lang, "Quarterly summary"),
-                            "out of memory");
+                            L(r->lang, "Out of memory: try again in a moment."));
     }
     return send_body(r, MHD_HTTP_OK, &b,
                      csv ? "text/csv; charset=utf-8" : "text/html; charset=utf-8", NULL);
@@ -1375,8 +1622,9 @@ static void forwarded_address(req_t *r)
         memcpy(r->addr, ip, n + 1);
 }
 
-/* /n/ID or /n/ID/move: the id and whether it is the move. */
-static bool nomination_path(const char *url, uint64_t *id, bool *move)
+/* /n/ID, /n/ID/move or /n/ID/evidence: the id and what is asked ("" for
+ * the page itself). */
+static bool nomination_path(const char *url, uint64_t *id, const char **what)
 {
     if (strncmp(url, "/n/", 3) != 0)
         return false;
@@ -1387,9 +1635,9 @@ static bool nomination_path(const char *url, uint64_t *id, bool *move)
     memcpy(digits, url + 3, n);
     digits[n] = '\0';
     const char *rest = url + 3 + n;
-    if (*rest && strcmp(rest, "/move") != 0)
+    if (*rest && strcmp(rest, "/move") != 0 && strcmp(rest, "/evidence") != 0)
         return false;
-    *move = *rest != '\0';
+    *what = *rest ? rest + 1 : "";
     return parse_u64(digits, id);
 }
 
@@ -1448,7 +1696,7 @@ static enum MHD_Result route(req_t *r)
     if (r->s.must_change)
         return redirect(r, "/password", NULL);
     uint64_t id;
-    bool move;
+    const char *what = "";
     if (get && strcmp(r->url, "/events") == 0)
         return live_events(r->c, &r->s, r->lang);
     if (get && strcmp(r->url, "/") == 0)
@@ -1463,10 +1711,12 @@ static enum MHD_Result route(req_t *r)
         return plan_submit_post(r);
     if (post && strcmp(r->url, "/plans/review") == 0)
         return plan_review_post(r);
-    if (nomination_path(r->url, &id, &move)) {
-        if (move && post)
+    if (nomination_path(r->url, &id, &what)) {
+        if (post && !strcmp(what, "move"))
             return move_post(r, id);
-        if (!move && get)
+        if (post && !strcmp(what, "evidence"))
+            return evidence_post(r, id);
+        if (get && !*what)
             return nomination_page(r, id);
     }
     return page_message(r, MHD_HTTP_NOT_FOUND, L(r->lang, "Not found"),

@@ -19,7 +19,7 @@
  * both tables, held only for copies, never across a daemon call or a
  * password verification.
  */
-#include "web.h"
+#include "session.h"
 
 #include <pthread.h>
 #include <sodium.h>

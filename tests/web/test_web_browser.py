@@ -15,6 +15,9 @@
 #   an officer of another unit neither sees it nor acts on it, typing the
 #     URL or posting a forged form with their own CSRF token;
 #   a form without its CSRF token is refused and changes nothing;
+#   the nomination page shows the subject's evidence ledger and check's
+#     explanation; the reviewer records a missing year's title with its decision,
+#     and this year's is refused by the daemon's rules, the refusal shown;
 #   every control of every page has a label the browser associates with it;
 #   English on request; the approver revokes the recognition with a decision;
 #   five wrong passwords lock sign-in, even with the right password after.
@@ -22,6 +25,7 @@
 # Usage: test_web_browser.py EXEMPLARD EXEMPLARCTL EXEMPLAR_WEB
 # Screenshots of the main pages go to $WEB_SHOTS when it is set.
 
+import datetime
 import json
 import os
 import shutil
@@ -41,6 +45,18 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 EXEMPLARD, CTL, WEB = sys.argv[1:4] if __name__ == "__main__" else (None, None, None)
 SHOTS = os.environ.get("WEB_SHOTS")
+# The daemon's days are Vietnam's (UTC+7): this year, and a title's
+# decision signed early in the year after it (today, early in January).
+TODAY = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=7)).date()
+YEAR = TODAY.year
+TODAY = TODAY.isoformat()
+SUBJECT = "01:TKH-%d" % os.getpid()
+
+
+def signed_for(year):
+    return min("%d-01-15" % (year + 1), TODAY)
+
+
 PASSWORDS = {
     "minh.bo": "xem-xet-2026-bo",
     "thu.truong": "cong-nhan-2026",
@@ -155,6 +171,19 @@ def shot(b, name):
         b.save_screenshot(os.path.join(SHOTS, name + ".png"))
 
 
+def record_title(b, title, year, number, date, issuer):
+    """Fills the reviewer's evidence form of the open nomination page and sends it."""
+    field = b.find_element(By.ID, "ev-title")
+    field.clear()
+    field.send_keys(title)
+    b.find_element(By.ID, "ev-year").send_keys(str(year))
+    b.find_element(By.ID, "ev-dn").send_keys(number)
+    # typed dates depend on the browser's locale: set the ISO value itself
+    b.execute_script("arguments[0].value = arguments[1]", b.find_element(By.ID, "ev-dd"), date)
+    b.find_element(By.ID, "ev-di").send_keys(issuer)
+    submit(b, b.find_element(By.CSS_SELECTOR, "#evidence-form button"))
+
+
 def submit(b, button):
     """Clicks a submit button and waits for the next page (a click returns
     before the navigation it starts has finished)."""
@@ -259,6 +288,7 @@ def main():
         require_labelled(a, "register")
         a.find_element(By.ID, "name").send_keys("Tổ Kế hoạch – Sở Tài nguyên & <Môi trường>")
         a.find_element(By.CSS_SELECTOR, "#kind option[value=collective]").click()
+        a.find_element(By.ID, "subject").send_keys(SUBJECT)
         shot(a, "02-register")
         submit(a, a.find_element(By.CSS_SELECTOR, "main form button"))
         assert "/n/" in a.current_url, a.current_url
@@ -269,6 +299,13 @@ def main():
                                                                                "dd").text
         assert state_of(a) == "registered"
         require_labelled(a, "nomination (officer)")
+        # the ledger and check's explanation beside the nomination; no form for an officer
+        assert a.find_element(By.ID, "subject").text == SUBJECT
+        assert "Chưa ghi nhận danh hiệu nào" in a.find_element(By.ID, "evidence").text
+        assert not a.find_elements(By.ID, "evidence-form"), "an officer may not record titles"
+        assert "tiêu chí" in a.find_element(By.ID, "explain").text, \
+            a.find_element(By.ID, "explain").text
+        assert a.find_element(By.ID, "met").get_attribute("data-met") == "no"
         click_move(a, "foster")
         assert state_of(a) == "fostering", flash(a)
         click_move(a, "review-unit")
@@ -313,6 +350,33 @@ def main():
         b.get(fx.url + "/n/" + nid)
         require_labelled(b, "nomination (reviewer)")
         shot(b, "07-reviewer-nomination")
+        # ---- the reviewer records evidence: a year the criteria miss is taken ...
+        crit = b.find_element(By.CSS_SELECTOR, "#check tr[data-title=TTLDXS]")
+        need = int(crit.find_elements(By.TAG_NAME, "td")[2].text.split(",")[0])
+        record_title(b, "TTLDXS", need, "%02d01/QĐ-UBND" % (need % 100), signed_for(need),
+                     "Chủ tịch UBND Thành phố Hà Nội")
+        assert "Đã ghi nhận: TTLDXS năm %d" % need in flash(b), flash(b)
+        row = b.find_element(By.CSS_SELECTOR, "#ledger tr[data-year='%d']" % need)
+        assert "TTLDXS" in row.text and "QĐ-UBND" in row.text and "Chủ tịch UBND" in row.text, \
+            row.text
+        assert row.get_attribute("data-revoked") == "no"
+        cells = b.find_elements(By.CSS_SELECTOR, "#check tr[data-title=TTLDXS] td")
+        assert str(need) in cells[1].text and str(need) not in cells[2].text, \
+            [c.text for c in cells]
+        assert "có các năm %d" % need in b.find_element(By.ID, "explain").text
+        # ... this year's is refused by the daemon's rules (the year has not
+        # ended), and the page shows the refusal and records nothing
+        record_title(b, "TTLDXS", YEAR, "1/QĐ-UBND", TODAY, "Chủ tịch UBND Thành phố Hà Nội")
+        msg = flash(b)
+        assert "Hệ thống từ chối" in msg and str(YEAR) in msg, msg
+        assert not b.find_elements(By.CSS_SELECTOR, "#ledger tr[data-year='%d']" % YEAR)
+        shot(b, "07b-reviewer-evidence")
+        ledger = json.loads(fx.ctl("--json", "evidence", "list", SUBJECT))["evidence"]
+        assert [(e["year"], e["title"]) for e in ledger] == [(need, "TTLDXS")], ledger
+        # the officer sees the recorded title too
+        a.get(fx.url + "/n/" + nid)
+        assert a.find_element(By.CSS_SELECTOR, "#ledger tr[data-year='%d']" % need)
+        a.get(fx.url + "/n/" + nid)  # the officer keeps this page open
         click_move(b, "review-ministry")
         assert state_of(b) == "ministry-reviewed", flash(b)
 
@@ -354,6 +418,8 @@ def main():
         c = fx.browser()
         sign_in(fx, c, "thu.truong", PASSWORDS["thu.truong"])
         assert "Chờ công nhận" in c.find_element(By.TAG_NAME, "h1").text
+        assert "/n/%s\"" % nid in c.page_source, "the approver's queue lacks the nomination"
+        shot(c, "12a-approver-queue")
         c.get(fx.url + "/n/" + nid)
         require_labelled(c, "nomination (approver)")
         c.find_element(By.ID, "dn-recognize").send_keys("1234/QĐ-BTNMT")
@@ -364,7 +430,7 @@ def main():
         assert state_of(c) == "recognized", flash(c)
         assert "1234/QĐ-BTNMT" in c.page_source
         shot(c, "13-recognised")
-        hist = c.find_elements(By.CSS_SELECTOR, "h2 + .scroll tbody tr")
+        hist = c.find_elements(By.CSS_SELECTOR, "#history tbody tr")
         assert len(hist) == 5, len(hist)
         assert "(web: web)" in hist[0].text, hist[0].text
 
