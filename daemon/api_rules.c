@@ -563,6 +563,17 @@ int api_rules_evidence_revoke(call_t *x)
     if (check_subject(x, "subject", r->subject) < 0 ||
         check_decision(x, "revocation", r->revocation, true) < 0)
         return -EX_EINVALID;
+    /* A revocation takes effect when its decision is signed, like the title
+     * it annuls (evidence add): one dated after today is not a fact yet. */
+    int32_t today = rules_today(x->rules, x->now_ms), signed_on = 0;
+    char today_text[16];
+    day_format(today, today_text, sizeof(today_text));
+    day_parse(r->revocation->date, &signed_on);
+    if (signed_on > today)
+        return api_refuse(x, -EX_EINVALID,
+                          _("revoking decision %s is dated %s, after today (%s): revoke the title "
+                            "once the decision is signed, with the date it bears"),
+                          r->revocation->number, r->revocation->date, today_text);
     Exemplar__Evidence *e = NULL;
     int rc = ledger_evidence_get(x->txn, r->subject, r->year, r->title, &e);
     if (rc == -EX_ENOTFOUND)
