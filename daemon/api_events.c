@@ -19,6 +19,7 @@
 #include "key.h"
 #include "log.h"
 #include "names.h"
+#include "rules.h"
 #include "text.h"
 
 #define TEXT_MAX 256 /* titles, ratings, decision fields, unit names */
@@ -790,7 +791,8 @@ int api_events_index(store_t *s, unsigned lag, bool quiet, bool *more)
 
 /* ---- evidence ---------------------------------------------------------------- */
 
-int api_events_subject_in_scope(store_txn_t *t, const actor_t *a, const char *subject, bool *in)
+int api_events_subject_in_scope(store_txn_t *t, const actor_t *a, const char *subject, int32_t day,
+                                bool *in)
 {
     *in = a->role != ROLE_UNIT_OFFICER;
     if (*in)
@@ -809,6 +811,11 @@ int api_events_subject_in_scope(store_txn_t *t, const actor_t *a, const char *su
         rc = records_get_nomination(t, key_get_u64((const uint8_t *)k.data + plen), &n);
         if (rc == 0)
             *in = nom_actor_in_scope(a, n->unit);
+        /* the successor of the nomination's unit after a merge too */
+        char on[KEY_UNIT_MAX + 1];
+        if (rc == 0 && !*in &&
+            (rc = rules_unit_acting(t, n->unit, n->unit_name, day, on, sizeof(on), NULL, 0)) == 0)
+            *in = strcmp(a->unit, on) == 0;
         if (n)
             exemplar__nomination__free_unpacked(n, NULL);
         if (rc == 0)
@@ -830,7 +837,7 @@ int api_events_evidence(const api_events_ctx_t *ctx, const Exemplar__EventListRe
         return refuse(ctx, -EX_EINVALID, "limit must be 1-%d (0 means %d)", EV_EVIDENCE_MAX,
                       EV_EVIDENCE_MAX);
     bool in = false;
-    int rc = api_events_subject_in_scope(ctx->txn, ctx->actor, r->subject, &in);
+    int rc = api_events_subject_in_scope(ctx->txn, ctx->actor, r->subject, ctx->day, &in);
     if (rc < 0)
         return rc;
     if (!in)

@@ -604,7 +604,8 @@ int api_rules_evidence_list(call_t *x)
     if (check_subject(x, "subject", subject) < 0)
         return -EX_EINVALID;
     bool in = false;
-    int rc = api_events_subject_in_scope(x->txn, x->actor, subject, &in);
+    int rc = api_events_subject_in_scope(x->txn, x->actor, subject,
+                                         rules_today(x->rules, x->now_ms), &in);
     if (rc < 0)
         return rc;
     if (!in)
