@@ -81,6 +81,9 @@ const ctl_opt_t CTL_OPTIONS[] = {
     { OPT_DOCUMENT,       "document",       "FILE",     NULL },
     { OPT_DOC_NUMBER,     "doc-number",     "N",        NULL },
     { OPT_DOC_DATE,       "doc-date",       "DATE",     NULL },
+    { OPT_UNMATCHED,      "unmatched",      NULL,       NULL },
+    { OPT_RULESET,        "ruleset",        "ID",       NULL },
+    { OPT_SORT,           "sort",           "ORDER",    NULL },
 };
 /* clang-format on */
 const size_t CTL_OPTIONS_COUNT = sizeof CTL_OPTIONS / sizeof CTL_OPTIONS[0];
@@ -685,6 +688,9 @@ static const ctl_cmd_opt_t LIST_OPTS[] = {
     {OPT_NAME, N_("only names containing TEXT, ignoring case and diacritics (\"ha noi\" finds "
                   "\"Hà Nội\")")},
     {OPT_LIMIT, N_("print at most N nominations (default: all of them)")},
+    {OPT_SORT, N_("name: in Vietnamese alphabetical order (a ă â b c d đ e ê ..., tones after the "
+                  "letters); rank: higher titles first, as the plan asks (II.3.2), then by name. "
+                  "A sorted list is one page of at most 1000 nominations")},
     {OPT_AS_OF, N_("every nomination as it was at the end of DATE (YYYY-MM-DD, UTC) or at an "
                    "instant (YYYY-MM-DDTHH:MM:SS[.mmm]Z), from its history; nominations "
                    "registered later are left out and the filters apply to the past state")},
@@ -838,7 +844,7 @@ const ctl_cmd_t CMD_TABLE[] = {
       "on from the change log, then the live ones, in sequence order, each exactly once: "
       "changes the feed missed (a slow start, a full buffer, a daemon restart) are fetched "
       "from the log. With --json, one JSON object per line.") },
-    { "event", "publish (--type TYPE --subject ID --publisher NAME --event-id ID --seq N [--year YEAR] [--value TEXT] [--decision NUMBER] | --file FILE.jsonl [--publisher NAME] [--batch N]) | list SUBJECT [--limit N]",
+    { "event", "publish (--type TYPE --subject ID --publisher NAME --event-id ID --seq N [--year YEAR] [--value TEXT] [--decision NUMBER] | --file FILE.jsonl [--publisher NAME] [--batch N]) | list SUBJECT [--limit N] | list [SUBJECT] --unmatched",
       N_("publish events as an agency service would, or list the events naming a subject"),
       cmd_event, 1, 2, EVENT_OPTS,
       N_("One event from the options, or a file of JSON lines (one event per line; '-' reads "
@@ -889,6 +895,16 @@ const ctl_cmd_t CMD_TABLE[] = {
       "(hoàn thành xuất sắc nhiệm vụ), LDTT, CSTDCS (Chiến sĩ thi đua cơ sở), CSTD-BO, CSTD-TQ, "
       "BK-BO, BK-TTG, CTD-BO, CTD-CP. A revoked title no longer counts: it breaks the chain of "
       "consecutive years.") },
+    { "title", "alias add SPELLING CODE [--ruleset ID] | alias list",
+      N_("map a spelling published facts use to a title code, or list those spellings"),
+      cmd_title, 2, 4, TITLE_OPTS,
+      N_("Administrators only. Facts name titles by code or by name (case and diacritics "
+      "ignored): the rule book's names, the names of the rule set judging the fact's year, and "
+      "its aliases (daemon/data/rulesets.yaml). A fact no name resolves is kept: 'event list "
+      "--unmatched' shows it. 'title alias add' stores SPELLING for title CODE (for the years "
+      "of rule set ID only, with --ruleset); every kept fact it resolves becomes evidence at "
+      "once, with the checks of 'evidence add'. Aliases are exported and backed up with the "
+      "store.") },
     { "check", "ID", N_("explain which criteria nomination ID meets and which it misses"),
       cmd_check, 1, 1, NO_OPTS,
       N_("Per criterion of the rule sets judging the period's years: the years present, missing "

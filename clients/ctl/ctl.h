@@ -87,6 +87,9 @@ typedef enum {
     OPT_DOCUMENT, /* summary: the HTML report's header (cmd_summary.c) */
     OPT_DOC_NUMBER,
     OPT_DOC_DATE,
+    OPT_UNMATCHED, /* event list: the title facts kept unmatched (cmd_events.c) */
+    OPT_RULESET,   /* title alias add (cmd_rules.c) */
+    OPT_SORT,      /* list: name or rank */
     OPT_END
 } ctl_opt_key_t;
 
@@ -169,6 +172,9 @@ int cmd_units(ctl_t *ctl, const ctl_args_t *a);
 int cmd_campaign(ctl_t *ctl, const ctl_args_t *a);
 int cmd_evidence(ctl_t *ctl, const ctl_args_t *a);
 int cmd_check(ctl_t *ctl, const ctl_args_t *a);
+/* title alias add|list: the administrator's spellings of titles. */
+int cmd_title(ctl_t *ctl, const ctl_args_t *a);
+extern const ctl_cmd_opt_t TITLE_OPTS[];
 /* The decision given by --decision, --decision-date, --issuer (NULL when
  * --decision is absent; d is filled and returned). */
 Exemplar__Decision *ctl_decision(const ctl_args_t *a, Exemplar__Decision *d);
