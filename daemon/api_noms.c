@@ -15,7 +15,9 @@
 #include "api_ops.h"
 #include "api_rules.h"
 #include "errors.h"
+#include "i18n.h"
 #include "key.h"
+#include "listsort.h"
 #include "log.h"
 #include "names.h"
 #include "records.h"
@@ -433,7 +435,19 @@ int api_noms_list(call_t *x)
     if (r->as_of_ms < 0)
         return api_refuse(x, -EX_EINVALID,
                           "as_of_ms must be a time after 1970 (ms since the epoch)");
+    if (r->sort != EXEMPLAR__LIST_SORT__LIST_SORT_DEFAULT &&
+        r->sort != EXEMPLAR__LIST_SORT__LIST_SORT_NAME &&
+        r->sort != EXEMPLAR__LIST_SORT__LIST_SORT_RANK)
+        return api_refuse(x, -EX_EINVALID, "sort must be 0 (default), 1 (name) or 2 (rank), not %d",
+                          (int)r->sort);
+    bool sorted = r->sort != EXEMPLAR__LIST_SORT__LIST_SORT_DEFAULT;
+    if (sorted && r->page_token.len)
+        return api_refuse(x, -EX_EINVALID,
+                          "a sorted list is one page: send no page_token with sort");
     uint32_t limit = r->limit ? r->limit : LIST_DEFAULT;
+    /* A sorted list reads every match (at most LIST_MAX) and returns the
+     * first `limit` of them in order. */
+    uint32_t want = sorted ? LIST_MAX + 1 : limit;
 
     /* Choose the index and the key prefix it is scanned under. */
     uint8_t prefix[KEY_MAX];
@@ -469,7 +483,7 @@ int api_noms_list(call_t *x)
         resume_len = r->page_token.len - 1;
     }
 
-    Exemplar__Nomination **found = calloc(limit, sizeof(*found));
+    Exemplar__Nomination **found = calloc(want, sizeof(*found));
     if (!found)
         return -EX_EINTERNAL;
     size_t count = 0, scanned = 0;
@@ -487,7 +501,7 @@ int api_noms_list(call_t *x)
     while (rc == 0) {
         if (k.len < plen || memcmp(k.data, prefix, plen) != 0 || k.len > KEY_MAX)
             break;
-        if (count == limit || scanned == LIST_SCAN_MAX) {
+        if (count == want || scanned == LIST_SCAN_MAX) {
             more = true;
             break;
         }
@@ -525,12 +539,20 @@ int api_noms_list(call_t *x)
     if (rc == -EX_ENOTFOUND)
         rc = 0;
 
+    if (rc == 0 && sorted && (more || count > LIST_MAX))
+        rc = api_refuse(x, -EX_ETOOBIG,
+                        _("a sorted list holds at most %d nominations and more match: narrow it "
+                          "(state, unit, campaign, name) and sort again"),
+                        LIST_MAX);
+    if (rc == 0 && sorted)
+        rc = listsort_sort(x->txn, x->rules, r->sort, found, count);
+    size_t shown = sorted && count > limit ? limit : count;
     uint8_t token[PAGE_TOKEN_MAX];
     if (rc == 0) {
         Exemplar__ListReply l = EXEMPLAR__LIST_REPLY__INIT;
         l.nominations = found;
-        l.n_nominations = count;
-        if (more && last_len) {
+        l.n_nominations = shown;
+        if (!sorted && more && last_len) {
             token[0] = (uint8_t)kind;
             memcpy(token + 1, last, last_len);
             l.next_page_token.data = token;

@@ -602,3 +602,16 @@ int cmd_title(ctl_t *ctl, const ctl_args_t *a)
     ex_reply_free(reply);
     return EXIT_OK;
 }
+
+/* ---- list --sort -------------------------------------------------------------- */
+
+int ctl_list_sort(ctl_t *ctl, const char *text, int *out)
+{
+    if (strcmp(text, "name") == 0)
+        *out = EXEMPLAR__LIST_SORT__LIST_SORT_NAME;
+    else if (strcmp(text, "rank") == 0)
+        *out = EXEMPLAR__LIST_SORT__LIST_SORT_RANK;
+    else
+        return ctl_usage(ctl, "--sort takes name or rank, not '%s'", text);
+    return 0;
+}

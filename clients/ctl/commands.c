@@ -463,6 +463,9 @@ static int list_args(ctl_t *ctl, const ctl_args_t *a, list_args_t *l)
     const char *as_of = a->opt[OPT_SLOT(OPT_AS_OF)];
     if (!status && as_of)
         status = ctl_parse_as_of(ctl, as_of, &l->filter.as_of_ms);
+    const char *sort = a->opt[OPT_SLOT(OPT_SORT)];
+    if (!status && sort)
+        status = ctl_list_sort(ctl, sort, &l->filter.sort);
     return status;
 }
 
@@ -688,9 +691,9 @@ static const ctl_cmd_opt_t LIST_OPTS[] = {
     {OPT_NAME, N_("only names containing TEXT, ignoring case and diacritics (\"ha noi\" finds "
                   "\"Hà Nội\")")},
     {OPT_LIMIT, N_("print at most N nominations (default: all of them)")},
-    {OPT_SORT, N_("name: in Vietnamese alphabetical order (a ă â b c d đ e ê ..., tones after the "
-                  "letters); rank: higher titles first, as the plan asks (II.3.2), then by name. "
-                  "A sorted list is one page of at most 1000 nominations")},
+    {OPT_SORT, N_("'name': in Vietnamese alphabetical order (a letter with a mark after the plain "
+                  "one, tones after the letters); 'rank': higher titles first, as the plan asks "
+                  "(II.3.2), then by name. A sorted list is one page of at most 1000 nominations")},
     {OPT_AS_OF, N_("every nomination as it was at the end of DATE (YYYY-MM-DD, UTC) or at an "
                    "instant (YYYY-MM-DDTHH:MM:SS[.mmm]Z), from its history; nominations "
                    "registered later are left out and the filters apply to the past state")},
@@ -831,7 +834,7 @@ const ctl_cmd_t CMD_TABLE[] = {
       cmd_history, 1, 1, NO_OPTS,
       N_("Columns: sequence number in the change log, time (in Vietnam's time), the move, its verb, the "
       "version after it, who made it and why.") },
-    { "list", "[--state STATE] [--unit CODE] [--campaign ID] [--limit N] [--as-of DATE]",
+    { "list", "[--state STATE] [--unit CODE] [--campaign ID] [--limit N] [--as-of DATE] [--sort name|rank]",
       N_("list nominations, filtered"),
       cmd_list, 0, 0, LIST_OPTS,
       N_("Reads every page the daemon has for the filter (or until --limit). With --as-of the "

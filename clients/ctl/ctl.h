@@ -174,6 +174,8 @@ int cmd_evidence(ctl_t *ctl, const ctl_args_t *a);
 int cmd_check(ctl_t *ctl, const ctl_args_t *a);
 /* title alias add|list: the administrator's spellings of titles. */
 int cmd_title(ctl_t *ctl, const ctl_args_t *a);
+/* list --sort name|rank: the ListSort number in *out, or EXIT_USAGE. */
+int ctl_list_sort(ctl_t *ctl, const char *text, int *out);
 extern const ctl_cmd_opt_t TITLE_OPTS[];
 /* The decision given by --decision, --decision-date, --issuer (NULL when
  * --decision is absent; d is filled and returned). */
