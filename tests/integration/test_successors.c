@@ -257,6 +257,9 @@ static void successor_officer_moves_on_absorbed_units_nominations(void **state)
     summary_rows(admin, "2025Q2", "2025-06-30", "Tỉnh Yên Bái", &sum, &seen);
     assert_int_equal(seen, 1);
     assert_string_equal(sum.unit, "15");
+    /* before the merger, Yên Bái's officer sees Yên Bái only */
+    summary_rows(lc, "2025Q2", "2025-06-30", "Tỉnh Lào Cai", &sum, &seen);
+    assert_int_equal(seen, 0);
     ex_client_destroy(&lc);
     ex_client_destroy(&lc_old);
     ex_client_destroy(&hn);
@@ -304,6 +307,12 @@ static void successor_officer_moves_on_absorbed_units_nominations(void **state)
     assert_string_equal(sum.unit, "15");
     assert_int_equal(sum.fostering, 2);
     summary_rows(admin, "2025Q3", "2025-08-01", "Tỉnh Yên Bái", &sum, &seen);
+    assert_int_equal(seen, 0);
+    /* The officer's own summary holds the units its unit carries on. */
+    summary_rows(lc, "2025Q3", "2025-08-01", "Tỉnh Lào Cai", &sum, &seen);
+    assert_int_equal(seen, 1);
+    assert_int_equal(sum.fostering, 2);
+    summary_rows(hn, "2025Q3", "2025-08-01", "Tỉnh Lào Cai", &sum, &seen);
     assert_int_equal(seen, 0);
     /* and the quarter before still reads as it was */
     summary_rows(admin, "2025Q2", "2025-06-30", "Tỉnh Yên Bái", &sum, &seen);
