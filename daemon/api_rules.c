@@ -195,24 +195,35 @@ int api_rules_carry_over(call_t *x, const rules_ctx_t *ctx, const Exemplar__Nomi
 
 /* ---- units --------------------------------------------------------------- */
 
-/* Closes the open version of `code` the day before `from` (a merge). */
-static int close_absorbed(call_t *x, const char *code, int32_t from, uint32_t *changed)
+/* Closes the open version of `code` the day before `from` (a merge, a
+ * rename, a code reused) and names `by` (the unit imported, valid from
+ * by_from) its successor: who carries its nominations, plans and evidence on
+ * (api_call.h's scope).  A version that already ends that day without a
+ * successor gets one too (a list imported with its end days). */
+static int close_absorbed(call_t *x, const char *code, int32_t from, const char *by,
+                          const char *by_from, uint32_t *changed)
 {
     Exemplar__Unit **v = NULL;
     size_t n = 0;
+    char to[16];
+    day_format(from - 1, to, sizeof(to));
     int rc = ledger_units(x->txn, code, &v, &n);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         int32_t f;
-        if (v[i]->valid_to[0])
+        Exemplar__Unit *u = v[i];
+        bool ends_then = u->valid_to[0] && strcmp(u->valid_to, to) == 0 && !u->successor[0];
+        if (u->valid_to[0] && !ends_then)
             continue;
-        if (v[i]->valid_from[0] && (day_parse(v[i]->valid_from, &f) < 0 || f >= from))
+        if (u->valid_from[0] && (day_parse(u->valid_from, &f) < 0 || f >= from))
             continue;
-        char to[16];
-        day_format(from - 1, to, sizeof(to));
-        char *saved = v[i]->valid_to;
-        v[i]->valid_to = to;
-        ledger_unit_put(x->txn, v[i]);
-        v[i]->valid_to = saved;
+        char *saved_to = u->valid_to, *saved_by = u->successor, *saved_from = u->successor_from;
+        u->valid_to = to;
+        u->successor = (char *)by;
+        u->successor_from = (char *)by_from;
+        ledger_unit_put(x->txn, u);
+        u->valid_to = saved_to;
+        u->successor = saved_by;
+        u->successor_from = saved_from;
         (*changed)++;
     }
     ledger_units_free(v, n);
@@ -264,9 +275,9 @@ static int import_one(call_t *x, size_t row, const Exemplar__Unit *in, uint32_t 
     /* The absorbed units, and an older open version of the same code
      * (a rename or a reuse of the code), end the day before. */
     for (size_t i = 0; rc == 0 && in->valid_from[0] && i < in->n_merged_from; i++)
-        rc = close_absorbed(x, in->merged_from[i], from, changed);
+        rc = close_absorbed(x, in->merged_from[i], from, in->code, in->valid_from, changed);
     if (rc == 0 && in->valid_from[0])
-        rc = close_absorbed(x, in->code, from, changed);
+        rc = close_absorbed(x, in->code, from, in->code, in->valid_from, changed);
     if (rc == 0) {
         Exemplar__Unit u = *in;
         u.name = name;
