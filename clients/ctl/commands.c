@@ -895,7 +895,7 @@ const ctl_cmd_t CMD_TABLE[] = {
       N_("record, revoke or list a subject's titles and ratings per year"),
       cmd_evidence, 2, 4, EVIDENCE_OPTS,
       N_("TITLE is a code of the rule book: TTLDXS (Tập thể lao động xuất sắc), TTLDTT, HTXSNV "
-      "(hoàn thành xuất sắc nhiệm vụ), LDTT, CSTDCS (Chiến sĩ thi đua cơ sở), CSTD-BO, CSTD-TQ, "
+      "(hoàn thành xuất sắc nhiệm vụ), HTTNV, LDTT, CSTDCS (Chiến sĩ thi đua cơ sở), CSTD-BO, CSTD-TQ, "
       "BK-BO, BK-TTG, CTD-BO, CTD-CP. A revoked title no longer counts: it breaks the chain of "
       "consecutive years.") },
     { "title", "alias add SPELLING CODE [--ruleset ID] | alias list",
