@@ -25,6 +25,7 @@
 #include "api_plans.h"
 #include "api_rules.h"
 #include "api_summary.h"
+#include "api_titles.h"
 #include "audit.h"
 #include "api_users.h"
 #include "users.h"
@@ -103,6 +104,9 @@ static const api_op_t API_OPS[EX_REQ_COUNT] = {
     [EX_REQ_EVIDENCE_REVOKE] = {api_rules_evidence_revoke, R_EVIDENCE},
     [EX_REQ_EVIDENCE_LIST] = {api_rules_evidence_list, R_READ},
     [EX_REQ_CHECK] = {api_rules_check, R_READ},
+    /* the title catalogue's aliases (api_titles.c) */
+    [EX_REQ_TITLE_ALIAS_ADD] = {api_titles_alias_add, R_ADMIN},
+    [EX_REQ_TITLE_ALIAS_LIST] = {api_titles_alias_list, R_READ},
     [EX_REQ_AUDIT] = {handle_audit, R_ADMIN},
     [EX_REQ_PUBLISH] = {api_noms_publish, R_PUBLISH},
     [EX_REQ_STATS] = {NULL, R_PROGRAMME, handle_stats},

@@ -71,4 +71,22 @@ uint8_t *api_call_error_reply(uint64_t request_id, int code, const char *message
  * naming the caller, its unit, `verb` and n's id only. */
 int api_check_scope(call_t *x, const Exemplar__Nomination *n, const char *verb);
 
+/* Unit scope of a request about the records of unit `code` (registered
+ * with the name unit_name; NULL when not known) for the actor.  Admins,
+ * reviewers and approvers: always.  A unit officer: when code is its unit,
+ * or when the version of code registered under has ended and the unit that
+ * carries it on today (rules_unit_acting: the successor after a merge) is
+ * its unit.  With write and the rules enforced, new actions on an ended
+ * unit's records belong to that successor alone: the officer of the ended
+ * code is then refused.  0, or -EX_EPERM with a sentence naming the
+ * caller, its unit, `verb` and `what` (e.g. "nomination 12"); -EX_ESTORAGE.
+ * acting (may be NULL) receives the unit that acts today. */
+/* Read scope as a predicate (lists, feeds): may the actor see the
+ * records of unit code (named unit_name then)?  Its own code, or one its
+ * unit carries on today; a storage error reads as no. */
+bool api_in_unit_scope(call_t *x, const char *code, const char *unit_name);
+
+int api_check_unit_scope(call_t *x, const char *code, const char *unit_name, bool write,
+                         const char *verb, const char *what, char *acting, size_t acting_len);
+
 #endif

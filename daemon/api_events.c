@@ -19,7 +19,9 @@
 #include "key.h"
 #include "log.h"
 #include "names.h"
+#include "rules.h"
 #include "text.h"
+#include "titles.h"
 
 #define TEXT_MAX 256 /* titles, ratings, decision fields, unit names */
 #define YEAR_MIN 1900
@@ -549,6 +551,7 @@ int api_events_stats(const api_events_ctx_t *ctx, Exemplar__StatsReply *out)
     out->last_change_seq = now.last_seq;
     out->nominations = now.nominations;
     out->indexed = indexed_upto(ctx->txn);
+    out->unmatched = titles_unmatched_count(ctx->txn);
     store_iter_t it;
     store_val_t k, v;
     int rc = store_iter_open(ctx->txn, DB_PUBLISHERS, &it);
@@ -790,7 +793,8 @@ int api_events_index(store_t *s, unsigned lag, bool quiet, bool *more)
 
 /* ---- evidence ---------------------------------------------------------------- */
 
-int api_events_subject_in_scope(store_txn_t *t, const actor_t *a, const char *subject, bool *in)
+int api_events_subject_in_scope(store_txn_t *t, const actor_t *a, const char *subject, int32_t day,
+                                bool *in)
 {
     *in = a->role != ROLE_UNIT_OFFICER;
     if (*in)
@@ -809,6 +813,11 @@ int api_events_subject_in_scope(store_txn_t *t, const actor_t *a, const char *su
         rc = records_get_nomination(t, key_get_u64((const uint8_t *)k.data + plen), &n);
         if (rc == 0)
             *in = nom_actor_in_scope(a, n->unit);
+        /* the successor of the nomination's unit after a merge too */
+        char on[KEY_UNIT_MAX + 1];
+        if (rc == 0 && !*in &&
+            (rc = rules_unit_acting(t, n->unit, n->unit_name, day, on, sizeof(on), NULL, 0)) == 0)
+            *in = strcmp(a->unit, on) == 0;
         if (n)
             exemplar__nomination__free_unpacked(n, NULL);
         if (rc == 0)
@@ -818,11 +827,50 @@ int api_events_subject_in_scope(store_txn_t *t, const actor_t *a, const char *su
     return rc == -EX_ENOTFOUND ? 0 : rc;
 }
 
+/* The title facts kept unmatched (titles.h), of one subject or all; a unit
+ * officer's of the subjects in its scope only. */
+static int unmatched_facts(const api_events_ctx_t *ctx, const Exemplar__EventListRequest *r,
+                           Exemplar__EventListReply *out)
+{
+    if (r->subject[0] && api_events_check_subject(r->subject, ctx->why, ctx->why_len) < 0)
+        return refuse(ctx, -EX_EINVALID, "subject must be 1-%d of letters, digits, '.', '_' or '-'",
+                      EV_SUBJECT_MAX);
+    if (r->limit > EV_EVIDENCE_MAX)
+        return refuse(ctx, -EX_EINVALID, "limit must be 1-%d (0 means %d)", EV_EVIDENCE_MAX,
+                      EV_EVIDENCE_MAX);
+    uint32_t limit = r->limit ? r->limit : EV_EVIDENCE_MAX;
+    out->events = calloc(limit, sizeof(*out->events));
+    if (!out->events)
+        return -EX_EINTERNAL;
+    bool more = false;
+    int rc =
+        titles_unmatched(ctx->txn, r->subject, r->after, limit, out->events, &out->n_events, &more);
+    out->more = more;
+    /* scope: drop what the officer may not read */
+    size_t kept = 0;
+    for (size_t i = 0; i < out->n_events; i++) {
+        bool in = false;
+        if (rc == 0)
+            rc = api_events_subject_in_scope(ctx->txn, ctx->actor, out->events[i]->subject,
+                                             ctx->day, &in);
+        if (rc == 0 && in)
+            out->events[kept++] = out->events[i];
+        else
+            exemplar__event__free_unpacked(out->events[i], NULL);
+    }
+    out->n_events = kept;
+    if (rc < 0)
+        api_events_evidence_reply_free(out);
+    return rc;
+}
+
 int api_events_evidence(const api_events_ctx_t *ctx, const Exemplar__EventListRequest *r,
                         Exemplar__EventListReply *out)
 {
     Exemplar__EventListReply init = EXEMPLAR__EVENT_LIST_REPLY__INIT;
     *out = init;
+    if (r->unmatched)
+        return unmatched_facts(ctx, r, out);
     if (!r->subject[0] || api_events_check_subject(r->subject, ctx->why, ctx->why_len) < 0)
         return refuse(ctx, -EX_EINVALID, "subject must be 1-%d of letters, digits, '.', '_' or '-'",
                       EV_SUBJECT_MAX);
@@ -830,7 +878,7 @@ int api_events_evidence(const api_events_ctx_t *ctx, const Exemplar__EventListRe
         return refuse(ctx, -EX_EINVALID, "limit must be 1-%d (0 means %d)", EV_EVIDENCE_MAX,
                       EV_EVIDENCE_MAX);
     bool in = false;
-    int rc = api_events_subject_in_scope(ctx->txn, ctx->actor, r->subject, &in);
+    int rc = api_events_subject_in_scope(ctx->txn, ctx->actor, r->subject, ctx->day, &in);
     if (rc < 0)
         return rc;
     if (!in)

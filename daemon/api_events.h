@@ -83,10 +83,12 @@ int api_events_evidence(const api_events_ctx_t *ctx, const Exemplar__EventListRe
 void api_events_evidence_reply_free(Exemplar__EventListReply *out);
 
 /* Unit scope of a subject's evidence and events: a unit officer reads them
- * only for subjects of nominations of its own unit (*in set), like `list`;
- * every other role reads every subject.  Looks at no more than 1000 of the
- * subject's nominations.  0, or a storage error. */
-int api_events_subject_in_scope(store_txn_t *t, const actor_t *a, const char *subject, bool *in);
+ * only for subjects of nominations of its own unit, or of a unit its unit
+ * carries on on `day` (rules_unit_acting: the successor after a merge), *in
+ * set, like `list`; every other role reads every subject.  Looks at no more
+ * than 1000 of the subject's nominations.  0, or a storage error. */
+int api_events_subject_in_scope(store_txn_t *t, const actor_t *a, const char *subject, int32_t day,
+                                bool *in);
 
 /* RegisterRequest.subject: empty or a valid subject.  0 or -EX_EINVALID with
  * a sentence in why. */

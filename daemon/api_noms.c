@@ -15,7 +15,9 @@
 #include "api_ops.h"
 #include "api_rules.h"
 #include "errors.h"
+#include "i18n.h"
 #include "key.h"
+#include "listsort.h"
 #include "log.h"
 #include "names.h"
 #include "records.h"
@@ -181,7 +183,7 @@ static int write_move(call_t *x, Exemplar__Nomination *n, Exemplar__State from, 
 
 static nom_view_t view_of(const Exemplar__Nomination *n)
 {
-    nom_view_t v = {n->id, n->version, (nom_state_t)n->state, n->unit, n->campaign};
+    nom_view_t v = {n->id, n->version, (nom_state_t)n->state, n->unit, n->campaign, NULL};
     return v;
 }
 
@@ -222,7 +224,7 @@ int api_noms_register(call_t *x)
     n.created_ms = n.updated_ms = x->now_ms;
 
     const nom_move_t *move;
-    nom_view_t before = {n.id, 0, NOM_NONE, n.unit, n.campaign};
+    nom_view_t before = {n.id, 0, NOM_NONE, n.unit, n.campaign, NULL};
     rules_ctx_t ctx = {0};
     nom_rules_t nr;
     const nom_rules_t *use = NULL;
@@ -274,8 +276,12 @@ int api_noms_move(call_t *x)
     /* Scope before anything that reveals the nomination (version, state,
      * campaign): nom_check_move checks it first too, but the rules bound
      * before it may refuse with the nomination's campaign and period. */
-    if (rc == 0)
-        rc = api_check_scope(x, n, "move");
+    char acting[KEY_UNIT_MAX + 1] = "", what[48] = "";
+    if (rc == 0) {
+        snprintf(what, sizeof(what), "nomination %llu", (unsigned long long)n->id);
+        rc = api_check_unit_scope(x, n->unit, n->unit_name, true, "move", what, acting,
+                                  sizeof(acting));
+    }
     if (rc == 0)
         rc = check_override(x, override, "move");
     if (rc < 0)
@@ -283,6 +289,7 @@ int api_noms_move(call_t *x)
 
     const nom_move_t *move;
     nom_view_t v = view_of(n);
+    v.acting_unit = acting;
     rules_ctx_t ctx = {0};
     nom_rules_t nr;
     const nom_rules_t *use = NULL;
@@ -398,14 +405,15 @@ int api_noms_history(call_t *x)
 /* Which index a list walks; the first byte of its page tokens. */
 enum { LIST_BY_STATE = 1, LIST_BY_UNIT = 2, LIST_ALL = 3, LIST_AS_OF = 4 };
 
-static bool list_match(const Exemplar__ListRequest *r, const actor_t *actor,
-                       const Exemplar__Nomination *n)
+/* A unit officer sees its own unit's nominations and those of the units
+ * its unit carries on (successors after a merge). */
+static bool list_match(call_t *x, const Exemplar__ListRequest *r, const Exemplar__Nomination *n)
 {
     return (r->state == EXEMPLAR__STATE__STATE_NONE || n->state == r->state) &&
            (!r->unit[0] || strcmp(n->unit, r->unit) == 0) &&
            (!r->campaign[0] || strcmp(n->campaign, r->campaign) == 0) &&
            (!r->name_contains[0] || vitext_contains(n->name, r->name_contains)) &&
-           nom_actor_in_scope(actor, n->unit);
+           api_in_unit_scope(x, n->unit, n->unit_name);
 }
 
 int api_noms_list(call_t *x)
@@ -421,13 +429,25 @@ int api_noms_list(call_t *x)
     if (r->limit > LIST_MAX)
         return api_refuse(x, -EX_EINVALID, "limit must be 1-%d (0 means %d)", LIST_MAX,
                           LIST_DEFAULT);
-    if (x->actor->role == ROLE_UNIT_OFFICER && r->unit[0] && strcmp(r->unit, x->actor->unit))
+    if (x->actor->role == ROLE_UNIT_OFFICER && r->unit[0] && !api_in_unit_scope(x, r->unit, NULL))
         return api_refuse(x, -EX_EPERM, "%s acts for unit %s and may not list unit %s",
                           x->actor->name, x->actor->unit, r->unit);
     if (r->as_of_ms < 0)
         return api_refuse(x, -EX_EINVALID,
                           "as_of_ms must be a time after 1970 (ms since the epoch)");
+    if (r->sort != EXEMPLAR__LIST_SORT__LIST_SORT_DEFAULT &&
+        r->sort != EXEMPLAR__LIST_SORT__LIST_SORT_NAME &&
+        r->sort != EXEMPLAR__LIST_SORT__LIST_SORT_RANK)
+        return api_refuse(x, -EX_EINVALID, "sort must be 0 (default), 1 (name) or 2 (rank), not %d",
+                          (int)r->sort);
+    bool sorted = r->sort != EXEMPLAR__LIST_SORT__LIST_SORT_DEFAULT;
+    if (sorted && r->page_token.len)
+        return api_refuse(x, -EX_EINVALID,
+                          "a sorted list is one page: send no page_token with sort");
     uint32_t limit = r->limit ? r->limit : LIST_DEFAULT;
+    /* A sorted list reads every match (at most LIST_MAX) and returns the
+     * first `limit` of them in order. */
+    uint32_t want = sorted ? LIST_MAX + 1 : limit;
 
     /* Choose the index and the key prefix it is scanned under. */
     uint8_t prefix[KEY_MAX];
@@ -463,7 +483,7 @@ int api_noms_list(call_t *x)
         resume_len = r->page_token.len - 1;
     }
 
-    Exemplar__Nomination **found = calloc(limit, sizeof(*found));
+    Exemplar__Nomination **found = calloc(want, sizeof(*found));
     if (!found)
         return -EX_EINTERNAL;
     size_t count = 0, scanned = 0;
@@ -481,7 +501,7 @@ int api_noms_list(call_t *x)
     while (rc == 0) {
         if (k.len < plen || memcmp(k.data, prefix, plen) != 0 || k.len > KEY_MAX)
             break;
-        if (count == limit || scanned == LIST_SCAN_MAX) {
+        if (count == want || scanned == LIST_SCAN_MAX) {
             more = true;
             break;
         }
@@ -509,7 +529,7 @@ int api_noms_list(call_t *x)
             exemplar__nomination__free_unpacked(n, NULL);
             break;
         }
-        if (live && list_match(r, x->actor, n))
+        if (live && list_match(x, r, n))
             found[count++] = n;
         else
             exemplar__nomination__free_unpacked(n, NULL);
@@ -519,12 +539,20 @@ int api_noms_list(call_t *x)
     if (rc == -EX_ENOTFOUND)
         rc = 0;
 
+    if (rc == 0 && sorted && (more || count > LIST_MAX))
+        rc = api_refuse(x, -EX_ETOOBIG,
+                        _("a sorted list holds at most %d nominations and more match: narrow it "
+                          "(state, unit, campaign, name) and sort again"),
+                        LIST_MAX);
+    if (rc == 0 && sorted)
+        rc = listsort_sort(x->txn, x->rules, r->sort, found, count);
+    size_t shown = sorted && count > limit ? limit : count;
     uint8_t token[PAGE_TOKEN_MAX];
     if (rc == 0) {
         Exemplar__ListReply l = EXEMPLAR__LIST_REPLY__INIT;
         l.nominations = found;
-        l.n_nominations = count;
-        if (more && last_len) {
+        l.n_nominations = shown;
+        if (!sorted && more && last_len) {
             token[0] = (uint8_t)kind;
             memcpy(token + 1, last, last_len);
             l.next_page_token.data = token;
@@ -567,7 +595,7 @@ int api_noms_changes(call_t *x)
             break;
         }
         /* A unit officer's feed holds its own unit only. */
-        if (nom_actor_in_scope(x->actor, c->unit))
+        if (api_in_unit_scope(x, c->unit, NULL))
             v[count++] = c;
         else
             exemplar__change__free_unpacked(c, NULL);

@@ -64,12 +64,13 @@ static int resolve(call_t *x, const char *unit, bool unit_required, const char *
     return 0;
 }
 
+/* An ended unit's plans belong to the unit that carries it on (its
+ * successor in the registry), as its nominations do. */
 static int check_scope(call_t *x, const char *what, const char *unit)
 {
-    if (nom_actor_in_scope(x->actor, unit))
-        return 0;
-    return api_refuse(x, -EX_EPERM, "%s acts for unit %s and may not %s the plan of unit %.40s",
-                      x->actor->name, x->actor->unit, what, unit);
+    char plan[64];
+    snprintf(plan, sizeof(plan), "the plan of unit %.40s", unit);
+    return api_check_unit_scope(x, unit, NULL, strcmp(what, "submit") == 0, what, plan, NULL, 0);
 }
 
 /* The first and last day of any window of p: the period's span. */
@@ -479,13 +480,18 @@ int api_plans_list(call_t *x)
 {
     const Exemplar__PlanListRequest *r = x->req->plan_list;
     const char *only = r->unit;
+    int rc;
     if (x->actor->role == ROLE_UNIT_OFFICER) {
-        if (only[0] && strcmp(only, x->actor->unit) != 0)
-            return check_scope(x, "read", only);
-        only = x->actor->unit;
+        /* another unit's plans: those of a unit its own carries on only */
+        if (only[0] && strcmp(only, x->actor->unit) != 0) {
+            if ((rc = check_scope(x, "read", only)) < 0)
+                return rc;
+        } else {
+            only = x->actor->unit;
+        }
     }
     target_t t;
-    int rc = resolve(x, only, false, r->campaign, r->period, &t);
+    rc = resolve(x, only, false, r->campaign, r->period, &t);
     if (rc < 0)
         return rc;
     Exemplar__Unit **units = NULL;

@@ -17,6 +17,7 @@
 #include "i18n.h"
 #include "key.h"
 #include "ledger.h"
+#include "titles.h"
 #include "campaign.h"
 #include "log.h"
 #include "records.h"
@@ -194,24 +195,35 @@ int api_rules_carry_over(call_t *x, const rules_ctx_t *ctx, const Exemplar__Nomi
 
 /* ---- units --------------------------------------------------------------- */
 
-/* Closes the open version of `code` the day before `from` (a merge). */
-static int close_absorbed(call_t *x, const char *code, int32_t from, uint32_t *changed)
+/* Closes the open version of `code` the day before `from` (a merge, a
+ * rename, a code reused) and names `by` (the unit imported, valid from
+ * by_from) its successor: who carries its nominations, plans and evidence on
+ * (api_call.h's scope).  A version that already ends that day without a
+ * successor gets one too (a list imported with its end days). */
+static int close_absorbed(call_t *x, const char *code, int32_t from, const char *by,
+                          const char *by_from, uint32_t *changed)
 {
     Exemplar__Unit **v = NULL;
     size_t n = 0;
+    char to[16];
+    day_format(from - 1, to, sizeof(to));
     int rc = ledger_units(x->txn, code, &v, &n);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         int32_t f;
-        if (v[i]->valid_to[0])
+        Exemplar__Unit *u = v[i];
+        bool ends_then = u->valid_to[0] && strcmp(u->valid_to, to) == 0 && !u->successor[0];
+        if (u->valid_to[0] && !ends_then)
             continue;
-        if (v[i]->valid_from[0] && (day_parse(v[i]->valid_from, &f) < 0 || f >= from))
+        if (u->valid_from[0] && (day_parse(u->valid_from, &f) < 0 || f >= from))
             continue;
-        char to[16];
-        day_format(from - 1, to, sizeof(to));
-        char *saved = v[i]->valid_to;
-        v[i]->valid_to = to;
-        ledger_unit_put(x->txn, v[i]);
-        v[i]->valid_to = saved;
+        char *saved_to = u->valid_to, *saved_by = u->successor, *saved_from = u->successor_from;
+        u->valid_to = to;
+        u->successor = (char *)by;
+        u->successor_from = (char *)by_from;
+        ledger_unit_put(x->txn, u);
+        u->valid_to = saved_to;
+        u->successor = saved_by;
+        u->successor_from = saved_from;
         (*changed)++;
     }
     ledger_units_free(v, n);
@@ -263,9 +275,9 @@ static int import_one(call_t *x, size_t row, const Exemplar__Unit *in, uint32_t 
     /* The absorbed units, and an older open version of the same code
      * (a rename or a reuse of the code), end the day before. */
     for (size_t i = 0; rc == 0 && in->valid_from[0] && i < in->n_merged_from; i++)
-        rc = close_absorbed(x, in->merged_from[i], from, changed);
+        rc = close_absorbed(x, in->merged_from[i], from, in->code, in->valid_from, changed);
     if (rc == 0 && in->valid_from[0])
-        rc = close_absorbed(x, in->code, from, changed);
+        rc = close_absorbed(x, in->code, from, in->code, in->valid_from, changed);
     if (rc == 0) {
         Exemplar__Unit u = *in;
         u.name = name;
@@ -563,6 +575,17 @@ int api_rules_evidence_revoke(call_t *x)
     if (check_subject(x, "subject", r->subject) < 0 ||
         check_decision(x, "revocation", r->revocation, true) < 0)
         return -EX_EINVALID;
+    /* A revocation takes effect when its decision is signed, like the title
+     * it annuls (evidence add): one dated after today is not a fact yet. */
+    int32_t today = rules_today(x->rules, x->now_ms), signed_on = 0;
+    char today_text[16];
+    day_format(today, today_text, sizeof(today_text));
+    day_parse(r->revocation->date, &signed_on);
+    if (signed_on > today)
+        return api_refuse(x, -EX_EINVALID,
+                          _("revoking decision %s is dated %s, after today (%s): revoke the title "
+                            "once the decision is signed, with the date it bears"),
+                          r->revocation->number, r->revocation->date, today_text);
     Exemplar__Evidence *e = NULL;
     int rc = ledger_evidence_get(x->txn, r->subject, r->year, r->title, &e);
     if (rc == -EX_ENOTFOUND)
@@ -593,7 +616,8 @@ int api_rules_evidence_list(call_t *x)
     if (check_subject(x, "subject", subject) < 0)
         return -EX_EINVALID;
     bool in = false;
-    int rc = api_events_subject_in_scope(x->txn, x->actor, subject, &in);
+    int rc = api_events_subject_in_scope(x->txn, x->actor, subject,
+                                         rules_today(x->rules, x->now_ms), &in);
     if (rc < 0)
         return rc;
     if (!in)
@@ -684,24 +708,6 @@ out:
 
 /* ---- events become evidence ---------------------------------------------- */
 
-/* The rule book's title an event names: by code, else by name with case and
- * diacritics folded ("Chiến sĩ thi đua cơ sở", "chien si thi dua co so"). */
-static const title_t *title_named(const rulebook_t *b, const char *text)
-{
-    const title_t *t = rulebook_title(b, text);
-    if (t || !text[0])
-        return t;
-    char *want = vitext_fold(text);
-    for (size_t i = 0; want && !t && i < b->n_titles; i++) {
-        char *have = vitext_fold(b->titles[i].name);
-        if (have && strcmp(have, want) == 0)
-            t = &b->titles[i];
-        free(have);
-    }
-    free(want);
-    return t;
-}
-
 /* Marks revoked every evidence of subject resting on decision `number`. */
 static int revoke_by_decision(store_txn_t *txn, const char *subject, const char *number,
                               Exemplar__Decision *by, int32_t day)
@@ -726,34 +732,74 @@ static int revoke_by_decision(store_txn_t *txn, const char *subject, const char 
     return rc == -EX_ENOTFOUND ? 0 : rc;
 }
 
-int api_rules_event_fact(void *rules, store_txn_t *txn, const Exemplar__Event *e, int64_t now_ms)
+int api_rules_fact_evidence(rules_t *rules, store_txn_t *txn, const Exemplar__Event *e,
+                            const title_t *t, int64_t now_ms, char *why, size_t why_len)
 {
-    const rulebook_t *b = rules_book(rules);
-    const char *text = NULL;
-    Exemplar__Decision none = EXEMPLAR__DECISION__INIT;
-    if (e->detail_case == EXEMPLAR__EVENT__DETAIL_TITLE_AWARDED)
-        text = e->title_awarded->title;
-    else if (e->detail_case == EXEMPLAR__EVENT__DETAIL_PERFORMANCE_RATING)
-        text = e->performance_rating->rating;
-    else if (e->detail_case == EXEMPLAR__EVENT__DETAIL_DECISION_REVOKED &&
-             e->decision_revoked->revoked_number[0])
-        return revoke_by_decision(txn, e->subject, e->decision_revoked->revoked_number,
-                                  e->decision ? e->decision : &none, rules_today(rules, now_ms));
-    if (!text || e->year < 1900 || e->year > 2999)
-        return 0;
-    const title_t *t = title_named(b, text);
-    if (!t) {
-        log_debug("rules, event %s of %s names \"%s\", not a title of the rule book", e->event_id,
-                  e->publisher, text);
-        return 0;
+    /* The checks of evidence add: a title exists once its year is over and
+     * its decision signed (publish refuses such facts too; a kept fact is
+     * checked again when an alias resolves it). */
+    int32_t today = rules_today(rules, now_ms), signed_on = 0;
+    char today_text[16];
+    day_format(today, today_text, sizeof(today_text));
+    if (e->decision && e->decision->date[0] && day_parse(e->decision->date, &signed_on) == 0 &&
+        signed_on > today) {
+        snprintf(why, why_len,
+                 _("event %s of %s: decision %s is dated %s, after today (%s): it becomes "
+                   "evidence once the decision is signed"),
+                 e->event_id, e->publisher, e->decision->number, e->decision->date, today_text);
+        return -EX_EINVALID;
     }
+    if ((int)e->year >= day_year(today)) {
+        snprintf(why, why_len,
+                 _("event %s of %s: the titles of %d cannot be recorded yet: the year has not "
+                   "ended (today is %s)"),
+                 e->event_id, e->publisher, (int)e->year, today_text);
+        return -EX_EINVALID;
+    }
+    Exemplar__Decision none = EXEMPLAR__DECISION__INIT;
     Exemplar__Evidence ev = EXEMPLAR__EVIDENCE__INIT;
     ev.subject = e->subject;
     ev.year = (int32_t)e->year;
     ev.title = (char *)t->code;
     ev.decision = e->decision ? e->decision : &none;
     ev.at_ms = now_ms;
-    ev.day = rules_today(rules, now_ms);
+    ev.day = today;
     put_evidence(txn, &ev);
     return txn->rc;
+}
+
+int api_rules_event_fact(void *rules, store_txn_t *txn, const Exemplar__Event *e, int64_t now_ms)
+{
+    const rulebook_t *b = rules_book(rules);
+    Exemplar__Decision none = EXEMPLAR__DECISION__INIT;
+    if (e->detail_case == EXEMPLAR__EVENT__DETAIL_DECISION_REVOKED &&
+        e->decision_revoked->revoked_number[0])
+        return revoke_by_decision(txn, e->subject, e->decision_revoked->revoked_number,
+                                  e->decision ? e->decision : &none, rules_today(rules, now_ms));
+    const char *text = titles_fact_text(e);
+    if (!text || e->year < 1900 || e->year > 2999)
+        return 0;
+    const title_t *t = NULL;
+    int rc = titles_resolve(txn, b, (int)e->year, text, &t);
+    if (rc < 0)
+        return rc;
+    if (!t) {
+        /* Never dropped unseen: kept whole, counted in stats, listed by
+         * `event list --unmatched`, and made evidence when an
+         * administrator maps its spelling (title-alias-add). */
+        titles_keep_unmatched(txn, e);
+        log_info("rules, event %s of %s names \"%s\" for %u, not a title of the catalogue: kept "
+                 "unmatched (exemplarctl event list --unmatched; exemplarctl title alias add)",
+                 e->event_id, e->publisher, text, e->year);
+        return txn->rc;
+    }
+    char why[512];
+    rc = api_rules_fact_evidence(rules, txn, e, t, now_ms, why, sizeof(why));
+    if (rc == -EX_EINVALID) {
+        /* publish checked the dates already; keep it rather than lose it */
+        log_warning("rules, %s: kept unmatched", why);
+        titles_keep_unmatched(txn, e);
+        return txn->rc;
+    }
+    return rc;
 }

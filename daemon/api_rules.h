@@ -37,13 +37,22 @@ int api_rules_bind(call_t *x, const Exemplar__Nomination *n, const char *overrid
                    const nom_rules_t **use);
 
 /* Events become evidence (api_events_ctx_t.on_fact; arg is the rules_t): a
- * title awarded or a performance rating whose text is a title of the rule
- * book (by code, or by name ignoring case and diacritics) is recorded in the
- * ledger for the event's subject and year; a decision revoked marks the
- * subject's evidence resting on that decision number revoked.  Events the
- * rule book does not know are kept as events only.  Returns 0 or a storage
- * error. */
+ * title awarded or a performance rating whose text resolves to a title
+ * (titles_resolve: a code, a name of the rule set judging its year, a
+ * catalogue name or alias, an administrator's alias, compared with case and
+ * diacritics folded) is recorded in the ledger for the event's subject and
+ * year; a decision revoked marks the subject's evidence resting on that
+ * decision number revoked.  A title fact nothing resolves is kept in
+ * `facts_unmatched` (titles.h) and logged, never dropped.  Returns 0 or a
+ * storage error. */
 int api_rules_event_fact(void *rules, store_txn_t *txn, const Exemplar__Event *e, int64_t now_ms);
+
+/* Records title fact e as evidence of title t, with the checks of evidence
+ * add (its decision not dated after the rules' today, its year ended): 0,
+ * -EX_EINVALID with the sentence in why (nothing written), or a storage
+ * error. */
+int api_rules_fact_evidence(rules_t *rules, store_txn_t *txn, const Exemplar__Event *e,
+                            const title_t *t, int64_t now_ms, char *why, size_t why_len);
 
 /* A carry-over: the nomination of the next period, registered now, linked
  * to n (n->carried_to is set by the caller).  Fills *out from n. */

@@ -120,6 +120,67 @@ static void regroup(ctx_t *c, tally_row_t *v, size_t *n)
     *n = k;
 }
 
+static int append(void **dst, size_t *n, const void *src, size_t m, size_t size)
+{
+    if (!m)
+        return 0;
+    void *v = realloc(*dst, (*n + m) * size);
+    if (!v)
+        return -EX_EINTERNAL;
+    memcpy((char *)v + *n * size, src, m * size);
+    *dst = v;
+    *n += m;
+    return 0;
+}
+
+static int by_seq(const void *x, const void *y)
+{
+    const tally_recog_t *p = x, *q = y;
+    return p->seq < q->seq ? -1 : p->seq > q->seq;
+}
+
+/* The tallies a unit officer's summary holds: its unit's, and those of the
+ * codes its unit carries on on the as-of day (rules_unit_acting: old Lào
+ * Cai's 10 for new Lào Cai's officer from 1 July 2025), as api_call.h's
+ * scope lets it read their nominations. */
+static int query_scope(ctx_t *c, const char *campaign, const char *only, tally_result_t *t)
+{
+    int rc = tally_query(c->x->txn, c->day, campaign, only, t);
+    if (rc < 0 || !only[0])
+        return rc;
+    Exemplar__Unit **v = NULL;
+    size_t n = 0;
+    if ((rc = ledger_units(c->x->txn, NULL, &v, &n)) < 0)
+        return rc == -EX_ENOTFOUND ? 0 : rc;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const char *code = v[i]->code;
+        if (strcmp(code, only) == 0 || (i && strcmp(code, v[i - 1]->code) == 0))
+            continue; /* its own, or a code already looked at */
+        char acting[KEY_UNIT_MAX + 1];
+        rc = rules_unit_acting(c->x->txn, code, NULL, c->day, acting, sizeof(acting), NULL, 0);
+        if (rc < 0 || strcmp(acting, only) != 0)
+            continue;
+        tally_result_t u;
+        if ((rc = tally_query(c->x->txn, c->day, campaign, code, &u)) < 0)
+            break;
+        rc = append((void **)&t->rows, &t->n_rows, u.rows, u.n_rows, sizeof(*u.rows));
+        if (rc == 0)
+            rc = append((void **)&t->moves, &t->n_moves, u.moves, u.n_moves, sizeof(*u.moves));
+        if (rc == 0)
+            rc = append((void **)&t->gaps, &t->n_gaps, u.gaps, u.n_gaps, sizeof(*u.gaps));
+        if (rc == 0)
+            rc = append((void **)&t->recog, &t->n_recog, u.recog, u.n_recog, sizeof(*u.recog));
+        t->recog_count += u.recog_count;
+        tally_result_free(&u);
+    }
+    ledger_units_free(v, n);
+    if (rc == 0 && t->n_recog > 1)
+        qsort(t->recog, t->n_recog, sizeof(*t->recog), by_seq);
+    if (t->n_recog > TALLY_RECOGNIZED_MAX)
+        t->n_recog = TALLY_RECOGNIZED_MAX;
+    return rc;
+}
+
 /* Brings the tallies up to the change log, in the batch's transaction,
  * when they lag by at most CATCH_UP_MAX changes. */
 static int catch_up(call_t *x)
@@ -419,7 +480,8 @@ int api_summary(call_t *x)
     if (r->campaign[0] && !rules_campaign(x->rules, r->campaign))
         return api_refuse(x, -EX_ECAMPAIGN, "no campaign %s (exemplarctl campaign show lists them)",
                           r->campaign);
-    /* A unit officer's summary holds its own unit only. */
+    /* A unit officer's summary holds its own unit and the units it carries
+     * on (query_scope). */
     const char *only = x->actor->role == ROLE_UNIT_OFFICER ? x->actor->unit : "";
 
     ctx_t c = {.x = x, .day = day};
@@ -436,7 +498,7 @@ int api_summary(call_t *x)
     s.scope_unit = (char *)only;
     int rc = catch_up(x);
     if (rc == 0)
-        rc = tally_query(x->txn, day, r->campaign, only, &t);
+        rc = query_scope(&c, r->campaign, only, &t);
     if (rc == 0) {
         regroup(&c, t.rows, &t.n_rows);
         regroup(&c, t.moves, &t.n_moves);

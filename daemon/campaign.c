@@ -13,6 +13,8 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "vitext.h"
+
 /* ---- the YAML tree ------------------------------------------------------- */
 
 typedef struct {
@@ -554,7 +556,22 @@ static int title_field(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *
     if (strcmp(key, "satisfies") == 0)
         return code_list(y, v, "satisfies", NULL, t->satisfies, TITLE_SATISFIES_MAX,
                          &t->n_satisfies);
-    return fail(y, k, "unknown key \"%.40s\" in a title (name, kind, rank, satisfies)", key);
+    if (strcmp(key, "aliases") == 0) {
+        if (want(y, v, YAML_SEQUENCE_NODE, "aliases") < 0)
+            return -1;
+        for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top;
+             i++) {
+            yaml_node_t *item = node(y, *i);
+            if (t->n_aliases == TITLE_ALIASES_MAX)
+                return fail(y, item, "a title has at most %d aliases", TITLE_ALIASES_MAX);
+            if (copy_text(y, item, "an alias", t->aliases[t->n_aliases], CAMPAIGN_TEXT_MAX) < 0)
+                return -1;
+            t->n_aliases++;
+        }
+        return 0;
+    }
+    return fail(y, k, "unknown key \"%.40s\" in a title (name, kind, rank, satisfies, aliases)",
+                key);
 }
 
 static int title_pair(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
@@ -574,6 +591,23 @@ static int title_pair(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v
     if (!a->t->name[0])
         return fail(y, v, "title %s needs a name", key);
     a->b->n_titles++;
+    return 0;
+}
+
+/* A rule set's `names`: CODE: the title's name in that rule set's law. */
+static int name_pair(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+    book_arg_t *a = arg;
+    ruleset_t *s = a->s;
+    if (!rulebook_title(a->b, key))
+        return fail(y, k, "unknown title %.40s: list it under titles first", key);
+    if (s->n_names == RULESET_NAMES_MAX)
+        return fail(y, k, "a rule set names at most %d titles", RULESET_NAMES_MAX);
+    title_name_t *n = &s->names[s->n_names];
+    snprintf(n->code, sizeof(n->code), "%s", key);
+    if (copy_text(y, v, "a title's name", n->name, sizeof(n->name)) < 0)
+        return -1;
+    s->n_names++;
     return 0;
 }
 
@@ -619,9 +653,11 @@ static int set_field(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v,
             return fail(y, v, "pending must be allowed or required-for-recognition");
         return 0;
     }
+    if (strcmp(key, "names") == 0)
+        return each_pair(y, v, "names", name_pair, a);
     return fail(y, k,
                 "unknown key \"%.40s\" in a rule set (id, law, from_year, to_year, collective, "
-                "individual, decided_by, pending)",
+                "individual, decided_by, pending, names)",
                 key);
 }
 
@@ -708,6 +744,38 @@ int32_t ruleset_decided_by(const ruleset_t *s, int year)
     if (day_parse(text, &day) < 0) /* not reached: decided_by is checked when parsed */
         return 0;
     return day;
+}
+
+static bool same_folded(const char *want, const char *name)
+{
+    char *have = vitext_fold(name);
+    bool same = have && strcmp(have, want) == 0;
+    free(have);
+    return same;
+}
+
+const title_t *rulebook_resolve(const rulebook_t *b, int year, const char *text)
+{
+    const title_t *t = rulebook_title(b, text);
+    if (t || !text[0])
+        return t;
+    char *want = vitext_fold(text);
+    if (!want)
+        return NULL;
+    const ruleset_t *s = rulebook_for_year(b, year);
+    for (size_t i = 0; s && !t && i < s->n_names; i++)
+        if (same_folded(want, s->names[i].name))
+            t = rulebook_title(b, s->names[i].code);
+    for (size_t i = 0; !t && i < b->n_titles; i++) {
+        const title_t *c = &b->titles[i];
+        bool same = same_folded(want, c->name);
+        for (size_t j = 0; !same && j < c->n_aliases; j++)
+            same = same_folded(want, c->aliases[j]);
+        if (same)
+            t = c;
+    }
+    free(want);
+    return t;
 }
 
 bool rulebook_satisfies(const rulebook_t *b, const char *held, const char *required)

@@ -32,6 +32,8 @@
 #define RULEBOOK_SETS_MAX       16
 #define RULESET_TITLES_MAX      8
 #define TITLE_SATISFIES_MAX     4
+#define TITLE_ALIASES_MAX       4
+#define RULESET_NAMES_MAX       16
 
 /* A closed range of days, both ends included. */
 typedef struct {
@@ -88,7 +90,19 @@ typedef struct {
     int rank;
     char satisfies[TITLE_SATISFIES_MAX][TITLE_CODE_MAX + 1];
     size_t n_satisfies;
+    /* Other spellings of the title in any year (the plan's "Chiến sỹ thi
+     * đua cấp cơ sở", a rating's word): facts naming them resolve to it. */
+    char aliases[TITLE_ALIASES_MAX][CAMPAIGN_TEXT_MAX];
+    size_t n_aliases;
 } title_t;
+
+/* A title's name in one rule set's law (rulesets.yaml `names`): the
+ * catalogue is versioned by rule set, so a name the 2022 law gave resolves
+ * for the years that law judges. */
+typedef struct {
+    char code[TITLE_CODE_MAX + 1];
+    char name[CAMPAIGN_TEXT_MAX];
+} title_name_t;
 
 typedef struct {
     char id[CAMPAIGN_ID_MAX + 1];
@@ -105,6 +119,8 @@ typedef struct {
      * blocks recognition (it never blocks a review). */
     int decided_by_month, decided_by_mday;
     bool pending_required;
+    title_name_t names[RULESET_NAMES_MAX];
+    size_t n_names;
 } ruleset_t;
 
 typedef struct {
@@ -159,6 +175,12 @@ const ruleset_t *rulebook_for_year(const rulebook_t *b, int year);
 /* The last day on which titles of `year` judged by s may still be
  * decided (decided_by of year + 1). */
 int32_t ruleset_decided_by(const ruleset_t *s, int year);
+/* The title a fact of evaluation year `year` names with text: its code;
+ * else, compared folded (case, diacritics, đ: vitext_fold), a name of the
+ * rule set judging `year` (`names`), the title's catalogue name, or one of
+ * its `aliases`.  NULL when none resolves (the administrator's aliases are
+ * looked up by the caller, titles.h). */
+const title_t *rulebook_resolve(const rulebook_t *b, int year, const char *text);
 /* Does holding title `held` meet the requirement `required`? */
 bool rulebook_satisfies(const rulebook_t *b, const char *held, const char *required);
 

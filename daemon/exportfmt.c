@@ -37,6 +37,8 @@ const exportfmt_type_t EXPORTFMT_TYPES[] = {
     {DB_TIMERS, "timer", &exemplar__timer__descriptor},
     {DB_JOBS, "job", &exemplar__job__descriptor},
     {DB_USERS, "user", &exemplar__local_user__descriptor}, /* local accounts (users.h) */
+    {DB_TITLE_ALIASES, "title_alias", &exemplar__title_alias__descriptor},
+    {DB_FACTS_UNMATCHED, "unmatched_fact", &exemplar__event__descriptor},
 };
 const size_t EXPORTFMT_COUNT = sizeof(EXPORTFMT_TYPES) / sizeof(EXPORTFMT_TYPES[0]);
 

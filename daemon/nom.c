@@ -138,7 +138,8 @@ int nom_check_move(const nom_view_t *n, nom_state_t to, uint64_t expected_versio
     /* Unit scope first: a nomination of another unit says nothing of its
      * version or state to a unit officer (the refusal names no more than
      * its id, which the caller sent). */
-    if (a->role != ROLE_ADMIN && !nom_actor_in_scope(a, n->unit)) {
+    if (a->role != ROLE_ADMIN &&
+        !nom_actor_in_scope(a, n->acting_unit ? n->acting_unit : n->unit)) {
         snprintf(why, why_len, "%s acts for unit %s and may not act on nomination %llu", a->name,
                  a->unit, (unsigned long long)n->id);
         return -EX_EPERM;

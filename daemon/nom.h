@@ -71,6 +71,10 @@ typedef struct {
     nom_state_t state;
     const char *unit;
     const char *campaign;
+    /* The unit whose officers act on it today: its own, or the successor
+     * that carries an ended unit's work on (the caller resolves it from the
+     * unit registry; NULL = unit). */
+    const char *acting_unit;
 } nom_view_t;
 
 struct nom_move;

@@ -464,6 +464,52 @@ int rules_unit_as_of(store_txn_t *t, const char *code, int32_t day, Exemplar__Un
     return -EX_EUNIT;
 }
 
+int rules_unit_acting(store_txn_t *t, const char *code, const char *unit_name, int32_t day,
+                      char *out, size_t len, char *ended_on, size_t ended_len)
+{
+    snprintf(out, len, "%s", code);
+    if (ended_on && ended_len)
+        ended_on[0] = '\0';
+    Exemplar__Unit **v = NULL;
+    size_t n = 0;
+    int rc = ledger_units(t, code, &v, &n);
+    if (rc == -EX_ENOTFOUND || (rc == 0 && n == 0)) {
+        ledger_units_free(v, n);
+        return 0;
+    }
+    if (rc < 0)
+        return rc;
+    char d[16];
+    day_format(day, d, sizeof(d));
+    const Exemplar__Unit *reg = NULL, *valid = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const Exemplar__Unit *u = v[i];
+        if (unit_name && unit_name[0] && strcmp(u->name, unit_name) == 0)
+            reg = u; /* the newest version of that name */
+        if ((!u->valid_from[0] || strcmp(u->valid_from, d) <= 0) &&
+            (!u->valid_to[0] || strcmp(d, u->valid_to) <= 0))
+            valid = u;
+    }
+    if (!reg)
+        reg = valid ? valid : v[n - 1];
+    /* Still valid, or ended with no unit named to carry it on: its own. */
+    if (!reg->valid_to[0] || strcmp(d, reg->valid_to) <= 0 || !reg->successor[0]) {
+        ledger_units_free(v, n);
+        return 0;
+    }
+    if (ended_on && ended_len)
+        snprintf(ended_on, ended_len, "%s", reg->valid_to);
+    int32_t from = day;
+    day_parse(reg->successor_from, &from);
+    Exemplar__Unit *next = NULL;
+    rc = rules_unit_as_of(t, reg->successor, from > day ? from : day, &next);
+    snprintf(out, len, "%s", rc == 0 && next ? next->code : reg->successor);
+    if (next)
+        exemplar__unit__free_unpacked(next, NULL);
+    ledger_units_free(v, n);
+    return rc == -EX_ESTORAGE ? rc : 0;
+}
+
 const char *rules_unit_addressee(const Exemplar__Unit *u, int32_t day)
 {
     char d[16];

@@ -60,6 +60,20 @@ int rules_builtin_units(Exemplar__Unit ***out, size_t *n, char *err, size_t errl
  * the last version code had (NULL when code is unknown). */
 int rules_unit_as_of(store_txn_t *t, const char *code, int32_t day, Exemplar__Unit **out);
 
+/* The unit whose officers act on day for the nominations, plans and
+ * evidence registered under unit `code` (with the name `unit_name` then;
+ * NULL or "" when not known, e.g. a plan): `code` while the version
+ * registered under is valid on day, else the unit that carries that version
+ * on (its successor, followed through several merges as rules_unit_as_of
+ * does).  A code reused by the unit that absorbed it (new Lào Cai took old
+ * Yên Bái's 15) resolves to itself.  The version registered under is the
+ * newest of `code` named unit_name, else the one valid on day, else the
+ * newest.  Writes the code to out (a code unknown to the registry: itself)
+ * and, when the version ended before day, its last day to ended_on ("" when
+ * it has not); 0, or -EX_ESTORAGE. */
+int rules_unit_acting(store_txn_t *t, const char *code, const char *unit_name, int32_t day,
+                      char *out, size_t len, char *ended_on, size_t ended_len);
+
 /* The office that acts for unit version u on day (reminders and reports
  * are addressed to it): its addressee then, else the unit's own name. */
 const char *rules_unit_addressee(const Exemplar__Unit *u, int32_t day);

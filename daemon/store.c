@@ -65,6 +65,10 @@ static const char *const DB_NAME[DB_COUNT] = {
     [DB_TALLY_GAPS] = "tally_gaps",
     [DB_TALLY_DIRTY] = "tally_dirty",
     [DB_USERS] = "users", /* local accounts of exemplar-web (users.h) */
+    /* the administrator's title spellings; title facts no title resolves
+     * yet (titles.h) */
+    [DB_TITLE_ALIASES] = "title_aliases",
+    [DB_FACTS_UNMATCHED] = "facts_unmatched",
 };
 
 static const char SCHEMA_KEY[] = "schema_version";

@@ -58,6 +58,8 @@ typedef enum {
     DB_TALLY_GAPS,       /* unit, NUL, campaign, NUL, id u64 -> kind, evidence-gap spans */
     DB_TALLY_DIRTY,      /* subject -> "": evidence changed, its gap spans to recompute */
     DB_USERS,            /* local accounts (users.h): name -> exemplar.LocalUser */
+    DB_TITLE_ALIASES,    /* folded spelling -> exemplar.TitleAlias (titles.h) */
+    DB_FACTS_UNMATCHED,  /* ingest seq u64 BE -> exemplar.Event: title facts kept unresolved */
     DB_COUNT
 } store_db_t;
 

@@ -350,8 +350,8 @@ static int list_events(ctl_t *ctl, const ctl_args_t *a);
 int cmd_event(ctl_t *ctl, const ctl_args_t *a)
 {
     if (strcmp(a->argv[0], "list") == 0) {
-        if (a->argc != 2)
-            return ctl_usage(ctl, "event list takes one SUBJECT");
+        if (a->argc != 2 && !(a->argc == 1 && a->opt[OPT_SLOT(OPT_UNMATCHED)]))
+            return ctl_usage(ctl, "event list takes one SUBJECT (optional with --unmatched)");
         return list_events(ctl, a);
     }
     if (strcmp(a->argv[0], "publish") != 0)
@@ -387,6 +387,7 @@ int cmd_stats(ctl_t *ctl, const ctl_args_t *a)
         json_object_object_add(doc, "nominations", json_object_new_uint64(s->nominations));
         json_object_object_add(doc, "last_change_seq", json_object_new_uint64(s->last_change_seq));
         json_object_object_add(doc, "indexed", json_object_new_uint64(s->indexed));
+        json_object_object_add(doc, "unmatched", json_object_new_uint64(s->unmatched));
         json_object *states = json_object_new_object();
         for (size_t i = 1; i < s->n_nominations_by_state; i++)
             json_object_object_add(states, ctl_state((Exemplar__State)i),
@@ -461,6 +462,8 @@ int cmd_stats(ctl_t *ctl, const ctl_args_t *a)
         printf(_("workers: %" PRIu64 "   jobs: %" PRIu64 " (%" PRIu64 " ready or leased)   "
                  "timers pending: %" PRIu64 "\n"),
                s->workers, s->jobs, s->jobs_waiting, s->timers_pending);
+        printf(_("title facts kept unmatched: %" PRIu64 " (event list --unmatched)\n"),
+               s->unmatched);
         printf(_("events: %" PRIu64 "   duplicates dropped: %" PRIu64 "   gaps: %" PRIu64
                  "   subject index: %" PRIu64 "\n\n"),
                s->events, s->duplicates, s->gaps, s->indexed);
@@ -506,6 +509,75 @@ static json_object *json_event(const Exemplar__Event *e)
     return o;
 }
 
+/* The text a title fact names (title or rating), "" for other events. */
+static const char *fact_text(const Exemplar__Event *e)
+{
+    if (e->detail_case == EXEMPLAR__EVENT__DETAIL_TITLE_AWARDED)
+        return e->title_awarded->title;
+    if (e->detail_case == EXEMPLAR__EVENT__DETAIL_PERFORMANCE_RATING)
+        return e->performance_rating->rating;
+    return "";
+}
+
+/* event list [SUBJECT] --unmatched: the title facts no title resolves. */
+static int list_unmatched(ctl_t *ctl, const ctl_args_t *a, uint64_t limit)
+{
+    json_object *array = ctl->json ? json_object_new_array() : NULL;
+    const char *const HEADER[] = {N_("INGEST"),    N_("SUBJECT"),  N_("YEAR"), N_("TYPE"),
+                                  N_("PUBLISHER"), N_("EVENT ID"), N_("TEXT")};
+    static const bool RIGHT[] = {true, false, true, false, false, false, false};
+    ctl_table_t t;
+    ctl_table_init(&t, 7, HEADER, RIGHT);
+    uint64_t after = 0, got = 0;
+    bool more = true;
+    while (more && (!limit || got < limit)) {
+        Exemplar__EventListRequest b = EXEMPLAR__EVENT_LIST_REQUEST__INIT;
+        b.subject = a->argc == 2 ? a->argv[1] : (char *)"";
+        b.after = after;
+        b.unmatched = true;
+        Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+        req.body_case = EXEMPLAR__REQUEST__BODY_EVENT_LIST;
+        req.event_list = &b;
+        Exemplar__Reply *reply = NULL;
+        int status = ctl_call(ctl, &req, &reply);
+        if (status) {
+            json_object_put(array);
+            ctl_table_deinit(&t);
+            return status;
+        }
+        const Exemplar__EventListReply *r = reply->event_list;
+        for (size_t i = 0; i < r->n_events && (!limit || got < limit); i++, got++) {
+            const Exemplar__Event *e = r->events[i];
+            after = e->ingest_seq;
+            if (array) {
+                json_object *o = json_event(e);
+                json_object_object_add(o, "text", json_object_new_string(fact_text(e)));
+                json_object_array_add(array, o);
+            } else {
+                char seq[24], year[16];
+                snprintf(seq, sizeof seq, "%" PRIu64, e->ingest_seq);
+                snprintf(year, sizeof year, "%u", e->year);
+                const char *row[] = {seq,          e->subject,
+                                     year,         ctl_word(str(ex_event_type_name(e->type))),
+                                     e->publisher, e->event_id,
+                                     fact_text(e)};
+                ctl_table_add(&t, row);
+            }
+        }
+        more = r->more && r->n_events;
+        ex_reply_free(reply);
+    }
+    if (array) {
+        json_object *doc = json_object_new_object();
+        json_object_object_add(doc, "unmatched", array);
+        ctl_json_print(doc);
+    } else {
+        ctl_table_print(&t, stdout);
+    }
+    ctl_table_deinit(&t);
+    return EXIT_OK;
+}
+
 /* event list SUBJECT: the events naming SUBJECT, oldest first. */
 static int list_events(ctl_t *ctl, const ctl_args_t *a)
 {
@@ -513,6 +585,8 @@ static int list_events(ctl_t *ctl, const ctl_args_t *a)
     const char *limit_text = a->opt[OPT_SLOT(OPT_LIMIT)];
     if (limit_text && ctl_parse_u64(ctl, "--limit", limit_text, 1, &limit))
         return EXIT_USAGE;
+    if (a->opt[OPT_SLOT(OPT_UNMATCHED)])
+        return list_unmatched(ctl, a, limit);
     int status;
     ex_client_t *c = ctl_client(ctl, &status);
     if (!c)

@@ -310,6 +310,18 @@ typedef struct {
     uint64_t limit; /* 0: all */
 } list_args_t;
 
+/* list --sort name|rank: the protocol's ListSort. */
+static int parse_sort(ctl_t *ctl, const char *text, int *out)
+{
+    if (strcmp(text, "name") == 0)
+        *out = EXEMPLAR__LIST_SORT__LIST_SORT_NAME;
+    else if (strcmp(text, "rank") == 0)
+        *out = EXEMPLAR__LIST_SORT__LIST_SORT_RANK;
+    else
+        return ctl_usage(ctl, "--sort takes name or rank, not '%s'", text);
+    return 0;
+}
+
 static int list_args(ctl_t *ctl, const ctl_args_t *a, list_args_t *l)
 {
     memset(l, 0, sizeof *l);
@@ -326,6 +338,9 @@ static int list_args(ctl_t *ctl, const ctl_args_t *a, list_args_t *l)
     const char *as_of = a->opt[OPT_SLOT(OPT_AS_OF)];
     if (!status && as_of)
         status = ctl_parse_as_of(ctl, as_of, &l->filter.as_of_ms);
+    const char *sort = a->opt[OPT_SLOT(OPT_SORT)];
+    if (!status && sort)
+        status = parse_sort(ctl, sort, &l->filter.sort);
     return status;
 }
 

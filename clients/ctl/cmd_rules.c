@@ -500,3 +500,85 @@ int cmd_check(ctl_t *ctl, const ctl_args_t *a)
     ex_reply_free(reply);
     return status;
 }
+
+/* ---- title aliases ---------------------------------------------------------- */
+
+static void print_aliases(ctl_t *ctl, const Exemplar__TitleAliasReply *r, bool added)
+{
+    if (ctl->json) {
+        json_object *doc = json_object_new_object(), *arr = json_object_new_array();
+        for (size_t i = 0; i < r->n_aliases; i++) {
+            const Exemplar__TitleAlias *x = r->aliases[i];
+            json_object *o = json_object_new_object();
+            json_object_object_add(o, "spelling", ctl_json_str(x->spelling));
+            json_object_object_add(o, "title", ctl_json_str(x->title));
+            json_object_object_add(o, "ruleset", ctl_json_str(x->ruleset));
+            json_object_object_add(o, "added_by", ctl_json_str(x->added_by));
+            json_object_object_add(o, "at_ms", json_object_new_int64(x->at_ms));
+            json_object_array_add(arr, o);
+        }
+        json_object_object_add(doc, "aliases", arr);
+        json_object_object_add(doc, "resolved", json_object_new_uint64(r->resolved));
+        json_object_object_add(doc, "unmatched", json_object_new_uint64(r->unmatched));
+        json_object *refused = json_object_new_array();
+        for (size_t i = 0; i < r->n_refused; i++)
+            json_object_array_add(refused, ctl_json_str(r->refused[i]));
+        json_object_object_add(doc, "refused", refused);
+        ctl_json_print(doc);
+        return;
+    }
+    static const char *const HEADER[] = {N_("SPELLING"), N_("TITLE"), N_("RULE SET"),
+                                         N_("ADDED BY"), N_("ADDED")};
+    static const bool RIGHT[] = {false, false, false, false, false};
+    ctl_table_t t;
+    ctl_table_init(&t, 5, HEADER, RIGHT);
+    for (size_t i = 0; i < r->n_aliases; i++) {
+        const Exemplar__TitleAlias *x = r->aliases[i];
+        char at[64];
+        const char *row[] = {x->spelling, x->title, x->ruleset[0] ? x->ruleset : "-", x->added_by,
+                             ctl_time(x->at_ms, at, sizeof at)};
+        ctl_table_add(&t, row);
+    }
+    ctl_table_print(&t, stdout);
+    ctl_table_deinit(&t);
+    if (!added)
+        return;
+    printf(_("kept facts now evidence: %" PRIu32 "; still unmatched: %" PRIu32 "\n"), r->resolved,
+           r->unmatched);
+    for (size_t i = 0; i < r->n_refused; i++)
+        printf(_("not evidence yet: %s\n"), r->refused[i]);
+}
+
+int cmd_title(ctl_t *ctl, const ctl_args_t *a)
+{
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__TitleAliasAddRequest add = EXEMPLAR__TITLE_ALIAS_ADD_REQUEST__INIT;
+    Exemplar__TitleAliasListRequest list = EXEMPLAR__TITLE_ALIAS_LIST_REQUEST__INIT;
+    bool adding = a->argc == 4 && strcmp(a->argv[1], "add") == 0;
+    if (strcmp(a->argv[0], "alias") != 0)
+        return ctl_usage(ctl, "unknown title action '%s' (alias add or alias list)", a->argv[0]);
+    if (adding) {
+        add.spelling = a->argv[2];
+        add.title = a->argv[3];
+        const char *set = a->opt[OPT_SLOT(OPT_RULESET)];
+        add.ruleset = (char *)(set ? set : "");
+        const char *rid = a->opt[OPT_SLOT(OPT_REQUEST_ID)];
+        int status;
+        if (rid && (status = ctl_parse_u64(ctl, "--request-id", rid, 1, &req.request_id)))
+            return status;
+        req.body_case = EXEMPLAR__REQUEST__BODY_TITLE_ALIAS_ADD;
+        req.title_alias_add = &add;
+    } else if (a->argc == 2 && strcmp(a->argv[1], "list") == 0) {
+        req.body_case = EXEMPLAR__REQUEST__BODY_TITLE_ALIAS_LIST;
+        req.title_alias_list = &list;
+    } else {
+        return ctl_usage(ctl, "title takes alias add SPELLING CODE or alias list");
+    }
+    Exemplar__Reply *reply = NULL;
+    int status = ctl_call(ctl, &req, &reply);
+    if (status)
+        return status;
+    print_aliases(ctl, reply->title_alias, adding);
+    ex_reply_free(reply);
+    return EXIT_OK;
+}

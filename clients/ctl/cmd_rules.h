@@ -13,5 +13,7 @@ int cmd_units(ctl_t *ctl, const ctl_args_t *a);
 int cmd_campaign(ctl_t *ctl, const ctl_args_t *a);
 int cmd_evidence(ctl_t *ctl, const ctl_args_t *a);
 int cmd_check(ctl_t *ctl, const ctl_args_t *a);
+/* title alias add|list: the administrator's spellings of titles. */
+int cmd_title(ctl_t *ctl, const ctl_args_t *a);
 
 #endif

@@ -81,6 +81,9 @@ static const ctl_cmd_opt_t LIST_OPTS[] = {
     {OPT_NAME, N_("only names containing TEXT, ignoring case and diacritics (\"ha noi\" finds "
                   "\"Hà Nội\")")},
     {OPT_LIMIT, N_("print at most N nominations (default: all of them)")},
+    {OPT_SORT, N_("'name': in Vietnamese alphabetical order (a letter with a mark after the plain "
+                  "one, tones after the letters); 'rank': higher titles first, as the plan asks "
+                  "(II.3.2), then by name. A sorted list is one page of at most 1000 nominations")},
     {OPT_AS_OF, N_("every nomination as it was at the end of DATE (YYYY-MM-DD, UTC) or at an "
                    "instant (YYYY-MM-DDTHH:MM:SS[.mmm]Z), from its history; nominations "
                    "registered later are left out and the filters apply to the past state")},
@@ -117,6 +120,8 @@ static const ctl_cmd_opt_t EVENT_OPTS[] = {
     {OPT_FILE, N_("publish the events of FILE, one JSON object per line ('-': stdin)")},
     {OPT_BATCH, N_("with --file: events per request, each one transaction (1-1000, default 100)")},
     {OPT_LIMIT, N_("list: print at most N events (default: all of them)")},
+    {OPT_UNMATCHED, N_("list: the title facts no title of the catalogue resolves (kept until an "
+                       "administrator maps their spelling: title alias add), of SUBJECT or all")},
     {0, NULL},
 };
 
@@ -153,6 +158,13 @@ static const ctl_cmd_opt_t PLAN_OPTS[] = {
     {OPT_EXPECT_VERSION,
      N_("submit, accept, return: refuse (exit 4) unless the plan is at version N")},
     {OPT_REQUEST_ID, N_("submit, accept, return: the request id to send (default: a new one)")},
+    {0, NULL},
+};
+
+static const ctl_cmd_opt_t TITLE_OPTS[] = {
+    {OPT_RULESET, N_("alias add: only for facts of the years rule set ID judges (e.g. ld2022)")},
+    {OPT_REQUEST_ID, N_("the request id to send (default: a new one); the same N again is a safe "
+                        "retry that changes nothing")},
     {0, NULL},
 };
 
@@ -240,7 +252,7 @@ const ctl_cmd_t CMD_TABLE[] = {
       cmd_history, 1, 1, NO_OPTS,
       N_("Columns: sequence number in the change log, time (in Vietnam's time), the move, its verb, the "
       "version after it, who made it and why.") },
-    { "list", "[--state STATE] [--unit CODE] [--campaign ID] [--limit N] [--as-of DATE]",
+    { "list", "[--state STATE] [--unit CODE] [--campaign ID] [--limit N] [--as-of DATE] [--sort name|rank]",
       N_("list nominations, filtered"),
       cmd_list, 0, 0, LIST_OPTS,
       N_("Reads every page the daemon has for the filter (or until --limit). With --as-of the "
@@ -253,7 +265,7 @@ const ctl_cmd_t CMD_TABLE[] = {
       "on from the change log, then the live ones, in sequence order, each exactly once: "
       "changes the feed missed (a slow start, a full buffer, a daemon restart) are fetched "
       "from the log. With --json, one JSON object per line.") },
-    { "event", "publish (--type TYPE --subject ID --publisher NAME --event-id ID --seq N [--year YEAR] [--value TEXT] [--decision NUMBER] | --file FILE.jsonl [--publisher NAME] [--batch N]) | list SUBJECT [--limit N]",
+    { "event", "publish (--type TYPE --subject ID --publisher NAME --event-id ID --seq N [--year YEAR] [--value TEXT] [--decision NUMBER] | --file FILE.jsonl [--publisher NAME] [--batch N]) | list SUBJECT [--limit N] | list [SUBJECT] --unmatched",
       N_("publish events as an agency service would, or list the events naming a subject"),
       cmd_event, 1, 2, EVENT_OPTS,
       N_("One event from the options, or a file of JSON lines (one event per line; '-' reads "
@@ -301,9 +313,19 @@ const ctl_cmd_t CMD_TABLE[] = {
       N_("record, revoke or list a subject's titles and ratings per year"),
       cmd_evidence, 2, 4, EVIDENCE_OPTS,
       N_("TITLE is a code of the rule book: TTLDXS (Tập thể lao động xuất sắc), TTLDTT, HTXSNV "
-      "(hoàn thành xuất sắc nhiệm vụ), LDTT, CSTDCS (Chiến sĩ thi đua cơ sở), CSTD-BO, CSTD-TQ, "
+      "(hoàn thành xuất sắc nhiệm vụ), HTTNV, LDTT, CSTDCS (Chiến sĩ thi đua cơ sở), CSTD-BO, CSTD-TQ, "
       "BK-BO, BK-TTG, CTD-BO, CTD-CP. A revoked title no longer counts: it breaks the chain of "
       "consecutive years.") },
+    { "title", "alias add SPELLING CODE [--ruleset ID] | alias list",
+      N_("map a spelling published facts use to a title code, or list those spellings"),
+      cmd_title, 2, 4, TITLE_OPTS,
+      N_("Administrators only. Facts name titles by code or by name (case and diacritics "
+      "ignored): the rule book's names, the names of the rule set judging the fact's year, and "
+      "its aliases (daemon/data/rulesets.yaml). A fact no name resolves is kept: 'event list "
+      "--unmatched' shows it. 'title alias add' stores SPELLING for title CODE (for the years "
+      "of rule set ID only, with --ruleset); every kept fact it resolves becomes evidence at "
+      "once, with the checks of 'evidence add'. Aliases are exported and backed up with the "
+      "store.") },
     { "check", "ID", N_("explain which criteria nomination ID meets and which it misses"),
       cmd_check, 1, 1, NO_OPTS,
       N_("Per criterion of the rule sets judging the period's years: the years present, missing "

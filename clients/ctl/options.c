@@ -74,6 +74,9 @@ const ctl_opt_t CTL_OPTIONS[] = {
     { OPT_DOCUMENT,       "document",       "FILE",     NULL },
     { OPT_DOC_NUMBER,     "doc-number",     "N",        NULL },
     { OPT_DOC_DATE,       "doc-date",       "DATE",     NULL },
+    { OPT_UNMATCHED,      "unmatched",      NULL,       NULL },
+    { OPT_RULESET,        "ruleset",        "ID",       NULL },
+    { OPT_SORT,           "sort",           "ORDER",    NULL },
 };
 /* clang-format on */
 const size_t CTL_OPTIONS_COUNT = sizeof CTL_OPTIONS / sizeof CTL_OPTIONS[0];

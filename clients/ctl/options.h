@@ -80,6 +80,9 @@ typedef enum {
     OPT_DOCUMENT, /* summary: the HTML report's header (cmd_summary.c) */
     OPT_DOC_NUMBER,
     OPT_DOC_DATE,
+    OPT_UNMATCHED, /* event list: the title facts kept unmatched (cmd_events.c) */
+    OPT_RULESET,   /* title alias add (cmd_rules.c) */
+    OPT_SORT,      /* list: name or rank (cmd_nominations.c) */
     OPT_END
 } ctl_opt_key_t;
 

@@ -465,6 +465,7 @@ int ex_list(ex_client_t *c, const ex_list_filter_t *filter, Exemplar__Reply **re
         body.page_token.len = filter->page_token ? filter->page_token_len : 0;
         body.name_contains = str(filter->name_contains);
         body.as_of_ms = filter->as_of_ms;
+        body.sort = (Exemplar__ListSort)filter->sort;
     }
     Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
     req.body_case = EXEMPLAR__REQUEST__BODY_LIST;

@@ -152,6 +152,10 @@ typedef struct {
     size_t page_token_len;
     const char *name_contains; /* NULL or "": any; else without diacritics, any case */
     int64_t as_of_ms;          /* 0: now; else the nominations as they were then */
+    /* wire.proto's ListSort: 0 the index's order (paged), 1 Vietnamese
+     * alphabetical order of the name, 2 the plan's rank (higher titles
+     * first); a sorted list is one page of the first `limit` */
+    int sort;
 } ex_list_filter_t;
 
 int ex_list(ex_client_t *c, const ex_list_filter_t *filter, Exemplar__Reply **reply);

@@ -47,6 +47,14 @@ run 0 evidence add 01:PDD 2021 TTLDXS --decision 1/QĐ --decision-date 2022-01-2
 
 start 2023-02-10
 run 0 evidence add 01:PDD 2022 TTLDXS --decision 2/QĐ --decision-date 2023-01-20
+# A revocation is a decision too: one dated after the daemon's day is refused
+# (invalid, with the sentence saying when it can be recorded), and the title
+# stays unrevoked.
+run 1 evidence revoke 01:PDD 2022 TTLDXS --decision 3/QĐ --decision-date 2023-03-01
+has "revoking decision 3/QĐ is dated 2023-03-01, after today (2023-02-10)" err "revoke on a future decision"
+has "invalid" err "revoke on a future decision"
+run 0 --json evidence list 01:PDD
+grep -q '"revoked":true' "$DIR/out" && fail "a future revocation was recorded: $(cat "$DIR/out")"
 
 start 2023-05-15
 run 0 check "$ID"

@@ -80,8 +80,12 @@ run 0 show "$ID" --json
 run 0 evidence list CB-0042 --json
 grep -q '"title":"CSTDCS"' "$DIR/out" || fail "the 2023 title is not evidence: $(cat "$DIR/out")"
 grep -q '"revoked":true' "$DIR/out" && fail "evidence revoked too early: $(cat "$DIR/out")"
-# A rating the rule book does not know ("excellent") stays an event only.
-grep -q '"year":2024' "$DIR/out" && fail "an unknown rating became evidence: $(cat "$DIR/out")"
+# The rating "excellent" is the catalogue's alias of HTXSNV ("hoàn thành xuất
+# sắc nhiệm vụ", rulesets.yaml): evidence of 2024 too.
+"$PY" -c 'import json, sys
+ev = json.load(open(sys.argv[1]))["evidence"]
+assert any(e["year"] == 2024 and e["title"] == "HTXSNV" for e in ev)' "$DIR/out" ||
+    fail "the rating excellent is not HTXSNV evidence: $(cat "$DIR/out")"
 run 0 event publish --type decision-revoked --subject CB-0042 --publisher moet --event-id HUY-1 \
     --seq 7 --value QĐ-17 --decision 99/QĐ-HUY
 run 0 evidence list CB-0042 --json

@@ -354,6 +354,32 @@ static void units_merge_keeps_the_original_unit(void **state)
     itest_require_ok(rc, r, "units import");
     assert_int_equal(r->units->changed, 1);
     ex_reply_free(r);
+
+    /* A merge imported by an administrator names its successor too: the
+     * absorbed units end the day before, succeeded by the new one. */
+    Exemplar__Unit a = EXEMPLAR__UNIT__INIT, m = EXEMPLAR__UNIT__INIT;
+    Exemplar__Unit *two[] = {&a, &m};
+    a.code = "T.A";
+    a.name = "Trung tâm A";
+    a.kind = "ministry-unit";
+    char *absorbed[] = {"T.A"};
+    m.code = "T.B";
+    m.name = "Trung tâm B";
+    m.kind = "ministry-unit";
+    m.valid_from = "2024-06-01";
+    m.merged_from = absorbed;
+    m.n_merged_from = 1;
+    b.units = two;
+    b.n_units = 2;
+    req.request_id = 0; /* a new request: the client chooses a new id */
+    rc = ex_client_call(c, &req, &r);
+    itest_require_ok(rc, r, "units import of a merge");
+    ex_reply_free(r);
+    assert_int_equal(list_units(c, "T.A", "", "", &r), 1);
+    assert_string_equal(r->units->units[0]->valid_to, "2024-05-31");
+    assert_string_equal(r->units->units[0]->successor, "T.B");
+    assert_string_equal(r->units->units[0]->successor_from, "2024-06-01");
+    ex_reply_free(r);
     ex_client_destroy(&c);
 
     itest_start_rules_on(h, "2025-08-01", 1);

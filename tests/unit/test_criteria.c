@@ -6,7 +6,9 @@
  * requirements, two calendars); a higher title meets a lower requirement;
  * years no rule set covers are unjudged and fail the criteria; the turning
  * days are each judged year's decided_by + 1, and on that day, with no new
- * evidence, a pending year becomes missing.  Pure: no store.
+ * evidence, a pending year becomes missing; a fact's text resolves to a
+ * title through the versioned catalogue (rulebook_resolve).  Pure: no
+ * store.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,7 +29,7 @@ static const char BOOK[] = "titles:\n"
                            "  A: {name: Title A, kind: collective, rank: 10}\n"
                            "  B: {name: Title B, kind: collective, rank: 20}\n"
                            "  AA: {name: Title above A, kind: collective, rank: 30, "
-                           "satisfies: [A]}\n"
+                           "satisfies: [A], aliases: [Danh hiệu trên A]}\n"
                            "rulesets:\n"
                            "  - id: old\n"
                            "    law: the old law\n"
@@ -36,6 +38,8 @@ static const char BOOK[] = "titles:\n"
                            "    collective: [A]\n"
                            "    decided_by: 01-31\n"
                            "    pending: allowed\n"
+                           "    names:\n"
+                           "      B: Tên cũ của B\n"
                            "  - id: new\n"
                            "    law: the new law\n"
                            "    from_year: 2022\n"
@@ -157,12 +161,30 @@ static void on_a_turning_day_a_pending_year_becomes_missing(void **state)
     assert_int_equal(r.c[0].missing[0], 2021);
 }
 
+/* The catalogue resolves a fact's text: a code, the name the rule set of
+ * the fact's year gives (only for its years), a catalogue name or alias in
+ * any year, with case and diacritics folded; anything else is NULL. */
+static void facts_resolve_through_the_catalogue(void **state)
+{
+    (void)state;
+    assert_string_equal(rulebook_resolve(&book, 2022, "AA")->code, "AA");
+    assert_string_equal(rulebook_resolve(&book, 2020, "TITLE b")->code, "B");
+    assert_string_equal(rulebook_resolve(&book, 2023, "danh hieu tren a")->code, "AA");
+    assert_string_equal(rulebook_resolve(&book, 2021, "DANH HIỆU TRÊN A")->code, "AA");
+    /* old's name of B is B only in old's years */
+    assert_string_equal(rulebook_resolve(&book, 2021, "ten cu cua b")->code, "B");
+    assert_null(rulebook_resolve(&book, 2022, "Tên cũ của B"));
+    assert_null(rulebook_resolve(&book, 2022, "Title C"));
+    assert_null(rulebook_resolve(&book, 2022, ""));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(each_year_is_judged_by_its_own_rule_set),
         cmocka_unit_test(years_no_rule_set_covers_are_unjudged),
         cmocka_unit_test(on_a_turning_day_a_pending_year_becomes_missing),
+        cmocka_unit_test(facts_resolve_through_the_catalogue),
     };
     return cmocka_run_group_tests(tests, load_book, NULL);
 }

@@ -278,7 +278,7 @@ static void closed_window_refused_unless_an_admin_overrides(void **state)
     (void)state;
     int overridden = 0;
     nom_rules_t rules = {.arg = &overridden, .window_open = closed, .overridden = note_override};
-    nom_view_t v = {1, 0, NOM_NONE, "01", "2021-2025"};
+    nom_view_t v = {1, 0, NOM_NONE, "01", "2021-2025", NULL};
     actor_t admin = {"root", ROLE_ADMIN, ""}, officer = {"ana", ROLE_UNIT_OFFICER, "01"};
     char why[512];
     const nom_move_t *m;
