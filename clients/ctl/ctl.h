@@ -19,7 +19,7 @@
 #include <json-c/json.h>
 
 #include "exemplar.h"
-#include "l10n.h"
+#include "i18n.h"
 
 #define CTL_NAME "exemplarctl"
 

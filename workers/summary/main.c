@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "errors.h"
-#include "l10n.h"
+#include "i18n.h"
 #include "summary_render.h"
 #include "worker.h"
 #include "worker_cli.h"
