@@ -28,8 +28,8 @@
 #define VN_OFFSET_S (7 * 3600)
 
 static l10n_lang_t lang = L10N_EN;
-static bool inited;  /* l10n_init ran */
-static bool applied; /* LANGUAGE was set to lang */
+static bool inited;           /* l10n_init ran */
+static bool applied;          /* LANGUAGE was set to lang */
 static const char *zone_name; /* EXEMPLAR_TZ when it is not Vietnam's */
 
 static bool has_catalog(const char *dir)

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "i18n.h"
 #include "records.h"
 
 int api_pack(call_t *x)
@@ -25,7 +26,7 @@ uint8_t *api_call_error_reply(uint64_t request_id, int code, const char *message
     Exemplar__Error e = EXEMPLAR__ERROR__INIT;
     e.code = (Exemplar__ErrorCode)(code < 0 ? -code : code);
     e.name = (char *)ex_err_name(code);
-    e.message = (char *)(message && message[0] ? message : ex_err_message(code));
+    e.message = (char *)(message && message[0] ? message : _(ex_err_message(code)));
     e.current_version = current_version;
     e.current_state = current_state;
     r.protocol = EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1;
@@ -47,6 +48,8 @@ int api_check_scope(call_t *x, const Exemplar__Nomination *n, const char *verb)
 {
     if (nom_actor_in_scope(x->actor, n->unit))
         return 0;
-    return api_refuse(x, -EX_EPERM, "%s acts for unit %s and may not %s nomination %llu",
-                      x->actor->name, x->actor->unit, verb, (unsigned long long)n->id);
+    /* verb is one of the "scope" words of vi.po (read, move, check). */
+    return api_refuse(x, -EX_EPERM, _("%s acts for unit %s and may not %s nomination %llu"),
+                      x->actor->name, x->actor->unit, l10n_pgettext("scope", verb),
+                      (unsigned long long)n->id);
 }

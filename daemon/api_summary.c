@@ -130,15 +130,17 @@ static int catch_up(call_t *x)
     if (rc < 0 || (upto >= last && !dirty))
         return rc;
     if (last - upto > CATCH_UP_MAX)
-        return api_refuse(x, -EX_EUNAVAIL,
-                          "the quarterly tallies are still being built from the change log in the "
-                          "background: %" PRIu64 " of %" PRIu64 " changes (%" PRIu64
-                          "%%) so far; ask again in a minute",
-                          upto, last, last ? upto * 100 / last : 0);
+        return api_refuse(
+            x, -EX_EUNAVAIL,
+            _("the quarterly tallies are still being built from the change log in the "
+              "background: %" PRIu64 " of %" PRIu64 " changes (%" PRIu64
+              "%%) so far; ask again in a minute"),
+            upto, last, last ? upto * 100 / last : 0);
     if (!x->txn->write)
-        return api_refuse(x, -EX_ESTORAGE,
-                          "the quarterly tallies are behind the change log and the store cannot be "
-                          "written just now; ask again");
+        return api_refuse(
+            x, -EX_ESTORAGE,
+            _("the quarterly tallies are behind the change log and the store cannot be "
+              "written just now; ask again"));
     bool more = true;
     for (int steps = 0; rc == 0 && more && steps < 4; steps++)
         rc = tally_advance(x->txn, x->rules, CATCH_UP_MAX, &more);
@@ -147,8 +149,8 @@ static int catch_up(call_t *x)
     if (rc == 0 && more)
         return api_refuse(
             x, -EX_EUNAVAIL,
-            "the quarterly tallies are still judging the evidence of changed subjects "
-            "in the background; ask again in a minute");
+            _("the quarterly tallies are still judging the evidence of changed subjects "
+              "in the background; ask again in a minute"));
     return rc;
 }
 
@@ -399,26 +401,28 @@ int api_summary(call_t *x)
     const Exemplar__SummaryRequest *r = x->req->summary;
     unsigned q;
     if (day_quarter_parse(r->quarter, &q) < 0)
-        return api_refuse(x, -EX_EINVALID,
-                          "quarter \"%.20s\" is not a quarter: write YEAR Q N, for example 2023Q3 "
-                          "(July to September 2023; N is 1-4, the year 1970-2999)",
-                          r->quarter);
+        return api_refuse(
+            x, -EX_EINVALID,
+            _("quarter \"%.20s\" is not a quarter: write YEAR Q N, for example 2023Q3 "
+              "(July to September 2023; N is 1-4, the year 1970-2999)"),
+            r->quarter);
     int32_t first = day_quarter_first(q), last = day_quarter_last(q), day = last;
-    char from_text[16], last_text[16];
+    char from_text[16], last_text[16], from_said[32], last_said[32];
     day_format(first, from_text, sizeof(from_text));
     day_format(last, last_text, sizeof(last_text));
     if (r->as_of[0] && (day_parse(r->as_of, &day) < 0 || day < first || day > last))
         return api_refuse(x, -EX_EINVALID,
-                          "as_of \"%.20s\" must be a day YYYY-MM-DD of quarter %s (%s to %s)",
-                          r->as_of, r->quarter, from_text, last_text);
+                          _("as_of \"%.20s\" must be a day YYYY-MM-DD of quarter %s (%s to %s)"),
+                          r->as_of, r->quarter, l10n_day(from_text, from_said, sizeof(from_said)),
+                          l10n_day(last_text, last_said, sizeof(last_said)));
     if (r->campaign[0] && !text_is_code(r->campaign, KEY_CAMPAIGN_MAX, true))
         return api_refuse(x, -EX_EINVALID,
-                          "campaign \"%.40s\" is not a campaign id: 1-%d characters of letters, "
-                          "digits, '.', '_' or '-' (for example 2021-2025)",
+                          _("campaign \"%.40s\" is not a campaign id: 1-%d characters of letters, "
+                            "digits, '.', '_' or '-' (for example 2021-2025)"),
                           r->campaign, KEY_CAMPAIGN_MAX);
     if (r->campaign[0] && !rules_campaign(x->rules, r->campaign))
-        return api_refuse(x, -EX_ECAMPAIGN, "no campaign %s (exemplarctl campaign show lists them)",
-                          r->campaign);
+        return api_refuse(x, -EX_ECAMPAIGN,
+                          _("no campaign %s (exemplarctl campaign show lists them)"), r->campaign);
     /* A unit officer's summary holds its own unit only. */
     const char *only = x->actor->role == ROLE_UNIT_OFFICER ? x->actor->unit : "";
 

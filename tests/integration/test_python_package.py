@@ -465,7 +465,7 @@ def main():
     schema()
     d.start()
     try:
-        c = exemplar.Client(d.api, timeout_ms=10000)
+        c = exemplar.Client(d.api, timeout_ms=10000, language="en")
         n = nominations(c)
         rules(c, n)
         events(c)
