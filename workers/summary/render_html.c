@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "errors.h"
-#include "render_int.h"
+#include "labels.h"
 
 /* The main path, in order: the funnel's steps and the bars' segments. */
 static const int PATH[] = {

@@ -8,7 +8,7 @@
 #include <xlsxwriter.h>
 
 #include "errors.h"
-#include "render_int.h"
+#include "labels.h"
 
 typedef struct {
     lxw_workbook *wb;

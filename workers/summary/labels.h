@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Inside the summary renderers: the label table's words and helpers shared
- * by render.c, render_html.c and render_xlsx.c.  Not installed.
+ * Inside the summary renderers, at their bottom (labels.c): the label
+ * table's words and the helpers render.c, render_html.c, render_xlsx.c and
+ * document.c share.  Not installed.
  */
-#ifndef EXEMPLAR_RENDER_INT_H
-#define EXEMPLAR_RENDER_INT_H
+#ifndef EXEMPLAR_SUMMARY_LABELS_H
+#define EXEMPLAR_SUMMARY_LABELS_H
 
 #include <stddef.h>
 #include <stdint.h>
