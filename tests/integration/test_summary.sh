@@ -188,6 +188,18 @@ names = re.findall(r'<sheet name="([^"]+)"', wb)
 sys.exit(0 if names == ["Trường hợp đề nghị", "Chuyển trạng thái", "Công nhận", "Quá hạn", "Thiếu minh chứng"] else 1)
 PYEOF
 "$CTL" summary 2023Q3 --format all --output "$DIR/reports" >/dev/null || fail "summary --format all"
+# Each recognition with its decision (number, date, issuer) in HTML, CSV and XLSX.
+grep -qF '<td>Số 9/QĐ-BTNMT ngày 25/8/2023 của Bộ trưởng Bộ Tài nguyên và Môi trường</td>' \
+    "$DIR/reports/summary-2023Q3.html" || fail "the HTML does not show the recognizing decision"
+grep -qF '"Số quyết định","Ngày quyết định","Người ký"' "$DIR/reports/summary-2023Q3.csv" &&
+    grep -qF '"9/QĐ-BTNMT","2023-08-25","Bộ trưởng Bộ Tài nguyên và Môi trường"' \
+        "$DIR/reports/summary-2023Q3.csv" || fail "the CSV does not show the recognizing decision"
+"$PY" - "$DIR/reports/summary-2023Q3.xlsx" <<'PYEOF' || fail "the XLSX does not show the recognizing decision"
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+strings = z.read("xl/sharedStrings.xml").decode()
+sys.exit(0 if all(w in strings for w in ("Số quyết định", "9/QĐ-BTNMT", "Bộ trưởng Bộ Tài nguyên và Môi trường")) else 1)
+PYEOF
 
 # The HTML report's header (Decree 30/2020): values not given are blanks, never guesses.
 H=$DIR/reports/summary-2023Q3.html

@@ -9,6 +9,7 @@
 #include "labels.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,10 @@ static const label_t TEXT[SR_T_COUNT_WORDS] = {
     [SR_T_MAIN_TABLE] = {"Số trường hợp theo bước, đơn vị và loại",
                          "Nominations by step, unit and kind"},
     [SR_T_DATA_FROM] = {"Số liệu lập từ hệ thống Exemplar", "Figures from the Exemplar system"},
+    [SR_T_DECISION] = {"Quyết định công nhận", "Recognizing decision"},
+    [SR_T_DEC_NUMBER] = {"Số quyết định", "Decision number"},
+    [SR_T_DEC_DATE] = {"Ngày quyết định", "Decision date"},
+    [SR_T_DEC_ISSUER] = {"Người ký", "Issued by"},
 };
 
 const char *summary_quarter_label(const char *quarter, sr_lang_t lang, char *buf, size_t len)
@@ -257,4 +262,21 @@ uint64_t sr_count(const Exemplar__Summary *s, const char *unit, int kind, int st
             (kind < 0 || (int)s->rows[i]->kind == kind) && (int)s->rows[i]->state == state)
             n += s->rows[i]->count;
     return n;
+}
+
+const char *sr_decision_line(const Exemplar__Decision *d, sr_lang_t lang, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    if (!d || !d->number || !d->number[0])
+        return buf;
+    char day[48];
+    sr_format_day(d->date, lang, day, sizeof(day));
+    bool issuer = d->issuer && d->issuer[0];
+    if (lang == SR_EN)
+        snprintf(buf, len, "No. %s of %s%s%s", d->number, day, issuer ? ", " : "",
+                 issuer ? d->issuer : "");
+    else
+        snprintf(buf, len, "Số %s ngày %s%s%s", d->number, day, issuer ? " của " : "",
+                 issuer ? d->issuer : "");
+    return buf;
 }

@@ -72,6 +72,10 @@ enum {
     SR_T_GAP_COUNT,
     SR_T_MAIN_TABLE,
     SR_T_DATA_FROM,
+    SR_T_DECISION,
+    SR_T_DEC_NUMBER,
+    SR_T_DEC_DATE,
+    SR_T_DEC_ISSUER,
     SR_T_COUNT_
 };
 #define SR_T_COUNT_WORDS SR_T_COUNT_
@@ -92,5 +96,9 @@ const char *sr_format_day(const char *iso, sr_lang_t lang, char *buf, size_t len
 size_t sr_units(const Exemplar__Summary *s, const char ***codes, const char ***names);
 /* Nominations of unit (NULL: all) and kind (-1: both) in state. */
 uint64_t sr_count(const Exemplar__Summary *s, const char *unit, int kind, int state);
+/* A decision in one line: "Số 9/QĐ-BTNMT ngày 25/08/2023 của Bộ trưởng ..."
+ * ("No. 9/QĐ-BTNMT of 25 August 2023, Minister of ..."); "" when d is NULL
+ * or has no number (a recognition recorded before decisions were required). */
+const char *sr_decision_line(const Exemplar__Decision *d, sr_lang_t lang, char *buf, size_t len);
 
 #endif

@@ -185,17 +185,27 @@ int summary_render_csv(const Exemplar__Summary *s, sr_lang_t lang, FILE *f)
         snprintf(num, sizeof(num), "%" PRIu64, s->recognized_count);
         const char *h[] = {sr_text(SR_T_RECOGNIZED, lang), num};
         csv_row(f, h, 2);
-        const char *c[] = {sr_text(SR_T_IDS, lang),  sr_text(SR_T_NAME, lang),
-                           sr_text(SR_T_UNIT, lang), sr_text(SR_T_KIND, lang),
-                           sr_text(SR_T_DAY, lang),  sr_text(SR_T_CAMPAIGN, lang)};
-        csv_row(f, c, 6);
+        const char *c[] = {sr_text(SR_T_IDS, lang),        sr_text(SR_T_NAME, lang),
+                           sr_text(SR_T_UNIT, lang),       sr_text(SR_T_KIND, lang),
+                           sr_text(SR_T_DAY, lang),        sr_text(SR_T_CAMPAIGN, lang),
+                           sr_text(SR_T_DEC_NUMBER, lang), sr_text(SR_T_DEC_DATE, lang),
+                           sr_text(SR_T_DEC_ISSUER, lang)};
+        csv_row(f, c, 9);
     }
     for (size_t i = 0; i < s->n_recognized; i++) {
         const Exemplar__SummaryRecognized *r = s->recognized[i];
+        const Exemplar__Decision *d = r->decision;
         snprintf(id, sizeof(id), "%" PRIu64, r->id);
-        const char *v[] = {id,     r->name,    r->unit_name, summary_kind_label(r->kind, lang),
-                           r->day, r->campaign};
-        csv_row(f, v, 6);
+        const char *v[] = {id,
+                           r->name,
+                           r->unit_name,
+                           summary_kind_label(r->kind, lang),
+                           r->day,
+                           r->campaign,
+                           d ? d->number : "",
+                           d ? d->date : "",
+                           d ? d->issuer : ""};
+        csv_row(f, v, 9);
     }
     fputs("\r\n", f);
     {

@@ -502,19 +502,20 @@ static void recognized(FILE *f, const Exemplar__Summary *s, sr_lang_t lang)
     fputs("</p>\n", f);
     if (!s->n_recognized)
         return;
-    const char *cols[] = {sr_text(SR_T_NAME, lang), sr_text(SR_T_UNIT, lang),
-                          sr_text(SR_T_KIND, lang), sr_text(SR_T_DAY, lang),
-                          sr_text(SR_T_IDS, lang)};
-    thead(f, "recognized", lang, cols, 5);
+    const char *cols[] = {sr_text(SR_T_NAME, lang),     sr_text(SR_T_UNIT, lang),
+                          sr_text(SR_T_KIND, lang),     sr_text(SR_T_DAY, lang),
+                          sr_text(SR_T_DECISION, lang), sr_text(SR_T_IDS, lang)};
+    thead(f, "recognized", lang, cols, 6);
     for (size_t i = 0; i < s->n_recognized; i++) {
         const Exemplar__SummaryRecognized *r = s->recognized[i];
-        char day[48], id[32];
+        char day[48], id[32], decision[600];
         snprintf(id, sizeof(id), "%" PRIu64, r->id);
         stt(f, i + 1);
         td(f, r->name);
         td(f, r->unit_name);
         td(f, summary_kind_label(r->kind, lang));
         td_nw(f, sr_format_day(r->day, lang, day, sizeof(day)));
+        td(f, sr_decision_line(r->decision, lang, decision, sizeof(decision)));
         td(f, id);
         fputs("</tr>\n", f);
     }
