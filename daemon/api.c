@@ -24,6 +24,7 @@
 #include "api_ops.h"
 #include "api_plans.h"
 #include "api_rules.h"
+#include "api_report.h"
 #include "api_summary.h"
 #include "audit.h"
 #include "api_users.h"
@@ -123,6 +124,7 @@ static const api_op_t API_OPS[EX_REQ_COUNT] = {
     [EX_REQ_JOB_LIST] = {api_jobs_list, R_READ | R_WORK},
     [EX_REQ_JOB_RETRY] = {api_jobs_retry, R_ADMIN},
     [EX_REQ_SUMMARY] = {api_summary, R_READ},
+    [EX_REQ_REVIEW_REPORT] = {api_report, R_READ},
     /* local accounts and the gateway role (api_users.c); user-passwd: the
      * account itself through a gateway, or an administrator */
     [EX_REQ_USER_ADD] = {api_users_add, R_ADMIN},
