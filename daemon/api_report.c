@@ -241,31 +241,42 @@ static void report_free(Exemplar__ReviewReport *r)
 int api_report(call_t *x)
 {
     const Exemplar__ReviewReportRequest *q = x->req->review_report;
-    if (!q->campaign[0] || !text_is_code(q->campaign, KEY_CAMPAIGN_MAX, true))
+    /* An interim report without a campaign: the one campaign with that period. */
+    const char *campaign = q->campaign;
+    for (size_t i = 0; !campaign[0] && q->period[0] && i < rules_campaign_count(x->rules); i++) {
+        const campaign_t *cp = rules_campaign_at(x->rules, i);
+        for (size_t p = 0; p < cp->n_periods; p++)
+            if (strcmp(cp->periods[p].id, q->period) == 0)
+                campaign = cp->id;
+    }
+    if (!campaign[0] && q->period[0])
+        return api_refuse(x, -EX_ECAMPAIGN,
+                          _("no campaign has a period %.40s (exemplarctl campaign show)"),
+                          q->period);
+    if (!text_is_code(campaign, KEY_CAMPAIGN_MAX, true))
         return api_refuse(x, -EX_EINVALID,
                           _("campaign \"%.40s\" is not a campaign id: 1-%d characters of letters, "
                             "digits, '.', '_' or '-' (for example 2021-2025)"),
-                          q->campaign, KEY_CAMPAIGN_MAX);
+                          campaign, KEY_CAMPAIGN_MAX);
     report_t rp = {.only_unit = x->actor->role == ROLE_UNIT_OFFICER ? x->actor->unit : ""};
     exemplar__review_report__init(&rp.r);
-    rp.cp = rules_campaign(x->rules, q->campaign);
+    rp.cp = rules_campaign(x->rules, campaign);
     if (!rp.cp)
         return api_refuse(x, -EX_ECAMPAIGN,
-                          _("no campaign %s (exemplarctl campaign show lists them)"), q->campaign);
+                          _("no campaign %s (exemplarctl campaign show lists them)"), campaign);
     for (size_t i = 0; q->period[0] && i < rp.cp->n_periods; i++)
         if (strcmp(rp.cp->periods[i].id, q->period) == 0)
             rp.only_period = &rp.cp->periods[i];
     if (q->period[0] && !rp.only_period)
         return api_refuse(x, -EX_ECAMPAIGN,
                           _("campaign %s has no period %.40s (exemplarctl campaign show)"),
-                          q->campaign, q->period);
+                          campaign, q->period);
     int32_t from = INT32_MAX, to = INT32_MIN, day;
     for (size_t i = 0; i < rp.cp->n_periods; i++)
         if (in_span(&rp, &rp.cp->periods[i]))
             period_span(&rp.cp->periods[i], &from, &to);
     if (from > to)
-        return api_refuse(x, -EX_EINVALID, _("campaign %s has no windows to report on"),
-                          q->campaign);
+        return api_refuse(x, -EX_EINVALID, _("campaign %s has no windows to report on"), campaign);
     char from_text[16], to_text[16], from_said[32], to_said[32];
     day_format(from, from_text, sizeof(from_text));
     day_format(to, to_text, sizeof(to_text));
@@ -313,7 +324,7 @@ int api_report(call_t *x)
     summary_ctx_free(&rp.c);
     tally_result_free(&t);
     if (rc < 0 && rc != -EX_EINVALID && !x->why[0])
-        log_warning("api, review report of %s %s failed (%s)", q->campaign, q->period,
+        log_warning("api, review report of %s %s failed (%s)", campaign, q->period,
                     ex_err_message(rc));
     return rc;
 }

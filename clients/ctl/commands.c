@@ -976,6 +976,16 @@ const ctl_cmd_t CMD_TABLE[] = {
       "directory. While the daemon is still building its tallies from the change log "
       "(after an upgrade) the summary is refused as unavailable (exit "
       "status 7) with how far the build is: ask again a little later.") },
+    { "report", "interim PERIOD | final CAMPAIGN [--format FORMAT] [--as-of DATE] [--output PATH] [--lang vi|en]",
+      N_("the interim (sơ kết) or final (tổng kết) review report, e.g. interim 2021-2023"),
+      cmd_report, 2, 2, REPORT_OPTS,
+      N_("Per unit and kind, as of the last day of the period (interim) or of the campaign "
+      "(final), or of --as-of: the exemplars the unit planned, the nominations registered, "
+      "fostered and recognized, the recognitions revoked and the nominations carried over; "
+      "the units whose plan is late or missing; and every exemplar recognized in the span "
+      "with its decision. Readers and above; a unit officer gets its own unit. "
+      "exemplar-summary writes the same files into the reports directory when a period or "
+      "the campaign ends.") },
     { "backup", "FILE [--force]",
       N_("copy the store, consistent and compacted, while the daemon serves (administrators "
          "only)"),

@@ -181,6 +181,9 @@ int cmd_plan(ctl_t *ctl, const ctl_args_t *a);
 int cmd_jobs(ctl_t *ctl, const ctl_args_t *a);
 /* cmd_summary.c: summary QUARTER. */
 int cmd_summary(ctl_t *ctl, const ctl_args_t *a);
+/* cmd_report.c: report interim PERIOD | final CAMPAIGN, and its options. */
+int cmd_report(ctl_t *ctl, const ctl_args_t *a);
+extern const ctl_cmd_opt_t REPORT_OPTS[];
 /* cmd_ops.c: fsck. */
 int cmd_fsck(ctl_t *ctl, const ctl_args_t *a);
 /* cmd_backup.c, cmd_export.c: backup and export are daemon requests

@@ -126,6 +126,42 @@ static const label_t TEXT[SR_T_COUNT_WORDS] = {
     [SR_T_DEC_NUMBER] = {"Số quyết định", "Decision number"},
     [SR_T_DEC_DATE] = {"Ngày quyết định", "Decision date"},
     [SR_T_DEC_ISSUER] = {"Người ký", "Issued by"},
+    /* The interim and final review reports (report.c). */
+    [SR_T_RV_INTERIM] = {"Sơ kết công tác xây dựng và nhân rộng điển hình tiên tiến giai đoạn %s",
+                         "Interim review of building and replicating advanced exemplars, %s"},
+    [SR_T_RV_FINAL] = {"Tổng kết công tác xây dựng và nhân rộng điển hình tiên tiến giai đoạn %s",
+                       "Final review of building and replicating advanced exemplars, %s"},
+    [SR_T_RV_INTRO] = {"Số liệu tính đến hết ngày %s; Kế hoạch %s (%s), từ ngày %s đến ngày %s.",
+                       "Figures as of the end of %s; campaign %s (%s), from %s to %s."},
+    [SR_T_RV_TOTALS] = {"Các đơn vị đăng ký dự kiến %llu điển hình; đã đăng ký %llu trường hợp, "
+                        "bồi dưỡng %llu trường hợp; %llu điển hình được công nhận; %llu quyết "
+                        "định công nhận bị hủy bỏ; %llu trường hợp chuyển giai đoạn sau.",
+                        "The units planned %llu exemplars; %llu nominations were registered and "
+                        "%llu fostered; %llu exemplars were recognized; %llu recognitions were "
+                        "revoked; %llu nominations were carried over."},
+    [SR_T_RV_BY_UNIT] = {"Kết quả theo đơn vị so với kế hoạch", "Results by unit against the plan"},
+    [SR_T_RV_EXPECTED] = {"Dự kiến", "Planned"},
+    [SR_T_RV_REGISTERED] = {"Đăng ký", "Registered"},
+    [SR_T_RV_FOSTERED] = {"Bồi dưỡng", "Fostered"},
+    [SR_T_RV_RECOGNIZED] = {"Công nhận", "Recognized"},
+    [SR_T_RV_REVOKED] = {"Hủy bỏ công nhận", "Revoked"},
+    [SR_T_RV_CARRIED] = {"Chuyển giai đoạn sau", "Carried over"},
+    [SR_T_RV_PLANS] = {"Đơn vị nộp kế hoạch muộn hoặc chưa có kế hoạch",
+                       "Units late with their plan or without one"},
+    [SR_T_RV_SUBMITTED] = {"Ngày nộp", "Submitted on"},
+    [SR_T_RV_STATUS] = {"Tình trạng", "Status"},
+    [SR_T_RV_NO_PLAN] = {"Chưa có kế hoạch", "No plan"},
+    [SR_T_RV_LATE] = {"Nộp muộn", "Late"},
+    [SR_T_RV_RECOG_LIST] = {"Danh sách điển hình được công nhận", "Exemplars recognized"},
+    [SR_T_RV_RECOG_COUNT] = {"Có %llu điển hình được công nhận trong thời gian báo cáo.",
+                             "%llu exemplars were recognized in the span."},
+    [SR_T_RV_PLANS_COUNT] = {"Có %llu lượt đơn vị nộp kế hoạch muộn hoặc chưa có kế hoạch.",
+                             "%llu plans of units were late or missing."},
+    [SR_T_RV_NOTE] = {"Bồi dưỡng: trường hợp đã qua bước bồi dưỡng (mọi bước trừ đăng ký và rút). "
+                      "Công nhận: đang được công nhận, không tính quyết định đã bị hủy bỏ.",
+                      "Fostered: nominations that went through fostering (every step but "
+                      "registered and withdrawn). Recognized: recognized now, revoked "
+                      "recognitions not counted."},
 };
 
 const char *summary_quarter_label(const char *quarter, sr_lang_t lang, char *buf, size_t len)
