@@ -977,7 +977,7 @@ const ctl_cmd_t CMD_TABLE[] = {
       "(after an upgrade) the summary is refused as unavailable (exit "
       "status 7) with how far the build is: ask again a little later.") },
     { "report", "interim PERIOD | final CAMPAIGN [--format FORMAT] [--as-of DATE] [--output PATH] [--lang vi|en]",
-      N_("the interim (sơ kết) or final (tổng kết) review report, e.g. interim 2021-2023"),
+      N_("the interim or final review report of a period or campaign, e.g. interim 2021-2023"),
       cmd_report, 2, 2, REPORT_OPTS,
       N_("Per unit and kind, as of the last day of the period (interim) or of the campaign "
       "(final), or of --as-of: the exemplars the unit planned, the nominations registered, "
