@@ -326,6 +326,31 @@ static void full_why(const api_t *a, char *why, size_t len)
                  a->cfg->state_dir);
 }
 
+/* The digest a retry must match: the request's bytes without its language
+ * (the language asks how the answer is worded, not what is asked), so a
+ * retry in another language, or from a client that adds its own, gets the
+ * first answer byte for byte.  Requests without a language (most) are
+ * digested as they came. */
+static uint64_t request_digest(Exemplar__Request *req, const uint8_t *data, size_t len)
+{
+    if (!req->language[0])
+        return dedup_digest(data, len);
+    char *language = req->language;
+    req->language = (char *)"";
+    size_t n = exemplar__request__get_packed_size(req);
+    uint8_t *buf = malloc(n ? n : 1);
+    uint64_t d = 0;
+    if (buf) {
+        exemplar__request__pack(req, buf);
+        d = dedup_digest(buf, n);
+    } else {
+        d = dedup_digest(data, len);
+    }
+    free(buf);
+    req->language = language;
+    return d;
+}
+
 /* Handles one call inside txn and sets *wrote when it wrote anything.  With
  * write_error set, txn is read-only: mutating calls that are not retries
  * are answered with write_error. */
@@ -386,7 +411,7 @@ static void run_call(api_t *a, store_txn_t *txn, nomwrite_batch_t *nw, api_call_
                 type->name);
             goto answer;
         }
-        digest = dedup_digest(call->data, call->len);
+        digest = request_digest(req, call->data, call->len);
         bool other = false;
         rc = dedup_lookup(txn, req->request_id, x.actor->name, digest, &call->reply,
                           &call->reply_len, &other);

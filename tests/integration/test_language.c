@@ -148,6 +148,42 @@ static void a_refusal_comes_in_the_language_of_its_request(void **state)
     ex_client_destroy(&c);
 }
 
+/* A retry (same request id) in another language is the same request: the
+ * first answer, byte for byte, in the first language; not a reused id. */
+static void a_retry_in_another_language_gets_the_first_answer(void **state)
+{
+    harness_t *h = *state;
+    ex_client_t *c = harness_client(h, TIMEOUT_MS);
+    assert_non_null(c);
+    nom_t n = itest_register(c, "01", "Trần Văn Bảo", NULL);
+    char *first = NULL;
+    const char *const LANGS[] = {"vi", "en", NULL};
+    for (size_t i = 0; i < 3; i++) {
+        Exemplar__MoveRequest body = EXEMPLAR__MOVE_REQUEST__INIT;
+        body.id = n.id;
+        body.to = S(RECOGNIZED);
+        body.expected_version = n.version;
+        Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+        req.request_id = 424242;
+        req.body_case = EXEMPLAR__REQUEST__BODY_MOVE;
+        req.move = &body;
+        if (LANGS[i])
+            req.language = (char *)LANGS[i];
+        Exemplar__Reply *r = NULL;
+        int rc = ex_client_call(c, &req, &r);
+        itest_require_error(rc, r, EX_ENOMOVE, "a refused move retried in another language");
+        if (!first)
+            first = strdup(r->error->message);
+        else
+            assert_string_equal(r->error->message, first);
+        ex_reply_free(r);
+    }
+    if (!strstr(first, "trường hợp đề nghị"))
+        fail_msg("the first answer was not the Vietnamese one: %s", first);
+    free(first);
+    ex_client_destroy(&c);
+}
+
 static void the_client_library_refuses_an_unknown_language(void **state)
 {
     harness_t *h = *state;
@@ -160,6 +196,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(a_refusal_comes_in_the_language_of_its_request,
+                                        harness_setup, harness_teardown),
+        cmocka_unit_test_setup_teardown(a_retry_in_another_language_gets_the_first_answer,
                                         harness_setup, harness_teardown),
         cmocka_unit_test_setup_teardown(the_client_library_refuses_an_unknown_language,
                                         harness_setup, harness_teardown),
