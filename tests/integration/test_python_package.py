@@ -282,6 +282,10 @@ def operators(c):
     s = c.summary(q, campaign="demo")
     check(isinstance(s, model.SummaryReply), f"summary: {s}")
     expect(exemplar.Invalid, c.summary, "2023Q5")
+    rr = c.review_report("demo")
+    check(isinstance(rr, model.ReviewReportReply) and rr.report.kind == "final"
+          and rr.report.campaign == "demo", f"review_report: {rr}")
+    expect(exemplar.UnknownCampaign, c.review_report, "no-such-campaign")
 
 
 def subscription(c):

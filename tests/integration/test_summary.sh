@@ -225,6 +225,13 @@ done
 grep -qF "$DIR/due/review-interim-2021-2023.html" "$DIR/due.out" || fail "the interim report is not listed"
 grep -qF '"Số quyết định","Ngày quyết định","Người ký"' "$DIR/due/review-interim-2021-2023.csv" ||
     fail "the interim CSV has no decision columns"
+"$PY" - "$DIR/due/review-interim-2021-2023.xlsx" <<'PYEOF' || fail "the interim XLSX is not the three sheets with the decisions"
+import re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+names = re.findall(r'<sheet name="([^"]+)"', z.read("xl/workbook.xml").decode())
+strings = z.read("xl/sharedStrings.xml").decode()
+sys.exit(0 if names == ["Theo đơn vị", "Kế hoạch", "Công nhận"] and "10/QĐ-BTNMT" in strings else 1)
+PYEOF
 
 ls -a "$DIR/reports" | grep -q '\.tmp$' && fail "a temporary file was left behind"
 head -c 3 "$DIR/reports/summary-2023Q3.csv" | od -An -tx1 | grep -q 'ef bb bf' || fail "the CSV has no BOM"

@@ -465,3 +465,11 @@ class Client:
         tallies are being built (ask again later)."""
         body = summary_pb2.SummaryRequest(quarter=quarter, as_of=as_of, campaign=campaign)
         return self._typed("summary", body)
+
+    def review_report(self, campaign: str = "", *, period: str = "",
+                      as_of: str = "") -> model.ReviewReportReply:
+        """The interim review report (sơ kết) of a period (period="2021-2023";
+        campaign may then be empty) or the final one (tổng kết) of a campaign
+        (period empty), as of the span's last day or as_of."""
+        body = summary_pb2.ReviewReportRequest(campaign=campaign, period=period, as_of=as_of)
+        return self._typed("review_report", body)
