@@ -54,9 +54,9 @@ int api_events_check_subject(const char *subject, char *why, size_t why_len)
     if (!subject[0] || text_is_subject(subject, EV_SUBJECT_MAX))
         return 0;
     snprintf(why, why_len,
-             "subject \"%.40s\" is not a subject id: 1-%d characters of letters, digits, '.', "
-             "'_', '-', ':' or '/' (a personnel number such as CB-0042, or a collective's code "
-             "such as 01:PTNN)",
+             _("subject \"%.40s\" is not a subject id: 1-%d characters of letters, digits, '.', "
+               "'_', '-', ':' or '/' (a personnel number such as CB-0042, or a collective's "
+               "code such as 01:PTNN)"),
              subject, EV_SUBJECT_MAX);
     return -EX_EINVALID;
 }

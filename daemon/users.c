@@ -38,9 +38,9 @@ int users_check_hash(const char *hash, char *why, size_t why_len)
         crypto_pwhash_str_needs_rehash(hash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
                                        crypto_pwhash_MEMLIMIT_INTERACTIVE) < 0) {
         snprintf(why, why_len,
-                 "password_hash is not an Argon2id hash (libsodium's crypto_pwhash_str output, "
-                 "\"$argon2id$v=19$m=...\", under %d bytes): hash the password on the client, "
-                 "as 'exemplarctl user add' does",
+                 _("password_hash is not an Argon2id hash (libsodium's crypto_pwhash_str "
+                   "output, \"$argon2id$v=19$m=...\", under %d bytes): hash the password on "
+                   "the client, as 'exemplarctl user add' does"),
                  (int)crypto_pwhash_STRBYTES);
         return -EX_EINVALID;
     }
