@@ -6,7 +6,8 @@
 # shipped 2021-2025 campaign through the plan's calendar, restarting the
 # daemon with successive `[rules] today` values (2021 registration and
 # plans, 2022 fostering and the 2021 titles, 2023 the 2022 titles, unit and
-# ministry reviews and recognitions), then writes the summary of 2023Q3 in all four formats.
+# ministry reviews and recognitions), then writes the summary of 2023Q3 and
+# the interim review report of 2021-2023 in all four formats.
 #
 #   clients/sample-data.sh [BUILD_DIR [OUT_DIR [QUARTER]]]
 #
@@ -145,3 +146,5 @@ start 2023-11-10
 mkdir -p "$out"
 "$ctl" summary "$quarter"
 "$ctl" summary "$quarter" --format all --output "$out"
+# The interim review report of 2021-2023 (báo cáo sơ kết) beside it.
+"$ctl" report interim 2021-2023 --format all --output "$out"

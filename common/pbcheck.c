@@ -15,6 +15,7 @@
 #include <utf8proc.h>
 
 #include "errors.h"
+#include "i18n.h"
 
 typedef struct {
     char path[256]; /* the dotted path of the message being walked */
@@ -116,15 +117,15 @@ static int check_string(walk_t *w, const uint8_t *s, size_t n)
     const uint8_t *nul = memchr(s, 0, n);
     if (nul)
         return refuse(w, -EX_EINVALID,
-                      "%s holds a NUL byte (byte %zu of %zu); text fields must be UTF-8 without "
-                      "NUL bytes",
+                      _("%s holds a NUL byte (byte %zu of %zu); text fields must be UTF-8 without "
+                        "NUL bytes"),
                       w->path, (size_t)(nul - s), n);
     for (size_t i = 0; i < n;) {
         utf8proc_int32_t cp;
         utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &cp);
         if (k <= 0)
             return refuse(w, -EX_EINVALID,
-                          "%s is not valid UTF-8 (byte %zu of %zu); send text encoded as UTF-8",
+                          _("%s is not valid UTF-8 (byte %zu of %zu); send text encoded as UTF-8"),
                           w->path, i, n);
         i += (size_t)k;
     }
@@ -135,7 +136,7 @@ static int walk(walk_t *w, const ProtobufCMessageDescriptor *d, const uint8_t *p
                 int depth)
 {
     if (depth > PBCHECK_DEPTH_MAX)
-        return refuse(w, -EX_EMALFORMED, "%s: messages nested deeper than %d levels", w->path,
+        return refuse(w, -EX_EMALFORMED, _("%s: messages nested deeper than %d levels"), w->path,
                       PBCHECK_DEPTH_MAX);
     size_t i = 0;
     while (i < len) {
@@ -143,8 +144,9 @@ static int walk(walk_t *w, const ProtobufCMessageDescriptor *d, const uint8_t *p
         uint32_t num;
         unsigned wt;
         if (next_field(p, len, &i, &num, &wt, &start, &n) < 0)
-            return refuse(w, -EX_EMALFORMED, "%s%sthe field at byte %zu is cut short or malformed",
-                          w->path, w->path[0] ? ": " : "", at);
+            return refuse(w, -EX_EMALFORMED,
+                          _("%s%sthe field at byte %zu is cut short or malformed"), w->path,
+                          w->path[0] ? ": " : "", at);
         if (wt != PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED)
             continue;
         const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(d, num);
@@ -169,6 +171,6 @@ int pbcheck_strings(const ProtobufCMessageDescriptor *d, const uint8_t *buf, siz
     if (why && why_len)
         why[0] = '\0';
     if (len && !buf)
-        return refuse(&w, -EX_EMALFORMED, "no bytes");
+        return refuse(&w, -EX_EMALFORMED, _("no bytes"));
     return walk(&w, d, buf, len, 0);
 }

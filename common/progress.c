@@ -6,7 +6,7 @@
  * rest of the run.
  */
 #include "progress.h"
-#include "l10n.h"
+#include "i18n.h"
 
 #include <inttypes.h>
 #include <string.h>

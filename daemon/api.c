@@ -24,6 +24,7 @@
 #include "api_ops.h"
 #include "api_plans.h"
 #include "api_rules.h"
+#include "api_report.h"
 #include "api_summary.h"
 #include "api_titles.h"
 #include "audit.h"
@@ -32,6 +33,7 @@
 #include "auth.h"
 #include "dedup.h"
 #include "errors.h"
+#include "i18n.h"
 #include "log.h"
 #include "names.h"
 #include "nomwrite.h"
@@ -126,6 +128,7 @@ static const api_op_t API_OPS[EX_REQ_COUNT] = {
     [EX_REQ_JOB_LIST] = {api_jobs_list, R_READ | R_WORK},
     [EX_REQ_JOB_RETRY] = {api_jobs_retry, R_ADMIN},
     [EX_REQ_SUMMARY] = {api_summary, R_READ},
+    [EX_REQ_REVIEW_REPORT] = {api_report, R_READ},
     /* local accounts and the gateway role (api_users.c); user-passwd: the
      * account itself through a gateway, or an administrator */
     [EX_REQ_USER_ADD] = {api_users_add, R_ADMIN},
@@ -316,15 +319,40 @@ static void full_why(const api_t *a, char *why, size_t len)
 {
     if (store_map_full(a->store))
         snprintf(why, len,
-                 "the database reached its size limit ([store] map_max_mib = %llu); nothing was "
-                 "written: raise map_max_mib and restart exemplard, then retry with the same "
-                 "request id",
+                 _("the database reached its size limit ([store] map_max_mib = %llu); nothing "
+                   "was written: raise map_max_mib and restart exemplard, then retry with the "
+                   "same request id"),
                  (unsigned long long)(a->cfg->map_max >> 20));
     else
         snprintf(why, len,
-                 "the disk holding %.1024s is full; nothing was written: free space there, then "
-                 "retry with the same request id",
+                 _("the disk holding %.1024s is full; nothing was written: free space there, "
+                   "then retry with the same request id"),
                  a->cfg->state_dir);
+}
+
+/* The digest a retry must match: the request's bytes without its language
+ * (the language asks how the answer is worded, not what is asked), so a
+ * retry in another language, or from a client that adds its own, gets the
+ * first answer byte for byte.  Requests without a language (most) are
+ * digested as they came. */
+static uint64_t request_digest(Exemplar__Request *req, const uint8_t *data, size_t len)
+{
+    if (!req->language[0])
+        return dedup_digest(data, len);
+    char *language = req->language;
+    req->language = (char *)"";
+    size_t n = exemplar__request__get_packed_size(req);
+    uint8_t *buf = malloc(n ? n : 1);
+    uint64_t d = 0;
+    if (buf) {
+        exemplar__request__pack(req, buf);
+        d = dedup_digest(buf, n);
+    } else {
+        d = dedup_digest(data, len);
+    }
+    free(buf);
+    req->language = language;
+    return d;
 }
 
 /* Handles one call inside txn and sets *wrote when it wrote anything.  With
@@ -344,21 +372,29 @@ static void run_call(api_t *a, store_txn_t *txn, nomwrite_batch_t *nw, api_call_
     a->stats.requests++;
     if (!req) {
         rc = api_refuse(&x, -EX_EMALFORMED,
-                        "the message is not an encoded exemplar.Request (proto/wire.proto)");
+                        _("the message is not an encoded exemplar.Request (proto/wire.proto)"));
         goto answer;
     }
     x.req = req;
     if (req->protocol != EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1) {
         rc = api_refuse(&x, -EX_EPROTOCOL,
-                        "protocol version %d is not supported; this daemon speaks version 1",
+                        _("protocol version %d is not supported; this daemon speaks version 1"),
                         (int)req->protocol);
         goto answer;
     }
+    /* Every sentence of the answer in the request's language (i18n.h): the
+     * daemon's own again after the call (below, done). */
+    if (req->language[0] && !i18n_known(req->language)) {
+        rc = api_refuse(&x, -EX_EINVALID,
+                        _("language must be vi or en, or empty for the daemon's own language"));
+        goto answer;
+    }
+    i18n_use(req->language[0] ? req->language : a->cfg->language);
     op = find_op(req->body_case, &type);
     if (!op) {
         rc = api_refuse(&x, -EX_EINVALID,
-                        "the request has no body this daemon knows (field %d); see "
-                        "proto/wire.proto",
+                        _("the request has no body this daemon knows (field %d); see "
+                          "proto/wire.proto"),
                         (int)req->body_case);
         goto answer;
     }
@@ -372,13 +408,14 @@ static void run_call(api_t *a, store_txn_t *txn, nomwrite_batch_t *nw, api_call_
     if ((type->flags & EX_REQ_WRITES) &&
         !(req->request_id == 0 && (type->flags & EX_REQ_ID_OPTIONAL))) {
         if (req->request_id == 0) {
-            rc = api_refuse(&x, -EX_EINVALID,
-                            "request_id is required for %s: choose a new non-zero id, and send the "
-                            "same id again only to retry",
-                            type->name);
+            rc = api_refuse(
+                &x, -EX_EINVALID,
+                _("request_id is required for %s: choose a new non-zero id, and send the "
+                  "same id again only to retry"),
+                type->name);
             goto answer;
         }
-        digest = dedup_digest(call->data, call->len);
+        digest = request_digest(req, call->data, call->len);
         bool other = false;
         rc = dedup_lookup(txn, req->request_id, x.actor->name, digest, &call->reply,
                           &call->reply_len, &other);
@@ -388,10 +425,10 @@ static void run_call(api_t *a, store_txn_t *txn, nomwrite_batch_t *nw, api_call_
             /* Another principal's id: refused and audited, and nothing of
              * the first request (not even whether it matched) is said. */
             api_refuse(&x, rc,
-                       other ? "request id %llu was already used by another sender (or before "
-                               "this daemon recorded senders); choose a new id"
-                             : "request id %llu was already used for a different request; use "
-                               "a new id",
+                       other ? _("request id %llu was already used by another sender (or before "
+                                 "this daemon recorded senders); choose a new id")
+                             : _("request id %llu was already used for a different request; use "
+                                 "a new id"),
                        (unsigned long long)req->request_id);
             goto answer;
         }
@@ -448,6 +485,7 @@ answer:
     call->reply_len = x.out_len;
     call->rc = rc;
 done:
+    i18n_use(a->cfg->language);
     if (req)
         exemplar__request__free_unpacked(req, NULL);
 }

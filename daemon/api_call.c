@@ -28,7 +28,7 @@ uint8_t *api_call_error_reply(uint64_t request_id, int code, const char *message
     Exemplar__Error e = EXEMPLAR__ERROR__INIT;
     e.code = (Exemplar__ErrorCode)(code < 0 ? -code : code);
     e.name = (char *)ex_err_name(code);
-    e.message = (char *)(message && message[0] ? message : ex_err_message(code));
+    e.message = (char *)(message && message[0] ? message : _(ex_err_message(code)));
     e.current_version = current_version;
     e.current_state = current_state;
     r.protocol = EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1;
@@ -49,7 +49,7 @@ int api_refuse(call_t *x, int code, const char *fmt, ...)
 int api_check_unit_scope(call_t *x, const char *code, const char *unit_name, bool write,
                          const char *verb, const char *what, char *acting, size_t acting_len)
 {
-    char on[KEY_UNIT_MAX + 1], ended[16] = "";
+    char on[KEY_UNIT_MAX + 1], ended[16] = "", ended_said[64];
     snprintf(on, sizeof(on), "%s", code ? code : "");
     const actor_t *a = x->actor;
     if (acting && acting_len)
@@ -80,10 +80,12 @@ int api_check_unit_scope(call_t *x, const char *code, const char *unit_name, boo
         return api_refuse(x, -EX_EPERM,
                           _("unit %s ended on %s and unit %s carries its work on: %s acts for "
                             "unit %s and may no longer %s %s; an officer of unit %s may"),
-                          code, ended, on, a->name, a->unit, verb, what, on);
+                          code, l10n_day(ended, ended_said, sizeof(ended_said)), on, a->name,
+                          a->unit, l10n_pgettext("scope", verb), what, on);
     }
-    return api_refuse(x, -EX_EPERM, "%s acts for unit %s and may not %s %s", a->name, a->unit, verb,
-                      what);
+    /* verb is one of the "scope" words of vi.po (read, move, check, submit). */
+    return api_refuse(x, -EX_EPERM, _("%s acts for unit %s and may not %s %s"), a->name, a->unit,
+                      l10n_pgettext("scope", verb), what);
 }
 
 bool api_in_unit_scope(call_t *x, const char *code, const char *unit_name)
@@ -101,8 +103,8 @@ bool api_in_unit_scope(call_t *x, const char *code, const char *unit_name)
 
 int api_check_scope(call_t *x, const Exemplar__Nomination *n, const char *verb)
 {
-    char what[48];
-    snprintf(what, sizeof(what), "nomination %llu", (unsigned long long)n->id);
+    char what[64];
+    snprintf(what, sizeof(what), _("nomination %llu"), (unsigned long long)n->id);
     return api_check_unit_scope(x, n->unit, n->unit_name, strcmp(verb, "move") == 0, verb, what,
                                 NULL, 0);
 }

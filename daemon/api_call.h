@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "errors.h"
+#include "i18n.h" /* _() for the refusals */
 #include "nom.h"
 #include "nomwrite.h"
 #include "outbox.h"

@@ -75,6 +75,12 @@ static const char *kind_name(Exemplar__Request__BodyCase kind)
     return kind == EXEMPLAR__REQUEST__BODY_BACKUP ? "backup" : "export";
 }
 
+/* The kind in a sentence, in the request's language (kind_name is for argv). */
+static const char *kind_text(Exemplar__Request__BodyCase kind)
+{
+    return l10n_pgettext("dump", kind_name(kind));
+}
+
 static void dump_drop(void)
 {
     if (D.pid > 0) {
@@ -96,17 +102,17 @@ static void dump_drop(void)
 static int dump_start(call_t *x, Exemplar__Request__BodyCase kind)
 {
     if (!PROGRAM)
-        return api_refuse(x, -EX_EUNAVAIL, "this process cannot run exemplard for a %s",
-                          kind_name(kind));
+        return api_refuse(x, -EX_EUNAVAIL, _("this process cannot run exemplard for a %s"),
+                          kind_text(kind));
     const char *dir = x->cfg->state_dir;
     int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
     if (fd < 0)
         return api_refuse(x, errno == ENOSPC || errno == EDQUOT ? -EX_EFULL : -EX_ESTORAGE,
-                          "cannot create a temporary file in %s (%s)", dir, strerror(errno));
+                          _("cannot create a temporary file in %s (%s)"), dir, strerror(errno));
     int p[2];
     if (pipe2(p, O_CLOEXEC) < 0) {
         close(fd);
-        return api_refuse(x, -EX_EINTERNAL, "cannot start the %s (%s)", kind_name(kind),
+        return api_refuse(x, -EX_EINTERNAL, _("cannot start the %s (%s)"), kind_text(kind),
                           strerror(errno));
     }
     /* The file and the pipe as fds 3 and 4 of the process (dup2 clears
@@ -139,7 +145,7 @@ static int dump_start(call_t *x, Exemplar__Request__BodyCase kind)
     if (rc != 0) {
         close(fd);
         close(p[0]);
-        return api_refuse(x, -EX_EINTERNAL, "cannot start the %s process (%s)", kind_name(kind),
+        return api_refuse(x, -EX_EINTERNAL, _("cannot start the %s process (%s)"), kind_text(kind),
                           strerror(rc));
     }
     D.pid = pid;
@@ -171,13 +177,13 @@ static int dump_poll(call_t *x)
         ;
     close(D.result);
     D.result = -1;
-    const char *kind = kind_name(D.kind);
+    const char *kind = kind_text(D.kind);
     if (n != (ssize_t)sizeof(D.r)) {
         dump_drop();
         if (w > 0 && WIFSIGNALED(status))
-            return api_refuse(x, -EX_EINTERNAL, "the %s process ended by %s", kind,
+            return api_refuse(x, -EX_EINTERNAL, _("the %s process ended by %s"), kind,
                               strsignal(WTERMSIG(status)));
-        return api_refuse(x, -EX_EINTERNAL, "the %s process ended without finishing", kind);
+        return api_refuse(x, -EX_EINTERNAL, _("the %s process ended without finishing"), kind);
     }
     D.r.why[sizeof(D.r.why) - 1] = '\0';
     if (D.r.rc < 0) {
@@ -198,22 +204,22 @@ static int dump_poll(call_t *x)
 static int dump(call_t *x, Exemplar__Request__BodyCase kind, const Exemplar__DumpRequest *r)
 {
     if (r->max_bytes > DUMP_PAGE_MAX)
-        return api_refuse(x, -EX_EINVALID, "max_bytes must be 1-%u (0 means %u)", DUMP_PAGE_MAX,
+        return api_refuse(x, -EX_EINVALID, _("max_bytes must be 1-%u (0 means %u)"), DUMP_PAGE_MAX,
                           DUMP_PAGE_DEFAULT);
     if (D.id && x->now_ms - D.used_ms > DUMP_IDLE_MS)
         dump_drop();
     if (r->dump_id == 0) {
         dump_drop();
         if (sodium_init() < 0)
-            return api_refuse(x, -EX_EINTERNAL, "libsodium could not be initialised");
+            return api_refuse(x, -EX_EINTERNAL, _("libsodium could not be initialised"));
         int rc = dump_start(x, kind);
         if (rc < 0)
             return rc;
     } else if (!D.id || r->dump_id != D.id || kind != D.kind) {
         return api_refuse(x, -EX_ENOTFOUND,
-                          "that %s is no longer kept (another one replaced it, or it was not "
-                          "read for 10 minutes): start again",
-                          kind_name(kind));
+                          _("that %s is no longer kept (another one replaced it, or it was not "
+                            "read for 10 minutes): start again"),
+                          kind_text(kind));
     }
     D.used_ms = x->now_ms;
     int rc = dump_poll(x);
@@ -228,8 +234,9 @@ static int dump(call_t *x, Exemplar__Request__BodyCase kind, const Exemplar__Dum
         return api_pack(x);
     }
     if (r->offset > D.r.size)
-        return api_refuse(x, -EX_EINVALID, "offset %" PRIu64 " is past the end (%" PRIu64 " bytes)",
-                          r->offset, D.r.size);
+        return api_refuse(x, -EX_EINVALID,
+                          _("offset %" PRIu64 " is past the end (%" PRIu64 " bytes)"), r->offset,
+                          D.r.size);
     size_t want = r->max_bytes ? r->max_bytes : DUMP_PAGE_DEFAULT;
     if (want > D.r.size - r->offset)
         want = (size_t)(D.r.size - r->offset);
@@ -243,7 +250,7 @@ static int dump(call_t *x, Exemplar__Request__BodyCase kind, const Exemplar__Dum
             continue;
         if (n <= 0) {
             free(page);
-            return api_refuse(x, -EX_ESTORAGE, "cannot read the dump (%s)",
+            return api_refuse(x, -EX_ESTORAGE, _("cannot read the dump (%s)"),
                               n < 0 ? strerror(errno) : "it is shorter than it was");
         }
         got += (size_t)n;

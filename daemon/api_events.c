@@ -15,6 +15,7 @@
 
 #include "campaign.h"
 #include "errors.h"
+#include "i18n.h"
 #include "evnames.h"
 #include "key.h"
 #include "log.h"
@@ -55,9 +56,9 @@ int api_events_check_subject(const char *subject, char *why, size_t why_len)
     if (!subject[0] || text_is_subject(subject, EV_SUBJECT_MAX))
         return 0;
     snprintf(why, why_len,
-             "subject \"%.40s\" is not a subject id: 1-%d characters of letters, digits, '.', "
-             "'_', '-', ':' or '/' (a personnel number such as CB-0042, or a collective's code "
-             "such as 01:PTNN)",
+             _("subject \"%.40s\" is not a subject id: 1-%d characters of letters, digits, '.', "
+               "'_', '-', ':' or '/' (a personnel number such as CB-0042, or a collective's "
+               "code such as 01:PTNN)"),
              subject, EV_SUBJECT_MAX);
     return -EX_EINVALID;
 }
@@ -136,15 +137,15 @@ static int check_event_dates(const api_events_ctx_t *ctx, size_t i, const Exempl
     if (e->decision && e->decision->date[0] && day_parse(e->decision->date, &signed_on) == 0 &&
         signed_on > ctx->day)
         return refuse(ctx, -EX_EINVALID,
-                      "event %zu: its decision %.64s is dated %s, after today (%s); publish it "
-                      "once the decision is signed",
+                      _("event %zu: its decision %.64s is dated %s, after today (%s); publish it "
+                        "once the decision is signed"),
                       i, e->decision->number, e->decision->date, today);
     bool yearly = e->type == EXEMPLAR__EVENT_TYPE__EVENT_TITLE_AWARDED ||
                   e->type == EXEMPLAR__EVENT_TYPE__EVENT_PERFORMANCE_RATING;
     if (yearly && e->year && (int)e->year >= day_year(ctx->day))
         return refuse(ctx, -EX_EINVALID,
-                      "event %zu: a %s for %u cannot be published yet: the year has not ended "
-                      "(today is %s)",
+                      _("event %zu: a %s for %u cannot be published yet: the year has not ended "
+                        "(today is %s)"),
                       i, ex_event_type_name(e->type), e->year, today);
     return 0;
 }
@@ -154,12 +155,13 @@ static int check_event(const api_events_ctx_t *ctx, size_t i, const Exemplar__Ev
 {
     if (!text_is_code(e->publisher, EV_PUBLISHER_MAX, true))
         return refuse(ctx, -EX_EINVALID,
-                      "event %zu: publisher \"%.40s\" must be 1-%d of letters, digits, '.', '_' "
-                      "or '-'",
+                      _("event %zu: publisher \"%.40s\" must be 1-%d of letters, digits, '.', '_' "
+                        "or '-'"),
                       i, e->publisher, EV_PUBLISHER_MAX);
     if (ctx->actor->role == ROLE_PUBLISHER && strcmp(e->publisher, ctx->actor->name) != 0)
-        return refuse(ctx, -EX_EPERM, "event %zu names publisher %.40s but comes from publisher %s",
-                      i, e->publisher, ctx->actor->name);
+        return refuse(ctx, -EX_EPERM,
+                      _("event %zu names publisher %.40s but comes from publisher %s"), i,
+                      e->publisher, ctx->actor->name);
     char *id = NULL;
     bool ascii = e->event_id[0] && plain_ascii(e->event_id, EV_EVENT_ID_MAX);
     int rc = ascii ? 0 : text_normalize(e->event_id, EV_EVENT_ID_MAX, true, false, &id);
@@ -167,40 +169,42 @@ static int check_event(const api_events_ctx_t *ctx, size_t i, const Exemplar__Ev
     free(id);
     if (rc < 0 || !id_same)
         return refuse(ctx, -EX_EINVALID,
-                      "event %zu: event_id must be 1-%d bytes of UTF-8 text in NFC without "
-                      "control characters",
+                      _("event %zu: event_id must be 1-%d bytes of UTF-8 text in NFC without "
+                        "control characters"),
                       i, EV_EVENT_ID_MAX);
     if (e->seq == 0)
-        return refuse(ctx, -EX_EINVALID,
-                      "event %zu: seq is required: the publisher numbers its events 1, 2, 3, ...",
-                      i);
+        return refuse(
+            ctx, -EX_EINVALID,
+            _("event %zu: seq is required: the publisher numbers its events 1, 2, 3, ..."), i);
     if (!ex_event_type_name(e->type))
         return refuse(ctx, -EX_EINVALID,
-                      "event %zu: type %d is not an event type (title-awarded .. unit-merged)", i,
-                      (int)e->type);
+                      _("event %zu: type %d is not an event type (title-awarded .. unit-merged)"),
+                      i, (int)e->type);
     if (!e->subject[0] || api_events_check_subject(e->subject, ctx->why, ctx->why_len) < 0)
         return refuse(ctx, -EX_EINVALID,
-                      "event %zu: subject must be 1-%d of letters, digits, '.', '_', '-', ':' or "
-                      "'/' (the person's or collective's id)",
+                      _("event %zu: subject must be 1-%d of letters, digits, '.', '_', '-', ':' or "
+                        "'/' (the person's or collective's id)"),
                       i, EV_SUBJECT_MAX);
     if (e->year && (e->year < YEAR_MIN || e->year > YEAR_MAX))
-        return refuse(ctx, -EX_EINVALID, "event %zu: year %u is not between %d and %d (0 for none)",
-                      i, e->year, YEAR_MIN, YEAR_MAX);
+        return refuse(ctx, -EX_EINVALID,
+                      _("event %zu: year %u is not between %d and %d (0 for none)"), i, e->year,
+                      YEAR_MIN, YEAR_MAX);
     if (e->detail_case != EXEMPLAR__EVENT__DETAIL__NOT_SET &&
         e->detail_case != ex_event_detail_for(e->type))
-        return refuse(ctx, -EX_EINVALID, "event %zu: its detail does not belong to type %s", i,
+        return refuse(ctx, -EX_EINVALID, _("event %zu: its detail does not belong to type %s"), i,
                       ex_event_type_name(e->type));
     const char *texts[8];
     int n = detail_texts(e, texts, 8);
     for (int t = 0; t < n; t++)
         if (!text_ok(texts[t], TEXT_MAX))
-            return refuse(ctx, -EX_EINVALID,
-                          "event %zu: its detail and decision texts must be UTF-8 without control "
-                          "characters, at most %d bytes each",
-                          i, TEXT_MAX);
+            return refuse(
+                ctx, -EX_EINVALID,
+                _("event %zu: its detail and decision texts must be UTF-8 without control "
+                  "characters, at most %d bytes each"),
+                i, TEXT_MAX);
     if (e->ingest_seq || e->received_ms)
         return refuse(ctx, -EX_EINVALID,
-                      "event %zu: ingest_seq and received_ms are set by exemplard; send 0", i);
+                      _("event %zu: ingest_seq and received_ms are set by exemplard; send 0"), i);
     return check_event_dates(ctx, i, e);
 }
 
@@ -241,8 +245,9 @@ static int check_conflicts(const api_events_ctx_t *ctx, const Exemplar__PublishR
             return rc;
         if (!same_id(&v, e->event_id))
             return refuse(ctx, -EX_EEVCONFLICT,
-                          "event %zu: publisher %s already sent seq %" PRIu64 " as event \"%.*s\", "
-                          "not \"%.40s\"",
+                          _("event %zu: publisher %s already sent seq %" PRIu64
+                            " as event \"%.*s\", "
+                            "not \"%.40s\""),
                           i, e->publisher, e->seq, (int)(v.len > 60 ? 60 : v.len),
                           (const char *)v.data, e->event_id);
     }
@@ -258,8 +263,8 @@ static int check_conflicts(const api_events_ctx_t *ctx, const Exemplar__PublishR
         if (by_identity(&sorted[i - 1], &sorted[i]) == 0 &&
             strcmp(sorted[i - 1]->event_id, sorted[i]->event_id) != 0)
             rc = refuse(ctx, -EX_EEVCONFLICT,
-                        "publisher %s: seq %" PRIu64 " appears twice in the request with "
-                        "different event ids",
+                        _("publisher %s: seq %" PRIu64 " appears twice in the request with "
+                          "different event ids"),
                         sorted[i]->publisher, sorted[i]->seq);
     free(sorted);
     return rc;
@@ -453,11 +458,11 @@ int api_events_publish(const api_events_ctx_t *ctx, const Exemplar__PublishReque
     Exemplar__PublishReply init = EXEMPLAR__PUBLISH_REPLY__INIT;
     *out = init;
     if (r->n_events == 0)
-        return refuse(ctx, -EX_EINVALID, "a publish request carries 1-%d events, not none",
+        return refuse(ctx, -EX_EINVALID, _("a publish request carries 1-%d events, not none"),
                       EV_PUBLISH_MAX);
     if (r->n_events > EV_PUBLISH_MAX)
         return refuse(ctx, -EX_ETOOBIG,
-                      "a publish request carries at most %d events, not %zu; split it",
+                      _("a publish request carries at most %d events, not %zu; split it"),
                       EV_PUBLISH_MAX, r->n_events);
     int rc = 0;
     for (size_t i = 0; i < r->n_events && rc == 0; i++)
@@ -872,10 +877,11 @@ int api_events_evidence(const api_events_ctx_t *ctx, const Exemplar__EventListRe
     if (r->unmatched)
         return unmatched_facts(ctx, r, out);
     if (!r->subject[0] || api_events_check_subject(r->subject, ctx->why, ctx->why_len) < 0)
-        return refuse(ctx, -EX_EINVALID, "subject must be 1-%d of letters, digits, '.', '_' or '-'",
+        return refuse(ctx, -EX_EINVALID,
+                      _("subject must be 1-%d of letters, digits, '.', '_' or '-'"),
                       EV_SUBJECT_MAX);
     if (r->limit > EV_EVIDENCE_MAX)
-        return refuse(ctx, -EX_EINVALID, "limit must be 1-%d (0 means %d)", EV_EVIDENCE_MAX,
+        return refuse(ctx, -EX_EINVALID, _("limit must be 1-%d (0 means %d)"), EV_EVIDENCE_MAX,
                       EV_EVIDENCE_MAX);
     bool in = false;
     int rc = api_events_subject_in_scope(ctx->txn, ctx->actor, r->subject, ctx->day, &in);
@@ -883,8 +889,8 @@ int api_events_evidence(const api_events_ctx_t *ctx, const Exemplar__EventListRe
         return rc;
     if (!in)
         return refuse(ctx, -EX_EPERM,
-                      "%s acts for unit %s and reads the events only of subjects of its unit's "
-                      "nominations; %.64s is not the subject of one",
+                      _("%s acts for unit %s and reads the events only of subjects of its unit's "
+                        "nominations; %.64s is not the subject of one"),
                       ctx->actor->name, ctx->actor->unit, r->subject);
     if (r->after == UINT64_MAX)
         return 0;

@@ -333,25 +333,25 @@ int api_jobs_lease(call_t *x)
     api_jobs_t *a = x->jobs;
     if (!valid_worker(r->worker))
         return api_refuse(x, -EX_EINVALID,
-                          "worker must name the worker: 1-%d letters, digits or . _ - @ : "
-                          "(e.g. remind@host1)",
+                          _("worker must name the worker: 1-%d letters, digits or . _ - @ : "
+                            "(e.g. remind@host1)"),
                           WORKER_NAME_MAX);
     uint32_t lease_ms = r->lease_ms ? r->lease_ms : LEASE_DEFAULT_MS;
     if (lease_ms < LEASE_MIN_MS || lease_ms > LEASE_MAX_MS)
-        return api_refuse(x, -EX_EINVALID, "lease_ms must be %u-%u (or 0 for %u), not %u",
+        return api_refuse(x, -EX_EINVALID, _("lease_ms must be %u-%u (or 0 for %u), not %u"),
                           LEASE_MIN_MS, LEASE_MAX_MS, LEASE_DEFAULT_MS, r->lease_ms);
     uint32_t max = r->max ? r->max : 1;
     if (max > LEASE_MAX_JOBS)
-        return api_refuse(x, -EX_EINVALID, "max must be 1-%u (or 0 for 1), not %u", LEASE_MAX_JOBS,
-                          r->max);
+        return api_refuse(x, -EX_EINVALID, _("max must be 1-%u (or 0 for 1), not %u"),
+                          LEASE_MAX_JOBS, r->max);
     for (size_t i = 0; i < r->n_kinds; i++)
         if (!valid_kind(r->kinds[i]))
             return api_refuse(x, -EX_EINVALID,
-                              "kinds[%zu] = %d is not a job kind (workers.proto JobKind)", i,
+                              _("kinds[%zu] = %d is not a job kind (workers.proto JobKind)"), i,
                               (int)r->kinds[i]);
     note_worker(a, r->worker, x->now_ms);
     if (sodium_init() < 0)
-        return api_refuse(x, -EX_EINTERNAL, "libsodium could not be initialised");
+        return api_refuse(x, -EX_EINTERNAL, _("libsodium could not be initialised"));
 
     char(*ids)[JOBS_ID_MAX + 1] = calloc(QUEUE_SCAN, sizeof(*ids));
     Exemplar__Job **stored = calloc(max, sizeof(*stored)); /* owned, freed below */
@@ -446,11 +446,11 @@ static int reply_jobs(call_t *x, Exemplar__Job **jobs, size_t n, bool already)
 static int find_job(call_t *x, const char *id, Exemplar__Job **out)
 {
     if (!id[0] || strlen(id) > JOBS_ID_MAX)
-        return api_refuse(x, -EX_EINVALID, "id must name a job (1-%d bytes; exemplarctl jobs)",
+        return api_refuse(x, -EX_EINVALID, _("id must name a job (1-%d bytes; exemplarctl jobs)"),
                           JOBS_ID_MAX);
     int rc = load_job(x->jobs, x->txn, id, x->now_ms, out);
     if (rc == -EX_ENOTFOUND)
-        return api_refuse(x, rc, "there is no job %s (exemplarctl jobs lists them)", id);
+        return api_refuse(x, rc, _("there is no job %s (exemplarctl jobs lists them)"), id);
     return rc;
 }
 
@@ -466,20 +466,20 @@ static int check_notification(call_t *x, Exemplar__Notification *nt, char **subj
     *subject = *text = NULL;
     if (!nt)
         return api_refuse(x, -EX_EINVALID,
-                          "channel topic needs the notification to publish (subject and text)");
+                          _("channel topic needs the notification to publish (subject and text)"));
     char bad[200];
     int rc = text_check_name(nt->subject, SUBJECT_MAX, subject, bad, sizeof(bad));
     if (rc < 0)
         rc = api_refuse(x, rc,
-                        "notification.subject %s (one line of 1-%d bytes of visible UTF-8 text)",
+                        _("notification.subject %s (one line of 1-%d bytes of visible UTF-8 text)"),
                         bad, SUBJECT_MAX);
     else if ((rc = text_normalize(nt->text, TEXT_MAX, true, true, text)) < 0)
-        rc = api_refuse(x, rc, "notification.text must be 1-%d bytes of UTF-8 text", TEXT_MAX);
+        rc = api_refuse(x, rc, _("notification.text must be 1-%d bytes of UTF-8 text"), TEXT_MAX);
     else if (strcmp(nt->lang, "vi") != 0 && strcmp(nt->lang, "en") != 0)
-        rc = api_refuse(x, -EX_EINVALID, "notification.lang must be vi or en, not \"%.16s\"",
+        rc = api_refuse(x, -EX_EINVALID, _("notification.lang must be vi or en, not \"%.16s\""),
                         nt->lang);
     else if (strlen(nt->link) > DETAIL_MAX)
-        rc = api_refuse(x, -EX_ETOOBIG, "notification.link is longer than %d bytes", DETAIL_MAX);
+        rc = api_refuse(x, -EX_ETOOBIG, _("notification.link is longer than %d bytes"), DETAIL_MAX);
     if (rc < 0) {
         free(*subject);
         free(*text);
@@ -496,21 +496,21 @@ static int check_holder(call_t *x, const Exemplar__Job *j, ProtobufCBinaryData t
 {
     if (token.len == 0)
         return api_refuse(x, -EX_EINVALID,
-                          "lease_token is required: send back the lease_token of the job_lease "
-                          "reply (a worker that sends only the lease number predates lease "
-                          "tokens: update it)");
+                          _("lease_token is required: send back the lease_token of the job_lease "
+                            "reply (a worker that sends only the lease number predates lease "
+                            "tokens: update it)"));
     uint8_t h[TOKEN_HASH_BYTES];
     crypto_generichash(h, sizeof(h), token.data, token.len, NULL, 0);
     if (j->lease_hash.len != sizeof(h) || sodium_memcmp(h, j->lease_hash.data, sizeof(h)) != 0)
         return api_refuse(x, -EX_ELEASE,
-                          "this lease_token is not the current lease of job %s (the job is %s): "
-                          "drop the job; its deliveries so far are recorded and will not be "
-                          "repeated",
-                          j->id, jobs_state_name(j->state));
+                          _("this lease_token is not the current lease of job %s (the job is %s): "
+                            "drop the job; its deliveries so far are recorded and will not be "
+                            "repeated"),
+                          j->id, l10n_pgettext("job", jobs_state_name(j->state)));
     if (strcmp(j->lease_principal, x->actor->name) != 0)
         return api_refuse(x, -EX_EPERM,
-                          "job %s is leased to another principal: only the principal that took "
-                          "a lease may deliver or acknowledge under it",
+                          _("job %s is leased to another principal: only the principal that took "
+                            "a lease may deliver or acknowledge under it"),
                           j->id);
     return 0;
 }
@@ -523,10 +523,10 @@ int api_jobs_deliver(call_t *x)
         known = known || strcmp(r->channel, CHANNELS[i]) == 0;
     if (!known)
         return api_refuse(x, -EX_EINVALID,
-                          "channel must be topic, journal, mail or file, not \"%.32s\"",
+                          _("channel must be topic, journal, mail or file, not \"%.32s\""),
                           r->channel);
     if (strlen(r->detail) > DETAIL_MAX)
-        return api_refuse(x, -EX_ETOOBIG, "detail is longer than %d bytes", DETAIL_MAX);
+        return api_refuse(x, -EX_ETOOBIG, _("detail is longer than %d bytes"), DETAIL_MAX);
     char *subject = NULL, *text = NULL;
     int rc = 0;
     if (strcmp(r->channel, "topic") == 0 &&
@@ -598,20 +598,20 @@ static int check_lease(call_t *x, const Exemplar__Job *j, ProtobufCBinaryData to
         return rc;
     if (j->state == EXEMPLAR__JOB_STATE__JOB_READY)
         return api_refuse(x, -EX_ELEASE,
-                          "the lease of job %s has ended (the job is ready again): drop the job; "
-                          "its deliveries so far are recorded and will not be repeated",
+                          _("the lease of job %s has ended (the job is ready again): drop the job; "
+                            "its deliveries so far are recorded and will not be repeated"),
                           j->id);
-    return api_refuse(x, -EX_ELEASE, "job %s is %s: the lease is no longer held", j->id,
-                      jobs_state_name(j->state));
+    return api_refuse(x, -EX_ELEASE, _("job %s is %s: the lease is no longer held"), j->id,
+                      l10n_pgettext("job", jobs_state_name(j->state)));
 }
 
 int api_jobs_ack(call_t *x)
 {
     const Exemplar__JobAckRequest *r = x->req->job_ack;
     if (strlen(r->error) > DETAIL_MAX)
-        return api_refuse(x, -EX_ETOOBIG, "error is longer than %d bytes", DETAIL_MAX);
+        return api_refuse(x, -EX_ETOOBIG, _("error is longer than %d bytes"), DETAIL_MAX);
     if (!r->ok && !r->error[0])
-        return api_refuse(x, -EX_EINVALID, "a failure (ok = false) needs an error saying why");
+        return api_refuse(x, -EX_EINVALID, _("a failure (ok = false) needs an error saying why"));
     Exemplar__Job *j = NULL;
     int rc = find_job(x, r->id, &j);
     if (rc == 0)
@@ -666,17 +666,17 @@ int api_jobs_list(call_t *x)
     const Exemplar__JobListRequest *r = x->req->job_list;
     uint32_t limit = r->limit ? r->limit : LIST_DEFAULT;
     if (limit > LIST_MAX)
-        return api_refuse(x, -EX_EINVALID, "limit must be 1-%u (or 0 for %u), not %u", LIST_MAX,
+        return api_refuse(x, -EX_EINVALID, _("limit must be 1-%u (or 0 for %u), not %u"), LIST_MAX,
                           LIST_DEFAULT, r->limit);
     if (r->state != EXEMPLAR__JOB_STATE__JOB_STATE_NONE && !jobs_state_name(r->state))
-        return api_refuse(x, -EX_EINVALID, "state %d is not a job state", (int)r->state);
+        return api_refuse(x, -EX_EINVALID, _("state %d is not a job state"), (int)r->state);
     if (r->kind != EXEMPLAR__JOB_KIND__JOB_KIND_NONE && !valid_kind(r->kind))
-        return api_refuse(x, -EX_EINVALID, "kind %d is not a job kind", (int)r->kind);
+        return api_refuse(x, -EX_EINVALID, _("kind %d is not a job kind"), (int)r->kind);
     if (strlen(r->prefix) > JOBS_ID_MAX || strlen(r->after) > JOBS_ID_MAX)
-        return api_refuse(x, -EX_EINVALID, "prefix and after are at most %d bytes", JOBS_ID_MAX);
+        return api_refuse(x, -EX_EINVALID, _("prefix and after are at most %d bytes"), JOBS_ID_MAX);
     const char *scope = x->actor->role == ROLE_UNIT_OFFICER ? x->actor->unit : NULL;
     if (scope && r->timers)
-        return api_refuse(x, -EX_EPERM, "timers are listed for the Ministry's roles only");
+        return api_refuse(x, -EX_EPERM, _("timers are listed for the Ministry's roles only"));
     store_db_t db = r->timers ? DB_TIMERS : DB_JOBS;
     void **items = calloc(limit, sizeof(void *));
     if (!items)
@@ -754,15 +754,15 @@ int api_jobs_retry(call_t *x)
 {
     const Exemplar__JobRetryRequest *r = x->req->job_retry;
     if (!r->id[0] || strlen(r->id) > JOBS_ID_MAX)
-        return api_refuse(x, -EX_EINVALID, "id must name a job or a timer (exemplarctl jobs)");
+        return api_refuse(x, -EX_EINVALID, _("id must name a job or a timer (exemplarctl jobs)"));
     Exemplar__Job *j = NULL;
     int rc = jobs_get(x->txn, r->id, &j);
     if (rc == 0) {
         if (j->state != EXEMPLAR__JOB_STATE__JOB_PARKED &&
             j->state != EXEMPLAR__JOB_STATE__JOB_DONE) {
             rc = api_refuse(x, -EX_EINVALID,
-                            "job %s is %s: only parked or done jobs are handed out again", j->id,
-                            jobs_state_name(j->state));
+                            _("job %s is %s: only parked or done jobs are handed out again"), j->id,
+                            l10n_pgettext("job", jobs_state_name(j->state)));
         } else {
             Exemplar__Job upd = *j;
             upd.state = EXEMPLAR__JOB_STATE__JOB_READY;
@@ -783,13 +783,13 @@ int api_jobs_retry(call_t *x)
     Exemplar__Timer *t = NULL;
     rc = jobs_timer_get(x->txn, r->id, &t);
     if (rc == -EX_ENOTFOUND)
-        return api_refuse(x, rc, "there is no job or timer %s (exemplarctl jobs [--timers])",
+        return api_refuse(x, rc, _("there is no job or timer %s (exemplarctl jobs [--timers])"),
                           r->id);
     if (rc < 0)
         return rc;
     if (t->state == EXEMPLAR__TIMER_STATE__TIMER_FIRED) {
         rc = api_refuse(x, -EX_EINVALID,
-                        "timer %s has fired already; retry the jobs it made (prefix %s/)", t->id,
+                        _("timer %s has fired already; retry the jobs it made (prefix %s/)"), t->id,
                         t->id);
     } else {
         Exemplar__Timer upd = *t;

@@ -46,8 +46,8 @@ static int check_unit_code(call_t *x, const char *unit, bool required)
         return 0;
     if (!text_is_code(unit, KEY_UNIT_MAX, false))
         return api_refuse(x, -EX_EINVALID,
-                          "unit \"%.40s\" is not a unit code: 1-%d characters of A-Z, 0-9, '.', "
-                          "'_' or '-' (for example 01 for Hà Nội)",
+                          _("unit \"%.40s\" is not a unit code: 1-%d characters of A-Z, 0-9, '.', "
+                            "'_' or '-' (for example 01 for Hà Nội)"),
                           unit, KEY_UNIT_MAX);
     return 0;
 }
@@ -58,8 +58,8 @@ static int check_campaign(call_t *x, const char *campaign)
         return 0;
     return api_refuse(
         x, -EX_EINVALID,
-        "campaign \"%.40s\" is not a campaign id: 1-%d characters of letters, digits, "
-        "'.', '_' or '-' (for example 2021-2025)",
+        _("campaign \"%.40s\" is not a campaign id: 1-%d characters of letters, digits, "
+          "'.', '_' or '-' (for example 2021-2025)"),
         campaign, KEY_CAMPAIGN_MAX);
 }
 
@@ -77,19 +77,20 @@ static int check_override(call_t *x, const char *override_reason, const char *ve
     if (!override_reason || !override_reason[0] || x->actor->role == ROLE_ADMIN)
         return 0;
     return api_refuse(x, -EX_EPERM,
-                      "only an administrator may override a campaign window (override_reason); "
-                      "%s is %s: send the %s without an override",
-                      x->actor->name, ex_role_name((Exemplar__Role)x->actor->role) ?: "no role",
+                      _("only an administrator may override a campaign window (override_reason); "
+                        "%s is %s: send the %s without an override"),
+                      x->actor->name,
+                      l10n_pgettext("name", ex_role_name((Exemplar__Role)x->actor->role) ?: "none"),
                       verb);
 }
 
 static int load_nomination(call_t *x, uint64_t id, Exemplar__Nomination **out)
 {
     if (id == 0)
-        return api_refuse(x, -EX_EINVALID, "id is required: nomination ids start at 1");
+        return api_refuse(x, -EX_EINVALID, _("id is required: nomination ids start at 1"));
     int rc = records_get_nomination(x->txn, id, out);
     if (rc == -EX_ENOTFOUND)
-        return api_refuse(x, rc, "no nomination has id %llu", (unsigned long long)id);
+        return api_refuse(x, rc, _("no nomination has id %llu"), (unsigned long long)id);
     return rc;
 }
 
@@ -197,19 +198,19 @@ int api_noms_register(call_t *x)
     if (rc < 0)
         return rc;
     if (r->kind != EXEMPLAR__KIND__KIND_COLLECTIVE && r->kind != EXEMPLAR__KIND__KIND_INDIVIDUAL)
-        return api_refuse(x, -EX_EINVALID, "kind must be collective or individual");
+        return api_refuse(x, -EX_EINVALID, _("kind must be collective or individual"));
     if (api_events_check_subject(r->subject, x->why, sizeof(x->why)) < 0)
         return -EX_EINVALID;
     /* Scope and override before the unit, campaign and rules are looked at. */
     if (!nom_actor_in_scope(x->actor, r->unit))
-        return api_refuse(x, -EX_EPERM, "%s acts for unit %s and may not register in unit %s",
+        return api_refuse(x, -EX_EPERM, _("%s acts for unit %s and may not register in unit %s"),
                           x->actor->name, x->actor->unit, r->unit);
-    if ((rc = check_override(x, r->override_reason, "registration")) < 0)
+    if ((rc = check_override(x, r->override_reason, l10n_pgettext("override", "registration"))) < 0)
         return rc;
     char bad[200];
     rc = text_check_name(r->name, NAME_MAX_BYTES, &name, bad, sizeof(bad));
     if (rc < 0)
-        return api_refuse(x, rc, "name %s (names are 1-%d bytes of visible UTF-8 text)", bad,
+        return api_refuse(x, rc, _("name %s (names are 1-%d bytes of visible UTF-8 text)"), bad,
                           NAME_MAX_BYTES);
 
     Exemplar__Nomination n = EXEMPLAR__NOMINATION__INIT;
@@ -258,18 +259,19 @@ int api_noms_move(call_t *x)
     Exemplar__Nomination *n = NULL;
     char *reason = NULL, *override = NULL;
     if (!valid_state(r->to))
-        return api_refuse(x, -EX_EINVALID, "to must be a state (registered .. returned), not %d",
+        return api_refuse(x, -EX_EINVALID, _("to must be a state (registered .. returned), not %d"),
                           (int)r->to);
     if (r->expected_version == 0)
         return api_refuse(x, -EX_EINVALID,
-                          "expected_version is required: send the version you last read");
+                          _("expected_version is required: send the version you last read"));
     int rc = text_normalize(r->reason, REASON_MAX_BYTES, false, true, &reason);
     if (rc < 0)
-        return api_refuse(x, rc, "reason must be at most %d bytes of UTF-8 text", REASON_MAX_BYTES);
+        return api_refuse(x, rc, _("reason must be at most %d bytes of UTF-8 text"),
+                          REASON_MAX_BYTES);
     rc = text_normalize(r->override_reason, REASON_MAX_BYTES, false, true, &override);
     if (rc < 0) {
         free(reason);
-        return api_refuse(x, rc, "override_reason must be at most %d bytes of UTF-8 text",
+        return api_refuse(x, rc, _("override_reason must be at most %d bytes of UTF-8 text"),
                           REASON_MAX_BYTES);
     }
     rc = load_nomination(x, r->id, &n);
@@ -283,7 +285,7 @@ int api_noms_move(call_t *x)
                                   sizeof(acting));
     }
     if (rc == 0)
-        rc = check_override(x, override, "move");
+        rc = check_override(x, override, l10n_pgettext("override", "move"));
     if (rc < 0)
         goto out;
 
@@ -420,30 +422,30 @@ int api_noms_list(call_t *x)
 {
     const Exemplar__ListRequest *r = x->req->list;
     if (r->state != EXEMPLAR__STATE__STATE_NONE && !valid_state(r->state))
-        return api_refuse(x, -EX_EINVALID, "state filter %d is not a state", (int)r->state);
+        return api_refuse(x, -EX_EINVALID, _("state filter %d is not a state"), (int)r->state);
     int rc = check_unit_code(x, r->unit, false);
     if (rc == 0)
         rc = check_campaign(x, r->campaign);
     if (rc < 0)
         return rc;
     if (r->limit > LIST_MAX)
-        return api_refuse(x, -EX_EINVALID, "limit must be 1-%d (0 means %d)", LIST_MAX,
+        return api_refuse(x, -EX_EINVALID, _("limit must be 1-%d (0 means %d)"), LIST_MAX,
                           LIST_DEFAULT);
     if (x->actor->role == ROLE_UNIT_OFFICER && r->unit[0] && !api_in_unit_scope(x, r->unit, NULL))
-        return api_refuse(x, -EX_EPERM, "%s acts for unit %s and may not list unit %s",
+        return api_refuse(x, -EX_EPERM, _("%s acts for unit %s and may not list unit %s"),
                           x->actor->name, x->actor->unit, r->unit);
     if (r->as_of_ms < 0)
         return api_refuse(x, -EX_EINVALID,
-                          "as_of_ms must be a time after 1970 (ms since the epoch)");
+                          _("as_of_ms must be a time after 1970 (ms since the epoch)"));
     if (r->sort != EXEMPLAR__LIST_SORT__LIST_SORT_DEFAULT &&
         r->sort != EXEMPLAR__LIST_SORT__LIST_SORT_NAME &&
         r->sort != EXEMPLAR__LIST_SORT__LIST_SORT_RANK)
-        return api_refuse(x, -EX_EINVALID, "sort must be 0 (default), 1 (name) or 2 (rank), not %d",
+        return api_refuse(x, -EX_EINVALID, _("sort must be 0 (default), 1 (name) or 2 (rank), not %d"),
                           (int)r->sort);
     bool sorted = r->sort != EXEMPLAR__LIST_SORT__LIST_SORT_DEFAULT;
     if (sorted && r->page_token.len)
         return api_refuse(x, -EX_EINVALID,
-                          "a sorted list is one page: send no page_token with sort");
+                          _("a sorted list is one page: send no page_token with sort"));
     uint32_t limit = r->limit ? r->limit : LIST_DEFAULT;
     /* A sorted list reads every match (at most LIST_MAX) and returns the
      * first `limit` of them in order. */
@@ -477,8 +479,8 @@ int api_noms_list(call_t *x)
         if (r->page_token.len > PAGE_TOKEN_MAX || r->page_token.data[0] != kind ||
             r->page_token.len - 1 < plen || memcmp(r->page_token.data + 1, prefix, plen))
             return api_refuse(x, -EX_EINVALID,
-                              "page_token does not belong to this list: send the same filters as "
-                              "for the first page");
+                              _("page_token does not belong to this list: send the same filters as "
+                                "for the first page"));
         resume = r->page_token.data + 1;
         resume_len = r->page_token.len - 1;
     }
@@ -572,7 +574,7 @@ int api_noms_changes(call_t *x)
 {
     const Exemplar__ChangesRequest *r = x->req->changes;
     if (r->limit > CHANGES_MAX)
-        return api_refuse(x, -EX_EINVALID, "limit must be 1-%d (0 means %d)", CHANGES_MAX,
+        return api_refuse(x, -EX_EINVALID, _("limit must be 1-%d (0 means %d)"), CHANGES_MAX,
                           CHANGES_MAX);
     uint32_t limit = r->limit ? r->limit : CHANGES_MAX;
     Exemplar__Change **v = calloc(limit, sizeof(*v));

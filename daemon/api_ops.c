@@ -142,7 +142,7 @@ int api_ops_fsck(call_t *x)
 {
     const Exemplar__FsckRequest *r = x->req->fsck;
     if (r->max_problems > FSCK_PROBLEMS_MAX) {
-        snprintf(x->why, sizeof(x->why), "max_problems must be 1-%d (0 means %d)",
+        snprintf(x->why, sizeof(x->why), _("max_problems must be 1-%d (0 means %d)"),
                  FSCK_PROBLEMS_MAX, FSCK_PROBLEMS_DEFAULT);
         return -EX_EINVALID;
     }

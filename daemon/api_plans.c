@@ -41,20 +41,21 @@ static int resolve(call_t *x, const char *unit, bool unit_required, const char *
     memset(t, 0, sizeof(*t));
     if ((unit[0] || unit_required) && !text_is_code(unit, KEY_UNIT_MAX, false))
         return api_refuse(x, -EX_EINVALID,
-                          "unit \"%.40s\" is not a unit code: 1-%d characters of A-Z, 0-9, '.', "
-                          "'_' or '-'",
+                          _("unit \"%.40s\" is not a unit code: 1-%d characters of A-Z, 0-9, '.', "
+                            "'_' or '-'"),
                           unit, KEY_UNIT_MAX);
     t->unit = unit;
     t->campaign = campaign[0] ? campaign : x->cfg->default_campaign;
     if (!period[0])
-        return api_refuse(x, -EX_EINVALID, "period is required, for example 2021-2023");
+        return api_refuse(x, -EX_EINVALID, _("period is required, for example 2021-2023"));
     const campaign_t *c = rules_campaign(x->rules, t->campaign);
     if (!c)
         return api_refuse(x, -EX_ECAMPAIGN,
-                          "campaign %.40s is not defined (exemplarctl campaign show)", t->campaign);
+                          _("campaign %.40s is not defined (exemplarctl campaign show)"),
+                          t->campaign);
     if (!(t->period = campaign_period(c, period)))
         return api_refuse(x, -EX_ECAMPAIGN,
-                          "campaign %s has no period %.40s (exemplarctl campaign show)",
+                          _("campaign %s has no period %.40s (exemplarctl campaign show)"),
                           t->campaign, period);
     t->deadline = -1;
     if (t->period->has_window[WIN_REGISTRATION]) {
@@ -69,7 +70,7 @@ static int resolve(call_t *x, const char *unit, bool unit_required, const char *
 static int check_scope(call_t *x, const char *what, const char *unit)
 {
     char plan[64];
-    snprintf(plan, sizeof(plan), "the plan of unit %.40s", unit);
+    snprintf(plan, sizeof(plan), _("the plan of unit %.40s"), unit);
     return api_check_unit_scope(x, unit, NULL, strcmp(what, "submit") == 0, what, plan, NULL, 0);
 }
 
@@ -270,17 +271,19 @@ static int check_document(call_t *x, const Exemplar__Decision *d, bool required)
     if (!d || (!d->number[0] && !d->date[0])) {
         if (required)
             return api_refuse(x, -EX_EINVALID,
-                              "document is required to submit: the number and date of the unit's "
-                              "own plan (for example 123/KH-STNMT, 2021-09-10)");
+                              _("document is required to submit: the number and date of the unit's "
+                                "own plan (for example 123/KH-STNMT, 2021-09-10)"));
         return 0;
     }
     if (!d->number[0] || strlen(d->number) > PLAN_NUMBER_MAX || strlen(d->issuer) > PLAN_ISSUER_MAX)
-        return api_refuse(x, -EX_EINVALID,
-                          "document needs a number of 1-%d bytes and an issuer of at most %d bytes",
-                          PLAN_NUMBER_MAX, PLAN_ISSUER_MAX);
+        return api_refuse(
+            x, -EX_EINVALID,
+            _("document needs a number of 1-%d bytes and an issuer of at most %d bytes"),
+            PLAN_NUMBER_MAX, PLAN_ISSUER_MAX);
     if (day_parse(d->date, &day) < 0)
         return api_refuse(x, -EX_EINVALID,
-                          "the document's date must be a date YYYY-MM-DD, not \"%.40s\"", d->date);
+                          _("the document's date must be a date YYYY-MM-DD, not \"%.40s\""),
+                          d->date);
     return 0;
 }
 
@@ -292,22 +295,23 @@ static int check_version(call_t *x, const target_t *t, uint32_t expected, uint32
     x->current_version = current;
     return api_refuse(
         x, -EX_ECONFLICT,
-        "the plan of unit %s for %s is at version %u, not %u: show it again and retry", t->unit,
+        _("the plan of unit %s for %s is at version %u, not %u: show it again and retry"), t->unit,
         t->period->id, current, expected);
 }
 
 static int refuse_move(call_t *x, const target_t *t, const Exemplar__UnitPlan *cur,
                        plan_verb_t verb)
 {
-    return api_refuse(x, -EX_ENOMOVE, "the plan of unit %s for %s is %s: it cannot be %s now (%s)",
-                      t->unit, t->period->id, cur ? plans_state_name(cur->state) : "not written",
-                      verb == PLAN_SUBMIT   ? "submitted"
-                      : verb == PLAN_SAVE   ? "saved as a draft"
-                      : verb == PLAN_RETURN ? "returned"
-                                            : "accepted",
-                      verb == PLAN_SUBMIT || verb == PLAN_SAVE
-                          ? "a submitted plan changes again only after the Ministry returns it"
-                          : "the Ministry reviews submitted plans only");
+    return api_refuse(
+        x, -EX_ENOMOVE, _("the plan of unit %s for %s is %s: it cannot be %s now (%s)"), t->unit,
+        t->period->id, cur ? l10n_pgettext("plan", plans_state_name(cur->state)) : "not written",
+        verb == PLAN_SUBMIT   ? l10n_pgettext("plan move", "submitted")
+        : verb == PLAN_SAVE   ? l10n_pgettext("plan move", "saved as a draft")
+        : verb == PLAN_RETURN ? l10n_pgettext("plan move", "returned")
+                              : l10n_pgettext("plan move", "accepted"),
+        verb == PLAN_SUBMIT || verb == PLAN_SAVE
+            ? _("a submitted plan changes again only after the Ministry returns it")
+            : _("the Ministry reviews submitted plans only"));
 }
 
 int api_plans_submit(call_t *x)
@@ -322,25 +326,26 @@ int api_plans_submit(call_t *x)
         return rc;
     plan_verb_t verb = r->draft ? PLAN_SAVE : PLAN_SUBMIT;
     if (r->expected_collective > PLANS_EXPECTED_MAX || r->expected_individual > PLANS_EXPECTED_MAX)
-        return api_refuse(x, -EX_EINVALID, "expected numbers must be 0-%d", PLANS_EXPECTED_MAX);
+        return api_refuse(x, -EX_EINVALID, _("expected numbers must be 0-%d"), PLANS_EXPECTED_MAX);
     if (verb == PLAN_SUBMIT && !r->expected_collective && !r->expected_individual)
         return api_refuse(x, -EX_EINVALID,
-                          "a plan registers the expected number of exemplars: set the collective "
-                          "or the individual number (or both)");
+                          _("a plan registers the expected number of exemplars: set the collective "
+                            "or the individual number (or both)"));
     if ((rc = check_document(x, r->document, verb == PLAN_SUBMIT)) < 0)
         return rc;
     if (rules_enforced(x->rules)) {
         bool in_period = false;
         Exemplar__Unit *u = unit_named(x, &t, &in_period);
         if (!u)
-            return api_refuse(x, -EX_EUNIT, "no unit has the code %s (exemplarctl units list)",
+            return api_refuse(x, -EX_EUNIT, _("no unit has the code %s (exemplarctl units list)"),
                               r->unit);
         if (!in_period) {
-            rc =
-                api_refuse(x, -EX_EUNIT,
-                           "unit %s (%s) is not valid during period %s: it was valid from %s to %s",
-                           u->code, u->name, t.period->id, u->valid_from[0] ? u->valid_from : "-",
-                           u->valid_to[0] ? u->valid_to : "-");
+            char from[32], to[32];
+            rc = api_refuse(
+                x, -EX_EUNIT,
+                _("unit %s (%s) is not valid during period %s: it was valid from %s to %s"),
+                u->code, u->name, t.period->id, l10n_day(u->valid_from, from, sizeof(from)),
+                l10n_day(u->valid_to, to, sizeof(to)));
             exemplar__unit__free_unpacked(u, NULL);
             return rc;
         }
@@ -364,9 +369,10 @@ int api_plans_submit(call_t *x)
                             &solutions);
         if (rc < 0)
             api_refuse(x, rc,
-                       rc == -EX_ETOOBIG ? "solutions is longer than %d bytes"
-                                         : "solutions (the unit's solutions and responsibilities) "
-                                           "must be 1-%d bytes of UTF-8 text",
+                       rc == -EX_ETOOBIG
+                           ? _("solutions is longer than %d bytes")
+                           : _("solutions (the unit's solutions and responsibilities) "
+                               "must be 1-%d bytes of UTF-8 text"),
                        PLANS_SOLUTIONS_MAX);
     }
     plans_tally_t tally;
@@ -421,7 +427,8 @@ static int review(call_t *x, const Exemplar__PlanReviewRequest *r, plan_verb_t v
     Exemplar__UnitPlan *cur = NULL;
     rc = plans_latest(x->txn, t.unit, t.campaign, t.period->id, &cur);
     if (rc == -EX_ENOTFOUND)
-        return api_refuse(x, rc, "unit %s has no plan for %s %s", t.unit, t.campaign, t.period->id);
+        return api_refuse(x, rc, _("unit %s has no plan for %s %s"), t.unit, t.campaign,
+                          t.period->id);
     if (rc < 0)
         return rc;
     char *reason = NULL;
@@ -430,15 +437,17 @@ static int review(call_t *x, const Exemplar__PlanReviewRequest *r, plan_verb_t v
     if (rc == 0 && plans_next_state(cur->state, verb, &to) < 0)
         rc = refuse_move(x, &t, cur, verb);
     if (rc == 0 && (rc = text_normalize(r->reason, PLAN_REASON_MAX, false, true, &reason)) < 0)
-        api_refuse(x, rc, "reason must be at most %d bytes of UTF-8 text", PLAN_REASON_MAX);
+        api_refuse(x, rc, _("reason must be at most %d bytes of UTF-8 text"), PLAN_REASON_MAX);
     if (rc == 0 && verb == PLAN_RETURN && !reason[0])
         rc = api_refuse(x, -EX_EREASON,
-                        "returning a plan needs a reason: what the unit should revise");
+                        _("returning a plan needs a reason: what the unit should revise"));
+    char on[32], due[32]; /* the days as the request's language writes them */
     if (rc == 0 && verb == PLAN_ACCEPT && cur->late && !reason[0])
         rc = api_refuse(x, -EX_EREASON,
-                        "the plan of unit %s was submitted late (on %s, the deadline was %s): "
-                        "accepting it needs a reason",
-                        t.unit, cur->submitted_on, cur->deadline);
+                        _("the plan of unit %s was submitted late (on %s, the deadline was %s): "
+                          "accepting it needs a reason"),
+                        t.unit, l10n_day(cur->submitted_on, on, sizeof(on)),
+                        l10n_day(cur->deadline, due, sizeof(due)));
     if (rc == 0) {
         Exemplar__UnitPlan p = *cur;
         p.version = cur->version + 1;

@@ -35,11 +35,12 @@ static int check_subject(call_t *x, const char *what, const char *s)
 {
     if (text_is_subject(s, LEDGER_SUBJECT_MAX))
         return 0;
-    return api_refuse(x, -EX_EINVALID,
-                      "%s \"%.70s\" is not a subject id: 1-%d characters of letters, digits, '.', "
-                      "'_', '-', ':' or '/' (a personnel number, or the collective's code such as "
-                      "01:PTNN)",
-                      what, s, LEDGER_SUBJECT_MAX);
+    return api_refuse(
+        x, -EX_EINVALID,
+        _("%s \"%.70s\" is not a subject id: 1-%d characters of letters, digits, '.', "
+          "'_', '-', ':' or '/' (a personnel number, or the collective's code such as "
+          "01:PTNN)"),
+        what, s, LEDGER_SUBJECT_MAX);
 }
 
 static int check_date(call_t *x, const char *what, const char *s, bool required)
@@ -47,7 +48,7 @@ static int check_date(call_t *x, const char *what, const char *s, bool required)
     int32_t day;
     if ((!s[0] && !required) || day_parse(s, &day) == 0)
         return 0;
-    return api_refuse(x, -EX_EINVALID, "%s must be a date YYYY-MM-DD, not \"%.40s\"", what, s);
+    return api_refuse(x, -EX_EINVALID, _("%s must be a date YYYY-MM-DD, not \"%.40s\""), what, s);
 }
 
 static int check_decision(call_t *x, const char *what, const Exemplar__Decision *d, bool required)
@@ -55,14 +56,14 @@ static int check_decision(call_t *x, const char *what, const Exemplar__Decision 
     if (!d) {
         if (!required)
             return 0;
-        return api_refuse(x, -EX_EINVALID, "%s is required: its number and date", what);
+        return api_refuse(x, -EX_EINVALID, _("%s is required: its number and date"), what);
     }
     if ((required && !d->number[0]) || strlen(d->number) > 64 ||
         strlen(d->issuer) > DECISION_FIELD_MAX)
         return api_refuse(
             x, -EX_EINVALID,
-            "%s needs a number of 1-64 bytes (e.g. 1234/QĐ-BTNMT) and an issuer of at "
-            "most %d bytes",
+            _("%s needs a number of 1-64 bytes (e.g. 1234/QĐ-BTNMT) and an issuer of at "
+              "most %d bytes"),
             what, DECISION_FIELD_MAX);
     char *tmp = NULL;
     int rc = text_normalize(d->number, 64, false, false, &tmp);
@@ -70,7 +71,7 @@ static int check_decision(call_t *x, const char *what, const Exemplar__Decision 
     if (rc == 0)
         rc = text_normalize(d->issuer, DECISION_FIELD_MAX, false, false, &tmp), free(tmp);
     if (rc < 0)
-        return api_refuse(x, -EX_EINVALID, "%s: number and issuer must be UTF-8 text", what);
+        return api_refuse(x, -EX_EINVALID, _("%s: number and issuer must be UTF-8 text"), what);
     return check_date(x, "the decision's date", d->date, required || d->number[0]);
 }
 
@@ -97,9 +98,9 @@ int api_rules_register(call_t *x, Exemplar__Nomination *n, Exemplar__Unit **keep
     if (r->head_of[0] && r->kind != EXEMPLAR__KIND__KIND_INDIVIDUAL)
         return api_refuse(
             x, -EX_EINVALID,
-            "head_of is for individuals who head a unit; a collective has no head_of");
+            _("head_of is for individuals who head a unit; a collective has no head_of"));
     if (strlen(r->override_reason) > OVERRIDE_MAX_BYTES)
-        return api_refuse(x, -EX_ETOOBIG, "override_reason is longer than %d bytes",
+        return api_refuse(x, -EX_ETOOBIG, _("override_reason is longer than %d bytes"),
                           OVERRIDE_MAX_BYTES);
     n->subject = r->subject;
     n->head_of = r->head_of;
@@ -108,8 +109,8 @@ int api_rules_register(call_t *x, Exemplar__Nomination *n, Exemplar__Unit **keep
         return 0;
     if (!r->subject[0])
         return api_refuse(x, -EX_EINVALID,
-                          "subject is required: the id evidence is recorded under (the person's "
-                          "personnel number, or the collective's code such as %s:PTNN)",
+                          _("subject is required: the id evidence is recorded under (the person's "
+                            "personnel number, or the collective's code such as %s:PTNN)"),
                           n->unit);
     int32_t day = rules_today(rules, x->now_ms);
     char today[16];
@@ -235,10 +236,11 @@ static int import_one(call_t *x, size_t row, const Exemplar__Unit *in, uint32_t 
     char *name = NULL, *name_en = NULL;
     int32_t from = 0, to = 0;
     if (!text_is_code(in->code, KEY_UNIT_MAX, false))
-        return api_refuse(x, -EX_EINVALID,
-                          "unit %zu: code \"%.20s\" must be 1-%d characters of A-Z, 0-9, '.', '_' "
-                          "or '-'",
-                          row, in->code, KEY_UNIT_MAX);
+        return api_refuse(
+            x, -EX_EINVALID,
+            _("unit %zu: code \"%.20s\" must be 1-%d characters of A-Z, 0-9, '.', '_' "
+              "or '-'"),
+            row, in->code, KEY_UNIT_MAX);
     if (check_date(x, "valid_from", in->valid_from, false) < 0 ||
         check_date(x, "valid_to", in->valid_to, false) < 0)
         return -EX_EINVALID;
@@ -247,19 +249,20 @@ static int import_one(call_t *x, size_t row, const Exemplar__Unit *in, uint32_t 
     if (in->valid_to[0])
         day_parse(in->valid_to, &to);
     if (in->valid_from[0] && in->valid_to[0] && to < from)
-        return api_refuse(x, -EX_EINVALID, "unit %s: valid_to %s is before valid_from %s", in->code,
-                          in->valid_to, in->valid_from);
+        return api_refuse(x, -EX_EINVALID, _("unit %s: valid_to %s is before valid_from %s"),
+                          in->code, in->valid_to, in->valid_from);
     if (in->kind[0] && strcmp(in->kind, "province") && strcmp(in->kind, "ministry-unit"))
-        return api_refuse(x, -EX_EINVALID, "unit %s: kind must be province or ministry-unit",
+        return api_refuse(x, -EX_EINVALID, _("unit %s: kind must be province or ministry-unit"),
                           in->code);
     if (in->n_merged_from && !in->valid_from[0])
         return api_refuse(x, -EX_EINVALID,
-                          "unit %s: a merge needs valid_from, the day the merged unit starts",
+                          _("unit %s: a merge needs valid_from, the day the merged unit starts"),
                           in->code);
     for (size_t i = 0; i < in->n_merged_from; i++)
         if (!text_is_code(in->merged_from[i], KEY_UNIT_MAX, false))
-            return api_refuse(x, -EX_EINVALID, "unit %s: merged_from \"%.20s\" is not a unit code",
-                              in->code, in->merged_from[i]);
+            return api_refuse(x, -EX_EINVALID,
+                              _("unit %s: merged_from \"%.20s\" is not a unit code"), in->code,
+                              in->merged_from[i]);
     char bad[200];
     const char *field = "name";
     int rc = text_check_name(in->name, NAME_MAX_BYTES, &name, bad, sizeof(bad));
@@ -269,7 +272,7 @@ static int import_one(call_t *x, size_t row, const Exemplar__Unit *in, uint32_t 
     }
     if (rc < 0) {
         free(name);
-        return api_refuse(x, rc, "unit %s: %s %s (names are 1-%d bytes of visible UTF-8 text)",
+        return api_refuse(x, rc, _("unit %s: %s %s (names are 1-%d bytes of visible UTF-8 text)"),
                           in->code, field, bad, NAME_MAX_BYTES);
     }
     /* The absorbed units, and an older open version of the same code
@@ -296,8 +299,8 @@ int api_rules_units_import(call_t *x)
 {
     const Exemplar__UnitsImportRequest *r = x->req->units_import;
     if (r->n_units == 0 || r->n_units > UNITS_IMPORT_MAX)
-        return api_refuse(x, -EX_EINVALID, "an import holds 1-%d units, not %zu", UNITS_IMPORT_MAX,
-                          r->n_units);
+        return api_refuse(x, -EX_EINVALID, _("an import holds 1-%d units, not %zu"),
+                          UNITS_IMPORT_MAX, r->n_units);
     uint32_t changed = 0;
     for (size_t i = 0; i < r->n_units; i++) {
         int rc = import_one(x, i + 1, r->units[i], &changed);
@@ -316,7 +319,7 @@ int api_rules_units_list(call_t *x)
     const Exemplar__UnitsListRequest *r = x->req->units_list;
     int32_t on = 0;
     if (r->code[0] && !text_is_code(r->code, KEY_UNIT_MAX, false))
-        return api_refuse(x, -EX_EINVALID, "code \"%.20s\" is not a unit code", r->code);
+        return api_refuse(x, -EX_EINVALID, _("code \"%.20s\" is not a unit code"), r->code);
     if (check_date(x, "on", r->on, false) < 0)
         return -EX_EINVALID;
     if (r->on[0])
@@ -507,8 +510,8 @@ static int check_title(call_t *x, const char *title)
             break;
         used += (size_t)k;
     }
-    return api_refuse(x, -EX_EINVALID, "title \"%.20s\" is not in the rule book; titles: %s", title,
-                      codes);
+    return api_refuse(x, -EX_EINVALID, _("title \"%.20s\" is not in the rule book; titles: %s"),
+                      title, codes);
 }
 
 static int reply_evidence(call_t *x, Exemplar__Evidence **v, size_t n)
@@ -525,15 +528,16 @@ int api_rules_evidence_add(call_t *x)
 {
     const Exemplar__Evidence *in = x->req->evidence_add->evidence;
     if (!in)
-        return api_refuse(x, -EX_EINVALID, "evidence is required");
+        return api_refuse(x, -EX_EINVALID, _("evidence is required"));
     if (check_subject(x, "subject", in->subject) < 0 || check_title(x, in->title) < 0)
         return -EX_EINVALID;
     if (in->year < 1900 || in->year > 2999)
-        return api_refuse(x, -EX_EINVALID, "year must be from 1900 to 2999, not %d", (int)in->year);
+        return api_refuse(x, -EX_EINVALID, _("year must be from 1900 to 2999, not %d"),
+                          (int)in->year);
     if (in->revoked || in->revocation)
         return api_refuse(x, -EX_EINVALID,
-                          "new evidence cannot be revoked; record it, then revoke it with its "
-                          "revoking decision");
+                          _("new evidence cannot be revoked; record it, then revoke it with its "
+                            "revoking decision"));
     if (check_decision(x, "decision", in->decision, true) < 0)
         return -EX_EINVALID;
     /* A title exists once its year is over and its decision signed. */
@@ -589,14 +593,14 @@ int api_rules_evidence_revoke(call_t *x)
     Exemplar__Evidence *e = NULL;
     int rc = ledger_evidence_get(x->txn, r->subject, r->year, r->title, &e);
     if (rc == -EX_ENOTFOUND)
-        return api_refuse(x, rc,
-                          "subject %s has no %.20s for %d to revoke (exemplarctl evidence list %s)",
-                          r->subject, r->title, (int)r->year, r->subject);
+        return api_refuse(
+            x, rc, _("subject %s has no %.20s for %d to revoke (exemplarctl evidence list %s)"),
+            r->subject, r->title, (int)r->year, r->subject);
     if (rc < 0)
         return rc;
     if (e->revoked) {
         exemplar__evidence__free_unpacked(e, NULL);
-        return api_refuse(x, -EX_ECONFLICT, "%s of %s for %d is already revoked", r->title,
+        return api_refuse(x, -EX_ECONFLICT, _("%s of %s for %d is already revoked"), r->title,
                           r->subject, (int)r->year);
     }
     Exemplar__Decision *saved = e->revocation;
@@ -622,8 +626,8 @@ int api_rules_evidence_list(call_t *x)
         return rc;
     if (!in)
         return api_refuse(x, -EX_EPERM,
-                          "%s acts for unit %s and reads the evidence only of subjects of its "
-                          "unit's nominations; %.64s is not the subject of one",
+                          _("%s acts for unit %s and reads the evidence only of subjects of its "
+                            "unit's nominations; %.64s is not the subject of one"),
                           x->actor->name, x->actor->unit, subject);
     Exemplar__Evidence **v = NULL;
     size_t n = 0;
@@ -641,10 +645,10 @@ int api_rules_check(call_t *x)
     uint64_t id = x->req->check->id;
     Exemplar__Nomination *n = NULL;
     if (id == 0)
-        return api_refuse(x, -EX_EINVALID, "id is required: nomination ids start at 1");
+        return api_refuse(x, -EX_EINVALID, _("id is required: nomination ids start at 1"));
     int rc = records_get_nomination(x->txn, id, &n);
     if (rc == -EX_ENOTFOUND)
-        return api_refuse(x, rc, "no nomination has id %llu", (unsigned long long)id);
+        return api_refuse(x, rc, _("no nomination has id %llu"), (unsigned long long)id);
     if (rc < 0)
         return rc;
     if ((rc = api_check_scope(x, n, "check")) < 0)

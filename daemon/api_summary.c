@@ -31,37 +31,20 @@
 #define GAP_IDS_MAX  100   /* nominations listed per unit */
 #define CATCH_UP_MAX 10000 /* changes a summary tallies itself: one step, about 0.1 s */
 
-/* Unit names on the as-of day, looked up once per code: the unit that
- * stood for the code that day (itself, or its successor once it had ended)
- * and that unit's name then. */
-typedef struct {
-    char code[17];
-    char as_of[17];
-    char *name;
-} uname_t;
-
-typedef struct {
-    call_t *x;
-    int32_t day;
-    char day_text[16];
-    uname_t *names;
-    size_t n_names, cap_names;
-} ctx_t;
-
-static const uname_t *unit_of(ctx_t *c, const char *code)
+const summary_uname_t *summary_unit_of(summary_ctx_t *c, const char *code)
 {
     for (size_t i = 0; i < c->n_names; i++)
         if (strcmp(c->names[i].code, code) == 0)
             return &c->names[i];
     if (c->n_names == c->cap_names) {
         size_t cap = c->cap_names ? c->cap_names * 2 : 64;
-        uname_t *v = realloc(c->names, cap * sizeof(*v));
+        summary_uname_t *v = realloc(c->names, cap * sizeof(*v));
         if (!v)
             return NULL;
         c->names = v;
         c->cap_names = cap;
     }
-    uname_t *u = &c->names[c->n_names++];
+    summary_uname_t *u = &c->names[c->n_names++];
     snprintf(u->code, sizeof(u->code), "%s", code);
     snprintf(u->as_of, sizeof(u->as_of), "%s", code);
     u->name = NULL;
@@ -76,9 +59,9 @@ static const uname_t *unit_of(ctx_t *c, const char *code)
     return u;
 }
 
-static const char *unit_name(ctx_t *c, const char *code)
+const char *summary_unit_name(summary_ctx_t *c, const char *code)
 {
-    const uname_t *u = unit_of(c, code);
+    const summary_uname_t *u = summary_unit_of(c, code);
     return u && u->name ? u->name : code;
 }
 
@@ -97,11 +80,11 @@ static int by_unit_a_b(const void *x, const void *y)
  * stood for it that day (its successor: old Yên Bái's and old Lào Cai's
  * nominations under new Lào Cai from 1 July 2025), so a unit is one row per
  * kind and state, under the name it had that day. */
-static void regroup(ctx_t *c, tally_row_t *v, size_t *n)
+void summary_regroup(summary_ctx_t *c, tally_row_t *v, size_t *n)
 {
     bool moved = false;
     for (size_t i = 0; i < *n; i++) {
-        const uname_t *u = unit_of(c, v[i].unit);
+        const summary_uname_t *u = summary_unit_of(c, v[i].unit);
         if (u && strcmp(u->as_of, v[i].unit) != 0) {
             snprintf(v[i].unit, sizeof(v[i].unit), "%s", u->as_of);
             moved = true;
@@ -139,13 +122,10 @@ static int by_seq(const void *x, const void *y)
     return p->seq < q->seq ? -1 : p->seq > q->seq;
 }
 
-/* The tallies a unit officer's summary holds: its unit's, and those of the
- * codes its unit carries on on the as-of day (rules_unit_acting: old Lào
- * Cai's 10 for new Lào Cai's officer from 1 July 2025), as api_call.h's
- * scope lets it read their nominations. */
-static int query_scope(ctx_t *c, const char *campaign, const char *only, tally_result_t *t)
+int summary_query_scope(summary_ctx_t *c, int32_t day, const char *campaign, const char *only,
+                        tally_result_t *t)
 {
-    int rc = tally_query(c->x->txn, c->day, campaign, only, t);
+    int rc = tally_query(c->x->txn, day, campaign, only, t);
     if (rc < 0 || !only[0])
         return rc;
     Exemplar__Unit **v = NULL;
@@ -157,11 +137,11 @@ static int query_scope(ctx_t *c, const char *campaign, const char *only, tally_r
         if (strcmp(code, only) == 0 || (i && strcmp(code, v[i - 1]->code) == 0))
             continue; /* its own, or a code already looked at */
         char acting[KEY_UNIT_MAX + 1];
-        rc = rules_unit_acting(c->x->txn, code, NULL, c->day, acting, sizeof(acting), NULL, 0);
+        rc = rules_unit_acting(c->x->txn, code, NULL, day, acting, sizeof(acting), NULL, 0);
         if (rc < 0 || strcmp(acting, only) != 0)
             continue;
         tally_result_t u;
-        if ((rc = tally_query(c->x->txn, c->day, campaign, code, &u)) < 0)
+        if ((rc = tally_query(c->x->txn, day, campaign, code, &u)) < 0)
             break;
         rc = append((void **)&t->rows, &t->n_rows, u.rows, u.n_rows, sizeof(*u.rows));
         if (rc == 0)
@@ -183,7 +163,7 @@ static int query_scope(ctx_t *c, const char *campaign, const char *only, tally_r
 
 /* Brings the tallies up to the change log, in the batch's transaction,
  * when they lag by at most CATCH_UP_MAX changes. */
-static int catch_up(call_t *x)
+int summary_catch_up(call_t *x)
 {
     uint64_t upto, last;
     bool dirty;
@@ -191,15 +171,17 @@ static int catch_up(call_t *x)
     if (rc < 0 || (upto >= last && !dirty))
         return rc;
     if (last - upto > CATCH_UP_MAX)
-        return api_refuse(x, -EX_EUNAVAIL,
-                          "the quarterly tallies are still being built from the change log in the "
-                          "background: %" PRIu64 " of %" PRIu64 " changes (%" PRIu64
-                          "%%) so far; ask again in a minute",
-                          upto, last, last ? upto * 100 / last : 0);
+        return api_refuse(
+            x, -EX_EUNAVAIL,
+            _("the quarterly tallies are still being built from the change log in the "
+              "background: %" PRIu64 " of %" PRIu64 " changes (%" PRIu64
+              "%%) so far; ask again in a minute"),
+            upto, last, last ? upto * 100 / last : 0);
     if (!x->txn->write)
-        return api_refuse(x, -EX_ESTORAGE,
-                          "the quarterly tallies are behind the change log and the store cannot be "
-                          "written just now; ask again");
+        return api_refuse(
+            x, -EX_ESTORAGE,
+            _("the quarterly tallies are behind the change log and the store cannot be "
+              "written just now; ask again"));
     bool more = true;
     for (int steps = 0; rc == 0 && more && steps < 4; steps++)
         rc = tally_advance(x->txn, x->rules, CATCH_UP_MAX, &more);
@@ -208,9 +190,18 @@ static int catch_up(call_t *x)
     if (rc == 0 && more)
         return api_refuse(
             x, -EX_EUNAVAIL,
-            "the quarterly tallies are still judging the evidence of changed subjects "
-            "in the background; ask again in a minute");
+            _("the quarterly tallies are still judging the evidence of changed subjects "
+              "in the background; ask again in a minute"));
     return rc;
+}
+
+void summary_ctx_free(summary_ctx_t *c)
+{
+    for (size_t i = 0; i < c->n_names; i++)
+        free(c->names[i].name);
+    free(c->names);
+    c->names = NULL;
+    c->n_names = c->cap_names = 0;
 }
 
 /* ---- overdue units ------------------------------------------------------ */
@@ -231,8 +222,8 @@ static int32_t period_end(const period_t *p)
 }
 
 /* Did unit submit its plan for (campaign, period) by the as-of day? */
-static int submitted_by(ctx_t *c, const char *unit, const char *campaign, const char *period,
-                        bool *yes)
+static int submitted_by(summary_ctx_t *c, const char *unit, const char *campaign,
+                        const char *period, bool *yes)
 {
     Exemplar__UnitPlan **v = NULL;
     size_t n = 0;
@@ -246,7 +237,7 @@ static int submitted_by(ctx_t *c, const char *unit, const char *campaign, const 
     return rc;
 }
 
-static int add_overdue(ctx_t *c, Exemplar__Summary *s, const Exemplar__Unit *u,
+static int add_overdue(summary_ctx_t *c, Exemplar__Summary *s, const Exemplar__Unit *u,
                        const campaign_t *cp, const period_t *p)
 {
     Exemplar__SummaryOverdue **v = realloc(s->overdue, (s->n_overdue + 1) * sizeof(*v));
@@ -273,7 +264,7 @@ static int add_overdue(ctx_t *c, Exemplar__Summary *s, const Exemplar__Unit *u,
                : -EX_EINTERNAL;
 }
 
-static int overdue_units(ctx_t *c, const char *campaign, const char *only, int32_t q_first,
+static int overdue_units(summary_ctx_t *c, const char *campaign, const char *only, int32_t q_first,
                          Exemplar__Summary *s)
 {
     rules_t *rules = c->x->rules;
@@ -313,7 +304,7 @@ static int overdue_units(ctx_t *c, const char *campaign, const char *only, int32
 /* The names of a gap's nominations, so that a reader of the summary sees
  * who lacks evidence, not only an id; a nomination gone from the store
  * keeps an empty name. */
-static int gap_names(ctx_t *c, Exemplar__SummaryGap *g)
+static int gap_names(summary_ctx_t *c, Exemplar__SummaryGap *g)
 {
     g->names = calloc(g->n_nominations ? g->n_nominations : 1, sizeof(char *));
     if (!g->names)
@@ -334,7 +325,7 @@ static int gap_names(ctx_t *c, Exemplar__SummaryGap *g)
 
 /* The gap counts per unit come from the tallies (summed over kinds); the
  * nominations listed, up to GAP_IDS_MAX per unit, from tally_gaps. */
-static int evidence_gaps(ctx_t *c, const tally_result_t *t, const char *campaign,
+static int evidence_gaps(summary_ctx_t *c, const tally_result_t *t, const char *campaign,
                          Exemplar__Summary *s)
 {
     for (size_t i = 0; i < t->n_gaps; i++) {
@@ -353,7 +344,7 @@ static int evidence_gaps(ctx_t *c, const tally_result_t *t, const char *campaign
             exemplar__summary_gap__init(g);
             s->gaps[s->n_gaps++] = g;
             g->unit = strdup(r->unit);
-            g->unit_name = strdup(unit_name(c, r->unit));
+            g->unit_name = strdup(summary_unit_name(c, r->unit));
             g->nominations = calloc(GAP_IDS_MAX, sizeof(uint64_t));
             if (!g->unit || !g->unit_name || !g->nominations)
                 return -EX_EINTERNAL;
@@ -385,7 +376,43 @@ static int evidence_gaps(ctx_t *c, const tally_result_t *t, const char *campaign
 
 /* ---- the reply ---------------------------------------------------------- */
 
-static int fill_tallies(ctx_t *c, const tally_result_t *t, Exemplar__Summary *s)
+int summary_recognitions(summary_ctx_t *c, const tally_result_t *t, Exemplar__SummaryRecognized **v,
+                         size_t *nv)
+{
+    for (size_t i = 0; i < t->n_recog; i++) {
+        Exemplar__Nomination *n = NULL;
+        int rc = records_get_nomination(c->x->txn, t->recog[i].id, &n);
+        if (rc == -EX_ENOTFOUND)
+            continue;
+        if (rc < 0)
+            return rc;
+        Exemplar__SummaryRecognized *r = calloc(1, sizeof(*r));
+        char day[16];
+        if (!r) {
+            exemplar__nomination__free_unpacked(n, NULL);
+            return -EX_EINTERNAL;
+        }
+        exemplar__summary_recognized__init(r);
+        v[(*nv)++] = r;
+        r->id = n->id;
+        r->name = strdup(n->name);
+        r->unit = strdup(n->unit);
+        r->unit_name = strdup(n->unit_name[0] ? n->unit_name : summary_unit_name(c, n->unit));
+        r->kind = n->kind;
+        r->day = strdup(day_format(t->recog[i].day, day, sizeof(day)));
+        r->campaign = strdup(n->campaign);
+        /* The recognizing decision moves from n to r (both unpacked with
+         * the default allocator, freed by free_unpacked). */
+        r->decision = n->recognition;
+        n->recognition = NULL;
+        exemplar__nomination__free_unpacked(n, NULL);
+        if (!r->name || !r->unit || !r->unit_name || !r->day || !r->campaign)
+            return -EX_EINTERNAL;
+    }
+    return 0;
+}
+
+static int fill_tallies(summary_ctx_t *c, const tally_result_t *t, Exemplar__Summary *s)
 {
     s->rows = calloc(t->n_rows ? t->n_rows : 1, sizeof(*s->rows));
     s->moves = calloc(t->n_moves ? t->n_moves : 1, sizeof(*s->moves));
@@ -399,7 +426,7 @@ static int fill_tallies(ctx_t *c, const tally_result_t *t, Exemplar__Summary *s)
         exemplar__summary_row__init(r);
         s->rows[s->n_rows++] = r;
         r->unit = strdup(t->rows[i].unit);
-        r->unit_name = strdup(unit_name(c, t->rows[i].unit));
+        r->unit_name = strdup(summary_unit_name(c, t->rows[i].unit));
         r->kind = (Exemplar__Kind)t->rows[i].a;
         r->state = (Exemplar__State)t->rows[i].b;
         r->count = (uint64_t)t->rows[i].count;
@@ -417,42 +444,12 @@ static int fill_tallies(ctx_t *c, const tally_result_t *t, Exemplar__Summary *s)
         m->from = (Exemplar__State)t->moves[i].a;
         m->to = (Exemplar__State)t->moves[i].b;
         m->count = (uint64_t)t->moves[i].count;
-        m->unit_name = strdup(unit_name(c, t->moves[i].unit));
+        m->unit_name = strdup(summary_unit_name(c, t->moves[i].unit));
         if (!m->unit || !m->unit_name)
             return -EX_EINTERNAL;
     }
     s->recognized_count = t->recog_count;
-    for (size_t i = 0; i < t->n_recog; i++) {
-        Exemplar__Nomination *n = NULL;
-        int rc = records_get_nomination(c->x->txn, t->recog[i].id, &n);
-        if (rc == -EX_ENOTFOUND)
-            continue;
-        if (rc < 0)
-            return rc;
-        Exemplar__SummaryRecognized *r = calloc(1, sizeof(*r));
-        char day[16];
-        if (!r) {
-            exemplar__nomination__free_unpacked(n, NULL);
-            return -EX_EINTERNAL;
-        }
-        exemplar__summary_recognized__init(r);
-        s->recognized[s->n_recognized++] = r;
-        r->id = n->id;
-        r->name = strdup(n->name);
-        r->unit = strdup(n->unit);
-        r->unit_name = strdup(n->unit_name[0] ? n->unit_name : unit_name(c, n->unit));
-        r->kind = n->kind;
-        r->day = strdup(day_format(t->recog[i].day, day, sizeof(day)));
-        r->campaign = strdup(n->campaign);
-        /* The recognizing decision moves from n to r (both unpacked with
-         * the default allocator, freed by free_unpacked). */
-        r->decision = n->recognition;
-        n->recognition = NULL;
-        exemplar__nomination__free_unpacked(n, NULL);
-        if (!r->name || !r->unit || !r->unit_name || !r->day || !r->campaign)
-            return -EX_EINTERNAL;
-    }
-    return 0;
+    return summary_recognitions(c, t, s->recognized, &s->n_recognized);
 }
 
 int api_summary(call_t *x)
@@ -460,31 +457,33 @@ int api_summary(call_t *x)
     const Exemplar__SummaryRequest *r = x->req->summary;
     unsigned q;
     if (day_quarter_parse(r->quarter, &q) < 0)
-        return api_refuse(x, -EX_EINVALID,
-                          "quarter \"%.20s\" is not a quarter: write YEAR Q N, for example 2023Q3 "
-                          "(July to September 2023; N is 1-4, the year 1970-2999)",
-                          r->quarter);
+        return api_refuse(
+            x, -EX_EINVALID,
+            _("quarter \"%.20s\" is not a quarter: write YEAR Q N, for example 2023Q3 "
+              "(July to September 2023; N is 1-4, the year 1970-2999)"),
+            r->quarter);
     int32_t first = day_quarter_first(q), last = day_quarter_last(q), day = last;
-    char from_text[16], last_text[16];
+    char from_text[16], last_text[16], from_said[32], last_said[32];
     day_format(first, from_text, sizeof(from_text));
     day_format(last, last_text, sizeof(last_text));
     if (r->as_of[0] && (day_parse(r->as_of, &day) < 0 || day < first || day > last))
         return api_refuse(x, -EX_EINVALID,
-                          "as_of \"%.20s\" must be a day YYYY-MM-DD of quarter %s (%s to %s)",
-                          r->as_of, r->quarter, from_text, last_text);
+                          _("as_of \"%.20s\" must be a day YYYY-MM-DD of quarter %s (%s to %s)"),
+                          r->as_of, r->quarter, l10n_day(from_text, from_said, sizeof(from_said)),
+                          l10n_day(last_text, last_said, sizeof(last_said)));
     if (r->campaign[0] && !text_is_code(r->campaign, KEY_CAMPAIGN_MAX, true))
         return api_refuse(x, -EX_EINVALID,
-                          "campaign \"%.40s\" is not a campaign id: 1-%d characters of letters, "
-                          "digits, '.', '_' or '-' (for example 2021-2025)",
+                          _("campaign \"%.40s\" is not a campaign id: 1-%d characters of letters, "
+                            "digits, '.', '_' or '-' (for example 2021-2025)"),
                           r->campaign, KEY_CAMPAIGN_MAX);
     if (r->campaign[0] && !rules_campaign(x->rules, r->campaign))
-        return api_refuse(x, -EX_ECAMPAIGN, "no campaign %s (exemplarctl campaign show lists them)",
+        return api_refuse(x, -EX_ECAMPAIGN, _("no campaign %s (exemplarctl campaign show lists them)"),
                           r->campaign);
     /* A unit officer's summary holds its own unit and the units it carries
-     * on (query_scope). */
+     * on (summary_query_scope). */
     const char *only = x->actor->role == ROLE_UNIT_OFFICER ? x->actor->unit : "";
 
-    ctx_t c = {.x = x, .day = day};
+    summary_ctx_t c = {.x = x, .day = day};
     day_format(day, c.day_text, sizeof(c.day_text));
     tally_result_t t = {0};
     Exemplar__Summary s = EXEMPLAR__SUMMARY__INIT;
@@ -496,13 +495,13 @@ int api_summary(call_t *x)
     s.generated_at_ms = x->now_ms;
     s.campaign = r->campaign;
     s.scope_unit = (char *)only;
-    int rc = catch_up(x);
+    int rc = summary_catch_up(x);
     if (rc == 0)
-        rc = query_scope(&c, r->campaign, only, &t);
+        rc = summary_query_scope(&c, c.day, r->campaign, only, &t);
     if (rc == 0) {
-        regroup(&c, t.rows, &t.n_rows);
-        regroup(&c, t.moves, &t.n_moves);
-        regroup(&c, t.gaps, &t.n_gaps);
+        summary_regroup(&c, t.rows, &t.n_rows);
+        summary_regroup(&c, t.moves, &t.n_moves);
+        summary_regroup(&c, t.gaps, &t.n_gaps);
         rc = fill_tallies(&c, &t, &s);
     }
     if (rc == 0)
@@ -533,9 +532,7 @@ int api_summary(call_t *x)
     free(s.recognized);
     free(s.overdue);
     free(s.gaps);
-    for (size_t i = 0; i < c.n_names; i++)
-        free(c.names[i].name);
-    free(c.names);
+    summary_ctx_free(&c);
     tally_result_free(&t);
     if (rc < 0 && rc != -EX_EINVALID && !x->why[0])
         log_warning("api, summary of %s failed (%s)", r->quarter, ex_err_message(rc));

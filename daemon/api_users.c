@@ -61,13 +61,15 @@ static int reply_one(call_t *x, const Exemplar__LocalUser *u, bool keep_hash)
 static int get_existing(call_t *x, const char *name, Exemplar__LocalUser **u)
 {
     if (!users_valid_name(name))
-        return api_refuse(x, -EX_EINVALID,
-                          "name must be 1-%d letters, digits, '.', '_', '@' or '-', not \"%.70s\"",
-                          AUTH_NAME_MAX, name);
+        return api_refuse(
+            x, -EX_EINVALID,
+            _("name must be 1-%d letters, digits, '.', '_', '@' or '-', not \"%.70s\""),
+            AUTH_NAME_MAX, name);
     int rc = users_get(x->txn, name, u);
     if (rc == -EX_ENOTFOUND)
         return api_refuse(
-            x, rc, "there is no local account named %s ('exemplarctl user list' shows them)", name);
+            x, rc, _("there is no local account named %s ('exemplarctl user list' shows them)"),
+            name);
     return rc;
 }
 
@@ -76,29 +78,30 @@ int api_users_add(call_t *x)
     const Exemplar__UserAddRequest *r = x->req->user_add;
     actor_t other;
     if (!users_valid_name(r->name))
-        return api_refuse(x, -EX_EINVALID,
-                          "name must be 1-%d letters, digits, '.', '_', '@' or '-', not \"%.70s\"",
-                          AUTH_NAME_MAX, r->name);
+        return api_refuse(
+            x, -EX_EINVALID,
+            _("name must be 1-%d letters, digits, '.', '_', '@' or '-', not \"%.70s\""),
+            AUTH_NAME_MAX, r->name);
     if (strcmp(r->name, AUTH_LOCAL_NAME) == 0 || auth_find_principal(r->name, &other) == 0)
-        return api_refuse(x, -EX_EINVALID,
-                          "the name %s is taken by %s: a local account needs a name of its own",
-                          r->name,
-                          strcmp(r->name, AUTH_LOCAL_NAME) == 0 ? "the ipc:// administrator"
-                                                                : "a principal of the keys file");
+        return api_refuse(
+            x, -EX_EINVALID,
+            _("the name %s is taken by %s: a local account needs a name of its own"), r->name,
+            strcmp(r->name, AUTH_LOCAL_NAME) == 0 ? _("the ipc:// administrator")
+                                                  : _("a principal of the keys file"));
     if (!users_person_role((role_t)r->role))
         return api_refuse(x, -EX_EINVALID,
-                          "a local account is a person: its role is unit-officer, "
-                          "ministry-reviewer, approver, reader or admin, not %s",
-                          ex_role_name(r->role) ?: "none");
+                          _("a local account is a person: its role is unit-officer, "
+                            "ministry-reviewer, approver, reader or admin, not %s"),
+                          l10n_pgettext("name", ex_role_name(r->role) ?: "none"));
     if (r->role == EXEMPLAR__ROLE__ROLE_UNIT_OFFICER) {
         if (!text_is_code(r->unit, 16, false))
             return api_refuse(x, -EX_EINVALID,
-                              "a unit-officer needs a unit code (1-16 of A-Z 0-9 . _ -), not "
-                              "\"%.40s\"",
+                              _("a unit-officer needs a unit code (1-16 of A-Z 0-9 . _ -), not "
+                                "\"%.40s\""),
                               r->unit);
     } else if (r->unit[0]) {
-        return api_refuse(x, -EX_EINVALID, "only unit-officers have a unit; a %s has none",
-                          ex_role_name(r->role));
+        return api_refuse(x, -EX_EINVALID, _("only unit-officers have a unit; a %s has none"),
+                          l10n_pgettext("name", ex_role_name(r->role)));
     }
     int rc = users_check_hash(r->password_hash, x->why, sizeof(x->why));
     if (rc < 0)
@@ -108,8 +111,8 @@ int api_users_add(call_t *x)
     if (rc == 0) {
         exemplar__local_user__free_unpacked(old, NULL);
         return api_refuse(x, -EX_EINVALID,
-                          "a local account named %s exists already: 'exemplarctl user passwd "
-                          "%s' gives it a new password",
+                          _("a local account named %s exists already: 'exemplarctl user passwd "
+                            "%s' gives it a new password"),
                           r->name, r->name);
     }
     if (rc != -EX_ENOTFOUND)
@@ -136,12 +139,12 @@ int api_users_passwd(call_t *x)
     bool admin = x->actor->role == ROLE_ADMIN;
     if (!admin && strcmp(x->actor->name, r->name) != 0)
         return api_refuse(x, -EX_EPERM,
-                          "user-passwd: %s may change only their own password; an administrator "
-                          "changes %s's",
+                          _("user-passwd: %s may change only their own password; an administrator "
+                            "changes %s's"),
                           x->actor->name, r->name);
     if (!admin && r->must_change)
         return api_refuse(x, -EX_EPERM,
-                          "user-passwd: only an administrator sets a one-time password");
+                          _("user-passwd: only an administrator sets a one-time password"));
     Exemplar__LocalUser *u = NULL;
     int rc = get_existing(x, r->name, &u);
     if (rc < 0)

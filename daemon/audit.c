@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "i18n.h"
 #include "key.h"
 #include "log.h"
 #include "names.h"
@@ -88,7 +89,7 @@ int audit_read(store_txn_t *txn, const Exemplar__AuditRequest *r, Exemplar__Audi
 {
     *out = NULL;
     if (r->limit > AUDIT_MAX) {
-        snprintf(why, why_len, "limit must be 1-%d (0 means %d)", AUDIT_MAX, AUDIT_DEFAULT);
+        snprintf(why, why_len, _("limit must be 1-%d (0 means %d)"), AUDIT_MAX, AUDIT_DEFAULT);
         return -EX_EINVALID;
     }
     uint32_t limit = r->limit ? r->limit : AUDIT_DEFAULT;

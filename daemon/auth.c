@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "errors.h"
+#include "i18n.h"
 #include "keyfile.h"
 #include "log.h"
 #include "names.h"
@@ -785,10 +786,11 @@ void auth_local_actor(actor_t *out)
     out->role = ROLE_ADMIN;
 }
 
+/* The role in a sentence, in the request's language (i18n.h). */
 static const char *role_text(role_t r)
 {
     const char *n = ex_role_name((Exemplar__Role)r);
-    return n ? n : "no role (not in the keys file)";
+    return n ? l10n_pgettext("name", n) : _("no role (not in the keys file)");
 }
 
 int auth_check_role(const actor_t *a, const char *op, unsigned roles, char *why, size_t why_len)
@@ -796,13 +798,14 @@ int auth_check_role(const actor_t *a, const char *op, unsigned roles, char *why,
     if (a->role == ROLE_ADMIN ||
         (a->role > ROLE_NONE && a->role < ROLE_COUNT && (roles & ROLE_BIT(a->role))))
         return 0;
-    char names[160];
-    nom_roles_text(roles, names, sizeof(names));
-    for (char *p = names; *p; p++)
-        if (*p == '|')
-            *p = '/';
-    snprintf(why, why_len, "%s needs the role %s%sadmin; %s has %s", op, names,
-             names[0] ? " or " : "", a->name, role_text(a->role));
+    char names[256];
+    nom_roles_said(roles, names, sizeof(names));
+    if (names[0])
+        snprintf(why, why_len, _("%s needs the role %s or admin; %s has %s"), op, names, a->name,
+                 role_text(a->role));
+    else
+        snprintf(why, why_len, _("%s needs the role admin; %s has %s"), op, a->name,
+                 role_text(a->role));
     return -EX_EPERM;
 }
 

@@ -115,6 +115,27 @@ bool nom_actor_in_scope(const actor_t *a, const char *unit)
     return unit && strcmp(a->unit, unit) == 0;
 }
 
+/* A state's name in a sentence, in the current language (vi.po, "state"). */
+static const char *state_said(nom_state_t s)
+{
+    return l10n_pgettext("state", state_name(s));
+}
+
+void nom_roles_said(unsigned roles, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int r = 1; r < ROLE_COUNT; r++) {
+        if (!(roles & ROLE_BIT(r)))
+            continue;
+        int n = snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+                         l10n_pgettext("name", ex_role_name((Exemplar__Role)r)));
+        if (n < 0 || (size_t)n >= len - used)
+            return;
+        used += (size_t)n;
+    }
+}
+
 void nom_roles_text(unsigned roles, char *buf, size_t len)
 {
     size_t used = 0;
@@ -140,16 +161,16 @@ int nom_check_move(const nom_view_t *n, nom_state_t to, uint64_t expected_versio
      * its id, which the caller sent). */
     if (a->role != ROLE_ADMIN &&
         !nom_actor_in_scope(a, n->acting_unit ? n->acting_unit : n->unit)) {
-        snprintf(why, why_len, "%s acts for unit %s and may not act on nomination %llu", a->name,
+        snprintf(why, why_len, _("%s acts for unit %s and may not act on nomination %llu"), a->name,
                  a->unit, (unsigned long long)n->id);
         return -EX_EPERM;
     }
     if (expected_version != n->version) {
         snprintf(why, why_len,
-                 "nomination %llu is at version %llu, not %llu: it changed since you read it "
-                 "(now %s); read it again and retry with expected version %llu",
+                 _("nomination %llu is at version %llu, not %llu: it changed since you read "
+                   "it (now %s); read it again and retry with expected version %llu"),
                  (unsigned long long)n->id, (unsigned long long)n->version,
-                 (unsigned long long)expected_version, state_name(n->state),
+                 (unsigned long long)expected_version, state_said(n->state),
                  (unsigned long long)n->version);
         return -EX_ECONFLICT;
     }
@@ -161,31 +182,32 @@ int nom_check_move(const nom_view_t *n, nom_state_t to, uint64_t expected_versio
             if (NOM_MOVES[i].from != n->state)
                 continue;
             int k = snprintf(allowed + used, sizeof(allowed) - used, "%s%s", used ? ", " : "",
-                             state_name(NOM_MOVES[i].to));
+                             state_said(NOM_MOVES[i].to));
             if (k < 0 || (size_t)k >= sizeof(allowed) - used)
                 break;
             used += (size_t)k;
         }
         if (used)
-            snprintf(why, why_len, "a nomination in %s cannot move to %s; it can move to: %s",
-                     state_name(n->state), state_name(to), allowed);
+            snprintf(why, why_len, _("a nomination in %s cannot move to %s; it can move to: %s"),
+                     state_said(n->state), state_said(to), allowed);
         else
-            snprintf(why, why_len, "a nomination in %s cannot move to %s; %s is final",
-                     state_name(n->state), state_name(to), state_name(n->state));
+            snprintf(why, why_len, _("a nomination in %s cannot move to %s; %s is final"),
+                     state_said(n->state), state_said(to), state_said(n->state));
         return -EX_ENOMOVE;
     }
     if (a->role != ROLE_ADMIN) {
         if (!(m->roles & ROLE_BIT(a->role))) {
             char roles[128];
-            nom_roles_text(m->roles, roles, sizeof(roles));
-            snprintf(why, why_len, "%s needs the role %s (or admin); %s is %s", m->verb, roles,
-                     a->name, ex_role_name((Exemplar__Role)a->role) ?: "without a role");
+            nom_roles_said(m->roles, roles, sizeof(roles));
+            snprintf(why, why_len, _("%s needs the role %s (or admin); %s is %s"),
+                     l10n_pgettext("name", m->verb), roles, a->name,
+                     l10n_pgettext("name", ex_role_name((Exemplar__Role)a->role) ?: "none"));
             return -EX_EPERM;
         }
     }
     if (m->needs_reason && (!reason || !reason[0])) {
-        snprintf(why, why_len, "moving to %s (%s) needs a reason: say why with --reason TEXT",
-                 state_name(to), m->verb);
+        snprintf(why, why_len, _("moving to %s (%s) needs a reason: say why with --reason TEXT"),
+                 state_said(to), l10n_pgettext("name", m->verb));
         return -EX_EREASON;
     }
     if (m->window != WIN_ANY && rules && rules->window_open &&
@@ -197,8 +219,8 @@ int nom_check_move(const nom_view_t *n, nom_state_t to, uint64_t expected_versio
         } else if (override) {
             snprintf(why, why_len,
                      _("only an administrator may override the %s window of campaign %s; %s is %s"),
-                     nom_window_name(m->window), n->campaign, a->name,
-                     ex_role_name((Exemplar__Role)a->role) ?: "without a role");
+                     l10n_pgettext("name", nom_window_name(m->window)), n->campaign, a->name,
+                     l10n_pgettext("name", ex_role_name((Exemplar__Role)a->role) ?: "none"));
             return -EX_EPERM;
         } else {
             char dates[256] = "";
@@ -207,7 +229,8 @@ int nom_check_move(const nom_view_t *n, nom_state_t to, uint64_t expected_versio
             snprintf(why, why_len,
                      _("the %s window of campaign %s is not open now%s%s, so %s is refused; an "
                        "administrator may override it with a reason (--override REASON)"),
-                     nom_window_name(m->window), n->campaign, dates[0] ? ": " : "", dates, m->verb);
+                     l10n_pgettext("name", nom_window_name(m->window)), n->campaign,
+                     dates[0] ? ": " : "", dates, l10n_pgettext("name", m->verb));
             return -EX_EWINDOW;
         }
     }

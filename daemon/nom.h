@@ -145,6 +145,9 @@ bool nom_actor_in_scope(const actor_t *a, const char *unit);
 
 /* Roles as text, "unit-officer|ministry-reviewer" ("" for none). */
 void nom_roles_text(unsigned roles, char *buf, size_t len);
+/* The same in a sentence: the roles' names in the current language (i18n.h),
+ * separated by ", ". */
+void nom_roles_said(unsigned roles, char *buf, size_t len);
 
 /* Names used in docs and help. */
 const char *nom_window_name(window_t w);

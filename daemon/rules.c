@@ -616,16 +616,20 @@ static void window_describe(void *arg, const char *campaign, window_t w, char *b
     (void)campaign;
     rules_ctx_t *c = arg;
     const period_t *p = window_period(c, w);
-    char from[16], to[16], today[16];
+    /* Days as the request's language writes them (15/9/2021 in Vietnamese). */
+    char from[16], to[16], today[16], from_said[32], to_said[32], today_said[32];
     day_format(c->day, today, sizeof(today));
+    l10n_day(today, today_said, sizeof(today_said));
     if (!p || !p->has_window[w]) {
         snprintf(buf, len, _("period %s has no %s window (today is %s)"), p ? p->id : c->period->id,
-                 nom_window_name(w), today);
+                 l10n_pgettext("name", nom_window_name(w)), today_said);
         return;
     }
+    day_format(p->window[w].from, from, sizeof(from));
+    day_format(p->window[w].to, to, sizeof(to));
     snprintf(buf, len, _("in period %s it runs from %s to %s, and today is %s"), p->id,
-             day_format(p->window[w].from, from, sizeof(from)),
-             day_format(p->window[w].to, to, sizeof(to)), today);
+             l10n_day(from, from_said, sizeof(from_said)), l10n_day(to, to_said, sizeof(to_said)),
+             today_said);
 }
 
 static void overridden(void *arg, window_t w)

@@ -12,6 +12,7 @@
 
 #include "auth.h"
 #include "errors.h"
+#include "i18n.h"
 #include "names.h"
 #include "records.h"
 
@@ -37,9 +38,9 @@ int users_check_hash(const char *hash, char *why, size_t why_len)
         crypto_pwhash_str_needs_rehash(hash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
                                        crypto_pwhash_MEMLIMIT_INTERACTIVE) < 0) {
         snprintf(why, why_len,
-                 "password_hash is not an Argon2id hash (libsodium's crypto_pwhash_str output, "
-                 "\"$argon2id$v=19$m=...\", under %d bytes): hash the password on the client, "
-                 "as 'exemplarctl user add' does",
+                 _("password_hash is not an Argon2id hash (libsodium's crypto_pwhash_str "
+                   "output, \"$argon2id$v=19$m=...\", under %d bytes): hash the password on "
+                   "the client, as 'exemplarctl user add' does"),
                  (int)crypto_pwhash_STRBYTES);
         return -EX_EINVALID;
     }
@@ -71,15 +72,16 @@ int users_resolve(store_txn_t *t, const actor_t *sender, const char *on_behalf_o
     }
     if (sender->role != ROLE_GATEWAY) {
         snprintf(why, why_len,
-                 "on_behalf_of is for gateways only: %s (%s) may act only as itself; send the "
-                 "request without on_behalf_of",
-                 sender->name, ex_role_name((Exemplar__Role)sender->role) ?: "no role");
+                 _("on_behalf_of is for gateways only: %s (%s) may act only as itself; send "
+                   "the request without on_behalf_of"),
+                 sender->name,
+                 l10n_pgettext("name", ex_role_name((Exemplar__Role)sender->role) ?: "none"));
         return -EX_EPERM;
     }
     if (!users_valid_name(on_behalf_of)) {
         snprintf(why, why_len,
-                 "gateway %s: on_behalf_of \"%.70s\" is not a principal name (1-%d letters, "
-                 "digits, '.', '_', '@', '-')",
+                 _("gateway %s: on_behalf_of \"%.70s\" is not a principal name (1-%d "
+                   "letters, digits, '.', '_', '@', '-')"),
                  sender->name, on_behalf_of, AUTH_NAME_MAX);
         return -EX_EPERM;
     }
@@ -89,8 +91,8 @@ int users_resolve(store_txn_t *t, const actor_t *sender, const char *on_behalf_o
         int rc = users_get(t, on_behalf_of, &u);
         if (rc == -EX_ENOTFOUND) {
             snprintf(why, why_len,
-                     "gateway %s acts for %s, who is neither in the keys file nor a local account "
-                     "of this daemon",
+                     _("gateway %s acts for %s, who is neither in the keys file nor a local "
+                       "account of this daemon"),
                      sender->name, on_behalf_of);
             return -EX_EPERM;
         }
@@ -104,17 +106,19 @@ int users_resolve(store_txn_t *t, const actor_t *sender, const char *on_behalf_o
         exemplar__local_user__free_unpacked(u, NULL);
         if (disabled) {
             snprintf(why, why_len,
-                     "gateway %s acts for %s, whose local account is disabled ('exemplarctl user "
-                     "enable %s' lets it in again)",
+                     _("gateway %s acts for %s, whose local account is disabled ('exemplarctl "
+                       "user enable %s' lets it in again)"),
                      sender->name, on_behalf_of, on_behalf_of);
             return -EX_EPERM;
         }
     }
     if (!users_person_role(who.role)) {
         snprintf(why, why_len,
-                 "gateway %s acts for %s, a %s: a gateway acts only for people (unit-officer, "
-                 "ministry-reviewer, approver, reader, admin), never for a service",
-                 sender->name, who.name, ex_role_name((Exemplar__Role)who.role) ?: "principal");
+                 _("gateway %s acts for %s, a %s: a gateway acts only for people "
+                   "(unit-officer, ministry-reviewer, approver, reader, admin), never for a "
+                   "service"),
+                 sender->name, who.name,
+                 l10n_pgettext("name", ex_role_name((Exemplar__Role)who.role) ?: "none"));
         return -EX_EPERM;
     }
     snprintf(who.via, sizeof(who.via), "%s", sender->name);

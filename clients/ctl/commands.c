@@ -20,6 +20,7 @@
 #include "cmd_nominations.h"
 #include "cmd_ops.h"
 #include "cmd_plans.h"
+#include "cmd_report.h"
 #include "cmd_rules.h"
 #include "cmd_summary.h"
 #include "cmd_users.h"
@@ -187,6 +188,21 @@ static const ctl_cmd_opt_t JOBS_OPTS[] = {
     {OPT_PREFIX, N_("only ids starting with TEXT, e.g. remind/2021-2025/ or summary/")},
     {OPT_TIMERS, N_("list (or show) the timers the jobs come from instead")},
     {OPT_LIMIT, N_("print at most N (1-1000, default 100)")},
+    {0, NULL},
+};
+
+static const ctl_cmd_opt_t REPORT_OPTS[] = {
+    {OPT_CAMPAIGN, N_("interim: the campaign holding PERIOD (default: the one that has it)")},
+    {OPT_AS_OF, N_("a day YYYY-MM-DD of the period or campaign (default: its last day)")},
+    {OPT_FORMAT, N_("json, csv (UTF-8 with a BOM), xlsx, html (for print on A4) or all; "
+                    "without it the report is printed as text (--json: as JSON)")},
+    {OPT_OUTPUT, N_("the file to write (one format; default: standard output, xlsx: "
+                    "review-KIND-SPAN.xlsx) or the directory (--format all; default: .)")},
+    {OPT_LANG, N_("vi or en: the labels of csv, xlsx and html (default vi)")},
+    {OPT_DOCUMENT, N_("html: an INI file whose [document] section gives the report's header and "
+                      "signature, as for summary")},
+    {OPT_DOC_NUMBER, N_("html: the report's number (Số: N/BC-...), over the file's")},
+    {OPT_DOC_DATE, N_("html: the day YYYY-MM-DD the report is signed, over the file's")},
     {0, NULL},
 };
 
@@ -410,6 +426,16 @@ const ctl_cmd_t CMD_TABLE[] = {
       "directory. While the daemon is still building its tallies from the change log "
       "(after an upgrade) the summary is refused as unavailable (exit "
       "status 7) with how far the build is: ask again a little later.") },
+    { "report", "interim PERIOD | final CAMPAIGN [--format FORMAT] [--as-of DATE] [--output PATH] [--lang vi|en]",
+      N_("the interim or final review report of a period or campaign, e.g. interim 2021-2023"),
+      cmd_report, 2, 2, REPORT_OPTS,
+      N_("Per unit and kind, as of the last day of the period (interim) or of the campaign "
+      "(final), or of --as-of: the exemplars the unit planned, the nominations registered, "
+      "fostered and recognized, the recognitions revoked and the nominations carried over; "
+      "the units whose plan is late or missing; and every exemplar recognized in the span "
+      "with its decision. Readers and above; a unit officer gets its own unit. "
+      "exemplar-summary writes the same files into the reports directory when a period or "
+      "the campaign ends.") },
     { "backup", "FILE [--force]",
       N_("copy the store, consistent and compacted, while the daemon serves (administrators "
          "only)"),

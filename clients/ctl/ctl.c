@@ -46,8 +46,10 @@ ex_client_t *ctl_client(ctl_t *ctl, int *status)
 {
     if (ctl->client)
         return ctl->client;
-    ex_client_opts_t opts = {
-        .endpoint = ctl->api, .timeout_ms = ctl->timeout_ms, .retries = ctl->retries};
+    ex_client_opts_t opts = {.endpoint = ctl->api,
+                             .timeout_ms = ctl->timeout_ms,
+                             .retries = ctl->retries,
+                             .language = l10n_code()}; /* the daemon answers in the person's language */
     *status = ctl_curve_keys(ctl, &opts.curve);
     if (*status)
         return NULL;

@@ -15,7 +15,7 @@
 #include <stdbool.h>
 
 #include "exemplar.h"
-#include "l10n.h"
+#include "i18n.h"
 
 #define CTL_NAME "exemplarctl"
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "l10n.h"
+#include "i18n.h"
 
 /* ---- JSON -------------------------------------------------------------- */
 

@@ -9,7 +9,7 @@
  * without a daemon, so the rules are local and follow the api default's.
  */
 #include "statedir.h"
-#include "l10n.h"
+#include "i18n.h"
 #include "output.h"
 
 #include <ini.h>

@@ -32,7 +32,8 @@ struct ex_client {
     ex_curve_keys_t keys;
     int timeout_ms;
     int retries;
-    void *sock; /* DEALER; NULL after a timeout until the next attempt */
+    void *sock;       /* DEALER; NULL after a timeout until the next attempt */
+    char language[8]; /* the answers' language ("vi", "en"); "": the daemon's */
 };
 
 /* ---- the shared context ------------------------------------------------ */
@@ -190,6 +191,15 @@ ex_client_t *ex_client_new(const ex_client_opts_t *opts)
         c->curve = true;
         c->keys = *opts->curve;
     }
+    if (opts && opts->language && opts->language[0]) {
+        if (strcmp(opts->language, "vi") != 0 && strcmp(opts->language, "en") != 0) {
+            free(c->endpoint);
+            free(c);
+            errno = EINVAL;
+            return NULL;
+        }
+        snprintf(c->language, sizeof c->language, "%s", opts->language);
+    }
     c->timeout_ms = opts && opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
     c->retries = !opts || opts->retries == 0 ? DEFAULT_RETRIES
                  : opts->retries < 0         ? 0
@@ -345,6 +355,8 @@ int ex_client_call(ex_client_t *c, Exemplar__Request *req, Exemplar__Reply **rep
     req->protocol = EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1;
     if (req->request_id == 0)
         req->request_id = ex_request_id_new();
+    if ((!req->language || !req->language[0]) && c->language[0])
+        req->language = c->language;
     size_t len = exemplar__request__get_packed_size(req);
     if (len > EX_MAX_REQUEST_BYTES)
         return -EX_ETOOBIG;

@@ -73,6 +73,10 @@ typedef struct {
     int timeout_ms;               /* per attempt; 0: 5000 */
     int retries;                  /* further attempts after a timeout; <0: none, 0: 2 */
     const ex_curve_keys_t *curve; /* NULL: no CURVE (ipc://); copied by ex_client_new */
+    /* The language of the daemon's sentences in every answer (refusals,
+     * explanations): "vi" or "en", sent as each request's language unless
+     * the request sets its own; NULL or "": the daemon's [rules] language. */
+    const char *language;
 } ex_client_opts_t;
 
 /* The api endpoint to use when none is given: $EXEMPLAR_API if set, else
@@ -92,7 +96,8 @@ uint64_t ex_request_id_new(void);
  * calls time out until it answers).  Returns NULL only when out of memory
  * (ENOMEM), when the endpoint is malformed (EINVAL, ENAMETOOLONG for an ipc
  * path too long for sun_path, EPROTONOSUPPORT for an unknown transport) or
- * when no ZeroMQ context can be made (errno from zmq_ctx_new). */
+ * when no ZeroMQ context can be made (errno from zmq_ctx_new); EINVAL also
+ * for a language other than "vi" or "en". */
 ex_client_t *ex_client_new(const ex_client_opts_t *opts);
 void ex_client_destroy(ex_client_t **p);
 

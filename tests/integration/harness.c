@@ -440,7 +440,8 @@ void harness_cleanup(harness_t *h, int keep)
 
 ex_client_t *harness_client(const harness_t *h, int timeout_ms)
 {
-    ex_client_opts_t o = {.endpoint = h->api, .timeout_ms = timeout_ms, .retries = -1};
+    ex_client_opts_t o = {
+        .endpoint = h->api, .timeout_ms = timeout_ms, .retries = -1, .language = "en"};
     ex_client_t *c = ex_client_new(&o);
     if (!c)
         fprintf(stderr, "harness: ex_client_new(%s): %s\n", h->api, strerror(errno));

@@ -119,8 +119,11 @@ static void new_keys(const char *server_public, ex_curve_keys_t *k)
 
 static ex_client_t *curve_client(const fixture_t *fx, const ex_curve_keys_t *k, int timeout_ms)
 {
-    ex_client_opts_t o = {
-        .endpoint = fx->endpoint, .timeout_ms = timeout_ms, .retries = -1, .curve = k};
+    ex_client_opts_t o = {.endpoint = fx->endpoint,
+                          .timeout_ms = timeout_ms,
+                          .retries = -1,
+                          .curve = k,
+                          .language = "en"};
     ex_client_t *c = ex_client_new(&o);
     assert_non_null(c);
     return c;

@@ -121,7 +121,7 @@ def main():
 
     def call(s, timeout_ms=5000, **body):
         next_id[0] += 1
-        req = w.Request(protocol=w.PROTOCOL_V1, request_id=next_id[0])
+        req = w.Request(protocol=w.PROTOCOL_V1, request_id=next_id[0], language="en")
         for k, v in body.items():
             getattr(req, k).CopyFrom(v)
         s.send(req.SerializeToString())

@@ -114,7 +114,8 @@ static void *writer_main(void *arg)
 {
     writer_t *w = arg;
     shared_t *sh = w->sh;
-    ex_client_opts_t o = {.endpoint = sh->api, .timeout_ms = TIMEOUT_MS, .retries = -1};
+    ex_client_opts_t o = {
+        .endpoint = sh->api, .timeout_ms = TIMEOUT_MS, .retries = -1, .language = "en"};
     ex_client_t *c = ex_client_new(&o);
     char name[240];
     for (unsigned i = 0; c; i++) {

@@ -124,7 +124,8 @@ static int setup(void **state)
         ex_client_opts_t o = {.endpoint = fx->endpoint,
                               .timeout_ms = TIMEOUT_MS,
                               .retries = -1,
-                              .curve = &fx->p[i].keys};
+                              .curve = &fx->p[i].keys,
+                              .language = "en"};
         fx->p[i].client = ex_client_new(&o);
     }
     *state = fx;

@@ -106,8 +106,11 @@ static int write_keys(const fixture_t *fx, unsigned which)
 
 static ex_client_t *curve_client(const fixture_t *fx, const ex_curve_keys_t *k, int timeout_ms)
 {
-    ex_client_opts_t o = {
-        .endpoint = fx->endpoint, .timeout_ms = timeout_ms, .retries = -1, .curve = k};
+    ex_client_opts_t o = {.endpoint = fx->endpoint,
+                          .timeout_ms = timeout_ms,
+                          .retries = -1,
+                          .curve = k,
+                          .language = "en"};
     ex_client_t *c = ex_client_new(&o);
     assert_non_null(c);
     return c;

@@ -111,6 +111,15 @@ def nominations(c):
           f"conflict: {e!r} {e.current_version}")
     e = expect(exemplar.NoSuchMove, c.move, n.id, State.RECOGNIZED, expected_version=2)
     check(isinstance(e, exemplar.Refused) and "fostering" in e.message, f"no-such-move: {e}")
+    c.language = "vi"  # the same refusal in the other language (Request.language)
+    e = expect(exemplar.NoSuchMove, c.move, n.id, State.RECOGNIZED, expected_version=2)
+    check("bồi dưỡng" in e.message and "fostering" not in e.message, f"no-such-move (vi): {e}")
+    c.language = "en"
+    try:
+        exemplar.Client(c.endpoint, language="fr")
+        check(False, "Client(language='fr') was accepted")
+    except exemplar.Invalid:
+        pass
     expect(exemplar.ReasonRequired, c.move, n.id, State.WITHDRAWN, expected_version=2)
     expect(exemplar.NotFound, c.get, 999999)
     e = expect(exemplar.Invalid, c.register, "01", Kind.INDIVIDUAL, "", campaign="demo",
@@ -273,6 +282,10 @@ def operators(c):
     s = c.summary(q, campaign="demo")
     check(isinstance(s, model.SummaryReply), f"summary: {s}")
     expect(exemplar.Invalid, c.summary, "2023Q5")
+    rr = c.review_report("demo")
+    check(isinstance(rr, model.ReviewReportReply) and rr.report.kind == "final"
+          and rr.report.campaign == "demo", f"review_report: {rr}")
+    expect(exemplar.UnknownCampaign, c.review_report, "no-such-campaign")
 
 
 def subscription(c):
@@ -465,7 +478,7 @@ def main():
     schema()
     d.start()
     try:
-        c = exemplar.Client(d.api, timeout_ms=10000)
+        c = exemplar.Client(d.api, timeout_ms=10000, language="en")
         n = nominations(c)
         rules(c, n)
         events(c)

@@ -169,6 +169,46 @@ run 0 "${CURVE[@]}" --json summary 2023Q3
 check 's["scope_unit"] == "01" and {r["unit"] for r in s["rows"]} == {"01"} and overdue <= {"01"}'
 check 's["nominations"] == 3 and s["gap_count"] == 1'
 
+# The interim review report of 2021-2023 (báo cáo sơ kết), as of the
+# period's end: per unit and kind against the unit's plan, the units
+# without a plan, every recognition with its decision.
+rcheck() { # EXPR over the report `r` in $DIR/out; unit(CODE, KIND) is its row
+    "$PY" -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+def unit(code, kind):
+    return next(u for u in r["units"] if u["unit"] == code and u["kind"] == kind)
+def row(code, kind):
+    u = unit(code, kind)
+    return [u[k] for k in ("expected", "registered", "fostered", "recognized", "revoked", "carried_over")]
+if not eval(sys.argv[2]):
+    print(json.dumps(r, ensure_ascii=False, indent=1)[:3000])
+    sys.exit(1)
+' "$DIR/out" "$1" || fail "report check failed: $1"
+}
+run 0 --json report interim 2021-2023
+rcheck 'r["kind"] == "interim" and r["campaign"] == "2021-2025" and r["as_of"] == "2023-12-31"'
+rcheck 'row("01", "collective") == [1, 1, 1, 1, 0, 0] and row("01", "individual") == [2, 2, 2, 1, 0, 0]'
+rcheck 'row("79", "collective") == [0, 1, 1, 0, 0, 0] and row("79", "individual") == [0, 1, 0, 0, 0, 0]'
+rcheck '{p["unit"] for p in r["plans"] if p["submitted_on"] == ""} >= {"79"} and "01" not in {p["unit"] for p in r["plans"]}'
+rcheck 'r["recognized_count"] == 2 and [x["decision"]["number"] for x in r["recognized"]] == ["9/QĐ-BTNMT", "10/QĐ-BTNMT"]'
+# As of a day inside the period: B was recognized later.
+run 0 --json report interim 2021-2023 --as-of 2023-09-30
+rcheck 'r["recognized_count"] == 1 and row("01", "individual")[3] == 0'
+# The final report of the campaign: the same nominations, the campaign's span.
+run 0 --json report final 2021-2025
+rcheck 'r["kind"] == "final" and r["period"] == "" and r["to"] == "2025-09-30" and row("01", "collective")[:4] == [1, 1, 1, 1]'
+run 3 report interim 2099-2101
+grep -q "no campaign has a period 2099-2101" "$DIR/err" || fail "unknown period: $(cat "$DIR/err")"
+run 1 report final 2021-2025 --as-of 2030-01-01
+grep -q "must be a day YYYY-MM-DD from" "$DIR/err" || fail "as-of outside: $(cat "$DIR/err")"
+run 2 report quarterly 2021-2023
+# In Vietnamese when the person's language is.
+export LANGUAGE=vi
+run 3 report interim 2099-2101
+unset LANGUAGE
+grep -q "không Kế hoạch nào có giai đoạn 2099-2101" "$DIR/err" || fail "vi refusal: $(cat "$DIR/err")"
+
 # Every format on disk, as exemplar-summary writes them.
 mkdir "$DIR/reports"
 "$WORKER" --quarter 2023Q3 --reports-dir "$DIR/reports" --api "$EXEMPLAR_API" >/dev/null ||
@@ -176,6 +216,26 @@ mkdir "$DIR/reports"
 for ext in json csv xlsx html; do
     [[ -s $DIR/reports/summary-2023Q3.$ext ]] || fail "exemplar-summary wrote no $ext"
 done
+compgen -G "$DIR/reports/review-*" >/dev/null &&
+    fail "a review report was written after 2023Q3, before the period ended"
+# After 2023Q4 the period 2021-2023 has ended: its interim report comes with the summary.
+mkdir "$DIR/due"
+"$WORKER" --quarter 2023Q4 --reports-dir "$DIR/due" --api "$EXEMPLAR_API" >"$DIR/due.out" ||
+    fail "exemplar-summary --quarter 2023Q4 failed"
+for ext in json csv xlsx html; do
+    [[ -s $DIR/due/review-interim-2021-2023.$ext ]] || fail "exemplar-summary wrote no interim $ext"
+done
+grep -qF "$DIR/due/review-interim-2021-2023.html" "$DIR/due.out" || fail "the interim report is not listed"
+grep -qF '"Số quyết định","Ngày quyết định","Người ký"' "$DIR/due/review-interim-2021-2023.csv" ||
+    fail "the interim CSV has no decision columns"
+"$PY" - "$DIR/due/review-interim-2021-2023.xlsx" <<'PYEOF' || fail "the interim XLSX is not the three sheets with the decisions"
+import re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+names = re.findall(r'<sheet name="([^"]+)"', z.read("xl/workbook.xml").decode())
+strings = z.read("xl/sharedStrings.xml").decode()
+sys.exit(0 if names == ["Theo đơn vị", "Kế hoạch", "Công nhận"] and "10/QĐ-BTNMT" in strings else 1)
+PYEOF
+
 ls -a "$DIR/reports" | grep -q '\.tmp$' && fail "a temporary file was left behind"
 head -c 3 "$DIR/reports/summary-2023Q3.csv" | od -An -tx1 | grep -q 'ef bb bf' || fail "the CSV has no BOM"
 grep -q 'Phòng Đo đạc &lt;Hà Nội&gt; &amp; &quot;bản đồ&quot;' "$DIR/reports/summary-2023Q3.html" ||
@@ -188,6 +248,18 @@ names = re.findall(r'<sheet name="([^"]+)"', wb)
 sys.exit(0 if names == ["Trường hợp đề nghị", "Chuyển trạng thái", "Công nhận", "Quá hạn", "Thiếu minh chứng"] else 1)
 PYEOF
 "$CTL" summary 2023Q3 --format all --output "$DIR/reports" >/dev/null || fail "summary --format all"
+# Each recognition with its decision (number, date, issuer) in HTML, CSV and XLSX.
+grep -qF '<td>Số 9/QĐ-BTNMT ngày 25/8/2023 của Bộ trưởng Bộ Tài nguyên và Môi trường</td>' \
+    "$DIR/reports/summary-2023Q3.html" || fail "the HTML does not show the recognizing decision"
+grep -qF '"Số quyết định","Ngày quyết định","Người ký"' "$DIR/reports/summary-2023Q3.csv" &&
+    grep -qF '"9/QĐ-BTNMT","2023-08-25","Bộ trưởng Bộ Tài nguyên và Môi trường"' \
+        "$DIR/reports/summary-2023Q3.csv" || fail "the CSV does not show the recognizing decision"
+"$PY" - "$DIR/reports/summary-2023Q3.xlsx" <<'PYEOF' || fail "the XLSX does not show the recognizing decision"
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+strings = z.read("xl/sharedStrings.xml").decode()
+sys.exit(0 if all(w in strings for w in ("Số quyết định", "9/QĐ-BTNMT", "Bộ trưởng Bộ Tài nguyên và Môi trường")) else 1)
+PYEOF
 
 # The HTML report's header (Decree 30/2020): values not given are blanks, never guesses.
 H=$DIR/reports/summary-2023Q3.html

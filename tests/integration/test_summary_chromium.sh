@@ -9,7 +9,9 @@
 # parts, an STT column in every table, recipients, signature) and the
 # charts, prints it to PDF, whose every page must be A4 (595 x 842 pt) and
 # hold the whole text, and lays it out at the print width with a probe
-# script that reports any element whose content is wider than its box.
+# script that reports any element whose content is wider than its box.  The
+# interim review report of 2021-2023, written from the same data, gets the
+# same checks.
 # Skipped (77) only when chromium or poppler-utils is not installed.
 #
 #   test_summary_chromium.sh SOURCE_DIR BUILD_DIR
@@ -163,15 +165,73 @@ out.id = "probe";
 out.textContent = "OVERFLOW[" + bad.join(" | ") + "]";
 document.body.appendChild(out);
 JSEOF
-"$PY" - "$HTML" "$DIR/probe.js" "$DIR/probe.html" <<'PYEOF'
+# probe PAGE: nothing of PAGE wider than its box at the print width.
+probe() {
+    "$PY" - "$1" "$DIR/probe.js" "$DIR/probe.html" <<'PYEOF'
 import sys
 page = open(sys.argv[1], encoding="utf-8").read().replace("@media screen", "@media not all")
 script = open(sys.argv[2], encoding="utf-8").read()
 open(sys.argv[3], "w", encoding="utf-8").write(page.replace("</body>", "<script>" + script + "</script></body>"))
 PYEOF
-timeout 60 "$CHROMIUM" "${flags[@]}" --window-size=624,2000 --dump-dom "file://$DIR/probe.html" \
-    >"$DIR/probe-dom.html" 2>"$DIR/probe.log" || fail "chromium probe: $(tail -5 "$DIR/probe.log")"
-probe=$(grep -o '<pre id="probe">OVERFLOW\[[^]]*\]' "$DIR/probe-dom.html" | sed 's/^<pre id="probe">//' || true)
-[[ -n $probe ]] || fail "the probe script did not run"
-[[ $probe == 'OVERFLOW[]' ]] || fail "text overflows its box in the print layout: $probe"
-echo "ok ($pages A4 pages)"
+    timeout 60 "$CHROMIUM" "${flags[@]}" --window-size=624,2000 --dump-dom "file://$DIR/probe.html" \
+        >"$DIR/probe-dom.html" 2>"$DIR/probe.log" || fail "chromium probe: $(tail -5 "$DIR/probe.log")"
+    local got
+    got=$(grep -o '<pre id="probe">OVERFLOW\[[^]]*\]' "$DIR/probe-dom.html" | sed 's/^<pre id="probe">//' || true)
+    [[ -n $got ]] || fail "the probe script did not run on $1"
+    [[ $got == 'OVERFLOW[]' ]] || fail "text overflows its box in the print layout of $1: $got"
+}
+probe "$HTML"
+
+# a4_pdf PAGE PDF: print PAGE to PDF; every page A4.  Prints the page count.
+a4_pdf() {
+    timeout 60 "$CHROMIUM" "${flags[@]}" --no-pdf-header-footer --print-to-pdf="$2" \
+        "file://$1" >"$DIR/pdf.log" 2>&1 || fail "chromium --print-to-pdf $1: $(tail -5 "$DIR/pdf.log")"
+    local n bad
+    n=$(pdfinfo "$2" | awk '/^Pages:/ {print $2}')
+    bad=$(pdfinfo -f 1 -l "$n" -box "$2" |
+        awk '/MediaBox:/ && !($4 == "0.00" && $5 == "0.00" && $6 + 0 > 594.5 && $6 + 0 < 595.5 &&
+                               $7 + 0 > 841.5 && $7 + 0 < 842.5)' | head -3)
+    [[ -z $bad ]] || fail "pages of $2 that are not A4: $bad"
+    echo "$n"
+}
+
+# The interim review report (báo cáo sơ kết 2021-2023) from the same data:
+# the same Decree 30 page, its parts, the units against their plans, the
+# late or missing plans, every recognition with its decision; A4 in print
+# with nothing cut.
+REPORT=$DIR/out/review-interim-2021-2023.html
+[[ -s $REPORT ]] || fail "no interim report was written"
+grep -Eqi '<script|<link|src=|@import|url\(' "$REPORT" && fail "the report is not self-contained"
+timeout 60 "$CHROMIUM" "${flags[@]}" --dump-dom "file://$REPORT" >"$DIR/rdom.html" 2>"$DIR/dump.log" ||
+    fail "chromium --dump-dom (report): $(tail -5 "$DIR/dump.log")"
+for want in '<div class="motto1">CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</div>' \
+    '<h1 class="doc-type">BÁO CÁO</h1>' \
+    'Sơ kết công tác xây dựng và nhân rộng điển hình tiên tiến giai đoạn 2021-2023' \
+    'Số liệu tính đến hết ngày 31/12/2023' '<h2>I. ' '<h2>II. ' '<h2>III. ' '<h2>IV. ' \
+    'id="units-collective"' 'id="units-individual"' 'id="plans"' 'id="recognized"' \
+    'Chưa có kế hoạch' 'Số 2468/QĐ-BTNMT ngày 25/8/2023 của Bộ trưởng Bộ Tài nguyên và Môi trường' \
+    '<p class="recipients-title">Nơi nhận:</p>' 'class="signer"'; do
+    grep -qF "$want" "$DIR/rdom.html" || fail "the report's DOM lacks $want"
+done
+# Its numbers are the JSON's: Hà Nội's collective row against its plan.
+"$PY" - "$DIR/rdom.html" "$DIR/out/review-interim-2021-2023.json" <<'PYEOF' || fail "the report's table is not its JSON"
+import json, re, sys
+dom = open(sys.argv[1], encoding="utf-8").read()
+r = json.load(open(sys.argv[2]))
+u = next(x for x in r["units"] if x["unit"] == "01" and x["kind"] == "collective")
+t = re.search(r'<table id="units-collective">(.*?)</table>', dom, re.S).group(1)
+cells = [u[k] for k in ("expected", "registered", "fostered", "recognized", "revoked", "carried_over")]
+row = "<td>Thành phố Hà Nội</td>" + "".join(f'<td class="n">{n}</td>' for n in cells)
+assert row in t, (row, t[:600])
+assert len(r["recognized"]) == r["recognized_count"] == dom.count("QĐ-BTNMT ngày"), r["recognized_count"]
+PYEOF
+rpages=$(a4_pdf "$REPORT" "$DIR/report.pdf")
+pdftotext "$DIR/report.pdf" - | tr -d '[:space:]' >"$DIR/report.txt"
+last_name=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["recognized"][-1]["name"])' \
+    "$DIR/out/review-interim-2021-2023.json")
+for want in 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM' 'BÁO CÁO' 'IV. DANH SÁCH ĐIỂN HÌNH ĐƯỢC CÔNG NHẬN' \
+    'Nơi nhận:' "$last_name"; do
+    grep -qF "${want//[[:space:]]/}" "$DIR/report.txt" || fail "the report's PDF lacks $want"
+done
+probe "$REPORT"
+echo "ok ($pages A4 pages; the interim report $rpages)"

@@ -158,7 +158,8 @@ pctl ping --wait 10 >/dev/null || fail "the packaged daemon does not answer: $(c
 pctl register --unit 01 --kind collective --campaign demo --subject 01:PKG --name "Phòng A" \
     >/dev/null || fail "register in the demo campaign was refused"
 rc=0
-msg=$(pctl register --unit 99 --kind collective --campaign demo --subject 99:PKG \
+# asked in Vietnamese (exemplarctl asks in its person's language)
+msg=$(LANGUAGE=vi pctl register --unit 99 --kind collective --campaign demo --subject 99:PKG \
     --name "Phòng B" 2>&1) || rc=$?
 [ "$rc" -eq 3 ] || fail "an unknown unit gave exit status $rc: $msg"
 grep -qF "không có đơn vị nào mang mã 99" <<<"$msg" ||

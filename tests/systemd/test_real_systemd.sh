@@ -156,7 +156,7 @@ ctl move "${ids[2]}" withdrawn --reason "the unit withdrew it" >/dev/null || fai
 # Without its evidence the second collective is refused, in Vietnamese: the
 # package's catalogue is found (this root has no build tree to fall back on).
 rc=0
-refusal=$(ctl move "${ids[1]}" unit-reviewed 2>&1) || rc=$?
+refusal=$(LANGUAGE=vi ctl move "${ids[1]}" unit-reviewed 2>&1) || rc=$? # asked in Vietnamese
 [ "$rc" -eq 5 ] || fail "unit review without evidence gave exit status $rc: $refusal"
 grep -qF "bị từ chối: chưa đạt tiêu chí" <<<"$refusal" ||
     fail "the criteria refusal is not in Vietnamese: $refusal"

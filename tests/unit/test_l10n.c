@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * proto/l10n.c: the clients' language, dates, times and text width.  The
+ * common/i18n.c: the clients' language, dates, times and text width.  The
  * language follows LANG without a generated locale and finds the real
  * catalogue of the build; dates are d/m/yyyy in Vietnamese and "15
  * September 2021" in English, in Vietnam's time (a UTC evening is the next
@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "errors.h"
-#include "l10n.h"
+#include "i18n.h"
 
 /* 2021-09-14T17:30:05Z: 00:30:05 on 15 September 2021 in Vietnam. */
 #define EVENING_UTC_MS 1631640605000LL

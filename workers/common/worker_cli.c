@@ -3,7 +3,7 @@
  * The command-line options every worker takes (see worker_cli.h).
  */
 #include "worker_cli.h"
-#include "l10n.h"
+#include "i18n.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -16,7 +16,6 @@
 #include "compose.h"
 #include "errors.h"
 #include "i18n.h"
-#include "l10n.h"
 #include "mail.h"
 #include "worker.h"
 #include "worker_cli.h"

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render_int.h"
+#include "labels.h"
 
 typedef struct {
     const char *key;

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "errors.h"
-#include "l10n.h"
+#include "i18n.h"
 #include "summary_render.h"
 #include "worker.h"
 #include "worker_cli.h"
@@ -33,7 +33,9 @@ static const char *const USAGE =
        "Write the quarterly summaries of exemplard as summary-YYYYQn.{json,csv,xlsx,html} into\n"
        "the reports directory.  Without --quarter it runs as a service: it takes the daemon's\n"
        "summary jobs (one after each quarter ends, [workers] summary_delay), writes the files,\n"
-       "announces them on the notification topic notify.ministry and acknowledges.\n"
+       "announces them on the notification topic notify.ministry and acknowledges.  After\n"
+       "the quarter in which a period or the campaign ends, it also writes the interim or\n"
+       "final review report as review-interim-PERIOD.* or review-final-CAMPAIGN.*.\n"
        "\n"
        "  --quarter YYYYQn      write this quarter now and exit (e.g. 2023Q3)\n"
        "  --as-of YYYY-MM-DD    with --quarter: a day inside the quarter (default: its last)\n"
@@ -88,6 +90,11 @@ static int write_summary(worker_t *w, const Exemplar__Job *job, const summary_jo
         if (summary_write_all(s->fetch, job->quarter, "", "", s->dir, s->lang, &s->doc, err,
                               sizeof(err)) < 0)
             return worker_fail(w, "summary of %s: %s", job->quarter, err);
+        /* The interim and final review reports due with this quarter. */
+        char reports[2048];
+        if (report_write_due(s->fetch, job->quarter, "", s->dir, s->lang, &s->doc, true, reports,
+                             sizeof(reports), err, sizeof(err)) < 0)
+            return worker_fail(w, "review reports after %s: %s", job->quarter, err);
         if (worker_deliver(w, job, "file", html, NULL, &already) < 0)
             return -1;
     }
@@ -108,6 +115,17 @@ static int write_summary(worker_t *w, const Exemplar__Job *job, const summary_jo
             size_t used = strlen(text);
             snprintf(text + used, sizeof(text) - used, "  %s/summary-%s.%s\n", s->dir, job->quarter,
                      EXT[i]);
+        }
+        /* and the review reports written with it (listed, not written
+         * again: the file delivery before this one wrote them) */
+        char reports[2048], err[512];
+        if (report_write_due(s->fetch, job->quarter, "", s->dir, s->lang, &s->doc, false, reports,
+                             sizeof(reports), err, sizeof(err)) < 0)
+            return worker_fail(w, "review reports after %s: %s", job->quarter, err);
+        for (char *line = reports, *nl; *line; line = nl + 1) {
+            nl = strchr(line, '\n');
+            size_t used = strlen(text);
+            snprintf(text + used, sizeof(text) - used, "  %.*s\n", (int)(nl - line), line);
         }
         Exemplar__Notification nt = EXEMPLAR__NOTIFICATION__INIT;
         nt.subject = subject;
@@ -238,11 +256,19 @@ int main(int argc, char **argv)
     if (quarter) {
         rc = summary_write_all(job.fetch, quarter, as_of, campaign, job.dir, job.lang, &job.doc,
                                err, sizeof(err));
+        char reports[2048] = "";
         if (rc < 0) {
             fprintf(stderr, "%s: ", NAME);
             fprintf(stderr, _("summary of %s: %s\n"), quarter, err);
+        } else if (!as_of[0] &&
+                   (rc = report_write_due(job.fetch, quarter, campaign, job.dir, job.lang, &job.doc,
+                                          true, reports, sizeof(reports), err, sizeof(err))) < 0) {
+            /* the reports due with the quarter, as the service writes them */
+            fprintf(stderr, "%s: ", NAME);
+            fprintf(stderr, _("review reports after %s: %s\n"), quarter, err);
         } else {
             printf("%s/summary-%s.{json,csv,xlsx,html}\n", job.dir, quarter); /* i18n: no words */
+            fputs(reports, stdout);
         }
         rc = rc < 0 ? 1 : 0;
     } else {

@@ -8,7 +8,7 @@
 #include <xlsxwriter.h>
 
 #include "errors.h"
-#include "render_int.h"
+#include "labels.h"
 
 typedef struct {
     lxw_workbook *wb;
@@ -69,10 +69,12 @@ int summary_render_xlsx(const Exemplar__Summary *s, sr_lang_t lang, const char *
         worksheet_write_number(ws, row, 3, (double)m->count, NULL);
     }
 
-    const char *h3[] = {sr_text(SR_T_IDS, lang),  sr_text(SR_T_NAME, lang),
-                        sr_text(SR_T_UNIT, lang), sr_text(SR_T_KIND, lang),
-                        sr_text(SR_T_DAY, lang),  sr_text(SR_T_CAMPAIGN, lang)};
-    ws = sheet(&b, lang == SR_EN ? "Recognized" : "Công nhận", h3, 6);
+    const char *h3[] = {sr_text(SR_T_IDS, lang),        sr_text(SR_T_NAME, lang),
+                        sr_text(SR_T_UNIT, lang),       sr_text(SR_T_KIND, lang),
+                        sr_text(SR_T_DAY, lang),        sr_text(SR_T_CAMPAIGN, lang),
+                        sr_text(SR_T_DEC_NUMBER, lang), sr_text(SR_T_DEC_DATE, lang),
+                        sr_text(SR_T_DEC_ISSUER, lang)};
+    ws = sheet(&b, lang == SR_EN ? "Recognized" : "Công nhận", h3, 9);
     for (size_t i = 0; ws && i < s->n_recognized; i++) {
         const Exemplar__SummaryRecognized *r = s->recognized[i];
         lxw_row_t row = (lxw_row_t)(i + 1);
@@ -82,6 +84,11 @@ int summary_render_xlsx(const Exemplar__Summary *s, sr_lang_t lang, const char *
         worksheet_write_string(ws, row, 3, summary_kind_label(r->kind, lang), NULL);
         worksheet_write_string(ws, row, 4, r->day, NULL);
         worksheet_write_string(ws, row, 5, r->campaign, NULL);
+        if (r->decision) { /* the recognizing decision; absent in older stores */
+            worksheet_write_string(ws, row, 6, r->decision->number, NULL);
+            worksheet_write_string(ws, row, 7, r->decision->date, NULL);
+            worksheet_write_string(ws, row, 8, r->decision->issuer, NULL);
+        }
     }
 
     const char *h4[] = {sr_text(SR_T_UNIT_CODE, lang), sr_text(SR_T_UNIT, lang),

@@ -110,4 +110,38 @@ int summary_write_all(ex_client_t *c, const char *quarter, const char *as_of, co
                       const char *dir, sr_lang_t lang, const summary_doc_t *doc, char *err,
                       size_t errlen);
 
+/* ---- the interim and final review reports (report.c) ------------------ */
+
+/* The report's subject line: "Sơ kết công tác ... giai đoạn 2021-2023". */
+const char *report_subject(const Exemplar__ReviewReport *r, sr_lang_t lang, char *buf, size_t len);
+/* Its files' name without extension: review-interim-2021-2023,
+ * review-final-2021-2025. */
+const char *report_file_stem(const Exemplar__ReviewReport *r, char *buf, size_t len);
+int report_render_json(const Exemplar__ReviewReport *r, FILE *f);
+int report_render_csv(const Exemplar__ReviewReport *r, sr_lang_t lang, FILE *f);
+/* doc may be NULL (every header value blank). */
+int report_render_html(const Exemplar__ReviewReport *r, sr_lang_t lang, const summary_doc_t *doc,
+                       FILE *f);
+int report_render_xlsx(const Exemplar__ReviewReport *r, sr_lang_t lang, const char *path, char *err,
+                       size_t errlen);
+/* As summary_write_file and summary_write_files (DIR/STEM.EXT). */
+int report_write_file(const Exemplar__ReviewReport *r, unsigned format, sr_lang_t lang,
+                      const summary_doc_t *doc, const char *path, char *err, size_t errlen);
+int report_write_files(const Exemplar__ReviewReport *r, const char *dir, unsigned formats,
+                       sr_lang_t lang, const summary_doc_t *doc, char *err, size_t errlen);
+/* Asks the daemon for the report of campaign's period (interim) or of the
+ * whole campaign (period NULL or ""), as of as_of ("" = the span's last
+ * day).  As summary_fetch: reply->review_report->report is the report. */
+int report_fetch(ex_client_t *c, const char *campaign, const char *period, const char *as_of,
+                 Exemplar__Reply **reply);
+/* The reports due after quarter (YYYYQn), as the summary worker writes them
+ * on its quarterly schedule: the interim report of every period whose
+ * windows end in the quarter and the final report of every campaign that
+ * ends in it (of campaign only, unless NULL or ""), each in the four
+ * formats into dir (with write false: only listed).  The HTML files' paths are listed in written,
+ * one a line ("" when none is due).  0, or a negative EX_E* with a sentence in err. */
+int report_write_due(ex_client_t *c, const char *quarter, const char *campaign, const char *dir,
+                     sr_lang_t lang, const summary_doc_t *doc, bool write, char *written,
+                     size_t wlen, char *err, size_t errlen);
+
 #endif

@@ -91,13 +91,21 @@ class Client:
     ``tcp://HOST:PORT`` (always CURVE: give ``keys``, or ``server_key`` and
     ``secret_key`` file paths).  Without an endpoint, default_endpoint().
     timeout_ms is per attempt; retries is how many times an unanswered
-    request is sent again (same id)."""
+    request is sent again (same id).  language ("vi" or "en") is the language
+    of the daemon's sentences in every answer (refusals, explanations); None
+    leaves it to the daemon's [rules] language.  It can be changed later by
+    setting the attribute."""
 
     def __init__(self, endpoint: Optional[str] = None, *, keys: Optional[CurveKeys] = None,
                  server_key: Optional[str] = None, secret_key: Optional[str] = None,
                  timeout_ms: int = DEFAULT_TIMEOUT_MS, retries: int = DEFAULT_RETRIES,
-                 context: Optional[zmq.Context] = None) -> None:
+                 context: Optional[zmq.Context] = None,
+                 language: Optional[str] = None) -> None:
         self.endpoint = endpoint or default_endpoint()
+        if language not in (None, "", "vi", "en"):
+            raise errors.Invalid(f"language must be vi or en (or None for the daemon's own), "
+                                 f"not {language!r}")
+        self.language = language or ""
         if keys is None and (server_key or secret_key):
             if not (server_key and secret_key):
                 raise errors.Invalid("CURVE needs both the daemon's public key file "
@@ -208,7 +216,8 @@ class Client:
         if body not in BODY_FOR:
             raise errors.Invalid(f"unknown request type {body!r}")
         req = wire_pb2.Request(protocol=wire_pb2.PROTOCOL_V1,
-                               request_id=request_id or new_request_id())
+                               request_id=request_id or new_request_id(),
+                               language=self.language)
         target = getattr(req, body)
         if message is None:
             target.SetInParent()
@@ -456,3 +465,11 @@ class Client:
         tallies are being built (ask again later)."""
         body = summary_pb2.SummaryRequest(quarter=quarter, as_of=as_of, campaign=campaign)
         return self._typed("summary", body)
+
+    def review_report(self, campaign: str = "", *, period: str = "",
+                      as_of: str = "") -> model.ReviewReportReply:
+        """The interim review report (sơ kết) of a period (period="2021-2023";
+        campaign may then be empty) or the final one (tổng kết) of a campaign
+        (period empty), as of the span's last day or as_of."""
+        body = summary_pb2.ReviewReportRequest(campaign=campaign, period=period, as_of=as_of)
+        return self._typed("review_report", body)

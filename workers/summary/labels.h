@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Inside the summary renderers: the label table's words and helpers shared
- * by render.c, render_html.c and render_xlsx.c.  Not installed.
+ * Inside the summary renderers, at their bottom (labels.c): the label
+ * table's words and the helpers render.c, render_html.c, render_xlsx.c and
+ * document.c share.  Not installed.
  */
-#ifndef EXEMPLAR_RENDER_INT_H
-#define EXEMPLAR_RENDER_INT_H
+#ifndef EXEMPLAR_SUMMARY_LABELS_H
+#define EXEMPLAR_SUMMARY_LABELS_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -71,6 +72,30 @@ enum {
     SR_T_GAP_COUNT,
     SR_T_MAIN_TABLE,
     SR_T_DATA_FROM,
+    SR_T_DECISION,
+    SR_T_DEC_NUMBER,
+    SR_T_DEC_DATE,
+    SR_T_DEC_ISSUER,
+    SR_T_RV_INTERIM,
+    SR_T_RV_FINAL,
+    SR_T_RV_INTRO,
+    SR_T_RV_TOTALS,
+    SR_T_RV_BY_UNIT,
+    SR_T_RV_EXPECTED,
+    SR_T_RV_REGISTERED,
+    SR_T_RV_FOSTERED,
+    SR_T_RV_RECOGNIZED,
+    SR_T_RV_REVOKED,
+    SR_T_RV_CARRIED,
+    SR_T_RV_PLANS,
+    SR_T_RV_SUBMITTED,
+    SR_T_RV_STATUS,
+    SR_T_RV_NO_PLAN,
+    SR_T_RV_LATE,
+    SR_T_RV_RECOG_LIST,
+    SR_T_RV_RECOG_COUNT,
+    SR_T_RV_PLANS_COUNT,
+    SR_T_RV_NOTE,
     SR_T_COUNT_
 };
 #define SR_T_COUNT_WORDS SR_T_COUNT_
@@ -91,5 +116,9 @@ const char *sr_format_day(const char *iso, sr_lang_t lang, char *buf, size_t len
 size_t sr_units(const Exemplar__Summary *s, const char ***codes, const char ***names);
 /* Nominations of unit (NULL: all) and kind (-1: both) in state. */
 uint64_t sr_count(const Exemplar__Summary *s, const char *unit, int kind, int state);
+/* A decision in one line: "Số 9/QĐ-BTNMT ngày 25/08/2023 của Bộ trưởng ..."
+ * ("No. 9/QĐ-BTNMT of 25 August 2023, Minister of ..."); "" when d is NULL
+ * or has no number (a recognition recorded before decisions were required). */
+const char *sr_decision_line(const Exemplar__Decision *d, sr_lang_t lang, char *buf, size_t len);
 
 #endif
