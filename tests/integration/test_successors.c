@@ -280,7 +280,7 @@ static void successor_officer_moves_on_absorbed_units_nominations(void **state)
      * go to the successor, and the refusal says which */
     assert_int_equal(get_code(lc_old, old.id), 0);
     move_refused(lc_old, &old, EX_EPERM,
-                 "unit 10 ended on 2025-06-30 and unit 15 carries its work on",
+                 "unit 10 ended on 30 June 2025 and unit 15 carries its work on",
                  "old Lào Cai's officer after the merger");
 
     /* The successor's officer lists both and moves both on. */
