@@ -369,6 +369,8 @@ def main():
         record_title(b, "TTLDXS", YEAR, "1/QĐ-UBND", TODAY, "Chủ tịch UBND Thành phố Hà Nội")
         msg = flash(b)
         assert "Hệ thống từ chối" in msg and str(YEAR) in msg, msg
+        # the daemon's own sentence is in the page's language (Request.language)
+        assert "chưa thể ghi nhận danh hiệu năm %d" % YEAR in msg, msg
         assert not b.find_elements(By.CSS_SELECTOR, "#ledger tr[data-year='%d']" % YEAR)
         shot(b, "07b-reviewer-evidence")
         ledger = json.loads(fx.ctl("--json", "evidence", "list", SUBJECT))["evidence"]
@@ -466,6 +468,16 @@ def main():
         a.get(fx.url + "/n/" + nid)
         assert "Recognised" in a.page_source
         shot(a, "14-english")
+        # a refusal reaches an English page in English: the reviewer, switched
+        # to English, records this year's title again
+        b.get(fx.url + "/")
+        submit(b, b.find_element(By.LINK_TEXT, "English"))
+        b.get(fx.url + "/n/" + nid)
+        record_title(b, "TTLDXS", YEAR, "2/QĐ-UBND", TODAY, "Chủ tịch UBND Thành phố Hà Nội")
+        msg = flash(b)
+        assert "The daemon refused" in msg and \
+            "the titles of %d cannot be recorded yet" % YEAR in msg, msg
+        assert "chưa thể" not in msg, msg
 
         # ---- on a phone
         p = fx.browser(phone=True)
