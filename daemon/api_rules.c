@@ -113,7 +113,7 @@ int api_rules_register(call_t *x, Exemplar__Nomination *n, Exemplar__Unit **keep
                             "personnel number, or the collective's code such as %s:PTNN)"),
                           n->unit);
     int32_t day = rules_today(rules, x->now_ms);
-    char today[16];
+    char today[16], on_said[64], from_said[64], to_said[64];
     day_format(day, today, sizeof(today));
     Exemplar__Unit *u = NULL, *latest = NULL;
     int rc = ledger_unit_on(x->txn, n->unit, day, &u, &latest);
@@ -122,9 +122,9 @@ int api_rules_register(call_t *x, Exemplar__Nomination *n, Exemplar__Unit **keep
             api_refuse(x, rc,
                        _("unit %s (%s) is not valid on %s: it was valid from %s to %s; register "
                          "under the unit that replaced it (exemplarctl units list)"),
-                       latest->code, latest->name, today,
-                       latest->valid_from[0] ? latest->valid_from : "-",
-                       latest->valid_to[0] ? latest->valid_to : "-");
+                       latest->code, latest->name, l10n_day(today, on_said, sizeof(on_said)),
+                       l10n_day(latest->valid_from, from_said, sizeof(from_said)),
+                       l10n_day(latest->valid_to, to_said, sizeof(to_said)));
         else
             api_refuse(x, rc, _("no unit has the code %s (exemplarctl units list)"), n->unit);
         if (latest)
@@ -542,19 +542,20 @@ int api_rules_evidence_add(call_t *x)
         return -EX_EINVALID;
     /* A title exists once its year is over and its decision signed. */
     int32_t today = rules_today(x->rules, x->now_ms), signed_on = 0;
-    char today_text[16];
+    char today_text[16], today_said[64], said[64]; /* days as the request's language writes them */
     day_format(today, today_text, sizeof(today_text));
     day_parse(in->decision->date, &signed_on);
     if (signed_on > today)
         return api_refuse(x, -EX_EINVALID,
                           _("decision %s is dated %s, after today (%s): record the title once the "
                             "decision is signed, with the date it bears"),
-                          in->decision->number, in->decision->date, today_text);
+                          in->decision->number, l10n_day(in->decision->date, said, sizeof(said)),
+                          l10n_day(today_text, today_said, sizeof(today_said)));
     if (in->year >= day_year(today))
         return api_refuse(x, -EX_EINVALID,
                           _("the titles of %d cannot be recorded yet: the year has not ended "
                             "(today is %s); they are decided after its year-end review"),
-                          (int)in->year, today_text);
+                          (int)in->year, l10n_day(today_text, today_said, sizeof(today_said)));
     Exemplar__Evidence e = *in;
     Exemplar__Decision d = *in->decision;
     char *issuer = NULL, *number = NULL;
@@ -582,14 +583,15 @@ int api_rules_evidence_revoke(call_t *x)
     /* A revocation takes effect when its decision is signed, like the title
      * it annuls (evidence add): one dated after today is not a fact yet. */
     int32_t today = rules_today(x->rules, x->now_ms), signed_on = 0;
-    char today_text[16];
+    char today_text[16], today_said[64], said[64]; /* days as the request's language writes them */
     day_format(today, today_text, sizeof(today_text));
     day_parse(r->revocation->date, &signed_on);
     if (signed_on > today)
         return api_refuse(x, -EX_EINVALID,
                           _("revoking decision %s is dated %s, after today (%s): revoke the title "
                             "once the decision is signed, with the date it bears"),
-                          r->revocation->number, r->revocation->date, today_text);
+                          r->revocation->number, l10n_day(r->revocation->date, said, sizeof(said)),
+                          l10n_day(today_text, today_said, sizeof(today_said)));
     Exemplar__Evidence *e = NULL;
     int rc = ledger_evidence_get(x->txn, r->subject, r->year, r->title, &e);
     if (rc == -EX_ENOTFOUND)
@@ -743,21 +745,24 @@ int api_rules_fact_evidence(rules_t *rules, store_txn_t *txn, const Exemplar__Ev
      * its decision signed (publish refuses such facts too; a kept fact is
      * checked again when an alias resolves it). */
     int32_t today = rules_today(rules, now_ms), signed_on = 0;
-    char today_text[16];
+    char today_text[16], today_said[64], said[64]; /* days as the request's language writes them */
     day_format(today, today_text, sizeof(today_text));
     if (e->decision && e->decision->date[0] && day_parse(e->decision->date, &signed_on) == 0 &&
         signed_on > today) {
         snprintf(why, why_len,
                  _("event %s of %s: decision %s is dated %s, after today (%s): it becomes "
                    "evidence once the decision is signed"),
-                 e->event_id, e->publisher, e->decision->number, e->decision->date, today_text);
+                 e->event_id, e->publisher, e->decision->number,
+                 l10n_day(e->decision->date, said, sizeof(said)),
+                 l10n_day(today_text, today_said, sizeof(today_said)));
         return -EX_EINVALID;
     }
     if ((int)e->year >= day_year(today)) {
         snprintf(why, why_len,
                  _("event %s of %s: the titles of %d cannot be recorded yet: the year has not "
                    "ended (today is %s)"),
-                 e->event_id, e->publisher, (int)e->year, today_text);
+                 e->event_id, e->publisher, (int)e->year,
+                 l10n_day(today_text, today_said, sizeof(today_said)));
         return -EX_EINVALID;
     }
     Exemplar__Decision none = EXEMPLAR__DECISION__INIT;

@@ -42,7 +42,7 @@ has "the titles of 2021 cannot be recorded yet: the year has not ended" err "evi
 start 2022-02-15
 run 0 move "$ID" fostering
 run 1 evidence add 01:PDD 2021 TTLDXS --decision 1/QĐ --decision-date 2022-03-01
-has "is dated 2022-03-01, after today (2022-02-15)" err "evidence add on a future decision"
+has "is dated 1 March 2022, after today (15 February 2022)" err "evidence add on a future decision"
 run 0 evidence add 01:PDD 2021 TTLDXS --decision 1/QĐ --decision-date 2022-01-20
 
 start 2023-02-10
@@ -51,7 +51,7 @@ run 0 evidence add 01:PDD 2022 TTLDXS --decision 2/QĐ --decision-date 2023-01-2
 # (invalid, with the sentence saying when it can be recorded), and the title
 # stays unrevoked.
 run 1 evidence revoke 01:PDD 2022 TTLDXS --decision 3/QĐ --decision-date 2023-03-01
-has "revoking decision 3/QĐ is dated 2023-03-01, after today (2023-02-10)" err "revoke on a future decision"
+has "revoking decision 3/QĐ is dated 1 March 2023, after today (10 February 2023)" err "revoke on a future decision"
 has "invalid" err "revoke on a future decision"
 run 0 --json evidence list 01:PDD
 grep -q '"revoked":true' "$DIR/out" && fail "a future revocation was recorded: $(cat "$DIR/out")"

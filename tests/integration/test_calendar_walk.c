@@ -212,7 +212,7 @@ static void period_2021_2023_on_its_real_dates(void **state)
     m = move_ok(c, &m, S(FOSTERING));
     rc = evidence(c, "01:PQLDD", 2021, "TTLDXS", "2022-02-20", &r);
     itest_require_error(rc, r, EX_EINVALID, "evidence on a decision dated after today");
-    require_message(r, "after today (2022-02-15)");
+    require_message(r, "after today (15 February 2022)");
     ex_reply_free(r);
     titles_of(c, 2021, "2022-01-20", "01:PQLDD", "CB-0101");
     titles_of(c, 2021, "2022-01-20", "01:CCBVMT", NULL);
