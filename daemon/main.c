@@ -472,7 +472,10 @@ int main(int argc, char **argv)
         goto out;
     }
     if (store_lock_dir(cfg.state_dir, &lock_fd, err, sizeof(err)) < 0 ||
-        store_open(cfg.state_dir, cfg.map_size, cfg.map_max, &store, err, sizeof(err)) < 0) {
+        store_open_wal(cfg.state_dir, cfg.map_size, cfg.map_max,
+                       &(store_wal_cfg_t){cfg.wal != 0, cfg.wal_segment, cfg.wal_segment / 2,
+                                          cfg.wal_checkpoint_ms},
+                       &store, err, sizeof(err)) < 0) {
         log_error("%s", err);
         goto out;
     }
