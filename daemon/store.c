@@ -38,6 +38,7 @@ struct store {
     uint8_t *ops; /* the writes of the open write transaction, encoded */
     size_t ops_len, ops_cap;
     bool replaying;        /* writes applied from the log are not logged again */
+    bool ckpt_clean;       /* the checkpoint on disk says "clean stop": replaced before any write */
     int64_t pending_since; /* monotonic ms of the first record after the checkpoint */
     store_wal_report_t report;
 };
@@ -422,7 +423,8 @@ static int checkpoint(store_t *s, bool clean)
     int rc = mdb_txn_begin(s->env, NULL, 0, &txn);
     if (rc == 0) {
         if (mdb_get(txn, s->dbi[DB_META], &k, &old) == 0 && old.mv_size == 8 &&
-            memcmp(old.mv_data, be, 8) == 0 && wal_pending_bytes(s->wal) == 0 && s->pin && !clean) {
+            memcmp(old.mv_data, be, 8) == 0 && wal_pending_bytes(s->wal) == 0 && s->pin && !clean &&
+            !s->ckpt_clean) {
             mdb_txn_abort(txn);
             return 0; /* nothing new since the last one */
         }
@@ -457,6 +459,7 @@ static int checkpoint(store_t *s, bool clean)
     if (s->pin)
         mdb_txn_abort(s->pin);
     s->pin = pin;
+    s->ckpt_clean = clean;
     s->report.checkpoints++;
     s->report.applied = seq;
     return 0;
@@ -505,6 +508,7 @@ static int wal_begin(store_t *s, const char *dir, char *err, size_t errlen, wal_
     if (rc < 0)
         return rc;
     *had_checkpoint = tail->checkpoint;
+    s->ckpt_clean = tail->clean;
     /* After a clean stop LMDB was synced last and is the truth (a tool may
      * have written to it since, synced as LMDB does by default). */
     if (tail->checkpoint && !tail->clean && ilen)
