@@ -333,7 +333,10 @@ static int restore_image(const char *dir, const uint8_t *image, size_t len, cons
     }
     mdbfile_info_t ck;
     char why[200];
-    if (mdbfile_check(image, len, (uint64_t)st.st_size, &ck, why, sizeof(why)) < 0) {
+    /* A torn write past the checkpoint's pages may have left part of a
+     * page at the end: the image is two whole pages, so that is the size. */
+    uint64_t whole = (uint64_t)st.st_size / (len / 2) * (len / 2);
+    if (mdbfile_check(image, len, whole, &ck, why, sizeof(why)) < 0) {
         close(fd);
         snprintf(err, errlen,
                  "store, the log's checkpoint does not fit %s (%s): was data.mdb replaced by "
@@ -349,7 +352,7 @@ static int restore_image(const char *dir, const uint8_t *image, size_t len, cons
         close(fd);
         return 0; /* a clean stop: nothing to put back */
     }
-    uint64_t now = n == (ssize_t)len ? head_txnid(cur, len, (uint64_t)st.st_size) : 0;
+    uint64_t now = n == (ssize_t)len ? head_txnid(cur, len, whole) : 0;
     free(cur);
     /* Every LMDB commit since the checkpoint is a record of the log, but
      * for the last one (committed, its record not yet synced).  More than
@@ -551,6 +554,68 @@ static int wal_finish(store_t *s, const wal_tail_t *tail, char *err, size_t errl
     return rc;
 }
 
+/* A new environment is made whole in a directory of its own (databases
+ * created, schema stamped, synced) and only then renamed into place: LMDB
+ * writes a new file's meta pages without a sync, so a power loss while it
+ * is being made could otherwise leave a data.mdb that is no LMDB file. */
+static int create_env(const char *dir, char *err, size_t errlen)
+{
+    char tmp[4200], from[4300], to[4300], lock[4300];
+    snprintf(tmp, sizeof(tmp), "%s/new.XXXXXX", dir);
+    if (!mkdtemp(tmp)) {
+        snprintf(err, errlen, "store, cannot create a directory in %s (%s)", dir, strerror(errno));
+        return -EX_ESTORAGE;
+    }
+    snprintf(from, sizeof(from), "%s/data.mdb", tmp);
+    snprintf(to, sizeof(to), "%s/data.mdb", dir);
+    snprintf(lock, sizeof(lock), "%s/lock.mdb", tmp);
+    MDB_env *env = NULL;
+    MDB_txn *txn = NULL;
+    MDB_dbi dbi;
+    int rc = mdb_env_create(&env);
+    if (rc == 0)
+        rc = mdb_env_set_maxdbs(env, 32);
+    if (rc == 0)
+        rc = mdb_env_open(env, tmp, MDB_NOTLS, 0640);
+    if (rc == 0)
+        rc = mdb_txn_begin(env, NULL, 0, &txn);
+    for (int i = 0; rc == 0 && i < DB_COUNT; i++)
+        rc = mdb_dbi_open(txn, DB_NAME[i], MDB_CREATE, &dbi);
+    if (rc == 0) {
+        uint8_t be[4] = {0, 0, 0, STORE_SCHEMA_VERSION};
+        MDB_val k = {sizeof(SCHEMA_KEY) - 1, (void *)SCHEMA_KEY}, v = {sizeof(be), be};
+        rc = mdb_dbi_open(txn, DB_NAME[DB_META], 0, &dbi);
+        if (rc == 0)
+            rc = mdb_put(txn, dbi, &k, &v, 0);
+    }
+    if (rc == 0)
+        rc = mdb_txn_commit(txn);
+    else if (txn)
+        mdb_txn_abort(txn);
+    if (rc == 0)
+        rc = mdb_env_sync(env, 1);
+    if (env)
+        mdb_env_close(env);
+    if (rc == 0 && rename(from, to) < 0)
+        rc = errno;
+    unlink(from);
+    unlink(lock);
+    rmdir(tmp);
+    if (rc == 0) {
+        int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0 || fsync(fd) < 0)
+            rc = errno;
+        if (fd >= 0)
+            close(fd);
+    }
+    if (rc) {
+        snprintf(err, errlen, "store, cannot create the environment in %s (%s)", dir,
+                 mdb_strerror(rc));
+        return rc == ENOSPC ? -EX_EFULL : -EX_ESTORAGE;
+    }
+    return 0;
+}
+
 int store_open_wal(const char *dir, uint64_t map_size, uint64_t map_max, const store_wal_cfg_t *wal,
                    store_t **out, char *err, size_t errlen)
 {
@@ -558,6 +623,13 @@ int store_open_wal(const char *dir, uint64_t map_size, uint64_t map_max, const s
     if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
         snprintf(err, errlen, "store, cannot create %s (%s)", dir, strerror(errno));
         return -EX_ESTORAGE;
+    }
+    char datafile[4200];
+    snprintf(datafile, sizeof(datafile), "%s/data.mdb", dir);
+    if (access(datafile, F_OK) != 0 && errno == ENOENT) {
+        int crc = create_env(dir, err, errlen);
+        if (crc < 0)
+            return crc;
     }
     store_t *s = calloc(1, sizeof(*s));
     if (!s) {
@@ -598,7 +670,9 @@ int store_open_wal(const char *dir, uint64_t map_size, uint64_t map_max, const s
      * MDB_NORDAHEAD: access is random; read-ahead only evicts useful pages.
      * MDB_NOSYNC with the log: the log's sync makes a commit durable. */
     if (rc == 0)
-        rc = mdb_env_open(s->env, dir, MDB_NORDAHEAD | MDB_NOTLS | (s->wal ? MDB_NOSYNC : 0), 0640);
+        rc = mdb_env_open(s->env, dir,
+                          MDB_NORDAHEAD | MDB_NOTLS | (s->wal && had_checkpoint ? MDB_NOSYNC : 0),
+                          0640);
     if (rc) {
         snprintf(err, errlen, "store, cannot open the environment in %s (%s)", dir,
                  mdb_strerror(rc));
@@ -643,6 +717,14 @@ int store_open_wal(const char *dir, uint64_t map_size, uint64_t map_max, const s
     rc = check_schema(s, err, errlen);
     if (rc == 0 && s->wal)
         rc = wal_finish(s, &tail, err, errlen);
+    /* Without a checkpoint to come back to, LMDB synced its own commits
+     * (creating the databases, stamping the schema); from the first
+     * checkpoint on, the log makes commits durable. */
+    if (rc == 0 && s->wal && !had_checkpoint && !wal_leftover &&
+        (rc = mdb_env_set_flags(s->env, MDB_NOSYNC, 1)) != 0) {
+        snprintf(err, errlen, "store, cannot set MDB_NOSYNC (%s)", mdb_strerror(rc));
+        rc = -EX_ESTORAGE;
+    }
     if (rc == 0 && wal_leftover) {
         /* Replayed and synced: LMDB syncs its own commits from now on. */
         char wdir[4200];
