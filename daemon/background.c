@@ -202,7 +202,7 @@ void background_housekeeping(background_t *s, const rules_t *rules, api_jobs_t *
     /* The log's checkpoint: LMDB synced and the old segments recycled, here
      * between batches, never on a request's path. */
     if (store_checkpoint_next(s->store) == 0)
-        store_checkpoint(s->store);
+        store_checkpoint_step(s->store);
     if (rc < 0) {
         if (!grew_after(s, rc))
             log_warning("api, housekeeping not committed (%s)", ex_err_message(rc));

@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <lmdb.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,22 @@
 #include "log.h"
 #include "mdbfile.h"
 #include "wal.h"
+
+/* A checkpoint in flight (store_checkpoint_step): its thread syncs
+ * data.mdb and writes the log's checkpoint file while the loop goes on. */
+typedef struct {
+    pthread_t thread;
+    bool running;
+    atomic_bool done;
+    int fd; /* data.mdb */
+    char dir[4200];
+    wal_position_t pos;
+    uint8_t image[WAL_IMAGE_MAX];
+    size_t len;
+    MDB_txn *pin; /* the checkpoint's snapshot, held from its start */
+    int rc;
+    char err[300];
+} ckpt_t;
 
 struct store {
     MDB_env *env;
@@ -41,6 +59,7 @@ struct store {
     bool ckpt_clean;       /* the checkpoint on disk says "clean stop": replaced before any write */
     int64_t pending_since; /* monotonic ms of the first record after the checkpoint */
     store_wal_report_t report;
+    ckpt_t ck;
 };
 
 /* Below this much free space, an EIO from a write is the disk being full. */
@@ -412,31 +431,97 @@ static void wal_fatal(const char *why)
     _exit(EXIT_FAILURE);
 }
 
-static int checkpoint(store_t *s, bool clean)
+/* Records the sequence applied through in LMDB (fsck compares it with the
+ * checkpoint's) in a transaction of its own, not logged.  Returns 1 when
+ * nothing changed since the last checkpoint, 0, or an LMDB code. */
+static int stamp_applied(store_t *s, uint64_t seq, bool force)
 {
-    if (!s->wal)
-        return 0;
-    uint64_t seq = wal_last_seq(s->wal);
-    /* The sequence applied through, in LMDB too (fsck compares them). */
     MDB_txn *txn;
     uint8_t be[8];
     for (int i = 0; i < 8; i++)
         be[i] = (uint8_t)(seq >> (56 - 8 * i));
     MDB_val k = {sizeof(WAL_APPLIED_KEY) - 1, (void *)WAL_APPLIED_KEY}, v = {8, be}, old;
     int rc = mdb_txn_begin(s->env, NULL, 0, &txn);
-    if (rc == 0) {
-        if (mdb_get(txn, s->dbi[DB_META], &k, &old) == 0 && old.mv_size == 8 &&
-            memcmp(old.mv_data, be, 8) == 0 && wal_pending_bytes(s->wal) == 0 && s->pin && !clean &&
-            !s->ckpt_clean) {
-            mdb_txn_abort(txn);
-            return 0; /* nothing new since the last one */
-        }
-        rc = mdb_put(txn, s->dbi[DB_META], &k, &v, 0);
-        if (rc == 0)
-            rc = mdb_txn_commit(txn);
-        else
-            mdb_txn_abort(txn);
+    if (rc)
+        return rc;
+    if (!force && mdb_get(txn, s->dbi[DB_META], &k, &old) == 0 && old.mv_size == 8 &&
+        memcmp(old.mv_data, be, 8) == 0 && wal_pending_bytes(s->wal) == 0 && s->pin &&
+        !s->ckpt_clean) {
+        mdb_txn_abort(txn);
+        return 1;
     }
+    rc = mdb_put(txn, s->dbi[DB_META], &k, &v, 0);
+    if (rc == 0)
+        return mdb_txn_commit(txn);
+    mdb_txn_abort(txn);
+    return rc;
+}
+
+/* Holds the new snapshot and lets the old one go. */
+static void swap_pin(store_t *s, MDB_txn *pin, uint64_t seq, bool clean)
+{
+    if (s->pin)
+        mdb_txn_abort(s->pin);
+    s->pin = pin;
+    s->ckpt_clean = clean;
+    s->report.checkpoints++;
+    s->report.applied = seq;
+}
+
+static void *ckpt_run(void *arg)
+{
+    ckpt_t *ck = arg;
+    ck->rc = 0;
+    if (fdatasync(ck->fd) < 0) {
+        snprintf(ck->err, sizeof(ck->err), "store, checkpoint failed: cannot sync data.mdb (%s)",
+                 strerror(errno));
+        ck->rc = -EX_ESTORAGE;
+    } else {
+        ck->rc = wal_checkpoint_write(ck->dir, &ck->pos, ck->image, ck->len, false, ck->err,
+                                      sizeof(ck->err));
+    }
+    atomic_store(&ck->done, true);
+    return NULL;
+}
+
+/* Ends the checkpoint in flight: waits for it (wait) or only looks.
+ * Returns 1 while it runs on, else 0 or its error (logged). */
+static int ckpt_reap(store_t *s, bool wait)
+{
+    ckpt_t *ck = &s->ck;
+    if (!ck->running)
+        return 0;
+    if (!wait && !atomic_load(&ck->done))
+        return 1;
+    pthread_join(ck->thread, NULL);
+    ck->running = false;
+    int rc = ck->rc;
+    char err[300];
+    if (rc == 0 && (rc = wal_checkpoint_done(s->wal, &ck->pos, err, sizeof(err))) < 0)
+        snprintf(ck->err, sizeof(ck->err), "%s", err);
+    if (rc < 0) {
+        log_error("%s", ck->err);
+        mdb_txn_abort(ck->pin);
+        ck->pin = NULL;
+        return rc;
+    }
+    swap_pin(s, ck->pin, ck->pos.seq, false);
+    ck->pin = NULL;
+    return 0;
+}
+
+/* A checkpoint in the caller's thread, done when it returns: at open and
+ * close (clean: the last word before a stop), and for a transaction too
+ * large for the log. */
+static int checkpoint(store_t *s, bool clean)
+{
+    if (!s->wal)
+        return 0;
+    ckpt_reap(s, true);
+    uint64_t seq = wal_last_seq(s->wal);
+    int rc = stamp_applied(s, seq, clean);
+    if (rc == 1)
+        return 0; /* nothing new since the last one */
     if (rc == 0)
         rc = mdb_env_sync(s->env, 1);
     if (rc) {
@@ -455,16 +540,10 @@ static int checkpoint(store_t *s, bool clean)
         log_error("%s", err);
         return rc;
     }
-    /* Hold the new snapshot, then let the old one go. */
     MDB_txn *pin = NULL;
     if ((rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &pin)) != 0)
         wal_fatal("a checkpoint cannot hold its snapshot");
-    if (s->pin)
-        mdb_txn_abort(s->pin);
-    s->pin = pin;
-    s->ckpt_clean = clean;
-    s->report.checkpoints++;
-    s->report.applied = seq;
+    swap_pin(s, pin, seq, clean);
     return 0;
 }
 
@@ -473,8 +552,49 @@ int store_checkpoint(store_t *s)
     return checkpoint(s, false);
 }
 
+int store_checkpoint_step(store_t *s)
+{
+    if (!s->wal)
+        return 0;
+    if (s->ck.running)
+        return ckpt_reap(s, false) < 0 ? -EX_ESTORAGE : 0;
+    ckpt_t *ck = &s->ck;
+    uint64_t seq = wal_last_seq(s->wal);
+    int rc = stamp_applied(s, seq, false);
+    if (rc == 1)
+        return 0;
+    /* The snapshot of this moment: its meta pages as they are now (in the
+     * page cache), its position in the log, a reader holding it; the
+     * thread makes it durable while later commits go on. */
+    if (rc == 0 && read_image(s, ck->image, &ck->len) < 0)
+        rc = EIO;
+    if (rc == 0)
+        rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &ck->pin);
+    if (rc == 0)
+        rc = mdb_env_get_fd(s->env, &ck->fd);
+    if (rc) {
+        if (ck->pin)
+            mdb_txn_abort(ck->pin);
+        ck->pin = NULL;
+        log_error("store, cannot start a checkpoint (%s)", mdb_strerror(rc));
+        return translate(s, rc);
+    }
+    wal_checkpoint_position(s->wal, &ck->pos);
+    snprintf(ck->dir, sizeof(ck->dir), "%s", wal_dir(s->wal));
+    atomic_store(&ck->done, false);
+    if ((rc = pthread_create(&ck->thread, NULL, ckpt_run, ck)) != 0) {
+        mdb_txn_abort(ck->pin);
+        ck->pin = NULL;
+        return checkpoint(s, false); /* no thread: in this one */
+    }
+    ck->running = true;
+    return 0;
+}
+
 int64_t store_checkpoint_next(const store_t *s)
 {
+    if (s->wal && s->ck.running) /* looked at again soon: its end is cheap */
+        return atomic_load(&s->ck.done) ? 0 : 2;
     if (!s->wal || wal_pending_bytes(s->wal) == 0)
         return INT64_MAX;
     if (wal_pending_bytes(s->wal) >= s->walcfg.checkpoint_bytes)

@@ -156,6 +156,12 @@ void store_close(store_t **p);
  * Returns 0 (also with the log off or nothing new), or a negative EX_E*
  * (logged). */
 int store_checkpoint(store_t *s);
+/* The same for the loop, between batches: starts a checkpoint whose sync
+ * runs in a thread of its own (the loop goes on committing; a reader holds
+ * the checkpoint's snapshot meanwhile), or ends the one in flight.  Call
+ * it when store_checkpoint_next() says 0.  Returns 0 or a negative EX_E*
+ * (logged; the checkpoint is tried again later). */
+int store_checkpoint_step(store_t *s);
 /* Milliseconds until the next checkpoint is due (0: now, the log's size or
  * its age; INT64_MAX: nothing to check). */
 int64_t store_checkpoint_next(const store_t *s);

@@ -538,16 +538,24 @@ int wal_append(wal_t *w, const void *data, size_t len, uint64_t *seq, char *err,
     return 0;
 }
 
-int wal_checkpoint(wal_t *w, const void *image, size_t image_len, bool clean, char *err,
-                   size_t errlen)
+void wal_checkpoint_position(const wal_t *w, wal_position_t *pos)
+{
+    pos->seq = w->last_seq;
+    pos->segno = w->cur;
+    pos->offset = w->off;
+    pos->pending = w->pending;
+}
+
+int wal_checkpoint_write(const char *dir, const wal_position_t *pos, const void *image,
+                         size_t image_len, bool clean, char *err, size_t errlen)
 {
     if (image_len > WAL_IMAGE_MAX) {
         snprintf(err, errlen, "wal, a checkpoint image of %zu bytes is too large", image_len);
         return -EX_EINVALID;
     }
     char path[4200], tmp[4200];
-    snprintf(path, sizeof(path), "%s/" WAL_CHECKPOINT, w->dir);
-    snprintf(tmp, sizeof(tmp), "%s/" WAL_CHECKPOINT ".tmp", w->dir);
+    snprintf(path, sizeof(path), "%s/" WAL_CHECKPOINT, dir);
+    snprintf(tmp, sizeof(tmp), "%s/" WAL_CHECKPOINT ".tmp", dir);
     size_t total = CKPT_HEAD + image_len + 8;
     uint8_t *b = calloc(1, total);
     if (!b) {
@@ -555,9 +563,9 @@ int wal_checkpoint(wal_t *w, const void *image, size_t image_len, bool clean, ch
         return -EX_EINTERNAL;
     }
     memcpy(b, CKPT_MAGIC, 8);
-    put64(b + 8, w->last_seq);
-    put64(b + 16, w->cur);
-    put64(b + 24, w->off);
+    put64(b + 8, pos->seq);
+    put64(b + 16, pos->segno);
+    put64(b + 24, pos->offset);
     put64(b + 32, clean ? 1 : 0);
     put32(b + 40, (uint32_t)image_len);
     if (image_len)
@@ -577,20 +585,28 @@ int wal_checkpoint(wal_t *w, const void *image, size_t image_len, bool clean, ch
     if (fd >= 0)
         close(fd);
     free(b);
-    if (rc == 0 && (rename(tmp, path) < 0 || fsync(w->dirfd) < 0))
+    int dfd = rc == 0 ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (rc == 0 && (dfd < 0 || rename(tmp, path) < 0 || fsync(dfd) < 0))
         rc = -1, e = errno;
+    if (dfd >= 0)
+        close(dfd);
     if (rc < 0) {
         unlink(tmp);
         return fail_errno(e, err, errlen, "write the checkpoint", path);
     }
-    w->applied = w->last_seq;
-    w->ckpt_segno = w->cur;
-    w->ckpt_off = w->off;
-    w->pending = 0;
+    return 0;
+}
+
+int wal_checkpoint_done(wal_t *w, const wal_position_t *pos, char *err, size_t errlen)
+{
+    w->applied = pos->seq;
+    w->ckpt_segno = pos->segno;
+    w->ckpt_off = pos->offset;
+    w->pending = w->pending > pos->pending ? w->pending - pos->pending : 0;
     w->st.checkpoints++;
-    /* The segments before the current one hold nothing needed any more:
+    /* The segments before the checkpoint's hold nothing needed any more:
      * one becomes the spare, the others go. */
-    rc = ensure_segment(w, w->cur + 1, err, errlen);
+    int rc = ensure_segment(w, w->cur + 1, err, errlen);
     if (rc < 0)
         return rc;
     bool removed = false;
@@ -605,6 +621,20 @@ int wal_checkpoint(wal_t *w, const void *image, size_t image_len, bool clean, ch
     if (removed && fsync(w->dirfd) < 0)
         return fail_errno(errno, err, errlen, "sync", w->dir);
     return 0;
+}
+
+int wal_checkpoint(wal_t *w, const void *image, size_t image_len, bool clean, char *err,
+                   size_t errlen)
+{
+    wal_position_t pos;
+    wal_checkpoint_position(w, &pos);
+    int rc = wal_checkpoint_write(w->dir, &pos, image, image_len, clean, err, errlen);
+    return rc < 0 ? rc : wal_checkpoint_done(w, &pos, err, errlen);
+}
+
+const char *wal_dir(const wal_t *w)
+{
+    return w->dir;
 }
 
 uint64_t wal_last_seq(const wal_t *w)

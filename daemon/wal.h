@@ -92,6 +92,20 @@ int wal_append(wal_t *w, const void *data, size_t len, uint64_t *seq, char *err,
 int wal_checkpoint(wal_t *w, const void *image, size_t image_len, bool clean, char *err,
                    size_t errlen);
 
+/* The same in three steps, so that the slow part runs in another thread
+ * while records are appended: the position now (the caller has made
+ * everything through it durable elsewhere, or is about to);
+ * wal_checkpoint_write, which touches no wal_t (any thread; dir is
+ * wal_dir()); then wal_checkpoint_done in the appending thread. */
+typedef struct {
+    uint64_t seq, segno, offset, pending;
+} wal_position_t;
+void wal_checkpoint_position(const wal_t *w, wal_position_t *pos);
+int wal_checkpoint_write(const char *dir, const wal_position_t *pos, const void *image,
+                         size_t image_len, bool clean, char *err, size_t errlen);
+int wal_checkpoint_done(wal_t *w, const wal_position_t *pos, char *err, size_t errlen);
+const char *wal_dir(const wal_t *w);
+
 /* The sequence of the last record appended (or found at open). */
 uint64_t wal_last_seq(const wal_t *w);
 /* Bytes appended since the last checkpoint. */
