@@ -1081,8 +1081,17 @@ int store_txn_commit(store_txn_t *t)
     } else if (!s->wal || s->ops_len == 0) {
         rc = translate(s, mdb_txn_commit(t->txn));
     } else {
-        /* LMDB first (without a sync): a commit that fails there leaves
-         * nothing in the log.  Then the record, synced. */
+        /* Room in the log first (a full disk is refused here, with
+         * nothing written), then LMDB (without a sync): a commit that
+         * fails there leaves nothing in the log.  Then the record, synced. */
+        char rerr[300];
+        int rrc = wal_reserve(s->wal, s->ops_len, rerr, sizeof(rerr));
+        if (rrc < 0 && rrc != -EX_EINVALID) {
+            log_error("%s", rerr);
+            mdb_txn_abort(t->txn);
+            t->txn = NULL;
+            return rrc;
+        }
         rc = translate(s, mdb_txn_commit(t->txn));
         t->txn = NULL;
         if (rc < 0)

@@ -479,6 +479,32 @@ int wal_replay(wal_t *w, wal_replay_fn *fn, void *ctx)
     return rc;
 }
 
+int wal_reserve(wal_t *w, size_t len, char *err, size_t errlen)
+{
+    if (w->failed) {
+        snprintf(err, errlen, "wal, the log failed earlier: restart exemplard to recover");
+        return -EX_ESTORAGE;
+    }
+    uint64_t total = align_up(WAL_HEADER + (uint64_t)len);
+    if (total > w->seg_bytes || len > UINT32_MAX) {
+        snprintf(err, errlen, "wal, a record of %zu bytes is larger than a log segment", len);
+        return -EX_EINVALID;
+    }
+    if (w->off + total <= w->cur_size)
+        return 0;
+    int rc = ensure_segment(w, w->cur + 1, err, errlen);
+    if (rc == 0)
+        rc = open_cur(w, w->cur + 1, err, errlen);
+    if (rc < 0)
+        return rc;
+    w->off = 0;
+    if (total > w->cur_size) {
+        snprintf(err, errlen, "wal, a record of %zu bytes is larger than a log segment", len);
+        return -EX_EINVALID;
+    }
+    return 0;
+}
+
 int wal_append(wal_t *w, const void *data, size_t len, uint64_t *seq, char *err, size_t errlen)
 {
     if (w->failed) {

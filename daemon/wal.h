@@ -81,6 +81,12 @@ int wal_replay(wal_t *w, wal_replay_fn *fn, void *ctx);
  * log is unusable (every later call fails) since what the disk holds is
  * unknown. */
 int wal_append(wal_t *w, const void *data, size_t len, uint64_t *seq, char *err, size_t errlen);
+/* Makes room for a record of len bytes before the caller commits what it
+ * describes elsewhere: moves to the next segment now if this one is full,
+ * making it if needed, so that wal_append then needs no new space.  0,
+ * -EX_EINVALID (larger than a segment), or -EX_EFULL / -EX_ESTORAGE with
+ * err (nothing written; the log stays usable). */
+int wal_reserve(wal_t *w, size_t len, char *err, size_t errlen);
 
 /* Records that everything through the last appended record is applied and
  * durable elsewhere, with the caller's image (up to WAL_IMAGE_MAX bytes);

@@ -2,7 +2,7 @@
 /*
  * The write-ahead log with the real daemon: what it acknowledged survives
  * kill -9 (replayed from the log at start, said in the log), a torn tail is
- * reported and the daemon starts anyway, `[store] wal = off` keeps LMDB's
+ * reported and the daemon starts anyway, `[store] wal = off` (the default) keeps LMDB's
  * own synced commits and replays a log left behind, and exemplard --fsck
  * passes on what the daemon left.
  */
@@ -18,6 +18,7 @@
 #define S(x)       EXEMPLAR__STATE__STATE_##x
 #define TIMEOUT_MS 5000
 #define N          120
+#define WAL_ON     HARNESS_FOUNDATION_CONF "[store]\nwal = on\n"
 
 static int fsck_offline(harness_t *h, char *out, size_t len)
 {
@@ -64,10 +65,10 @@ static void check_all(harness_t *h, const nom_t *noms)
 static void acknowledged_changes_survive_kill9_by_replay(void **state)
 {
     harness_t *h = itest_new_harness(state);
-    assert_int_equal(harness_start(h, NULL), 0);
+    assert_int_equal(harness_start_conf(h, WAL_ON, NULL), 0);
     nom_t noms[N];
     write_some(h, noms);
-    /* the log is there, LMDB is not synced by each commit */
+    /* the log is there (turned on), LMDB is not synced by each commit */
     char seg[128];
     snprintf(seg, sizeof(seg), "%s/wal/checkpoint", h->dir);
     assert_int_equal(access(seg, F_OK), 0);
@@ -87,7 +88,7 @@ static void acknowledged_changes_survive_kill9_by_replay(void **state)
 static void a_torn_tail_is_reported_and_the_daemon_starts(void **state)
 {
     harness_t *h = itest_new_harness(state);
-    assert_int_equal(harness_start(h, NULL), 0);
+    assert_int_equal(harness_start_conf(h, WAL_ON, NULL), 0);
     nom_t noms[N];
     write_some(h, noms);
     assert_int_equal(harness_kill9(h), 0);
@@ -133,7 +134,7 @@ static void a_torn_tail_is_reported_and_the_daemon_starts(void **state)
 static void with_the_log_off_lmdb_syncs_and_a_left_log_is_replayed(void **state)
 {
     harness_t *h = itest_new_harness(state);
-    assert_int_equal(harness_start(h, NULL), 0);
+    assert_int_equal(harness_start_conf(h, WAL_ON, NULL), 0);
     nom_t noms[N];
     write_some(h, noms);
     assert_int_equal(harness_kill9(h), 0);
