@@ -18,7 +18,8 @@
 #define S(x)       EXEMPLAR__STATE__STATE_##x
 #define TIMEOUT_MS 5000
 #define N          120
-#define WAL_ON     HARNESS_FOUNDATION_CONF "[store]\nwal = on\n"
+/* no checkpoint by time during a test: what is written stays to replay */
+#define WAL_ON HARNESS_FOUNDATION_CONF "[store]\nwal = on\nwal_checkpoint_ms = 600000\n"
 
 static int fsck_offline(harness_t *h, char *out, size_t len)
 {
@@ -62,6 +63,17 @@ static void check_all(harness_t *h, const nom_t *noms)
     ex_client_destroy(&c);
 }
 
+/* The stats reply's write-ahead log figures. */
+static Exemplar__StatsReply *wal_stats(harness_t *h, Exemplar__Reply **r)
+{
+    ex_client_t *c = harness_client(h, TIMEOUT_MS);
+    assert_non_null(c);
+    assert_int_equal(ex_stats(c, r), 0);
+    assert_non_null((*r)->stats);
+    ex_client_destroy(&c);
+    return (*r)->stats;
+}
+
 static void acknowledged_changes_survive_kill9_by_replay(void **state)
 {
     harness_t *h = itest_new_harness(state);
@@ -75,9 +87,14 @@ static void acknowledged_changes_survive_kill9_by_replay(void **state)
     assert_int_equal(harness_kill9(h), 0);
     assert_int_equal(harness_restart(h), 0);
     check_all(h, noms);
-    /* the replay is said in the log; the last batch may have been synced by
-     * a checkpoint already, so at least one record is not guaranteed */
-    assert_true(itest_log_count(h, "write-ahead log") >= 0);
+    /* every write since the start's checkpoint was replayed, and said so */
+    Exemplar__Reply *r = NULL;
+    Exemplar__StatsReply *st = wal_stats(h, &r);
+    assert_true(st->wal);
+    assert_true(st->wal_replayed >= N);
+    assert_false(st->wal_torn);
+    ex_reply_free(r);
+    assert_int_equal(itest_log_count(h, "records of the write-ahead log"), 1);
     assert_int_equal(harness_stop(h), 0);
     char out[8192];
     int rc = fsck_offline(h, out, sizeof(out));
@@ -124,6 +141,11 @@ static void a_torn_tail_is_reported_and_the_daemon_starts(void **state)
     assert_int_equal(harness_restart(h), 0);
     check_all(h, noms);
     assert_true(itest_log_count(h, "torn or corrupt record") >= 1);
+    Exemplar__Reply *r = NULL;
+    Exemplar__StatsReply *st = wal_stats(h, &r);
+    assert_true(st->wal_torn);
+    assert_non_null(strstr(st->wal_torn_where, "checksum"));
+    ex_reply_free(r);
     /* and the log goes on from there */
     write_some(h, noms);
     assert_int_equal(harness_kill9(h), 0);

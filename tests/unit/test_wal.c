@@ -35,9 +35,13 @@ typedef struct {
 static int setup(void **state)
 {
     fx_t *f = calloc(1, sizeof(*f));
-    snprintf(f->dir, sizeof(f->dir), "/tmp/exwal.XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (!f)
         return -1;
+    snprintf(f->dir, sizeof(f->dir), "/tmp/exwal.XXXXXX");
+    if (!mkdtemp(f->dir)) {
+        free(f);
+        return -1;
+    }
     snprintf(f->log, sizeof(f->log), "%s/wal", f->dir);
     *state = f;
     return 0;
