@@ -211,6 +211,7 @@ fail:
 /* ---- the write-ahead log ------------------------------------------------ */
 
 static const char WAL_APPLIED_KEY[] = "wal_applied";
+#define WAL_UNLOGGED_SLACK 8u
 
 enum { OP_PUT = 1, OP_DEL = 2, OP_CLEAR = 3 };
 #define OP_HEAD 12u /* op u8, db u8, pad u16, klen u32, vlen u32 */
@@ -374,10 +375,13 @@ static int restore_image(const char *dir, const uint8_t *image, size_t len, cons
     uint64_t now = n == (ssize_t)len ? head_txnid(cur, len, whole) : 0;
     free(cur);
     /* Every LMDB commit since the checkpoint is a record of the log, but
-     * for the last one (committed, its record not yet synced).  More than
-     * that were written by something else, whose pages may overwrite the
-     * checkpoint's: refused rather than guessed. */
-    if (now > ck.txnid + tail->records + 1) {
+     * for the last one (committed, its record not yet synced) and the
+     * stamps of checkpoints that had not finished (one in flight, or a few
+     * that failed: WAL_UNLOGGED_SLACK).  Far more were written by something
+     * else, whose pages may overwrite the checkpoint's: refused rather than
+     * guessed.  (A few such writes cannot be told from those: they are
+     * undone, as everything LMDB holds after the checkpoint is.) */
+    if (now > ck.txnid + tail->records + 1 + WAL_UNLOGGED_SLACK) {
         close(fd);
         snprintf(err, errlen,
                  "store, %s was written without the write-ahead log after a crash (transaction "
@@ -1278,9 +1282,11 @@ int store_wal_discard(const char *dir, char *err, size_t errlen)
 
 int store_wal_check(const char *dir, char *err, size_t errlen)
 {
-    char wdir[4200];
+    char wdir[4200], ckpt[4300];
     snprintf(wdir, sizeof(wdir), "%s/" STORE_WAL_DIR, dir);
-    if (access(wdir, F_OK) != 0)
+    snprintf(ckpt, sizeof(ckpt), "%s/" WAL_CHECKPOINT, wdir);
+    /* without a checkpoint a log holds nothing to replay (wal.h) */
+    if (access(ckpt, F_OK) != 0)
         return -EX_ENOTFOUND;
     static uint8_t image[WAL_IMAGE_MAX];
     size_t ilen = 0;

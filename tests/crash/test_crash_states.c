@@ -19,8 +19,10 @@
  * one in flight may be there whole or not at all, nothing later; and
  * `exemplard --fsck` must pass.
  *
- * Bounded to run in about a minute: EXEMPLAR_CRASH_STATES sets how many
- * states of each kind (default 100), EXEMPLAR_TEST_SEED the choice.
+ * With the log on (100 states of each kind) and off (LMDB's own synced
+ * commits, 50 of each).  Bounded to run in about a minute:
+ * EXEMPLAR_CRASH_STATES sets how many states of each kind, EXEMPLAR_TEST_SEED
+ * the choice.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -264,8 +266,11 @@ static void install(const harness_t *h, const files_t *fs)
 {
     wipe_state(h);
     char p[600];
-    snprintf(p, sizeof(p), "%s/wal", h->dir);
-    mkdir(p, 0750);
+    for (size_t i = 0; i < fs->n; i++)
+        if (fs->f[i].live && strncmp(fs->f[i].name, "wal/", 4) == 0) {
+            snprintf(p, sizeof(p), "%s/wal", h->dir);
+            mkdir(p, 0750);
+        }
     for (size_t i = 0; i < fs->n; i++) {
         const file_t *f = &fs->f[i];
         if (!f->live)
@@ -354,7 +359,7 @@ static void check_state(harness_t *h, const files_t *fs, uint64_t acked, const c
         fail_msg("%s: exemplard --fsck failed: %s", what, out);
 }
 
-static void power_loss_states_recover_exactly_the_acknowledged(void **state)
+static void run_states(void **state, bool wal, size_t default_states)
 {
     harness_t *h = itest_new_harness(state);
     assert_int_equal(harness_start(h, NULL), 0);
@@ -362,8 +367,9 @@ static void power_loss_states_recover_exactly_the_acknowledged(void **state)
     wipe_state(h);
     FILE *f = fopen(h->conf_path, "w");
     assert_non_null(f);
-    fputs(HARNESS_FOUNDATION_CONF "[store]\nwal = on\nwal_segment_mib = 1\n"
-                                  "wal_checkpoint_ms = 20\n",
+    fputs(wal ? HARNESS_FOUNDATION_CONF "[store]\nwal = on\nwal_segment_mib = 1\n"
+                                        "wal_checkpoint_ms = 20\n"
+              : HARNESS_FOUNDATION_CONF "[store]\nwal = off\n",
           f);
     fclose(f);
     char tdir[64] = "/tmp/excrash.XXXXXX";
@@ -397,7 +403,7 @@ static void power_loss_states_recover_exactly_the_acknowledged(void **state)
     uint64_t seed = itest_seed("crash_states");
     itest_rng_t rng = {seed};
     const char *env = getenv("EXEMPLAR_CRASH_STATES");
-    size_t per_kind = env ? (size_t)strtoul(env, NULL, 10) : 100;
+    size_t per_kind = env ? (size_t)strtoul(env, NULL, 10) : default_states;
     /* Points: right after each sync of the log (an acknowledgement's
      * durability point), right before it, and the rest at random. */
     size_t *points = malloc((t.n + 1) * sizeof(size_t)), np = 0;
@@ -423,7 +429,8 @@ static void power_loss_states_recover_exactly_the_acknowledged(void **state)
             files_free(&fs);
         }
     }
-    printf("checked %zu prefix and %zu reordered crash states\n", per_kind, per_kind);
+    printf("checked %zu prefix and %zu reordered crash states, the log %s\n", per_kind, per_kind,
+           wal ? "on" : "off");
     free(points);
     free(t.ops);
     free(t.buf);
@@ -431,10 +438,24 @@ static void power_loss_states_recover_exactly_the_acknowledged(void **state)
     rmdir(tdir);
 }
 
+/* [store] wal = on: LMDB unsynced between checkpoints, the log synced. */
+static void with_the_log_power_loss_states_recover_the_acknowledged(void **state)
+{
+    run_states(state, true, 100);
+}
+
+/* [store] wal = off: LMDB's own synced commits, checked the same way. */
+static void without_the_log_power_loss_states_recover_the_acknowledged(void **state)
+{
+    run_states(state, false, 50);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(power_loss_states_recover_exactly_the_acknowledged,
+        cmocka_unit_test_teardown(with_the_log_power_loss_states_recover_the_acknowledged,
+                                  harness_teardown),
+        cmocka_unit_test_teardown(without_the_log_power_loss_states_recover_the_acknowledged,
                                   harness_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
