@@ -21,6 +21,7 @@ def load(name):
 
 
 tr = load("transitions.json")
+off = load("transitions-waloff.json")  # the write-ahead log off (stage 1b)
 raw = load("rawlmdb.json")
 ev = load("events.json")
 sm = load("summary.json")
@@ -40,15 +41,37 @@ if tr:
         for r in raw["results"]:
             rawby[r["batch"]] = r["tps"]
     batch = {b["clients"]: b["mean_batch_size"] for b in tr.get("batch_sizes", [])}
+    offby = {r["clients"]: r["exemplard"] for r in off["results"]} if off else {}
+    # the targets against PostgreSQL of the same run, by clients
+    aim = {1: 1.0, 8: 1.5, 64: 2.0}
+
+    def disk(side):
+        if "disk_kib_per_move" not in side:
+            return "disk ?"
+        return "%.1f KiB in %.1f writes/move" % (side["disk_kib_per_move"], side["disk_writes_per_move"])
+
     for r in tr["results"]:
         c = r["clients"]
         e = r["exemplard"]
         lat = "p50/p99/p999 %.2f/%.2f/%.2f ms" % (e["p50_ms"], e["p99_ms"], e["p999_ms"])
         if "postgres" in r:
-            p = r["postgres"]["tps"]
+            pg = r["postgres"]
+            p = pg["tps"]
             ratio = e["tps"] / p if p else 0
-            row("durable moves/s, %d clients >= PostgreSQL (aim 2x)" % c,
-                "%.0f/s (%s)" % (e["tps"], lat), "PostgreSQL %.0f/s" % p, ratio, ratio >= 1)
+            a = aim.get(c, 1.0)
+            row("durable moves/s, log on, %d clients >= %.1fx PostgreSQL" % (c, a),
+                "%.0f/s (%s; %s)" % (e["tps"], lat, disk(e)),
+                "PostgreSQL %.0f/s (p99 %.2f ms; %s)" % (p, pg["p99_ms"], disk(pg)), ratio, ratio >= a)
+            if c == 1:
+                pr = pg["p99_ms"] / e["p99_ms"] if e["p99_ms"] else 0
+                row("p99 at 1 client, log on <= 1.5x PostgreSQL's", "%.2f ms" % e["p99_ms"],
+                    "PostgreSQL %.2f ms" % pg["p99_ms"], pr, e["p99_ms"] <= 1.5 * pg["p99_ms"])
+            o = offby.get(c)
+            if o:
+                olat = "p50/p99/p999 %.2f/%.2f/%.2f ms" % (o["p50_ms"], o["p99_ms"], o["p999_ms"])
+                row("durable moves/s, log off, %d clients (LMDB's synced commit)" % c,
+                    "%.0f/s (%s; %s)" % (o["tps"], olat, disk(o)), "PostgreSQL %.0f/s" % p,
+                    o["tps"] / p if p else 0, None)
         b = batch.get(c)
         if b is not None:
             k = max(1, int(b + 0.5))

@@ -50,9 +50,10 @@ struct api {
     const config_t *cfg;
     records_counters_t counters; /* committed; a batch's deltas in nomwrite_batch_t */
     api_stats_t stats;
-    rules_t *rules;   /* units, campaigns, evidence, criteria */
-    api_jobs_t *jobs; /* timers and jobs between calls */
-    background_t *bg; /* background work */
+    store_wal_report_t wal_report; /* the last stats reply's, whose text it points into */
+    rules_t *rules;                /* units, campaigns, evidence, criteria */
+    api_jobs_t *jobs;              /* timers and jobs between calls */
+    background_t *bg;              /* background work */
     /* the latest commit times (µs), a ring for the percentiles */
     uint32_t commit_us[API_COMMIT_WINDOW];
     size_t commit_samples, commit_next;
@@ -240,6 +241,17 @@ static int stats_fill(api_t *a, call_t *x, Exemplar__StatsReply *body, uint64_t 
         body->map_used_pages = pages;
         body->page_size = (uint32_t)psize;
     }
+    /* the write-ahead log (store.h); the torn tail's text lives in the store */
+    store_wal_report(a->store, &a->wal_report);
+    body->wal = a->wal_report.on;
+    body->wal_replayed = a->wal_report.replayed;
+    body->wal_torn = a->wal_report.torn;
+    body->wal_torn_where = a->wal_report.torn_where;
+    body->wal_last_seq = a->wal_report.last_seq;
+    body->wal_applied = a->wal_report.applied;
+    body->wal_checkpoints = a->wal_report.checkpoints;
+    body->wal_syncs = a->wal_report.syncs;
+    body->wal_bytes = a->wal_report.bytes;
     /* timers and jobs */
     body->workers = api_jobs_workers(a->jobs, x->now_ms);
     body->jobs = store_count(x->txn, DB_JOBS);
@@ -254,6 +266,7 @@ static void stats_clear(Exemplar__StatsReply *body)
     body->n_nominations_by_state = 0;
     body->refused_by_code = NULL;
     body->n_refused_by_code = 0;
+    body->wal_torn_where = (char *)protobuf_c_empty_string; /* a->wal_report's */
     api_events_stats_reply_free(body);
 }
 

@@ -157,6 +157,10 @@ int64_t background_next_deadline(const background_t *s, const api_jobs_t *jobs)
     int64_t j = jobs ? api_jobs_next_ms(jobs) : NEVER;
     if (j < next)
         next = j;
+    /* the write-ahead log's checkpoint, by time or by the log's size */
+    int64_t ck = store_checkpoint_next(s->store);
+    if (ck != NEVER && s->last_ms + ck < next)
+        next = s->last_ms + ck;
     /* a change feed waiting for its subscribers looks again soon */
     if (outbox_holding(s->outbox) && s->held_check_ms < next)
         next = s->held_check_ms;
@@ -195,6 +199,10 @@ void background_housekeeping(background_t *s, const rules_t *rules, api_jobs_t *
             ran[i] = true;
         }
     int rc = done ? store_txn_commit(&txn) : (store_txn_abort(&txn), 0);
+    /* The log's checkpoint: LMDB synced and the old segments recycled, here
+     * between batches, never on a request's path. */
+    if (store_checkpoint_next(s->store) == 0)
+        store_checkpoint_step(s->store);
     if (rc < 0) {
         if (!grew_after(s, rc))
             log_warning("api, housekeeping not committed (%s)", ex_err_message(rc));

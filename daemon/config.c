@@ -72,6 +72,19 @@ static const config_key_t KEYS[] = {
      NULL, "initial LMDB map; it doubles by itself when full"},
     {"store", "map_max_mib", KEY_MIB, FIELD(map_max), 1, 1u << 24, "1048576", NULL, CONFIG_RESTART,
      NULL, "the map never grows past this; then writes get `storage-full`"},
+    {"store", "wal", KEY_BOOL, FIELD(wal), 0, 1, "off", NULL, CONFIG_RESTART, NULL,
+     "`on`: a durable commit is one record appended to the write-ahead log in `<state_dir>/wal` "
+     "and one sequential sync; LMDB is synced by checkpoints (see \"The write-ahead log\": "
+     "slower than `off` on the disks measured so far).  `off`: LMDB syncs each commit itself; a "
+     "log left behind is replayed and removed at start"},
+    {"store", "wal_segment_mib", KEY_MIB, FIELD(wal_segment), 1, 1024, "16", NULL, CONFIG_RESTART,
+     NULL,
+     "size of a log segment (preallocated, zero-filled); a transaction larger than one is "
+     "made durable by a checkpoint instead"},
+    {"store", "wal_checkpoint_ms", KEY_UINT, FIELD(wal_checkpoint_ms), 10, 600000, "1000", NULL,
+     CONFIG_RESTART, NULL,
+     "a checkpoint (LMDB synced, old segments recycled) runs this long after the first record "
+     "since the last one, or after half a segment of log; bounds the replay at start"},
     {"store", "request_ttl_hours", KEY_UINT, FIELD(request_ttl_hours), 1, 24 * 366, "24", NULL,
      CONFIG_LIVE, HOW_AT_USE, "how long answers are kept for retries with the same request id"},
     {"store", "events_index_lag", KEY_UINT, FIELD(events_index_lag), 1, 10000000, "20000", NULL,
@@ -262,12 +275,15 @@ int config_set(config_t *cfg, const char *section, const char *key, const char *
     }
     case KEY_BOOL: {
         unsigned b;
-        if (strcmp(value, "yes") == 0 || strcmp(value, "true") == 0 || strcmp(value, "1") == 0)
+        if (strcmp(value, "yes") == 0 || strcmp(value, "true") == 0 || strcmp(value, "1") == 0 ||
+            strcmp(value, "on") == 0)
             b = 1;
-        else if (strcmp(value, "no") == 0 || strcmp(value, "false") == 0 || strcmp(value, "0") == 0)
+        else if (strcmp(value, "no") == 0 || strcmp(value, "false") == 0 ||
+                 strcmp(value, "0") == 0 || strcmp(value, "off") == 0)
             b = 0;
         else {
-            snprintf(err, errlen, "[%s] %s must be yes or no (not \"%s\")", section, key, value);
+            snprintf(err, errlen, "[%s] %s must be yes or no, on or off (not \"%s\")", section, key,
+                     value);
             return -1;
         }
         memcpy(dst, &b, sizeof(b));

@@ -43,6 +43,9 @@ typedef struct {
     uint64_t map_size;          /* initial LMDB map size, bytes */
     uint64_t map_max;           /* the map never grows beyond this, bytes */
     unsigned request_ttl_hours; /* how long request ids are remembered */
+    unsigned wal;               /* 1: the write-ahead log (store.h) */
+    uint64_t wal_segment;       /* bytes per log segment */
+    unsigned wal_checkpoint_ms; /* checkpoint interval */
     /* [rules]: the plan's rules */
     unsigned rules_enforce;       /* 1: units, windows and criteria are enforced */
     char rules_today[16];         /* "YYYY-MM-DD": the day windows are judged on; "" = clock */

@@ -59,6 +59,14 @@ __attribute__((format(printf, 2, 3))) static void problem(fsck_t *f, const char 
     va_end(ap);
 }
 
+void fsck_problem(fsck_t *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vproblem(f, fmt, ap);
+    va_end(ap);
+}
+
 void fsck_index_problem(fsck_t *f, const char *fmt, ...)
 {
     f->index_problems++;

@@ -37,6 +37,9 @@ int fsck_init(fsck_t *f, store_txn_t *t, uint64_t max_id, size_t want, Exemplar_
 /* The whole check, once.  Returns 0 (problems or not: see f->problems) or a
  * negative EX_E* when the store cannot be read. */
 int fsck_run(fsck_t *f);
+/* A problem found outside the records (the write-ahead log against LMDB):
+ * counted and kept like the others. */
+__attribute__((format(printf, 2, 3))) void fsck_problem(fsck_t *f, const char *fmt, ...);
 
 /* Counts a problem a rebuild of the indexes fixes (and keeps its sentence). */
 __attribute__((format(printf, 2, 3))) void fsck_index_problem(fsck_t *f, const char *fmt, ...);

@@ -53,6 +53,8 @@ static const char USAGE[] =
     "                                                              [store] map_size_mib\n"
     "      --request-ttl=HOURS    how long request ids are remembered\n"
     "                                                              [store] request_ttl_hours\n"
+    "      --wal=on|off           the write-ahead log (off: LMDB syncs each commit)\n"
+    "                                                              [store] wal\n"
     "      --max-batch=N          requests per group commit        [api] max_batch\n"
     "      --log-level=LEVEL      error, warning, notice, info, debug\n"
     "                                                              [daemon] log_level\n"
@@ -90,6 +92,7 @@ enum {
     OPT_CAMPAIGN,
     OPT_MAPSIZE,
     OPT_TTL,
+    OPT_WAL,
     OPT_BATCH,
     OPT_LOGLEVEL,
     OPT_CHECK,
@@ -115,6 +118,7 @@ static const struct {
     {OPT_CAMPAIGN, "daemon", "default_campaign"},
     {OPT_MAPSIZE, "store", "map_size_mib"},
     {OPT_TTL, "store", "request_ttl_hours"},
+    {OPT_WAL, "store", "wal"},
     {OPT_BATCH, "api", "max_batch"},
     {OPT_LOGLEVEL, "daemon", "log_level"},
 };
@@ -128,6 +132,7 @@ static const struct option OPTIONS[] = {
     {"default-campaign", required_argument, NULL, OPT_CAMPAIGN},
     {"map-size", required_argument, NULL, OPT_MAPSIZE},
     {"request-ttl", required_argument, NULL, OPT_TTL},
+    {"wal", required_argument, NULL, OPT_WAL},
     {"max-batch", required_argument, NULL, OPT_BATCH},
     {"log-level", required_argument, NULL, OPT_LOGLEVEL},
     {"check-config", no_argument, NULL, OPT_CHECK},
@@ -472,7 +477,10 @@ int main(int argc, char **argv)
         goto out;
     }
     if (store_lock_dir(cfg.state_dir, &lock_fd, err, sizeof(err)) < 0 ||
-        store_open(cfg.state_dir, cfg.map_size, cfg.map_max, &store, err, sizeof(err)) < 0) {
+        store_open_wal(cfg.state_dir, cfg.map_size, cfg.map_max,
+                       &(store_wal_cfg_t){cfg.wal != 0, cfg.wal_segment, cfg.wal_segment / 2,
+                                          cfg.wal_checkpoint_ms},
+                       &store, err, sizeof(err)) < 0) {
         log_error("%s", err);
         goto out;
     }

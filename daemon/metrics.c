@@ -125,6 +125,20 @@ void metrics_format(const Exemplar__StatsReply *s, FILE *f)
     one(f, "exemplar_lmdb_map_size_bytes", "gauge", "Size of the LMDB map.", s->map_bytes);
     one(f, "exemplar_lmdb_used_pages", "gauge", "LMDB pages in use.", s->map_used_pages);
     one(f, "exemplar_lmdb_page_size_bytes", "gauge", "Bytes per LMDB page.", s->page_size);
+    one(f, "exemplar_wal_enabled", "gauge", "1 when the write-ahead log is on.", s->wal ? 1 : 0);
+    one(f, "exemplar_wal_replayed_records", "gauge",
+        "Records of the write-ahead log replayed when the store opened.", s->wal_replayed);
+    one(f, "exemplar_wal_torn_tail", "gauge",
+        "1 when the log ended at a torn or corrupt record at start.", s->wal_torn ? 1 : 0);
+    one(f, "exemplar_wal_last_seq", "gauge", "Sequence of the newest log record.", s->wal_last_seq);
+    one(f, "exemplar_wal_checkpoint_seq", "gauge", "Sequence of the last checkpoint.",
+        s->wal_applied);
+    one(f, "exemplar_wal_checkpoints_total", "counter", "Checkpoints since start.",
+        s->wal_checkpoints);
+    one(f, "exemplar_wal_syncs_total", "counter", "Log records appended and synced since start.",
+        s->wal_syncs);
+    one(f, "exemplar_wal_written_bytes_total", "counter", "Bytes written to the log since start.",
+        s->wal_bytes);
     one(f, "exemplar_workers", "gauge", "Workers that asked for jobs in the last ten minutes.",
         s->workers);
     one(f, "exemplar_jobs", "gauge", "Jobs made by the timers, ever.", s->jobs);

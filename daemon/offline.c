@@ -422,6 +422,12 @@ static int restore_into(const offline_t *o, const char *file, ex_progress_t *pro
     }
     bool kept = false;
     ex_progress_phase(prog, "installing the copy");
+    /* The old store's write-ahead log is replayed into it (so that the
+     * file kept is whole), then removed: it does not belong to the copy. */
+    if (rc == 0 && access(data, F_OK) == 0)
+        rc = store_wal_recover(dir, NULL, err, sizeof(err));
+    if (rc == 0)
+        rc = store_wal_discard(dir, err, sizeof(err));
     if (rc == 0 && access(data, F_OK) == 0) {
         /* A hard link keeps the old file while data.mdb never goes missing. */
         if ((unlink(before) < 0 && errno != ENOENT) || link(data, before) < 0) {
@@ -810,6 +816,9 @@ static int import_into(const offline_t *o, const char *file, ex_progress_t *prog
                  strerror(errno));
         rc = -EX_ESTORAGE;
     }
+    /* a log left by the empty store does not belong to the new file */
+    if (rc == 0)
+        rc = store_wal_discard(dir, err, sizeof(err));
     if (rc == 0 && (rename(tmpdata, data) < 0 || (unlink(lockf) < 0 && errno != ENOENT) ||
                     sync_dir_of(data) < 0)) {
         snprintf(err, sizeof(err), "cannot move %s to %s (%s)", tmpdata, data, strerror(errno));
@@ -850,6 +859,18 @@ int offline_fsck(const offline_t *o)
     int rc = store_lock_dir(o->state_dir, &lock, err, sizeof(err));
     if (rc < 0)
         return store_fail(o, rc, err);
+    /* What the daemon would replay at start is replayed first: fsck checks
+     * the store every acknowledged change is in. */
+    uint64_t replayed = 0;
+    rc = store_wal_recover(o->state_dir, &replayed, err, sizeof(err));
+    if (rc < 0) {
+        close(lock);
+        return store_fail(o, rc, err);
+    }
+    if (replayed && !o->json)
+        printf("replayed %" PRIu64 " records of the write-ahead log first\n", replayed);
+    char walerr[600] = "";
+    int walrc = store_wal_check(o->state_dir, walerr, sizeof(walerr));
     store_t *s = NULL;
     rc = store_open_readonly(o->state_dir, false, &s, err, sizeof(err));
     if (rc < 0) {
@@ -869,6 +890,8 @@ int offline_fsck(const offline_t *o)
     ready = rc == 0;
     if (rc == 0)
         rc = fsck_run(&f);
+    if (rc == 0 && walrc < 0 && walrc != -EX_ENOTFOUND)
+        fsck_problem(&f, "the write-ahead log: %s", walerr);
     store_txn_abort(&t);
     store_close(&s);
     close(lock);

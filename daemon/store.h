@@ -73,6 +73,55 @@ typedef enum {
 
 typedef struct store store_t;
 
+/* The write-ahead log.  With it on, a write transaction's puts and
+ * deletes are kept as it runs; store_txn_commit() commits them to LMDB
+ * without a sync (MDB_NOSYNC), appends them as one record to the log in
+ * DIR/wal (daemon/wal.h) and syncs that (one sequential fdatasync), and
+ * only then returns 0: the commit is durable.  A checkpoint
+ * (store_checkpoint, by size and time, off the acknowledgement path)
+ * syncs LMDB, records the sequence applied through ("wal_applied" in
+ * DB_META) and LMDB's meta pages in the log's checkpoint file, and
+ * recycles the segments before it.
+ *
+ * LMDB's pages are written in any order between checkpoints, so after a
+ * power loss its newest meta page may point at pages that never reached
+ * the disk.  The checkpoint's snapshot is therefore kept intact: a reader
+ * holds it open until the next checkpoint (LMDB reuses no page a reader
+ * can see), and opening the store puts the checkpoint's meta pages back
+ * before LMDB reads them, then replays the records after it.  A torn or
+ * corrupt record ends the log there (what was acknowledged was synced
+ * before it, so nothing acknowledged is lost); opening reports it in the
+ * journal and in store_wal_report().
+ *
+ * If a record cannot be written or synced, LMDB already holds its
+ * transaction but nothing made it durable: the process exits at once
+ * (status 1) rather than answer from it; starting again recovers from the
+ * log.  With the log off, LMDB syncs each commit itself (twice). */
+typedef struct {
+    bool on;
+    uint64_t segment_bytes;    /* size of a log segment */
+    uint64_t checkpoint_bytes; /* checkpoint after this much log ... */
+    unsigned checkpoint_ms;    /* ... or this long after the first unchecked record */
+} store_wal_cfg_t;
+
+/* The log's defaults: on, 16 MiB segments, a checkpoint every 8 MiB or 1 s. */
+#define STORE_WAL_SEGMENT_BYTES    (16ull << 20)
+#define STORE_WAL_CHECKPOINT_BYTES (8ull << 20)
+#define STORE_WAL_CHECKPOINT_MS    1000u
+#define STORE_WAL_DIR              "wal"
+
+/* What opening found in the log, and what it has done since. */
+typedef struct {
+    bool on;
+    uint64_t replayed;                           /* records replayed when the store opened */
+    uint64_t replay_ms;                          /* how long that took */
+    bool torn;                                   /* the log ended at a torn or corrupt record */
+    char torn_where[160];                        /* segment, offset and why */
+    uint64_t applied;                            /* sequence of the last checkpoint */
+    uint64_t last_seq;                           /* sequence of the last record */
+    uint64_t appends, syncs, bytes, checkpoints; /* since open */
+} store_wal_report_t;
+
 typedef struct {
     const void *data;
     size_t len;
@@ -96,7 +145,42 @@ typedef struct {
  * or a negative EX_E* with a sentence in err. */
 int store_open(const char *dir, uint64_t map_size, uint64_t map_max, store_t **out, char *err,
                size_t errlen);
+/* store_open with the write-ahead log as wal says (wal NULL: off).  With
+ * it off, a log left in DIR/wal is replayed first and then removed.  With
+ * it on, opening replays the log (see above). */
+int store_open_wal(const char *dir, uint64_t map_size, uint64_t map_max, const store_wal_cfg_t *wal,
+                   store_t **out, char *err, size_t errlen);
+/* Closes; with the log on, a last checkpoint first (a clean stop leaves
+ * nothing to replay). */
 void store_close(store_t **p);
+
+/* Runs a checkpoint now (see above).  No transaction may be open.
+ * Returns 0 (also with the log off or nothing new), or a negative EX_E*
+ * (logged). */
+int store_checkpoint(store_t *s);
+/* The same for the loop, between batches: starts a checkpoint whose sync
+ * runs in a thread of its own (the loop goes on committing; a reader holds
+ * the checkpoint's snapshot meanwhile), or ends the one in flight.  Call
+ * it when store_checkpoint_next() says 0.  Returns 0 or a negative EX_E*
+ * (logged; the checkpoint is tried again later). */
+int store_checkpoint_step(store_t *s);
+/* Milliseconds until the next checkpoint is due (0: now, the log's size or
+ * its age; INT64_MAX: nothing to check). */
+int64_t store_checkpoint_next(const store_t *s);
+void store_wal_report(const store_t *s, store_wal_report_t *r);
+
+/* Recovers a stopped daemon's store: if DIR/wal holds records after its
+ * checkpoint, opens the store (replaying them) and closes it again.  For
+ * offline tools that read the store directly (fsck).  *replayed (may be
+ * NULL) is the number of records replayed.  0 or a negative EX_E* with err. */
+int store_wal_recover(const char *dir, uint64_t *replayed, char *err, size_t errlen);
+/* Removes DIR/wal: restore and import install a data file the log does not
+ * belong to.  0 or -EX_ESTORAGE with err. */
+int store_wal_discard(const char *dir, char *err, size_t errlen);
+/* Checks a stopped store's log against LMDB: the checkpoint's sequence
+ * against "wal_applied", nothing left to replay.  0, or -EX_EINVALID with
+ * what disagrees in err (-EX_ENOTFOUND: no log). */
+int store_wal_check(const char *dir, char *err, size_t errlen);
 
 /* Opens an existing environment read-only (MDB_RDONLY), as a second process
  * next to a running exemplard: no database is created, nothing is written
