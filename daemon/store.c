@@ -69,6 +69,11 @@ static const char *const DB_NAME[DB_COUNT] = {
      * yet (titles.h) */
     [DB_TITLE_ALIASES] = "title_aliases",
     [DB_FACTS_UNMATCHED] = "facts_unmatched",
+    /* the council's meetings: ballot counts apart from who voted */
+    [DB_COUNCILS] = "councils",
+    [DB_MEETINGS] = "meetings",
+    [DB_BALLOTS] = "ballots",
+    [DB_BALLOT_VOTERS] = "ballot_voters",
 };
 
 static const char SCHEMA_KEY[] = "schema_version";
@@ -199,7 +204,7 @@ int store_open(const char *dir, uint64_t map_size, uint64_t map_max, store_t **o
     MDB_txn *txn = NULL;
     int rc = mdb_env_create(&s->env);
     if (rc == 0)
-        rc = mdb_env_set_maxdbs(s->env, 32);
+        rc = mdb_env_set_maxdbs(s->env, 64); /* DB_COUNT and room to grow */
     if (rc == 0)
         rc = mdb_env_set_mapsize(s->env, map_size);
     /* No MDB_WRITEMAP: with it a full disk is a SIGBUS instead of an error.
@@ -286,7 +291,7 @@ int store_open_readonly(const char *path, bool nosubdir, store_t **out, char *er
         flags |= MDB_NOSUBDIR | MDB_NOLOCK;
     int rc = mdb_env_create(&s->env);
     if (rc == 0)
-        rc = mdb_env_set_maxdbs(s->env, 32);
+        rc = mdb_env_set_maxdbs(s->env, 64); /* DB_COUNT and room to grow */
     if (rc == 0)
         rc = mdb_env_open(s->env, path, flags, 0640);
     if (rc) {
