@@ -224,11 +224,11 @@ static const ruleset_t *meeting_rules(const call_t *x, const Exemplar__Meeting *
 
 static void describe_rules(const council_rules_t *r, char *buf, size_t len)
 {
-    snprintf(buf, len, "quorum %u/%u of members present; approval %u/%u of %s%s%s", r->quorum.num,
-             r->quorum.den, r->threshold.num, r->threshold.den,
-             r->threshold_base == COUNCIL_BASE_MEMBERS ? "all members" : "the ballots cast",
-             r->chair_approval_required ? "; the chair's approval required" : "",
-             r->written_votes ? "; absent members vote in writing" : "; no written votes");
+    snprintf(buf, len, _("quorum %u/%u of members present; approval %u/%u of %s%s%s"),
+             r->quorum.num, r->quorum.den, r->threshold.num, r->threshold.den,
+             r->threshold_base == COUNCIL_BASE_MEMBERS ? _("all members") : _("the ballots cast"),
+             r->chair_approval_required ? _("; the chair's approval required") : "",
+             r->written_votes ? _("; absent members vote in writing") : _("; no written votes"));
 }
 
 /* Appends a step to the meeting's record: who did what, never a choice. */
@@ -683,7 +683,7 @@ int api_council_meeting_attend(call_t *x)
     if (rc == 0)
         rc = need_open(x, m);
     if (rc == 0)
-        rc = need_secretary(x, m, "record attendance at");
+        rc = need_secretary(x, m, _("record attendance at"));
     if (rc == 0 && (r->n_present == 0 || r->n_present > COUNCIL_MEMBERS_MAX))
         rc = api_refuse(x, -EX_EINVALID, _("present names 1-%d members"), COUNCIL_MEMBERS_MAX);
     for (size_t i = 0; rc == 0 && i < r->n_present; i++) {
@@ -839,7 +839,7 @@ static int move_result(call_t *x, const Exemplar__Meeting *m, Exemplar__MeetingI
     char reason[256];
     snprintf(reason, sizeof(reason), "%s %s (meeting %llu): %u/%u, %s", _("minutes"),
              m->minutes_ref, (unsigned long long)m->id, it->approve, it->needed,
-             approved ? "approved" : "not approved");
+             approved ? _("approved") : _("not approved"));
     Exemplar__MoveRequest mv = EXEMPLAR__MOVE_REQUEST__INIT;
     mv.id = it->nomination_id;
     mv.to = approved ? EXEMPLAR__STATE__STATE_MINISTRY_REVIEWED : EXEMPLAR__STATE__STATE_RETURNED;
@@ -879,7 +879,7 @@ int api_council_meeting_close(call_t *x)
     if (rc == 0)
         rc = need_open(x, m);
     if (rc == 0)
-        rc = need_secretary(x, m, "close");
+        rc = need_secretary(x, m, _("close"));
     if (rc < 0)
         goto out;
     council_rules_t rules;

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
+
 void council_rules_default(council_rules_t *r)
 {
     r->quorum = (council_frac_t){2, 3};
@@ -45,7 +47,7 @@ council_result_t council_decide(const council_rules_t *r, const council_count_t 
     uint32_t quorum = council_at_least(r->quorum, c->members);
     if (!council_quorum_met(r, c->members, c->present)) {
         if (why)
-            snprintf(why, why_len, "%u of %u members present, quorum %u: not met, no decision",
+            snprintf(why, why_len, _("%u of %u members present, quorum %u: not met, no decision"),
                      c->present, c->members, quorum);
         return COUNCIL_NO_DECISION;
     }
@@ -54,13 +56,13 @@ council_result_t council_decide(const council_rules_t *r, const council_count_t 
     bool chair = !r->chair_approval_required || c->chair_approved;
     if (why)
         snprintf(why, why_len,
-                 "%u of %u members present, quorum %u: met; %u approvals of %u %s, "
-                 "%u needed%s: %s",
+                 _("%u of %u members present, quorum %u: met; %u approvals of %u %s, "
+                   "%u needed%s: %s"),
                  c->present, c->members, quorum, c->approve,
                  r->threshold_base == COUNCIL_BASE_MEMBERS ? c->members : c->approve + c->reject,
-                 r->threshold_base == COUNCIL_BASE_MEMBERS ? "members" : "ballots", needed,
-                 ok && !chair ? ", the chair did not approve" : "",
-                 ok && chair ? "approved" : "not approved");
+                 r->threshold_base == COUNCIL_BASE_MEMBERS ? _("members") : _("ballots"), needed,
+                 ok && !chair ? _(", the chair did not approve") : "",
+                 ok && chair ? _("approved") : _("not approved"));
     return ok && chair ? COUNCIL_APPROVED : COUNCIL_NOT_APPROVED;
 }
 
