@@ -86,7 +86,17 @@ static int write_file(const char *path, const char *text)
     return 0;
 }
 
-static int setup(void **state)
+/* The daemon's configuration: rules as given, CURVE on fx->endpoint. */
+static int write_conf(const fixture_t *fx, const char *rules)
+{
+    char text[1024];
+    snprintf(text, sizeof(text),
+             "%s[auth]\nendpoint = %s\nsecret_key_file = %s/server.key\nkeys_file = %s\n", rules,
+             fx->endpoint, fx->dir, fx->keys_path);
+    return write_file(fx->conf, text);
+}
+
+static int setup_with(void **state, const char *rules)
 {
     fixture_t *fx = calloc(1, sizeof(*fx));
     if (!fx)
@@ -118,11 +128,7 @@ static int setup(void **state)
     if (port < 0)
         goto fail;
     snprintf(fx->endpoint, sizeof(fx->endpoint), "tcp://127.0.0.1:%d", port);
-    snprintf(text, sizeof(text),
-             "[rules]\nenforce = no\n"
-             "[auth]\nendpoint = %s\nsecret_key_file = %s/server.key\nkeys_file = %s\n",
-             fx->endpoint, fx->dir, fx->keys_path);
-    if (write_file(fx->conf, text) < 0)
+    if (write_conf(fx, rules) < 0)
         goto fail;
     const char *extra[] = {"-c", fx->conf, NULL};
     if (harness_start(&fx->h, extra) < 0)
@@ -142,6 +148,21 @@ static int setup(void **state)
 fail:
     free(fx);
     return -1;
+}
+
+static int setup(void **state)
+{
+    return setup_with(state, HARNESS_FOUNDATION_CONF);
+}
+
+/* The plan's rules on 15 May 2023: the 2021-2023 unit review is open, the
+ * Ministry's review (from 1 July) is not. */
+#define RULES_MAY_2023  "[rules]\nenforce = yes\nlanguage = en\ntoday = 2023-05-15\n"
+#define RULES_JULY_2023 "[rules]\nenforce = yes\nlanguage = en\ntoday = 2023-07-15\n"
+
+static int setup_rules(void **state)
+{
+    return setup_with(state, RULES_MAY_2023);
 }
 
 static int teardown(void **state)
@@ -550,6 +571,77 @@ static void quorum_missed_decides_nothing_and_met_by_one_decides(void **state)
     }
 }
 
+/* A collective of unit 01 in unit-reviewed under the plan's rules: its
+ * registration and fostering are late (the administrator's override), its
+ * titles of 2021 and 2022 are recorded, 2023 is still pending. */
+static uint64_t reviewed_under_rules(fixture_t *fx)
+{
+    Exemplar__RegisterRequest b = EXEMPLAR__REGISTER_REQUEST__INIT;
+    b.unit = (char *)"01";
+    b.kind = EXEMPLAR__KIND__KIND_COLLECTIVE;
+    b.name = (char *)"Phòng Tài nguyên và Môi trường";
+    b.campaign = (char *)"2021-2025";
+    b.subject = (char *)"01:PTNMT";
+    b.override_reason = (char *)"registered late for the council's test";
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_REGISTER;
+    req.register_ = &b;
+    Exemplar__Reply *r;
+    int rc = call(fx->local, &req, &r);
+    itest_require_ok(rc, r, "register with an override");
+    nom_t n = itest_nom_of(r->nomination);
+    ex_reply_free(r);
+    for (int y = 2021; y <= 2022; y++) {
+        Exemplar__Evidence e = EXEMPLAR__EVIDENCE__INIT;
+        Exemplar__Decision d = EXEMPLAR__DECISION__INIT;
+        Exemplar__EvidenceAddRequest ev = EXEMPLAR__EVIDENCE_ADD_REQUEST__INIT;
+        char number[32], date[32];
+        snprintf(number, sizeof number, "%d/QĐ-UBND", y);
+        snprintf(date, sizeof date, "%d-01-10", y + 1);
+        d.number = number;
+        d.date = date;
+        e.subject = (char *)"01:PTNMT";
+        e.year = y;
+        e.title = (char *)"TTLDXS";
+        e.decision = &d;
+        ev.evidence = &e;
+        Exemplar__Request q = EXEMPLAR__REQUEST__INIT;
+        q.body_case = EXEMPLAR__REQUEST__BODY_EVIDENCE_ADD;
+        q.evidence_add = &ev;
+        rc = call(fx->local, &q, &r);
+        itest_require_ok(rc, r, "evidence add");
+        ex_reply_free(r);
+    }
+    Exemplar__MoveRequest mv = EXEMPLAR__MOVE_REQUEST__INIT;
+    mv.id = n.id;
+    mv.to = S(FOSTERING);
+    mv.expected_version = n.version;
+    mv.override_reason = (char *)"fostered late for the council's test";
+    req.body_case = EXEMPLAR__REQUEST__BODY_MOVE;
+    req.move = &mv;
+    rc = call(fx->local, &req, &r);
+    itest_require_ok(rc, r, "foster with an override");
+    n = itest_nom_of(r->nomination);
+    ex_reply_free(r);
+    n = itest_move(fx->local, &n, S(UNIT_REVIEWED), NULL);
+    return n.id;
+}
+
+/* The meeting opens only in the campaign's ministry-review window, checked
+ * as `move` checks it; a day later in the window it opens. */
+static void a_meeting_opens_only_in_the_ministry_review_window(void **state)
+{
+    fixture_t *fx = *state;
+    set_council(fx);
+    uint64_t id = reviewed_under_rules(fx);
+    open_meeting(fx, SECRETARY, "08/BB-HĐTĐKT", &id, 1, EX_EWINDOW);
+    assert_int_equal(write_conf(fx, RULES_JULY_2023), 0);
+    assert_int_equal(harness_stop(&fx->h), 0);
+    assert_int_equal(harness_restart(&fx->h), 0);
+    uint64_t m = open_meeting(fx, SECRETARY, "08/BB-HĐTĐKT", &id, 1, 0);
+    assert_true(m > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -557,6 +649,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(quorum_missed_decides_nothing_and_met_by_one_decides, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(a_meeting_opens_only_in_the_ministry_review_window,
+                                        setup_rules, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
