@@ -531,6 +531,39 @@ static int need_secretary(call_t *x, const Exemplar__Meeting *m, const char *ver
 /* A dry run of the move the result will make (return, the exit with no
  * criteria guard): the state, the role and the ministry-review window of
  * the nomination's campaign, as `move` checks them. */
+/* A nomination is on the agenda of one open meeting at a time: a second
+ * meeting's result would otherwise move it again, or be refused at its
+ * close.  Meetings are few (a handful a year), so they are walked. */
+static int check_not_on_open_agenda(call_t *x, const uint64_t *ids, size_t n)
+{
+    store_iter_t it;
+    store_val_t k, v;
+    int rc = store_iter_open(x->txn, DB_MEETINGS, &it);
+    if (rc < 0)
+        return rc;
+    int r = store_iter_seek(&it, "", 0, &k, &v);
+    while (rc == 0 && r == 0) {
+        Exemplar__Meeting *m = exemplar__meeting__unpack(NULL, v.len, v.data);
+        if (!m) {
+            rc = -EX_ESTORAGE;
+            break;
+        }
+        for (size_t i = 0;
+             m->state == EXEMPLAR__MEETING_STATE__MEETING_STATE_OPEN && rc == 0 && i < m->n_items;
+             i++)
+            for (size_t j = 0; rc == 0 && j < n; j++)
+                if (m->items[i]->nomination_id == ids[j])
+                    rc = api_refuse(x, -EX_ECONFLICT,
+                                    _("nomination %llu is on the agenda of meeting %llu, still "
+                                      "open; close that meeting first"),
+                                    (unsigned long long)ids[j], (unsigned long long)m->id);
+        exemplar__meeting__free_unpacked(m, NULL);
+        r = store_iter_next(&it, &k, &v);
+    }
+    store_iter_close(&it);
+    return rc;
+}
+
 static int check_reviewable(call_t *x, const Exemplar__Nomination *n, const char *reason)
 {
     char acting[KEY_UNIT_MAX + 1] = "", what[48];
@@ -627,6 +660,8 @@ int api_council_meeting_open(call_t *x)
         items[i].version = noms[i]->version;
         itemp[i] = &items[i];
     }
+    if ((rc = check_not_on_open_agenda(x, r->nominations, r->n_nominations)) < 0)
+        goto done;
     m.items = itemp;
     m.n_items = r->n_nominations;
     council_rules_t rules;

@@ -557,6 +557,8 @@ static void quorum_missed_decides_nothing_and_met_by_one_decides(void **state)
     for (int round = 0; round < 2; round++) {
         uint64_t m =
             open_meeting(fx, SECRETARY, round ? "07/BB-HĐTĐKT" : "06/BB-HĐTĐKT", &ids[round], 1, 0);
+        /* a nomination is on one open agenda at a time */
+        open_meeting(fx, SECRETARY, "99/BB-HĐTĐKT", &ids[round], 1, EX_ECONFLICT);
         assert_int_equal(attend(fx, SECRETARY, m, present, round ? 6 : 5), 0);
         for (int v = 0; v < MEMBERS; v++)
             assert_int_equal(vote(fx, v, m, &ids[round], yes, 1), 0);
