@@ -27,6 +27,7 @@
 #include "api_report.h"
 #include "api_summary.h"
 #include "api_titles.h"
+#include "api_council.h"
 #include "audit.h"
 #include "api_users.h"
 #include "users.h"
@@ -137,6 +138,16 @@ static const api_op_t API_OPS[EX_REQ_COUNT] = {
     [EX_REQ_USER_DISABLE] = {api_users_disable, R_ADMIN},
     [EX_REQ_USER_LIST] = {api_users_list, R_ADMIN},
     [EX_REQ_USER_LOGIN] = {api_users_login, ROLE_BIT(ROLE_GATEWAY)},
+    /* the council and its secret ballot (api_council.c): a meeting's
+     * secretary is a ministry reviewer; a member of any reading role votes,
+     * and the handler checks the seat */
+    [EX_REQ_COUNCIL_SET] = {api_council_set, R_ADMIN},
+    [EX_REQ_COUNCIL_SHOW] = {api_council_show, R_READ},
+    [EX_REQ_MEETING_OPEN] = {api_council_meeting_open, R_REVIEW},
+    [EX_REQ_MEETING_ATTEND] = {api_council_meeting_attend, R_REVIEW},
+    [EX_REQ_MEETING_VOTE] = {api_council_meeting_vote, R_READ},
+    [EX_REQ_MEETING_CLOSE] = {api_council_meeting_close, R_REVIEW},
+    [EX_REQ_MEETING_SHOW] = {api_council_meeting_show, R_READ},
 };
 
 /* The row of a request body, with its shared row in *type; NULL when the
@@ -428,7 +439,11 @@ static void run_call(api_t *a, store_txn_t *txn, nomwrite_batch_t *nw, api_call_
                 type->name);
             goto answer;
         }
-        digest = request_digest(req, call->data, call->len);
+        /* A ballot's digest leaves its choices out: the request table keeps
+         * the sender next to the digest (api_council.h). */
+        digest = req->body_case == EXEMPLAR__REQUEST__BODY_MEETING_VOTE
+                     ? api_council_vote_digest(req)
+                     : request_digest(req, call->data, call->len);
         bool other = false;
         rc = dedup_lookup(txn, req->request_id, x.actor->name, digest, &call->reply,
                           &call->reply_len, &other);

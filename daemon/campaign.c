@@ -611,6 +611,45 @@ static int name_pair(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v,
     return 0;
 }
 
+/* A rule set's `council`: the secret ballot's quorum and threshold. */
+static int council_field(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+    council_rules_t *c = arg;
+    const char *s = scalar(v);
+    if (strcmp(key, "quorum") == 0 || strcmp(key, "threshold") == 0) {
+        if (council_frac_parse(s, key[0] == 'q' ? &c->quorum : &c->threshold) < 0)
+            return fail(y, v,
+                        "council %s must be a fraction N/D or a percentage P%% of at most 1 "
+                        "(e.g. 2/3, 90%%), not \"%.40s\"",
+                        key, s ? s : "");
+        return 0;
+    }
+    if (strcmp(key, "threshold_of") == 0) {
+        if (s && strcmp(s, "members") == 0)
+            c->threshold_base = COUNCIL_BASE_MEMBERS;
+        else if (s && strcmp(s, "voters") == 0)
+            c->threshold_base = COUNCIL_BASE_VOTERS;
+        else
+            return fail(y, v, "council threshold_of must be members or voters");
+        return 0;
+    }
+    if (strcmp(key, "chair_approval") == 0 || strcmp(key, "written_votes") == 0) {
+        bool *b = key[0] == 'c' ? &c->chair_approval_required : &c->written_votes;
+        if (s && (strcmp(s, "required") == 0 || strcmp(s, "allowed") == 0))
+            *b = true;
+        else if (s && (strcmp(s, "not-required") == 0 || strcmp(s, "refused") == 0))
+            *b = false;
+        else
+            return fail(y, v, "council %s must be %s", key,
+                        key[0] == 'c' ? "required or not-required" : "allowed or refused");
+        return 0;
+    }
+    return fail(y, k,
+                "unknown key \"%.40s\" in a council (quorum, threshold, threshold_of, "
+                "chair_approval, written_votes)",
+                key);
+}
+
 static int set_field(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
     book_arg_t *a = arg;
@@ -655,9 +694,11 @@ static int set_field(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v,
     }
     if (strcmp(key, "names") == 0)
         return each_pair(y, v, "names", name_pair, a);
+    if (strcmp(key, "council") == 0)
+        return each_pair(y, v, "council", council_field, &s->council);
     return fail(y, k,
                 "unknown key \"%.40s\" in a rule set (id, law, from_year, to_year, collective, "
-                "individual, decided_by, pending, names)",
+                "individual, decided_by, pending, names, council)",
                 key);
 }
 
@@ -681,6 +722,7 @@ static int book_pair(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v,
          * (see rulesets.yaml for why). */
         a->s->decided_by_month = 3;
         a->s->decided_by_mday = 31;
+        council_rules_default(&a->s->council);
         if (each_pair(y, item, "a rule set", set_field, a) < 0)
             return -1;
         if (!a->s->id[0] || !a->s->from_year)

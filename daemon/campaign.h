@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "council.h"
 #include "day.h"
 #include "nom.h"
 #include "workdays.h"
@@ -121,6 +122,9 @@ typedef struct {
     bool pending_required;
     title_name_t names[RULESET_NAMES_MAX];
     size_t n_names;
+    /* The Ministry council's secret ballot (rulesets.yaml `council`;
+     * council_rules_default() when the rule set says nothing). */
+    council_rules_t council;
 } ruleset_t;
 
 typedef struct {

@@ -17,6 +17,7 @@
 #include "events.pb-c.h"
 #include "key.h"
 #include "pbjson.h"
+#include "council.pb-c.h"
 #include "plans.pb-c.h"
 #include "record.pb-c.h"
 #include "rules.pb-c.h"
@@ -39,6 +40,12 @@ const exportfmt_type_t EXPORTFMT_TYPES[] = {
     {DB_USERS, "user", &exemplar__local_user__descriptor}, /* local accounts (users.h) */
     {DB_TITLE_ALIASES, "title_alias", &exemplar__title_alias__descriptor},
     {DB_FACTS_UNMATCHED, "unmatched_fact", &exemplar__event__descriptor},
+    /* the council (council_store.h): the counts and the voters are two
+     * databases, so an export line never holds a choice next to a voter */
+    {DB_COUNCILS, "council", &exemplar__council__descriptor},
+    {DB_MEETINGS, "meeting", &exemplar__meeting__descriptor},
+    {DB_BALLOTS, "ballot_tally", &exemplar__ballot_tally__descriptor},
+    {DB_BALLOT_VOTERS, "ballot_voter", &exemplar__ballot_voter__descriptor},
 };
 const size_t EXPORTFMT_COUNT = sizeof(EXPORTFMT_TYPES) / sizeof(EXPORTFMT_TYPES[0]);
 

@@ -65,6 +65,11 @@ struct store {
 /* Below this much free space, an EIO from a write is the disk being full. */
 #define DISK_FULL_SLACK (1u << 20)
 
+/* Named databases an environment may hold: every one of DB_COUNT, with room
+ * for a later version's new ones (an older daemon then still opens it). */
+#define STORE_MAXDBS 64
+_Static_assert(DB_COUNT <= STORE_MAXDBS, "STORE_MAXDBS must hold every database");
+
 /* Database names in the environment; part of the on-disk format. */
 static const char *const DB_NAME[DB_COUNT] = {
     [DB_META] = "meta",
@@ -101,6 +106,11 @@ static const char *const DB_NAME[DB_COUNT] = {
      * yet (titles.h) */
     [DB_TITLE_ALIASES] = "title_aliases",
     [DB_FACTS_UNMATCHED] = "facts_unmatched",
+    /* the council's meetings: ballot counts apart from who voted */
+    [DB_COUNCILS] = "councils",
+    [DB_MEETINGS] = "meetings",
+    [DB_BALLOTS] = "ballots",
+    [DB_BALLOT_VOTERS] = "ballot_voters",
 };
 
 static const char SCHEMA_KEY[] = "schema_version";
@@ -702,7 +712,7 @@ static int create_env(const char *dir, char *err, size_t errlen)
     MDB_dbi dbi;
     int rc = mdb_env_create(&env);
     if (rc == 0)
-        rc = mdb_env_set_maxdbs(env, 32);
+        rc = mdb_env_set_maxdbs(env, STORE_MAXDBS);
     if (rc == 0)
         rc = mdb_env_open(env, tmp, MDB_NOTLS, 0640);
     if (rc == 0)
@@ -791,7 +801,7 @@ int store_open_wal(const char *dir, uint64_t map_size, uint64_t map_max, const s
     }
     rc = mdb_env_create(&s->env);
     if (rc == 0)
-        rc = mdb_env_set_maxdbs(s->env, 32);
+        rc = mdb_env_set_maxdbs(s->env, STORE_MAXDBS);
     if (rc == 0)
         rc = mdb_env_set_mapsize(s->env, map_size);
     /* No MDB_WRITEMAP: with it a full disk is a SIGBUS instead of an error.
@@ -932,7 +942,7 @@ int store_open_readonly(const char *path, bool nosubdir, store_t **out, char *er
         flags |= MDB_NOSUBDIR | MDB_NOLOCK;
     int rc = mdb_env_create(&s->env);
     if (rc == 0)
-        rc = mdb_env_set_maxdbs(s->env, 32);
+        rc = mdb_env_set_maxdbs(s->env, STORE_MAXDBS);
     if (rc == 0)
         rc = mdb_env_open(s->env, path, flags, 0640);
     if (rc) {

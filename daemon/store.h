@@ -60,6 +60,12 @@ typedef enum {
     DB_USERS,            /* local accounts (users.h): name -> exemplar.LocalUser */
     DB_TITLE_ALIASES,    /* folded spelling -> exemplar.TitleAlias (titles.h) */
     DB_FACTS_UNMATCHED,  /* ingest seq u64 BE -> exemplar.Event: title facts kept unresolved */
+    /* the council and its secret ballot (council_store.h): tallies apart
+     * from the voters, with nothing that links the two */
+    DB_COUNCILS,      /* level u8, unit -> exemplar.Council */
+    DB_MEETINGS,      /* meeting id u64 BE -> exemplar.Meeting */
+    DB_BALLOTS,       /* meeting id u64 BE, nomination id u64 BE -> exemplar.BallotTally */
+    DB_BALLOT_VOTERS, /* meeting id, nomination id u64 BE, principal -> exemplar.BallotVoter */
     DB_COUNT
 } store_db_t;
 

@@ -13,6 +13,7 @@
 
 #include "cmd_auth.h"
 #include "cmd_backup.h"
+#include "cmd_council.h"
 #include "cmd_events.h"
 #include "cmd_export.h"
 #include "cmd_info.h"
@@ -133,6 +134,12 @@ static const ctl_cmd_opt_t PING_OPTS[] = {
 };
 
 static const ctl_cmd_opt_t NO_OPTS[] = {{0, NULL}};
+
+static const ctl_cmd_opt_t COUNCIL_OPTS[] = {
+    {OPT_UNIT, N_("a unit's council (default: the Ministry's)")},
+    {OPT_DECISION, N_("set: the decision that set the council up, e.g. 12/QĐ-BTNMT")},
+    {0, NULL},
+};
 
 static const ctl_cmd_opt_t UNITS_OPTS[] = {
     {OPT_CODE, N_(N_("list: only the versions of this unit code"))},
@@ -379,6 +386,26 @@ const ctl_cmd_t CMD_TABLE[] = {
       "reads the new password from the first line of stdin. Passwords are hashed here with "
       "Argon2id (libsodium) and only the hash is sent to the daemon. A disabled account cannot "
       "sign in and no gateway may act for it until it is enabled again.") },
+    { "council", "set PRINCIPAL:ROLE[:FROM[:TO]]... | show",
+      N_("set or show the Emulation and Commendation Council (set: administrators only)"),
+      cmd_council, 1, 101, COUNCIL_OPTS,
+      N_("Each member is a principal of the daemon (keys file or local account) with a ROLE: "
+      "chair, deputy, member or secretary, and optional first and last days YYYY-MM-DD. A "
+      "meeting counts the members valid on its day. The secretary opens, records attendance "
+      "and closes meetings and must be a ministry reviewer. The voting rules (quorum, "
+      "threshold) are the rule set's, daemon/data/rulesets.yaml `council`.") },
+    { "meeting", "open REF ID... | attend MEETING PRINCIPAL... | vote MEETING - | close MEETING | show MEETING",
+      N_("run the Ministry council's secret ballot over unit-reviewed nominations"),
+      cmd_meeting, 2, 202, NO_OPTS,
+      N_("'meeting open' (the secretary) puts nominations in unit-reviewed on the agenda, with "
+      "the minutes' reference REF; 'attend' records members present; 'vote MEETING -' (each "
+      "member, for themselves) reads the ballot from stdin, one \"ID approve\" or \"ID "
+      "reject\" per line, so that no choice stands on a command line; an absent member's ballot "
+      "is a written vote. Each member votes once per nomination. 'close' (the secretary) counts: "
+      "without the quorum nothing is decided and nothing moves; otherwise an approved "
+      "nomination moves to ministry-reviewed and any other is returned, with the minutes' "
+      "reference as the reason. 'show' prints the meeting, and its minutes once closed. Nobody, "
+      "administrators included, can see how a member voted.") },
     { "audit", "[--limit N]", N_("print refused changes, newest first (administrators only)"),
       cmd_audit, 0, 0, AUDIT_OPTS,
       N_("Every refused register or move is in the audit list with who asked, what and why it "

@@ -259,6 +259,48 @@ static void a_rule_set_may_require_pending_years_for_recognition(void **state)
     assert_non_null(strstr(err, "decided_by"));
 }
 
+/* The council's voting rules are data per rule set: the shipped book gives
+ * every rule set 2/3 and 90 % of all members (Decree 91/2017 art. 45.8, the
+ * 2019 council rules); a rule set may say otherwise, and a value that is no
+ * fraction is refused with the key named. */
+static void a_rule_set_carries_the_council_rules(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < book.n_sets; i++) {
+        const council_rules_t *c = &book.sets[i].council;
+        assert_int_equal(c->quorum.num * 3, c->quorum.den * 2);
+        assert_int_equal(c->threshold.num * 10, c->threshold.den * 9);
+        assert_int_equal(c->threshold_base, COUNCIL_BASE_MEMBERS);
+        assert_false(c->chair_approval_required);
+        assert_true(c->written_votes);
+    }
+    static const char own[] = "titles:\n"
+                              "  T: {name: T}\n"
+                              "rulesets:\n"
+                              "  - id: x\n"
+                              "    from_year: 2020\n"
+                              "    council: {quorum: 1/2, threshold: 2/3, threshold_of: voters,\n"
+                              "              chair_approval: required, written_votes: refused}\n";
+    rulebook_t b;
+    char err[256];
+    assert_int_equal(rulebook_parse(own, strlen(own), "own", &b, err, sizeof err), 0);
+    const council_rules_t *c = &b.sets[0].council;
+    assert_int_equal(c->quorum.num, 1);
+    assert_int_equal(c->quorum.den, 2);
+    assert_int_equal(c->threshold.num, 2);
+    assert_int_equal(c->threshold_base, COUNCIL_BASE_VOTERS);
+    assert_true(c->chair_approval_required);
+    assert_false(c->written_votes);
+    static const char bad[] = "titles:\n"
+                              "  T: {name: T}\n"
+                              "rulesets:\n"
+                              "  - id: x\n"
+                              "    from_year: 2020\n"
+                              "    council: {threshold: 110%}\n";
+    assert_int_equal(rulebook_parse(bad, strlen(bad), "bad", &b, err, sizeof err), -1);
+    assert_non_null(strstr(err, "threshold"));
+}
+
 /* ---- the window override in the move table ------------------------------ */
 
 static bool closed(void *arg, const char *campaign, window_t w)
@@ -480,6 +522,7 @@ int main(void)
         cmocka_unit_test(collective_needs_ttldxs_every_year),
         cmocka_unit_test(undecided_years_are_pending_not_missing),
         cmocka_unit_test(a_rule_set_may_require_pending_years_for_recognition),
+        cmocka_unit_test(a_rule_set_carries_the_council_rules),
         cmocka_unit_test(revoked_title_breaks_the_chain),
         cmocka_unit_test(individual_needs_rating_and_title_and_higher_counts),
         cmocka_unit_test(closed_window_refused_unless_an_admin_overrides),

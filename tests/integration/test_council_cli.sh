@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# exemplarctl council and meeting end to end over CURVE: an administrator
+# sets a council of three; the secretary opens a meeting over two
+# unit-reviewed nominations, records two members present, each member votes
+# from stdin (the absent one in writing), the secretary closes and the
+# minutes are printed; the results follow the rule set's 90 % of all
+# members (3 of 3) and the nominations move.  A ballot on the command line
+# is refused before anything is sent.
+#
+# usage: test_council_cli.sh EXEMPLARD EXEMPLARCTL
+set -euo pipefail
+
+EXEMPLARD=$1
+CTL=$2
+PY=/usr/bin/python3
+[[ -x $PY ]] || { echo "FAIL: $PY (Debian's python3) is needed to check --json output" >&2; exit 1; }
+# shellcheck source=cli_lib.sh
+source "$(dirname "$0")/cli_lib.sh"
+
+PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+run 0 keygen server --dir "$DIR"
+: >"$DIR/keys"
+for p in "chu.tich approver" "thu.ky ministry-reviewer" "uy.vien reader"; do
+    name=${p% *}
+    run 0 keygen "$name" --dir "$DIR"
+    printf '%s %s - %s\n' "$name" "${p#* }" "$(grep -v '^#' "$DIR/$name.pub")" >>"$DIR/keys"
+done
+chmod 640 "$DIR/keys"
+printf '[rules]\nenforce = no\n[auth]\nendpoint = tcp://127.0.0.1:%s\nsecret_key_file = %s\nkeys_file = %s\n' \
+    "$PORT" "$DIR/server.key" "$DIR/keys" >"$DIR/exemplard.conf"
+env -u NOTIFY_SOCKET -u STATE_DIRECTORY -u RUNTIME_DIRECTORY -u CONFIGURATION_DIRECTORY \
+    "$EXEMPLARD" --state-dir "$DIR" --config "$DIR/exemplard.conf" >"$LOG" 2>&1 &
+PID=$!
+run 0 ping --wait 10
+
+as() { # as NAME ARGS...: exemplarctl over CURVE as that principal
+    local who=$1
+    shift
+    run 0 --api "tcp://127.0.0.1:$PORT" --server-key "$DIR/server.pub" --key "$DIR/$who.key" "$@"
+}
+
+# ---- the council ----------------------------------------------------------
+run 2 council set chu.tich:president
+run 0 council set chu.tich:chair thu.ky:secretary uy.vien:member --decision 12/QĐ-BTNMT
+run 0 council show --json
+[[ $(json_get version) == 1 ]] || fail "council show: $(cat "$DIR/out")"
+run 0 council show
+grep -q "thu.ky .*secretary" "$DIR/out" || fail "council show: $(cat "$DIR/out")"
+
+# ---- two unit-reviewed nominations ---------------------------------------
+ids=()
+for n in "Nguyễn Văn A" "Trần Thị B"; do
+    run 0 register --unit 01 --kind individual --name "$n"
+    id=$(tr -d '[:space:]' <"$DIR/out")
+    run 0 move "$id" fostering
+    run 0 move "$id" unit-reviewed
+    ids+=("$id")
+done
+
+# ---- the round -------------------------------------------------------------
+run 0 --api "tcp://127.0.0.1:$PORT" --server-key "$DIR/server.pub" --key "$DIR/chu.tich.key" ping
+as thu.ky --json meeting open 05/BB-HĐTĐKT "${ids[@]}"
+M=$(json_get id)
+[[ $M =~ ^[0-9]+$ ]] || fail "meeting open printed no id: $(cat "$DIR/out")"
+as thu.ky meeting attend "$M" chu.tich thu.ky
+
+vote() { # vote NAME BALLOT
+    local who=$1 got=0
+    printf '%s\n' "$2" | "$CTL" --api "tcp://127.0.0.1:$PORT" --server-key "$DIR/server.pub" \
+        --key "$DIR/$who.key" meeting vote "$M" - >"$DIR/out" 2>"$DIR/err" || got=$?
+    [[ $got -eq 0 ]] || fail "meeting vote as $who exited $got: $(cat "$DIR/err")"
+}
+vote chu.tich "${ids[0]} approve
+${ids[1]} approve"
+vote thu.ky "${ids[0]} approve
+${ids[1]} reject"
+vote uy.vien "${ids[0]} approve
+${ids[1]} approve"
+grep -q "ballot recorded" "$DIR/out" || fail "vote: $(cat "$DIR/out")"
+# a ballot on the command line never leaves this process
+run 2 meeting vote "$M" "${ids[0]}:approve"
+# the count is not shown while the meeting is open
+as chu.tich --json meeting show "$M"
+"$PY" -c '
+import json, sys
+m = json.load(open(sys.argv[1]))["meeting"]
+assert all(not it.get("approve") and not it.get("reject") for it in m["items"]), m
+assert m["in_writing"] == ["uy.vien"], m
+' "$DIR/out" || fail "meeting show while open: $(cat "$DIR/out")"
+
+as thu.ky meeting close "$M"
+grep -q "05/BB-HĐTĐKT" "$DIR/out" || fail "the minutes lack their reference: $(cat "$DIR/out")"
+grep -q "uy.vien" "$DIR/out" || fail "the minutes lack the written vote: $(cat "$DIR/out")"
+run 0 show "${ids[0]}" --json
+[[ $(json_get state) == ministry-reviewed ]] || fail "approved nomination: $(cat "$DIR/out")"
+run 0 show "${ids[1]}" --json
+[[ $(json_get state) == returned ]] || fail "2 of 3 approvals, 3 needed: $(cat "$DIR/out")"
+echo "ok"
