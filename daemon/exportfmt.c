@@ -15,6 +15,7 @@
 #include "auth.pb-c.h"
 #include "errors.h"
 #include "events.pb-c.h"
+#include "i18n.h"
 #include "key.h"
 #include "pbjson.h"
 #include "plans.pb-c.h"
@@ -215,11 +216,11 @@ int exportfmt_parse_line(const char *line, size_t len, json_object **out, char *
     while (len > 0 && line[len - 1] == '\n')
         len--;
     if (memchr(line, '\0', len)) {
-        snprintf(err, errlen, "a NUL byte is not JSON");
+        snprintf(err, errlen, _("a NUL byte is not JSON"));
         return -EX_EINVALID;
     }
     if (len > INT32_MAX) {
-        snprintf(err, errlen, "the line is too long");
+        snprintf(err, errlen, _("the line is too long"));
         return -EX_EINVALID;
     }
     json_tokener *tok = json_tokener_new();
@@ -237,26 +238,26 @@ int exportfmt_parse_line(const char *line, size_t len, json_object **out, char *
     json_tokener_free(tok);
     int rc = 0;
     if (jerr == json_tokener_continue) {
-        snprintf(err, errlen, "the JSON object is not closed on its line");
+        snprintf(err, errlen, _("the JSON object is not closed on its line"));
         rc = -EX_EINVALID;
     } else if (jerr != json_tokener_success || !o) {
-        snprintf(err, errlen, "not strict JSON at byte %zu (%s)", end + 1,
+        snprintf(err, errlen, _("not strict JSON at byte %zu (%s)"), end + 1,
                  json_tokener_error_desc(jerr));
         rc = -EX_EINVALID;
     } else if (!json_object_is_type(o, json_type_object)) {
-        snprintf(err, errlen, "not a JSON object");
+        snprintf(err, errlen, _("not a JSON object"));
         rc = -EX_EINVALID;
     } else {
         for (size_t i = end; rc == 0 && i < len; i++)
             if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r') {
-                snprintf(err, errlen, "text after the JSON object at byte %zu", i + 1);
+                snprintf(err, errlen, _("text after the JSON object at byte %zu"), i + 1);
                 rc = -EX_EINVALID;
             }
     }
     json_object *jt;
     if (rc == 0 && (!json_object_object_get_ex(o, "type", &jt) ||
                     !json_object_is_type(jt, json_type_string))) {
-        snprintf(err, errlen, "a line needs a string \"type\"");
+        snprintf(err, errlen, _("a line needs a string \"type\""));
         rc = -EX_EINVALID;
     }
     if (rc < 0) {
@@ -384,14 +385,14 @@ int exportfmt_record(json_object *line, exportfmt_record_t *r, char *err, size_t
     if (!json_object_object_get_ex(line, "type", &jt) ||
         !json_object_object_get_ex(line, "key", &jk) ||
         !json_object_object_get_ex(line, "value", &jv) || json_object_object_length(line) != 3) {
-        snprintf(err, errlen, "a record has type, key and value, and nothing else");
+        snprintf(err, errlen, _("a record has type, key and value, and nothing else"));
         return -EX_EINVALID;
     }
     /* json-c gives a string for any type (a null's is NULL) */
     const char *type = json_object_is_type(jt, json_type_string) ? json_object_get_string(jt) : "";
     r->type = exportfmt_find(type);
     if (!r->type) {
-        snprintf(err, errlen, "unknown record type '%.64s'", type);
+        snprintf(err, errlen, _("unknown record type '%.64s'"), type);
         return -EX_EINVALID;
     }
     if (!json_object_is_type(jk, json_type_string) ||
@@ -399,7 +400,7 @@ int exportfmt_record(json_object *line, exportfmt_record_t *r, char *err, size_t
                         &r->klen) < 0 ||
         r->klen == 0 || r->klen > KEY_BYTES_MAX) {
         exportfmt_record_free(r);
-        snprintf(err, errlen, "key must be 1-511 bytes in base64");
+        snprintf(err, errlen, _("key must be 1-511 bytes in base64"));
         return -EX_EINVALID;
     }
     char path[256];
@@ -407,7 +408,7 @@ int exportfmt_record(json_object *line, exportfmt_record_t *r, char *err, size_t
     int rc = check_strings(jv, path, sizeof(path), err, errlen);
     if (rc == 0 && !r->type->desc) {
         if (!json_object_is_type(jv, json_type_string)) {
-            snprintf(err, errlen, "a %s value is a string", r->type->type);
+            snprintf(err, errlen, _("a %s value is a string"), r->type->type);
             rc = -EX_EINVALID;
         } else {
             r->vlen = (size_t)json_object_get_string_len(jv);
@@ -425,7 +426,7 @@ int exportfmt_record(json_object *line, exportfmt_record_t *r, char *err, size_t
             snprintf(err, errlen, "%s value: %s", r->type->type, why);
             rc = -EX_EINVALID;
         } else if (!(m = protobuf_c_message_unpack(r->type->desc, NULL, r->vlen, r->val))) {
-            snprintf(err, errlen, "%s value: the record does not encode", r->type->type);
+            snprintf(err, errlen, _("%s value: the record does not encode"), r->type->type);
             rc = -EX_EINVALID;
         } else {
             rc = check_fields(r->type, m, err, errlen);

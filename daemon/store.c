@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "errors.h"
+#include "i18n.h"
 #include "log.h"
 
 struct store {
@@ -112,7 +113,7 @@ static int check_schema(store_t *s, char *err, size_t errlen)
     if (rc == MDB_NOTFOUND && s->readonly) {
         mdb_txn_abort(txn);
         snprintf(err, errlen,
-                 "store, the environment has no schema version: not an exemplard store");
+                 _("store, the environment has no schema version: not an exemplard store"));
         return -EX_ESTORAGE;
     }
     if (rc == MDB_NOTFOUND) {
@@ -269,7 +270,7 @@ int store_open_readonly(const char *path, bool nosubdir, store_t **out, char *er
     char data[4096];
     snprintf(data, sizeof(data), nosubdir ? "%s" : "%s/data.mdb", path);
     if (stat(data, &st) < 0) {
-        snprintf(err, errlen, "store, no LMDB environment at %s (%s)", data, strerror(errno));
+        snprintf(err, errlen, _("store, no LMDB environment at %s (%s)"), data, strerror(errno));
         return errno == ENOENT ? -EX_ENOTFOUND : -EX_ESTORAGE;
     }
     store_t *s = calloc(1, sizeof(*s));
@@ -290,8 +291,8 @@ int store_open_readonly(const char *path, bool nosubdir, store_t **out, char *er
     if (rc == 0)
         rc = mdb_env_open(s->env, path, flags, 0640);
     if (rc) {
-        snprintf(err, errlen, "store, cannot open %s read-only (%s)", path,
-                 rc == EACCES ? "permission denied: run as the exemplard user or root"
+        snprintf(err, errlen, _("store, cannot open %s read-only (%s)"), path,
+                 rc == EACCES ? _("permission denied: run as the exemplard user or root")
                               : mdb_strerror(rc));
         goto fail;
     }
@@ -308,8 +309,8 @@ int store_open_readonly(const char *path, bool nosubdir, store_t **out, char *er
     else if (txn)
         mdb_txn_abort(txn);
     if (rc) {
-        snprintf(err, errlen, "store, %s is not an exemplard store of this version (%s)", path,
-                 rc == MDB_NOTFOUND ? "a database is missing" : mdb_strerror(rc));
+        snprintf(err, errlen, _("store, %s is not an exemplard store of this version (%s)"), path,
+                 rc == MDB_NOTFOUND ? _("a database is missing") : mdb_strerror(rc));
         goto fail;
     }
     rc = check_schema(s, err, errlen);
@@ -356,7 +357,7 @@ int store_lock_dir(const char *dir, int *fd, char *err, size_t errlen)
     snprintf(path, sizeof(path), "%s/" STORE_LOCK_FILE, dir);
     int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
     if (f < 0) {
-        snprintf(err, errlen, "store, cannot open the lock file %s (%s)", path, strerror(errno));
+        snprintf(err, errlen, _("store, cannot open the lock file %s (%s)"), path, strerror(errno));
         return -EX_ESTORAGE;
     }
     if (flock(f, LOCK_EX | LOCK_NB) < 0) {
@@ -364,12 +365,12 @@ int store_lock_dir(const char *dir, int *fd, char *err, size_t errlen)
         close(f);
         if (e == EWOULDBLOCK) {
             snprintf(err, errlen,
-                     "store, %s is in use: an exemplard (or an exemplarctl restore or import) "
-                     "holds %s; stop it first (systemctl stop exemplard)",
+                     _("store, %s is in use: an exemplard (or an exemplarctl restore or import) "
+                       "holds %s; stop it first (systemctl stop exemplard)"),
                      dir, path);
             return -EX_ECONFLICT;
         }
-        snprintf(err, errlen, "store, cannot lock %s (%s)", path, strerror(e));
+        snprintf(err, errlen, _("store, cannot lock %s (%s)"), path, strerror(e));
         return -EX_ESTORAGE;
     }
     *fd = f;

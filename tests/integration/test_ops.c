@@ -243,6 +243,9 @@ static void damaged_change_log_is_reported_not_repaired(void **state)
     char out[8192], want[128];
     snprintf(want, sizeof(want), "gap: change %" PRIu64 " is missing", m.last_seq);
     const char *offline[] = {EXEMPLARD_PATH, "--fsck", "--state-dir", h->dir, NULL};
+    /* offline, exemplard speaks the environment's language, else the
+     * configured one (vi by default): these are English sentences */
+    setenv("LANGUAGE", "en", 1);
     assert_int_equal(harness_run(offline, out, sizeof(out)), 1);
     assert_non_null(strstr(out, want));
     assert_non_null(strstr(out, "2 problems"));
