@@ -121,6 +121,7 @@ scenario() {
     t 0 state-dir
     t 0 backup "$DIR/backup-$lang.mdb"
     t 4 backup "$DIR/backup-$lang.mdb"
+    t 8 backup "$DIR/nowhere/backup-$lang.mdb" # common/safefile.c's refusal
     t 0 export "$DIR/export-$lang.jsonl"
     t 0 ping
     # offline: exemplard's own code, in the person's language
