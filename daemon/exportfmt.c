@@ -273,13 +273,13 @@ int exportfmt_parse_line(const char *line, size_t len, json_object **out, char *
 static const char *text_problem(const char *s, size_t len)
 {
     if (strlen(s) != len)
-        return "holds a NUL character";
+        return _("holds a NUL character");
     char *nfc = NULL;
     int rc = text_normalize(s, len + 64, false, true, &nfc);
     free(nfc);
     if (rc == -EX_EINTERNAL)
-        return "cannot be checked (out of memory)";
-    return rc < 0 ? "is not UTF-8 text (invalid UTF-8 or a control character)" : NULL;
+        return _("cannot be checked (out of memory)");
+    return rc < 0 ? _("is not UTF-8 text (invalid UTF-8 or a control character)") : NULL;
 }
 
 /* Every string in o, keys included, as text; path names the place. */
@@ -299,7 +299,7 @@ static int check_strings(json_object *o, char *path, size_t pathlen, char *err, 
         json_object_object_foreach(o, k, v)
         {
             if ((why = text_problem(k, strlen(k)))) {
-                snprintf(err, errlen, "a member name in %s %s", path, why);
+                snprintf(err, errlen, _("a member name in %s %s"), path, why);
                 return -EX_EINVALID;
             }
             snprintf(path + used, pathlen - used, ".%s", k);
@@ -344,27 +344,28 @@ static int check_fields(const exportfmt_type_t *x, const ProtobufCMessage *m, ch
         char bad[160]; /* want may point here: it must outlive the branches */
         if (!s[0]) {
             ok = FIELD_CHECKS[i].optional;
-            want = "must not be empty";
+            want = _("must not be empty");
         } else if (FIELD_CHECKS[i].check == CHECK_CODE) {
             ok = text_is_code(s, max, false);
-            want = "must be 1-16 of A-Z 0-9 . _ -";
+            want = _("must be 1-16 of A-Z 0-9 . _ -");
         } else if (FIELD_CHECKS[i].check == CHECK_CAMPAIGN) {
             ok = text_is_code(s, max, true);
-            want = "must be letters, digits, '.', '_' and '-'";
+            want = _("must be letters, digits, '.', '_' and '-'");
         } else if (FIELD_CHECKS[i].check == CHECK_SUBJECT) {
             ok = text_is_subject(s, max);
-            want = "must be 1-64 of letters, digits, '.', '_', '-', ':' and '/'";
+            want = _("must be 1-64 of letters, digits, '.', '_', '-', ':' and '/'");
         } else {
             /* The api's own name check: a name it would refuse (invisible
              * or bidi characters, only spaces) is not imported either. */
             char *nfc = NULL;
             int rc = text_check_name(s, max, &nfc, bad, sizeof(bad));
             ok = rc == 0 && strcmp(nfc, s) == 0;
-            want = rc < 0 ? bad : "is not as the api stores names (Unicode NFC, no outer spaces)";
+            want =
+                rc < 0 ? bad : _("is not as the api stores names (Unicode NFC, no outer spaces)");
             free(nfc);
         }
         if (!ok) {
-            snprintf(err, errlen, "%s value: %s %s", x->type, FIELD_CHECKS[i].field, want);
+            snprintf(err, errlen, _("%s value: %s %s"), x->type, FIELD_CHECKS[i].field, want);
             return -EX_EINVALID;
         }
     }

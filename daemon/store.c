@@ -168,16 +168,16 @@ static int check_schema(store_t *s, char *err, size_t errlen)
     mdb_txn_abort(txn);
     if (version != STORE_SCHEMA_VERSION) {
         snprintf(err, errlen,
-                 "store, the database has schema version %u but this exemplard reads version %u "
-                 "(%s)",
+                 _("store, the database has schema version %u but this exemplard reads version %u "
+                   "(%s)"),
                  version, STORE_SCHEMA_VERSION,
-                 version > STORE_SCHEMA_VERSION ? "use the newer exemplard that wrote it"
-                                                : "no migration exists for it");
+                 version > STORE_SCHEMA_VERSION ? _("use the newer exemplard that wrote it")
+                                                : _("no migration exists for it"));
         return -EX_ESTORAGE;
     }
     return 0;
 fail:
-    snprintf(err, errlen, "store, cannot read the schema version (%s)", mdb_strerror(rc));
+    snprintf(err, errlen, _("store, cannot read the schema version (%s)"), mdb_strerror(rc));
     return -EX_ESTORAGE;
 }
 

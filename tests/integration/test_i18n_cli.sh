@@ -133,6 +133,10 @@ scenario() {
     t 1 import "$DIR/backup-$lang.mdb" --state-dir "$DIR/imported-$lang"
     printf '{"type":"header","format":"exemplar-export"}\n' >"$DIR/header-$lang.jsonl"
     t 1 import "$DIR/header-$lang.jsonl" --state-dir "$DIR/imported-$lang"
+    { head -1 "$DIR/export-$lang.jsonl"
+        printf '{"type":"unit","key":"MDE=","value":{"code":"01","name":"a\\u0007b"}}\n'; } \
+        >"$DIR/bell-$lang.jsonl" # a control character in a name
+    t 1 import "$DIR/bell-$lang.jsonl" --state-dir "$DIR/imported-$lang"
     t 0 import "$DIR/export-$lang.jsonl" --state-dir "$DIR/imported-$lang"
     t 4 import "$DIR/export-$lang.jsonl" --state-dir "$DIR/imported-$lang"
     offline 0 --fsck --state-dir "$DIR/imported-$lang"
