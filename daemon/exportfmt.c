@@ -108,7 +108,7 @@ static int export_db(store_txn_t *t, const exportfmt_type_t *x, FILE *f, uint64_
         if (x->desc) {
             ProtobufCMessage *m = protobuf_c_message_unpack(x->desc, NULL, v.len, v.data);
             if (!m) {
-                snprintf(err, errlen, "a %s record does not decode: the store is damaged (fsck)",
+                snprintf(err, errlen, _("a %s record does not decode: the store is damaged (fsck)"),
                          x->type);
                 rc = -EX_ESTORAGE;
                 break;
@@ -130,7 +130,7 @@ static int export_db(store_txn_t *t, const exportfmt_type_t *x, FILE *f, uint64_
     if (rc == -EX_ENOTFOUND)
         return 0;
     if (rc < 0 && !err[0])
-        snprintf(err, errlen, "cannot read the %s records", x->type);
+        snprintf(err, errlen, _("cannot read the %s records"), x->type);
     return rc;
 }
 
@@ -141,13 +141,13 @@ int exportfmt_write(store_txn_t *t, FILE *f, uint64_t *records, uint64_t *nomina
     err[0] = '\0';
     int db = exportfmt_unknown_database();
     if (db >= 0) {
-        snprintf(err, errlen, "this exemplard does not know how to export database %d; use backup",
-                 db);
+        snprintf(err, errlen,
+                 _("this exemplard does not know how to export database %d; use backup"), db);
         return -EX_EINTERNAL;
     }
     int rc = exportfmt_counts(t, nominations, last_seq);
     if (rc < 0) {
-        snprintf(err, errlen, "cannot read the change log");
+        snprintf(err, errlen, _("cannot read the change log"));
         return rc;
     }
     json_object *head = json_object_new_object();
