@@ -124,6 +124,17 @@ l10n_lang_t l10n_init(void)
     }
     return lang;
 }
+l10n_lang_t l10n_init_offline(const char *fallback, const char *localedir)
+{
+    bool person = *env_language() != '\0'; /* before l10n_init sets LANGUAGE */
+    l10n_init();
+    if (localedir && *localedir)
+        i18n_bind(localedir);
+    if (!person && i18n_known(fallback))
+        l10n_set_lang(fallback[0] == 'v' ? L10N_VI : L10N_EN);
+    return lang;
+}
+
 l10n_lang_t l10n_lang(void)
 {
     return lang;

@@ -78,6 +78,14 @@ int i18n_use(const char *language);
  * the language chosen. */
 l10n_lang_t l10n_init(void);
 
+/* The language of exemplard's offline operations (--restore, --import,
+ * --fsck, which exemplarctl runs with its own environment): the person's,
+ * from the environment as l10n_init reads it; when none of those variables
+ * is set, fallback (the daemon's [rules] language, "vi" or "en").  Binds
+ * localedir if given (non-empty), else as l10n_init does.  Returns the
+ * language chosen. */
+l10n_lang_t l10n_init_offline(const char *fallback, const char *localedir);
+
 /* The current language (English before any choice). */
 l10n_lang_t l10n_lang(void);
 /* "vi" or "en". */

@@ -8,12 +8,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "i18n.h"
 
 /* Draws a fresh temporary name for base: ".BASE.RANDOM.tmp" (BASE cut so
  * the whole stays within NAME_MAX). */
@@ -32,9 +36,17 @@ static void draw_name(ex_safefile_t *sf)
              sf->base, r[0], r[1], r[2], r[3], r[4], r[5]);
 }
 
-static int fail(char *err, size_t errlen, int e, const char *what, const char *path)
+/* The sentence, in the person's language (what names the path with %s),
+ * and the system's reason. */
+__attribute__((format(printf, 4, 5))) static int fail(char *err, size_t errlen, int e,
+                                                      const char *what, ...)
 {
-    snprintf(err, errlen, "%s %s (%s)", what, path, strerror(e));
+    char head[PATH_MAX + 256];
+    va_list ap;
+    va_start(ap, what);
+    vsnprintf(head, sizeof(head), what, ap);
+    va_end(ap);
+    snprintf(err, errlen, "%s (%s)", head, strerror(e));
     return -e;
 }
 
@@ -46,14 +58,14 @@ int ex_safefile_open(ex_safefile_t *sf, const char *path, mode_t mode, unsigned 
     sf->flags = flags;
     size_t len = strlen(path);
     if (len >= sizeof(sf->path))
-        return fail(err, errlen, ENAMETOOLONG, "cannot create", path);
+        return fail(err, errlen, ENAMETOOLONG, _("cannot create %s"), path);
     memcpy(sf->path, path, len + 1);
     const char *slash = strrchr(path, '/');
     const char *base = slash ? slash + 1 : path;
     if (!base[0] || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
-        return fail(err, errlen, EISDIR, "cannot create", path);
+        return fail(err, errlen, EISDIR, _("cannot create %s"), path);
     if (strlen(base) > NAME_MAX)
-        return fail(err, errlen, ENAMETOOLONG, "cannot create", path);
+        return fail(err, errlen, ENAMETOOLONG, _("cannot create %s"), path);
     snprintf(sf->base, sizeof(sf->base), "%s", base);
     char dir[PATH_MAX];
     if (!slash)
@@ -64,7 +76,7 @@ int ex_safefile_open(ex_safefile_t *sf, const char *path, mode_t mode, unsigned 
         snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
     sf->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (sf->dirfd < 0)
-        return fail(err, errlen, errno, "cannot open the directory of", path);
+        return fail(err, errlen, errno, _("cannot open the directory of %s"), path);
     /* linkat through /proc is the unprivileged way to name an O_TMPFILE:
      * without /proc, take a name from the start. */
     if (!(flags & EX_SAFEFILE_NAMED) && access("/proc/self/fd", X_OK) == 0)
@@ -81,12 +93,12 @@ int ex_safefile_open(ex_safefile_t *sf, const char *path, mode_t mode, unsigned 
         int e = errno;
         close(sf->dirfd);
         sf->dirfd = -1;
-        return fail(err, errlen, e, "cannot create a temporary file next to", path);
+        return fail(err, errlen, e, _("cannot create a temporary file next to %s"), path);
     }
     if (fchmod(sf->fd, mode) < 0) {
         int e = errno;
         ex_safefile_abort(sf);
-        return fail(err, errlen, e, "cannot set the mode of the temporary file for", path);
+        return fail(err, errlen, e, _("cannot set the mode of the temporary file for %s"), path);
     }
     return 0;
 }
@@ -117,13 +129,13 @@ int ex_safefile_commit(ex_safefile_t *sf, char *err, size_t errlen)
     int rc = 0;
     bool replace = sf->flags & EX_SAFEFILE_REPLACE;
     if (fsync(sf->fd) < 0) {
-        rc = fail(err, errlen, errno, "cannot sync the temporary file for", sf->path);
+        rc = fail(err, errlen, errno, _("cannot sync the temporary file for %s"), sf->path);
         goto out;
     }
     if (!sf->named && !replace) {
         /* linkat never replaces: a target that appeared meanwhile stays */
         if (link_unnamed(sf, sf->base) < 0)
-            rc = fail(err, errlen, errno, "cannot create", sf->path);
+            rc = fail(err, errlen, errno, _("cannot create %s"), sf->path);
         goto synced;
     }
     for (int tries = 0; !sf->named && tries < 64; tries++) {
@@ -134,30 +146,30 @@ int ex_safefile_commit(ex_safefile_t *sf, char *err, size_t errlen)
             break;
     }
     if (!sf->named) {
-        rc = fail(err, errlen, errno, "cannot name the temporary file for", sf->path);
+        rc = fail(err, errlen, errno, _("cannot name the temporary file for %s"), sf->path);
         goto out;
     }
     if (replace) {
         if (renameat(sf->dirfd, sf->tmp, sf->dirfd, sf->base) < 0)
-            rc = fail(err, errlen, errno, "cannot rename the temporary file to", sf->path);
+            rc = fail(err, errlen, errno, _("cannot rename the temporary file to %s"), sf->path);
     } else if (renameat2(sf->dirfd, sf->tmp, sf->dirfd, sf->base, RENAME_NOREPLACE) < 0) {
         /* a filesystem without RENAME_NOREPLACE: link, which never replaces */
         if (errno != EINVAL || linkat(sf->dirfd, sf->tmp, sf->dirfd, sf->base, 0) < 0)
-            rc = fail(err, errlen, errno, "cannot create", sf->path);
+            rc = fail(err, errlen, errno, _("cannot create %s"), sf->path);
         unlinkat(sf->dirfd, sf->tmp, 0);
     }
     if (rc == 0)
         sf->named = false; /* the temporary's name is gone: nothing to remove */
 synced:
     if (rc == 0 && fsync(sf->dirfd) < 0)
-        rc = fail(err, errlen, errno, "cannot sync the directory of", sf->path);
+        rc = fail(err, errlen, errno, _("cannot sync the directory of %s"), sf->path);
 out:
     if (rc < 0) {
         ex_safefile_abort(sf);
         return rc;
     }
     if (close(sf->fd) < 0)
-        rc = fail(err, errlen, errno, "cannot write", sf->path);
+        rc = fail(err, errlen, errno, _("cannot write %s"), sf->path);
     close(sf->dirfd);
     sf->fd = sf->dirfd = -1;
     sf->named = false;

@@ -15,6 +15,7 @@
 #include "auth.pb-c.h"
 #include "errors.h"
 #include "events.pb-c.h"
+#include "i18n.h"
 #include "key.h"
 #include "pbjson.h"
 #include "council.pb-c.h"
@@ -114,7 +115,7 @@ static int export_db(store_txn_t *t, const exportfmt_type_t *x, FILE *f, uint64_
         if (x->desc) {
             ProtobufCMessage *m = protobuf_c_message_unpack(x->desc, NULL, v.len, v.data);
             if (!m) {
-                snprintf(err, errlen, "a %s record does not decode: the store is damaged (fsck)",
+                snprintf(err, errlen, _("a %s record does not decode: the store is damaged (fsck)"),
                          x->type);
                 rc = -EX_ESTORAGE;
                 break;
@@ -136,7 +137,7 @@ static int export_db(store_txn_t *t, const exportfmt_type_t *x, FILE *f, uint64_
     if (rc == -EX_ENOTFOUND)
         return 0;
     if (rc < 0 && !err[0])
-        snprintf(err, errlen, "cannot read the %s records", x->type);
+        snprintf(err, errlen, _("cannot read the %s records"), x->type);
     return rc;
 }
 
@@ -147,13 +148,13 @@ int exportfmt_write(store_txn_t *t, FILE *f, uint64_t *records, uint64_t *nomina
     err[0] = '\0';
     int db = exportfmt_unknown_database();
     if (db >= 0) {
-        snprintf(err, errlen, "this exemplard does not know how to export database %d; use backup",
-                 db);
+        snprintf(err, errlen,
+                 _("this exemplard does not know how to export database %d; use backup"), db);
         return -EX_EINTERNAL;
     }
     int rc = exportfmt_counts(t, nominations, last_seq);
     if (rc < 0) {
-        snprintf(err, errlen, "cannot read the change log");
+        snprintf(err, errlen, _("cannot read the change log"));
         return rc;
     }
     json_object *head = json_object_new_object();
@@ -222,11 +223,11 @@ int exportfmt_parse_line(const char *line, size_t len, json_object **out, char *
     while (len > 0 && line[len - 1] == '\n')
         len--;
     if (memchr(line, '\0', len)) {
-        snprintf(err, errlen, "a NUL byte is not JSON");
+        snprintf(err, errlen, _("a NUL byte is not JSON"));
         return -EX_EINVALID;
     }
     if (len > INT32_MAX) {
-        snprintf(err, errlen, "the line is too long");
+        snprintf(err, errlen, _("the line is too long"));
         return -EX_EINVALID;
     }
     json_tokener *tok = json_tokener_new();
@@ -244,26 +245,26 @@ int exportfmt_parse_line(const char *line, size_t len, json_object **out, char *
     json_tokener_free(tok);
     int rc = 0;
     if (jerr == json_tokener_continue) {
-        snprintf(err, errlen, "the JSON object is not closed on its line");
+        snprintf(err, errlen, _("the JSON object is not closed on its line"));
         rc = -EX_EINVALID;
     } else if (jerr != json_tokener_success || !o) {
-        snprintf(err, errlen, "not strict JSON at byte %zu (%s)", end + 1,
+        snprintf(err, errlen, _("not strict JSON at byte %zu (%s)"), end + 1,
                  json_tokener_error_desc(jerr));
         rc = -EX_EINVALID;
     } else if (!json_object_is_type(o, json_type_object)) {
-        snprintf(err, errlen, "not a JSON object");
+        snprintf(err, errlen, _("not a JSON object"));
         rc = -EX_EINVALID;
     } else {
         for (size_t i = end; rc == 0 && i < len; i++)
             if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r') {
-                snprintf(err, errlen, "text after the JSON object at byte %zu", i + 1);
+                snprintf(err, errlen, _("text after the JSON object at byte %zu"), i + 1);
                 rc = -EX_EINVALID;
             }
     }
     json_object *jt;
     if (rc == 0 && (!json_object_object_get_ex(o, "type", &jt) ||
                     !json_object_is_type(jt, json_type_string))) {
-        snprintf(err, errlen, "a line needs a string \"type\"");
+        snprintf(err, errlen, _("a line needs a string \"type\""));
         rc = -EX_EINVALID;
     }
     if (rc < 0) {
@@ -279,13 +280,13 @@ int exportfmt_parse_line(const char *line, size_t len, json_object **out, char *
 static const char *text_problem(const char *s, size_t len)
 {
     if (strlen(s) != len)
-        return "holds a NUL character";
+        return _("holds a NUL character");
     char *nfc = NULL;
     int rc = text_normalize(s, len + 64, false, true, &nfc);
     free(nfc);
     if (rc == -EX_EINTERNAL)
-        return "cannot be checked (out of memory)";
-    return rc < 0 ? "is not UTF-8 text (invalid UTF-8 or a control character)" : NULL;
+        return _("cannot be checked (out of memory)");
+    return rc < 0 ? _("is not UTF-8 text (invalid UTF-8 or a control character)") : NULL;
 }
 
 /* Every string in o, keys included, as text; path names the place. */
@@ -305,7 +306,7 @@ static int check_strings(json_object *o, char *path, size_t pathlen, char *err, 
         json_object_object_foreach(o, k, v)
         {
             if ((why = text_problem(k, strlen(k)))) {
-                snprintf(err, errlen, "a member name in %s %s", path, why);
+                snprintf(err, errlen, _("a member name in %s %s"), path, why);
                 return -EX_EINVALID;
             }
             snprintf(path + used, pathlen - used, ".%s", k);
@@ -350,27 +351,28 @@ static int check_fields(const exportfmt_type_t *x, const ProtobufCMessage *m, ch
         char bad[160]; /* want may point here: it must outlive the branches */
         if (!s[0]) {
             ok = FIELD_CHECKS[i].optional;
-            want = "must not be empty";
+            want = _("must not be empty");
         } else if (FIELD_CHECKS[i].check == CHECK_CODE) {
             ok = text_is_code(s, max, false);
-            want = "must be 1-16 of A-Z 0-9 . _ -";
+            want = _("must be 1-16 of A-Z 0-9 . _ -");
         } else if (FIELD_CHECKS[i].check == CHECK_CAMPAIGN) {
             ok = text_is_code(s, max, true);
-            want = "must be letters, digits, '.', '_' and '-'";
+            want = _("must be letters, digits, '.', '_' and '-'");
         } else if (FIELD_CHECKS[i].check == CHECK_SUBJECT) {
             ok = text_is_subject(s, max);
-            want = "must be 1-64 of letters, digits, '.', '_', '-', ':' and '/'";
+            want = _("must be 1-64 of letters, digits, '.', '_', '-', ':' and '/'");
         } else {
             /* The api's own name check: a name it would refuse (invisible
              * or bidi characters, only spaces) is not imported either. */
             char *nfc = NULL;
             int rc = text_check_name(s, max, &nfc, bad, sizeof(bad));
             ok = rc == 0 && strcmp(nfc, s) == 0;
-            want = rc < 0 ? bad : "is not as the api stores names (Unicode NFC, no outer spaces)";
+            want =
+                rc < 0 ? bad : _("is not as the api stores names (Unicode NFC, no outer spaces)");
             free(nfc);
         }
         if (!ok) {
-            snprintf(err, errlen, "%s value: %s %s", x->type, FIELD_CHECKS[i].field, want);
+            snprintf(err, errlen, _("%s value: %s %s"), x->type, FIELD_CHECKS[i].field, want);
             return -EX_EINVALID;
         }
     }
@@ -391,14 +393,14 @@ int exportfmt_record(json_object *line, exportfmt_record_t *r, char *err, size_t
     if (!json_object_object_get_ex(line, "type", &jt) ||
         !json_object_object_get_ex(line, "key", &jk) ||
         !json_object_object_get_ex(line, "value", &jv) || json_object_object_length(line) != 3) {
-        snprintf(err, errlen, "a record has type, key and value, and nothing else");
+        snprintf(err, errlen, _("a record has type, key and value, and nothing else"));
         return -EX_EINVALID;
     }
     /* json-c gives a string for any type (a null's is NULL) */
     const char *type = json_object_is_type(jt, json_type_string) ? json_object_get_string(jt) : "";
     r->type = exportfmt_find(type);
     if (!r->type) {
-        snprintf(err, errlen, "unknown record type '%.64s'", type);
+        snprintf(err, errlen, _("unknown record type '%.64s'"), type);
         return -EX_EINVALID;
     }
     if (!json_object_is_type(jk, json_type_string) ||
@@ -406,7 +408,7 @@ int exportfmt_record(json_object *line, exportfmt_record_t *r, char *err, size_t
                         &r->klen) < 0 ||
         r->klen == 0 || r->klen > KEY_BYTES_MAX) {
         exportfmt_record_free(r);
-        snprintf(err, errlen, "key must be 1-511 bytes in base64");
+        snprintf(err, errlen, _("key must be 1-511 bytes in base64"));
         return -EX_EINVALID;
     }
     char path[256];
@@ -414,7 +416,7 @@ int exportfmt_record(json_object *line, exportfmt_record_t *r, char *err, size_t
     int rc = check_strings(jv, path, sizeof(path), err, errlen);
     if (rc == 0 && !r->type->desc) {
         if (!json_object_is_type(jv, json_type_string)) {
-            snprintf(err, errlen, "a %s value is a string", r->type->type);
+            snprintf(err, errlen, _("a %s value is a string"), r->type->type);
             rc = -EX_EINVALID;
         } else {
             r->vlen = (size_t)json_object_get_string_len(jv);
@@ -432,7 +434,7 @@ int exportfmt_record(json_object *line, exportfmt_record_t *r, char *err, size_t
             snprintf(err, errlen, "%s value: %s", r->type->type, why);
             rc = -EX_EINVALID;
         } else if (!(m = protobuf_c_message_unpack(r->type->desc, NULL, r->vlen, r->val))) {
-            snprintf(err, errlen, "%s value: the record does not encode", r->type->type);
+            snprintf(err, errlen, _("%s value: the record does not encode"), r->type->type);
             rc = -EX_EINVALID;
         } else {
             rc = check_fields(r->type, m, err, errlen);

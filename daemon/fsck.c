@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "i18n.h"
 #include "key.h"
 #include "names.h"
 #include "records.h"
@@ -76,10 +77,11 @@ void fsck_index_problem(fsck_t *f, const char *fmt, ...)
     va_end(ap);
 }
 
+/* A state's name in a sentence, in the current language (vi.po, "state"). */
 static const char *state_name(Exemplar__State s)
 {
     const char *n = ex_state_name(s);
-    return n ? n : "none";
+    return n ? l10n_pgettext("state", n) : "none";
 }
 
 static void bump(uint8_t *counts, uint64_t max_id, uint64_t id)
@@ -105,8 +107,8 @@ static int check_by_state(fsck_t *f)
         int got = id ? records_get_nomination(f->txn, id, &n) : -EX_ENOTFOUND;
         if (got == -EX_ENOTFOUND) {
             fsck_index_problem(f,
-                               "by_state entry of change %" PRIu64 " names nomination %" PRIu64
-                               ", which does not exist",
+                               _("by_state entry of change %" PRIu64 " names nomination %" PRIu64
+                                 ", which does not exist"),
                                seq, id);
             continue;
         }
@@ -121,8 +123,9 @@ static int check_by_state(fsck_t *f)
             size_t wlen = key_by_state(want, n->state, n->campaign, n->state_seq);
             if (wlen != k.len || memcmp(want, k.data, wlen) != 0)
                 fsck_index_problem(f,
-                                   "by_state entry of change %" PRIu64 " lists nomination %" PRIu64
-                                   " as %s under another campaign than its own (%s)",
+                                   _("by_state entry of change %" PRIu64
+                                     " lists nomination %" PRIu64
+                                     " as %s under another campaign than its own (%s)"),
                                    seq, id, state_name(n->state), n->campaign);
             bump(f->live, f->max_id, id);
         }
@@ -162,8 +165,8 @@ static int check_by_unit(fsck_t *f)
         }
         if (strcmp(n->unit, unit) != 0)
             fsck_index_problem(f,
-                               "by_unit entry of unit %s names nomination %" PRIu64
-                               ", which belongs to unit %s",
+                               _("by_unit entry of unit %s names nomination %" PRIu64
+                                 ", which belongs to unit %s"),
                                unit, id, n->unit);
         else
             bump(f->units, f->max_id, id);
@@ -188,8 +191,8 @@ static int check_history(fsck_t *f, const Exemplar__Nomination *n)
         int got = records_get_change(f->txn, seq, &c);
         if (got == -EX_ENOTFOUND) {
             problem(f,
-                    "nomination %" PRIu64 ": its history refers to change %" PRIu64
-                    ", which does not exist",
+                    _("nomination %" PRIu64 ": its history refers to change %" PRIu64
+                      ", which does not exist"),
                     n->id, seq);
             broken = true;
             break;
@@ -202,16 +205,17 @@ static int check_history(fsck_t *f, const Exemplar__Nomination *n)
         exemplar__change__free_unpacked(c, NULL);
         if (owner != n->id) {
             problem(f,
-                    "nomination %" PRIu64 ": change %" PRIu64
-                    " of its history belongs to nomination %" PRIu64,
+                    _("nomination %" PRIu64 ": change %" PRIu64
+                      " of its history belongs to nomination %" PRIu64),
                     n->id, seq, owner);
             broken = true;
             break;
         }
         if (prev >= seq) {
-            problem(f,
-                    "nomination %" PRIu64 ": change %" PRIu64 " points forwards to change %" PRIu64,
-                    n->id, seq, prev);
+            problem(
+                f,
+                _("nomination %" PRIu64 ": change %" PRIu64 " points forwards to change %" PRIu64),
+                n->id, seq, prev);
             broken = true;
             break;
         }
@@ -229,7 +233,7 @@ static int check_history(fsck_t *f, const Exemplar__Nomination *n)
     }
     if (rc < 0 || broken || len == 0) {
         if (rc == 0 && !broken)
-            problem(f, "nomination %" PRIu64 " has no history (last_seq 0)", n->id);
+            problem(f, _("nomination %" PRIu64 " has no history (last_seq 0)"), n->id);
         free(seqs);
         return rc;
     }
@@ -243,18 +247,18 @@ static int check_history(fsck_t *f, const Exemplar__Nomination *n)
         bool first = i == len - 1;
         if (first && (c->from != EXEMPLAR__STATE__STATE_NONE || c->version != 1))
             problem(f,
-                    "nomination %" PRIu64 ": its oldest change %" PRIu64
-                    " is not a registration (from %s, version %" PRIu64 ")",
+                    _("nomination %" PRIu64 ": its oldest change %" PRIu64
+                      " is not a registration (from %s, version %" PRIu64 ")"),
                     n->id, c->seq, state_name(c->from), c->version);
         else if (!first && c->from != state)
             problem(f,
-                    "nomination %" PRIu64 ": change %" PRIu64 " moves from %s, but the "
-                    "history before it ends in %s",
+                    _("nomination %" PRIu64 ": change %" PRIu64 " moves from %s, but the "
+                      "history before it ends in %s"),
                     n->id, c->seq, state_name(c->from), state_name(state));
         else if (!first && c->version != version + (c->from != c->to))
             problem(f,
-                    "nomination %" PRIu64 ": change %" PRIu64 " has version %" PRIu64
-                    " after version %" PRIu64,
+                    _("nomination %" PRIu64 ": change %" PRIu64 " has version %" PRIu64
+                      " after version %" PRIu64),
                     n->id, c->seq, c->version, version);
         state = c->to;
         version = c->version;
@@ -264,9 +268,9 @@ static int check_history(fsck_t *f, const Exemplar__Nomination *n)
     }
     if (rc == 0 && (state != n->state || version != n->version || state_seq != n->state_seq))
         problem(f,
-                "nomination %" PRIu64 ": its history replays to %s version %" PRIu64
-                " (moved at change %" PRIu64 "), but it is %s version %" PRIu64
-                " (moved at change %" PRIu64 ")",
+                _("nomination %" PRIu64 ": its history replays to %s version %" PRIu64
+                  " (moved at change %" PRIu64 "), but it is %s version %" PRIu64
+                  " (moved at change %" PRIu64 ")"),
                 n->id, state_name(state), version, state_seq, state_name(n->state), n->version,
                 n->state_seq);
     free(seqs);
@@ -287,7 +291,7 @@ static int check_nominations(fsck_t *f)
         uint64_t key = k.len == 8 ? key_get_u64(k.data) : 0;
         Exemplar__Nomination *n = exemplar__nomination__unpack(NULL, v.len, v.data);
         if (!n || n->id != key) {
-            problem(f, "nomination record %" PRIu64 " does not decode or names another id", key);
+            problem(f, _("nomination record %" PRIu64 " does not decode or names another id"), key);
             if (n)
                 exemplar__nomination__free_unpacked(n, NULL);
             continue;
@@ -327,12 +331,14 @@ static int check_change_log(fsck_t *f)
         uint64_t seq = k.len == 8 ? key_get_u64(k.data) : 0;
         if (seq != expect) {
             if (seq == expect + 1)
-                problem(f, "the change log has a gap: change %" PRIu64 " is missing", expect);
+                problem(f, _("the change log has a gap: change %" PRIu64 " is missing"), expect);
             else if (seq > expect)
-                problem(f, "the change log has a gap: changes %" PRIu64 "..%" PRIu64 " are missing",
+                problem(f,
+                        _("the change log has a gap: changes %" PRIu64 "..%" PRIu64 " are missing"),
                         expect, seq - 1);
             else
-                problem(f, "the change log has a malformed key after change %" PRIu64, expect - 1);
+                problem(f, _("the change log has a malformed key after change %" PRIu64),
+                        expect - 1);
         }
         expect = seq + 1;
         f->out->last_seq = seq;

@@ -21,6 +21,7 @@
 #include "api.h"
 #include "auth.h"
 #include "config.h"
+#include "i18n.h"
 #include "log.h"
 #include "loop.h"
 #include "nom.h"
@@ -432,6 +433,12 @@ int main(int argc, char **argv)
         fputs("exemplard: --restore, --import and --fsck exclude each other\n", stderr);
         return 2;
     }
+    /* The offline operations speak to the person who runs them (through
+     * exemplarctl, which passes its environment): their language, else the
+     * daemon's [rules] language.  A dump process inherits the daemon's
+     * LANGUAGE, the language of the request it serves (i18n.h). */
+    if (args.dump || args.restore || args.import || args.fsck)
+        l10n_init_offline(cfg.language, cfg.locale_dir);
     if (args.dump) {
         char kind[16];
         int fd, result_fd;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "errors.h"
+#include "i18n.h"
 
 /* Offsets in a meta page (liblmdb 0.9 on a 64-bit host). */
 #define PAGE_PGNO    0  /* pgno_t mp_pgno */
@@ -71,16 +72,16 @@ static bool db_sane(const uint8_t *db, uint64_t last, const char **why)
     unsigned depth = get16(db + DB_DEPTH);
     uint64_t pages[3] = {get64(db + DB_BRANCH), get64(db + DB_LEAF), get64(db + DB_OVERFLOW)};
     if (get16(db + DB_FLAGS) & ~DB_FLAGS_MASK)
-        *why = "unknown database flags";
+        *why = _("unknown database flags");
     else if ((root == P_INVALID) != (depth == 0))
-        *why = "a database's root and depth disagree";
+        *why = _("a database's root and depth disagree");
     else if (root != P_INVALID && (root < 2 || root > last))
-        *why = "a database's root page lies outside the file";
+        *why = _("a database's root page lies outside the file");
     else if (depth > DEPTH_MAX)
-        *why = "a database is deeper than LMDB allows";
+        *why = _("a database is deeper than LMDB allows");
     else if (pages[0] > last || pages[1] > last || pages[2] > last ||
              pages[0] + pages[1] + pages[2] > last)
-        *why = "a database counts more pages than the file has";
+        *why = _("a database counts more pages than the file has");
     else
         return true;
     return false;
@@ -92,17 +93,17 @@ static bool meta_sane(const uint8_t *m, unsigned n, uint32_t psize, const char *
     uint64_t last = get64(m + META_LAST_PG);
     uint64_t mapsize = get64(m + META_MAPSIZE);
     if (get32(m + META_MAGIC) != MDB_MAGIC)
-        *why = "its magic number is wrong (not an LMDB file, or damaged)";
+        *why = _("its magic number is wrong (not an LMDB file, or damaged)");
     else if (get32(m + META_VERSION) != MDB_VERSION)
-        *why = "its LMDB format version is not 1";
+        *why = _("its LMDB format version is not 1");
     else if (get64(m + PAGE_PGNO) != n || !(get16(m + PAGE_FLAGS) & P_META))
-        *why = "its page header is not a meta page's";
+        *why = _("its page header is not a meta page's");
     else if (get32(m + META_DBS + DB_PAD) != psize)
-        *why = "the two meta pages disagree on the page size";
+        *why = _("the two meta pages disagree on the page size");
     else if (last < 1)
-        *why = "its last page is impossible";
+        *why = _("its last page is impossible");
     else if (mapsize / psize < last + 1)
-        *why = "its map is smaller than its pages";
+        *why = _("its map is smaller than its pages");
     else if (db_sane(m + META_DBS, last, why) && db_sane(m + META_DBS + DB_SIZE, last, why))
         return true;
     return false;
@@ -115,22 +116,23 @@ int mdbfile_check(const uint8_t *head, size_t headlen, uint64_t file_size, mdbfi
     if (headlen > file_size)
         headlen = (size_t)file_size;
     if (headlen < META_END) {
-        snprintf(err, errlen, "%" PRIu64 " bytes are too few for an LMDB file", file_size);
+        snprintf(err, errlen, _("%" PRIu64 " bytes are too few for an LMDB file"), file_size);
         return -EX_EINVALID;
     }
     uint32_t psize = get32(head + META_DBS + DB_PAD);
     if (get32(head + META_MAGIC) != MDB_MAGIC) {
-        snprintf(err, errlen, "not an LMDB file: meta page 0 has no LMDB magic number");
+        snprintf(err, errlen, _("not an LMDB file: meta page 0 has no LMDB magic number"));
         return -EX_EINVALID;
     }
     if (psize < 512 || psize > 65536 || (psize & (psize - 1)) != 0) {
-        snprintf(err, errlen, "meta page 0 is damaged: page size %" PRIu32 " is impossible", psize);
+        snprintf(err, errlen, _("meta page 0 is damaged: page size %" PRIu32 " is impossible"),
+                 psize);
         return -EX_EINVALID;
     }
     if (file_size % psize != 0 || headlen < (size_t)psize + META_END) {
         snprintf(err, errlen,
-                 "the file is cut short: %" PRIu64 " bytes is not a whole number of %" PRIu32
-                 "-byte pages",
+                 _("the file is cut short: %" PRIu64 " bytes is not a whole number of %" PRIu32
+                   "-byte pages"),
                  file_size, psize);
         return -EX_EINVALID;
     }
@@ -140,15 +142,15 @@ int mdbfile_check(const uint8_t *head, size_t headlen, uint64_t file_size, mdbfi
         uint64_t last = get64(head + (size_t)n * psize + META_LAST_PG);
         if (last >= file_pages) {
             snprintf(err, errlen,
-                     "the file is cut short or damaged: meta page %u counts %" PRIu64
-                     " pages of %" PRIu32 " bytes, the file holds %" PRIu64 " pages",
+                     _("the file is cut short or damaged: meta page %u counts %" PRIu64
+                       " pages of %" PRIu32 " bytes, the file holds %" PRIu64 " pages"),
                      n, last < UINT64_MAX ? last + 1 : last, psize, file_pages);
             return -EX_EINVALID;
         }
     }
     for (unsigned n = 0; n < 2; n++) {
         if (!meta_sane(head + (size_t)n * psize, n, psize, &why)) {
-            snprintf(err, errlen, "meta page %u is damaged: %s", n, why);
+            snprintf(err, errlen, _("meta page %u is damaged: %s"), n, why);
             return -EX_EINVALID;
         }
     }
@@ -165,16 +167,16 @@ int mdbfile_check_fd(int fd, mdbfile_info_t *info, char *err, size_t errlen)
 {
     struct stat st;
     if (fstat(fd, &st) < 0) {
-        snprintf(err, errlen, "cannot read the file (%s)", strerror(errno));
+        snprintf(err, errlen, _("cannot read the file (%s)"), strerror(errno));
         return -EX_ESTORAGE;
     }
     if (!S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "not a regular file");
+        snprintf(err, errlen, _("not a regular file"));
         return -EX_EINVALID;
     }
     uint8_t *head = malloc(MDBFILE_HEAD_MAX);
     if (!head) {
-        snprintf(err, errlen, "out of memory");
+        snprintf(err, errlen, _("out of memory"));
         return -EX_EINTERNAL;
     }
     size_t want = (uint64_t)st.st_size < MDBFILE_HEAD_MAX ? (size_t)st.st_size : MDBFILE_HEAD_MAX;
@@ -189,7 +191,8 @@ int mdbfile_check_fd(int fd, mdbfile_info_t *info, char *err, size_t errlen)
     }
     int rc;
     if (got < want) {
-        snprintf(err, errlen, "cannot read the file (%s)", got ? "short read" : strerror(errno));
+        snprintf(err, errlen, _("cannot read the file (%s)"),
+                 got ? _("short read") : strerror(errno));
         rc = -EX_ESTORAGE;
     } else {
         rc = mdbfile_check(head, got, (uint64_t)st.st_size, info, err, errlen);

@@ -50,6 +50,7 @@
 #include "events.pb-c.h"
 #include "exportfmt.h"
 #include "fsck.h"
+#include "i18n.h"
 #include "jobs.h"
 #include "key.h"
 #include "mdbfile.h"
@@ -191,7 +192,7 @@ static void check_store(const char *path, checked_t *out)
                 continue;
             ProtobufCMessage *m = protobuf_c_message_unpack(x->desc, NULL, v.len, v.data);
             if (!m) {
-                snprintf(out->why, sizeof(out->why), "a %s record does not decode", x->type);
+                snprintf(out->why, sizeof(out->why), _("a %s record does not decode"), x->type);
                 rc = -EX_EINVALID;
                 break;
             }
@@ -201,11 +202,11 @@ static void check_store(const char *path, checked_t *out)
         if (rc == -EX_ENOTFOUND)
             rc = 0;
         if (rc < 0 && !out->why[0])
-            snprintf(out->why, sizeof(out->why), "database %d cannot be read to its end", db);
+            snprintf(out->why, sizeof(out->why), _("database %d cannot be read to its end"), db);
     }
     records_counters_t c = {0};
     if (rc == 0 && (rc = records_load_counters(&t, &c)) < 0)
-        snprintf(out->why, sizeof(out->why), "its counters cannot be read");
+        snprintf(out->why, sizeof(out->why), _("its counters cannot be read"));
     if (rc == 0) {
         Exemplar__FsckReply fr = EXEMPLAR__FSCK_REPLY__INIT;
         fsck_t f;
@@ -213,12 +214,13 @@ static void check_store(const char *path, checked_t *out)
         if (rc == 0)
             rc = fsck_run(&f);
         if (rc < 0)
-            snprintf(out->why, sizeof(out->why), "fsck's checks cannot read it");
+            snprintf(out->why, sizeof(out->why), _("fsck's checks cannot read it"));
         out->problems = f.problems;
         out->index_problems = f.index_problems;
         if (f.kept)
-            snprintf(out->why, sizeof(out->why), "fsck finds %" PRIu64 " problems, the first: %s",
-                     f.problems, f.sentences[0]);
+            snprintf(out->why, sizeof(out->why),
+                     _("fsck finds %" PRIu64 " problems, the first: %s"), f.problems,
+                     f.sentences[0]);
         fsck_deinit(&f);
     }
     store_txn_abort(&t);
@@ -227,7 +229,7 @@ static void check_store(const char *path, checked_t *out)
     store_close(&s);
     out->rc = rc < 0 ? -EX_EINVALID : 0;
     if (rc < 0 && !out->why[0])
-        snprintf(out->why, sizeof(out->why), "it cannot be read");
+        snprintf(out->why, sizeof(out->why), _("it cannot be read"));
 }
 
 /* Checks the data file open as fd (named path for LMDB) before it may be
@@ -245,13 +247,13 @@ static int check_backup(int fd, const char *path, checked_t *out)
         return rc == -EX_ESTORAGE ? rc : -EX_EINVALID;
     int pipefd[2];
     if (pipe2(pipefd, O_CLOEXEC) < 0) {
-        snprintf(out->why, sizeof(out->why), "cannot start the check (%s)", strerror(errno));
+        snprintf(out->why, sizeof(out->why), _("cannot start the check (%s)"), strerror(errno));
         return -EX_EINTERNAL;
     }
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {
-        snprintf(out->why, sizeof(out->why), "cannot start the check (%s)", strerror(errno));
+        snprintf(out->why, sizeof(out->why), _("cannot start the check (%s)"), strerror(errno));
         close(pipefd[0]);
         close(pipefd[1]);
         return -EX_EINTERNAL;
@@ -285,12 +287,12 @@ static int check_backup(int fd, const char *path, checked_t *out)
         ;
     if (WIFSIGNALED(status)) {
         snprintf(out->why, sizeof(out->why),
-                 "reading it crashed the reader (%s): its pages are damaged",
+                 _("reading it crashed the reader (%s): its pages are damaged"),
                  strsignal(WTERMSIG(status)));
         return -EX_EINVALID;
     }
     if (got != sizeof(*out) || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        snprintf(out->why, sizeof(out->why), "the check did not finish");
+        snprintf(out->why, sizeof(out->why), _("the check did not finish"));
         return -EX_EINVALID;
     }
     out->why[sizeof(out->why) - 1] = '\0';
@@ -308,7 +310,7 @@ static int copy_fd(int in, int out, const char *src, const char *dst, char *err,
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            snprintf(err, errlen, "cannot read %s (%s)", src, strerror(errno));
+            snprintf(err, errlen, _("cannot read %s (%s)"), src, strerror(errno));
             return -EX_ESTORAGE;
         }
         for (ssize_t off = 0; off < n;) {
@@ -316,7 +318,7 @@ static int copy_fd(int in, int out, const char *src, const char *dst, char *err,
             if (w < 0 && errno == EINTR)
                 continue;
             if (w < 0) {
-                snprintf(err, errlen, "cannot write %s (%s)", dst, strerror(errno));
+                snprintf(err, errlen, _("cannot write %s (%s)"), dst, strerror(errno));
                 return errno == ENOSPC ? -EX_EFULL : -EX_ESTORAGE;
             }
             off += w;
@@ -329,8 +331,8 @@ static int refuse_backup(const offline_t *o, const char *file, const char *dir, 
 {
     char msg[2 * PATH_MAX + 1400];
     snprintf(msg, sizeof(msg),
-             "%.4096s is not a backup this exemplard can restore: %.1100s; nothing was "
-             "installed, %.4096s is as it was",
+             _("%.4096s is not a backup this exemplard can restore: %.1100s; nothing was "
+               "installed, %.4096s is as it was"),
              file, why, dir);
     return report(o, EX_EINVALID, msg);
 }
@@ -361,25 +363,25 @@ static int restore_into(const offline_t *o, const char *file, ex_progress_t *pro
      * and meta pages agree. */
     int in = open(file, O_RDONLY | O_CLOEXEC);
     if (in < 0) {
-        snprintf(err, sizeof(err), "cannot read %s (%s)", file, strerror(errno));
+        snprintf(err, sizeof(err), _("cannot read %s (%s)"), file, strerror(errno));
         return report(o, errno == ENOENT ? EX_ENOTFOUND : EX_ESTORAGE, err);
     }
     mdbfile_info_t info;
-    ex_progress_phase(prog, "checking the backup");
+    ex_progress_phase(prog, _("checking the backup"));
     int rc = mdbfile_check_fd(in, &info, err, sizeof(err));
     if (rc < 0) {
         close(in);
         return rc == -EX_ESTORAGE ? report(o, EX_ESTORAGE, err) : refuse_backup(o, file, dir, err);
     }
     if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
-        snprintf(err, sizeof(err), "cannot create the state directory %s (%s)", dir,
+        snprintf(err, sizeof(err), _("cannot create the state directory %s (%s)"), dir,
                  strerror(errno));
         close(in);
         return report(o, EX_ESTORAGE, err);
     }
     struct stat dir_st;
     if (stat(dir, &dir_st) < 0) {
-        snprintf(err, sizeof(err), "cannot read %s (%s)", dir, strerror(errno));
+        snprintf(err, sizeof(err), _("cannot read %s (%s)"), dir, strerror(errno));
         close(in);
         return report(o, EX_ESTORAGE, err);
     }
@@ -403,16 +405,16 @@ static int restore_into(const offline_t *o, const char *file, ex_progress_t *pro
     ex_safefile_temp_path(&sf, tmp, sizeof(tmp));
     /* Run as root, the file must still be the daemon's. */
     if (geteuid() == 0 && fchown(sf.fd, dir_st.st_uid, dir_st.st_gid) < 0) {
-        snprintf(err, sizeof(err), "cannot give %s to the state directory's owner (%s)", tmp,
+        snprintf(err, sizeof(err), _("cannot give %s to the state directory's owner (%s)"), tmp,
                  strerror(errno));
         rc = -EX_ESTORAGE;
     }
-    ex_progress_phase(prog, "copying the backup");
+    ex_progress_phase(prog, _("copying the backup"));
     if (rc == 0)
         rc = copy_fd(in, sf.fd, file, tmp, err, sizeof(err));
     close(in);
     checked_t chk;
-    ex_progress_phase(prog, "checking the copy");
+    ex_progress_phase(prog, _("checking the copy"));
     if (rc == 0 && (rc = check_backup(sf.fd, tmp, &chk)) < 0) {
         ex_safefile_abort(&sf);
         close(lock);
@@ -421,7 +423,7 @@ static int restore_into(const offline_t *o, const char *file, ex_progress_t *pro
         return report(o, -rc, chk.why);
     }
     bool kept = false;
-    ex_progress_phase(prog, "installing the copy");
+    ex_progress_phase(prog, _("installing the copy"));
     /* The old store's write-ahead log is replayed into it (so that the
      * file kept is whole), then removed: it does not belong to the copy. */
     if (rc == 0 && access(data, F_OK) == 0)
@@ -431,7 +433,7 @@ static int restore_into(const offline_t *o, const char *file, ex_progress_t *pro
     if (rc == 0 && access(data, F_OK) == 0) {
         /* A hard link keeps the old file while data.mdb never goes missing. */
         if ((unlink(before) < 0 && errno != ENOENT) || link(data, before) < 0) {
-            snprintf(err, sizeof(err), "cannot keep the old data as %s (%s)", before,
+            snprintf(err, sizeof(err), _("cannot keep the old data as %s (%s)"), before,
                      strerror(errno));
             rc = -EX_ESTORAGE;
         }
@@ -445,11 +447,11 @@ static int restore_into(const offline_t *o, const char *file, ex_progress_t *pro
     /* The old reader table describes the old file: the next opener makes a
      * fresh one. */
     if (rc == 0 && unlink(lockf) < 0 && errno != ENOENT) {
-        snprintf(err, sizeof(err), "cannot remove %s (%s)", lockf, strerror(errno));
+        snprintf(err, sizeof(err), _("cannot remove %s (%s)"), lockf, strerror(errno));
         rc = -EX_ESTORAGE;
     }
     if (rc == 0 && sync_dir_of(data) < 0) {
-        snprintf(err, sizeof(err), "cannot sync %s (%s)", dir, strerror(errno));
+        snprintf(err, sizeof(err), _("cannot sync %s (%s)"), dir, strerror(errno));
         rc = -EX_ESTORAGE;
     }
     close(lock);
@@ -468,14 +470,14 @@ static int restore_into(const offline_t *o, const char *file, ex_progress_t *pro
                                kept ? json_object_new_string(before) : json_object_new_null());
         print_json(doc);
     } else {
-        printf("restored %s into %s: %" PRIu64 " nominations, last change %" PRIu64 "\n", file, dir,
-               noms, last);
+        printf(_("restored %s into %s: %" PRIu64 " nominations, last change %" PRIu64 "\n"), file,
+               dir, noms, last);
         if (kept)
-            printf("the previous data is kept as %s\n", before);
+            printf(_("the previous data is kept as %s\n"), before);
         if (chk.index_problems)
-            printf("its indexes have %" PRIu64 " problems (%s): run exemplarctl fsck --repair\n",
+            printf(_("its indexes have %" PRIu64 " problems (%s): run exemplarctl fsck --repair\n"),
                    chk.index_problems, chk.why);
-        printf("next: systemctl start exemplard; exemplarctl fsck\n");
+        printf(_("next: systemctl start exemplard; exemplarctl fsck\n"));
     }
     return 0;
 }
@@ -550,7 +552,7 @@ static int import_line(importer_t *im, store_txn_t *t, json_object *line, uint64
     char why[512];
     int rc = exportfmt_record(line, &r, why, sizeof(why));
     if (rc < 0) {
-        snprintf(im->err, im->errlen, "line %" PRIu64 ": %s; nothing imported", no, why);
+        snprintf(im->err, im->errlen, _("line %" PRIu64 ": %s; nothing imported"), no, why);
         return rc;
     }
     const exported_t *x = r.type;
@@ -562,8 +564,8 @@ static int import_line(importer_t *im, store_txn_t *t, json_object *line, uint64
         rc = put_derived(t, x, r.key, r.klen, r.val, r.vlen);
     if (rc < 0)
         snprintf(im->err, im->errlen,
-                 "line %" PRIu64 ": the %s does not decode or does not match its key; nothing "
-                 "imported",
+                 _("line %" PRIu64 ": the %s does not decode or does not match its key; nothing "
+                   "imported"),
                  no, x->type);
     exportfmt_record_free(&r);
     return rc;
@@ -584,7 +586,7 @@ static int flush(importer_t *im)
         if (rc == -EX_EFULL && store_map_full(im->store) && store_grow(im->store) == 0)
             continue;
         if (rc < 0 && !im->err[0])
-            snprintf(im->err, im->errlen, "cannot write the store (%s)", ex_err_name(rc));
+            snprintf(im->err, im->errlen, _("cannot write the store (%s)"), ex_err_name(rc));
         if (rc == 0)
             im->records += im->n;
         for (size_t i = 0; i < im->n; i++)
@@ -606,9 +608,9 @@ static int store_is_empty(store_t *s, char *err, size_t errlen)
         uint64_t n = store_count(&t, (store_db_t)db);
         if (db != DB_META && n > 0) {
             snprintf(err, errlen,
-                     "the store is not empty (%" PRIu64 " nominations, %" PRIu64
-                     " units, ...): import fills only an empty store; stop the daemon and move "
-                     "data.mdb away, or import into another --state-dir",
+                     _("the store is not empty (%" PRIu64 " nominations, %" PRIu64
+                       " units, ...): import fills only an empty store; stop the daemon and move "
+                       "data.mdb away, or import into another --state-dir"),
                      store_count(&t, DB_NOMINATIONS), store_count(&t, DB_UNITS));
             rc = -EX_ECONFLICT;
             break;
@@ -637,14 +639,14 @@ static int import_file(FILE *in, store_t *s, uint64_t *records, uint64_t *noms, 
     while (rc == 0 && (got = getline(&buf, &cap, in)) > 0) {
         no++;
         bytes += (uint64_t)got;
-        ex_progress_count(prog, no, "lines");
+        ex_progress_count(prog, no, _("lines"));
         ex_progress_update(prog, bytes);
         /* exactly one strict JSON object per line (exportfmt.c) */
         json_object *line = NULL, *jt;
         char why[256];
         rc = exportfmt_parse_line(buf, (size_t)got, &line, why, sizeof(why));
         if (rc < 0) {
-            snprintf(err, errlen, "line %" PRIu64 ": %s; nothing imported", no, why);
+            snprintf(err, errlen, _("line %" PRIu64 ": %s; nothing imported"), no, why);
             break;
         }
         json_object_object_get_ex(line, "type", &jt);
@@ -659,13 +661,13 @@ static int import_file(FILE *in, store_t *s, uint64_t *records, uint64_t *noms, 
                       json_object_object_get_ex(line, "last_seq", &l) &&
                       json_object_object_get_ex(line, "nominations", &n);
             if (!ok) {
-                snprintf(err, errlen, "line 1 is not the header of an exemplar export");
+                snprintf(err, errlen, _("line 1 is not the header of an exemplar export"));
                 rc = -EX_EINVALID;
             } else if (json_object_get_int(fv) != EXPORTFMT_VERSION ||
                        json_object_get_int(sv) != (int)STORE_SCHEMA_VERSION) {
                 snprintf(err, errlen,
-                         "the export has format %d and schema %d; this exemplard reads format "
-                         "%d and schema %u",
+                         _("the export has format %d and schema %d; this exemplard reads format "
+                           "%d and schema %u"),
                          json_object_get_int(fv), json_object_get_int(sv), EXPORTFMT_VERSION,
                          STORE_SCHEMA_VERSION);
                 rc = -EX_EINVALID;
@@ -676,7 +678,7 @@ static int import_file(FILE *in, store_t *s, uint64_t *records, uint64_t *noms, 
             continue;
         }
         if (end_records != UINT64_MAX) {
-            snprintf(err, errlen, "line %" PRIu64 ": records after the end line", no);
+            snprintf(err, errlen, _("line %" PRIu64 ": records after the end line"), no);
             json_object_put(line);
             rc = -EX_EINVALID;
             break;
@@ -699,19 +701,19 @@ static int import_file(FILE *in, store_t *s, uint64_t *records, uint64_t *noms, 
     free(im.lines);
     free(buf);
     if (rc == 0 && ferror(in)) {
-        snprintf(err, errlen, "cannot read the file (%s)", strerror(errno));
+        snprintf(err, errlen, _("cannot read the file (%s)"), strerror(errno));
         rc = -EX_ESTORAGE;
     }
     if (rc == 0 && no == 0) {
-        snprintf(err, errlen, "the file is empty");
+        snprintf(err, errlen, _("the file is empty"));
         rc = -EX_EINVALID;
     }
     if (rc == 0 && end_records != im.records) {
         snprintf(err, errlen,
                  end_records == UINT64_MAX
-                     ? "the file ends without its end line: it was cut short; nothing imported"
-                     : "the end line counts %" PRIu64 " records but %" PRIu64
-                       " were read; nothing imported",
+                     ? _("the file ends without its end line: it was cut short; nothing imported")
+                     : _("the end line counts %" PRIu64 " records but %" PRIu64
+                         " were read; nothing imported"),
                  end_records, im.records);
         rc = -EX_EINVALID;
     }
@@ -720,8 +722,8 @@ static int import_file(FILE *in, store_t *s, uint64_t *records, uint64_t *noms, 
         rc = store_counts(s, noms, last);
     if (rc == 0 && (*noms != want_noms || *last != want_last)) {
         snprintf(err, errlen,
-                 "the header promises %" PRIu64 " nominations and last change %" PRIu64
-                 " but the records give %" PRIu64 " and %" PRIu64 "; nothing imported",
+                 _("the header promises %" PRIu64 " nominations and last change %" PRIu64
+                   " but the records give %" PRIu64 " and %" PRIu64 "; nothing imported"),
                  want_noms, want_last, *noms, *last);
         rc = -EX_EINVALID;
     }
@@ -760,7 +762,7 @@ static int import_into(const offline_t *o, const char *file, ex_progress_t *prog
     snprintf(lockf, sizeof(lockf), "%s/lock.mdb", dir);
     FILE *in = from_stdin ? stdin : fopen(file, "re");
     if (!in) {
-        snprintf(err, sizeof(err), "cannot read %s (%s)", file, strerror(errno));
+        snprintf(err, sizeof(err), _("cannot read %s (%s)"), file, strerror(errno));
         return report(o, errno == ENOENT ? EX_ENOTFOUND : EX_ESTORAGE, err);
     }
     int64_t start = now_ms();
@@ -770,11 +772,11 @@ static int import_into(const offline_t *o, const char *file, ex_progress_t *prog
         ex_progress_total(prog, (uint64_t)in_st.st_size);
     int lock = -1, rc = 0;
     if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
-        snprintf(err, sizeof(err), "cannot create the state directory %s (%s)", dir,
+        snprintf(err, sizeof(err), _("cannot create the state directory %s (%s)"), dir,
                  strerror(errno));
         rc = -EX_ESTORAGE;
     } else if (stat(dir, &dir_st) < 0) {
-        snprintf(err, sizeof(err), "cannot read %s (%s)", dir, strerror(errno));
+        snprintf(err, sizeof(err), _("cannot read %s (%s)"), dir, strerror(errno));
         rc = -EX_ESTORAGE;
     }
     if (rc == 0)
@@ -796,7 +798,7 @@ static int import_into(const offline_t *o, const char *file, ex_progress_t *prog
         snprintf(tmpdir, sizeof(tmpdir), "%s/import.XXXXXX", dir);
         made = mkdtemp(tmpdir) != NULL;
         if (!made) {
-            snprintf(err, sizeof(err), "cannot create a directory in %s (%s)", dir,
+            snprintf(err, sizeof(err), _("cannot create a directory in %s (%s)"), dir,
                      strerror(errno));
             rc = -EX_ESTORAGE;
         }
@@ -807,12 +809,12 @@ static int import_into(const offline_t *o, const char *file, ex_progress_t *prog
     if (rc == 0)
         rc = import_file(in, s, &records, &noms, &last, err, sizeof(err), prog);
     if (rc == 0 && store_sync(s) < 0) {
-        snprintf(err, sizeof(err), "cannot sync %s", tmpdata);
+        snprintf(err, sizeof(err), _("cannot sync %s"), tmpdata);
         rc = -EX_ESTORAGE;
     }
     store_close(&s);
     if (rc == 0 && geteuid() == 0 && chown(tmpdata, dir_st.st_uid, dir_st.st_gid) < 0) {
-        snprintf(err, sizeof(err), "cannot give %s to the state directory's owner (%s)", tmpdata,
+        snprintf(err, sizeof(err), _("cannot give %s to the state directory's owner (%s)"), tmpdata,
                  strerror(errno));
         rc = -EX_ESTORAGE;
     }
@@ -821,7 +823,7 @@ static int import_into(const offline_t *o, const char *file, ex_progress_t *prog
         rc = store_wal_discard(dir, err, sizeof(err));
     if (rc == 0 && (rename(tmpdata, data) < 0 || (unlink(lockf) < 0 && errno != ENOENT) ||
                     sync_dir_of(data) < 0)) {
-        snprintf(err, sizeof(err), "cannot move %s to %s (%s)", tmpdata, data, strerror(errno));
+        snprintf(err, sizeof(err), _("cannot move %s to %s (%s)"), tmpdata, data, strerror(errno));
         rc = -EX_ESTORAGE;
     }
     if (made)
@@ -843,8 +845,9 @@ static int import_into(const offline_t *o, const char *file, ex_progress_t *prog
         json_object_object_add(doc, "ms", json_object_new_int64(ms));
         print_json(doc);
     } else {
-        printf("imported %" PRIu64 " records into %s: %" PRIu64 " nominations, last change %" PRIu64
-               " (%lld ms)\nnext: systemctl start exemplard; exemplarctl fsck\n",
+        printf(_("imported %" PRIu64 " records into %s: %" PRIu64
+                 " nominations, last change %" PRIu64
+                 " (%lld ms)\nnext: systemctl start exemplard; exemplarctl fsck\n"),
                records, dir, noms, last, (long long)ms);
     }
     return 0;
@@ -897,7 +900,7 @@ int offline_fsck(const offline_t *o)
     close(lock);
     int status = 0;
     if (rc < 0) {
-        status = report(o, rc, "the store cannot be read to its end: restore a backup");
+        status = report(o, rc, _("the store cannot be read to its end: restore a backup"));
     } else {
         out.problems = f.problems;
         out.problem_list = f.sentences;
@@ -923,14 +926,15 @@ int offline_fsck(const offline_t *o)
             json_object_object_add(doc, "problem_list", list);
             print_json(doc);
         } else {
-            printf("fsck %s: %" PRIu64 " nominations, %" PRIu64 " changes, last change %" PRIu64
-                   ", %" PRIu64 " problems (%" PRIu64 " of the indexes)\n",
+            printf(_("fsck %s: %" PRIu64 " nominations, %" PRIu64 " changes, last change %" PRIu64
+                     ", %" PRIu64 " problems (%" PRIu64 " of the indexes)\n"),
                    o->state_dir, out.nominations, out.changes, out.last_seq, f.problems,
                    f.index_problems);
             for (size_t i = 0; i < f.kept; i++)
                 printf("  %s\n", f.sentences[i]);
             if (f.index_problems && f.index_problems == f.problems)
-                printf("the indexes can be rebuilt: start exemplard; exemplarctl fsck --repair\n");
+                printf(
+                    _("the indexes can be rebuilt: start exemplard; exemplarctl fsck --repair\n"));
         }
         status = f.problems ? EXIT_FAILURE_OTHER : 0;
     }
@@ -956,7 +960,7 @@ static int dump_write(offline_dump_result_t *r, store_t *s, const char *kind, in
          * this schema; LMDB opens it by the unnamed file's own path. */
         mdbfile_info_t info;
         if (mdbfile_check_fd(fd, &info, err, sizeof(err)) < 0) {
-            snprintf(r->why, sizeof(r->why), "the copy is damaged: %.480s", err);
+            snprintf(r->why, sizeof(r->why), _("the copy is damaged: %.480s"), err);
             return -EX_ESTORAGE;
         }
         char path[64];
@@ -967,7 +971,7 @@ static int dump_write(offline_dump_result_t *r, store_t *s, const char *kind, in
             rc = store_counts(copy, &r->nominations, &r->last_seq);
         store_close(&copy);
         if (rc < 0)
-            snprintf(r->why, sizeof(r->why), "the copy cannot be read back");
+            snprintf(r->why, sizeof(r->why), _("the copy cannot be read back"));
         return rc < 0 ? -EX_ESTORAGE : 0;
     }
     int dfd = dup(fd);
@@ -975,7 +979,7 @@ static int dump_write(offline_dump_result_t *r, store_t *s, const char *kind, in
     if (!f) {
         if (dfd >= 0)
             close(dfd);
-        snprintf(r->why, sizeof(r->why), "cannot write the export (%s)", strerror(errno));
+        snprintf(r->why, sizeof(r->why), _("cannot write the export (%s)"), strerror(errno));
         return -EX_EINTERNAL;
     }
     store_txn_t t;
@@ -988,11 +992,11 @@ static int dump_write(offline_dump_result_t *r, store_t *s, const char *kind, in
     int werr = errno;
     fclose(f);
     if (rc < 0) {
-        snprintf(r->why, sizeof(r->why), "%.500s", err[0] ? err : "cannot read the store");
+        snprintf(r->why, sizeof(r->why), "%.500s", err[0] ? err : _("cannot read the store"));
         return rc;
     }
     if (failed) {
-        snprintf(r->why, sizeof(r->why), "cannot write the export (%s)", strerror(werr));
+        snprintf(r->why, sizeof(r->why), _("cannot write the export (%s)"), strerror(werr));
         return werr == ENOSPC || werr == EDQUOT ? -EX_EFULL : -EX_ESTORAGE;
     }
     return 0;
@@ -1009,7 +1013,7 @@ static int dump_digest(int fd, offline_dump_result_t *r)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            snprintf(r->why, sizeof(r->why), "cannot read the dump back (%s)", strerror(errno));
+            snprintf(r->why, sizeof(r->why), _("cannot read the dump back (%s)"), strerror(errno));
             return -EX_ESTORAGE;
         }
         if (n == 0)
@@ -1035,10 +1039,10 @@ int offline_dump(const offline_t *o, const char *kind, int fd, int result_fd)
     store_t *s = NULL;
     if (strcmp(kind, "backup") != 0 && strcmp(kind, "export") != 0) {
         r.rc = -EX_EINTERNAL;
-        snprintf(r.why, sizeof(r.why), "no such dump: %s", kind);
+        snprintf(r.why, sizeof(r.why), _("no such dump: %s"), kind);
     } else if (sodium_init() < 0) {
         r.rc = -EX_EINTERNAL;
-        snprintf(r.why, sizeof(r.why), "libsodium could not be initialised");
+        snprintf(r.why, sizeof(r.why), _("libsodium could not be initialised"));
     } else if ((r.rc = store_open_readonly(o->state_dir, false, &s, err, sizeof(err))) < 0) {
         snprintf(r.why, sizeof(r.why), "%.500s", strncmp(err, "store, ", 7) == 0 ? err + 7 : err);
     } else {

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "errors.h"
+#include "i18n.h"
 #include "log.h"
 #include "mdbfile.h"
 #include "wal.h"
@@ -154,7 +155,7 @@ static int check_schema(store_t *s, char *err, size_t errlen)
     if (rc == MDB_NOTFOUND && s->readonly) {
         mdb_txn_abort(txn);
         snprintf(err, errlen,
-                 "store, the environment has no schema version: not an exemplard store");
+                 _("store, the environment has no schema version: not an exemplard store"));
         return -EX_ESTORAGE;
     }
     if (rc == MDB_NOTFOUND) {
@@ -209,16 +210,16 @@ static int check_schema(store_t *s, char *err, size_t errlen)
     mdb_txn_abort(txn);
     if (version != STORE_SCHEMA_VERSION) {
         snprintf(err, errlen,
-                 "store, the database has schema version %u but this exemplard reads version %u "
-                 "(%s)",
+                 _("store, the database has schema version %u but this exemplard reads version %u "
+                   "(%s)"),
                  version, STORE_SCHEMA_VERSION,
-                 version > STORE_SCHEMA_VERSION ? "use the newer exemplard that wrote it"
-                                                : "no migration exists for it");
+                 version > STORE_SCHEMA_VERSION ? _("use the newer exemplard that wrote it")
+                                                : _("no migration exists for it"));
         return -EX_ESTORAGE;
     }
     return 0;
 fail:
-    snprintf(err, errlen, "store, cannot read the schema version (%s)", mdb_strerror(rc));
+    snprintf(err, errlen, _("store, cannot read the schema version (%s)"), mdb_strerror(rc));
     return -EX_ESTORAGE;
 }
 
@@ -925,7 +926,7 @@ int store_open_readonly(const char *path, bool nosubdir, store_t **out, char *er
     char data[4096];
     snprintf(data, sizeof(data), nosubdir ? "%s" : "%s/data.mdb", path);
     if (stat(data, &st) < 0) {
-        snprintf(err, errlen, "store, no LMDB environment at %s (%s)", data, strerror(errno));
+        snprintf(err, errlen, _("store, no LMDB environment at %s (%s)"), data, strerror(errno));
         return errno == ENOENT ? -EX_ENOTFOUND : -EX_ESTORAGE;
     }
     store_t *s = calloc(1, sizeof(*s));
@@ -946,8 +947,8 @@ int store_open_readonly(const char *path, bool nosubdir, store_t **out, char *er
     if (rc == 0)
         rc = mdb_env_open(s->env, path, flags, 0640);
     if (rc) {
-        snprintf(err, errlen, "store, cannot open %s read-only (%s)", path,
-                 rc == EACCES ? "permission denied: run as the exemplard user or root"
+        snprintf(err, errlen, _("store, cannot open %s read-only (%s)"), path,
+                 rc == EACCES ? _("permission denied: run as the exemplard user or root")
                               : mdb_strerror(rc));
         goto fail;
     }
@@ -964,8 +965,8 @@ int store_open_readonly(const char *path, bool nosubdir, store_t **out, char *er
     else if (txn)
         mdb_txn_abort(txn);
     if (rc) {
-        snprintf(err, errlen, "store, %s is not an exemplard store of this version (%s)", path,
-                 rc == MDB_NOTFOUND ? "a database is missing" : mdb_strerror(rc));
+        snprintf(err, errlen, _("store, %s is not an exemplard store of this version (%s)"), path,
+                 rc == MDB_NOTFOUND ? _("a database is missing") : mdb_strerror(rc));
         goto fail;
     }
     rc = check_schema(s, err, errlen);
@@ -1012,7 +1013,7 @@ int store_lock_dir(const char *dir, int *fd, char *err, size_t errlen)
     snprintf(path, sizeof(path), "%s/" STORE_LOCK_FILE, dir);
     int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
     if (f < 0) {
-        snprintf(err, errlen, "store, cannot open the lock file %s (%s)", path, strerror(errno));
+        snprintf(err, errlen, _("store, cannot open the lock file %s (%s)"), path, strerror(errno));
         return -EX_ESTORAGE;
     }
     if (flock(f, LOCK_EX | LOCK_NB) < 0) {
@@ -1020,12 +1021,12 @@ int store_lock_dir(const char *dir, int *fd, char *err, size_t errlen)
         close(f);
         if (e == EWOULDBLOCK) {
             snprintf(err, errlen,
-                     "store, %s is in use: an exemplard (or an exemplarctl restore or import) "
-                     "holds %s; stop it first (systemctl stop exemplard)",
+                     _("store, %s is in use: an exemplard (or an exemplarctl restore or import) "
+                       "holds %s; stop it first (systemctl stop exemplard)"),
                      dir, path);
             return -EX_ECONFLICT;
         }
-        snprintf(err, errlen, "store, cannot lock %s (%s)", path, strerror(e));
+        snprintf(err, errlen, _("store, cannot lock %s (%s)"), path, strerror(e));
         return -EX_ESTORAGE;
     }
     *fd = f;

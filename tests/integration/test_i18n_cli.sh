@@ -13,8 +13,11 @@
 # cites).  Tables line up by display width in Vietnamese; times are in
 # Vietnam's time and say so, or in the zone EXEMPLAR_TZ names.
 #
-# restore and import are not run here: they print exemplard's own messages
-# (exemplard --restore, --import), which are not translated.  `help moves`
+# restore and import print exemplard's own messages (exemplard --restore,
+# --import, run by exemplarctl with its environment): run in both languages,
+# done and refused, as is exemplard --fsck offline, which speaks the
+# environment's language and, when none is set, the daemon's [rules]
+# language.  `help moves`
 # prints the daemon's move table, whose names are the ones typed on the
 # command line: only its sentences are scanned.
 #
@@ -22,6 +25,7 @@
 set -euo pipefail
 
 EXEMPLARD=$1
+export EXEMPLARD # what exemplarctl restore and import run
 CTL=$2
 REMIND=$3
 SUMMARY=$4
@@ -52,6 +56,15 @@ start() { # LANGUAGE-OF-THE-DAEMON
 t() {
     run "$@"
     { echo "### exemplarctl ${*:2}"; cat "$DIR/out" "$DIR/err"; } >>"$TRANSCRIPT"
+}
+# offline STATUS ARGS...: exemplard's offline operation run directly, in the
+# environment's language, added to the transcript.
+offline() {
+    local want=$1 got=0
+    shift
+    "$EXEMPLARD" "$@" >"$DIR/out" 2>"$DIR/err" </dev/null || got=$?
+    [[ $got -eq $want ]] || fail "exemplard $* exited $got, expected $want: $(cat "$DIR/out" "$DIR/err")"
+    { echo "### exemplard $*"; cat "$DIR/out" "$DIR/err"; } >>"$TRANSCRIPT"
 }
 # j ARGS...: the --json answer, for the names it carries (not scanned).
 j() {
@@ -108,8 +121,35 @@ scenario() {
     t 0 state-dir
     t 0 backup "$DIR/backup-$lang.mdb"
     t 4 backup "$DIR/backup-$lang.mdb"
+    t 8 backup "$DIR/nowhere/backup-$lang.mdb" # common/safefile.c's refusal
     t 0 export "$DIR/export-$lang.jsonl"
     t 0 ping
+    # offline: exemplard's own code, in the person's language
+    t 4 restore "$DIR/backup-$lang.mdb" --state-dir "$DIR/state"
+    t 1 restore "$DIR/export-$lang.jsonl" --state-dir "$DIR/restored-$lang"
+    t 0 restore "$DIR/backup-$lang.mdb" --state-dir "$DIR/restored-$lang"
+    t 0 restore "$DIR/backup-$lang.mdb" --state-dir "$DIR/restored-$lang"
+    t 4 import "$DIR/export-$lang.jsonl" --state-dir "$DIR/state"
+    t 1 import "$DIR/backup-$lang.mdb" --state-dir "$DIR/imported-$lang"
+    printf '{"type":"header","format":"exemplar-export"}\n' >"$DIR/header-$lang.jsonl"
+    t 1 import "$DIR/header-$lang.jsonl" --state-dir "$DIR/imported-$lang"
+    { head -1 "$DIR/export-$lang.jsonl"
+        printf '{"type":"unit","key":"MDE=","value":{"code":"01","name":"a\\u0007b"}}\n'; } \
+        >"$DIR/bell-$lang.jsonl" # a control character in a name
+    t 1 import "$DIR/bell-$lang.jsonl" --state-dir "$DIR/imported-$lang"
+    t 0 import "$DIR/export-$lang.jsonl" --state-dir "$DIR/imported-$lang"
+    t 4 import "$DIR/export-$lang.jsonl" --state-dir "$DIR/imported-$lang"
+    offline 0 --fsck --state-dir "$DIR/imported-$lang"
+    # with no language in the environment: the daemon's [rules] language
+    # (the configuration start wrote)
+    env -u LANG -u LANGUAGE -u LC_ALL -u LC_MESSAGES "$EXEMPLARD" --config "$DIR/exemplard.conf" \
+        --fsck --state-dir "$DIR/restored-$lang" >"$DIR/out" 2>&1 ||
+        fail "exemplard --fsck without a language: $(cat "$DIR/out")"
+    { echo "### exemplard --fsck (no language in the environment)"; cat "$DIR/out"; } >>"$TRANSCRIPT"
+    case $lang in
+    vi) grep -q '^fsck .*: 3 trường hợp đề nghị, ' "$DIR/out" ;;
+    en) grep -q '^fsck .*: 3 nominations, ' "$DIR/out" ;;
+    esac || fail "exemplard --fsck without a language does not speak [rules] language = $lang: $(cat "$DIR/out")"
     # usage errors and a refusal
     t 2 move not-a-number fostering
     t 2 list --state nowhere

@@ -243,9 +243,20 @@ static void damaged_change_log_is_reported_not_repaired(void **state)
     char out[8192], want[128];
     snprintf(want, sizeof(want), "gap: change %" PRIu64 " is missing", m.last_seq);
     const char *offline[] = {EXEMPLARD_PATH, "--fsck", "--state-dir", h->dir, NULL};
+    /* offline, exemplard speaks the environment's language, else the
+     * configured one (vi by default): these are English sentences */
+    setenv("LANGUAGE", "en", 1);
     assert_int_equal(harness_run(offline, out, sizeof(out)), 1);
     assert_non_null(strstr(out, want));
     assert_non_null(strstr(out, "2 problems"));
+    /* and in the person's language: the problems' sentences too */
+    setenv("LANGUAGE", "vi", 1);
+    assert_int_equal(harness_run(offline, out, sizeof(out)), 1);
+    setenv("LANGUAGE", "en", 1);
+    char vi[128];
+    snprintf(vi, sizeof(vi), "thiếu thay đổi số %" PRIu64, m.last_seq);
+    assert_non_null(strstr(out, vi));
+    assert_non_null(strstr(out, "2 lỗi"));
     assert_int_equal(harness_restart(h), 0);
     assert_int_equal(harness_run(offline, out, sizeof(out)), 4);
     assert_non_null(strstr(out, "exemplard.lock"));
