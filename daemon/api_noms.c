@@ -440,7 +440,8 @@ int api_noms_list(call_t *x)
     if (r->sort != EXEMPLAR__LIST_SORT__LIST_SORT_DEFAULT &&
         r->sort != EXEMPLAR__LIST_SORT__LIST_SORT_NAME &&
         r->sort != EXEMPLAR__LIST_SORT__LIST_SORT_RANK)
-        return api_refuse(x, -EX_EINVALID, _("sort must be 0 (default), 1 (name) or 2 (rank), not %d"),
+        return api_refuse(x, -EX_EINVALID,
+                          _("sort must be 0 (default), 1 (name) or 2 (rank), not %d"),
                           (int)r->sort);
     bool sorted = r->sort != EXEMPLAR__LIST_SORT__LIST_SORT_DEFAULT;
     if (sorted && r->page_token.len)

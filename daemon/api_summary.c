@@ -477,8 +477,8 @@ int api_summary(call_t *x)
                             "digits, '.', '_' or '-' (for example 2021-2025)"),
                           r->campaign, KEY_CAMPAIGN_MAX);
     if (r->campaign[0] && !rules_campaign(x->rules, r->campaign))
-        return api_refuse(x, -EX_ECAMPAIGN, _("no campaign %s (exemplarctl campaign show lists them)"),
-                          r->campaign);
+        return api_refuse(x, -EX_ECAMPAIGN,
+                          _("no campaign %s (exemplarctl campaign show lists them)"), r->campaign);
     /* A unit officer's summary holds its own unit and the units it carries
      * on (summary_query_scope). */
     const char *only = x->actor->role == ROLE_UNIT_OFFICER ? x->actor->unit : "";

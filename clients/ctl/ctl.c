@@ -49,7 +49,8 @@ ex_client_t *ctl_client(ctl_t *ctl, int *status)
     ex_client_opts_t opts = {.endpoint = ctl->api,
                              .timeout_ms = ctl->timeout_ms,
                              .retries = ctl->retries,
-                             .language = l10n_code()}; /* the daemon answers in the person's language */
+                             .language =
+                                 l10n_code()}; /* the daemon answers in the person's language */
     *status = ctl_curve_keys(ctl, &opts.curve);
     if (*status)
         return NULL;
