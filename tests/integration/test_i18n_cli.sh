@@ -114,6 +114,15 @@ scenario() {
     t 0 jobs
     t 0 jobs --timers --limit 5
     t 0 fsck
+    t 0 title alias list
+    t 0 title alias add "Chiến sĩ thi đua cơ sở ($lang)" CSTDCS
+    t 2 title alias remove x
+    t 0 user list
+    t 3 council show
+    t 2 council set nobody
+    t 3 meeting show 99
+    t 0 report interim 2021-2023
+    t 0 report final 2021-2025
     t 0 summary 2025Q4
     t 0 summary 2026Q1 --as-of 2026-03-10
     grep -q "2026Q1.*10" "$DIR/out" && [[ $(wc -l <"$DIR/out") -ge 4 ]] ||
