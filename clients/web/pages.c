@@ -255,6 +255,7 @@ static void page_begin(req_t *r, buf_t *b, const char *title)
             buf_fmt(b, "<li><a href=\"/register\">%s</a></li>", L(r->lang, "Register a candidate"));
         buf_fmt(b, "<li><a href=\"/plans\">%s</a></li>", L(r->lang, "Unit plans"));
         buf_fmt(b, "<li><a href=\"/summary\">%s</a></li>", L(r->lang, "Quarterly summary"));
+        buf_fmt(b, "<li><a href=\"/report\">%s</a></li>", L(r->lang, "Review reports"));
         buf_fmt(b, "<li><a href=\"/password\">%s</a></li>", L(r->lang, "Change your password"));
         buf_add(b, "</ul></nav><span class=\"who\">");
         char who[256];
@@ -1571,6 +1572,70 @@ static enum MHD_Result summary_page(req_t *r)
                      csv ? "text/csv; charset=utf-8" : "text/html; charset=utf-8", NULL);
 }
 
+/* ---- the interim and final review reports
+ * -------------------------------------------------------------------------- */
+
+/* GET /report: a form for the campaign and, for the interim report (sơ
+ * kết), its period; with ?campaign= the same document the summary worker
+ * writes when the period or the campaign ends (HTML, or CSV with
+ * format=csv), made by the daemon's figures for this person. */
+static enum MHD_Result report_page(req_t *r)
+{
+    const char *campaign = arg(r, "campaign"), *period = arg(r, "period");
+    if (!campaign[0] || strlen(campaign) > 64 || strlen(period) > 64) {
+        buf_t b = {0};
+        page_begin(r, &b, L(r->lang, "Review reports"));
+        buf_fmt(&b,
+                "<form method=\"get\" action=\"/report\"><label for=\"campaign\">%s</label><input "
+                "id=\"campaign\" name=\"campaign\" value=\"2021-2025\" required><label "
+                "for=\"period\">%s</label><input id=\"period\" name=\"period\" "
+                "value=\"2021-2023\"><label for=\"format\">%s</label><select id=\"format\" "
+                "name=\"format\"><option value=\"html\">HTML</option><option "
+                "value=\"csv\">CSV</option></select><button type=\"submit\">%s</button></form>",
+                L(r->lang, "Campaign (e.g. 2021-2025)"),
+                L(r->lang, "Period, for the interim report (e.g. 2021-2023; empty: the final "
+                           "report of the whole campaign)"),
+                L(r->lang, "Format"), L(r->lang, "Open the report"));
+        return page_end(r, &b, MHD_HTTP_OK);
+    }
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__ReviewReportRequest body = EXEMPLAR__REVIEW_REPORT_REQUEST__INIT;
+    body.campaign = (char *)campaign;
+    body.period = (char *)period;
+    req.body_case = EXEMPLAR__REQUEST__BODY_REVIEW_REPORT;
+    req.review_report = &body;
+    Exemplar__Reply *reply = NULL;
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
+    if (ex_reply_status(rc, reply) != 0) {
+        enum MHD_Result res = page_message(
+            r, MHD_HTTP_OK, L(r->lang, "Review reports"),
+            reply && reply->error ? reply->error->message
+                                  : L(r->lang, "The daemon did not answer; nothing was changed. "
+                                               "Try again."));
+        ex_reply_free(reply);
+        return res;
+    }
+    bool csv = strcmp(arg(r, "format"), "csv") == 0;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    const Exemplar__ReviewReport *rep = reply->review_report->report;
+    int ok = f ? (csv ? report_render_csv(rep, (sr_lang_t)r->lang, f)
+                      : report_render_html(rep, (sr_lang_t)r->lang, NULL, f))
+               : -1;
+    if (f)
+        fclose(f);
+    ex_reply_free(reply);
+    buf_t b = {.p = text, .len = len, .cap = len + 1};
+    if (ok < 0 || !text) {
+        buf_free(&b);
+        return page_message(r, MHD_HTTP_INTERNAL_SERVER_ERROR, L(r->lang, "Review reports"),
+                            L(r->lang, "Out of memory: try again in a moment."));
+    }
+    return send_body(r, MHD_HTTP_OK, &b,
+                     csv ? "text/csv; charset=utf-8" : "text/html; charset=utf-8", NULL);
+}
+
 /* ---- dispatch ----------------------------------------------------------------------------------
  */
 
@@ -1705,6 +1770,8 @@ static enum MHD_Result route(req_t *r)
         return post ? register_post(r) : register_form(r);
     if (get && strcmp(r->url, "/summary") == 0)
         return summary_page(r);
+    if (get && strcmp(r->url, "/report") == 0)
+        return report_page(r);
     if (get && strcmp(r->url, "/plans") == 0)
         return plans_page(r);
     if (post && strcmp(r->url, "/plans/submit") == 0)

@@ -405,6 +405,18 @@ def main():
         text = b.find_element(By.TAG_NAME, "body").text
         assert "BÁO CÁO" in text and "Bộ xem xét" in text, text[:500]
         shot(b, "10-summary")
+        # ... and the final review report of the campaign (tổng kết)
+        b.get(fx.url + "/report")
+        require_labelled(b, "report form")
+        field = b.find_element(By.ID, "campaign")
+        field.clear()
+        field.send_keys("demo")
+        b.find_element(By.ID, "period").clear()
+        submit(b, b.find_element(By.CSS_SELECTOR, "main form button"))
+        assert "/report?campaign=demo" in b.current_url, b.current_url
+        text = b.find_element(By.TAG_NAME, "body").text
+        assert "Tổng kết công tác" in text and "demo" in text, text[:500]
+        shot(b, "10b-final-report")
 
         # ---- the reviewer accepts the unit's plan
         b.get(fx.url + "/plans")
