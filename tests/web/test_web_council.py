@@ -175,6 +175,13 @@ def main():
         assert "Council meeting 05/BB-HĐTĐKT" in s.find_element(By.TAG_NAME, "h1").text
         assert "Minutes" in s.page_source and "Approved" in s.page_source
         w.require_labelled(s, "closed meeting (en)")
+        # no choice reaches a log: the web service's nor the daemon's
+        for name in ("web.log", "exemplard.log"):
+            with open(os.path.join(fx.dir, name)) as f:
+                text = f.read().lower()
+            for word in ("ballot_approve", "ballot_reject", "choice", "b%s=" % yes, "đồng ý",
+                         "=approve", "=reject"):
+                assert word not in text, "%s mentions %r" % (name, word)
         print("web council: ok")
     finally:
         fx.stop()
