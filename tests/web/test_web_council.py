@@ -13,7 +13,7 @@
 #     recorded and shows no choice; a second ballot is refused with the
 #     daemon's sentence;
 #   an officer who is not a member cannot reach the ballot, by the URL or a
-#     forged form;
+#     forged form; a ballot without the CSRF token is refused;
 #   the secretary closes the meeting: the minutes' counts and results are
 #     shown, 3 of 3 approvals move the first nomination to ministry-reviewed,
 #     2 of 3 (below 90 % of the members) return the second;
@@ -126,6 +126,10 @@ def main():
 
         u = fx.browser()
         w.sign_in(fx, u, "uy.vien", w.PASSWORDS["uy.vien"])
+        # a ballot without the session's CSRF token is refused and records nothing
+        u.get("%s/meetings/%s" % (fx.url, mid))
+        w.post_forged(u, "/meetings/%s/vote" % mid, {"b" + yes: "reject", "b" + no: "reject"})
+        assert "Không được phép" in u.find_element(By.TAG_NAME, "h1").text
         vote(fx, u, mid, {yes: "approve", no: "reject"})
         vote(fx, s, mid, {yes: "approve", no: "approve"})
 
