@@ -33,7 +33,8 @@
 #include "names.h"
 #include "summary_render.h"
 
-#define FIELDS_MAX     16
+/* A ballot has a field per nomination of the agenda (at most 200). */
+#define FIELDS_MAX     224
 #define FIELD_MAX      4096
 #define POST_MAX       (64 * 1024)
 #define LIST_LIMIT     200
@@ -89,7 +90,7 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
                                  const char *filename, const char *type, const char *enc,
                                  const char *data, uint64_t off, size_t size)
 {
-    (void)kind, (void)filename, (void)type, (void)enc, (void)off;
+    (void)kind, (void)filename, (void)type, (void)enc;
     post_t *p = cls;
     p->total += size;
     if (p->total > POST_MAX || strlen(key) >= sizeof(p->f[0].key)) {
@@ -108,6 +109,8 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
         f = &p->f[p->nf++];
         snprintf(f->key, sizeof(f->key), "%s", key);
         buf_add(&f->val, "");
+    } else if (off == 0) { /* a repeated name (checkboxes): its values, one a line */
+        buf_add(&f->val, "\n");
     }
     if (f->val.len + size > FIELD_MAX) {
         p->bad = true;
@@ -256,6 +259,8 @@ static void page_begin(req_t *r, buf_t *b, const char *title)
         buf_fmt(b, "<li><a href=\"/plans\">%s</a></li>", L(r->lang, "Unit plans"));
         buf_fmt(b, "<li><a href=\"/summary\">%s</a></li>", L(r->lang, "Quarterly summary"));
         buf_fmt(b, "<li><a href=\"/report\">%s</a></li>", L(r->lang, "Review reports"));
+        if (r->s.role != EXEMPLAR__ROLE__ROLE_UNIT_OFFICER)
+            buf_fmt(b, "<li><a href=\"/meetings\">%s</a></li>", L(r->lang, "Council meetings"));
         buf_fmt(b, "<li><a href=\"/password\">%s</a></li>", L(r->lang, "Change your password"));
         buf_add(b, "</ul></nav><span class=\"who\">");
         char who[256];
@@ -1636,6 +1641,591 @@ static enum MHD_Result report_page(req_t *r)
                      csv ? "text/csv; charset=utf-8" : "text/html; charset=utf-8", NULL);
 }
 
+/* ---- the council's meetings ------------------------------------------------------------------
+ *
+ * The Ministry council's secret ballot (council.proto; PROTOCOL.md, "Council
+ * review"): a member sees the open meetings they sit on and votes once, one
+ * approve or reject per nomination, in one vote request; the secretary
+ * opens a meeting over nominations of the review queue, records who is
+ * present and closes it, and the minutes are shown as the daemon wrote
+ * them.  A member's choices pass through this service in the one form post
+ * and the one request: they are never logged, kept or shown again (the
+ * form's fields are wiped when the request ends, as passwords are). */
+
+#define MEETINGS_WALK_MAX 1000
+
+/* A meeting's refusal for the next page: the daemon's sentence itself (a
+ * conflict here is a closed meeting or a nomination on another agenda,
+ * never a stale version, so flash_refusal's words would mislead). */
+static void meeting_flash_refusal(req_t *r, int rc, const Exemplar__Reply *reply)
+{
+    if (rc < 0 || !reply || !reply->error)
+        flash_refusal(r, rc, reply);
+    else
+        session_flash(r->s.token, true, L(r->lang, "The daemon refused: %s"),
+                      reply->error->message);
+}
+
+static bool is_not_found(int rc, const Exemplar__Reply *reply)
+{
+    return rc >= 0 && reply && reply->error &&
+           reply->error->code == EXEMPLAR__ERROR_CODE__ERROR_NOT_FOUND;
+}
+
+/* meeting_show for this person: the reply (ok or refused), or NULL. */
+static Exemplar__Reply *meeting_fetch(const req_t *r, uint64_t id, int *rc)
+{
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__MeetingShowRequest body = EXEMPLAR__MEETING_SHOW_REQUEST__INIT;
+    body.meeting_id = id;
+    req.body_case = EXEMPLAR__REQUEST__BODY_MEETING_SHOW;
+    req.meeting_show = &body;
+    Exemplar__Reply *reply = NULL;
+    *rc = gw_call(r->s.name, r->lang, &req, &reply);
+    return reply;
+}
+
+static const Exemplar__CouncilMember *meeting_seat(const Exemplar__Meeting *m, const char *who)
+{
+    for (size_t i = 0; i < m->n_members; i++)
+        if (strcmp(m->members[i]->principal, who) == 0)
+            return m->members[i];
+    return NULL;
+}
+
+static bool name_in(char *const *v, size_t n, const char *who)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i], who) == 0)
+            return true;
+    return false;
+}
+
+/* Has who voted on nomination nom (the daemon's voters: who, never how)? */
+static bool has_voted(const Exemplar__MeetingReply *mr, uint64_t nom, const char *who)
+{
+    for (size_t i = 0; i < mr->n_voters; i++)
+        if (mr->voters[i]->nomination_id == nom)
+            return name_in(mr->voters[i]->principals, mr->voters[i]->n_principals, who);
+    return false;
+}
+
+static const char *seat_name(int lang, Exemplar__CouncilRole role)
+{
+    switch (role) {
+    case EXEMPLAR__COUNCIL_ROLE__COUNCIL_ROLE_CHAIR:
+        return L(lang, "Chair");
+    case EXEMPLAR__COUNCIL_ROLE__COUNCIL_ROLE_DEPUTY:
+        return L(lang, "Deputy chair");
+    case EXEMPLAR__COUNCIL_ROLE__COUNCIL_ROLE_SECRETARY:
+        return L(lang, "Secretary member");
+    default:
+        return L(lang, "Member");
+    }
+}
+
+static const char *result_name(int lang, Exemplar__MeetingResult res)
+{
+    switch (res) {
+    case EXEMPLAR__MEETING_RESULT__MEETING_RESULT_NO_DECISION:
+        return L(lang, "No decision (no quorum)");
+    case EXEMPLAR__MEETING_RESULT__MEETING_RESULT_APPROVED:
+        return L(lang, "Approved");
+    case EXEMPLAR__MEETING_RESULT__MEETING_RESULT_NOT_APPROVED:
+        return L(lang, "Not approved");
+    default:
+        return "";
+    }
+}
+
+/* A page that shows the daemon's refusal or silence. */
+static enum MHD_Result meeting_refused(req_t *r, int rc, const Exemplar__Reply *reply)
+{
+    char msg[WEB_FLASH_MAX];
+    if (rc >= 0 && reply && reply->error)
+        snprintf(msg, sizeof(msg), L(r->lang, "The daemon refused: %s"), reply->error->message);
+    else
+        snprintf(msg, sizeof(msg), "%s",
+                 L(r->lang, "The daemon did not answer; nothing was changed. Try again."));
+    return page_message(r, is_not_found(rc, reply) ? MHD_HTTP_NOT_FOUND : MHD_HTTP_OK,
+                        L(r->lang, "Council meetings"), msg);
+}
+
+/* GET /meetings: the open meetings this person sits on, and the closed
+ * ones (their minutes).  The daemon has no list of meetings: they are few
+ * (a handful a year) and numbered from 1, so they are asked for in turn
+ * until the first id that does not exist. */
+static enum MHD_Result meetings_page(req_t *r)
+{
+    buf_t b = {0};
+    page_begin(r, &b, L(r->lang, "Council meetings"));
+    if (r->s.role == EXEMPLAR__ROLE__ROLE_MINISTRY_REVIEWER)
+        buf_fmt(&b, "<p><a href=\"/meetings/new\">%s</a></p>",
+                L(r->lang, "Open a meeting (the council's secretary)"));
+    buf_t open = {0}, closed = {0};
+    size_t n_open = 0, n_closed = 0;
+    bool failed = false;
+    for (uint64_t id = 1; id <= MEETINGS_WALK_MAX; id++) {
+        int rc;
+        Exemplar__Reply *reply = meeting_fetch(r, id, &rc);
+        if (ex_reply_status(rc, reply) != 0) {
+            failed = !is_not_found(rc, reply);
+            ex_reply_free(reply);
+            break;
+        }
+        const Exemplar__MeetingReply *mr = reply->meeting;
+        const Exemplar__Meeting *m = mr->meeting;
+        if (meeting_seat(m, r->s.name)) {
+            bool is_open = m->state == EXEMPLAR__MEETING_STATE__MEETING_STATE_OPEN;
+            buf_t *t = is_open ? &open : &closed;
+            size_t voted = 0;
+            for (size_t i = 0; i < m->n_items; i++)
+                voted += has_voted(mr, m->items[i]->nomination_id, r->s.name);
+            buf_fmt(t, "<tr data-meeting=\"%" PRIu64 "\"><td><a href=\"/meetings/%" PRIu64 "\">",
+                    m->id, m->id);
+            buf_esc(t, m->minutes_ref);
+            buf_add(t, "</a></td><td>");
+            buf_esc(t, m->day);
+            buf_fmt(t, "</td><td>%zu</td><td>%s</td></tr>", m->n_items,
+                    !is_open              ? L(r->lang, "Closed")
+                    : voted == m->n_items ? L(r->lang, "Your vote is recorded")
+                                          : L(r->lang, "Waiting for your vote"));
+            if (is_open)
+                n_open++;
+            else
+                n_closed++;
+        }
+        ex_reply_free(reply);
+    }
+    if (failed)
+        buf_fmt(&b, "<p class=\"flash error\" role=\"alert\">%s</p>",
+                L(r->lang, "The daemon did not answer; nothing was changed. Try again."));
+    const char *head[] = {L(r->lang, "Open meetings you sit on"),
+                          L(r->lang, "Closed meetings you sat on")};
+    buf_t *tables[] = {&open, &closed};
+    size_t counts[] = {n_open, n_closed};
+    for (int k = 0; k < 2; k++) {
+        buf_fmt(&b, "<h2>%s</h2>", head[k]);
+        if (!counts[k])
+            buf_fmt(&b, "<p>%s</p>", L(r->lang, "None."));
+        else {
+            buf_fmt(&b,
+                    "<div class=\"scroll\"><table id=\"%s\"><thead><tr><th scope=\"col\">%s</th>"
+                    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th "
+                    "scope=\"col\">%s</th></tr></thead><tbody>",
+                    k ? "closed-meetings" : "open-meetings", L(r->lang, "Minutes reference"),
+                    L(r->lang, "Day"), L(r->lang, "Nominations"), L(r->lang, "State"));
+            buf_add(&b, tables[k]->p ? tables[k]->p : "");
+            buf_add(&b, "</tbody></table></div>");
+        }
+        buf_free(tables[k]);
+    }
+    return page_end(r, &b, MHD_HTTP_OK);
+}
+
+/* GET /meetings/new: the secretary's form over the review queue. */
+static enum MHD_Result meeting_new_page(req_t *r)
+{
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__ListRequest body = EXEMPLAR__LIST_REQUEST__INIT;
+    body.state = EXEMPLAR__STATE__STATE_UNIT_REVIEWED;
+    body.limit = LIST_LIMIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_LIST;
+    req.list = &body;
+    Exemplar__Reply *reply = NULL;
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
+    if (ex_reply_status(rc, reply) != 0) {
+        enum MHD_Result res = meeting_refused(r, rc, reply);
+        ex_reply_free(reply);
+        return res;
+    }
+    buf_t b = {0};
+    page_begin(r, &b, L(r->lang, "Open a council meeting"));
+    if (reply->list->n_nominations == 0) {
+        buf_fmt(&b, "<p>%s</p>", L(r->lang, "No nomination waits for the Ministry's review."));
+        ex_reply_free(reply);
+        return page_end(r, &b, MHD_HTTP_OK);
+    }
+    buf_add(&b, "<form method=\"post\" action=\"/meetings/new\" id=\"open-form\">");
+    csrf_input(r, &b);
+    buf_fmt(&b, "<input type=\"hidden\" name=\"request_id\" value=\"%" PRIu64 "\">",
+            ex_request_id_new());
+    buf_fmt(&b,
+            "<label for=\"ref\">%s</label><input id=\"ref\" name=\"ref\" required "
+            "maxlength=\"64\"><fieldset><legend>%s</legend>",
+            L(r->lang, "Minutes reference (e.g. 05/BB-HĐTĐKT)"),
+            L(r->lang, "Nominations on the agenda (unit-reviewed, in the review queue)"));
+    for (size_t i = 0; i < reply->list->n_nominations; i++) {
+        const Exemplar__Nomination *n = reply->list->nominations[i];
+        buf_fmt(&b,
+                "<div><input type=\"checkbox\" name=\"nom\" value=\"%" PRIu64 "\" id=\"nom-%" PRIu64
+                "\" style=\"display:inline;width:auto\"> <label "
+                "for=\"nom-%" PRIu64 "\" style=\"display:inline\">#%" PRIu64 " ",
+                n->id, n->id, n->id, n->id);
+        buf_esc(&b, n->name);
+        buf_add(&b, " (");
+        buf_esc(&b, n->unit);
+        buf_add(&b, ")</label></div>");
+    }
+    buf_fmt(&b, "</fieldset><button type=\"submit\">%s</button></form>",
+            L(r->lang, "Open the meeting"));
+    ex_reply_free(reply);
+    return page_end(r, &b, MHD_HTTP_OK);
+}
+
+/* A repeated field (checkboxes of one name): its values, one a line. */
+static size_t split_ids(const char *s, uint64_t *out, size_t max, bool *bad)
+{
+    size_t n = 0;
+    char one[24];
+    while (*s) {
+        size_t len = strcspn(s, "\n");
+        if (len == 0 || len >= sizeof(one) || n == max) {
+            *bad = true;
+            return n;
+        }
+        memcpy(one, s, len);
+        one[len] = '\0';
+        if (!parse_u64(one, &out[n++]))
+            *bad = true;
+        s += len + (s[len] == '\n');
+    }
+    return n;
+}
+
+static enum MHD_Result meeting_open_post(req_t *r)
+{
+    uint64_t request_id = 0, ids[FIELDS_MAX];
+    parse_u64(field(r, "request_id"), &request_id);
+    bool bad = false;
+    size_t n = split_ids(field(r, "nom"), ids, FIELDS_MAX, &bad);
+    if (bad || n == 0) {
+        session_flash(r->s.token, true, "%s",
+                      L(r->lang, "Choose at least one nomination for the agenda."));
+        return redirect(r, "/meetings/new", NULL);
+    }
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__MeetingOpenRequest body = EXEMPLAR__MEETING_OPEN_REQUEST__INIT;
+    body.level = EXEMPLAR__COUNCIL_LEVEL__COUNCIL_LEVEL_MINISTRY;
+    body.unit = (char *)"";
+    body.minutes_ref = (char *)field(r, "ref");
+    body.nominations = ids;
+    body.n_nominations = n;
+    req.request_id = request_id;
+    req.body_case = EXEMPLAR__REQUEST__BODY_MEETING_OPEN;
+    req.meeting_open = &body;
+    Exemplar__Reply *reply = NULL;
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
+    char to[64] = "/meetings/new";
+    if (ex_reply_status(rc, reply) == 0 && reply->meeting && reply->meeting->meeting) {
+        snprintf(to, sizeof(to), "/meetings/%" PRIu64, reply->meeting->meeting->id);
+        session_flash(r->s.token, false, "%s", L(r->lang, "The meeting is open."));
+    } else {
+        meeting_flash_refusal(r, rc, reply);
+    }
+    ex_reply_free(reply);
+    return redirect(r, to, NULL);
+}
+
+static void agenda_table(req_t *r, buf_t *b, const Exemplar__Meeting *m, bool closed)
+{
+    buf_fmt(b,
+            "<h2>%s</h2><div class=\"scroll\"><table id=\"agenda\"><thead><tr><th "
+            "scope=\"col\">#</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th "
+            "scope=\"col\">%s</th>",
+            L(r->lang, "Agenda"), L(r->lang, "Name"), L(r->lang, "Unit"),
+            L(r->lang, "Ballots cast"));
+    if (closed)
+        buf_fmt(b,
+                "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th><th "
+                "scope=\"col\">%s</th><th scope=\"col\">%s</th>",
+                L(r->lang, "Approve"), L(r->lang, "Reject"), L(r->lang, "Needed"),
+                L(r->lang, "Result"), L(r->lang, "Why"));
+    buf_add(b, "</tr></thead><tbody>");
+    for (size_t i = 0; i < m->n_items; i++) {
+        const Exemplar__MeetingItem *it = m->items[i];
+        buf_fmt(b,
+                "<tr data-nomination=\"%" PRIu64 "\"><td>%" PRIu64 "</td><td><a href=\"/n/%" PRIu64
+                "\">",
+                it->nomination_id, it->nomination_id, it->nomination_id);
+        buf_esc(b, it->name);
+        buf_add(b, "</a></td><td>");
+        buf_esc(b, it->unit);
+        buf_fmt(b, "</td><td>%u</td>", it->ballots);
+        if (closed) {
+            buf_fmt(b, "<td>%u</td><td>%u</td><td>%u</td><td data-result=\"%d\">%s</td><td>",
+                    it->approve, it->reject, it->needed, (int)it->result,
+                    result_name(r->lang, it->result));
+            buf_esc(b, it->why);
+            buf_add(b, "</td>");
+        }
+        buf_add(b, "</tr>");
+    }
+    buf_add(b, "</tbody></table></div>");
+}
+
+/* The ballot: one approve/reject choice per nomination not voted on yet,
+ * all sent in one vote request. */
+static void ballot_form(req_t *r, buf_t *b, const Exemplar__MeetingReply *mr)
+{
+    const Exemplar__Meeting *m = mr->meeting;
+    buf_fmt(b, "<h2>%s</h2>", L(r->lang, "Your ballot"));
+    size_t left = 0;
+    for (size_t i = 0; i < m->n_items; i++)
+        left += !has_voted(mr, m->items[i]->nomination_id, r->s.name);
+    if (left == 0) {
+        buf_fmt(b, "<p id=\"ballot-recorded\" role=\"status\">%s</p>",
+                L(r->lang, "Your vote was recorded. The ballot is secret: your choices are not "
+                           "shown again, here or anywhere."));
+        return;
+    }
+    buf_fmt(b, "<form method=\"post\" action=\"/meetings/%" PRIu64 "/vote\" id=\"ballot\">", m->id);
+    csrf_input(r, b);
+    buf_fmt(b, "<input type=\"hidden\" name=\"request_id\" value=\"%" PRIu64 "\">",
+            ex_request_id_new());
+    buf_fmt(b, "<p>%s</p>",
+            L(r->lang, "Choose approve or reject for every nomination; the ballot is sent once "
+                       "and cannot be changed."));
+    for (size_t i = 0; i < m->n_items; i++) {
+        const Exemplar__MeetingItem *it = m->items[i];
+        if (has_voted(mr, it->nomination_id, r->s.name))
+            continue;
+        buf_fmt(b, "<fieldset data-nomination=\"%" PRIu64 "\"><legend>#%" PRIu64 " ",
+                it->nomination_id, it->nomination_id);
+        buf_esc(b, it->name);
+        buf_add(b, " (");
+        buf_esc(b, it->unit);
+        buf_add(b, ")</legend>");
+        static const char *const CHOICE[] = {"approve", "reject"};
+        for (int c = 0; c < 2; c++)
+            buf_fmt(b,
+                    "<input type=\"radio\" required name=\"b%" PRIu64 "\" value=\"%s\" "
+                    "id=\"b%" PRIu64 "-%s\" style=\"display:inline;width:auto\"> <label "
+                    "for=\"b%" PRIu64 "-%s\" style=\"display:inline\">%s</label> ",
+                    it->nomination_id, CHOICE[c], it->nomination_id, CHOICE[c], it->nomination_id,
+                    CHOICE[c], c ? L(r->lang, "Reject") : L(r->lang, "Approve"));
+        buf_add(b, "</fieldset>");
+    }
+    buf_fmt(b, "<button type=\"submit\">%s</button></form>", L(r->lang, "Cast the ballot"));
+}
+
+/* The secretary's forms: who is present, and the close. */
+static void secretary_forms(req_t *r, buf_t *b, const Exemplar__Meeting *m)
+{
+    buf_fmt(b,
+            "<div class=\"actions\"><form method=\"post\" action=\"/meetings/%" PRIu64
+            "/attend\" id=\"attend-form\"><fieldset><legend>%s</legend>",
+            m->id, L(r->lang, "Members present in person"));
+    csrf_input(r, b);
+    for (size_t i = 0; i < m->n_members; i++) {
+        const char *p = m->members[i]->principal;
+        bool here = name_in(m->present, m->n_present, p);
+        buf_fmt(b, "<div><input type=\"checkbox\" name=\"present\" id=\"present-%zu\"%s value=\"",
+                i, here ? " checked" : "");
+        buf_esc(b, p);
+        buf_fmt(b,
+                "\" style=\"display:inline;width:auto\"> <label for=\"present-%zu\" "
+                "style=\"display:inline\">",
+                i);
+        buf_esc(b, p);
+        buf_add(b, "</label></div>");
+    }
+    buf_fmt(b, "</fieldset><button type=\"submit\">%s</button></form>",
+            L(r->lang, "Record who is present"));
+    buf_fmt(b, "<form method=\"post\" action=\"/meetings/%" PRIu64 "/close\" id=\"close-form\">",
+            m->id);
+    csrf_input(r, b);
+    buf_fmt(b, "<p>%s</p><button type=\"submit\">%s</button></form></div>",
+            L(r->lang, "Closing counts the ballots, decides by the rule set and moves the "
+                       "nominations; the minutes are final."),
+            L(r->lang, "Close the meeting"));
+}
+
+/* GET /meetings/ID: for the meeting's council members only. */
+static enum MHD_Result meeting_page(req_t *r, uint64_t id)
+{
+    int rc;
+    Exemplar__Reply *reply = meeting_fetch(r, id, &rc);
+    if (ex_reply_status(rc, reply) != 0) {
+        enum MHD_Result res = meeting_refused(r, rc, reply);
+        ex_reply_free(reply);
+        return res;
+    }
+    const Exemplar__MeetingReply *mr = reply->meeting;
+    const Exemplar__Meeting *m = mr->meeting;
+    const Exemplar__CouncilMember *seat = meeting_seat(m, r->s.name);
+    if (!seat) {
+        ex_reply_free(reply);
+        return page_message(r, MHD_HTTP_FORBIDDEN, L(r->lang, "Not allowed"),
+                            L(r->lang, "You do not sit on this meeting's council: its agenda "
+                                       "and ballot are for its members."));
+    }
+    bool closed = m->state == EXEMPLAR__MEETING_STATE__MEETING_STATE_CLOSED;
+    char title[160];
+    snprintf(title, sizeof(title), L(r->lang, "Council meeting %s"), m->minutes_ref);
+    buf_t b = {0};
+    page_begin(r, &b, title);
+    buf_fmt(&b, "<dl><dt>%s</dt><dd>", L(r->lang, "Day"));
+    buf_esc(&b, m->day);
+    buf_fmt(&b, "</dd><dt>%s</dt><dd id=\"meeting-state\" data-state=\"%s\">%s</dd><dt>%s</dt><dd>",
+            L(r->lang, "State"), closed ? "closed" : "open",
+            closed ? L(r->lang, "Closed") : L(r->lang, "Open"), L(r->lang, "Rules"));
+    buf_esc(&b, m->rules);
+    buf_fmt(&b, "</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd id=\"present\">",
+            L(r->lang, "Your seat"), seat_name(r->lang, seat->role), L(r->lang, "Present"));
+    for (size_t i = 0; i < m->n_present; i++) {
+        buf_add(&b, i ? ", " : "");
+        buf_esc(&b, m->present[i]);
+    }
+    buf_add(&b, "</dd></dl>");
+    agenda_table(r, &b, m, closed);
+    if (!closed)
+        ballot_form(r, &b, mr);
+    if (!closed && seat->role == EXEMPLAR__COUNCIL_ROLE__COUNCIL_ROLE_SECRETARY)
+        secretary_forms(r, &b, m);
+    if (closed) {
+        buf_fmt(&b, "<h2>%s</h2><pre class=\"explain\" id=\"minutes\">", L(r->lang, "Minutes"));
+        buf_esc(&b, mr->minutes);
+        buf_add(&b, "</pre>");
+    }
+    buf_fmt(&b, "<p><a href=\"/meetings\">%s</a></p>", L(r->lang, "Back to the meetings"));
+    ex_reply_free(reply);
+    return page_end(r, &b, MHD_HTTP_OK);
+}
+
+static enum MHD_Result meeting_back(req_t *r, uint64_t id)
+{
+    char to[64];
+    snprintf(to, sizeof(to), "/meetings/%" PRIu64, id);
+    return redirect(r, to, NULL);
+}
+
+/* POST /meetings/ID/vote: every agenda nomination the member has not voted
+ * on needs a choice; the whole ballot goes in one request. */
+static enum MHD_Result meeting_vote_post(req_t *r, uint64_t id)
+{
+    int rc;
+    Exemplar__Reply *shown = meeting_fetch(r, id, &rc);
+    if (ex_reply_status(rc, shown) != 0) {
+        meeting_flash_refusal(r, rc, shown);
+        ex_reply_free(shown);
+        return meeting_back(r, id);
+    }
+    const Exemplar__MeetingReply *mr = shown->meeting;
+    const Exemplar__Meeting *m = mr->meeting;
+    Exemplar__BallotLine lines[FIELDS_MAX], *linep[FIELDS_MAX];
+    size_t n = 0;
+    bool missing = false;
+    for (size_t i = 0; i < m->n_items && n < FIELDS_MAX; i++) {
+        uint64_t nom = m->items[i]->nomination_id;
+        char key[32];
+        snprintf(key, sizeof(key), "b%" PRIu64, nom);
+        const char *v = field(r, key);
+        if (!*v) {
+            missing |= !has_voted(mr, nom, r->s.name);
+            continue;
+        }
+        exemplar__ballot_line__init(&lines[n]);
+        lines[n].nomination_id = nom;
+        lines[n].choice = !strcmp(v, "approve")  ? EXEMPLAR__BALLOT_CHOICE__BALLOT_APPROVE
+                          : !strcmp(v, "reject") ? EXEMPLAR__BALLOT_CHOICE__BALLOT_REJECT
+                                                 : EXEMPLAR__BALLOT_CHOICE__BALLOT_NONE;
+        missing |= lines[n].choice == EXEMPLAR__BALLOT_CHOICE__BALLOT_NONE;
+        linep[n] = &lines[n];
+        n++;
+    }
+    ex_reply_free(shown);
+    if (missing || n == 0) {
+        sodium_memzero(lines, sizeof(lines));
+        session_flash(r->s.token, true, "%s",
+                      L(r->lang, "Choose approve or reject for every nomination; nothing was "
+                                 "sent."));
+        return meeting_back(r, id);
+    }
+    uint64_t request_id = 0;
+    parse_u64(field(r, "request_id"), &request_id);
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__MeetingVoteRequest body = EXEMPLAR__MEETING_VOTE_REQUEST__INIT;
+    body.meeting_id = id;
+    body.ballots = linep;
+    body.n_ballots = n;
+    req.request_id = request_id;
+    req.body_case = EXEMPLAR__REQUEST__BODY_MEETING_VOTE;
+    req.meeting_vote = &body;
+    Exemplar__Reply *reply = NULL;
+    rc = gw_call(r->s.name, r->lang, &req, &reply);
+    sodium_memzero(lines, sizeof(lines)); /* the choices are not kept */
+    if (ex_reply_status(rc, reply) == 0)
+        session_flash(r->s.token, false, "%s", L(r->lang, "Your vote was recorded."));
+    else
+        meeting_flash_refusal(r, rc, reply);
+    ex_reply_free(reply);
+    return meeting_back(r, id);
+}
+
+static enum MHD_Result meeting_attend_post(req_t *r, uint64_t id)
+{
+    char *list = strdup(field(r, "present"));
+    char *names[FIELDS_MAX];
+    size_t n = 0;
+    for (char *save = NULL, *p = list ? strtok_r(list, "\n", &save) : NULL; p && n < FIELDS_MAX;
+         p = strtok_r(NULL, "\n", &save))
+        names[n++] = p;
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__MeetingAttendRequest body = EXEMPLAR__MEETING_ATTEND_REQUEST__INIT;
+    body.meeting_id = id;
+    body.present = names;
+    body.n_present = n;
+    req.body_case = EXEMPLAR__REQUEST__BODY_MEETING_ATTEND;
+    req.meeting_attend = &body;
+    Exemplar__Reply *reply = NULL;
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
+    if (ex_reply_status(rc, reply) == 0)
+        session_flash(r->s.token, false, "%s", L(r->lang, "Attendance is recorded."));
+    else
+        meeting_flash_refusal(r, rc, reply);
+    ex_reply_free(reply);
+    free(list);
+    return meeting_back(r, id);
+}
+
+static enum MHD_Result meeting_close_post(req_t *r, uint64_t id)
+{
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__MeetingCloseRequest body = EXEMPLAR__MEETING_CLOSE_REQUEST__INIT;
+    body.meeting_id = id;
+    req.body_case = EXEMPLAR__REQUEST__BODY_MEETING_CLOSE;
+    req.meeting_close = &body;
+    Exemplar__Reply *reply = NULL;
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
+    if (ex_reply_status(rc, reply) == 0)
+        session_flash(r->s.token, false, "%s",
+                      L(r->lang, "The meeting is closed: its minutes are below."));
+    else
+        meeting_flash_refusal(r, rc, reply);
+    ex_reply_free(reply);
+    return meeting_back(r, id);
+}
+
+/* /meetings/ID, /meetings/ID/vote|attend|close. */
+static bool meeting_path(const char *url, uint64_t *id, const char **what)
+{
+    if (strncmp(url, "/meetings/", 10) != 0)
+        return false;
+    char digits[24];
+    size_t n = strspn(url + 10, "0123456789");
+    if (n == 0 || n >= sizeof(digits))
+        return false;
+    memcpy(digits, url + 10, n);
+    digits[n] = '\0';
+    const char *rest = url + 10 + n;
+    if (*rest && strcmp(rest, "/vote") != 0 && strcmp(rest, "/attend") != 0 &&
+        strcmp(rest, "/close") != 0)
+        return false;
+    *what = *rest ? rest + 1 : "";
+    return parse_u64(digits, id);
+}
+
 /* ---- dispatch ----------------------------------------------------------------------------------
  */
 
@@ -1778,6 +2368,20 @@ static enum MHD_Result route(req_t *r)
         return plan_submit_post(r);
     if (post && strcmp(r->url, "/plans/review") == 0)
         return plan_review_post(r);
+    if (get && strcmp(r->url, "/meetings") == 0)
+        return meetings_page(r);
+    if (strcmp(r->url, "/meetings/new") == 0)
+        return post ? meeting_open_post(r) : meeting_new_page(r);
+    if (meeting_path(r->url, &id, &what)) {
+        if (post && !strcmp(what, "vote"))
+            return meeting_vote_post(r, id);
+        if (post && !strcmp(what, "attend"))
+            return meeting_attend_post(r, id);
+        if (post && !strcmp(what, "close"))
+            return meeting_close_post(r, id);
+        if (get && !*what)
+            return meeting_page(r, id);
+    }
     if (nomination_path(r->url, &id, &what)) {
         if (post && !strcmp(what, "move"))
             return move_post(r, id);
