@@ -73,6 +73,12 @@ as 4 chu.tich meeting decision "$M" --output "$DIR/early.html"
 grep -q "meeting close" "$DIR/err" || fail "the refusal says not what to do: $(cat "$DIR/err")"
 [[ ! -e $DIR/early.html ]] || fail "a refused decision left a file"
 as 2 chu.tich meeting show "$M" --format pdf
+# The minutes of the open meeting show no count (the counts are secret until
+# the close): every nomination "not counted yet", its count cells empty.
+as 0 chu.tich meeting show "$M" --format html --output "$DIR/open.html"
+[[ $(grep -o '<td>Chưa kiểm phiếu</td>' "$DIR/open.html" | wc -l) -eq 3 ]] ||
+    fail "the open meeting's minutes give a result"
+grep -q '<td class="n">' "$DIR/open.html" && fail "the open meeting's minutes show a count"
 
 as 0 thu.ky meeting close "$M"
 MIN=$DIR/minutes.html
@@ -80,6 +86,13 @@ DEC=$DIR/decision.html
 as 0 chu.tich meeting show "$M" --format html --output "$MIN"
 as 0 chu.tich meeting decision "$M" --output "$DEC"
 as 0 chu.tich meeting decision "$M" --lang en --output "$DIR/decision-en.html"
+# to standard output without --output, valgrind-clean when it is installed
+VG=()
+command -v valgrind >/dev/null && VG=(valgrind -q --error-exitcode=9 --leak-check=full)
+"${VG[@]}" "$CTL" --api "tcp://127.0.0.1:$PORT" --server-key "$DIR/server.pub" \
+    --key "$DIR/chu.tich.key" meeting decision "$M" >"$DIR/stdout.html" 2>"$DIR/err" ||
+    fail "meeting decision to stdout: $(cat "$DIR/err")"
+cmp -s "$DIR/stdout.html" "$DEC" || fail "the decision on stdout differs from its file"
 for f in "$MIN" "$DEC"; do
     [[ -s $f ]] || fail "$f was not written"
     grep -Eqi '<script|<link|src=|@import|url\(' "$f" && fail "$f is not self-contained"
