@@ -416,6 +416,7 @@ static int meeting_document(ctl_t *ctl, const ctl_args_t *a, bool decision)
     }
     Exemplar__MeetingShowRequest sh = EXEMPLAR__MEETING_SHOW_REQUEST__INIT;
     sh.meeting_id = id;
+    sh.for_decision = decision; /* the daemon checks the role and that it is closed */
     Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
     req.body_case = EXEMPLAR__REQUEST__BODY_MEETING_SHOW;
     req.meeting_show = &sh;

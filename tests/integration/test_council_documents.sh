@@ -5,7 +5,8 @@
 # test_council_cli.sh): three members, three unit-reviewed nominations (a
 # collective and two individuals), one member absent voting in writing; the
 # third nomination gets a reject and is not approved.  `meeting decision`
-# is refused while the meeting is open; once closed, `meeting show --format
+# is refused while the meeting is open, and to anyone but an approver or
+# an administrator (the daemon checks the role); once closed, `meeting show --format
 # html` writes the minutes and `meeting decision` the draft recognition
 # decision.  Both must hold the parts of their Decree 30/2020 form with the
 # round's real counts (the decision's annex: the approved nominations only,
@@ -81,6 +82,11 @@ as 0 chu.tich meeting show "$M" --format html --output "$DIR/open.html"
 grep -q '<td class="n">' "$DIR/open.html" && fail "the open meeting's minutes show a count"
 
 as 0 thu.ky meeting close "$M"
+# Only an approver or an administrator drafts the decision (the daemon says so).
+as 6 uy.vien meeting decision "$M" --output "$DIR/reader.html"
+grep -q "approver or an administrator" "$DIR/err" || fail "reader's refusal: $(cat "$DIR/err")"
+as 6 thu.ky meeting decision "$M" --output "$DIR/reviewer.html"
+[[ ! -e $DIR/reader.html && ! -e $DIR/reviewer.html ]] || fail "a refused decision left a file"
 MIN=$DIR/minutes.html
 DEC=$DIR/decision.html
 as 0 chu.tich meeting show "$M" --format html --output "$MIN"
