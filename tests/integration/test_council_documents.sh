@@ -99,6 +99,13 @@ command -v valgrind >/dev/null && VG=(valgrind -q --error-exitcode=9 --leak-chec
     --key "$DIR/chu.tich.key" meeting decision "$M" >"$DIR/stdout.html" 2>"$DIR/err" ||
     fail "meeting decision to stdout: $(cat "$DIR/err")"
 cmp -s "$DIR/stdout.html" "$DEC" || fail "the decision on stdout differs from its file"
+"${VG[@]}" "$CTL" --api "tcp://127.0.0.1:$PORT" --server-key "$DIR/server.pub" \
+    --key "$DIR/chu.tich.key" meeting show "$M" --format html --lang en >"$DIR/minutes-en.html" \
+    2>"$DIR/err" || fail "meeting show --format html --lang en: $(cat "$DIR/err")"
+for want in '<h1 class="doc-type">MINUTES</h1>' '<td>uy.vien</td><td>Member</td><td>Absent, voted in writing</td>' \
+    'Quorum: members present at least: 2 (2/3, 3).' '<td>Not recommended</td>'; do
+    grep -qF "$want" "$DIR/minutes-en.html" || fail "the English minutes lack $want"
+done
 for f in "$MIN" "$DEC"; do
     [[ -s $f ]] || fail "$f was not written"
     grep -Eqi '<script|<link|src=|@import|url\(' "$f" && fail "$f is not self-contained"
@@ -208,4 +215,5 @@ for want in 'QUYẾT ĐỊNH' 'Căn cứ Nghị định số 98/2023/NĐ-CP' 'Đ
 done
 probe "$DEC"
 probe "$DIR/decision-en.html"
+probe "$DIR/minutes-en.html"
 echo "ok (minutes $mpages A4 pages, decision $dpages)"
