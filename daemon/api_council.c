@@ -984,7 +984,22 @@ int api_council_meeting_show(call_t *x)
     int rc = load_meeting(x, x->req->meeting_show->meeting_id, &m);
     if (rc < 0)
         return rc;
-    rc = reply_meeting(x, m);
+    /* The recognition decision is drafted by those who submit it for the
+     * Minister's signature, from a result that is final. */
+    if (x->req->meeting_show->for_decision && x->actor->role != ROLE_ADMIN &&
+        x->actor->role != ROLE_APPROVER)
+        rc = api_refuse(x, -EX_EPERM,
+                        _("%s may not draft the recognition decision of meeting %llu: an "
+                          "approver or an administrator drafts it"),
+                        x->actor->name, (unsigned long long)m->id);
+    else if (x->req->meeting_show->for_decision &&
+             m->state != EXEMPLAR__MEETING_STATE__MEETING_STATE_CLOSED)
+        rc = api_refuse(x, -EX_ECONFLICT,
+                        _("meeting %llu is still open: a decision is drafted from a closed "
+                          "meeting's result; the secretary closes it with 'meeting close'"),
+                        (unsigned long long)m->id);
+    else
+        rc = reply_meeting(x, m);
     exemplar__meeting__free_unpacked(m, NULL);
     return rc;
 }

@@ -10,12 +10,15 @@
 #include "cmd_council.h"
 #include "output.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "council.pb-c.h"
+#include "errors.h"
 #include "pbjson.h"
+#include "summary_render.h"
 
 #define COUNCIL_MEMBERS_MAX 100
 #define BALLOT_LINES_MAX    200
@@ -357,9 +360,102 @@ static int meeting_one(ctl_t *ctl, const ctl_args_t *a, bool close)
     return meeting_call(ctl, &req);
 }
 
+/* ---- the minutes and the draft decision as documents (workers/summary) --- */
+
+/* The nominations of the meeting's items (their kind, unit name and
+ * campaign), each one read-only get; *replies holds them for free. */
+static int meeting_nominations(ctl_t *ctl, const Exemplar__Meeting *m, Exemplar__Reply ***replies,
+                               Exemplar__Nomination ***noms)
+{
+    *replies = calloc(m->n_items ? m->n_items : 1, sizeof(**replies));
+    *noms = calloc(m->n_items ? m->n_items : 1, sizeof(**noms));
+    if (!*replies || !*noms)
+        return ctl_fail(ctl, EX_EINTERNAL, _("out of memory"));
+    int status = 0;
+    ex_client_t *c = ctl_client(ctl, &status);
+    if (!c)
+        return status;
+    for (size_t i = 0; i < m->n_items; i++) {
+        Exemplar__Reply *r = NULL;
+        if ((status = ctl_call_status(ctl, ex_get(c, m->items[i]->nomination_id, &r), &r)) != 0)
+            return status;
+        (*replies)[i] = r;
+        (*noms)[i] = r->nomination;
+    }
+    return 0;
+}
+
+/* meeting show MEETING --format html [--output FILE], meeting decision
+ * MEETING [--output FILE]: the minutes or the draft recognition decision
+ * on the Decree 30/2020 page, in Vietnamese unless --lang en. */
+static int meeting_document(ctl_t *ctl, const ctl_args_t *a, bool decision)
+{
+    uint64_t id;
+    if (a->argc != 2)
+        return ctl_usage(ctl, decision ? _("meeting decision MEETING [--output FILE]")
+                                       : _("meeting show MEETING --format html [--output FILE]"));
+    const char *fmt = a->opt[OPT_SLOT(OPT_FORMAT)], *out = a->opt[OPT_SLOT(OPT_OUTPUT)];
+    const char *lang_text = a->opt[OPT_SLOT(OPT_LANG)];
+    const char *doc_file = a->opt[OPT_SLOT(OPT_DOCUMENT)];
+    sr_lang_t lang = SR_VI; /* the documents are filed in Vietnamese unless --lang en */
+    if (fmt && strcmp(fmt, "html") != 0)
+        return ctl_usage(ctl,
+                         _("a meeting's document is written as html (for print on A4), "
+                           "not '%s'"),
+                         fmt);
+    if (lang_text && summary_lang_parse(lang_text, &lang) < 0)
+        return ctl_usage(ctl, _("--lang is vi or en, not '%s'"), lang_text);
+    int status = parse_id(ctl, "MEETING", a->argv[1], &id);
+    if (status)
+        return status;
+    summary_doc_t doc = {0};
+    char err[4608] = "";
+    if (doc_file && summary_doc_load(&doc, doc_file, err, sizeof err) < 0) {
+        summary_doc_free(&doc);
+        return ctl_usage(ctl, "%s", err);
+    }
+    Exemplar__MeetingShowRequest sh = EXEMPLAR__MEETING_SHOW_REQUEST__INIT;
+    sh.meeting_id = id;
+    sh.for_decision = decision; /* the daemon checks the role and that it is closed */
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_MEETING_SHOW;
+    req.meeting_show = &sh;
+    Exemplar__Reply *r = NULL, **replies = NULL;
+    Exemplar__Nomination **noms = NULL;
+    if ((status = ctl_call(ctl, &req, &r)) != 0) {
+        summary_doc_free(&doc);
+        return status;
+    }
+    const Exemplar__MeetingReply *mr = r->meeting;
+    if (decision && decision_check(mr->meeting, err, sizeof err) < 0)
+        status = ctl_fail(ctl, EX_ECONFLICT, err);
+    else
+        status = meeting_nominations(ctl, mr->meeting, &replies, &noms);
+    if (status == 0 && out) {
+        int rc = meeting_write_file(mr, noms, decision, lang, &doc, out, err, sizeof err);
+        status = rc < 0 ? ctl_fail_local(ctl, "%s", err) : EXIT_OK;
+    } else if (status == 0) {
+        int rc = decision ? decision_render_html(mr, noms, lang, &doc, stdout)
+                          : minutes_render_html(mr, noms, lang, &doc, stdout);
+        if (fflush(stdout) != 0 || rc < 0)
+            status = ctl_fail_local(ctl, _("cannot write the output (%s)"), strerror(errno));
+    }
+    for (size_t i = 0; replies && i < mr->meeting->n_items; i++)
+        ex_reply_free(replies[i]);
+    free(replies);
+    free(noms);
+    ex_reply_free(r);
+    summary_doc_free(&doc);
+    return status;
+}
+
 int cmd_meeting(ctl_t *ctl, const ctl_args_t *a)
 {
     const char *sub = a->argv[0];
+    if (strcmp(sub, "decision") == 0)
+        return meeting_document(ctl, a, true);
+    if (strcmp(sub, "show") == 0 && a->opt[OPT_SLOT(OPT_FORMAT)])
+        return meeting_document(ctl, a, false);
     if (strcmp(sub, "open") == 0)
         return meeting_open(ctl, a);
     if (strcmp(sub, "attend") == 0)
@@ -368,5 +464,6 @@ int cmd_meeting(ctl_t *ctl, const ctl_args_t *a)
         return meeting_vote(ctl, a);
     if (strcmp(sub, "close") == 0 || strcmp(sub, "show") == 0)
         return meeting_one(ctl, a, strcmp(sub, "close") == 0);
-    return ctl_usage(ctl, _("meeting takes open, attend, vote, close or show, not \"%s\""), sub);
+    return ctl_usage(
+        ctl, _("meeting takes open, attend, vote, close, show or decision, not \"%s\""), sub);
 }

@@ -141,6 +141,15 @@ static const ctl_cmd_opt_t COUNCIL_OPTS[] = {
     {0, NULL},
 };
 
+static const ctl_cmd_opt_t MEETING_OPTS[] = {
+    {OPT_FORMAT, N_("show: html writes the minutes as a document for print on A4")},
+    {OPT_OUTPUT, N_("show --format html, decision: the file to write (default: standard output)")},
+    {OPT_LANG, N_("show --format html, decision: vi or en, the document's labels (default vi)")},
+    {OPT_DOCUMENT, N_("show --format html, decision: an INI file whose [document] section gives "
+                      "the header and signature, as for summary")},
+    {0, NULL},
+};
+
 static const ctl_cmd_opt_t UNITS_OPTS[] = {
     {OPT_CODE, N_(N_("list: only the versions of this unit code"))},
     {OPT_NAME, N_(N_("list: only names containing TEXT, ignoring case and diacritics; sorted in "
@@ -394,9 +403,9 @@ const ctl_cmd_t CMD_TABLE[] = {
       "meeting counts the members valid on its day. The secretary opens, records attendance "
       "and closes meetings and must be a ministry reviewer. The voting rules (quorum, "
       "threshold) are the rule set's, daemon/data/rulesets.yaml `council`.") },
-    { "meeting", "open REF ID... | attend MEETING PRINCIPAL... | vote MEETING - | close MEETING | show MEETING",
+    { "meeting", "open REF ID... | attend MEETING PRINCIPAL... | vote MEETING - | close MEETING | show MEETING [--format html] | decision MEETING",
       N_("run the Ministry council's secret ballot over unit-reviewed nominations"),
-      cmd_meeting, 2, 202, NO_OPTS,
+      cmd_meeting, 2, 202, MEETING_OPTS,
       N_("'meeting open' (the secretary) puts nominations in unit-reviewed on the agenda, with "
       "the minutes' reference REF; 'attend' records members present; 'vote MEETING -' (each "
       "member, for themselves) reads the ballot from stdin, one \"ID approve\" or \"ID "
@@ -404,7 +413,14 @@ const ctl_cmd_t CMD_TABLE[] = {
       "is a written vote. Each member votes once per nomination. 'close' (the secretary) counts: "
       "without the quorum nothing is decided and nothing moves; otherwise an approved "
       "nomination moves to ministry-reviewed and any other is returned, with the minutes' "
-      "reference as the reason. 'show' prints the meeting, and its minutes once closed. Nobody, "
+      "reference as the reason. 'show' prints the meeting, and its minutes once closed; with "
+      "--format html it writes the minutes as an A4 document in the form of Decree "
+      "30/2020: attendance with roles, the voting rules, per nomination the counts, the "
+      "number needed and the result, and the secretary's and the chair's signatures. "
+      "'decision' writes the draft recognition decision of a closed "
+      "meeting: its number left blank, the legal bases (the Law on Emulation and Commendation "
+      "2022, Decree 98/2023), three articles, and the annexed list of the nominations the "
+      "council approved; a base or value not known is a blank to fill in. Nobody, "
       "administrators included, can see how a member voted.") },
     { "audit", "[--limit N]", N_("print refused changes, newest first (administrators only)"),
       cmd_audit, 0, 0, AUDIT_OPTS,

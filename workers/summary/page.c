@@ -108,7 +108,8 @@ static bool page_given(const char *v)
 
 /* ---- header, title and signature (Decree 30/2020, Appendix I) ----------- */
 
-static void page_doc_header(FILE *f, sr_lang_t lang, const summary_doc_t *d, const char *subject)
+static void page_doc_header(FILE *f, sr_lang_t lang, const summary_doc_t *d, int type,
+                            const char *sym, const char *subject)
 {
     fputs("<header class=\"doc-head\">\n<div class=\"org\">\n<div class=\"parent\">", f);
     page_doc_name(f, d ? d->parent : NULL);
@@ -118,7 +119,7 @@ static void page_doc_header(FILE *f, sr_lang_t lang, const summary_doc_t *d, con
     page_esc(f, sr_text(SR_T_NUMBER, lang));
     fputs(": ", f);
     page_doc_val(f, d ? d->number : NULL);
-    fputs("/BC-", f);
+    fprintf(f, "/%s-", sym);
     page_doc_val(f, d ? d->symbol : NULL);
     fputs("</div>\n</div>\n<div class=\"nation\">\n<div class=\"motto1\">", f);
     page_esc(f, sr_text(SR_T_MOTTO1, lang));
@@ -145,7 +146,7 @@ static void page_doc_header(FILE *f, sr_lang_t lang, const summary_doc_t *d, con
     fputs("</div>\n</div>\n</header>\n", f);
 
     fputs("<h1 class=\"doc-type\">", f);
-    page_esc(f, sr_text(SR_T_REPORT, lang));
+    page_esc(f, sr_text(type, lang));
     fputs("</h1>\n<p class=\"doc-subject\"><span class=\"doc-subject-text\">", f);
     if (d && page_given(d->subject)) {
         page_esc(f, d->subject);
@@ -291,24 +292,48 @@ static const char CSS[] =
     ".signature{text-align:center;font-weight:bold}\n"
     ".authority,.office{text-transform:uppercase;font-size:14pt}\n"
     ".sign-space{height:28mm}\n"
-    ".signer{font-size:14pt}\n";
+    ".signer{font-size:14pt}\n"
+    /* the minutes' two signatures and the decision's bases, articles and annex */
+    ".decider{text-align:center;font-weight:bold;text-transform:uppercase;margin:12pt 0 6pt}\n"
+    ".basis{font-style:italic}\n"
+    ".decides{text-align:center;font-weight:bold;text-indent:0;margin:12pt 0 6pt}\n"
+    ".article b{font-weight:bold}\n"
+    ".annex{break-before:page;margin-top:0}\n"
+    ".annex-title{text-align:center;font-weight:bold;text-indent:0;margin:0}\n"
+    ".annex-ref{text-align:center;font-style:italic;text-indent:0;margin:0 0 12pt}\n";
 
 void page_begin(FILE *f, sr_lang_t lang, const char *title, const summary_doc_t *d,
                 const char *subject)
 {
+    page_begin_as(f, lang, title, d, SR_T_REPORT, "BC", subject);
+}
+
+void page_begin_as(FILE *f, sr_lang_t lang, const char *title, const summary_doc_t *d, int type,
+                   const char *sym, const char *subject)
+{
     fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n<title>",
             lang == SR_EN ? "en" : "vi");
-    page_esc(f, sr_text(SR_T_REPORT, lang));
+    page_esc(f, sr_text(type, lang));
     fputs(" ", f);
     page_esc(f, title);
     fputs("</title>\n<style>\n", f);
     fputs(CSS, f);
     fputs("</style>\n</head>\n<body>\n<main class=\"page\">\n", f);
-    page_doc_header(f, lang, d, subject);
+    page_doc_header(f, lang, d, type, sym, subject);
 }
 
 void page_end(FILE *f, sr_lang_t lang, const summary_doc_t *d)
 {
     page_doc_signature(f, lang, d);
+    page_close(f);
+}
+
+void page_signature(FILE *f, sr_lang_t lang, const summary_doc_t *d)
+{
+    page_doc_signature(f, lang, d);
+}
+
+void page_close(FILE *f)
+{
     fputs("</main>\n</body>\n</html>\n", f);
 }

@@ -20,8 +20,18 @@
  * then a blank to fill in by hand. */
 void page_begin(FILE *f, sr_lang_t lang, const char *title, const summary_doc_t *d,
                 const char *subject);
+/* The same for another document type: type is the label of its name
+ * (SR_T_MINUTES_TYPE, SR_T_DECISION_TYPE), sym the symbol before the
+ * body's in the number line ("BB", "QĐ"). */
+void page_begin_as(FILE *f, sr_lang_t lang, const char *title, const summary_doc_t *d, int type,
+                   const char *sym, const char *subject);
 /* The recipients and the signature block, and the end of the page. */
 void page_end(FILE *f, sr_lang_t lang, const summary_doc_t *d);
+
+/* The recipients and the signature block alone (an annex follows). */
+void page_signature(FILE *f, sr_lang_t lang, const summary_doc_t *d);
+/* Only the end of the page (a document with signatures of its own). */
+void page_close(FILE *f);
 
 void page_esc(FILE *f, const char *s);
 __attribute__((format(printf, 2, 3))) void page_escf(FILE *f, const char *fmt, ...);

@@ -17,6 +17,8 @@
 #include <stdio.h>
 
 #include "exemplar.h"
+#include "council.pb-c.h"
+#include "record.pb-c.h"
 #include "summary.pb-c.h"
 
 typedef enum { SR_VI = 0, SR_EN = 1 } sr_lang_t;
@@ -143,5 +145,35 @@ int report_fetch(ex_client_t *c, const char *campaign, const char *period, const
 int report_write_due(ex_client_t *c, const char *quarter, const char *campaign, const char *dir,
                      sr_lang_t lang, const summary_doc_t *doc, bool write, char *written,
                      size_t wlen, char *err, size_t errlen);
+
+/* ---- the council's minutes and the recognition decision (minutes.c) --- */
+
+/* The minutes (biên bản) of a review meeting of the Emulation and
+ * Commendation Council, from a MeetingShow or MeetingClose reply: the
+ * meeting's reference and day, the members present, absent with a written
+ * vote and absent with their roles, the voting rules applied, per
+ * nomination the counts, the number needed and the result, and the
+ * signatures of the secretary and the chair.  noms[i] is the nomination of
+ * the meeting's item i (for its unit's name; NULL or any entry NULL: the
+ * unit's code); doc may be NULL. */
+int minutes_render_html(const Exemplar__MeetingReply *mr, Exemplar__Nomination *const *noms,
+                        sr_lang_t lang, const summary_doc_t *doc, FILE *f);
+/* 0 when a recognition decision can be drafted from the meeting: it is
+ * closed and approved at least one nomination; else -EX_ECONFLICT with a
+ * sentence in err. */
+int decision_check(const Exemplar__Meeting *m, char *err, size_t errlen);
+/* The draft recognition decision (Quyết định công nhận) from a closed
+ * meeting: its number a blank, the legal bases, three articles, the
+ * recipients and signature, and the annexed list (name, unit, kind) of the
+ * nominations the council approved.  noms as for minutes_render_html (the
+ * kind and the campaign come from them). */
+int decision_render_html(const Exemplar__MeetingReply *mr, Exemplar__Nomination *const *noms,
+                         sr_lang_t lang, const summary_doc_t *doc, FILE *f);
+/* Writes the minutes (decision false) or the decision to path as
+ * summary_write_file writes.  0, -EX_ECONFLICT (decision_check), -EX_EFULL
+ * or -EX_ESTORAGE with a sentence in err. */
+int meeting_write_file(const Exemplar__MeetingReply *mr, Exemplar__Nomination *const *noms,
+                       bool decision, sr_lang_t lang, const summary_doc_t *doc, const char *path,
+                       char *err, size_t errlen);
 
 #endif
