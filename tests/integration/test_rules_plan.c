@@ -182,6 +182,7 @@ static void unit_review_names_the_missing_year(void **state)
     require_message(r, "Tập thể Lao động xuất sắc");
     ex_reply_free(r);
     evidence(c, "79:CCBVMT", 2022, "TTLDXS");
+    itest_acclaim(c, n.id, "2000-01-03");
     n = move_ok(c, &n, S(UNIT_REVIEWED), NULL);
     assert_int_equal(n.state, S(UNIT_REVIEWED));
     ex_client_destroy(&c);
@@ -223,9 +224,11 @@ static void head_of_unit_waits_for_the_collective(void **state)
     ex_reply_free(r);
 
     unit = move_ok(c, &unit, S(FOSTERING), NULL);
+    itest_acclaim(c, unit.id, "2000-01-03");
     unit = move_ok(c, &unit, S(UNIT_REVIEWED), NULL);
     unit = move_ok(c, &unit, S(MINISTRY_REVIEWED), NULL);
     head = move_ok(c, &head, S(FOSTERING), NULL);
+    itest_acclaim(c, head.id, "2000-01-03");
     head = move_ok(c, &head, S(UNIT_REVIEWED), NULL);
     head = move_ok(c, &head, S(MINISTRY_REVIEWED), NULL);
     int rc = do_move(c, &head, S(RECOGNIZED), NULL, NULL, "99/QĐ-BTNMT", &r);
