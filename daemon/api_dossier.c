@@ -92,7 +92,7 @@ int api_dossier_acclamation_set(call_t *x)
     int rc = load(x, r->nomination_id, "acclaim", &n, &set);
     if (rc < 0)
         return rc;
-    int32_t day, today = rules_today(x->rules, x->now_ms);
+    int32_t day = 0, today = rules_today(x->rules, x->now_ms);
     char today_text[16];
     if (!r->date || day_parse(r->date, &day) < 0)
         rc = api_refuse(x, -EX_EINVALID,
