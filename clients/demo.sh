@@ -43,6 +43,9 @@ for y in $((year - 3)) $((year - 2)) $((year - 1)); do
         --decision-date "$signed" --issuer "Chủ tịch UBND Thành phố Hà Nội"
 done
 step check "$id"
+# The collective acclaimed it at the unit's review meeting (the plan's
+# "được tập thể thừa nhận, suy tôn"): the rule set requires it first.
+step acclaim "$id" --date "$today" --present 25 --in-favour 21
 step move "$id" unit-reviewed
 step move "$id" ministry-reviewed
 # The Minister's recognition is a decision: its number, date and issuer.

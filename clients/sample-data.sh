@@ -113,6 +113,9 @@ start 2023-05-15
 for i in "${!ids[@]}"; do
     [ $((i % 12)) -eq 11 ] && continue
     [ $((i % 7)) -eq 6 ] && continue
+    # the collective acclaimed it at the unit's review meeting, which the
+    # rule set requires first (rulesets.yaml `acclamation`)
+    "$ctl" acclaim "${ids[$i]}" --date 2023-05-12 --present 20 --in-favour $((12 + i % 8)) >/dev/null
     "$ctl" move "${ids[$i]}" unit-reviewed >/dev/null
 done
 

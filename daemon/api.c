@@ -28,6 +28,7 @@
 #include "api_summary.h"
 #include "api_titles.h"
 #include "api_council.h"
+#include "api_dossier.h"
 #include "audit.h"
 #include "api_users.h"
 #include "users.h"
@@ -148,6 +149,10 @@ static const api_op_t API_OPS[EX_REQ_COUNT] = {
     [EX_REQ_MEETING_VOTE] = {api_council_meeting_vote, R_READ},
     [EX_REQ_MEETING_CLOSE] = {api_council_meeting_close, R_REVIEW},
     [EX_REQ_MEETING_SHOW] = {api_council_meeting_show, R_READ},
+    /* the unit's dossier (api_dossier.c): a unit officer of the
+     * nomination's unit, checked by the handler, or an admin */
+    [EX_REQ_ACCLAMATION_SET] = {api_dossier_acclamation_set, ROLE_BIT(ROLE_UNIT_OFFICER)},
+    [EX_REQ_JUDGEMENT_SET] = {api_dossier_judgement_set, ROLE_BIT(ROLE_UNIT_OFFICER)},
 };
 
 /* The row of a request body, with its shared row in *type; NULL when the

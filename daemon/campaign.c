@@ -650,6 +650,85 @@ static int council_field(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t
                 key);
 }
 
+/* A rule set's `acclamation`: whether the unit's review needs the
+ * collective's acclamation, and its threshold. */
+static int acclamation_field(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+    ruleset_t *r = arg;
+    const char *s = scalar(v);
+    if (strcmp(key, "required") == 0) {
+        if (s && (strcmp(s, "true") == 0 || strcmp(s, "false") == 0)) {
+            r->acclamation_required = s[0] == 't';
+            return 0;
+        }
+        return fail(y, v, "acclamation required must be true or false");
+    }
+    if (strcmp(key, "min_in_favour") == 0) {
+        if (council_frac_parse(s, &r->acclamation_min) < 0)
+            return fail(y, v,
+                        "acclamation min_in_favour must be a fraction N/D or a percentage P%% "
+                        "of at most 1 (e.g. 1/2, 50%%), not \"%.40s\"",
+                        s ? s : "");
+        return 0;
+    }
+    if (strcmp(key, "of") == 0) {
+        if (s && strcmp(s, "present") == 0)
+            return 0;
+        return fail(y, v, "acclamation of must be present (the members at the meeting)");
+    }
+    return fail(y, k, "unknown key \"%.40s\" in an acclamation (required, min_in_favour, of)", key);
+}
+
+/* One entry of a rule set's `qualitative`: {code, kind, text}. */
+static int qualitative_field(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+    qualitative_t *q = arg;
+    if (strcmp(key, "code") == 0) {
+        if (copy_text(y, v, "a criterion's code", q->code, sizeof(q->code)) < 0)
+            return -1;
+        if (!valid_id(q->code))
+            return fail(y, v, "a criterion's code must be letters, digits, '.', '_' or '-'");
+        return 0;
+    }
+    if (strcmp(key, "text") == 0)
+        return copy_text(y, v, "a criterion's text", q->text, sizeof(q->text));
+    if (strcmp(key, "kind") == 0) {
+        const char *s = scalar(v);
+        if (s && strcmp(s, "collective") == 0)
+            q->kind = TITLE_COLLECTIVE;
+        else if (s && strcmp(s, "individual") == 0)
+            q->kind = TITLE_INDIVIDUAL;
+        else if (s && strcmp(s, "any") == 0)
+            q->kind = TITLE_ANY;
+        else
+            return fail(y, v, "kind must be collective, individual or any");
+        return 0;
+    }
+    return fail(y, k, "unknown key \"%.40s\" in a qualitative criterion (code, kind, text)", key);
+}
+
+static int qualitative_list(yctx_t *y, yaml_node_t *v, ruleset_t *s)
+{
+    if (want(y, v, YAML_SEQUENCE_NODE, "qualitative") < 0)
+        return -1;
+    for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top; i++) {
+        yaml_node_t *item = node(y, *i);
+        if (s->n_qualitative == RULESET_QUALITATIVE_MAX)
+            return fail(y, item, "a rule set has at most %d qualitative criteria",
+                        RULESET_QUALITATIVE_MAX);
+        qualitative_t *q = &s->qualitative[s->n_qualitative];
+        if (each_pair(y, item, "a qualitative criterion", qualitative_field, q) < 0)
+            return -1;
+        if (!q->code[0] || !q->text[0])
+            return fail(y, item, "a qualitative criterion needs a code and a text");
+        for (size_t j = 0; j < s->n_qualitative; j++)
+            if (strcmp(s->qualitative[j].code, q->code) == 0)
+                return fail(y, item, "qualitative criterion %s is given twice", q->code);
+        s->n_qualitative++;
+    }
+    return 0;
+}
+
 static int set_field(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
     book_arg_t *a = arg;
@@ -696,9 +775,13 @@ static int set_field(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v,
         return each_pair(y, v, "names", name_pair, a);
     if (strcmp(key, "council") == 0)
         return each_pair(y, v, "council", council_field, &s->council);
+    if (strcmp(key, "acclamation") == 0)
+        return each_pair(y, v, "acclamation", acclamation_field, s);
+    if (strcmp(key, "qualitative") == 0)
+        return qualitative_list(y, v, s);
     return fail(y, k,
                 "unknown key \"%.40s\" in a rule set (id, law, from_year, to_year, collective, "
-                "individual, decided_by, pending, names, council)",
+                "individual, decided_by, pending, names, council, acclamation, qualitative)",
                 key);
 }
 
@@ -723,6 +806,9 @@ static int book_pair(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v,
         a->s->decided_by_month = 3;
         a->s->decided_by_mday = 31;
         council_rules_default(&a->s->council);
+        /* Without `acclamation`: none required; a majority of those
+         * present when one is recorded (see rulesets.yaml). */
+        a->s->acclamation_min = (council_frac_t){1, 2};
         if (each_pair(y, item, "a rule set", set_field, a) < 0)
             return -1;
         if (!a->s->id[0] || !a->s->from_year)

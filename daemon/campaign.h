@@ -105,6 +105,14 @@ typedef struct {
     char name[CAMPAIGN_TEXT_MAX];
 } title_name_t;
 
+/* A qualitative criterion of the plan, judged by the unit (dossier.h). */
+#define RULESET_QUALITATIVE_MAX 8
+typedef struct {
+    char code[TITLE_CODE_MAX + 1];
+    char text[CAMPAIGN_TEXT_MAX]; /* the plan's words */
+    title_kind_t kind;            /* collective, individual or any */
+} qualitative_t;
+
 typedef struct {
     char id[CAMPAIGN_ID_MAX + 1];
     char law[CAMPAIGN_TEXT_MAX];
@@ -125,6 +133,16 @@ typedef struct {
     /* The Ministry council's secret ballot (rulesets.yaml `council`;
      * council_rules_default() when the rule set says nothing). */
     council_rules_t council;
+    /* The collective's acclamation (rulesets.yaml `acclamation`): whether a
+     * nomination needs one before its unit reviews it, and the share of
+     * the members present (or of the collective's members) in favour that
+     * counts as "được tập thể thừa nhận, suy tôn" (the plan, II.2). */
+    bool acclamation_required;
+    council_frac_t acclamation_min; /* at least this share of those present */
+    /* The plan's qualitative criteria (rulesets.yaml `qualitative`), on
+     * which the unit records its judgement (dossier.h). */
+    qualitative_t qualitative[RULESET_QUALITATIVE_MAX];
+    size_t n_qualitative;
 } ruleset_t;
 
 typedef struct {

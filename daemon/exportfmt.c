@@ -19,6 +19,7 @@
 #include "key.h"
 #include "pbjson.h"
 #include "council.pb-c.h"
+#include "dossier.pb-c.h"
 #include "plans.pb-c.h"
 #include "record.pb-c.h"
 #include "rules.pb-c.h"
@@ -47,6 +48,8 @@ const exportfmt_type_t EXPORTFMT_TYPES[] = {
     {DB_MEETINGS, "meeting", &exemplar__meeting__descriptor},
     {DB_BALLOTS, "ballot_tally", &exemplar__ballot_tally__descriptor},
     {DB_BALLOT_VOTERS, "ballot_voter", &exemplar__ballot_voter__descriptor},
+    /* the unit's dossier of a nomination (dossier.h) */
+    {DB_DOSSIERS, "dossier", &exemplar__dossier__descriptor},
 };
 const size_t EXPORTFMT_COUNT = sizeof(EXPORTFMT_TYPES) / sizeof(EXPORTFMT_TYPES[0]);
 

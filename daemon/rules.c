@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dossier.h"
 #include "embedded.h"
 #include "errors.h"
 #include "i18n.h"
@@ -746,6 +747,18 @@ int rules_explain(rules_ctx_t *ctx, criteria_result_t *res, char *text, size_t l
     size_t used = strlen(text);
     if (head[0] && used < len)
         snprintf(text + used, len - used, "\n  %s", head);
+    /* The unit's dossier: the collective's acclamation and the qualitative
+     * criteria (dossier.h), shown while its unit has yet to review it. */
+    const ruleset_t *s = dossier_ruleset(&ctx->rules->book, ctx->period);
+    if (s) {
+        Exemplar__Dossier *d = NULL;
+        int rc = dossier_get(ctx->txn, ctx->n->id, &d);
+        if (rc < 0 && rc != -EX_ENOTFOUND)
+            return rc;
+        dossier_explain(s, ctx->n->kind == EXEMPLAR__KIND__KIND_COLLECTIVE, d, text, len);
+        if (d)
+            exemplar__dossier__free_unpacked(d, NULL);
+    }
     return met && head_met;
 }
 
@@ -788,6 +801,28 @@ static int32_t state_day(rules_ctx_t *c)
     return day;
 }
 
+/* The unit's review needs its collective's acclamation when the rule set
+ * says so (rulesets.yaml `acclamation`; dossier.h): 0, or -EX_ECRITERIA (the plan counts the
+ * acclamation among the criteria, II.3.1). */
+static int acclaimed(rules_ctx_t *c, const nom_move_t *m, char *why, size_t len)
+{
+    const ruleset_t *s = dossier_ruleset(&c->rules->book, c->period);
+    if (!s || !s->acclamation_required)
+        return 0;
+    Exemplar__Dossier *d = NULL;
+    int rc = dossier_get(c->txn, c->n->id, &d);
+    if (rc < 0 && rc != -EX_ENOTFOUND)
+        return rc;
+    rc = 0;
+    if (!dossier_acclaimed(s, d ? d->acclamation : NULL)) {
+        dossier_refusal(s, d, m->verb, c->n->id, why, len);
+        rc = -EX_ECRITERIA;
+    }
+    if (d)
+        exemplar__dossier__free_unpacked(d, NULL);
+    return rc;
+}
+
 static int guard(void *arg, const nom_view_t *v, const nom_move_t *m, char *why, size_t len)
 {
     (void)v;
@@ -804,6 +839,8 @@ static int guard(void *arg, const nom_view_t *v, const nom_move_t *m, char *why,
             snprintf(why, len, _("%s is refused: the criteria are not met.\n%s"), m->verb, text);
             return -EX_ECRITERIA;
         }
+        if (m->to == NOM_UNIT_REVIEWED)
+            return acclaimed(c, m, why, len);
         return 0;
     case GUARD_HEAD_OF_UNIT:
         rc = head_of_unit(c, text, sizeof(text));

@@ -112,6 +112,8 @@ static const char *const DB_NAME[DB_COUNT] = {
     [DB_MEETINGS] = "meetings",
     [DB_BALLOTS] = "ballots",
     [DB_BALLOT_VOTERS] = "ballot_voters",
+    /* the unit's dossier of each nomination */
+    [DB_DOSSIERS] = "dossiers",
 };
 
 static const char SCHEMA_KEY[] = "schema_version";

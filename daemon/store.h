@@ -66,6 +66,9 @@ typedef enum {
     DB_MEETINGS,      /* meeting id u64 BE -> exemplar.Meeting */
     DB_BALLOTS,       /* meeting id u64 BE, nomination id u64 BE -> exemplar.BallotTally */
     DB_BALLOT_VOTERS, /* meeting id, nomination id u64 BE, principal -> exemplar.BallotVoter */
+    /* the unit's dossier of a nomination (dossier.h): its collective's
+     * acclamation and the unit's judgement on the qualitative criteria */
+    DB_DOSSIERS, /* nomination id u64 BE -> exemplar.Dossier */
     DB_COUNT
 } store_db_t;
 

@@ -14,6 +14,7 @@
 #include "cmd_auth.h"
 #include "cmd_backup.h"
 #include "cmd_council.h"
+#include "cmd_dossier.h"
 #include "cmd_events.h"
 #include "cmd_export.h"
 #include "cmd_info.h"
@@ -138,6 +139,22 @@ static const ctl_cmd_opt_t NO_OPTS[] = {{0, NULL}};
 static const ctl_cmd_opt_t COUNCIL_OPTS[] = {
     {OPT_UNIT, N_("a unit's council (default: the Ministry's)")},
     {OPT_DECISION, N_("set: the decision that set the council up, e.g. 12/QĐ-BTNMT")},
+    {0, NULL},
+};
+
+static const ctl_cmd_opt_t ACCLAIM_OPTS[] = {
+    {OPT_DATE, N_("the day of the collective's review meeting, YYYY-MM-DD")},
+    {OPT_PRESENT, N_("the members present at the meeting")},
+    {OPT_IN_FAVOUR, N_("of them, those in favour of the nomination")},
+    {OPT_REQUEST_ID, N_("the request id to send (default: a new one); the same N again is a safe "
+                        "retry that changes nothing")},
+    {0, NULL},
+};
+
+static const ctl_cmd_opt_t JUDGE_OPTS[] = {
+    {OPT_REASON, N_("the unit's reason for its judgement (required)")},
+    {OPT_REQUEST_ID, N_("the request id to send (default: a new one); the same N again is a safe "
+                        "retry that changes nothing")},
     {0, NULL},
 };
 
@@ -403,6 +420,22 @@ const ctl_cmd_t CMD_TABLE[] = {
       "meeting counts the members valid on its day. The secretary opens, records attendance "
       "and closes meetings and must be a ministry reviewer. The voting rules (quorum, "
       "threshold) are the rule set's, daemon/data/rulesets.yaml `council`.") },
+    { "acclaim", "ID --date YYYY-MM-DD --present N --in-favour M [--request-id N]",
+      N_("record how the unit's collective acclaimed nomination ID at its review meeting"),
+      cmd_acclaim, 1, 1, ACCLAIM_OPTS,
+      N_("The plan asks that an exemplar be acknowledged and acclaimed by its collective. "
+      "The nomination's unit officer, or an administrator, "
+      "records the review meeting's day, the members present and those in favour while the "
+      "nomination is registered, fostering or returned; a new record replaces the old. When "
+      "the rule set requires it (daemon/data/rulesets.yaml `acclamation`), the move to "
+      "unit-reviewed is refused until an acclamation meets its threshold, and `check` shows "
+      "it.") },
+    { "judge", "ID CRITERION met|not-met --reason TEXT [--request-id N]",
+      N_("record the unit's judgement on one qualitative criterion of nomination ID"),
+      cmd_judge, 3, 3, JUDGE_OPTS,
+      N_("CRITERION is a code of the rule set's `qualitative` list for the nomination's kind "
+      "(the plan's: NEW-MODEL, LEADS for a collective; INITIATIVE, LEADS for a person). The "
+      "latest judgement on a criterion replaces the earlier one; `check` shows them.") },
     { "meeting", "open REF ID... | attend MEETING PRINCIPAL... | vote MEETING - | close MEETING | show MEETING [--format html] | decision MEETING",
       N_("run the Ministry council's secret ballot over unit-reviewed nominations"),
       cmd_meeting, 2, 202, MEETING_OPTS,

@@ -77,6 +77,9 @@ const ctl_opt_t CTL_OPTIONS[] = {
     { OPT_UNMATCHED,      "unmatched",      NULL,       NULL },
     { OPT_RULESET,        "ruleset",        "ID",       NULL },
     { OPT_SORT,           "sort",           "ORDER",    NULL },
+    { OPT_DATE,           "date",           "DATE",     NULL },
+    { OPT_PRESENT,        "present",        "N",        NULL },
+    { OPT_IN_FAVOUR,      "in-favour",      "N",        NULL },
 };
 /* clang-format on */
 const size_t CTL_OPTIONS_COUNT = sizeof CTL_OPTIONS / sizeof CTL_OPTIONS[0];

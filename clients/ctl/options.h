@@ -83,6 +83,9 @@ typedef enum {
     OPT_UNMATCHED, /* event list: the title facts kept unmatched (cmd_events.c) */
     OPT_RULESET,   /* title alias add (cmd_rules.c) */
     OPT_SORT,      /* list: name or rank (cmd_nominations.c) */
+    OPT_DATE,      /* acclaim: the review meeting (cmd_dossier.c) */
+    OPT_PRESENT,
+    OPT_IN_FAVOUR,
     OPT_END
 } ctl_opt_key_t;
 

@@ -445,6 +445,36 @@ int ex_move(ex_client_t *c, uint64_t request_id, uint64_t id, Exemplar__State to
     return ex_client_call(c, &req, reply);
 }
 
+int ex_acclamation_set(ex_client_t *c, uint64_t request_id, uint64_t id, const char *date,
+                       uint32_t present, uint32_t in_favour, Exemplar__Reply **reply)
+{
+    Exemplar__AcclamationSetRequest body = EXEMPLAR__ACCLAMATION_SET_REQUEST__INIT;
+    body.nomination_id = id;
+    body.date = str(date);
+    body.present = present;
+    body.in_favour = in_favour;
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.request_id = request_id;
+    req.body_case = EXEMPLAR__REQUEST__BODY_ACCLAMATION_SET;
+    req.acclamation_set = &body;
+    return ex_client_call(c, &req, reply);
+}
+
+int ex_judgement_set(ex_client_t *c, uint64_t request_id, uint64_t id, const char *criterion,
+                     bool met, const char *reason, Exemplar__Reply **reply)
+{
+    Exemplar__JudgementSetRequest body = EXEMPLAR__JUDGEMENT_SET_REQUEST__INIT;
+    body.nomination_id = id;
+    body.criterion = str(criterion);
+    body.met = met;
+    body.reason = str(reason);
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.request_id = request_id;
+    req.body_case = EXEMPLAR__REQUEST__BODY_JUDGEMENT_SET;
+    req.judgement_set = &body;
+    return ex_client_call(c, &req, reply);
+}
+
 int ex_get(ex_client_t *c, uint64_t id, Exemplar__Reply **reply)
 {
     Exemplar__GetRequest body = EXEMPLAR__GET_REQUEST__INIT;

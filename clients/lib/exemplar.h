@@ -146,6 +146,13 @@ int ex_register(ex_client_t *c, uint64_t request_id, const char *unit, Exemplar_
 int ex_move(ex_client_t *c, uint64_t request_id, uint64_t id, Exemplar__State to,
             uint64_t expected_version, const char *reason, Exemplar__Reply **reply);
 int ex_get(ex_client_t *c, uint64_t id, Exemplar__Reply **reply);
+/* The unit's dossier (dossier.proto): its collective's acclamation of
+ * nomination id (the meeting's day YYYY-MM-DD, members present, in
+ * favour), and its judgement on one qualitative criterion. */
+int ex_acclamation_set(ex_client_t *c, uint64_t request_id, uint64_t id, const char *date,
+                       uint32_t present, uint32_t in_favour, Exemplar__Reply **reply);
+int ex_judgement_set(ex_client_t *c, uint64_t request_id, uint64_t id, const char *criterion,
+                     bool met, const char *reason, Exemplar__Reply **reply);
 int ex_history(ex_client_t *c, uint64_t id, Exemplar__Reply **reply);
 
 typedef struct {

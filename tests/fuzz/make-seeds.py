@@ -14,7 +14,8 @@ out = os.path.join(root, "tests", "fuzz", "corpus")
 gen = tempfile.mkdtemp()
 protos = [os.path.join(root, "proto", p)
           for p in ("rules.proto", "record.proto", "auth.proto", "events.proto", "plans.proto",
-                    "ops.proto", "workers.proto", "summary.proto", "council.proto", "wire.proto")]
+                    "ops.proto", "workers.proto", "summary.proto", "council.proto", "dossier.proto",
+                    "wire.proto")]
 subprocess.run(["protoc", "-I", os.path.join(root, "proto"), "--python_out", gen] + protos,
                check=True)
 sys.path.insert(0, gen)

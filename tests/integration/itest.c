@@ -126,6 +126,16 @@ nom_t itest_move_at(const char *file, int line, ex_client_t *c, const nom_t *n, 
     return m;
 }
 
+void itest_acclaim_at(const char *file, int line, ex_client_t *c, uint64_t id, const char *date)
+{
+    Exemplar__Reply *r = NULL;
+    int rc = ex_acclamation_set(c, 0, id, date, 10, 10, &r);
+    char what[64];
+    snprintf(what, sizeof(what), "acclaim %" PRIu64, id);
+    itest_require_ok_at(file, line, rc, r, what);
+    ex_reply_free(r);
+}
+
 nom_t itest_get_at(const char *file, int line, ex_client_t *c, uint64_t id)
 {
     Exemplar__Reply *r = NULL;

@@ -71,6 +71,12 @@ nom_t itest_move_at(const char *file, int line, ex_client_t *c, const nom_t *n, 
                     const char *reason);
 #define itest_move(c, n, to, reason) itest_move_at(__FILE__, __LINE__, c, n, to, reason)
 
+/* Records the collective's acclamation of nomination id (a meeting on
+ * `date`, 10 present, 10 in favour), which the plan's rule sets require
+ * before the move to unit-reviewed (rulesets.yaml `acclamation`). */
+void itest_acclaim_at(const char *file, int line, ex_client_t *c, uint64_t id, const char *date);
+#define itest_acclaim(c, id, date) itest_acclaim_at(__FILE__, __LINE__, c, id, date)
+
 nom_t itest_get_at(const char *file, int line, ex_client_t *c, uint64_t id);
 #define itest_get(c, id) itest_get_at(__FILE__, __LINE__, c, id)
 

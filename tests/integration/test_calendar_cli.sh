@@ -69,6 +69,7 @@ assert c["pending"] == [{"year": 2023, "decided_by": "2024-03-31",
                          "required_for_recognition": False, "ruleset": "ld2003"}], c["pending"]
 assert c["criteria"][0]["pending_years"] == [2023] and c["criteria"][0]["met_years"] == [2021, 2022]
 PYEOF
+run 0 acclaim "$ID" --date 2023-05-15 --present 12 --in-favour 12
 run 0 move "$ID" unit-reviewed
 
 start 2023-10-10

@@ -242,6 +242,8 @@ static void period_2021_2023_on_its_real_dates(void **state)
     require_message(r, "missing in 2022");
     require_message(r, "not yet decided in 2023");
     ex_reply_free(r);
+    itest_acclaim(c, a.id, "2000-01-03");
+    itest_acclaim(c, b.id, "2000-01-03");
     a = move_ok(c, &a, S(UNIT_REVIEWED));
     b = move_ok(c, &b, S(UNIT_REVIEWED));
     ex_client_destroy(&c);
@@ -353,6 +355,8 @@ static void period_2023_2025_on_its_real_dates(void **state)
     assert_true(r->check->met);
     assert_int_equal(r->check->n_pending, 2);
     ex_reply_free(r);
+    itest_acclaim(c, a.id, "2000-01-03");
+    itest_acclaim(c, b.id, "2000-01-03");
     a = move_ok(c, &a, S(UNIT_REVIEWED));
     b = move_ok(c, &b, S(UNIT_REVIEWED));
     ex_client_destroy(&c);

@@ -238,6 +238,7 @@ static void prepare(fixture_t *fx, uint64_t *ids, size_t n)
         snprintf(name, sizeof(name), "Nguyễn Văn Hội Đồng %zu", i + 1);
         nom_t nm = itest_register(fx->local, i % 2 ? "01" : "02", name, NULL);
         nm = itest_move(fx->local, &nm, S(FOSTERING), NULL);
+        itest_acclaim(fx->local, nm.id, "2000-01-03");
         nm = itest_move(fx->local, &nm, S(UNIT_REVIEWED), NULL);
         ids[i] = nm.id;
     }
@@ -625,6 +626,7 @@ static uint64_t reviewed_under_rules(fixture_t *fx)
     itest_require_ok(rc, r, "foster with an override");
     n = itest_nom_of(r->nomination);
     ex_reply_free(r);
+    itest_acclaim(fx->local, n.id, "2000-01-03");
     n = itest_move(fx->local, &n, S(UNIT_REVIEWED), NULL);
     return n.id;
 }

@@ -312,6 +312,7 @@ static void progress_and_units_without_a_plan(void **state)
     /* In September 2021 no title of 2021-2023 is decided yet: the years
      * are pending and no evidence can be recorded for them. */
     b = admin_move(c, &b, S(FOSTERING), NULL);
+    itest_acclaim(c, b.id, "2000-01-03");
     b = admin_move(c, &b, S(UNIT_REVIEWED), NULL);
     b = admin_move(c, &b, S(MINISTRY_REVIEWED), NULL);
     b = admin_move(c, &b, S(RECOGNIZED), NULL);

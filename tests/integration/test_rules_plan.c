@@ -182,6 +182,23 @@ static void unit_review_names_the_missing_year(void **state)
     require_message(r, "Tập thể Lao động xuất sắc");
     ex_reply_free(r);
     evidence(c, "79:CCBVMT", 2022, "TTLDXS");
+    /* The criteria are met; the collective's acclamation is not (the rule
+     * set asks for at least 1/2 of those present): 1 of 4 is refused, and
+     * the same request sent again answers the same, changing nothing. */
+    rc = ex_acclamation_set(c, 7001, n.id, "2023-05-12", 4, 1, &r);
+    itest_require_ok(rc, r, "acclaim 1 of 4");
+    ex_reply_free(r);
+    rc = ex_acclamation_set(c, 7001, n.id, "2023-05-12", 4, 1, &r);
+    itest_require_ok(rc, r, "acclaim 1 of 4, sent again");
+    assert_int_equal(r->dossier->dossier->acclamation->in_favour, 1);
+    ex_reply_free(r);
+    rc = do_move(c, &n, S(UNIT_REVIEWED), NULL, NULL, NULL, &r);
+    itest_require_error(rc, r, EX_ECRITERIA, "review-unit at 1 of 4");
+    require_message(r, "had 1 of 4, 2 needed");
+    ex_reply_free(r);
+    rc = ex_acclamation_set(c, 7002, n.id, "2023-05-12", 4, 2, &r); /* exactly half */
+    itest_require_ok(rc, r, "acclaim 2 of 4");
+    ex_reply_free(r);
     n = move_ok(c, &n, S(UNIT_REVIEWED), NULL);
     assert_int_equal(n.state, S(UNIT_REVIEWED));
     ex_client_destroy(&c);
@@ -223,9 +240,11 @@ static void head_of_unit_waits_for_the_collective(void **state)
     ex_reply_free(r);
 
     unit = move_ok(c, &unit, S(FOSTERING), NULL);
+    itest_acclaim(c, unit.id, "2000-01-03");
     unit = move_ok(c, &unit, S(UNIT_REVIEWED), NULL);
     unit = move_ok(c, &unit, S(MINISTRY_REVIEWED), NULL);
     head = move_ok(c, &head, S(FOSTERING), NULL);
+    itest_acclaim(c, head.id, "2000-01-03");
     head = move_ok(c, &head, S(UNIT_REVIEWED), NULL);
     head = move_ok(c, &head, S(MINISTRY_REVIEWED), NULL);
     int rc = do_move(c, &head, S(RECOGNIZED), NULL, NULL, "99/QĐ-BTNMT", &r);

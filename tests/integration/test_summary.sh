@@ -85,7 +85,10 @@ ev CB-C HTXSNV CSTDCS
 ev 79:TT-D TTLDXS
 
 start 2023-05-15
-for id in "$A" "$B" "$C" "$D"; do run 0 move "$id" unit-reviewed; done
+for id in "$A" "$B" "$C" "$D"; do
+    run 0 acclaim "$id" --date 2023-05-15 --present 10 --in-favour 10
+    run 0 move "$id" unit-reviewed
+done
 
 start 2023-07-20
 for id in "$A" "$B" "$D"; do run 0 move "$id" ministry-reviewed; done

@@ -150,6 +150,8 @@ for y in $((year - 3)) $((year - 2)) $((year - 1)); do
 done
 ctl move "${ids[0]}" fostering >/dev/null || fail "move ${ids[0]} fostering"
 ctl check "${ids[0]}" >/dev/null || fail "the criteria of ${ids[0]} are not met: $(ctl check "${ids[0]}")"
+ctl acclaim "${ids[0]}" --date "$(in_ct date +%F)" --present 9 --in-favour 7 >/dev/null ||
+    fail "acclaim ${ids[0]}"
 ctl move "${ids[0]}" unit-reviewed >/dev/null || fail "move ${ids[0]} unit-reviewed"
 ctl move "${ids[1]}" fostering >/dev/null || fail "move ${ids[1]} fostering"
 ctl move "${ids[2]}" withdrawn --reason "the unit withdrew it" >/dev/null || fail "withdraw ${ids[2]}"

@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@
 
 #include "campaign.h"
 #include "criteria.h"
+#include "dossier.h"
 #include "embedded.h"
 #include "errors.h"
 #include "i18n.h"
@@ -301,6 +303,82 @@ static void a_rule_set_carries_the_council_rules(void **state)
     assert_non_null(strstr(err, "threshold"));
 }
 
+/* The unit's dossier as data per rule set (rulesets.yaml `acclamation`,
+ * `qualitative`): the plan's rule sets require the collective's
+ * acclamation by at least 1/2 of those present, compared as integers so
+ * that exactly half passes and one fewer does not; a rule set without
+ * `acclamation` requires none; the qualitative criteria go by kind. */
+static void a_rule_set_carries_the_dossier_rules(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < book.n_sets; i++) {
+        const ruleset_t *s = &book.sets[i];
+        assert_true(s->acclamation_required);
+        assert_int_equal(s->acclamation_min.num * 2, s->acclamation_min.den);
+        assert_non_null(dossier_criterion(s, true, "NEW-MODEL"));
+        assert_non_null(dossier_criterion(s, true, "LEADS"));
+        assert_non_null(dossier_criterion(s, false, "LEADS"));
+        assert_non_null(dossier_criterion(s, false, "INITIATIVE"));
+        assert_null(dossier_criterion(s, true, "INITIATIVE"));
+        assert_null(dossier_criterion(s, false, "NEW-MODEL"));
+        Exemplar__Acclamation a = EXEMPLAR__ACCLAMATION__INIT;
+        a.present = 4, a.in_favour = 2;
+        assert_true(dossier_acclaimed(s, &a));
+        a.in_favour = 1;
+        assert_false(dossier_acclaimed(s, &a));
+        a.present = 5, a.in_favour = 2;
+        assert_false(dossier_acclaimed(s, &a));
+        a.in_favour = 3;
+        assert_true(dossier_acclaimed(s, &a));
+        a.present = 0, a.in_favour = 0;
+        assert_false(dossier_acclaimed(s, &a));
+        a.present = 3, a.in_favour = 4;
+        assert_false(dossier_acclaimed(s, &a));
+        assert_false(dossier_acclaimed(s, NULL));
+    }
+    static const char plain[] = "titles:\n"
+                                "  T: {name: T}\n"
+                                "rulesets:\n"
+                                "  - id: x\n"
+                                "    from_year: 2020\n";
+    rulebook_t b;
+    char err[256];
+    assert_int_equal(rulebook_parse(plain, strlen(plain), "plain", &b, err, sizeof err), 0);
+    assert_false(b.sets[0].acclamation_required);
+    assert_int_equal(b.sets[0].n_qualitative, 0);
+    static const char own[] = "titles:\n"
+                              "  T: {name: T}\n"
+                              "rulesets:\n"
+                              "  - id: x\n"
+                              "    from_year: 2020\n"
+                              "    acclamation: {required: true, min_in_favour: 2/3, of: present}\n"
+                              "    qualitative:\n"
+                              "      - {code: Q1, kind: any, text: một tiêu chí}\n";
+    assert_int_equal(rulebook_parse(own, strlen(own), "own", &b, err, sizeof err), 0);
+    Exemplar__Acclamation a = EXEMPLAR__ACCLAMATION__INIT;
+    a.present = 9, a.in_favour = 6;
+    assert_true(dossier_acclaimed(&b.sets[0], &a));
+    a.in_favour = 5;
+    assert_false(dossier_acclaimed(&b.sets[0], &a));
+    assert_non_null(dossier_criterion(&b.sets[0], true, "Q1"));
+    static const char *const bad[] = {
+        "    acclamation: {min_in_favour: 150%}\n",
+        "    acclamation: {of: members}\n",
+        "    acclamation: {required: yes-please}\n",
+        "    qualitative:\n      - {code: Q1, text: a}\n      - {code: Q1, text: b}\n",
+        "    qualitative:\n      - {code: Q1}\n",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[512];
+        snprintf(text, sizeof text,
+                 "titles:\n  T: {name: T}\nrulesets:\n  - id: x\n"
+                 "    from_year: 2020\n%s",
+                 bad[i]);
+        if (rulebook_parse(text, strlen(text), "bad", &b, err, sizeof err) != -1)
+            fail_msg("accepted: %s", bad[i]);
+    }
+}
+
 /* ---- the window override in the move table ------------------------------ */
 
 static bool closed(void *arg, const char *campaign, window_t w)
@@ -523,6 +601,7 @@ int main(void)
         cmocka_unit_test(undecided_years_are_pending_not_missing),
         cmocka_unit_test(a_rule_set_may_require_pending_years_for_recognition),
         cmocka_unit_test(a_rule_set_carries_the_council_rules),
+        cmocka_unit_test(a_rule_set_carries_the_dossier_rules),
         cmocka_unit_test(revoked_title_breaks_the_chain),
         cmocka_unit_test(individual_needs_rating_and_title_and_higher_counts),
         cmocka_unit_test(closed_window_refused_unless_an_admin_overrides),
