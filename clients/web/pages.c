@@ -911,6 +911,39 @@ static void evidence_form(req_t *r, buf_t *b, const Exemplar__Nomination *n,
     buf_fmt(b, "<button type=\"submit\">%s</button></form>", L(r->lang, "Record the title"));
 }
 
+/* The unit officer's form that records how the unit's collective
+ * acclaimed the nomination at its review meeting (the plan's "được tập thể
+ * thừa nhận, suy tôn"): the rule set may require it before the unit review;
+ * the daemon decides, and refuses it once the unit's review is over. */
+static void acclamation_form(req_t *r, buf_t *b, const Exemplar__Nomination *n)
+{
+    if (r->s.role != EXEMPLAR__ROLE__ROLE_UNIT_OFFICER && r->s.role != EXEMPLAR__ROLE__ROLE_ADMIN)
+        return;
+    if (n->state != EXEMPLAR__STATE__STATE_REGISTERED &&
+        n->state != EXEMPLAR__STATE__STATE_FOSTERING && n->state != EXEMPLAR__STATE__STATE_RETURNED)
+        return;
+    buf_fmt(b,
+            "<form method=\"post\" action=\"/n/%" PRIu64 "/acclaim\" id=\"acclaim-form\" "
+            "aria-labelledby=\"acclaim-form-title\"><h3 id=\"acclaim-form-title\">%s</h3>",
+            n->id, L(r->lang, "The collective's acclamation"));
+    csrf_input(r, b);
+    buf_fmt(b, "<input type=\"hidden\" name=\"request_id\" value=\"%" PRIu64 "\">",
+            ex_request_id_new());
+    buf_fmt(b,
+            "<label for=\"ac-date\">%s</label><input id=\"ac-date\" name=\"date\" "
+            "type=\"date\" required>",
+            L(r->lang, "Day of the review meeting"));
+    buf_fmt(b,
+            "<label for=\"ac-present\">%s</label><input id=\"ac-present\" name=\"present\" "
+            "type=\"number\" min=\"1\" max=\"100000\" required>",
+            L(r->lang, "Members present"));
+    buf_fmt(b,
+            "<label for=\"ac-favour\">%s</label><input id=\"ac-favour\" name=\"in_favour\" "
+            "type=\"number\" min=\"0\" max=\"100000\" required>",
+            L(r->lang, "Of them, in favour"));
+    buf_fmt(b, "<button type=\"submit\">%s</button></form>", L(r->lang, "Record the acclamation"));
+}
+
 /* The subject's ledger, titles by year with their decisions, and for a
  * reviewer (or an administrator) the form that adds to it. */
 static void evidence_section(req_t *r, buf_t *b, const Exemplar__Nomination *n,
@@ -1046,6 +1079,7 @@ static enum MHD_Result nomination_page(req_t *r, uint64_t id)
     buf_add(&b, "</dl>");
     criteria_section(r, &b, check);
     evidence_section(r, &b, n, check);
+    acclamation_form(r, &b, n);
     ex_reply_free(check);
     buf_fmt(&b, "<section class=\"actions\"><h2>%s</h2>", L(r->lang, "What you can do"));
     int shown = 0;
@@ -1160,6 +1194,45 @@ static enum MHD_Result evidence_post(req_t *r, uint64_t id)
         flash_refusal(r, rc, reply);
     ex_reply_free(reply);
     ex_reply_free(got);
+    return redirect(r, back, NULL);
+}
+
+/* POST /n/ID/acclaim: the collective's acclamation of the nomination. */
+static enum MHD_Result acclaim_post(req_t *r, uint64_t id)
+{
+    char back[64];
+    snprintf(back, sizeof(back), "/n/%" PRIu64, id);
+    uint64_t request_id = 0, present = 0, favour = 0;
+    if (!parse_u64(field(r, "request_id"), &request_id)) {
+        session_flash(r->s.token, true, "%s",
+                      L(r->lang, "The form has expired or did not come from this site. Open the "
+                                 "page again and retry."));
+        return redirect(r, back, NULL);
+    }
+    if (!parse_u64(field(r, "present"), &present) || !parse_u64(field(r, "in_favour"), &favour) ||
+        present > UINT32_MAX || favour > UINT32_MAX) {
+        session_flash(r->s.token, true, "%s",
+                      L(r->lang, "The members present and those in favour must be whole "
+                                 "numbers."));
+        return redirect(r, back, NULL);
+    }
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__AcclamationSetRequest body = EXEMPLAR__ACCLAMATION_SET_REQUEST__INIT;
+    body.nomination_id = id;
+    body.date = (char *)field(r, "date");
+    body.present = (uint32_t)present;
+    body.in_favour = (uint32_t)favour;
+    req.request_id = request_id;
+    req.body_case = EXEMPLAR__REQUEST__BODY_ACCLAMATION_SET;
+    req.acclamation_set = &body;
+    Exemplar__Reply *reply = NULL;
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
+    if (ex_reply_status(rc, reply) == 0)
+        session_flash(r->s.token, false, L(r->lang, "Recorded: %u of %u present in favour."),
+                      (unsigned)favour, (unsigned)present);
+    else
+        flash_refusal(r, rc, reply);
+    ex_reply_free(reply);
     return redirect(r, back, NULL);
 }
 
@@ -2277,7 +2350,7 @@ static void forwarded_address(req_t *r)
         memcpy(r->addr, ip, n + 1);
 }
 
-/* /n/ID, /n/ID/move or /n/ID/evidence: the id and what is asked ("" for
+/* /n/ID, /n/ID/move, /n/ID/evidence or /n/ID/acclaim: the id and what is asked ("" for
  * the page itself). */
 static bool nomination_path(const char *url, uint64_t *id, const char **what)
 {
@@ -2290,7 +2363,8 @@ static bool nomination_path(const char *url, uint64_t *id, const char **what)
     memcpy(digits, url + 3, n);
     digits[n] = '\0';
     const char *rest = url + 3 + n;
-    if (*rest && strcmp(rest, "/move") != 0 && strcmp(rest, "/evidence") != 0)
+    if (*rest && strcmp(rest, "/move") != 0 && strcmp(rest, "/evidence") != 0 &&
+        strcmp(rest, "/acclaim") != 0)
         return false;
     *what = *rest ? rest + 1 : "";
     return parse_u64(digits, id);
@@ -2387,6 +2461,8 @@ static enum MHD_Result route(req_t *r)
             return move_post(r, id);
         if (post && !strcmp(what, "evidence"))
             return evidence_post(r, id);
+        if (post && !strcmp(what, "acclaim"))
+            return acclaim_post(r, id);
         if (get && !*what)
             return nomination_page(r, id);
     }

@@ -308,6 +308,16 @@ def main():
         assert a.find_element(By.ID, "met").get_attribute("data-met") == "no"
         click_move(a, "foster")
         assert state_of(a) == "fostering", flash(a)
+        # the collective's acclamation, recorded by the unit before its review
+        # (a rule set may require it: the daemon decides)
+        a.find_element(By.ID, "ac-present").send_keys("4")
+        a.find_element(By.ID, "ac-favour").send_keys("3")
+        a.execute_script("arguments[0].value = arguments[1]",
+                         a.find_element(By.ID, "ac-date"), TODAY)
+        submit(a, a.find_element(By.CSS_SELECTOR, "#acclaim-form button"))
+        assert "Đã ghi nhận: 3 trên 4" in flash(a), flash(a)
+        explain = a.find_element(By.ID, "explain").text
+        assert "suy tôn" in explain and "3 trên 4" in explain, explain
         click_move(a, "review-unit")
         assert state_of(a) == "unit-reviewed", flash(a)
         shot(a, "03-officer-nomination")
