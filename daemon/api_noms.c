@@ -487,6 +487,18 @@ static int list_page_raw(call_t *x, const Exemplar__ListRequest *r, int kind, st
 {
     bool peek = !r->name_contains[0] && x->actor->role != ROLE_UNIT_OFFICER;
     wbuf_t body = {0};
+    /* An index names its nominations in about their id order: a cursor
+     * finds the next one on the leaf page it is on, where a plain get
+     * walks down from the root each time. */
+    store_iter_t noms;
+    bool by_id = kind != LIST_ALL;
+    if (by_id) {
+        int orc = store_iter_open(x->txn, DB_NOMINATIONS, &noms);
+        if (orc < 0)
+            return orc;
+    }
+    if (wbuf_reserve(&body, (size_t)limit * 192) < 0)
+        rc = -EX_EINTERNAL;
     size_t count = 0, scanned = 0;
     uint8_t last[KEY_MAX];
     size_t last_len = 0;
@@ -503,11 +515,14 @@ static int list_page_raw(call_t *x, const Exemplar__ListRequest *r, int kind, st
         last_len = k.len;
         store_val_t rec = v;
         uint64_t id = 0;
-        if (kind != LIST_ALL) {
+        if (by_id) {
             uint8_t key[8];
+            store_val_t at;
             id = kind == LIST_BY_STATE ? records_state_entry_id(&v) : key_tail_u64(k.data, k.len);
             key_put_u64(key, id);
-            rc = store_get(x->txn, DB_NOMINATIONS, key, sizeof(key), &rec);
+            rc = store_iter_seek(&noms, key, sizeof(key), &at, &rec);
+            if (rc == 0 && (at.len != sizeof(key) || memcmp(at.data, key, sizeof(key)) != 0))
+                rc = -EX_ENOTFOUND;
         }
         bool keep = false;
         if (rc == 0 && peek) {
@@ -536,6 +551,8 @@ static int list_page_raw(call_t *x, const Exemplar__ListRequest *r, int kind, st
         }
         rc = store_iter_next(it, &k, &v);
     }
+    if (by_id)
+        store_iter_close(&noms);
     if (rc == -EX_ENOTFOUND)
         rc = 0;
     if (rc == 0 && more && last_len) {
