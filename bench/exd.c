@@ -10,6 +10,7 @@
  */
 #include "exd.h"
 
+#include <stddef.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -475,48 +476,157 @@ const target_t EXD_TARGET = {
 
 /* ---- listing and counters --------------------------------------------- */
 
+/* The list client decodes every reply in full, into one bump arena freed
+ * at once after the page (protobuf-c's allocator hook), as libpq keeps a
+ * page's rows in one PGresult: the default allocator's malloc and free of
+ * every string of every nomination cost more than the daemon's page. */
+typedef struct chunk {
+    struct chunk *next;
+    size_t used, cap;
+    max_align_t data[];
+} chunk_t;
+
+typedef struct {
+    chunk_t *head;
+} arena_t;
+
+static void *arena_alloc(void *d, size_t n)
+{
+    arena_t *a = d;
+    n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    chunk_t *c = a->head;
+    if (!c || c->cap - c->used < n) {
+        size_t cap = n > (1u << 20) ? n : (1u << 20);
+        c = malloc(sizeof(*c) + cap);
+        if (!c)
+            return NULL;
+        c->used = 0;
+        c->cap = cap;
+        c->next = a->head;
+        a->head = c;
+    }
+    void *p = (uint8_t *)c->data + c->used;
+    c->used += n;
+    return p;
+}
+
+static void arena_free(void *d, void *p)
+{
+    (void)d;
+    (void)p; /* all at once in arena_reset */
+}
+
+/* Keeps the newest chunk for the next page. */
+static void arena_reset(arena_t *a)
+{
+    if (!a->head)
+        return;
+    chunk_t *c = a->head->next;
+    while (c) {
+        chunk_t *next = c->next;
+        free(c);
+        c = next;
+    }
+    a->head->next = NULL;
+    a->head->used = 0;
+}
+
+/* One list request on sock, its reply decoded into a (NULL: refused or
+ * not decoded, with err set). */
+static Exemplar__Reply *list_page(void *sock, ProtobufCAllocator *a, int state, uint32_t page,
+                                  const uint8_t *token, size_t token_len, char *err, size_t err_len)
+{
+    Exemplar__ListRequest body = EXEMPLAR__LIST_REQUEST__INIT;
+    body.state = (Exemplar__State)state;
+    body.limit = page;
+    body.page_token.data = (uint8_t *)token;
+    body.page_token.len = token_len;
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.protocol = EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1;
+    req.request_id = reqid_next();
+    req.body_case = EXEMPLAR__REQUEST__BODY_LIST;
+    req.list = &body;
+    uint8_t buf[512];
+    size_t len = exemplar__request__get_packed_size(&req);
+    if (len > sizeof(buf)) {
+        snprintf(err, err_len, "exemplard: a list request of %zu bytes", len);
+        return NULL;
+    }
+    exemplar__request__pack(&req, buf);
+    if (zmq_send(sock, buf, len, 0) < 0) {
+        snprintf(err, err_len, "exemplard: list: zmq_send: %s", zmq_strerror(zmq_errno()));
+        return NULL;
+    }
+    zmq_msg_t msg;
+    zmq_msg_init(&msg);
+    if (zmq_msg_recv(&msg, sock, 0) < 0) {
+        snprintf(err, err_len, "exemplard: list: no reply (%s)", zmq_strerror(zmq_errno()));
+        zmq_msg_close(&msg);
+        return NULL;
+    }
+    Exemplar__Reply *r = exemplar__reply__unpack(a, zmq_msg_size(&msg), zmq_msg_data(&msg));
+    zmq_msg_close(&msg);
+    if (!r)
+        snprintf(err, err_len, "exemplard: list: the reply does not decode");
+    else if (r->error && r->error->code != EXEMPLAR__ERROR_CODE__ERROR_OK)
+        snprintf(err, err_len, "exemplard: list: %s", r->error->message ? r->error->message : "");
+    else if (r->body_case != EXEMPLAR__REPLY__BODY_LIST || r->request_id != req.request_id)
+        snprintf(err, err_len, "exemplard: list: a reply that is not this list's");
+    else
+        return r;
+    return NULL;
+}
+
 int exd_list(const char *endpoint, int state, uint32_t page, uint64_t *rows, double *seconds,
              char *err, size_t err_len)
 {
-    ex_client_opts_t o = {.endpoint = endpoint, .timeout_ms = 60000, .retries = -1};
-    ex_client_t *c = ex_client_new(&o);
-    if (!c) {
-        snprintf(err, err_len, "exemplard: no client for %s", endpoint);
-        return -1;
-    }
-    ex_list_filter_t f = {.state = (Exemplar__State)state, .limit = page};
-    uint8_t token[256];
-    int rc = 0;
+    void *ctx = zmq_ctx_new();
+    void *sock = ctx ? zmq_socket(ctx, ZMQ_DEALER) : NULL;
+    int rc = -1;
+    arena_t arena = {0};
+    ProtobufCAllocator a = {.alloc = arena_alloc, .free = arena_free, .allocator_data = &arena};
     *rows = 0;
+    *seconds = 0;
+    if (!sock) {
+        snprintf(err, err_len, "zmq: %s", zmq_strerror(zmq_errno()));
+        goto out;
+    }
+    int zero = 0, timeout = 60000;
+    zmq_setsockopt(sock, ZMQ_LINGER, &zero, sizeof(zero));
+    zmq_setsockopt(sock, ZMQ_RCVTIMEO, &timeout, sizeof(timeout));
+    if (zmq_connect(sock, endpoint) != 0) {
+        snprintf(err, err_len, "zmq_connect %s: %s", endpoint, zmq_strerror(zmq_errno()));
+        goto out;
+    }
+    uint8_t token[256];
+    size_t token_len = 0;
     double t0 = now_s();
     for (;;) {
-        Exemplar__Reply *r = NULL;
-        rc = ex_list(c, &f, &r);
-        if (rc == 0 && r->error)
-            rc = -(int)r->error->code;
-        if (rc < 0) {
-            snprintf(err, err_len, "exemplard: list: %s", ex_err_message(rc));
-            ex_reply_free(r);
-            break;
-        }
+        Exemplar__Reply *r = list_page(sock, &a, state, page, token, token_len, err, err_len);
+        if (!r)
+            goto out;
         *rows += r->list->n_nominations;
-        size_t len = r->list->next_page_token.len;
-        if (len == 0 || len > sizeof(token)) {
-            if (len > sizeof(token)) {
-                snprintf(err, err_len, "exemplard: a page token of %zu bytes", len);
-                rc = -1;
-            }
-            ex_reply_free(r);
-            break;
+        token_len = r->list->next_page_token.len;
+        if (token_len > sizeof(token)) {
+            snprintf(err, err_len, "exemplard: a page token of %zu bytes", token_len);
+            goto out;
         }
-        memcpy(token, r->list->next_page_token.data, len);
-        f.page_token = token;
-        f.page_token_len = len;
-        ex_reply_free(r);
+        if (token_len)
+            memcpy(token, r->list->next_page_token.data, token_len);
+        arena_reset(&arena);
+        if (!token_len)
+            break;
     }
     *seconds = now_s() - t0;
-    ex_client_destroy(&c);
-    return rc < 0 ? -1 : 0;
+    rc = 0;
+out:
+    arena_reset(&arena);
+    free(arena.head);
+    if (sock)
+        zmq_close(sock);
+    if (ctx)
+        zmq_ctx_term(ctx);
+    return rc;
 }
 
 int exd_counters(const char *endpoint, uint64_t *requests, uint64_t *batches)

@@ -418,6 +418,171 @@ static bool list_match(call_t *x, const Exemplar__ListRequest *r, const Exemplar
            api_in_unit_scope(x, n->unit, n->unit_name);
 }
 
+/* ---- a plain list page, packed from the stored bytes ----------------- */
+
+/* A growing byte buffer for a reply packed by hand. */
+typedef struct {
+    uint8_t *p;
+    size_t len, cap;
+} wbuf_t;
+
+static int wbuf_reserve(wbuf_t *b, size_t more)
+{
+    if (b->cap - b->len >= more)
+        return 0;
+    size_t cap = b->cap ? b->cap : 64 * 1024;
+    while (cap - b->len < more)
+        cap *= 2;
+    uint8_t *p = realloc(b->p, cap);
+    if (!p)
+        return -EX_EINTERNAL;
+    b->p = p;
+    b->cap = cap;
+    return 0;
+}
+
+static void wbuf_varint(wbuf_t *b, uint64_t v) /* room reserved by the caller */
+{
+    while (v >= 0x80) {
+        b->p[b->len++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    b->p[b->len++] = (uint8_t)v;
+}
+
+/* A length-delimited field (a message or bytes) of number `field`. */
+static int wbuf_field(wbuf_t *b, unsigned field, const void *data, size_t len)
+{
+    if (wbuf_reserve(b, 20 + len) < 0)
+        return -EX_EINTERNAL;
+    wbuf_varint(b, (uint64_t)field << 3 | 2);
+    wbuf_varint(b, len);
+    if (len)
+        memcpy(b->p + b->len, data, len);
+    b->len += len;
+    return 0;
+}
+
+/* list_match on a peeked record, for a caller who sees every unit and no
+ * name filter (the unit and campaign codes hold no NUL: equal bytes are
+ * equal strings). */
+static bool peek_match(const Exemplar__ListRequest *r, const records_nom_peek_t *p)
+{
+    size_t ul = strlen(r->unit), cl = strlen(r->campaign);
+    return (r->state == EXEMPLAR__STATE__STATE_NONE || p->state == r->state) &&
+           (!ul || (p->unit_len == ul && memcmp(p->unit, r->unit, ul) == 0)) &&
+           (!cl || (p->campaign_len == cl && memcmp(p->campaign, r->campaign, cl) == 0));
+}
+
+/* The reply of a page in the index's order: each match's stored record
+ * (a packed Nomination) goes into ListReply.nominations as it is, with no
+ * decode and re-encode; a record is decoded only when the filter needs
+ * its text (name_contains) or the caller's scope needs the unit's history
+ * (a unit officer), and read by records_peek_nomination otherwise.
+ * `it` is positioned on the first entry to look at (k, v) when rc is 0,
+ * past the end when rc is -EX_ENOTFOUND. */
+static int list_page_raw(call_t *x, const Exemplar__ListRequest *r, int kind, store_iter_t *it,
+                         int rc, store_val_t k, store_val_t v, const uint8_t *prefix, size_t plen,
+                         uint32_t limit)
+{
+    bool peek = !r->name_contains[0] && x->actor->role != ROLE_UNIT_OFFICER;
+    wbuf_t body = {0};
+    /* An index names its nominations in about their id order: a cursor
+     * finds the next one on the leaf page it is on, where a plain get
+     * walks down from the root each time. */
+    store_iter_t noms;
+    bool by_id = kind != LIST_ALL;
+    if (by_id) {
+        int orc = store_iter_open(x->txn, DB_NOMINATIONS, &noms);
+        if (orc < 0)
+            return orc;
+    }
+    if (wbuf_reserve(&body, (size_t)limit * 192) < 0)
+        rc = -EX_EINTERNAL;
+    size_t count = 0, scanned = 0;
+    uint8_t last[KEY_MAX];
+    size_t last_len = 0;
+    bool more = false;
+    while (rc == 0) {
+        if (k.len < plen || memcmp(k.data, prefix, plen) != 0 || k.len > KEY_MAX)
+            break;
+        if (count == limit || scanned == LIST_SCAN_MAX) {
+            more = true;
+            break;
+        }
+        scanned++;
+        memcpy(last, k.data, k.len);
+        last_len = k.len;
+        store_val_t rec = v;
+        uint64_t id = 0;
+        if (by_id) {
+            uint8_t key[8];
+            store_val_t at;
+            id = kind == LIST_BY_STATE ? records_state_entry_id(&v) : key_tail_u64(k.data, k.len);
+            key_put_u64(key, id);
+            rc = store_iter_seek(&noms, key, sizeof(key), &at, &rec);
+            if (rc == 0 && (at.len != sizeof(key) || memcmp(at.data, key, sizeof(key)) != 0))
+                rc = -EX_ENOTFOUND;
+        }
+        bool keep = false;
+        if (rc == 0 && peek) {
+            records_nom_peek_t p;
+            rc = records_peek_nomination(&rec, &p);
+            keep = rc == 0 && (kind != LIST_BY_STATE || records_state_entry_live_peek(&p, &k)) &&
+                   peek_match(r, &p);
+        } else if (rc == 0) {
+            Exemplar__Nomination *n = exemplar__nomination__unpack(NULL, rec.len, rec.data);
+            rc = n ? 0 : -EX_ESTORAGE;
+            keep = n && (kind != LIST_BY_STATE || records_state_entry_live(n, &k)) &&
+                   list_match(x, r, n);
+            if (n)
+                exemplar__nomination__free_unpacked(n, NULL);
+        }
+        if (rc < 0) {
+            log_error("api, index entry without a readable nomination %llu (%s)",
+                      (unsigned long long)id, ex_err_name(rc));
+            rc = -EX_ESTORAGE;
+            break;
+        }
+        if (keep) {
+            if ((rc = wbuf_field(&body, 1, rec.data, rec.len)) < 0)
+                break;
+            count++;
+        }
+        rc = store_iter_next(it, &k, &v);
+    }
+    if (by_id)
+        store_iter_close(&noms);
+    if (rc == -EX_ENOTFOUND)
+        rc = 0;
+    if (rc == 0 && more && last_len) {
+        uint8_t token[PAGE_TOKEN_MAX];
+        token[0] = (uint8_t)kind;
+        memcpy(token + 1, last, last_len);
+        rc = wbuf_field(&body, 2, token, last_len + 1);
+    }
+    /* The Reply's head (protocol, request id) by protobuf-c, then its list
+     * body (field 13) as packed here. */
+    if (rc == 0) {
+        x->reply.body_case = EXEMPLAR__REPLY__BODY__NOT_SET;
+        rc = api_pack(x);
+    }
+    if (rc == 0) {
+        wbuf_t out = {x->out, x->out_len, x->out_len};
+        x->out = NULL;
+        rc =
+            wbuf_field(&out, EXEMPLAR__REPLY__BODY_LIST, body.p ? body.p : (uint8_t *)"", body.len);
+        if (rc == 0) {
+            x->out = out.p;
+            x->out_len = out.len;
+        } else {
+            free(out.p);
+        }
+    }
+    free(body.p);
+    return rc;
+}
+
 int api_noms_list(call_t *x)
 {
     const Exemplar__ListRequest *r = x->req->list;
@@ -486,21 +651,30 @@ int api_noms_list(call_t *x)
         resume_len = r->page_token.len - 1;
     }
 
+    store_iter_t it;
+    store_val_t k = {0}, v = {0};
+    rc = store_iter_open(x->txn, db, &it);
+    if (rc < 0)
+        return rc;
+    rc = store_iter_seek(&it, resume ? resume : prefix, resume ? resume_len : plen, &k, &v);
+    /* Skip the entry the previous page ended on. */
+    if (rc == 0 && resume && k.len == resume_len && memcmp(k.data, resume, resume_len) == 0)
+        rc = store_iter_next(&it, &k, &v);
+    if (!sorted && kind != LIST_AS_OF) {
+        rc = list_page_raw(x, r, kind, &it, rc, k, v, prefix, plen, limit);
+        store_iter_close(&it);
+        return rc;
+    }
+
     Exemplar__Nomination **found = calloc(want, sizeof(*found));
-    if (!found)
+    if (!found) {
+        store_iter_close(&it);
         return -EX_EINTERNAL;
+    }
     size_t count = 0, scanned = 0;
     uint8_t last[KEY_MAX];
     size_t last_len = 0;
     bool more = false;
-    store_iter_t it;
-    store_val_t k, v;
-    rc = store_iter_open(x->txn, db, &it);
-    if (rc == 0)
-        rc = store_iter_seek(&it, resume ? resume : prefix, resume ? resume_len : plen, &k, &v);
-    /* Skip the entry the previous page ended on. */
-    if (rc == 0 && resume && k.len == resume_len && memcmp(k.data, resume, resume_len) == 0)
-        rc = store_iter_next(&it, &k, &v);
     while (rc == 0) {
         if (k.len < plen || memcmp(k.data, prefix, plen) != 0 || k.len > KEY_MAX)
             break;

@@ -44,6 +44,28 @@ void records_put_nomination(store_txn_t *t, const Exemplar__Nomination *n,
 bool records_state_entry_live(const Exemplar__Nomination *n, const store_val_t *key);
 uint64_t records_state_entry_id(const store_val_t *val);
 
+/* The fields of a stored nomination a plain list filters on, read from
+ * its encoding (a DB_NOMINATIONS value) without decoding the rest: a list
+ * page copies the stored bytes into its reply as they are, so a decode of
+ * every field (and its allocations) would be spent on a filter alone.
+ * Strings point into the value and are not NUL-terminated; an absent
+ * field reads as protobuf's default (0, empty), the last occurrence of a
+ * field wins, as in a full decode. */
+typedef struct {
+    uint64_t id;
+    uint64_t state_seq;
+    Exemplar__State state;
+    const char *unit, *campaign;
+    size_t unit_len, campaign_len;
+} records_nom_peek_t;
+
+/* 0, or -EX_ESTORAGE when v is not a well-formed protobuf encoding (a
+ * truncated field, a length past its end, a group). */
+int records_peek_nomination(const store_val_t *v, records_nom_peek_t *out);
+
+/* records_state_entry_live on a peeked nomination. */
+bool records_state_entry_live_peek(const records_nom_peek_t *p, const store_val_t *key);
+
 /* Deletes stale DB_BY_STATE entries, examining at most max entries from
  * *resume on (a key; empty: the start), which is updated for the next call
  * (emptied after a full pass).  Returns how many were deleted. */

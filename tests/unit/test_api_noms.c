@@ -22,6 +22,7 @@
 #include "api_noms.h"
 #include "errors.h"
 #include "fixture.h"
+#include "key.h"
 #include "records.h"
 
 #define STATE(s) EXEMPLAR__STATE__STATE_##s
@@ -475,6 +476,91 @@ static void list_pages_with_the_token_of_the_reply(void **state)
     assert_int_equal(ids[1], c);
 }
 
+/* A page in the index's order carries each stored record as it is (no
+ * decode and re-encode): what get answers, field for field, byte for byte;
+ * the filters read from the record (state, unit, campaign) and the
+ * by-state index's stale entries keep working on it. */
+static void list_page_carries_the_stored_records_as_they_are(void **state)
+{
+    fixture_t *f = *state;
+    uint64_t a = registered(f, "01", "Phòng Tài nguyên");
+    uint64_t b = registered(f, "79", "Phong B");
+    fixture_reply_t r, g;
+    assert_int_equal(do_move(f, &OFFICER_01, a, STATE(WITHDRAWN), 1, "merged", &r), 0);
+    fixture_reply_free(&r);
+    Exemplar__ListRequest all = EXEMPLAR__LIST_REQUEST__INIT;
+    fixture_expect(do_list(f, &READER, &all, &r), &r, 0, "list");
+    assert_int_equal(r.reply->list->n_nominations, 2);
+    assert_int_equal(r.reply->list->next_page_token.len, 0);
+    for (size_t i = 0; i < 2; i++) {
+        const Exemplar__Nomination *n = r.reply->list->nominations[i];
+        fixture_expect(do_get(f, &READER, n->id, &g), &g, 0, "get");
+        size_t l1 = 0, l2 = 0;
+        uint8_t *p1 = records_pack(&n->base, &l1),
+                *p2 = records_pack(&g.reply->nomination->base, &l2);
+        assert_non_null(p1);
+        assert_non_null(p2);
+        assert_int_equal(l1, l2);
+        assert_memory_equal(p1, p2, l1);
+        free(p1);
+        free(p2);
+        fixture_reply_free(&g);
+    }
+    assert_int_equal(r.reply->list->nominations[0]->state, STATE(WITHDRAWN));
+    assert_string_equal(r.reply->list->nominations[0]->name, "Phòng Tài nguyên");
+    fixture_reply_free(&r);
+
+    uint64_t ids[4];
+    /* the stale REGISTERED entry of a is skipped; b's campaign is the default */
+    Exemplar__ListRequest reg = EXEMPLAR__LIST_REQUEST__INIT;
+    reg.state = STATE(REGISTERED);
+    assert_int_equal(list_ids(f, &READER, &reg, ids, 4, NULL, NULL), 1);
+    assert_int_equal(ids[0], b);
+    reg.campaign = (char *)f->cfg.default_campaign;
+    assert_int_equal(list_ids(f, &READER, &reg, ids, 4, NULL, NULL), 1);
+    /* every nomination of a campaign, of a unit, of a state: read from the record */
+    Exemplar__ListRequest some = EXEMPLAR__LIST_REQUEST__INIT;
+    some.campaign = "1990-1995";
+    assert_int_equal(list_ids(f, &READER, &some, ids, 4, NULL, NULL), 0);
+    some.campaign = (char *)f->cfg.default_campaign;
+    assert_int_equal(list_ids(f, &READER, &some, ids, 4, NULL, NULL), 2);
+    some.unit = "79";
+    assert_int_equal(list_ids(f, &READER, &some, ids, 4, NULL, NULL), 1);
+    assert_int_equal(ids[0], b);
+    some.unit = "99"; /* an empty index range: an empty last page */
+    assert_int_equal(list_ids(f, &READER, &some, ids, 4, NULL, NULL), 0);
+    /* pages of one: the last ends the list */
+    Exemplar__ListRequest p1 = EXEMPLAR__LIST_REQUEST__INIT, p2, p3;
+    uint8_t t2[TOKEN_MAX], t3[TOKEN_MAX];
+    p1.limit = 1;
+    assert_int_equal(list_ids(f, &READER, &p1, ids, 4, &p2, t2), 1);
+    assert_int_equal(ids[0], a);
+    assert_true(p2.page_token.len > 0);
+    assert_int_equal(list_ids(f, &READER, &p2, ids, 4, &p3, t3), 1);
+    assert_int_equal(ids[0], b);
+    assert_int_equal(p3.page_token.len, 0);
+}
+
+/* A record that does not decode is a storage error, not a short page. */
+static void list_refuses_a_damaged_record(void **state)
+{
+    fixture_t *f = *state;
+    uint64_t a = registered(f, "01", "Phong A");
+    store_txn_t t;
+    uint8_t key[8];
+    key_put_u64(key, a);
+    static const uint8_t torn[] = {0x08, 0x01, 0x2a, 0x40, 'x'}; /* unit: 64 bytes, 1 there */
+    assert_int_equal(store_txn_begin(f->store, true, &t), 0);
+    store_put(&t, DB_NOMINATIONS, key, sizeof(key), torn, sizeof(torn));
+    assert_int_equal(store_txn_commit(&t), 0);
+    Exemplar__ListRequest all = EXEMPLAR__LIST_REQUEST__INIT;
+    fixture_reply_t r;
+    assert_int_equal(do_list(f, &READER, &all, &r), -EX_ESTORAGE);
+    Exemplar__ListRequest by_unit = EXEMPLAR__LIST_REQUEST__INIT;
+    by_unit.unit = "01";
+    assert_int_equal(do_list(f, &OFFICER_01, &by_unit, &r), -EX_ESTORAGE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -505,6 +591,10 @@ int main(void)
                                         fixture_setup_registration, fixture_teardown),
         cmocka_unit_test_setup_teardown(list_pages_with_the_token_of_the_reply,
                                         fixture_setup_registration, fixture_teardown),
+        cmocka_unit_test_setup_teardown(list_page_carries_the_stored_records_as_they_are,
+                                        fixture_setup_registration, fixture_teardown),
+        cmocka_unit_test_setup_teardown(list_refuses_a_damaged_record, fixture_setup_registration,
+                                        fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

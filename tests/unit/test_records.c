@@ -135,6 +135,72 @@ static void counters_come_from_the_last_keys(void **state)
     assert_int_equal(c.last_seq, 0); /* no change appended in this test */
 }
 
+/* The fields a list filters on, read from a packed nomination as a full
+ * decode reads them; a torn encoding is refused. */
+static void peek_reads_the_filter_fields_of_a_packed_nomination(void **state)
+{
+    (void)state;
+    Exemplar__Decision d = EXEMPLAR__DECISION__INIT;
+    d.number = "123/QĐ-BGDĐT";
+    Exemplar__Nomination n = EXEMPLAR__NOMINATION__INIT;
+    n.id = 300;
+    n.version = 4;
+    n.state = EXEMPLAR__STATE__STATE_REVOKED;
+    n.unit = "79";
+    n.campaign = "2021-2025";
+    n.name = "Phòng Tài nguyên";
+    n.created_ms = -5; /* a ten-byte varint */
+    n.state_seq = 1ull << 40;
+    n.subject = "S1";
+    n.revocation = &d;
+    size_t len = 0;
+    uint8_t *buf = records_pack(&n.base, &len);
+    assert_non_null(buf);
+    records_nom_peek_t p;
+    store_val_t v = {buf, len};
+    assert_int_equal(records_peek_nomination(&v, &p), 0);
+    assert_int_equal(p.id, 300);
+    assert_int_equal(p.state, EXEMPLAR__STATE__STATE_REVOKED);
+    assert_int_equal(p.state_seq, 1ull << 40);
+    assert_int_equal(p.unit_len, 2);
+    assert_memory_equal(p.unit, "79", 2);
+    assert_int_equal(p.campaign_len, 9);
+    assert_memory_equal(p.campaign, "2021-2025", 9);
+    /* the entry of its state at state_seq is live, another is not */
+    uint8_t k[KEY_MAX];
+    store_val_t key = {k, key_by_state(k, n.state, n.campaign, n.state_seq)};
+    assert_true(records_state_entry_live_peek(&p, &key));
+    key.len = key_by_state(k, n.state, n.campaign, 7);
+    assert_false(records_state_entry_live_peek(&p, &key));
+    /* every cut short of the whole is refused or reads a prefix's fields,
+     * never past the end */
+    for (size_t cut = 0; cut < len; cut++) {
+        store_val_t part = {buf, cut};
+        int rc = records_peek_nomination(&part, &p);
+        assert_true(rc == 0 || rc == -EX_ESTORAGE);
+    }
+    store_val_t torn = {buf, len - 1}; /* inside the decision's last string */
+    assert_int_equal(records_peek_nomination(&torn, &p), -EX_ESTORAGE);
+    free(buf);
+    /* empty: every field its default */
+    store_val_t none = {"", 0};
+    assert_int_equal(records_peek_nomination(&none, &p), 0);
+    assert_int_equal(p.id, 0);
+    assert_int_equal(p.state, 0);
+    assert_int_equal(p.unit_len, 0);
+    assert_string_equal(p.unit, "");
+    /* a field twice: the last wins; a group is refused */
+    static const uint8_t twice[] = {0x18, 0x02, 0x2a, 0x01, 'A', 0x18, 0x05, 0x2a, 0x02, 'B', 'C'};
+    store_val_t tw = {twice, sizeof(twice)};
+    assert_int_equal(records_peek_nomination(&tw, &p), 0);
+    assert_int_equal(p.state, 5);
+    assert_int_equal(p.unit_len, 2);
+    assert_memory_equal(p.unit, "BC", 2);
+    static const uint8_t group[] = {0x0b, 0x0c};
+    store_val_t gr = {group, sizeof(group)};
+    assert_int_equal(records_peek_nomination(&gr, &p), -EX_ESTORAGE);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup, fixture_teardown)
@@ -143,6 +209,7 @@ int main(void)
         T(reentering_a_state_leaves_exactly_one_live_entry),
         T(sweep_removes_only_stale_entries_in_bounded_steps),
         T(counters_come_from_the_last_keys),
+        T(peek_reads_the_filter_fields_of_a_packed_nomination),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
