@@ -1581,6 +1581,56 @@ static enum MHD_Result plan_review_post(req_t *r)
     return plans_back(r);
 }
 
+/* ---- documents: the summary worker's renderers
+ * -------------------------------------------------------------------------- */
+
+typedef int (*render_fn)(const Exemplar__Reply *reply, bool csv, sr_lang_t lang, FILE *f);
+
+static int render_summary(const Exemplar__Reply *reply, bool csv, sr_lang_t lang, FILE *f)
+{
+    const Exemplar__Summary *s = reply->summary->summary;
+    return csv ? summary_render_csv(s, lang, f) : summary_render_html(s, lang, NULL, f);
+}
+
+static int render_report(const Exemplar__Reply *reply, bool csv, sr_lang_t lang, FILE *f)
+{
+    const Exemplar__ReviewReport *rep = reply->review_report->report;
+    return csv ? report_render_csv(rep, lang, f) : report_render_html(rep, lang, NULL, f);
+}
+
+/* The answer to a document request (rc, reply: gw_call's; reply is freed
+ * here) sent as what render makes of it: HTML, or CSV with format=csv.  A
+ * refusal or no answer is shown as a page titled title. */
+static enum MHD_Result send_document(req_t *r, const char *title, int rc, Exemplar__Reply *reply,
+                                     render_fn render)
+{
+    if (ex_reply_status(rc, reply) != 0) {
+        enum MHD_Result res = page_message(
+            r, MHD_HTTP_OK, title,
+            reply && reply->error ? reply->error->message
+                                  : L(r->lang, "The daemon did not answer; nothing was changed. "
+                                               "Try again."));
+        ex_reply_free(reply);
+        return res;
+    }
+    bool csv = strcmp(arg(r, "format"), "csv") == 0;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    int ok = f ? render(reply, csv, (sr_lang_t)r->lang, f) : -1;
+    if (f)
+        fclose(f);
+    ex_reply_free(reply);
+    buf_t b = {.p = text, .len = len, .cap = len + 1};
+    if (ok < 0 || !text) {
+        buf_free(&b);
+        return page_message(r, MHD_HTTP_INTERNAL_SERVER_ERROR, title,
+                            L(r->lang, "Out of memory: try again in a moment."));
+    }
+    return send_body(r, MHD_HTTP_OK, &b,
+                     csv ? "text/csv; charset=utf-8" : "text/html; charset=utf-8", NULL);
+}
+
 /* ---- the quarterly summary
  * -------------------------------------------------------------------------- */
 
@@ -1621,33 +1671,7 @@ static enum MHD_Result summary_page(req_t *r)
     req.summary = &body;
     Exemplar__Reply *reply = NULL;
     int rc = gw_call(r->s.name, r->lang, &req, &reply);
-    if (ex_reply_status(rc, reply) != 0) {
-        enum MHD_Result res = page_message(
-            r, MHD_HTTP_OK, L(r->lang, "Quarterly summary"),
-            reply && reply->error ? reply->error->message
-                                  : L(r->lang, "The daemon did not answer; nothing was changed. "
-                                               "Try again."));
-        ex_reply_free(reply);
-        return res;
-    }
-    bool csv = strcmp(arg(r, "format"), "csv") == 0;
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    int ok = f ? (csv ? summary_render_csv(reply->summary->summary, (sr_lang_t)r->lang, f)
-                      : summary_render_html(reply->summary->summary, (sr_lang_t)r->lang, NULL, f))
-               : -1;
-    if (f)
-        fclose(f);
-    ex_reply_free(reply);
-    buf_t b = {.p = text, .len = len, .cap = len + 1};
-    if (ok < 0 || !text) {
-        buf_free(&b);
-        return page_message(r, MHD_HTTP_INTERNAL_SERVER_ERROR, L(r->lang, "Quarterly summary"),
-                            L(r->lang, "Out of memory: try again in a moment."));
-    }
-    return send_body(r, MHD_HTTP_OK, &b,
-                     csv ? "text/csv; charset=utf-8" : "text/html; charset=utf-8", NULL);
+    return send_document(r, L(r->lang, "Quarterly summary"), rc, reply, render_summary);
 }
 
 /* ---- the interim and final review reports
@@ -1684,34 +1708,7 @@ static enum MHD_Result report_page(req_t *r)
     req.review_report = &body;
     Exemplar__Reply *reply = NULL;
     int rc = gw_call(r->s.name, r->lang, &req, &reply);
-    if (ex_reply_status(rc, reply) != 0) {
-        enum MHD_Result res = page_message(
-            r, MHD_HTTP_OK, L(r->lang, "Review reports"),
-            reply && reply->error ? reply->error->message
-                                  : L(r->lang, "The daemon did not answer; nothing was changed. "
-                                               "Try again."));
-        ex_reply_free(reply);
-        return res;
-    }
-    bool csv = strcmp(arg(r, "format"), "csv") == 0;
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    const Exemplar__ReviewReport *rep = reply->review_report->report;
-    int ok = f ? (csv ? report_render_csv(rep, (sr_lang_t)r->lang, f)
-                      : report_render_html(rep, (sr_lang_t)r->lang, NULL, f))
-               : -1;
-    if (f)
-        fclose(f);
-    ex_reply_free(reply);
-    buf_t b = {.p = text, .len = len, .cap = len + 1};
-    if (ok < 0 || !text) {
-        buf_free(&b);
-        return page_message(r, MHD_HTTP_INTERNAL_SERVER_ERROR, L(r->lang, "Review reports"),
-                            L(r->lang, "Out of memory: try again in a moment."));
-    }
-    return send_body(r, MHD_HTTP_OK, &b,
-                     csv ? "text/csv; charset=utf-8" : "text/html; charset=utf-8", NULL);
+    return send_document(r, L(r->lang, "Review reports"), rc, reply, render_report);
 }
 
 /* ---- the council's meetings ------------------------------------------------------------------
