@@ -580,9 +580,10 @@ void api_run_batch(api_t *a, api_call_t *calls, size_t n)
         /* After a failed write the txn is dead: the rest waits for the retry. */
         for (size_t i = 0; rc == 0 && txn.rc == 0 && i < n; i++)
             run_call(a, &txn, &nw, &calls[i], 0, &wrote);
+        uint64_t seq = 0;
         if (rc == 0 && wrote) {
             int64_t started = mono_us();
-            rc = store_txn_commit(&txn);
+            rc = store_txn_commit_nowait(&txn, &seq);
             if (rc == 0)
                 note_commit(a, mono_us() - started);
         } else if (rc == 0) {
@@ -591,7 +592,7 @@ void api_run_batch(api_t *a, api_call_t *calls, size_t n)
         }
         if (rc == 0) {
             background_note_stale(a->bg, nomwrite_batch_apply(&nw));
-            outbox_publish(a->outbox);
+            outbox_publish_after(a->outbox, seq, seq ? store_durable_seq(a->store) : 0);
             return;
         }
         /* Nothing of the batch was written: memory forgets it too. */
@@ -605,6 +606,30 @@ void api_run_batch(api_t *a, api_call_t *calls, size_t n)
         answer_without_writes(a, calls, n, rc);
         return;
     }
+}
+
+uint64_t api_unacked_seq(api_t *a)
+{
+    uint64_t written = store_written_seq(a->store);
+    return written > store_durable_seq(a->store) ? written : 0;
+}
+
+uint64_t api_durable(api_t *a)
+{
+    uint64_t durable = store_durable_seq(a->store);
+    outbox_durable(a->outbox, durable);
+    return durable;
+}
+
+int api_durable_fd(const api_t *a)
+{
+    return store_durable_fd(a->store);
+}
+
+void api_wait_durable(api_t *a)
+{
+    store_wait_durable(a->store, store_written_seq(a->store));
+    api_durable(a);
 }
 
 api_t *api_new(store_t *store, outbox_t *outbox, const config_t *cfg, char *err, size_t errlen)

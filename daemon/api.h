@@ -4,8 +4,9 @@
  * are proto/requests.def (name, reply body, read or write, shared with the
  * clients); API_OPS in api.c gives each its handler and roles.  A batch of
  * requests runs in one LMDB write transaction (group commit); when
- * api_run_batch returns, every call has its encoded reply and the batch's
- * changes are durable, so the replies may be sent.
+ * api_run_batch returns, every call has its encoded reply, and the replies
+ * may be sent once api_unacked_seq's log record is durable (at once with
+ * the write-ahead log off: LMDB's commit synced).
  */
 #ifndef EXEMPLAR_API_H
 #define EXEMPLAR_API_H
@@ -54,6 +55,20 @@ void api_destroy(api_t **p);
  * fails otherwise, mutating calls are answered with the storage error and
  * read-only calls are answered from a fresh read transaction. */
 void api_run_batch(api_t *a, api_call_t *calls, size_t n);
+
+/* With the write-ahead log on, a batch's commit does not wait for the
+ * log's sync (the loop applies the next batch meanwhile): replies built
+ * now must wait until the log record this returns is durable
+ * (api_durable); 0 when everything written is durable already. */
+uint64_t api_unacked_seq(api_t *a);
+/* What of the log is durable now; publishes the change feed's messages
+ * that waited for it.  Call it when api_durable_fd polls readable. */
+uint64_t api_durable(api_t *a);
+/* A descriptor that polls readable when more became durable (-1: the log
+ * is off, everything is durable when api_run_batch returns). */
+int api_durable_fd(const api_t *a);
+/* Waits until everything written is durable (before a stop). */
+void api_wait_durable(api_t *a);
 
 /* An encoded error reply for a message that could not be handed to
  * api_run_batch (for example a message with too many frames).  NULL when out

@@ -39,6 +39,18 @@ typedef struct {
     uint8_t *owned; /* a feed's request (the messages are then unused) */
 } inbound_t;
 
+/* A reply built on writes whose log record is not durable yet: sent, in
+ * order, once it is (the write-ahead log's pipelining, api_unacked_seq). */
+typedef struct {
+    uint64_t seq;
+    zmq_msg_t identity;
+    void *sock;
+    bool delimiter;
+    int feed; /* -1: an api socket's request; else the feed answered */
+    uint8_t *reply;
+    size_t len;
+} held_t;
+
 /* One registered source.  The stage says when in a turn it is served:
  * control sources (signals) first, then request sources (api sockets and
  * publisher feeds) are read into the batch, then event sources (ZAP, the
@@ -77,6 +89,8 @@ struct loop {
     void *reload_arg;
     bool reload_failed;
     unsigned long long dropped; /* messages with no way to answer */
+    held_t *held;               /* replies waiting for the log, oldest first */
+    size_t nheld, capheld;
 };
 
 static int64_t mono_ms(void)
@@ -135,6 +149,7 @@ static void local_actor(zmq_msg_t *payload, actor_t *out)
 }
 
 static void handle_signals(void *arg);
+static void on_durable(void *arg);
 
 loop_t *loop_new(const config_t *cfg, api_t *api, void *api_socket, int signal_fd)
 {
@@ -163,6 +178,10 @@ loop_t *loop_new(const config_t *cfg, api_t *api, void *api_socket, int signal_f
                                       NULL, (int)i}) == 0;
     if (ok && signal_fd >= 0)
         ok = loop_add(l, NULL, signal_fd, LOOP_CONTROL, handle_signals, l) == 0;
+    /* Replies held for the write-ahead log go out, before the turn's
+     * requests are read, once its sync says they may. */
+    if (ok && api_durable_fd(api) >= 0)
+        ok = loop_add(l, NULL, api_durable_fd(api), LOOP_CONTROL, on_durable, l) == 0;
     if (ok)
         ok = auth_register_sources(add_auth_source, l) == 0;
     if (!ok) {
@@ -195,6 +214,11 @@ void loop_destroy(loop_t **p)
     if (!l)
         return;
     auth_register_sources(NULL, NULL);
+    for (size_t i = 0; i < l->nheld; i++) {
+        zmq_msg_close(&l->held[i].identity);
+        free(l->held[i].reply);
+    }
+    free(l->held);
     free(l->in);
     free(l->calls);
     free(l->src);
@@ -362,14 +386,78 @@ static void log_refused_reply(inbound_t *in, const api_call_t *c)
         exemplar__reply__free_unpacked(r, NULL);
 }
 
+/* Sends the held replies whose log record is durable now, in order. */
+static void release_held(loop_t *l, uint64_t durable)
+{
+    size_t n = 0;
+    for (; n < l->nheld && l->held[n].seq <= durable; n++) {
+        held_t *h = &l->held[n];
+        if (h->feed >= 0)
+            feeds_answered(l->feeds, (size_t)h->feed, h->reply, h->len);
+        else
+            send_reply(l, h->sock, &h->identity, h->delimiter, h->reply, h->len);
+        zmq_msg_close(&h->identity);
+        free(h->reply);
+    }
+    if (n) {
+        memmove(l->held, l->held + n, (l->nheld - n) * sizeof(*l->held));
+        l->nheld -= n;
+    }
+}
+
+static void on_durable(void *arg)
+{
+    loop_t *l = arg;
+    release_held(l, api_durable(l->api));
+}
+
+/* Keeps call i's reply until log record seq is durable.  Returns false
+ * when out of memory (the caller then waits for the log and sends). */
+static bool hold_reply(loop_t *l, size_t i, uint64_t seq)
+{
+    if (l->nheld == l->capheld) {
+        size_t cap = l->capheld ? l->capheld * 2 : 64;
+        held_t *v = realloc(l->held, cap * sizeof(*v));
+        if (!v)
+            return false;
+        l->held = v;
+        l->capheld = cap;
+    }
+    api_call_t *c = &l->calls[i];
+    inbound_t *in = &l->in[i];
+    held_t *h = &l->held[l->nheld++];
+    h->seq = seq;
+    h->sock = in->sock;
+    h->delimiter = in->delimiter;
+    h->feed = in->feed;
+    h->reply = c->reply;
+    h->len = c->reply_len;
+    c->reply = NULL;
+    zmq_msg_init(&h->identity);
+    if (in->feed < 0)
+        zmq_msg_move(&h->identity, &in->identity);
+    return true;
+}
+
 static void run_batch(loop_t *l)
 {
     if (!l->count)
         return;
     api_run_batch(l->api, l->calls, l->count);
+    /* With the write-ahead log, replies wait for the batch's sync (and
+     * for any earlier one: a read may have seen a write not yet durable);
+     * the next batch is read and applied meanwhile. */
+    uint64_t unacked = api_unacked_seq(l->api);
     for (size_t i = 0; i < l->count; i++) {
         api_call_t *c = &l->calls[i];
         inbound_t *in = &l->in[i];
+        if (in->feed < 0 && (c->rc == -EX_EMALFORMED || c->rc == -EX_EPROTOCOL))
+            log_refused_reply(in, c);
+        if (c->reply && (unacked || l->nheld) && !hold_reply(l, i, unacked)) {
+            api_wait_durable(l->api);
+            release_held(l, UINT64_MAX);
+            unacked = 0;
+        }
         if (in->feed >= 0) {
             /* A feed has no one to answer: refusals are logged. */
             if (c->reply)
@@ -377,8 +465,6 @@ static void run_batch(loop_t *l)
             free(in->owned);
             in->owned = NULL;
         } else {
-            if (c->rc == -EX_EMALFORMED || c->rc == -EX_EPROTOCOL)
-                log_refused_reply(in, c);
             if (c->reply)
                 send_reply(l, in->sock, &in->identity, in->delimiter, c->reply, c->reply_len);
             zmq_msg_close(&in->payload);
@@ -545,6 +631,11 @@ int loop_run(loop_t *l)
         else if (ran && !l->quiet_due)
             l->quiet_due = mono_ms() + QUIET_AFTER_MS;
         l->backlog = api_background(l->api, n == 0);
+    }
+    /* What was applied is answered before the stop. */
+    if (l->nheld) {
+        api_wait_durable(l->api);
+        release_held(l, UINT64_MAX);
     }
     return 0;
 }

@@ -23,6 +23,7 @@ typedef struct {
     char topic[160]; /* nomination.<unit>.<state> or event.<type>.<subject> */
     uint8_t *data;
     size_t len;
+    uint64_t seq; /* the log record that must be durable first (0: none) */
 } pending_t;
 
 struct outbox {
@@ -38,6 +39,10 @@ struct outbox {
      * so that the ones still valid miss nothing. */
     pending_t *held;
     size_t nheld, heldcap;
+    /* Committed messages whose write-ahead log record is not durable yet
+     * (outbox_publish_after), in order, until outbox_durable. */
+    pending_t *undurable;
+    size_t nundurable, undurablecap;
     int64_t hold_until;                        /* monotonic ms; 0: not holding */
     int64_t release_at;                        /* once every expected handshake was judged */
     unsigned long long hold_base, hold_expect; /* auth_feed_handshakes() */
@@ -194,6 +199,9 @@ void outbox_destroy(outbox_t **p)
     for (size_t i = 0; i < o->nheld; i++)
         free(o->held[i].data);
     free(o->held);
+    for (size_t i = 0; i < o->nundurable; i++)
+        free(o->undurable[i].data);
+    free(o->undurable);
     free(o->queue);
     if (o->mon) {
         zmq_socket_monitor(o->pub, NULL, 0);
@@ -288,6 +296,56 @@ bool outbox_holding(const outbox_t *o)
 void outbox_tick(outbox_t *o)
 {
     holding(o);
+}
+
+void outbox_publish_after(outbox_t *o, uint64_t seq, uint64_t durable)
+{
+    if (seq > durable || o->nundurable) {
+        if (o->nundurable + o->count > o->undurablecap) {
+            size_t cap = (o->nundurable + o->count) * 2;
+            pending_t *v = realloc(o->undurable, cap * sizeof(*v));
+            if (!v) {
+                /* no memory to wait with: the subscribers catch up by
+                 * sequence once the records are durable */
+                log_warning("outbox, out of memory: %zu changes are not published", o->count);
+                outbox_discard(o);
+                return;
+            }
+            o->undurable = v;
+            o->undurablecap = cap;
+        }
+        for (size_t i = 0; i < o->count; i++) {
+            o->queue[i].seq = seq;
+            o->undurable[o->nundurable++] = o->queue[i];
+        }
+        o->count = 0; /* the data changed hands */
+        outbox_durable(o, durable);
+        return;
+    }
+    outbox_publish(o);
+}
+
+void outbox_durable(outbox_t *o, uint64_t durable)
+{
+    size_t n = 0;
+    while (n < o->nundurable && o->undurable[n].seq <= durable)
+        n++;
+    if (!n)
+        return;
+    /* published as outbox_publish would have, in order */
+    pending_t *queue = o->queue;
+    size_t count = o->count, cap = o->cap;
+    o->queue = o->undurable;
+    o->count = n;
+    o->cap = o->undurablecap;
+    outbox_publish(o);
+    o->undurable = o->queue;
+    o->undurablecap = o->cap;
+    o->queue = queue;
+    o->count = count;
+    o->cap = cap;
+    memmove(o->undurable, o->undurable + n, (o->nundurable - n) * sizeof(*o->undurable));
+    o->nundurable -= n;
 }
 
 void outbox_publish(outbox_t *o)

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "record.pb-c.h"
 
@@ -29,6 +30,14 @@ int outbox_add(outbox_t *o, const Exemplar__Change *c);
 int outbox_add_message(outbox_t *o, const char *topic, const ProtobufCMessage *m);
 /* The transaction committed: publish the queue in order and empty it. */
 void outbox_publish(outbox_t *o);
+/* The transaction committed, but its write-ahead log record seq is not
+ * durable yet (store_txn_commit_nowait): the queue waits, in order after
+ * any earlier such, until outbox_durable reports seq; durable is what is
+ * durable now.  seq <= durable with nothing waiting is outbox_publish. */
+void outbox_publish_after(outbox_t *o, uint64_t seq, uint64_t durable);
+/* Everything through log record durable is durable: publishes, in order,
+ * what waited for it. */
+void outbox_durable(outbox_t *o, uint64_t durable);
 /* The transaction failed: forget the queue. */
 void outbox_discard(outbox_t *o);
 

@@ -534,13 +534,13 @@ static int ckpt_reap(store_t *s, bool wait)
 /* A checkpoint in the caller's thread, done when it returns: at open and
  * close (clean: the last word before a stop), and for a transaction too
  * large for the log. */
-static int checkpoint(store_t *s, bool clean)
+static int checkpoint(store_t *s, bool clean, bool force)
 {
     if (!s->wal)
         return 0;
     ckpt_reap(s, true);
     uint64_t seq = wal_last_seq(s->wal);
-    int rc = stamp_applied(s, seq, clean);
+    int rc = stamp_applied(s, seq, clean || force);
     if (rc == 1)
         return 0; /* nothing new since the last one */
     if (rc == 0)
@@ -570,7 +570,7 @@ static int checkpoint(store_t *s, bool clean)
 
 int store_checkpoint(store_t *s)
 {
-    return checkpoint(s, false);
+    return checkpoint(s, false, false);
 }
 
 int store_checkpoint_step(store_t *s)
@@ -606,7 +606,7 @@ int store_checkpoint_step(store_t *s)
     if ((rc = pthread_create(&ck->thread, NULL, ckpt_run, ck)) != 0) {
         mdb_txn_abort(ck->pin);
         ck->pin = NULL;
-        return checkpoint(s, false); /* no thread: in this one */
+        return checkpoint(s, false, false); /* no thread: in this one */
     }
     ck->running = true;
     return 0;
@@ -688,7 +688,9 @@ static int wal_finish(store_t *s, const wal_tail_t *tail, char *err, size_t errl
         log_notice("store, replayed %llu records of the write-ahead log (through %llu) in %llu ms",
                    (unsigned long long)r.replayed, (unsigned long long)tail->last_seq,
                    (unsigned long long)s->report.replay_ms);
-    rc = store_checkpoint(s);
+    /* A log that goes on in a fresh segment must start there from now on,
+     * even when nothing was replayed (wal.h, tail->moved). */
+    rc = checkpoint(s, false, tail->moved);
     if (rc < 0)
         snprintf(err, errlen, "store, the checkpoint after opening failed (%s)",
                  ex_err_message(rc));
@@ -910,7 +912,7 @@ void store_close(store_t **p)
     if (!s)
         return;
     if (s->wal) {
-        checkpoint(s, true);
+        checkpoint(s, true, true);
         if (s->pin)
             mdb_txn_abort(s->pin);
         wal_close(&s->wal);
@@ -1093,6 +1095,44 @@ int store_txn_begin(store_t *s, bool write, store_txn_t *t)
 
 int store_txn_commit(store_txn_t *t)
 {
+    store_t *s = t->store;
+    uint64_t seq = 0;
+    int rc = store_txn_commit_nowait(t, &seq);
+    if (rc == 0 && seq)
+        rc = store_wait_durable(s, seq);
+    return rc;
+}
+
+int store_wait_durable(store_t *s, uint64_t seq)
+{
+    char err[300];
+    if (s->wal && seq && wal_wait(s->wal, seq, err, sizeof(err)) < 0)
+        wal_fatal(err);
+    return 0;
+}
+
+uint64_t store_durable_seq(store_t *s)
+{
+    uint64_t seq = 0;
+    char err[300];
+    if (s->wal && wal_durable(s->wal, &seq, err, sizeof(err)) < 0)
+        wal_fatal(err);
+    return seq;
+}
+
+uint64_t store_written_seq(const store_t *s)
+{
+    return s->wal ? wal_last_seq(s->wal) : 0;
+}
+
+int store_durable_fd(const store_t *s)
+{
+    return s->wal ? wal_event_fd(s->wal) : -1;
+}
+
+int store_txn_commit_nowait(store_txn_t *t, uint64_t *seq_out)
+{
+    *seq_out = 0;
     if (!t->txn)
         return t->rc ? t->rc : -EX_EINTERNAL;
     int rc = t->rc;
@@ -1104,7 +1144,8 @@ int store_txn_commit(store_txn_t *t)
     } else {
         /* Room in the log first (a full disk is refused here, with
          * nothing written), then LMDB (without a sync): a commit that
-         * fails there leaves nothing in the log.  Then the record, synced. */
+         * fails there leaves nothing in the log.  Then the record,
+         * written; the log's syncer makes it durable. */
         char rerr[300];
         int rrc = wal_reserve(s->wal, s->ops_len, rerr, sizeof(rerr));
         if (rrc < 0 && rrc != -EX_EINVALID) {
@@ -1121,7 +1162,7 @@ int store_txn_commit(store_txn_t *t)
         uint64_t seq;
         if (wal_pending_bytes(s->wal) == 0)
             s->pending_since = mono_ms();
-        int wrc = wal_append(s->wal, s->ops, s->ops_len, &seq, err, sizeof(err));
+        int wrc = wal_write(s->wal, s->ops, s->ops_len, &seq, err, sizeof(err));
         if (wrc == -EX_EINVALID) {
             /* Larger than a segment (a rebuild, an import): made durable
              * by a checkpoint instead, which syncs LMDB. */
@@ -1129,6 +1170,8 @@ int store_txn_commit(store_txn_t *t)
                 wal_fatal("a transaction too large for the log could not be checkpointed");
         } else if (wrc < 0) {
             wal_fatal(err);
+        } else {
+            *seq_out = seq;
         }
         s->ops_len = 0;
         return 0;

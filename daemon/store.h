@@ -238,6 +238,28 @@ int store_txn_begin(store_t *s, bool write, store_txn_t *t);
  * the sticky error if one was recorded (then nothing is committed), else the
  * commit's result. */
 int store_txn_commit(store_txn_t *t);
+/* The same, except that with the write-ahead log on it does not wait for
+ * the log's sync: *seq is then the log record that must be durable before
+ * anything the transaction wrote is acknowledged (replies, the change feed;
+ * store_durable_seq), 0 when it is durable already (the log off, nothing
+ * written, a transaction made durable by a checkpoint).  Readers see the
+ * transaction at once.  This is how the api pipelines: it applies batch
+ * k+1 while batch k's sync runs. */
+int store_txn_commit_nowait(store_txn_t *t, uint64_t *seq);
+/* The log record through which everything is durable now (0 with the log
+ * off); drains store_durable_fd.  A failed sync of the log ends the process
+ * (nothing may be acknowledged from a log whose contents are unknown;
+ * starting again recovers). */
+uint64_t store_durable_seq(store_t *s);
+/* The last log record written (0 with the log off): what a reply built now
+ * may depend on. */
+uint64_t store_written_seq(const store_t *s);
+/* Waits until the log record seq is durable (returns 0; a failed sync ends
+ * the process, as above). */
+int store_wait_durable(store_t *s, uint64_t seq);
+/* A descriptor that polls readable when more of the log became durable
+ * (-1 with the log off). */
+int store_durable_fd(const store_t *s);
 void store_txn_abort(store_txn_t *t);
 
 /* 0 with *val pointing into the map (valid until the txn ends or the next

@@ -8,9 +8,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
@@ -40,6 +42,19 @@ struct wal {
     uint8_t *buf;
     size_t buf_cap;
     wal_stats_t st;
+    /* The syncer: a thread that makes written records durable while the
+     * writer goes on (wal_write, wal_wait).  Under mu: want, sync_fd,
+     * durable, sync_errno, stopping, st.syncs. */
+    pthread_t syncer;
+    bool syncer_on;
+    pthread_mutex_t mu;
+    pthread_cond_t kick, done;
+    uint64_t want;    /* the last record written: to be made durable */
+    int sync_fd;      /* the segment it is in (cur_fd when written) */
+    uint64_t durable; /* every record through it is synced */
+    int sync_errno;   /* a failed sync: nothing is durable from then on */
+    bool stopping;
+    int efd; /* eventfd written after each sync (wal_event_fd) */
 };
 
 static const uint32_t MAGIC32 = 0x4c575845u; /* "EXWL" read as little-endian */
@@ -216,6 +231,92 @@ static int open_cur(wal_t *w, uint64_t segno, char *err, size_t errlen)
     w->cur = segno;
     w->cur_size = (uint64_t)st.st_size;
     return 0;
+}
+
+/* The syncer's thread: syncs the segment of the last record written, as
+ * often as records are written, one fdatasync covering every record written
+ * before it started (a group commit that grows with the load). */
+static void *syncer_run(void *arg)
+{
+    wal_t *w = arg;
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->stopping && !w->sync_errno && w->durable >= w->want)
+            pthread_cond_wait(&w->kick, &w->mu);
+        if (w->sync_errno || w->durable >= w->want)
+            break; /* stopping, everything durable */
+        uint64_t target = w->want;
+        int fd = w->sync_fd;
+        pthread_mutex_unlock(&w->mu);
+        int rc = fdatasync(fd);
+        int e = errno;
+        pthread_mutex_lock(&w->mu);
+        if (rc < 0)
+            w->sync_errno = e ? e : EIO;
+        else
+            w->durable = target;
+        w->st.syncs++;
+        pthread_cond_broadcast(&w->done);
+        uint64_t one = 1;
+        if (write(w->efd, &one, sizeof(one)) < 0) {
+            /* the counter is only full after 2^64-1 wake-ups never read:
+             * the writer reads durable itself at each wait anyway */
+        }
+    }
+    pthread_cond_broadcast(&w->done);
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+/* Waits until every record through seq is durable.  0, or -EX_ESTORAGE with
+ * err after a failed sync (the log is then unusable). */
+static int wait_durable(wal_t *w, uint64_t seq, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&w->mu);
+    if (!w->syncer_on && w->durable < seq && !w->sync_errno) {
+        /* no thread (it could not be started): sync here */
+        if (fdatasync(w->cur_fd) < 0)
+            w->sync_errno = errno ? errno : EIO;
+        else
+            w->durable = w->want;
+        w->st.syncs++;
+    }
+    while (w->durable < seq && !w->sync_errno)
+        pthread_cond_wait(&w->done, &w->mu);
+    int e = w->sync_errno;
+    pthread_mutex_unlock(&w->mu);
+    if (!e)
+        return 0;
+    w->failed = true;
+    char path[4200];
+    seg_name(w, w->cur, path, sizeof(path));
+    return fail_errno(e, err, errlen, "sync the log segment", path);
+}
+
+/* Has the syncer sync record seq (just written to cur_fd). */
+static void kick_syncer(wal_t *w, uint64_t seq)
+{
+    pthread_mutex_lock(&w->mu);
+    w->want = seq;
+    w->sync_fd = w->cur_fd;
+    pthread_cond_signal(&w->kick);
+    pthread_mutex_unlock(&w->mu);
+}
+
+/* Moves to segment segno (made to exist) at offset 0, once every record
+ * written to the current one is durable: the syncer may be using its
+ * descriptor, and a later record must never be durable before an earlier
+ * one. */
+static int next_segment(wal_t *w, char *err, size_t errlen)
+{
+    int rc = wait_durable(w, w->last_seq, err, errlen);
+    if (rc == 0)
+        rc = ensure_segment(w, w->cur + 1, err, errlen);
+    if (rc == 0)
+        rc = open_cur(w, w->cur + 1, err, errlen);
+    if (rc == 0)
+        w->off = 0;
+    return rc;
 }
 
 static int read_checkpoint(wal_t *w, void *image, size_t image_max, size_t *image_len, bool *found,
@@ -423,6 +524,10 @@ int wal_open(const char *dir, uint64_t segment_bytes, uint64_t first_seq, void *
     }
     snprintf(w->dir, sizeof(w->dir), "%s", dir);
     w->cur_fd = -1;
+    w->efd = -1;
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->kick, NULL);
+    pthread_cond_init(&w->done, NULL);
     w->seg_bytes = segment_bytes < WAL_SEGMENT_MIN ? WAL_SEGMENT_MIN : segment_bytes;
     w->seg_bytes = (w->seg_bytes + WAL_SEGMENT_MIN - 1) / WAL_SEGMENT_MIN * WAL_SEGMENT_MIN;
     w->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -444,6 +549,24 @@ int wal_open(const char *dir, uint64_t segment_bytes, uint64_t first_seq, void *
         rc = ensure_segment(w, w->cur, err, errlen);
     if (rc == 0)
         rc = open_cur(w, w->cur, err, errlen);
+    /* After a stop that was not clean, records written but not yet synced
+     * may lie past the end found (written in any order, some of them on
+     * disk): new records written over the first would leave a later one
+     * readable after them.  They go to a fresh segment; the caller's next
+     * checkpoint (forced: tail->moved) starts the log there. */
+    if (rc == 0 && !(found && w->clean) && w->off > 0) {
+        rc = ensure_segment(w, w->cur + 1, err, errlen);
+        if (rc == 0)
+            rc = open_cur(w, w->cur + 1, err, errlen);
+        w->off = 0;
+        tail->moved = true;
+    }
+    w->want = w->durable = w->last_seq;
+    w->sync_fd = w->cur_fd;
+    if (rc == 0 && (w->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)
+        rc = fail_errno(errno, err, errlen, "create an eventfd for", dir);
+    if (rc == 0)
+        w->syncer_on = pthread_create(&w->syncer, NULL, syncer_run, w) == 0;
     if (rc < 0) {
         wal_close(&w);
         return rc;
@@ -460,6 +583,19 @@ void wal_close(wal_t **p)
     wal_t *w = *p;
     if (!w)
         return;
+    if (w->syncer_on) {
+        /* what was written is made durable before the thread goes */
+        pthread_mutex_lock(&w->mu);
+        w->stopping = true;
+        pthread_cond_signal(&w->kick);
+        pthread_mutex_unlock(&w->mu);
+        pthread_join(w->syncer, NULL);
+    }
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->kick);
+    pthread_cond_destroy(&w->done);
+    if (w->efd >= 0)
+        close(w->efd);
     if (w->cur_fd >= 0)
         close(w->cur_fd);
     if (w->dirfd >= 0)
@@ -492,12 +628,9 @@ int wal_reserve(wal_t *w, size_t len, char *err, size_t errlen)
     }
     if (w->off + total <= w->cur_size)
         return 0;
-    int rc = ensure_segment(w, w->cur + 1, err, errlen);
-    if (rc == 0)
-        rc = open_cur(w, w->cur + 1, err, errlen);
+    int rc = next_segment(w, err, errlen);
     if (rc < 0)
         return rc;
-    w->off = 0;
     if (total > w->cur_size) {
         snprintf(err, errlen, "wal, a record of %zu bytes is larger than a log segment", len);
         return -EX_EINVALID;
@@ -505,7 +638,7 @@ int wal_reserve(wal_t *w, size_t len, char *err, size_t errlen)
     return 0;
 }
 
-int wal_append(wal_t *w, const void *data, size_t len, uint64_t *seq, char *err, size_t errlen)
+int wal_write(wal_t *w, const void *data, size_t len, uint64_t *seq, char *err, size_t errlen)
 {
     if (w->failed) {
         snprintf(err, errlen, "wal, the log failed earlier: restart exemplard to recover");
@@ -517,12 +650,9 @@ int wal_append(wal_t *w, const void *data, size_t len, uint64_t *seq, char *err,
         return -EX_EINVALID;
     }
     if (w->off + total > w->cur_size) {
-        int rc = ensure_segment(w, w->cur + 1, err, errlen);
-        if (rc == 0)
-            rc = open_cur(w, w->cur + 1, err, errlen);
+        int rc = next_segment(w, err, errlen);
         if (rc < 0)
             return rc;
-        w->off = 0;
         if (total > w->cur_size) {
             snprintf(err, errlen, "wal, a record of %zu bytes is larger than a log segment", len);
             return -EX_EINVALID;
@@ -548,20 +678,51 @@ int wal_append(wal_t *w, const void *data, size_t len, uint64_t *seq, char *err,
     memset(h + WAL_HEADER + len, 0, total - WAL_HEADER - len);
     put64(h + 24, checksum(h, h + WAL_HEADER, len));
     char path[4200];
-    if (write_all(w->cur_fd, h, total, w->off) < 0 || fdatasync(w->cur_fd) < 0) {
+    if (write_all(w->cur_fd, h, total, w->off) < 0) {
         int e = errno;
         seg_name(w, w->cur, path, sizeof(path));
         w->failed = true;
-        return fail_errno(e, err, errlen, "write and sync the log segment", path);
+        return fail_errno(e, err, errlen, "write the log segment", path);
     }
     w->off += total;
     w->last_seq = s;
     w->pending += total;
     w->st.appends++;
     w->st.bytes += total;
-    w->st.syncs++;
     *seq = s;
+    kick_syncer(w, s);
     return 0;
+}
+
+int wal_append(wal_t *w, const void *data, size_t len, uint64_t *seq, char *err, size_t errlen)
+{
+    int rc = wal_write(w, data, len, seq, err, errlen);
+    return rc < 0 ? rc : wait_durable(w, *seq, err, errlen);
+}
+
+int wal_wait(wal_t *w, uint64_t seq, char *err, size_t errlen)
+{
+    return wait_durable(w, seq, err, errlen);
+}
+
+int wal_durable(wal_t *w, uint64_t *seq, char *err, size_t errlen)
+{
+    uint64_t n;
+    while (read(w->efd, &n, sizeof(n)) > 0)
+        ; /* drained: the next sync wakes the poller again */
+    pthread_mutex_lock(&w->mu);
+    *seq = w->durable;
+    int e = w->sync_errno;
+    pthread_mutex_unlock(&w->mu);
+    if (!e)
+        return 0;
+    w->failed = true;
+    return fail_errno(e, err, errlen, "sync the log in", w->dir);
+}
+
+int wal_event_fd(const wal_t *w)
+{
+    return w->efd;
 }
 
 void wal_checkpoint_position(const wal_t *w, wal_position_t *pos)
@@ -673,9 +834,11 @@ uint64_t wal_pending_bytes(const wal_t *w)
     return w->pending;
 }
 
-void wal_stats(const wal_t *w, wal_stats_t *st)
+void wal_stats(wal_t *w, wal_stats_t *st)
 {
+    pthread_mutex_lock(&w->mu);
     *st = w->st;
+    pthread_mutex_unlock(&w->mu);
 }
 
 int wal_remove(const char *dir, char *err, size_t errlen)

@@ -25,7 +25,11 @@
  * fails, or whose length runs past the segment, is a torn or corrupt tail:
  * the log ends before it and wal_open says so (wal_tail_t).
  *
- * Single writer, no threads: the caller serialises every call.
+ * One writer: the caller serialises every call.  A thread of the log's own
+ * (the syncer) makes written records durable, one fdatasync for every
+ * record written while the previous one ran, so that the writer can apply
+ * and write batch k+1 while batch k's sync is in flight (wal_write,
+ * wal_durable, wal_event_fd); wal_append waits for its own record.
  */
 #ifndef EXEMPLAR_WAL_H
 #define EXEMPLAR_WAL_H
@@ -51,6 +55,7 @@ typedef struct {
     uint64_t records;    /* valid records after the checkpoint */
     uint64_t last_seq;   /* of the last valid record (= applied without any) */
     bool torn;           /* the log ended at a torn or corrupt record */
+    bool moved;          /* not a clean stop: writing goes on in a fresh segment */
     uint64_t torn_segno; /* where: segment and offset */
     uint64_t torn_offset;
     char torn_why[96];
@@ -81,6 +86,22 @@ int wal_replay(wal_t *w, wal_replay_fn *fn, void *ctx);
  * log is unusable (every later call fails) since what the disk holds is
  * unknown. */
 int wal_append(wal_t *w, const void *data, size_t len, uint64_t *seq, char *err, size_t errlen);
+/* The same without waiting for the sync: the record is written and the
+ * syncer told; it is durable once wal_durable reports its sequence (or
+ * wal_wait returns).  A later record is never durable before an earlier
+ * one.  Returns as wal_append. */
+int wal_write(wal_t *w, const void *data, size_t len, uint64_t *seq, char *err, size_t errlen);
+/* Waits until every record through seq is durable: 0, or -EX_ESTORAGE with
+ * err after a failed sync (the log is then unusable: every later call
+ * fails). */
+int wal_wait(wal_t *w, uint64_t seq, char *err, size_t errlen);
+/* The sequence every record through which is durable now, in *seq, and
+ * drains wal_event_fd.  0, or -EX_ESTORAGE with err after a failed sync. */
+int wal_durable(wal_t *w, uint64_t *seq, char *err, size_t errlen);
+/* A descriptor that polls readable after each sync (an eventfd; drained by
+ * wal_durable). */
+int wal_event_fd(const wal_t *w);
+
 /* Makes room for a record of len bytes before the caller commits what it
  * describes elsewhere: moves to the next segment now if this one is full,
  * making it if needed, so that wal_append then needs no new space.  0,
@@ -120,7 +141,7 @@ uint64_t wal_pending_bytes(const wal_t *w);
 typedef struct {
     uint64_t appends, bytes, syncs, checkpoints, segments_created, segments_recycled;
 } wal_stats_t;
-void wal_stats(const wal_t *w, wal_stats_t *st);
+void wal_stats(wal_t *w, wal_stats_t *st);
 
 /* Removes the log in dir (segments, checkpoint, the directory): restore and
  * import install a data file the log does not belong to.  0 or -EX_ESTORAGE. */
