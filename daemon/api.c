@@ -608,10 +608,9 @@ void api_run_batch(api_t *a, api_call_t *calls, size_t n)
     }
 }
 
-uint64_t api_unacked_seq(api_t *a)
+uint64_t api_written_seq(const api_t *a)
 {
-    uint64_t written = store_written_seq(a->store);
-    return written > store_durable_seq(a->store) ? written : 0;
+    return store_written_seq(a->store);
 }
 
 uint64_t api_durable(api_t *a)

@@ -5,7 +5,7 @@
  * clients); API_OPS in api.c gives each its handler and roles.  A batch of
  * requests runs in one LMDB write transaction (group commit); when
  * api_run_batch returns, every call has its encoded reply, and the replies
- * may be sent once api_unacked_seq's log record is durable (at once with
+ * may be sent once api_written_seq's log record is durable (at once with
  * the write-ahead log off: LMDB's commit synced).
  */
 #ifndef EXEMPLAR_API_H
@@ -57,10 +57,9 @@ void api_destroy(api_t **p);
 void api_run_batch(api_t *a, api_call_t *calls, size_t n);
 
 /* With the write-ahead log on, a batch's commit does not wait for the
- * log's sync (the loop applies the next batch meanwhile): replies built
- * now must wait until the log record this returns is durable
- * (api_durable); 0 when everything written is durable already. */
-uint64_t api_unacked_seq(api_t *a);
+ * log's sync: replies built now must wait until the log record this
+ * returns, the last written, is durable (api_durable); 0 with the log off. */
+uint64_t api_written_seq(const api_t *a);
 /* What of the log is durable now; publishes the change feed's messages
  * that waited for it.  Call it when api_durable_fd polls readable. */
 uint64_t api_durable(api_t *a);

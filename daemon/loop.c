@@ -405,10 +405,18 @@ static void release_held(loop_t *l, uint64_t durable)
     }
 }
 
+/* Sends what became durable; returns whether a sync is still to come for
+ * something written (the log's syncer is busy). */
+static bool log_busy(loop_t *l)
+{
+    uint64_t durable = api_durable(l->api);
+    release_held(l, durable);
+    return api_written_seq(l->api) > durable;
+}
+
 static void on_durable(void *arg)
 {
-    loop_t *l = arg;
-    release_held(l, api_durable(l->api));
+    log_busy(arg);
 }
 
 /* Keeps call i's reply until log record seq is durable.  Returns false
@@ -445,9 +453,8 @@ static void run_batch(loop_t *l)
         return;
     api_run_batch(l->api, l->calls, l->count);
     /* With the write-ahead log, replies wait for the batch's sync (and
-     * for any earlier one: a read may have seen a write not yet durable);
-     * the next batch is read and applied meanwhile. */
-    uint64_t unacked = api_unacked_seq(l->api);
+     * for any earlier one: a read may have seen a write not yet durable). */
+    uint64_t unacked = log_busy(l) ? api_written_seq(l->api) : 0;
     for (size_t i = 0; i < l->count; i++) {
         api_call_t *c = &l->calls[i];
         inbound_t *in = &l->in[i];
@@ -621,7 +628,13 @@ int loop_run(loop_t *l)
         bool ran = l->count > 0;
         if (ran || events)
             l->metrics_stale = true; /* requests, connections (the feed's subscribers) */
-        run_batch(l);
+        /* While the log's syncer runs, the requests that arrive gather
+         * into the next batch, so that the next sync covers as many as
+         * can wait for it (a group commit that grows with the load, as a
+         * database's does); a full batch is applied at once, so that
+         * applying it overlaps the sync. */
+        if (l->count && (l->count >= l->cfg->max_batch || !log_busy(l)))
+            run_batch(l);
         /* A poll that timed out is a quiet step: the events index and the
          * tallies catch up.  After requests one is owed within a second
          * (what the fixed tick gave before), not sooner: an early wake-up
@@ -632,7 +645,8 @@ int loop_run(loop_t *l)
             l->quiet_due = mono_ms() + QUIET_AFTER_MS;
         l->backlog = api_background(l->api, n == 0);
     }
-    /* What was applied is answered before the stop. */
+    /* What was received is applied, and answered, before the stop. */
+    run_batch(l);
     if (l->nheld) {
         api_wait_durable(l->api);
         release_held(l, UINT64_MAX);
