@@ -645,3 +645,20 @@ int exd_counters(const char *endpoint, uint64_t *requests, uint64_t *batches)
     ex_client_destroy(&c);
     return rc;
 }
+
+int exd_wal(const char *endpoint, exd_wal_t *w)
+{
+    ex_client_opts_t o = {.endpoint = endpoint, .timeout_ms = 60000, .retries = -1};
+    ex_client_t *c = ex_client_new(&o);
+    Exemplar__Reply *r = NULL;
+    int rc = c ? ex_stats(c, &r) : -1;
+    if (rc == 0 && !r->error) {
+        *w = (exd_wal_t){r->stats->wal,         r->stats->wal_replayed,    r->stats->wal_last_seq,
+                         r->stats->wal_applied, r->stats->wal_checkpoints, r->stats->wal_bytes};
+    } else {
+        rc = -1;
+    }
+    ex_reply_free(r);
+    ex_client_destroy(&c);
+    return rc;
+}

@@ -10,6 +10,7 @@
 #define EXEMPLAR_BENCH_EXD_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -59,6 +60,13 @@ int exd_list(const char *endpoint, int state, uint32_t page, uint64_t *rows, dou
  * of a run is the difference of requests over the difference of batches.
  * 0, or -1. */
 int exd_counters(const char *endpoint, uint64_t *requests, uint64_t *batches);
+
+/* The write-ahead log's figures (StatsReply wal_*). */
+typedef struct {
+    bool on;
+    uint64_t replayed, last_seq, applied, checkpoints, bytes;
+} exd_wal_t;
+int exd_wal(const char *endpoint, exd_wal_t *w);
 
 /* The target moving nominations through libexemplar; arg is the endpoint
  * (a const char * that outlives the runs). */

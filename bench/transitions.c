@@ -48,6 +48,7 @@ typedef struct {
     int ndaemon_args;
     const char *meta[MAX_META]; /* KEY=VALUE notes for the JSON */
     int nmeta;
+    uint64_t crash_moves; /* moves into a log that is not checkpointed, then kill -9 */
 } opts_t;
 
 /* Everything measured, for the table and the JSON. */
@@ -66,6 +67,10 @@ typedef struct {
     double load_start; /* 1-minute load average before the benchmark */
     /* the daemon's mean group-commit size in each run (StatsReply) */
     double exd_batch[MAX_CLIENT_COUNTS][MAX_REPEATS];
+    /* start-to-READY after a kill -9 with the log full of records */
+    bool crashed;
+    double ready_crash_ms;
+    exd_wal_t wal_before_crash, wal_after_crash;
     /* paging through every nomination and through one state */
     double list_exd_s[2][MAX_REPEATS], list_pg_s[2][MAX_REPEATS];
     uint64_t list_exd_rows[2], list_pg_rows[2];
@@ -100,6 +105,9 @@ static void usage(FILE *f)
             "  --daemon-arg ARG     pass ARG to exemplard (repeatable), e.g. --max-batch=512\n"
             "  --ready-timeout S    seconds to wait for READY=1 (default 120)\n"
             "  --meta KEY=VALUE     a note for the JSON's \"meta\" object (repeatable)\n"
+            "  --crash-moves N      at the end, with the write-ahead log on: restart with\n"
+            "                       checkpoints only by size, make N moves (8 clients), kill -9\n"
+            "                       and time start-to-READY with their records replayed\n"
             "  --out FILE           write all results as JSON to FILE\n");
 }
 
@@ -134,6 +142,7 @@ static int parse_opts(int argc, char **argv, opts_t *o)
         {"ready-timeout", required_argument, NULL, 't'},
         {"out", required_argument, NULL, 'o'},
         {"meta", required_argument, NULL, 'm'},
+        {"crash-moves", required_argument, NULL, 'k'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -188,6 +197,11 @@ static int parse_opts(int argc, char **argv, opts_t *o)
         case 'W':
             o->seed_window = (int)strtol(optarg, &end, 10);
             if (*end || o->seed_window < 1 || o->seed_window > 100000)
+                return -1;
+            break;
+        case 'k':
+            o->crash_moves = strtoull(optarg, &end, 10);
+            if (*end || o->crash_moves > 100000000)
                 return -1;
             break;
         case 'a':
@@ -279,6 +293,14 @@ static void print_table(const opts_t *o, const results_t *res)
     printf("\nexemplard start-to-READY: %.1f ms empty, %.1f ms with %zu nominations "
            "(median of %d)\n",
            res->ready_empty_ms, median(ready, (size_t)o->repeats), o->nominations, o->repeats);
+    if (res->crashed)
+        printf("exemplard start-to-READY after kill -9 with the log holding %llu records "
+               "(%.1f MiB written since its checkpoint): %.1f ms, %llu records replayed\n",
+               (unsigned long long)(res->wal_before_crash.last_seq - res->wal_before_crash.applied),
+               res->wal_before_crash.checkpoints <= 1
+                   ? (double)res->wal_before_crash.bytes / 1048576.0
+                   : 0.0,
+               res->ready_crash_ms, (unsigned long long)res->wal_after_crash.replayed);
     printf("exemplard memory at READY: %ld KiB anonymous (RSS %ld KiB, file-backed %ld KiB); "
            "after the runs: %ld KiB anonymous, peak RSS %ld KiB\n",
            res->mem_ready.anon_kib, res->mem_ready.rss_kib, res->mem_ready.file_kib,
@@ -466,6 +488,18 @@ static int write_json(const opts_t *o, const results_t *res, const blkdev_t *dev
     json_object_object_add(ex, "ready_ms_loaded",
                            json_object_new_double(median(ready, (size_t)o->repeats)));
     json_object_object_add(ex, "status_at_ready", json_object_new_string(res->status));
+    if (res->crashed) {
+        json_object *c = json_object_new_object();
+        json_object_object_add(c, "ready_ms", json_object_new_double(res->ready_crash_ms));
+        json_object_object_add(c, "log_records",
+                               json_object_new_int64((int64_t)(res->wal_before_crash.last_seq -
+                                                               res->wal_before_crash.applied)));
+        json_object_object_add(c, "log_bytes",
+                               json_object_new_int64((int64_t)res->wal_before_crash.bytes));
+        json_object_object_add(c, "replayed",
+                               json_object_new_int64((int64_t)res->wal_after_crash.replayed));
+        json_object_object_add(ex, "ready_after_crash", c);
+    }
     json_object_object_add(ex, "seed_seconds", json_object_new_double(res->seed_s));
     json_object_object_add(ex, "seed_registers_per_s",
                            json_object_new_double((double)o->nominations / res->seed_s));
@@ -584,6 +618,54 @@ static int fail(const char *what, const char *err)
 static uint64_t budget(const model_t *m, int left)
 {
     return left > 0 ? model_remaining(m) / (uint64_t)left : 0;
+}
+
+/* Start-to-READY after a crash with a full log: the daemon restarted with
+ * the log on and checkpoints only by size (half a segment of log), N
+ * moves made, kill -9, then started as before and timed; what the start
+ * replayed comes from its stats. */
+static int crash_ready(const opts_t *o, results_t *res, exd_t *d, const char *dir, model_t *m,
+                       const blkdev_t *dev, char *err, size_t errlen)
+{
+    char conf[600];
+    snprintf(conf, sizeof(conf), "--config=%s/crash.conf", dir);
+    FILE *f = fopen(conf + 9, "w");
+    if (!f ||
+        fputs("[rules]\nenforce = no\n[store]\nwal = on\nwal_checkpoint_ms = 600000\n", f) < 0) {
+        if (f)
+            fclose(f);
+        snprintf(err, errlen, "cannot write crash.conf in the work directory");
+        return -1;
+    }
+    fclose(f);
+    char *extra[MAX_DAEMON_ARGS + 2];
+    int n = 0;
+    for (; n < o->ndaemon_args; n++)
+        extra[n] = o->daemon_args[n];
+    extra[n++] = conf;
+    extra[n] = NULL;
+    if (exd_stop(d, 120, err, errlen) < 0 ||
+        exd_start(d, o->exemplard, dir, extra, o->ready_timeout_s, err, errlen) < 0)
+        return -1;
+    target_t tx = EXD_TARGET;
+    tx.arg = d->endpoint;
+    run_t run;
+    uint64_t quota = o->crash_moves < model_remaining(m) ? o->crash_moves : model_remaining(m);
+    if (run_transitions(&tx, m, 8, 600, quota, 77, dev, &run, err, errlen) < 0 ||
+        exd_wal(d->endpoint, &res->wal_before_crash) < 0) {
+        exd_kill(d);
+        return -1;
+    }
+    exd_kill(d);
+    if (exd_start(d, o->exemplard, dir, o->daemon_args, o->ready_timeout_s, err, errlen) < 0)
+        return -1;
+    res->ready_crash_ms = d->ready_ms;
+    res->crashed = true;
+    exd_wal(d->endpoint, &res->wal_after_crash);
+    fprintf(stderr, "  after kill -9 with %llu records in the log: READY=1 after %.1f ms\n",
+            (unsigned long long)(res->wal_before_crash.last_seq - res->wal_before_crash.applied),
+            d->ready_ms);
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -717,6 +799,8 @@ int main(int argc, char **argv)
         }
     }
     exd_mem(&d, &res.mem_end);
+    if (o.crash_moves && crash_ready(&o, &res, &d, dir, &mx, &dev, err, sizeof(err)) < 0)
+        return fail("start after a crash", err);
     if (exd_stop(&d, 120, err, sizeof(err)) < 0)
         return fail("stop exemplard", err);
 

@@ -306,35 +306,75 @@ static int apply_ops(store_t *s, MDB_txn *txn, const uint8_t *p, size_t len)
     return 0;
 }
 
+/* Replay applies records in chunks of REPLAY_CHUNK per LMDB transaction
+ * (one commit per record made a start after a crash with a full log cost a
+ * commit per record).  A chunk that fills the map is undone, the map grown
+ * and the replay run again from after the last chunk committed. */
+#define REPLAY_CHUNK 1024u
+#define REPLAY_AGAIN 1
+
 typedef struct {
     store_t *s;
+    MDB_txn *txn;       /* the chunk being applied */
+    uint32_t in_txn;    /* records in it */
+    uint64_t committed; /* the last record of the last chunk committed */
     uint64_t replayed;
     char why[200];
 } replay_ctx_t;
 
+static int replay_commit(replay_ctx_t *r)
+{
+    if (!r->txn)
+        return 0;
+    int rc = mdb_txn_commit(r->txn);
+    r->txn = NULL;
+    if (rc == 0) {
+        r->replayed += r->in_txn;
+        r->in_txn = 0;
+    }
+    return rc;
+}
+
+static int replay_failed(replay_ctx_t *r, uint64_t seq, int rc)
+{
+    if (r->txn)
+        mdb_txn_abort(r->txn);
+    r->txn = NULL;
+    r->in_txn = 0;
+    if ((rc == MDB_MAP_FULL || rc == MDB_TXN_FULL) && store_grow(r->s) == 0)
+        return REPLAY_AGAIN;
+    snprintf(r->why, sizeof(r->why), "record %llu cannot be applied (%s)", (unsigned long long)seq,
+             rc == EINVAL ? "malformed" : mdb_strerror(rc));
+    return -EX_ESTORAGE;
+}
+
 static int replay_one(void *ctx, uint64_t seq, const uint8_t *data, size_t len)
 {
     replay_ctx_t *r = ctx;
-    store_t *s = r->s;
+    if (seq <= r->committed)
+        return 0; /* applied by a chunk before the map grew */
+    int rc = r->txn ? 0 : mdb_txn_begin(r->s->env, NULL, 0, &r->txn);
+    if (rc == 0)
+        rc = apply_ops(r->s, r->txn, data, len);
+    if (rc == 0 && ++r->in_txn == REPLAY_CHUNK && (rc = replay_commit(r)) == 0)
+        r->committed = seq;
+    return rc ? replay_failed(r, seq, rc) : 0;
+}
+
+/* Replays every record after the checkpoint.  0 or -EX_ESTORAGE (r->why). */
+static int replay_all(store_t *s, replay_ctx_t *r)
+{
     for (;;) {
-        MDB_txn *txn;
-        int rc = mdb_txn_begin(s->env, NULL, 0, &txn);
+        int rc = wal_replay(s->wal, replay_one, r);
         if (rc == 0) {
-            rc = apply_ops(s, txn, data, len);
+            uint64_t last = r->committed + r->in_txn;
+            rc = replay_commit(r);
             if (rc == 0)
-                rc = mdb_txn_commit(txn);
-            else
-                mdb_txn_abort(txn);
+                return 0;
+            rc = replay_failed(r, last, rc);
         }
-        if ((rc == MDB_MAP_FULL || rc == MDB_TXN_FULL) && store_grow(s) == 0)
-            continue;
-        if (rc) {
-            snprintf(r->why, sizeof(r->why), "record %llu cannot be applied (%s)",
-                     (unsigned long long)seq, rc == EINVAL ? "malformed" : mdb_strerror(rc));
-            return -EX_ESTORAGE;
-        }
-        r->replayed++;
-        return 0;
+        if (rc != REPLAY_AGAIN)
+            return rc;
     }
 }
 
@@ -666,7 +706,7 @@ static int wal_finish(store_t *s, const wal_tail_t *tail, char *err, size_t errl
     int64_t t0 = mono_ms();
     replay_ctx_t r = {.s = s};
     s->replaying = true;
-    int rc = tail->records ? wal_replay(s->wal, replay_one, &r) : 0;
+    int rc = tail->records ? replay_all(s, &r) : 0;
     s->replaying = false;
     if (rc < 0) {
         snprintf(err, errlen, "store, the write-ahead log cannot be replayed: %s", r.why);
