@@ -94,6 +94,11 @@ if tr:
     ready = ex["ready_ms_loaded"]
     row("start-to-READY, warm, %d nominations <= 50 ms" % n, "%.1f ms" % ready, "target 50 ms",
         50 / ready if ready else None, ready <= 50)
+    crash = ex.get("ready_after_crash")
+    if crash:
+        row("start-to-READY after kill -9, log of %d records (%.1f MiB), stated"
+            % (crash["log_records"], crash["log_bytes"] / 1048576.0),
+            "%.1f ms" % crash["ready_ms"], "%d replayed" % crash["replayed"], None, None)
     for key, when in (("memory_at_ready", "at READY"), ("memory_after_runs", "after the runs")):
         m = ex[key]
         anon = m.get("anon_kib", 0) / 1024
