@@ -268,6 +268,7 @@ static int stats_fill(api_t *a, call_t *x, Exemplar__StatsReply *body, uint64_t 
     body->wal_checkpoints = a->wal_report.checkpoints;
     body->wal_syncs = a->wal_report.syncs;
     body->wal_bytes = a->wal_report.bytes;
+    body->wal_records = a->wal_report.appends;
     /* timers and jobs */
     body->workers = api_jobs_workers(a->jobs, x->now_ms);
     body->jobs = store_count(x->txn, DB_JOBS);

@@ -135,8 +135,11 @@ void metrics_format(const Exemplar__StatsReply *s, FILE *f)
         s->wal_applied);
     one(f, "exemplar_wal_checkpoints_total", "counter", "Checkpoints since start.",
         s->wal_checkpoints);
-    one(f, "exemplar_wal_syncs_total", "counter", "Log records appended and synced since start.",
+    one(f, "exemplar_wal_syncs_total", "counter",
+        "Syncs of the write-ahead log since start (each covers every record written before it).",
         s->wal_syncs);
+    one(f, "exemplar_wal_records_total", "counter", "Records written to the log since start.",
+        s->wal_records);
     one(f, "exemplar_wal_written_bytes_total", "counter", "Bytes written to the log since start.",
         s->wal_bytes);
     one(f, "exemplar_workers", "gauge", "Workers that asked for jobs in the last ten minutes.",

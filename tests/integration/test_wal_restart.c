@@ -80,6 +80,13 @@ static void acknowledged_changes_survive_kill9_by_replay(void **state)
     assert_int_equal(harness_start_conf(h, WAL_ON, NULL), 0);
     nom_t noms[N];
     write_some(h, noms);
+    /* every write is a record; the syncer's syncs cover them, never more
+     * syncs than records (each sync covers at least one) */
+    Exemplar__Reply *r0 = NULL;
+    Exemplar__StatsReply *st0 = wal_stats(h, &r0);
+    assert_true(st0->wal_records >= N);
+    assert_true(st0->wal_syncs >= 1 && st0->wal_syncs <= st0->wal_records);
+    ex_reply_free(r0);
     /* the log is there (turned on), LMDB is not synced by each commit */
     char seg[128];
     snprintf(seg, sizeof(seg), "%s/wal/checkpoint", h->dir);
