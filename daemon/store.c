@@ -529,10 +529,33 @@ static void swap_pin(store_t *s, MDB_txn *pin, uint64_t seq, bool clean)
     s->report.applied = seq;
 }
 
+/* A checkpoint writes data.mdb back in slices of this size, each waited
+ * for before the next starts. */
+#define CKPT_SLICE (1 << 20)
+
+/* Starts and waits for the write-back of data.mdb slice by slice, so that
+ * the device never holds more than a slice of it queued: the log's own
+ * fdatasync, which an acknowledgement waits for, then queues behind at
+ * most one slice instead of a whole checkpoint's pages (a database spreads
+ * its checkpoint writes for the same reason).  Only the fdatasync after it
+ * is relied on; an error here is left for that one to report. */
+static void write_back_in_slices(int fd)
+{
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return;
+    for (off_t off = 0; off < st.st_size; off += CKPT_SLICE)
+        if (sync_file_range(fd, off, CKPT_SLICE,
+                            SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+                                SYNC_FILE_RANGE_WAIT_AFTER) < 0)
+            return;
+}
+
 static void *ckpt_run(void *arg)
 {
     ckpt_t *ck = arg;
     ck->rc = 0;
+    write_back_in_slices(ck->fd);
     if (fdatasync(ck->fd) < 0) {
         snprintf(ck->err, sizeof(ck->err), "store, checkpoint failed: cannot sync data.mdb (%s)",
                  strerror(errno));
