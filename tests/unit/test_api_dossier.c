@@ -6,7 +6,11 @@
  * type read from their bytes; a text file named .pdf and a file over the
  * limit are refused; a second upload of a part is version 2 and both stay
  * fetchable; an officer of another unit is refused both ways; an unknown
- * part names the rule set's parts.
+ * part names the rule set's parts.  The rule set's `dossier` (rulesets.yaml):
+ * the shipped rule sets name the four parts and require the acclamation
+ * only; a rule set requiring files is complete only when each has a file,
+ * and `check`'s lines say which is missing; a required part that is no
+ * part is refused when the rule book is read.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,8 +24,12 @@
 
 #include "api_dossier.h"
 #include "blobs.h"
+#include "campaign.h"
+#include "dossier.h"
+#include "embedded.h"
 #include "errors.h"
 #include "fixture.h"
+#include "i18n.h"
 
 static const char PDF[] = "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
                           "2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
@@ -189,6 +197,77 @@ static void wrong_type_size_part_and_unit_are_refused(void **state)
     fixture_reply_free(&r);
 }
 
+/* The shipped rule book with `required` of both rule sets replaced. */
+static void rulebook_requiring(const char *required, rulebook_t *b, char *err, size_t errlen,
+                               int *rc)
+{
+    const char *from = "required: [acclamation]}";
+    char *text = malloc(EMBED_rulesets_LEN + 256);
+    assert_non_null(text);
+    size_t used = 0;
+    const char *p = EMBED_rulesets, *hit;
+    while ((hit = strstr(p, from))) {
+        memcpy(text + used, p, (size_t)(hit - p));
+        used += (size_t)(hit - p);
+        used += (size_t)snprintf(text + used, 128, "required: [%s]}", required);
+        p = hit + strlen(from);
+    }
+    size_t rest = strlen(p);
+    memcpy(text + used, p, rest + 1);
+    used += rest;
+    memset(b, 0, sizeof(*b));
+    *rc = rulebook_parse(text, used, "test", b, err, errlen);
+    free(text);
+}
+
+static void required_files_make_the_dossier_complete(void **state)
+{
+    (void)state;
+    static rulebook_t b;
+    char err[256];
+    int rc;
+    l10n_set_lang(L10N_EN); /* the lines of check, in English */
+    rulebook_requiring("acclamation", &b, err, sizeof(err), &rc);
+    assert_int_equal(rc, 0);
+    assert_int_equal(b.sets[0].n_dossier_parts, 4);
+    assert_int_equal(b.sets[0].n_dossier_required, 1);
+    assert_true(b.sets[0].acclamation_required);
+    assert_true(dossier_files_complete(&b.sets[0], NULL, NULL, 0));
+
+    rulebook_requiring("acclamation, report, lower-minutes", &b, err, sizeof(err), &rc);
+    assert_int_equal(rc, 0);
+    const ruleset_t *s = &b.sets[0];
+    char missing[128];
+    assert_false(dossier_files_complete(s, NULL, missing, sizeof(missing)));
+    assert_string_equal(missing, "report, lower-minutes");
+
+    Exemplar__Attachment a = EXEMPLAR__ATTACHMENT__INIT, *list[] = {&a};
+    a.part = "report";
+    a.filename = "bao-cao.pdf";
+    a.media_type = "application/pdf";
+    a.size = 125;
+    a.version = 1;
+    Exemplar__Dossier d = EXEMPLAR__DOSSIER__INIT;
+    d.attachments = list;
+    d.n_attachments = 1;
+    assert_false(dossier_files_complete(s, &d, missing, sizeof(missing)));
+    assert_string_equal(missing, "lower-minutes");
+    char text[2048] = "";
+    dossier_explain_files(s, &d, text, sizeof(text));
+    assert_non_null(strstr(text, "report: bao-cao.pdf, application/pdf, 125 bytes, version 1"));
+    assert_non_null(strstr(text, "lower-minutes: no file (required"));
+    a.part = "lower-minutes";
+    Exemplar__Attachment r = a, *both[] = {&a, &r};
+    r.part = "report";
+    d.attachments = both;
+    d.n_attachments = 2;
+    assert_true(dossier_files_complete(s, &d, missing, sizeof(missing)));
+
+    rulebook_requiring("acclamation, photos", &b, err, sizeof(err), &rc);
+    assert_int_equal(rc, -1);
+    assert_non_null(strstr(err, "photos"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -197,5 +276,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(wrong_type_size_part_and_unit_are_refused,
                                         fixture_setup_registration, fixture_teardown),
     };
-    return cmocka_run_group_tests_name("api_dossier", tests, NULL, NULL);
+    const struct CMUnitTest rules[] = {
+        cmocka_unit_test(required_files_make_the_dossier_complete),
+    };
+    int failed = cmocka_run_group_tests_name("api_dossier", tests, NULL, NULL);
+    return failed + cmocka_run_group_tests_name("dossier_rules", rules, NULL, NULL);
 }
