@@ -152,6 +152,15 @@ static const ctl_cmd_opt_t ACCLAIM_OPTS[] = {
     {0, NULL},
 };
 
+static const ctl_cmd_opt_t DOSSIER_OPTS[] = {
+    {OPT_OUTPUT, N_("write the report to FILE (also -o FILE; default: stdout)")},
+    {OPT_LANG, N_("the report's language: vi (default) or en")},
+    {OPT_DOCUMENT,
+     N_("the document's header and signature values: an INI file's [document] section, "
+        "as for summary")},
+    {0, NULL},
+};
+
 static const ctl_cmd_opt_t ATTACH_OPTS[] = {
     {OPT_REQUEST_ID, N_("the request id to send (default: a new one); the same N again is a safe "
                         "retry that changes nothing")},
@@ -448,6 +457,15 @@ const ctl_cmd_t CMD_TABLE[] = {
       N_("CRITERION is a code of the rule set's `qualitative` list for the nomination's kind "
       "(the plan's: NEW-MODEL, LEADS for a collective; INITIATIVE, LEADS for a person). The "
       "latest judgement on a criterion replaces the earlier one; `check` shows them.") },
+    { "dossier", "report ID [-o FILE] [--lang vi|en] [--document FILE]",
+      N_("write the draft achievement report of nomination ID as an A4 HTML document"),
+      cmd_dossier, 2, 2, DOSSIER_OPTS,
+      N_("The form of the achievement report in the commendation decree's "
+      "annex, filled with what the daemon knows: the unit, the name, the plan's criteria as "
+      "'check' judges them, the collective's acclamation and the unit's judgements, and the "
+      "titles by year with the decisions that awarded them. The position, the account of the "
+      "achievements and the signatures are blanks for the unit to complete; the signed report "
+      "is then attached as the dossier's part report ('exemplarctl attach ID report FILE').") },
     { "attach", "ID PART FILE [--request-id N]",
       N_("add FILE to the dossier of nomination ID as the next version of PART"),
       cmd_attach, 3, 3, ATTACH_OPTS,

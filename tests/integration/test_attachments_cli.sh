@@ -147,6 +147,23 @@ run 0 check "$ID"
 has "[met] the dossier's required files are attached" out "check with the files"
 has "report: scan.png, image/png" out "check names the latest report"
 
+# ---- the draft achievement report ---------------------------------------------
+run 0 judge "$ID" LEADS met --reason "dẫn đầu khối thi đua 2022"
+run 0 dossier report "$ID" -o "$DIR/bao-cao.html"
+for want in "BÁO CÁO" "Thành tích đề nghị công nhận điển hình tiên tiến" "Phòng Tài nguyên nước" \
+    "ĐẶC ĐIỂM, TÌNH HÌNH" "CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG" "<td class=\"nw\">2021</td>" \
+    "1/QĐ" "2/QĐ" "3/4 thành viên có mặt tán thành" "dẫn đầu khối thi đua 2022" \
+    "THỦ TRƯỞNG ĐƠN VỊ XÁC NHẬN, ĐỀ NGHỊ" "class=\"blank\""; do
+    grep -qF -- "$want" "$DIR/bao-cao.html" || fail "the draft report lacks \"$want\": $(cat "$DIR/bao-cao.html")"
+done
+run 0 dossier report "$ID" --lang en
+has "Achievements proposed for recognition as an exemplar" out "the draft report in English"
+has "3 of 4 members present in favour" out "the draft report in English"
+as 6 can.bo.79 dossier report "$ID"
+# the draft is for the unit to complete and sign; the HTML itself is no dossier file
+run 1 attach "$ID" report "$DIR/bao-cao.html"
+has "file bao-cao.html is text/" err "attaching the HTML draft itself"
+
 # ---- export -> import, backup ---------------------------------------------
 run 0 export "$DIR/all.jsonl"
 grep -q '"type":"blob"' "$DIR/all.jsonl" || fail "the export has no blob line"
