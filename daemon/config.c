@@ -150,8 +150,8 @@ static const config_key_t KEYS[] = {
     {"dossier", "max_attachment_mib", KEY_MIB, FIELD(max_attachment), 1, 1024, "10", NULL,
      CONFIG_RESTART, NULL,
      "largest file of a nomination's dossier (`attachment-add`); a file travels in one request, "
-     "so the limit in force is also at most `[api] max_message_bytes` less 4 KiB, and a value "
-     "set here that does not fit it is refused at start"},
+     "so the limit in force is also at most `[api] max_message_bytes` less 4 KiB (a value set "
+     "here that does not fit it is logged at start with the size that would)"},
 };
 #define NKEYS (sizeof(KEYS) / sizeof(KEYS[0]))
 
@@ -464,20 +464,19 @@ int config_finish(config_t *cfg, char *err, size_t errlen)
         return -1;
     }
     /* A dossier's file travels in one request: a limit set in the file
-     * that the api socket would drop is refused here rather than found
-     * by the first officer whose upload vanishes (the default follows
-     * max_message_bytes instead: config_attachment_limit). */
+     * that the api socket would drop is said at start, with the value that
+     * would fit, rather than found by the first officer whose upload is
+     * refused (config_attachment_limit takes the smaller). */
     if (cfg->max_attachment_set &&
-        cfg->max_attachment + CONFIG_ATTACHMENT_ROOM > cfg->max_message_bytes) {
-        snprintf(err, errlen,
-                 "[dossier] max_attachment_mib (%llu) does not fit [api] max_message_bytes "
-                 "(%llu): a file travels in one request, so set max_message_bytes to at least "
-                 "%llu or lower max_attachment_mib",
-                 (unsigned long long)(cfg->max_attachment >> 20),
-                 (unsigned long long)cfg->max_message_bytes,
-                 (unsigned long long)(cfg->max_attachment + CONFIG_ATTACHMENT_ROOM));
-        return -1;
-    }
+        cfg->max_attachment + CONFIG_ATTACHMENT_ROOM > cfg->max_message_bytes)
+        log_warning("config, [dossier] max_attachment_mib (%llu) does not fit [api] "
+                    "max_message_bytes (%llu): a file travels in one request, so files up to "
+                    "%llu KiB are taken; set max_message_bytes to at least %llu for the whole "
+                    "limit",
+                    (unsigned long long)(cfg->max_attachment >> 20),
+                    (unsigned long long)cfg->max_message_bytes,
+                    (unsigned long long)(config_attachment_limit(cfg) >> 10),
+                    (unsigned long long)(cfg->max_attachment + CONFIG_ATTACHMENT_ROOM));
     if (strcmp(cfg->language, "vi") != 0 && strcmp(cfg->language, "en") != 0) {
         snprintf(err, errlen, "[rules] language must be vi or en (not \"%s\")", cfg->language);
         return -1;
