@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The unit's dossier of a nomination: acclamation-set, judgement-set (see
- * api_dossier.h).
+ * The unit's dossier of a nomination: acclamation-set, judgement-set,
+ * attachment-add and attachment-get (see api_dossier.h).
  */
 #include "api_dossier.h"
 
@@ -9,10 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blobs.h"
 #include "day.h"
 #include "dossier.h"
 #include "names.h"
 #include "log.h"
+#include "mediatype.h"
 #include "records.h"
 #include "text.h"
 
@@ -206,6 +208,204 @@ int api_dossier_judgement_set(call_t *x)
         }
     }
     free(reason);
+    if (stored)
+        exemplar__dossier__free_unpacked(stored, NULL);
+    exemplar__nomination__free_unpacked(n, NULL);
+    return rc;
+}
+
+/* ---- the dossier's files ---------------------------------------------- */
+
+#define ATTACHMENT_NAME_MAX 255 /* bytes of a file name, as most file systems allow */
+
+/* Is part one of the rule set's dossier parts? */
+static bool part_known(const ruleset_t *s, const char *part)
+{
+    for (size_t i = 0; i < s->n_dossier_parts; i++)
+        if (strcmp(s->dossier_parts[i], part) == 0)
+            return true;
+    return false;
+}
+
+static void parts_text(const ruleset_t *s, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < s->n_dossier_parts; i++) {
+        int k = snprintf(buf + used, len - used, "%s%s", i ? ", " : "", s->dossier_parts[i]);
+        if (k < 0 || (size_t)k >= len - used)
+            break;
+        used += (size_t)k;
+    }
+}
+
+/* A file name as the officer's machine had it: one line of UTF-8 text
+ * without a directory (a path would say where it came from, nothing
+ * more).  NULL when it is not one. */
+static char *file_name(const char *given)
+{
+    char *name = NULL;
+    if (text_normalize(given, ATTACHMENT_NAME_MAX, true, false, &name) < 0)
+        return NULL;
+    if (!name[0] || strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+        free(name);
+        return NULL;
+    }
+    return name;
+}
+
+int api_dossier_attachment_add(call_t *x)
+{
+    const Exemplar__AttachmentAddRequest *r = x->req->attachment_add;
+    Exemplar__Nomination *n = NULL;
+    const ruleset_t *set = NULL;
+    int rc = load(x, r->nomination_id, "attach", &n, &set);
+    if (rc < 0)
+        return rc;
+    char parts[256], type[128] = "";
+    char *name = NULL;
+    uint64_t limit = config_attachment_limit(x->cfg);
+    const char *part = r->part ? r->part : "";
+    parts_text(set, parts, sizeof(parts));
+    if (!part_known(set, part)) {
+        rc = api_refuse(x, -EX_EINVALID, _("rule set %s has no dossier part %.40s; its parts: %s"),
+                        set->id, part, parts);
+    } else if (!(name = file_name(r->filename))) {
+        rc = api_refuse(x, -EX_EINVALID,
+                        _("a file needs its name: 1 to %d bytes of UTF-8 text on one line, "
+                          "without a directory"),
+                        ATTACHMENT_NAME_MAX);
+    } else if (r->content.len == 0) {
+        rc = api_refuse(x, -EX_EINVALID, _("file %s is empty: send the file itself"), name);
+    } else if (r->content.len > limit) {
+        rc = api_refuse(x, -EX_ETOOBIG,
+                        _("file %s is %llu KiB, more than the %llu KiB a dossier file may be "
+                          "([dossier] max_attachment_mib, within [api] max_message_bytes): "
+                          "scan it at a lower resolution or split it"),
+                        name, (unsigned long long)(r->content.len + 1023) / 1024,
+                        (unsigned long long)limit / 1024);
+    } else if ((rc = mediatype_detect(r->content.data, r->content.len, type, sizeof(type))) < 0) {
+        rc = api_refuse(x, rc, _("the type of file %s cannot be read here (see the daemon's log)"),
+                        name);
+    } else if (!mediatype_accepted(type)) {
+        /* the name says nothing: a text file renamed .pdf is still text */
+        rc = api_refuse(x, -EX_EINVALID,
+                        _("file %s is %s by its content; a dossier takes %s files only"), name,
+                        type, MEDIATYPE_ACCEPTED);
+    }
+    Exemplar__Dossier fresh, *stored = NULL;
+    if (rc == 0)
+        rc = dossier_of(x, n->id, &fresh, &stored);
+    uint8_t sha[BLOBS_SHA_LEN];
+    if (rc == 0)
+        rc = blobs_put(x->txn, r->content.data, r->content.len, sha);
+    if (rc == 0) {
+        Exemplar__Dossier *d = stored ? stored : &fresh;
+        Exemplar__Attachment a = EXEMPLAR__ATTACHMENT__INIT;
+        a.part = (char *)part;
+        a.filename = name;
+        a.media_type = type;
+        a.size = r->content.len;
+        a.sha256.data = sha;
+        a.sha256.len = sizeof(sha);
+        a.version = 1;
+        for (size_t i = 0; i < d->n_attachments; i++)
+            if (strcmp(d->attachments[i]->part, part) == 0 &&
+                d->attachments[i]->version >= a.version)
+                a.version = d->attachments[i]->version + 1;
+        a.uploaded_by = (char *)x->actor->name;
+        a.uploaded_ms = x->now_ms;
+        /* Every version stays: the list grows by one. */
+        Exemplar__Attachment **list = calloc(d->n_attachments + 1, sizeof(*list));
+        if (!list) {
+            rc = -EX_EINTERNAL;
+        } else {
+            if (d->n_attachments)
+                memcpy(list, d->attachments, d->n_attachments * sizeof(*list));
+            list[d->n_attachments] = &a;
+            Exemplar__Attachment **old = d->attachments;
+            size_t n_old = d->n_attachments;
+            d->attachments = list;
+            d->n_attachments = n_old + 1;
+            dossier_put(x->txn, d);
+            char hex[BLOBS_HEX_LEN];
+            blobs_hex(sha, hex);
+            log_info("dossier, %s attached %s version %u to nomination %llu: %s, %s, %llu bytes, "
+                     "sha256 %s",
+                     x->actor->name, part, a.version, (unsigned long long)n->id, name, type,
+                     (unsigned long long)a.size, hex);
+            rc = reply(x, d);
+            d->attachments = old;
+            d->n_attachments = n_old;
+            free(list);
+        }
+    }
+    free(name);
+    if (stored)
+        exemplar__dossier__free_unpacked(stored, NULL);
+    exemplar__nomination__free_unpacked(n, NULL);
+    return rc;
+}
+
+int api_dossier_attachment_get(call_t *x)
+{
+    const Exemplar__AttachmentGetRequest *r = x->req->attachment_get;
+    if (r->nomination_id == 0)
+        return api_refuse(x, -EX_EINVALID,
+                          _("nomination_id is required: nomination ids start at 1"));
+    Exemplar__Nomination *n = NULL;
+    int rc = records_get_nomination(x->txn, r->nomination_id, &n);
+    if (rc == -EX_ENOTFOUND)
+        return api_refuse(x, rc, _("no nomination has id %llu"),
+                          (unsigned long long)r->nomination_id);
+    if (rc < 0)
+        return rc;
+    rc = api_check_scope(x, n, "read");
+    Exemplar__Dossier fresh = EXEMPLAR__DOSSIER__INIT, *stored = NULL;
+    if (rc == 0)
+        rc = dossier_of(x, n->id, &fresh, &stored);
+    Exemplar__Dossier *d = stored ? stored : &fresh;
+    Exemplar__AttachmentReply out = EXEMPLAR__ATTACHMENT_REPLY__INIT;
+    const char *part = r->part ? r->part : "";
+    if (rc == 0 && part[0]) {
+        const Exemplar__Attachment *found = NULL;
+        uint32_t latest = 0;
+        for (size_t i = 0; i < d->n_attachments; i++) {
+            const Exemplar__Attachment *a = d->attachments[i];
+            if (strcmp(a->part, part) != 0)
+                continue;
+            if (a->version > latest)
+                latest = a->version;
+            if (r->version ? a->version == r->version : (!found || a->version > found->version))
+                found = a;
+        }
+        const void *bytes = NULL;
+        size_t len = 0;
+        if (!found && !latest)
+            rc = api_refuse(x, -EX_ENOTFOUND, _("nomination %llu has no file for part %.40s"),
+                            (unsigned long long)n->id, part);
+        else if (!found)
+            rc = api_refuse(x, -EX_ENOTFOUND,
+                            _("part %.40s of nomination %llu has versions 1 to %u, not %u"), part,
+                            (unsigned long long)n->id, latest, r->version);
+        else if (found->sha256.len != BLOBS_SHA_LEN ||
+                 (rc = blobs_get(x->txn, found->sha256.data, &bytes, &len)) < 0) {
+            log_error("dossier, the file of part %s version %u of nomination %llu is missing "
+                      "from the store (run fsck)",
+                      part, found->version, (unsigned long long)n->id);
+            rc = -EX_ESTORAGE;
+        } else {
+            out.attachment = (Exemplar__Attachment *)found;
+            out.content.data = (uint8_t *)bytes;
+            out.content.len = len;
+        }
+    }
+    if (rc == 0) {
+        out.dossier = d;
+        x->reply.body_case = EXEMPLAR__REPLY__BODY_ATTACHMENT;
+        x->reply.attachment = &out;
+        rc = api_pack(x);
+    }
     if (stored)
         exemplar__dossier__free_unpacked(stored, NULL);
     exemplar__nomination__free_unpacked(n, NULL);

@@ -21,5 +21,17 @@ int api_dossier_acclamation_set(call_t *x);
  * Refuses as above, and -EX_EINVALID for a criterion the rule set does not
  * list for the nomination's kind, or no reason. */
 int api_dossier_judgement_set(call_t *x);
+/* Adds a file to the dossier as the next version of its part: the bytes
+ * kept once as a blob (blobs.h), the attachment listed with its type read
+ * from the bytes (mediatype.h).  Refuses as acclamation-set, and
+ * -EX_EINVALID (a part the rule set does not name, no file name, an empty
+ * file, a type other than PDF, DOCX, JPEG, PNG), -EX_ETOOBIG (over
+ * config_attachment_limit), -EX_EINTERNAL (libmagic cannot be loaded). */
+int api_dossier_attachment_add(call_t *x);
+/* The dossier with its list of files (part empty), or one file and its
+ * bytes (version 0: the part's latest).  Read scope as get.  Refuses
+ * -EX_EINVALID (no id), -EX_ENOTFOUND (no such nomination, part or
+ * version), -EX_EPERM; -EX_ESTORAGE when a listed file's blob is missing. */
+int api_dossier_attachment_get(call_t *x);
 
 #endif

@@ -105,6 +105,7 @@ int api_noms_info(call_t *x)
     nomwrite_counters(x->nw, &now);
     info.last_seq = now.last_seq;
     info.nominations = now.nominations;
+    info.max_attachment_bytes = config_attachment_limit(x->cfg);
     x->reply.body_case = EXEMPLAR__REPLY__BODY_INFO;
     x->reply.info = &info;
     return api_pack(x);

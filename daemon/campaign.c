@@ -729,6 +729,57 @@ static int qualitative_list(yctx_t *y, yaml_node_t *v, ruleset_t *s)
     return 0;
 }
 
+/* A list of part codes of a rule set's `dossier` into list. */
+static int part_list(yctx_t *y, yaml_node_t *v, const char *what, char (*list)[TITLE_CODE_MAX + 1],
+                     size_t *n)
+{
+    if (want(y, v, YAML_SEQUENCE_NODE, what) < 0)
+        return -1;
+    *n = 0;
+    for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top; i++) {
+        yaml_node_t *item = node(y, *i);
+        if (*n == RULESET_PARTS_MAX)
+            return fail(y, item, "dossier %s has at most %d parts", what, RULESET_PARTS_MAX);
+        if (copy_text(y, item, "a dossier part", list[*n], TITLE_CODE_MAX + 1) < 0)
+            return -1;
+        if (!valid_id(list[*n]))
+            return fail(y, item, "a dossier part must be letters, digits, '.', '_' or '-'");
+        for (size_t j = 0; j < *n; j++)
+            if (strcmp(list[j], list[*n]) == 0)
+                return fail(y, item, "dossier part %s is given twice", list[*n]);
+        (*n)++;
+    }
+    return 0;
+}
+
+/* A rule set's `dossier`: {parts: [...], required: [...]}. */
+static int dossier_field(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+    ruleset_t *s = arg;
+    if (strcmp(key, "parts") == 0)
+        return part_list(y, v, "parts", s->dossier_parts, &s->n_dossier_parts);
+    if (strcmp(key, "required") == 0)
+        return part_list(y, v, "required", s->dossier_required, &s->n_dossier_required);
+    return fail(y, k, "unknown key \"%.40s\" in a dossier (parts, required)", key);
+}
+
+/* The dossier's required parts are its parts, or the acclamation. */
+static int dossier_check(yctx_t *y, yaml_node_t *v, ruleset_t *s)
+{
+    for (size_t i = 0; i < s->n_dossier_required; i++) {
+        const char *r = s->dossier_required[i];
+        bool known = strcmp(r, "acclamation") == 0;
+        for (size_t j = 0; j < s->n_dossier_parts; j++)
+            known |= strcmp(s->dossier_parts[j], r) == 0;
+        if (!known)
+            return fail(y, v, "dossier required names %s, which is neither a part nor acclamation",
+                        r);
+        if (strcmp(r, "acclamation") == 0)
+            s->acclamation_required = true;
+    }
+    return 0;
+}
+
 static int set_field(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
 {
     book_arg_t *a = arg;
@@ -779,9 +830,12 @@ static int set_field(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v,
         return each_pair(y, v, "acclamation", acclamation_field, s);
     if (strcmp(key, "qualitative") == 0)
         return qualitative_list(y, v, s);
+    if (strcmp(key, "dossier") == 0)
+        return each_pair(y, v, "dossier", dossier_field, s) < 0 ? -1 : dossier_check(y, v, s);
     return fail(y, k,
                 "unknown key \"%.40s\" in a rule set (id, law, from_year, to_year, collective, "
-                "individual, decided_by, pending, names, council, acclamation, qualitative)",
+                "individual, decided_by, pending, names, council, acclamation, qualitative, "
+                "dossier)",
                 key);
 }
 
@@ -809,6 +863,13 @@ static int book_pair(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v,
         /* Without `acclamation`: none required; a majority of those
          * present when one is recorded (see rulesets.yaml). */
         a->s->acclamation_min = (council_frac_t){1, 2};
+        /* Without `dossier`: the parts of a proposal's dossier (tờ trình,
+         * báo cáo thành tích, biên bản of the lower council, any other),
+         * none required (see rulesets.yaml). */
+        static const char *const PARTS[] = {"submission", "report", "lower-minutes", "other"};
+        for (size_t p = 0; p < sizeof(PARTS) / sizeof(PARTS[0]); p++)
+            snprintf(a->s->dossier_parts[p], sizeof(a->s->dossier_parts[p]), "%s", PARTS[p]);
+        a->s->n_dossier_parts = sizeof(PARTS) / sizeof(PARTS[0]);
         if (each_pair(y, item, "a rule set", set_field, a) < 0)
             return -1;
         if (!a->s->id[0] || !a->s->from_year)

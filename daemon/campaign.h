@@ -105,6 +105,8 @@ typedef struct {
     char name[CAMPAIGN_TEXT_MAX];
 } title_name_t;
 
+/* Parts of a dossier a rule set names (rulesets.yaml `dossier`). */
+#define RULESET_PARTS_MAX 8
 /* A qualitative criterion of the plan, judged by the unit (dossier.h). */
 #define RULESET_QUALITATIVE_MAX 8
 typedef struct {
@@ -143,6 +145,13 @@ typedef struct {
      * which the unit records its judgement (dossier.h). */
     qualitative_t qualitative[RULESET_QUALITATIVE_MAX];
     size_t n_qualitative;
+    /* The dossier's files (rulesets.yaml `dossier`): the part codes an
+     * attachment may carry, and the parts the unit's review requires
+     * (`acclamation` among `required` sets acclamation_required). */
+    char dossier_parts[RULESET_PARTS_MAX][TITLE_CODE_MAX + 1];
+    size_t n_dossier_parts;
+    char dossier_required[RULESET_PARTS_MAX][TITLE_CODE_MAX + 1];
+    size_t n_dossier_required;
 } ruleset_t;
 
 typedef struct {

@@ -147,6 +147,11 @@ static const config_key_t KEYS[] = {
      "`ADDRESS:PORT` (e.g. `127.0.0.1:9469`) of an HTTP server answering `GET /metrics` in "
      "Prometheus' text format; no authentication, keep it on loopback; needs the sandbox's "
      "drop-in of exemplard(8)"},
+    {"dossier", "max_attachment_mib", KEY_MIB, FIELD(max_attachment), 1, 1024, "10", NULL,
+     CONFIG_RESTART, NULL,
+     "largest file of a nomination's dossier (`attachment-add`); a file travels in one request, "
+     "so the limit in force is also at most `[api] max_message_bytes` less 4 KiB (a value set "
+     "here that does not fit it is logged at start with the size that would)"},
 };
 #define NKEYS (sizeof(KEYS) / sizeof(KEYS[0]))
 
@@ -365,6 +370,8 @@ static int on_ini_line(void *user, const char *section, const char *name, const 
 {
     ini_ctx_t *ctx = user;
     char why[256];
+    if (strcmp(section, "dossier") == 0 && strcmp(name, "max_attachment_mib") == 0)
+        ctx->cfg->max_attachment_set = true;
     if (config_set(ctx->cfg, section, name, value, why, sizeof(why)) < 0) {
         if (!ctx->failed)
             snprintf(ctx->err, ctx->errlen, "%s: %s", ctx->path, why);
@@ -456,6 +463,20 @@ int config_finish(config_t *cfg, char *err, size_t errlen)
                  (unsigned long long)(cfg->map_size >> 20));
         return -1;
     }
+    /* A dossier's file travels in one request: a limit set in the file
+     * that the api socket would drop is said at start, with the value that
+     * would fit, rather than found by the first officer whose upload is
+     * refused (config_attachment_limit takes the smaller). */
+    if (cfg->max_attachment_set &&
+        cfg->max_attachment + CONFIG_ATTACHMENT_ROOM > cfg->max_message_bytes)
+        log_warning("config, [dossier] max_attachment_mib (%llu) does not fit [api] "
+                    "max_message_bytes (%llu): a file travels in one request, so files up to "
+                    "%llu KiB are taken; set max_message_bytes to at least %llu for the whole "
+                    "limit",
+                    (unsigned long long)(cfg->max_attachment >> 20),
+                    (unsigned long long)cfg->max_message_bytes,
+                    (unsigned long long)(config_attachment_limit(cfg) >> 10),
+                    (unsigned long long)(cfg->max_attachment + CONFIG_ATTACHMENT_ROOM));
     if (strcmp(cfg->language, "vi") != 0 && strcmp(cfg->language, "en") != 0) {
         snprintf(err, errlen, "[rules] language must be vi or en (not \"%s\")", cfg->language);
         return -1;
@@ -600,4 +621,12 @@ void config_print_keys(FILE *f)
         fputs(" |\n", f);
     }
     fputs(PUBLISHER_DOC, f);
+}
+
+uint64_t config_attachment_limit(const config_t *cfg)
+{
+    uint64_t room = cfg->max_message_bytes > CONFIG_ATTACHMENT_ROOM
+                        ? cfg->max_message_bytes - CONFIG_ATTACHMENT_ROOM
+                        : 0;
+    return cfg->max_attachment < room ? cfg->max_attachment : room;
 }

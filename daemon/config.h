@@ -8,6 +8,7 @@
 #define EXEMPLAR_CONFIG_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -69,7 +70,17 @@ typedef struct {
     char workers_catch_up[32];       /* timers older than this on first sight are skipped */
     unsigned workers_max_attempts;   /* failures before a job is parked */
     unsigned npublishers;
+    /* [dossier] */
+    uint64_t max_attachment; /* bytes: the largest file of a dossier */
+    bool max_attachment_set; /* given in the file (then it must fit max_message_bytes) */
 } config_t;
+
+/* Room a request needs besides a dossier file's bytes (envelope, names). */
+#define CONFIG_ATTACHMENT_ROOM (4u << 10)
+
+/* The largest dossier file a request can bring: max_attachment, at most
+ * max_message_bytes less CONFIG_ATTACHMENT_ROOM (0 when even that is less). */
+uint64_t config_attachment_limit(const config_t *cfg);
 
 /* Embedded defaults; $STATE_DIRECTORY and $RUNTIME_DIRECTORY (set by systemd)
  * replace the local ./exemplar-state directory. */

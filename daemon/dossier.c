@@ -112,6 +112,76 @@ void dossier_explain(const ruleset_t *s, bool collective, const Exemplar__Dossie
         else
             add(buf, len, "\n  [%s] %s (%s)", _("not judged"), q->text, q->code);
     }
+    dossier_explain_files(s, d, buf, len);
+}
+
+/* The latest attachment of part in d, or NULL. */
+static const Exemplar__Attachment *latest(const Exemplar__Dossier *d, const char *part)
+{
+    const Exemplar__Attachment *found = NULL;
+    for (size_t i = 0; d && i < d->n_attachments; i++)
+        if (strcmp(d->attachments[i]->part, part) == 0 &&
+            (!found || d->attachments[i]->version > found->version))
+            found = d->attachments[i];
+    return found;
+}
+
+bool dossier_files_complete(const ruleset_t *s, const Exemplar__Dossier *d, char *missing,
+                            size_t len)
+{
+    bool complete = true;
+    if (missing && len)
+        missing[0] = '\0';
+    for (size_t i = 0; i < s->n_dossier_required; i++) {
+        const char *part = s->dossier_required[i];
+        if (strcmp(part, "acclamation") == 0 || latest(d, part))
+            continue;
+        if (missing && len)
+            add(missing, len, "%s%s", complete ? "" : ", ", part);
+        complete = false;
+    }
+    return complete;
+}
+
+/* Is part among the rule set's required parts? */
+static bool required(const ruleset_t *s, const char *part)
+{
+    for (size_t i = 0; i < s->n_dossier_required; i++)
+        if (strcmp(s->dossier_required[i], part) == 0)
+            return true;
+    return false;
+}
+
+void dossier_explain_files(const ruleset_t *s, const Exemplar__Dossier *d, char *buf, size_t len)
+{
+    char missing[256];
+    bool complete = dossier_files_complete(s, d, missing, sizeof(missing));
+    if (complete)
+        add(buf, len, "\n  [%s] %s", _("met"), _("the dossier's required files are attached"));
+    else
+        add(buf, len, "\n  [%s] %s: %s", _("missing"),
+            _("the dossier's required files are not all attached"), missing);
+    for (size_t i = 0; i < s->n_dossier_parts; i++) {
+        const char *part = s->dossier_parts[i];
+        const Exemplar__Attachment *a = latest(d, part);
+        if (a)
+            add(buf, len, _("\n    %s: %s, %s, %llu bytes, version %u"), part, a->filename,
+                a->media_type, (unsigned long long)a->size, a->version);
+        else
+            add(buf, len, "\n    %s: %s", part,
+                required(s, part) ? _("no file (required; exemplarctl attach ID PART FILE)")
+                                  : _("no file"));
+    }
+}
+
+void dossier_files_refusal(const ruleset_t *s, const char *missing, const char *verb, uint64_t id,
+                           char *buf, size_t len)
+{
+    snprintf(buf, len,
+             _("%s is refused: rule set %s requires these files in the dossier of nomination %llu, "
+               "and they are not attached: %s; attach each with exemplarctl attach %llu PART "
+               "FILE"),
+             verb, s->id, (unsigned long long)id, missing, (unsigned long long)id);
 }
 
 void dossier_refusal(const ruleset_t *s, const Exemplar__Dossier *d, const char *verb, uint64_t id,

@@ -48,4 +48,19 @@ void dossier_explain(const ruleset_t *s, bool collective, const Exemplar__Dossie
 void dossier_refusal(const ruleset_t *s, const Exemplar__Dossier *d, const char *verb, uint64_t id,
                      char *buf, size_t len);
 
+/* Are the files the rule set requires (rulesets.yaml `dossier.required`,
+ * `acclamation` aside) all attached to d (NULL: nothing recorded)?  The
+ * parts without a file go to missing (may be NULL), comma-separated. */
+bool dossier_files_complete(const ruleset_t *s, const Exemplar__Dossier *d, char *missing,
+                            size_t len);
+
+/* Appends to buf the dossier's files for `check`: complete or what is
+ * missing, and each part's latest file.  dossier_explain calls it. */
+void dossier_explain_files(const ruleset_t *s, const Exemplar__Dossier *d, char *buf, size_t len);
+
+/* The sentence refusing the unit's review for want of the files listed
+ * in missing, in the current language. */
+void dossier_files_refusal(const ruleset_t *s, const char *missing, const char *verb, uint64_t id,
+                           char *buf, size_t len);
+
 #endif

@@ -13,7 +13,9 @@
  *   - history: the chain from last_seq back through prev_seq reaches a
  *     registration (from STATE_NONE, prev_seq 0) and, replayed forwards,
  *     gives the nomination's state, version and state_seq;
- *   - the change log: sequences 1..last without a gap.
+ *   - the change log: sequences 1..last without a gap;
+ *   - blobs: each one's bytes hash to its key (SHA-256), and every file a
+ *     dossier lists names a blob that is there, of the size it says.
  */
 #include "fsck.h"
 
@@ -23,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blobs.h"
+#include "dossier.pb-c.h"
 #include "errors.h"
 #include "i18n.h"
 #include "key.h"
@@ -363,6 +367,55 @@ int fsck_init(fsck_t *f, store_txn_t *t, uint64_t max_id, size_t want, Exemplar_
     return -EX_EINTERNAL;
 }
 
+static void bad_blob(void *arg, const uint8_t sha[BLOBS_SHA_LEN])
+{
+    char hex[BLOBS_HEX_LEN];
+    blobs_hex(sha, hex);
+    problem(arg, _("blob %s: its bytes no longer hash to its SHA-256 (a damaged file)"), hex);
+}
+
+/* Every blob against its key; every dossier file against its blob. */
+static int check_blobs(fsck_t *f)
+{
+    uint64_t n = 0;
+    int rc = blobs_verify(f->txn, bad_blob, f, &n);
+    if (rc < 0)
+        return rc;
+    store_iter_t it;
+    store_val_t k, v;
+    rc = store_iter_open(f->txn, DB_DOSSIERS, &it);
+    if (rc == 0)
+        rc = store_iter_seek(&it, NULL, 0, &k, &v);
+    for (; rc == 0; rc = store_iter_next(&it, &k, &v)) {
+        keep_alive(f);
+        Exemplar__Dossier *d = exemplar__dossier__unpack(NULL, v.len, v.data);
+        uint64_t id = k.len == 8 ? key_get_u64(k.data) : 0;
+        if (!d) {
+            problem(f, _("the dossier of nomination %" PRIu64 " does not decode"), id);
+            continue;
+        }
+        for (size_t i = 0; i < d->n_attachments; i++) {
+            const Exemplar__Attachment *a = d->attachments[i];
+            const void *bytes;
+            size_t len;
+            if (a->sha256.len != BLOBS_SHA_LEN ||
+                blobs_get(f->txn, a->sha256.data, &bytes, &len) < 0)
+                problem(f,
+                        _("nomination %" PRIu64 ": file %s of part %s version %u has no blob in "
+                          "the store"),
+                        id, a->filename, a->part, a->version);
+            else if (len != a->size)
+                problem(f,
+                        _("nomination %" PRIu64 ": file %s of part %s version %u is listed with "
+                          "%" PRIu64 " bytes, its blob has %zu"),
+                        id, a->filename, a->part, a->version, a->size, len);
+        }
+        exemplar__dossier__free_unpacked(d, NULL);
+    }
+    store_iter_close(&it);
+    return rc == -EX_ENOTFOUND ? 0 : rc;
+}
+
 int fsck_run(fsck_t *f)
 {
     int rc = check_change_log(f);
@@ -372,6 +425,8 @@ int fsck_run(fsck_t *f)
         rc = check_by_unit(f);
     if (rc == 0)
         rc = check_nominations(f);
+    if (rc == 0)
+        rc = check_blobs(f);
     f->out->problems = f->problems;
     return rc;
 }

@@ -60,7 +60,8 @@
 #include "store.h"
 
 /* Records per import transaction. */
-#define IMPORT_BATCH 20000
+#define IMPORT_BATCH       20000
+#define IMPORT_BATCH_BYTES (64u << 20) /* or this much of the file, whichever first */
 /* Problems offline fsck prints (all are counted). */
 #define OFFLINE_FSCK_PROBLEMS 100
 
@@ -626,7 +627,7 @@ static int store_is_empty(store_t *s, char *err, size_t errlen)
 static int import_file(FILE *in, store_t *s, uint64_t *records, uint64_t *noms, uint64_t *last,
                        char *err, size_t errlen, ex_progress_t *prog)
 {
-    uint64_t bytes = 0;
+    uint64_t bytes = 0, batch_bytes = 0;
     importer_t im = {.store = s, .err = err, .errlen = errlen, .line_no = 2};
     im.lines = calloc(IMPORT_BATCH, sizeof(*im.lines));
     if (!im.lines)
@@ -691,8 +692,13 @@ static int import_file(FILE *in, store_t *s, uint64_t *records, uint64_t *noms, 
             continue;
         }
         im.lines[im.n++] = line;
-        if (im.n == IMPORT_BATCH)
+        /* a batch of dossier files (blob lines of up to 14 MiB) is flushed
+         * by its size, so memory stays bounded whatever the files */
+        batch_bytes += (uint64_t)got;
+        if (im.n == IMPORT_BATCH || batch_bytes >= IMPORT_BATCH_BYTES) {
             rc = flush(&im);
+            batch_bytes = 0;
+        }
     }
     if (rc == 0 && im.n)
         rc = flush(&im);

@@ -807,15 +807,20 @@ static int32_t state_day(rules_ctx_t *c)
 static int acclaimed(rules_ctx_t *c, const nom_move_t *m, char *why, size_t len)
 {
     const ruleset_t *s = dossier_ruleset(&c->rules->book, c->period);
-    if (!s || !s->acclamation_required)
+    if (!s || (!s->acclamation_required && !s->n_dossier_required))
         return 0;
     Exemplar__Dossier *d = NULL;
     int rc = dossier_get(c->txn, c->n->id, &d);
     if (rc < 0 && rc != -EX_ENOTFOUND)
         return rc;
     rc = 0;
-    if (!dossier_acclaimed(s, d ? d->acclamation : NULL)) {
+    char missing[256];
+    if (s->acclamation_required && !dossier_acclaimed(s, d ? d->acclamation : NULL)) {
         dossier_refusal(s, d, m->verb, c->n->id, why, len);
+        rc = -EX_ECRITERIA;
+    } else if (!dossier_files_complete(s, d, missing, sizeof(missing))) {
+        /* the dossier's required files (rulesets.yaml `dossier.required`) */
+        dossier_files_refusal(s, missing, m->verb, c->n->id, why, len);
         rc = -EX_ECRITERIA;
     }
     if (d)

@@ -12,5 +12,7 @@
 
 int cmd_acclaim(ctl_t *ctl, const ctl_args_t *a);
 int cmd_judge(ctl_t *ctl, const ctl_args_t *a);
+/* dossier report ID: the draft achievement report (achievement.h) */
+int cmd_dossier(ctl_t *ctl, const ctl_args_t *a);
 
 #endif

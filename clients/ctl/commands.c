@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "cmd_attach.h"
 #include "cmd_auth.h"
 #include "cmd_backup.h"
 #include "cmd_council.h"
@@ -148,6 +149,26 @@ static const ctl_cmd_opt_t ACCLAIM_OPTS[] = {
     {OPT_IN_FAVOUR, N_("of them, those in favour of the nomination")},
     {OPT_REQUEST_ID, N_("the request id to send (default: a new one); the same N again is a safe "
                         "retry that changes nothing")},
+    {0, NULL},
+};
+
+static const ctl_cmd_opt_t DOSSIER_OPTS[] = {
+    {OPT_OUTPUT, N_("write the report to FILE (also -o FILE; default: stdout)")},
+    {OPT_LANG, N_("the report's language: vi (default) or en")},
+    {OPT_DOCUMENT,
+     N_("the document's header and signature values: an INI file's [document] section, "
+        "as for summary")},
+    {0, NULL},
+};
+
+static const ctl_cmd_opt_t ATTACH_OPTS[] = {
+    {OPT_REQUEST_ID, N_("the request id to send (default: a new one); the same N again is a safe "
+                        "retry that changes nothing")},
+    {0, NULL},
+};
+
+static const ctl_cmd_opt_t ATTACHMENT_OPTS[] = {
+    {OPT_OUTPUT, N_("write the file to FILE (also -o FILE; default: its bytes on stdout)")},
     {0, NULL},
 };
 
@@ -436,6 +457,37 @@ const ctl_cmd_t CMD_TABLE[] = {
       N_("CRITERION is a code of the rule set's `qualitative` list for the nomination's kind "
       "(the plan's: NEW-MODEL, LEADS for a collective; INITIATIVE, LEADS for a person). The "
       "latest judgement on a criterion replaces the earlier one; `check` shows them.") },
+    { "dossier", "report ID [-o FILE] [--lang vi|en] [--document FILE]",
+      N_("write the draft achievement report of nomination ID as an A4 HTML document"),
+      cmd_dossier, 2, 2, DOSSIER_OPTS,
+      N_("The form of the achievement report in the commendation decree's "
+      "annex, filled with what the daemon knows: the unit, the name, the plan's criteria as "
+      "'check' judges them, the collective's acclamation and the unit's judgements, and the "
+      "titles by year with the decisions that awarded them. The position, the account of the "
+      "achievements and the signatures are blanks for the unit to complete; the signed report "
+      "is then attached as the dossier's part report ('exemplarctl attach ID report FILE').") },
+    { "attach", "ID PART FILE [--request-id N]",
+      N_("add FILE to the dossier of nomination ID as the next version of PART"),
+      cmd_attach, 3, 3, ATTACH_OPTS,
+      N_("PART is a part of the rule set's dossier (daemon/data/rulesets.yaml `dossier`; by "
+      "default submission, report, lower-minutes, other). The daemon reads the type from the "
+      "file's bytes, never its name: PDF, DOCX, JPEG or PNG only. The largest file is "
+      "[dossier] max_attachment_mib, within [api] max_message_bytes; a larger one is refused "
+      "here (too-large) before it is sent. The nomination's unit officer, or an "
+      "administrator, attaches while the nomination is registered, fostering or returned. A "
+      "new file of a part is its next version; every version stays. When the rule set "
+      "requires a part (`dossier.required`), the move to unit-reviewed is refused until it has "
+      "a file, and `check` shows which are missing.") },
+    { "attachments", "ID", N_("list the files of the dossier of nomination ID, every version"),
+      cmd_attachments, 1, 1, NO_OPTS,
+      N_("Part, version, file name, type, size, who and when, and the SHA-256 of each file; "
+      "the latest version of each part, the one that counts, is marked *.") },
+    { "attachment", "get ID PART [VERSION] [-o FILE]",
+      N_("fetch a file of the dossier of nomination ID (by default the part's latest version)"),
+      cmd_attachment, 3, 4, ATTACHMENT_OPTS,
+      N_("Writes the file's bytes to stdout, or to FILE with -o (replaced whole, mode 0640). "
+      "VERSION (from 1) fetches an older version; 'attachments ID' lists them. Read scope as "
+      "'get'.") },
     { "meeting", "open REF ID... | attend MEETING PRINCIPAL... | vote MEETING - | close MEETING | show MEETING [--format html] | decision MEETING",
       N_("run the Ministry council's secret ballot over unit-reviewed nominations"),
       cmd_meeting, 2, 202, MEETING_OPTS,

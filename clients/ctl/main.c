@@ -93,10 +93,19 @@ static int parse(ctl_t *ctl, const ctl_cmd_t *cmd, int argc, char **argv, ctl_ar
 {
     struct option longopts[CTL_OPTIONS_COUNT + CTL_GLOBAL_OPTIONS_COUNT + 1];
     build_longopts(cmd, longopts, sizeof longopts / sizeof longopts[0]);
-    const char *shortopts = cmd ? ":h" : "+:h";
+    /* -o FILE is --output FILE, for the commands that take it */
+    const char *shortopts = cmd ? ":ho:" : "+:h";
     int key;
     opterr = 0;
     while ((key = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        if (key == 'o') {
+            bool takes = false;
+            for (const ctl_cmd_opt_t *c = cmd->opts; c && c->key; c++)
+                takes |= c->key == OPT_OUTPUT;
+            if (!takes)
+                return ctl_usage(ctl, "unknown option '-o'");
+            key = OPT_OUTPUT;
+        }
         if (key == '?' || key == ':')
             return bad_option(ctl, key, argv);
         int rc = apply_global(ctl, key, optarg, action);

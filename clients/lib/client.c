@@ -32,8 +32,9 @@ struct ex_client {
     ex_curve_keys_t keys;
     int timeout_ms;
     int retries;
-    void *sock;       /* DEALER; NULL after a timeout until the next attempt */
-    char language[8]; /* the answers' language ("vi", "en"); "": the daemon's */
+    void *sock;         /* DEALER; NULL after a timeout until the next attempt */
+    char language[8];   /* the answers' language ("vi", "en"); "": the daemon's */
+    size_t max_request; /* the largest request sent (EX_MAX_REQUEST_BYTES unless raised) */
 };
 
 /* ---- the shared context ------------------------------------------------ */
@@ -201,6 +202,7 @@ ex_client_t *ex_client_new(const ex_client_opts_t *opts)
         snprintf(c->language, sizeof c->language, "%s", opts->language);
     }
     c->timeout_ms = opts && opts->timeout_ms > 0 ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
+    c->max_request = EX_MAX_REQUEST_BYTES;
     c->retries = !opts || opts->retries == 0 ? DEFAULT_RETRIES
                  : opts->retries < 0         ? 0
                                              : opts->retries;
@@ -358,7 +360,7 @@ int ex_client_call(ex_client_t *c, Exemplar__Request *req, Exemplar__Reply **rep
     if ((!req->language || !req->language[0]) && c->language[0])
         req->language = c->language;
     size_t len = exemplar__request__get_packed_size(req);
-    if (len > EX_MAX_REQUEST_BYTES)
+    if (len > c->max_request)
         return -EX_ETOOBIG;
     uint8_t *buf = malloc(len ? len : 1);
     if (!buf)
@@ -535,4 +537,9 @@ int ex_audit(ex_client_t *c, uint64_t before_seq, uint32_t limit, Exemplar__Repl
     req.body_case = EXEMPLAR__REQUEST__BODY_AUDIT;
     req.audit = &body;
     return ex_client_call(c, &req, reply);
+}
+
+void ex_client_set_max_request(ex_client_t *c, size_t bytes)
+{
+    c->max_request = bytes < EX_MAX_REQUEST_BYTES ? EX_MAX_REQUEST_BYTES : bytes;
 }

@@ -120,6 +120,13 @@ void ex_client_destroy(ex_client_t **p);
  * (late answers to an earlier attempt) are discarded, not returned. */
 int ex_client_call(ex_client_t *c, Exemplar__Request *req, Exemplar__Reply **reply);
 
+/* Raises the largest request c sends above EX_MAX_REQUEST_BYTES, for a
+ * daemon whose [api] max_message_bytes is larger (a dossier's file travels
+ * in one request: InfoReply.max_attachment_bytes says what it takes).  A
+ * request larger than the daemon's limit is dropped by ZeroMQ unanswered,
+ * so ask it first.  Values below EX_MAX_REQUEST_BYTES keep that. */
+void ex_client_set_max_request(ex_client_t *c, size_t bytes);
+
 /* The outcome of a call as one code: the transport error, or the daemon's
  * error code negated, or 0. */
 int ex_reply_status(int call_rc, const Exemplar__Reply *reply);

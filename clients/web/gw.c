@@ -27,6 +27,10 @@ int gw_init(const web_config_t *cfg, char *err, size_t errlen)
         return -1;
     ex_client_opts_t o = {.endpoint = cfg->api, .timeout_ms = cfg->timeout_ms, .curve = &G.keys};
     G.client = ex_client_new(&o);
+    /* a dossier's file travels in one request: the page checks it against
+     * what the daemon takes (InfoReply.max_attachment_bytes) before sending */
+    if (G.client)
+        ex_client_set_max_request(G.client, EX_MAX_REPLY_BYTES);
     if (!G.client) {
         snprintf(err, errlen,
                  "cannot make a client for %s (a ZeroMQ endpoint such as "

@@ -54,12 +54,19 @@ typedef struct {
     buf_t val;
 } field_t;
 
+/* A file posted as multipart/form-data (the dossier's upload form): its
+ * bytes apart from the text fields, which are NUL-terminated text. */
+#define FILE_MAX (16u << 20)
+
 typedef struct {
     struct MHD_PostProcessor *pp;
     field_t f[FIELDS_MAX];
     int nf;
     size_t total;
     bool bad;
+    uint8_t *file; /* the one file field's bytes */
+    size_t file_len;
+    char file_name[256];
 } post_t;
 
 typedef struct {
@@ -90,8 +97,29 @@ static enum MHD_Result post_iter(void *cls, enum MHD_ValueKind kind, const char 
                                  const char *filename, const char *type, const char *enc,
                                  const char *data, uint64_t off, size_t size)
 {
-    (void)kind, (void)filename, (void)type, (void)enc;
+    (void)kind, (void)type, (void)enc;
     post_t *p = cls;
+    if (filename) { /* the upload form's file: bytes, kept apart and limited on their own */
+        if (off == 0 && p->file_name[0]) {
+            p->bad = true; /* one file a form */
+            return MHD_NO;
+        }
+        if (off == 0)
+            snprintf(p->file_name, sizeof(p->file_name), "%s", filename[0] ? filename : "-");
+        if (p->file_len + size > FILE_MAX) {
+            p->bad = true;
+            return MHD_NO;
+        }
+        uint8_t *grown = realloc(p->file, p->file_len + size + 1);
+        if (!grown) {
+            p->bad = true;
+            return MHD_NO;
+        }
+        p->file = grown;
+        memcpy(p->file + p->file_len, data, size);
+        p->file_len += size;
+        return MHD_YES;
+    }
     p->total += size;
     if (p->total > POST_MAX || strlen(key) >= sizeof(p->f[0].key)) {
         p->bad = true;
@@ -1013,6 +1041,9 @@ static void evidence_section(req_t *r, buf_t *b, const Exemplar__Nomination *n,
     buf_add(b, "</section>");
 }
 
+/* The dossier's files (below, with their handlers). */
+static void attachments_section(req_t *r, buf_t *b, const Exemplar__Nomination *n);
+
 static enum MHD_Result nomination_page(req_t *r, uint64_t id)
 {
     Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
@@ -1080,6 +1111,7 @@ static enum MHD_Result nomination_page(req_t *r, uint64_t id)
     criteria_section(r, &b, check);
     evidence_section(r, &b, n, check);
     acclamation_form(r, &b, n);
+    attachments_section(r, &b, n);
     ex_reply_free(check);
     buf_fmt(&b, "<section class=\"actions\"><h2>%s</h2>", L(r->lang, "What you can do"));
     int shown = 0;
@@ -1234,6 +1266,220 @@ static enum MHD_Result acclaim_post(req_t *r, uint64_t id)
         flash_refusal(r, rc, reply);
     ex_reply_free(reply);
     return redirect(r, back, NULL);
+}
+
+/* ---- the dossier's files -----------------------------------------------------------------------
+ */
+
+/* The parts a file may carry: the shipped rule sets' (rulesets.yaml
+ * `dossier.parts`); the daemon refuses, with the rule set's list, a part
+ * its rule set does not name. */
+static const char *const DOSSIER_PARTS[] = {"submission", "report", "lower-minutes", "other"};
+
+static const char *part_label(int lang, const char *part)
+{
+    if (!strcmp(part, "submission"))
+        return L(lang, "Cover submission");
+    if (!strcmp(part, "report"))
+        return L(lang, "Achievement report");
+    if (!strcmp(part, "lower-minutes"))
+        return L(lang, "Lower council's minutes");
+    if (!strcmp(part, "other"))
+        return L(lang, "Other");
+    return part;
+}
+
+/* The dossier's files, every version with a link to download it, and for
+ * the unit officer (or an administrator), while the unit may still review
+ * the nomination, the form that uploads one. */
+static void attachments_section(req_t *r, buf_t *b, const Exemplar__Nomination *n)
+{
+    buf_fmt(b, "<section id=\"attachments\"><h2>%s</h2>", L(r->lang, "Dossier files"));
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__AttachmentGetRequest body = EXEMPLAR__ATTACHMENT_GET_REQUEST__INIT;
+    body.nomination_id = n->id;
+    req.body_case = EXEMPLAR__REQUEST__BODY_ATTACHMENT_GET;
+    req.attachment_get = &body;
+    Exemplar__Reply *reply = NULL;
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
+    const Exemplar__Dossier *d =
+        ex_reply_status(rc, reply) == 0 && reply->attachment ? reply->attachment->dossier : NULL;
+    if (!d || !d->n_attachments) {
+        buf_fmt(b, "<p>%s</p>", L(r->lang, "No file attached yet."));
+    } else {
+        buf_fmt(b,
+                "<table id=\"files\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+                "<th>%s</th><th>%s</th></tr></thead><tbody>",
+                L(r->lang, "Part"), L(r->lang, "Version"), L(r->lang, "File"), L(r->lang, "Type"),
+                L(r->lang, "Size (bytes)"), L(r->lang, "Uploaded by"));
+        for (size_t i = 0; i < d->n_attachments; i++) {
+            const Exemplar__Attachment *a = d->attachments[i];
+            buf_add(b, "<tr><td>");
+            buf_esc(b, part_label(r->lang, a->part));
+            buf_fmt(b, "</td><td>%u</td><td><a href=\"/n/%" PRIu64 "/file/", a->version, n->id);
+            buf_esc(b, a->part);
+            buf_fmt(b, "/%u\">", a->version);
+            buf_esc(b, a->filename);
+            buf_add(b, "</a></td><td>");
+            buf_esc(b, a->media_type);
+            buf_fmt(b, "</td><td>%llu</td><td>", (unsigned long long)a->size);
+            buf_esc(b, a->uploaded_by);
+            buf_add(b, "</td></tr>");
+        }
+        buf_add(b, "</tbody></table>");
+    }
+    ex_reply_free(reply);
+    bool may =
+        r->s.role == EXEMPLAR__ROLE__ROLE_UNIT_OFFICER || r->s.role == EXEMPLAR__ROLE__ROLE_ADMIN;
+    if (may && (n->state == EXEMPLAR__STATE__STATE_REGISTERED ||
+                n->state == EXEMPLAR__STATE__STATE_FOSTERING ||
+                n->state == EXEMPLAR__STATE__STATE_RETURNED)) {
+        buf_fmt(b,
+                "<form method=\"post\" action=\"/n/%" PRIu64 "/attach\" id=\"attach-form\" "
+                "enctype=\"multipart/form-data\" aria-labelledby=\"attach-form-title\">"
+                "<h3 id=\"attach-form-title\">%s</h3>",
+                n->id, L(r->lang, "Attach a file"));
+        csrf_input(r, b);
+        buf_fmt(b, "<input type=\"hidden\" name=\"request_id\" value=\"%" PRIu64 "\">",
+                ex_request_id_new());
+        buf_fmt(b, "<label for=\"at-part\">%s</label><select id=\"at-part\" name=\"part\">",
+                L(r->lang, "Part"));
+        for (size_t i = 0; i < sizeof(DOSSIER_PARTS) / sizeof(DOSSIER_PARTS[0]); i++) {
+            buf_fmt(b, "<option value=\"%s\">", DOSSIER_PARTS[i]);
+            buf_esc(b, part_label(r->lang, DOSSIER_PARTS[i]));
+            buf_add(b, "</option>");
+        }
+        buf_fmt(b,
+                "</select><label for=\"at-file\">%s</label><input id=\"at-file\" name=\"file\" "
+                "type=\"file\" accept=\".pdf,.docx,.jpg,.jpeg,.png\" required>",
+                L(r->lang, "File (PDF, DOCX, JPEG or PNG)"));
+        buf_fmt(b, "<button type=\"submit\">%s</button></form>", L(r->lang, "Upload"));
+    }
+    buf_add(b, "</section>");
+}
+
+/* POST /n/ID/attach: a file of the dossier, as the next version of its part. */
+static enum MHD_Result attach_post(req_t *r, uint64_t id)
+{
+    char back[64];
+    snprintf(back, sizeof(back), "/n/%" PRIu64, id);
+    uint64_t request_id = 0;
+    if (!parse_u64(field(r, "request_id"), &request_id)) {
+        session_flash(r->s.token, true, "%s",
+                      L(r->lang, "The form has expired or did not come from this site. Open the "
+                                 "page again and retry."));
+        return redirect(r, back, NULL);
+    }
+    if (!r->post->file_name[0] || !r->post->file_len) {
+        session_flash(r->s.token, true, "%s", L(r->lang, "Choose the file to upload."));
+        return redirect(r, back, NULL);
+    }
+    /* the daemon drops a request over its message limit unanswered: ask first */
+    Exemplar__Request info = EXEMPLAR__REQUEST__INIT;
+    Exemplar__InfoRequest ib = EXEMPLAR__INFO_REQUEST__INIT;
+    info.body_case = EXEMPLAR__REQUEST__BODY_INFO;
+    info.info = &ib;
+    Exemplar__Reply *reply = NULL;
+    int rc = gw_call(r->s.name, r->lang, &info, &reply);
+    uint64_t max = ex_reply_status(rc, reply) == 0 ? reply->info->max_attachment_bytes : 0;
+    ex_reply_free(reply);
+    reply = NULL;
+    if (r->post->file_len > max) {
+        session_flash(r->s.token, true,
+                      L(r->lang, "The file is %llu KiB; the largest a dossier file may be is %llu "
+                                 "KiB. Scan it at a lower resolution or split it."),
+                      (unsigned long long)(r->post->file_len + 1023) / 1024,
+                      (unsigned long long)max / 1024);
+        return redirect(r, back, NULL);
+    }
+    /* the name as the browser sent it, without a directory */
+    const char *name = strrchr(r->post->file_name, '/');
+    name = name ? name + 1 : r->post->file_name;
+    const char *bs = strrchr(name, '\\');
+    name = bs ? bs + 1 : name;
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__AttachmentAddRequest body = EXEMPLAR__ATTACHMENT_ADD_REQUEST__INIT;
+    body.nomination_id = id;
+    body.part = (char *)field(r, "part");
+    body.filename = (char *)name;
+    body.content.data = r->post->file;
+    body.content.len = r->post->file_len;
+    req.request_id = request_id;
+    req.body_case = EXEMPLAR__REQUEST__BODY_ATTACHMENT_ADD;
+    req.attachment_add = &body;
+    rc = gw_call(r->s.name, r->lang, &req, &reply);
+    if (ex_reply_status(rc, reply) == 0)
+        session_flash(r->s.token, false, L(r->lang, "Attached: %s."), name);
+    else
+        flash_refusal(r, rc, reply);
+    ex_reply_free(reply);
+    return redirect(r, back, NULL);
+}
+
+/* GET /n/ID/file/PART/VERSION: the file's bytes, as a download (never
+ * shown inline: the type is the daemon's, but the page is not the file's). */
+static enum MHD_Result file_get(req_t *r, uint64_t id, const char *what)
+{
+    char part[64];
+    const char *slash = strchr(what + 5, '/'); /* what: "file/PART/VERSION" */
+    uint64_t version = 0;
+    if (!slash || (size_t)(slash - (what + 5)) >= sizeof(part) || !parse_u64(slash + 1, &version) ||
+        version == 0 || version > UINT32_MAX)
+        return page_message(r, MHD_HTTP_NOT_FOUND, L(r->lang, "Not found"),
+                            L(r->lang, "Page not found."));
+    memcpy(part, what + 5, (size_t)(slash - (what + 5)));
+    part[slash - (what + 5)] = '\0';
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__AttachmentGetRequest body = EXEMPLAR__ATTACHMENT_GET_REQUEST__INIT;
+    body.nomination_id = id;
+    body.part = part;
+    body.version = (uint32_t)version;
+    req.body_case = EXEMPLAR__REQUEST__BODY_ATTACHMENT_GET;
+    req.attachment_get = &body;
+    Exemplar__Reply *reply = NULL;
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
+    if (ex_reply_status(rc, reply) != 0 || !reply->attachment->attachment) {
+        unsigned status =
+            reply && reply->error && reply->error->code == EXEMPLAR__ERROR_CODE__ERROR_PERMISSION
+                ? MHD_HTTP_FORBIDDEN
+                : MHD_HTTP_NOT_FOUND;
+        enum MHD_Result res = page_message(r, status, L(r->lang, "Not found"),
+                                           reply && reply->error ? reply->error->message
+                                                                 : L(r->lang, "Page not found."));
+        ex_reply_free(reply);
+        return res;
+    }
+    const Exemplar__AttachmentReply *a = reply->attachment;
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(a->content.len, a->content.data, MHD_RESPMEM_MUST_COPY);
+    if (!resp) {
+        ex_reply_free(reply);
+        return MHD_NO;
+    }
+    /* an ASCII name in the header (RFC 6266); the original in filename* */
+    char ascii[128], header[1024];
+    size_t k = 0;
+    for (const char *c = a->attachment->filename; *c && k + 1 < sizeof(ascii); c++)
+        ascii[k++] = (*c >= 0x20 && *c < 0x7f && *c != '"' && *c != '\\') ? *c : '_';
+    ascii[k] = '\0';
+    size_t used = (size_t)snprintf(header, sizeof(header),
+                                   "attachment; filename=\"%s\"; filename*=UTF-8''", ascii);
+    for (const unsigned char *c = (const unsigned char *)a->attachment->filename;
+         *c && used + 4 < sizeof(header); c++) {
+        if ((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+            strchr("-._~", *c))
+            header[used++] = (char)*c;
+        else
+            used += (size_t)snprintf(header + used, sizeof(header) - used, "%%%02X", *c);
+    }
+    header[used] = '\0';
+    MHD_add_response_header(resp, "Content-Type", a->attachment->media_type);
+    MHD_add_response_header(resp, "Content-Disposition", header);
+    security_headers(resp);
+    enum MHD_Result res = MHD_queue_response(r->c, MHD_HTTP_OK, resp);
+    MHD_destroy_response(resp);
+    ex_reply_free(reply);
+    return res;
 }
 
 /* ---- registration ------------------------------------------------------------------------------
@@ -2347,8 +2593,8 @@ static void forwarded_address(req_t *r)
         memcpy(r->addr, ip, n + 1);
 }
 
-/* /n/ID, /n/ID/move, /n/ID/evidence or /n/ID/acclaim: the id and what is asked ("" for
- * the page itself). */
+/* /n/ID, /n/ID/move, /n/ID/evidence, /n/ID/acclaim, /n/ID/attach or
+ * /n/ID/file/PART/VERSION: the id and what is asked ("" for the page itself). */
 static bool nomination_path(const char *url, uint64_t *id, const char **what)
 {
     if (strncmp(url, "/n/", 3) != 0)
@@ -2361,7 +2607,8 @@ static bool nomination_path(const char *url, uint64_t *id, const char **what)
     digits[n] = '\0';
     const char *rest = url + 3 + n;
     if (*rest && strcmp(rest, "/move") != 0 && strcmp(rest, "/evidence") != 0 &&
-        strcmp(rest, "/acclaim") != 0)
+        strcmp(rest, "/acclaim") != 0 && strcmp(rest, "/attach") != 0 &&
+        strncmp(rest, "/file/", 6) != 0)
         return false;
     *what = *rest ? rest + 1 : "";
     return parse_u64(digits, id);
@@ -2460,6 +2707,10 @@ static enum MHD_Result route(req_t *r)
             return evidence_post(r, id);
         if (post && !strcmp(what, "acclaim"))
             return acclaim_post(r, id);
+        if (post && !strcmp(what, "attach"))
+            return attach_post(r, id);
+        if (get && !strncmp(what, "file/", 5))
+            return file_get(r, id, what);
         if (get && !*what)
             return nomination_page(r, id);
     }
@@ -2507,6 +2758,7 @@ void pages_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         return;
     if (p->pp)
         MHD_destroy_post_processor(p->pp);
+    free(p->file);
     for (int i = 0; i < p->nf; i++) {
         if (p->f[i].val.p)
             sodium_memzero(p->f[i].val.p, p->f[i].val.len); /* passwords */

@@ -20,7 +20,7 @@ SUITE=bookworm
 VARIANT=minbase
 # systemd and dbus to boot; the rest are the run-time libraries of the .deb
 # (its Depends), so that dpkg -i works without network inside the container.
-PACKAGES=systemd,dbus,libzmq5,liblmdb0,libprotobuf-c1,libsystemd0,libinih1,libjson-c5,libutf8proc2,libcsv3,libyaml-0-2,libxlsxwriter4,libsodium23,libmicrohttpd12
+PACKAGES=systemd,dbus,libzmq5,liblmdb0,libprotobuf-c1,libsystemd0,libinih1,libjson-c5,libutf8proc2,libcsv3,libyaml-0-2,libxlsxwriter4,libsodium23,libmicrohttpd12,libmagic1
 CACHE=${EXEMPLAR_TEST_ROOT_CACHE:-/var/cache/exemplar-test-root}
 
 say() { echo "test-root: $*" >&2; }

@@ -21,6 +21,8 @@
 
 #include <cmocka.h>
 
+#include "blobs.h"
+#include "dossier.h"
 #include "errors.h"
 #include "fsck.h"
 #include "key.h"
@@ -170,6 +172,53 @@ static void a_change_missing_from_the_log_is_not_an_index_problem(void **state)
         fail_msg("no sentence names the missing sequence:\n%s", text);
 }
 
+/* A dossier file whose blob is damaged, and one whose blob is gone: two
+ * problems, neither an index one, each naming what is wrong. */
+static void damaged_and_missing_blobs_are_problems(void **state)
+{
+    test_t *f = *state;
+    store_txn_t t;
+    uint8_t sha[2][BLOBS_SHA_LEN];
+    assert_int_equal(store_txn_begin(f->fx.store, true, &t), 0);
+    assert_int_equal(blobs_put(&t, "%PDF-1.4 one", 12, sha[0]), 0);
+    assert_int_equal(blobs_put(&t, "%PDF-1.4 two", 12, sha[1]), 0);
+    Exemplar__Attachment a[2] = {EXEMPLAR__ATTACHMENT__INIT, EXEMPLAR__ATTACHMENT__INIT};
+    Exemplar__Attachment *list[] = {&a[0], &a[1]};
+    for (int i = 0; i < 2; i++) {
+        a[i].part = "report";
+        a[i].filename = "bao-cao.pdf";
+        a[i].media_type = "application/pdf";
+        a[i].size = 12;
+        a[i].sha256.data = sha[i];
+        a[i].sha256.len = BLOBS_SHA_LEN;
+        a[i].version = (uint32_t)i + 1;
+    }
+    Exemplar__Dossier d = EXEMPLAR__DOSSIER__INIT;
+    d.nomination_id = f->ids[0];
+    d.attachments = list;
+    d.n_attachments = 2;
+    dossier_put(&t, &d);
+    assert_int_equal(store_txn_commit(&t), 0);
+
+    uint64_t index = 9;
+    char text[2048];
+    Exemplar__FsckReply r = check(f, 10, &index, text, sizeof(text));
+    if (r.problems)
+        fail_msg("problems in a clean store with a dossier:\n%s", text);
+
+    assert_int_equal(store_txn_begin(f->fx.store, true, &t), 0);
+    store_put(&t, DB_BLOBS, sha[0], BLOBS_SHA_LEN, "%PDF-1.4 0ne", 12); /* a flipped byte */
+    store_del(&t, DB_BLOBS, sha[1], BLOBS_SHA_LEN);
+    assert_int_equal(store_txn_commit(&t), 0);
+    r = check(f, 10, &index, text, sizeof(text));
+    assert_int_equal(r.problems, 2);
+    assert_int_equal(index, 0);
+    char hex[BLOBS_HEX_LEN];
+    blobs_hex(sha[0], hex);
+    if (!strstr(text, hex) || !strstr(text, "version 2 has no blob"))
+        fail_msg("fsck does not name the damaged and the missing blob:\n%s", text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -178,6 +227,8 @@ int main(void)
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(a_change_missing_from_the_log_is_not_an_index_problem,
                                         setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(damaged_and_missing_blobs_are_problems, setup,
+                                        fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
