@@ -16,8 +16,8 @@
 
 enum {
     TIMEOUT_MS = 10000,
-    SILENCE_MS = 1500, /* how long an oversized message must stay unanswered */
-    MAX_MESSAGE = 65536,
+    SILENCE_MS = 1500,      /* how long an oversized message must stay unanswered */
+    MAX_MESSAGE = 11534336, /* [api] max_message_bytes by default */
 };
 
 #define S(x) EXEMPLAR__STATE__STATE_##x

@@ -168,7 +168,8 @@ static void wrong_type_size_part_and_unit_are_refused(void **state)
     assert_non_null(strstr(r.why, "text/plain"));
     fixture_reply_free(&r);
 
-    /* over the limit: the default max_message_bytes (64 KiB) less 4 KiB */
+    /* over the limit: max_message_bytes (64 KiB here) less 4 KiB */
+    fixture_set(f, "api", "max_message_bytes", "65536");
     size_t big = 61u << 10;
     char *pdf = calloc(1, big);
     assert_non_null(pdf);

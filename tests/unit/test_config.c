@@ -41,7 +41,7 @@ static void defaults_are_the_value_column(void **state)
     config_t *cfg = fresh();
     assert_string_equal(cfg->default_campaign, "2021-2025");
     assert_int_equal(cfg->log_level, LOG_INFO);
-    assert_int_equal(cfg->max_message_bytes, 65536);
+    assert_int_equal(cfg->max_message_bytes, 11534336);
     assert_int_equal(cfg->max_batch, 256);
     assert_true(cfg->map_size == 64ull << 20);
     assert_true(cfg->map_max == 1ull << 40);
