@@ -86,12 +86,26 @@ static void fold_table_fill(void)
     }
 }
 
+/* The FOLD_TABLE entry of the code point at s[*i] (advancing *i), or NULL
+ * when s needs utf8proc's path from there. */
+static const fold_entry_t *fold_next(const utf8proc_uint8_t *s, size_t len, size_t *i)
+{
+    utf8proc_int32_t cp = s[*i];
+    utf8proc_ssize_t n = 1;
+    if (cp >= 0x80)
+        n = utf8proc_iterate(s + *i, (utf8proc_ssize_t)(len - *i), &cp);
+    int k = n > 0 ? fold_index(cp) : -1;
+    if (k < 0 || FOLD_TABLE[k].len == FOLD_SLOW)
+        return NULL;
+    *i += (size_t)n;
+    return &FOLD_TABLE[k];
+}
+
 /* The folded form through FOLD_TABLE into a malloc'd string; NULL (with
  * *slow) when s needs utf8proc's path, or out of memory. */
 static char *fold_table(const char *s, bool *slow)
 {
     size_t len = strlen(s);
-    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
     /* ASCII folds to one byte, a 2- or 3-byte code point to at most 7 */
     char *out = malloc(len * 4 + 1);
     size_t o = 0;
@@ -99,19 +113,14 @@ static char *fold_table(const char *s, bool *slow)
     if (!out)
         return NULL;
     for (size_t i = 0; i < len;) {
-        utf8proc_int32_t cp = p[i];
-        utf8proc_ssize_t n = 1;
-        if (cp >= 0x80)
-            n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
-        int k = n > 0 ? fold_index(cp) : -1;
-        if (k < 0 || FOLD_TABLE[k].len == FOLD_SLOW) {
+        const fold_entry_t *f = fold_next((const utf8proc_uint8_t *)s, len, &i);
+        if (!f) {
             *slow = true;
             free(out);
             return NULL;
         }
-        memcpy(out + o, FOLD_TABLE[k].out, FOLD_TABLE[k].len);
-        o += FOLD_TABLE[k].len;
-        i += (size_t)n;
+        for (uint8_t b = 0; b < f->len; b++)
+            out[o++] = f->out[b];
     }
     out[o] = 0;
     return out;
@@ -123,6 +132,30 @@ char *vitext_fold(const char *s)
     pthread_once(&fold_once, fold_table_fill);
     char *f = fold_table(s, &slow);
     return slow ? fold_utf8proc(s) : f;
+}
+
+bool vitext_fold_equals(const char *folded, const char *s)
+{
+    pthread_once(&fold_once, fold_table_fill);
+    size_t len = strlen(s), o = 0;
+    /* Compared as it is folded, without a copy, up to the first difference:
+     * what follows cannot change the folded form of what came before (its
+     * marks are stripped, and no character the table folds is the first
+     * of a canonical composition with a starter).  A code point the table
+     * does not fold sends the whole of s through utf8proc. */
+    for (size_t i = 0; i < len;) {
+        const fold_entry_t *f = fold_next((const utf8proc_uint8_t *)s, len, &i);
+        if (!f) {
+            char *whole = fold_utf8proc(s);
+            bool same = whole && strcmp(whole, folded) == 0;
+            free(whole);
+            return same;
+        }
+        for (uint8_t b = 0; b < f->len; b++)
+            if (folded[o++] != f->out[b])
+                return false;
+    }
+    return folded[o] == 0;
 }
 
 bool vitext_contains(const char *haystack, const char *needle)

@@ -5,7 +5,8 @@
  * computed here with the same flags): for every code point the table
  * covers, alone and after every Vietnamese letter, for pseudo-random
  * strings of them, and for text the table leaves to utf8proc (combining
- * marks, other scripts, invalid UTF-8).
+ * marks, other scripts, invalid UTF-8); vitext_fold_equals agrees with
+ * comparing that reference.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -45,6 +46,25 @@ static void same_as_reference(const char *s)
         assert_null(got);
     else if (!got || strcmp(want, got) != 0)
         fail_msg("fold of \"%s\": \"%s\", utf8proc says \"%s\"", s, got ? got : "(null)", want);
+    if (want) {
+        /* the comparison without a copy: equal to it, not to its neighbours */
+        char other[1024];
+        size_t n = strlen(want);
+        if (!vitext_fold_equals(want, s))
+            fail_msg("vitext_fold_equals(\"%s\", \"%s\") is false", want, s);
+        snprintf(other, sizeof(other), "%sx", want);
+        assert_false(vitext_fold_equals(other, s));
+        if (n > 0) {
+            memcpy(other, want, n);
+            other[n - 1] ^= 1;
+            other[n] = 0;
+            assert_false(vitext_fold_equals(other, s));
+            other[n - 1] = 0;
+            assert_false(vitext_fold_equals(other, s));
+        }
+    } else {
+        assert_false(vitext_fold_equals("bad ", s));
+    }
     free(want);
     free(got);
 }
