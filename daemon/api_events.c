@@ -774,6 +774,66 @@ typedef struct {
     uint8_t len;
 } index_key_t;
 
+/* One base-128 varint at p (before end, at most 10 bytes), or NULL. */
+static const uint8_t *peek_varint(const uint8_t *p, const uint8_t *end, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0; p < end && shift < 70; shift += 7) {
+        uint8_t b = *p++;
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *out = v;
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/* The subject of a stored Event (field 5), read from its encoding without
+ * decoding the rest: the indexer needs nothing else of the event, and a
+ * whole decode with its allocations was most of its instructions.  An
+ * absent subject reads as "", the last occurrence wins (as in a decode).
+ * 0, or -EX_ESTORAGE when v is not a well-formed encoding. */
+static int peek_subject(const store_val_t *v, char out[EV_SUBJECT_MAX + 1])
+{
+    const uint8_t *p = v->data, *end = p + v->len;
+    out[0] = 0;
+    while (p < end) {
+        uint64_t tag, val;
+        if (!(p = peek_varint(p, end, &tag)))
+            return -EX_ESTORAGE;
+        switch (tag & 7) {
+        case 0: /* varint */
+            if (!(p = peek_varint(p, end, &val)))
+                return -EX_ESTORAGE;
+            break;
+        case 1: /* 64-bit */
+            if (end - p < 8)
+                return -EX_ESTORAGE;
+            p += 8;
+            break;
+        case 2: /* length-delimited */
+            if (!(p = peek_varint(p, end, &val)) || val > (uint64_t)(end - p))
+                return -EX_ESTORAGE;
+            if (tag >> 3 == 5) {
+                size_t n = val < EV_SUBJECT_MAX ? (size_t)val : EV_SUBJECT_MAX;
+                memcpy(out, p, n);
+                out[n] = 0;
+            }
+            p += val;
+            break;
+        case 5: /* 32-bit */
+            if (end - p < 4)
+                return -EX_ESTORAGE;
+            p += 4;
+            break;
+        default: /* groups: never written by proto3 */
+            return -EX_ESTORAGE;
+        }
+    }
+    return 0;
+}
+
 static int by_key(const void *a, const void *b)
 {
     const index_key_t *x = a, *y = b;
@@ -818,15 +878,12 @@ int api_events_index(store_t *s, unsigned lag, bool quiet, bool *more)
     if (rc == 0) {
         rc = store_iter_seek(&it, k8, 8, &k, &v);
         while (rc == 0 && n < step && k.len == 8) {
-            Exemplar__Event *e = exemplar__event__unpack(NULL, v.len, v.data);
-            if (!e) {
-                rc = -EX_ESTORAGE;
+            char subject[EV_SUBJECT_MAX + 1];
+            if ((rc = peek_subject(&v, subject)) < 0)
                 break;
-            }
             seq = key_get_u64(k.data);
-            keys[n].len = (uint8_t)name_key(keys[n].key, e->subject, seq);
+            keys[n].len = (uint8_t)name_key(keys[n].key, subject, seq);
             n++;
-            exemplar__event__free_unpacked(e, NULL);
             rc = store_iter_next(&it, &k, &v);
         }
         store_iter_close(&it);
