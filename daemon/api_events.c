@@ -358,13 +358,33 @@ static void pub_flush(store_txn_t *t, pubstate_t *p)
     p->dirty = false;
 }
 
-/* Makes p the state of `name`, writing the previous publisher's back. */
-static int pub_switch(store_txn_t *t, pubstate_t *p, const char *name)
+/* The counters of the publishers one request names, each loaded once and
+ * written once at the end: a gateway's batch interleaving several
+ * publishers made a load and a write of the counters per event. */
+#define PUBS_MAX 8
+typedef struct {
+    pubstate_t v[PUBS_MAX];
+    size_t n, last;
+} pubset_t;
+
+/* The state of `name` in set (loaded on first use), or NULL with *rc. */
+static pubstate_t *pub_of(store_txn_t *t, pubset_t *set, const char *name, int *rc)
 {
-    if (p->loaded && strcmp(p->name, name) == 0)
-        return 0;
-    pub_flush(t, p);
-    return pub_load(t, name, p);
+    *rc = 0;
+    if (set->n && strcmp(set->v[set->last].name, name) == 0)
+        return &set->v[set->last];
+    for (size_t i = 0; i < set->n; i++)
+        if (strcmp(set->v[i].name, name) == 0)
+            return &set->v[set->last = i];
+    if (set->n == PUBS_MAX) { /* more publishers than that: write one back */
+        pub_flush(t, &set->v[0]);
+        set->v[0] = set->v[--set->n];
+    }
+    pubstate_t *p = &set->v[set->n];
+    if ((*rc = pub_load(t, name, p)) < 0)
+        return NULL;
+    set->last = set->n++;
+    return p;
 }
 
 /* Counts a new event's seq: a jump is a gap (logged once, here), a seq
@@ -533,29 +553,29 @@ int api_events_publish(const api_events_ctx_t *ctx, const Exemplar__PublishReque
         return -EX_EINTERNAL;
     out->n_ingest_seqs = r->n_events;
     uint64_t seq = last_ingest_seq(ctx->txn);
-    pubstate_t pub = {.loaded = false};
+    pubset_t pubs = {.n = 0};
     for (size_t i = 0; i < r->n_events && rc == 0 && ctx->txn->rc == 0; i++) {
         Exemplar__Event *e = r->events[i];
-        rc = pub_switch(ctx->txn, &pub, e->publisher);
-        if (rc < 0)
+        pubstate_t *pub = pub_of(ctx->txn, &pubs, e->publisher, &rc);
+        if (!pub)
             break;
         store_val_t v;
         rc = seen_get(ctx->txn, e->publisher, e->seq, &v);
         if (rc == 0) { /* a repeat: acknowledged, ignored */
             out->duplicates++;
-            pub.rec.duplicates++;
-            pub.dirty = true;
+            pub->rec.duplicates++;
+            pub->dirty = true;
             continue;
         }
         if (rc != -EX_ENOTFOUND)
             break;
-        pub_count(&pub, e->seq);
+        pub_count(pub, e->seq);
         rc = store_event(ctx, e, ++seq);
         out->ingest_seqs[i] = seq;
         out->accepted++;
     }
-    if (rc == 0)
-        pub_flush(ctx->txn, &pub);
+    for (size_t i = 0; rc == 0 && i < pubs.n; i++)
+        pub_flush(ctx->txn, &pubs.v[i]);
     if (rc == 0)
         rc = ctx->txn->rc;
     if (rc < 0)

@@ -355,6 +355,47 @@ static void a_reused_seq_and_bad_fields_are_refused_and_nothing_is_stored(void *
     ex_client_destroy(&c);
 }
 
+/* ---- one batch, many publishers ------------------------------------------------ */
+
+/* A gateway's batch interleaving 10 publishers (more than publish keeps
+ * loaded at once), sent twice: each publisher's counters are its own. */
+static void a_batch_of_many_publishers_counts_each_once(void **state)
+{
+    harness_t *h = *state;
+    ex_client_t *c = harness_client(h, TIMEOUT_MS);
+    enum { NPUB = 10, PER = 3 };
+    ev_t evs[NPUB * PER];
+    char names[NPUB][8];
+    Exemplar__Event *v[NPUB * PER];
+    for (int k = 0; k < NPUB * PER; k++) {
+        make_event(&evs[k], (uint64_t)k);
+        snprintf(names[k % NPUB], sizeof(names[0]), "p%d", k % NPUB);
+        evs[k].ev.publisher = names[k % NPUB];
+        evs[k].ev.seq = (uint64_t)(k / NPUB) + 1;
+        v[k] = &evs[k].ev;
+    }
+    Exemplar__Reply *r = NULL;
+    for (int round = 0; round < 2; round++) {
+        int rc = ex_publish(c, 0, v, NPUB * PER, &r);
+        itest_require_ok(rc, r, "publish");
+        assert_int_equal(r->publish->accepted, round ? 0 : NPUB * PER);
+        assert_int_equal(r->publish->duplicates, round ? NPUB * PER : 0);
+        ex_reply_free(r);
+    }
+    int rc = ex_stats(c, &r);
+    itest_require_ok(rc, r, "stats");
+    assert_int_equal(r->stats->n_publishers, NPUB);
+    for (size_t i = 0; i < r->stats->n_publishers; i++) {
+        const Exemplar__PublisherStats *p = r->stats->publishers[i];
+        assert_int_equal(p->events, PER);
+        assert_int_equal(p->last_seq, PER);
+        assert_int_equal(p->duplicates, PER);
+        assert_int_equal(p->gaps, 0);
+    }
+    ex_reply_free(r);
+    ex_client_destroy(&c);
+}
+
 /* ---- a publisher's PUB feed with a gap ------------------------------------- */
 
 typedef struct {
@@ -613,6 +654,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             a_reused_seq_and_bad_fields_are_refused_and_nothing_is_stored, harness_setup,
             harness_teardown),
+        cmocka_unit_test_setup_teardown(a_batch_of_many_publishers_counts_each_once, harness_setup,
+                                        harness_teardown),
         cmocka_unit_test(a_publisher_feed_gap_is_counted_and_the_daemon_keeps_going),
         cmocka_unit_test_setup_teardown(
             a_unit_topic_subscriber_gets_exactly_that_units_changes_in_order, harness_setup,
