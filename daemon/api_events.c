@@ -266,6 +266,18 @@ static int by_identity(const void *a, const void *b)
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* Orders slots of the request's array (Exemplar__Event **) by the
+ * identity of their events, then by request order (the slots' addresses). */
+static int by_slot(const void *a, const void *b)
+{
+    Exemplar__Event *const *x = *(Exemplar__Event *const *const *)a;
+    Exemplar__Event *const *y = *(Exemplar__Event *const *const *)b;
+    int c = by_identity(x, y);
+    if (c)
+        return c;
+    return x < y ? -1 : x > y;
+}
+
 /* The event id stored for (publisher, seq): 0 with *id (into the map),
  * -EX_ENOTFOUND or a storage error. */
 static int seen_get(store_txn_t *t, const char *publisher, uint64_t seq, store_val_t *id)
@@ -279,13 +291,18 @@ static bool same_id(const store_val_t *v, const char *id)
     return v->len == strlen(id) && memcmp(v->data, id, v->len) == 0;
 }
 
-/* Refuses a seq reused for another event id, in the store or inside r. */
-static int check_conflicts(const api_events_ctx_t *ctx, const Exemplar__PublishRequest *r)
+/* Refuses a seq reused for another event id, in the store or inside r;
+ * otherwise marks in repeat[] (r->n_events of them) the events already
+ * stored and the repeats inside r of an earlier event of r, so that the
+ * store is asked once per event. */
+static int check_conflicts(const api_events_ctx_t *ctx, const Exemplar__PublishRequest *r,
+                           bool *repeat)
 {
     for (size_t i = 0; i < r->n_events; i++) {
         const Exemplar__Event *e = r->events[i];
         store_val_t v;
         int rc = seen_get(ctx->txn, e->publisher, e->seq, &v);
+        repeat[i] = rc == 0;
         if (rc == -EX_ENOTFOUND)
             continue;
         if (rc < 0)
@@ -300,20 +317,28 @@ static int check_conflicts(const api_events_ctx_t *ctx, const Exemplar__PublishR
     }
     if (r->n_events < 2)
         return 0;
-    Exemplar__Event **sorted = malloc(r->n_events * sizeof(*sorted));
-    if (!sorted)
+    /* Slots of the request's array, so that each event's index is known
+     * and the first of equal identities (the one stored) comes first. */
+    Exemplar__Event **base = r->events, ***slots = malloc(r->n_events * sizeof(*slots));
+    if (!slots)
         return -EX_EINTERNAL;
-    memcpy(sorted, r->events, r->n_events * sizeof(*sorted));
-    qsort(sorted, r->n_events, sizeof(*sorted), by_identity);
+    for (size_t i = 0; i < r->n_events; i++)
+        slots[i] = &base[i];
+    qsort(slots, r->n_events, sizeof(*slots), by_slot);
     int rc = 0;
-    for (size_t i = 1; i < r->n_events && rc == 0; i++)
-        if (by_identity(&sorted[i - 1], &sorted[i]) == 0 &&
-            strcmp(sorted[i - 1]->event_id, sorted[i]->event_id) != 0)
+    for (size_t i = 1; i < r->n_events && rc == 0; i++) {
+        const Exemplar__Event *a = *slots[i - 1], *b = *slots[i];
+        if (by_identity(&a, &b) != 0)
+            continue;
+        if (strcmp(a->event_id, b->event_id) != 0)
             rc = refuse(ctx, -EX_EEVCONFLICT,
                         _("publisher %s: seq %" PRIu64 " appears twice in the request with "
                           "different event ids"),
-                        sorted[i]->publisher, sorted[i]->seq);
-    free(sorted);
+                        b->publisher, b->seq);
+        else
+            repeat[slots[i] - base] = true;
+    }
+    free(slots);
     return rc;
 }
 
@@ -543,8 +568,9 @@ int api_events_publish(const api_events_ctx_t *ctx, const Exemplar__PublishReque
     date_memo_t dates = {.text = ""};
     for (size_t i = 0; i < r->n_events && rc == 0; i++)
         rc = check_event(ctx, i, r->events[i], &dates);
+    bool repeat[EV_PUBLISH_MAX];
     if (rc == 0)
-        rc = check_conflicts(ctx, r);
+        rc = check_conflicts(ctx, r, repeat);
     if (rc < 0)
         return rc;
 
@@ -559,16 +585,12 @@ int api_events_publish(const api_events_ctx_t *ctx, const Exemplar__PublishReque
         pubstate_t *pub = pub_of(ctx->txn, &pubs, e->publisher, &rc);
         if (!pub)
             break;
-        store_val_t v;
-        rc = seen_get(ctx->txn, e->publisher, e->seq, &v);
-        if (rc == 0) { /* a repeat: acknowledged, ignored */
+        if (repeat[i]) { /* stored already, or earlier in r: acknowledged, ignored */
             out->duplicates++;
             pub->rec.duplicates++;
             pub->dirty = true;
             continue;
         }
-        if (rc != -EX_ENOTFOUND)
-            break;
         pub_count(pub, e->seq);
         rc = store_event(ctx, e, ++seq);
         out->ingest_seqs[i] = seq;

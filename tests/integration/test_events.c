@@ -358,7 +358,8 @@ static void a_reused_seq_and_bad_fields_are_refused_and_nothing_is_stored(void *
 /* ---- one batch, many publishers ------------------------------------------------ */
 
 /* A gateway's batch interleaving 10 publishers (more than publish keeps
- * loaded at once), sent twice: each publisher's counters are its own. */
+ * loaded at once), sent twice: each publisher's counters are its own; an
+ * event twice in one request is stored once. */
 static void a_batch_of_many_publishers_counts_each_once(void **state)
 {
     harness_t *h = *state;
@@ -382,14 +383,31 @@ static void a_batch_of_many_publishers_counts_each_once(void **state)
         assert_int_equal(r->publish->duplicates, round ? NPUB * PER : 0);
         ex_reply_free(r);
     }
-    int rc = ex_stats(c, &r);
+    /* One new event of each publisher, each sent twice in one request
+     * (last event first): stored once, the second copy a duplicate. */
+    Exemplar__Event *twice[2 * NPUB];
+    for (int k = 0; k < NPUB; k++) {
+        evs[k].ev.seq = PER + 1;
+        snprintf(evs[k].id, sizeof(evs[k].id), "again-%d", k);
+        twice[k] = twice[2 * NPUB - 1 - k] = &evs[k].ev;
+    }
+    int rc = ex_publish(c, 0, twice, 2 * NPUB, &r);
+    itest_require_ok(rc, r, "publish twice in one request");
+    assert_int_equal(r->publish->accepted, NPUB);
+    assert_int_equal(r->publish->duplicates, NPUB);
+    for (int k = 0; k < 2 * NPUB; k++)
+        assert_true((r->publish->ingest_seqs[k] != 0) == (k < NPUB));
+    ex_reply_free(r);
+
+    rc = ex_stats(c, &r);
     itest_require_ok(rc, r, "stats");
     assert_int_equal(r->stats->n_publishers, NPUB);
+    assert_int_equal(r->stats->events, NPUB * (PER + 1));
     for (size_t i = 0; i < r->stats->n_publishers; i++) {
         const Exemplar__PublisherStats *p = r->stats->publishers[i];
-        assert_int_equal(p->events, PER);
-        assert_int_equal(p->last_seq, PER);
-        assert_int_equal(p->duplicates, PER);
+        assert_int_equal(p->events, PER + 1);
+        assert_int_equal(p->last_seq, PER + 1);
+        assert_int_equal(p->duplicates, PER + 1);
         assert_int_equal(p->gaps, 0);
     }
     ex_reply_free(r);
