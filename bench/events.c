@@ -8,9 +8,11 @@
  *     keeps `window` PublishRequests of `batch` events in flight; an event
  *     counts when its request's reply (sent after the durable commit) is
  *     back.  The daemon writes per event: the event log (append), the
- *     events_seen dedup record (append per publisher), the subject index
- *     (a random insert), the publisher's counters (one record per batch),
- *     plus a request id record per request.
+ *     events_seen dedup record (append per publisher), the title fact's
+ *     evidence record and its tally mark (random inserts by subject), the
+ *     publisher's counters (one record per batch), plus a request id
+ *     record per request; the subject index follows off the
+ *     acknowledgement path ([store] events_index_lag), in the same process.
  *   raw LMDB: the same three records per event (the packed Event under an
  *     8-byte sequence, publisher+seq -> event id, subject+seq -> "") with
  *     default durable commits of `batch` events, in one process, no
@@ -34,12 +36,16 @@
 #include "exd.h"
 #include "exemplar.h"
 
+/* exemplard's default [api] max_message_bytes (ZMQ_MAXMSGSIZE of its api
+ * socket), which exd_start's configuration keeps. */
+#define MAX_MESSAGE_BYTES 65536
+
 typedef struct {
     const char *exemplard;
     const char *workdir;
     uint64_t events;
     unsigned batch, window, publishers, subjects;
-    bool json;
+    bool json, wal;
 } opts_t;
 
 typedef struct {
@@ -121,7 +127,7 @@ static int run_daemon(const opts_t *o, double *eps, double *seconds, char *err, 
     snprintf(dir, sizeof(dir), "%s/exemplard", o->workdir);
     mkdir(dir, 0750);
     exd_t d;
-    char *extra[] = {"--max-batch", "1024", NULL};
+    char *extra[] = {"--max-batch", "1024", o->wal ? "--wal=on" : "--wal=off", NULL};
     if (exd_start(&d, o->exemplard, dir, extra, 30, err, errlen) < 0)
         return -1;
     void *sock = zmq_socket(ex_zmq_context(), ZMQ_DEALER);
@@ -139,7 +145,14 @@ static int run_daemon(const opts_t *o, double *eps, double *seconds, char *err, 
             uint64_t first;
             size_t n, len;
             uint8_t *buf = pack_request(sent, o, &first, &n, &len);
-            if (!buf || zmq_send(sock, buf, len, 0) != (int)len) {
+            if (buf && len > MAX_MESSAGE_BYTES) {
+                /* exemplard would drop it without a word and cut the connection */
+                snprintf(err, errlen,
+                         "a request of %zu events is %zu bytes, over exemplard's "
+                         "max_message_bytes (%d): lower --batch",
+                         n, len, MAX_MESSAGE_BYTES);
+                rc = -1;
+            } else if (!buf || zmq_send(sock, buf, len, 0) != (int)len) {
                 snprintf(err, errlen, "cannot send a publish request");
                 rc = -1;
             }
@@ -269,7 +282,11 @@ static int run_raw(const opts_t *o, bool with_subject, double *eps, double *seco
 
 static const char USAGE[] =
     "usage: bench_events --exemplard PATH --workdir DIR [--events N] [--batch N]\n"
-    "                    [--window N] [--publishers N] [--subjects N] [--json]\n";
+    "                    [--window N] [--publishers N] [--subjects N] [--wal on|off] [--json]\n"
+    "  --batch: events per PublishRequest, 1-1000 (default 500: the protocol allows 1000,\n"
+    "           but exemplard's default [api] max_message_bytes, 64 KiB, holds about 560\n"
+    "           of these events); raw LMDB commits as many\n"
+    "  --wal:   exemplard's write-ahead log ([store] wal; default off, the daemon's)\n";
 
 static int parse_u(const char *s, unsigned long long lo, unsigned long long hi,
                    unsigned long long *out)
@@ -285,7 +302,7 @@ static int parse_u(const char *s, unsigned long long lo, unsigned long long hi,
 
 int main(int argc, char **argv)
 {
-    opts_t o = {.events = 200000, .batch = 100, .window = 8, .publishers = 4, .subjects = 10000};
+    opts_t o = {.events = 200000, .batch = 500, .window = 8, .publishers = 4, .subjects = 10000};
     for (int i = 1; i < argc; i++) {
         unsigned long long v = 0;
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -306,11 +323,13 @@ int main(int argc, char **argv)
         else if (strcmp(a, "--events") == 0)
             bad = parse_u(val, 1000, 100000000, &v), o.events = v;
         else if (strcmp(a, "--batch") == 0)
-            bad = parse_u(val, 1, 500, &v), o.batch = (unsigned)v;
+            bad = parse_u(val, 1, 1000, &v), o.batch = (unsigned)v;
         else if (strcmp(a, "--window") == 0)
             bad = parse_u(val, 1, 256, &v), o.window = (unsigned)v;
         else if (strcmp(a, "--publishers") == 0)
             bad = parse_u(val, 1, 99, &v), o.publishers = (unsigned)v;
+        else if (strcmp(a, "--wal") == 0)
+            bad = strcmp(val, "on") != 0 && strcmp(val, "off") != 0, o.wal = strcmp(val, "on") == 0;
         else if (strcmp(a, "--subjects") == 0)
             bad = parse_u(val, 1, 999999, &v), o.subjects = (unsigned)v;
         else
@@ -335,18 +354,19 @@ int main(int argc, char **argv)
         ex_shutdown();
         return 1;
     }
-    printf("events %" PRIu64 ", batch %u, window %u, publishers %u, subjects %u\n", o.events,
-           o.batch, o.window, o.publishers, o.subjects);
+    printf("events %" PRIu64 ", batch %u, window %u, publishers %u, subjects %u, wal %s\n",
+           o.events, o.batch, o.window, o.publishers, o.subjects, o.wal ? "on" : "off");
     printf("%-34s %12s %10s\n", "system", "events/s", "seconds");
     printf("%-34s %12.0f %10.2f\n", "exemplard (PublishRequest, durable)", d_eps, d_s);
     printf("%-34s %12.0f %10.2f\n", "raw LMDB (same records, durable)", r_eps, r_s);
     printf("%-34s %12.0f %10.2f\n", "raw LMDB (no subject index)", n_eps, n_s);
     printf("exemplard / raw LMDB: %.2f\n", d_eps / r_eps);
     if (o.json)
-        printf("{\"events\":%" PRIu64 ",\"batch\":%u,\"window\":%u,\"subjects\":%u,"
+        printf("{\"events\":%" PRIu64 ",\"batch\":%u,\"window\":%u,\"subjects\":%u,\"wal\":%s,"
                "\"exemplard_eps\":%.0f,\"raw_lmdb_eps\":%.0f,\"raw_lmdb_no_subject_eps\":%.0f,"
                "\"ratio\":%.3f}\n",
-               o.events, o.batch, o.window, o.subjects, d_eps, r_eps, n_eps, d_eps / r_eps);
+               o.events, o.batch, o.window, o.subjects, o.wal ? "true" : "false", d_eps, r_eps,
+               n_eps, d_eps / r_eps);
     ex_shutdown();
     return 0;
 }

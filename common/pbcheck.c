@@ -17,8 +17,21 @@
 #include "errors.h"
 #include "i18n.h"
 
+/* Where the walk is: the fields it entered, outermost first.  The dotted
+ * path ("publish.events[1].title_awarded.title") is written out only for a
+ * refusal: built for every field, with a repeated field's index counted
+ * from the start of its message, it cost more than the rest of the check
+ * and grew with the square of a publish request's events. */
 typedef struct {
-    char path[256]; /* the dotted path of the message being walked */
+    const ProtobufCFieldDescriptor *f;
+    const uint8_t *msg; /* the message holding the field, and the field's offset in it */
+    size_t at;
+} frame_t;
+
+typedef struct {
+    frame_t frames[PBCHECK_DEPTH_MAX + 2];
+    size_t depth;
+    char path[256];
     char *why;
     size_t why_len;
 } walk_t;
@@ -86,18 +99,24 @@ static size_t occurrences(const uint8_t *p, size_t end, uint32_t num)
     return count;
 }
 
-/* Appends field f (with its index when repeated) to w->path; returns the
- * old length so the caller can cut it back. */
-static size_t push(walk_t *w, const ProtobufCFieldDescriptor *f, const uint8_t *p, size_t at)
+/* The dotted path of the field being checked (with a repeated field's
+ * index), written into w->path. */
+static const char *where(walk_t *w)
 {
-    size_t old = strlen(w->path);
-    size_t room = sizeof(w->path) - old;
-    const char *dot = old ? "." : "";
-    if (f->label == PROTOBUF_C_LABEL_REPEATED)
-        snprintf(w->path + old, room, "%s%s[%zu]", dot, f->name, occurrences(p, at, f->id));
-    else
-        snprintf(w->path + old, room, "%s%s", dot, f->name);
-    return old;
+    size_t len = 0;
+    w->path[0] = '\0';
+    for (size_t k = 0; k < w->depth && len < sizeof(w->path); k++) {
+        const frame_t *fr = &w->frames[k];
+        const char *dot = k ? "." : "";
+        int n = fr->f->label == PROTOBUF_C_LABEL_REPEATED
+                    ? snprintf(w->path + len, sizeof(w->path) - len, "%s%s[%zu]", dot, fr->f->name,
+                               occurrences(fr->msg, fr->at, fr->f->id))
+                    : snprintf(w->path + len, sizeof(w->path) - len, "%s%s", dot, fr->f->name);
+        if (n < 0)
+            break;
+        len += (size_t)n;
+    }
+    return w->path;
 }
 
 static int refuse(walk_t *w, int rc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -119,14 +138,14 @@ static int check_string(walk_t *w, const uint8_t *s, size_t n)
         return refuse(w, -EX_EINVALID,
                       _("%s holds a NUL byte (byte %zu of %zu); text fields must be UTF-8 without "
                         "NUL bytes"),
-                      w->path, (size_t)(nul - s), n);
+                      where(w), (size_t)(nul - s), n);
     for (size_t i = 0; i < n;) {
         utf8proc_int32_t cp;
         utf8proc_ssize_t k = utf8proc_iterate(s + i, (utf8proc_ssize_t)(n - i), &cp);
         if (k <= 0)
             return refuse(w, -EX_EINVALID,
                           _("%s is not valid UTF-8 (byte %zu of %zu); send text encoded as UTF-8"),
-                          w->path, i, n);
+                          where(w), i, n);
         i += (size_t)k;
     }
     return 0;
@@ -136,7 +155,7 @@ static int walk(walk_t *w, const ProtobufCMessageDescriptor *d, const uint8_t *p
                 int depth)
 {
     if (depth > PBCHECK_DEPTH_MAX)
-        return refuse(w, -EX_EMALFORMED, _("%s: messages nested deeper than %d levels"), w->path,
+        return refuse(w, -EX_EMALFORMED, _("%s: messages nested deeper than %d levels"), where(w),
                       PBCHECK_DEPTH_MAX);
     size_t i = 0;
     while (i < len) {
@@ -145,19 +164,19 @@ static int walk(walk_t *w, const ProtobufCMessageDescriptor *d, const uint8_t *p
         unsigned wt;
         if (next_field(p, len, &i, &num, &wt, &start, &n) < 0)
             return refuse(w, -EX_EMALFORMED,
-                          _("%s%sthe field at byte %zu is cut short or malformed"), w->path,
-                          w->path[0] ? ": " : "", at);
+                          _("%s%sthe field at byte %zu is cut short or malformed"), where(w),
+                          w->depth ? ": " : "", at);
         if (wt != PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED)
             continue;
         const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(d, num);
         if (!f || (f->type != PROTOBUF_C_TYPE_STRING && f->type != PROTOBUF_C_TYPE_MESSAGE))
             continue;
-        size_t old = push(w, f, p, at);
+        w->frames[w->depth++] = (frame_t){f, p, at};
         int rc = f->type == PROTOBUF_C_TYPE_STRING
                      ? check_string(w, p + start, n)
                      : walk(w, (const ProtobufCMessageDescriptor *)f->descriptor, p + start, n,
                             depth + 1);
-        w->path[old] = '\0';
+        w->depth--;
         if (rc < 0)
             return rc;
     }

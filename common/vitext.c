@@ -6,6 +6,7 @@
  */
 #include "vitext.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,16 +18,144 @@ static utf8proc_int32_t fold_d(utf8proc_int32_t c, void *data)
     return c == 0x0111 || c == 0x0110 ? 'd' : c;
 }
 
-char *vitext_fold(const char *s)
+/* COMPOSE decomposes first; STRIPMARK drops the marks in between. */
+#define FOLD_FLAGS                                                                                 \
+    (UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD |                \
+     UTF8PROC_COMPOSE)
+
+static char *fold_utf8proc(const char *s)
 {
     utf8proc_uint8_t *out = NULL;
     utf8proc_ssize_t n =
-        utf8proc_map_custom((const utf8proc_uint8_t *)s, 0, &out,
-                            /* COMPOSE decomposes first; STRIPMARK drops the marks in between */
-                            UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_STRIPMARK |
-                                UTF8PROC_CASEFOLD | UTF8PROC_COMPOSE,
-                            fold_d, NULL);
+        utf8proc_map_custom((const utf8proc_uint8_t *)s, 0, &out, FOLD_FLAGS, fold_d, NULL);
     return n < 0 ? NULL : (char *)out;
+}
+
+/*
+ * The fast path.  utf8proc's map decomposes, case-folds and recomposes a
+ * whole string through UTF-32 buffers: about 4 000 instructions for a
+ * title's name, and the title catalogue folds every name it compares a
+ * published fact with.  Text made only of code points below U+0250 (ASCII,
+ * Latin-1, Latin Extended-A and -B) and of the Latin Extended Additional
+ * block (U+1E00-U+1EFF: every precomposed Vietnamese letter) carries no
+ * combining mark, so its folded form is the concatenation of each code
+ * point's folded form (what is left after the marks are stripped cannot
+ * compose).  Those forms come from utf8proc itself, once, into FOLD_TABLE;
+ * any other code point, or invalid UTF-8, takes utf8proc's path for the
+ * whole string, so the two paths cannot differ (tests/unit/test_vitext.c
+ * checks them against each other).
+ */
+#define FOLD_LOW_END   0x0250
+#define FOLD_EXT_START 0x1E00
+#define FOLD_EXT_END   0x1F00
+#define FOLD_ENTRIES   (FOLD_LOW_END + (FOLD_EXT_END - FOLD_EXT_START))
+#define FOLD_SLOW      0xFF /* len of a code point the table does not fold */
+
+typedef struct {
+    uint8_t len;
+    char out[7];
+} fold_entry_t;
+
+static fold_entry_t FOLD_TABLE[FOLD_ENTRIES];
+static pthread_once_t fold_once = PTHREAD_ONCE_INIT;
+
+static int fold_index(utf8proc_int32_t cp)
+{
+    if (cp > 0 && cp < FOLD_LOW_END)
+        return cp;
+    if (cp >= FOLD_EXT_START && cp < FOLD_EXT_END)
+        return FOLD_LOW_END + (cp - FOLD_EXT_START);
+    return -1;
+}
+
+static void fold_table_fill(void)
+{
+    for (int i = 0; i < FOLD_ENTRIES; i++) {
+        utf8proc_int32_t cp = i < FOLD_LOW_END ? i : FOLD_EXT_START + (i - FOLD_LOW_END);
+        utf8proc_uint8_t one[8] = {0};
+        FOLD_TABLE[i].len = FOLD_SLOW;
+        if (cp == 0 || utf8proc_encode_char(cp, one) <= 0)
+            continue;
+        char *f = fold_utf8proc((const char *)one);
+        size_t n = f ? strlen(f) : SIZE_MAX;
+        if (n <= sizeof(FOLD_TABLE[i].out)) {
+            memcpy(FOLD_TABLE[i].out, f, n);
+            FOLD_TABLE[i].len = (uint8_t)n;
+        }
+        free(f);
+    }
+}
+
+/* The FOLD_TABLE entry of the code point at s[*i] (advancing *i), or NULL
+ * when s needs utf8proc's path from there. */
+static const fold_entry_t *fold_next(const utf8proc_uint8_t *s, size_t len, size_t *i)
+{
+    utf8proc_int32_t cp = s[*i];
+    utf8proc_ssize_t n = 1;
+    if (cp >= 0x80)
+        n = utf8proc_iterate(s + *i, (utf8proc_ssize_t)(len - *i), &cp);
+    int k = n > 0 ? fold_index(cp) : -1;
+    if (k < 0 || FOLD_TABLE[k].len == FOLD_SLOW)
+        return NULL;
+    *i += (size_t)n;
+    return &FOLD_TABLE[k];
+}
+
+/* The folded form through FOLD_TABLE into a malloc'd string; NULL (with
+ * *slow) when s needs utf8proc's path, or out of memory. */
+static char *fold_table(const char *s, bool *slow)
+{
+    size_t len = strlen(s);
+    /* ASCII folds to one byte, a 2- or 3-byte code point to at most 7 */
+    char *out = malloc(len * 4 + 1);
+    size_t o = 0;
+    *slow = false;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < len;) {
+        const fold_entry_t *f = fold_next((const utf8proc_uint8_t *)s, len, &i);
+        if (!f) {
+            *slow = true;
+            free(out);
+            return NULL;
+        }
+        for (uint8_t b = 0; b < f->len; b++)
+            out[o++] = f->out[b];
+    }
+    out[o] = 0;
+    return out;
+}
+
+char *vitext_fold(const char *s)
+{
+    bool slow = false;
+    pthread_once(&fold_once, fold_table_fill);
+    char *f = fold_table(s, &slow);
+    return slow ? fold_utf8proc(s) : f;
+}
+
+bool vitext_fold_equals(const char *folded, const char *s)
+{
+    pthread_once(&fold_once, fold_table_fill);
+    size_t len = strlen(s), o = 0;
+    /* Compared as it is folded, without a copy, up to the first difference:
+     * what follows cannot change the folded form of what came before (its
+     * marks are stripped, and no character the table folds is the first
+     * of a canonical composition with a starter).  A code point the table
+     * does not fold sends the whole of s through utf8proc. */
+    for (size_t i = 0; i < len;) {
+        const fold_entry_t *f = fold_next((const utf8proc_uint8_t *)s, len, &i);
+        if (!f) {
+            char *whole = fold_utf8proc(s);
+            bool same = whole && strcmp(whole, folded) == 0;
+            free(whole);
+            return same;
+        }
+        for (uint8_t b = 0; b < f->len; b++)
+            if (folded[o++] != f->out[b])
+                return false;
+    }
+    return folded[o] == 0;
 }
 
 bool vitext_contains(const char *haystack, const char *needle)

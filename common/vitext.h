@@ -16,6 +16,11 @@
  * (invalid UTF-8, out of memory). */
 char *vitext_fold(const char *s);
 
+/* Is vitext_fold(s) the string folded?  The same answer without making
+ * the folded copy (false for invalid UTF-8): comparing one fold with many
+ * names, as the title catalogue does, costs no allocation per name. */
+bool vitext_fold_equals(const char *folded, const char *s);
+
 /* Does the folded form of haystack contain the folded form of needle? */
 bool vitext_contains(const char *haystack, const char *needle);
 

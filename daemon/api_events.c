@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "campaign.h"
 #include "errors.h"
@@ -75,11 +76,34 @@ static bool plain_ascii(const char *s, size_t max)
     return i <= max;
 }
 
+/* Valid UTF-8 without a control character (general category Cc: U+0000-
+ * U+001F, U+007F-U+009F), in at most max / 3 bytes.  Such text is a valid
+ * free-text field without normalising it: NFC never makes UTF-8 text more
+ * than three times longer (UAX #15, "Stream-Safe Text Format": the
+ * expansion factor of NFC in UTF-8 is 3).  Decision numbers, issuers and
+ * titles in Vietnamese are; text_normalize on them was a fifth of the
+ * daemon's instructions per published event. */
+static bool short_clean_utf8(const char *s, size_t max)
+{
+    size_t len = strnlen(s, max / 3 + 1);
+    if (len > max / 3)
+        return false;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    for (size_t i = 0; i < len;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0 || cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+            return false;
+        i += (size_t)n;
+    }
+    return true;
+}
+
 /* A free-text field: optional, UTF-8 without control characters, bounded. */
 static bool text_ok(const char *s, size_t max)
 {
     char *norm = NULL;
-    if (!s[0] || plain_ascii(s, max))
+    if (!s[0] || plain_ascii(s, max) || short_clean_utf8(s, max))
         return true;
     int rc = text_normalize(s, max, false, false, &norm);
     free(norm);
@@ -126,32 +150,55 @@ static int detail_texts(const Exemplar__Event *e, const char **v, int max)
     return n;
 }
 
+/* The last decision date parsed in a request: one agency's batch carries
+ * a handful of dates, and day_parse (sscanf) cost more than storing. */
+typedef struct {
+    char text[16];
+    int32_t day;
+    int rc;
+} date_memo_t;
+
+static int parse_date(date_memo_t *m, const char *text, int32_t *day)
+{
+    if (strlen(text) >= sizeof(m->text))
+        return day_parse(text, day);
+    if (strcmp(m->text, text) != 0) {
+        m->rc = day_parse(text, &m->day);
+        snprintf(m->text, sizeof(m->text), "%s", text);
+    }
+    *day = m->day;
+    return m->rc;
+}
+
 /* A published fact cannot come from the future: its decision is dated no
  * later than the daemon's day, and a title or rating is for a year that
  * has ended (titles of a year are decided after its year-end review). */
-static int check_event_dates(const api_events_ctx_t *ctx, size_t i, const Exemplar__Event *e)
+static int check_event_dates(const api_events_ctx_t *ctx, size_t i, const Exemplar__Event *e,
+                             date_memo_t *memo)
 {
     char today[16];
     int32_t signed_on;
-    day_format(ctx->day, today, sizeof(today));
-    if (e->decision && e->decision->date[0] && day_parse(e->decision->date, &signed_on) == 0 &&
-        signed_on > ctx->day)
+    if (e->decision && e->decision->date[0] &&
+        parse_date(memo, e->decision->date, &signed_on) == 0 && signed_on > ctx->day)
         return refuse(ctx, -EX_EINVALID,
                       _("event %zu: its decision %.64s is dated %s, after today (%s); publish it "
                         "once the decision is signed"),
-                      i, e->decision->number, e->decision->date, today);
+                      i, e->decision->number, e->decision->date,
+                      day_format(ctx->day, today, sizeof(today)));
     bool yearly = e->type == EXEMPLAR__EVENT_TYPE__EVENT_TITLE_AWARDED ||
                   e->type == EXEMPLAR__EVENT_TYPE__EVENT_PERFORMANCE_RATING;
     if (yearly && e->year && (int)e->year >= day_year(ctx->day))
         return refuse(ctx, -EX_EINVALID,
                       _("event %zu: a %s for %u cannot be published yet: the year has not ended "
                         "(today is %s)"),
-                      i, ex_event_type_name(e->type), e->year, today);
+                      i, ex_event_type_name(e->type), e->year,
+                      day_format(ctx->day, today, sizeof(today)));
     return 0;
 }
 
 /* Checks event i.  Returns 0 or a refusal with ctx->why set. */
-static int check_event(const api_events_ctx_t *ctx, size_t i, const Exemplar__Event *e)
+static int check_event(const api_events_ctx_t *ctx, size_t i, const Exemplar__Event *e,
+                       date_memo_t *dates)
 {
     if (!text_is_code(e->publisher, EV_PUBLISHER_MAX, true))
         return refuse(ctx, -EX_EINVALID,
@@ -205,7 +252,7 @@ static int check_event(const api_events_ctx_t *ctx, size_t i, const Exemplar__Ev
     if (e->ingest_seq || e->received_ms)
         return refuse(ctx, -EX_EINVALID,
                       _("event %zu: ingest_seq and received_ms are set by exemplard; send 0"), i);
-    return check_event_dates(ctx, i, e);
+    return check_event_dates(ctx, i, e, dates);
 }
 
 /* Orders events by (publisher, seq) to find one seq used twice. */
@@ -217,6 +264,18 @@ static int by_identity(const void *a, const void *b)
     if (c)
         return c;
     return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Orders slots of the request's array (Exemplar__Event **) by the
+ * identity of their events, then by request order (the slots' addresses). */
+static int by_slot(const void *a, const void *b)
+{
+    Exemplar__Event *const *x = *(Exemplar__Event *const *const *)a;
+    Exemplar__Event *const *y = *(Exemplar__Event *const *const *)b;
+    int c = by_identity(x, y);
+    if (c)
+        return c;
+    return x < y ? -1 : x > y;
 }
 
 /* The event id stored for (publisher, seq): 0 with *id (into the map),
@@ -232,13 +291,18 @@ static bool same_id(const store_val_t *v, const char *id)
     return v->len == strlen(id) && memcmp(v->data, id, v->len) == 0;
 }
 
-/* Refuses a seq reused for another event id, in the store or inside r. */
-static int check_conflicts(const api_events_ctx_t *ctx, const Exemplar__PublishRequest *r)
+/* Refuses a seq reused for another event id, in the store or inside r;
+ * otherwise marks in repeat[] (r->n_events of them) the events already
+ * stored and the repeats inside r of an earlier event of r, so that the
+ * store is asked once per event. */
+static int check_conflicts(const api_events_ctx_t *ctx, const Exemplar__PublishRequest *r,
+                           bool *repeat)
 {
     for (size_t i = 0; i < r->n_events; i++) {
         const Exemplar__Event *e = r->events[i];
         store_val_t v;
         int rc = seen_get(ctx->txn, e->publisher, e->seq, &v);
+        repeat[i] = rc == 0;
         if (rc == -EX_ENOTFOUND)
             continue;
         if (rc < 0)
@@ -253,20 +317,28 @@ static int check_conflicts(const api_events_ctx_t *ctx, const Exemplar__PublishR
     }
     if (r->n_events < 2)
         return 0;
-    Exemplar__Event **sorted = malloc(r->n_events * sizeof(*sorted));
-    if (!sorted)
+    /* Slots of the request's array, so that each event's index is known
+     * and the first of equal identities (the one stored) comes first. */
+    Exemplar__Event **base = r->events, ***slots = malloc(r->n_events * sizeof(*slots));
+    if (!slots)
         return -EX_EINTERNAL;
-    memcpy(sorted, r->events, r->n_events * sizeof(*sorted));
-    qsort(sorted, r->n_events, sizeof(*sorted), by_identity);
+    for (size_t i = 0; i < r->n_events; i++)
+        slots[i] = &base[i];
+    qsort(slots, r->n_events, sizeof(*slots), by_slot);
     int rc = 0;
-    for (size_t i = 1; i < r->n_events && rc == 0; i++)
-        if (by_identity(&sorted[i - 1], &sorted[i]) == 0 &&
-            strcmp(sorted[i - 1]->event_id, sorted[i]->event_id) != 0)
+    for (size_t i = 1; i < r->n_events && rc == 0; i++) {
+        const Exemplar__Event *a = *slots[i - 1], *b = *slots[i];
+        if (by_identity(&a, &b) != 0)
+            continue;
+        if (strcmp(a->event_id, b->event_id) != 0)
             rc = refuse(ctx, -EX_EEVCONFLICT,
                         _("publisher %s: seq %" PRIu64 " appears twice in the request with "
                           "different event ids"),
-                        sorted[i]->publisher, sorted[i]->seq);
-    free(sorted);
+                        b->publisher, b->seq);
+        else
+            repeat[slots[i] - base] = true;
+    }
+    free(slots);
     return rc;
 }
 
@@ -311,13 +383,33 @@ static void pub_flush(store_txn_t *t, pubstate_t *p)
     p->dirty = false;
 }
 
-/* Makes p the state of `name`, writing the previous publisher's back. */
-static int pub_switch(store_txn_t *t, pubstate_t *p, const char *name)
+/* The counters of the publishers one request names, each loaded once and
+ * written once at the end: a gateway's batch interleaving several
+ * publishers made a load and a write of the counters per event. */
+#define PUBS_MAX 8
+typedef struct {
+    pubstate_t v[PUBS_MAX];
+    size_t n, last;
+} pubset_t;
+
+/* The state of `name` in set (loaded on first use), or NULL with *rc. */
+static pubstate_t *pub_of(store_txn_t *t, pubset_t *set, const char *name, int *rc)
 {
-    if (p->loaded && strcmp(p->name, name) == 0)
-        return 0;
-    pub_flush(t, p);
-    return pub_load(t, name, p);
+    *rc = 0;
+    if (set->n && strcmp(set->v[set->last].name, name) == 0)
+        return &set->v[set->last];
+    for (size_t i = 0; i < set->n; i++)
+        if (strcmp(set->v[i].name, name) == 0)
+            return &set->v[set->last = i];
+    if (set->n == PUBS_MAX) { /* more publishers than that: write one back */
+        pub_flush(t, &set->v[0]);
+        set->v[0] = set->v[--set->n];
+    }
+    pubstate_t *p = &set->v[set->n];
+    if ((*rc = pub_load(t, name, p)) < 0)
+        return NULL;
+    set->last = set->n++;
+    return p;
 }
 
 /* Counts a new event's seq: a jump is a gap (logged once, here), a seq
@@ -438,13 +530,21 @@ static int store_event(const api_events_ctx_t *ctx, Exemplar__Event *e, uint64_t
     e->ingest_seq = seq;
     e->received_ms = ctx->now_ms;
     key_put_u64(k8, seq);
-    records_put_message(ctx->txn, DB_EVENTS, k8, sizeof(k8), &e->base);
+    /* Encoded once, for the log and for the change feed alike. */
+    uint8_t stack[1024], *buf = stack;
+    size_t len = exemplar__event__get_packed_size(e);
+    if (len > sizeof(stack) && !(buf = malloc(len)))
+        return -EX_EINTERNAL;
+    exemplar__event__pack(e, buf);
+    store_put(ctx->txn, DB_EVENTS, k8, sizeof(k8), buf, len);
     store_put(ctx->txn, DB_EVENTS_SEEN, key, name_key(key, e->publisher, e->seq), e->event_id,
               strlen(e->event_id));
     char topic[128];
-    if (ex_event_topic_format(topic, sizeof(topic), e->type, e->subject) < 0)
-        return -EX_EINTERNAL;
-    int rc = outbox_add_message(ctx->outbox, topic, &e->base);
+    int rc = ex_event_topic_format(topic, sizeof(topic), e->type, e->subject) < 0
+                 ? -EX_EINTERNAL
+                 : outbox_add_packed(ctx->outbox, topic, buf, len);
+    if (buf != stack)
+        free(buf);
     if (rc == 0 && ctx->on_fact)
         rc = ctx->on_fact(ctx->fact_arg, ctx->txn, e, ctx->now_ms);
     if (rc == 0)
@@ -465,10 +565,12 @@ int api_events_publish(const api_events_ctx_t *ctx, const Exemplar__PublishReque
                       _("a publish request carries at most %d events, not %zu; split it"),
                       EV_PUBLISH_MAX, r->n_events);
     int rc = 0;
+    date_memo_t dates = {.text = ""};
     for (size_t i = 0; i < r->n_events && rc == 0; i++)
-        rc = check_event(ctx, i, r->events[i]);
+        rc = check_event(ctx, i, r->events[i], &dates);
+    bool repeat[EV_PUBLISH_MAX];
     if (rc == 0)
-        rc = check_conflicts(ctx, r);
+        rc = check_conflicts(ctx, r, repeat);
     if (rc < 0)
         return rc;
 
@@ -477,29 +579,25 @@ int api_events_publish(const api_events_ctx_t *ctx, const Exemplar__PublishReque
         return -EX_EINTERNAL;
     out->n_ingest_seqs = r->n_events;
     uint64_t seq = last_ingest_seq(ctx->txn);
-    pubstate_t pub = {.loaded = false};
+    pubset_t pubs = {.n = 0};
     for (size_t i = 0; i < r->n_events && rc == 0 && ctx->txn->rc == 0; i++) {
         Exemplar__Event *e = r->events[i];
-        rc = pub_switch(ctx->txn, &pub, e->publisher);
-        if (rc < 0)
+        pubstate_t *pub = pub_of(ctx->txn, &pubs, e->publisher, &rc);
+        if (!pub)
             break;
-        store_val_t v;
-        rc = seen_get(ctx->txn, e->publisher, e->seq, &v);
-        if (rc == 0) { /* a repeat: acknowledged, ignored */
+        if (repeat[i]) { /* stored already, or earlier in r: acknowledged, ignored */
             out->duplicates++;
-            pub.rec.duplicates++;
-            pub.dirty = true;
+            pub->rec.duplicates++;
+            pub->dirty = true;
             continue;
         }
-        if (rc != -EX_ENOTFOUND)
-            break;
-        pub_count(&pub, e->seq);
+        pub_count(pub, e->seq);
         rc = store_event(ctx, e, ++seq);
         out->ingest_seqs[i] = seq;
         out->accepted++;
     }
-    if (rc == 0)
-        pub_flush(ctx->txn, &pub);
+    for (size_t i = 0; rc == 0 && i < pubs.n; i++)
+        pub_flush(ctx->txn, &pubs.v[i]);
     if (rc == 0)
         rc = ctx->txn->rc;
     if (rc < 0)
@@ -718,6 +816,66 @@ typedef struct {
     uint8_t len;
 } index_key_t;
 
+/* One base-128 varint at p (before end, at most 10 bytes), or NULL. */
+static const uint8_t *peek_varint(const uint8_t *p, const uint8_t *end, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0; p < end && shift < 70; shift += 7) {
+        uint8_t b = *p++;
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *out = v;
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/* The subject of a stored Event (field 5), read from its encoding without
+ * decoding the rest: the indexer needs nothing else of the event, and a
+ * whole decode with its allocations was most of its instructions.  An
+ * absent subject reads as "", the last occurrence wins (as in a decode).
+ * 0, or -EX_ESTORAGE when v is not a well-formed encoding. */
+static int peek_subject(const store_val_t *v, char out[EV_SUBJECT_MAX + 1])
+{
+    const uint8_t *p = v->data, *end = p + v->len;
+    out[0] = 0;
+    while (p < end) {
+        uint64_t tag, val;
+        if (!(p = peek_varint(p, end, &tag)))
+            return -EX_ESTORAGE;
+        switch (tag & 7) {
+        case 0: /* varint */
+            if (!(p = peek_varint(p, end, &val)))
+                return -EX_ESTORAGE;
+            break;
+        case 1: /* 64-bit */
+            if (end - p < 8)
+                return -EX_ESTORAGE;
+            p += 8;
+            break;
+        case 2: /* length-delimited */
+            if (!(p = peek_varint(p, end, &val)) || val > (uint64_t)(end - p))
+                return -EX_ESTORAGE;
+            if (tag >> 3 == 5) {
+                size_t n = val < EV_SUBJECT_MAX ? (size_t)val : EV_SUBJECT_MAX;
+                memcpy(out, p, n);
+                out[n] = 0;
+            }
+            p += val;
+            break;
+        case 5: /* 32-bit */
+            if (end - p < 4)
+                return -EX_ESTORAGE;
+            p += 4;
+            break;
+        default: /* groups: never written by proto3 */
+            return -EX_ESTORAGE;
+        }
+    }
+    return 0;
+}
+
 static int by_key(const void *a, const void *b)
 {
     const index_key_t *x = a, *y = b;
@@ -762,15 +920,12 @@ int api_events_index(store_t *s, unsigned lag, bool quiet, bool *more)
     if (rc == 0) {
         rc = store_iter_seek(&it, k8, 8, &k, &v);
         while (rc == 0 && n < step && k.len == 8) {
-            Exemplar__Event *e = exemplar__event__unpack(NULL, v.len, v.data);
-            if (!e) {
-                rc = -EX_ESTORAGE;
+            char subject[EV_SUBJECT_MAX + 1];
+            if ((rc = peek_subject(&v, subject)) < 0)
                 break;
-            }
             seq = key_get_u64(k.data);
-            keys[n].len = (uint8_t)name_key(keys[n].key, e->subject, seq);
+            keys[n].len = (uint8_t)name_key(keys[n].key, subject, seq);
             n++;
-            exemplar__event__free_unpacked(e, NULL);
             rc = store_iter_next(&it, &k, &v);
         }
         store_iter_close(&it);

@@ -937,10 +937,7 @@ int32_t ruleset_decided_by(const ruleset_t *s, int year)
 
 static bool same_folded(const char *want, const char *name)
 {
-    char *have = vitext_fold(name);
-    bool same = have && strcmp(have, want) == 0;
-    free(have);
-    return same;
+    return vitext_fold_equals(want, name);
 }
 
 const title_t *rulebook_resolve(const rulebook_t *b, int year, const char *text)

@@ -213,24 +213,42 @@ void outbox_destroy(outbox_t **p)
     *p = NULL;
 }
 
-int outbox_add_message(outbox_t *o, const char *topic, const ProtobufCMessage *m)
+/* The next slot of the queue with topic copied in, or NULL (out of memory,
+ * topic too long). */
+static pending_t *queue_slot(outbox_t *o, const char *topic)
 {
     if (o->count == o->cap) {
         size_t cap = o->cap ? o->cap * 2 : 64;
         pending_t *q = realloc(o->queue, cap * sizeof(*q));
         if (!q)
-            return -EX_EINTERNAL;
+            return NULL;
         o->queue = q;
         o->cap = cap;
     }
     pending_t *p = &o->queue[o->count];
     size_t n = strlen(topic);
     if (n >= sizeof(p->topic))
-        return -EX_EINTERNAL;
+        return NULL;
     memcpy(p->topic, topic, n + 1);
-    p->data = records_pack(m, &p->len);
-    if (!p->data)
+    return p;
+}
+
+int outbox_add_message(outbox_t *o, const char *topic, const ProtobufCMessage *m)
+{
+    pending_t *p = queue_slot(o, topic);
+    if (!p || !(p->data = records_pack(m, &p->len)))
         return -EX_EINTERNAL;
+    o->count++;
+    return 0;
+}
+
+int outbox_add_packed(outbox_t *o, const char *topic, const uint8_t *data, size_t len)
+{
+    pending_t *p = queue_slot(o, topic);
+    if (!p || !(p->data = malloc(len ? len : 1)))
+        return -EX_EINTERNAL;
+    memcpy(p->data, data, len);
+    p->len = len;
     o->count++;
     return 0;
 }

@@ -28,6 +28,9 @@ int outbox_add(outbox_t *o, const Exemplar__Change *c);
  * common/evnames.h).  Returns 0 or -EX_EINTERNAL when out of memory or the
  * topic is too long. */
 int outbox_add_message(outbox_t *o, const char *topic, const ProtobufCMessage *m);
+/* The same for a message already encoded (len bytes at data, copied):
+ * what was stored is what is published, encoded once. */
+int outbox_add_packed(outbox_t *o, const char *topic, const uint8_t *data, size_t len);
 /* The transaction committed: publish the queue in order and empty it. */
 void outbox_publish(outbox_t *o);
 /* The transaction committed, but its write-ahead log record seq is not

@@ -331,9 +331,85 @@ static void a_reused_seq_and_bad_fields_are_refused_and_nothing_is_stored(void *
     assert_non_null(strstr(r->error->message, "event 0"));
     ex_reply_free(r);
 
+    /* Vietnamese texts: a C1 control (U+0085) in a short one, and one of
+     * 100 "ế" (300 bytes, over the 256 a text may have) are refused like
+     * any other; a short clean one is checked without normalising it. */
+    static const char *const BAD_TITLES[] = {"Chiến sĩ\xc2\x85thi đua", NULL};
+    char long_title[512];
+    for (int k = 0; k < 100; k++)
+        memcpy(long_title + 3 * k, "ế", 3);
+    long_title[300] = 0;
+    for (int t = 0; t < 2; t++) {
+        make_event(&a, 4);
+        a.title.title = (char *)(BAD_TITLES[t] ? BAD_TITLES[t] : long_title);
+        v[0] = &a.ev;
+        rc = ex_publish(c, 0, v, 1, &r);
+        itest_require_error(rc, r, EX_EINVALID, "bad title text");
+        ex_reply_free(r);
+    }
+
     rc = ex_stats(c, &r);
     itest_require_ok(rc, r, "stats");
     assert_int_equal(r->stats->events, 1);
+    ex_reply_free(r);
+    ex_client_destroy(&c);
+}
+
+/* ---- one batch, many publishers ------------------------------------------------ */
+
+/* A gateway's batch interleaving 10 publishers (more than publish keeps
+ * loaded at once), sent twice: each publisher's counters are its own; an
+ * event twice in one request is stored once. */
+static void a_batch_of_many_publishers_counts_each_once(void **state)
+{
+    harness_t *h = *state;
+    ex_client_t *c = harness_client(h, TIMEOUT_MS);
+    enum { NPUB = 10, PER = 3 };
+    ev_t evs[NPUB * PER];
+    char names[NPUB][8];
+    Exemplar__Event *v[NPUB * PER];
+    for (int k = 0; k < NPUB * PER; k++) {
+        make_event(&evs[k], (uint64_t)k);
+        snprintf(names[k % NPUB], sizeof(names[0]), "p%d", k % NPUB);
+        evs[k].ev.publisher = names[k % NPUB];
+        evs[k].ev.seq = (uint64_t)(k / NPUB) + 1;
+        v[k] = &evs[k].ev;
+    }
+    Exemplar__Reply *r = NULL;
+    for (int round = 0; round < 2; round++) {
+        int rc = ex_publish(c, 0, v, NPUB * PER, &r);
+        itest_require_ok(rc, r, "publish");
+        assert_int_equal(r->publish->accepted, round ? 0 : NPUB * PER);
+        assert_int_equal(r->publish->duplicates, round ? NPUB * PER : 0);
+        ex_reply_free(r);
+    }
+    /* One new event of each publisher, each sent twice in one request
+     * (last event first): stored once, the second copy a duplicate. */
+    Exemplar__Event *twice[2 * NPUB];
+    for (int k = 0; k < NPUB; k++) {
+        evs[k].ev.seq = PER + 1;
+        snprintf(evs[k].id, sizeof(evs[k].id), "again-%d", k);
+        twice[k] = twice[2 * NPUB - 1 - k] = &evs[k].ev;
+    }
+    int rc = ex_publish(c, 0, twice, 2 * NPUB, &r);
+    itest_require_ok(rc, r, "publish twice in one request");
+    assert_int_equal(r->publish->accepted, NPUB);
+    assert_int_equal(r->publish->duplicates, NPUB);
+    for (int k = 0; k < 2 * NPUB; k++)
+        assert_true((r->publish->ingest_seqs[k] != 0) == (k < NPUB));
+    ex_reply_free(r);
+
+    rc = ex_stats(c, &r);
+    itest_require_ok(rc, r, "stats");
+    assert_int_equal(r->stats->n_publishers, NPUB);
+    assert_int_equal(r->stats->events, NPUB * (PER + 1));
+    for (size_t i = 0; i < r->stats->n_publishers; i++) {
+        const Exemplar__PublisherStats *p = r->stats->publishers[i];
+        assert_int_equal(p->events, PER + 1);
+        assert_int_equal(p->last_seq, PER + 1);
+        assert_int_equal(p->duplicates, PER + 1);
+        assert_int_equal(p->gaps, 0);
+    }
     ex_reply_free(r);
     ex_client_destroy(&c);
 }
@@ -596,6 +672,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             a_reused_seq_and_bad_fields_are_refused_and_nothing_is_stored, harness_setup,
             harness_teardown),
+        cmocka_unit_test_setup_teardown(a_batch_of_many_publishers_counts_each_once, harness_setup,
+                                        harness_teardown),
         cmocka_unit_test(a_publisher_feed_gap_is_counted_and_the_daemon_keeps_going),
         cmocka_unit_test_setup_teardown(
             a_unit_topic_subscriber_gets_exactly_that_units_changes_in_order, harness_setup,

@@ -132,6 +132,45 @@ static void pbcheck_names_nested_and_repeated_fields(void **state)
     free(buf);
 }
 
+/* A full publish request (1000 events), the bad string in the last one:
+ * the path names events[999], and the events before it cost no path. */
+static void pbcheck_names_the_last_of_a_thousand_events(void **state)
+{
+    (void)state;
+    enum { N = 1000 };
+    static Exemplar__Event ev[N];
+    static Exemplar__Event *v[N];
+    Exemplar__TitleAwarded ok = EXEMPLAR__TITLE_AWARDED__INIT, bad = EXEMPLAR__TITLE_AWARDED__INIT;
+    ok.title = "Chiến sĩ thi đua cơ sở";
+    bad.title = "Chiến sĩ#thi đua";
+    for (int i = 0; i < N; i++) {
+        exemplar__event__init(&ev[i]);
+        ev[i].publisher = "hr";
+        ev[i].event_id = "e";
+        ev[i].detail_case = EXEMPLAR__EVENT__DETAIL_TITLE_AWARDED;
+        ev[i].title_awarded = i == N - 1 ? &bad : &ok;
+        v[i] = &ev[i];
+    }
+    Exemplar__PublishRequest pr = EXEMPLAR__PUBLISH_REQUEST__INIT;
+    pr.n_events = N;
+    pr.events = v;
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.protocol = EXEMPLAR__PROTOCOL_VERSION__PROTOCOL_V1;
+    req.body_case = EXEMPLAR__REQUEST__BODY_PUBLISH;
+    req.publish = &pr;
+    char why[256];
+    size_t len;
+    uint8_t *buf = pack_with(&req.base, '\0', &len);
+    assert_int_equal(pbcheck_strings(&exemplar__request__descriptor, buf, len, why, sizeof(why)),
+                     -EX_EINVALID);
+    assert_non_null(strstr(why, "publish.events[999].title_awarded.title"));
+    free(buf);
+    buf = pack_with(&req.base, '!', &len);
+    assert_int_equal(pbcheck_strings(&exemplar__request__descriptor, buf, len, why, sizeof(why)),
+                     0);
+    free(buf);
+}
+
 static void pbcheck_skips_unknown_fields_and_refuses_broken_encodings(void **state)
 {
     (void)state;
@@ -322,6 +361,7 @@ int main(void)
         cmocka_unit_test(pbcheck_refuses_a_nul_naming_the_field),
         cmocka_unit_test(pbcheck_refuses_invalid_utf8),
         cmocka_unit_test(pbcheck_names_nested_and_repeated_fields),
+        cmocka_unit_test(pbcheck_names_the_last_of_a_thousand_events),
         cmocka_unit_test(pbcheck_skips_unknown_fields_and_refuses_broken_encodings),
         cmocka_unit_test(names_with_invisible_or_reordering_characters_are_refused),
         cmocka_unit_test(vietnamese_names_are_accepted_in_nfc_and_trimmed),
