@@ -283,9 +283,9 @@ static int run_raw(const opts_t *o, bool with_subject, double *eps, double *seco
 static const char USAGE[] =
     "usage: bench_events --exemplard PATH --workdir DIR [--events N] [--batch N]\n"
     "                    [--window N] [--publishers N] [--subjects N] [--wal on|off] [--json]\n"
-    "  --batch: events per PublishRequest, 1-1000 (default 500: the protocol allows 1000,\n"
-    "           but exemplard's default [api] max_message_bytes, 64 KiB, holds about 560\n"
-    "           of these events); raw LMDB commits as many\n"
+    "  --batch: events per PublishRequest, 1-1000 (default 1000, the protocol's largest;\n"
+    "           a request over exemplard's [api] max_message_bytes is refused here);\n"
+    "           raw LMDB commits as many\n"
     "  --wal:   exemplard's write-ahead log ([store] wal; default off, the daemon's)\n";
 
 static int parse_u(const char *s, unsigned long long lo, unsigned long long hi,
@@ -302,7 +302,7 @@ static int parse_u(const char *s, unsigned long long lo, unsigned long long hi,
 
 int main(int argc, char **argv)
 {
-    opts_t o = {.events = 200000, .batch = 500, .window = 8, .publishers = 4, .subjects = 10000};
+    opts_t o = {.events = 200000, .batch = 1000, .window = 8, .publishers = 4, .subjects = 10000};
     for (int i = 1; i < argc; i++) {
         unsigned long long v = 0;
         const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
