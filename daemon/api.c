@@ -153,6 +153,8 @@ static const api_op_t API_OPS[EX_REQ_COUNT] = {
      * nomination's unit, checked by the handler, or an admin */
     [EX_REQ_ACCLAMATION_SET] = {api_dossier_acclamation_set, ROLE_BIT(ROLE_UNIT_OFFICER)},
     [EX_REQ_JUDGEMENT_SET] = {api_dossier_judgement_set, ROLE_BIT(ROLE_UNIT_OFFICER)},
+    /* the council's meetings, newest first (api_council.c) */
+    [EX_REQ_MEETING_LIST] = {api_council_meeting_list, R_READ},
 };
 
 /* The row of a request body, with its shared row in *type; NULL when the

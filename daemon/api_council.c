@@ -1004,6 +1004,146 @@ int api_council_meeting_show(call_t *x)
     return rc;
 }
 
+/* ---- the list of meetings -------------------------------------------------- */
+
+#define MEETING_LIST_DEFAULT 100
+#define MEETING_LIST_MAX     1000
+
+static bool list_wants(const Exemplar__MeetingListRequest *r, const Exemplar__Meeting *m)
+{
+    if (r->state != EXEMPLAR__MEETING_STATE__MEETING_STATE_NONE && m->state != r->state)
+        return false;
+    if (r->level != EXEMPLAR__COUNCIL_LEVEL__COUNCIL_LEVEL_NONE && m->level != r->level)
+        return false;
+    if (r->unit[0] && strcmp(m->unit, r->unit) != 0)
+        return false;
+    return !r->member[0] || seat_of(m, r->member) != NULL;
+}
+
+static void list_entries_free(Exemplar__MeetingListEntry **v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        if (!v[i])
+            continue;
+        if (v[i]->meeting)
+            exemplar__meeting__free_unpacked(v[i]->meeting, NULL);
+        free(v[i]->you_voted);
+        free(v[i]);
+    }
+    free(v);
+}
+
+/* The agenda nominations of m the caller has voted on (their own marks). */
+static int list_entry(call_t *x, Exemplar__Meeting *m, Exemplar__MeetingListEntry **out)
+{
+    Exemplar__MeetingListEntry *e = calloc(1, sizeof(*e));
+    if (!e)
+        return -EX_EINTERNAL;
+    exemplar__meeting_list_entry__init(e);
+    e->meeting = m;
+    /* the steps are the minutes' detail, not a list's */
+    for (size_t i = 0; i < m->n_steps; i++)
+        exemplar__meeting_step__free_unpacked(m->steps[i], NULL);
+    free(m->steps);
+    m->steps = NULL;
+    m->n_steps = 0;
+    *out = e;
+    if (!seat_of(m, x->actor->name) || !m->n_items)
+        return 0;
+    if (!(e->you_voted = calloc(m->n_items, sizeof(uint64_t))))
+        return -EX_EINTERNAL;
+    for (size_t i = 0; i < m->n_items; i++) {
+        int rc = voter_get(x->txn, m->id, m->items[i]->nomination_id, x->actor->name);
+        if (rc == 0)
+            e->you_voted[e->n_you_voted++] = m->items[i]->nomination_id;
+        else if (rc != -EX_ENOTFOUND)
+            return rc;
+    }
+    return 0;
+}
+
+int api_council_meeting_list(call_t *x)
+{
+    const Exemplar__MeetingListRequest *r = x->req->meeting_list;
+    if (r->limit > MEETING_LIST_MAX)
+        return api_refuse(x, -EX_EINVALID, _("limit must be 1-%d (0: %d), not %u"),
+                          MEETING_LIST_MAX, MEETING_LIST_DEFAULT, r->limit);
+    if (r->page_token.len && r->page_token.len != 8)
+        return api_refuse(x, -EX_EINVALID,
+                          _("page_token does not belong to this list: send the next_page_token "
+                            "of the previous meeting-list reply"));
+    if (r->unit[0] && !text_is_code(r->unit, KEY_UNIT_MAX, false))
+        return api_refuse(x, -EX_EINVALID, _("unit must be a unit code, not \"%.40s\""), r->unit);
+    size_t limit = r->limit ? r->limit : MEETING_LIST_DEFAULT;
+    uint64_t before = r->page_token.len ? key_get_u64(r->page_token.data) : UINT64_MAX;
+    /* Meetings are few (a handful a year) and keyed by id: a walk from the
+     * oldest keeps the newest limit + 1 below the token in a ring, so the
+     * page comes out newest first and says whether another follows. */
+    Exemplar__Meeting **ring = calloc(limit + 1, sizeof(*ring));
+    if (!ring)
+        return -EX_EINTERNAL;
+    size_t n = 0, head = 0;
+    store_iter_t it;
+    store_val_t k, v;
+    int rc = store_iter_open(x->txn, DB_MEETINGS, &it);
+    if (rc < 0) {
+        free(ring);
+        return rc;
+    }
+    int r2 = store_iter_seek(&it, "", 0, &k, &v);
+    while (rc == 0 && r2 == 0 && k.len == 8 && key_get_u64(k.data) < before) {
+        Exemplar__Meeting *m = exemplar__meeting__unpack(NULL, v.len, v.data);
+        if (!m) {
+            rc = -EX_ESTORAGE;
+            break;
+        }
+        if (!list_wants(r, m)) {
+            exemplar__meeting__free_unpacked(m, NULL);
+        } else if (n < limit + 1) {
+            ring[(head + n++) % (limit + 1)] = m;
+        } else {
+            exemplar__meeting__free_unpacked(ring[head], NULL);
+            ring[head] = m;
+            head = (head + 1) % (limit + 1);
+        }
+        r2 = store_iter_next(&it, &k, &v);
+    }
+    store_iter_close(&it);
+    size_t out_n = n > limit ? limit : n;
+    Exemplar__MeetingListEntry **out = calloc(out_n ? out_n : 1, sizeof(*out));
+    if (rc == 0 && !out)
+        rc = -EX_EINTERNAL;
+    /* newest first: the ring's last out_n, backwards; the oldest (when
+     * there are limit + 1) only says that another page follows */
+    for (size_t i = 0; i < n; i++) {
+        Exemplar__Meeting *m = ring[(head + n - 1 - i) % (limit + 1)];
+        if (rc == 0 && i < out_n) {
+            rc = list_entry(x, m, &out[i]);
+            if (!out[i])
+                exemplar__meeting__free_unpacked(m, NULL);
+        } else {
+            exemplar__meeting__free_unpacked(m, NULL);
+        }
+    }
+    free(ring);
+    uint8_t token[8];
+    if (rc == 0) {
+        Exemplar__MeetingListReply body = EXEMPLAR__MEETING_LIST_REPLY__INIT;
+        body.meetings = out;
+        body.n_meetings = out_n;
+        if (n > limit) {
+            key_put_u64(token, out[out_n - 1]->meeting->id);
+            body.next_page_token.data = token;
+            body.next_page_token.len = sizeof(token);
+        }
+        x->reply.body_case = EXEMPLAR__REPLY__BODY_MEETING_LIST;
+        x->reply.meeting_list = &body;
+        rc = api_pack(x);
+    }
+    list_entries_free(out, out_n);
+    return rc;
+}
+
 uint64_t api_council_vote_digest(const Exemplar__Request *req)
 {
     const Exemplar__MeetingVoteRequest *r = req->meeting_vote;

@@ -54,6 +54,11 @@ int api_council_meeting_close(call_t *x);
 /* A meeting, who voted on what (never how), and the minutes once closed. */
 int api_council_meeting_show(call_t *x);
 
+/* Meetings newest first, filtered by state, level, unit and member, paged
+ * by limit and page token; each with the agenda nominations the caller
+ * voted on.  -EX_EINVALID (limit, token, unit code). */
+int api_council_meeting_list(call_t *x);
+
 /* The digest a vote is remembered under (dedup.h): the meeting and the
  * nominations, without the choices, so that the request table holds
  * nothing from which a choice could be recomputed. */

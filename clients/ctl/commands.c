@@ -159,6 +159,10 @@ static const ctl_cmd_opt_t JUDGE_OPTS[] = {
 };
 
 static const ctl_cmd_opt_t MEETING_OPTS[] = {
+    {OPT_STATE, N_("list: open or closed (default: both)")},
+    {OPT_LEVEL, N_("list: unit or ministry (default: both)")},
+    {OPT_UNIT, N_("list: only the meetings of this unit's council")},
+    {OPT_LIMIT, N_("list: at most N meetings, newest first (default 1000)")},
     {OPT_FORMAT, N_("show: html writes the minutes as a document for print on A4")},
     {OPT_OUTPUT, N_("show --format html, decision: the file to write (default: standard output)")},
     {OPT_LANG, N_("show --format html, decision: vi or en, the document's labels (default vi)")},
@@ -436,9 +440,9 @@ const ctl_cmd_t CMD_TABLE[] = {
       N_("CRITERION is a code of the rule set's `qualitative` list for the nomination's kind "
       "(the plan's: NEW-MODEL, LEADS for a collective; INITIATIVE, LEADS for a person). The "
       "latest judgement on a criterion replaces the earlier one; `check` shows them.") },
-    { "meeting", "open REF ID... | attend MEETING PRINCIPAL... | vote MEETING - | close MEETING | show MEETING [--format html] | decision MEETING",
+    { "meeting", "list [--state S] [--level L] [--unit CODE] | open REF ID... | attend MEETING PRINCIPAL... | vote MEETING - | close MEETING | show MEETING [--format html] | decision MEETING",
       N_("run the Ministry council's secret ballot over unit-reviewed nominations"),
-      cmd_meeting, 2, 202, MEETING_OPTS,
+      cmd_meeting, 1, 202, MEETING_OPTS,
       N_("'meeting open' (the secretary) puts nominations in unit-reviewed on the agenda, with "
       "the minutes' reference REF; 'attend' records members present; 'vote MEETING -' (each "
       "member, for themselves) reads the ballot from stdin, one \"ID approve\" or \"ID "

@@ -1722,7 +1722,7 @@ static enum MHD_Result report_page(req_t *r)
  * and the one request: they are never logged, kept or shown again (the
  * form's fields are wiped when the request ends, as passwords are). */
 
-#define MEETINGS_WALK_MAX 1000
+#define MEETINGS_PAGES_MAX 10 /* of 100 meetings each */
 
 /* A meeting's refusal for the next page: the daemon's sentence itself (a
  * conflict here is a closed meeting or a nomination on another agenda,
@@ -1822,9 +1822,9 @@ static enum MHD_Result meeting_refused(req_t *r, int rc, const Exemplar__Reply *
 }
 
 /* GET /meetings: the open meetings this person sits on, and the closed
- * ones (their minutes).  The daemon has no list of meetings: they are few
- * (a handful a year) and numbered from 1, so they are asked for in turn
- * until the first id that does not exist. */
+ * ones (their minutes), newest first, from the daemon's meeting-list
+ * filtered to the meetings whose council seats this person; the pages of
+ * the list are followed to the end (meetings are a handful a year). */
 static enum MHD_Result meetings_page(req_t *r)
 {
     buf_t b = {0};
@@ -1835,22 +1835,29 @@ static enum MHD_Result meetings_page(req_t *r)
     buf_t open = {0}, closed = {0};
     size_t n_open = 0, n_closed = 0;
     bool failed = false;
-    for (uint64_t id = 1; id <= MEETINGS_WALK_MAX; id++) {
-        int rc;
-        Exemplar__Reply *reply = meeting_fetch(r, id, &rc);
+    uint8_t token[64];
+    size_t token_len = 0;
+    for (int page = 0; page < MEETINGS_PAGES_MAX; page++) {
+        Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+        Exemplar__MeetingListRequest body = EXEMPLAR__MEETING_LIST_REQUEST__INIT;
+        body.member = r->s.name;
+        body.page_token.data = token;
+        body.page_token.len = token_len;
+        req.body_case = EXEMPLAR__REQUEST__BODY_MEETING_LIST;
+        req.meeting_list = &body;
+        Exemplar__Reply *reply = NULL;
+        int rc = gw_call(r->s.name, r->lang, &req, &reply);
         if (ex_reply_status(rc, reply) != 0) {
-            failed = !is_not_found(rc, reply);
+            failed = true;
             ex_reply_free(reply);
             break;
         }
-        const Exemplar__MeetingReply *mr = reply->meeting;
-        const Exemplar__Meeting *m = mr->meeting;
-        if (meeting_seat(m, r->s.name)) {
+        const Exemplar__MeetingListReply *lr = reply->meeting_list;
+        for (size_t k = 0; k < lr->n_meetings; k++) {
+            const Exemplar__Meeting *m = lr->meetings[k]->meeting;
             bool is_open = m->state == EXEMPLAR__MEETING_STATE__MEETING_STATE_OPEN;
             buf_t *t = is_open ? &open : &closed;
-            size_t voted = 0;
-            for (size_t i = 0; i < m->n_items; i++)
-                voted += has_voted(mr, m->items[i]->nomination_id, r->s.name);
+            size_t voted = lr->meetings[k]->n_you_voted;
             buf_fmt(t, "<tr data-meeting=\"%" PRIu64 "\"><td><a href=\"/meetings/%" PRIu64 "\">",
                     m->id, m->id);
             buf_esc(t, m->minutes_ref);
@@ -1858,14 +1865,19 @@ static enum MHD_Result meetings_page(req_t *r)
             buf_esc(t, m->day);
             buf_fmt(t, "</td><td>%zu</td><td>%s</td></tr>", m->n_items,
                     !is_open              ? L(r->lang, "Closed")
-                    : voted == m->n_items ? L(r->lang, "Your vote is recorded")
+                    : voted >= m->n_items ? L(r->lang, "Your vote is recorded")
                                           : L(r->lang, "Waiting for your vote"));
             if (is_open)
                 n_open++;
             else
                 n_closed++;
         }
+        token_len = lr->next_page_token.len <= sizeof(token) ? lr->next_page_token.len : 0;
+        if (token_len)
+            memcpy(token, lr->next_page_token.data, token_len);
         ex_reply_free(reply);
+        if (!token_len)
+            break;
     }
     if (failed)
         buf_fmt(&b, "<p class=\"flash error\" role=\"alert\">%s</p>",

@@ -646,6 +646,82 @@ static void a_meeting_opens_only_in_the_ministry_review_window(void **state)
     assert_true(m > 0);
 }
 
+/* meeting-list: one page of the newest meetings matching the filters. */
+static Exemplar__Reply *list_meetings(ex_client_t *c, Exemplar__MeetingState state,
+                                      const char *member, uint32_t limit, ProtobufCBinaryData token,
+                                      int expect)
+{
+    Exemplar__MeetingListRequest l = EXEMPLAR__MEETING_LIST_REQUEST__INIT;
+    l.state = state;
+    l.member = (char *)(member ? member : "");
+    l.limit = limit;
+    l.page_token = token;
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_MEETING_LIST;
+    req.meeting_list = &l;
+    Exemplar__Reply *r;
+    int rc = call(c, &req, &r);
+    if (expect) {
+        itest_require_error(rc, r, expect, "meeting list");
+        ex_reply_free(r);
+        return NULL;
+    }
+    itest_require_ok(rc, r, "meeting list");
+    return r;
+}
+
+/* Three meetings come back newest first, two to a page and then the last;
+ * the state and member filters hold; a member sees which agenda items they
+ * voted on; a bad limit or token is refused. */
+static void meetings_are_listed_newest_first_in_pages(void **state)
+{
+    fixture_t *fx = *state;
+    set_council(fx);
+    uint64_t ids[3], m[3];
+    prepare(fx, ids, 3);
+    for (int i = 0; i < 3; i++)
+        m[i] = open_meeting(fx, SECRETARY, "10/BB-HĐTĐKT", &ids[i], 1, 0);
+    Exemplar__BallotChoice yes[1] = {APPROVE};
+    assert_int_equal(vote(fx, CHAIR, m[2], &ids[2], yes, 1), 0);
+    Exemplar__Reply *r = meeting_req(fx, fx->p[SECRETARY].client, m[0], true, 0);
+    ex_reply_free(r);
+    ProtobufCBinaryData none = {0, NULL};
+    r = list_meetings(fx->p[CHAIR].client, 0, NULL, 2, none, 0);
+    const Exemplar__MeetingListReply *lr = r->meeting_list;
+    assert_int_equal(lr->n_meetings, 2);
+    assert_int_equal(lr->meetings[0]->meeting->id, m[2]);
+    assert_int_equal(lr->meetings[1]->meeting->id, m[1]);
+    assert_int_equal(lr->meetings[0]->n_you_voted, 1);
+    assert_int_equal(lr->meetings[0]->you_voted[0], ids[2]);
+    assert_int_equal(lr->meetings[1]->n_you_voted, 0);
+    assert_int_equal(lr->meetings[0]->meeting->n_steps, 0);
+    assert_true(lr->next_page_token.len > 0);
+    uint8_t token[64];
+    ProtobufCBinaryData next = {lr->next_page_token.len, token};
+    memcpy(token, lr->next_page_token.data, lr->next_page_token.len);
+    ex_reply_free(r);
+    r = list_meetings(fx->p[CHAIR].client, 0, NULL, 2, next, 0);
+    assert_int_equal(r->meeting_list->n_meetings, 1);
+    assert_int_equal(r->meeting_list->meetings[0]->meeting->id, m[0]);
+    assert_int_equal(r->meeting_list->next_page_token.len, 0);
+    ex_reply_free(r);
+    r = list_meetings(fx->p[M1].client, EXEMPLAR__MEETING_STATE__MEETING_STATE_CLOSED, NULL, 0,
+                      none, 0);
+    assert_int_equal(r->meeting_list->n_meetings, 1);
+    assert_int_equal(r->meeting_list->meetings[0]->meeting->id, m[0]);
+    ex_reply_free(r);
+    r = list_meetings(fx->p[M1].client, EXEMPLAR__MEETING_STATE__MEETING_STATE_OPEN, NULL, 0, none,
+                      0);
+    assert_int_equal(r->meeting_list->n_meetings, 2);
+    ex_reply_free(r);
+    r = list_meetings(fx->p[M1].client, 0, fx->p[OUTSIDER].name, 0, none, 0);
+    assert_int_equal(r->meeting_list->n_meetings, 0);
+    ex_reply_free(r);
+    list_meetings(fx->p[M1].client, 0, NULL, 1001, none, EX_EINVALID);
+    ProtobufCBinaryData bad = {3, token};
+    list_meetings(fx->p[M1].client, 0, NULL, 0, bad, EX_EINVALID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -655,6 +731,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(a_meeting_opens_only_in_the_ministry_review_window,
                                         setup_rules, teardown),
+        cmocka_unit_test_setup_teardown(meetings_are_listed_newest_first_in_pages, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -97,4 +97,20 @@ run 0 show "${ids[0]}" --json
 [[ $(json_get state) == ministry-reviewed ]] || fail "approved nomination: $(cat "$DIR/out")"
 run 0 show "${ids[1]}" --json
 [[ $(json_get state) == returned ]] || fail "2 of 3 approvals, 3 needed: $(cat "$DIR/out")"
+
+# ---- the list of meetings ----------------------------------------------------
+as uy.vien meeting list --state closed
+grep -q "05/BB-HĐTĐKT" "$DIR/out" || fail "meeting list --state closed: $(cat "$DIR/out")"
+as uy.vien meeting list --state open
+grep -q "05/BB-HĐTĐKT" "$DIR/out" && fail "meeting list --state open shows a closed one"
+as uy.vien --json meeting list --level ministry
+"$PY" -c '
+import json, sys
+l = json.load(open(sys.argv[1]))
+assert len(l) == 1 and l[0]["meeting"]["id"] == int(sys.argv[2]), l
+assert sorted(l[0]["you_voted"]) == sorted(int(i) for i in sys.argv[3:]), l
+' "$DIR/out" "$M" "${ids[@]}" || fail "meeting list --json: $(cat "$DIR/out")"
+as uy.vien --json meeting list --level unit --unit 01
+[[ $(tr -d '[:space:]' <"$DIR/out") == "[]" ]] || fail "meeting list --level unit: $(cat "$DIR/out")"
+run 2 meeting list --state done
 echo "ok"
