@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "auth.pb-c.h"
+#include "blobs.h"
 #include "errors.h"
 #include "events.pb-c.h"
 #include "i18n.h"
@@ -50,6 +51,9 @@ const exportfmt_type_t EXPORTFMT_TYPES[] = {
     {DB_BALLOT_VOTERS, "ballot_voter", &exemplar__ballot_voter__descriptor},
     /* the unit's dossier of a nomination (dossier.h) */
     {DB_DOSSIERS, "dossier", &exemplar__dossier__descriptor},
+    /* files by their SHA-256 (blobs.h): the value is the bytes in base64,
+     * checked against the key on import */
+    {DB_BLOBS, "blob", NULL, true},
 };
 const size_t EXPORTFMT_COUNT = sizeof(EXPORTFMT_TYPES) / sizeof(EXPORTFMT_TYPES[0]);
 
@@ -125,6 +129,8 @@ static int export_db(store_txn_t *t, const exportfmt_type_t *x, FILE *f, uint64_
             }
             value = pbjson_from_message(m);
             protobuf_c_message_free_unpacked(m, NULL);
+        } else if (x->blob) {
+            value = pbjson_base64(v.data, v.len);
         } else {
             value = json_object_new_string_len(v.data, (int)v.len);
         }
@@ -417,7 +423,21 @@ int exportfmt_record(json_object *line, exportfmt_record_t *r, char *err, size_t
     char path[256];
     snprintf(path, sizeof(path), "%s value", r->type->type);
     int rc = check_strings(jv, path, sizeof(path), err, errlen);
-    if (rc == 0 && !r->type->desc) {
+    if (rc == 0 && r->type->blob) {
+        uint8_t sha[BLOBS_SHA_LEN];
+        if (!json_object_is_type(jv, json_type_string) ||
+            pbjson_unbase64(json_object_get_string(jv), (size_t)json_object_get_string_len(jv),
+                            &r->val, &r->vlen) < 0) {
+            snprintf(err, errlen, _("a %s value is its bytes in base64"), r->type->type);
+            rc = -EX_EINVALID;
+        } else if (blobs_hash(r->val, r->vlen, sha),
+                   r->klen != BLOBS_SHA_LEN || memcmp(sha, r->key, BLOBS_SHA_LEN) != 0) {
+            /* a blob's key is its content's SHA-256: anything else is a
+             * damaged or edited export */
+            snprintf(err, errlen, _("a blob's bytes do not match its SHA-256 key"));
+            rc = -EX_EINVALID;
+        }
+    } else if (rc == 0 && !r->type->desc) {
         if (!json_object_is_type(jv, json_type_string)) {
             snprintf(err, errlen, _("a %s value is a string"), r->type->type);
             rc = -EX_EINVALID;

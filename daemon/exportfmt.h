@@ -18,6 +18,7 @@
 #ifndef EXEMPLAR_EXPORTFMT_H
 #define EXEMPLAR_EXPORTFMT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@ typedef struct {
     store_db_t db;
     const char *type;                       /* the line's "type" */
     const ProtobufCMessageDescriptor *desc; /* NULL: the value is a plain string */
+    bool blob; /* desc NULL: the value is the bytes in base64, the key their SHA-256 (blobs.h) */
 } exportfmt_type_t;
 
 /* The exported databases, in file order. */

@@ -114,6 +114,8 @@ static const char *const DB_NAME[DB_COUNT] = {
     [DB_BALLOT_VOTERS] = "ballot_voters",
     /* the unit's dossier of each nomination */
     [DB_DOSSIERS] = "dossiers",
+    /* files by their SHA-256: dossier attachments, issued decisions */
+    [DB_BLOBS] = "blobs",
 };
 
 static const char SCHEMA_KEY[] = "schema_version";

@@ -69,6 +69,7 @@ typedef enum {
     /* the unit's dossier of a nomination (dossier.h): its collective's
      * acclamation and the unit's judgement on the qualitative criteria */
     DB_DOSSIERS, /* nomination id u64 BE -> exemplar.Dossier */
+    DB_BLOBS,    /* SHA-256 of the bytes (32) -> the bytes (blobs.h) */
     DB_COUNT
 } store_db_t;
 
