@@ -28,6 +28,7 @@
 #include "api_summary.h"
 #include "api_titles.h"
 #include "api_council.h"
+#include "api_decision.h"
 #include "api_dossier.h"
 #include "audit.h"
 #include "api_users.h"
@@ -155,6 +156,12 @@ static const api_op_t API_OPS[EX_REQ_COUNT] = {
     [EX_REQ_JUDGEMENT_SET] = {api_dossier_judgement_set, ROLE_BIT(ROLE_UNIT_OFFICER)},
     /* the council's meetings, newest first (api_council.c) */
     [EX_REQ_MEETING_LIST] = {api_council_meeting_list, R_READ},
+    /* the issued recognition decision (api_decision.c): the approver who
+     * recognizes issues it; anyone who reads sees it and its file */
+    [EX_REQ_DECISION_ISSUE] = {api_decision_issue, ROLE_BIT(ROLE_APPROVER)},
+    [EX_REQ_DECISION_SHOW] = {api_decision_show, R_READ},
+    [EX_REQ_DECISION_GET_FILE] = {api_decision_get_file, R_READ},
+    [EX_REQ_DECISION_RECOGNIZE] = {api_decision_recognize, ROLE_BIT(ROLE_APPROVER)},
 };
 
 /* The row of a request body, with its shared row in *type; NULL when the

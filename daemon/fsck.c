@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decisions.h"
 #include "errors.h"
 #include "i18n.h"
 #include "key.h"
@@ -363,6 +364,11 @@ int fsck_init(fsck_t *f, store_txn_t *t, uint64_t max_id, size_t want, Exemplar_
     return -EX_EINTERNAL;
 }
 
+static void decision_problem(void *arg, const char *sentence)
+{
+    problem(arg, "%s", sentence);
+}
+
 int fsck_run(fsck_t *f)
 {
     int rc = check_change_log(f);
@@ -372,6 +378,8 @@ int fsck_run(fsck_t *f)
         rc = check_by_unit(f);
     if (rc == 0)
         rc = check_nominations(f);
+    if (rc == 0) /* the issued decisions: their meeting, list and file */
+        rc = decisions_check(f->txn, decision_problem, f);
     f->out->problems = f->problems;
     return rc;
 }
