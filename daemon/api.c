@@ -141,14 +141,15 @@ static const api_op_t API_OPS[EX_REQ_COUNT] = {
     [EX_REQ_USER_LIST] = {api_users_list, R_ADMIN},
     [EX_REQ_USER_LOGIN] = {api_users_login, ROLE_BIT(ROLE_GATEWAY)},
     /* the council and its secret ballot (api_council.c): a meeting's
-     * secretary is a ministry reviewer; a member of any reading role votes,
-     * and the handler checks the seat */
+     * secretary is a ministry reviewer (the Ministry's council) or a unit
+     * officer of the unit (a unit's council, R_PLAN's role); a member of
+     * any reading role votes, and the handler checks the seat and level */
     [EX_REQ_COUNCIL_SET] = {api_council_set, R_ADMIN},
     [EX_REQ_COUNCIL_SHOW] = {api_council_show, R_READ},
-    [EX_REQ_MEETING_OPEN] = {api_council_meeting_open, R_REVIEW},
-    [EX_REQ_MEETING_ATTEND] = {api_council_meeting_attend, R_REVIEW},
+    [EX_REQ_MEETING_OPEN] = {api_council_meeting_open, R_REVIEW | R_PLAN},
+    [EX_REQ_MEETING_ATTEND] = {api_council_meeting_attend, R_REVIEW | R_PLAN},
     [EX_REQ_MEETING_VOTE] = {api_council_meeting_vote, R_READ},
-    [EX_REQ_MEETING_CLOSE] = {api_council_meeting_close, R_REVIEW},
+    [EX_REQ_MEETING_CLOSE] = {api_council_meeting_close, R_REVIEW | R_PLAN},
     [EX_REQ_MEETING_SHOW] = {api_council_meeting_show, R_READ},
     /* the unit's dossier (api_dossier.c): a unit officer of the
      * nomination's unit, checked by the handler, or an admin */

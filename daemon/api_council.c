@@ -200,14 +200,15 @@ static bool known_principal(store_txn_t *t, const char *name)
 
 /* The council rules that govern a meeting held on day: the rule set in
  * force that year, else the latest rule set, else the defaults. */
-static const ruleset_t *rules_of_day(const call_t *x, int32_t day, council_rules_t *out)
+static const ruleset_t *rules_of_day(const call_t *x, int32_t day, Exemplar__CouncilLevel level,
+                                     council_rules_t *out)
 {
     const rulebook_t *b = rules_book(x->rules);
     const ruleset_t *s = b ? rulebook_for_year(b, day_year(day)) : NULL;
     if (!s && b && b->n_sets)
         s = &b->sets[b->n_sets - 1];
     if (s)
-        *out = s->council;
+        *out = level == EXEMPLAR__COUNCIL_LEVEL__COUNCIL_LEVEL_UNIT ? s->unit_council : s->council;
     else
         council_rules_default(out);
     return s;
@@ -219,7 +220,7 @@ static const ruleset_t *meeting_rules(const call_t *x, const Exemplar__Meeting *
     int32_t day = 0;
     if (day_parse(m->day, &day) < 0)
         day = rules_today(x->rules, x->now_ms);
-    return rules_of_day(x, day, out);
+    return rules_of_day(x, day, m->level, out);
 }
 
 static void describe_rules(const council_rules_t *r, char *buf, size_t len)
@@ -287,6 +288,8 @@ static char *minutes_text(const call_t *x, const Exemplar__Meeting *m)
             _("MINUTES %s of the meeting of the Emulation and Commendation Council (meeting "
               "%llu)\n"),
             m->minutes_ref, (unsigned long long)m->id);
+    if (m->level == EXEMPLAR__COUNCIL_LEVEL__COUNCIL_LEVEL_UNIT)
+        fprintf(f, _("Council of unit %s\n"), m->unit);
     fprintf(f, _("Day: %s; opened by %s; closed by %s\n"), m->day, m->opened_by, m->closed_by);
     fprintf(f, _("Rules (rule set %s): %s\n"), m->ruleset[0] ? m->ruleset : "-", m->rules);
     fprintf(f, _("Members: %zu; present: %zu; absent, voted in writing: %zu\n"), m->n_members,
@@ -518,8 +521,38 @@ static int need_open(call_t *x, const Exemplar__Meeting *m)
                       (unsigned long long)m->id);
 }
 
+/* Who acts for a council: at the Ministry's, anyone but a unit officer (the
+ * request table lets ministry reviewers in); at a unit's, a unit officer
+ * (or an administrator) whose scope covers the unit, as for its moves. */
+static int need_level_actor(call_t *x, Exemplar__CouncilLevel level, const char *unit,
+                            const char *verb)
+{
+    if (level == EXEMPLAR__COUNCIL_LEVEL__COUNCIL_LEVEL_UNIT) {
+        if (x->actor->role != ROLE_ADMIN && x->actor->role != ROLE_UNIT_OFFICER)
+            return api_refuse(x, -EX_EPERM,
+                              _("%s may not %s a meeting of unit %s's council: its secretary "
+                                "acts as a unit officer of the unit"),
+                              x->actor->name, verb, unit);
+        if (x->actor->role == ROLE_UNIT_OFFICER && !api_in_unit_scope(x, unit, NULL))
+            return api_refuse(x, -EX_EPERM,
+                              _("%s acts for unit %s and may not %s a meeting of unit %s's "
+                                "council"),
+                              x->actor->name, x->actor->unit, verb, unit);
+        return 0;
+    }
+    if (x->actor->role == ROLE_UNIT_OFFICER)
+        return api_refuse(x, -EX_EPERM,
+                          _("%s is a unit officer and may not %s a meeting of the Ministry's "
+                            "council: its secretary is a ministry reviewer"),
+                          x->actor->name, verb);
+    return 0;
+}
+
 static int need_secretary(call_t *x, const Exemplar__Meeting *m, const char *verb)
 {
+    int rc = need_level_actor(x, m->level, m->unit, verb);
+    if (rc < 0)
+        return rc;
     const Exemplar__CouncilMember *s = seat_of(m, x->actor->name);
     if (s && s->role == EXEMPLAR__COUNCIL_ROLE__COUNCIL_ROLE_SECRETARY)
         return 0;
@@ -564,15 +597,27 @@ static int check_not_on_open_agenda(call_t *x, const uint64_t *ids, size_t n)
     return rc;
 }
 
-static int check_reviewable(call_t *x, const Exemplar__Nomination *n, const char *reason)
+static int check_reviewable(call_t *x, const Exemplar__MeetingOpenRequest *r,
+                            const Exemplar__Nomination *n, const char *reason)
 {
+    bool unit_level = r->level == EXEMPLAR__COUNCIL_LEVEL__COUNCIL_LEVEL_UNIT;
+    if (unit_level && strcmp(n->unit, r->unit) != 0)
+        return api_refuse(x, -EX_EINVALID,
+                          _("nomination %llu is of unit %s: unit %s's council reviews its own "
+                            "unit's nominations"),
+                          (unsigned long long)n->id, n->unit, r->unit);
     char acting[KEY_UNIT_MAX + 1] = "", what[48];
     snprintf(what, sizeof(what), "nomination %llu", (unsigned long long)n->id);
     int rc = api_check_unit_scope(x, n->unit, n->unit_name, true, "review", what, acting,
                                   sizeof(acting));
     if (rc < 0)
         return rc;
-    if (n->state != EXEMPLAR__STATE__STATE_UNIT_REVIEWED)
+    if (unit_level && n->state != EXEMPLAR__STATE__STATE_FOSTERING)
+        return api_refuse(x, -EX_ENOMOVE,
+                          _("nomination %llu is not in fostering: a unit's council reviews the "
+                            "nominations its unit fostered"),
+                          (unsigned long long)n->id);
+    if (!unit_level && n->state != EXEMPLAR__STATE__STATE_UNIT_REVIEWED)
         return api_refuse(x, -EX_ENOMOVE,
                           _("nomination %llu is not unit-reviewed: the council reviews what "
                             "units sent up"),
@@ -584,8 +629,10 @@ static int check_reviewable(call_t *x, const Exemplar__Nomination *n, const char
     const nom_move_t *move = NULL;
     rc = api_rules_bind(x, n, NULL, NULL, &ctx, &nr, &use);
     if (rc == 0)
-        rc = nom_check_move(&v, NOM_RETURNED, n->version, x->actor, reason, use, x->why,
-                            sizeof(x->why), &move);
+        /* the side exit of the result's level, which has no criteria
+         * guard: its role, window and scope are the result's move's */
+        rc = nom_check_move(&v, unit_level ? NOM_NOT_SELECTED : NOM_RETURNED, n->version, x->actor,
+                            reason, use, x->why, sizeof(x->why), &move);
     return rc;
 }
 
@@ -595,10 +642,11 @@ int api_council_meeting_open(call_t *x)
     char *ref = NULL;
     Exemplar__Council *c = NULL;
     int rc = 0;
-    if (r->level != EXEMPLAR__COUNCIL_LEVEL__COUNCIL_LEVEL_MINISTRY)
-        return api_refuse(x, -EX_EINVALID,
-                          _("only the Ministry council's meetings are run here (level "
-                            "ministry); a unit's review is its `move` to unit-reviewed"));
+    bool unit_level = r->level == EXEMPLAR__COUNCIL_LEVEL__COUNCIL_LEVEL_UNIT;
+    if ((rc = check_level(x, r->level, r->unit)) < 0)
+        return rc;
+    if ((rc = need_level_actor(x, r->level, r->unit, _("open"))) < 0)
+        return rc;
     if (r->n_nominations == 0 || r->n_nominations > AGENDA_MAX)
         return api_refuse(x, -EX_EINVALID, _("a meeting reviews 1-%d nominations, not %zu"),
                           AGENDA_MAX, r->n_nominations);
@@ -607,7 +655,14 @@ int api_council_meeting_open(call_t *x)
                           _("minutes_ref is required: the minutes' reference (e.g. "
                             "05/BB-HĐTĐKT), 1-%d bytes on one line"),
                           MINUTES_REF_MAX);
-    rc = council_get(x->txn, r->level, "", &c);
+    rc = council_get(x->txn, r->level, r->unit, &c);
+    if (rc == -EX_ENOTFOUND && unit_level) {
+        rc = api_refuse(x, rc,
+                        _("no council of unit %s is set; an administrator sets it with "
+                          "exemplarctl council set --unit %s"),
+                        r->unit, r->unit);
+        goto out;
+    }
     if (rc == -EX_ENOTFOUND) {
         rc = api_refuse(x, rc,
                         _("no Ministry council is set; an administrator sets it with "
@@ -631,6 +686,13 @@ int api_council_meeting_open(call_t *x)
             seats[m.n_members++] = c->members[i];
     m.members = seats;
     const Exemplar__CouncilMember *me = seat_of(&m, x->actor->name);
+    if ((!me || me->role != EXEMPLAR__COUNCIL_ROLE__COUNCIL_ROLE_SECRETARY) && unit_level) {
+        rc = api_refuse(x, -EX_EPERM,
+                        _("%s is not the secretary of unit %s's council today and may not open "
+                          "its meeting"),
+                        x->actor->name, r->unit);
+        goto done;
+    }
     if (!me || me->role != EXEMPLAR__COUNCIL_ROLE__COUNCIL_ROLE_SECRETARY) {
         rc = api_refuse(x, -EX_EPERM,
                         _("%s is not the secretary of the Ministry council today and may not "
@@ -650,7 +712,7 @@ int api_council_meeting_open(call_t *x)
         if (rc == -EX_ENOTFOUND)
             rc = api_refuse(x, rc, _("no nomination has id %llu"), (unsigned long long)id);
         if (rc == 0)
-            rc = check_reviewable(x, noms[i], ref);
+            rc = check_reviewable(x, r, noms[i], ref);
         if (rc < 0)
             goto done;
         exemplar__meeting_item__init(&items[i]);
@@ -665,11 +727,12 @@ int api_council_meeting_open(call_t *x)
     m.items = itemp;
     m.n_items = r->n_nominations;
     council_rules_t rules;
-    const ruleset_t *set = rules_of_day(x, today, &rules);
+    const ruleset_t *set = rules_of_day(x, today, r->level, &rules);
     char words[256], day[16];
     describe_rules(&rules, words, sizeof(words));
     m.id = meeting_next_id(x->txn);
     m.level = r->level;
+    m.unit = r->unit;
     m.state = EXEMPLAR__MEETING_STATE__MEETING_STATE_OPEN;
     m.minutes_ref = ref;
     m.day = (char *)day_format(today, day, sizeof(day));
@@ -871,13 +934,27 @@ out:
 static int move_result(call_t *x, const Exemplar__Meeting *m, Exemplar__MeetingItem *it)
 {
     bool approved = it->result == EXEMPLAR__MEETING_RESULT__MEETING_RESULT_APPROVED;
+    bool unit_level = m->level == EXEMPLAR__COUNCIL_LEVEL__COUNCIL_LEVEL_UNIT;
+    if (unit_level && !approved) {
+        /* A unit council that does not approve leaves the nomination in
+         * fostering (PROTOCOL.md, "Council review"): the unit may foster it
+         * further and review it again, or make the side exit not-selected
+         * by its own move with its own reason. */
+        char why[600];
+        snprintf(why, sizeof(why), "%.200s; %s", it->why, _("it stays in fostering"));
+        free(it->why);
+        it->why = strdup(why);
+        return it->why ? 0 : -EX_EINTERNAL;
+    }
     char reason[256];
     snprintf(reason, sizeof(reason), "%s %s (meeting %llu): %u/%u, %s", _("minutes"),
              m->minutes_ref, (unsigned long long)m->id, it->approve, it->needed,
              approved ? _("approved") : _("not approved"));
     Exemplar__MoveRequest mv = EXEMPLAR__MOVE_REQUEST__INIT;
     mv.id = it->nomination_id;
-    mv.to = approved ? EXEMPLAR__STATE__STATE_MINISTRY_REVIEWED : EXEMPLAR__STATE__STATE_RETURNED;
+    mv.to = unit_level ? EXEMPLAR__STATE__STATE_UNIT_REVIEWED
+            : approved ? EXEMPLAR__STATE__STATE_MINISTRY_REVIEWED
+                       : EXEMPLAR__STATE__STATE_RETURNED;
     mv.expected_version = it->version;
     mv.reason = reason;
     Exemplar__Request req = *x->req;

@@ -238,7 +238,7 @@ static int meeting_open(ctl_t *ctl, const ctl_args_t *a)
         status = parse_id(ctl, "ID", a->argv[i + 2], &ids[i]);
     if (status == 0) {
         Exemplar__MeetingOpenRequest body = EXEMPLAR__MEETING_OPEN_REQUEST__INIT;
-        body.level = EXEMPLAR__COUNCIL_LEVEL__COUNCIL_LEVEL_MINISTRY;
+        body.level = level_of(a, &body.unit); /* --unit CODE: that unit's council */
         body.minutes_ref = a->argv[1];
         body.nominations = ids;
         body.n_nominations = n;

@@ -179,7 +179,8 @@ static const ctl_cmd_opt_t JUDGE_OPTS[] = {
 static const ctl_cmd_opt_t MEETING_OPTS[] = {
     {OPT_STATE, N_("list: open or closed (default: both)")},
     {OPT_LEVEL, N_("list: unit or ministry (default: both)")},
-    {OPT_UNIT, N_("list: only the meetings of this unit's council")},
+    {OPT_UNIT, N_("list: only the meetings of this unit's council; open: a meeting of this "
+                  "unit's council over its nominations in fostering")},
     {OPT_LIMIT, N_("list: at most N meetings, newest first (default 1000)")},
     {OPT_FORMAT, N_("show: html writes the minutes as a document for print on A4")},
     {OPT_OUTPUT, N_("show --format html, decision: the file to write (default: standard output)")},
