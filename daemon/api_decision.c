@@ -259,10 +259,45 @@ out:
     return rc;
 }
 
+/* The decision issued for meeting id (decisions are few: walked). */
+static int decision_of_meeting(call_t *x, uint64_t id, Exemplar__RecognitionDecision **out)
+{
+    store_iter_t it;
+    store_val_t k, v;
+    *out = NULL;
+    int rc = store_iter_open(x->txn, DB_DECISIONS, &it);
+    if (rc < 0)
+        return rc;
+    for (rc = store_iter_seek(&it, NULL, 0, &k, &v); rc == 0 && !*out;
+         rc = store_iter_next(&it, &k, &v)) {
+        Exemplar__RecognitionDecision *d =
+            exemplar__recognition_decision__unpack(NULL, v.len, v.data);
+        if (!d) {
+            rc = -EX_ESTORAGE;
+            break;
+        }
+        if (d->meeting_id == id)
+            *out = d;
+        else
+            exemplar__recognition_decision__free_unpacked(d, NULL);
+    }
+    store_iter_close(&it);
+    if (*out)
+        return 0;
+    if (rc == 0 || rc == -EX_ENOTFOUND)
+        return api_refuse(x, -EX_ENOTFOUND,
+                          _("no decision is issued for meeting %llu yet; an approver issues it "
+                            "with exemplarctl decision issue"),
+                          (unsigned long long)id);
+    return rc;
+}
+
 int api_decision_show(call_t *x)
 {
+    const Exemplar__DecisionShowRequest *r = x->req->decision_show;
     Exemplar__RecognitionDecision *d = NULL;
-    int rc = load_decision(x, x->req->decision_show->number, &d);
+    int rc = !r->number[0] && r->meeting_id ? decision_of_meeting(x, r->meeting_id, &d)
+                                            : load_decision(x, r->number, &d);
     if (rc == 0)
         rc = reply_decision(x, d, NULL, 0, NULL, 0);
     if (d)
