@@ -32,7 +32,10 @@ int api_council_set(call_t *x);
 /* A council; -EX_ENOTFOUND when none is set. */
 int api_council_show(call_t *x);
 
-/* Opens a meeting of the Ministry council over unit-reviewed nominations.
+/* Opens a meeting of the Ministry council over unit-reviewed nominations,
+ * or of a unit's council (its secretary a unit officer of the unit) over
+ * the unit's nominations in fostering; -EX_EPERM too for an actor of the
+ * other level (a unit officer at the Ministry's, anyone else at a unit's).
  * Refuses -EX_EPERM (not a secretary of the council today, or a move the
  * secretary could not make), -EX_EINVALID (agenda, minutes reference),
  * -EX_ENOTFOUND (no council, no nomination), -EX_ENOMOVE / -EX_EWINDOW

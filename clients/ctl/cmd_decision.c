@@ -243,6 +243,8 @@ int cmd_decision(ctl_t *ctl, const ctl_args_t *a)
 int cmd_recognize(ctl_t *ctl, const ctl_args_t *a)
 {
     const char *number = a->opt[OPT_SLOT(OPT_DECISION)];
+    if (!number)
+        number = a->opt[OPT_SLOT(OPT_DECISION_NUMBER)];
     uint64_t id;
     if (!number)
         return ctl_usage(ctl, _("recognize ID --decision NUMBER (an issued decision)"));

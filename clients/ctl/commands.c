@@ -157,6 +157,7 @@ static const ctl_cmd_opt_t DECISION_OPTS[] = {
 
 static const ctl_cmd_opt_t RECOGNIZE_OPTS[] = {
     {OPT_DECISION, N_("the number of the issued decision that lists the nomination (required)")},
+    {OPT_DECISION_NUMBER, N_("the same as --decision")},
     {0, NULL},
 };
 

@@ -90,6 +90,7 @@ typedef enum {
     OPT_SIGNER, /* decision issue (cmd_council.c) */
     OPT_SIGNER_TITLE,
     OPT_SIGNATURE,
+    OPT_DECISION_NUMBER, /* recognize (cmd_decision.c) */
     OPT_END
 } ctl_opt_key_t;
 

@@ -95,7 +95,7 @@ cmp -s "$DIR/qd.pdf" "$DIR/got.pdf" || fail "get-file wrote other bytes"
 as 3 uy.vien decision show 9999/QĐ-BTNMT
 
 # ---- recognising through it -----------------------------------------------------
-as 1 chu.tich recognize "${ids[1]}" --decision "$N"
+as 1 chu.tich recognize "${ids[1]}" --decision-number "$N"
 grep -q "does not list nomination ${ids[1]}" "$DIR/err" || fail "an unlisted nomination: $(cat "$DIR/err")"
 as 0 chu.tich --json decision recognize "$N"
 "$PY" -c '
