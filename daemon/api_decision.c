@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "api_noms.h"
+#include "audit.h"
 #include "auth.h"
 #include "blobs.h"
 #include "council.pb-c.h"
@@ -377,6 +378,9 @@ static int recognize_one(call_t *x, const Exemplar__RecognitionDecision *d, uint
     if (rc == -EX_ESTORAGE || rc == -EX_EINTERNAL)
         return rc;
     if (rc < 0) {
+        /* in the audit list as a refused move of its own would be */
+        audit_refusal(x->txn, x->actor, "move", &req, rc, y.why[0] ? y.why : ex_err_message(rc),
+                      x->now_ms);
         snprintf(why, sizeof(why), "%s: %.560s", ex_err_name(rc),
                  y.why[0] ? y.why : ex_err_message(rc));
         out->why = strdup(why);

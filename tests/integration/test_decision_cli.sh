@@ -2,15 +2,15 @@
 # SPDX-License-Identifier: MIT
 #
 # The issued recognition decision end to end over CURVE: a council of three
-# approves one of two nominations; a reader may not issue the decision, a
-# file that is not a PDF and a list naming the nomination the council did
-# not approve are refused; the approver issues it with its PDF; show gives
-# the PDF's SHA-256 and get-file writes the same bytes (checked by
-# exemplarctl); recognising the nomination not listed is refused with its
-# sentence; `decision recognize` recognizes the listed one with the stored
-# date and issuer, and a second run moves nothing; the decision and its
-# file survive export and import into a fresh store, and fsck finds them
-# consistent.
+# approves A and C of three nominations; a reader may not issue the
+# decision, a file that is not a PDF, a date after today and a list naming
+# B (not approved) are refused; the approver issues it for A and C with its
+# PDF; show gives the PDF's SHA-256 and get-file writes the same bytes
+# (checked by exemplarctl); recognising B through it is refused with its
+# sentence; C is withdrawn, and `decision recognize` recognizes A with the
+# stored date and issuer, reports C's refused move and audits it, and a
+# second run moves nothing; the decision and its file survive export and
+# import into a fresh store, and fsck finds them consistent.
 #
 # usage: test_decision_cli.sh EXEMPLARD EXEMPLARCTL
 set -euo pipefail
@@ -50,7 +50,7 @@ as() { # as STATUS NAME ARGS...: exemplarctl over CURVE as that principal
 # ---- a closed meeting: the first nomination approved, the second not ------
 run 0 council set chu.tich:chair thu.ky:secretary uy.vien:member
 ids=()
-for n in "Nguyễn Văn A" "Trần Thị B"; do
+for n in "Nguyễn Văn A" "Trần Thị B" "Lê Văn C"; do
     run 0 register --unit 01 --kind individual --name "$n"
     id=$(tr -d '[:space:]' <"$DIR/out")
     run 0 move "$id" fostering
@@ -62,7 +62,7 @@ M=$(json_get id)
 DAY=$(json_get day)
 as 0 thu.ky meeting attend "$M" chu.tich thu.ky uy.vien
 for who in chu.tich thu.ky uy.vien; do
-    printf '%s approve\n%s reject\n' "${ids[0]}" "${ids[1]}" | "$CTL" --api "tcp://127.0.0.1:$PORT" \
+    printf '%s approve\n%s reject\n%s approve\n' "${ids[@]}" | "$CTL" --api "tcp://127.0.0.1:$PORT" \
         --server-key "$DIR/server.pub" --key "$DIR/$who.key" meeting vote "$M" - >/dev/null ||
         fail "vote as $who"
 done
@@ -82,7 +82,7 @@ grep -q "was not approved at meeting" "$DIR/err" || fail "an unapproved nominati
 as 1 chu.tich decision issue "$M" "$N" --date 2999-01-01 --issuer X --signer Y --signer-title Z \
     --file "$DIR/qd.pdf"
 grep -q "after today" "$DIR/err" || fail "a decision dated in the future: $(cat "$DIR/err")"
-as 0 chu.tich --json "${issue[@]}" --file "$DIR/qd.pdf"
+as 0 chu.tich --json "${issue[@]}" --file "$DIR/qd.pdf" "${ids[0]}" "${ids[2]}"
 SHA=$(sha256sum "$DIR/qd.pdf" | cut -d' ' -f1)
 [[ $(json_get file_sha256) == "$SHA" ]] || fail "the stored hash is not the file's: $(cat "$DIR/out")"
 as 4 chu.tich "${issue[@]}" --file "$DIR/qd.pdf"   # issued once
@@ -97,13 +97,18 @@ as 3 uy.vien decision show 9999/QĐ-BTNMT
 # ---- recognising through it -----------------------------------------------------
 as 1 chu.tich recognize "${ids[1]}" --decision-number "$N"
 grep -q "does not list nomination ${ids[1]}" "$DIR/err" || fail "an unlisted nomination: $(cat "$DIR/err")"
+# C withdrawn after the meeting: its move is refused, reported and audited
+run 0 move "${ids[2]}" withdrawn --reason "the unit withdrew it"
 as 0 chu.tich --json decision recognize "$N"
 "$PY" -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["moves"] == [{"nomination_id": int(sys.argv[2]), "moved": True}] or \
-    (len(d["moves"]) == 1 and d["moves"][0]["moved"]), d
-' "$DIR/out" "${ids[0]}" || fail "decision recognize: $(cat "$DIR/out")"
+m = {x["nomination_id"]: x for x in d["moves"]}
+assert m[int(sys.argv[2])].get("moved") is True, d
+assert not m[int(sys.argv[3])].get("moved") and "withdrawn" in m[int(sys.argv[3])]["why"], d
+' "$DIR/out" "${ids[0]}" "${ids[2]}" || fail "decision recognize: $(cat "$DIR/out")"
+run 0 audit
+grep -q "chu.tich .*move ${ids[2]} recognized *no-such-move" "$DIR/out" || fail "the refused move is not in the audit list: $(cat "$DIR/out")"
 run 0 show "${ids[0]}" --json
 "$PY" -c '
 import json, sys
