@@ -28,6 +28,7 @@
 #include "api_summary.h"
 #include "api_titles.h"
 #include "api_council.h"
+#include "api_decision.h"
 #include "api_dossier.h"
 #include "audit.h"
 #include "api_users.h"
@@ -140,14 +141,15 @@ static const api_op_t API_OPS[EX_REQ_COUNT] = {
     [EX_REQ_USER_LIST] = {api_users_list, R_ADMIN},
     [EX_REQ_USER_LOGIN] = {api_users_login, ROLE_BIT(ROLE_GATEWAY)},
     /* the council and its secret ballot (api_council.c): a meeting's
-     * secretary is a ministry reviewer; a member of any reading role votes,
-     * and the handler checks the seat */
+     * secretary is a ministry reviewer (the Ministry's council) or a unit
+     * officer of the unit (a unit's council, R_PLAN's role); a member of
+     * any reading role votes, and the handler checks the seat and level */
     [EX_REQ_COUNCIL_SET] = {api_council_set, R_ADMIN},
     [EX_REQ_COUNCIL_SHOW] = {api_council_show, R_READ},
-    [EX_REQ_MEETING_OPEN] = {api_council_meeting_open, R_REVIEW},
-    [EX_REQ_MEETING_ATTEND] = {api_council_meeting_attend, R_REVIEW},
+    [EX_REQ_MEETING_OPEN] = {api_council_meeting_open, R_REVIEW | R_PLAN},
+    [EX_REQ_MEETING_ATTEND] = {api_council_meeting_attend, R_REVIEW | R_PLAN},
     [EX_REQ_MEETING_VOTE] = {api_council_meeting_vote, R_READ},
-    [EX_REQ_MEETING_CLOSE] = {api_council_meeting_close, R_REVIEW},
+    [EX_REQ_MEETING_CLOSE] = {api_council_meeting_close, R_REVIEW | R_PLAN},
     [EX_REQ_MEETING_SHOW] = {api_council_meeting_show, R_READ},
     /* the unit's dossier (api_dossier.c): a unit officer of the
      * nomination's unit, checked by the handler, or an admin */
@@ -155,6 +157,14 @@ static const api_op_t API_OPS[EX_REQ_COUNT] = {
     [EX_REQ_JUDGEMENT_SET] = {api_dossier_judgement_set, ROLE_BIT(ROLE_UNIT_OFFICER)},
     [EX_REQ_ATTACHMENT_ADD] = {api_dossier_attachment_add, ROLE_BIT(ROLE_UNIT_OFFICER)},
     [EX_REQ_ATTACHMENT_GET] = {api_dossier_attachment_get, R_READ},
+    /* the council's meetings, newest first (api_council.c) */
+    [EX_REQ_MEETING_LIST] = {api_council_meeting_list, R_READ},
+    /* the issued recognition decision (api_decision.c): the approver who
+     * recognizes issues it; anyone who reads sees it and its file */
+    [EX_REQ_DECISION_ISSUE] = {api_decision_issue, ROLE_BIT(ROLE_APPROVER)},
+    [EX_REQ_DECISION_SHOW] = {api_decision_show, R_READ},
+    [EX_REQ_DECISION_GET_FILE] = {api_decision_get_file, R_READ},
+    [EX_REQ_DECISION_RECOGNIZE] = {api_decision_recognize, ROLE_BIT(ROLE_APPROVER)},
 };
 
 /* The row of a request body, with its shared row in *type; NULL when the

@@ -200,14 +200,15 @@ static bool known_principal(store_txn_t *t, const char *name)
 
 /* The council rules that govern a meeting held on day: the rule set in
  * force that year, else the latest rule set, else the defaults. */
-static const ruleset_t *rules_of_day(const call_t *x, int32_t day, council_rules_t *out)
+static const ruleset_t *rules_of_day(const call_t *x, int32_t day, Exemplar__CouncilLevel level,
+                                     council_rules_t *out)
 {
     const rulebook_t *b = rules_book(x->rules);
     const ruleset_t *s = b ? rulebook_for_year(b, day_year(day)) : NULL;
     if (!s && b && b->n_sets)
         s = &b->sets[b->n_sets - 1];
     if (s)
-        *out = s->council;
+        *out = level == EXEMPLAR__COUNCIL_LEVEL__COUNCIL_LEVEL_UNIT ? s->unit_council : s->council;
     else
         council_rules_default(out);
     return s;
@@ -219,7 +220,7 @@ static const ruleset_t *meeting_rules(const call_t *x, const Exemplar__Meeting *
     int32_t day = 0;
     if (day_parse(m->day, &day) < 0)
         day = rules_today(x->rules, x->now_ms);
-    return rules_of_day(x, day, out);
+    return rules_of_day(x, day, m->level, out);
 }
 
 static void describe_rules(const council_rules_t *r, char *buf, size_t len)
@@ -287,6 +288,8 @@ static char *minutes_text(const call_t *x, const Exemplar__Meeting *m)
             _("MINUTES %s of the meeting of the Emulation and Commendation Council (meeting "
               "%llu)\n"),
             m->minutes_ref, (unsigned long long)m->id);
+    if (m->level == EXEMPLAR__COUNCIL_LEVEL__COUNCIL_LEVEL_UNIT)
+        fprintf(f, _("Council of unit %s\n"), m->unit);
     fprintf(f, _("Day: %s; opened by %s; closed by %s\n"), m->day, m->opened_by, m->closed_by);
     fprintf(f, _("Rules (rule set %s): %s\n"), m->ruleset[0] ? m->ruleset : "-", m->rules);
     fprintf(f, _("Members: %zu; present: %zu; absent, voted in writing: %zu\n"), m->n_members,
@@ -518,8 +521,38 @@ static int need_open(call_t *x, const Exemplar__Meeting *m)
                       (unsigned long long)m->id);
 }
 
+/* Who acts for a council: at the Ministry's, anyone but a unit officer (the
+ * request table lets ministry reviewers in); at a unit's, a unit officer
+ * (or an administrator) whose scope covers the unit, as for its moves. */
+static int need_level_actor(call_t *x, Exemplar__CouncilLevel level, const char *unit,
+                            const char *verb)
+{
+    if (level == EXEMPLAR__COUNCIL_LEVEL__COUNCIL_LEVEL_UNIT) {
+        if (x->actor->role != ROLE_ADMIN && x->actor->role != ROLE_UNIT_OFFICER)
+            return api_refuse(x, -EX_EPERM,
+                              _("%s may not %s a meeting of unit %s's council: its secretary "
+                                "acts as a unit officer of the unit"),
+                              x->actor->name, verb, unit);
+        if (x->actor->role == ROLE_UNIT_OFFICER && !api_in_unit_scope(x, unit, NULL))
+            return api_refuse(x, -EX_EPERM,
+                              _("%s acts for unit %s and may not %s a meeting of unit %s's "
+                                "council"),
+                              x->actor->name, x->actor->unit, verb, unit);
+        return 0;
+    }
+    if (x->actor->role == ROLE_UNIT_OFFICER)
+        return api_refuse(x, -EX_EPERM,
+                          _("%s is a unit officer and may not %s a meeting of the Ministry's "
+                            "council: its secretary is a ministry reviewer"),
+                          x->actor->name, verb);
+    return 0;
+}
+
 static int need_secretary(call_t *x, const Exemplar__Meeting *m, const char *verb)
 {
+    int rc = need_level_actor(x, m->level, m->unit, verb);
+    if (rc < 0)
+        return rc;
     const Exemplar__CouncilMember *s = seat_of(m, x->actor->name);
     if (s && s->role == EXEMPLAR__COUNCIL_ROLE__COUNCIL_ROLE_SECRETARY)
         return 0;
@@ -564,15 +597,27 @@ static int check_not_on_open_agenda(call_t *x, const uint64_t *ids, size_t n)
     return rc;
 }
 
-static int check_reviewable(call_t *x, const Exemplar__Nomination *n, const char *reason)
+static int check_reviewable(call_t *x, const Exemplar__MeetingOpenRequest *r,
+                            const Exemplar__Nomination *n, const char *reason)
 {
+    bool unit_level = r->level == EXEMPLAR__COUNCIL_LEVEL__COUNCIL_LEVEL_UNIT;
+    if (unit_level && strcmp(n->unit, r->unit) != 0)
+        return api_refuse(x, -EX_EINVALID,
+                          _("nomination %llu is of unit %s: unit %s's council reviews its own "
+                            "unit's nominations"),
+                          (unsigned long long)n->id, n->unit, r->unit);
     char acting[KEY_UNIT_MAX + 1] = "", what[48];
     snprintf(what, sizeof(what), "nomination %llu", (unsigned long long)n->id);
     int rc = api_check_unit_scope(x, n->unit, n->unit_name, true, "review", what, acting,
                                   sizeof(acting));
     if (rc < 0)
         return rc;
-    if (n->state != EXEMPLAR__STATE__STATE_UNIT_REVIEWED)
+    if (unit_level && n->state != EXEMPLAR__STATE__STATE_FOSTERING)
+        return api_refuse(x, -EX_ENOMOVE,
+                          _("nomination %llu is not in fostering: a unit's council reviews the "
+                            "nominations its unit fostered"),
+                          (unsigned long long)n->id);
+    if (!unit_level && n->state != EXEMPLAR__STATE__STATE_UNIT_REVIEWED)
         return api_refuse(x, -EX_ENOMOVE,
                           _("nomination %llu is not unit-reviewed: the council reviews what "
                             "units sent up"),
@@ -584,8 +629,10 @@ static int check_reviewable(call_t *x, const Exemplar__Nomination *n, const char
     const nom_move_t *move = NULL;
     rc = api_rules_bind(x, n, NULL, NULL, &ctx, &nr, &use);
     if (rc == 0)
-        rc = nom_check_move(&v, NOM_RETURNED, n->version, x->actor, reason, use, x->why,
-                            sizeof(x->why), &move);
+        /* the side exit of the result's level, which has no criteria
+         * guard: its role, window and scope are the result's move's */
+        rc = nom_check_move(&v, unit_level ? NOM_NOT_SELECTED : NOM_RETURNED, n->version, x->actor,
+                            reason, use, x->why, sizeof(x->why), &move);
     return rc;
 }
 
@@ -595,10 +642,11 @@ int api_council_meeting_open(call_t *x)
     char *ref = NULL;
     Exemplar__Council *c = NULL;
     int rc = 0;
-    if (r->level != EXEMPLAR__COUNCIL_LEVEL__COUNCIL_LEVEL_MINISTRY)
-        return api_refuse(x, -EX_EINVALID,
-                          _("only the Ministry council's meetings are run here (level "
-                            "ministry); a unit's review is its `move` to unit-reviewed"));
+    bool unit_level = r->level == EXEMPLAR__COUNCIL_LEVEL__COUNCIL_LEVEL_UNIT;
+    if ((rc = check_level(x, r->level, r->unit)) < 0)
+        return rc;
+    if ((rc = need_level_actor(x, r->level, r->unit, _("open"))) < 0)
+        return rc;
     if (r->n_nominations == 0 || r->n_nominations > AGENDA_MAX)
         return api_refuse(x, -EX_EINVALID, _("a meeting reviews 1-%d nominations, not %zu"),
                           AGENDA_MAX, r->n_nominations);
@@ -607,7 +655,14 @@ int api_council_meeting_open(call_t *x)
                           _("minutes_ref is required: the minutes' reference (e.g. "
                             "05/BB-HĐTĐKT), 1-%d bytes on one line"),
                           MINUTES_REF_MAX);
-    rc = council_get(x->txn, r->level, "", &c);
+    rc = council_get(x->txn, r->level, r->unit, &c);
+    if (rc == -EX_ENOTFOUND && unit_level) {
+        rc = api_refuse(x, rc,
+                        _("no council of unit %s is set; an administrator sets it with "
+                          "exemplarctl council set --unit %s"),
+                        r->unit, r->unit);
+        goto out;
+    }
     if (rc == -EX_ENOTFOUND) {
         rc = api_refuse(x, rc,
                         _("no Ministry council is set; an administrator sets it with "
@@ -631,6 +686,13 @@ int api_council_meeting_open(call_t *x)
             seats[m.n_members++] = c->members[i];
     m.members = seats;
     const Exemplar__CouncilMember *me = seat_of(&m, x->actor->name);
+    if ((!me || me->role != EXEMPLAR__COUNCIL_ROLE__COUNCIL_ROLE_SECRETARY) && unit_level) {
+        rc = api_refuse(x, -EX_EPERM,
+                        _("%s is not the secretary of unit %s's council today and may not open "
+                          "its meeting"),
+                        x->actor->name, r->unit);
+        goto done;
+    }
     if (!me || me->role != EXEMPLAR__COUNCIL_ROLE__COUNCIL_ROLE_SECRETARY) {
         rc = api_refuse(x, -EX_EPERM,
                         _("%s is not the secretary of the Ministry council today and may not "
@@ -650,7 +712,7 @@ int api_council_meeting_open(call_t *x)
         if (rc == -EX_ENOTFOUND)
             rc = api_refuse(x, rc, _("no nomination has id %llu"), (unsigned long long)id);
         if (rc == 0)
-            rc = check_reviewable(x, noms[i], ref);
+            rc = check_reviewable(x, r, noms[i], ref);
         if (rc < 0)
             goto done;
         exemplar__meeting_item__init(&items[i]);
@@ -665,11 +727,12 @@ int api_council_meeting_open(call_t *x)
     m.items = itemp;
     m.n_items = r->n_nominations;
     council_rules_t rules;
-    const ruleset_t *set = rules_of_day(x, today, &rules);
+    const ruleset_t *set = rules_of_day(x, today, r->level, &rules);
     char words[256], day[16];
     describe_rules(&rules, words, sizeof(words));
     m.id = meeting_next_id(x->txn);
     m.level = r->level;
+    m.unit = r->unit;
     m.state = EXEMPLAR__MEETING_STATE__MEETING_STATE_OPEN;
     m.minutes_ref = ref;
     m.day = (char *)day_format(today, day, sizeof(day));
@@ -871,13 +934,27 @@ out:
 static int move_result(call_t *x, const Exemplar__Meeting *m, Exemplar__MeetingItem *it)
 {
     bool approved = it->result == EXEMPLAR__MEETING_RESULT__MEETING_RESULT_APPROVED;
+    bool unit_level = m->level == EXEMPLAR__COUNCIL_LEVEL__COUNCIL_LEVEL_UNIT;
+    if (unit_level && !approved) {
+        /* A unit council that does not approve leaves the nomination in
+         * fostering (PROTOCOL.md, "Council review"): the unit may foster it
+         * further and review it again, or make the side exit not-selected
+         * by its own move with its own reason. */
+        char why[600];
+        snprintf(why, sizeof(why), "%.200s; %s", it->why, _("it stays in fostering"));
+        free(it->why);
+        it->why = strdup(why);
+        return it->why ? 0 : -EX_EINTERNAL;
+    }
     char reason[256];
     snprintf(reason, sizeof(reason), "%s %s (meeting %llu): %u/%u, %s", _("minutes"),
              m->minutes_ref, (unsigned long long)m->id, it->approve, it->needed,
              approved ? _("approved") : _("not approved"));
     Exemplar__MoveRequest mv = EXEMPLAR__MOVE_REQUEST__INIT;
     mv.id = it->nomination_id;
-    mv.to = approved ? EXEMPLAR__STATE__STATE_MINISTRY_REVIEWED : EXEMPLAR__STATE__STATE_RETURNED;
+    mv.to = unit_level ? EXEMPLAR__STATE__STATE_UNIT_REVIEWED
+            : approved ? EXEMPLAR__STATE__STATE_MINISTRY_REVIEWED
+                       : EXEMPLAR__STATE__STATE_RETURNED;
     mv.expected_version = it->version;
     mv.reason = reason;
     Exemplar__Request req = *x->req;
@@ -1001,6 +1078,146 @@ int api_council_meeting_show(call_t *x)
     else
         rc = reply_meeting(x, m);
     exemplar__meeting__free_unpacked(m, NULL);
+    return rc;
+}
+
+/* ---- the list of meetings -------------------------------------------------- */
+
+#define MEETING_LIST_DEFAULT 100
+#define MEETING_LIST_MAX     1000
+
+static bool list_wants(const Exemplar__MeetingListRequest *r, const Exemplar__Meeting *m)
+{
+    if (r->state != EXEMPLAR__MEETING_STATE__MEETING_STATE_NONE && m->state != r->state)
+        return false;
+    if (r->level != EXEMPLAR__COUNCIL_LEVEL__COUNCIL_LEVEL_NONE && m->level != r->level)
+        return false;
+    if (r->unit[0] && strcmp(m->unit, r->unit) != 0)
+        return false;
+    return !r->member[0] || seat_of(m, r->member) != NULL;
+}
+
+static void list_entries_free(Exemplar__MeetingListEntry **v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        if (!v[i])
+            continue;
+        if (v[i]->meeting)
+            exemplar__meeting__free_unpacked(v[i]->meeting, NULL);
+        free(v[i]->you_voted);
+        free(v[i]);
+    }
+    free(v);
+}
+
+/* The agenda nominations of m the caller has voted on (their own marks). */
+static int list_entry(call_t *x, Exemplar__Meeting *m, Exemplar__MeetingListEntry **out)
+{
+    Exemplar__MeetingListEntry *e = calloc(1, sizeof(*e));
+    if (!e)
+        return -EX_EINTERNAL;
+    exemplar__meeting_list_entry__init(e);
+    e->meeting = m;
+    /* the steps are the minutes' detail, not a list's */
+    for (size_t i = 0; i < m->n_steps; i++)
+        exemplar__meeting_step__free_unpacked(m->steps[i], NULL);
+    free(m->steps);
+    m->steps = NULL;
+    m->n_steps = 0;
+    *out = e;
+    if (!seat_of(m, x->actor->name) || !m->n_items)
+        return 0;
+    if (!(e->you_voted = calloc(m->n_items, sizeof(uint64_t))))
+        return -EX_EINTERNAL;
+    for (size_t i = 0; i < m->n_items; i++) {
+        int rc = voter_get(x->txn, m->id, m->items[i]->nomination_id, x->actor->name);
+        if (rc == 0)
+            e->you_voted[e->n_you_voted++] = m->items[i]->nomination_id;
+        else if (rc != -EX_ENOTFOUND)
+            return rc;
+    }
+    return 0;
+}
+
+int api_council_meeting_list(call_t *x)
+{
+    const Exemplar__MeetingListRequest *r = x->req->meeting_list;
+    if (r->limit > MEETING_LIST_MAX)
+        return api_refuse(x, -EX_EINVALID, _("limit must be 1-%d (0: %d), not %u"),
+                          MEETING_LIST_MAX, MEETING_LIST_DEFAULT, r->limit);
+    if (r->page_token.len && r->page_token.len != 8)
+        return api_refuse(x, -EX_EINVALID,
+                          _("page_token does not belong to this list: send the next_page_token "
+                            "of the previous meeting-list reply"));
+    if (r->unit[0] && !text_is_code(r->unit, KEY_UNIT_MAX, false))
+        return api_refuse(x, -EX_EINVALID, _("unit must be a unit code, not \"%.40s\""), r->unit);
+    size_t limit = r->limit ? r->limit : MEETING_LIST_DEFAULT;
+    uint64_t before = r->page_token.len ? key_get_u64(r->page_token.data) : UINT64_MAX;
+    /* Meetings are few (a handful a year) and keyed by id: a walk from the
+     * oldest keeps the newest limit + 1 below the token in a ring, so the
+     * page comes out newest first and says whether another follows. */
+    Exemplar__Meeting **ring = calloc(limit + 1, sizeof(*ring));
+    if (!ring)
+        return -EX_EINTERNAL;
+    size_t n = 0, head = 0;
+    store_iter_t it;
+    store_val_t k, v;
+    int rc = store_iter_open(x->txn, DB_MEETINGS, &it);
+    if (rc < 0) {
+        free(ring);
+        return rc;
+    }
+    int r2 = store_iter_seek(&it, "", 0, &k, &v);
+    while (rc == 0 && r2 == 0 && k.len == 8 && key_get_u64(k.data) < before) {
+        Exemplar__Meeting *m = exemplar__meeting__unpack(NULL, v.len, v.data);
+        if (!m) {
+            rc = -EX_ESTORAGE;
+            break;
+        }
+        if (!list_wants(r, m)) {
+            exemplar__meeting__free_unpacked(m, NULL);
+        } else if (n < limit + 1) {
+            ring[(head + n++) % (limit + 1)] = m;
+        } else {
+            exemplar__meeting__free_unpacked(ring[head], NULL);
+            ring[head] = m;
+            head = (head + 1) % (limit + 1);
+        }
+        r2 = store_iter_next(&it, &k, &v);
+    }
+    store_iter_close(&it);
+    size_t out_n = n > limit ? limit : n;
+    Exemplar__MeetingListEntry **out = calloc(out_n ? out_n : 1, sizeof(*out));
+    if (rc == 0 && !out)
+        rc = -EX_EINTERNAL;
+    /* newest first: the ring's last out_n, backwards; the oldest (when
+     * there are limit + 1) only says that another page follows */
+    for (size_t i = 0; i < n; i++) {
+        Exemplar__Meeting *m = ring[(head + n - 1 - i) % (limit + 1)];
+        if (rc == 0 && i < out_n) {
+            rc = list_entry(x, m, &out[i]);
+            if (!out[i])
+                exemplar__meeting__free_unpacked(m, NULL);
+        } else {
+            exemplar__meeting__free_unpacked(m, NULL);
+        }
+    }
+    free(ring);
+    uint8_t token[8];
+    if (rc == 0) {
+        Exemplar__MeetingListReply body = EXEMPLAR__MEETING_LIST_REPLY__INIT;
+        body.meetings = out;
+        body.n_meetings = out_n;
+        if (n > limit) {
+            key_put_u64(token, out[out_n - 1]->meeting->id);
+            body.next_page_token.data = token;
+            body.next_page_token.len = sizeof(token);
+        }
+        x->reply.body_case = EXEMPLAR__REPLY__BODY_MEETING_LIST;
+        x->reply.meeting_list = &body;
+        rc = api_pack(x);
+    }
+    list_entries_free(out, out_n);
     return rc;
 }
 

@@ -32,7 +32,10 @@ int api_council_set(call_t *x);
 /* A council; -EX_ENOTFOUND when none is set. */
 int api_council_show(call_t *x);
 
-/* Opens a meeting of the Ministry council over unit-reviewed nominations.
+/* Opens a meeting of the Ministry council over unit-reviewed nominations,
+ * or of a unit's council (its secretary a unit officer of the unit) over
+ * the unit's nominations in fostering; -EX_EPERM too for an actor of the
+ * other level (a unit officer at the Ministry's, anyone else at a unit's).
  * Refuses -EX_EPERM (not a secretary of the council today, or a move the
  * secretary could not make), -EX_EINVALID (agenda, minutes reference),
  * -EX_ENOTFOUND (no council, no nomination), -EX_ENOMOVE / -EX_EWINDOW
@@ -53,6 +56,11 @@ int api_council_meeting_vote(call_t *x);
 int api_council_meeting_close(call_t *x);
 /* A meeting, who voted on what (never how), and the minutes once closed. */
 int api_council_meeting_show(call_t *x);
+
+/* Meetings newest first, filtered by state, level, unit and member, paged
+ * by limit and page token; each with the agenda nominations the caller
+ * voted on.  -EX_EINVALID (limit, token, unit code). */
+int api_council_meeting_list(call_t *x);
 
 /* The digest a vote is remembered under (dedup.h): the meeting and the
  * nominations, without the choices, so that the request table holds

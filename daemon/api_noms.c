@@ -14,6 +14,7 @@
 
 #include "api_ops.h"
 #include "api_rules.h"
+#include "decisions.h"
 #include "errors.h"
 #include "i18n.h"
 #include "key.h"
@@ -254,6 +255,45 @@ int api_noms_register(call_t *x)
     return rc;
 }
 
+/* For a move to recognized with decision `given` (may be NULL): when its
+ * number is an issued decision (decision-issue, api_decision.h), *use
+ * becomes *filled with its number, date and issuer (*issued holds them:
+ * free it), and nomination id must be on its annexed list; a date or
+ * issuer given that differs from the stored one is refused.  A number that
+ * is no issued decision leaves *use as it was (a decision typed by hand,
+ * checked by the move's guard).  0, -EX_EINVALID with a sentence, or
+ * -EX_ESTORAGE. */
+static int bind_issued(call_t *x, uint64_t id, Exemplar__Decision *given,
+                       Exemplar__RecognitionDecision **issued, Exemplar__Decision *filled,
+                       Exemplar__Decision **use)
+{
+    if (!given || !given->number[0])
+        return 0;
+    int rc = decisions_get(x->txn, given->number, issued);
+    if (rc == -EX_ENOTFOUND)
+        return 0;
+    if (rc < 0)
+        return rc;
+    const Exemplar__RecognitionDecision *d = *issued;
+    if (!decisions_lists(d, id))
+        return api_refuse(x, -EX_EINVALID,
+                          _("decision %s does not list nomination %llu: it recognizes only the "
+                            "nominations of its annexed list (decision show %s)"),
+                          d->number, (unsigned long long)id, d->number);
+    if ((given->date[0] && strcmp(given->date, d->date) != 0) ||
+        (given->issuer[0] && strcmp(given->issuer, d->issuer) != 0))
+        return api_refuse(x, -EX_EINVALID,
+                          _("decision %s was issued on %s by %s; give its number alone and "
+                            "the rest is taken from it"),
+                          d->number, d->date, d->issuer);
+    exemplar__decision__init(filled);
+    filled->number = d->number;
+    filled->date = d->date;
+    filled->issuer = d->issuer;
+    *use = filled;
+    return 0;
+}
+
 int api_noms_move(call_t *x)
 {
     const Exemplar__MoveRequest *r = x->req->move;
@@ -287,6 +327,12 @@ int api_noms_move(call_t *x)
     }
     if (rc == 0)
         rc = check_override(x, override, l10n_pgettext("override", "move"));
+    /* A recognition naming an issued decision takes its date and issuer
+     * from it, and only for a nomination its list holds (decisions.h). */
+    Exemplar__Decision *decision = r->decision, issued_decision;
+    Exemplar__RecognitionDecision *issued = NULL;
+    if (rc == 0 && r->to == EXEMPLAR__STATE__STATE_RECOGNIZED)
+        rc = bind_issued(x, n->id, r->decision, &issued, &issued_decision, &decision);
     if (rc < 0)
         goto out;
 
@@ -296,7 +342,7 @@ int api_noms_move(call_t *x)
     rules_ctx_t ctx = {0};
     nom_rules_t nr;
     const nom_rules_t *use = NULL;
-    rc = api_rules_bind(x, n, override, r->decision, &ctx, &nr, &use);
+    rc = api_rules_bind(x, n, override, decision, &ctx, &nr, &use);
     if (rc == 0)
         rc = nom_check_move(&v, (nom_state_t)r->to, r->expected_version, x->actor, reason, use,
                             x->why, sizeof(x->why), &move);
@@ -310,9 +356,9 @@ int api_noms_move(call_t *x)
     n->state = r->to;
     n->version++;
     if (r->to == EXEMPLAR__STATE__STATE_REVOKED)
-        n->revocation = r->decision;
+        n->revocation = decision;
     if (r->to == EXEMPLAR__STATE__STATE_RECOGNIZED)
-        n->recognition = r->decision;
+        n->recognition = decision;
     if (r->to == EXEMPLAR__STATE__STATE_CARRIED_OVER) {
         rc = api_rules_carry_over(x, &ctx, n, &next);
         if (rc < 0)
@@ -320,21 +366,23 @@ int api_noms_move(call_t *x)
         n->carried_to = next.id;
     }
     rc = write_move(x, n, from, move->verb, reason, ctx.overridden ? override : NULL, n->carried_to,
-                    r->decision);
+                    decision);
     /* the new nomination's registration, linked back, right after */
     if (rc == 0 && next.id)
         rc = write_move(x, &next, EXEMPLAR__STATE__STATE_NONE, move->verb, reason, NULL, n->id,
-                        r->decision);
+                        decision);
     if (rc == 0) {
         x->reply.body_case = EXEMPLAR__REPLY__BODY_NOMINATION;
         x->reply.nomination = n;
         rc = api_pack(x);
     }
 out:
-    if (n && r->decision && n->revocation == r->decision)
+    if (n && decision && n->revocation == decision)
         n->revocation = NULL; /* owned by the request, not by n */
-    if (n && r->decision && n->recognition == r->decision)
+    if (n && decision && n->recognition == decision)
         n->recognition = NULL;
+    if (issued)
+        exemplar__recognition_decision__free_unpacked(issued, NULL);
     if (n)
         exemplar__nomination__free_unpacked(n, NULL);
     free(reason);

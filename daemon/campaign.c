@@ -826,6 +826,11 @@ static int set_field(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v,
         return each_pair(y, v, "names", name_pair, a);
     if (strcmp(key, "council") == 0)
         return each_pair(y, v, "council", council_field, &s->council);
+    if (strcmp(key, "unit_council") == 0) {
+        s->has_unit_council = true;
+        council_rules_default(&s->unit_council);
+        return each_pair(y, v, "unit_council", council_field, &s->unit_council);
+    }
     if (strcmp(key, "acclamation") == 0)
         return each_pair(y, v, "acclamation", acclamation_field, s);
     if (strcmp(key, "qualitative") == 0)
@@ -834,8 +839,8 @@ static int set_field(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v,
         return each_pair(y, v, "dossier", dossier_field, s) < 0 ? -1 : dossier_check(y, v, s);
     return fail(y, k,
                 "unknown key \"%.40s\" in a rule set (id, law, from_year, to_year, collective, "
-                "individual, decided_by, pending, names, council, acclamation, qualitative, "
-                "dossier)",
+                "individual, decided_by, pending, names, council, unit_council, acclamation, "
+                "qualitative, dossier)",
                 key);
 }
 
@@ -872,6 +877,10 @@ static int book_pair(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t *v,
         a->s->n_dossier_parts = sizeof(PARTS) / sizeof(PARTS[0]);
         if (each_pair(y, item, "a rule set", set_field, a) < 0)
             return -1;
+        /* a unit council votes by the Ministry council's rules unless the
+         * rule set gives its own (rulesets.yaml, `unit_council`) */
+        if (!a->s->has_unit_council)
+            a->s->unit_council = a->s->council;
         if (!a->s->id[0] || !a->s->from_year)
             return fail(y, item, "a rule set needs an id and from_year");
         if (a->s->to_year && a->s->to_year < a->s->from_year)

@@ -135,6 +135,10 @@ typedef struct {
     /* The Ministry council's secret ballot (rulesets.yaml `council`;
      * council_rules_default() when the rule set says nothing). */
     council_rules_t council;
+    /* A unit council's ballot (rulesets.yaml `unit_council`); the rule
+     * set's `council` when it gives none. */
+    council_rules_t unit_council;
+    bool has_unit_council;
     /* The collective's acclamation (rulesets.yaml `acclamation`): whether a
      * nomination needs one before its unit reviews it, and the share of
      * the members present (or of the collective's members) in favour that

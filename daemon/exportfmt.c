@@ -54,6 +54,8 @@ const exportfmt_type_t EXPORTFMT_TYPES[] = {
     /* files by their SHA-256 (blobs.h): the value is the bytes in base64,
      * checked against the key on import */
     {DB_BLOBS, "blob", NULL, true},
+    /* the issued recognition decisions (decisions.h); their files are blobs */
+    {DB_DECISIONS, "decision", &exemplar__recognition_decision__descriptor},
 };
 const size_t EXPORTFMT_COUNT = sizeof(EXPORTFMT_TYPES) / sizeof(EXPORTFMT_TYPES[0]);
 

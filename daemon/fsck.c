@@ -27,6 +27,7 @@
 
 #include "blobs.h"
 #include "dossier.pb-c.h"
+#include "decisions.h"
 #include "errors.h"
 #include "i18n.h"
 #include "key.h"
@@ -416,6 +417,11 @@ static int check_blobs(fsck_t *f)
     return rc == -EX_ENOTFOUND ? 0 : rc;
 }
 
+static void decision_problem(void *arg, const char *sentence)
+{
+    problem(arg, "%s", sentence);
+}
+
 int fsck_run(fsck_t *f)
 {
     int rc = check_change_log(f);
@@ -427,6 +433,8 @@ int fsck_run(fsck_t *f)
         rc = check_nominations(f);
     if (rc == 0)
         rc = check_blobs(f);
+    if (rc == 0) /* the issued decisions: their meeting, list and file */
+        rc = decisions_check(f->txn, decision_problem, f);
     f->out->problems = f->problems;
     return rc;
 }

@@ -116,6 +116,8 @@ static const char *const DB_NAME[DB_COUNT] = {
     [DB_DOSSIERS] = "dossiers",
     /* files by their SHA-256: dossier attachments, issued decisions */
     [DB_BLOBS] = "blobs",
+    /* the issued recognition decisions of the council's meetings */
+    [DB_DECISIONS] = "decisions",
 };
 
 static const char SCHEMA_KEY[] = "schema_version";

@@ -70,6 +70,8 @@ typedef enum {
      * acclamation and the unit's judgement on the qualitative criteria */
     DB_DOSSIERS, /* nomination id u64 BE -> exemplar.Dossier */
     DB_BLOBS,    /* SHA-256 of the bytes (32) -> the bytes (blobs.h) */
+    /* the issued recognition decisions (decisions.h) */
+    DB_DECISIONS, /* number (1-64 bytes) -> exemplar.RecognitionDecision */
     DB_COUNT
 } store_db_t;
 

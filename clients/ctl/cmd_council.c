@@ -238,7 +238,7 @@ static int meeting_open(ctl_t *ctl, const ctl_args_t *a)
         status = parse_id(ctl, "ID", a->argv[i + 2], &ids[i]);
     if (status == 0) {
         Exemplar__MeetingOpenRequest body = EXEMPLAR__MEETING_OPEN_REQUEST__INIT;
-        body.level = EXEMPLAR__COUNCIL_LEVEL__COUNCIL_LEVEL_MINISTRY;
+        body.level = level_of(a, &body.unit); /* --unit CODE: that unit's council */
         body.minutes_ref = a->argv[1];
         body.nominations = ids;
         body.n_nominations = n;
@@ -360,6 +360,89 @@ static int meeting_one(ctl_t *ctl, const ctl_args_t *a, bool close)
     return meeting_call(ctl, &req);
 }
 
+/* meeting list [--state open|closed] [--level unit|ministry] [--unit CODE]
+ * [--limit N]: newest first, following next_page_token up to --limit. */
+static int meeting_list(ctl_t *ctl, const ctl_args_t *a)
+{
+    if (a->argc != 1)
+        return ctl_usage(ctl, _("meeting list takes no argument (--state, --level, --unit, "
+                                "--limit)"));
+    Exemplar__MeetingListRequest body = EXEMPLAR__MEETING_LIST_REQUEST__INIT;
+    const char *state = a->opt[OPT_SLOT(OPT_STATE)], *level = a->opt[OPT_SLOT(OPT_LEVEL)];
+    const char *unit = a->opt[OPT_SLOT(OPT_UNIT)], *limit_text = a->opt[OPT_SLOT(OPT_LIMIT)];
+    if (state && strcmp(state, "open") == 0)
+        body.state = EXEMPLAR__MEETING_STATE__MEETING_STATE_OPEN;
+    else if (state && strcmp(state, "closed") == 0)
+        body.state = EXEMPLAR__MEETING_STATE__MEETING_STATE_CLOSED;
+    else if (state)
+        return ctl_usage(ctl, _("--state is open or closed, not \"%s\""), state);
+    if (level && strcmp(level, "unit") == 0)
+        body.level = EXEMPLAR__COUNCIL_LEVEL__COUNCIL_LEVEL_UNIT;
+    else if (level && strcmp(level, "ministry") == 0)
+        body.level = EXEMPLAR__COUNCIL_LEVEL__COUNCIL_LEVEL_MINISTRY;
+    else if (level)
+        return ctl_usage(ctl, _("--level is unit or ministry, not \"%s\""), level);
+    body.unit = unit ? (char *)unit : (char *)"";
+    uint64_t limit = 1000;
+    int status = limit_text ? ctl_parse_u64(ctl, "--limit", limit_text, 1, &limit) : 0;
+    if (status)
+        return status;
+    json_object *arr = ctl->json ? json_object_new_array() : NULL;
+    static const char *const header[] = {N_("MEETING"), N_("LEVEL"), N_("UNIT"),       N_("REF"),
+                                         N_("DAY"),     N_("STATE"), N_("NOMINATIONS")};
+    ctl_table_t t;
+    ctl_table_init(&t, 7, header, NULL);
+    uint8_t token[64];
+    size_t token_len = 0, shown = 0;
+    for (;;) {
+        body.limit = (uint32_t)(limit - shown < 1000 ? limit - shown : 1000);
+        body.page_token.data = token;
+        body.page_token.len = token_len;
+        Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+        req.body_case = EXEMPLAR__REQUEST__BODY_MEETING_LIST;
+        req.meeting_list = &body;
+        Exemplar__Reply *r = NULL;
+        if ((status = ctl_call(ctl, &req, &r)) != 0) {
+            ex_reply_free(r);
+            break;
+        }
+        const Exemplar__MeetingListReply *lr = r->meeting_list;
+        for (size_t i = 0; i < lr->n_meetings; i++, shown++) {
+            const Exemplar__Meeting *m = lr->meetings[i]->meeting;
+            if (arr) {
+                json_object_array_add(arr, pbjson_from_message(&lr->meetings[i]->base));
+                continue;
+            }
+            char id[24], items[16];
+            snprintf(id, sizeof id, "%" PRIu64, m->id);
+            snprintf(items, sizeof items, "%zu", m->n_items);
+            const char *cells[] = {
+                id,
+                m->level == EXEMPLAR__COUNCIL_LEVEL__COUNCIL_LEVEL_UNIT ? "unit" : "ministry",
+                m->unit[0] ? m->unit : "-",
+                m->minutes_ref,
+                m->day,
+                m->state == EXEMPLAR__MEETING_STATE__MEETING_STATE_OPEN ? "open" : "closed",
+                items};
+            ctl_table_add(&t, cells);
+        }
+        token_len = lr->next_page_token.len <= sizeof token ? lr->next_page_token.len : 0;
+        if (token_len)
+            memcpy(token, lr->next_page_token.data, token_len);
+        ex_reply_free(r);
+        if (!token_len || shown >= limit)
+            break;
+    }
+    if (status == 0 && arr)
+        ctl_json_print(arr);
+    else if (arr)
+        json_object_put(arr);
+    if (status == 0 && !arr)
+        ctl_table_print(&t, stdout);
+    ctl_table_deinit(&t);
+    return status;
+}
+
 /* ---- the minutes and the draft decision as documents (workers/summary) --- */
 
 /* The nominations of the meeting's items (their kind, unit name and
@@ -456,6 +539,8 @@ int cmd_meeting(ctl_t *ctl, const ctl_args_t *a)
         return meeting_document(ctl, a, true);
     if (strcmp(sub, "show") == 0 && a->opt[OPT_SLOT(OPT_FORMAT)])
         return meeting_document(ctl, a, false);
+    if (strcmp(sub, "list") == 0)
+        return meeting_list(ctl, a);
     if (strcmp(sub, "open") == 0)
         return meeting_open(ctl, a);
     if (strcmp(sub, "attend") == 0)
@@ -465,5 +550,5 @@ int cmd_meeting(ctl_t *ctl, const ctl_args_t *a)
     if (strcmp(sub, "close") == 0 || strcmp(sub, "show") == 0)
         return meeting_one(ctl, a, strcmp(sub, "close") == 0);
     return ctl_usage(
-        ctl, _("meeting takes open, attend, vote, close, show or decision, not \"%s\""), sub);
+        ctl, _("meeting takes list, open, attend, vote, close, show or decision, not \"%s\""), sub);
 }

@@ -15,6 +15,7 @@
 #include "cmd_auth.h"
 #include "cmd_backup.h"
 #include "cmd_council.h"
+#include "cmd_decision.h"
 #include "cmd_dossier.h"
 #include "cmd_events.h"
 #include "cmd_export.h"
@@ -143,6 +144,24 @@ static const ctl_cmd_opt_t COUNCIL_OPTS[] = {
     {0, NULL},
 };
 
+static const ctl_cmd_opt_t DECISION_OPTS[] = {
+    {OPT_DATE, N_("issue: the day the decision was signed, YYYY-MM-DD (not after today, not "
+                  "before the meeting)")},
+    {OPT_ISSUER, N_("issue: who issues it: the Minister's title and ministry, as printed")},
+    {OPT_SIGNER, N_("issue: the name of who signed it")},
+    {OPT_SIGNER_TITLE, N_("issue: the title signed under, as printed above the signature")},
+    {OPT_FILE, N_("issue: the issued decision as a PDF")},
+    {OPT_SIGNATURE, N_("issue: a digital signature over the file, kept and not verified yet")},
+    {OPT_OUTPUT, N_("get-file: the file to write the PDF to")},
+    {0, NULL},
+};
+
+static const ctl_cmd_opt_t RECOGNIZE_OPTS[] = {
+    {OPT_DECISION, N_("the number of the issued decision that lists the nomination (required)")},
+    {OPT_DECISION_NUMBER, N_("the same as --decision")},
+    {0, NULL},
+};
+
 static const ctl_cmd_opt_t ACCLAIM_OPTS[] = {
     {OPT_DATE, N_("the day of the collective's review meeting, YYYY-MM-DD")},
     {OPT_PRESENT, N_("the members present at the meeting")},
@@ -180,6 +199,11 @@ static const ctl_cmd_opt_t JUDGE_OPTS[] = {
 };
 
 static const ctl_cmd_opt_t MEETING_OPTS[] = {
+    {OPT_STATE, N_("list: open or closed (default: both)")},
+    {OPT_LEVEL, N_("list: unit or ministry (default: both)")},
+    {OPT_UNIT, N_("list: only the meetings of this unit's council; open: a meeting of this "
+                  "unit's council over its nominations in fostering")},
+    {OPT_LIMIT, N_("list: at most N meetings, newest first (default 1000)")},
     {OPT_FORMAT, N_("show: html writes the minutes as a document for print on A4")},
     {OPT_OUTPUT, N_("show --format html, decision: the file to write (default: standard output)")},
     {OPT_LANG, N_("show --format html, decision: vi or en, the document's labels (default vi)")},
@@ -488,9 +512,9 @@ const ctl_cmd_t CMD_TABLE[] = {
       N_("Writes the file's bytes to stdout, or to FILE with -o (replaced whole, mode 0640). "
       "VERSION (from 1) fetches an older version; 'attachments ID' lists them. Read scope as "
       "'get'.") },
-    { "meeting", "open REF ID... | attend MEETING PRINCIPAL... | vote MEETING - | close MEETING | show MEETING [--format html] | decision MEETING",
+    { "meeting", "list [--state S] [--level L] [--unit CODE] | open REF ID... | attend MEETING PRINCIPAL... | vote MEETING - | close MEETING | show MEETING [--format html] | decision MEETING",
       N_("run the Ministry council's secret ballot over unit-reviewed nominations"),
-      cmd_meeting, 2, 202, MEETING_OPTS,
+      cmd_meeting, 1, 202, MEETING_OPTS,
       N_("'meeting open' (the secretary) puts nominations in unit-reviewed on the agenda, with "
       "the minutes' reference REF; 'attend' records members present; 'vote MEETING -' (each "
       "member, for themselves) reads the ballot from stdin, one \"ID approve\" or \"ID "
@@ -507,6 +531,21 @@ const ctl_cmd_t CMD_TABLE[] = {
       "2022, Decree 98/2023), three articles, and the annexed list of the nominations the "
       "council approved; a base or value not known is a blank to fill in. Nobody, "
       "administrators included, can see how a member voted.") },
+    { "decision", "issue MEETING NUMBER --date D --issuer TEXT --signer NAME --signer-title TITLE --file PDF [ID...] | show NUMBER | get-file NUMBER --output FILE | recognize NUMBER",
+      N_("keep the issued recognition decision of a council meeting and recognize its list"),
+      cmd_decision, 2, 203, DECISION_OPTS,
+      N_("'decision issue' (an approver) stores the decision the Minister signed after a closed "
+      "meeting of the Ministry's council: its number, date, issuer and signer, the annexed list "
+      "(the nominations the meeting approved, or the IDs given, each approved there) and the "
+      "issued PDF, whose SHA-256 is kept. 'show' prints it; 'get-file' writes the PDF after "
+      "checking its SHA-256; 'recognize' (an approver) moves every listed nomination to "
+      "recognized, each move in its history with the decision as reason; a nomination whose "
+      "move is refused is reported and stays.") },
+    { "recognize", "ID --decision NUMBER",
+      N_("recognize nomination ID by an issued decision that lists it"),
+      cmd_recognize, 1, 1, RECOGNIZE_OPTS,
+      N_("The move to recognized with the decision's date and issuer taken from the stored "
+      "decision; a nomination the decision does not list is refused.") },
     { "audit", "[--limit N]", N_("print refused changes, newest first (administrators only)"),
       cmd_audit, 0, 0, AUDIT_OPTS,
       N_("Every refused register or move is in the audit list with who asked, what and why it "

@@ -80,6 +80,11 @@ const ctl_opt_t CTL_OPTIONS[] = {
     { OPT_DATE,           "date",           "DATE",     NULL },
     { OPT_PRESENT,        "present",        "N",        NULL },
     { OPT_IN_FAVOUR,      "in-favour",      "N",        NULL },
+    { OPT_LEVEL,          "level",          "LEVEL",    NULL },
+    { OPT_SIGNER,         "signer",         "NAME",     NULL },
+    { OPT_SIGNER_TITLE,   "signer-title",   "TITLE",    NULL },
+    { OPT_SIGNATURE,      "signature",      "FILE",     NULL },
+    { OPT_DECISION_NUMBER, "decision-number", "NUMBER",  NULL },
 };
 /* clang-format on */
 const size_t CTL_OPTIONS_COUNT = sizeof CTL_OPTIONS / sizeof CTL_OPTIONS[0];

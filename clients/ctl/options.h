@@ -86,6 +86,11 @@ typedef enum {
     OPT_DATE,      /* acclaim: the review meeting (cmd_dossier.c) */
     OPT_PRESENT,
     OPT_IN_FAVOUR,
+    OPT_LEVEL,  /* meeting list (cmd_council.c) */
+    OPT_SIGNER, /* decision issue (cmd_council.c) */
+    OPT_SIGNER_TITLE,
+    OPT_SIGNATURE,
+    OPT_DECISION_NUMBER, /* recognize (cmd_decision.c) */
     OPT_END
 } ctl_opt_key_t;
 

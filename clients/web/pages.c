@@ -31,6 +31,7 @@
 #include <time.h>
 
 #include "names.h"
+#include "labels.h"
 #include "summary_render.h"
 
 /* A ballot has a field per nomination of the agenda (at most 200). */
@@ -1968,7 +1969,7 @@ static enum MHD_Result report_page(req_t *r)
  * and the one request: they are never logged, kept or shown again (the
  * form's fields are wiped when the request ends, as passwords are). */
 
-#define MEETINGS_WALK_MAX 1000
+#define MEETINGS_PAGES_MAX 10 /* of 100 meetings each */
 
 /* A meeting's refusal for the next page: the daemon's sentence itself (a
  * conflict here is a closed meeting or a nomination on another agenda,
@@ -2068,9 +2069,9 @@ static enum MHD_Result meeting_refused(req_t *r, int rc, const Exemplar__Reply *
 }
 
 /* GET /meetings: the open meetings this person sits on, and the closed
- * ones (their minutes).  The daemon has no list of meetings: they are few
- * (a handful a year) and numbered from 1, so they are asked for in turn
- * until the first id that does not exist. */
+ * ones (their minutes), newest first, from the daemon's meeting-list
+ * filtered to the meetings whose council seats this person; the pages of
+ * the list are followed to the end (meetings are a handful a year). */
 static enum MHD_Result meetings_page(req_t *r)
 {
     buf_t b = {0};
@@ -2081,22 +2082,29 @@ static enum MHD_Result meetings_page(req_t *r)
     buf_t open = {0}, closed = {0};
     size_t n_open = 0, n_closed = 0;
     bool failed = false;
-    for (uint64_t id = 1; id <= MEETINGS_WALK_MAX; id++) {
-        int rc;
-        Exemplar__Reply *reply = meeting_fetch(r, id, &rc);
+    uint8_t token[64];
+    size_t token_len = 0;
+    for (int page = 0; page < MEETINGS_PAGES_MAX; page++) {
+        Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+        Exemplar__MeetingListRequest body = EXEMPLAR__MEETING_LIST_REQUEST__INIT;
+        body.member = r->s.name;
+        body.page_token.data = token;
+        body.page_token.len = token_len;
+        req.body_case = EXEMPLAR__REQUEST__BODY_MEETING_LIST;
+        req.meeting_list = &body;
+        Exemplar__Reply *reply = NULL;
+        int rc = gw_call(r->s.name, r->lang, &req, &reply);
         if (ex_reply_status(rc, reply) != 0) {
-            failed = !is_not_found(rc, reply);
+            failed = true;
             ex_reply_free(reply);
             break;
         }
-        const Exemplar__MeetingReply *mr = reply->meeting;
-        const Exemplar__Meeting *m = mr->meeting;
-        if (meeting_seat(m, r->s.name)) {
+        const Exemplar__MeetingListReply *lr = reply->meeting_list;
+        for (size_t k = 0; k < lr->n_meetings; k++) {
+            const Exemplar__Meeting *m = lr->meetings[k]->meeting;
             bool is_open = m->state == EXEMPLAR__MEETING_STATE__MEETING_STATE_OPEN;
             buf_t *t = is_open ? &open : &closed;
-            size_t voted = 0;
-            for (size_t i = 0; i < m->n_items; i++)
-                voted += has_voted(mr, m->items[i]->nomination_id, r->s.name);
+            size_t voted = lr->meetings[k]->n_you_voted;
             buf_fmt(t, "<tr data-meeting=\"%" PRIu64 "\"><td><a href=\"/meetings/%" PRIu64 "\">",
                     m->id, m->id);
             buf_esc(t, m->minutes_ref);
@@ -2104,14 +2112,19 @@ static enum MHD_Result meetings_page(req_t *r)
             buf_esc(t, m->day);
             buf_fmt(t, "</td><td>%zu</td><td>%s</td></tr>", m->n_items,
                     !is_open              ? L(r->lang, "Closed")
-                    : voted == m->n_items ? L(r->lang, "Your vote is recorded")
+                    : voted >= m->n_items ? L(r->lang, "Your vote is recorded")
                                           : L(r->lang, "Waiting for your vote"));
             if (is_open)
                 n_open++;
             else
                 n_closed++;
         }
+        token_len = lr->next_page_token.len <= sizeof(token) ? lr->next_page_token.len : 0;
+        if (token_len)
+            memcpy(token, lr->next_page_token.data, token_len);
         ex_reply_free(reply);
+        if (!token_len)
+            break;
     }
     if (failed)
         buf_fmt(&b, "<p class=\"flash error\" role=\"alert\">%s</p>",
@@ -2357,6 +2370,8 @@ static void secretary_forms(req_t *r, buf_t *b, const Exemplar__Meeting *m)
             L(r->lang, "Close the meeting"));
 }
 
+static bool may_decide(const req_t *r);
+
 /* GET /meetings/ID: for the meeting's council members only. */
 static enum MHD_Result meeting_page(req_t *r, uint64_t id)
 {
@@ -2399,6 +2414,9 @@ static enum MHD_Result meeting_page(req_t *r, uint64_t id)
         ballot_form(r, &b, mr);
     if (!closed && seat->role == EXEMPLAR__COUNCIL_ROLE__COUNCIL_ROLE_SECRETARY)
         secretary_forms(r, &b, m);
+    if (closed && may_decide(r) && m->level == EXEMPLAR__COUNCIL_LEVEL__COUNCIL_LEVEL_MINISTRY)
+        buf_fmt(&b, "<p><a id=\"decision-link\" href=\"/meetings/%" PRIu64 "/decision\">%s</a></p>",
+                m->id, L(r->lang, "The recognition decision"));
     if (closed) {
         buf_fmt(&b, "<h2>%s</h2><pre class=\"explain\" id=\"minutes\">", L(r->lang, "Minutes"));
         buf_esc(&b, mr->minutes);
@@ -2523,7 +2541,215 @@ static enum MHD_Result meeting_close_post(req_t *r, uint64_t id)
     return meeting_back(r, id);
 }
 
-/* /meetings/ID, /meetings/ID/vote|attend|close. */
+/* ---- the recognition decision of a closed meeting ----------------------------------------------
+ *
+ * An approver (or an administrator) sees, from a closed meeting of the
+ * Ministry's council, the draft decision (the same document as exemplarctl
+ * meeting decision) and, once issued (exemplarctl decision issue), its
+ * number, date, signer and the SHA-256 of the issued file, which the
+ * download checks again before sending the bytes. */
+
+static bool may_decide(const req_t *r)
+{
+    return r->s.role == EXEMPLAR__ROLE__ROLE_APPROVER || r->s.role == EXEMPLAR__ROLE__ROLE_ADMIN;
+}
+
+/* decision-show of the meeting's decision: the reply, or NULL. */
+static Exemplar__Reply *issued_fetch(const req_t *r, uint64_t meeting, int *rc)
+{
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__DecisionShowRequest body = EXEMPLAR__DECISION_SHOW_REQUEST__INIT;
+    body.number = (char *)"";
+    body.meeting_id = meeting;
+    req.body_case = EXEMPLAR__REQUEST__BODY_DECISION_SHOW;
+    req.decision_show = &body;
+    Exemplar__Reply *reply = NULL;
+    *rc = gw_call(r->s.name, r->lang, &req, &reply);
+    return reply;
+}
+
+/* The meeting as drafted for its decision (meeting-show for_decision: the
+ * daemon checks the role and that it is closed). */
+static Exemplar__Reply *decision_meeting_fetch(const req_t *r, uint64_t id, int *rc)
+{
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__MeetingShowRequest body = EXEMPLAR__MEETING_SHOW_REQUEST__INIT;
+    body.meeting_id = id;
+    body.for_decision = true;
+    req.body_case = EXEMPLAR__REQUEST__BODY_MEETING_SHOW;
+    req.meeting_show = &body;
+    Exemplar__Reply *reply = NULL;
+    *rc = gw_call(r->s.name, r->lang, &req, &reply);
+    return reply;
+}
+
+/* GET /meetings/ID/decision */
+static enum MHD_Result decision_page(req_t *r, uint64_t id)
+{
+    int rc;
+    Exemplar__Reply *reply = decision_meeting_fetch(r, id, &rc);
+    if (ex_reply_status(rc, reply) != 0) {
+        enum MHD_Result res = meeting_refused(r, rc, reply);
+        ex_reply_free(reply);
+        return res;
+    }
+    const Exemplar__Meeting *m = reply->meeting->meeting;
+    char title[160];
+    snprintf(title, sizeof(title), L(r->lang, "Recognition decision of meeting %s"),
+             m->minutes_ref);
+    buf_t b = {0};
+    page_begin(r, &b, title);
+    char err[512];
+    if (decision_check(m, err, sizeof(err)) == 0)
+        buf_fmt(&b,
+                "<p><a id=\"draft-link\" href=\"/meetings/%" PRIu64 "/decision/draft\">%s</a></p>",
+                m->id, L(r->lang, "The draft decision (to print and sign)"));
+    else {
+        buf_add(&b, "<p id=\"no-draft\">");
+        buf_esc(&b, err);
+        buf_add(&b, "</p>");
+    }
+    Exemplar__Reply *issued = issued_fetch(r, id, &rc);
+    buf_fmt(&b, "<h2>%s</h2>", L(r->lang, "The issued decision"));
+    if (ex_reply_status(rc, issued) == 0 && issued->decision && issued->decision->decision) {
+        const Exemplar__RecognitionDecision *d = issued->decision->decision;
+        char day[48];
+        buf_fmt(&b, "<dl id=\"issued\"><dt>%s</dt><dd id=\"issued-number\">", L(r->lang, "Number"));
+        buf_esc(&b, d->number);
+        buf_fmt(&b, "</dd><dt>%s</dt><dd id=\"issued-date\" data-date=\"", L(r->lang, "Date"));
+        buf_esc(&b, d->date);
+        buf_add(&b, "\">");
+        buf_esc(&b, sr_format_day(d->date, (sr_lang_t)r->lang, day, sizeof(day)));
+        buf_fmt(&b, "</dd><dt>%s</dt><dd>", L(r->lang, "Issuer"));
+        buf_esc(&b, d->issuer);
+        buf_fmt(&b, "</dd><dt>%s</dt><dd id=\"issued-signer\">", L(r->lang, "Signed by"));
+        if (d->signer) {
+            buf_esc(&b, d->signer->title);
+            buf_add(&b, " ");
+            buf_esc(&b, d->signer->name);
+        }
+        buf_fmt(&b, "</dd><dt>%s</dt><dd><code id=\"issued-sha256\">",
+                L(r->lang, "SHA-256 of the file"));
+        buf_esc(&b, d->file_sha256);
+        buf_fmt(&b,
+                "</code></dd></dl><p><a id=\"issued-file\" href=\"/meetings/%" PRIu64
+                "/decision/file\">%s</a> (%" PRIu64 " %s)</p>",
+                m->id, L(r->lang, "Download the issued file (PDF)"), d->file_size,
+                L(r->lang, "bytes"));
+        buf_fmt(&b, "<p>%s", L(r->lang, "Nominations on its list:"));
+        for (size_t i = 0; i < d->n_nominations; i++)
+            buf_fmt(&b, " <a href=\"/n/%" PRIu64 "\">%" PRIu64 "</a>", d->nominations[i],
+                    d->nominations[i]);
+        buf_add(&b, "</p>");
+    } else if (is_not_found(rc, issued)) {
+        buf_fmt(&b, "<p id=\"not-issued\">%s</p>",
+                L(r->lang, "Not issued yet. Once the Minister has signed it, an approver records "
+                           "it with its PDF: exemplarctl decision issue."));
+    } else {
+        buf_fmt(&b, "<p class=\"flash error\" role=\"alert\">%s</p>",
+                L(r->lang, "The daemon did not answer; nothing was changed. Try again."));
+    }
+    ex_reply_free(issued);
+    buf_fmt(&b, "<p><a href=\"/meetings/%" PRIu64 "\">%s</a></p>", m->id,
+            L(r->lang, "Back to the meeting"));
+    ex_reply_free(reply);
+    return page_end(r, &b, MHD_HTTP_OK);
+}
+
+/* GET /meetings/ID/decision/draft: the draft on the Decree 30/2020 page. */
+static enum MHD_Result decision_draft(req_t *r, uint64_t id)
+{
+    int rc;
+    Exemplar__Reply *reply = decision_meeting_fetch(r, id, &rc);
+    if (ex_reply_status(rc, reply) != 0) {
+        enum MHD_Result res = meeting_refused(r, rc, reply);
+        ex_reply_free(reply);
+        return res;
+    }
+    const Exemplar__MeetingReply *mr = reply->meeting;
+    size_t n = mr->meeting->n_items;
+    Exemplar__Reply **got = calloc(n ? n : 1, sizeof(*got));
+    Exemplar__Nomination **noms = calloc(n ? n : 1, sizeof(*noms));
+    bool ok = got && noms;
+    for (size_t i = 0; ok && i < n; i++) {
+        Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+        Exemplar__GetRequest g = EXEMPLAR__GET_REQUEST__INIT;
+        g.id = mr->meeting->items[i]->nomination_id;
+        req.body_case = EXEMPLAR__REQUEST__BODY_GET;
+        req.get = &g;
+        rc = gw_call(r->s.name, r->lang, &req, &got[i]);
+        ok = ex_reply_status(rc, got[i]) == 0;
+        noms[i] = ok ? got[i]->nomination : NULL;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = ok ? open_memstream(&text, &len) : NULL;
+    if (f && decision_render_html(mr, noms, (sr_lang_t)r->lang, NULL, f) < 0)
+        ok = false;
+    if (f)
+        fclose(f);
+    for (size_t i = 0; got && i < n; i++)
+        ex_reply_free(got[i]);
+    free(got);
+    free(noms);
+    ex_reply_free(reply);
+    buf_t b = {.p = text, .len = len, .cap = len + 1};
+    if (!ok || !text) {
+        buf_free(&b);
+        return page_message(r, MHD_HTTP_OK, L(r->lang, "Council meetings"),
+                            L(r->lang, "The daemon did not answer; nothing was changed. Try "
+                                       "again."));
+    }
+    return send_body(r, MHD_HTTP_OK, &b, "text/html; charset=utf-8", NULL);
+}
+
+/* GET /meetings/ID/decision/file: the issued PDF, its SHA-256 checked
+ * against the one stored before a byte is sent. */
+static enum MHD_Result decision_file(req_t *r, uint64_t id)
+{
+    int rc;
+    Exemplar__Reply *issued = issued_fetch(r, id, &rc);
+    if (ex_reply_status(rc, issued) != 0) {
+        enum MHD_Result res = meeting_refused(r, rc, issued);
+        ex_reply_free(issued);
+        return res;
+    }
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__DecisionGetFileRequest body = EXEMPLAR__DECISION_GET_FILE_REQUEST__INIT;
+    body.number = issued->decision->decision->number;
+    req.body_case = EXEMPLAR__REQUEST__BODY_DECISION_GET_FILE;
+    req.decision_get_file = &body;
+    Exemplar__Reply *reply = NULL;
+    rc = gw_call(r->s.name, r->lang, &req, &reply);
+    ex_reply_free(issued);
+    if (ex_reply_status(rc, reply) != 0) {
+        enum MHD_Result res = meeting_refused(r, rc, reply);
+        ex_reply_free(reply);
+        return res;
+    }
+    const Exemplar__DecisionReply *dr = reply->decision;
+    uint8_t sha[crypto_hash_sha256_BYTES];
+    char hex[2 * crypto_hash_sha256_BYTES + 1];
+    crypto_hash_sha256(sha, dr->file.data, dr->file.len);
+    sodium_bin2hex(hex, sizeof(hex), sha, sizeof(sha));
+    if (strcmp(hex, dr->decision->file_sha256) != 0) {
+        ex_reply_free(reply);
+        return page_message(r, MHD_HTTP_INTERNAL_SERVER_ERROR, L(r->lang, "Council meetings"),
+                            L(r->lang, "The file received does not match the SHA-256 stored "
+                                       "with the decision: it was not sent."));
+    }
+    buf_t b = {.p = malloc(dr->file.len ? dr->file.len : 1), .len = dr->file.len};
+    b.cap = b.len;
+    if (b.p)
+        memcpy(b.p, dr->file.data, dr->file.len);
+    ex_reply_free(reply);
+    if (!b.p)
+        return page_message(r, MHD_HTTP_INTERNAL_SERVER_ERROR, L(r->lang, "Council meetings"),
+                            L(r->lang, "Out of memory: try again in a moment."));
+    return send_body(r, MHD_HTTP_OK, &b, "application/pdf", NULL);
+}
+
+/* /meetings/ID, /meetings/ID/vote|attend|close, /meetings/ID/decision[/draft|/file]. */
 static bool meeting_path(const char *url, uint64_t *id, const char **what)
 {
     if (strncmp(url, "/meetings/", 10) != 0)
@@ -2536,7 +2762,8 @@ static bool meeting_path(const char *url, uint64_t *id, const char **what)
     digits[n] = '\0';
     const char *rest = url + 10 + n;
     if (*rest && strcmp(rest, "/vote") != 0 && strcmp(rest, "/attend") != 0 &&
-        strcmp(rest, "/close") != 0)
+        strcmp(rest, "/close") != 0 && strcmp(rest, "/decision") != 0 &&
+        strcmp(rest, "/decision/draft") != 0 && strcmp(rest, "/decision/file") != 0)
         return false;
     *what = *rest ? rest + 1 : "";
     return parse_u64(digits, id);
@@ -2699,6 +2926,12 @@ static enum MHD_Result route(req_t *r)
             return meeting_close_post(r, id);
         if (get && !*what)
             return meeting_page(r, id);
+        if (get && !strcmp(what, "decision"))
+            return decision_page(r, id);
+        if (get && !strcmp(what, "decision/draft"))
+            return decision_draft(r, id);
+        if (get && !strcmp(what, "decision/file"))
+            return decision_file(r, id);
     }
     if (nomination_path(r->url, &id, &what)) {
         if (post && !strcmp(what, "move"))

@@ -42,12 +42,31 @@ typedef struct {
     const char *name;
     const char *role;
     Exemplar__CouncilRole seat; /* COUNCIL_ROLE_NONE: not a member */
+    const char *unit;           /* a unit officer's unit; NULL: none */
     ex_curve_keys_t keys;
     ex_client_t *client;
 } principal_t;
 
 /* The council: 9 members; then a non-member and an administrator. */
-enum { CHAIR, DEPUTY, SECRETARY, M1, M2, M3, M4, M5, M6, OUTSIDER, ADMIN, NP };
+enum {
+    CHAIR,
+    DEPUTY,
+    SECRETARY,
+    M1,
+    M2,
+    M3,
+    M4,
+    M5,
+    M6,
+    OUTSIDER,
+    ADMIN,
+    /* unit 01's council: its officers, a reader, and an officer of 02 */
+    U_CHAIR,
+    U_SEC,
+    U_MEMBER,
+    U_OTHER,
+    NP
+};
 #define MEMBERS 9
 
 static const principal_t PRINCIPALS[NP] = {
@@ -62,6 +81,10 @@ static const principal_t PRINCIPALS[NP] = {
     [M6] = {"uy.vien.6", "approver", ROLE(MEMBER)},
     [OUTSIDER] = {"ngoai.hoi.dong", "reader", ROLE(NONE)},
     [ADMIN] = {"quan.tri", "admin", ROLE(NONE)},
+    [U_CHAIR] = {"chu.tich.01", "reader", ROLE(CHAIR)},
+    [U_SEC] = {"thu.ky.01", "unit-officer", ROLE(SECRETARY), "01"},
+    [U_MEMBER] = {"uy.vien.01", "unit-officer", ROLE(MEMBER), "01"},
+    [U_OTHER] = {"can.bo.02", "unit-officer", ROLE(MEMBER), "02"},
 };
 
 typedef struct {
@@ -119,8 +142,9 @@ static int setup_with(void **state, const char *rules)
         if (zmq_curve_keypair(fx->p[i].keys.public_, fx->p[i].keys.secret) != 0)
             goto fail;
         memcpy(fx->p[i].keys.server, fx->server_public, 41);
-        used += (size_t)snprintf(text + used, sizeof(text) - used, "%s %s - %s\n", fx->p[i].name,
-                                 fx->p[i].role, fx->p[i].keys.public_);
+        used += (size_t)snprintf(text + used, sizeof(text) - used, "%s %s %s %s\n", fx->p[i].name,
+                                 fx->p[i].role, fx->p[i].unit ? fx->p[i].unit : "-",
+                                 fx->p[i].keys.public_);
     }
     if (write_file(fx->keys_path, text) < 0)
         goto fail;
@@ -577,14 +601,29 @@ static void quorum_missed_decides_nothing_and_met_by_one_decides(void **state)
 /* A collective of unit 01 in unit-reviewed under the plan's rules: its
  * registration and fostering are late (the administrator's override), its
  * titles of 2021 and 2022 are recorded, 2023 is still pending. */
+static uint64_t fostered_under_rules(fixture_t *fx, const char *subject, const char *name,
+                                     bool acclaimed);
+
 static uint64_t reviewed_under_rules(fixture_t *fx)
+{
+    uint64_t id = fostered_under_rules(fx, "01:PTNMT", "Phòng Tài nguyên và Môi trường", true);
+    nom_t n = itest_get(fx->local, id);
+    n = itest_move(fx->local, &n, S(UNIT_REVIEWED), NULL);
+    return n.id;
+}
+
+/* A collective of unit 01 in fostering under the plan's rules, its titles
+ * of 2021 and 2022 recorded (registered and fostered late, by the
+ * administrator's override); acclaimed by its collective or not. */
+static uint64_t fostered_under_rules(fixture_t *fx, const char *subject, const char *name,
+                                     bool acclaimed)
 {
     Exemplar__RegisterRequest b = EXEMPLAR__REGISTER_REQUEST__INIT;
     b.unit = (char *)"01";
     b.kind = EXEMPLAR__KIND__KIND_COLLECTIVE;
-    b.name = (char *)"Phòng Tài nguyên và Môi trường";
+    b.name = (char *)name;
     b.campaign = (char *)"2021-2025";
-    b.subject = (char *)"01:PTNMT";
+    b.subject = (char *)subject;
     b.override_reason = (char *)"registered late for the council's test";
     Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
     req.body_case = EXEMPLAR__REQUEST__BODY_REGISTER;
@@ -603,7 +642,7 @@ static uint64_t reviewed_under_rules(fixture_t *fx)
         snprintf(date, sizeof date, "%d-01-10", y + 1);
         d.number = number;
         d.date = date;
-        e.subject = (char *)"01:PTNMT";
+        e.subject = (char *)subject;
         e.year = y;
         e.title = (char *)"TTLDXS";
         e.decision = &d;
@@ -626,8 +665,8 @@ static uint64_t reviewed_under_rules(fixture_t *fx)
     itest_require_ok(rc, r, "foster with an override");
     n = itest_nom_of(r->nomination);
     ex_reply_free(r);
-    itest_acclaim(fx->local, n.id, "2000-01-03");
-    n = itest_move(fx->local, &n, S(UNIT_REVIEWED), NULL);
+    if (acclaimed)
+        itest_acclaim(fx->local, n.id, "2023-05-02");
     return n.id;
 }
 
@@ -646,6 +685,204 @@ static void a_meeting_opens_only_in_the_ministry_review_window(void **state)
     assert_true(m > 0);
 }
 
+/* unit 01's council: its chair (a reader), secretary and a member (its
+ * officers) and an officer of unit 02 as a member. */
+static void set_unit_council(fixture_t *fx)
+{
+    const int seats[] = {U_CHAIR, U_SEC, U_MEMBER, U_OTHER};
+    Exemplar__CouncilMember m[4], *mp[4];
+    for (int i = 0; i < 4; i++) {
+        exemplar__council_member__init(&m[i]);
+        m[i].principal = (char *)fx->p[seats[i]].name;
+        m[i].role = fx->p[seats[i]].seat;
+        mp[i] = &m[i];
+    }
+    Exemplar__Council c = EXEMPLAR__COUNCIL__INIT;
+    c.level = EXEMPLAR__COUNCIL_LEVEL__COUNCIL_LEVEL_UNIT;
+    c.unit = (char *)"01";
+    c.members = mp;
+    c.n_members = 4;
+    Exemplar__CouncilSetRequest set = EXEMPLAR__COUNCIL_SET_REQUEST__INIT;
+    set.council = &c;
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_COUNCIL_SET;
+    req.council_set = &set;
+    Exemplar__Reply *r;
+    int rc = call(fx->local, &req, &r);
+    itest_require_ok(rc, r, "council set --unit 01");
+    ex_reply_free(r);
+}
+
+static uint64_t open_unit_meeting(fixture_t *fx, int who, const char *unit, uint64_t *ids, size_t n,
+                                  int expect, const char *says)
+{
+    Exemplar__MeetingOpenRequest o = EXEMPLAR__MEETING_OPEN_REQUEST__INIT;
+    o.level = EXEMPLAR__COUNCIL_LEVEL__COUNCIL_LEVEL_UNIT;
+    o.unit = (char *)unit;
+    o.minutes_ref = (char *)"03/BB-HĐTĐKT.01";
+    o.nominations = ids;
+    o.n_nominations = n;
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_MEETING_OPEN;
+    req.meeting_open = &o;
+    Exemplar__Reply *r;
+    int rc = call(fx->p[who].client, &req, &r);
+    uint64_t id = 0;
+    if (expect) {
+        itest_require_error(rc, r, expect, "unit meeting open");
+        if (says && !strstr(r->error->message, says))
+            fail_msg("unit meeting open refused with \"%s\", not naming \"%s\"", r->error->message,
+                     says);
+    } else {
+        itest_require_ok(rc, r, "unit meeting open");
+        id = r->meeting->meeting->id;
+        assert_int_equal(r->meeting->meeting->level, EXEMPLAR__COUNCIL_LEVEL__COUNCIL_LEVEL_UNIT);
+        assert_string_equal(r->meeting->meeting->unit, "01");
+        assert_int_equal(r->meeting->meeting->n_members, 4);
+    }
+    ex_reply_free(r);
+    return id;
+}
+
+/* Unit 01's council reviews three of its collectives in fostering by
+ * secret ballot under the plan's rules: an officer of another unit, a
+ * ministry reviewer and a nomination of another unit are refused at the
+ * opening; 4 of 4 approve A and B and reject C; A moves to unit-reviewed,
+ * B (approved, but without its collective's acclamation) stays, the
+ * refusal in its item's why, C (not approved) stays in fostering; the
+ * unit's secretary may not open a meeting of the Ministry's council. */
+static void a_unit_council_reviews_its_unit_in_fostering(void **state)
+{
+    fixture_t *fx = *state;
+    set_council(fx);
+    set_unit_council(fx);
+    uint64_t ids[3] = {fostered_under_rules(fx, "01:PKH", "Phòng Kế hoạch", true),
+                       fostered_under_rules(fx, "01:PVP", "Văn phòng", false),
+                       fostered_under_rules(fx, "01:PTC", "Phòng Tổ chức", true)};
+    Exemplar__RegisterRequest b = EXEMPLAR__REGISTER_REQUEST__INIT;
+    b.unit = (char *)"02";
+    b.kind = EXEMPLAR__KIND__KIND_COLLECTIVE;
+    b.name = (char *)"Tập thể của đơn vị 02";
+    b.campaign = (char *)"2021-2025";
+    b.subject = (char *)"02:PKH";
+    b.override_reason = (char *)"registered late for the council's test";
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_REGISTER;
+    req.register_ = &b;
+    Exemplar__Reply *r;
+    int rc = call(fx->local, &req, &r);
+    itest_require_ok(rc, r, "register in unit 02");
+    uint64_t other = r->nomination->id;
+    ex_reply_free(r);
+    open_unit_meeting(fx, U_OTHER, "01", ids, 3, EX_EPERM, "can.bo.02");
+    open_unit_meeting(fx, SECRETARY, "01", ids, 3, EX_EPERM, NULL);
+    uint64_t mixed[2] = {ids[0], other};
+    open_unit_meeting(fx, U_SEC, "01", mixed, 2, EX_EINVALID, "unit 01's council reviews");
+    open_meeting(fx, U_SEC, "09/BB-HĐTĐKT", ids, 1, EX_EPERM);
+    uint64_t m = open_unit_meeting(fx, U_SEC, "01", ids, 3, 0, NULL);
+    const int present[] = {U_CHAIR, U_SEC, U_MEMBER, U_OTHER};
+    assert_int_equal(attend(fx, U_OTHER, m, present, 4), -EX_EPERM);
+    assert_int_equal(attend(fx, U_SEC, m, present, 4), 0);
+    Exemplar__BallotChoice c[3] = {APPROVE, APPROVE, REJECT};
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(vote(fx, present[i], m, ids, c, 3), 0);
+    meeting_req(fx, fx->p[U_OTHER].client, m, true, EX_EPERM);
+    r = meeting_req(fx, fx->p[U_SEC].client, m, true, 0);
+    const Exemplar__Meeting *mt = r->meeting->meeting;
+    assert_int_equal(mt->items[0]->result, RESULT(APPROVED));
+    assert_int_equal(mt->items[0]->moved, 1);
+    assert_int_equal(mt->items[1]->result, RESULT(APPROVED));
+    assert_int_equal(mt->items[1]->moved, 0);
+    if (!strstr(mt->items[1]->why, "the move was refused"))
+        fail_msg("B's item: %s", mt->items[1]->why);
+    assert_int_equal(mt->items[2]->result, RESULT(NOT_APPROVED));
+    assert_int_equal(mt->items[2]->moved, 0);
+    if (!strstr(mt->items[2]->why, "stays in fostering"))
+        fail_msg("C's item: %s", mt->items[2]->why);
+    if (!strstr(r->meeting->minutes, "Council of unit 01"))
+        fail_msg("the minutes: %s", r->meeting->minutes);
+    ex_reply_free(r);
+    assert_int_equal(itest_get(fx->local, ids[0]).state, S(UNIT_REVIEWED));
+    assert_int_equal(itest_get(fx->local, ids[1]).state, S(FOSTERING));
+    assert_int_equal(itest_get(fx->local, ids[2]).state, S(FOSTERING));
+}
+
+/* meeting-list: one page of the newest meetings matching the filters. */
+static Exemplar__Reply *list_meetings(ex_client_t *c, Exemplar__MeetingState state,
+                                      const char *member, uint32_t limit, ProtobufCBinaryData token,
+                                      int expect)
+{
+    Exemplar__MeetingListRequest l = EXEMPLAR__MEETING_LIST_REQUEST__INIT;
+    l.state = state;
+    l.member = (char *)(member ? member : "");
+    l.limit = limit;
+    l.page_token = token;
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    req.body_case = EXEMPLAR__REQUEST__BODY_MEETING_LIST;
+    req.meeting_list = &l;
+    Exemplar__Reply *r;
+    int rc = call(c, &req, &r);
+    if (expect) {
+        itest_require_error(rc, r, expect, "meeting list");
+        ex_reply_free(r);
+        return NULL;
+    }
+    itest_require_ok(rc, r, "meeting list");
+    return r;
+}
+
+/* Three meetings come back newest first, two to a page and then the last;
+ * the state and member filters hold; a member sees which agenda items they
+ * voted on; a bad limit or token is refused. */
+static void meetings_are_listed_newest_first_in_pages(void **state)
+{
+    fixture_t *fx = *state;
+    set_council(fx);
+    uint64_t ids[3], m[3];
+    prepare(fx, ids, 3);
+    for (int i = 0; i < 3; i++)
+        m[i] = open_meeting(fx, SECRETARY, "10/BB-HĐTĐKT", &ids[i], 1, 0);
+    Exemplar__BallotChoice yes[1] = {APPROVE};
+    assert_int_equal(vote(fx, CHAIR, m[2], &ids[2], yes, 1), 0);
+    Exemplar__Reply *r = meeting_req(fx, fx->p[SECRETARY].client, m[0], true, 0);
+    ex_reply_free(r);
+    ProtobufCBinaryData none = {0, NULL};
+    r = list_meetings(fx->p[CHAIR].client, 0, NULL, 2, none, 0);
+    const Exemplar__MeetingListReply *lr = r->meeting_list;
+    assert_int_equal(lr->n_meetings, 2);
+    assert_int_equal(lr->meetings[0]->meeting->id, m[2]);
+    assert_int_equal(lr->meetings[1]->meeting->id, m[1]);
+    assert_int_equal(lr->meetings[0]->n_you_voted, 1);
+    assert_int_equal(lr->meetings[0]->you_voted[0], ids[2]);
+    assert_int_equal(lr->meetings[1]->n_you_voted, 0);
+    assert_int_equal(lr->meetings[0]->meeting->n_steps, 0);
+    assert_true(lr->next_page_token.len > 0);
+    uint8_t token[64];
+    ProtobufCBinaryData next = {lr->next_page_token.len, token};
+    memcpy(token, lr->next_page_token.data, lr->next_page_token.len);
+    ex_reply_free(r);
+    r = list_meetings(fx->p[CHAIR].client, 0, NULL, 2, next, 0);
+    assert_int_equal(r->meeting_list->n_meetings, 1);
+    assert_int_equal(r->meeting_list->meetings[0]->meeting->id, m[0]);
+    assert_int_equal(r->meeting_list->next_page_token.len, 0);
+    ex_reply_free(r);
+    r = list_meetings(fx->p[M1].client, EXEMPLAR__MEETING_STATE__MEETING_STATE_CLOSED, NULL, 0,
+                      none, 0);
+    assert_int_equal(r->meeting_list->n_meetings, 1);
+    assert_int_equal(r->meeting_list->meetings[0]->meeting->id, m[0]);
+    ex_reply_free(r);
+    r = list_meetings(fx->p[M1].client, EXEMPLAR__MEETING_STATE__MEETING_STATE_OPEN, NULL, 0, none,
+                      0);
+    assert_int_equal(r->meeting_list->n_meetings, 2);
+    ex_reply_free(r);
+    r = list_meetings(fx->p[M1].client, 0, fx->p[OUTSIDER].name, 0, none, 0);
+    assert_int_equal(r->meeting_list->n_meetings, 0);
+    ex_reply_free(r);
+    list_meetings(fx->p[M1].client, 0, NULL, 1001, none, EX_EINVALID);
+    ProtobufCBinaryData bad = {3, token};
+    list_meetings(fx->p[M1].client, 0, NULL, 0, bad, EX_EINVALID);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -655,6 +892,9 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(a_meeting_opens_only_in_the_ministry_review_window,
                                         setup_rules, teardown),
+        cmocka_unit_test_setup_teardown(meetings_are_listed_newest_first_in_pages, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_unit_council_reviews_its_unit_in_fostering, setup_rules,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

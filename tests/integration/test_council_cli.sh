@@ -27,6 +27,8 @@ for p in "chu.tich approver" "thu.ky ministry-reviewer" "uy.vien reader"; do
     run 0 keygen "$name" --dir "$DIR"
     printf '%s %s - %s\n' "$name" "${p#* }" "$(grep -v '^#' "$DIR/$name.pub")" >>"$DIR/keys"
 done
+run 0 keygen thu.ky.01 --dir "$DIR"   # the secretary of unit 01's council, its officer
+printf 'thu.ky.01 unit-officer 01 %s\n' "$(grep -v '^#' "$DIR/thu.ky.01.pub")" >>"$DIR/keys"
 chmod 640 "$DIR/keys"
 printf '[rules]\nenforce = no\n[auth]\nendpoint = tcp://127.0.0.1:%s\nsecret_key_file = %s\nkeys_file = %s\n' \
     "$PORT" "$DIR/server.key" "$DIR/keys" >"$DIR/exemplard.conf"
@@ -97,4 +99,44 @@ run 0 show "${ids[0]}" --json
 [[ $(json_get state) == ministry-reviewed ]] || fail "approved nomination: $(cat "$DIR/out")"
 run 0 show "${ids[1]}" --json
 [[ $(json_get state) == returned ]] || fail "2 of 3 approvals, 3 needed: $(cat "$DIR/out")"
+
+# ---- the list of meetings ----------------------------------------------------
+as uy.vien meeting list --state closed
+grep -q "05/BB-HĐTĐKT" "$DIR/out" || fail "meeting list --state closed: $(cat "$DIR/out")"
+as uy.vien meeting list --state open
+grep -q "05/BB-HĐTĐKT" "$DIR/out" && fail "meeting list --state open shows a closed one"
+as uy.vien --json meeting list --level ministry
+"$PY" -c '
+import json, sys
+l = json.load(open(sys.argv[1]))
+assert len(l) == 1 and l[0]["meeting"]["id"] == int(sys.argv[2]), l
+assert sorted(l[0]["you_voted"]) == sorted(int(i) for i in sys.argv[3:]), l
+' "$DIR/out" "$M" "${ids[@]}" || fail "meeting list --json: $(cat "$DIR/out")"
+as uy.vien --json meeting list --level unit --unit 01
+[[ $(tr -d '[:space:]' <"$DIR/out") == "[]" ]] || fail "meeting list --level unit: $(cat "$DIR/out")"
+run 2 meeting list --state done
+
+# ---- a unit's council ----------------------------------------------------------
+run 0 council set --unit 01 chu.tich:chair thu.ky.01:secretary uy.vien:member
+run 0 register --unit 01 --kind individual --name "Lê Văn C"
+U=$(tr -d '[:space:]' <"$DIR/out")
+run 0 move "$U" fostering
+"$CTL" --api "tcp://127.0.0.1:$PORT" --server-key "$DIR/server.pub" --key "$DIR/thu.ky.key" \
+    meeting open 02/BB-HĐTĐKT.01 "$U" --unit 01 >"$DIR/out" 2>"$DIR/err" && fail "a ministry reviewer opened unit 01's meeting"
+as thu.ky.01 --json meeting open 02/BB-HĐTĐKT.01 "$U" --unit 01
+MU=$(json_get id)
+as thu.ky.01 meeting attend "$MU" chu.tich thu.ky.01 uy.vien
+for who in chu.tich thu.ky.01 uy.vien; do
+    printf '%s approve\n' "$U" | "$CTL" --api "tcp://127.0.0.1:$PORT" --server-key "$DIR/server.pub" \
+        --key "$DIR/$who.key" meeting vote "$MU" - >/dev/null || fail "unit vote as $who"
+done
+as thu.ky.01 meeting close "$MU"
+grep -q "Council of unit 01" "$DIR/out" || fail "the unit's minutes: $(cat "$DIR/out")"
+run 0 show "$U" --json
+[[ $(json_get state) == unit-reviewed ]] || fail "approved by unit 01's council: $(cat "$DIR/out")"
+UNAME=$(json_get unit_name)
+run 0 meeting show "$MU" --format html --output "$DIR/bb-01.html"
+grep -q "issuer-name\">${UNAME:-01}<" "$DIR/bb-01.html" || fail "the unit's minutes do not name unit ${UNAME:-01}"
+as uy.vien meeting list --level unit --unit 01
+grep -q "02/BB-HĐTĐKT.01" "$DIR/out" || fail "meeting list --level unit: $(cat "$DIR/out")"
 echo "ok"

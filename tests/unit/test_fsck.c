@@ -23,6 +23,7 @@
 
 #include "blobs.h"
 #include "dossier.h"
+#include "decisions.h"
 #include "errors.h"
 #include "fsck.h"
 #include "key.h"
@@ -219,10 +220,59 @@ static void damaged_and_missing_blobs_are_problems(void **state)
         fail_msg("fsck does not name the damaged and the missing blob:\n%s", text);
 }
 
+/* An issued decision is checked: its file stored under its hash, its
+ * listed nominations and its meeting existing; each fault is a sentence
+ * naming the decision. */
+static void an_issued_decision_missing_its_file_or_nomination_is_a_problem(void **state)
+{
+    test_t *f = *state;
+    static const char pdf[] = "%PDF-1.4 a decision";
+    uint8_t sha[BLOBS_SHA_LEN];
+    char hex[BLOBS_HEX_LEN];
+    Exemplar__Meeting m = EXEMPLAR__MEETING__INIT;
+    m.id = 1;
+    uint8_t mk[8];
+    key_put_u64(mk, 1);
+    uint64_t listed[2] = {f->ids[0], 999};
+    Exemplar__RecognitionDecision d = EXEMPLAR__RECOGNITION_DECISION__INIT;
+    d.number = "1234/QĐ-BTNMT";
+    d.date = "2025-06-02";
+    d.meeting_id = 1;
+    d.nominations = listed;
+    d.n_nominations = 1;
+    d.file_size = sizeof(pdf) - 1;
+    store_txn_t t;
+    assert_int_equal(store_txn_begin(f->fx.store, true, &t), 0);
+    records_put_message(&t, DB_MEETINGS, mk, sizeof(mk), &m.base);
+    assert_int_equal(blobs_put(&t, pdf, sizeof(pdf) - 1, sha), 0);
+    blobs_hex(sha, hex);
+    d.file_sha256 = hex;
+    decisions_put(&t, &d);
+    assert_int_equal(store_txn_commit(&t), 0);
+    uint64_t index = 0;
+    char text[2048];
+    Exemplar__FsckReply r = check(f, 10, &index, text, sizeof(text));
+    if (r.problems)
+        fail_msg("problems with a consistent decision:\n%s", text);
+    /* a listed nomination that does not exist, and the file gone */
+    d.n_nominations = 2;
+    assert_int_equal(store_txn_begin(f->fx.store, true, &t), 0);
+    decisions_put(&t, &d);
+    assert_int_equal(store_txn_commit(&t), 0);
+    delete (f, DB_BLOBS, sha, sizeof(sha));
+    r = check(f, 10, &index, text, sizeof(text));
+    assert_int_equal(r.problems, 2);
+    assert_non_null(strstr(text, "decision 1234/QĐ-BTNMT lists nomination 999"));
+    assert_non_null(strstr(text, "is not stored"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(a_store_as_written_has_no_problem, setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(
+            an_issued_decision_missing_its_file_or_nomination_is_a_problem, setup,
+            fixture_teardown),
         cmocka_unit_test_setup_teardown(missing_index_entries_are_index_problems, setup,
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(a_change_missing_from_the_log_is_not_an_index_problem,

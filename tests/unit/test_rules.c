@@ -303,6 +303,37 @@ static void a_rule_set_carries_the_council_rules(void **state)
     assert_non_null(strstr(err, "threshold"));
 }
 
+/* A unit's council votes by the rule set's `council` unless the rule set
+ * gives `unit_council` (in either order). */
+static void a_unit_council_votes_by_council_unless_given(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < book.n_sets; i++)
+        assert_memory_equal(&book.sets[i].unit_council, &book.sets[i].council,
+                            sizeof(council_rules_t));
+    static const char own[] =
+        "titles:\n"
+        "  T: {name: T}\n"
+        "rulesets:\n"
+        "  - id: x\n"
+        "    from_year: 2020\n"
+        "    to_year: 2023\n"
+        "    unit_council: {quorum: 1/2, threshold: 1/2, threshold_of: voters}\n"
+        "    council: {quorum: 3/4}\n"
+        "  - id: y\n"
+        "    from_year: 2024\n"
+        "    council: {threshold: 2/3}\n";
+    rulebook_t b;
+    char err[256];
+    if (rulebook_parse(own, strlen(own), "own", &b, err, sizeof err) != 0)
+        fail_msg("%s", err);
+    assert_int_equal(b.sets[0].unit_council.quorum.den, 2);
+    assert_int_equal(b.sets[0].unit_council.threshold_base, COUNCIL_BASE_VOTERS);
+    assert_int_equal(b.sets[0].council.quorum.den, 4);
+    assert_int_equal(b.sets[1].unit_council.threshold.num, 2);
+    assert_int_equal(b.sets[1].unit_council.threshold.den, 3);
+}
+
 /* The unit's dossier as data per rule set (rulesets.yaml `acclamation`,
  * `qualitative`): the plan's rule sets require the collective's
  * acclamation by at least 1/2 of those present, compared as integers so
@@ -601,6 +632,7 @@ int main(void)
         cmocka_unit_test(undecided_years_are_pending_not_missing),
         cmocka_unit_test(a_rule_set_may_require_pending_years_for_recognition),
         cmocka_unit_test(a_rule_set_carries_the_council_rules),
+        cmocka_unit_test(a_unit_council_votes_by_council_unless_given),
         cmocka_unit_test(a_rule_set_carries_the_dossier_rules),
         cmocka_unit_test(revoked_title_breaks_the_chain),
         cmocka_unit_test(individual_needs_rating_and_title_and_higher_counts),

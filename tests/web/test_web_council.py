@@ -22,6 +22,7 @@
 # Usage: test_web_council.py EXEMPLARD EXEMPLARCTL EXEMPLAR_WEB
 # Screenshots (20-ballot, 21-meeting) go to $WEB_SHOTS when it is set.
 
+import hashlib
 import json
 import os
 import sys
@@ -172,6 +173,40 @@ def main():
         assert shown["meeting"]["state"] in ("MEETING_STATE_CLOSED", 2), shown["meeting"]["state"]
         c.get(fx.url + "/meetings")
         assert c.find_element(By.CSS_SELECTOR, "#closed-meetings tr[data-meeting='%s']" % mid)
+
+        # ---- the recognition decision: the approver's draft, then the issued one
+        c.get("%s/meetings/%s" % (fx.url, mid))
+        c.find_element(By.ID, "decision-link").click()
+        assert c.find_element(By.ID, "not-issued")
+        w.require_labelled(c, "decision (not issued)")
+        c.find_element(By.ID, "draft-link").click()
+        assert "Nguyễn Văn An" in c.page_source and "công nhận" in c.page_source.lower()
+        o.get("%s/meetings/%s/decision" % (fx.url, mid))
+        assert "Hệ thống từ chối" in o.page_source and not o.find_elements(By.ID, "draft-link")
+        pdf = os.path.join(fx.dir, "qd-1234.pdf")
+        with open(pdf, "wb") as f:
+            f.write(b"%PDF-1.4\n% Quyet dinh 1234/QD-BTNMT\n%%EOF\n")
+        with open(pdf, "rb") as f:
+            sha = hashlib.sha256(f.read()).hexdigest()
+        fx.ctl("decision", "issue", "--date", shown["meeting"]["day"], "--issuer",
+               "Bộ trưởng Bộ Tài nguyên và Môi trường", "--signer", "Trần Hồng Hà",
+               "--signer-title", "BỘ TRƯỞNG", "--file", pdf, mid, "1234/QĐ-BTNMT")
+        c.get("%s/meetings/%s/decision" % (fx.url, mid))
+        assert c.find_element(By.ID, "issued-number").text == "1234/QĐ-BTNMT"
+        assert c.find_element(By.ID, "issued-date").get_attribute("data-date") == \
+            shown["meeting"]["day"]
+        assert "Trần Hồng Hà" in c.find_element(By.ID, "issued-signer").text
+        assert c.find_element(By.ID, "issued-sha256").text == sha
+        w.require_labelled(c, "decision (issued)")
+        got = c.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "fetch(arguments[0]).then(r => r.arrayBuffer())"
+            ".then(b => crypto.subtle.digest('SHA-256', b))"
+            ".then(h => done(Array.from(new Uint8Array(h))"
+            ".map(x => x.toString(16).padStart(2, '0')).join('')))"
+            ".catch(e => done('error ' + e));",
+            c.find_element(By.ID, "issued-file").get_attribute("href"))
+        assert got == sha, got
 
         # ---- English on request
         s.get(fx.url + "/lang?l=en")

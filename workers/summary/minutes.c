@@ -164,6 +164,16 @@ int minutes_render_html(const Exemplar__MeetingReply *mr, Exemplar__Nomination *
         d.symbol = sym;
     if (!given(d.date))
         d.date = m->day;
+    /* A unit council's minutes are the unit's: its name heads them as the
+     * issuing body (the nominations carry it; the code when none does). */
+    if (!given(d.body) && m->level == EXEMPLAR__COUNCIL_LEVEL__COUNCIL_LEVEL_UNIT) {
+        d.body = m->unit;
+        for (size_t i = 0; noms && i < m->n_items; i++)
+            if (noms[i] && given(noms[i]->unit_name) && strcmp(noms[i]->unit, m->unit) == 0) {
+                d.body = noms[i]->unit_name;
+                break;
+            }
+    }
     const char *subject = sr_text(SR_T_MIN_SUBJECT, lang);
     page_begin_as(f, lang, m->minutes_ref, &d, SR_T_MIN_TYPE, "BB", subject);
 
