@@ -638,6 +638,11 @@ int api_durable_fd(const api_t *a)
     return store_durable_fd(a->store);
 }
 
+void api_log_kick(api_t *a)
+{
+    store_log_kick(a->store);
+}
+
 void api_wait_durable(api_t *a)
 {
     store_wait_durable(a->store, store_written_seq(a->store));

@@ -66,8 +66,12 @@ uint64_t api_durable(api_t *a);
 /* A descriptor that polls readable when more became durable (-1: the log
  * is off, everything is durable when api_run_batch returns). */
 int api_durable_fd(const api_t *a);
-/* Waits until everything written is durable (before a stop). */
+/* Makes everything written durable (a sync in this thread) and publishes
+ * what waited for it. */
 void api_wait_durable(api_t *a);
+/* Hands that sync to the log's syncer and returns at once: api_durable_fd
+ * polls readable when it is done. */
+void api_log_kick(api_t *a);
 
 /* An encoded error reply for a message that could not be handed to
  * api_run_batch (for example a message with too many frames).  NULL when out

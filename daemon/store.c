@@ -1192,6 +1192,12 @@ uint64_t store_written_seq(const store_t *s)
     return s->wal ? wal_last_seq(s->wal) : 0;
 }
 
+void store_log_kick(store_t *s)
+{
+    if (s->wal)
+        wal_kick(s->wal);
+}
+
 int store_durable_fd(const store_t *s)
 {
     return s->wal ? wal_event_fd(s->wal) : -1;

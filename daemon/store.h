@@ -241,13 +241,12 @@ int store_txn_begin(store_t *s, bool write, store_txn_t *t);
  * the sticky error if one was recorded (then nothing is committed), else the
  * commit's result. */
 int store_txn_commit(store_txn_t *t);
-/* The same, except that with the write-ahead log on it does not wait for
- * the log's sync: *seq is then the log record that must be durable before
- * anything the transaction wrote is acknowledged (replies, the change feed;
- * store_durable_seq), 0 when it is durable already (the log off, nothing
- * written, a transaction made durable by a checkpoint).  Readers see the
- * transaction at once.  This is how the api pipelines: it applies batch
- * k+1 while batch k's sync runs. */
+/* The same, except that with the write-ahead log on it does not sync the
+ * log: *seq is then the log record that must be durable before anything
+ * the transaction wrote is acknowledged (replies, the change feed;
+ * store_wait_durable, or store_log_kick and store_durable_seq), 0 when it
+ * is durable already (the log off, nothing written, a transaction made
+ * durable by a checkpoint).  Readers see the transaction at once. */
 int store_txn_commit_nowait(store_txn_t *t, uint64_t *seq);
 /* The log record through which everything is durable now (0 with the log
  * off); drains store_durable_fd.  A failed sync of the log ends the process
@@ -260,8 +259,12 @@ uint64_t store_written_seq(const store_t *s);
 /* Waits until the log record seq is durable (returns 0; a failed sync ends
  * the process, as above). */
 int store_wait_durable(store_t *s, uint64_t seq);
-/* A descriptor that polls readable when more of the log became durable
- * (-1 with the log off). */
+/* Hands the sync of everything written to the log's syncer and returns at
+ * once (nothing with the log off); store_durable_fd polls readable when
+ * it is done. */
+void store_log_kick(store_t *s);
+/* A descriptor that polls readable when the syncer made more of the log
+ * durable (-1 with the log off). */
 int store_durable_fd(const store_t *s);
 void store_txn_abort(store_txn_t *t);
 

@@ -42,16 +42,20 @@ struct wal {
     uint8_t *buf;
     size_t buf_cap;
     wal_stats_t st;
-    /* The syncer: a thread that makes written records durable while the
-     * writer goes on (wal_write, wal_wait).  Under mu: want, sync_fd,
-     * durable, sync_errno, stopping, st.syncs. */
+    /* Syncing: the writer syncs in its own thread (wal_wait), or hands the
+     * sync to the syncer, a thread of the log's own, and goes on
+     * (wal_kick); one sync at a time, each covering every record written
+     * before it began.  Under mu: written, sync_fd, want, durable,
+     * syncing, sync_errno, stopping, st.syncs. */
     pthread_t syncer;
     bool syncer_on;
     pthread_mutex_t mu;
     pthread_cond_t kick, done;
-    uint64_t want;    /* the last record written: to be made durable */
-    int sync_fd;      /* the segment it is in (cur_fd when written) */
+    uint64_t written; /* the last record written */
+    int sync_fd;      /* the segment it is in */
+    uint64_t want;    /* handed to the syncer: make durable through this */
     uint64_t durable; /* every record through it is synced */
+    bool syncing;     /* a sync runs (in either thread) */
     int sync_errno;   /* a failed sync: nothing is durable from then on */
     bool stopping;
     int efd; /* eventfd written after each sync (wal_event_fd) */
@@ -233,56 +237,64 @@ static int open_cur(wal_t *w, uint64_t segno, char *err, size_t errlen)
     return 0;
 }
 
-/* The syncer's thread: syncs the segment of the last record written, as
- * often as records are written, one fdatasync covering every record written
- * before it started (a group commit that grows with the load). */
+/* Makes every record through target durable, with mu held: by a sync in
+ * this thread, or, while one runs in the other, by waiting for it and
+ * looking again.  A sync covers every record written before it began. */
+static void sync_locked(wal_t *w, uint64_t target, bool notify)
+{
+    while (w->durable < target && !w->sync_errno) {
+        if (w->syncing) {
+            pthread_cond_wait(&w->done, &w->mu);
+            continue;
+        }
+        w->syncing = true;
+        int fd = w->sync_fd;
+        uint64_t upto = w->written;
+        pthread_mutex_unlock(&w->mu);
+        int rc = fdatasync(fd);
+        int e = errno;
+        pthread_mutex_lock(&w->mu);
+        w->syncing = false;
+        if (rc < 0)
+            w->sync_errno = e ? e : EIO;
+        else if (upto > w->durable)
+            w->durable = upto;
+        w->st.syncs++;
+        pthread_cond_broadcast(&w->done);
+        pthread_cond_signal(&w->kick);
+        uint64_t one = 1;
+        if (notify && write(w->efd, &one, sizeof(one)) < 0) {
+            /* full only after 2^64-1 wake-ups never read; wal_durable
+             * reads the figure itself anyway */
+        }
+    }
+}
+
+/* The syncer's thread: syncs what it was handed (wal_kick), and tells the
+ * poller (wal_event_fd) each time. */
 static void *syncer_run(void *arg)
 {
     wal_t *w = arg;
     pthread_mutex_lock(&w->mu);
     for (;;) {
-        while (!w->stopping && !w->sync_errno && w->durable >= w->want)
+        while (!w->stopping && !w->sync_errno && (w->syncing || w->durable >= w->want))
             pthread_cond_wait(&w->kick, &w->mu);
         if (w->sync_errno || w->durable >= w->want)
-            break; /* stopping, everything durable */
-        uint64_t target = w->want;
-        int fd = w->sync_fd;
-        pthread_mutex_unlock(&w->mu);
-        int rc = fdatasync(fd);
-        int e = errno;
-        pthread_mutex_lock(&w->mu);
-        if (rc < 0)
-            w->sync_errno = e ? e : EIO;
-        else
-            w->durable = target;
-        w->st.syncs++;
-        pthread_cond_broadcast(&w->done);
-        uint64_t one = 1;
-        if (write(w->efd, &one, sizeof(one)) < 0) {
-            /* the counter is only full after 2^64-1 wake-ups never read:
-             * the writer reads durable itself at each wait anyway */
-        }
+            break; /* stopping, and nothing handed over is left */
+        sync_locked(w, w->want, true);
     }
     pthread_cond_broadcast(&w->done);
     pthread_mutex_unlock(&w->mu);
     return NULL;
 }
 
-/* Waits until every record through seq is durable.  0, or -EX_ESTORAGE with
- * err after a failed sync (the log is then unusable). */
+/* Waits until every record through seq is durable, syncing in this thread
+ * unless the syncer's sync covers it.  0, or -EX_ESTORAGE with err after
+ * a failed sync (the log is then unusable). */
 static int wait_durable(wal_t *w, uint64_t seq, char *err, size_t errlen)
 {
     pthread_mutex_lock(&w->mu);
-    if (!w->syncer_on && w->durable < seq && !w->sync_errno) {
-        /* no thread (it could not be started): sync here */
-        if (fdatasync(w->cur_fd) < 0)
-            w->sync_errno = errno ? errno : EIO;
-        else
-            w->durable = w->want;
-        w->st.syncs++;
-    }
-    while (w->durable < seq && !w->sync_errno)
-        pthread_cond_wait(&w->done, &w->mu);
+    sync_locked(w, seq, false);
     int e = w->sync_errno;
     pthread_mutex_unlock(&w->mu);
     if (!e)
@@ -291,16 +303,6 @@ static int wait_durable(wal_t *w, uint64_t seq, char *err, size_t errlen)
     char path[4200];
     seg_name(w, w->cur, path, sizeof(path));
     return fail_errno(e, err, errlen, "sync the log segment", path);
-}
-
-/* Has the syncer sync record seq (just written to cur_fd). */
-static void kick_syncer(wal_t *w, uint64_t seq)
-{
-    pthread_mutex_lock(&w->mu);
-    w->want = seq;
-    w->sync_fd = w->cur_fd;
-    pthread_cond_signal(&w->kick);
-    pthread_mutex_unlock(&w->mu);
 }
 
 /* Moves to segment segno (made to exist) at offset 0, once every record
@@ -561,7 +563,7 @@ int wal_open(const char *dir, uint64_t segment_bytes, uint64_t first_seq, void *
         w->off = 0;
         tail->moved = true;
     }
-    w->want = w->durable = w->last_seq;
+    w->written = w->want = w->durable = w->last_seq;
     w->sync_fd = w->cur_fd;
     if (rc == 0 && (w->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0)
         rc = fail_errno(errno, err, errlen, "create an eventfd for", dir);
@@ -583,8 +585,11 @@ void wal_close(wal_t **p)
     wal_t *w = *p;
     if (!w)
         return;
+    /* what was written is made durable before the log closes */
+    pthread_mutex_lock(&w->mu);
+    sync_locked(w, w->written, false);
+    pthread_mutex_unlock(&w->mu);
     if (w->syncer_on) {
-        /* what was written is made durable before the thread goes */
         pthread_mutex_lock(&w->mu);
         w->stopping = true;
         pthread_cond_signal(&w->kick);
@@ -690,8 +695,23 @@ int wal_write(wal_t *w, const void *data, size_t len, uint64_t *seq, char *err, 
     w->st.appends++;
     w->st.bytes += total;
     *seq = s;
-    kick_syncer(w, s);
+    pthread_mutex_lock(&w->mu);
+    w->written = s;
+    w->sync_fd = w->cur_fd;
+    pthread_mutex_unlock(&w->mu);
     return 0;
+}
+
+void wal_kick(wal_t *w)
+{
+    pthread_mutex_lock(&w->mu);
+    if (!w->syncer_on) {
+        sync_locked(w, w->written, true); /* no thread: here, and said so */
+    } else if (w->want < w->written) {
+        w->want = w->written;
+        pthread_cond_signal(&w->kick);
+    }
+    pthread_mutex_unlock(&w->mu);
 }
 
 int wal_append(wal_t *w, const void *data, size_t len, uint64_t *seq, char *err, size_t errlen)

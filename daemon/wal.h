@@ -25,11 +25,13 @@
  * fails, or whose length runs past the segment, is a torn or corrupt tail:
  * the log ends before it and wal_open says so (wal_tail_t).
  *
- * One writer: the caller serialises every call.  A thread of the log's own
- * (the syncer) makes written records durable, one fdatasync for every
- * record written while the previous one ran, so that the writer can apply
- * and write batch k+1 while batch k's sync is in flight (wal_write,
- * wal_durable, wal_event_fd); wal_append waits for its own record.
+ * One writer: the caller serialises every call.  A record written
+ * (wal_write) is made durable by a sync in the writer's thread (wal_wait,
+ * wal_append: no hand-over, the least latency), or by the log's own thread,
+ * the syncer (wal_kick), while the writer goes on: it can then apply and
+ * write batch k+1 while batch k's sync is in flight (wal_durable,
+ * wal_event_fd).  One sync at a time; each covers every record written
+ * before it began.
  */
 #ifndef EXEMPLAR_WAL_H
 #define EXEMPLAR_WAL_H
@@ -86,19 +88,23 @@ int wal_replay(wal_t *w, wal_replay_fn *fn, void *ctx);
  * log is unusable (every later call fails) since what the disk holds is
  * unknown. */
 int wal_append(wal_t *w, const void *data, size_t len, uint64_t *seq, char *err, size_t errlen);
-/* The same without waiting for the sync: the record is written and the
- * syncer told; it is durable once wal_durable reports its sequence (or
- * wal_wait returns).  A later record is never durable before an earlier
- * one.  Returns as wal_append. */
+/* The same without the sync: the record is written, and durable once
+ * wal_wait returns for it (a sync in this thread) or, after wal_kick,
+ * once wal_durable reports its sequence.  A later record is never durable
+ * before an earlier one.  Returns as wal_append. */
 int wal_write(wal_t *w, const void *data, size_t len, uint64_t *seq, char *err, size_t errlen);
-/* Waits until every record through seq is durable: 0, or -EX_ESTORAGE with
+/* Hands the sync of every record written so far to the syncer and returns
+ * at once; wal_event_fd polls readable when it is done. */
+void wal_kick(wal_t *w);
+/* Makes every record through seq durable, by a sync in this thread unless
+ * one the syncer runs covers it: 0, or -EX_ESTORAGE with
  * err after a failed sync (the log is then unusable: every later call
  * fails). */
 int wal_wait(wal_t *w, uint64_t seq, char *err, size_t errlen);
 /* The sequence every record through which is durable now, in *seq, and
  * drains wal_event_fd.  0, or -EX_ESTORAGE with err after a failed sync. */
 int wal_durable(wal_t *w, uint64_t *seq, char *err, size_t errlen);
-/* A descriptor that polls readable after each sync (an eventfd; drained by
+/* A descriptor that polls readable after each of the syncer's syncs (an eventfd; drained by
  * wal_durable). */
 int wal_event_fd(const wal_t *w);
 

@@ -461,8 +461,10 @@ static void run_states(void **state, bool wal, size_t default_states)
     wipe_state(h);
     FILE *f = fopen(h->conf_path, "w");
     assert_non_null(f);
-    fputs(wal ? HARNESS_FOUNDATION_CONF "[store]\nwal = on\nwal_segment_mib = 1\n"
-                                        "wal_checkpoint_ms = 20\n"
+    /* max_batch 2: the burst's waves fill batches, whose sync the loop
+     * hands to the log's syncer while it applies the next one */
+    fputs(wal ? HARNESS_FOUNDATION_CONF "[api]\nmax_batch = 2\n[store]\nwal = on\n"
+                                        "wal_segment_mib = 1\nwal_checkpoint_ms = 20\n"
               : HARNESS_FOUNDATION_CONF "[store]\nwal = off\n",
           f);
     fclose(f);
