@@ -38,7 +38,7 @@
 
 /* exemplard's default [api] max_message_bytes (ZMQ_MAXMSGSIZE of its api
  * socket), which exd_start's configuration keeps. */
-#define MAX_MESSAGE_BYTES 65536
+#define MAX_MESSAGE_BYTES 11534336
 
 typedef struct {
     const char *exemplard;
