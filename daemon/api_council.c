@@ -225,11 +225,14 @@ static const ruleset_t *meeting_rules(const call_t *x, const Exemplar__Meeting *
 
 static void describe_rules(const council_rules_t *r, char *buf, size_t len)
 {
-    snprintf(buf, len, _("quorum %u/%u of members present; approval %u/%u of %s%s%s"),
+    snprintf(buf, len, _("quorum %u/%u of members present; approval %u/%u of %s%s%s%s"),
              r->quorum.num, r->quorum.den, r->threshold.num, r->threshold.den,
              r->threshold_base == COUNCIL_BASE_MEMBERS ? _("all members") : _("the ballots cast"),
              r->chair_approval_required ? _("; the chair's approval required") : "",
-             r->written_votes ? _("; absent members vote in writing") : _("; no written votes"));
+             r->written_votes ? _("; absent members vote in writing") : _("; no written votes"),
+             r->tie == COUNCIL_TIE_REVOTE  ? _("; a tie is voted on again")
+             : r->tie == COUNCIL_TIE_CHAIR ? _("; the chair's ballot breaks a tie")
+                                           : "");
 }
 
 /* Appends a step to the meeting's record: who did what, never a choice. */
@@ -904,7 +907,7 @@ int api_council_meeting_vote(call_t *x)
             t.approve++;
         else
             t.reject++;
-        if (rules.chair_approval_required && chair)
+        if (council_keeps_chair_ballot(&rules) && chair)
             t.chair_approved = b->choice == EXEMPLAR__BALLOT_CHOICE__BALLOT_APPROVE;
         records_put_message(x->txn, DB_BALLOTS, k, tally_key(k, m->id, b->nomination_id), &t.base);
         item_of(m, b->nomination_id)->ballots++;

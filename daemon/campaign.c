@@ -644,9 +644,20 @@ static int council_field(yctx_t *y, const char *key, yaml_node_t *k, yaml_node_t
                         key[0] == 'c' ? "required or not-required" : "allowed or refused");
         return 0;
     }
+    if (strcmp(key, "tie") == 0) {
+        if (s && strcmp(s, "not-approved") == 0)
+            c->tie = COUNCIL_TIE_NOT_APPROVED;
+        else if (s && strcmp(s, "revote") == 0)
+            c->tie = COUNCIL_TIE_REVOTE;
+        else if (s && strcmp(s, "chair") == 0)
+            c->tie = COUNCIL_TIE_CHAIR;
+        else
+            return fail(y, v, "council tie must be not-approved, revote or chair");
+        return 0;
+    }
     return fail(y, k,
                 "unknown key \"%.40s\" in a council (quorum, threshold, threshold_of, "
-                "chair_approval, written_votes)",
+                "chair_approval, written_votes, tie)",
                 key);
 }
 

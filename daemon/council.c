@@ -19,6 +19,17 @@ void council_rules_default(council_rules_t *r)
     r->threshold_base = COUNCIL_BASE_MEMBERS;
     r->chair_approval_required = false;
     r->written_votes = true;
+    r->tie = COUNCIL_TIE_NOT_APPROVED;
+}
+
+bool council_keeps_chair_ballot(const council_rules_t *r)
+{
+    return r->chair_approval_required || r->tie == COUNCIL_TIE_CHAIR;
+}
+
+bool council_tie(const council_rules_t *r, const council_count_t *c)
+{
+    return c->approve > 0 && c->approve == c->reject && c->approve + 1 == council_needed(r, c);
 }
 
 uint32_t council_at_least(council_frac_t f, uint32_t base)
@@ -52,6 +63,23 @@ council_result_t council_decide(const council_rules_t *r, const council_count_t 
         return COUNCIL_NO_DECISION;
     }
     uint32_t needed = council_needed(r, c);
+    if (council_tie(r, c) && r->tie == COUNCIL_TIE_REVOTE) {
+        if (why)
+            snprintf(why, why_len,
+                     _("%u of %u members present, quorum %u: met; %u approvals and %u "
+                       "rejections, %u needed: a tie, to be voted on again at another ballot"),
+                     c->present, c->members, quorum, c->approve, c->reject, needed);
+        return COUNCIL_NO_DECISION;
+    }
+    if (council_tie(r, c) && r->tie == COUNCIL_TIE_CHAIR) {
+        if (why)
+            snprintf(why, why_len,
+                     _("%u of %u members present, quorum %u: met; %u approvals and %u "
+                       "rejections, %u needed: a tie, decided by the chair's ballot: %s"),
+                     c->present, c->members, quorum, c->approve, c->reject, needed,
+                     c->chair_approved ? _("approved") : _("not approved"));
+        return c->chair_approved ? COUNCIL_APPROVED : COUNCIL_NOT_APPROVED;
+    }
     bool ok = c->approve >= needed;
     bool chair = !r->chair_approval_required || c->chair_approved;
     if (why)

@@ -33,12 +33,22 @@ typedef enum {
     COUNCIL_BASE_VOTERS = 1,  /* the members who voted (present or in writing) */
 } council_base_t;
 
+/* A tie at the threshold: as many approvals as rejections, one more
+ * approval short of the approvals needed (a "more than half" threshold
+ * split evenly; 4 to 4 of 90 % is no tie, just not approved). */
+typedef enum {
+    COUNCIL_TIE_NOT_APPROVED = 0, /* the threshold is not reached: not approved */
+    COUNCIL_TIE_REVOTE = 1,       /* no decision: the nomination goes to another ballot */
+    COUNCIL_TIE_CHAIR = 2,        /* the chair's ballot decides (which makes it known) */
+} council_tie_t;
+
 typedef struct {
     council_frac_t quorum;    /* of the members, present in person */
     council_frac_t threshold; /* approvals needed */
     council_base_t threshold_base;
     bool chair_approval_required; /* the chair's ballot must approve */
     bool written_votes;           /* absent members may vote in writing */
+    council_tie_t tie;            /* a tie at the threshold (council_tie) */
 } council_rules_t;
 
 /* One nomination's counts at the close of a meeting. */
@@ -48,7 +58,7 @@ typedef struct {
     uint32_t written;    /* absent members who voted in writing */
     uint32_t approve;    /* ballots approving */
     uint32_t reject;     /* ballots rejecting */
-    bool chair_approved; /* only read when the rules require it */
+    bool chair_approved; /* only read when the rules require it or break ties by it */
 } council_count_t;
 
 typedef enum {
@@ -61,6 +71,13 @@ typedef enum {
  * at least 90/100 of all members approve, written votes allowed, the
  * chair's own approval not required. */
 void council_rules_default(council_rules_t *r);
+
+/* Does r need the chair's own ballot kept with the counts (the chair's
+ * approval required, or ties broken by it)? */
+bool council_keeps_chair_ballot(const council_rules_t *r);
+
+/* Is this count a tie at the threshold (council_tie_t)? */
+bool council_tie(const council_rules_t *r, const council_count_t *c);
 
 /* The smallest whole count c with c/base >= f (ceil(f * base)). */
 uint32_t council_at_least(council_frac_t f, uint32_t base);

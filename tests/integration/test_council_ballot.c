@@ -596,6 +596,16 @@ static void quorum_missed_decides_nothing_and_met_by_one_decides(void **state)
         nom_t n = itest_get(fx->local, ids[round]);
         assert_int_equal(n.state, round ? S(MINISTRY_REVIEWED) : S(UNIT_REVIEWED));
     }
+    /* no decision leaves the nomination to another ballot: a later meeting
+     * takes it again (a re-vote, as a tie under `tie: revote` is) */
+    uint64_t m = open_meeting(fx, SECRETARY, "08/BB-HĐTĐKT", &ids[0], 1, 0);
+    assert_int_equal(attend(fx, SECRETARY, m, present, 6), 0);
+    for (int v = 0; v < MEMBERS; v++)
+        assert_int_equal(vote(fx, v, m, &ids[0], yes, 1), 0);
+    Exemplar__Reply *r = meeting_req(fx, fx->p[SECRETARY].client, m, true, 0);
+    assert_int_equal(r->meeting->meeting->items[0]->result, RESULT(APPROVED));
+    ex_reply_free(r);
+    assert_int_equal(itest_get(fx->local, ids[0]).state, S(MINISTRY_REVIEWED));
 }
 
 /* A collective of unit 01 in unit-reviewed under the plan's rules: its

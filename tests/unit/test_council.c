@@ -99,6 +99,49 @@ static void chair_approval_when_required(void **state)
     assert_int_equal(council_decide(&r, &c, NULL, 0), COUNCIL_APPROVED);
 }
 
+/* "More than half of the ballots" (51/100 of voters): 4 to 4 of 8 is a
+ * tie at the threshold (5 needed), 5 to 3 is not a tie. */
+static void a_tie_follows_the_rule(void **state)
+{
+    (void)state;
+    council_rules_t r;
+    council_rules_default(&r);
+    r.threshold = (council_frac_t){51, 100};
+    r.threshold_base = COUNCIL_BASE_VOTERS;
+    char why[256];
+    council_count_t c = count(9, 8, 0, 4, 4);
+    assert_true(council_tie(&r, &c));
+    /* not-approved, the default: the threshold is not reached */
+    assert_int_equal(council_decide(&r, &c, why, sizeof(why)), COUNCIL_NOT_APPROVED);
+    assert_false(council_keeps_chair_ballot(&r));
+    /* revote: no decision, said so */
+    r.tie = COUNCIL_TIE_REVOTE;
+    assert_int_equal(council_decide(&r, &c, why, sizeof(why)), COUNCIL_NO_DECISION);
+    assert_non_null(strstr(why, "a tie, to be voted on again"));
+    /* chair: the chair's ballot decides, and is kept for it */
+    r.tie = COUNCIL_TIE_CHAIR;
+    assert_true(council_keeps_chair_ballot(&r));
+    c.chair_approved = true;
+    assert_int_equal(council_decide(&r, &c, why, sizeof(why)), COUNCIL_APPROVED);
+    assert_non_null(strstr(why, "decided by the chair's ballot"));
+    c.chair_approved = false;
+    assert_int_equal(council_decide(&r, &c, NULL, 0), COUNCIL_NOT_APPROVED);
+    /* no tie: 5 to 3 is approved whatever the chair did */
+    c = count(9, 8, 0, 5, 3);
+    assert_false(council_tie(&r, &c));
+    assert_int_equal(council_decide(&r, &c, NULL, 0), COUNCIL_APPROVED);
+    /* 4 to 4 under 90 % of all members (9 needed) is no tie: not approved */
+    council_rules_default(&r);
+    r.tie = COUNCIL_TIE_REVOTE;
+    c = count(9, 8, 0, 4, 4);
+    assert_false(council_tie(&r, &c));
+    assert_int_equal(council_decide(&r, &c, NULL, 0), COUNCIL_NOT_APPROVED);
+    /* a quorum not met stays no decision */
+    c = count(9, 5, 0, 4, 4);
+    assert_int_equal(council_decide(&r, &c, why, sizeof(why)), COUNCIL_NO_DECISION);
+    assert_non_null(strstr(why, "not met"));
+}
+
 static void fractions_parse(void **state)
 {
     (void)state;
@@ -122,9 +165,13 @@ static void fractions_parse(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(at_least_rounds_up),           cmocka_unit_test(quorum_boundary_of_nine),
-        cmocka_unit_test(threshold_of_all_members),     cmocka_unit_test(threshold_of_voters),
-        cmocka_unit_test(chair_approval_when_required), cmocka_unit_test(fractions_parse),
+        cmocka_unit_test(at_least_rounds_up),
+        cmocka_unit_test(quorum_boundary_of_nine),
+        cmocka_unit_test(threshold_of_all_members),
+        cmocka_unit_test(threshold_of_voters),
+        cmocka_unit_test(chair_approval_when_required),
+        cmocka_unit_test(a_tie_follows_the_rule),
+        cmocka_unit_test(fractions_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -275,6 +275,7 @@ static void a_rule_set_carries_the_council_rules(void **state)
         assert_int_equal(c->threshold_base, COUNCIL_BASE_MEMBERS);
         assert_false(c->chair_approval_required);
         assert_true(c->written_votes);
+        assert_int_equal(c->tie, COUNCIL_TIE_NOT_APPROVED);
     }
     static const char own[] = "titles:\n"
                               "  T: {name: T}\n"
@@ -282,7 +283,8 @@ static void a_rule_set_carries_the_council_rules(void **state)
                               "  - id: x\n"
                               "    from_year: 2020\n"
                               "    council: {quorum: 1/2, threshold: 2/3, threshold_of: voters,\n"
-                              "              chair_approval: required, written_votes: refused}\n";
+                              "              chair_approval: required, written_votes: refused,\n"
+                              "              tie: revote}\n";
     rulebook_t b;
     char err[256];
     assert_int_equal(rulebook_parse(own, strlen(own), "own", &b, err, sizeof err), 0);
@@ -293,6 +295,15 @@ static void a_rule_set_carries_the_council_rules(void **state)
     assert_int_equal(c->threshold_base, COUNCIL_BASE_VOTERS);
     assert_true(c->chair_approval_required);
     assert_false(c->written_votes);
+    assert_int_equal(c->tie, COUNCIL_TIE_REVOTE);
+    static const char badtie[] = "titles:\n"
+                                 "  T: {name: T}\n"
+                                 "rulesets:\n"
+                                 "  - id: x\n"
+                                 "    from_year: 2020\n"
+                                 "    council: {tie: coin}\n";
+    assert_int_equal(rulebook_parse(badtie, strlen(badtie), "bad", &b, err, sizeof err), -1);
+    assert_non_null(strstr(err, "tie must be not-approved, revote or chair"));
     static const char bad[] = "titles:\n"
                               "  T: {name: T}\n"
                               "rulesets:\n"
