@@ -19,6 +19,7 @@
 #include "i18n.h"
 #include "evnames.h"
 #include "key.h"
+#include "pbwire.h"
 #include "log.h"
 #include "names.h"
 #include "rules.h"
@@ -816,21 +817,6 @@ typedef struct {
     uint8_t len;
 } index_key_t;
 
-/* One base-128 varint at p (before end, at most 10 bytes), or NULL. */
-static const uint8_t *peek_varint(const uint8_t *p, const uint8_t *end, uint64_t *out)
-{
-    uint64_t v = 0;
-    for (unsigned shift = 0; p < end && shift < 70; shift += 7) {
-        uint8_t b = *p++;
-        v |= (uint64_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) {
-            *out = v;
-            return p;
-        }
-    }
-    return NULL;
-}
-
 /* The subject of a stored Event (field 5), read from its encoding without
  * decoding the rest: the indexer needs nothing else of the event, and a
  * whole decode with its allocations was most of its instructions.  An
@@ -840,40 +826,15 @@ static int peek_subject(const store_val_t *v, char out[EV_SUBJECT_MAX + 1])
 {
     const uint8_t *p = v->data, *end = p + v->len;
     out[0] = 0;
-    while (p < end) {
-        uint64_t tag, val;
-        if (!(p = peek_varint(p, end, &tag)))
-            return -EX_ESTORAGE;
-        switch (tag & 7) {
-        case 0: /* varint */
-            if (!(p = peek_varint(p, end, &val)))
-                return -EX_ESTORAGE;
-            break;
-        case 1: /* 64-bit */
-            if (end - p < 8)
-                return -EX_ESTORAGE;
-            p += 8;
-            break;
-        case 2: /* length-delimited */
-            if (!(p = peek_varint(p, end, &val)) || val > (uint64_t)(end - p))
-                return -EX_ESTORAGE;
-            if (tag >> 3 == 5) {
-                size_t n = val < EV_SUBJECT_MAX ? (size_t)val : EV_SUBJECT_MAX;
-                memcpy(out, p, n);
-                out[n] = 0;
-            }
-            p += val;
-            break;
-        case 5: /* 32-bit */
-            if (end - p < 4)
-                return -EX_ESTORAGE;
-            p += 4;
-            break;
-        default: /* groups: never written by proto3 */
-            return -EX_ESTORAGE;
+    pbwire_field_t f;
+    int rc;
+    while ((rc = pbwire_next(&p, end, &f)) > 0)
+        if (f.wire_type == 2 && f.number == 5) {
+            size_t n = f.len < EV_SUBJECT_MAX ? f.len : EV_SUBJECT_MAX;
+            memcpy(out, f.bytes, n);
+            out[n] = 0;
         }
-    }
-    return 0;
+    return rc < 0 ? -EX_ESTORAGE : 0;
 }
 
 static int by_key(const void *a, const void *b)

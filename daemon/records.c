@@ -13,6 +13,7 @@
 
 #include "errors.h"
 #include "key.h"
+#include "pbwire.h"
 
 uint8_t *records_pack(const ProtobufCMessage *m, size_t *len)
 {
@@ -117,70 +118,29 @@ bool records_state_entry_live(const Exemplar__Nomination *n, const store_val_t *
            key_tail_u64(key->data, key->len) == n->state_seq;
 }
 
-/* One base-128 varint at *p (at most 10 bytes, before end); NULL when it
- * runs past end or past 10 bytes. */
-static const uint8_t *read_varint(const uint8_t *p, const uint8_t *end, uint64_t *out)
-{
-    uint64_t v = 0;
-    for (unsigned shift = 0; p < end && shift < 70; shift += 7) {
-        uint8_t b = *p++;
-        v |= (uint64_t)(b & 0x7f) << shift;
-        if (!(b & 0x80)) {
-            *out = v;
-            return p;
-        }
-    }
-    return NULL;
-}
-
 int records_peek_nomination(const store_val_t *v, records_nom_peek_t *out)
 {
     const uint8_t *p = v->data, *end = p + v->len;
     memset(out, 0, sizeof(*out));
     out->unit = out->campaign = "";
-    while (p < end) {
-        uint64_t tag, val = 0;
-        if (!(p = read_varint(p, end, &tag)))
-            return -EX_ESTORAGE;
-        uint64_t field = tag >> 3;
-        switch (tag & 7) {
-        case 0: /* varint */
-            if (!(p = read_varint(p, end, &val)))
-                return -EX_ESTORAGE;
-            break;
-        case 1: /* 64-bit */
-            if (end - p < 8)
-                return -EX_ESTORAGE;
-            p += 8;
-            continue;
-        case 2: /* length-delimited */
-            if (!(p = read_varint(p, end, &val)) || val > (uint64_t)(end - p))
-                return -EX_ESTORAGE;
-            if (field == 5) {
-                out->unit = (const char *)p;
-                out->unit_len = (size_t)val;
-            } else if (field == 6) {
-                out->campaign = (const char *)p;
-                out->campaign_len = (size_t)val;
-            }
-            p += val;
-            continue;
-        case 5: /* 32-bit */
-            if (end - p < 4)
-                return -EX_ESTORAGE;
-            p += 4;
-            continue;
-        default: /* groups: never written by proto3 */
-            return -EX_ESTORAGE;
+    pbwire_field_t f;
+    int rc;
+    while ((rc = pbwire_next(&p, end, &f)) > 0) {
+        if (f.wire_type == 2 && f.number == 5) {
+            out->unit = (const char *)f.bytes;
+            out->unit_len = f.len;
+        } else if (f.wire_type == 2 && f.number == 6) {
+            out->campaign = (const char *)f.bytes;
+            out->campaign_len = f.len;
+        } else if (f.wire_type == 0 && f.number == 1) {
+            out->id = f.varint;
+        } else if (f.wire_type == 0 && f.number == 3) {
+            out->state = (Exemplar__State)(int32_t)f.varint;
+        } else if (f.wire_type == 0 && f.number == 11) {
+            out->state_seq = f.varint;
         }
-        if (field == 1)
-            out->id = val;
-        else if (field == 3)
-            out->state = (Exemplar__State)(int32_t)val;
-        else if (field == 11)
-            out->state_seq = val;
     }
-    return 0;
+    return rc < 0 ? -EX_ESTORAGE : 0;
 }
 
 bool records_state_entry_live_peek(const records_nom_peek_t *p, const store_val_t *key)
