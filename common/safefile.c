@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "errors.h"
 #include "i18n.h"
 
 /* Draws a fresh temporary name for base: ".BASE.RANDOM.tmp" (BASE cut so
@@ -186,4 +187,40 @@ void ex_safefile_abort(ex_safefile_t *sf)
         close(sf->dirfd);
     sf->fd = sf->dirfd = -1;
     sf->named = false;
+}
+
+int ex_safefile_write(const char *path, mode_t mode, ex_safefile_stream_fn *stream,
+                      ex_safefile_path_fn *bypath, void *ctx, char *err, size_t errlen)
+{
+    ex_safefile_t sf;
+    int rc = ex_safefile_open(&sf, path, mode, EX_SAFEFILE_REPLACE, err, errlen);
+    if (rc < 0)
+        return rc == -ENOSPC ? -EX_EFULL : -EX_ESTORAGE;
+    if (!stream) {
+        char tmp[PATH_MAX + 64];
+        ex_safefile_temp_path(&sf, tmp, sizeof(tmp));
+        rc = bypath(ctx, tmp, err, errlen);
+    } else {
+        int fd = dup(sf.fd);
+        FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+        if (!f) {
+            if (fd >= 0)
+                close(fd);
+            rc = -EX_ESTORAGE;
+        } else {
+            rc = stream(ctx, f);
+            if (fflush(f) != 0 || ferror(f))
+                rc = rc < 0 ? rc : -EX_ESTORAGE;
+            if (fclose(f) != 0)
+                rc = rc < 0 ? rc : -EX_ESTORAGE;
+        }
+        if (rc < 0)
+            snprintf(err, errlen, _("cannot write %s (%s)"), path, strerror(errno));
+    }
+    if (rc < 0) {
+        ex_safefile_abort(&sf);
+        return rc;
+    }
+    rc = ex_safefile_commit(&sf, err, errlen);
+    return rc == -ENOSPC ? -EX_EFULL : rc < 0 ? -EX_ESTORAGE : 0;
 }

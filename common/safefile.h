@@ -21,6 +21,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /* ex_safefile_open flags. */
@@ -57,5 +58,17 @@ int ex_safefile_commit(ex_safefile_t *sf, char *err, size_t errlen);
 /* Removes the temporary and closes everything (after a failed write; a
  * no-op after commit). */
 void ex_safefile_abort(ex_safefile_t *sf);
+
+/* Writes a whole file: path replaced whole or left as it was, with mode.
+ * The content comes from stream(ctx, f), which writes to a stream and
+ * returns 0 or a negative EX_E* code; or, with stream NULL, from
+ * bypath(ctx, tmp, err, errlen), which writes the temporary by its path
+ * (for a library that wants a path, as libxlsxwriter does).  Returns 0,
+ * -EX_EFULL (no room on the disk), -EX_ESTORAGE, or the writer's own code,
+ * with a sentence in err. */
+typedef int ex_safefile_stream_fn(void *ctx, FILE *f);
+typedef int ex_safefile_path_fn(void *ctx, const char *tmp, char *err, size_t errlen);
+int ex_safefile_write(const char *path, mode_t mode, ex_safefile_stream_fn *stream,
+                      ex_safefile_path_fn *bypath, void *ctx, char *err, size_t errlen);
 
 #endif

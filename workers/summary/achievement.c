@@ -300,31 +300,21 @@ int achievement_render_html(const achievement_t *a, sr_lang_t lang, const summar
     return ferror(f) ? -EX_ESTORAGE : 0;
 }
 
+typedef struct {
+    const achievement_t *a;
+    sr_lang_t lang;
+    const summary_doc_t *doc;
+} achievement_out_t;
+
+static int achievement_stream(void *ctx, FILE *f)
+{
+    const achievement_out_t *o = ctx;
+    return achievement_render_html(o->a, o->lang, o->doc, f);
+}
+
 int achievement_write_file(const achievement_t *a, sr_lang_t lang, const summary_doc_t *doc,
                            const char *path, char *err, size_t errlen)
 {
-    ex_safefile_t sf;
-    int rc = ex_safefile_open(&sf, path, 0640, EX_SAFEFILE_REPLACE, err, errlen);
-    if (rc < 0)
-        return rc == -ENOSPC ? -EX_EFULL : -EX_ESTORAGE;
-    int fd = dup(sf.fd);
-    FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
-    if (!f) {
-        if (fd >= 0)
-            close(fd);
-        rc = -EX_ESTORAGE;
-    } else {
-        rc = achievement_render_html(a, lang, doc, f);
-        if (fflush(f) != 0 || ferror(f))
-            rc = -EX_ESTORAGE;
-        if (fclose(f) != 0)
-            rc = -EX_ESTORAGE;
-    }
-    if (rc < 0) {
-        snprintf(err, errlen, _("cannot write %s (%s)"), path, strerror(errno));
-        ex_safefile_abort(&sf);
-        return rc;
-    }
-    rc = ex_safefile_commit(&sf, err, errlen);
-    return rc == -ENOSPC ? -EX_EFULL : rc < 0 ? -EX_ESTORAGE : 0;
+    achievement_out_t o = {a, lang, doc};
+    return ex_safefile_write(path, 0640, achievement_stream, NULL, &o, err, errlen);
 }

@@ -501,6 +501,21 @@ int decision_render_html(const Exemplar__MeetingReply *mr, Exemplar__Nomination 
     return ferror(f) ? -EX_ESTORAGE : 0;
 }
 
+typedef struct {
+    const Exemplar__MeetingReply *mr;
+    Exemplar__Nomination *const *noms;
+    bool decision;
+    sr_lang_t lang;
+    const summary_doc_t *doc;
+} meeting_out_t;
+
+static int meeting_stream(void *ctx, FILE *f)
+{
+    const meeting_out_t *o = ctx;
+    return o->decision ? decision_render_html(o->mr, o->noms, o->lang, o->doc, f)
+                       : minutes_render_html(o->mr, o->noms, o->lang, o->doc, f);
+}
+
 int meeting_write_file(const Exemplar__MeetingReply *mr, Exemplar__Nomination *const *noms,
                        bool decision, sr_lang_t lang, const summary_doc_t *doc, const char *path,
                        char *err, size_t errlen)
@@ -508,29 +523,6 @@ int meeting_write_file(const Exemplar__MeetingReply *mr, Exemplar__Nomination *c
     int rc = decision ? decision_check(mr->meeting, err, errlen) : 0;
     if (rc < 0)
         return rc;
-    ex_safefile_t sf;
-    rc = ex_safefile_open(&sf, path, 0640, EX_SAFEFILE_REPLACE, err, errlen);
-    if (rc < 0)
-        return rc == -ENOSPC ? -EX_EFULL : -EX_ESTORAGE;
-    int fd = dup(sf.fd);
-    FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
-    if (!f) {
-        if (fd >= 0)
-            close(fd);
-        rc = -EX_ESTORAGE;
-    } else {
-        rc = decision ? decision_render_html(mr, noms, lang, doc, f)
-                      : minutes_render_html(mr, noms, lang, doc, f);
-        if (fflush(f) != 0 || ferror(f))
-            rc = -EX_ESTORAGE;
-        if (fclose(f) != 0)
-            rc = -EX_ESTORAGE;
-    }
-    if (rc < 0) {
-        snprintf(err, errlen, _("cannot write %s (%s)"), path, strerror(errno));
-        ex_safefile_abort(&sf);
-        return rc;
-    }
-    rc = ex_safefile_commit(&sf, err, errlen);
-    return rc == -ENOSPC ? -EX_EFULL : rc < 0 ? -EX_ESTORAGE : 0;
+    meeting_out_t o = {mr, noms, decision, lang, doc};
+    return ex_safefile_write(path, 0640, meeting_stream, NULL, &o, err, errlen);
 }

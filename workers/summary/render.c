@@ -253,44 +253,35 @@ static const struct {
     const char *ext;
 } FORMATS[] = {{SR_JSON, "json"}, {SR_CSV, "csv"}, {SR_XLSX, "xlsx"}, {SR_HTML, "html"}};
 
+typedef struct {
+    const Exemplar__Summary *s;
+    unsigned format;
+    sr_lang_t lang;
+    const summary_doc_t *doc;
+} summary_out_t;
+
+static int summary_stream(void *ctx, FILE *f)
+{
+    const summary_out_t *o = ctx;
+    return o->format == SR_JSON  ? summary_render_json(o->s, f)
+           : o->format == SR_CSV ? summary_render_csv(o->s, o->lang, f)
+                                 : summary_render_html(o->s, o->lang, o->doc, f);
+}
+
+/* libxlsxwriter wants a path: the temporary's own (for an unnamed one,
+ * /proc/self/fd/N reopens the same new file). */
+static int summary_xlsx(void *ctx, const char *tmp, char *err, size_t errlen)
+{
+    const summary_out_t *o = ctx;
+    return summary_render_xlsx(o->s, o->lang, tmp, err, errlen);
+}
+
 int summary_write_file(const Exemplar__Summary *s, unsigned format, sr_lang_t lang,
                        const summary_doc_t *doc, const char *path, char *err, size_t errlen)
 {
-    ex_safefile_t sf;
-    int rc = ex_safefile_open(&sf, path, 0640, EX_SAFEFILE_REPLACE, err, errlen);
-    if (rc < 0)
-        return rc == -ENOSPC ? -EX_EFULL : -EX_ESTORAGE;
-    if (format == SR_XLSX) {
-        /* libxlsxwriter wants a path: the temporary's own (for an unnamed
-         * one, /proc/self/fd/N reopens the same new file). */
-        char tmp[4200];
-        ex_safefile_temp_path(&sf, tmp, sizeof(tmp));
-        rc = summary_render_xlsx(s, lang, tmp, err, errlen);
-    } else {
-        int fd = dup(sf.fd);
-        FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
-        if (!f) {
-            if (fd >= 0)
-                close(fd);
-            rc = -EX_ESTORAGE;
-        } else {
-            rc = format == SR_JSON  ? summary_render_json(s, f)
-                 : format == SR_CSV ? summary_render_csv(s, lang, f)
-                                    : summary_render_html(s, lang, doc, f);
-            if (fflush(f) != 0 || ferror(f))
-                rc = -EX_ESTORAGE;
-            if (fclose(f) != 0)
-                rc = -EX_ESTORAGE;
-        }
-        if (rc < 0)
-            snprintf(err, errlen, "cannot write %s (%s)", path, strerror(errno));
-    }
-    if (rc < 0) {
-        ex_safefile_abort(&sf);
-        return rc;
-    }
-    rc = ex_safefile_commit(&sf, err, errlen);
-    return rc == -ENOSPC ? -EX_EFULL : rc < 0 ? -EX_ESTORAGE : 0;
+    summary_out_t o = {s, format, lang, doc};
+    return ex_safefile_write(path, 0640, format == SR_XLSX ? NULL : summary_stream, summary_xlsx,
+                             &o, err, errlen);
 }
 
 int summary_write_files(const Exemplar__Summary *s, const char *dir, unsigned formats,

@@ -486,42 +486,34 @@ int report_render_xlsx(const Exemplar__ReviewReport *r, sr_lang_t lang, const ch
 
 /* ---- files -------------------------------------------------------------- */
 
+typedef struct {
+    const Exemplar__ReviewReport *r;
+    unsigned format;
+    sr_lang_t lang;
+    const summary_doc_t *doc;
+} report_out_t;
+
+static int report_stream(void *ctx, FILE *f)
+{
+    const report_out_t *o = ctx;
+    return o->format == SR_JSON  ? report_render_json(o->r, f)
+           : o->format == SR_CSV ? report_render_csv(o->r, o->lang, f)
+                                 : report_render_html(o->r, o->lang, o->doc, f);
+}
+
+/* libxlsxwriter wants a path: the temporary's own. */
+static int report_xlsx(void *ctx, const char *tmp, char *err, size_t errlen)
+{
+    const report_out_t *o = ctx;
+    return report_render_xlsx(o->r, o->lang, tmp, err, errlen);
+}
+
 int report_write_file(const Exemplar__ReviewReport *r, unsigned format, sr_lang_t lang,
                       const summary_doc_t *doc, const char *path, char *err, size_t errlen)
 {
-    ex_safefile_t sf;
-    int rc = ex_safefile_open(&sf, path, 0640, EX_SAFEFILE_REPLACE, err, errlen);
-    if (rc < 0)
-        return rc == -ENOSPC ? -EX_EFULL : -EX_ESTORAGE;
-    if (format == SR_XLSX) {
-        char tmp[4200]; /* libxlsxwriter wants a path: the temporary's own */
-        ex_safefile_temp_path(&sf, tmp, sizeof(tmp));
-        rc = report_render_xlsx(r, lang, tmp, err, errlen);
-    } else {
-        int fd = dup(sf.fd);
-        FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
-        if (!f) {
-            if (fd >= 0)
-                close(fd);
-            rc = -EX_ESTORAGE;
-        } else {
-            rc = format == SR_JSON  ? report_render_json(r, f)
-                 : format == SR_CSV ? report_render_csv(r, lang, f)
-                                    : report_render_html(r, lang, doc, f);
-            if (fflush(f) != 0 || ferror(f))
-                rc = -EX_ESTORAGE;
-            if (fclose(f) != 0)
-                rc = -EX_ESTORAGE;
-        }
-        if (rc < 0)
-            snprintf(err, errlen, "cannot write %s (%s)", path, strerror(errno));
-    }
-    if (rc < 0) {
-        ex_safefile_abort(&sf);
-        return rc;
-    }
-    rc = ex_safefile_commit(&sf, err, errlen);
-    return rc == -ENOSPC ? -EX_EFULL : rc < 0 ? -EX_ESTORAGE : 0;
+    report_out_t o = {r, format, lang, doc};
+    return ex_safefile_write(path, 0640, format == SR_XLSX ? NULL : report_stream, report_xlsx, &o,
+                             err, errlen);
 }
 
 int report_write_files(const Exemplar__ReviewReport *r, const char *dir, unsigned formats,
