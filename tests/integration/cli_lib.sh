@@ -45,6 +45,23 @@ stderr: $(cat "$DIR/err")"
     fi
 }
 
+# council_principals: a free TCP port in PORT, the server's CURVE key and a
+# keys file in DIR with the council's three principals (chu.tich approver,
+# thu.ky ministry-reviewer, uy.vien reader), each with its own key pair;
+# more lines may be appended to $DIR/keys before the daemon starts.
+council_principals() {
+    PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    run 0 keygen server --dir "$DIR"
+    : >"$DIR/keys"
+    local p name
+    for p in "chu.tich approver" "thu.ky ministry-reviewer" "uy.vien reader"; do
+        name=${p% *}
+        run 0 keygen "$name" --dir "$DIR"
+        printf '%s %s - %s\n' "$name" "${p#* }" "$(grep -v '^#' "$DIR/$name.pub")" >>"$DIR/keys"
+    done
+    chmod 640 "$DIR/keys"
+}
+
 # json_get KEY [INDEX]: the first value of KEY anywhere in the JSON document
 # in $DIR/out (depth first), printed; fails if the document does not parse.
 json_get() {

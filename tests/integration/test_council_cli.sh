@@ -19,14 +19,7 @@ PY=/usr/bin/python3
 # shellcheck source=cli_lib.sh
 source "$(dirname "$0")/cli_lib.sh"
 
-PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-run 0 keygen server --dir "$DIR"
-: >"$DIR/keys"
-for p in "chu.tich approver" "thu.ky ministry-reviewer" "uy.vien reader"; do
-    name=${p% *}
-    run 0 keygen "$name" --dir "$DIR"
-    printf '%s %s - %s\n' "$name" "${p#* }" "$(grep -v '^#' "$DIR/$name.pub")" >>"$DIR/keys"
-done
+council_principals
 run 0 keygen thu.ky.01 --dir "$DIR"   # the secretary of unit 01's council, its officer
 printf 'thu.ky.01 unit-officer 01 %s\n' "$(grep -v '^#' "$DIR/thu.ky.01.pub")" >>"$DIR/keys"
 chmod 640 "$DIR/keys"

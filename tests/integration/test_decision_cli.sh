@@ -22,15 +22,7 @@ PY=/usr/bin/python3
 # shellcheck source=cli_lib.sh
 source "$(dirname "$0")/cli_lib.sh"
 
-PORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-run 0 keygen server --dir "$DIR"
-: >"$DIR/keys"
-for p in "chu.tich approver" "thu.ky ministry-reviewer" "uy.vien reader"; do
-    name=${p% *}
-    run 0 keygen "$name" --dir "$DIR"
-    printf '%s %s - %s\n' "$name" "${p#* }" "$(grep -v '^#' "$DIR/$name.pub")" >>"$DIR/keys"
-done
-chmod 640 "$DIR/keys"
+council_principals
 printf '[rules]\nenforce = no\n[auth]\nendpoint = tcp://127.0.0.1:%s\nsecret_key_file = %s\nkeys_file = %s\n' \
     "$PORT" "$DIR/server.key" "$DIR/keys" >"$DIR/exemplard.conf"
 start() { # start STATE-DIR
