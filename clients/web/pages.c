@@ -2583,6 +2583,121 @@ static Exemplar__Reply *decision_meeting_fetch(const req_t *r, uint64_t id, int 
     return reply;
 }
 
+/* The form by which an approver records the decision the Minister signed:
+ * its number, date, issuer and signer, and the signed PDF. */
+static void issue_form(req_t *r, buf_t *b, const Exemplar__Meeting *m)
+{
+    buf_fmt(b,
+            "<form method=\"post\" action=\"/meetings/%" PRIu64 "/decision/issue\" "
+            "id=\"issue-form\" enctype=\"multipart/form-data\" "
+            "aria-labelledby=\"issue-form-title\"><h3 id=\"issue-form-title\">%s</h3>",
+            m->id, L(r->lang, "Record the issued decision"));
+    csrf_input(r, b);
+    buf_fmt(b, "<input type=\"hidden\" name=\"request_id\" value=\"%" PRIu64 "\">",
+            ex_request_id_new());
+    static const char *const NAMES[] = {"number", "date", "issuer", "signer", "signer_title"};
+    const char *labels[] = {L(r->lang, "Number"), L(r->lang, "Date"), L(r->lang, "Issuer"),
+                            L(r->lang, "Signed by"), L(r->lang, "Signer's title")};
+    for (size_t i = 0; i < sizeof(NAMES) / sizeof(NAMES[0]); i++)
+        buf_fmt(b,
+                "<label for=\"di-%s\">%s</label><input id=\"di-%s\" name=\"%s\" "
+                "type=\"%s\"%s>",
+                NAMES[i], labels[i], NAMES[i], NAMES[i], i == 1 ? "date" : "text",
+                i == 4 ? "" : " required");
+    buf_fmt(b,
+            "<label for=\"di-file\">%s</label><input id=\"di-file\" name=\"file\" type=\"file\" "
+            "accept=\".pdf,application/pdf\" required>",
+            L(r->lang, "The signed decision (PDF)"));
+    buf_fmt(b, "<button type=\"submit\">%s</button></form>", L(r->lang, "Record the decision"));
+}
+
+/* POST /meetings/ID/decision/issue: decision-issue with the form's fields
+ * and file; the annexed list is the meeting's approved nominations. */
+static enum MHD_Result decision_issue_post(req_t *r, uint64_t id)
+{
+    char back[64];
+    snprintf(back, sizeof(back), "/meetings/%" PRIu64 "/decision", id);
+    uint64_t request_id = 0;
+    if (!parse_u64(field(r, "request_id"), &request_id)) {
+        session_flash(r->s.token, true, "%s",
+                      L(r->lang, "The form has expired or did not come from this site. Open the "
+                                 "page again and retry."));
+        return redirect(r, back, NULL);
+    }
+    if (!r->post->file_name[0] || !r->post->file_len) {
+        session_flash(r->s.token, true, "%s", L(r->lang, "Choose the file to upload."));
+        return redirect(r, back, NULL);
+    }
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__DecisionIssueRequest body = EXEMPLAR__DECISION_ISSUE_REQUEST__INIT;
+    Exemplar__DecisionSigner signer = EXEMPLAR__DECISION_SIGNER__INIT;
+    signer.name = (char *)field(r, "signer");
+    signer.title = (char *)field(r, "signer_title");
+    body.meeting_id = id;
+    body.number = (char *)field(r, "number");
+    body.date = (char *)field(r, "date");
+    body.issuer = (char *)field(r, "issuer");
+    body.signer = &signer;
+    body.file.data = r->post->file;
+    body.file.len = r->post->file_len;
+    req.request_id = request_id;
+    req.body_case = EXEMPLAR__REQUEST__BODY_DECISION_ISSUE;
+    req.decision_issue = &body;
+    Exemplar__Reply *reply = NULL;
+    int rc = gw_call(r->s.name, r->lang, &req, &reply);
+    if (ex_reply_status(rc, reply) == 0)
+        session_flash(r->s.token, false, L(r->lang, "Decision %s recorded."), body.number);
+    else
+        flash_refusal(r, rc, reply);
+    ex_reply_free(reply);
+    return redirect(r, back, NULL);
+}
+
+/* POST /meetings/ID/decision/recognize: decision-recognize of the
+ * meeting's issued decision; says how many moved and why others did not. */
+static enum MHD_Result decision_recognize_post(req_t *r, uint64_t id)
+{
+    char back[64];
+    snprintf(back, sizeof(back), "/meetings/%" PRIu64 "/decision", id);
+    uint64_t request_id = 0;
+    int rc;
+    Exemplar__Reply *issued = issued_fetch(r, id, &rc);
+    if (!parse_u64(field(r, "request_id"), &request_id) || ex_reply_status(rc, issued) != 0 ||
+        !issued->decision || !issued->decision->decision) {
+        ex_reply_free(issued);
+        session_flash(r->s.token, true, "%s",
+                      L(r->lang, "The form has expired or did not come from this site. Open the "
+                                 "page again and retry."));
+        return redirect(r, back, NULL);
+    }
+    Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
+    Exemplar__DecisionRecognizeRequest body = EXEMPLAR__DECISION_RECOGNIZE_REQUEST__INIT;
+    body.number = issued->decision->decision->number;
+    req.request_id = request_id;
+    req.body_case = EXEMPLAR__REQUEST__BODY_DECISION_RECOGNIZE;
+    req.decision_recognize = &body;
+    Exemplar__Reply *reply = NULL;
+    rc = gw_call(r->s.name, r->lang, &req, &reply);
+    if (ex_reply_status(rc, reply) == 0 && reply->decision) {
+        size_t moved = 0, left = 0;
+        for (size_t i = 0; i < reply->decision->n_moves; i++) {
+            if (reply->decision->moves[i]->moved)
+                moved++;
+            else
+                left++;
+        }
+        session_flash(r->s.token, left > 0,
+                      L(r->lang, "%zu nominations recognized; %zu not moved (see each one's "
+                                 "page)."),
+                      moved, left);
+    } else {
+        flash_refusal(r, rc, reply);
+    }
+    ex_reply_free(reply);
+    ex_reply_free(issued);
+    return redirect(r, back, NULL);
+}
+
 /* GET /meetings/ID/decision */
 static enum MHD_Result decision_page(req_t *r, uint64_t id)
 {
@@ -2641,10 +2756,23 @@ static enum MHD_Result decision_page(req_t *r, uint64_t id)
             buf_fmt(&b, " <a href=\"/n/%" PRIu64 "\">%" PRIu64 "</a>", d->nominations[i],
                     d->nominations[i]);
         buf_add(&b, "</p>");
+        if (may_decide(r)) {
+            buf_fmt(&b,
+                    "<form method=\"post\" action=\"/meetings/%" PRIu64 "/decision/recognize\" "
+                    "id=\"recognize-form\">",
+                    m->id);
+            csrf_input(r, &b);
+            buf_fmt(&b, "<input type=\"hidden\" name=\"request_id\" value=\"%" PRIu64 "\">",
+                    ex_request_id_new());
+            buf_fmt(&b, "<button type=\"submit\">%s</button></form>",
+                    L(r->lang, "Recognize the nominations on its list"));
+        }
     } else if (is_not_found(rc, issued)) {
         buf_fmt(&b, "<p id=\"not-issued\">%s</p>",
                 L(r->lang, "Not issued yet. Once the Minister has signed it, an approver records "
-                           "it with its PDF: exemplarctl decision issue."));
+                           "it here with its PDF."));
+        if (may_decide(r) && decision_check(m, err, sizeof(err)) == 0)
+            issue_form(r, &b, m);
     } else {
         buf_fmt(&b, "<p class=\"flash error\" role=\"alert\">%s</p>",
                 L(r->lang, "The daemon did not answer; nothing was changed. Try again."));
@@ -2749,7 +2877,8 @@ static enum MHD_Result decision_file(req_t *r, uint64_t id)
     return send_body(r, MHD_HTTP_OK, &b, "application/pdf", NULL);
 }
 
-/* /meetings/ID, /meetings/ID/vote|attend|close, /meetings/ID/decision[/draft|/file]. */
+/* /meetings/ID, /meetings/ID/vote|attend|close,
+ * /meetings/ID/decision[/draft|/file|/issue|/recognize]. */
 static bool meeting_path(const char *url, uint64_t *id, const char **what)
 {
     if (strncmp(url, "/meetings/", 10) != 0)
@@ -2763,7 +2892,8 @@ static bool meeting_path(const char *url, uint64_t *id, const char **what)
     const char *rest = url + 10 + n;
     if (*rest && strcmp(rest, "/vote") != 0 && strcmp(rest, "/attend") != 0 &&
         strcmp(rest, "/close") != 0 && strcmp(rest, "/decision") != 0 &&
-        strcmp(rest, "/decision/draft") != 0 && strcmp(rest, "/decision/file") != 0)
+        strcmp(rest, "/decision/draft") != 0 && strcmp(rest, "/decision/file") != 0 &&
+        strcmp(rest, "/decision/issue") != 0 && strcmp(rest, "/decision/recognize") != 0)
         return false;
     *what = *rest ? rest + 1 : "";
     return parse_u64(digits, id);
@@ -2932,6 +3062,10 @@ static enum MHD_Result route(req_t *r)
             return decision_draft(r, id);
         if (get && !strcmp(what, "decision/file"))
             return decision_file(r, id);
+        if (post && !strcmp(what, "decision/issue"))
+            return decision_issue_post(r, id);
+        if (post && !strcmp(what, "decision/recognize"))
+            return decision_recognize_post(r, id);
     }
     if (nomination_path(r->url, &id, &what)) {
         if (post && !strcmp(what, "move"))

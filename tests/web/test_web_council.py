@@ -188,9 +188,22 @@ def main():
             f.write(b"%PDF-1.4\n% Quyet dinh 1234/QD-BTNMT\n%%EOF\n")
         with open(pdf, "rb") as f:
             sha = hashlib.sha256(f.read()).hexdigest()
-        fx.ctl("decision", "issue", "--date", shown["meeting"]["day"], "--issuer",
-               "Bộ trưởng Bộ Tài nguyên và Môi trường", "--signer", "Trần Hồng Hà",
-               "--signer-title", "BỘ TRƯỞNG", "--file", pdf, mid, "1234/QĐ-BTNMT")
+        # the approver records the signed decision on the page (multipart form)
+        c.get("%s/meetings/%s/decision" % (fx.url, mid))
+        form = c.find_element(By.ID, "issue-form")
+        assert form.get_attribute("enctype") == "multipart/form-data"
+        c.find_element(By.ID, "di-number").send_keys("1234/QĐ-BTNMT")
+        c.execute_script("document.getElementById('di-date').value = arguments[0];",
+                         shown["meeting"]["day"])
+        c.find_element(By.ID, "di-issuer").send_keys("Bộ trưởng Bộ Tài nguyên và Môi trường")
+        c.find_element(By.ID, "di-signer").send_keys("Trần Hồng Hà")
+        c.find_element(By.ID, "di-signer_title").send_keys("BỘ TRƯỞNG")
+        c.find_element(By.ID, "di-file").send_keys(pdf)
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        assert "1234/QĐ-BTNMT" in c.find_element(By.CSS_SELECTOR, ".flash").text
+        # the daemon holds it with the hash of the file the browser sent
+        issued = fx.ctl("--json", "decision", "show", "1234/QĐ-BTNMT")
+        assert sha in issued and "Trần Hồng Hà" in issued, issued
         c.get("%s/meetings/%s/decision" % (fx.url, mid))
         assert c.find_element(By.ID, "issued-number").text == "1234/QĐ-BTNMT"
         assert c.find_element(By.ID, "issued-date").get_attribute("data-date") == \
@@ -207,6 +220,11 @@ def main():
             ".catch(e => done('error ' + e));",
             c.find_element(By.ID, "issued-file").get_attribute("href"))
         assert got == sha, got
+        # ... and recognizes the nominations on its list from the same page
+        c.find_element(By.CSS_SELECTOR, "#recognize-form button[type=submit]").click()
+        assert "1 " in c.find_element(By.CSS_SELECTOR, ".flash").text
+        c.get("%s/n/%s" % (fx.url, yes))
+        assert w.state_of(c) == "recognized", w.state_of(c)
 
         # ---- English on request
         s.get(fx.url + "/lang?l=en")
