@@ -199,8 +199,8 @@ def main():
         c.find_element(By.ID, "di-signer").send_keys("Trần Hồng Hà")
         c.find_element(By.ID, "di-signer_title").send_keys("BỘ TRƯỞNG")
         c.find_element(By.ID, "di-file").send_keys(pdf)
-        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        assert "1234/QĐ-BTNMT" in c.find_element(By.CSS_SELECTOR, ".flash").text
+        w.submit(c, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        assert "Đã ghi nhận quyết định 1234/QĐ-BTNMT" in w.flash(c), w.flash(c)
         # the daemon holds it with the hash of the file the browser sent
         issued = fx.ctl("--json", "decision", "show", "1234/QĐ-BTNMT")
         assert sha in issued and "Trần Hồng Hà" in issued, issued
@@ -221,8 +221,8 @@ def main():
             c.find_element(By.ID, "issued-file").get_attribute("href"))
         assert got == sha, got
         # ... and recognizes the nominations on its list from the same page
-        c.find_element(By.CSS_SELECTOR, "#recognize-form button[type=submit]").click()
-        assert "1 " in c.find_element(By.CSS_SELECTOR, ".flash").text
+        w.submit(c, c.find_element(By.CSS_SELECTOR, "#recognize-form button[type=submit]"))
+        assert "Đã công nhận 1 trường hợp; 0" in w.flash(c), w.flash(c)
         c.get("%s/n/%s" % (fx.url, yes))
         assert w.state_of(c) == "recognized", w.state_of(c)
 
