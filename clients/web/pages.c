@@ -1359,22 +1359,31 @@ static void attachments_section(req_t *r, buf_t *b, const Exemplar__Nomination *
     buf_add(b, "</section>");
 }
 
+/* A multipart form's request id and file are there; else the person is
+ * told which is wrong (the caller sends them back to the form). */
+static bool upload_form_ok(req_t *r, uint64_t *request_id)
+{
+    if (!parse_u64(field(r, "request_id"), request_id)) {
+        session_flash(r->s.token, true, "%s",
+                      L(r->lang, "The form has expired or did not come from this site. Open the "
+                                 "page again and retry."));
+        return false;
+    }
+    if (!r->post->file_name[0] || !r->post->file_len) {
+        session_flash(r->s.token, true, "%s", L(r->lang, "Choose the file to upload."));
+        return false;
+    }
+    return true;
+}
+
 /* POST /n/ID/attach: a file of the dossier, as the next version of its part. */
 static enum MHD_Result attach_post(req_t *r, uint64_t id)
 {
     char back[64];
     snprintf(back, sizeof(back), "/n/%" PRIu64, id);
     uint64_t request_id = 0;
-    if (!parse_u64(field(r, "request_id"), &request_id)) {
-        session_flash(r->s.token, true, "%s",
-                      L(r->lang, "The form has expired or did not come from this site. Open the "
-                                 "page again and retry."));
+    if (!upload_form_ok(r, &request_id))
         return redirect(r, back, NULL);
-    }
-    if (!r->post->file_name[0] || !r->post->file_len) {
-        session_flash(r->s.token, true, "%s", L(r->lang, "Choose the file to upload."));
-        return redirect(r, back, NULL);
-    }
     /* the daemon drops a request over its message limit unanswered: ask first */
     Exemplar__Request info = EXEMPLAR__REQUEST__INIT;
     Exemplar__InfoRequest ib = EXEMPLAR__INFO_REQUEST__INIT;
@@ -2618,16 +2627,8 @@ static enum MHD_Result decision_issue_post(req_t *r, uint64_t id)
     char back[64];
     snprintf(back, sizeof(back), "/meetings/%" PRIu64 "/decision", id);
     uint64_t request_id = 0;
-    if (!parse_u64(field(r, "request_id"), &request_id)) {
-        session_flash(r->s.token, true, "%s",
-                      L(r->lang, "The form has expired or did not come from this site. Open the "
-                                 "page again and retry."));
+    if (!upload_form_ok(r, &request_id))
         return redirect(r, back, NULL);
-    }
-    if (!r->post->file_name[0] || !r->post->file_len) {
-        session_flash(r->s.token, true, "%s", L(r->lang, "Choose the file to upload."));
-        return redirect(r, back, NULL);
-    }
     Exemplar__Request req = EXEMPLAR__REQUEST__INIT;
     Exemplar__DecisionIssueRequest body = EXEMPLAR__DECISION_ISSUE_REQUEST__INIT;
     Exemplar__DecisionSigner signer = EXEMPLAR__DECISION_SIGNER__INIT;
